@@ -1,0 +1,44 @@
+"""Configuration read from the environment, with development defaults that just work."""
+import os
+from datetime import timedelta
+
+DEV_SECRET = "dev-only-not-secret"
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None → SQLite in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = int(os.environ.get("KDWEB_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=int(os.environ.get("KDWEB_IDLE_MINUTES", "60")))
+    SESSION_REFRESH_EACH_REQUEST = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("KDWEB_ENV", "development") == "production"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    KDWEB_ENV = os.environ.get("KDWEB_ENV", "development")
+    KDWEB_TIMEZONE = "Asia/Ho_Chi_Minh"
+    PASSWORD_HASH_METHOD = "scrypt"
+    DISTRICT_NAME = os.environ.get("KDWEB_DISTRICT_NAME", "Quận ủy Ba Đình")
+
+
+def normalise_database_url(url: str) -> str:
+    """Let operators write postgres:// or postgresql:// and still get the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class InsecureSecretError(RuntimeError):
+    pass
+
+
+def check_production_secret(config) -> None:
+    if config.get("KDWEB_ENV") != "production":
+        return
+    secret = config.get("SECRET_KEY") or ""
+    if secret == DEV_SECRET or len(secret) < 32:
+        raise InsecureSecretError(
+            "KDWEB_ENV=production needs a real SECRET_KEY (at least 32 random characters)."
+        )

@@ -1,0 +1,56 @@
+"""Deadlines against the unit's level, in Vietnam's time zone (RULES.md §5).
+
+A deadline date is the last day on which a submission is on time: a submission during
+15/12 (local time) is on time, one at 00:00 on 16/12 is late. Late is marked, never refused.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def local_date(moment: datetime) -> date:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(VIETNAM).date()
+
+
+def deadline_end(deadline: date) -> datetime:
+    """The first instant that is late: midnight after the deadline day, Vietnam time."""
+    return datetime.combine(deadline + timedelta(days=1), time.min, tzinfo=VIETNAM)
+
+
+def is_late(deadline: date, moment: datetime) -> bool:
+    return local_date(moment) > deadline
+
+
+@dataclass(frozen=True)
+class DeadlineState:
+    deadline: date
+    days_left: int  # negative when past
+    done_late: bool | None  # None while not done
+
+    @property
+    def text(self) -> str:
+        if self.done_late is True:
+            return "Nộp muộn"
+        if self.done_late is False:
+            return "Đúng hạn"
+        if self.days_left > 1:
+            return f"Còn {self.days_left} ngày"
+        if self.days_left == 1:
+            return "Còn 1 ngày"
+        if self.days_left == 0:
+            return "Hạn chót hôm nay"
+        return f"Quá hạn {-self.days_left} ngày"
+
+    @property
+    def overdue(self) -> bool:
+        return self.done_late is True or (self.done_late is None and self.days_left < 0)
+
+
+def deadline_state(deadline: date, now: datetime, done_at: datetime | None = None) -> DeadlineState:
+    days_left = (deadline - local_date(now)).days
+    done_late = None if done_at is None else is_late(deadline, done_at)
+    return DeadlineState(deadline, days_left, done_late)

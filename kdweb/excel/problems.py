@@ -1,0 +1,106 @@
+"""Why an upload cannot be read at all: one stable code and one Vietnamese message each."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MESSAGES = {
+    "E-EMPTY": "Tệp rỗng (0 byte). Hãy chọn đúng tệp Excel đã điền rồi tải lên lại.",
+    "E-TOO-BIG": (
+        "Tệp quá lớn ({size_mb} MB, tối đa {limit_mb} MB). Tệp mẫu của một đơn vị thường chỉ vài trăm KB: "
+        "hãy tải lên đúng tệp mẫu đã điền, không kèm ảnh hay dữ liệu khác."
+    ),
+    "E-XLS": (
+        "Đây là tệp Excel cũ dạng .xls (Excel 97-2003), hệ thống chỉ nhận .xlsx. Hãy điền vào tệp mẫu .xlsx "
+        "tải từ hệ thống, hoặc mở tệp, chọn Lưu thành (Save As) → Excel Workbook (.xlsx) rồi tải lên."
+    ),
+    "E-ENCRYPTED": (
+        "Tệp đang được đặt mật khẩu mở (đã mã hóa) nên hệ thống không đọc được. Hãy mở tệp, gỡ mật khẩu "
+        "(Tệp → Thông tin → Bảo vệ sổ làm việc → Mã hóa bằng mật khẩu → xóa mật khẩu), lưu lại rồi tải lên."
+    ),
+    "E-ODS": (
+        "Đây là tệp bảng tính LibreOffice/OpenOffice dạng .ods, hệ thống chỉ nhận .xlsx. Hãy chọn "
+        "Lưu thành (Save As), kiểu tệp Excel 2007-365 (.xlsx), giữ định dạng .xlsx, rồi tải lên tệp .xlsx."
+    ),
+    "E-CSV": (
+        "Đây là tệp văn bản (CSV/TXT), không phải sổ Excel: tệp CSV làm mất danh sách chọn, chữ ký của "
+        "tệp mẫu và vị trí các ô. Hãy điền vào tệp mẫu .xlsx tải từ hệ thống rồi tải lên tệp đó."
+    ),
+    "E-PDF": (
+        "Đây là tệp PDF (có thể đã bị đổi đuôi thành .xlsx). Hãy tải lên tệp Excel .xlsx đã điền, "
+        "không phải bản in, bản chụp hay bản quét."
+    ),
+    "E-XLSB": (
+        "Đây là sổ Excel dạng nhị phân (.xlsb). Hãy mở tệp, chọn Lưu thành (Save As) → Excel Workbook (.xlsx) "
+        "rồi tải lên."
+    ),
+    "E-MACRO": (
+        "Tệp có chứa macro (VBA). Để bảo đảm an toàn, hệ thống không nhận sổ có macro: hãy chọn Lưu thành "
+        "(Save As) → Excel Workbook (.xlsx, không có macro) rồi tải lên."
+    ),
+    "E-NOT-XLSX": (
+        "Tệp không phải là sổ Excel .xlsx (có thể là tệp Word, ảnh hoặc tệp nén khác bị đổi đuôi). "
+        "Hãy tải lên tệp mẫu .xlsx của đơn vị đã điền."
+    ),
+    "E-CORRUPT": (
+        "Tệp bị hỏng hoặc tải lên chưa trọn vẹn nên không mở được. Hãy mở thử tệp trên máy, lưu lại "
+        "rồi tải lên lần nữa; nếu vẫn lỗi, hãy tải lại tệp mẫu và điền lại."
+    ),
+    "E-ZIP-BOMB": (
+        "Tệp có cấu trúc bất thường: khi giải nén sẽ lớn hơn rất nhiều lần mức cho phép (nghi là "
+        "\"bom nén\"). Hệ thống đã dừng đọc để bảo vệ máy chủ. Hãy tải lên đúng tệp mẫu đã điền."
+    ),
+    "E-XML-BOMB": (
+        "Tệp chứa khai báo XML không được phép (DOCTYPE/ENTITY, kiểu tấn công \"bom XML\"). Hệ thống đã "
+        "dừng đọc. Hãy tải lên đúng tệp mẫu đã điền, được lưu bằng Excel hoặc LibreOffice."
+    ),
+    "E-DIMENSION": (
+        "Trang tính \"{sheet}\" có vùng dữ liệu quá lớn ({ref}), có lẽ do đã lỡ điền hoặc định dạng tới "
+        "tận cuối trang. Hãy xóa các hàng, cột thừa phía dưới và bên phải vùng danh sách, lưu lại rồi tải lên."
+    ),
+    "E-NOT-KDWEB": (
+        "Tệp này không phải tệp mẫu do hệ thống phát hành (không có phần thông tin ẩn của tệp mẫu). "
+        "Hãy tải tệp mẫu của đơn vị từ hệ thống, điền vào đó rồi tải lên."
+    ),
+    "E-VERSION": (
+        "Tệp mẫu này thuộc phiên bản \"{version}\", nay không còn dùng được. Hãy tải tệp mẫu mới của đơn vị, "
+        "chép số liệu sang rồi tải lên."
+    ),
+    "E-WRONG-UNIT": (
+        "Đây là tệp mẫu của đơn vị khác ({found_name}, mã {found}), không phải của đơn vị bạn (mã {expected}). "
+        "Hãy tải lên đúng tệp mẫu của đơn vị mình."
+    ),
+    "E-OLD-CYCLE": (
+        "Đây là tệp mẫu của đợt đánh giá năm {found}, không phải đợt năm {expected} đang mở. "
+        "Hãy tải tệp mẫu năm {expected} và điền vào đó."
+    ),
+    "E-TAMPERED": (
+        "Phần thông tin ẩn của tệp mẫu đã bị sửa hoặc danh sách do hệ thống cấp đã bị chỉnh tay (chữ ký "
+        "không khớp). Hãy tải lại tệp mẫu từ hệ thống và điền vào đó; nếu danh sách cần thay đổi, đề nghị "
+        "Ban Tổ chức Quận ủy cập nhật danh sách."
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """The reason a file is refused as a whole; `detail` is technical, in English, for the log only."""
+
+    code: str
+    message: str
+    detail: str = ""
+
+
+class Refusal(Exception):
+    """Raised inside the reader to stop at the first problem; carries the Problem."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.code)
+        self.problem = problem
+
+
+def problem(code: str, detail: str = "", **values) -> Problem:
+    return Problem(code, MESSAGES[code].format(**values), detail)
+
+
+def refuse(code: str, detail: str = "", **values) -> Refusal:
+    return Refusal(problem(code, detail, **values))

@@ -1,0 +1,66 @@
+from enum import Enum
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kdweb.extensions import db
+
+
+class UnitKind(Enum):
+    DISTRICT = ("district", "Đảng bộ Quận")
+    GRASSROOTS_COMMITTEE = ("grassroots_committee", "Đảng bộ cơ sở")
+    GRASSROOTS_CELL = ("grassroots_cell", "Chi bộ cơ sở")
+    SUB_COMMITTEE = ("sub_committee", "Đảng bộ bộ phận")
+    CELL = ("cell", "Chi bộ trực thuộc")
+
+    def __init__(self, code, text):
+        self.code = code
+        self.text = text
+
+    @classmethod
+    def from_code(cls, code):
+        return next(kind for kind in cls if kind.code == code)
+
+
+class UnitLevel(Enum):
+    DISTRICT = ("district", "Cấp quận")
+    GRASSROOTS = ("grassroots", "Cấp cơ sở")
+
+    def __init__(self, code, text):
+        self.code = code
+        self.text = text
+
+    @classmethod
+    def from_code(cls, code):
+        return next(level for level in cls if level.code == code)
+
+
+class Unit(db.Model):
+    """A party organisation of the tree: the district, a grassroots organisation, or one of its parts."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    level: Mapped[str] = mapped_column(String(20))
+    group: Mapped[str | None] = mapped_column(String(100))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    reports: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    parent = relationship("Unit", remote_side=[id], back_populates="children")
+    children = relationship("Unit", back_populates="parent", order_by="Unit.sort_order")
+
+    @property
+    def kind_enum(self) -> UnitKind:
+        return UnitKind.from_code(self.kind)
+
+    @property
+    def level_enum(self) -> UnitLevel:
+        return UnitLevel.from_code(self.level)
+
+    def __repr__(self):
+        return f"<Unit {self.code}>"

@@ -1,0 +1,85 @@
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from kdweb.extensions import db
+from kdweb.models.base import UTCDateTime, utcnow
+
+
+class Template(db.Model):
+    """A workbook issued to a unit: which version, signed over which roster."""
+
+    __tablename__ = "templates"
+    __table_args__ = (UniqueConstraint("cycle_id", "unit_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    signature: Mapped[str] = mapped_column(String(128))
+    generated_at = mapped_column(UTCDateTime, default=utcnow)
+    generated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Upload(db.Model):
+    """One file a unit sent: its bytes are kept forever and never overwritten."""
+
+    __tablename__ = "uploads"
+    __table_args__ = (UniqueConstraint("cycle_id", "unit_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    created_at = mapped_column(UTCDateTime, default=utcnow)
+    filename: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    content = deferred(mapped_column(LargeBinary))
+    # received → checked; outcome: rejected (unreadable), errors, valid
+    outcome: Mapped[str] = mapped_column(String(20), default="received")
+    problem_code: Mapped[str | None] = mapped_column(String(40))
+    problem_message: Mapped[str | None] = mapped_column(Text)
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    warning_count: Mapped[int] = mapped_column(Integer, default=0)
+    summary_json: Mapped[str | None] = mapped_column(Text)
+
+    unit = relationship("Unit")
+    user = relationship("User")
+    findings = relationship("Finding", back_populates="upload", order_by="Finding.position")
+
+
+class Finding(db.Model):
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    rule: Mapped[str] = mapped_column(String(40))
+    severity: Mapped[str] = mapped_column(String(10))
+    sheet: Mapped[str | None] = mapped_column(String(80))
+    cell: Mapped[str | None] = mapped_column(String(20))
+    subject_kind: Mapped[str | None] = mapped_column(String(20))
+    subject_code: Mapped[str | None] = mapped_column(String(40))
+    subject_name: Mapped[str | None] = mapped_column(String(200))
+    field: Mapped[str | None] = mapped_column(String(60))
+    message: Mapped[str] = mapped_column(Text)
+
+    upload = relationship("Upload", back_populates="findings")
+
+
+class Rating(db.Model):
+    """One subject's rating as read from an upload: the rows the district report counts."""
+
+    __tablename__ = "ratings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id"), index=True)
+    subject_kind: Mapped[str] = mapped_column(String(20))
+    subject_code: Mapped[str] = mapped_column(String(40))
+    subject_name: Mapped[str] = mapped_column(String(200))
+    group: Mapped[str | None] = mapped_column(String(100))
+    level: Mapped[str | None] = mapped_column(String(10))  # HTXSNV … KHTNV; None when not rated
+    not_rated_reason: Mapped[str | None] = mapped_column(String(20))
+    disciplined: Mapped[bool] = mapped_column(default=False)
+    remarks: Mapped[str | None] = mapped_column(Text)

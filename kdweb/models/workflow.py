@@ -1,0 +1,64 @@
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kdweb.extensions import db
+from kdweb.models.base import UTCDateTime, utcnow
+
+
+class UnitCycle(db.Model):
+    """A reporting unit's place in a cycle: one row, so the dashboard reads every unit in one query."""
+
+    __tablename__ = "unit_cycles"
+    __table_args__ = (UniqueConstraint("cycle_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="not_downloaded")
+    latest_upload_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id"))
+    valid_upload_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id"))
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
+    first_downloaded_at = mapped_column(UTCDateTime, nullable=True)
+    last_activity_at = mapped_column(UTCDateTime, nullable=True)
+    # Optimistic lock: every state change bumps it, so two racing changes leave one outcome.
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+
+    unit = relationship("Unit")
+    cycle = relationship("Cycle")
+    latest_upload = relationship("Upload", foreign_keys=[latest_upload_id])
+    valid_upload = relationship("Upload", foreign_keys=[valid_upload_id])
+    submission = relationship("Submission", foreign_keys=[submission_id])
+
+    __mapper_args__ = {"version_id_col": revision}
+
+
+class Submission(db.Model):
+    __tablename__ = "submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id"))
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    submitted_at = mapped_column(UTCDateTime, default=utcnow)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    warnings_acknowledged: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[str] = mapped_column(String(20), default="submitted")  # submitted, returned, approved
+
+    upload = relationship("Upload")
+    submitted_by = relationship("User")
+    reviews = relationship("Review", back_populates="submission", order_by="Review.created_at")
+
+
+class Review(db.Model):
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(20))  # approve, return, reopen
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at = mapped_column(UTCDateTime, default=utcnow)
+
+    submission = relationship("Submission", back_populates="reviews")
+    reviewer = relationship("User")

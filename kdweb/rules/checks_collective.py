@@ -1,0 +1,68 @@
+"""Checks on one leadership collective (tập thể lãnh đạo, quản lý): RULES.md §3, codes C-*."""
+from __future__ import annotations
+
+from .grading import Cap, lowest
+from .checks_common import over_cap
+from .messages import quoted_level, subject_phrase
+from .ruleset import Check
+from .terms import Level, SubjectKind
+
+COLLECTIVE = SubjectKind.COLLECTIVE
+
+
+def discipline_cap(collective, rule_set) -> Cap | None:
+    """C-DISCIPLINE: the collective itself, or a member at cảnh cáo or above, disciplined in the year: KHTNV."""
+    if collective.violation_counted_before:
+        return None
+    if collective.disciplined_in_year:
+        return Cap(Level.KHTNV, "tập thể bị thi hành kỷ luật trong năm")
+    threshold = rule_set.collective_member_discipline
+    form = collective.member_discipline
+    if form is not None and form.rank >= threshold.rank:
+        return Cap(
+            Level.KHTNV,
+            f"có thành viên bị kỷ luật “{form.text}” trong năm (từ “{threshold.text}” trở lên)",
+        )
+    return None
+
+
+def targets_cap(collective, rule_set) -> Cap | None:
+    """C-TARGETS: fewer than half of the targets, or a main target missed without force majeure: KHTNV."""
+    if collective.targets_below_half:
+        return Cap(Level.KHTNV, "cơ quan, đơn vị hoàn thành dưới 50% chỉ tiêu, nhiệm vụ")
+    if collective.main_target_missed and not collective.force_majeure:
+        return Cap(Level.KHTNV, "không hoàn thành chỉ tiêu chủ yếu (không do nguyên nhân bất khả kháng)")
+    return None
+
+
+def led_unit_caps(collective, organisations_by_code) -> list[Cap]:
+    """C-UNIT: never above the organisation, agency or unit it leads (a record here, or the level given)."""
+    caps = [
+        Cap(org.level, f"{subject_phrase(org.subject_kind, org.name, org.code)} do tập thể lãnh đạo chỉ xếp loại {quoted_level(org.level)}")
+        for org in organisations_by_code.get(collective.led_unit_code, ())
+        if org.level is not None and collective.led_unit_code
+    ]
+    if collective.led_unit_level is not None:
+        caps.append(Cap(
+            collective.led_unit_level,
+            f"cơ quan, đơn vị do tập thể lãnh đạo xếp loại {quoted_level(collective.led_unit_level)}",
+        ))
+    return caps
+
+
+def check_unit(ctx):
+    organisations = ctx.organisations_by_code()
+    for collective in ctx.records(COLLECTIVE):
+        if collective.level is None:
+            continue
+        cap = lowest(led_unit_caps(collective, organisations))
+        if cap is not None and collective.level.rank > cap.level.rank:
+            yield ctx.finding("C-UNIT", collective, "level", over_cap(cap, collective.level))
+
+
+COLLECTIVE_CAPS = (
+    ("C-DISCIPLINE", discipline_cap),
+    ("C-TARGETS", targets_cap),
+)
+
+RECORD_CHECKS = (Check("C-UNIT", COLLECTIVE, check_unit),)

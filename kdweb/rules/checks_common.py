@@ -1,0 +1,121 @@
+"""Checks every subject kind shares: a level or "Không xếp loại" with a reason, caps, grades, new subjects."""
+from __future__ import annotations
+
+from typing import Callable
+
+from .dates import dmy, less_than_months_before
+from .grading import Cap, grade_cap, missing_criteria
+from .messages import quoted_level
+from .ruleset import Check
+from .terms import NOT_RATED_TEXT, Level, NotRatedReason, SubjectKind
+
+CapRule = Callable[[object, object], "Cap | None"]  # (record, rule_set) -> Cap | None
+
+
+def level_check(kind: SubjectKind) -> Check:
+    """X-LEVEL: one of the four levels, or "Không xếp loại" with a reason; never both."""
+    rule = f"{kind.prefix}-LEVEL"
+
+    def run(ctx):
+        for record in ctx.records(kind):
+            if record.level is None and not record.not_rated and "level" not in record.unreadable:
+                yield ctx.finding(rule, record, "level", _missing_level(record))
+            elif record.not_rated and record.not_rated_reason is None and "not_rated_reason" not in record.unreadable:
+                yield ctx.finding(rule, record, "not_rated_reason", f"ghi “{NOT_RATED_TEXT}” nhưng chưa ghi lý do.")
+            elif record.level is not None and record.not_rated_reason is not None:
+                yield ctx.finding(
+                    rule, record, "not_rated_reason",
+                    f"đã xếp loại {quoted_level(record.level)} nhưng vẫn ghi lý do không xếp loại "
+                    f"“{record.not_rated_reason.text}”; bỏ lý do hoặc ghi “{NOT_RATED_TEXT}”.",
+                )
+
+    return Check(rule, kind, run)
+
+
+def _missing_level(record) -> str:
+    choices = "; ".join(f"“{level.text}”" for level in sorted(Level, reverse=True))
+    hint = f" (đã ghi lý do “{record.not_rated_reason.text}”: hãy ghi “{NOT_RATED_TEXT}”)" if record.not_rated_reason else ""
+    return f"chưa có mức xếp loại{hint}. Ghi một trong: {choices}; hoặc “{NOT_RATED_TEXT}” kèm lý do."
+
+
+def cap_check(rule: str, kind: SubjectKind, cap: CapRule) -> Check:
+    """A rule of the form "under this fact the level is at most X": the level cell is flagged when above X."""
+
+    def run(ctx):
+        rule_set = ctx.rule_set
+        for record in ctx.records(kind):
+            level = record.level
+            if level is None:
+                continue
+            found = cap(record, rule_set)
+            if found is not None and level.rank > found.level.rank:
+                yield ctx.finding(rule, record, "level", over_cap(found, level))
+
+    return Check(rule, kind, run)
+
+
+def over_cap(cap: Cap, level: Level) -> str:
+    verb = "phải xếp loại" if cap.level is Level.KHTNV else "chỉ được xếp loại tối đa"
+    return f"{cap.reason}, nên {verb} {quoted_level(cap.level)}, không được xếp {quoted_level(level)}."
+
+
+def grades_check(kind: SubjectKind, htxsnv_rule: str | None = None) -> Check:
+    """X-GRADES: every criterion of a rated subject is graded, and the level is within what the grades allow.
+    `htxsnv_rule` names the rule that owns the grade condition of HTXSNV for this kind (O-HTXSNV)."""
+    rule = f"{kind.prefix}-GRADES"
+
+    def run(ctx):
+        rule_set = ctx.rule_set
+        criteria = rule_set.criteria_of(kind)
+        codes = frozenset(criterion.code for criterion in criteria)
+        for record in ctx.records(kind):
+            level = record.level
+            if level is None or not criteria:
+                continue
+            grades = record.grades
+            if rule_set.require_grades and not grades.keys() >= codes:
+                yield from _missing_grades(ctx, rule, record, criteria)
+            cap = grade_cap(grades, criteria)
+            if cap is not None and level.rank > cap.level.rank:
+                owner = htxsnv_rule if htxsnv_rule and level is Level.HTXSNV else rule
+                if owner == rule or rule_set.is_on(owner):
+                    yield ctx.finding(owner, record, "level", over_cap(cap, level))
+
+    return Check(rule, kind, run)
+
+
+def _missing_grades(ctx, rule, record, criteria):
+    if not ctx.rule_set.require_grades:
+        return
+    for criterion in missing_criteria(record.grades, criteria):
+        if criterion.field in record.unreadable:
+            continue
+        yield ctx.finding(
+            rule, record, criterion.field,
+            f"chưa chấm cấp độ tiêu chí {criterion.code} “{criterion.title}” (Xuất sắc, Tốt, Trung bình hoặc Kém).",
+        )
+
+
+def new_subject_check(rule: str, kind: SubjectKind, date_field: str, started: str) -> Check:
+    """M-NEW / O-NEW / C-NEW: less than six months before the review, the subject is not rated; from six on, it is."""
+
+    def run(ctx):
+        months = ctx.rule_set.new_subject_months
+        for record in ctx.records(kind):
+            start = getattr(record, date_field)
+            is_new = less_than_months_before(start, ctx.review_date, months)
+            if is_new and record.level is not None:
+                yield ctx.finding(
+                    rule, record, "level",
+                    f"{started} ngày {dmy(start)}, chưa đủ {months} tháng đến ngày đánh giá {dmy(ctx.review_date)}, "
+                    f"nên ghi “{NOT_RATED_TEXT}”, lý do “{NotRatedReason.NEW.text}”, "
+                    f"không xếp {quoted_level(record.level)}.",
+                )
+            elif is_new is False and record.not_rated and record.not_rated_reason is NotRatedReason.NEW:
+                yield ctx.finding(
+                    rule, record, "not_rated_reason",
+                    f"{started} ngày {dmy(start)}, đã đủ {months} tháng đến ngày đánh giá {dmy(ctx.review_date)}, "
+                    f"nên phải được xếp loại, không ghi lý do “{NotRatedReason.NEW.text}”.",
+                )
+
+    return Check(rule, kind, run)

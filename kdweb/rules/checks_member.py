@@ -1,0 +1,152 @@
+"""Checks on one member (đảng viên): RULES.md §3, codes M-*."""
+from __future__ import annotations
+
+from .grading import Cap
+from .messages import quoted_level
+from .ruleset import Check
+from .terms import NOT_RATED_TEXT, Level, NotRatedReason, SubjectKind
+
+MEMBER = SubjectKind.MEMBER
+
+
+def discipline_cap(member, rule_set) -> Cap | None:
+    """M-DISCIPLINE: disciplined in the year means KHTNV; a violation already counted in an earlier year counts once."""
+    if member.disciplined_in_year and not member.violation_counted_before:
+        form = f" (hình thức {member.discipline.text.lower()})" if member.discipline else ""
+        return Cap(Level.KHTNV, f"bị thi hành kỷ luật trong năm{form}")
+    return None
+
+
+def civil_cap(member, rule_set) -> Cap | None:
+    """M-CIVIL: a civil servant or public employee is never rated above the civil-service rating of the year."""
+    if member.is_civil_servant and member.civil_rating is not None:
+        return Cap(member.civil_rating, f"là cán bộ, công chức, viên chức được xếp loại {quoted_level(member.civil_rating)} trong năm")
+    return None
+
+
+def targets_cap(member, rule_set) -> Cap | None:
+    """M-GRADES: completing fewer than half of the assigned targets means KHTNV."""
+    if member.targets_below_half:
+        return Cap(Level.KHTNV, "hoàn thành dưới 50% chỉ tiêu, nhiệm vụ được giao")
+    return None
+
+
+def sick_cap(member, rule_set) -> Cap | None:
+    """M-SICK: three months or more of sick leave caps the level at HTNV; maternity leave does not."""
+    if member.sick_leave_months >= rule_set.sick_leave_months:
+        months = f"{member.sick_leave_months:g}".replace(".", ",")
+        return Cap(rule_set.sick_leave_cap, f"nghỉ ốm {months} tháng trong năm (từ {rule_set.sick_leave_months:g} tháng trở lên)")
+    return None
+
+
+def check_excluded(ctx):
+    """M-EXCLUDED: an exempt or suspended member carries only "Không xếp loại" with that reason, and that reason
+    only when the roster says so."""
+    for member in ctx.records(MEMBER):
+        allowed = _exclusion_reasons(member)
+        reason = member.not_rated_reason
+        if allowed and member.level is not None:
+            yield ctx.finding(
+                "M-EXCLUDED", member, "level",
+                f"{_exclusion_text(allowed)} nên không xếp loại: ghi “{NOT_RATED_TEXT}”, lý do "
+                f"“{allowed[0].text}”, không xếp {quoted_level(member.level)}.",
+            )
+        elif allowed and member.not_rated and reason is not None and reason not in allowed:
+            yield ctx.finding(
+                "M-EXCLUDED", member, "not_rated_reason",
+                f"{_exclusion_text(allowed)}; lý do không xếp loại phải là “{allowed[0].text}”, không phải “{reason.text}”.",
+            )
+        elif reason in _EXCLUSION_FLAGS and not getattr(member, _EXCLUSION_FLAGS[reason]):
+            yield ctx.finding(
+                "M-EXCLUDED", member, "not_rated_reason",
+                f"ghi lý do “{reason.text}” nhưng danh sách không ghi đảng viên này {_EXCLUSION_PHRASES[reason]}; "
+                f"nếu không đúng như vậy thì phải xếp loại.",
+            )
+
+
+_EXCLUSION_FLAGS = {NotRatedReason.EXEMPT: "exempt", NotRatedReason.SUSPENDED: "suspended"}
+_EXCLUSION_PHRASES = {
+    NotRatedReason.EXEMPT: "được miễn công tác và sinh hoạt đảng",
+    NotRatedReason.SUSPENDED: "bị đình chỉ sinh hoạt đảng",
+}
+
+
+def _exclusion_reasons(member) -> tuple[NotRatedReason, ...]:
+    return tuple(reason for reason, flag in _EXCLUSION_FLAGS.items() if getattr(member, flag))
+
+
+def _exclusion_text(reasons) -> str:
+    return "đang " + " và ".join(_EXCLUSION_PHRASES[reason] for reason in reasons)
+
+
+def check_transfer(ctx):
+    """M-TRANSFER: moved in after six months or more at the old place: the old chi bộ's remarks are recorded."""
+    months = ctx.rule_set.transfer_months
+    for member in ctx.records(MEMBER):
+        if (
+            member.transferred_in
+            and member.level is not None
+            and member.months_at_old_place is not None
+            and member.months_at_old_place >= months
+            and not member.transfer_remarks_received
+        ):
+            yield ctx.finding(
+                "M-TRANSFER", member, "transfer_remarks_received",
+                f"chuyển sinh hoạt đến trong năm sau {member.months_at_old_place:g} tháng ở nơi cũ "
+                f"(từ {months:g} tháng trở lên) nhưng chưa có nhận xét của chi bộ nơi chuyển đi.",
+            )
+
+
+def check_temporary(ctx):
+    """M-TEMPORARY: rated only at the chi bộ of official activity, with the temporary chi bộ's remarks."""
+    for member in ctx.records(MEMBER):
+        if member.temporary_activity and member.level is not None:
+            yield ctx.finding(
+                "M-TEMPORARY", member, "level",
+                f"sinh hoạt tạm thời tại đây, chỉ được xếp loại ở chi bộ nơi sinh hoạt chính thức: ghi "
+                f"“{NOT_RATED_TEXT}”, lý do “{NotRatedReason.TEMPORARY.text}”, không xếp {quoted_level(member.level)}.",
+            )
+        elif member.not_rated_reason is NotRatedReason.TEMPORARY and not member.temporary_activity:
+            yield ctx.finding(
+                "M-TEMPORARY", member, "not_rated_reason",
+                "ghi lý do sinh hoạt tạm thời nhưng danh sách không ghi đảng viên này sinh hoạt tạm thời tại đây.",
+            )
+        if member.temporary_activity_elsewhere and member.level is not None and not member.temporary_remarks_received:
+            yield ctx.finding(
+                "M-TEMPORARY", member, "temporary_remarks_received",
+                "đang sinh hoạt tạm thời ở nơi khác nhưng chưa có nhận xét của chi bộ nơi sinh hoạt tạm thời "
+                "làm căn cứ xếp loại.",
+            )
+
+
+def check_monthly(ctx):
+    """M-MONTHLY (warning): a yearly level far above the member's monthly civil-service ratings."""
+    gap = ctx.rule_set.monthly_gap
+    for member in ctx.records(MEMBER):
+        level = member.level
+        months = [month for month in member.monthly_ratings if month is not None]
+        if level is None or not months:
+            continue
+        worst = min(months, key=lambda month: month.rank)
+        if level.rank - worst.rank > gap:
+            count = sum(1 for month in months if month is worst)
+            yield ctx.finding(
+                "M-MONTHLY", member, "level",
+                f"xếp loại năm {quoted_level(level)} nhưng có {count}/{len(months)} tháng chỉ được đánh giá "
+                f"{quoted_level(worst)}; đề nghị xem lại.",
+            )
+
+
+MEMBER_CAPS = (
+    ("M-DISCIPLINE", discipline_cap),
+    ("M-CIVIL", civil_cap),
+    ("M-GRADES", targets_cap),
+    ("M-SICK", sick_cap),
+)
+
+RECORD_CHECKS = (
+    Check("M-EXCLUDED", MEMBER, check_excluded),
+    Check("M-TRANSFER", MEMBER, check_transfer),
+    Check("M-TEMPORARY", MEMBER, check_temporary),
+    Check("M-MONTHLY", MEMBER, check_monthly),
+)

@@ -1,0 +1,58 @@
+"""What the checks of one unit's batch share: the batch, the rule set, indexes by code, and how to emit."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .findings import Finding
+from .messages import record_phrase
+from .records import UnitBatch
+from .ruleset import RuleSet
+from .terms import Severity, SubjectKind
+
+
+class UnitContext:
+    def __init__(self, batch: UnitBatch, rule_set: RuleSet):
+        self.batch = batch
+        self.rule_set = rule_set
+        self.unit_code = batch.unit_code
+        self.review_date = batch.review_date
+        self._indexes: dict[str, dict] = {}
+
+    def records(self, kind: SubjectKind) -> list:
+        return self.batch.records_of(kind)
+
+    def finding(self, rule: str, record, field: str | None, text: str, severity: Severity | None = None) -> Finding:
+        """A finding about one record; `text` continues the sentence that starts with the subject's name."""
+        return Finding(
+            rule=rule,
+            severity=severity or self.rule_set.severity(rule),
+            subject_kind=record.subject_kind,
+            subject_code=record.code,
+            subject_name=record.name,
+            field=field,
+            message=f"{record_phrase(record)}: {text}",
+            unit_code=self.unit_code,
+        )
+
+    def organisations_by_code(self) -> dict[str, list]:
+        return self._index("org_code", self.batch.organisations, lambda org: org.code)
+
+    def collectives_by_code(self) -> dict[str, list]:
+        return self._index("collective_code", self.batch.collectives, lambda collective: collective.code)
+
+    def organisations_by_parent(self) -> dict[str, list]:
+        return self._index("org_parent", self.batch.organisations, lambda org: org.parent_code)
+
+    def members_by_cell(self) -> dict[str, list]:
+        return self._index("member_cell", self.batch.members, lambda member: member.cell_code)
+
+    def members_by_unit(self) -> dict[str, list]:
+        return self._index("member_unit", self.batch.members, lambda member: member.unit_code)
+
+    def _index(self, name: str, records, key) -> dict[str, list]:
+        if name not in self._indexes:
+            index = defaultdict(list)
+            for record in records:
+                index[key(record)].append(record)
+            self._indexes[name] = index
+        return self._indexes[name]

@@ -1,0 +1,62 @@
+"""A finding: one broken rule, about one subject, in Vietnamese, with a slot for its cell."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .terms import Severity, SubjectKind
+
+_KIND_ORDER = {kind: index for index, kind in enumerate(SubjectKind)}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    severity: Severity
+    subject_kind: SubjectKind
+    subject_code: str
+    subject_name: str
+    field: str | None
+    message: str
+    unit_code: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def with_location(self, sheet: str | None, cell: str | None) -> Finding:
+        return replace(self, sheet=sheet, cell=cell)
+
+    def with_unit(self, unit_code: str | None) -> Finding:
+        return replace(self, unit_code=unit_code)
+
+    def sort_key(self) -> tuple:
+        return (
+            self.unit_code or "",
+            _KIND_ORDER[self.subject_kind],
+            self.subject_code,
+            self.rule,
+            self.field or "",
+            self.message,
+            self.severity.value,
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "subject_kind": self.subject_kind.code,
+            "subject_code": self.subject_code,
+            "subject_name": self.subject_name,
+            "field": self.field,
+            "message": self.message,
+            "unit_code": self.unit_code,
+            "sheet": self.sheet,
+            "cell": self.cell,
+        }
+
+
+def sorted_findings(findings) -> list[Finding]:
+    """The one output order: by unit, subject kind, subject code, rule, field, message."""
+    return sorted(findings, key=Finding.sort_key)

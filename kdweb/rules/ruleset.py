@@ -1,0 +1,103 @@
+"""A versioned rule set: its parameters (every UNCONFIRMED point of RULES.md is one), criteria and checks."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from typing import Callable, Mapping
+
+from .terms import Discipline, Level, QuotaBase, QuotaScope, Severity, SubjectKind
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    """One row of the analysis form; `task` marks "kết quả thực hiện nhiệm vụ được giao"."""
+
+    code: str
+    title: str
+    task: bool = False
+
+    @property
+    def field(self) -> str:
+        return grade_field(self.code)
+
+
+def grade_field(criterion_code: str) -> str:
+    """The raw-row key and finding field of a criterion's grade cell, e.g. "grade:I.1"."""
+    return f"grade:{criterion_code}"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """A rule code and the function that checks it: `unit` checks take a UnitContext, `district` ones a list."""
+
+    rule: str
+    kind: SubjectKind
+    run: Callable
+    scope: str = "unit"
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    id: str
+    title: str
+    criteria: Mapping[SubjectKind, tuple[Criterion, ...]]
+    checks: tuple[Check, ...] = ()
+    severities: Mapping[str, Severity] = field(default_factory=dict)
+    disabled: frozenset[str] = frozenset()
+
+    # Q-20 and Q-SMALL
+    quota_share: float = 0.20
+    quota_base: QuotaBase = QuotaBase.HTTNV
+    quota_severity: Mapping[SubjectKind, Severity] = field(default_factory=dict)
+    quota_scope: Mapping[SubjectKind, QuotaScope] = field(default_factory=dict)
+    small_group_threshold: int = 5
+    small_group_allowance: int = 1
+
+    # members
+    new_subject_months: int = 6
+    transfer_months: float = 6
+    sick_leave_months: float = 3
+    sick_leave_cap: Level = Level.HTNV
+    monthly_gap: int = 1
+    require_grades: bool = True
+
+    # organisations: O-HTXSNV, and the UNCONFIRMED O-HTTNV
+    org_htxsnv_floor: Level = Level.HTNV
+    org_htxsnv_share: float = 0.80
+    org_htxsnv_share_level: Level = Level.HTTNV
+    org_same_level_min: Level = Level.HTTNV
+    org_httnv_floor: Level = Level.HTNV
+    org_httnv_floor_share: float = 1.0
+    org_httnv_share: float = 0.0
+    org_httnv_share_level: Level = Level.HTTNV
+
+    # collectives
+    collective_member_discipline: Discipline = Discipline.CANH_CAO
+
+    def is_on(self, rule: str) -> bool:
+        return rule not in self.disabled
+
+    def severity(self, rule: str) -> Severity:
+        return self.severities.get(rule, Severity.ERROR)
+
+    def criteria_of(self, kind: SubjectKind) -> tuple[Criterion, ...]:
+        return self.criteria.get(kind, ())
+
+    def quota_severity_of(self, kind: SubjectKind) -> Severity:
+        return self.quota_severity.get(kind, Severity.ERROR)
+
+    def quota_scope_of(self, kind: SubjectKind) -> QuotaScope:
+        return self.quota_scope.get(kind, QuotaScope.UNIT)
+
+    def share(self, name: str) -> Fraction:
+        """A share parameter as an exact fraction, so that exactly 20 % or 80 % is never lost to rounding."""
+        return Fraction(str(getattr(self, name)))
+
+    def with_changes(self, **changes) -> RuleSet:
+        return replace(self, **changes)
+
+    def enabling(self, *rules: str) -> RuleSet:
+        return replace(self, disabled=self.disabled - set(rules))
+
+    def disabling(self, *rules: str) -> RuleSet:
+        return replace(self, disabled=self.disabled | set(rules))

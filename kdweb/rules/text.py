@@ -1,0 +1,82 @@
+"""The one way to compare Vietnamese text, and a detector for text typed in the legacy TCVN3/VNI fonts."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+_VOWELS = frozenset("aăâeêioôơuưy")
+_MARKED_VOWELS = frozenset("ăâêôơư")
+_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u00a0": " ", "\u200b": ""})
+_WORD = re.compile(r"[^\W\d_]+")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_text(value: object) -> str:
+    """NFC, look-alike Ð → Đ, casefold, single spaces, and one tone placement (hòa, thủy) for hoà/hòa, thuỷ/thủy."""
+    if value is None:
+        return ""
+    text = _SPACES.sub(" ", str(value).translate(_LOOKALIKES)).strip()
+    if text.isascii():
+        return text.casefold()
+    return _normalise_vietnamese(text)
+
+
+@lru_cache(maxsize=4096)
+def _normalise_vietnamese(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).casefold()
+    return _WORD.sub(lambda match: _place_tone(match.group()), text)
+
+
+def _place_tone(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = [char for char in decomposed if char in _TONES]
+    if len(tones) != 1:
+        return word
+    bare = unicodedata.normalize("NFC", "".join(char for char in decomposed if char not in _TONES))
+    position = _tone_position(bare)
+    if position is None:
+        return word
+    return unicodedata.normalize("NFC", bare[: position + 1] + tones[0] + bare[position + 1 :])
+
+
+def _tone_position(word: str) -> int | None:
+    """Where the tone mark goes: on a marked vowel, else by the shape of the vowel cluster (hòa, thủy, toán)."""
+    vowels = [index for index, char in enumerate(word) if char in _VOWELS]
+    if word.startswith("qu") or (word.startswith("gi") and len(vowels) > 1):
+        vowels = vowels[1:]
+    if not vowels:
+        return None
+    marked = [index for index in vowels if word[index] in _MARKED_VOWELS]
+    if marked:
+        return marked[-1]
+    if len(vowels) == 1:
+        return vowels[0]
+    closed = vowels[-1] < len(word) - 1
+    if len(vowels) == 2:
+        return vowels[1] if closed else vowels[0]
+    return vowels[1]
+
+
+# Latin-1 characters that never occur in Vietnamese Unicode text but fill TCVN3 (ABC) and VNI text read as Unicode.
+_LEGACY_MARKS = frozenset(
+    "¡¢£¤¥¦§¨©ª¬®¯±²³´µ¶·¸¹º¼½¾¿"
+    "ÄÅÆÇËÎÏÑÖ×ØÛÜÞßäåæçëîïñö÷øûüþÿ"
+)
+_VIETNAMESE_ONLY = re.compile("[ăĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9]")
+
+
+def looks_like_legacy_font(value: object) -> bool:
+    """True for text typed with a TCVN3 (.VnTime) or VNI font, e.g. "NguyÔn V¨n A" or "Nguyeãn Vaên A"."""
+    if value is None:
+        return False
+    text = str(value)
+    if text.isascii() or _VIETNAMESE_ONLY.search(unicodedata.normalize("NFC", text)):
+        return False
+    return any(char in _LEGACY_MARKS for char in text) or _VNI_PAIR.search(text) is not None
+
+
+# VNI writes a vowel then a Latin-1 letter standing for its marks: "aù" (á), "aê" (ă), "oâ" (ô); pairs that
+# Vietnamese itself has (quân, khuê, hoà, khoé) are left out.
+_VNI_PAIR = re.compile("[aeiouyAEIOUY][ùõÙÕ]|[aeoAEO][âêÂÊ]")

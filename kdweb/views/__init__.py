@@ -1,0 +1,19 @@
+"""Blueprints by feature; each view parses the request, calls a use case and renders."""
+
+
+def register_views(app):
+    from kdweb.views import auth, errors, home, units
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(home.bp)
+    app.register_blueprint(units.bp)
+    errors.register(app)
+    app.context_processor(template_globals)
+
+
+def template_globals():
+    from flask import current_app
+
+    from kdweb.status import WorkbookStatus
+
+    return {"district_name": current_app.config["DISTRICT_NAME"], "WorkbookStatus": WorkbookStatus}

@@ -1,0 +1,55 @@
+from datetime import date, datetime, timezone
+
+import pytest
+
+from kdweb.deadlines import deadline_end, deadline_state, is_late
+from kdweb.status import WorkbookStatus
+
+DEC15 = date(2026, 12, 15)
+
+
+@pytest.mark.parametrize("utc_moment, late", [
+    (datetime(2026, 12, 15, 16, 59, 59, tzinfo=timezone.utc), False),  # 23:59:59 on 15/12 in Hà Nội
+    (datetime(2026, 12, 15, 17, 0, 0, tzinfo=timezone.utc), True),  # 00:00 on 16/12 in Hà Nội
+    (datetime(2026, 12, 14, 18, 0, 0, tzinfo=timezone.utc), False),  # 01:00 on 15/12 local
+])
+def test_deadline_boundary_is_midnight_in_vietnam(utc_moment, late):
+    assert is_late(DEC15, utc_moment) is late
+
+
+def test_deadline_end_is_local_midnight():
+    assert deadline_end(DEC15).astimezone(timezone.utc) == datetime(2026, 12, 15, 17, 0, tzinfo=timezone.utc)
+
+
+def test_year_end_deadline():
+    assert not is_late(date(2026, 12, 31), datetime(2026, 12, 31, 16, 59, tzinfo=timezone.utc))
+    assert is_late(date(2026, 12, 31), datetime(2026, 12, 31, 17, 0, tzinfo=timezone.utc))
+
+
+@pytest.mark.parametrize("now, text, overdue", [
+    (datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc), "Còn 14 ngày", False),
+    (datetime(2026, 12, 14, 3, 0, tzinfo=timezone.utc), "Còn 1 ngày", False),
+    (datetime(2026, 12, 15, 3, 0, tzinfo=timezone.utc), "Hạn chót hôm nay", False),
+    (datetime(2026, 12, 18, 3, 0, tzinfo=timezone.utc), "Quá hạn 3 ngày", True),
+])
+def test_deadline_state_while_not_done(now, text, overdue):
+    state = deadline_state(DEC15, now)
+    assert (state.text, state.overdue) == (text, overdue)
+
+
+def test_deadline_state_when_done():
+    now = datetime(2026, 12, 20, tzinfo=timezone.utc)
+    on_time = deadline_state(DEC15, now, done_at=datetime(2026, 12, 15, 10, tzinfo=timezone.utc))
+    late = deadline_state(DEC15, now, done_at=datetime(2026, 12, 16, 10, tzinfo=timezone.utc))
+    assert (on_time.text, on_time.overdue) == ("Đúng hạn", False)
+    assert (late.text, late.overdue) == ("Nộp muộn", True)
+
+
+def test_status_list_is_the_one_from_the_design():
+    assert [s.text for s in WorkbookStatus] == [
+        "Chưa tải mẫu", "Đã tải mẫu", "Có lỗi", "Hợp lệ, chưa nộp", "Đã nộp, chờ duyệt", "Bị trả lại", "Đã duyệt",
+    ]
+    assert WorkbookStatus.from_code("returned") is WorkbookStatus.RETURNED
+    assert WorkbookStatus.RETURNED.accepts_upload and not WorkbookStatus.APPROVED.accepts_upload
+    with pytest.raises(ValueError):
+        WorkbookStatus.from_code("nope")

@@ -1,0 +1,82 @@
+from collections import Counter
+
+from kdweb.demo.generate import generate
+from kdweb.extensions import db
+from kdweb.models import Collective, Cycle, LeaderPost, Person, Unit, UnitCycle, User
+
+
+def test_small_demo_counts_and_statuses(app, demo):
+    with app.app_context():
+        units = db.session.execute(db.select(Unit)).scalars().all()
+        assert len(units) == len(demo.units)
+        kinds = Counter(unit.kind for unit in units)
+        assert kinds["district"] == 1
+        assert kinds["grassroots_committee"] == 3  # two wards and one agency committee
+        assert kinds["grassroots_cell"] == 4  # one agency chi bộ, two schools, one enterprise
+        assert kinds["cell"] == 2 * 5 + 2
+        assert db.session.scalar(db.select(db.func.count(Person.id))) == len(demo.persons)
+        assert db.session.scalar(db.select(db.func.count(Collective.id))) == len(demo.collectives)
+        assert db.session.scalar(db.select(db.func.count(LeaderPost.id))) == len(demo.leaders)
+        statuses = db.session.execute(db.select(UnitCycle.status)).scalars().all()
+        assert len(statuses) == len(demo.reporting_units) == 8
+        assert set(statuses) == {"not_downloaded"}
+        cycle = db.session.execute(db.select(Cycle)).scalar_one()
+        assert (cycle.year, cycle.is_open, cycle.rule_set_id) == (2026, True, "qd132-hd21")
+        assert cycle.grassroots_deadline.isoformat() == "2026-12-15"
+        assert cycle.district_deadline.isoformat() == "2026-12-31"
+        roles = Counter(db.session.execute(db.select(User.role)).scalars())
+        assert roles == {"admin": 1, "reviewer": 1, "staff": 8}
+
+
+def test_demo_is_deterministic():
+    first, second = generate("small"), generate("small")
+    assert [p.full_name for p in first.persons] == [p.full_name for p in second.persons]
+    assert [u.password for u in first.users] == [u.password for u in second.users]
+
+
+def test_full_demo_is_shaped_like_ba_dinh():
+    district = generate("full")
+    grassroots = [u for u in district.units if u.kind in ("grassroots_committee", "grassroots_cell")]
+    wards = [u for u in grassroots if u.group == "Đảng bộ phường"]
+    assert len(wards) == 14
+    assert 55 <= len(grassroots) <= 70
+    assert 200 <= len([u for u in district.units if u.kind == "cell"]) <= 400
+    assert 14000 <= len(district.persons) <= 17000
+    persons = district.persons
+    share = lambda flag: sum(1 for p in persons if flag(p)) / len(persons)  # noqa: E731
+    assert 0.02 < share(lambda p: p.exempt) < 0.10
+    assert 0 < share(lambda p: p.suspended) < 0.005
+    assert 0.01 < share(lambda p: p.transferred_in_on is not None) < 0.04
+    assert 0.003 < share(lambda p: p.temporary_cell_code is not None) < 0.02
+    assert 0.001 < share(lambda p: p.discipline_form is not None) < 0.01
+    assert 0.1 < share(lambda p: p.is_civil_servant) < 0.4
+    assert share(lambda p: p.retired) > 0.4  # wards hold many retired members
+    codes = [p.code for p in persons]
+    assert len(set(codes)) == len(codes)
+    titles = {c.collective_type for c in district.collectives}
+    assert {"Ban Thường vụ Quận ủy", "Thường trực HĐND phường", "Lãnh đạo UBND phường", "Trường học"} <= titles
+    heads = [leader for leader in district.leaders if leader.heads_unit_code or leader.heads_collective_code]
+    assert len(heads) == len(district.leaders)
+    assert len(district.users) == len(district.reporting_units) + 2
+
+
+def test_city_size_is_thirty_districts():
+    full, city = generate("full"), generate("city")
+    full_grassroots = sum(1 for u in full.units if u.level == "grassroots" and u.reports)
+    city_grassroots = sum(1 for u in city.units if u.level == "grassroots" and u.reports)
+    assert city_grassroots == 30 * full_grassroots
+    assert len(city.persons) > 25 * len(full.persons)
+
+
+def test_demo_cli_loads_and_prints_logins(app, tmp_path):
+    from kdweb import create_app
+    from tests.conftest import app_config
+
+    other = create_app(app_config(f"sqlite:///{tmp_path}/cli.sqlite"))
+    result = other.test_cli_runner().invoke(args=["demo", "--size", "small"])
+    assert result.exit_code == 0, result.output
+    assert "members=" in result.output and "bantochuc" in result.output
+    again = other.test_cli_runner().invoke(args=["demo", "--size", "small", "--if-empty"])
+    assert again.exit_code == 0 and "giữ nguyên" in again.output
+    refused = other.test_cli_runner().invoke(args=["demo", "--size", "small"])
+    assert refused.exit_code != 0 and "đã có dữ liệu" in refused.output
