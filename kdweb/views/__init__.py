@@ -9,6 +9,7 @@ def register_views(app):
     app.register_blueprint(units.bp)
     errors.register(app)
     app.context_processor(template_globals)
+    app.add_template_filter(local_time)
 
 
 def template_globals():
@@ -17,3 +18,12 @@ def template_globals():
     from kdweb.status import WorkbookStatus
 
     return {"district_name": current_app.config["DISTRICT_NAME"], "WorkbookStatus": WorkbookStatus}
+
+
+def local_time(moment, pattern="%d/%m/%Y %H:%M"):
+    """A stored UTC time as Hà Nội wall-clock time."""
+    from kdweb.deadlines import VIETNAM
+
+    if moment is None:
+        return ""
+    return moment.astimezone(VIETNAM).strftime(pattern)

@@ -1,17 +1,18 @@
-from flask import Blueprint
+"""The unit's page: download the workbook, upload, see findings inline, submit; and its history."""
+from flask import Blueprint, abort, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func
 
 from kdweb.access import role_required, unit_for_user_or_404
-from kdweb.deadlines import deadline_state
+from kdweb.exports_names import attachment
 from kdweb.extensions import db
-from kdweb.models import Person, Unit
-from kdweb.models.base import utcnow
-from kdweb.services.cycles import open_cycle, unit_cycle
-from kdweb.status import WorkbookStatus
-from kdweb.views.rendering import render_page
+from kdweb.models import Unit
+from kdweb.services import unit_page, uploads, workbooks, workflow
+from kdweb.services.cycles import open_cycle
+from kdweb.views.rendering import render_page, wants_fragment
 
 bp = Blueprint("units", __name__, url_prefix="/units")
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.get("/")
@@ -27,17 +28,138 @@ def index():
 @login_required
 def show(code):
     unit = unit_for_user_or_404(code)
-    cycle = open_cycle()
-    context = {"unit": unit, "cycle": cycle, "member_count": 0, "status": WorkbookStatus.NOT_DOWNLOADED}
-    if cycle is not None:
-        context["member_count"] = db.session.scalar(
-            db.select(func.count(Person.id)).where(
-                Person.cycle_id == cycle.id,
-                (Person.grassroots_id == unit.id) | (Person.cell_id == unit.id),
-            )
-        )
-        state = unit_cycle(cycle, unit)
-        if state is not None:
-            context["status"] = WorkbookStatus.from_code(state.status)
-        context["deadline"] = deadline_state(cycle.deadline_for(unit), utcnow())
-    return render_page("units/show.html", **context, user=current_user)
+    return render_page("units/show.html", **unit_page.context(unit, open_cycle(), current_user))
+
+
+@bp.get("/<code>/v/<int:version>")
+@login_required
+def version(code, version):
+    unit = unit_for_user_or_404(code)
+    context = unit_page.context(unit, open_cycle(), current_user, version=version)
+    if context.get("shown") is None:
+        abort(404)
+    return render_page("units/show.html", "units/_results.html", **context)
+
+
+@bp.get("/<code>/workbook.xlsx")
+@login_required
+def workbook(code):
+    unit = own_unit_or_403(code)
+    cycle = open_cycle_or_404()
+    data, _template = workbooks.issue_workbook(cycle, unit, current_user)
+    db.session.commit()
+    return send_bytes(data, workbooks.workbook_filename(cycle, unit), XLSX)
+
+
+@bp.post("/<code>/uploads")
+@login_required
+def upload(code):
+    unit = own_unit_or_403(code)
+    cycle = open_cycle_or_404()
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        return refusal(unit, cycle, "Chưa chọn tệp. Hãy chọn tệp Excel (.xlsx) đã điền của đơn vị.", 422)
+    try:
+        result = uploads.accept_upload(cycle, unit, current_user, file.filename, file.read())
+    except workflow.WorkflowRefused as refused:
+        return refusal(unit, cycle, refused.message, refused.http_status)
+    if not wants_fragment():
+        return redirect(url_for("units.version", code=unit.code, version=result.upload.version))
+    context = unit_page.context(unit, cycle, current_user, version=result.upload.version)
+    context["identical_to"] = result.identical_to
+    return render_page("units/show.html", "units/_upload_response.html", **context)
+
+
+@bp.get("/<code>/v/<int:version>/findings")
+@login_required
+def findings(code, version):
+    unit = unit_for_user_or_404(code)
+    context = unit_page.context(unit, open_cycle(), current_user, version=version,
+                                severity=request.args.get("severity") or None, sheet=request.args.get("sheet") or None)
+    if context.get("shown") is None:
+        abort(404)
+    return render_page("units/show.html", "units/_findings.html", **context)
+
+
+@bp.get("/<code>/v/<int:version>/preview")
+@login_required
+def preview(code, version):
+    unit = unit_for_user_or_404(code)
+    context = unit_page.context(unit, open_cycle(), current_user, version=version)
+    if context.get("shown") is None:
+        abort(404)
+    context["preview"] = uploads.preview(context["shown"], request.args.get("sheet"), request.args.get("cell"))
+    return render_page("units/preview.html", "units/_preview.html", **context)
+
+
+@bp.get("/<code>/v/<int:version>/original")
+@login_required
+def original(code, version):
+    unit = unit_for_user_or_404(code)
+    upload = uploads.upload_of(unit, open_cycle_or_404(), version) or abort(404)
+    return send_bytes(upload.content, upload.filename, XLSX)
+
+
+@bp.get("/<code>/v/<int:version>/annotated.xlsx")
+@login_required
+def annotated(code, version):
+    unit = unit_for_user_or_404(code)
+    upload = uploads.upload_of(unit, open_cycle_or_404(), version) or abort(404)
+    data = uploads.annotated_copy(upload)
+    if data is None:
+        abort(404)
+    stem = upload.filename.rsplit(".", 1)[0]
+    return send_bytes(data, f"{stem} - đánh dấu lỗi.xlsx", XLSX)
+
+
+@bp.post("/<code>/submit")
+@login_required
+def submit(code):
+    unit = own_unit_or_403(code)
+    cycle = open_cycle_or_404()
+    upload_id = request.form.get("upload_id", type=int) or 0
+    try:
+        submission, created = workflow.submit(cycle, unit, current_user, upload_id,
+                                              acknowledge_warnings=bool(request.form.get("acknowledge_warnings")))
+        workflow.commit_or_refuse()
+    except workflow.WorkflowRefused as refused:
+        db.session.rollback()
+        context = unit_page.context(unit, cycle, current_user)
+        context["submit_error"] = refused.message
+        return render_page("units/show.html", "units/_submit.html", http_status=refused.http_status, **context)
+    message = "Đã nộp kết quả. Ban Tổ chức Quận ủy sẽ xem và duyệt." if created else "Kết quả này đã được nộp trước đó."
+    if not wants_fragment():
+        from flask import flash
+
+        flash(message, "success")
+        return redirect(url_for("units.show", code=unit.code))
+    context = unit_page.context(unit, cycle, current_user)
+    context["submit_message"] = message
+    return render_page("units/show.html", "units/_submit_response.html", **context)
+
+
+def own_unit_or_403(code) -> Unit:
+    """The unit, if the current user is its staff: only a unit's own staff download, upload and submit."""
+    unit = unit_for_user_or_404(code)
+    if current_user.role != "staff" or current_user.unit_id != unit.id:
+        abort(403)
+    return unit
+
+
+def open_cycle_or_404():
+    return open_cycle() or abort(404)
+
+
+def refusal(unit, cycle, message, http_status):
+    context = unit_page.context(unit, cycle, current_user)
+    context["refusal"] = message
+    return render_page("units/show.html", "units/_refusal.html", http_status=http_status, **context)
+
+
+def send_bytes(data: bytes, filename: str, mimetype: str):
+    import io
+
+    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename)
+    response.headers["Content-Disposition"] = attachment(filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

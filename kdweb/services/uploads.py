@@ -1,0 +1,227 @@
+"""Accept an upload: keep the bytes first, then read and validate them, then record findings and ratings.
+
+The promise (DESIGN.md): every upload is kept and never overwritten, and a failed validation never
+replaces the last good version. The bytes are committed in their own transaction before any parsing, so
+a crash while reading leaves the file stored and the unit's status untouched.
+"""
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, insert
+
+from kdweb import excel
+from kdweb.extensions import db
+from kdweb.models import Cycle, Finding, Rating, Upload
+from kdweb.models.base import utcnow
+from kdweb.rules import Finding as RuleFinding
+from kdweb.rules import Level, Severity, SubjectKind, get_rule_set
+from kdweb.rules.checks_quota import quota_limit
+from kdweb.services import audit, workflow
+from kdweb.services.workbooks import issued_versions
+from kdweb.status import WorkbookStatus
+
+log = logging.getLogger(__name__)
+
+PREVIEW_ROWS = 300
+GROUP_FIELDS = {SubjectKind.ORGANISATION: "group", SubjectKind.COLLECTIVE: "collective_type",
+                SubjectKind.LEADER: "post_group"}
+
+
+@dataclass
+class UploadResult:
+    upload: Upload
+    identical_to: Upload | None = None
+
+
+def accept_upload(cycle, unit, user, filename: str, data: bytes) -> UploadResult:
+    state = workflow.lock(cycle, unit)
+    workflow.ensure_allowed("upload", state, "Không thể tải lên ở trạng thái hiện tại.")
+    digest = hashlib.sha256(data).hexdigest()
+    earlier = db.session.execute(
+        db.select(Upload).filter_by(cycle_id=cycle.id, unit_id=unit.id, sha256=digest).order_by(Upload.version)
+    ).scalars().first()
+    if earlier is not None:
+        return reselect(state, unit, user, earlier)
+    upload = store(cycle, unit, user, filename, data, digest)
+    db.session.commit()  # the file is safe before anything reads it
+    check(cycle, unit, upload, data)
+    return UploadResult(upload)
+
+
+def store(cycle, unit, user, filename, data, digest) -> Upload:
+    version = 1 + (db.session.scalar(
+        db.select(func.max(Upload.version)).filter_by(cycle_id=cycle.id, unit_id=unit.id)) or 0)
+    upload = Upload(cycle_id=cycle.id, unit_id=unit.id, user_id=user.id, version=version, created_at=utcnow(),
+                    filename=(filename or "tep.xlsx")[:255], size=len(data), sha256=digest, content=data)
+    db.session.add(upload)
+    db.session.flush()
+    audit.record("upload_received", user=user, unit=unit, target=upload, version=version, size=len(data),
+                 sha256=digest, filename=upload.filename)
+    return upload
+
+
+def reselect(state, unit, user, earlier: Upload) -> UploadResult:
+    """The same bytes as an earlier version: no new version; that version becomes the current one again."""
+    point_state_at(state, earlier)
+    audit.record("upload_identical", user=user, unit=unit, target=earlier, version=earlier.version)
+    db.session.commit()
+    return UploadResult(earlier, identical_to=earlier)
+
+
+def check(cycle, unit, upload: Upload, data: bytes) -> None:
+    try:
+        result = read(cycle, unit, data, filename=upload.filename)
+    except Exception:  # the reader promises not to raise; if it ever does, the file is kept and the unit told
+        log.exception("reading upload %s failed", upload.id)
+        db.session.rollback()
+        result = None
+    state = workflow.lock(cycle, unit)
+    if result is None:
+        record_rejection(upload, "E-INTERNAL",
+                         "Hệ thống gặp lỗi khi đọc tệp này. Tệp đã được lưu lại; Ban Tổ chức sẽ kiểm tra. "
+                         "Vui lòng thử lại sau hoặc liên hệ Ban Tổ chức.")
+    elif not result.ok:
+        record_rejection(upload, result.problem.code, result.problem.message)
+    else:
+        record_findings(upload, result)
+        record_ratings(upload, result.batch)
+        upload.summary_json = json.dumps(summary(result, cycle), ensure_ascii=False)
+        upload.outcome = "errors" if result.errors else "valid"
+    point_state_at(state, upload)
+    audit.record("upload_checked", unit=unit, target=upload, outcome=upload.outcome,
+                 errors=upload.error_count, warnings=upload.warning_count)
+    db.session.commit()
+
+
+def read(cycle, unit, data: bytes, filename=None):
+    return excel.validate_upload(
+        data, secret=current_app.config["SECRET_KEY"], expected_unit_code=unit.code, open_cycle_year=cycle.year,
+        known_template_versions=issued_versions(cycle, unit), filename=filename,
+    )
+
+
+def record_rejection(upload, code, message):
+    upload.outcome = "rejected"
+    upload.problem_code = code
+    upload.problem_message = message
+    upload.error_count = 1
+
+
+def record_findings(upload, result) -> None:
+    rows = [{"upload_id": upload.id, "position": position, "rule": f.rule, "severity": f.severity.value,
+             "sheet": f.sheet, "cell": f.cell, "subject_kind": f.subject_kind.code if f.subject_kind else None,
+             "subject_code": (f.subject_code or "")[:40] or None, "subject_name": (f.subject_name or "")[:200] or None,
+             "field": (f.field or "")[:60] or None, "message": f.message}
+            for position, f in enumerate(result.findings)]
+    if rows:
+        db.session.execute(insert(Finding), rows)
+    upload.error_count = len(result.errors)
+    upload.warning_count = len(result.warnings)
+
+
+def record_ratings(upload, batch) -> None:
+    rows = []
+    for kind in SubjectKind:
+        group_field = GROUP_FIELDS.get(kind)
+        for record in batch.records_of(kind):
+            rows.append({
+                "upload_id": upload.id, "subject_kind": kind.code.lower(), "subject_code": record.code[:40],
+                "subject_name": (record.name or "")[:200],
+                "group": (getattr(record, group_field) or None) if group_field else None,
+                "level": record.level.code if record.level else None,
+                "not_rated_reason": record.not_rated_reason.code.lower() if record.not_rated_reason else None,
+                "disciplined": bool(record.disciplined_in_year), "remarks": record.remarks or None,
+            })
+    if rows:
+        db.session.execute(insert(Rating), rows)
+
+
+def point_state_at(state, upload: Upload) -> None:
+    state.latest_upload_id = upload.id
+    if upload.outcome == "valid":
+        state.valid_upload_id = upload.id
+    state.status = (WorkbookStatus.VALID if upload.outcome == "valid" else WorkbookStatus.HAS_ERRORS).code
+    state.last_activity_at = utcnow()
+
+
+def summary(result, cycle) -> dict:
+    rule_set = get_rule_set(cycle.rule_set_id)
+    quota_broken = {f.subject_kind for f in result.errors if f.rule == "Q-20"}
+    sheets = []
+    for sheet in result.sheets:
+        records = result.batch.records_of(sheet.kind)
+        levels = {level.code: sum(1 for r in records if r.level is level) for level in Level}
+        limit = quota_limit(levels["HTXSNV"], levels["HTTNV"], rule_set).limit
+        sheets.append({"sheet": sheet.name, "kind": sheet.kind.code, "roster": len(records),
+                       "rated": sum(levels.values()), "levels": levels,
+                       "not_rated": sum(1 for r in records if r.level is None),
+                       "quota_limit": limit, "quota_broken": sheet.kind in quota_broken})
+    return {"sheets": sheets}
+
+
+def upload_of(unit, cycle, version) -> Upload | None:
+    return db.session.execute(
+        db.select(Upload).filter_by(cycle_id=cycle.id, unit_id=unit.id, version=version)
+    ).scalar_one_or_none()
+
+
+def preview(upload: Upload, sheet_name: str | None, marked: str | None) -> dict | None:
+    """The uploaded sheet as a grid, with the cells that have findings coloured and one cell marked."""
+    if upload.outcome == "rejected":
+        return None
+    cycle = db.session.get(Cycle, upload.cycle_id)
+    result = excel.read_upload(
+        upload.content, secret=current_app.config["SECRET_KEY"], expected_unit_code=upload.unit.code,
+        open_cycle_year=cycle.year, known_template_versions=issued_versions(cycle, upload.unit))
+    if not result.ok or not result.sheets:
+        return None
+    sheet = result.sheet(sheet_name) if sheet_name else None
+    sheet = sheet or result.sheets[0]
+    marks: dict[str, list] = {}
+    for finding in db.session.execute(
+            db.select(Finding).filter_by(upload_id=upload.id, sheet=sheet.name)).scalars():
+        marks.setdefault(finding.cell, []).append(finding)
+    marked_row = int("".join(ch for ch in marked if ch.isdigit()) or 0) if marked else 0
+    start = max(0, marked_row - sheet.header_row - PREVIEW_ROWS // 2) if marked_row > PREVIEW_ROWS else 0
+    rows, width = [], len(sheet.header)
+    for number, cells in sheet.rows(start=start, limit=PREVIEW_ROWS):
+        width = max(width, len(cells))
+        rows.append({"number": number, "cells": [preview_cell(cell, marks) for cell in cells]})
+    header_cells = [preview_cell_from_header(sheet, index, marks) for index in range(width)]
+    return {"sheet": sheet.name, "sheet_names": [s.name for s in result.sheets], "marked": marked,
+            "columns": [cell["letter"] for cell in header_cells],
+            "rows": [{"number": sheet.header_row, "cells": header_cells}] + rows,
+            "truncated": len(rows) >= PREVIEW_ROWS}
+
+
+def preview_cell(cell, marks) -> dict:
+    found = marks.get(cell.address, [])
+    severity = "error" if any(f.severity == "error" for f in found) else ("warning" if found else None)
+    return {"address": cell.address, "value": cell.text, "severity": severity,
+            "messages": [f.message for f in found]}
+
+
+def preview_cell_from_header(sheet, index, marks) -> dict:
+    from kdweb.excel.columns import column_letter
+
+    letter = column_letter(index + 1)
+    address = f"{letter}{sheet.header_row}"
+    header = sheet.header
+    return {"letter": letter, "address": address, "value": header[index] if index < len(header) else "",
+            "severity": None, "messages": []}
+
+
+def annotated_copy(upload: Upload) -> bytes | None:
+    if upload.outcome == "rejected":
+        return None
+    stored = db.session.execute(
+        db.select(Finding).filter_by(upload_id=upload.id).order_by(Finding.position)).scalars()
+    findings = [RuleFinding(rule=f.rule, severity=Severity(f.severity), subject_kind=SubjectKind(f.subject_kind)
+                            if f.subject_kind else None, subject_code=f.subject_code or "",
+                            subject_name=f.subject_name or "", field=f.field, message=f.message,
+                            sheet=f.sheet, cell=f.cell)
+                for f in stored if f.sheet and f.cell]
+    return excel.annotate(upload.content, findings)

@@ -1,0 +1,126 @@
+"""Submit, approve, return, reopen: the state changes of a unit's workbook, each locked, checked and audited."""
+from sqlalchemy.orm.exc import StaleDataError
+
+from kdweb.deadlines import is_late
+from kdweb.extensions import db
+from kdweb.models import Review, Submission, UnitCycle, Upload
+from kdweb.models.base import utcnow
+from kdweb.services import audit
+from kdweb.status import WorkbookStatus, can
+
+
+class WorkflowRefused(Exception):
+    """A state change that is not allowed now; the message is shown to the user as it is."""
+
+    def __init__(self, message: str, http_status: int = 409):
+        super().__init__(message)
+        self.message = message
+        self.http_status = http_status
+
+
+REFUSALS = {
+    "upload": {
+        WorkbookStatus.SUBMITTED: "Đơn vị đã nộp kết quả và đang chờ duyệt: không thể tải lên tệp mới. "
+                                  "Nếu cần sửa, hãy đề nghị Ban Tổ chức trả lại.",
+        WorkbookStatus.APPROVED: "Kết quả của đơn vị đã được duyệt và khóa. Chỉ Ban Tổ chức có thể mở lại.",
+    },
+    "submit": {
+        WorkbookStatus.NOT_DOWNLOADED: "Chưa có tệp hợp lệ để nộp.",
+        WorkbookStatus.DOWNLOADED: "Chưa có tệp hợp lệ để nộp: hãy tải lên tệp đã điền.",
+        WorkbookStatus.SUBMITTED: "Đơn vị đã nộp kết quả, đang chờ duyệt.",
+        WorkbookStatus.APPROVED: "Kết quả của đơn vị đã được duyệt.",
+    },
+}
+
+
+def lock(cycle, unit) -> UnitCycle:
+    """The unit's row for the cycle, locked for this transaction (PostgreSQL); created if missing."""
+    query = db.select(UnitCycle).filter_by(cycle_id=cycle.id, unit_id=unit.id).with_for_update()
+    state = db.session.execute(query).scalar_one_or_none()
+    if state is None:
+        state = UnitCycle(cycle_id=cycle.id, unit_id=unit.id, status=WorkbookStatus.NOT_DOWNLOADED.code)
+        db.session.add(state)
+        db.session.flush()
+    return state
+
+
+def current_status(state: UnitCycle) -> WorkbookStatus:
+    return WorkbookStatus.from_code(state.status)
+
+
+def ensure_allowed(action: str, state: UnitCycle, default_message: str) -> None:
+    status = current_status(state)
+    if not can(action, status):
+        raise WorkflowRefused(REFUSALS.get(action, {}).get(status, default_message))
+
+
+def record_download(cycle, unit, user, template) -> None:
+    state = lock(cycle, unit)
+    now = utcnow()
+    if state.status == WorkbookStatus.NOT_DOWNLOADED.code:
+        state.status = WorkbookStatus.DOWNLOADED.code
+    state.first_downloaded_at = state.first_downloaded_at or now
+    state.last_activity_at = now
+    audit.record("template_downloaded", user=user, unit=unit, target=template, version=template.version)
+
+
+def submit(cycle, unit, user, upload_id: int, acknowledge_warnings: bool) -> tuple[Submission, bool]:
+    """Submit a valid upload; a second submit of the same state returns the first submission (created=False)."""
+    state = lock(cycle, unit)
+    if state.status == WorkbookStatus.SUBMITTED.code and state.submission is not None \
+            and state.submission.upload_id == upload_id:
+        return state.submission, False
+    ensure_allowed("submit", state, "Không thể nộp ở trạng thái hiện tại.")
+    upload = db.session.get(Upload, upload_id)
+    if upload is None or upload.unit_id != unit.id or upload.id != state.valid_upload_id:
+        raise WorkflowRefused("Chỉ có thể nộp phiên bản hợp lệ mới nhất của đơn vị.")
+    if upload.warning_count and not acknowledge_warnings:
+        raise WorkflowRefused(
+            f"Tệp còn {upload.warning_count} cảnh báo: hãy xem lại và đánh dấu “Tôi đã xem các cảnh báo” trước khi nộp.",
+            http_status=422,
+        )
+    now = utcnow()
+    submission = Submission(cycle_id=cycle.id, unit_id=unit.id, upload_id=upload.id, submitted_by_id=user.id,
+                            submitted_at=now, late=is_late(cycle.deadline_for(unit), now),
+                            warnings_acknowledged=bool(upload.warning_count), state="submitted")
+    db.session.add(submission)
+    db.session.flush()
+    state.submission_id = submission.id
+    state.status = WorkbookStatus.SUBMITTED.code
+    state.last_activity_at = now
+    audit.record("submitted", user=user, unit=unit, target=submission, upload_version=upload.version,
+                 late=submission.late)
+    return submission, True
+
+
+def review(cycle, unit, reviewer, action: str, comment: str | None) -> Review:
+    """approve | return | reopen, by a reviewer; return and reopen need a comment."""
+    state = lock(cycle, unit)
+    ensure_allowed(action, state, {
+        "approve": "Chỉ duyệt được kết quả đã nộp và đang chờ duyệt.",
+        "return": "Chỉ trả lại được kết quả đã nộp và đang chờ duyệt.",
+        "reopen": "Chỉ mở lại được kết quả đã duyệt.",
+    }[action])
+    comment = (comment or "").strip()
+    if action in ("return", "reopen") and not comment:
+        raise WorkflowRefused("Vui lòng ghi rõ lý do (nhận xét) để đơn vị biết cần sửa gì.", http_status=422)
+    submission = state.submission
+    submission.state = {"approve": "approved", "return": "returned", "reopen": "returned"}[action]
+    state.status = {"approve": WorkbookStatus.APPROVED, "return": WorkbookStatus.RETURNED,
+                    "reopen": WorkbookStatus.RETURNED}[action].code
+    state.last_activity_at = utcnow()
+    entry = Review(submission_id=submission.id, reviewer_id=reviewer.id, action=action, comment=comment or None)
+    db.session.add(entry)
+    db.session.flush()
+    audit.record({"approve": "approved", "return": "returned", "reopen": "reopened"}[action],
+                 user=reviewer, unit=unit, target=submission, comment=comment or None)
+    return entry
+
+
+def commit_or_refuse(message: str = "Dữ liệu vừa được người khác thay đổi. Vui lòng tải lại trang.") -> None:
+    """Commit; a lost optimistic-lock race becomes a refusal instead of a 500."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise WorkflowRefused(message)

@@ -1,0 +1,45 @@
+import pytest
+
+from kdweb.extensions import db
+from kdweb.models import Cycle, Unit
+from kdweb.services.roster import roster_batch
+from tests.workbooks import clean_values, fill
+
+UNIT = "BD.P01"
+
+
+@pytest.fixture
+def staff(auth):
+    return auth.login_as("staff", UNIT)
+
+
+@pytest.fixture
+def batch(app, demo):
+    with app.app_context():
+        cycle = db.session.execute(db.select(Cycle)).scalar_one()
+        unit = db.session.execute(db.select(Unit).filter_by(code=UNIT)).scalar_one()
+        result = roster_batch(cycle, unit)
+        db.session.remove()
+    return result
+
+
+@pytest.fixture
+def download(client, staff):
+    def _download():
+        response = client.get(f"/units/{UNIT}/workbook.xlsx")
+        assert response.status_code == 200, response.get_data(as_text=True)[:500]
+        return response.data
+    return _download
+
+
+@pytest.fixture
+def clean_workbook(download, batch):
+    return fill(download(), clean_values(batch))
+
+
+def upload(client, data, filename="ket-qua.xlsx", htmx=True):
+    import io
+
+    headers = {"HX-Request": "true", "HX-Target": "results"} if htmx else {}
+    return client.post(f"/units/{UNIT}/uploads", data={"file": (io.BytesIO(data), filename)},
+                       headers=headers, content_type="multipart/form-data")
