@@ -33,7 +33,14 @@ def issued_versions(cycle, unit) -> set[str]:
 
 
 def issue_workbook(cycle, unit, user) -> tuple[bytes, Template]:
-    """Build the unit's workbook from the roster as it stands, and record it; the caller commits."""
+    """The unit's staff download their workbook: build it, record it, mark the unit; the caller commits."""
+    data, template = build_and_record(cycle, unit, user)
+    workflow.record_download(cycle, unit, user, template)
+    return data, template
+
+
+def build_and_record(cycle, unit, user) -> tuple[bytes, Template]:
+    """Build the unit's workbook from the roster as it stands and record the issued version."""
     batch = roster_batch(cycle, unit)
     roster = Roster(members=batch.members, organisations=batch.organisations,
                     collectives=batch.collectives, leaders=batch.leaders)
@@ -47,7 +54,6 @@ def issue_workbook(cycle, unit, user) -> tuple[bytes, Template]:
                         signature=hashlib.sha256(data).hexdigest(), generated_by_id=user.id)
     db.session.add(template)
     db.session.flush()
-    workflow.record_download(cycle, unit, user, template)
     return data, template
 
 

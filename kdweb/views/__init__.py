@@ -3,10 +3,16 @@
 
 def register_views(app):
     from kdweb.views import auth, errors, home, units
+    from kdweb.views import admin
+    from kdweb.views import review
+    from kdweb.views import reports
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(units.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(review.bp)
+    app.register_blueprint(reports.bp)
     errors.register(app)
     app.context_processor(template_globals)
     app.add_template_filter(local_time)
@@ -15,9 +21,11 @@ def register_views(app):
 def template_globals():
     from flask import current_app
 
+    from kdweb.models.base import utcnow
     from kdweb.status import WorkbookStatus
 
-    return {"district_name": current_app.config["DISTRICT_NAME"], "WorkbookStatus": WorkbookStatus}
+    return {"district_name": current_app.config["DISTRICT_NAME"], "WorkbookStatus": WorkbookStatus,
+            "now_local": lambda: local_time(utcnow(), "%H:%M:%S")}
 
 
 def local_time(moment, pattern="%d/%m/%Y %H:%M"):

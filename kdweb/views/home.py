@@ -9,4 +9,10 @@ bp = Blueprint("home", __name__)
 def index():
     if current_user.role == "staff":
         return redirect(url_for("units.show", code=current_user.unit.code))
-    return redirect(url_for("units.index"))
+    return redirect(url_for("review.index"))
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for it on their own; answer with the SVG icon instead of a 404."""
+    return redirect(url_for("static", filename="favicon.svg"))

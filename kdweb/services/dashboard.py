@@ -1,0 +1,153 @@
+"""The reviewers' dashboard: every reporting unit's status against its deadline, in three queries."""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
+
+from kdweb.deadlines import DeadlineState, deadline_state
+from kdweb.extensions import db
+from kdweb.models import Rating, Submission, Unit, UnitCycle, Upload
+from kdweb.models.base import utcnow
+from kdweb.rules import Level
+from kdweb.search import matches
+from kdweb.status import WorkbookStatus
+
+DISTRICT_GROUP = "Cấp quận"
+SORTS = {
+    "unit": lambda row: (row.level_order, row.group, row.sort_order),
+    "status": lambda row: (list(WorkbookStatus).index(row.status), row.sort_order),
+    "deadline": lambda row: (row.deadline.done_late is not None, row.deadline.days_left, row.sort_order),
+    "errors": lambda row: (-row.error_count, -row.warning_count, row.sort_order),
+    "activity": lambda row: (row.last_activity_at is None, -(row.last_activity_at.timestamp()
+                                                             if row.last_activity_at else 0), row.sort_order),
+}
+
+
+@dataclass
+class Filters:
+    status: str = ""
+    group: str = ""
+    level: str = ""
+    late: bool = False
+    q: str = ""
+    sort: str = "unit"
+
+    @classmethod
+    def from_args(cls, args) -> "Filters":
+        sort = args.get("sort", "unit")
+        return cls(status=args.get("status", ""), group=args.get("group", ""), level=args.get("level", ""),
+                   late=args.get("late") in ("1", "on", "true"), q=args.get("q", "").strip(),
+                   sort=sort if sort in SORTS else "unit")
+
+    def keep(self, row) -> bool:
+        return ((not self.status or row.status.code == self.status)
+                and (not self.group or row.group == self.group)
+                and (not self.level or row.level == self.level)
+                and (not self.late or row.deadline.overdue)
+                and (not self.q or matches(self.q, row.name, row.code)))
+
+
+@dataclass
+class DashboardRow:
+    code: str
+    name: str
+    level: str
+    group: str
+    sort_order: int
+    status: WorkbookStatus
+    deadline: DeadlineState
+    last_activity_at: datetime | None
+    error_count: int = 0
+    warning_count: int = 0
+    latest_version: int | None = None
+    basis_upload_id: int | None = None
+    levels: dict = field(default_factory=dict)
+
+    @property
+    def level_order(self) -> int:
+        return 0 if self.level == "district" else 1
+
+
+@dataclass
+class Dashboard:
+    rows: list[DashboardRow]
+    all_rows: list[DashboardRow]
+    groups: list[str]
+
+    @property
+    def expected(self) -> int:
+        return len(self.all_rows)
+
+    @property
+    def approved(self) -> int:
+        return sum(1 for row in self.all_rows if row.status is WorkbookStatus.APPROVED)
+
+    @property
+    def by_status(self) -> dict:
+        return {status: sum(1 for row in self.all_rows if row.status is status) for status in WorkbookStatus}
+
+    @property
+    def late(self) -> int:
+        return sum(1 for row in self.all_rows if row.deadline.overdue)
+
+    def totals(self, rows=None) -> dict:
+        rows = self.rows if rows is None else rows
+        return {"errors": sum(r.error_count for r in rows), "warnings": sum(r.warning_count for r in rows),
+                "levels": {level.code: sum(r.levels.get(level.code, 0) for r in rows) for level in Level}}
+
+    def sections(self):
+        """Rows grouped by level (quận / cơ sở) then by group of similar function, in the chosen order."""
+        grouped: dict[tuple[str, str], list[DashboardRow]] = {}
+        for row in self.rows:
+            grouped.setdefault((row.level, row.group), []).append(row)
+        return [(level, group, rows) for (level, group), rows in
+                sorted(grouped.items(), key=lambda item: (item[0][0] != "district", item[0][1]))]
+
+
+def build(cycle, filters: Filters, now: datetime | None = None) -> Dashboard:
+    now = now or utcnow()
+    latest, submission = aliased(Upload), aliased(Submission)
+    records = db.session.execute(
+        db.select(UnitCycle.status, UnitCycle.last_activity_at, UnitCycle.valid_upload_id,
+                  Unit.code, Unit.name, Unit.level, Unit.group, Unit.sort_order,
+                  latest.error_count, latest.warning_count, latest.version,
+                  submission.submitted_at, submission.upload_id)
+        .join(Unit, UnitCycle.unit_id == Unit.id)
+        .outerjoin(latest, UnitCycle.latest_upload_id == latest.id)
+        .outerjoin(submission, UnitCycle.submission_id == submission.id)
+        .where(UnitCycle.cycle_id == cycle.id, Unit.active.is_(True), Unit.reports.is_(True))
+    ).all()
+    rows = [dashboard_row(cycle, record, now) for record in records]
+    attach_level_counts(rows)
+    groups = sorted({row.group for row in rows})
+    chosen = sorted((row for row in rows if filters.keep(row)), key=SORTS[filters.sort])
+    return Dashboard(rows=chosen, all_rows=rows, groups=groups)
+
+
+def dashboard_row(cycle, record, now) -> DashboardRow:
+    status = WorkbookStatus.from_code(record.status)
+    done = status in (WorkbookStatus.SUBMITTED, WorkbookStatus.APPROVED)
+    deadline = cycle.district_deadline if record.level == "district" else cycle.grassroots_deadline
+    return DashboardRow(
+        code=record.code, name=record.name, level=record.level, group=record.group or DISTRICT_GROUP,
+        sort_order=record.sort_order, status=status,
+        deadline=deadline_state(deadline, now, record.submitted_at if done else None),
+        last_activity_at=record.last_activity_at, error_count=record.error_count or 0,
+        warning_count=record.warning_count or 0, latest_version=record.version,
+        basis_upload_id=record.upload_id if done else record.valid_upload_id,
+    )
+
+
+def attach_level_counts(rows) -> None:
+    """Members per level from each unit's submitted (or else latest valid) upload: one GROUP BY for all units."""
+    by_upload = {row.basis_upload_id: row for row in rows if row.basis_upload_id}
+    if not by_upload:
+        return
+    counts = db.session.execute(
+        db.select(Rating.upload_id, Rating.level, func.count())
+        .where(Rating.upload_id.in_(by_upload), Rating.subject_kind == "member", Rating.level.is_not(None))
+        .group_by(Rating.upload_id, Rating.level)
+    ).all()
+    for upload_id, level, count in counts:
+        by_upload[upload_id].levels[level] = count

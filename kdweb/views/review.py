@@ -1,0 +1,129 @@
+"""Ban Tổ chức's side: the dashboard of every unit, a unit's review, district-wide checks, audit log, bulk zips."""
+import io
+
+from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
+from flask_login import current_user
+
+from kdweb.access import role_required, unit_for_user_or_404
+from kdweb.charts import Bar, bar_chart
+from kdweb.exports_names import attachment
+from kdweb.extensions import db
+from kdweb.models import BulkJob, Submission
+from kdweb.rules import Level
+from kdweb.services import audit_log, bulk, dashboard, district_checks, unit_page, workflow
+from kdweb.services.cycles import open_cycle
+from kdweb.status import WorkbookStatus
+from kdweb.views.rendering import render_page, wants_fragment
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+REVIEWERS = ("reviewer", "admin")
+STATUS_TONES = {status: status.tone for status in WorkbookStatus}
+
+
+@bp.get("/")
+@role_required(*REVIEWERS)
+def index():
+    cycle = open_cycle() or abort(404)
+    filters = dashboard.Filters.from_args(request.args)
+    board = dashboard.build(cycle, filters)
+    fragment = "review/_dashboard_body.html" if request.headers.get("HX-Target") == "dashboard-body" else None
+    return render_page("review/dashboard.html", fragment, cycle=cycle, board=board, filters=filters,
+                       charts=charts(board), query=request.query_string.decode())
+
+
+def charts(board) -> dict:
+    statuses = [Bar(status.text, count, status.tone) for status, count in board.by_status.items()]
+    levels = board.totals(board.all_rows)["levels"]
+    tones = {"HTXSNV": "success", "HTTNV": "primary", "HTNV": "warning", "KHTNV": "danger"}
+    members = [Bar(level.code, levels[level.code], tones[level.code]) for level in Level]
+    return {"status": bar_chart(statuses, "Đơn vị theo trạng thái"),
+            "levels": bar_chart(members, "Đảng viên theo mức xếp loại")}
+
+
+@bp.get("/units/<code>")
+@role_required(*REVIEWERS)
+def unit(code):
+    unit = unit_for_user_or_404(code)
+    cycle = open_cycle() or abort(404)
+    context = unit_page.context(unit, cycle, current_user)
+    context["submissions"] = submissions_of(cycle, unit)
+    return render_page("review/unit.html", **context)
+
+
+def submissions_of(cycle, unit):
+    return db.session.execute(
+        db.select(Submission).filter_by(cycle_id=cycle.id, unit_id=unit.id).order_by(Submission.submitted_at.desc())
+    ).scalars().all()
+
+
+@bp.post("/units/<code>/<any(approve, return, reopen):action>")
+@role_required(*REVIEWERS)
+def act(code, action):
+    unit = unit_for_user_or_404(code)
+    cycle = open_cycle() or abort(404)
+    try:
+        workflow.review(cycle, unit, current_user, action, request.form.get("comment"))
+        workflow.commit_or_refuse()
+    except workflow.WorkflowRefused as refused:
+        db.session.rollback()
+        if not wants_fragment():
+            flash(refused.message, "danger")
+            return redirect(url_for("review.unit", code=unit.code))
+        context = unit_page.context(unit, cycle, current_user)
+        context.update(submissions=submissions_of(cycle, unit), review_error=refused.message)
+        return render_page("review/unit.html", "review/_actions.html", http_status=refused.http_status, **context)
+    message = {"approve": "Đã duyệt kết quả của đơn vị.", "return": "Đã trả lại đơn vị kèm nhận xét.",
+               "reopen": "Đã mở lại để đơn vị sửa."}[action]
+    if not wants_fragment():
+        flash(message, "success")
+        return redirect(url_for("review.unit", code=unit.code))
+    context = unit_page.context(unit, cycle, current_user)
+    context.update(submissions=submissions_of(cycle, unit), review_message=message)
+    return render_page("review/unit.html", "review/_actions_response.html", **context)
+
+
+@bp.get("/checks")
+@role_required(*REVIEWERS)
+def checks():
+    cycle = open_cycle() or abort(404)
+    findings, names, unit_count = district_checks.district_findings(cycle)
+    return render_page("review/checks.html", "review/_checks.html", cycle=cycle, findings=findings,
+                       unit_names=names, unit_count=unit_count)
+
+
+@bp.get("/audit")
+@role_required(*REVIEWERS)
+def audit():
+    filters = audit_log.AuditFilters.from_args(request.args)
+    events, more = audit_log.events(filters)
+    return render_page("review/audit.html", "review/_audit_rows.html", events=events, more=more, filters=filters,
+                       actions=audit_log.known_actions(), action_texts=audit_log.ACTION_TEXTS)
+
+
+@bp.post("/bulk/<any(templates, approved):kind>")
+@role_required(*REVIEWERS)
+def bulk_start(kind):
+    cycle = open_cycle() or abort(404)
+    job = bulk.start(kind, cycle, current_user)
+    if wants_fragment():
+        return render_page("review/bulk.html", "review/_bulk_progress.html", job=job, kinds=bulk.KINDS)
+    return redirect(url_for("review.bulk_status", job_id=job.id))
+
+
+@bp.get("/bulk/<int:job_id>")
+@role_required(*REVIEWERS)
+def bulk_status(job_id):
+    job = db.session.get(BulkJob, job_id) or abort(404)
+    return render_page("review/bulk.html", "review/_bulk_progress.html", job=job, kinds=bulk.KINDS)
+
+
+@bp.get("/bulk/<int:job_id>/file")
+@role_required(*REVIEWERS)
+def bulk_file(job_id):
+    job = db.session.get(BulkJob, job_id) or abort(404)
+    if job.state != "done":
+        abort(404)
+    response = send_file(io.BytesIO(job.content), mimetype="application/zip", as_attachment=True,
+                         download_name=job.filename)
+    response.headers["Content-Disposition"] = attachment(job.filename)
+    return response

@@ -1,0 +1,41 @@
+import io
+
+import pytest
+
+from kdweb.extensions import db
+from kdweb.models import Cycle, Unit, Upload
+from kdweb.services.roster import roster_batch
+from tests.workbooks import clean_values, fill
+
+
+def roster(app, unit_code):
+    with app.app_context():
+        cycle = db.session.execute(db.select(Cycle)).scalar_one()
+        unit = db.session.execute(db.select(Unit).filter_by(code=unit_code)).scalar_one()
+        batch = roster_batch(cycle, unit)
+        db.session.remove()
+    return batch
+
+
+@pytest.fixture
+def submit_unit(client, auth, app):
+    """Log in as the unit's staff, fill its workbook (override(kind, code, values) may change rows), upload,
+    submit, log out; returns the upload's version."""
+
+    def _submit(unit_code, override=None, submit=True):
+        auth.login_as("staff", unit_code)
+        data = client.get(f"/units/{unit_code}/workbook.xlsx").data
+        values = clean_values(roster(app, unit_code))
+        filled = fill(data, lambda kind, code: (override or (lambda k, c, v: v))(kind, code, values(kind, code)))
+        response = client.post(f"/units/{unit_code}/uploads", data={"file": (io.BytesIO(filled), "kq.xlsx")},
+                               content_type="multipart/form-data", headers={"HX-Request": "true"})
+        assert "Không có lỗi" in response.get_data(as_text=True), unit_code
+        if submit:
+            with app.app_context():
+                upload_id = db.session.execute(
+                    db.select(Upload.id).join(Unit).filter(Unit.code == unit_code).order_by(Upload.id.desc())
+                ).scalars().first()
+            assert client.post(f"/units/{unit_code}/submit", data={"upload_id": upload_id}).status_code == 302
+        auth.logout()
+
+    return _submit
