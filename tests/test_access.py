@@ -58,7 +58,7 @@ def test_home_sends_each_role_to_its_place(client, auth):
     assert client.get("/").headers["Location"].endswith("/units/BD.P02")
     auth.logout()
     auth.login_as("reviewer")
-    assert client.get("/").headers["Location"].endswith("/units/")
+    assert client.get("/").headers["Location"].endswith("/review/")
 
 
 def test_htmx_error_is_a_fragment(client, auth):

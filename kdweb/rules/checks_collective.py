@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .grading import Cap, lowest
 from .checks_common import over_cap
-from .messages import quoted_level, subject_phrase
+from .messages import lower_first, quoted_level, record_phrase
 from .ruleset import Check
 from .terms import Level, SubjectKind
 
@@ -35,19 +35,23 @@ def targets_cap(collective, rule_set) -> Cap | None:
     return None
 
 
-def led_unit_caps(collective, organisations_by_code) -> list[Cap]:
-    """C-UNIT: never above the organisation, agency or unit it leads (a record here, or the level given)."""
-    caps = [
-        Cap(org.level, f"{subject_phrase(org.subject_kind, org.name, org.code)} do tập thể lãnh đạo chỉ xếp loại {quoted_level(org.level)}")
-        for org in organisations_by_code.get(collective.led_unit_code, ())
-        if org.level is not None and collective.led_unit_code
+def led_organisation_caps(organisations) -> list[Cap]:
+    """C-UNIT: never above the party organisation it leads."""
+    return [
+        Cap(org.level, f"{lower_first(record_phrase(org))}, nơi tập thể lãnh đạo, chỉ xếp loại {quoted_level(org.level)}")
+        for org in organisations
+        if org.level is not None
     ]
-    if collective.led_unit_level is not None:
-        caps.append(Cap(
-            collective.led_unit_level,
-            f"cơ quan, đơn vị do tập thể lãnh đạo xếp loại {quoted_level(collective.led_unit_level)}",
-        ))
-    return caps
+
+
+def led_level_cap(collective) -> Cap | None:
+    """C-UNIT: never above the agency or unit it leads, when its level is given on the collective's row."""
+    if collective.led_unit_level is None:
+        return None
+    return Cap(
+        collective.led_unit_level,
+        f"cơ quan, đơn vị do tập thể lãnh đạo xếp loại {quoted_level(collective.led_unit_level)}",
+    )
 
 
 def check_unit(ctx):
@@ -55,7 +59,8 @@ def check_unit(ctx):
     for collective in ctx.records(COLLECTIVE):
         if collective.level is None:
             continue
-        cap = lowest(led_unit_caps(collective, organisations))
+        led = organisations.get(collective.led_unit_code, ()) if collective.led_unit_code else ()
+        cap = lowest([*led_organisation_caps(led), led_level_cap(collective)])
         if cap is not None and collective.level.rank > cap.level.rank:
             yield ctx.finding("C-UNIT", collective, "level", over_cap(cap, collective.level))
 

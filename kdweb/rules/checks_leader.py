@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .checks_common import over_cap
 from .grading import Cap, lowest
-from .messages import quoted_level, subject_phrase
+from .messages import lower_first, quoted_level, subject_phrase
 from .ruleset import Check
 from .terms import Level, SubjectKind
 
@@ -47,11 +47,8 @@ def headed_caps(leader, subjects_by_code) -> list[Cap]:
 
 
 def _head_reason(subject) -> str:
-    return (
-        f"là người đứng đầu {subject_phrase(subject.subject_kind, subject.name, subject.code).lower()[:1]}"
-        f"{subject_phrase(subject.subject_kind, subject.name, subject.code)[1:]} "
-        f"xếp loại {quoted_level(subject.level)}"
-    )
+    headed = lower_first(subject_phrase(subject.subject_kind, subject.name, subject.code))
+    return f"là người đứng đầu {headed}, nơi xếp loại {quoted_level(subject.level)}"
 
 
 def check_head(ctx):

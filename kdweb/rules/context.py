@@ -7,7 +7,21 @@ from .findings import Finding
 from .messages import record_phrase
 from .records import UnitBatch
 from .ruleset import RuleSet
-from .terms import Severity, SubjectKind
+from .terms import SubjectKind
+
+
+def record_finding(rule_set: RuleSet, rule: str, record, field: str | None, text: str, unit_code) -> Finding:
+    """A finding about one record; `text` continues the sentence that starts with the subject's name."""
+    return Finding(
+        rule=rule,
+        severity=rule_set.severity(rule),
+        subject_kind=record.subject_kind,
+        subject_code=record.code,
+        subject_name=record.name,
+        field=field,
+        message=f"{record_phrase(record)}: {text}",
+        unit_code=unit_code or None,
+    )
 
 
 class UnitContext:
@@ -21,18 +35,8 @@ class UnitContext:
     def records(self, kind: SubjectKind) -> list:
         return self.batch.records_of(kind)
 
-    def finding(self, rule: str, record, field: str | None, text: str, severity: Severity | None = None) -> Finding:
-        """A finding about one record; `text` continues the sentence that starts with the subject's name."""
-        return Finding(
-            rule=rule,
-            severity=severity or self.rule_set.severity(rule),
-            subject_kind=record.subject_kind,
-            subject_code=record.code,
-            subject_name=record.name,
-            field=field,
-            message=f"{record_phrase(record)}: {text}",
-            unit_code=self.unit_code,
-        )
+    def finding(self, rule: str, record, field: str | None, text: str) -> Finding:
+        return record_finding(self.rule_set, rule, record, field, text, self.unit_code)
 
     def organisations_by_code(self) -> dict[str, list]:
         return self._index("org_code", self.batch.organisations, lambda org: org.code)
@@ -56,3 +60,31 @@ class UnitContext:
                 index[key(record)].append(record)
             self._indexes[name] = index
         return self._indexes[name]
+
+
+class DistrictContext:
+    """Every unit's batch at once, for the checks across workbooks; records are indexed with their batch's position."""
+
+    def __init__(self, batches: list[UnitBatch], rule_set: RuleSet):
+        self.batches = batches
+        self.rule_set = rule_set
+        self.unit_names = {batch.unit_code: batch.unit_name for batch in batches}
+        self.organisations_by_code = _positions(batches, SubjectKind.ORGANISATION)
+        self.collectives_by_code = _positions(batches, SubjectKind.COLLECTIVE)
+
+    def finding(self, rule: str, record, field: str | None, text: str, position: int) -> Finding:
+        return record_finding(self.rule_set, rule, record, field, text, self.batches[position].unit_code)
+
+    def records(self, kind: SubjectKind):
+        """(position, record) for every record of `kind` in every batch."""
+        for position, batch in enumerate(self.batches):
+            for record in batch.records_of(kind):
+                yield position, record
+
+
+def _positions(batches, kind) -> dict[str, list]:
+    index = defaultdict(list)
+    for position, batch in enumerate(batches):
+        for record in batch.records_of(kind):
+            index[record.code].append((position, record))
+    return index

@@ -33,13 +33,13 @@ class Finding:
 
     def sort_key(self) -> tuple:
         return (
-            self.unit_code or "",
-            _KIND_ORDER[self.subject_kind],
-            self.subject_code,
+            str(self.unit_code or ""),
+            _KIND_ORDER.get(self.subject_kind, len(_KIND_ORDER)),
+            str(self.subject_code),
             self.rule,
-            self.field or "",
-            self.message,
-            self.severity.value,
+            str(self.field or ""),
+            str(self.message),
+            str(self.severity),
         )
 
     def to_dict(self) -> dict:

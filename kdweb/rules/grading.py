@@ -19,7 +19,7 @@ class Cap:
 
 def lowest(caps) -> Cap | None:
     found = [cap for cap in caps if cap is not None]
-    return min(found, key=lambda cap: cap.level.rank) if found else None
+    return min(found, key=lambda cap: (cap.level.rank, cap.reason)) if found else None
 
 
 def grade_cap(grades, criteria: tuple[Criterion, ...]) -> Cap | None:

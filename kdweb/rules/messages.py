@@ -12,6 +12,10 @@ def subject_phrase(kind, name: str, code: str) -> str:
     return f"{kind.text} {shown} (mã {code})" if code else f"{kind.text} {shown}"
 
 
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def record_phrase(record) -> str:
     return subject_phrase(record.subject_kind, record.name, record.code)
 

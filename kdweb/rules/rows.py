@@ -6,6 +6,8 @@ and a monthly civil-service rating "month:<1..12>". A finding's `field` is the k
 from __future__ import annotations
 
 from dataclasses import fields
+from datetime import date
+from enum import Enum
 from typing import Callable, Mapping
 
 from .findings import Finding
@@ -141,7 +143,7 @@ def _parse_row(record_type, parsers, raw):
     values.setdefault("code", "")
     values.setdefault("name", "")
     values.setdefault("unit_code", "")
-    if not values["code"]:
+    if not values["code"] and not any(key == "code" for _, key, _, _ in problems):
         problems.append(("P-CODE", "code", "thiếu mã đối tượng, không đối chiếu được với danh sách.", Severity.ERROR))
     values["unreadable"] = frozenset(key for rule, key, _, _ in problems if rule == "P-VALUE")
     record = record_type(**values)
@@ -154,7 +156,14 @@ _LEGACY_FONT = (
 )
 
 
+_CELL_TYPES = (str, int, float, date, Enum, tuple, list)
+
+
 def _safe(parser, value) -> Parsed:
+    if value is not None and not isinstance(value, _CELL_TYPES):
+        return Parsed(error=f"không đọc được giá trị kiểu {type(value).__name__} trong ô này.")
+    if isinstance(value, (tuple, list)) and parser is not parse_codes:
+        return Parsed(error="ô chỉ được ghi một giá trị.")
     try:
         return parser(value)
     except Exception as error:  # a cell value of a type no parser expects: report it, never raise

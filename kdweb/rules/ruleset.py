@@ -42,6 +42,7 @@ class RuleSet:
     title: str
     criteria: Mapping[SubjectKind, tuple[Criterion, ...]]
     checks: tuple[Check, ...] = ()
+    record_caps: Mapping[SubjectKind, tuple[tuple[str, Callable], ...]] = field(default_factory=dict)
     severities: Mapping[str, Severity] = field(default_factory=dict)
     disabled: frozenset[str] = frozenset()
 

@@ -62,6 +62,9 @@ FIELDS: tuple[RosterField, ...] = (
     RosterField("post", "Chức vụ", TEXT, ("Chức vụ hiện nay", "Chức vụ chính quyền, đoàn thể", "Chức danh")),
     RosterField("retired", "Nghỉ hưu", YES_NO, ("Đã nghỉ hưu", "Hưu trí")),
 )
+# Headers that look like a field's but are not it: matched to nothing, so a partial match cannot claim them.
+NOT_FIELDS = ("STT", "Số thứ tự", "Ngày chính thức", "Ngày vào Đảng chính thức", "Ngày công nhận chính thức",
+              "Ngày chuyển sinh hoạt đi", "Nơi sinh", "Quê quán", "Ghi chú")
 FIELDS_BY_KEY = {roster_field.key: roster_field for roster_field in FIELDS}
 REQUIRED_KEYS = tuple(roster_field.key for roster_field in FIELDS if roster_field.required)
 
@@ -69,15 +72,19 @@ _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 
+def unaccented(text: object) -> str:
+    """Normalised text without diacritics, for searches typed either way ("Tổ chức" → "to chuc")."""
+    text = normalise_text(text).replace("đ", "d")
+    return "".join(char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char))
+
+
 def fold(text: object) -> str:
-    """A header's comparison key: normalised, without diacritics or punctuation ("Họ và tên" → "ho va ten")."""
-    text = _PARENTHESES.sub(" ", normalise_text(text)).replace("đ", "d")
-    bare = "".join(char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char))
-    return _NOT_WORD.sub(" ", bare).strip()
+    """A header's comparison key: without diacritics, punctuation or (hints) ("Họ và tên (*)" → "ho va ten")."""
+    return _NOT_WORD.sub(" ", unaccented(_PARENTHESES.sub(" ", normalise_text(text)))).strip()
 
 
-def _alias_keys() -> dict[str, str]:
-    keys = {}
+def _alias_keys() -> dict[str, str | None]:
+    keys: dict[str, str | None] = {fold(text): None for text in NOT_FIELDS}
     for roster_field in FIELDS:
         for alias in (roster_field.label, roster_field.key, *roster_field.aliases):
             keys.setdefault(fold(alias), roster_field.key)
@@ -359,7 +366,7 @@ class DryRun:
         return not self.errors and bool(self.added or self.updated)
 
 
-def _same(attribute: str, old: object, new: object) -> bool:
+def _same(old: object, new: object) -> bool:
     if isinstance(new, bool) or isinstance(old, bool):
         return bool(old) == bool(new)
     if isinstance(new, str) or isinstance(old, str):
@@ -397,7 +404,7 @@ def plan(rows: list[ParsedRow], errors: list[RowError], existing: dict[str, dict
         planned.changes = [
             Change(_LABELS[attribute], _shown(attribute, current.get(attribute), units), _shown(attribute, value, units))
             for attribute, value in values.items()
-            if attribute != "code" and not _same(attribute, current.get(attribute), value)
+            if attribute != "code" and not _same(current.get(attribute), value)
         ]
         planned.action = UPDATE if planned.changes else UNCHANGED
         (result.updated if planned.changes else result.unchanged).append(planned)

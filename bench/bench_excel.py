@@ -1,0 +1,223 @@
+"""Benchmark of the unit workbook: reading (ours against bare readers), writing, and memory.
+
+    .venv/bin/python bench/bench_excel.py            # 100, 1,000 and 10,000 member rows
+    .venv/bin/python bench/bench_excel.py --quick    # 100 and 1,000 only
+
+For each size it builds the unit's template, fills every member row as a user would (openpyxl), and times on
+the same bytes: our read + validate (kdweb.excel.validate_upload: guards, calamine, records, rule book), the
+bare calamine parse (every sheet to Python lists), openpyxl read-only, and tablib. Medians of several runs.
+Then the template for a 500-member unit, and the peak memory of reading a ~10 MB workbook in a fresh process.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import openpyxl  # noqa: E402
+import tablib  # noqa: E402
+from python_calamine import CalamineWorkbook  # noqa: E402
+
+from kdweb.excel import CycleInfo, Roster, UnitInfo, build_workbook, read_upload, validate_upload  # noqa: E402
+from kdweb.excel.columns import FIRST_DATA_ROW, SHEET_NAMES, sheet_specs  # noqa: E402
+from kdweb.rules import MemberRecord, OrganisationRecord, OrgKind, SubjectKind, get_rule_set  # noqa: E402
+
+SECRET = b"bench-secret"
+VERSION = "bench.1"
+UNIT = UnitInfo("BD", "Đảng bộ phường Điện Biên", "grassroots")
+CYCLE = CycleInfo(2024, "qd132-hd21", date(2024, 11, 30), date(2024, 12, 15), date(2024, 12, 31))
+FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương")
+GIVEN = ("Văn An", "Thị Bích", "Hữu Cường", "Thị Dung", "Minh Đức", "Thu Hà", "Quang Huy", "Thị Lan", "Đức Long")
+READ_OPTIONS = {"secret": SECRET, "expected_unit_code": UNIT.code, "open_cycle_year": CYCLE.year,
+                "known_template_versions": {VERSION}}
+
+
+def roster(members: int) -> Roster:
+    people = [
+        MemberRecord(
+            code=f"DV{n:06d}", name=f"{FAMILY[n % len(FAMILY)]} {GIVEN[n % len(GIVEN)]}", unit_code=UNIT.code,
+            cell_code=f"CB{n % 40:02d}", cell_name=f"Chi bộ khu dân cư số {n % 40}",
+            birth_date=date(1940 + n % 60, 1 + n % 12, 1 + n % 28), admitted_on=date(1970 + n % 50, 1 + n % 12, 3),
+            probationary=n % 31 == 0,
+        )
+        for n in range(members)
+    ]
+    cells = [OrganisationRecord(code=f"CB{n:02d}", name=f"Chi bộ khu dân cư số {n}", unit_code=UNIT.code,
+                                kind=OrgKind.CELL, parent_code=UNIT.code, group="Chi bộ khu dân cư") for n in range(40)]
+    return Roster(members=people, organisations=cells)
+
+
+def template(members: int) -> bytes:
+    return build_workbook(UNIT, CYCLE, roster(members), template_version=VERSION, secret=SECRET)
+
+
+def filled(members: int, remarks: int = 0) -> bytes:
+    """Every subject rated as a user would fill it: short forms, a few HTXSNV within the quota."""
+    book = openpyxl.load_workbook(io.BytesIO(template(members)))
+    specs = {spec.kind: spec for spec in sheet_specs(get_rule_set(CYCLE.rule_set_id))}
+    for kind, count in ((SubjectKind.MEMBER, members), (SubjectKind.ORGANISATION, 40)):
+        spec, sheet = specs[kind], book[SHEET_NAMES[kind]]
+        grades = [spec.columns.index(column) + 1 for column in spec.columns if column.key.startswith("grade:")]
+        level = spec.columns.index(next(c for c in spec.columns if c.key == "level")) + 1
+        note = spec.columns.index(next(c for c in spec.columns if c.key == "remarks")) + 1
+        for offset in range(count):
+            row = FIRST_DATA_ROW + offset
+            excellent = offset % 10 == 0
+            for column in grades:
+                sheet.cell(row, column, "Xuất sắc" if excellent else "Tốt")
+            sheet.cell(row, level, "HTXSNV" if excellent else "Hoàn thành tốt nhiệm vụ")
+            if remarks:
+                sheet.cell(row, note, _remark(offset, remarks))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _remark(seed: int, length: int) -> str:
+    words, state = [], seed * 2654435761 % 2**32
+    while sum(len(word) + 1 for word in words) < length:
+        state = (state * 1103515245 + 12345) % 2**31
+        words.append(FAMILY[state % len(FAMILY)] + GIVEN[(state >> 8) % len(GIVEN)] + str(state % 997))
+    return " ".join(words)[:length]
+
+
+def ours(data: bytes) -> None:
+    result = validate_upload(data, **READ_OPTIONS)
+    assert result.ok and not result.errors, (result.problem, result.errors[:3])
+
+
+def ours_read_only(data: bytes) -> None:
+    assert read_upload(data, **READ_OPTIONS).ok
+
+
+def bare_calamine(data: bytes) -> None:
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    for name in workbook.sheet_names:
+        workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def openpyxl_read_only(data: bytes) -> None:
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    for sheet in workbook.worksheets:
+        for _ in sheet.iter_rows(values_only=True):
+            pass
+    workbook.close()
+
+
+def tablib_parse(data: bytes) -> None:
+    tablib.Databook().load(data, "xlsx")
+
+
+def median_ms(function, data, runs: int) -> float:
+    function(data)  # warm: imports, caches
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function(data)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def read_table(sizes, runs) -> list[dict]:
+    rows = []
+    for size in sizes:
+        data = filled(size)
+        count = runs if size < 10_000 else max(3, runs // 2)
+        row = {"rows": size, "kb": len(data) / 1024}
+        for name, function in (("ours", ours), ("ours_read", ours_read_only), ("calamine", bare_calamine),
+                               ("openpyxl", openpyxl_read_only), ("tablib", tablib_parse)):
+            row[name] = median_ms(function, data, count)
+        rows.append(row)
+    return rows
+
+
+def print_read_table(rows) -> None:
+    print("Reading a filled unit workbook (median wall time, ms; same bytes for every reader)")
+    header = (f"{'member rows':>11} {'file KB':>8} | {'ours: read+validate':>19} {'(read only)':>11} | "
+              f"{'calamine bare':>13} {'openpyxl r/o':>12} {'tablib':>8} | {'ours/calamine':>13} {'openpyxl/ours':>13}")
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        print(f"{row['rows']:>11,} {row['kb']:>8.0f} | {row['ours']:>19.1f} {row['ours_read']:>11.1f} | "
+              f"{row['calamine']:>13.1f} {row['openpyxl']:>12.1f} {row['tablib']:>8.1f} | "
+              f"{row['ours'] / row['calamine']:>12.2f}x {row['openpyxl'] / row['ours']:>12.1f}x")
+    print("target: ours within 2x of the bare calamine parse")
+
+
+def template_time(runs: int) -> float:
+    people = roster(500)
+    function = lambda _: build_workbook(UNIT, CYCLE, people, template_version=VERSION, secret=SECRET)  # noqa: E731
+    return median_ms(function, None, runs)
+
+
+_MEMORY_CHILD = """
+import json, resource, sys, time, tracemalloc
+sys.path.insert(0, {root!r})
+from kdweb.excel import validate_upload
+data = open({path!r}, "rb").read()
+baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+tracemalloc.start()
+started = time.perf_counter()
+result = validate_upload(data, secret={secret!r}, expected_unit_code={unit!r}, open_cycle_year={year},
+                         known_template_versions={{{version!r}}})
+elapsed = time.perf_counter() - started
+heap = tracemalloc.get_traced_memory()[1]
+tracemalloc.stop()
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({{"ok": result.ok, "errors": len(result.errors), "members": len(result.batch.members),
+                  "baseline_kb": baseline, "peak_kb": peak, "heap": heap, "seconds": elapsed}}))
+"""
+
+
+def memory_of_big_read(rows: int, remarks: int) -> dict:
+    data = filled(rows, remarks=remarks)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "big.xlsx"
+        path.write_bytes(data)
+        script = _MEMORY_CHILD.format(root=str(ROOT), path=str(path), secret=SECRET, unit=UNIT.code,
+                                      year=CYCLE.year, version=VERSION)
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report["mb"] = len(data) / 1024 / 1024
+    report["rows"] = rows
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="100 and 1,000 rows only, fewer runs")
+    parser.add_argument("--runs", type=int, default=7)
+    options = parser.parse_args()
+    sizes = (100, 1_000) if options.quick else (100, 1_000, 10_000)
+    runs = 3 if options.quick else options.runs
+    print(f"kdweb.excel benchmark: Python {platform.python_version()}, python-calamine {version('python-calamine')}, "
+          f"openpyxl {version('openpyxl')}, tablib {version('tablib')}, {platform.machine()}")
+    print()
+    print_read_table(read_table(sizes, runs))
+    print()
+    print(f"Template for a 500-member unit: {template_time(runs):.1f} ms median (target 150 ms)")
+    print()
+    big = memory_of_big_read(rows=2_000 if options.quick else 20_000, remarks=60 if options.quick else 400)
+    print(
+        f"Reading a {big['mb']:.1f} MB workbook ({big['rows']:,} member rows with remarks) in a fresh process: "
+        f"peak RSS {big['peak_kb'] / 1024:.0f} MB ({big['baseline_kb'] / 1024:.0f} MB after imports, "
+        f"+{(big['peak_kb'] - big['baseline_kb']) / 1024:.0f} MB for the read); Python heap peak "
+        f"{big['heap'] / 1024 / 1024:.0f} MB; {big['seconds'] * 1000:.0f} ms; {big['members']:,} records, "
+        f"{big['errors']} errors (target < 150 MB)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""A copy of an upload with each cell in error filled red (warnings yellow) and its messages as a comment, so
+a unit can fix its own file. Only for uploads the reader accepted (`ok`): they passed the safety guards."""
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+
+from openpyxl import load_workbook
+from openpyxl.comments import Comment
+
+from kdweb.rules.findings import Finding
+from kdweb.rules.terms import Severity
+
+from . import styles
+
+AUTHOR = "kdweb"
+_MAX_COMMENT = 2_000
+
+
+def annotate(data: bytes, findings: list[Finding]) -> bytes:
+    workbook = load_workbook(io.BytesIO(data), keep_vba=False)
+    by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for finding in findings:
+        if finding.sheet in workbook.sheetnames and finding.cell:
+            by_cell[(finding.sheet, finding.cell)].append(finding)
+    for (sheet_name, cell_name), found in by_cell.items():
+        cell = workbook[sheet_name][cell_name]
+        is_error = any(finding.severity is Severity.ERROR for finding in found)
+        cell.fill = styles.error_fill() if is_error else styles.warning_fill()
+        text = "\n".join(f"[{finding.rule}] {finding.message}" for finding in found)[:_MAX_COMMENT]
+        cell.comment = Comment(text, AUTHOR, width=420, height=160)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

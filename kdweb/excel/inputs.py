@@ -1,0 +1,53 @@
+"""What the template writer is given: the unit, the cycle and the roster (rules records with identity facts)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from kdweb.rules.records import CollectiveRecord, LeaderRecord, MemberRecord, OrganisationRecord
+from kdweb.rules.terms import SubjectKind
+
+DISTRICT, GRASSROOTS = "district", "grassroots"  # Unit.level codes
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    code: str
+    name: str
+    level: str = GRASSROOTS  # "district" (cấp quận) or "grassroots" (cấp cơ sở)
+
+
+@dataclass(frozen=True)
+class CycleInfo:
+    year: int
+    rule_set_id: str
+    review_date: date | None = None
+    grassroots_deadline: date | None = None
+    district_deadline: date | None = None
+    contact: str = "Ban Tổ chức Quận ủy"
+
+    def deadline_for(self, unit: UnitInfo) -> date | None:
+        return self.district_deadline if unit.level == DISTRICT else self.grassroots_deadline
+
+
+@dataclass
+class Roster:
+    """The subjects a unit rates; each record carries roster facts only (code, name, dates, statuses, posts)."""
+
+    members: list[MemberRecord] = field(default_factory=list)
+    organisations: list[OrganisationRecord] = field(default_factory=list)
+    collectives: list[CollectiveRecord] = field(default_factory=list)
+    leaders: list[LeaderRecord] = field(default_factory=list)
+
+    def records_of(self, kind: SubjectKind) -> list:
+        return {
+            SubjectKind.MEMBER: self.members,
+            SubjectKind.ORGANISATION: self.organisations,
+            SubjectKind.COLLECTIVE: self.collectives,
+            SubjectKind.LEADER: self.leaders,
+        }[kind]
+
+    def kinds(self) -> tuple[SubjectKind, ...]:
+        """The kinds this unit rates: those with anyone on the roster (members at least)."""
+        found = tuple(kind for kind in SubjectKind if self.records_of(kind))
+        return found or (SubjectKind.MEMBER,)

@@ -1,0 +1,83 @@
+"""The instructions sheet: what the unit fills, with which values, by when, and whom to call."""
+from __future__ import annotations
+
+from kdweb.rules.parse import GRADE_CHOICES, REASON_CHOICES
+from kdweb.rules.terms import NOT_RATED_TEXT, Level
+
+from . import styles
+from .columns import SheetSpec
+from .inputs import CycleInfo, UnitInfo
+
+SHEET = "Hướng dẫn"
+
+_SHORT_FORMS = {
+    Level.HTXSNV: "HTXSNV",
+    Level.HTTNV: "HTTNV",
+    Level.HTNV: "HTNV",
+    Level.KHTNV: "KHTNV",
+}
+
+
+def write_instructions(sheet, unit: UnitInfo, cycle: CycleInfo, specs: tuple[SheetSpec, ...], summary_sheet: str) -> None:
+    sheet.title = SHEET
+    sheet.column_dimensions["A"].width = 4
+    sheet.column_dimensions["B"].width = 34
+    sheet.column_dimensions["C"].width = 90
+    rows = _rows(unit, cycle, specs, summary_sheet)
+    for number, (style, left, right) in enumerate(rows, start=1):
+        if style in (styles.TITLE, styles.SUBTITLE):
+            sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=3)
+            cell = sheet.cell(number, 1, left)
+            cell.style = style
+            continue
+        for column, value in ((2, left), (3, right)):
+            if value:
+                cell = sheet.cell(number, column, value)
+                cell.style = style
+    sheet.sheet_view.showGridLines = False
+    sheet.page_setup.orientation = sheet.ORIENTATION_PORTRAIT
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _rows(unit: UnitInfo, cycle: CycleInfo, specs, summary_sheet: str) -> list[tuple[str, str, str]]:
+    deadline = cycle.deadline_for(unit)
+    level_text = "cấp quận" if unit.level == "district" else "cấp cơ sở"
+    sheets = ", ".join(f"“{spec.name}”" for spec in specs)
+    rows = [
+        (styles.TITLE, f"KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {cycle.year}", ""),
+        (styles.SUBTITLE, f"{unit.name} (mã {unit.code})", ""),
+        (styles.TEXT, "", ""),
+        (styles.TEXT, "Đơn vị", f"{unit.name}, mã {unit.code} ({level_text})"),
+        (styles.TEXT, "Hạn nộp", _deadline_text(deadline, level_text)),
+        (styles.TEXT, "Căn cứ", "Kế hoạch 174-KH/QU; Quy định 132-QĐ/TW; Hướng dẫn 21-HD/BTCTW"),
+        (styles.TEXT, "Cần hỗ trợ", f"Liên hệ {cycle.contact}."),
+        (styles.TEXT, "", ""),
+        (styles.SUBTITLE, "CÁCH ĐIỀN", ""),
+        (styles.TEXT, "1. Các trang cần điền", f"{sheets}. Mỗi dòng là một đối tượng trong danh sách được giao."),
+        (styles.TEXT, "2. Cột nền xám", "Danh sách do hệ thống cấp (mã, họ tên, ngày sinh, chi bộ, tình trạng, chức vụ): "
+                                        "không sửa, không xóa dòng, không thêm dòng. Nếu danh sách sai, báo Ban Tổ chức Quận ủy."),
+        (styles.TEXT, "3. Cột tiêu đề nền vàng", "Đơn vị điền: chọn giá trị trong danh sách thả xuống của từng ô."),
+        (styles.TEXT, "4. Cấp độ tiêu chí", "Mỗi tiêu chí chấm một trong: " + ", ".join(GRADE_CHOICES) + "."),
+        (styles.TEXT, "5. Mức xếp loại", "Chọn một trong bốn mức dưới đây, hoặc “" + NOT_RATED_TEXT + "” kèm lý do."),
+        (styles.TEXT, "6. Có/Không", "Các cột hỏi Có/Không: chọn “Có” khi đúng, để trống hoặc “Không” khi không."),
+        (styles.TEXT, "7. Ngày tháng", "Ghi theo dạng ngày/tháng/năm, ví dụ 15/12/" + str(cycle.year) + "."),
+        (styles.TEXT, "8. Tự kiểm tra", f"Trang “{summary_sheet}” tự đếm số lượng theo từng mức và báo đỏ khi số "
+                                        "“Hoàn thành xuất sắc nhiệm vụ” vượt tỉ lệ cho phép."),
+        (styles.TEXT, "9. Nộp", "Lưu tệp dạng .xlsx (Excel hoặc LibreOffice đều được), tải lên hệ thống, sửa hết các lỗi "
+                                "hệ thống chỉ ra rồi bấm Nộp."),
+        (styles.TEXT, "", ""),
+        (styles.SUBTITLE, "MỨC XẾP LOẠI", ""),
+    ]
+    for level in sorted(Level, reverse=True):
+        rows.append((styles.TEXT, _SHORT_FORMS[level], level.text))
+    rows.append((styles.TEXT, NOT_RATED_TEXT, "Chỉ dùng kèm một lý do: " + "; ".join(REASON_CHOICES) + "."))
+    return rows
+
+
+def _deadline_text(deadline, level_text: str) -> str:
+    if deadline is None:
+        return "Theo thông báo của Ban Tổ chức Quận ủy."
+    return f"Trước ngày {deadline:%d/%m/%Y} (hạn của {level_text}). Nộp muộn vẫn được nhận nhưng bị ghi là muộn."

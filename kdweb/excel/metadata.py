@@ -1,0 +1,144 @@
+"""The hidden metadata sheet: who the workbook is for, what was issued, and an HMAC over all of it.
+
+The signed payload is compact ASCII JSON, split over cells (a cell holds at most 32,767 characters). The
+readable key/value rows above it are for people; the reader trusts only the payload, and only once the HMAC
+matches. Rows are matched by subject code, so the payload holds each sheet's issued rows by code.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+META_SHEET = "_kdweb"
+MARKER = "kdweb-workbook"
+LAYOUT = 1  # the shape of sheets and payload this code writes and reads
+CHUNK_CHARS = 30_000
+PAYLOAD_KEY = "payload"
+SIGNATURE_KEY = "signature"
+
+
+@dataclass(frozen=True)
+class IssuedSheet:
+    kind: str  # SubjectKind code
+    name: str  # the tab name
+    fields: tuple[str, ...]  # roster fields of each row, "code" first
+    rows: tuple[tuple, ...]  # signed facts, JSON values
+
+    def facts_by_code(self) -> dict[str, dict]:
+        return {row[0]: dict(zip(self.fields, row)) for row in self.rows}
+
+
+@dataclass(frozen=True)
+class WorkbookMeta:
+    template_version: str
+    unit_code: str
+    unit_name: str
+    unit_level: str
+    cycle_year: int
+    rule_set_id: str
+    review_date: date | None = None
+    deadline: date | None = None
+    sheets: tuple[IssuedSheet, ...] = ()
+    layout: int = LAYOUT
+    extra: dict = field(default_factory=dict)
+
+    def sheet(self, kind: str) -> IssuedSheet | None:
+        return next((sheet for sheet in self.sheets if sheet.kind == kind), None)
+
+    def payload(self) -> str:
+        body = {
+            "layout": self.layout,
+            "template_version": self.template_version,
+            "unit": {"code": self.unit_code, "name": self.unit_name, "level": self.unit_level},
+            "cycle_year": self.cycle_year,
+            "rule_set_id": self.rule_set_id,
+            "review_date": _iso(self.review_date),
+            "deadline": _iso(self.deadline),
+            "sheets": [
+                {"kind": sheet.kind, "name": sheet.name, "fields": list(sheet.fields), "rows": [list(row) for row in sheet.rows]}
+                for sheet in self.sheets
+            ],
+            "extra": self.extra,
+        }
+        return json.dumps(body, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
+
+    @classmethod
+    def from_payload(cls, payload: str) -> WorkbookMeta:
+        body = json.loads(payload)
+        unit = body["unit"]
+        return cls(
+            template_version=str(body["template_version"]),
+            unit_code=str(unit["code"]),
+            unit_name=str(unit.get("name", "")),
+            unit_level=str(unit.get("level", "")),
+            cycle_year=int(body["cycle_year"]),
+            rule_set_id=str(body["rule_set_id"]),
+            review_date=_from_iso(body.get("review_date")),
+            deadline=_from_iso(body.get("deadline")),
+            sheets=tuple(
+                IssuedSheet(sheet["kind"], sheet["name"], tuple(sheet["fields"]), tuple(tuple(row) for row in sheet["rows"]))
+                for sheet in body.get("sheets", ())
+            ),
+            layout=int(body.get("layout", 0)),
+            extra=dict(body.get("extra") or {}),
+        )
+
+
+def sign(payload: str, secret: bytes | str) -> str:
+    return hmac.new(_key(secret), payload.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def verify(payload: str, signature: str, secret: bytes | str) -> bool:
+    return hmac.compare_digest(sign(payload, secret), str(signature).strip().lower())
+
+
+def meta_rows(meta: WorkbookMeta, secret: bytes | str) -> list[tuple[str, object]]:
+    """The metadata sheet's rows (column A key, column B value), readable part first."""
+    payload = meta.payload()
+    rows: list[tuple[str, object]] = [
+        (MARKER, meta.layout),
+        ("template_version", meta.template_version),
+        ("unit_code", meta.unit_code),
+        ("unit_name", meta.unit_name),
+        ("cycle_year", meta.cycle_year),
+        ("rule_set_id", meta.rule_set_id),
+        (SIGNATURE_KEY, sign(payload, secret)),
+    ]
+    rows += [(PAYLOAD_KEY, payload[at : at + CHUNK_CHARS]) for at in range(0, len(payload), CHUNK_CHARS)]
+    return rows
+
+
+@dataclass(frozen=True)
+class SignedMeta:
+    """What the metadata sheet says, before its signature is checked."""
+
+    payload: str
+    signature: str
+
+    def verified(self, secret: bytes | str) -> bool:
+        return verify(self.payload, self.signature, secret)
+
+
+def signed_meta(rows) -> SignedMeta | None:
+    """Collect the payload and signature from the sheet's rows as read; None if it is not our sheet."""
+    keyed = [(str(row[0]).strip(), row[1] if len(row) > 1 else "") for row in rows if row and row[0] != ""]
+    if not keyed or keyed[0][0] != MARKER:
+        return None
+    signature = next((str(value) for key, value in keyed if key == SIGNATURE_KEY), "")
+    payload = "".join(str(value) for key, value in keyed if key == PAYLOAD_KEY)
+    return SignedMeta(payload, signature)
+
+
+def _key(secret: bytes | str) -> bytes:
+    return secret.encode("utf-8") if isinstance(secret, str) else bytes(secret)
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _from_iso(text) -> date | None:
+    return date.fromisoformat(text) if text else None

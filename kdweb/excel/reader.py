@@ -1,0 +1,222 @@
+"""Reading an upload: guards, then calamine for the cells, then the signed metadata, then each subject sheet.
+
+`read_upload` turns the bytes into a UnitBatch plus structural and parse findings; `validate_upload` also
+runs the rules engine and puts every finding on its cell. Neither raises for a bad file: a file that cannot
+be used at all comes back with `ok=False` and one Problem.
+"""
+from __future__ import annotations
+
+import io
+import json
+from typing import Collection
+
+from python_calamine import CalamineWorkbook, PasswordError
+
+from kdweb.rules.findings import Finding
+from kdweb.rules.parse import normalise_text
+from kdweb.rules.records import UnitBatch
+from kdweb.rules.registry import get_rule_set
+from kdweb.rules.ruleset import RuleSet
+from kdweb.rules.terms import Severity, SubjectKind
+from kdweb.rules.validate import validate_unit
+
+from .columns import sheet_specs
+from .locate import Locator
+from .metadata import LAYOUT, META_SHEET, SignedMeta, WorkbookMeta, signed_meta
+from .problems import Refusal, refuse
+from .results import ReadResult
+from .safety import DEFAULT_LIMITS, Limits, check_upload
+from .sheets import SheetRead, find_header, read_subject_sheet
+from .summary import FIRST_ROW as SUMMARY_FIRST_ROW, SHEET as SUMMARY_SHEET
+
+_BATCH_LISTS = {
+    SubjectKind.MEMBER: "members",
+    SubjectKind.ORGANISATION: "organisations",
+    SubjectKind.COLLECTIVE: "collectives",
+    SubjectKind.LEADER: "leaders",
+}
+
+
+def read_upload(
+    data: bytes,
+    *,
+    secret: bytes | str,
+    expected_unit_code: str,
+    open_cycle_year: int,
+    known_template_versions: Collection[str],
+    filename: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> ReadResult:
+    """The upload as records and findings (structural and parse), or a refusal with its reason."""
+    try:
+        check_upload(data, limits)
+        with _open(data) as workbook:
+            meta = _checked_meta(workbook, secret, expected_unit_code, open_cycle_year, known_template_versions)
+            rule_set = _rule_set(meta)
+            return _read_sheets(workbook, meta, rule_set)
+    except Refusal as refusal:
+        return ReadResult(ok=False, problem=refusal.problem)
+
+
+def validate_upload(
+    data: bytes,
+    *,
+    secret: bytes | str,
+    expected_unit_code: str,
+    open_cycle_year: int,
+    known_template_versions: Collection[str],
+    filename: str | None = None,
+    rule_set: RuleSet | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> ReadResult:
+    """read_upload, then the rule book's checks of the unit; every finding carries its sheet and cell."""
+    result = read_upload(
+        data, secret=secret, expected_unit_code=expected_unit_code, open_cycle_year=open_cycle_year,
+        known_template_versions=known_template_versions, filename=filename, limits=limits,
+    )
+    if not result.ok:
+        return result
+    rule_set = rule_set or get_rule_set(result.rule_set_id)
+    checked = [result.locator.locate(finding) for finding in validate_unit(result.batch, rule_set)]
+    result.findings = order_findings(result.findings + checked, result)
+    return result
+
+
+def order_findings(findings: list[Finding], result: ReadResult) -> list[Finding]:
+    """Reading order: sheet by sheet as in the workbook, then row, then column."""
+    sheet_order = {sheet.name: position for position, sheet in enumerate(result.sheets)}
+
+    def key(finding: Finding):
+        row, column = _split_cell(finding.cell or "")
+        return (sheet_order.get(finding.sheet, len(sheet_order)), row, len(column), column, finding.rule, finding.message)
+
+    return sorted(findings, key=key)
+
+
+def _split_cell(cell: str) -> tuple[int, str]:
+    letters = cell.rstrip("0123456789")
+    digits = cell[len(letters):]
+    return (int(digits) if digits else 0), letters
+
+
+class _open:
+    """calamine's workbook as a context manager whose every failure is a Refusal."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def __enter__(self) -> CalamineWorkbook:
+        self.workbook = _calamine(lambda: CalamineWorkbook.from_filelike(io.BytesIO(self.data)))
+        return self.workbook
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self.workbook.close()
+        except Exception:
+            pass
+
+
+def _calamine(call):
+    """Run a calamine call; its errors (and a Rust panic, which is a BaseException) become E-CORRUPT."""
+    try:
+        return call()
+    except PasswordError:
+        raise refuse("E-ENCRYPTED", detail="calamine: password") from None
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as error:  # noqa: BLE001 - pyo3's PanicException derives from BaseException
+        raise refuse("E-CORRUPT", detail=f"calamine: {type(error).__name__}: {error}") from None
+
+
+def _sheet_values(workbook: CalamineWorkbook, name: str) -> list[list]:
+    return _calamine(lambda: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+
+
+def _checked_meta(workbook, secret, unit_code, cycle_year, versions) -> WorkbookMeta:
+    """Ours, of a version we read, for this unit and this cycle, and untouched — in that order, so that an
+    honest file from the wrong unit or year is told so rather than called tampered."""
+    names = [sheet.name for sheet in workbook.sheets_metadata]
+    if META_SHEET not in names:
+        raise refuse("E-NOT-KDWEB", detail="no metadata sheet")
+    signed = signed_meta(_sheet_values(workbook, META_SHEET))
+    if signed is None:
+        raise refuse("E-NOT-KDWEB", detail="metadata sheet without marker")
+    meta = _parse_meta(signed)
+    if meta.layout != LAYOUT or meta.template_version not in versions:
+        raise refuse("E-VERSION", detail=f"layout {meta.layout}", version=meta.template_version)
+    if meta.unit_code != unit_code:
+        raise refuse("E-WRONG-UNIT", found=meta.unit_code, found_name=meta.unit_name, expected=unit_code)
+    if meta.cycle_year != cycle_year:
+        raise refuse("E-OLD-CYCLE", found=meta.cycle_year, expected=cycle_year)
+    if not signed.verified(secret):
+        raise refuse("E-TAMPERED", detail="HMAC mismatch")
+    return meta
+
+
+def _parse_meta(signed: SignedMeta) -> WorkbookMeta:
+    try:
+        return WorkbookMeta.from_payload(signed.payload)
+    except (ValueError, KeyError, TypeError, AttributeError, json.JSONDecodeError) as error:
+        raise refuse("E-TAMPERED", detail=f"payload unreadable: {error}") from None
+
+
+def _rule_set(meta: WorkbookMeta) -> RuleSet:
+    try:
+        return get_rule_set(meta.rule_set_id)
+    except KeyError:
+        raise refuse("E-VERSION", detail=f"rule set {meta.rule_set_id}", version=meta.template_version) from None
+
+
+def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleSet) -> ReadResult:
+    specs = {spec.kind: spec for spec in sheet_specs(rule_set)}
+    batch = UnitBatch(unit_code=meta.unit_code, unit_name=meta.unit_name, review_date=meta.review_date)
+    locator = Locator()
+    findings, previews, claimed, expected = [], [], {META_SHEET}, {}
+    for position, issued in enumerate(meta.sheets):
+        kind = SubjectKind(issued.kind)
+        spec = specs[kind]
+        expected[kind] = frozenset(row[0] for row in issued.rows)
+        locator.summary_rows[kind] = SUMMARY_FIRST_ROW + position
+        name = _find_sheet(workbook, issued.name, spec, claimed)
+        if name is None:
+            findings.append(_missing_sheet(kind, issued.name, locator.summary_rows[kind]))
+            continue
+        claimed.add(name)
+        read: SheetRead = read_subject_sheet(_sheet_values(workbook, name), name, spec, issued, meta.unit_code)
+        getattr(batch, _BATCH_LISTS[kind]).extend(read.records)
+        findings.extend(read.findings)
+        previews.append(read.preview)
+        locator.sheets[kind] = read.places
+    batch.expected = expected
+    return ReadResult(
+        ok=True, metadata=meta, batch=batch, sheets=tuple(previews), findings=findings, locator=locator,
+        rule_set_id=rule_set.id,
+    )
+
+
+def _find_sheet(workbook, name: str, spec, claimed: set) -> str | None:
+    """The tab by its issued name; else by that name normalised; else the first other tab with this kind's header
+    (a renamed tab)."""
+    names = [sheet.name for sheet in workbook.sheets_metadata if sheet.name not in claimed]
+    if name in names:
+        return name
+    wanted = normalise_text(name)
+    loose = next((candidate for candidate in names if normalise_text(candidate) == wanted), None)
+    if loose:
+        return loose
+    for candidate in names:
+        try:
+            values = _calamine(lambda: workbook.get_sheet_by_name(candidate).to_python(skip_empty_area=False, nrows=30))
+        except Refusal:
+            continue
+        if find_header(values, spec) is not None:
+            return candidate
+    return None
+
+
+def _missing_sheet(kind: SubjectKind, name: str, summary_row: int) -> Finding:
+    message = (
+        f"Không tìm thấy trang “{name}” trong tệp (đã bị xóa hoặc đổi tên), nên không đọc được "
+        f"danh sách {kind.text.lower()}. Hãy dùng đúng tệp mẫu, không xóa hay đổi tên trang."
+    )
+    return Finding("W-SHEET", Severity.ERROR, kind, "", "", None, message, sheet=SUMMARY_SHEET, cell=f"A{summary_row}")

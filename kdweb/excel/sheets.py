@@ -1,0 +1,220 @@
+"""One subject sheet as read (a list of rows from A1) → rules records, with a finding for every cell in doubt.
+
+Rows are matched to the signed roster by subject code, so order, sorting, filters and blank rows do not
+matter. Roster facts come from the signature, never from the cells: an edited identity cell is reported where
+it is and the issued value stands. Typed values are parsed by the rules engine's row parsers.
+"""
+from __future__ import annotations
+
+from dataclasses import MISSING, dataclass, field, fields
+from datetime import date
+from functools import lru_cache
+
+from kdweb.rules.findings import Finding
+from kdweb.rules.messages import subject_phrase
+from kdweb.rules.records import RECORD_TYPES
+from kdweb.rules.parse import normalise_text, parse_code
+from kdweb.rules.rows import parse_collective_row, parse_leader_row, parse_member_row, parse_organisation_row
+from kdweb.rules.terms import Severity, SubjectKind
+
+from .columns import DATE, INDEX, Column, SheetSpec, cell_value, column_letter, comparable
+from .locate import SheetPlaces
+from .metadata import IssuedSheet
+from .results import SheetPreview, cell_text
+
+PARSERS = {
+    SubjectKind.MEMBER: parse_member_row,
+    SubjectKind.ORGANISATION: parse_organisation_row,
+    SubjectKind.COLLECTIVE: parse_collective_row,
+    SubjectKind.LEADER: parse_leader_row,
+}
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass
+class SheetRead:
+    records: list = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    places: SheetPlaces | None = None
+    preview: SheetPreview | None = None
+
+
+def find_header(values: list[list], spec: SheetSpec) -> int | None:
+    """The 0-based index of the header row: the first row holding the code column's header."""
+    wanted = normalise_text(spec.code_column.header)
+    for index, row in enumerate(values[:HEADER_SEARCH_ROWS]):
+        if any(isinstance(value, str) and value and normalise_text(value) == wanted for value in row):
+            return index
+    return None
+
+
+def read_subject_sheet(values: list[list], name: str, spec: SheetSpec, issued: IssuedSheet, unit_code: str) -> SheetRead:
+    header = find_header(values, spec)
+    if header is None:
+        places = SheetPlaces(name, 1)
+        return SheetRead(
+            findings=[_sheet_finding(spec, name, "A1", "W-COLUMN", _NO_HEADER.format(header=spec.code_column.header))],
+            places=places,
+            preview=SheetPreview(name, spec.kind, 0, values),
+        )
+    return _SheetReader(values, name, spec, issued, unit_code, header).read()
+
+
+_NO_HEADER = (
+    "không tìm thấy dòng tiêu đề có cột “{header}”, nên không đọc được trang này. Hãy dùng đúng tệp mẫu, "
+    "không xóa hay sửa các dòng tiêu đề."
+)
+
+
+class _SheetReader:
+    def __init__(self, values, name, spec: SheetSpec, issued: IssuedSheet, unit_code: str, header: int):
+        self.values, self.name, self.spec, self.unit_code, self.header = values, name, spec, unit_code, header
+        self.kind = spec.kind
+        self.parse = PARSERS[spec.kind]
+        self.issued = issued.facts_by_code()
+        self.loose_codes = {normalise_text(code): code for code in self.issued}
+        self.indexes = _map_header(values[header], spec)
+        self.places = SheetPlaces(name, header + 1, {key: column_letter(index + 1) for key, index in self.indexes.items()})
+        by_key = {column.key: column for column in spec.columns}
+        self.identity = [(index, by_key[key]) for key, index in self.indexes.items() if by_key[key].is_identity]
+        self.inputs = [(index, key) for key, index in self.indexes.items() if by_key[key].is_input]
+        self.watched = [index for key, index in self.indexes.items() if by_key[key].role != INDEX]
+        self.result = SheetRead(places=self.places)
+        self.defaults, self.date_fields = _field_facts(RECORD_TYPES[spec.kind])
+
+    def read(self) -> SheetRead:
+        self.result.findings.extend(self._missing_columns())
+        code_index = self.indexes.get("code")
+        width = max(self.indexes.values(), default=0) + 1
+        if code_index is not None:
+            for number, row in enumerate(self.values[self.header + 1 :], start=self.header + 2):
+                self._read_row(number, row if len(row) >= width else row + [""] * (width - len(row)), code_index)
+        fields = {index: key for key, index in self.indexes.items()}
+        self.result.preview = SheetPreview(self.name, self.kind, self.header + 1, self.values, fields)
+        return self.result
+
+    def _read_row(self, number: int, row: list, code_index: int) -> None:
+        typed = row[code_index]
+        if typed == "" and not any(row[index] not in ("", None) for index in self.watched):
+            return  # a blank row
+        code = parse_code(typed).value or ""
+        facts = self.issued.get(code)
+        if facts is None and code:
+            issued_code = self.loose_codes.get(normalise_text(code))
+            facts = self.issued.get(issued_code) if issued_code else None
+        raw = self._raw_facts(facts) if facts is not None else self._identity_from_cells(row, code)
+        for index, key in self.inputs:
+            value = row[index]
+            if value != "" and value is not None:
+                raw[key] = value
+        record, findings = self.parse(raw)
+        located = [self._at(finding, number) for finding in findings]
+        if facts is not None:
+            located.extend(self._edited_identity(row, number, facts, raw, record))
+        self.result.findings.extend(located)
+        if record.code:
+            self.result.records.append(record)
+            self.places.rows.setdefault(record.code, []).append(number)
+
+    def _raw_facts(self, facts: dict) -> dict:
+        """The signed facts as the row parser takes them: ISO dates as dates, defaults left out (the record has
+        them already), so that only what differs is parsed."""
+        raw = {}
+        for key, value in facts.items():
+            if key in self.defaults and value == self.defaults[key] and type(value) is type(self.defaults[key]):
+                continue
+            if key in self.date_fields and isinstance(value, str):
+                try:
+                    value = date.fromisoformat(value)
+                except ValueError:
+                    pass
+            raw[key] = value
+        return raw
+
+    def _identity_from_cells(self, row: list, code: str) -> dict:
+        """An unlisted row (invented or mistyped code): what its own cells say, for the messages."""
+        raw = {"code": code, "unit_code": self.unit_code}
+        for index, column in self.identity:
+            if column.key in ("code", "status"):
+                continue
+            if row[index] != "":
+                raw[column.key] = row[index]
+        return raw
+
+    def _edited_identity(self, row: list, number: int, facts: dict, raw: dict, record) -> list[Finding]:
+        found = []
+        for index, column in self.identity:
+            value = row[index]
+            issued = raw.get(column.key)  # typed, and absent when the record's default
+            if value == issued or (value == "" and not issued and column.key != "status"):
+                continue
+            if not _same(column, value, facts):
+                found.append(self._edit_finding(column, value, facts, record, f"{column_letter(index + 1)}{number}"))
+        return found
+
+    def _edit_finding(self, column: Column, value, facts: dict, record, cell: str) -> Finding:
+        issued = cell_text(cell_value(column, facts))
+        message = (
+            f"{subject_phrase(self.kind, record.name, record.code)}: ô “{column.header}” thuộc danh sách do hệ thống "
+            f"cấp nên không được sửa; giá trị được cấp là “{issued}”, trong tệp là “{cell_text(value or None)}”. "
+            "Hãy trả lại giá trị được cấp; nếu danh sách sai, báo Ban Tổ chức Quận ủy cập nhật."
+        )
+        return Finding(
+            "W-IDENTITY", Severity.ERROR, self.kind, record.code, record.name, column.key, message,
+            unit_code=self.unit_code or None, sheet=self.name, cell=cell,
+        )
+
+    def _at(self, finding: Finding, number: int) -> Finding:
+        letter = self.places.column_of(finding.field) or self.places.columns.get("level") or self.places.columns["code"]
+        return finding.with_location(self.name, f"{letter}{number}")
+
+    def _missing_columns(self) -> list[Finding]:
+        found = []
+        for column in self.spec.columns:
+            if column.role == INDEX or column.key in self.indexes:
+                continue
+            severity = Severity.WARNING if column.is_identity and column.key != "code" else Severity.ERROR
+            text = (
+                f"không tìm thấy cột “{column.header}” trong dòng tiêu đề"
+                + ("; các giá trị của cột này không được đọc." if column.is_input else ".")
+                + " Hãy dùng đúng tệp mẫu, không xóa hay đổi tên cột."
+            )
+            found.append(_sheet_finding(self.spec, self.name, f"A{self.header + 1}", "W-COLUMN", text, severity, column.key))
+        return found
+
+
+@lru_cache(maxsize=8)
+def _field_facts(record_type) -> tuple[dict, frozenset]:
+    """A record type's plain defaults, and the names of its date fields."""
+    defaults = {item.name: item.default for item in fields(record_type) if item.default is not MISSING}
+    dates = frozenset(item.name for item in fields(record_type) if "date" in str(item.type))
+    return defaults, dates
+
+
+def _map_header(row: list, spec: SheetSpec) -> dict[str, int]:
+    """Field key → 0-based column index, by header text (so a moved column is still found)."""
+    wanted = {normalise_text(column.header): column.key for column in spec.columns}
+    found = {}
+    for index, value in enumerate(row):
+        key = wanted.get(normalise_text(value)) if isinstance(value, str) and value else None
+        if key is not None and key not in found:
+            found[key] = index
+    return found
+
+
+def _same(column: Column, value, facts: dict) -> bool:
+    """Fast paths for an untouched cell, then the one normalised comparison."""
+    if column.key == "status":
+        shown = cell_value(column, facts)
+        return value == shown or comparable(value) == comparable(shown)
+    issued = facts.get(column.key)
+    if value == issued or (value == "" and issued is None):
+        return True
+    if column.kind == DATE and isinstance(value, date) and value.isoformat()[:10] == issued:
+        return True
+    return comparable(value) == comparable(cell_value(column, facts))
+
+
+def _sheet_finding(spec: SheetSpec, name: str, cell: str, rule: str, text: str, severity=Severity.ERROR, key=None) -> Finding:
+    message = f"Trang “{name}”: {text}"
+    return Finding(rule, severity, spec.kind, "", "", key, message, sheet=name, cell=cell)

@@ -1,0 +1,96 @@
+"""The report's tables as .csv, .ods and .json, through tablib.
+
+.csv holds every table in one sheet, one row per table row, with the subject kind and the row type in front;
+.ods has a sheet per table like the .xlsx; .json has the .csv's rows under stable ASCII keys, and the report's
+year, basis and missing units around them. Text goes through `safe_cells` in .csv and .ods.
+"""
+from __future__ import annotations
+
+import json
+
+import tablib
+
+from kdweb.exports.safe_cells import neutralise_row
+from kdweb.exports.xlsx_report import BREAKDOWN_SHEET_NAMES, MISSING_SHEET_NAME, SHEET_NAMES
+from kdweb.reports import KIND_TEXTS, Report, group_label
+from kdweb.reports.columns import columns
+from kdweb.reports.tables import KindTable, TableRow
+
+ROW_TYPE_TEXTS = {"unit": "Đơn vị", "group": "Cộng nhóm", "total": "Tổng cộng", "rating_group": "Theo nhóm đối tượng"}
+LEAD_COLUMNS = (("kind", "Đối tượng"), ("row_type", "Loại dòng"), ("group", "Nhóm"), ("unit_code", "Mã đơn vị"))
+MISSING_COLUMNS = (("code", "Mã đơn vị"), ("name", "Đơn vị"), ("group", "Nhóm có chức năng, nhiệm vụ tương đồng"),
+                   ("status", "Tình trạng"))
+
+
+def report_csv(report: Report) -> bytes:
+    """UTF-8 with a byte-order mark, so that Excel reads the Vietnamese text right."""
+    return ("\ufeff" + flat_dataset(report, safe=True).export("csv")).encode("utf-8")
+
+
+def report_ods(report: Report) -> bytes:
+    book = tablib.Databook()
+    for table in report.tables:
+        book.add_sheet(table_dataset(table, table.rows, SHEET_NAMES[table.kind]))
+    for table in report.tables:
+        if table.rating_group_rows:
+            book.add_sheet(table_dataset(table, table.rating_group_rows, BREAKDOWN_SHEET_NAMES[table.kind]))
+    book.add_sheet(missing_dataset(report, keys=False))
+    return book.export("ods")
+
+
+def report_json(report: Report) -> str:
+    document = {
+        "year": report.year,
+        "basis": report.basis,
+        "basis_text": report.basis_text,
+        "generated_on": report.generated_on.isoformat(),
+        "reported_units": report.reported_count,
+        "expected_units": report.expected_count,
+        "notes": [*report.table("member").notes, *report.notes],
+        "rows": json.loads(flat_dataset(report, keys=True, safe=False).export("json")),
+        "missing_units": json.loads(missing_dataset(report, keys=True).export("json")),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1)
+
+
+def flat_dataset(report: Report, *, keys: bool = False, safe: bool = True) -> tablib.Dataset:
+    cols = columns()
+    dataset = tablib.Dataset(headers=[key if keys else text for key, text in LEAD_COLUMNS]
+                             + [column.key if keys else column.header for column in cols])
+    for table in report.tables:
+        rows = [*table.rows, *(row for row in table.rating_group_rows if row.row_type == "rating_group")]
+        for row in rows:
+            values = [table.kind if keys else KIND_TEXTS[table.kind],
+                      row.row_type if keys else ROW_TYPE_TEXTS[row.row_type],
+                      _group_text(row, keys), row.unit_code if keys else (row.unit_code or "")]
+            values += [column.value(row) for column in cols]
+            dataset.append(neutralise_row(values) if safe else values)
+    return dataset
+
+
+def table_dataset(table: KindTable, rows, title: str) -> tablib.Dataset:
+    cols = columns(table.kind)
+    headers = [column.header for column in cols]
+    if rows and rows[0].row_type == "rating_group":
+        headers[1] = table.rating_group_title
+    dataset = tablib.Dataset(headers=headers, title=title)
+    for row in rows:
+        dataset.append(neutralise_row([column.value(row) for column in cols]))
+    return dataset
+
+
+def missing_dataset(report: Report, *, keys: bool) -> tablib.Dataset:
+    dataset = tablib.Dataset(headers=[key if keys else text for key, text in MISSING_COLUMNS],
+                             title=MISSING_SHEET_NAME)
+    for unit in report.missing:
+        values = [unit.code, unit.name, unit.group if keys else group_label(unit.group), unit.state_text]
+        dataset.append(values if keys else neutralise_row(values))
+    return dataset
+
+
+def _group_text(row: TableRow, keys: bool) -> str | None:
+    if row.row_type == "rating_group":
+        return row.rating_group if keys else (row.rating_group or "")
+    if row.row_type == "total":
+        return None if keys else ""
+    return row.group if keys else group_label(row.group)

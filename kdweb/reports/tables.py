@@ -1,0 +1,269 @@
+"""From counts per unit to the report's tables: unit rows grouped by group of similar function, group
+subtotals, district totals, and (for organisations, collectives and leaders) the rows per the subject's own
+quota group. Sums here add up already-aggregated counts; the rating rows themselves are counted in SQL.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+from .counts import Counts
+from .percent import percent
+from .vocabulary import (
+    BASIS_TEXTS, KIND_TEXTS, RATING_GROUP_TEXTS, SUBJECT_KINDS, SUBMISSION_STATE_TEXTS, group_key,
+    group_label, rating_group_label,
+)
+
+TOTAL_LABEL = "Tổng cộng toàn Đảng bộ"
+
+
+@dataclass(frozen=True)
+class ReportedUnit:
+    """A reporting unit whose current submission is in the basis."""
+
+    id: int
+    code: str
+    name: str
+    group: str | None
+    sort_order: int
+    state: str
+
+
+@dataclass(frozen=True)
+class UnitCounts:
+    unit_id: int
+    kind: str
+    rating_group: str | None
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class MissingUnit:
+    """A reporting unit whose current submission is not in the basis (none yet, returned, or not approved)."""
+
+    code: str
+    name: str
+    group: str | None
+    status: str
+    state: str | None
+    sort_order: int = 0
+
+    @property
+    def state_text(self) -> str:
+        return SUBMISSION_STATE_TEXTS.get(self.state, "Chưa nộp")
+
+
+@dataclass(frozen=True)
+class TableRow:
+    row_type: str  # unit, group, total, rating_group
+    number: str
+    label: str
+    counts: Counts
+    unit_code: str | None = None
+    group: str | None = None
+    rating_group: str | None = None
+    note: str = ""
+    previous: Counts | None = None
+
+    @property
+    def key(self) -> tuple:
+        """What identifies the row from one year to the next."""
+        if self.row_type == "unit":
+            return ("unit", self.unit_code)
+        if self.row_type == "group":
+            return ("group", group_key(self.group))
+        if self.row_type == "rating_group":
+            return ("rating_group", group_key(self.rating_group))
+        return ("total",)
+
+    @property
+    def filters(self) -> dict[str, str]:
+        """The drill-down query parameters that select this row's subjects."""
+        if self.row_type == "unit":
+            return {"unit": self.unit_code}
+        if self.row_type == "group":
+            return {"group": group_key(self.group)}
+        if self.row_type == "rating_group":
+            return {"rgroup": group_key(self.rating_group)}
+        return {}
+
+    @property
+    def is_subtotal(self) -> bool:
+        return self.row_type in ("group", "total")
+
+    def percent(self, level: str) -> Decimal | None:
+        return percent(self.counts.get(level), self.counts.rated)
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """HTXSNV / HTTNV in %, the quota ratio of RULES.md §4 Q-20."""
+        return percent(self.counts.htxsnv, self.counts.httnv)
+
+    def previous_percent(self, level: str) -> Decimal | None:
+        return None if self.previous is None else percent(self.previous.get(level), self.previous.rated)
+
+    @property
+    def previous_ratio(self) -> Decimal | None:
+        return None if self.previous is None else percent(self.previous.htxsnv, self.previous.httnv)
+
+
+@dataclass(frozen=True)
+class KindTable:
+    kind: str
+    rows: tuple[TableRow, ...]
+    rating_group_rows: tuple[TableRow, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return KIND_TEXTS[self.kind]
+
+    @property
+    def rating_group_title(self) -> str | None:
+        return RATING_GROUP_TEXTS.get(self.kind)
+
+    @property
+    def total(self) -> TableRow:
+        return self.rows[-1]
+
+    @property
+    def unit_rows(self) -> list[TableRow]:
+        return [row for row in self.rows if row.row_type == "unit"]
+
+    @property
+    def group_rows(self) -> list[TableRow]:
+        return [row for row in self.rows if row.row_type == "group"]
+
+    @property
+    def is_empty(self) -> bool:
+        return self.total.counts.roster == 0
+
+    def all_rows(self):
+        yield from self.rows
+        yield from self.rating_group_rows
+
+
+@dataclass(frozen=True)
+class Report:
+    year: int
+    basis: str
+    generated_on: date
+    tables: tuple[KindTable, ...]
+    missing: tuple[MissingUnit, ...]
+    reported_count: int
+    previous_year: int | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def basis_text(self) -> str:
+        return BASIS_TEXTS[self.basis]
+
+    @property
+    def expected_count(self) -> int:
+        return self.reported_count + len(self.missing)
+
+    def table(self, kind: str) -> KindTable:
+        return next(table for table in self.tables if table.kind == kind)
+
+
+def build_report(year: int, basis: str, generated_on: date, units: list[ReportedUnit],
+                 counts: list[UnitCounts], missing: list[MissingUnit]) -> Report:
+    by_id = {unit.id: unit for unit in units}
+    tables = tuple(_kind_table(kind, by_id, [c for c in counts if c.kind == kind]) for kind in SUBJECT_KINDS)
+    ordered_missing = tuple(sorted(missing, key=lambda unit: (unit.sort_order, unit.code)))
+    report = Report(year, basis, generated_on, tables, ordered_missing, len(units))
+    return replace(report, notes=_notes(report))
+
+
+def with_previous(report: Report, previous: Report | None) -> Report:
+    """The same report with last year's counts beside each row that existed then."""
+    if previous is None:
+        return report
+    tables = []
+    for table in report.tables:
+        old = {row.key: row.counts for row in previous.table(table.kind).all_rows()}
+        tables.append(replace(
+            table,
+            rows=tuple(replace(row, previous=old.get(row.key)) for row in table.rows),
+            rating_group_rows=tuple(replace(row, previous=old.get(row.key)) for row in table.rating_group_rows),
+        ))
+    return replace(report, tables=tuple(tables), previous_year=previous.year)
+
+
+def _kind_table(kind: str, units: dict[int, ReportedUnit], counts: list[UnitCounts]) -> KindTable:
+    per_unit: dict[int, Counts] = {}
+    for item in counts:
+        per_unit[item.unit_id] = per_unit.get(item.unit_id, Counts()) + item.counts
+    groups: dict[str | None, list[ReportedUnit]] = {}
+    for unit in sorted((units[unit_id] for unit_id in per_unit), key=lambda u: (u.sort_order, u.code)):
+        groups.setdefault(unit.group, []).append(unit)
+    rows: list[TableRow] = []
+    for index, (group, members) in enumerate(groups.items(), 1):
+        subtotal = sum((per_unit[unit.id] for unit in members), Counts())
+        rows.append(TableRow("group", _roman(index), group_label(group), subtotal, group=group))
+        rows.extend(
+            TableRow("unit", str(number), unit.name, per_unit[unit.id], unit_code=unit.code, group=group,
+                     note=_unit_note(unit))
+            for number, unit in enumerate(members, 1)
+        )
+    total = sum(per_unit.values(), Counts())
+    rows.append(TableRow("total", "", TOTAL_LABEL, total))
+    rating_rows: tuple[TableRow, ...] = ()
+    if kind in RATING_GROUP_TEXTS:
+        rating_rows = _rating_group_rows(units, counts, total)
+    notes = (_temporary_note(total),) if kind == "member" else ()
+    return KindTable(kind, tuple(rows), rating_rows, notes)
+
+
+def _rating_group_rows(units: dict[int, ReportedUnit], counts: list[UnitCounts], total: Counts):
+    sums: dict[str | None, Counts] = {}
+    first_seen: dict[str | None, tuple] = {}
+    for item in counts:
+        sums[item.rating_group] = sums.get(item.rating_group, Counts()) + item.counts
+        unit = units[item.unit_id]
+        place = (unit.sort_order, unit.code, rating_group_label(item.rating_group))
+        first_seen[item.rating_group] = min(first_seen.get(item.rating_group, place), place)
+    ordered = sorted(sums, key=lambda group: first_seen[group])
+    rows = [TableRow("rating_group", str(number), rating_group_label(group), sums[group], rating_group=group)
+            for number, group in enumerate(ordered, 1)]
+    rows.append(TableRow("total", "", TOTAL_LABEL, total))
+    return tuple(rows)
+
+
+def _unit_note(unit: ReportedUnit) -> str:
+    return SUBMISSION_STATE_TEXTS["submitted"] if unit.state == "submitted" else ""
+
+
+def _temporary_note(total: Counts) -> str:
+    return (
+        "Đảng viên sinh hoạt tạm thời được đánh giá, xếp loại ở chi bộ nơi sinh hoạt chính thức; danh sách của "
+        "chi bộ nơi sinh hoạt tạm thời vẫn ghi tên họ nhưng không xếp loại (cột “Khác: sinh hoạt tạm thời”). "
+        "Vì vậy số được đánh giá, xếp loại không tính trùng ai; riêng “Tổng số” đảng viên của toàn Đảng bộ gồm cả "
+        f"{total.temporary} lượt ghi tên này, tức {total.roster - total.temporary} đảng viên không tính trùng."
+    )
+
+
+def _notes(report: Report) -> tuple[str, ...]:
+    notes = []
+    notes.append("Tỷ lệ (%) tính trên số được đánh giá, xếp loại, làm tròn hai chữ số thập phân; tỷ lệ "
+                 "HTXSNV/HTTNV là số HTXSNV chia cho số HTTNV (không gồm HTXSNV).")
+    if report.missing:
+        notes.append(f"Còn {len(report.missing)}/{report.expected_count} đơn vị chưa có số liệu theo cơ sở "
+                     "số liệu đã chọn; số liệu chưa gồm các đơn vị này.")
+    return tuple(notes)
+
+
+def _roman(number: int) -> str:
+    numerals = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+                (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+    text = ""
+    for value, numeral in numerals:
+        while number >= value:
+            text += numeral
+            number -= value
+    return text
+
+
+__all__ = ["KindTable", "MissingUnit", "Report", "ReportedUnit", "TableRow", "UnitCounts",
+           "build_report", "with_previous"]

@@ -1,0 +1,140 @@
+"""Q-20 and Q-SMALL: HTXSNV at most 20 % of HTTNV in a group, or 1 where fewer than 5 are HTTNV (RULES.md §4)."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from fractions import Fraction
+from math import floor
+
+from .findings import Finding
+from .messages import percent
+from .ruleset import Check, RuleSet
+from .terms import Level, QuotaBase, QuotaScope, SubjectKind
+
+_NOUNS = {
+    SubjectKind.MEMBER: "đảng viên",
+    SubjectKind.ORGANISATION: "tổ chức đảng",
+    SubjectKind.COLLECTIVE: "tập thể lãnh đạo, quản lý",
+    SubjectKind.LEADER: "cán bộ lãnh đạo, quản lý",
+}
+_NAMES_SHOWN = 10
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaCount:
+    excellent: int
+    good: int
+    limit: int
+    small_group: bool
+
+
+def quota_limit(excellent: int, good: int, rule_set: RuleSet) -> QuotaCount:
+    """The most HTXSNV a group may have: the share of its base, or the small-group allowance (Q-SMALL)."""
+    base = good + excellent if rule_set.quota_base is QuotaBase.HTTNV_AND_BETTER else good
+    limit = floor(rule_set.share("quota_share") * base)
+    small = rule_set.is_on("Q-SMALL") and good < rule_set.small_group_threshold
+    if small:
+        limit = max(limit, rule_set.small_group_allowance)
+    return QuotaCount(excellent, good, limit, small)
+
+
+def group_key(record, kind: SubjectKind, unit_code: str) -> str:
+    if kind is SubjectKind.MEMBER:
+        return record.unit_code or unit_code
+    if kind is SubjectKind.ORGANISATION:
+        return record.group
+    if kind is SubjectKind.COLLECTIVE:
+        return record.collective_type
+    return record.post_group
+
+
+def group_label(kind: SubjectKind, key: str, unit_names: dict[str, str]) -> str:
+    if kind is SubjectKind.MEMBER:
+        name = unit_names.get(key, "")
+        return f"tổ chức cơ sở đảng {name} (mã {key})" if name else f"tổ chức cơ sở đảng mã {key}"
+    if not key:
+        return {
+            SubjectKind.ORGANISATION: "nhóm tổ chức đảng chưa ghi nhóm có chức năng, nhiệm vụ tương đồng",
+            SubjectKind.COLLECTIVE: "nhóm tập thể chưa ghi loại tập thể",
+            SubjectKind.LEADER: "nhóm cán bộ chưa ghi nhóm chức danh tương đương",
+        }[kind]
+    return {
+        SubjectKind.ORGANISATION: f"nhóm tổ chức đảng “{key}”",
+        SubjectKind.COLLECTIVE: f"loại tập thể “{key}”",
+        SubjectKind.LEADER: f"nhóm chức danh tương đương “{key}”",
+    }[kind]
+
+
+def quota_findings(kind, records_with_units, rule_set: RuleSet, unit_names, unit_code=None) -> list[Finding]:
+    """Q-20 / Q-SMALL for every group of `kind` among (record, unit code) pairs."""
+    groups: dict[str, list] = defaultdict(list)
+    for record, record_unit in records_with_units:
+        if record.level is Level.HTXSNV or record.level is Level.HTTNV:
+            groups[group_key(record, kind, record_unit)].append(record)
+    findings = []
+    for key, records in groups.items():
+        excellent = sorted((record for record in records if record.level is Level.HTXSNV), key=_order)
+        count = quota_limit(len(excellent), len(records) - len(excellent), rule_set)
+        if count.excellent > count.limit:
+            findings.append(_finding(kind, key, group_label(kind, key, unit_names), count, excellent, rule_set, unit_code))
+    return findings
+
+
+def _order(record) -> tuple:
+    return (record.code, record.name)
+
+
+def _finding(kind, key, label, count: QuotaCount, excellent, rule_set, unit_code) -> Finding:
+    noun = _NOUNS[kind]
+    rule = "Q-SMALL" if count.small_group else "Q-20"
+    if count.small_group:
+        text = (
+            f"Trong {label} chỉ có {count.good} {noun} xếp loại “{Level.HTTNV.text}” (dưới "
+            f"{rule_set.small_group_threshold}), nên chỉ được chọn tối đa {count.limit} {noun} xếp loại "
+            f"“{Level.HTXSNV.text}” nếu đủ điều kiện; hiện có {count.excellent}"
+        )
+    else:
+        base = count.good + (count.excellent if rule_set.quota_base is QuotaBase.HTTNV_AND_BETTER else 0)
+        base_text = "trở lên" if rule_set.quota_base is QuotaBase.HTTNV_AND_BETTER else ""
+        text = (
+            f"Trong {label} có {count.excellent} {noun} xếp loại “{Level.HTXSNV.text}”, vượt mức tối đa "
+            f"{count.limit} ({percent(rule_set.share('quota_share'))} của {base} {noun} xếp loại "
+            f"“{Level.HTTNV.text}”{(' ' + base_text) if base_text else ''}; tỷ lệ hiện là "
+            f"{percent(Fraction(count.excellent, base)) if base else 'không xác định'})"
+        )
+    names = ", ".join(record.name or record.code for record in excellent[:_NAMES_SHOWN])
+    more = f" và {len(excellent) - _NAMES_SHOWN} {noun} khác" if len(excellent) > _NAMES_SHOWN else ""
+    return Finding(
+        rule=rule,
+        severity=rule_set.quota_severity_of(kind),
+        subject_kind=kind,
+        subject_code=key,
+        subject_name=label,
+        field=None,
+        message=f"{text}. Xếp loại “{Level.HTXSNV.text}”: {names}{more}.",
+        unit_code=unit_code,
+    )
+
+
+def unit_quota_check(kind: SubjectKind) -> Check:
+    """Q-20 inside one unit's workbook, for the kinds whose quota scope is the unit (members: per TCCS đảng)."""
+
+    def run(ctx):
+        if ctx.rule_set.quota_scope_of(kind) is not QuotaScope.UNIT:
+            return []
+        pairs = [(record, ctx.unit_code) for record in ctx.records(kind)]
+        return quota_findings(kind, pairs, ctx.rule_set, {ctx.unit_code: ctx.batch.unit_name}, ctx.unit_code)
+
+    return Check("Q-20", kind, run)
+
+
+def district_quota_check(kind: SubjectKind) -> Check:
+    """Q-20 across every workbook, for the kinds whose quota scope is the district."""
+
+    def run(dctx):
+        if dctx.rule_set.quota_scope_of(kind) is not QuotaScope.DISTRICT:
+            return []
+        pairs = [(record, batch.unit_code) for batch in dctx.batches for record in batch.records_of(kind)]
+        return quota_findings(kind, pairs, dctx.rule_set, dctx.unit_names)
+
+    return Check("Q-20", kind, run, scope="district")

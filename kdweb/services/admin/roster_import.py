@@ -1,0 +1,232 @@
+"""Roster import, in the way django-import-export does it: upload, map the columns, see a dry run, confirm.
+
+The file is kept in a RosterImport row ('preview') from the upload to the confirmation, so the import writes
+exactly the bytes the admin previewed; confirming ('applied') runs the dry run again inside one transaction
+and writes nothing unless every row is clean. Members are matched by code, so importing the same file again
+changes nothing. Members missing from the file are kept: a roster import never deletes anyone.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import unicodedata
+from dataclasses import dataclass, field
+
+from sqlalchemy import insert, update
+
+from kdweb.extensions import db
+from kdweb.models import Person, RosterImport, Unit
+from kdweb.models.base import utcnow
+from kdweb.services import audit
+from kdweb.services.admin import AdminRefusal
+from kdweb.services.admin.roster_file import EXTENSIONS, RosterFileError, Sheet, read_roster_file
+from kdweb.services.admin.roster_mapping import (
+    FIELDS, FIELDS_BY_KEY, DryRun, UnitDirectory, UnitRef, column_letter, find_header_row, mapping_problems,
+    parse_rows, plan, propose_mapping,
+)
+from kdweb.services.cycles import open_cycle
+
+log = logging.getLogger(__name__)
+SAMPLE_ROWS = 3
+PERSON_DEFAULTS = {"probationary": False, "exempt": False, "suspended": False, "committee_suspended": False,
+                   "is_civil_servant": False, "retired": False}
+
+
+class RosterImportFailed(Exception):
+    """The import failed while writing and was rolled back: nothing was written."""
+
+
+@dataclass
+class Column:
+    index: int
+    letter: str
+    header: str
+    samples: list[str]
+    field_key: str | None
+
+
+@dataclass
+class Preview:
+    roster_import: RosterImport
+    sheets: list[str]
+    sheet: int
+    header_row: int
+    columns: list[Column]
+    mapping: dict[int, str]
+    problems: list[str] = field(default_factory=list)
+    dry_run: DryRun | None = None
+    applied_before: RosterImport | None = None  # the same bytes, already imported into this cycle
+
+
+def imports_of(cycle) -> list[RosterImport]:
+    return db.session.execute(
+        db.select(RosterImport).filter_by(cycle_id=cycle.id).order_by(RosterImport.created_at.desc())
+    ).scalars().all()
+
+
+def receive_file(actor, filename: str, content: bytes) -> RosterImport:
+    """Keep an uploaded roster file for the open cycle, with the mapping the page will propose."""
+    cycle = open_cycle()
+    if cycle is None:
+        raise AdminRefusal("Chưa có đợt kiểm điểm nào đang mở: hãy mở đợt của năm trước khi nhập danh sách.")
+    filename = _clean_filename(filename)
+    if not filename.lower().endswith(EXTENSIONS):
+        raise AdminRefusal("Chỉ nhận tệp .xlsx, .ods hoặc .csv.")
+    sheets = _read(filename, content)
+    sheet = max(range(len(sheets)), key=lambda index: (_score(sheets[index]), -index), default=None)
+    if sheet is None or not any(any(value not in (None, "") for value in row) for row in sheets[sheet].rows):
+        raise AdminRefusal("Tệp không có dữ liệu.")
+    header_row = find_header_row(sheets[sheet].rows)
+    roster_import = RosterImport(
+        cycle_id=cycle.id, user_id=actor.id, filename=filename, size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(), content=content, state="preview",
+        mapping_json=_mapping_json(sheet, header_row, propose_mapping(sheets[sheet].rows[header_row - 1])),
+    )
+    db.session.add(roster_import)
+    db.session.flush()
+    audit.record("roster_file_received", user=actor, target=roster_import, filename=filename,
+                 size=len(content), sha256=roster_import.sha256, year=cycle.year)
+    db.session.commit()
+    return roster_import
+
+
+def preview(roster_import: RosterImport, *, sheet=None, header_row=None, mapping=None) -> Preview:
+    """The proposed (or given) mapping and, when it is complete, the dry run. Writes nothing."""
+    stored = json.loads(roster_import.mapping_json or "{}")
+    sheets = _read(roster_import.filename, roster_import.content)
+    sheet = _in_range(sheet, len(sheets) - 1, stored.get("sheet", 0), low=0)
+    rows = sheets[sheet].rows
+    same_sheet = sheet == stored.get("sheet", 0)
+    header_row = _in_range(header_row, max(len(rows), 1), stored.get("header_row", 1) if same_sheet else
+                           find_header_row(rows))
+    headers = rows[header_row - 1] if rows else []
+    if mapping is None:
+        stored_mapping = {int(index): key for index, key in stored.get("mapping", {}).items()}
+        same_header = same_sheet and header_row == stored.get("header_row")
+        mapping = stored_mapping if same_header else propose_mapping(headers)
+    mapping = {index: key for index, key in mapping.items() if key in FIELDS_BY_KEY and index < len(headers)}
+    result = Preview(roster_import, [item.title for item in sheets], sheet, header_row,
+                     _columns(rows, header_row, mapping), mapping, mapping_problems(mapping))
+    result.applied_before = db.session.execute(
+        db.select(RosterImport).filter_by(cycle_id=roster_import.cycle_id, sha256=roster_import.sha256,
+                                          state="applied").limit(1)).scalar_one_or_none()
+    if not result.problems:
+        result.dry_run = _dry_run(roster_import.cycle_id, rows, header_row, mapping)
+    return result
+
+
+def apply_import(actor, roster_import: RosterImport, *, sheet=None, header_row=None, mapping=None,
+                 expected: tuple[int, int] | None = None) -> RosterImport:
+    """Import for real, in one transaction: all rows or none."""
+    roster_import = db.session.execute(
+        db.select(RosterImport).filter_by(id=roster_import.id).with_for_update()
+        .execution_options(populate_existing=True)).scalar_one()
+    if roster_import.state != "preview":
+        raise AdminRefusal("Tệp này đã được nhập rồi.")
+    cycle = open_cycle()
+    if cycle is None or cycle.id != roster_import.cycle_id:
+        raise AdminRefusal("Đợt kiểm điểm của tệp này không còn mở; hãy tải tệp lên lại cho đợt đang mở.")
+    checked = preview(roster_import, sheet=sheet, header_row=header_row, mapping=mapping)
+    dry_run = checked.dry_run
+    if checked.problems or dry_run is None or dry_run.errors:
+        raise AdminRefusal("Tệp còn lỗi: hãy sửa tệp (hoặc cách ghép cột) rồi xem trước lại; chưa có gì được nhập.")
+    if expected is not None and expected != (len(dry_run.added), len(dry_run.updated)):
+        raise AdminRefusal("Danh sách đảng viên đã thay đổi từ lúc xem trước; hãy xem lại bản xem trước rồi xác nhận.")
+    try:
+        _insert_people(cycle.id, dry_run)
+        _update_people(dry_run)
+        roster_import.state, roster_import.applied_at = "applied", utcnow()
+        roster_import.added_count, roster_import.updated_count = len(dry_run.added), len(dry_run.updated)
+        roster_import.unchanged_count = len(dry_run.unchanged)
+        roster_import.mapping_json = _mapping_json(checked.sheet, checked.header_row, checked.mapping)
+        audit.record("roster_imported", user=actor, target=roster_import, year=cycle.year,
+                     filename=roster_import.filename, sha256=roster_import.sha256, added=len(dry_run.added),
+                     updated=len(dry_run.updated), unchanged=len(dry_run.unchanged))
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        log.exception("roster import %s failed and was rolled back", roster_import.id)
+        raise RosterImportFailed("Nhập danh sách không thành công; không có thay đổi nào được ghi. "
+                                 "Vui lòng thử lại hoặc báo quản trị hệ thống.") from error
+    return roster_import
+
+
+def _insert_people(cycle_id: int, dry_run: DryRun) -> None:
+    rows = [{**PERSON_DEFAULTS, **planned.values, "cycle_id": cycle_id} for planned in dry_run.added]
+    for start in range(0, len(rows), 2000):
+        db.session.execute(insert(Person), rows[start:start + 2000])
+
+
+def _update_people(dry_run: DryRun) -> None:
+    rows = [{**planned.values, "id": planned.person_id} for planned in dry_run.updated]
+    for start in range(0, len(rows), 2000):
+        db.session.execute(update(Person), rows[start:start + 2000])
+
+
+def _dry_run(cycle_id: int, rows, header_row: int, mapping: dict[int, str]) -> DryRun:
+    units = UnitDirectory([UnitRef(*row) for row in db.session.execute(
+        db.select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.parent_id, Unit.active))])
+    parsed, errors = parse_rows(rows, header_row, mapping, units)
+    attributes = ["id", "grassroots_id"] + [roster_field.column for roster_field in FIELDS]
+    existing = {
+        record["code"]: dict(record)
+        for record in db.session.execute(
+            db.select(*(getattr(Person, name) for name in attributes)).where(Person.cycle_id == cycle_id)
+        ).mappings()
+    }
+    return plan(parsed, errors, existing, units)
+
+
+def _read(filename: str, content: bytes) -> list[Sheet]:
+    try:
+        return read_roster_file(filename, content)
+    except RosterFileError as error:
+        raise AdminRefusal(str(error)) from None
+
+
+def _score(sheet: Sheet) -> int:
+    return len(propose_mapping(sheet.rows[find_header_row(sheet.rows) - 1])) if sheet.rows else 0
+
+
+def _columns(rows, header_row: int, mapping: dict[int, str]) -> list[Column]:
+    headers = rows[header_row - 1] if rows else []
+    data = [row for row in rows[header_row:] if any(value not in (None, "") for value in row)][:SAMPLE_ROWS]
+    return [Column(index, column_letter(index), _shown(header), [_shown(row[index]) for row in data],
+                   mapping.get(index))
+            for index, header in enumerate(headers)]
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def _in_range(value, high: int, default: int, low: int = 1) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return number if low <= number <= high else default
+
+
+def _mapping_json(sheet: int, header_row: int, mapping: dict[int, str]) -> str:
+    return json.dumps({"sheet": sheet, "header_row": header_row, "mapping": {str(k): v for k, v in mapping.items()}})
+
+
+def _clean_filename(filename: str) -> str:
+    name = unicodedata.normalize("NFC", (filename or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()
+    return name[-255:] or "danh-sach.xlsx"
+
+
+def mapping_from_form(form) -> dict[int, str] | None:
+    """The mapping chosen in the form (selects col_0, col_1, …), or None when the form carries none."""
+    columns = {name[4:]: value for name, value in form.items() if name.startswith("col_") and name[4:].isdigit()}
+    if not columns:
+        return None
+    return {int(index): key for index, key in columns.items() if key in FIELDS_BY_KEY}

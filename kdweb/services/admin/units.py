@@ -1,0 +1,213 @@
+"""The unit tree: create, edit, move and deactivate units. Units are never deleted: uploads and ratings of
+past years point at them. The tree is global, not per cycle; a cycle keeps only its UnitCycle rows."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import update
+
+from kdweb.extensions import db
+from kdweb.models import Person, Unit, UnitCycle, UnitKind, UnitLevel, User
+from kdweb.services import audit
+from kdweb.services.admin import AdminRefusal
+from kdweb.services.admin.roster_mapping import GRASSROOTS_KINDS
+from kdweb.services.cycles import open_cycle
+
+EDITABLE = ("name", "kind", "level", "group", "parent_id", "reports", "sort_order")
+
+
+@dataclass
+class TreeRow:
+    unit: Unit
+    depth: int
+
+
+def unit_tree() -> list[TreeRow]:
+    """Every unit, active or not, parents before children, siblings by sort order then name."""
+    units = db.session.execute(db.select(Unit).order_by(Unit.sort_order, Unit.name)).scalars().all()
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    rows: list[TreeRow] = []
+    stack = [(unit, 0) for unit in reversed(children.get(None, []))]
+    while stack:
+        unit, depth = stack.pop()
+        rows.append(TreeRow(unit, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(unit.id, [])))
+    return rows
+
+
+def descendant_ids(unit: Unit) -> set[int]:
+    children: dict[int | None, list[int]] = {}
+    for unit_id, parent_id in db.session.execute(db.select(Unit.id, Unit.parent_id)):
+        children.setdefault(parent_id, []).append(unit_id)
+    found, stack = set(), list(children.get(unit.id, ()))
+    while stack:
+        unit_id = stack.pop()
+        if unit_id not in found:
+            found.add(unit_id)
+            stack.extend(children.get(unit_id, ()))
+    return found
+
+
+def unit_by_code(code: str) -> Unit | None:
+    return db.session.execute(db.select(Unit).filter_by(code=code)).scalar_one_or_none()
+
+
+def create_unit(actor, *, code: str, **fields) -> Unit:
+    code = (code or "").strip()
+    if not code or len(code) > 40 or any(char.isspace() for char in code):
+        raise AdminRefusal("Mã đơn vị bắt buộc, không có dấu cách, tối đa 40 ký tự.")
+    if unit_by_code(code) is not None:
+        raise AdminRefusal(f"Đã có đơn vị mã “{code}”.")
+    unit = Unit(code=code, active=True)
+    _apply(unit, _checked(unit, fields))
+    db.session.add(unit)
+    db.session.flush()
+    _ensure_unit_cycle(unit)
+    audit.record("unit_created", user=actor, unit=unit, target=unit, code=code, **_described(unit))
+    db.session.commit()
+    return unit
+
+
+def update_unit(actor, unit: Unit, **fields) -> Unit:
+    """Edit a unit; a new parent moves it with its whole subtree (refused when that would make a loop)."""
+    checked = _checked(unit, fields)
+    before = _described(unit)
+    _apply(unit, checked)
+    after = _described(unit)
+    changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if changes:
+        _ensure_unit_cycle(unit)
+        moved = _refresh_members_grassroots(unit) if {"parent", "kind"} & set(changes) else 0
+        audit.record("unit_moved" if "parent" in changes else "unit_updated", user=actor, unit=unit, target=unit,
+                     code=unit.code, changes=changes, members_regrouped=moved)
+        db.session.commit()
+    return unit
+
+
+def deactivate_unit(actor, unit: Unit) -> Unit:
+    if not unit.active:
+        return unit
+    active_children = [child.code for child in unit.children if child.active]
+    if active_children:
+        raise AdminRefusal(f"Đơn vị còn {len(active_children)} đơn vị trực thuộc đang hoạt động "
+                           f"({', '.join(active_children[:5])}{'…' if len(active_children) > 5 else ''}); "
+                           "hãy chuyển hoặc ngừng các đơn vị đó trước.")
+    accounts = db.session.execute(
+        db.select(User.login).filter_by(unit_id=unit.id, active=True).order_by(User.login)).scalars().all()
+    if accounts:
+        raise AdminRefusal(f"Còn {len(accounts)} tài khoản đang hoạt động thuộc đơn vị này "
+                           f"({', '.join(accounts[:5])}); hãy khóa hoặc chuyển các tài khoản đó trước.")
+    unit.active = False
+    audit.record("unit_deactivated", user=actor, unit=unit, target=unit, code=unit.code)
+    db.session.commit()
+    return unit
+
+
+def activate_unit(actor, unit: Unit) -> Unit:
+    if unit.active:
+        return unit
+    if unit.parent is not None and not unit.parent.active:
+        raise AdminRefusal(f"Đơn vị cấp trên “{unit.parent.name}” đang ngừng hoạt động; hãy kích hoạt đơn vị đó trước.")
+    unit.active = True
+    _ensure_unit_cycle(unit)
+    audit.record("unit_activated", user=actor, unit=unit, target=unit, code=unit.code)
+    db.session.commit()
+    return unit
+
+
+def _checked(unit: Unit, fields: dict) -> dict:
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    name = " ".join((fields.get("name") or "").split())
+    if not name or len(name) > 200:
+        raise AdminRefusal("Tên đơn vị bắt buộc, tối đa 200 ký tự.")
+    kind, level = fields.get("kind"), fields.get("level")
+    if kind not in {item.code for item in UnitKind}:
+        raise AdminRefusal("Chọn loại tổ chức đảng.")
+    if level not in {item.code for item in UnitLevel}:
+        raise AdminRefusal("Chọn cấp (quận hoặc cơ sở).")
+    group = " ".join((fields.get("group") or "").split()) or None
+    if group and len(group) > 100:
+        raise AdminRefusal("Tên nhóm tối đa 100 ký tự.")
+    parent = _checked_parent(unit, fields.get("parent_id"), kind)
+    try:
+        sort_order = int(fields.get("sort_order") or 0)
+    except (TypeError, ValueError):
+        raise AdminRefusal("Thứ tự phải là số nguyên.") from None
+    return {"name": name, "kind": kind, "level": level, "group": group, "parent_id": parent.id if parent else None,
+            "reports": bool(fields.get("reports")), "sort_order": sort_order}
+
+
+def _checked_parent(unit: Unit, parent_id, kind: str) -> Unit | None:
+    if parent_id in (None, ""):
+        if kind != UnitKind.DISTRICT.code:
+            raise AdminRefusal("Chọn đơn vị cấp trên (chỉ Đảng bộ Quận không có cấp trên).")
+        return None
+    try:
+        parent = db.session.get(Unit, int(parent_id))
+    except (TypeError, ValueError):
+        parent = None
+    if parent is None:
+        raise AdminRefusal("Đơn vị cấp trên không tồn tại.")
+    if unit.id is not None and (parent.id == unit.id or parent.id in descendant_ids(unit)):
+        raise AdminRefusal("Không thể chuyển đơn vị vào chính nó hoặc vào một đơn vị trực thuộc nó.")
+    if not parent.active and parent.id != unit.parent_id:
+        raise AdminRefusal(f"Đơn vị cấp trên “{parent.name}” đang ngừng hoạt động.")
+    return parent
+
+
+def _apply(unit: Unit, values: dict) -> None:
+    for key, value in values.items():
+        setattr(unit, key, value)
+
+
+def _described(unit: Unit) -> dict:
+    parent = db.session.get(Unit, unit.parent_id) if unit.parent_id else None
+    return {"name": unit.name, "kind": unit.kind, "level": unit.level, "group": unit.group,
+            "parent": parent.code if parent else None, "reports": unit.reports, "sort_order": unit.sort_order}
+
+
+def _ensure_unit_cycle(unit: Unit) -> None:
+    """A unit that reports gets its row in the open cycle at once, so it shows on the dashboard."""
+    cycle = open_cycle()
+    if cycle is None or not (unit.reports and unit.active):
+        return
+    exists = db.session.execute(
+        db.select(UnitCycle.id).filter_by(cycle_id=cycle.id, unit_id=unit.id)).scalar_one_or_none()
+    if exists is None:
+        db.session.add(UnitCycle(cycle_id=cycle.id, unit_id=unit.id, status="not_downloaded"))
+
+
+def _refresh_members_grassroots(unit: Unit) -> int:
+    """After a move, members of the open cycle follow their chi bộ to its new tổ chức cơ sở đảng; closed cycles
+    keep the tree as it was then."""
+    cycle = open_cycle()
+    if cycle is None:
+        return 0
+    db.session.flush()
+    tree = {unit_id: (parent_id, kind) for unit_id, parent_id, kind in
+            db.session.execute(db.select(Unit.id, Unit.parent_id, Unit.kind))}
+    regrouped = 0
+    for cell_id in {unit.id} | descendant_ids(unit):
+        grassroots_id = _grassroots_id(tree, cell_id)
+        if grassroots_id is not None:
+            result = db.session.execute(
+                update(Person)
+                .where(Person.cycle_id == cycle.id, Person.cell_id == cell_id, Person.grassroots_id != grassroots_id)
+                .values(grassroots_id=grassroots_id))
+            regrouped += result.rowcount
+    return regrouped
+
+
+def _grassroots_id(tree: dict, unit_id: int | None) -> int | None:
+    seen = set()
+    while unit_id is not None and unit_id not in seen:
+        parent_id, kind = tree[unit_id]
+        if kind in GRASSROOTS_KINDS:
+            return unit_id
+        seen.add(unit_id)
+        unit_id = parent_id
+    return None

@@ -1,0 +1,163 @@
+"""The district report's numbers, counted by the database (GROUP BY with conditional sums), and the
+subjects behind any one of them. A measure means the same thing in both, because both use `measure_condition`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, case, func, literal, or_, true
+
+from kdweb.deadlines import local_date
+from kdweb.extensions import db
+from kdweb.models import Cycle, Rating, Submission, Unit, UnitCycle, Upload
+from kdweb.models.base import utcnow
+from kdweb.reports import (
+    BASES, LEVELS, MEASURES, REASONS, SUBJECT_KINDS, Counts, MissingUnit, Report, ReportedUnit, UnitCounts,
+    build_report, with_previous,
+)
+from kdweb.reports.selection import Selection, UnknownSelection
+from kdweb.reports.vocabulary import group_from_key
+
+LISTED_REASONS = tuple(reason for reason in REASONS if reason != "other")
+
+
+def find_cycle(year: int) -> Cycle | None:
+    return db.session.execute(db.select(Cycle).filter_by(year=year)).scalar_one_or_none()
+
+
+def cycle_years() -> list[int]:
+    return list(db.session.scalars(db.select(Cycle.year).order_by(Cycle.year.desc())))
+
+
+def district_report(cycle: Cycle, basis: str, now: datetime | None = None, compare: bool = True) -> Report:
+    """The report of one cycle on one basis, with last year's numbers beside it when that cycle exists."""
+    report = _report(cycle, basis, local_date(now or utcnow()))
+    previous = find_cycle(cycle.year - 1) if compare else None
+    if previous is not None:
+        report = with_previous(report, _report(previous, basis, report.generated_on))
+    return report
+
+
+def _report(cycle: Cycle, basis: str, today: date) -> Report:
+    return build_report(cycle.year, basis, today, reported_units(cycle.id, basis),
+                        unit_counts(cycle.id, basis), missing_units(cycle.id, basis))
+
+
+def measure_condition(measure: str):
+    """The SQL condition a rating row meets to count under `measure` (RULES.md §6 columns)."""
+    rated = Rating.level.in_(LEVELS)
+    not_rated = or_(Rating.level.is_(None), Rating.level.not_in(LEVELS))
+    if measure == "roster":
+        return true()
+    if measure == "rated":
+        return rated
+    if measure in LEVELS:
+        return Rating.level == measure
+    if measure == "not_rated":
+        return not_rated
+    if measure in LISTED_REASONS:
+        return and_(not_rated, Rating.not_rated_reason == measure)
+    if measure == "other":
+        return and_(not_rated, or_(Rating.not_rated_reason.is_(None),
+                                   Rating.not_rated_reason.not_in(LISTED_REASONS)))
+    if measure == "disciplined":
+        return and_(rated, Rating.disciplined.is_(True))
+    raise UnknownSelection(measure)
+
+
+def _in_basis(cycle_id: int, basis: str):
+    """Rating rows of the uploads behind the units' current submissions that are in the basis."""
+    return (
+        db.select()
+        .select_from(UnitCycle)
+        .join(Submission, Submission.id == UnitCycle.submission_id)
+        .join(Upload, Upload.id == Submission.upload_id)
+        .where(UnitCycle.cycle_id == cycle_id, Submission.state.in_(BASES[basis]))
+    )
+
+
+def unit_counts(cycle_id: int, basis: str) -> list[UnitCounts]:
+    sums = [func.sum(case((measure_condition(measure), 1), else_=0)).label(measure) for measure in MEASURES]
+    query = (
+        _in_basis(cycle_id, basis)
+        .join(Rating, Rating.upload_id == Upload.id)
+        .add_columns(Upload.unit_id, Rating.subject_kind, Rating.group, *sums)
+        .group_by(Upload.unit_id, Rating.subject_kind, Rating.group)
+    )
+    return [
+        UnitCounts(row.unit_id, row.subject_kind, row.group,
+                   Counts.from_measures({measure: getattr(row, measure) for measure in MEASURES}))
+        for row in db.session.execute(query)
+        if row.subject_kind in SUBJECT_KINDS
+    ]
+
+
+def reported_units(cycle_id: int, basis: str) -> list[ReportedUnit]:
+    query = (
+        _in_basis(cycle_id, basis)
+        .join(Unit, Unit.id == Upload.unit_id)
+        .add_columns(Unit.id, Unit.code, Unit.name, Unit.group, Unit.sort_order, Submission.state)
+    )
+    return [ReportedUnit(row.id, row.code, row.name, row.group, row.sort_order, row.state)
+            for row in db.session.execute(query)]
+
+
+def missing_units(cycle_id: int, basis: str) -> list[MissingUnit]:
+    query = (
+        db.select(Unit.code, Unit.name, Unit.group, UnitCycle.status, Submission.state, Unit.sort_order)
+        .select_from(UnitCycle)
+        .join(Unit, Unit.id == UnitCycle.unit_id)
+        .outerjoin(Submission, Submission.id == UnitCycle.submission_id)
+        .where(UnitCycle.cycle_id == cycle_id,
+               or_(Submission.id.is_(None), Submission.state.not_in(BASES[basis])))
+    )
+    return [MissingUnit(*row) for row in db.session.execute(query)]
+
+
+@dataclass(frozen=True)
+class SubjectRow:
+    subject_code: str
+    subject_name: str
+    unit_code: str
+    unit_name: str
+    group: str | None
+    level: str | None
+    not_rated_reason: str | None
+    disciplined: bool
+    remarks: str | None
+
+
+def subjects(cycle_id: int, basis: str, selection: Selection, page: int = 1,
+             per_page: int = 100) -> tuple[list[SubjectRow], int]:
+    """One page of the subjects behind a number, and how many there are in all."""
+    query = (
+        _in_basis(cycle_id, basis)
+        .join(Rating, Rating.upload_id == Upload.id)
+        .join(Unit, Unit.id == Upload.unit_id)
+        .where(Rating.subject_kind == selection.kind, measure_condition(selection.measure))
+    )
+    if selection.unit is not None:
+        query = query.where(Unit.code == selection.unit)
+    if selection.group is not None:
+        query = query.where(_equals_key(Unit.group, selection.group))
+    if selection.rating_group is not None:
+        query = query.where(_equals_key(Rating.group, selection.rating_group))
+    total = db.session.scalar(query.add_columns(func.count(literal(1))))
+    rows = db.session.execute(
+        query.add_columns(Rating.subject_code, Rating.subject_name, Unit.code.label("unit_code"),
+                          Unit.name.label("unit_name"), Rating.group, Rating.level, Rating.not_rated_reason,
+                          Rating.disciplined, Rating.remarks)
+        .order_by(Unit.sort_order, Unit.code, Rating.id)
+        .limit(per_page).offset((page - 1) * per_page)
+    )
+    return [SubjectRow(*row) for row in rows], total or 0
+
+
+def _equals_key(column, key: str):
+    group = group_from_key(key)
+    return column.is_(None) if group is None else column == group
+
+
+__all__ = ["SubjectRow", "cycle_years", "district_report", "find_cycle",
+           "measure_condition", "missing_units", "reported_units", "subjects", "unit_counts"]

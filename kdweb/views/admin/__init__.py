@@ -1,0 +1,43 @@
+"""Administration (admin role only): the unit tree, accounts, the yearly cycle, the roster import."""
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect
+from flask_login import current_user
+
+from kdweb.extensions import db, login_manager
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+def admins_only():
+    """Every admin endpoint, present and future, is refused to anyone but an admin."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if current_user.role != "admin":
+        abort(403)
+    return None
+
+
+@bp.context_processor
+def admin_helpers():
+    return {"dmy": dmy}
+
+
+def dmy(day: date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def refusal_text(error) -> str:
+    """Undo whatever the refused use case had begun (and release its row locks); give its message."""
+    db.session.rollback()
+    return str(error)
+
+
+def refused(error, back_to: str):
+    """A refusal without htmx: say why at the top of the page the admin came from."""
+    flash(refusal_text(error), "danger")
+    return redirect(back_to, code=303)
+
+
+from kdweb.views.admin import accounts, cycles, home, roster, units  # noqa: E402,F401  (their routes join bp)

@@ -1,0 +1,126 @@
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user, login_user
+
+from kdweb.extensions import db
+from kdweb.models import Role, User
+from kdweb.services.admin import AdminRefusal, accounts as account_service
+from kdweb.services.admin.accounts import MIN_PASSWORD_LENGTH
+from kdweb.services.admin.units import unit_tree
+from kdweb.views.admin import bp, refusal_text, refused
+from kdweb.views.rendering import render_page, wants_fragment
+
+
+@bp.get("/accounts")
+def accounts():
+    search = request.args.get("q", "")
+    return render_page("admin/accounts.html", "admin/_account_rows.html",
+                       users=account_service.accounts(search), search=search)
+
+
+@bp.get("/accounts/new")
+def new_account():
+    return _new_form({"role": "staff", "unit_id": request.args.get("unit_id", "")})
+
+
+@bp.post("/accounts/new")
+def create_account():
+    form = request.form
+    values = {name: form.get(name, "").strip() for name in ("login", "full_name", "role", "unit_id")}
+    if form.get("password", "") != form.get("password_again", ""):
+        return _new_form(values, "Hai lần nhập mật khẩu không khớp.", 422)
+    try:
+        user = account_service.create_account(current_user, password=form.get("password", ""), **values)
+    except AdminRefusal as error:
+        return _new_form(values, refusal_text(error), 422)
+    flash(f"Đã tạo tài khoản “{user.login}”.", "success")
+    return redirect(url_for("admin.accounts"), code=303)
+
+
+@bp.get("/accounts/<int:user_id>")
+def edit_account(user_id):
+    user = _user_or_404(user_id)
+    return _edit_form(user, {"full_name": user.full_name, "role": user.role, "unit_id": user.unit_id or ""})
+
+
+@bp.post("/accounts/<int:user_id>")
+def update_account(user_id):
+    user = _user_or_404(user_id)
+    values = {name: request.form.get(name, "").strip() for name in ("full_name", "role", "unit_id")}
+    try:
+        account_service.update_account(current_user, user, **values)
+    except AdminRefusal as error:
+        return _edit_form(user, values, refusal_text(error), 422)
+    flash(f"Đã lưu tài khoản “{user.login}”.", "success")
+    return redirect(url_for("admin.edit_account", user_id=user.id), code=303)
+
+
+@bp.post("/accounts/<int:user_id>/password")
+def reset_password(user_id):
+    user = _user_or_404(user_id)
+    profile = {"full_name": user.full_name, "role": user.role, "unit_id": user.unit_id or ""}
+    password = request.form.get("password", "")
+    if password != request.form.get("password_again", ""):
+        return _edit_form(user, profile, "Hai lần nhập mật khẩu không khớp.", 422)
+    try:
+        account_service.reset_password(current_user, user, password)
+    except AdminRefusal as error:
+        return _edit_form(user, profile, refusal_text(error), 422)
+    if user.id == current_user.id:
+        login_user(user)  # the admin's own sessions elsewhere end; this one carries on with the new version
+    flash(f"Đã đặt lại mật khẩu của “{user.login}”; mọi phiên đăng nhập của tài khoản này đã kết thúc.", "success")
+    return redirect(url_for("admin.edit_account", user_id=user.id), code=303)
+
+
+@bp.post("/accounts/<int:user_id>/deactivate")
+def deactivate_account(user_id):
+    return _row_action(user_id, account_service.deactivate_account, "Đã khóa tài khoản “{}”.")
+
+
+@bp.post("/accounts/<int:user_id>/activate")
+def activate_account(user_id):
+    return _row_action(user_id, account_service.activate_account, "Đã mở khóa tài khoản “{}”.")
+
+
+def _row_action(user_id, action, done):
+    user = _user_or_404(user_id)
+    try:
+        action(current_user, user)
+    except AdminRefusal as error:
+        if wants_fragment():
+            message = refusal_text(error)
+            return render_page("admin/accounts.html", "admin/_account_row.html", http_status=409,
+                               user=_user_or_404(user_id), error=message)
+        return refused(error, request.referrer or url_for("admin.accounts"))
+    if wants_fragment():
+        return render_page("admin/accounts.html", "admin/_account_row.html", user=user)
+    flash(done.format(user.login), "success")
+    return redirect(_back_to(user), code=303)
+
+
+def _back_to(user):
+    referrer = request.referrer or ""
+    if referrer.startswith(request.host_url) and f"/admin/accounts/{user.id}" in referrer:
+        return url_for("admin.edit_account", user_id=user.id)
+    return url_for("admin.accounts")
+
+
+def _user_or_404(user_id) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _scope_choices():
+    return [row for row in unit_tree() if row.unit.active]
+
+
+def _new_form(values, error=None, http_status=200):
+    return render_page("admin/account_new.html", http_status=http_status, values=values, error=error,
+                       roles=list(Role), units=_scope_choices(), min_length=MIN_PASSWORD_LENGTH)
+
+
+def _edit_form(user, values, error=None, http_status=200):
+    units = [row for row in unit_tree() if row.unit.active or row.unit.id == user.unit_id]
+    return render_page("admin/account_edit.html", http_status=http_status, user=user, values=values, error=error,
+                       roles=list(Role), units=units, min_length=MIN_PASSWORD_LENGTH)

@@ -1,0 +1,100 @@
+from datetime import date
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from kdweb.rules import DEFAULT_RULE_SET_ID
+from kdweb.services.admin import AdminRefusal, cycles as cycle_service
+from kdweb.views.admin import bp, dmy, refusal_text, refused
+from kdweb.views.rendering import render_page
+
+DATE_FIELDS = ("review_date", "grassroots_deadline", "district_deadline")
+
+
+@bp.get("/cycles")
+def cycles():
+    return _list({"year": _next_year(), "rule_set_id": DEFAULT_RULE_SET_ID})
+
+
+@bp.post("/cycles")
+def create_cycle():
+    values = _values()
+    try:
+        cycle = cycle_service.create_cycle(current_user, **values)
+    except AdminRefusal as error:
+        return _list(values, refusal_text(error), 422)
+    flash(f"Đã tạo đợt kiểm điểm năm {cycle.year}. Đợt chưa mở: bấm “Mở đợt” khi sẵn sàng.", "success")
+    return redirect(url_for("admin.cycles"), code=303)
+
+
+@bp.get("/cycles/<int:year>")
+def edit_cycle(year):
+    cycle = _cycle_or_404(year)
+    values = {"rule_set_id": cycle.rule_set_id, **{name: dmy(getattr(cycle, name)) for name in DATE_FIELDS}}
+    return _edit(cycle, values)
+
+
+@bp.post("/cycles/<int:year>")
+def update_cycle(year):
+    cycle = _cycle_or_404(year)
+    values = _values()
+    values.pop("year", None)
+    try:
+        cycle_service.update_cycle(current_user, cycle, **values)
+    except AdminRefusal as error:
+        return _edit(cycle, values, refusal_text(error), 422)
+    flash(f"Đã lưu đợt kiểm điểm năm {cycle.year}.", "success")
+    return redirect(url_for("admin.cycles"), code=303)
+
+
+@bp.post("/cycles/<int:year>/open")
+def open_cycle(year):
+    cycle = _cycle_or_404(year)
+    try:
+        opened = cycle_service.open_review_cycle(current_user, cycle)
+    except AdminRefusal as error:
+        return refused(error, url_for("admin.cycles"))
+    message = f"Đã mở đợt kiểm điểm năm {cycle.year}."
+    if opened.copied_from:
+        message += (f" Đã chép danh sách năm {opened.copied_from}: {opened.members} đảng viên, "
+                    f"{opened.collectives} tập thể, {opened.leader_posts} chức danh lãnh đạo.")
+    if opened.unit_rows:
+        message += f" {opened.unit_rows} đơn vị báo cáo được đưa vào đợt."
+    flash(message, "success")
+    return redirect(url_for("admin.cycles"), code=303)
+
+
+@bp.post("/cycles/<int:year>/close")
+def close_cycle(year):
+    cycle = _cycle_or_404(year)
+    cycle_service.close_review_cycle(current_user, cycle)
+    flash(f"Đã đóng đợt kiểm điểm năm {cycle.year}.", "success")
+    return redirect(url_for("admin.cycles"), code=303)
+
+
+def _values() -> dict:
+    form = request.form
+    return {"year": form.get("year", "").strip(), "rule_set_id": form.get("rule_set_id", ""),
+            **{name: form.get(name, "").strip() for name in DATE_FIELDS}}
+
+
+def _cycle_or_404(year):
+    cycle = cycle_service.cycle_by_year(year)
+    if cycle is None:
+        abort(404)
+    return cycle
+
+
+def _next_year() -> int:
+    years = [cycle.year for cycle in cycle_service.all_cycles()]
+    return max(years) + 1 if years else date.today().year
+
+
+def _list(values, error=None, http_status=200):
+    return render_page("admin/cycles.html", http_status=http_status, cycles=cycle_service.all_cycles(),
+                       values=values, error=error, rule_sets=cycle_service.rule_set_choices())
+
+
+def _edit(cycle, values, error=None, http_status=200):
+    return render_page("admin/cycle_edit.html", http_status=http_status, cycle=cycle, values=values, error=error,
+                       rule_sets=cycle_service.rule_set_choices())

@@ -1,0 +1,122 @@
+import io
+
+from flask import abort, flash, redirect, request, send_file, url_for
+from flask_login import current_user
+
+from kdweb.extensions import db
+from kdweb.models import Person, RosterImport, Unit
+from kdweb.services.admin import AdminRefusal, roster_import as import_service
+from kdweb.services.admin.roster_mapping import CELL_KINDS, FIELDS
+from kdweb.services.admin.roster_template import person_row, roster_workbook
+from kdweb.services.admin.units import unit_tree
+from kdweb.services.cycles import open_cycle
+from kdweb.views.admin import bp, refusal_text, refused
+from kdweb.views.rendering import render_page
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHOWN_ROWS = 200
+
+
+@bp.get("/roster")
+def roster():
+    cycle = open_cycle()
+    imports = import_service.imports_of(cycle) if cycle else []
+    return render_page("admin/roster.html", cycle=cycle, imports=imports, fields=FIELDS)
+
+
+@bp.get("/roster/template.xlsx")
+def roster_template():
+    return _xlsx(roster_workbook(_cells()), "mau-danh-sach-dang-vien.xlsx")
+
+
+@bp.get("/roster/export.xlsx")
+def roster_export():
+    cycle = open_cycle()
+    if cycle is None:
+        abort(404)
+    codes = dict(db.session.execute(db.select(Unit.id, Unit.code)).all())
+    persons = db.session.execute(db.select(Person).filter_by(cycle_id=cycle.id).order_by(Person.code)).scalars()
+    rows = [person_row(person, codes) for person in persons]
+    return _xlsx(roster_workbook(_cells(), rows), f"danh-sach-dang-vien-{cycle.year}.xlsx")
+
+
+@bp.post("/roster/imports")
+def upload_roster():
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return refused(AdminRefusal("Chọn tệp danh sách để tải lên."), url_for("admin.roster"))
+    try:
+        roster_import = import_service.receive_file(current_user, upload.filename, upload.read())
+    except AdminRefusal as error:
+        return refused(error, url_for("admin.roster"))
+    return redirect(url_for("admin.roster_import", import_id=roster_import.id), code=303)
+
+
+@bp.get("/roster/imports/<int:import_id>")
+def roster_import(import_id):
+    roster_import = _import_or_404(import_id)
+    if roster_import.state != "preview":
+        return render_page("admin/roster_import.html", roster_import=roster_import, preview=None)
+    args = request.args
+    header_row, mapping = args.get("header_row"), import_service.mapping_from_form(args)
+    if args.get("sheet", "") != args.get("shown_sheet", ""):
+        header_row = mapping = None  # another sheet: find its header row and propose again
+    elif header_row != args.get("shown_header_row", header_row):
+        mapping = None  # another header row: other headers, so propose again
+    try:
+        preview = import_service.preview(roster_import, sheet=args.get("sheet"), header_row=header_row,
+                                         mapping=mapping)
+    except AdminRefusal as error:
+        return refused(error, url_for("admin.roster"))
+    return render_page("admin/roster_import.html", "admin/_roster_preview.html", roster_import=roster_import,
+                       preview=preview, fields=FIELDS, shown_rows=SHOWN_ROWS)
+
+
+@bp.post("/roster/imports/<int:import_id>/apply")
+def apply_roster_import(import_id):
+    roster_import = _import_or_404(import_id)
+    form = request.form
+    try:
+        expected = (int(form.get("expected_added", "")), int(form.get("expected_updated", "")))
+    except ValueError:
+        expected = None
+    try:
+        done = import_service.apply_import(current_user, roster_import, sheet=form.get("sheet"),
+                                           header_row=form.get("header_row"),
+                                           mapping=import_service.mapping_from_form(form) or {}, expected=expected)
+    except AdminRefusal as error:
+        flash(refusal_text(error), "danger")
+        return redirect(url_for("admin.roster_import", import_id=import_id, **_mapping_args(form)), code=303)
+    except import_service.RosterImportFailed as error:
+        flash(str(error), "danger")
+        return redirect(url_for("admin.roster_import", import_id=import_id, **_mapping_args(form)), code=303)
+    flash(f"Đã nhập danh sách: {done.added_count} đảng viên mới, {done.updated_count} cập nhật, "
+          f"{done.unchanged_count} không đổi.", "success")
+    return redirect(url_for("admin.roster_import", import_id=import_id), code=303)
+
+
+@bp.get("/roster/imports/<int:import_id>/file")
+def roster_import_file(import_id):
+    roster_import = _import_or_404(import_id)
+    return send_file(io.BytesIO(roster_import.content), download_name=roster_import.filename, as_attachment=True,
+                     mimetype="application/octet-stream")
+
+
+def _mapping_args(form) -> dict:
+    return {name: value for name, value in form.items()
+            if name.startswith("col_") or name in ("sheet", "header_row")}
+
+
+def _import_or_404(import_id) -> RosterImport:
+    roster_import = db.session.get(RosterImport, import_id)
+    if roster_import is None:
+        abort(404)
+    return roster_import
+
+
+def _cells() -> list[tuple[str, str]]:
+    return [(row.unit.code, row.unit.name) for row in unit_tree() if row.unit.active and row.unit.kind in CELL_KINDS]
+
+
+def _xlsx(content: bytes, filename: str):
+    return send_file(io.BytesIO(content), mimetype=XLSX, as_attachment=True, download_name=filename)

@@ -1,0 +1,103 @@
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from kdweb.models import UnitKind, UnitLevel
+from kdweb.services.admin import AdminRefusal, units as unit_service
+from kdweb.views.admin import bp, refusal_text, refused
+from kdweb.views.rendering import render_page, wants_fragment
+
+FORM_FIELDS = ("name", "kind", "level", "group", "parent_id", "sort_order")
+
+
+@bp.get("/units")
+def units():
+    return render_page("admin/units.html", rows=unit_service.unit_tree())
+
+
+@bp.get("/units/new")
+def new_unit():
+    parent = unit_service.unit_by_code(request.args.get("parent", ""))
+    values = {"parent_id": parent.id if parent else "", "level": "grassroots", "kind": "cell", "reports": False}
+    return _form(None, values)
+
+
+@bp.post("/units/new")
+def create_unit():
+    values = _values()
+    try:
+        unit = unit_service.create_unit(current_user, code=request.form.get("code", ""), **values)
+    except AdminRefusal as error:
+        return _form(None, {**values, "code": request.form.get("code", "")}, error, 422)
+    flash(f"Đã tạo đơn vị “{unit.name}”.", "success")
+    return redirect(url_for("admin.units", _anchor=f"unit-{unit.id}"), code=303)
+
+
+@bp.get("/units/<code>")
+def edit_unit(code):
+    unit = _unit_or_404(code)
+    return _form(unit, {name: getattr(unit, name) for name in (*FORM_FIELDS, "reports")})
+
+
+@bp.post("/units/<code>")
+def update_unit(code):
+    unit = _unit_or_404(code)
+    values = _values()
+    try:
+        unit_service.update_unit(current_user, unit, **values)
+    except AdminRefusal as error:
+        return _form(unit, values, error, 422)
+    flash(f"Đã lưu đơn vị “{unit.name}”.", "success")
+    return redirect(url_for("admin.units", _anchor=f"unit-{unit.id}"), code=303)
+
+
+@bp.post("/units/<code>/deactivate")
+def deactivate_unit(code):
+    return _row_action(code, unit_service.deactivate_unit, "Đã ngừng hoạt động đơn vị “{}”.")
+
+
+@bp.post("/units/<code>/activate")
+def activate_unit(code):
+    return _row_action(code, unit_service.activate_unit, "Đã kích hoạt lại đơn vị “{}”.")
+
+
+def _row_action(code, action, done):
+    unit = _unit_or_404(code)
+    try:
+        action(current_user, unit)
+    except AdminRefusal as error:
+        if wants_fragment():
+            message = refusal_text(error)
+            return render_page("admin/units.html", "admin/_unit_row.html", http_status=409,
+                               row=_row_of(unit), error=message)
+        return refused(error, url_for("admin.units", _anchor=f"unit-{unit.id}"))
+    if wants_fragment():
+        return render_page("admin/units.html", "admin/_unit_row.html", row=_row_of(unit))
+    flash(done.format(unit.name), "success")
+    return redirect(url_for("admin.units", _anchor=f"unit-{unit.id}"), code=303)
+
+
+def _row_of(unit):
+    return next(row for row in unit_service.unit_tree() if row.unit.id == unit.id)
+
+
+def _unit_or_404(code):
+    unit = unit_service.unit_by_code(code)
+    if unit is None:
+        abort(404)
+    return unit
+
+
+def _values() -> dict:
+    form = request.form
+    return {**{name: form.get(name, "").strip() for name in FORM_FIELDS}, "reports": form.get("reports") == "1"}
+
+
+def _form(unit, values, error=None, http_status=200):
+    message = refusal_text(error) if error is not None else None
+    tree = unit_service.unit_tree()
+    excluded = ({unit.id} | unit_service.descendant_ids(unit)) if unit else set()
+    parents = [row for row in tree if row.unit.id not in excluded
+               and (row.unit.active or (unit is not None and row.unit.id == unit.parent_id))]
+    groups = sorted({row.unit.group for row in tree if row.unit.group})
+    return render_page("admin/unit_form.html", http_status=http_status, unit=unit, values=values, error=message,
+                       parents=parents, groups=groups, kinds=list(UnitKind), levels=list(UnitLevel))

@@ -1,0 +1,210 @@
+"""Wrong and hostile files: each gets its own Vietnamese message, and nothing crashes or runs away with memory."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import tracemalloc
+
+import pytest
+
+from kdweb.excel import Limits, MESSAGES
+from kdweb.excel.safety import check_upload
+from kdweb.excel.problems import Refusal
+
+from . import files
+from .builders import MEMBERS_SHEET, build_demo, read_demo
+
+
+@pytest.fixture(scope="module")
+def good() -> bytes:
+    return build_demo()
+
+
+def refused(data: bytes, code: str, **options):
+    result = read_demo(data, **options)
+    assert result.ok is False and result.batch is None
+    assert result.problem.code == code, (result.problem.code, result.problem.detail)
+    assert result.problem.message.startswith(MESSAGES[code].split("{")[0])  # this code's own message
+    assert "{" not in result.problem.message
+    return result.problem
+
+
+def test_an_old_xls_file():
+    problem = refused(files.xls_file(), "E-XLS")
+    assert ".xls" in problem.message and ".xlsx" in problem.message
+
+
+def test_a_password_encrypted_workbook():
+    problem = refused(files.encrypted_xlsx_file(), "E-ENCRYPTED")
+    assert "mật khẩu" in problem.message
+
+
+def test_an_ods_file():
+    assert "LibreOffice" in refused(files.ods_file(), "E-ODS").message
+
+
+CSV_TEXT = "Mã đảng viên;Họ và tên;Mức xếp loại\nDV001;Nguyễn Văn An;Hoàn thành tốt nhiệm vụ\n"
+
+
+@pytest.mark.parametrize("data", [
+    CSV_TEXT.encode("utf-8"),
+    CSV_TEXT.encode("utf-8-sig"),
+    CSV_TEXT.encode("utf-16"),  # Excel's "Unicode text"
+    b"Ma dang vien;Ho va ten\r\nDV001;Nguy\xd4n V\xa8n An\r\n",  # typed in the legacy TCVN3 font
+], ids=["utf-8", "utf-8-bom", "utf-16", "tcvn3"])
+def test_a_csv_file(data):
+    assert "CSV" in refused(data, "E-CSV").message
+
+
+def test_a_pdf_renamed_to_xlsx():
+    pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    assert "PDF" in refused(pdf, "E-PDF").message
+
+
+def test_an_empty_file():
+    refused(b"", "E-EMPTY")
+
+
+def test_a_file_over_the_size_limit(good):
+    problem = refused(good, "E-TOO-BIG", limits=Limits(max_upload_bytes=1024 * 1024 // 100))
+    assert "tối đa 0,0 MB" in problem.message
+
+
+def test_a_truncated_upload(good):
+    refused(good[: len(good) // 2], "E-CORRUPT")
+
+
+def test_a_corrupted_entry(good):
+    part = files.sheet_part(good, MEMBERS_SHEET).encode()
+    at = good.find(part) + len(part) + 40  # inside that entry's compressed bytes
+    damaged = good[:at] + bytes(byte ^ 0x5A for byte in good[at : at + 64]) + good[at + 64 :]
+    refused(damaged, "E-CORRUPT")
+
+
+def test_an_image_or_other_binary():
+    refused(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "E-NOT-XLSX")
+
+
+def test_a_word_document_renamed():
+    docx = files.make_zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
+    refused(docx, "E-NOT-XLSX")
+
+
+def test_an_xlsb_workbook():
+    refused(files.make_zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"\x83\x01\x00"}), "E-XLSB")
+
+
+def test_a_macro_workbook(good):
+    problem = refused(files.add_parts(good, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 512}), "E-MACRO")
+    assert "macro" in problem.message
+
+
+def test_a_zip_bomb_by_ratio(good):
+    refused(files.dense_bomb(good, megabytes=20), "E-ZIP-BOMB")
+
+
+def test_a_zip_bomb_by_declared_size(good):
+    refused(good, "E-ZIP-BOMB", limits=Limits(max_part_bytes=4_000))
+
+
+def test_a_zip_bomb_that_lies_about_its_size(good):
+    """The directory says 2 KB; the deflate stream gives more: refused before any parser reads it."""
+    part = files.sheet_part(good, MEMBERS_SHEET)
+    refused(files.lying_sizes(good, part, declared=2_000), "E-ZIP-BOMB")
+
+
+def test_a_zip_with_too_many_entries():
+    refused(files.many_entries(2_500), "E-ZIP-BOMB")
+
+
+def test_an_xml_entity_bomb(good):
+    bomb = files.patch_part(good, "xl/workbook.xml", rb"^", files.BILLION_LAUGHS)
+    assert "XML" in refused(bomb, "E-XML-BOMB").message
+    sheet_bomb = files.patch_part(good, files.sheet_part(good, MEMBERS_SHEET), rb"^", files.BILLION_LAUGHS)
+    refused(sheet_bomb, "E-XML-BOMB")
+
+
+def test_a_sheet_claiming_a_huge_dimension(good):
+    part = files.sheet_part(good, MEMBERS_SHEET)
+    huge = files.patch_part(good, part, rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"')
+    problem = refused(huge, "E-DIMENSION")
+    assert MEMBERS_SHEET in problem.message and "A1:XFD1048576" in problem.message
+
+
+FAR_CELL = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+
+
+def far_cell_workbook(good: bytes, cell: bytes = FAR_CELL) -> bytes:
+    """A small claimed dimension, and one real cell at the sheet's last row and column."""
+    return files.patch_part(good, files.sheet_part(good, MEMBERS_SHEET), rb"</sheetData>", cell)
+
+
+def test_a_far_away_cell_behind_a_small_dimension(good):
+    problem = refused(far_cell_workbook(good), "E-DIMENSION")
+    assert "A1:XFD1048576" in problem.message
+
+
+@pytest.mark.parametrize("cell", [
+    b'<row r="200000"><c s="1" r="A200000"><v>1</v></c></row></sheetData>',  # r not the first attribute
+    b'<row r="2"><c r="A2"><v>1</v></c>' + b"<c><v>1</v></c>" * 300 + b"</row></sheetData>",  # cells without r
+])
+def test_cells_placed_in_unusual_ways_are_counted_too(good, cell):
+    refused(far_cell_workbook(good, cell), "E-DIMENSION")
+
+
+def test_a_shared_strings_count_that_would_exhaust_memory(good):
+    strings = b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ' \
+              b'count="4000000000" uniqueCount="4000000000"><si><t>x</t></si></sst>'
+    refused(files.add_parts(good, {"xl/sharedStrings.xml": strings}), "E-CORRUPT")
+
+
+def test_hostile_files_run_in_bounded_memory(tmp_path, good):
+    """In a child process capped at 2 GB of address space: calamine alone aborts the whole process on these
+    (it allocates the sheet's full range, or the declared string count); the guards stop them first."""
+    strings = b'<sst count="4000000000" uniqueCount="4000000000"><si><t>x</t></si></sst>'
+    cases = {
+        "far.xlsx": far_cell_workbook(good),
+        "strings.xlsx": files.add_parts(good, {"xl/sharedStrings.xml": strings}),
+        "bomb.xlsx": files.dense_bomb(good, megabytes=40),
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+    script = textwrap.dedent(f"""
+        import resource, sys
+        resource.setrlimit(resource.RLIMIT_AS, (2 * 1024 ** 3, 2 * 1024 ** 3))
+        from kdweb.excel import read_upload
+        for name in {sorted(cases)!r}:
+            data = open({str(tmp_path)!r} + "/" + name, "rb").read()
+            result = read_upload(data, secret=b"x", expected_unit_code="KM", open_cycle_year=2024,
+                                 known_template_versions={{"2024.1"}})
+            print(name, result.problem.code)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["bomb.xlsx", "E-ZIP-BOMB", "far.xlsx", "E-DIMENSION", "strings.xlsx", "E-CORRUPT"]
+
+
+def test_the_guards_stream_a_large_part_in_flat_memory(good):
+    """60 MB of sheet, let through the ratio check on purpose: inflated and scanned in chunks, never whole."""
+    big = files.dense_bomb(good, megabytes=60)
+    tracemalloc.start()
+    try:
+        check_upload(big, Limits(max_ratio=10_000))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024
+    with pytest.raises(Refusal):
+        check_upload(big)
+
+
+def test_a_real_workbook_passes_the_guards(good):
+    check_upload(good)
+
+
+def test_the_exact_count_lets_a_modest_sheet_through(good):
+    """Unusual markup only sends the sheet to the exact count; a cell at A40000 is still a fair sheet."""
+    data = far_cell_workbook(good, b'<row r="40000"><c s="1" r="A40000"><v>1</v></c></row></sheetData>')
+    result = read_demo(data)
+    assert result.ok and result.problem is None

@@ -1,0 +1,102 @@
+"""Round trips through LibreOffice Calc (`soffice --headless --convert-to`), as many units fill the workbook.
+
+Skipped, with the reason, where LibreOffice is not installed; under CI=true a missing soffice is a failure.
+CI installs Debian's libreoffice-calc-nogui.
+"""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
+
+from kdweb.excel import finding_address
+from kdweb.excel.metadata import META_SHEET
+from kdweb.rules import Level
+
+from .builders import MEMBERS_SHEET, ORGS_SHEET, Filler, build_demo, fill_clean, nfd, read_demo
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+pytestmark = pytest.mark.skipif(
+    SOFFICE is None and not IN_CI,
+    reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui); CI=true makes this a failure",
+)
+
+
+@pytest.fixture(scope="module")
+def profile(tmp_path_factory) -> Path:
+    """One LibreOffice user profile for the module, apart from any other soffice running on the machine."""
+    assert SOFFICE is not None, "CI=true but soffice is not installed: install libreoffice-calc-nogui"
+    return tmp_path_factory.mktemp("lo-profile")
+
+
+def convert(data: bytes, profile: Path, target: str = "xlsx", suffix: str = ".xlsx") -> bytes:
+    work = profile.parent / f"lo-{os.urandom(4).hex()}"
+    work.mkdir()
+    source = work / f"upload{suffix}"
+    source.write_bytes(data)
+    done = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+         "--convert-to", target, "--outdir", str(work / "out"), str(source)],
+        capture_output=True, text=True, timeout=240,
+    )
+    produced = work / "out" / f"upload.{target.split(':')[0]}"
+    assert done.returncode == 0 and produced.exists(), done.stdout + done.stderr
+    return produced.read_bytes()
+
+
+def comparable(result):
+    records = [*result.batch.members, *result.batch.organisations, *result.batch.collectives, *result.batch.leaders]
+    findings = [(f.rule, f.severity, finding_address(f), f.subject_code, f.field, f.message) for f in result.findings]
+    return records, findings
+
+
+def test_a_workbook_saved_by_libreoffice_reads_the_same(profile):
+    filler = fill_clean(Filler(build_demo()))
+    filler.set(MEMBERS_SHEET, "DV003", grades="Tốt", level="HTTNV", not_rated_reason=None)
+    filler.set(MEMBERS_SHEET, "DV007", name="Đặng Văn Giang Sơn")
+    filler.set(MEMBERS_SHEET, "DV008", level="khá", remarks=nfd("Đã chuyển công tác  "))
+    filler.set(ORGS_SHEET, "CB2", level="tốt", grades="xuất sắc")
+    filler.reorder(MEMBERS_SHEET, [f"DV{n:03d}" for n in (12, 11, 9, 8, 7, 6, 5, 4, 3, 2, 1)], gaps={4: 1})
+    original = filler.bytes()
+    through_calc = convert(original, profile)
+
+    before, after = read_demo(original), read_demo(through_calc)
+    assert before.ok and after.ok, after.problem
+    assert comparable(after) == comparable(before)
+    rules = {finding.rule for finding in after.findings}
+    assert {"M-EXCLUDED", "W-IDENTITY", "P-VALUE", "X-MISSING"} <= rules  # the round trip kept real findings
+    states = {sheet.name: sheet.visible for sheet in CalamineWorkbook.from_filelike(io.BytesIO(through_calc)).sheets_metadata}
+    assert states[META_SHEET] == SheetVisibleEnum.Hidden  # LibreOffice's "very hidden" is "hidden": accepted
+
+
+def test_libreoffice_keeps_dropdowns_protection_and_unlocked_inputs(profile):
+    book = openpyxl.load_workbook(io.BytesIO(convert(build_demo(), profile)))
+    sheet = book[MEMBERS_SHEET]
+    assert sheet.protection.sheet
+    rules = {str(rule.sqref): rule for rule in sheet.data_validations.dataValidation}
+    assert rules["N5:N16"].type == "list" and "Danh mục" in rules["N5:N16"].formula1
+    assert sheet.column_dimensions["N"].protection.locked is False
+    assert sheet["C5"].protection.locked and sheet["C5"].font.name == "Times New Roman"
+    assert book["Tổng hợp"]["B5"].value.startswith("=COUNTA(")
+
+
+def test_formulas_are_read_by_the_values_libreoffice_saved(profile):
+    filler = fill_clean(Filler(build_demo()))
+    filler.set(MEMBERS_SHEET, "DV001", level='=IF(1=1,"Hoàn thành tốt nhiệm vụ","")')
+    result = read_demo(convert(filler.bytes(), profile))
+    assert result.findings == []
+    assert result.batch.members[0].level is Level.HTTNV
+
+
+@pytest.mark.parametrize(("target", "code"), [("xls", "E-XLS"), ("ods", "E-ODS"), ("csv", "E-CSV")])
+def test_real_files_of_other_formats_from_libreoffice(profile, target, code):
+    result = read_demo(convert(build_demo(), profile, target=target))
+    assert result.ok is False and result.problem.code == code

@@ -1,0 +1,112 @@
+"""A workbook of ours that is not this unit's, this year's, a known version, or intact: refused, each its way."""
+from __future__ import annotations
+
+import io
+import json
+
+import openpyxl
+import pytest
+
+from kdweb.excel import MESSAGES, build_workbook
+from kdweb.excel.metadata import META_SHEET
+
+from .builders import CYCLE, UNIT, VERSION, Filler, SECRET, build_demo, demo_roster, fill_clean, read_demo
+
+
+@pytest.fixture(scope="module")
+def filled() -> bytes:
+    return fill_clean(Filler(build_demo())).bytes()
+
+
+def refused(result, code: str) -> None:
+    assert result.ok is False and result.batch is None and result.findings == []
+    assert result.problem.code == code, result.problem
+    assert result.problem.message and "{" not in result.problem.message  # every placeholder filled
+
+
+def edit_meta(data: bytes, edit) -> bytes:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book[META_SHEET]
+    edit(sheet)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def payload_cell(sheet):
+    return next(row[1] for row in sheet.iter_rows() if row[0].value == "payload")
+
+
+def test_another_units_workbook(filled):
+    result = read_demo(filled, expected_unit_code="DC")
+    refused(result, "E-WRONG-UNIT")
+    assert "Đảng bộ phường Kim Mã, mã KM" in result.problem.message and "(mã DC)" in result.problem.message
+
+
+def test_last_years_workbook(filled):
+    result = read_demo(filled, open_cycle_year=2025)
+    refused(result, "E-OLD-CYCLE")
+    assert "năm 2024" in result.problem.message and "năm 2025" in result.problem.message
+
+
+def test_a_template_version_no_longer_accepted(filled):
+    result = read_demo(filled, known_template_versions={"2025.1"})
+    refused(result, "E-VERSION")
+    assert "2024.1" in result.problem.message
+
+
+def test_a_workbook_signed_with_another_secret(filled):
+    refused(read_demo(filled, secret=b"the production secret"), "E-TAMPERED")
+
+
+def test_a_roster_edited_in_the_hidden_sheet(filled):
+    def add_a_member(sheet):
+        cell = payload_cell(sheet)
+        cell.value = cell.value.replace('"DV012"', '"DV013"')
+
+    result = read_demo(edit_meta(filled, add_a_member))
+    refused(result, "E-TAMPERED")
+    assert result.problem.message == MESSAGES["E-TAMPERED"]
+
+
+def test_a_hidden_sheet_changed_to_pass_for_another_unit(filled):
+    def claim_unit(sheet):
+        cell = payload_cell(sheet)
+        cell.value = cell.value.replace('"code":"KM"', '"code":"DC"')
+
+    refused(read_demo(edit_meta(filled, claim_unit), expected_unit_code="DC"), "E-TAMPERED")
+
+
+def test_a_mangled_payload(filled):
+    def mangle(sheet):
+        payload_cell(sheet).value = "{not json"
+
+    refused(read_demo(edit_meta(filled, mangle)), "E-TAMPERED")
+
+
+def test_a_plain_workbook_is_not_ours():
+    book = openpyxl.Workbook()
+    book.active["A1"] = "Mã đảng viên"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    refused(read_demo(buffer.getvalue()), "E-NOT-KDWEB")
+
+
+def test_a_sheet_named_like_ours_without_the_marker(filled):
+    def unmark(sheet):
+        sheet["A1"] = "something else"
+
+    refused(read_demo(edit_meta(filled, unmark)), "E-NOT-KDWEB")
+
+
+def test_an_unknown_rule_set_is_a_version_problem():
+    cycle = type(CYCLE)(**{**CYCLE.__dict__, "rule_set_id": "qd366-2025"})
+    with pytest.raises(KeyError):
+        build_workbook(UNIT, cycle, demo_roster(), template_version=VERSION, secret=SECRET)
+
+
+def test_the_payload_states_what_the_server_checks(filled):
+    book = openpyxl.load_workbook(io.BytesIO(filled))
+    body = json.loads("".join(row[1].value for row in book[META_SHEET].iter_rows() if row[0].value == "payload"))
+    assert (body["unit"]["code"], body["cycle_year"], body["template_version"], body["rule_set_id"]) == (
+        "KM", 2024, VERSION, "qd132-hd21")

@@ -1,0 +1,130 @@
+"""The tolerant parser: canonical texts, short forms, case, spaces, NFD; anything else lists the allowed values."""
+import unicodedata
+from datetime import date, datetime
+
+import pytest
+
+from kdweb.rules import (
+    Discipline, Grade, Level, NotRatedReason, OrgKind, parse_civil_rating, parse_date, parse_discipline, parse_grade,
+    parse_level, parse_not_rated_reason, parse_number, parse_org_kind, parse_yes_no,
+)
+
+
+@pytest.mark.parametrize("typed, level", [
+    ("Hoàn thành xuất sắc nhiệm vụ", Level.HTXSNV),
+    ("HTXSNV", Level.HTXSNV),
+    ("htxsnv", Level.HTXSNV),
+    ("xuất sắc", Level.HTXSNV),
+    ("  Hoàn   thành TỐT nhiệm vụ ", Level.HTTNV),
+    ("tốt", Level.HTTNV),
+    ("HTNV", Level.HTNV),
+    ("Hoàn thành nhiệm vụ", Level.HTNV),
+    ("không hoàn thành", Level.KHTNV),
+    (unicodedata.normalize("NFD", "Không hoàn thành nhiệm vụ"), Level.KHTNV),
+    (Level.HTTNV, Level.HTTNV),
+])
+def test_levels(typed, level):
+    parsed = parse_level(typed)
+    assert parsed.value is level and parsed.error is None and not parsed.not_rated
+
+
+@pytest.mark.parametrize("blank", [None, "", "   ", "\t"])
+def test_blank_is_no_value_and_no_error(blank):
+    for parser in (parse_level, parse_grade, parse_yes_no, parse_discipline, parse_not_rated_reason, parse_civil_rating, parse_date, parse_number):
+        parsed = parser(blank)
+        assert parsed.value is None and parsed.error is None
+
+
+def test_not_rated_is_a_flag_not_a_level():
+    parsed = parse_level(" không XẾP loại ")
+    assert parsed.not_rated and parsed.value is None and parsed.error is None
+
+
+def test_unknown_level_lists_the_allowed_values():
+    parsed = parse_level("Giỏi")
+    assert parsed.value is None
+    assert "“Giỏi”" in parsed.error
+    for text in ("Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ", "Không hoàn thành nhiệm vụ", "Không xếp loại"):
+        assert text in parsed.error
+
+
+def test_civil_rating_accepts_the_2019_level_as_htnv():
+    assert parse_civil_rating("Hoàn thành nhiệm vụ nhưng còn hạn chế về năng lực").value is Level.HTNV
+    assert parse_civil_rating("HTXSNV").value is Level.HTXSNV
+    assert parse_level("Hoàn thành nhiệm vụ nhưng còn hạn chế về năng lực").error
+
+
+@pytest.mark.parametrize("typed, grade", [("Xuất sắc", Grade.XUAT_SAC), ("XS", Grade.XUAT_SAC), ("tốt", Grade.TOT), ("Trung bình", Grade.TRUNG_BINH), ("TB", Grade.TRUNG_BINH), ("KÉM", Grade.KEM)])
+def test_grades(typed, grade):
+    assert parse_grade(typed).value is grade
+
+
+def test_unknown_grade_lists_the_grades():
+    error = parse_grade("Khá").error
+    assert "Xuất sắc" in error and "Trung bình" in error and "Kém" in error
+
+
+@pytest.mark.parametrize("typed, value", [("Có", True), ("x", True), ("X", True), (True, True), (1, True), (1.0, True), ("không", False), ("Không", False), (0, False), (False, False)])
+def test_yes_no(typed, value):
+    assert parse_yes_no(typed).value is value
+
+
+def test_yes_no_rejects_anything_else():
+    assert "“Có”" in parse_yes_no("có lẽ").error
+    assert parse_yes_no(2).error
+
+
+@pytest.mark.parametrize("typed, form", [("Khiển trách", Discipline.KHIEN_TRACH), ("cảnh cáo", Discipline.CANH_CAO), ("Kỷ luật cách chức", Discipline.CACH_CHUC), ("Hình thức kỷ luật khai trừ", Discipline.KHAI_TRU)])
+def test_discipline_forms(typed, form):
+    assert parse_discipline(typed).value is form
+
+
+def test_discipline_none_and_unknown():
+    assert parse_discipline("Không").value is None and parse_discipline("Không").error is None
+    assert "Khiển trách" in parse_discipline("phê bình").error
+
+
+@pytest.mark.parametrize("typed, reason", [
+    ("Miễn công tác và sinh hoạt đảng", NotRatedReason.EXEMPT),
+    ("miễn sinh hoạt", NotRatedReason.EXEMPT),
+    ("Đình chỉ sinh hoạt đảng", NotRatedReason.SUSPENDED),
+    ("Mới kết nạp chưa đủ 6 tháng", NotRatedReason.NEW),
+    ("mới thành lập", NotRatedReason.NEW),
+    ("Sinh hoạt tạm thời", NotRatedReason.TEMPORARY),
+    ("Lý do khác", NotRatedReason.OTHER),
+])
+def test_not_rated_reasons(typed, reason):
+    assert parse_not_rated_reason(typed).value is reason
+
+
+def test_unknown_reason_lists_the_reasons():
+    assert "Đình chỉ sinh hoạt đảng" in parse_not_rated_reason("ốm").error
+
+
+@pytest.mark.parametrize("typed, day", [
+    (date(2024, 6, 1), date(2024, 6, 1)),
+    (datetime(2024, 6, 1, 8, 30), date(2024, 6, 1)),
+    ("01/06/2024", date(2024, 6, 1)),
+    ("1-6-2024", date(2024, 6, 1)),
+    ("2024-06-01", date(2024, 6, 1)),
+    (45444, date(2024, 6, 1)),
+    (45444.0, date(2024, 6, 1)),
+])
+def test_dates(typed, day):
+    assert parse_date(typed).value == day
+
+
+@pytest.mark.parametrize("typed", ["31/02/2024", "hôm qua", True])
+def test_bad_dates(typed):
+    assert "ngày/tháng/năm" in parse_date(typed).error
+
+
+def test_numbers_accept_a_decimal_comma_and_refuse_negatives():
+    assert parse_number("2,5").value == 2.5 and parse_number(6).value == 6.0
+    assert parse_number("-1").error and parse_number("ba").error and parse_number(float("nan")).error
+
+
+def test_org_kinds():
+    assert parse_org_kind("Chi bộ trực thuộc").value is OrgKind.CELL
+    assert parse_org_kind("đảng bộ cơ sở").value is OrgKind.GRASSROOTS_COMMITTEE
+    assert parse_org_kind("ban").error
