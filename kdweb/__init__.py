@@ -6,6 +6,7 @@ from flask import Flask
 
 from kdweb.config import Config, check_production_secret, normalise_database_url
 from kdweb.extensions import csrf, db, htmx, login_manager, migrate
+from kdweb.security import register_security_headers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,6 +22,7 @@ def create_app(config=None):
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
+    register_security_headers(app)
     return app
 
 

@@ -72,27 +72,36 @@ def reselect(state, unit, user, earlier: Upload) -> UploadResult:
 
 
 def check(cycle, unit, upload: Upload, data: bytes) -> None:
+    """Read, validate and record, all in one transaction; any failure leaves only the stored file behind,
+    marked as not checked, and the unit told so (never a 500, never half the findings)."""
     try:
         result = read(cycle, unit, data, filename=upload.filename)
-    except Exception:  # the reader promises not to raise; if it ever does, the file is kept and the unit told
-        log.exception("reading upload %s failed", upload.id)
+        state = workflow.lock(cycle, unit)
+        if not result.ok:
+            record_rejection(upload, result.problem.code, result.problem.message)
+        else:
+            record_findings(upload, result)
+            record_ratings(upload, result.batch)
+            upload.summary_json = json.dumps(summary(result, cycle), ensure_ascii=False)
+            upload.outcome = "errors" if result.errors else "valid"
+        point_state_at(state, upload)
+        audit.record("upload_checked", unit=unit, target=upload, outcome=upload.outcome,
+                     errors=upload.error_count, warnings=upload.warning_count)
+        db.session.commit()
+    except Exception:
+        log.exception("checking upload %s failed", upload.id)
         db.session.rollback()
-        result = None
+        record_unchecked(cycle, unit, upload)
+
+
+def record_unchecked(cycle, unit, upload: Upload) -> None:
+    upload = db.session.get(Upload, upload.id)
     state = workflow.lock(cycle, unit)
-    if result is None:
-        record_rejection(upload, "E-INTERNAL",
-                         "Hệ thống gặp lỗi khi đọc tệp này. Tệp đã được lưu lại; Ban Tổ chức sẽ kiểm tra. "
-                         "Vui lòng thử lại sau hoặc liên hệ Ban Tổ chức.")
-    elif not result.ok:
-        record_rejection(upload, result.problem.code, result.problem.message)
-    else:
-        record_findings(upload, result)
-        record_ratings(upload, result.batch)
-        upload.summary_json = json.dumps(summary(result, cycle), ensure_ascii=False)
-        upload.outcome = "errors" if result.errors else "valid"
+    record_rejection(upload, "E-INTERNAL",
+                     "Hệ thống gặp lỗi khi kiểm tra tệp này. Tệp đã được lưu lại nguyên vẹn; Ban Tổ chức sẽ "
+                     "kiểm tra. Vui lòng thử lại sau hoặc liên hệ Ban Tổ chức Quận ủy.")
     point_state_at(state, upload)
-    audit.record("upload_checked", unit=unit, target=upload, outcome=upload.outcome,
-                 errors=upload.error_count, warnings=upload.warning_count)
+    audit.record("upload_check_failed", unit=unit, target=upload)
     db.session.commit()
 
 

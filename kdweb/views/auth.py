@@ -1,10 +1,10 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from kdweb.extensions import db, login_manager
 from kdweb.models import User
 from kdweb.models.base import utcnow
-from kdweb.services import audit
+from kdweb.services import audit, login_throttle
 
 bp = Blueprint("auth", __name__)
 
@@ -35,10 +35,19 @@ def login():
 @bp.post("/login")
 def login_post():
     login_name = request.form.get("login", "").strip()
+    address = request.remote_addr or "unknown"
+    if login_throttle.is_blocked(login_name, address):
+        flash("Đăng nhập sai quá nhiều lần. Vui lòng chờ 15 phút rồi thử lại, "
+              "hoặc liên hệ quản trị để được cấp lại mật khẩu.", "danger")
+        return render_template("auth/login.html", login=login_name), 429
     user = db.session.execute(db.select(User).filter_by(login=login_name)).scalar_one_or_none()
     if user is None or not user.active or not user.check_password(request.form.get("password", "")):
+        login_throttle.record_failure(login_name, address)
+        db.session.commit()
         flash("Tên đăng nhập hoặc mật khẩu không đúng.", "danger")
         return render_template("auth/login.html", login=login_name), 401
+    login_throttle.clear(login_name)
+    session.permanent = True  # expires after KDWEB_IDLE_MINUTES without a request
     login_user(user)
     user.last_login_at = utcnow()
     audit.record("login", user=user, unit=user.unit)

@@ -1,0 +1,75 @@
+import re
+import time
+from datetime import timedelta
+
+from kdweb import create_app
+from tests.conftest import KdwebClient, app_config
+
+
+def test_security_headers_on_every_answer(client, auth):
+    for response in (client.get("/login"), client.get("/static/css/app.css"), client.get("/units/")):
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_carry_no_inline_script_or_handlers(client, auth):
+    auth.login_as("reviewer")
+    for path in ("/login", "/review/", "/review/audit", "/review/checks", "/units/BD.P01"):
+        page = client.get(path, follow_redirects=True).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), path
+        assert not re.search(r"\son[a-z]+\s*=", page), path
+        assert 'style="' not in page, path
+        assert "hx-on" not in page, path
+
+
+def test_htmx_is_told_not_to_inject_styles_or_eval():
+    page = open("templates/base.html").read()
+    assert '"includeIndicatorStyles": false' in page and '"allowEval": false' in page
+
+
+def production_app(tmp_path):
+    app = create_app(app_config(f"sqlite:///{tmp_path}/p.sqlite", KDWEB_ENV="production", TESTING=False,
+                                SESSION_COOKIE_SECURE=True))
+    return app
+
+
+def test_session_cookie_is_secure_httponly_samesite_in_production(tmp_path):
+    from kdweb.extensions import db
+    from kdweb.models import User
+
+    app = production_app(tmp_path)
+    app.test_client_class = KdwebClient
+    with app.app_context():
+        db.create_all()
+        user = User(login="a", full_name="A", role="admin")
+        user.set_password("mat-khau-dai-du")
+        db.session.add(user)
+        db.session.commit()
+    client = app.test_client()
+    response = client.post("/login", data={"login": "a", "password": "mat-khau-dai-du"})
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Expires=" in cookie  # a permanent session: it ends after the idle time
+    assert response.headers["Strict-Transport-Security"]
+
+
+def test_idle_session_expires(tmp_path):
+    from kdweb.extensions import db
+    from kdweb.models import User
+
+    app = create_app(app_config(f"sqlite:///{tmp_path}/i.sqlite", PERMANENT_SESSION_LIFETIME=timedelta(seconds=1)))
+    app.test_client_class = KdwebClient
+    with app.app_context():
+        db.create_all()
+        user = User(login="r", full_name="R", role="reviewer")
+        user.set_password("mat-khau-dai-du")
+        db.session.add(user)
+        db.session.commit()
+    client = app.test_client()
+    client.post("/login", data={"login": "r", "password": "mat-khau-dai-du"})
+    assert client.get("/units/").status_code == 200
+    time.sleep(2.2)
+    assert client.get("/units/").status_code == 302

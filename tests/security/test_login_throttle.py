@@ -1,0 +1,54 @@
+from kdweb.extensions import db
+from kdweb.models import LoginFailure
+
+BLOCKED = "Đăng nhập sai quá nhiều lần"
+
+
+def test_five_failures_block_the_account_even_with_the_right_password(client, auth):
+    for _ in range(5):
+        assert auth.login("admin", "sai-mat-khau").status_code == 401
+    blocked = auth.login("admin")
+    assert blocked.status_code == 429 and BLOCKED in blocked.get_data(as_text=True)
+
+
+def test_a_missing_account_is_blocked_the_same_way(client, auth):
+    for _ in range(5):
+        auth.login("khong-ton-tai", "x")
+    missing = auth.login("khong-ton-tai", "x")
+    for _ in range(5):
+        auth.login("admin", "x")
+    existing = auth.login("admin", "x")
+    assert missing.status_code == existing.status_code == 429
+    import re
+
+    strip = lambda r: re.sub(r'(csrf-token" content|X-CSRFToken": |csrf_token" value)="?[^"]+"', "",  # noqa: E731
+                             r.get_data(as_text=True).replace("khong-ton-tai", "admin"))
+    assert strip(missing) == strip(existing)
+
+
+def test_too_many_failures_from_one_address_block_every_account(client, auth, app):
+    app.config["KDWEB_LOGIN_MAX_PER_ADDRESS"] = 8
+    try:
+        for number in range(8):
+            auth.login(f"thu-{number}", "x")
+        assert auth.login("bantochuc").status_code == 429
+    finally:
+        app.config["KDWEB_LOGIN_MAX_PER_ADDRESS"] = 20
+
+
+def test_a_success_clears_the_account_failures(client, auth, app):
+    for _ in range(4):
+        auth.login("admin", "x")
+    assert auth.login("admin").status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(LoginFailure.id)).filter_by(login="admin")) == 0
+
+
+def test_the_window_passes(client, auth, app):
+    for _ in range(5):
+        auth.login("admin", "x")
+    app.config["KDWEB_LOGIN_WINDOW_MINUTES"] = 0
+    try:
+        assert auth.login("admin").status_code == 302
+    finally:
+        app.config["KDWEB_LOGIN_WINDOW_MINUTES"] = 15
