@@ -43,6 +43,10 @@ def accept_upload(cycle, unit, user, filename: str, data: bytes) -> UploadResult
     earlier = db.session.execute(
         db.select(Upload).filter_by(cycle_id=cycle.id, unit_id=unit.id, sha256=digest).order_by(Upload.version)
     ).scalars().first()
+    if earlier is not None and earlier.problem_code == "E-INTERNAL":
+        db.session.commit()
+        check(cycle, unit, earlier, data)  # our fault last time: check the same file again
+        return UploadResult(earlier)
     if earlier is not None:
         return reselect(state, unit, user, earlier)
     upload = store(cycle, unit, user, filename, data, digest)
@@ -77,6 +81,7 @@ def check(cycle, unit, upload: Upload, data: bytes) -> None:
     try:
         result = read(cycle, unit, data, filename=upload.filename)
         state = workflow.lock(cycle, unit)
+        upload.problem_code = upload.problem_message = None
         if not result.ok:
             record_rejection(upload, result.problem.code, result.problem.message)
         else:
