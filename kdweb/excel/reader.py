@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 from typing import Collection
 
 from python_calamine import CalamineWorkbook, PasswordError
@@ -23,11 +24,13 @@ from kdweb.rules.validate import validate_unit
 from .columns import sheet_specs
 from .locate import Locator
 from .metadata import LAYOUT, META_SHEET, SignedMeta, WorkbookMeta, signed_meta
-from .problems import Refusal, refuse
+from .problems import Refusal, problem, refuse
 from .results import ReadResult
 from .safety import DEFAULT_LIMITS, Limits, check_upload
 from .sheets import SheetRead, find_header, read_subject_sheet
 from .summary import FIRST_ROW as SUMMARY_FIRST_ROW, SHEET as SUMMARY_SHEET
+
+log = logging.getLogger(__name__)
 
 _BATCH_LISTS = {
     SubjectKind.MEMBER: "members",
@@ -56,6 +59,9 @@ def read_upload(
             return _read_sheets(workbook, meta, rule_set)
     except Refusal as refusal:
         return ReadResult(ok=False, problem=refusal.problem)
+    except Exception as error:  # a file shaped in a way no guard foresaw: refuse it, and log it as our bug
+        log.exception("unreadable upload %s", filename or "")
+        return ReadResult(ok=False, problem=problem("E-CORRUPT", detail=f"{type(error).__name__}: {error}"))
 
 
 def validate_upload(

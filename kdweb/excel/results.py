@@ -30,13 +30,13 @@ class SheetPreview:
 
     name: str
     kind: SubjectKind
-    header_row: int  # 1-based
+    header_row: int  # 1-based; 0 when no header row was found
     values: list[list] = field(repr=False)  # every row from row 1, '' for an empty cell
     fields: dict[int, str] = field(default_factory=dict)  # 0-based column index → field key
 
     @property
     def header(self) -> list[str]:
-        row = self.values[self.header_row - 1] if len(self.values) >= self.header_row else []
+        row = self.values[self.header_row - 1] if 0 < self.header_row <= len(self.values) else []
         return [display_text(value) for value in row]
 
     def rows(self, start: int = 0, limit: int | None = None) -> Iterator[tuple[int, list[PreviewCell]]]:

@@ -46,7 +46,8 @@ _PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
 _ROOT = re.compile(rb"<[A-Za-z_]")
 _TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(row|c)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>")
 _R_ATTR = re.compile(rb"(?:^|\s)r\s*=\s*([\"'])([^\"']*)\1")
-_REF = re.compile(rb"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
+_REF = re.compile(rb"\$?([A-Za-z]+)\$?([0-9]+)$")
+_BEYOND = (10**9, 10**9)  # a reference longer than any sheet has: as far away as it gets
 _DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\s[^>]*?ref\s*=\s*[\"']([^\"']*)[\"']")
 _STRING_COUNT = re.compile(rb"\b(?:uniqueCount|count)\s*=\s*[\"']([0-9]+)[\"']")
 _ODS_MIMETYPES = (b"application/vnd.oasis.opendocument.spreadsheet",)
@@ -115,8 +116,8 @@ def _check_names(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None
         mimetype = _read_small(archive, "mimetype")
         raise refuse("E-ODS" if mimetype.startswith(_ODS_MIMETYPES) else "E-NOT-XLSX", detail=repr(mimetype[:80]))
     lowered = {name.lower() for name in names}
-    if any(name.endswith("vbaproject.bin") for name in lowered):
-        raise refuse("E-MACRO", detail="vbaProject.bin")
+    if any(name.endswith("vbaproject.bin") or name.startswith("xl/macrosheets/") for name in lowered):
+        raise refuse("E-MACRO", detail="VBA project or Excel 4.0 macro sheet")
     if "xl/workbook.bin" in lowered:
         raise refuse("E-XLSB")
     if "xl/workbook.xml" not in names:
@@ -298,14 +299,17 @@ def _r_attribute(attributes: bytes) -> bytes | None:
 
 
 def _parse_ref(ref: bytes) -> tuple[int, int] | None:
-    """(row, column), both 1-based, of "B12" or "$B$12"."""
+    """(row, column), both 1-based, of "B12" or "$B$12"; None when it is no reference at all."""
     match = _REF.match(ref.strip())
     if not match:
         return None
+    letters, digits = match.groups()
+    if len(letters) > 4 or len(digits) > 9:
+        return _BEYOND
     column = 0
-    for letter in match.group(1).upper():
+    for letter in letters.upper():
         column = column * 26 + letter - 64
-    return int(match.group(2)), column
+    return int(digits), column
 
 
 def _too_big(rows: int, columns: int, limits: Limits) -> bool:

@@ -17,7 +17,8 @@ from kdweb.rules.parse import normalise_text, parse_code
 from kdweb.rules.rows import parse_collective_row, parse_leader_row, parse_member_row, parse_organisation_row
 from kdweb.rules.terms import Severity, SubjectKind
 
-from .columns import DATE, INDEX, Column, SheetSpec, cell_value, column_letter, comparable
+from .columns import DATE, INDEX, Column, SheetSpec, column_letter
+from .identity import cell_value, comparable, member_status
 from .locate import SheetPlaces
 from .metadata import IssuedSheet
 from .results import SheetPreview, cell_text
@@ -29,6 +30,7 @@ PARSERS = {
     SubjectKind.LEADER: parse_leader_row,
 }
 HEADER_SEARCH_ROWS = 30
+_NO_DEFAULT = object()
 
 
 @dataclass
@@ -71,7 +73,8 @@ class _SheetReader:
         self.values, self.name, self.spec, self.unit_code, self.header = values, name, spec, unit_code, header
         self.kind = spec.kind
         self.parse = PARSERS[spec.kind]
-        self.issued = issued.facts_by_code()
+        self.issued = {row[0]: row for row in issued.rows}  # facts become a dict only for the row being read
+        self.issued_fields = issued.fields
         self.loose_codes = {normalise_text(code): code for code in self.issued}
         self.indexes = _map_header(values[header], spec)
         self.places = SheetPlaces(name, header + 1, {key: column_letter(index + 1) for key, index in self.indexes.items()})
@@ -80,7 +83,11 @@ class _SheetReader:
         self.inputs = [(index, key) for key, index in self.indexes.items() if by_key[key].is_input]
         self.watched = [index for key, index in self.indexes.items() if by_key[key].role != INDEX]
         self.result = SheetRead(places=self.places)
-        self.defaults, self.date_fields = _field_facts(RECORD_TYPES[spec.kind])
+        defaults, date_fields = _field_facts(RECORD_TYPES[spec.kind])
+        self.fact_plan = [
+            (position, key, defaults.get(key, _NO_DEFAULT), key in date_fields)
+            for position, key in enumerate(issued.fields)
+        ]
 
     def read(self) -> SheetRead:
         self.result.findings.extend(self._missing_columns())
@@ -89,8 +96,8 @@ class _SheetReader:
         if code_index is not None:
             for number, row in enumerate(self.values[self.header + 1 :], start=self.header + 2):
                 self._read_row(number, row if len(row) >= width else row + [""] * (width - len(row)), code_index)
-        fields = {index: key for key, index in self.indexes.items()}
-        self.result.preview = SheetPreview(self.name, self.kind, self.header + 1, self.values, fields)
+        keys = {index: key for key, index in self.indexes.items()}
+        self.result.preview = SheetPreview(self.name, self.kind, self.header + 1, self.values, keys)
         return self.result
 
     def _read_row(self, number: int, row: list, code_index: int) -> None:
@@ -98,32 +105,32 @@ class _SheetReader:
         if typed == "" and not any(row[index] not in ("", None) for index in self.watched):
             return  # a blank row
         code = parse_code(typed).value or ""
-        facts = self.issued.get(code)
-        if facts is None and code:
-            issued_code = self.loose_codes.get(normalise_text(code))
-            facts = self.issued.get(issued_code) if issued_code else None
-        raw = self._raw_facts(facts) if facts is not None else self._identity_from_cells(row, code)
+        issued = self.issued.get(code)
+        if issued is None and code:
+            issued = self.issued.get(self.loose_codes.get(normalise_text(code), ""))
+        raw = self._raw_facts(issued) if issued is not None else self._identity_from_cells(row, code)
         for index, key in self.inputs:
             value = row[index]
             if value != "" and value is not None:
                 raw[key] = value
         record, findings = self.parse(raw)
         located = [self._at(finding, number) for finding in findings]
-        if facts is not None:
-            located.extend(self._edited_identity(row, number, facts, raw, record))
+        if issued is not None:
+            located.extend(self._edited_identity(row, number, issued, raw, record))
         self.result.findings.extend(located)
         if record.code:
             self.result.records.append(record)
             self.places.rows.setdefault(record.code, []).append(number)
 
-    def _raw_facts(self, facts: dict) -> dict:
+    def _raw_facts(self, issued: tuple) -> dict:
         """The signed facts as the row parser takes them: ISO dates as dates, defaults left out (the record has
         them already), so that only what differs is parsed."""
         raw = {}
-        for key, value in facts.items():
-            if key in self.defaults and value == self.defaults[key] and type(value) is type(self.defaults[key]):
+        for position, key, default, is_date in self.fact_plan:
+            value = issued[position]
+            if value == default and type(value) is type(default):
                 continue
-            if key in self.date_fields and isinstance(value, str):
+            if is_date and type(value) is str:
                 try:
                     value = date.fromisoformat(value)
                 except ValueError:
@@ -141,13 +148,19 @@ class _SheetReader:
                 raw[column.key] = row[index]
         return raw
 
-    def _edited_identity(self, row: list, number: int, facts: dict, raw: dict, record) -> list[Finding]:
+    def _edited_identity(self, row: list, number: int, issued: tuple, raw: dict, record) -> list[Finding]:
+        """Compared first with the typed facts (an untouched cell is equal), then, for the rest, as people read."""
         found = []
         for index, column in self.identity:
             value = row[index]
-            issued = raw.get(column.key)  # typed, and absent when the record's default
-            if value == issued or (value == "" and not issued and column.key != "status"):
-                continue
+            if column.key == "status":
+                if value == member_status(raw):  # defaults left out of raw read as false, as in the roster
+                    continue
+            else:
+                fact = raw.get(column.key)  # typed, and absent when it is the record's default
+                if value == fact or (value == "" and not fact):
+                    continue
+            facts = dict(zip(self.issued_fields, issued))
             if not _same(column, value, facts):
                 found.append(self._edit_finding(column, value, facts, record, f"{column_letter(index + 1)}{number}"))
         return found

@@ -1,7 +1,8 @@
 """The summary sheet: live counts per level for each subject sheet, and the 20 % quota with a red mark.
 
-Formulas only, so a unit sees its own totals while it fills the workbook offline. Each count also takes the
-short code (HTTNV…) that a user may have typed or pasted past the dropdown; COUNTIF ignores case.
+Formulas only, so a unit sees its own totals while it fills the workbook offline. A count takes the level's
+text or its code, in any case and with stray spaces (text pasted past the dropdown); other short forms and
+decomposed (NFD) text are only recognised by the server, whose reading is the one that counts.
 """
 from __future__ import annotations
 
@@ -69,8 +70,8 @@ def _write_row(sheet, row: int, spec: SheetSpec, count: int, rule_set: RuleSet) 
     formulas = [
         spec.name,
         f"=COUNTA({codes})",
-        *(f'=COUNTIF({levels},"{level.text}")+COUNTIF({levels},"{level.code}")' for level in LEVELS),
-        f'=COUNTIF({levels},"{NOT_RATED_TEXT}")',
+        *(_count(levels, level.text, level.code) for level in LEVELS),
+        _count(levels, NOT_RATED_TEXT),
         f"=B{row}-SUM(C{row}:G{row})",
         f'=IF({good}=0,"",{excellent}/{good})',
         (
@@ -83,6 +84,11 @@ def _write_row(sheet, row: int, spec: SheetSpec, count: int, rule_set: RuleSet) 
         cell = sheet.cell(row, number, value)
         cell.style = styles.PERCENT if number == 9 else styles.COUNT
     sheet.cell(row, 1).style = styles.IDENTITY
+
+
+def _count(cells: str, *texts: str) -> str:
+    matches = "+".join(f'(TRIM({cells})="{text}")' for text in texts)
+    return f"=SUMPRODUCT({matches})"
 
 
 def _range(spec: SheetSpec, key: str, last: int) -> str:

@@ -20,15 +20,15 @@ from kdweb.rules.terms import SubjectKind
 from . import styles
 from .columns import (
     CHOICE, DATE, FIRST_DATA_ROW, HEADER_ROW, IDENTITY, INDEX, LIST_TITLES, LISTS, NUMBER, Column, SheetSpec,
-    cell_value, column_letter, sheet_specs, to_json,
+    column_letter, sheet_specs,
 )
+from .identity import cell_value, to_json
 from .inputs import CycleInfo, Roster, UnitInfo
 from .instructions import write_instructions
 from .metadata import META_SHEET, IssuedSheet, WorkbookMeta, meta_rows
 from .summary import SHEET as SUMMARY_SHEET, write_summary
 
 LISTS_SHEET = "Danh mục"
-FREEZE_AFTER = "code"  # columns up to the name stay in view when scrolling right
 
 
 def build_workbook(

@@ -148,6 +148,8 @@ def test_a_far_away_cell_behind_a_small_dimension(good):
 @pytest.mark.parametrize("cell", [
     b'<row r="200000"><c s="1" r="A200000"><v>1</v></c></row></sheetData>',  # r not the first attribute
     b'<row r="2"><c r="A2"><v>1</v></c>' + b"<c><v>1</v></c>" * 300 + b"</row></sheetData>",  # cells without r
+    b'<row r="3"><c r="a123456789"><v>1</v></c></row></sheetData>',  # lower case, more digits than a sheet has
+    b'<row r="3"><x:c r="AAAAA3" xmlns:x="urn:x"><x:v>1</x:v></x:c></row></sheetData>',  # prefixed, 5 letters
 ])
 def test_cells_placed_in_unusual_ways_are_counted_too(good, cell):
     refused(far_cell_workbook(good, cell), "E-DIMENSION")

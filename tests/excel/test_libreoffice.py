@@ -9,6 +9,7 @@ import io
 import os
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -17,9 +18,9 @@ from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from kdweb.excel import finding_address
 from kdweb.excel.metadata import META_SHEET
-from kdweb.rules import Level
+from kdweb.rules import Level, MemberRecord
 
-from .builders import MEMBERS_SHEET, ORGS_SHEET, Filler, build_demo, fill_clean, nfd, read_demo
+from .builders import MEMBERS_SHEET, ORGS_SHEET, Filler, build_demo, demo_roster, fill_clean, nfd, read_demo
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -100,3 +101,40 @@ def test_formulas_are_read_by_the_values_libreoffice_saved(profile):
 def test_real_files_of_other_formats_from_libreoffice(profile, target, code):
     result = read_demo(convert(build_demo(), profile, target=target))
     assert result.ok is False and result.problem.code == code
+
+
+def test_the_summary_formulas_count_what_the_reader_counts(profile):
+    """Levels as chosen from the dropdown, as codes, in another case or with stray spaces: both count alike."""
+    levels = {
+        "DV001": "HTXSNV", "DV002": "Hoàn thành tốt nhiệm vụ", "DV005": "Hoàn thành xuất sắc nhiệm vụ  ",
+        "DV006": "HTTNV", "DV007": "hoàn thành xuất sắc nhiệm vụ", "DV008": " Hoàn thành tốt nhiệm vụ",
+        "DV010": "httnv", "DV011": "Hoàn thành nhiệm vụ", "DV012": "Không hoàn thành nhiệm vụ",
+    }
+    filler = fill_clean(Filler(build_demo()))
+    for code, level in levels.items():
+        filler.set(MEMBERS_SHEET, code, level=level, grades="Xuất sắc" if "x" in level.lower() else "Tốt")
+    filler.set(MEMBERS_SHEET, "DV011", grades="Trung bình")
+    through_calc = convert(filler.bytes(), profile)
+    summary = CalamineWorkbook.from_filelike(io.BytesIO(through_calc)).get_sheet_by_name("Tổng hợp").to_python()
+    members = next(row for row in summary if row[0] == MEMBERS_SHEET)
+    # total, HTXSNV, HTTNV, HTNV, KHTNV, not rated, blank, ratio, allowed, check
+    assert members[1:] == [12.0, 3.0, 4.0, 1.0, 1.0, 3.0, 0.0, 0.75, 1.0, "Vượt tỉ lệ"]
+    result = read_demo(through_calc)
+    read_levels = [member.level for member in result.batch.members]
+    assert [read_levels.count(level) for level in (Level.HTXSNV, Level.HTTNV, Level.HTNV, Level.KHTNV)] == [3, 4, 1, 1]
+    assert [finding.rule for finding in result.findings] == ["Q-SMALL"]
+
+
+def test_a_large_roster_signed_over_several_cells_survives_libreoffice(profile):
+    roster = demo_roster()
+    roster.members[:] = [
+        MemberRecord(code=f"DV{n:05d}", name=f"Nguyễn Thị Thu Hương {n}", unit_code="KM", cell_name="Chi bộ số 1",
+                     birth_date=date(1950 + n % 40, 1 + n % 12, 1 + n % 28))
+        for n in range(900)
+    ]
+    original = build_demo(roster)
+    book = openpyxl.load_workbook(io.BytesIO(original))
+    assert sum(1 for row in book[META_SHEET].iter_rows() if row[0].value == "payload") >= 3
+    before, after = read_demo(original), read_demo(convert(original, profile))
+    assert after.ok, after.problem
+    assert comparable(after) == comparable(before) and len(after.batch.members) == 900

@@ -208,3 +208,14 @@ def test_preview_rows_carry_addresses_and_shown_text(filled):
 
 def test_header_cell_helper_matches_the_layout():
     assert header_cell(MEMBERS_SHEET) == "B4" and header_cell(ORGS_SHEET, "level") == "O4"
+
+
+def test_a_sheet_whose_header_row_is_gone(filled):
+    sheet = filled.sheet(MEMBERS_SHEET)
+    sheet.delete_rows(4)  # the header row
+    result = read_demo(filled.bytes())
+    assert result.ok
+    assert ("W-COLUMN", f"'{MEMBERS_SHEET}'!A1") in located(result)
+    assert result.batch.members == [] and result.sheet(MEMBERS_SHEET).header == []
+    missing = [finding for finding in result.findings if finding.rule == "X-MISSING"]
+    assert len(missing) == 12 and {finding.cell for finding in missing} == {"A1"}  # no header: the first cell

@@ -129,9 +129,10 @@ def test_summary_counts_levels_and_marks_the_quota(book):
     assert sheet["A5"].value == MEMBERS_SHEET and sheet["A8"].value == LEADERS_SHEET
     assert sheet["B5"].value == "=COUNTA('Đảng viên'!$B$5:$B$16)"
     assert sheet["C5"].value == (
-        "=COUNTIF('Đảng viên'!$N$5:$N$16,\"Hoàn thành xuất sắc nhiệm vụ\")+COUNTIF('Đảng viên'!$N$5:$N$16,\"HTXSNV\")"
+        "=SUMPRODUCT((TRIM('Đảng viên'!$N$5:$N$16)=\"Hoàn thành xuất sắc nhiệm vụ\")"
+        "+(TRIM('Đảng viên'!$N$5:$N$16)=\"HTXSNV\"))"
     )
-    assert sheet["G5"].value == "=COUNTIF('Đảng viên'!$N$5:$N$16,\"Không xếp loại\")"
+    assert sheet["G5"].value == "=SUMPRODUCT((TRIM('Đảng viên'!$N$5:$N$16)=\"Không xếp loại\"))"
     assert sheet["J5"].value == "=MAX(INT(D5*0.2+0.000001),IF(D5<5,1,0))"
     assert sheet["K5"].value == '=IF(C5>J5,"Vượt tỉ lệ","Đạt")'
     assert "cảnh báo" in sheet["K6"].value  # party organisations: a warning, counted district-wide

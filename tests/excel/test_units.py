@@ -1,0 +1,81 @@
+"""Small parts on their own: sniffing, the signature, cell locations, identity comparison."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from kdweb.excel import address, sniff
+from kdweb.excel.identity import comparable, member_status
+from kdweb.excel.locate import Locator, SheetPlaces
+from kdweb.excel.metadata import IssuedSheet, WorkbookMeta, meta_rows, signed_meta
+from kdweb.rules import Finding, Severity, SubjectKind
+
+from . import files
+
+
+@pytest.mark.parametrize(("data", "kind"), [
+    (b"", sniff.EMPTY),
+    (b"PK\x03\x04rest", sniff.ZIP),
+    (files.xls_file(), sniff.OLE2_XLS),
+    (files.encrypted_xlsx_file(), sniff.OLE2_ENCRYPTED),
+    (files.ole2({"WordDocument": b"x"}), sniff.OLE2_OTHER),
+    (b"junk\n%PDF-1.4\n", sniff.PDF),
+    ("Mã;Tên\n".encode(), sniff.TEXT),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", sniff.UNKNOWN),
+])
+def test_sniff_goes_by_the_bytes(data, kind):
+    assert sniff.sniff(data) == kind
+
+
+def test_markup_saved_as_a_spreadsheet_is_told_apart_from_csv():
+    assert sniff.is_markup(b"\xef\xbb\xbf<html><table><tr><td>1</td></tr></table></html>")
+    assert not sniff.is_markup("Mã đảng viên,Họ và tên\n".encode())
+
+
+def test_the_signature_covers_every_byte_of_the_payload():
+    meta = WorkbookMeta("v1", "KM", "Đảng bộ phường Kim Mã", "grassroots", 2024, "qd132-hd21",
+                        sheets=(IssuedSheet("MEMBER", "Đảng viên", ("code", "name"), (("DV001", "Nguyễn Văn An"),)),))
+    rows = [list(row) for row in meta_rows(meta, "secret")]
+    assert signed_meta(rows).verified("secret")
+    assert WorkbookMeta.from_payload(signed_meta(rows).payload) == meta
+    payload_row = next(row for row in rows if row[0] == "payload")
+    payload_row[1] = payload_row[1].replace("DV001", "DV002")
+    assert not signed_meta(rows).verified("secret")
+    assert signed_meta([["not ours", 1]]) is None
+
+
+def test_addresses_quote_the_sheet_as_spreadsheets_do():
+    assert address("Đảng viên", "J12") == "'Đảng viên'!J12"
+    assert address("Bob's", "A1") == "'Bob''s'!A1"
+    assert address(None, "A1") == "A1"
+
+
+def finding(rule, kind=SubjectKind.MEMBER, code="DV001", field=None):
+    return Finding(rule, Severity.ERROR, kind, code, "", field, "message")
+
+
+def test_a_finding_goes_to_its_row_and_column_or_the_nearest_sensible_cell():
+    places = SheetPlaces("Đảng viên", 4, {"code": "B", "level": "N", "status": "G", "monthly_ratings": "AA"},
+                         {"DV001": [5], "DV002": [6, 9]})
+    locator = Locator({SubjectKind.MEMBER: places}, {SubjectKind.MEMBER: 5, SubjectKind.LEADER: 8})
+    place = lambda f: address(*locator.place(f))  # noqa: E731
+    assert place(finding("M-LEVEL", field="level")) == "'Đảng viên'!N5"
+    assert place(finding("M-SICK")) == "'Đảng viên'!N5"  # no field: the level cell
+    assert place(finding("M-EXCLUDED", field="exempt")) == "'Đảng viên'!G5"  # a status fact: the status cell
+    assert place(finding("M-MONTHLY", field="month:3")) == "'Đảng viên'!AA5"
+    assert place(finding("X-MISSING", code="DV002", field="code")) == "'Đảng viên'!B9"  # the repeat
+    assert place(finding("X-MISSING", code="DV404")) == "'Đảng viên'!B4"  # dropped: the code header
+    assert place(finding("Q-20", code="KM")) == "'Tổng hợp'!K5"
+    assert place(finding("L-HEAD", kind=SubjectKind.LEADER, code="LD1")) == "'Tổng hợp'!A8"  # sheet gone
+    assert place(finding("E-CHECK", code="KM")) == "'Tổng hợp'!A1"
+
+
+def test_identity_cells_compare_as_people_read_them():
+    assert comparable(datetime(1950, 3, 2)) == comparable("02/03/1950") == comparable(date(1950, 3, 2))
+    assert comparable(" nguyễn  văn AN ") == comparable("Nguyễn Văn An")
+    assert comparable("Hoà") == comparable("Hòa")
+    assert comparable(12.0) == comparable("12")
+    assert comparable("Nguyễn Văn Anh") != comparable("Nguyễn Văn An")
+    assert member_status({"probationary": True, "transferred_in": True, "months_at_old_place": 8}) == (
+        "Dự bị; Chuyển đến trong năm (8 tháng ở nơi cũ)")
