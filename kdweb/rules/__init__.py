@@ -8,7 +8,9 @@ from .parse import (
 )
 from .records import CollectiveRecord, LeaderRecord, MemberRecord, OrganisationRecord, RECORD_TYPES, UnitBatch
 from .registry import DEFAULT_RULE_SET_ID, RULE_SETS, get_rule_set
-from .rows import GRADE_PREFIX, MONTH_PREFIX, parse_collective_row, parse_leader_row, parse_member_row, parse_organisation_row
+from .rows import (
+    GRADE_PREFIX, MONTH_PREFIX, parse_collective_row, parse_leader_row, parse_member_row, parse_organisation_row,
+)
 from .ruleset import Check, Criterion, RuleSet, grade_field
 from .suggest import suggest_level
 from .terms import (

@@ -1,7 +1,7 @@
 """Checks on one leadership collective (tập thể lãnh đạo, quản lý): RULES.md §3, codes C-*."""
 from __future__ import annotations
 
-from .grading import Cap, lowest
+from .grading import Cap, RecordCap, lowest
 from .checks_common import over_cap
 from .messages import lower_first, quoted_level, record_phrase
 from .ruleset import Check
@@ -38,7 +38,7 @@ def targets_cap(collective, rule_set) -> Cap | None:
 def led_organisation_caps(organisations) -> list[Cap]:
     """C-UNIT: never above the party organisation it leads."""
     return [
-        Cap(org.level, f"{lower_first(record_phrase(org))}, nơi tập thể lãnh đạo, chỉ xếp loại {quoted_level(org.level)}")
+        Cap(org.level, f"{lower_first(record_phrase(org))}, nơi tập thể lãnh đạo, xếp loại {quoted_level(org.level)}")
         for org in organisations
         if org.level is not None
     ]
@@ -66,8 +66,8 @@ def check_unit(ctx):
 
 
 COLLECTIVE_CAPS = (
-    ("C-DISCIPLINE", discipline_cap),
-    ("C-TARGETS", targets_cap),
+    RecordCap("C-DISCIPLINE", discipline_cap),
+    RecordCap("C-TARGETS", targets_cap),
 )
 
 RECORD_CHECKS = (Check("C-UNIT", COLLECTIVE, check_unit),)

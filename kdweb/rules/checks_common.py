@@ -1,13 +1,14 @@
 """Checks every subject kind shares: a level or "Không xếp loại" with a reason, caps, grades, new subjects."""
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Callable
 
-from .dates import dmy, less_than_months_before
+from .dates import dmy, last_full_start
 from .grading import Cap, grade_cap, missing_criteria
 from .messages import quoted_level
 from .ruleset import Check
-from .terms import NOT_RATED_TEXT, Level, NotRatedReason, SubjectKind
+from .terms import NOT_RATED_TEXT, Grade, Level, NotRatedReason, SubjectKind
 
 CapRule = Callable[[object, object], "Cap | None"]  # (record, rule_set) -> Cap | None
 
@@ -18,6 +19,8 @@ def level_check(kind: SubjectKind) -> Check:
 
     def run(ctx):
         for record in ctx.records(kind):
+            if record.level is not None and record.not_rated_reason is None:
+                continue
             if record.level is None and not record.not_rated and "level" not in record.unreadable:
                 yield ctx.finding(rule, record, "level", _missing_level(record))
             elif record.not_rated and record.not_rated_reason is None and "not_rated_reason" not in record.unreadable:
@@ -34,16 +37,21 @@ def level_check(kind: SubjectKind) -> Check:
 
 def _missing_level(record) -> str:
     choices = "; ".join(f"“{level.text}”" for level in sorted(Level, reverse=True))
-    hint = f" (đã ghi lý do “{record.not_rated_reason.text}”: hãy ghi “{NOT_RATED_TEXT}”)" if record.not_rated_reason else ""
+    reason = record.not_rated_reason
+    hint = f" (đã ghi lý do “{reason.text}”: hãy ghi “{NOT_RATED_TEXT}”)" if reason else ""
     return f"chưa có mức xếp loại{hint}. Ghi một trong: {choices}; hoặc “{NOT_RATED_TEXT}” kèm lý do."
 
 
-def cap_check(rule: str, kind: SubjectKind, cap: CapRule) -> Check:
-    """A rule of the form "under this fact the level is at most X": the level cell is flagged when above X."""
+def cap_check(rule: str, kind: SubjectKind, cap: CapRule, trigger: str | None = None) -> Check:
+    """A rule of the form "under this fact the level is at most X": the level cell is flagged when above X.
+    `trigger` names the field without which the cap never applies, so most records skip the call."""
+    triggered = attrgetter(trigger) if trigger else None
 
     def run(ctx):
         rule_set = ctx.rule_set
-        for record in ctx.records(kind):
+        records = ctx.records(kind)
+        candidates = [record for record in records if triggered(record)] if triggered else records
+        for record in candidates:
             level = record.level
             if level is None:
                 continue
@@ -59,6 +67,19 @@ def over_cap(cap: Cap, level: Level) -> str:
     return f"{cap.reason}, nên {verb} {quoted_level(cap.level)}, không được xếp {quoted_level(level)}."
 
 
+def _requirements(criteria) -> dict[int, tuple[frozenset[Grade], tuple[str, ...]]]:
+    """For each level's rank: the grades no criterion may have, and the criteria that must be "Xuất sắc"
+    (RULES.md §3 M-GRADES). Sets, because a rich comparison of these enums goes through Python: `in` is slow."""
+    below_good = frozenset({Grade.TRUNG_BINH, Grade.KEM})
+    tasks = tuple(criterion.code for criterion in criteria if criterion.task)
+    return {
+        Level.HTXSNV.rank: (below_good, tasks),
+        Level.HTTNV.rank: (below_good, ()),
+        Level.HTNV.rank: (frozenset({Grade.KEM}), ()),
+        Level.KHTNV.rank: (frozenset(), ()),
+    }
+
+
 def grades_check(kind: SubjectKind, htxsnv_rule: str | None = None) -> Check:
     """X-GRADES: every criterion of a rated subject is graded, and the level is within what the grades allow.
     `htxsnv_rule` names the rule that owns the grade condition of HTXSNV for this kind (O-HTXSNV)."""
@@ -67,26 +88,39 @@ def grades_check(kind: SubjectKind, htxsnv_rule: str | None = None) -> Check:
     def run(ctx):
         rule_set = ctx.rule_set
         criteria = rule_set.criteria_of(kind)
+        if not criteria:
+            return
         codes = frozenset(criterion.code for criterion in criteria)
+        requirements = _requirements(criteria)
+        require = rule_set.require_grades
         for record in ctx.records(kind):
             level = record.level
-            if level is None or not criteria:
+            if level is None:
                 continue
             grades = record.grades
-            if rule_set.require_grades and not grades.keys() >= codes:
+            if require and not grades.keys() >= codes:
                 yield from _missing_grades(ctx, rule, record, criteria)
+            barred, must_excel = requirements[level.rank]
+            if barred.isdisjoint(grades.values()) and (not must_excel or _all_excellent(grades, must_excel)):
+                continue
             cap = grade_cap(grades, criteria)
-            if cap is not None and level.rank > cap.level.rank:
-                owner = htxsnv_rule if htxsnv_rule and level is Level.HTXSNV else rule
-                if owner == rule or rule_set.is_on(owner):
-                    yield ctx.finding(owner, record, "level", over_cap(cap, level))
+            owner = htxsnv_rule if htxsnv_rule and level is Level.HTXSNV else rule
+            if cap is not None:
+                yield ctx.finding(owner, record, "level", over_cap(cap, level))
 
-    return Check(rule, kind, run)
+    return Check(rule, kind, run, also=(htxsnv_rule,) if htxsnv_rule else ())
+
+
+def _all_excellent(grades, codes) -> bool:
+    excellent = Grade.XUAT_SAC
+    for code in codes:
+        grade = grades.get(code)
+        if grade is not None and grade is not excellent:
+            return False
+    return True
 
 
 def _missing_grades(ctx, rule, record, criteria):
-    if not ctx.rule_set.require_grades:
-        return
     for criterion in missing_criteria(record.grades, criteria):
         if criterion.field in record.unreadable:
             continue
@@ -97,13 +131,19 @@ def _missing_grades(ctx, rule, record, criteria):
 
 
 def new_subject_check(rule: str, kind: SubjectKind, date_field: str, started: str) -> Check:
-    """M-NEW / O-NEW / C-NEW: less than six months before the review, the subject is not rated; from six on, it is."""
+    """M-NEW / O-NEW / C-NEW: less than six months before the review the subject is not rated; from six on, it is."""
+    started_on = attrgetter(date_field)
 
     def run(ctx):
         months = ctx.rule_set.new_subject_months
+        cutoff = last_full_start(ctx.review_date, months)
+        if cutoff is None:
+            return
         for record in ctx.records(kind):
-            start = getattr(record, date_field)
-            is_new = less_than_months_before(start, ctx.review_date, months)
+            start = started_on(record)
+            if start is None:
+                continue
+            is_new = start > cutoff
             if is_new and record.level is not None:
                 yield ctx.finding(
                     rule, record, "level",
@@ -111,7 +151,7 @@ def new_subject_check(rule: str, kind: SubjectKind, date_field: str, started: st
                     f"nên ghi “{NOT_RATED_TEXT}”, lý do “{NotRatedReason.NEW.text}”, "
                     f"không xếp {quoted_level(record.level)}.",
                 )
-            elif is_new is False and record.not_rated and record.not_rated_reason is NotRatedReason.NEW:
+            elif not is_new and record.not_rated and record.not_rated_reason is NotRatedReason.NEW:
                 yield ctx.finding(
                     rule, record, "not_rated_reason",
                     f"{started} ngày {dmy(start)}, đã đủ {months} tháng đến ngày đánh giá {dmy(ctx.review_date)}, "

@@ -2,7 +2,8 @@
 when the unit led or headed is in another workbook."""
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from operator import attrgetter
 
 from .checks_collective import led_organisation_caps
 from .checks_common import over_cap
@@ -18,39 +19,48 @@ def check_roster(ctx):
     """X-MISSING: every expected subject appears exactly once; none is invented, duplicated or dropped."""
     for kind in SubjectKind:
         records = ctx.records(kind)
-        counts = Counter(record.code for record in records)
-        for record in records:
-            if not record.code:
-                yield ctx.finding("X-MISSING", record, "code", "thiếu mã, không đối chiếu được với danh sách được giao.")
-            elif counts[record.code] > 1:
-                yield ctx.finding(
-                    "X-MISSING", record, "code",
-                    f"mã {record.code} xuất hiện {counts[record.code]} lần; mỗi {kind.text.lower()} chỉ ghi một dòng.",
-                )
+        counts = Counter(map(_code, records))
         expected = ctx.batch.expected.get(kind)
-        if expected is None:
-            continue
-        expected = set(expected)
-        for record in records:
-            if record.code and record.code not in expected:
-                yield ctx.finding(
-                    "X-MISSING", record, "code",
-                    f"không có trong danh sách {kind.text.lower()} được giao cho đơn vị.",
-                )
-        for code in sorted(expected - set(counts)):
-            yield Finding(
-                rule="X-MISSING",
-                severity=ctx.rule_set.severity("X-MISSING"),
-                subject_kind=kind,
-                subject_code=code,
-                subject_name="",
-                field=None,
-                message=(
-                    f"{kind.text} mã {code} có trong danh sách được giao nhưng không có trong bảng; "
-                    f"thêm lại dòng này với mức xếp loại hoặc “{NOT_RATED_TEXT}”."
-                ),
-                unit_code=ctx.unit_code or None,
+        expected = None if expected is None else set(expected)
+        invented = counts.keys() - expected if expected is not None else set()
+        if len(counts) < len(records) or "" in counts or invented:
+            yield from _misplaced_rows(ctx, kind, records, counts, invented)
+        for code in sorted(expected - counts.keys()) if expected is not None else ():
+            yield _dropped(ctx, kind, code)
+
+
+_code = attrgetter("code")
+
+
+def _misplaced_rows(ctx, kind, records, counts, invented):
+    for record in records:
+        if not record.code:
+            yield ctx.finding("X-MISSING", record, "code", "thiếu mã, không đối chiếu được với danh sách được giao.")
+        elif counts[record.code] > 1:
+            yield ctx.finding(
+                "X-MISSING", record, "code",
+                f"mã {record.code} xuất hiện {counts[record.code]} lần; mỗi {kind.text.lower()} chỉ ghi một dòng.",
             )
+        if record.code in invented:
+            yield ctx.finding(
+                "X-MISSING", record, "code", f"không có trong danh sách {kind.text.lower()} được giao cho đơn vị."
+            )
+
+
+def _dropped(ctx, kind, code) -> Finding:
+    return Finding(
+        rule="X-MISSING",
+        severity=ctx.rule_set.severity("X-MISSING"),
+        subject_kind=kind,
+        subject_code=code,
+        subject_name="",
+        field=None,
+        message=(
+            f"{kind.text} mã {code} có trong danh sách được giao nhưng không có trong bảng; "
+            f"thêm lại dòng này với mức xếp loại hoặc “{NOT_RATED_TEXT}”."
+        ),
+        unit_code=ctx.unit_code or None,
+    )
 
 
 def _origin_finding(finding, origin, member, member_unit: str) -> Finding:
@@ -63,10 +73,11 @@ def _origin_finding(finding, origin, member, member_unit: str) -> Finding:
     )
 
 
-def _charged_members(members):
-    for member in members:
-        if member.disciplined_in_year and member.discipline_origin_elsewhere and member.discipline_origin_unit:
-            yield member
+def _charged_members(members) -> list:
+    return [
+        member for member in members
+        if member.disciplined_in_year and member.discipline_origin_elsewhere and member.discipline_origin_unit
+    ]
 
 
 def check_discipline_origin(ctx):
@@ -80,13 +91,16 @@ def check_discipline_origin(ctx):
 
 def district_discipline_origin(dctx):
     """X-DISCIPLINE-ORIGIN across workbooks: the previous organisation is in another unit's workbook."""
-    for position, member in dctx.records(SubjectKind.MEMBER):
-        if not (member.disciplined_in_year and member.discipline_origin_elsewhere and member.discipline_origin_unit):
-            continue
-        for origin_position, origin in dctx.organisations_by_code.get(member.discipline_origin_unit, ()):
-            if origin_position != position and origin.level is Level.HTXSNV:
-                finding = _bind(dctx, origin_position)
-                yield _origin_finding(finding, origin, member, dctx.batches[position].unit_code)
+    for position, batch in enumerate(dctx.batches):
+        for member in _charged_members(batch.members):
+            yield from _origins_elsewhere(dctx, position, member)
+
+
+def _origins_elsewhere(dctx, position, member):
+    for origin_position, origin in dctx.organisations_by_code.get(member.discipline_origin_unit, ()):
+        if origin_position != position and origin.level is Level.HTXSNV:
+            finding = _bind(dctx, origin_position)
+            yield _origin_finding(finding, origin, member, dctx.batches[position].unit_code)
 
 
 def _bind(dctx, position):
@@ -127,18 +141,22 @@ def district_led_units(dctx):
 def district_roster(dctx):
     """X-MISSING across workbooks: one subject rated in two units' workbooks."""
     for kind in SubjectKind:
-        rated: dict[str, list] = {}
+        counts = Counter(
+            record.code for batch in dctx.batches for record in batch.records_of(kind) if record.level is not None
+        )
+        twice = {code for code, count in counts.items() if count > 1 and code}
+        if not twice:
+            continue
+        places: dict[str, list] = defaultdict(list)
         for position, record in dctx.records(kind):
-            if record.level is not None and record.code:
-                rated.setdefault(record.code, []).append((position, record))
-        for code, places in rated.items():
-            units = sorted({dctx.batches[position].unit_code for position, _ in places})
-            if len(places) < 2:
-                continue
-            for position, record in places:
+            if record.level is not None and record.code in twice:
+                places[record.code].append((position, record))
+        for code, rated in places.items():
+            units = ", ".join(sorted({dctx.batches[position].unit_code for position, _ in rated}))
+            for position, record in rated:
                 yield dctx.finding(
                     "X-MISSING", record, "level",
-                    f"được xếp loại ở {len(places)} nơi (đơn vị {', '.join(units)}); mỗi {kind.text.lower()} "
+                    f"được xếp loại ở {len(rated)} nơi (đơn vị {units}); mỗi {kind.text.lower()} "
                     f"chỉ được xếp loại ở một nơi.",
                     position,
                 )

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .checks_common import over_cap
-from .grading import Cap, lowest
+from .grading import Cap, RecordCap, lowest
 from .messages import lower_first, quoted_level, subject_phrase
 from .ruleset import Check
 from .terms import Level, SubjectKind
@@ -21,7 +21,7 @@ def discipline_cap(leader, rule_set) -> Cap | None:
 def targets_cap(leader, rule_set) -> Cap | None:
     """L-TARGETS: the unit or field he or she leads completed fewer than half of its targets: KHTNV."""
     if leader.targets_below_half:
-        return Cap(Level.KHTNV, "cơ quan, đơn vị hoặc lĩnh vực được giao phụ trách hoàn thành dưới 50% chỉ tiêu, nhiệm vụ")
+        return Cap(Level.KHTNV, "cơ quan, đơn vị hoặc lĩnh vực phụ trách hoàn thành dưới 50% chỉ tiêu, nhiệm vụ")
     return None
 
 
@@ -72,9 +72,9 @@ def check_head(ctx):
 
 
 LEADER_CAPS = (
-    ("L-DISCIPLINE", discipline_cap),
-    ("L-TARGETS", targets_cap),
-    ("L-CORRUPTION", corruption_cap),
+    RecordCap("L-DISCIPLINE", discipline_cap, "disciplined_in_year"),
+    RecordCap("L-TARGETS", targets_cap, "targets_below_half"),
+    RecordCap("L-CORRUPTION", corruption_cap, "corruption_under_leadership"),
 )
 
 RECORD_CHECKS = (Check("L-HEAD", LEADER, check_head),)

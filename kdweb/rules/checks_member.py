@@ -1,7 +1,9 @@
 """Checks on one member (đảng viên): RULES.md §3, codes M-*."""
 from __future__ import annotations
 
-from .grading import Cap
+from functools import lru_cache
+
+from .grading import Cap, RecordCap
 from .messages import quoted_level
 from .ruleset import Check
 from .terms import NOT_RATED_TEXT, Level, NotRatedReason, SubjectKind
@@ -10,7 +12,7 @@ MEMBER = SubjectKind.MEMBER
 
 
 def discipline_cap(member, rule_set) -> Cap | None:
-    """M-DISCIPLINE: disciplined in the year means KHTNV; a violation already counted in an earlier year counts once."""
+    """M-DISCIPLINE: disciplined in the year means KHTNV; a violation counted in an earlier year counts once."""
     if member.disciplined_in_year and not member.violation_counted_before:
         form = f" (hình thức {member.discipline.text.lower()})" if member.discipline else ""
         return Cap(Level.KHTNV, f"bị thi hành kỷ luật trong năm{form}")
@@ -19,8 +21,9 @@ def discipline_cap(member, rule_set) -> Cap | None:
 
 def civil_cap(member, rule_set) -> Cap | None:
     """M-CIVIL: a civil servant or public employee is never rated above the civil-service rating of the year."""
-    if member.is_civil_servant and member.civil_rating is not None:
-        return Cap(member.civil_rating, f"là cán bộ, công chức, viên chức được xếp loại {quoted_level(member.civil_rating)} trong năm")
+    civil = member.civil_rating
+    if member.is_civil_servant and civil is not None:
+        return Cap(civil, lambda: f"là cán bộ, công chức, viên chức được xếp loại {quoted_level(civil)} trong năm")
     return None
 
 
@@ -35,14 +38,16 @@ def sick_cap(member, rule_set) -> Cap | None:
     """M-SICK: three months or more of sick leave caps the level at HTNV; maternity leave does not."""
     if member.sick_leave_months >= rule_set.sick_leave_months:
         months = f"{member.sick_leave_months:g}".replace(".", ",")
-        return Cap(rule_set.sick_leave_cap, f"nghỉ ốm {months} tháng trong năm (từ {rule_set.sick_leave_months:g} tháng trở lên)")
+        threshold = f"{rule_set.sick_leave_months:g}".replace(".", ",")
+        return Cap(rule_set.sick_leave_cap, f"nghỉ ốm {months} tháng trong năm (từ {threshold} tháng trở lên)")
     return None
 
 
 def check_excluded(ctx):
     """M-EXCLUDED: an exempt or suspended member carries only "Không xếp loại" with that reason, and that reason
     only when the roster says so."""
-    for member in ctx.records(MEMBER):
+    candidates = [m for m in ctx.records(MEMBER) if m.exempt or m.suspended or m.not_rated_reason is not None]
+    for member in candidates:
         allowed = _exclusion_reasons(member)
         reason = member.not_rated_reason
         if allowed and member.level is not None:
@@ -54,7 +59,8 @@ def check_excluded(ctx):
         elif allowed and member.not_rated and reason is not None and reason not in allowed:
             yield ctx.finding(
                 "M-EXCLUDED", member, "not_rated_reason",
-                f"{_exclusion_text(allowed)}; lý do không xếp loại phải là “{allowed[0].text}”, không phải “{reason.text}”.",
+                f"{_exclusion_text(allowed)}; lý do không xếp loại phải là “{allowed[0].text}”, "
+                f"không phải “{reason.text}”.",
             )
         elif reason in _EXCLUSION_FLAGS and not getattr(member, _EXCLUSION_FLAGS[reason]):
             yield ctx.finding(
@@ -82,10 +88,9 @@ def _exclusion_text(reasons) -> str:
 def check_transfer(ctx):
     """M-TRANSFER: moved in after six months or more at the old place: the old chi bộ's remarks are recorded."""
     months = ctx.rule_set.transfer_months
-    for member in ctx.records(MEMBER):
+    for member in [m for m in ctx.records(MEMBER) if m.transferred_in]:
         if (
-            member.transferred_in
-            and member.level is not None
+            member.level is not None
             and member.months_at_old_place is not None
             and member.months_at_old_place >= months
             and not member.transfer_remarks_received
@@ -99,7 +104,11 @@ def check_transfer(ctx):
 
 def check_temporary(ctx):
     """M-TEMPORARY: rated only at the chi bộ of official activity, with the temporary chi bộ's remarks."""
-    for member in ctx.records(MEMBER):
+    candidates = [
+        m for m in ctx.records(MEMBER)
+        if m.temporary_activity or m.temporary_activity_elsewhere or m.not_rated_reason is NotRatedReason.TEMPORARY
+    ]
+    for member in candidates:
         if member.temporary_activity and member.level is not None:
             yield ctx.finding(
                 "M-TEMPORARY", member, "level",
@@ -122,11 +131,11 @@ def check_temporary(ctx):
 def check_monthly(ctx):
     """M-MONTHLY (warning): a yearly level far above the member's monthly civil-service ratings."""
     gap = ctx.rule_set.monthly_gap
-    for member in ctx.records(MEMBER):
-        level = member.level
-        months = [month for month in member.monthly_ratings if month is not None]
-        if level is None or not months:
+    for member in [m for m in ctx.records(MEMBER) if m.monthly_ratings and m.level is not None]:
+        level, months = member.level, member.monthly_ratings
+        if _too_low(level.rank, gap).isdisjoint(months):
             continue
+        months = [month for month in months if month is not None]
         worst = min(months, key=lambda month: month.rank)
         if level.rank - worst.rank > gap:
             count = sum(1 for month in months if month is worst)
@@ -137,11 +146,17 @@ def check_monthly(ctx):
             )
 
 
+@lru_cache(maxsize=None)
+def _too_low(rank: int, gap: int) -> frozenset[Level]:
+    """Monthly levels more than `gap` steps below a yearly level of this rank (a set: see _requirements)."""
+    return frozenset(level for level in Level if rank - level.rank > gap)
+
+
 MEMBER_CAPS = (
-    ("M-DISCIPLINE", discipline_cap),
-    ("M-CIVIL", civil_cap),
-    ("M-GRADES", targets_cap),
-    ("M-SICK", sick_cap),
+    RecordCap("M-DISCIPLINE", discipline_cap, "disciplined_in_year"),
+    RecordCap("M-CIVIL", civil_cap, "civil_rating"),
+    RecordCap("M-GRADES", targets_cap, "targets_below_half"),
+    RecordCap("M-SICK", sick_cap, "sick_leave_months"),
 )
 
 RECORD_CHECKS = (

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .grading import Cap
+from .grading import Cap, RecordCap
 from .messages import percent, quoted_level, ratio
 from .ruleset import Check
 from .terms import Level, SubjectKind
@@ -32,8 +32,7 @@ def subordinate_levels(org, ctx) -> tuple[str, list[Level]]:
     is_committee = org.kind.is_committee if org.kind is not None else bool(children)
     if is_committee:
         return "tổ chức đảng trực thuộc", [child.level for child in children if child.level is not None]
-    members = list(ctx.members_by_cell().get(org.code, ()))
-    members += [member for member in ctx.members_by_unit().get(org.code, ()) if not member.cell_code]
+    members = ctx.members_of_cell(org.code)
     return "đảng viên", [
         member.level for member in members
         if member.level is not None and not (member.disciplined_in_year and member.discipline_origin_elsewhere)
@@ -94,8 +93,8 @@ def check_httnv(ctx):
 
 
 ORGANISATION_CAPS = (
-    ("O-HTNV", discipline_cap),
-    ("O-KHTNV", targets_cap),
+    RecordCap("O-HTNV", discipline_cap, "disciplined_in_year"),
+    RecordCap("O-KHTNV", targets_cap, "targets_below_half"),
 )
 
 RECORD_CHECKS = (

@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
 from math import floor
+from operator import attrgetter
 
 from .findings import Finding
 from .messages import percent
@@ -38,14 +39,12 @@ def quota_limit(excellent: int, good: int, rule_set: RuleSet) -> QuotaCount:
     return QuotaCount(excellent, good, limit, small)
 
 
-def group_key(record, kind: SubjectKind, unit_code: str) -> str:
-    if kind is SubjectKind.MEMBER:
-        return record.unit_code or unit_code
-    if kind is SubjectKind.ORGANISATION:
-        return record.group
-    if kind is SubjectKind.COLLECTIVE:
-        return record.collective_type
-    return record.post_group
+_GROUP_FIELDS = {
+    SubjectKind.MEMBER: "unit_code",  # per tổ chức cơ sở đảng
+    SubjectKind.ORGANISATION: "group",  # per group of similar function
+    SubjectKind.COLLECTIVE: "collective_type",  # per type of collective
+    SubjectKind.LEADER: "post_group",  # per group of equivalent posts
+}
 
 
 def group_label(kind: SubjectKind, key: str, unit_names: dict[str, str]) -> str:
@@ -65,18 +64,26 @@ def group_label(kind: SubjectKind, key: str, unit_names: dict[str, str]) -> str:
     }[kind]
 
 
-def quota_findings(kind, records_with_units, rule_set: RuleSet, unit_names, unit_code=None) -> list[Finding]:
-    """Q-20 / Q-SMALL for every group of `kind` among (record, unit code) pairs."""
+def quota_findings(kind, units, rule_set: RuleSet, unit_names, unit_code=None) -> list[Finding]:
+    """Q-20 / Q-SMALL for every group of `kind`; `units` are (unit code, records) pairs. A member whose unit code
+    is blank belongs to the unit whose workbook lists it."""
+    group_of = attrgetter(_GROUP_FIELDS[kind])
+    by_unit = kind is SubjectKind.MEMBER
+    excellent_level, good_level = Level.HTXSNV, Level.HTTNV
     groups: dict[str, list] = defaultdict(list)
-    for record, record_unit in records_with_units:
-        if record.level is Level.HTXSNV or record.level is Level.HTTNV:
-            groups[group_key(record, kind, record_unit)].append(record)
+    for record_unit, records in units:
+        fallback = record_unit if by_unit else ""
+        for record in records:
+            level = record.level
+            if level is excellent_level or level is good_level:
+                groups[group_of(record) or fallback].append(record)
     findings = []
     for key, records in groups.items():
-        excellent = sorted((record for record in records if record.level is Level.HTXSNV), key=_order)
+        excellent = sorted((record for record in records if record.level is excellent_level), key=_order)
         count = quota_limit(len(excellent), len(records) - len(excellent), rule_set)
         if count.excellent > count.limit:
-            findings.append(_finding(kind, key, group_label(kind, key, unit_names), count, excellent, rule_set, unit_code))
+            label = group_label(kind, key, unit_names)
+            findings.append(_finding(kind, key, label, count, excellent, rule_set, unit_code))
     return findings
 
 
@@ -122,8 +129,8 @@ def unit_quota_check(kind: SubjectKind) -> Check:
     def run(ctx):
         if ctx.rule_set.quota_scope_of(kind) is not QuotaScope.UNIT:
             return []
-        pairs = [(record, ctx.unit_code) for record in ctx.records(kind)]
-        return quota_findings(kind, pairs, ctx.rule_set, {ctx.unit_code: ctx.batch.unit_name}, ctx.unit_code)
+        units = [(ctx.unit_code, ctx.records(kind))]
+        return quota_findings(kind, units, ctx.rule_set, {ctx.unit_code: ctx.batch.unit_name}, ctx.unit_code)
 
     return Check("Q-20", kind, run)
 
@@ -134,7 +141,7 @@ def district_quota_check(kind: SubjectKind) -> Check:
     def run(dctx):
         if dctx.rule_set.quota_scope_of(kind) is not QuotaScope.DISTRICT:
             return []
-        pairs = [(record, batch.unit_code) for batch in dctx.batches for record in batch.records_of(kind)]
-        return quota_findings(kind, pairs, dctx.rule_set, dctx.unit_names)
+        units = [(batch.unit_code, batch.records_of(kind)) for batch in dctx.batches]
+        return quota_findings(kind, units, dctx.rule_set, dctx.unit_names)
 
     return Check("Q-20", kind, run, scope="district")

@@ -47,11 +47,14 @@ class UnitContext:
     def organisations_by_parent(self) -> dict[str, list]:
         return self._index("org_parent", self.batch.organisations, lambda org: org.parent_code)
 
-    def members_by_cell(self) -> dict[str, list]:
-        return self._index("member_cell", self.batch.members, lambda member: member.cell_code)
-
-    def members_by_unit(self) -> dict[str, list]:
-        return self._index("member_unit", self.batch.members, lambda member: member.unit_code)
+    def members_of_cell(self, code: str) -> list:
+        """The members of a chi bộ: by `cell_code`, or by `unit_code` when the cell code is blank (a chi bộ cơ sở)."""
+        if "member_cell" not in self._indexes:
+            index = defaultdict(list)
+            for member in self.batch.members:
+                index[member.cell_code or member.unit_code].append(member)
+            self._indexes["member_cell"] = index
+        return self._indexes["member_cell"].get(code, [])
 
     def _index(self, name: str, records, key) -> dict[str, list]:
         if name not in self._indexes:

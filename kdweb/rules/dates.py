@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
+
+_DAY = timedelta(days=1)
 
 
 def add_months(day: date, months: int) -> date:
@@ -11,14 +13,26 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def less_than_months_before(start: date | None, review: date | None, months: int) -> bool | None:
-    """True if `start` is less than `months` calendar months before `review`; None if either date is unknown."""
-    if start is None or review is None:
+def last_full_start(review: date | None, months: int) -> date | None:
+    """The latest start date that is `months` full calendar months before `review` (a later start is "chưa đủ");
+    None when the review date is unknown or out of the calendar's range."""
+    if review is None:
         return None
     try:
-        return add_months(start, months) > review
+        cutoff = add_months(review, -months)
+        while add_months(cutoff + _DAY, months) <= review:
+            cutoff += _DAY
+        return cutoff
     except (OverflowError, ValueError):
-        return False
+        return None
+
+
+def less_than_months_before(start: date | None, review: date | None, months: int) -> bool | None:
+    """True if `start` is less than `months` calendar months before `review`; None if either date is unknown."""
+    cutoff = last_full_start(review, months)
+    if start is None or cutoff is None:
+        return None
+    return start > cutoff
 
 
 def dmy(day: date | None) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from .ruleset import Criterion
 from .terms import Grade, Level
@@ -11,10 +12,24 @@ _KEM, _TRUNG_BINH, _TOT, _XUAT_SAC = (grade.rank for grade in (Grade.KEM, Grade.
 
 @dataclass(frozen=True, slots=True)
 class Cap:
-    """The highest level a subject may get, and why (a clause of the Vietnamese message)."""
+    """The highest level a subject may get, and why (a clause of the Vietnamese message). `why` may be a function
+    that writes the clause, so that a cap which turns out not to be broken costs no text."""
 
     level: Level
-    reason: str
+    why: str | Callable[[], str]
+
+    @property
+    def reason(self) -> str:
+        return self.why() if callable(self.why) else self.why
+
+
+@dataclass(frozen=True, slots=True)
+class RecordCap:
+    """A rule that caps one record's level from its own facts; `trigger` is the field without which it never applies."""
+
+    rule: str
+    cap: Callable[[object, object], Cap | None]
+    trigger: str | None = None
 
 
 def lowest(caps) -> Cap | None:

@@ -37,12 +37,16 @@ def is_blank(value: object) -> bool:
 
 
 def display_text(value: object) -> str:
-    """A cell's text as shown back to users: NFC, single spaces, no surrounding blanks."""
+    """A cell's text as shown back to users: NFC, single spaces, no surrounding blanks, no control characters
+    (a message quoting the cell is written back into the workbook, which refuses them)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+    text = " ".join(unicodedata.normalize("NFC", str(value)).split())
+    if not text.isprintable():
+        text = "".join(char for char in text if unicodedata.category(char) != "Cc")
+    return text
 
 
 def _key(value: object) -> str:
@@ -99,7 +103,9 @@ def parse_civil_rating(value: object) -> Parsed:
     if key in _NOT_RATED:
         return Parsed(not_rated=True)
     level = _CIVIL.get(key)
-    return Parsed(level) if level else _invalid(value, "mức xếp loại công chức, viên chức", _choices(CIVIL_RATING_CHOICES))
+    if level is None:
+        return _invalid(value, "mức xếp loại công chức, viên chức", _choices(CIVIL_RATING_CHOICES))
+    return Parsed(level)
 
 
 _GRADES = _table([(grade.text, grade) for grade in Grade] + [(grade.code, grade) for grade in Grade] + [
@@ -157,7 +163,7 @@ def parse_discipline(value: object) -> Parsed:
     return Parsed(form) if form else _invalid(value, "hình thức kỷ luật", _choices(DISCIPLINE_CHOICES))
 
 
-_REASONS = _table([(reason.text, reason) for reason in NotRatedReason] + [(reason.code, reason) for reason in NotRatedReason])
+_REASONS = _table([(reason.text, reason) for reason in NotRatedReason] + [(r.code, r) for r in NotRatedReason])
 _REASON_HINTS = [
     (_key("miễn"), NotRatedReason.EXEMPT),
     (_key("đình chỉ"), NotRatedReason.SUSPENDED),
@@ -209,7 +215,9 @@ def parse_date(value: object) -> Parsed:
     try:
         return Parsed(_to_date(value))
     except (ValueError, OverflowError, TypeError):
-        return Parsed(error=f"“{display_text(value)}” không phải ngày hợp lệ. Ghi theo dạng ngày/tháng/năm, ví dụ 15/12/2024.")
+        return Parsed(
+            error=f"“{display_text(value)}” không phải ngày hợp lệ. Ghi theo dạng ngày/tháng/năm, ví dụ 15/12/2024."
+        )
 
 
 def _to_date(value: object) -> date:

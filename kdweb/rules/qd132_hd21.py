@@ -42,7 +42,7 @@ RECORD_CAPS = {
 
 CHECKS = (
     *(level_check(kind) for kind in SubjectKind),
-    *(cap_check(rule, kind, cap) for kind, caps in RECORD_CAPS.items() for rule, cap in caps),
+    *(cap_check(item.rule, kind, item.cap, item.trigger) for kind, caps in RECORD_CAPS.items() for item in caps),
     grades_check(MEMBER),
     grades_check(ORGANISATION, htxsnv_rule="O-HTXSNV"),
     grades_check(COLLECTIVE),

@@ -163,9 +163,12 @@ class UnitBatch:
     expected: Mapping[SubjectKind, Collection[str]] = field(default_factory=dict)
 
     def records_of(self, kind: SubjectKind) -> list:
-        return {
-            SubjectKind.MEMBER: self.members,
-            SubjectKind.ORGANISATION: self.organisations,
-            SubjectKind.COLLECTIVE: self.collectives,
-            SubjectKind.LEADER: self.leaders,
-        }[kind]
+        return getattr(self, _BATCH_FIELDS[kind.value])
+
+
+_BATCH_FIELDS = {
+    SubjectKind.MEMBER.value: "members",
+    SubjectKind.ORGANISATION.value: "organisations",
+    SubjectKind.COLLECTIVE.value: "collectives",
+    SubjectKind.LEADER.value: "leaders",
+}

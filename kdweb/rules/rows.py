@@ -116,12 +116,11 @@ def parse_leader_row(raw: Mapping[str, object]) -> tuple[LeaderRecord, list[Find
 
 
 def _parse_row(record_type, parsers, raw):
-    kind = record_type.subject_kind
-    defaults = {item.name for item in fields(record_type)}
+    field_names = {item.name for item in fields(record_type)}
     values: dict[str, object] = {}
     problems: list[tuple[str, str, str, Severity]] = []  # (rule, field, text, severity)
     for key, parser in parsers.items():
-        if key not in raw or key not in defaults:
+        if key not in raw or key not in field_names:
             continue
         parsed = _safe(parser, raw[key])
         if parsed.error:
@@ -134,7 +133,7 @@ def _parse_row(record_type, parsers, raw):
         if key in _TEXT_FIELDS and looks_like_legacy_font(raw[key]):
             problems.append(("P-FONT", key, _LEGACY_FONT, Severity.WARNING))
     grades = _parse_prefixed(raw, GRADE_PREFIX, parse_grade, problems)
-    if "grades" in defaults and grades:
+    if grades:
         values["grades"] = grades
     if record_type is MemberRecord:
         _parse_months(raw, values, problems)

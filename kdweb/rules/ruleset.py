@@ -28,12 +28,17 @@ def grade_field(criterion_code: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """A rule code and the function that checks it: `unit` checks take a UnitContext, `district` ones a list."""
+    """A rule code and the function that checks it: `unit` checks take a UnitContext, `district` ones a
+    DistrictContext. `also` names other rules the function reports, so it runs while any of them is on."""
 
     rule: str
     kind: SubjectKind
     run: Callable
     scope: str = "unit"
+    also: tuple[str, ...] = ()
+
+    def runs_under(self, rule_set: RuleSet) -> bool:
+        return rule_set.is_on(self.rule) or any(rule_set.is_on(rule) for rule in self.also)
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,7 @@ class RuleSet:
     title: str
     criteria: Mapping[SubjectKind, tuple[Criterion, ...]]
     checks: tuple[Check, ...] = ()
-    record_caps: Mapping[SubjectKind, tuple[tuple[str, Callable], ...]] = field(default_factory=dict)
+    record_caps: Mapping[SubjectKind, tuple] = field(default_factory=dict)  # of grading.RecordCap
     severities: Mapping[str, Severity] = field(default_factory=dict)
     disabled: frozenset[str] = frozenset()
 

@@ -24,7 +24,8 @@ def _suggest(record, rule_set: RuleSet, review_date: date | None) -> Level | Non
     if not_to_be_rated(record, rule_set, review_date):
         return None
     kind = record.subject_kind
-    flags = lowest(cap(record, rule_set) for rule, cap in rule_set.record_caps.get(kind, ()) if rule_set.is_on(rule))
+    caps = rule_set.record_caps.get(kind, ())
+    flags = lowest(item.cap(record, rule_set) for item in caps if rule_set.is_on(item.rule))
     if flags is not None and flags.level is Level.KHTNV:
         return Level.KHTNV
     criteria = rule_set.criteria_of(kind)

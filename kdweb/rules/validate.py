@@ -19,9 +19,9 @@ def validate_unit(batch: UnitBatch, rule_set: RuleSet | None = None) -> list[Fin
     context = UnitContext(batch, rule_set)
     findings: list[Finding] = []
     for check in rule_set.checks:
-        if check.scope == "unit" and rule_set.is_on(check.rule):
+        if check.scope == "unit" and check.runs_under(rule_set):
             findings.extend(_run(check, context, batch.unit_code, batch.unit_name))
-    return sorted_findings(findings)
+    return sorted_findings(finding for finding in findings if rule_set.is_on(finding.rule))
 
 
 def validate_district(batches: Iterable[UnitBatch], rule_set: RuleSet | None = None) -> list[Finding]:
@@ -31,9 +31,9 @@ def validate_district(batches: Iterable[UnitBatch], rule_set: RuleSet | None = N
     context = DistrictContext(list(batches), rule_set)
     findings: list[Finding] = []
     for check in rule_set.checks:
-        if check.scope == "district" and rule_set.is_on(check.rule):
+        if check.scope == "district" and check.runs_under(rule_set):
             findings.extend(_run(check, context, None, ""))
-    return sorted_findings(findings)
+    return sorted_findings(finding for finding in findings if rule_set.is_on(finding.rule))
 
 
 def _run(check: Check, context, unit_code, unit_name) -> list[Finding]:

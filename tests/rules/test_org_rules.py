@@ -73,6 +73,12 @@ def test_htxsnv_grade_condition_is_reported_under_o_htxsnv():
     assert not findings_for("O-GRADES", organisation(level=Level.HTXSNV, grades=grades))
 
 
+def test_htxsnv_grade_condition_follows_o_htxsnv_not_o_grades():
+    grades = {**org_grades(Level.HTXSNV), "II.2": Grade.TOT}
+    assert findings_for("O-HTXSNV", organisation(level=Level.HTXSNV, grades=grades), rule_set=get_rule_set().disabling("O-GRADES"))
+    assert not findings_for("O-HTXSNV", organisation(level=Level.HTXSNV, grades=grades), rule_set=get_rule_set().disabling("O-HTXSNV"))
+
+
 def test_httnv_organisation_is_not_held_to_the_htxsnv_conditions():
     assert not findings_for("O-HTXSNV", organisation("CB01"), *members_of("CB01", [Level.KHTNV]))
 

@@ -128,3 +128,8 @@ def test_org_kinds():
     assert parse_org_kind("Chi bộ trực thuộc").value is OrgKind.CELL
     assert parse_org_kind("đảng bộ cơ sở").value is OrgKind.GRASSROOTS_COMMITTEE
     assert parse_org_kind("ban").error
+
+
+def test_error_messages_never_echo_control_characters():
+    error = parse_level("Tốt\x00\x1b lắm").error
+    assert "“Tốt lắm”" in error and "\x00" not in error and "\x1b" not in error

@@ -26,7 +26,7 @@ def test_unknown_rule_set_names_the_known_ones():
 
 def test_every_rule_code_of_the_rule_book_has_a_check():
     codes = {check.rule for check in get_rule_set().checks}
-    codes |= {rule for caps in get_rule_set().record_caps.values() for rule, _ in caps}
+    codes |= {item.rule for caps in get_rule_set().record_caps.values() for item in caps}
     assert RULE_CODES <= codes
 
 
