@@ -12,6 +12,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 
+from kdweb.exports.safe_cells import is_risky
 from kdweb.rules.records import RECORD_TYPES
 from kdweb.rules.registry import get_rule_set
 from kdweb.rules.ruleset import RuleSet
@@ -155,7 +156,10 @@ def _write_record(sheet, row: int, number: int, columns, facts: dict, record, st
             value = _prefilled(column, record)
             if value is None:
                 continue
-        stamp(sheet.cell(row, position, value), _cell_style(column))
+        cell = sheet.cell(row, position, value)
+        if is_risky(value):
+            cell.data_type = "s"  # roster text such as "=HYPERLINK(…)" stays text, never a formula
+        stamp(cell, _cell_style(column))
 
 
 def _cell_style(column: Column) -> str:
