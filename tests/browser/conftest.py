@@ -1,0 +1,115 @@
+"""Browser tests: the app served for real on 127.0.0.1, driven by Debian's Chromium through Playwright.
+
+The server is a thread of this process (werkzeug's make_server on a free port) rather than a forked
+process, so it shares the session's app and engine: the demo district loaded by the `demo` fixture is
+what the browser sees, and the tables emptied after each test are empty for it too, on SQLite and on
+PostgreSQL alike. One browser per session; every user of a test gets a fresh context (own cookies)
+that records console errors, uncaught exceptions and the address of every request.
+"""
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from tests.browser.pages import Tab
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's; .ci/run installs it. Never a downloaded browser.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+HOST = "127.0.0.1"
+SCREENSHOTS = Path(os.environ.get("KDWEB_SCREENSHOTS") or Path(__file__).resolve().parents[2] / "screenshots")
+_screenshots_written: set[Path] = set()
+
+
+@pytest.fixture(scope="session")
+def server_url(app):
+    server = make_server(HOST, 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="kdweb-browser-server", daemon=True)
+    thread.start()
+    yield f"http://{HOST}:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+
+
+class SharedChromium:
+    """One Playwright and one Chromium for the whole process: a second sync Playwright started while one runs
+    refuses to work ("Sync API inside the asyncio loop"), so every module that wants a browser, even one that
+    imports the `chromium` fixture into its own namespace, gets this one."""
+    playwright = None
+    browser = None
+
+    @classmethod
+    def get(cls):
+        if cls.browser is None:
+            cls.playwright = sync_playwright().start()
+            cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        return cls.browser
+
+    @classmethod
+    def stop(cls):
+        if cls.playwright is not None:
+            cls.browser.close()
+            cls.playwright.stop()
+            cls.playwright = cls.browser = None
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    yield SharedChromium.get()
+    SharedChromium.stop()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.browser_call_passed = report.passed
+    return report
+
+
+@pytest.fixture
+def open_tab(request, chromium, server_url, demo):
+    """open_tab() → a new browser context and page for one user; when the test passed, every tab it
+    opened is checked once more for console errors and requests to other hosts."""
+    tabs = []
+
+    def _open():
+        tab = Tab(chromium, server_url, demo)
+        tabs.append(tab)
+        return tab
+
+    yield _open
+    for tab in tabs:
+        tab.close()
+    if getattr(request.node, "browser_call_passed", False):
+        for tab in tabs:
+            tab.assert_clean()
+
+
+@pytest.fixture
+def tab(open_tab):
+    return open_tab()
+
+
+@pytest.fixture
+def screenshot():
+    """screenshot(page, name) writes a full-page PNG to the screenshots folder (KDWEB_SCREENSHOTS)."""
+
+    def _shoot(page, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        _screenshots_written.add(path)
+        return path
+
+    return _shoot
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _screenshots_written:
+        terminalreporter.write_sep("-", "browser screenshots")
+        terminalreporter.write_line(f"{len(_screenshots_written)} screenshots of the main pages in {SCREENSHOTS}")
