@@ -9,9 +9,32 @@ PAGE_SIZE = 50
 ACTION_TEXTS = {
     "login": "Đăng nhập", "logout": "Đăng xuất", "template_downloaded": "Tải mẫu Excel",
     "upload_received": "Tải lên tệp", "upload_checked": "Kiểm tra tệp", "upload_identical": "Tải lên tệp trùng",
+    "upload_check_failed": "Lỗi hệ thống khi kiểm tra tệp",
     "submitted": "Nộp kết quả", "approved": "Duyệt", "returned": "Trả lại", "reopened": "Mở lại",
     "bulk_download_started": "Tải hàng loạt", "demo_loaded": "Nạp dữ liệu mẫu",
+    "account_created": "Tạo tài khoản", "account_updated": "Sửa tài khoản", "password_reset": "Cấp lại mật khẩu",
+    "account_deactivated": "Khóa tài khoản", "account_activated": "Mở khóa tài khoản",
+    "unit_created": "Tạo đơn vị", "unit_moved": "Chuyển đơn vị", "unit_deactivated": "Ngừng hoạt động đơn vị",
+    "unit_activated": "Kích hoạt lại đơn vị", "cycle_created": "Tạo đợt", "cycle_updated": "Sửa đợt",
+    "cycle_opened": "Mở đợt", "cycle_closed": "Đóng đợt", "roster_file_received": "Nhận tệp danh sách",
+    "roster_imported": "Nhập danh sách đảng viên",
 }
+TARGET_TEXTS = {
+    "Upload": "tệp tải lên", "Submission": "lần nộp", "Template": "mẫu", "BulkJob": "tải hàng loạt",
+    "User": "tài khoản", "Unit": "đơn vị", "Cycle": "đợt", "RosterImport": "tệp danh sách", "Review": "ý kiến duyệt",
+}
+DETAIL_TEXTS = {
+    "version": "phiên bản", "upload_version": "phiên bản", "size": "dung lượng (byte)", "sha256": "mã SHA-256",
+    "filename": "tệp", "outcome": "kết quả", "errors": "lỗi", "warnings": "cảnh báo", "late": "nộp muộn",
+    "comment": "ý kiến", "kind": "loại", "members": "đảng viên", "units": "đơn vị", "login": "tài khoản",
+    "role": "vai trò", "year": "năm", "code": "mã", "changes": "thay đổi", "added": "thêm", "updated": "cập nhật",
+    "unchanged": "không đổi", "identical_to": "giống tệp", "first_time": "lần đầu", "copied_from": "sao chép từ năm",
+    "collectives": "tập thể", "leader_posts": "chức danh lãnh đạo", "unit_code": "mã đơn vị",
+    "unit_rows": "đơn vị", "members_regrouped": "đảng viên chuyển nhóm",
+}
+VALUE_TEXTS = {True: "có", False: "không", "valid": "hợp lệ", "errors": "có lỗi", "rejected": "không đọc được",
+               "templates": "mẫu Excel", "approved": "kết quả đã duyệt", "staff": "cán bộ đơn vị",
+               "reviewer": "Ban Tổ chức", "admin": "quản trị"}
 
 
 @dataclass
@@ -45,8 +68,16 @@ def present(event, login, full_name, unit_code, unit_name) -> dict:
     detail = json.loads(event.detail) if event.detail else {}
     return {"at": event.at, "action": event.action, "action_text": ACTION_TEXTS.get(event.action, event.action),
             "login": login, "full_name": full_name, "unit_code": unit_code, "unit_name": unit_name,
-            "target": f"{event.target_type} #{event.target_id}" if event.target_type else "",
-            "detail": ", ".join(f"{key}: {value}" for key, value in detail.items() if value not in (None, ""))}
+            "target": f"{TARGET_TEXTS.get(event.target_type, event.target_type)} #{event.target_id}"
+                      if event.target_type else "",
+            "detail": ", ".join(f"{DETAIL_TEXTS.get(key, key)}: {value_text(value)}"
+                                for key, value in detail.items() if value not in (None, ""))}
+
+
+def value_text(value) -> str:
+    if isinstance(value, (bool, str)) and value in VALUE_TEXTS:
+        return VALUE_TEXTS[value]
+    return str(value)
 
 
 def known_actions() -> list[str]:

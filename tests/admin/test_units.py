@@ -32,7 +32,7 @@ def test_tree_shows_every_unit_indented_under_its_parent(client, admin, demo):
     for unit in demo.units:
         assert unit.code in page
     assert page.index("Đảng bộ phường Cống Vị") < page.index("BD.P01.C01") < page.index("Đảng bộ phường Điện Biên")
-    assert '<td class="depth-2">Chi bộ' in page
+    assert '<td class="unit-name depth-2">Chi bộ' in page
     assert "dùng chung cho mọi năm" in page
 
 

@@ -44,6 +44,8 @@ def test_audit_log_filters(client, auth, submit_unit):
     auth.login_as("reviewer")
     everything = client.get("/review/audit").get_data(as_text=True)
     assert 'data-action="submitted"' in everything and 'data-action="login"' in everything
+    assert "lần nộp #1" in everything and "phiên bản: 1" in everything and "nộp muộn: không" in everything
+    assert "upload_version" not in everything and "Submission #" not in everything
     only = client.get("/review/audit?action=submitted&unit=BD.P01").get_data(as_text=True)
     assert 'data-action="submitted"' in only and 'data-action="login"' not in only
     nobody = client.get("/review/audit?user=bd-p02").get_data(as_text=True)

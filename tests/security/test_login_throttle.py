@@ -21,7 +21,7 @@ def test_a_missing_account_is_blocked_the_same_way(client, auth):
     assert missing.status_code == existing.status_code == 429
     import re
 
-    strip = lambda r: re.sub(r'(csrf-token" content|X-CSRFToken": |csrf_token" value)="?[^"]+"', "",  # noqa: E731
+    strip = lambda r: re.sub(r"[A-Za-z0-9_.-]{40,}", "CSRF",  # noqa: E731  (the tokens differ by time)
                              r.get_data(as_text=True).replace("khong-ton-tai", "admin"))
     assert strip(missing) == strip(existing)
 

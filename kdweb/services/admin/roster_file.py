@@ -13,7 +13,6 @@ import zipfile
 from dataclasses import dataclass
 
 import tablib
-from odf import opendocument
 from tablib.formats._csv import CSVFormat
 from tablib.formats._ods import ODSFormat
 from tablib.formats._xlsx import XLSXFormat
@@ -23,7 +22,9 @@ from kdweb.excel import sniff
 MAX_ROWS = 50_000
 MAX_COLUMNS = 200
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_ODS_CONTENT_BYTES = 64 * 1024 * 1024  # odfpy holds the whole content.xml as a tree in memory
 EXTENSIONS = (".xlsx", ".ods", ".csv")
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
 class RosterFileError(ValueError):
@@ -55,8 +56,9 @@ class _XLSX(XLSXFormat):
     def import_sheet(cls, dset, sheet, headers=False, skip_lines=0):
         dset.title = sheet.title
         rows = []
-        for row in sheet.rows:
-            rows.append([cell.value for cell in row])
+        # A declared range of thousands of columns (whole formatted columns) would be padded cell by cell.
+        for row in sheet.iter_rows(max_col=min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS), values_only=True):
+            rows.append(list(row))
             if len(rows) > MAX_ROWS + 1000:  # trailing formatted rows are trimmed; real data this long is refused
                 break
         _fill(dset, rows)
@@ -70,7 +72,7 @@ class _ODS(ODSFormat):
         for row in _table_rows(sheet):
             values = _row_values(cls, row)
             repeat = int(row.getAttribute("numberrowsrepeated") or 1)
-            if not any(not _blank(value) for value in values):
+            if all(_blank(value) for value in values):
                 pending_blank += repeat  # blank rows count only when data follows them
                 continue
             if len(rows) + pending_blank + repeat > MAX_ROWS:
@@ -167,7 +169,9 @@ def _package_kind(content: bytes) -> str:
             if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
                 raise RosterFileError("Tệp giải nén quá lớn.")
             names = {info.filename for info in infos}
-            if "mimetype" in names and archive.read("mimetype").startswith(opendocument.OpenDocumentSpreadsheet().mimetype.encode()):
+            if "mimetype" in names and archive.read("mimetype").startswith(_ODS_MIMETYPE):
+                if "content.xml" in names and archive.getinfo("content.xml").file_size > MAX_ODS_CONTENT_BYTES:
+                    raise RosterFileError("Tệp .ods quá lớn; hãy lưu thành .xlsx hoặc chia nhỏ tệp.")
                 return "ods"
             if "xl/workbook.xml" in names:
                 return "xlsx"

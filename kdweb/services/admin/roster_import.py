@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from sqlalchemy import insert, update
@@ -73,14 +75,15 @@ def receive_file(actor, filename: str, content: bytes) -> RosterImport:
     filename = _clean_filename(filename)
     if not filename.lower().endswith(EXTENSIONS):
         raise AdminRefusal("Chỉ nhận tệp .xlsx, .ods hoặc .csv.")
-    sheets = _read(filename, content)
+    sheets, digest = _read(filename, content), hashlib.sha256(content).hexdigest()
+    _remember(digest, sheets)
     sheet = max(range(len(sheets)), key=lambda index: (_score(sheets[index]), -index), default=None)
     if sheet is None or not any(any(value not in (None, "") for value in row) for row in sheets[sheet].rows):
         raise AdminRefusal("Tệp không có dữ liệu.")
     header_row = find_header_row(sheets[sheet].rows)
     roster_import = RosterImport(
         cycle_id=cycle.id, user_id=actor.id, filename=filename, size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(), content=content, state="preview",
+        sha256=digest, content=content, state="preview",
         mapping_json=_mapping_json(sheet, header_row, propose_mapping(sheets[sheet].rows[header_row - 1])),
     )
     db.session.add(roster_import)
@@ -94,7 +97,7 @@ def receive_file(actor, filename: str, content: bytes) -> RosterImport:
 def preview(roster_import: RosterImport, *, sheet=None, header_row=None, mapping=None) -> Preview:
     """The proposed (or given) mapping and, when it is complete, the dry run. Writes nothing."""
     stored = json.loads(roster_import.mapping_json or "{}")
-    sheets = _read(roster_import.filename, roster_import.content)
+    sheets = _sheets(roster_import)
     sheet = _in_range(sheet, len(sheets) - 1, stored.get("sheet", 0), low=0)
     rows = sheets[sheet].rows
     same_sheet = sheet == stored.get("sheet", 0)
@@ -176,6 +179,30 @@ def _dry_run(cycle_id: int, rows, header_row: int, mapping: dict[int, str]) -> D
         ).mappings()
     }
     return plan(parsed, errors, existing, units)
+
+
+_recent_files: OrderedDict[str, list[Sheet]] = OrderedDict()
+_recent_lock = threading.Lock()
+RECENT_FILES = 4
+
+
+def _sheets(roster_import: RosterImport) -> list[Sheet]:
+    """The kept file's sheets. openpyxl takes seconds on a district's roster, and every change of the mapping
+    asks again, so the last few files read stay in memory, by their sha256 (the rows are never modified)."""
+    with _recent_lock:
+        if roster_import.sha256 in _recent_files:
+            _recent_files.move_to_end(roster_import.sha256)
+            return _recent_files[roster_import.sha256]
+    sheets = _read(roster_import.filename, roster_import.content)
+    _remember(roster_import.sha256, sheets)
+    return sheets
+
+
+def _remember(sha256: str, sheets: list[Sheet]) -> None:
+    with _recent_lock:
+        _recent_files[sha256] = sheets
+        while len(_recent_files) > RECENT_FILES:
+            _recent_files.popitem(last=False)
 
 
 def _read(filename: str, content: bytes) -> list[Sheet]:
