@@ -63,7 +63,7 @@ def clean_values(batch, rule_set_id="qd132-hd21", level=Level.HTTNV):
             reason = NotRatedReason.NEW
         if reason is not None:
             return {"level": NOT_RATED_TEXT, "not_rated_reason": reason.text}
-        values["level"] = level.text
+        values["level"] = Level.KHTNV.text if getattr(record, "disciplined_in_year", False) else level.text
         if kind is SubjectKind.MEMBER:
             if record.is_civil_servant:
                 values["civil_rating"] = level.text

@@ -4,7 +4,9 @@ columns, group and total rows in bold, A4 landscape fitted to the page width, he
 from __future__ import annotations
 
 from dataclasses import dataclass
+from copy import copy
 from io import BytesIO
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -21,7 +23,7 @@ COUNT_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.00%"
 HEADER_TOP = 7  # three header rows, then the row of column numbers
 FIRST_DATA_ROW = HEADER_TOP + 4
-WIDTHS = [6, 40, 9, 11] + [8, 8] * 4 + [11, 9, 11, 10, 11, 13, 10, 10, 18]
+WIDTHS = [6, 40, 9, 11] + [8, 8] * 4 + [12, 9, 11, 10, 11, 13, 10, 10, 18]
 LAST_COLUMN = get_column_letter(len(WIDTHS))
 SHEET_NAMES = {"member": "Đảng viên", "organisation": "Tổ chức đảng", "collective": "Tập thể LĐQL",
                "leader": "Cán bộ LĐQL"}
@@ -29,6 +31,7 @@ BREAKDOWN_SHEET_NAMES = {"organisation": "Tổ chức đảng theo nhóm", "coll
                          "leader": "Cán bộ LĐQL theo chức danh"}
 MISSING_SHEET_NAME = "Đơn vị chưa có số liệu"
 ROW_STYLES = {"unit": "body", "rating_group": "body", "group": "subtotal", "total": "total"}
+_STYLE_ARRAYS: WeakKeyDictionary = WeakKeyDictionary()  # workbook → style name → its cell style array
 
 
 @dataclass(frozen=True)
@@ -131,13 +134,13 @@ def _data_row(sheet: Worksheet, row_number: int, row: TableRow, cols) -> None:
         cell = sheet.cell(row_number, index)
         value = column.value(row)
         if column.type == "count":
-            cell.style = prefix + "_count"
+            _style(cell, prefix + "_count")
             cell.value = value
         elif column.type == "percent":
-            cell.style = prefix + "_percent"
+            _style(cell, prefix + "_percent")
             cell.value = None if value is None else float(value / 100)
         else:
-            cell.style = prefix + ("_label" if column.key == "label" else "_text")
+            _style(cell, prefix + ("_label" if column.key == "label" else "_text"))
             set_text(cell, value or None)
 
 
@@ -188,13 +191,23 @@ def _merged(sheet: Worksheet, area: str, text: str, style: str) -> None:
     sheet.merge_cells(area)
     for row in sheet[area]:
         for cell in row:
-            cell.style = style
+            _style(cell, style)
     set_text(sheet[area.partition(":")[0]], text)
 
 
 def _styled(cell, text: str, style: str) -> None:
-    cell.style = style  # first: a named style replaces the quote prefix that set_text may add
+    _style(cell, style)  # first: a named style replaces the quote prefix that set_text may add
     set_text(cell, text)
+
+
+def _style(cell, name: str) -> None:
+    """Give the cell a named style; openpyxl looks names up slowly, so copy the first result."""
+    cache = _STYLE_ARRAYS.setdefault(cell.parent.parent, {})
+    if name not in cache:
+        cell.style = name
+        cache[name] = copy(cell._style)
+    else:
+        cell._style = copy(cache[name])
 
 
 def _add_styles(workbook: Workbook) -> None:

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from operator import add, attrgetter
 
 from .vocabulary import LEVELS, MEASURES, REASONS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Counts:
     roster: int = 0
     rated: int = 0
@@ -26,8 +27,13 @@ class Counts:
     def from_measures(cls, values: dict[str, int]) -> Counts:
         return cls(**{_field(measure): int(values.get(measure) or 0) for measure in MEASURES})
 
+    @classmethod
+    def from_row(cls, values) -> Counts:
+        """From numbers in the order of MEASURES (which is the order of the fields)."""
+        return cls(*(int(value or 0) for value in values))
+
     def __add__(self, other: Counts) -> Counts:
-        return Counts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+        return Counts(*map(add, _values(self), _values(other)))
 
     def get(self, measure: str) -> int:
         return getattr(self, _field(measure))
@@ -48,3 +54,8 @@ class Counts:
 
 def _field(measure: str) -> str:
     return measure.lower()
+
+
+_FIELDS = tuple(f.name for f in fields(Counts))
+assert _FIELDS == tuple(_field(measure) for measure in MEASURES), "Counts fields must follow MEASURES"
+_values = attrgetter(*_FIELDS)

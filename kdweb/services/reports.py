@@ -85,12 +85,8 @@ def unit_counts(cycle_id: int, basis: str) -> list[UnitCounts]:
         .add_columns(Upload.unit_id, Rating.subject_kind, Rating.group, *sums)
         .group_by(Upload.unit_id, Rating.subject_kind, Rating.group)
     )
-    return [
-        UnitCounts(row.unit_id, row.subject_kind, row.group,
-                   Counts.from_measures({measure: getattr(row, measure) for measure in MEASURES}))
-        for row in db.session.execute(query)
-        if row.subject_kind in SUBJECT_KINDS
-    ]
+    return [UnitCounts(row[0], row[1], row[2], Counts.from_row(row[3:]))
+            for row in db.session.execute(query) if row[1] in SUBJECT_KINDS]
 
 
 def reported_units(cycle_id: int, basis: str) -> list[ReportedUnit]:

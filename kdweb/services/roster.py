@@ -4,7 +4,7 @@ from sqlalchemy.orm import aliased
 from kdweb.extensions import db
 from kdweb.models import Collective, LeaderPost, Person, Unit
 from kdweb.rules import (
-    CollectiveRecord, LeaderRecord, MemberRecord, OrganisationRecord, OrgKind, SubjectKind, UnitBatch,
+    CollectiveRecord, Discipline, LeaderRecord, MemberRecord, OrganisationRecord, OrgKind, SubjectKind, UnitBatch,
 )
 
 
@@ -48,8 +48,15 @@ def member_records(cycle, unit) -> list[MemberRecord]:
             temporary_activity_elsewhere=official_here and temporary_id is not None
             and unit.id not in (temporary_id, temporary_parent_id),
             is_civil_servant=person.is_civil_servant, post=person.post or "",
+            **known_discipline(person.discipline_form),
         ))
     return records
+
+
+def known_discipline(form: str | None) -> dict:
+    """A discipline the roster already records is pre-filled in the workbook; the unit may correct it."""
+    discipline = next((d for d in Discipline if d.code == (form or "").upper()), None)
+    return {"disciplined_in_year": True, "discipline": discipline} if discipline else {}
 
 
 def organisation_records(unit) -> list[OrganisationRecord]:
