@@ -30,8 +30,17 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", plain).strip(" .")
 
 
+_UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def safe_filename(name: str) -> str:
+    """A file name safe on every system and inside a zip: NFC, no path separators or control characters."""
+    name = _UNSAFE_IN_NAMES.sub("_", unicodedata.normalize("NFC", name)).strip(" .")
+    return name[:150] or "tep"
+
+
 def attachment(filename: str) -> str:
     """`attachment; filename="ASCII"; filename*=UTF-8''percent-encoded` for any Unicode file name."""
-    name = unicodedata.normalize("NFC", filename).replace("/", "_").replace("\\", "_")
+    name = safe_filename(filename)
     encoded = quote(name.encode("utf-8"), safe=_ATTR_CHAR_EXTRA)
     return f"attachment; filename=\"{ascii_fallback(name)}\"; filename*=UTF-8''{encoded}"

@@ -9,7 +9,7 @@ import zipfile
 
 from flask import current_app
 
-from kdweb.exports_names import safe_filename
+from kdweb.exports.content_disposition import safe_filename
 from kdweb.extensions import db
 from kdweb.models import BulkJob, Cycle, Submission, Unit, UnitCycle, Upload, User
 from kdweb.models.base import utcnow

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from kdweb.access import role_required, unit_for_user_or_404
 from kdweb.charts import Bar, bar_chart
-from kdweb.exports_names import attachment
+from kdweb.exports.content_disposition import attachment
 from kdweb.extensions import db
 from kdweb.models import BulkJob, Submission
 from kdweb.rules import Level

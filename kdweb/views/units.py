@@ -3,7 +3,7 @@ from flask import Blueprint, abort, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from kdweb.access import role_required, unit_for_user_or_404
-from kdweb.exports_names import attachment
+from kdweb.exports.content_disposition import attachment
 from kdweb.extensions import db
 from kdweb.models import Unit
 from kdweb.services import unit_page, uploads, workbooks, workflow

@@ -10,7 +10,7 @@ from kdweb.extensions import db
 from kdweb.models import Role, Unit, User
 from kdweb.services import audit
 from kdweb.services.admin import AdminRefusal
-from kdweb.services.admin.roster_mapping import unaccented
+from kdweb.search import search_key
 
 MIN_PASSWORD_LENGTH = 10
 LOGIN_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{2,79}")
@@ -22,11 +22,11 @@ def accounts(search: str = "") -> list[User]:
     users = db.session.execute(
         db.select(User).options(joinedload(User.unit)).order_by(User.active.desc(), User.role, User.login)
     ).scalars().all()
-    words = unaccented(search)
+    words = search_key(search)
     if not words:
         return users
     return [user for user in users
-            if words in unaccented(" ".join([user.login, user.full_name, user.unit.code if user.unit else "",
+            if words in search_key(" ".join([user.login, user.full_name, user.unit.code if user.unit else "",
                                               user.unit.name if user.unit else ""]))]
 
 

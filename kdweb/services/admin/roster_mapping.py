@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from kdweb.rules import looks_like_legacy_font, normalise_text, parse_date, parse_number, parse_yes_no
+from kdweb.search import search_key
 
 TEXT, CODE, NAME, DATE, YES_NO, COUNT, GENDER, CELL = "text", "code", "name", "date", "yes_no", "count", "gender", "cell"
 CELL_KINDS = ("cell", "grassroots_cell")  # a member's home chi bộ is a chi bộ trực thuộc or a chi bộ cơ sở
@@ -72,15 +73,9 @@ _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 
-def unaccented(text: object) -> str:
-    """Normalised text without diacritics, for searches typed either way ("Tổ chức" → "to chuc")."""
-    text = normalise_text(text).replace("đ", "d")
-    return "".join(char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char))
-
-
 def fold(text: object) -> str:
     """A header's comparison key: without diacritics, punctuation or (hints) ("Họ và tên (*)" → "ho va ten")."""
-    return _NOT_WORD.sub(" ", unaccented(_PARENTHESES.sub(" ", normalise_text(text)))).strip()
+    return _NOT_WORD.sub(" ", search_key(_PARENTHESES.sub(" ", normalise_text(text)))).strip()
 
 
 def _alias_keys() -> dict[str, str | None]:
