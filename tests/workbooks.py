@@ -46,6 +46,20 @@ def cell_of(data: bytes, kind: SubjectKind, code: str, key: str, rule_set_id: st
     raise KeyError(code)
 
 
+def roster(app, unit_code):
+    """The unit's roster as the rules engine's records, read as the workbook writer reads it."""
+    from kdweb.extensions import db
+    from kdweb.models import Cycle, Unit
+    from kdweb.services.roster import roster_batch
+
+    with app.app_context():
+        cycle = db.session.execute(db.select(Cycle)).scalar_one()
+        unit = db.session.execute(db.select(Unit).filter_by(code=unit_code)).scalar_one()
+        batch = roster_batch(cycle, unit)
+        db.session.remove()
+    return batch
+
+
 def clean_values(batch, rule_set_id="qd132-hd21", level=Level.HTTNV):
     """A values_for that rates every subject of the roster correctly: `level` where allowed, otherwise
     "Không xếp loại" with the right reason, with the remarks and civil-service ratings the rules ask for."""

@@ -2,19 +2,9 @@
 import io
 
 from kdweb.extensions import db
-from kdweb.models import Cycle, Unit, Upload
+from kdweb.models import Unit, Upload
 from kdweb.rules import Level, SubjectKind
-from kdweb.services.roster import roster_batch
-from tests.workbooks import cell_of, clean_values, fill
-
-
-def roster(app, unit_code):
-    with app.app_context():
-        cycle = db.session.execute(db.select(Cycle)).scalar_one()
-        unit = db.session.execute(db.select(Unit).filter_by(code=unit_code)).scalar_one()
-        batch = roster_batch(cycle, unit)
-        db.session.remove()
-    return batch
+from tests.workbooks import cell_of, clean_values, fill, roster
 
 
 def plain_member(batch):

@@ -3,18 +3,8 @@ import io
 import pytest
 
 from kdweb.extensions import db
-from kdweb.models import Cycle, Unit, Upload
-from kdweb.services.roster import roster_batch
-from tests.workbooks import clean_values, fill
-
-
-def roster(app, unit_code):
-    with app.app_context():
-        cycle = db.session.execute(db.select(Cycle)).scalar_one()
-        unit = db.session.execute(db.select(Unit).filter_by(code=unit_code)).scalar_one()
-        batch = roster_batch(cycle, unit)
-        db.session.remove()
-    return batch
+from kdweb.models import Unit, Upload
+from tests.workbooks import clean_values, fill, roster
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ import pytest
 from kdweb.extensions import db
 from kdweb.models import Cycle, Finding, Person, Rating, Review, Submission, Unit, UnitCycle, Upload, User
 from kdweb.services import uploads
-from tests.review.conftest import roster
-from tests.workbooks import clean_values, fill
+from tests.workbooks import clean_values, fill, roster
 
 ON_POSTGRES = bool(os.environ.get("KDWEB_TEST_DATABASE_URL", "").startswith("postgresql"))
 postgres_only = pytest.mark.skipif(not ON_POSTGRES, reason="row locks under real concurrency: PostgreSQL")

@@ -1,9 +1,6 @@
 import pytest
 
-from kdweb.extensions import db
-from kdweb.models import Cycle, Unit
-from kdweb.services.roster import roster_batch
-from tests.workbooks import clean_values, fill
+from tests.workbooks import clean_values, fill, roster
 
 UNIT = "BD.P01"
 
@@ -15,12 +12,7 @@ def staff(auth):
 
 @pytest.fixture
 def batch(app, demo):
-    with app.app_context():
-        cycle = db.session.execute(db.select(Cycle)).scalar_one()
-        unit = db.session.execute(db.select(Unit).filter_by(code=UNIT)).scalar_one()
-        result = roster_batch(cycle, unit)
-        db.session.remove()
-    return result
+    return roster(app, UNIT)
 
 
 @pytest.fixture

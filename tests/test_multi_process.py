@@ -1,0 +1,225 @@
+"""Two app servers on one database (docs/deploy.md): what one accepts, the other shows.
+
+Two gunicorn processes, each with one worker, share the test database (the SQLite file, or PostgreSQL when
+KDWEB_TEST_DATABASE_URL is set) and the secret key, and nothing else: no memory, no files. A unit's staff
+downloads the workbook from server A and uploads it there; server B, given A's session cookie, shows the
+version in the unit's history and serves the original file byte for byte. Then B accepts a second version of
+the workbook A issued (the template's signature and version are checked against the database) and A shows it.
+A bulk job started on A runs in A's thread; B follows its progress and serves its zip, both from the database.
+"""
+import http.cookiejar
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from kdweb.extensions import db
+from kdweb.models import Cycle, Unit, Upload
+from kdweb.services.roster import roster_batch
+from tests.conftest import TEST_SECRET
+from tests.workbooks import clean_values, fill
+
+ROOT = Path(__file__).resolve().parent.parent
+UNIT = "BD.P01"
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+class Server:
+    """`gunicorn --workers 1 wsgi:app` on a free port of 127.0.0.1, configured only through the environment."""
+
+    def __init__(self, name: str, database_url: str, log_folder: Path):
+        self.name, self.log_path = name, log_folder / f"server-{name}.log"
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.base = f"http://127.0.0.1:{port}"
+        env = {key: value for key, value in os.environ.items() if not key.startswith(("KDWEB_", "FLASK_"))}
+        env.update(DATABASE_URL=database_url, SECRET_KEY=TEST_SECRET, KDWEB_ENV="development")
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    def wait_until_up(self, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"server {self.name} exited:\n{self.log()}"
+            try:
+                with urllib.request.urlopen(self.base + "/login", timeout=5) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:  # not listening yet, or no worker booted yet to answer
+                time.sleep(0.2)
+        pytest.fail(f"server {self.name} did not start:\n{self.log()}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-3000:]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """A browser against one server at a time: cookies, the page's CSRF token, forms and file uploads."""
+
+    def __init__(self, server: Server):
+        self.server = server
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), NoRedirect)
+        self.csrf = ""
+        self.last_location = ""
+
+    def use(self, server: Server) -> "Browser":
+        """Same cookies, another server (the cookie jar keys cookies by host, and both are 127.0.0.1)."""
+        self.server = server
+        return self
+
+    def request(self, method, path, body=None, headers=None):
+        request = urllib.request.Request(self.server.base + path, data=body, method=method,
+                                         headers={"User-Agent": "kdweb-multi-process-test", **(headers or {})})
+        try:
+            with self.opener.open(request, timeout=60) as answer:
+                return answer.status, answer.read()
+        except urllib.error.HTTPError as error:  # 3xx (not followed), 4xx, 5xx
+            self.last_location = error.headers.get("Location", "")
+            return error.code, error.read()
+
+    def get(self, path):
+        status, body = self.request("GET", path)
+        match = CSRF_META.search(body.decode("utf-8", "replace"))
+        if match:
+            self.csrf = match.group(1)
+        return status, body
+
+    def login(self, login, password):
+        self.get("/login")
+        form = urllib.parse.urlencode({"login": login, "password": password, "csrf_token": self.csrf}).encode()
+        status, _ = self.request("POST", "/login", form, {"Content-Type": "application/x-www-form-urlencoded"})
+        assert status == 302, f"login on server {self.server.name}: HTTP {status}\n{self.server.log()}"
+        self.get("/")
+
+    def upload(self, data: bytes, filename: str):
+        self.get(f"/units/{UNIT}")  # the CSRF token of this session
+        boundary = uuid.uuid4().hex
+        body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        return self.request("POST", f"/units/{UNIT}/uploads", body, {
+            "Content-Type": f"multipart/form-data; boundary={boundary}", "X-CSRFToken": self.csrf,
+            "HX-Request": "true", "HX-Target": "results"})
+
+
+@pytest.fixture
+def servers(app, demo, tmp_path):
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    pair = [Server("A", url, tmp_path), Server("B", url, tmp_path)]
+    try:
+        for server in pair:
+            server.wait_until_up()
+        yield pair
+    finally:
+        for server in pair:
+            server.stop()
+
+
+@pytest.fixture
+def values(app, demo):
+    with app.app_context():
+        cycle = db.session.execute(db.select(Cycle)).scalar_one()
+        batch = roster_batch(cycle, db.session.execute(db.select(Unit).filter_by(code=UNIT)).scalar_one())
+        db.session.remove()
+    return clean_values(batch), batch.members[0].code
+
+
+def stored_uploads(app):
+    with app.app_context():
+        rows = db.session.execute(db.select(Upload.version, Upload.outcome, Upload.content)
+                                  .join(Unit, Upload.unit_id == Unit.id).where(Unit.code == UNIT)
+                                  .order_by(Upload.version)).all()
+        db.session.remove()
+    return rows
+
+
+def test_an_upload_through_one_server_is_seen_through_the_other(servers, demo, values, app):
+    server_a, server_b = servers
+    staff = next(u for u in demo.users if u.role == "staff" and u.unit_code == UNIT)
+    values_for, first_member = values
+
+    on_a = Browser(server_a)
+    on_a.login(staff.login, staff.password)
+    status, template = on_a.get(f"/units/{UNIT}/workbook.xlsx")
+    assert status == 200 and template[:2] == b"PK", f"HTTP {status}\n{server_a.log()}"
+    first = fill(template, values_for)
+    status, body = on_a.upload(first, "ket-qua.xlsx")
+    assert status == 200 and "phiên bản 1" in body.decode(), f"HTTP {status}\n{server_a.log()}"
+
+    on_b = on_a.use(server_b)  # server A's session cookie, sent to server B
+    status, page = on_b.get(f"/units/{UNIT}")
+    assert status == 200, f"B refused A's session: HTTP {status}\n{server_b.log()}"
+    history = page.decode().split("Lịch sử các phiên bản", 1)[1]
+    assert f"/units/{UNIT}/v/1/original" in history and "Hợp lệ" in history
+    status, original = on_b.get(f"/units/{UNIT}/v/1/original")
+    assert status == 200 and original == first
+
+    second = fill(template, lambda kind, code: {**(values_for(kind, code) or {}), "remarks": "Sửa trên máy B"}
+                  if code == first_member else values_for(kind, code))
+    fresh_on_b = Browser(server_b)
+    fresh_on_b.login(staff.login, staff.password)
+    status, body = fresh_on_b.upload(second, "ket-qua-sua.xlsx")
+    assert status == 200 and "phiên bản 2" in body.decode() and "giống hệt" not in body.decode(), server_b.log()
+
+    status, page = Browser(server_a).get(f"/units/{UNIT}")
+    assert status == 302  # without a session, A sends to the login page
+    status, page = fresh_on_b.use(server_a).get(f"/units/{UNIT}")
+    history = page.decode().split("Lịch sử các phiên bản", 1)[1]
+    assert status == 200 and f"/units/{UNIT}/v/2/original" in history
+    status, original = fresh_on_b.get(f"/units/{UNIT}/v/2/original")
+    assert status == 200 and original == second
+
+    assert [(version, outcome, bytes(content)) for version, outcome, content in stored_uploads(app)] == [
+        (1, "valid", first), (2, "valid", second)]
+
+
+def test_a_bulk_job_started_on_one_server_is_followed_and_served_by_the_other(servers, demo):
+    server_a, server_b = servers
+    reviewer = next(u for u in demo.users if u.role == "reviewer")
+    browser = Browser(server_a)
+    browser.login(reviewer.login, reviewer.password)
+    status, _ = browser.request("POST", "/review/bulk/templates", b"",
+                                {"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": browser.csrf})
+    assert status == 302, server_a.log()
+    job_path = urllib.parse.urlsplit(browser.last_location).path
+    assert re.fullmatch(r"/review/bulk/\d+", job_path), job_path
+
+    browser.use(server_b)
+    for _ in range(600):  # the job runs in a thread of server A; B reads its progress from the database
+        status, page = browser.get(job_path)
+        assert status == 200, server_b.log()
+        if 'data-job-state="running"' not in page.decode():
+            break
+        time.sleep(0.2)
+    assert 'data-job-state="done"' in page.decode(), page.decode()[-2000:] + server_a.log()
+    status, archive = browser.get(job_path + "/file")
+    assert status == 200
+    names = zipfile.ZipFile(io.BytesIO(archive)).namelist()
+    assert len(names) == len(demo.reporting_units) and all(name.endswith(".xlsx") for name in names)
