@@ -62,7 +62,9 @@ def prepare_with_client(client, auth, app, unit_code: str, bad_level: str | None
 
 
 def member_counts(batch, level: Level = Level.HTTNV) -> dict[str, int]:
-    """What the district report must show for a unit whose members were all rated `level` where allowed."""
+    """What the district report must show for a unit whose members were all rated `level` where allowed
+    (those the roster knows were disciplined in the year: KHTNV)."""
     values = clean_values(batch, level=level)
-    rated = sum(1 for member in batch.members if values(SubjectKind.MEMBER, member.code)["level"] == level.text)
-    return {"roster": len(batch.members), "rated": rated}
+    given = [values(SubjectKind.MEMBER, member.code)["level"] for member in batch.members]
+    return {"roster": len(batch.members), "level": given.count(level.text), "KHTNV": given.count(Level.KHTNV.text),
+            "rated": given.count(level.text) + given.count(Level.KHTNV.text)}

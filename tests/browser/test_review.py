@@ -110,7 +110,7 @@ def test_filter_return_resubmit_approve_and_download_the_report(open_tab, client
     assert expected["rated"] > 0
     # columns of the official layout: C list, D rated, E HTXSNV, G HTTNV, I HTNV, K KHTNV
     assert (cells["C"], cells["D"], cells["E"], cells["G"], cells["I"], cells["K"]) == (
-        expected["roster"], expected["rated"], 0, 0, expected["rated"], 0)
+        expected["roster"], expected["rated"], 0, 0, expected["level"], expected["KHTNV"])
     missing = {row[1].value for row in load_workbook(io.BytesIO(report))["Đơn vị chưa có số liệu"].iter_rows()}
     assert UNIT_NAME not in missing and UNIT not in missing
 
