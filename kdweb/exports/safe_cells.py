@@ -30,3 +30,12 @@ def set_text(cell, value) -> None:
     if is_risky(value):
         cell.data_type = "s"
         cell.quotePrefix = True
+
+
+def append_row(sheet, values) -> None:
+    """openpyxl's `sheet.append`, with risky text kept as text."""
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        if is_risky(cell.value):
+            cell.data_type = "s"
+            cell.quotePrefix = True

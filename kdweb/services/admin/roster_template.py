@@ -8,6 +8,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from kdweb.exports.safe_cells import append_row
 from kdweb.services.admin.roster_mapping import CELL, DATE, FIELDS, GENDER, YES_NO
 
 ROSTER_SHEET = "Danh sách đảng viên"
@@ -41,7 +42,7 @@ def roster_workbook(cells: list[tuple[str, str]], persons: list[dict] | None = N
         sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(roster_field.key, 14)
     sheet.freeze_panes = "A2"
     for person in persons or ():
-        sheet.append([person.get(roster_field.key) for roster_field in FIELDS])
+        append_row(sheet, [person.get(roster_field.key) for roster_field in FIELDS])
     _formats_and_dropdowns(sheet, len(cells), len(persons or ()) + 1)
     _cells_sheet(book.create_sheet(CELLS_SHEET), cells)
     _instructions_sheet(book.create_sheet("Hướng dẫn"))
@@ -74,7 +75,7 @@ def _formats_and_dropdowns(sheet, cell_count: int, last_row: int) -> None:
 def _cells_sheet(sheet, cells: list[tuple[str, str]]) -> None:
     sheet.append(["Mã chi bộ", "Tên chi bộ"])
     for code, name in cells:
-        sheet.append([code, name])
+        append_row(sheet, [code, name])
     sheet["A1"].font = sheet["B1"].font = Font(bold=True)
     sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 20, 50
 
