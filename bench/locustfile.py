@@ -1,0 +1,92 @@
+"""The load of bench_load.py, run by locust in headless mode: one user class per endpoint.
+
+bench_load.py logs every client in beforehand and passes the plan (sessions, unit, workbook, pause, output
+file) in the JSON file named by KDWEB_LOAD_PLAN. Each locust user is one client with its own session. Every
+response is checked (status and a text only that page has); the raw response times are written to the plan's
+`output` file so bench_load.py computes exact percentiles (locust's own tables round them).
+"""
+import itertools
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from locust import HttpUser, between, constant, events, task
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import USER_AGENT, workbook_variant  # noqa: E402
+
+PLAN = json.loads(Path(os.environ["KDWEB_LOAD_PLAN"]).read_text()) if os.environ.get("KDWEB_LOAD_PLAN") else {}
+SAMPLES: list[tuple[float, float, str | None]] = []  # (started at, response time ms, failure or None)
+SESSION_NUMBERS = itertools.count()
+UPLOAD_NUMBERS = itertools.count(PLAN.get("first_number", 1))  # never a number an earlier run sent
+WORKBOOK = Path(PLAN["workbook"]).read_bytes() if PLAN.get("workbook") else b""
+
+
+def pause():
+    low, high = PLAN.get("pause", (0, 0))
+    return constant(0) if high == 0 else between(low, high)
+
+
+@events.request.add_listener
+def remember(request_type, name, response_time, response_length, exception, start_time=None, **kwargs):
+    SAMPLES.append((start_time or time.time(), response_time, None if exception is None else str(exception)[:100]))
+
+
+@events.quitting.add_listener
+def write_samples(**kwargs):
+    if PLAN.get("output"):
+        Path(PLAN["output"]).write_text(json.dumps(SAMPLES))
+
+
+class Client(HttpUser):
+    abstract = True
+    wait_time = pause()
+
+    def on_start(self):
+        session = PLAN["sessions"][next(SESSION_NUMBERS) % len(PLAN["sessions"])]
+        self.headers = {"User-Agent": USER_AGENT, "Cookie": f"session={session['cookie']}"}
+        self.csrf = session["csrf"]
+
+    def expect(self, response, status, text, absent=None):
+        body = response.text
+        if response.status_code != status:
+            response.failure(f"HTTP {response.status_code}")
+        elif text not in body:
+            response.failure(f"no {text!r} in the answer")
+        elif absent and absent in body:
+            response.failure(f"{absent!r} in the answer")
+        else:
+            response.success()
+
+
+class DashboardUser(Client):
+    @task
+    def dashboard(self):
+        with self.client.get("/review/", headers=self.headers, allow_redirects=False, name="GET /review/",
+                             catch_response=True) as response:
+            self.expect(response, 200, "Theo dõi kiểm điểm, xếp loại năm")
+
+
+class UnitPageUser(Client):
+    @task
+    def unit_page(self):
+        with self.client.get(f"/units/{PLAN['unit']}", headers=self.headers, allow_redirects=False,
+                             name="GET /units/<code>", catch_response=True) as response:
+            self.expect(response, 200, "Lịch sử các phiên bản")
+
+
+class UploadUser(Client):
+    @task
+    def upload(self):
+        identical = PLAN["mode"] == "identical"
+        data = WORKBOOK if identical else workbook_variant(WORKBOOK, PLAN["marker"], next(UPLOAD_NUMBERS))
+        headers = {**self.headers, "X-CSRFToken": self.csrf, "HX-Request": "true", "HX-Target": "results"}
+        files = {"file": ("ket-qua.xlsx", data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
+        with self.client.post(f"/units/{PLAN['unit']}/uploads", headers=headers, files=files, allow_redirects=False,
+                              name="POST /units/<code>/uploads", catch_response=True) as response:
+            if identical:
+                self.expect(response, 200, "giống hệt phiên bản")
+            else:  # a new version, not recognised as an earlier one
+                self.expect(response, 200, "Kết quả kiểm tra · phiên bản", absent="giống hệt")
