@@ -3,6 +3,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kdweb.config import Config, check_production_secret, normalise_database_url
 from kdweb.extensions import csrf, db, htmx, login_manager, migrate
@@ -23,7 +24,15 @@ def create_app(config=None):
     register_blueprints(app)
     register_commands(app)
     register_security_headers(app)
+    trust_proxies(app)
     return app
+
+
+def trust_proxies(app):
+    """Behind nginx, the client's address and scheme come from the proxy's headers (login throttle, audit)."""
+    count = app.config.get("KDWEB_PROXY_COUNT", 0)
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def load_config(app, config):

@@ -20,6 +20,8 @@ class Config:
     KDWEB_TIMEZONE = "Asia/Ho_Chi_Minh"
     PASSWORD_HASH_METHOD = "scrypt"
     DISTRICT_NAME = os.environ.get("KDWEB_DISTRICT_NAME", "Quận ủy Ba Đình")
+    # How many reverse proxies stand in front of the app; their X-Forwarded-For/-Proto are trusted.
+    KDWEB_PROXY_COUNT = int(os.environ.get("KDWEB_PROXY_COUNT", "0"))
 
 
 def normalise_database_url(url: str) -> str:

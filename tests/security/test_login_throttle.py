@@ -52,3 +52,17 @@ def test_the_window_passes(client, auth, app):
         assert auth.login("admin").status_code == 302
     finally:
         app.config["KDWEB_LOGIN_WINDOW_MINUTES"] = 15
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_counted(tmp_path):
+    from kdweb import create_app
+    from tests.conftest import KdwebClient, app_config
+
+    app = create_app(app_config(f"sqlite:///{tmp_path}/p.sqlite", KDWEB_PROXY_COUNT=1))
+    app.test_client_class = KdwebClient
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    client.post("/login", data={"login": "x", "password": "y"}, headers={"X-Forwarded-For": "203.0.113.9"})
+    with app.app_context():
+        assert db.session.execute(db.select(LoginFailure.remote_addr)).scalar_one() == "203.0.113.9"
