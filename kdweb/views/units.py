@@ -34,11 +34,7 @@ def show(code):
 @bp.get("/<code>/v/<int:version>")
 @login_required
 def version(code, version):
-    unit = unit_for_user_or_404(code)
-    context = unit_page.context(unit, open_cycle(), current_user, version=version)
-    if context.get("shown") is None:
-        abort(404)
-    return render_page("units/show.html", "units/_results.html", **context)
+    return render_page("units/show.html", "units/_results.html", **version_context(code, version))
 
 
 @bp.get("/<code>/workbook.xlsx")
@@ -73,21 +69,15 @@ def upload(code):
 @bp.get("/<code>/v/<int:version>/findings")
 @login_required
 def findings(code, version):
-    unit = unit_for_user_or_404(code)
-    context = unit_page.context(unit, open_cycle(), current_user, version=version,
-                                severity=request.args.get("severity") or None, sheet=request.args.get("sheet") or None)
-    if context.get("shown") is None:
-        abort(404)
+    context = version_context(code, version, severity=request.args.get("severity") or None,
+                              sheet=request.args.get("sheet") or None)
     return render_page("units/show.html", "units/_findings.html", **context)
 
 
 @bp.get("/<code>/v/<int:version>/preview")
 @login_required
 def preview(code, version):
-    unit = unit_for_user_or_404(code)
-    context = unit_page.context(unit, open_cycle(), current_user, version=version)
-    if context.get("shown") is None:
-        abort(404)
+    context = version_context(code, version)
     context["preview"] = uploads.preview(context["shown"], request.args.get("sheet"), request.args.get("cell"))
     return render_page("units/preview.html", "units/_preview.html", **context)
 
@@ -136,6 +126,15 @@ def submit(code):
     context = unit_page.context(unit, cycle, current_user)
     context["submit_message"] = message
     return render_page("units/show.html", "units/_submit_response.html", **context)
+
+
+def version_context(code, version, **filters) -> dict:
+    """The unit page's context showing one version; 404 for a version that does not exist."""
+    unit = unit_for_user_or_404(code)
+    context = unit_page.context(unit, open_cycle(), current_user, version=version, **filters)
+    if context.get("shown") is None:
+        abort(404)
+    return context
 
 
 def own_unit_or_403(code) -> Unit:
