@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from kdweb.rules.findings import Finding
 from kdweb.rules.messages import subject_phrase
 from kdweb.rules.records import RECORD_TYPES
-from kdweb.rules.parse import normalise_text, parse_code
-from kdweb.rules.rows import parse_collective_row, parse_leader_row, parse_member_row, parse_organisation_row
-from kdweb.rules.terms import Severity, SubjectKind
+from kdweb.rules.parse import display_text, normalise_text
+from kdweb.rules.rows import RowParser
+from kdweb.rules.terms import Severity
 
 from .columns import DATE, INDEX, Column, SheetSpec, column_letter
 from .identity import cell_value, comparable, member_status
@@ -23,12 +23,6 @@ from .locate import SheetPlaces
 from .metadata import IssuedSheet
 from .results import SheetPreview, cell_text
 
-PARSERS = {
-    SubjectKind.MEMBER: parse_member_row,
-    SubjectKind.ORGANISATION: parse_organisation_row,
-    SubjectKind.COLLECTIVE: parse_collective_row,
-    SubjectKind.LEADER: parse_leader_row,
-}
 HEADER_SEARCH_ROWS = 30
 _NO_DEFAULT = object()
 
@@ -72,10 +66,9 @@ class _SheetReader:
     def __init__(self, values, name, spec: SheetSpec, issued: IssuedSheet, unit_code: str, header: int):
         self.values, self.name, self.spec, self.unit_code, self.header = values, name, spec, unit_code, header
         self.kind = spec.kind
-        self.parse = PARSERS[spec.kind]
+        self.parse = RowParser(RECORD_TYPES[spec.kind])
         self.issued = {row[0]: row for row in issued.rows}  # facts become a dict only for the row being read
         self.issued_fields = issued.fields
-        self.loose_codes = {normalise_text(code): code for code in self.issued}
         self.indexes = _map_header(values[header], spec)
         self.places = SheetPlaces(name, header + 1, {key: column_letter(index + 1) for key, index in self.indexes.items()})
         by_key = {column.key: column for column in spec.columns}
@@ -104,23 +97,28 @@ class _SheetReader:
         typed = row[code_index]
         if typed == "" and not any(row[index] not in ("", None) for index in self.watched):
             return  # a blank row
-        code = parse_code(typed).value or ""
+        code = display_text(typed)  # as parse_code reads it, "" when blank, without building its Parsed
         issued = self.issued.get(code)
         if issued is None and code:
-            issued = self.issued.get(self.loose_codes.get(normalise_text(code), ""))
+            issued = self.issued.get(self._loose_codes.get(normalise_text(code), ""))
         raw = self._raw_facts(issued) if issued is not None else self._identity_from_cells(row, code)
         for index, key in self.inputs:
             value = row[index]
             if value != "" and value is not None:
                 raw[key] = value
         record, findings = self.parse(raw)
-        located = [self._at(finding, number) for finding in findings]
+        if findings:
+            self.result.findings.extend(self._at(finding, number) for finding in findings)
         if issued is not None:
-            located.extend(self._edited_identity(row, number, issued, raw, record))
-        self.result.findings.extend(located)
+            self.result.findings.extend(self._edited_identity(row, number, issued, raw, record))
         if record.code:
             self.result.records.append(record)
             self.places.rows.setdefault(record.code, []).append(number)
+
+    @cached_property
+    def _loose_codes(self) -> dict[str, str]:
+        """Issued codes by their normalised text, for a code retyped with other case or spacing."""
+        return {normalise_text(code): code for code in self.issued}
 
     def _raw_facts(self, issued: tuple) -> dict:
         """The signed facts as the row parser takes them: ISO dates as dates, defaults left out (the record has
@@ -153,13 +151,11 @@ class _SheetReader:
         found = []
         for index, column in self.identity:
             value = row[index]
-            if column.key == "status":
-                if value == member_status(raw):  # defaults left out of raw read as false, as in the roster
-                    continue
-            else:
-                fact = raw.get(column.key)  # typed, and absent when it is the record's default
-                if value == fact or (value == "" and not fact):
-                    continue
+            # the typed fact, absent when it is the record's default; the status line, never empty, reads absent
+            # facts as false, as the roster does
+            fact = member_status(raw) if column.key == "status" else raw.get(column.key)
+            if value == fact or (value == "" and not fact):
+                continue
             facts = dict(zip(self.issued_fields, issued))
             if not _same(column, value, facts):
                 found.append(self._edit_finding(column, value, facts, record, f"{column_letter(index + 1)}{number}"))

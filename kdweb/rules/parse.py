@@ -206,12 +206,12 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?")
 
 def parse_date(value: object) -> Parsed:
     """A date: a date cell, an Excel serial number, dd/mm/yyyy or yyyy-mm-dd."""
-    if is_blank(value):
-        return Parsed()
     if isinstance(value, datetime):
         return Parsed(value.date())
     if isinstance(value, date):
         return Parsed(value)
+    if is_blank(value):
+        return Parsed()
     try:
         return Parsed(_to_date(value))
     except (ValueError, OverflowError, TypeError):

@@ -5,10 +5,10 @@ and a monthly civil-service rating "month:<1..12>". A finding's `field` is the k
 """
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import date
 from enum import Enum
-from typing import Callable, Mapping
+from typing import Callable, Mapping, NamedTuple
 
 from .findings import Finding
 from .labels import field_label
@@ -97,58 +97,186 @@ _LEADER = _COMMON | {
 }
 
 _TEXT_FIELDS = frozenset({"name", "cell_name", "post", "remarks", "group", "collective_type", "post_group"})
+_OWN_FIELDS = frozenset({"code", "name", "remarks"})  # texts that differ from row to row: not worth remembering
+
+# Where a parsed cell goes: a plain record field, a criterion grade or a monthly rating.
+_VALUES, _GRADES, _MONTHS = 0, 1, 2
+
+
+class _Field(NamedTuple):
+    """How the cells of one raw key are read."""
+
+    position: int  # where its problems come among the row's findings: the parser tables' order, then grades, months
+    parser: Callable[[object], Parsed]
+    is_text: bool  # checked for text typed in a legacy font
+    remembered: bool  # each distinct text parsed once per RowParser
+    into: int  # _VALUES, _GRADES or _MONTHS
+    name: str  # the field, criterion code or month it sets
+
+
+@dataclass(frozen=True)
+class _RowShape:
+    """What a record type reads from a raw row: its plain fields, then grades, then (members) monthly ratings."""
+
+    record_type: type
+    plain: Mapping[str, _Field]
+    reads_months: bool
+
+    def field(self, key: object) -> _Field | None:
+        """How the key is read; None for a key the record does not take."""
+        field = self.plain.get(key)
+        if field is not None or not isinstance(key, str):
+            return field
+        if key.startswith(GRADE_PREFIX):
+            return _Field(len(self.plain), parse_grade, False, True, _GRADES, key.removeprefix(GRADE_PREFIX))
+        if self.reads_months and key.startswith(MONTH_PREFIX):
+            return _Field(len(self.plain) + 1, parse_civil_rating, False, True, _MONTHS, key.removeprefix(MONTH_PREFIX))
+        return None
+
+
+def _shape(record_type, parsers) -> _RowShape:
+    names = {item.name for item in fields(record_type)}
+    kept = [(key, parser) for key, parser in parsers.items() if key in names]
+    plain = {
+        key: _Field(position, parser, key in _TEXT_FIELDS, key not in _OWN_FIELDS, _VALUES, key)
+        for position, (key, parser) in enumerate(kept)
+    }
+    return _RowShape(record_type, plain, "monthly_ratings" in names)
+
+
+_SHAPES = {
+    MemberRecord: _shape(MemberRecord, _MEMBER),
+    OrganisationRecord: _shape(OrganisationRecord, _ORGANISATION),
+    CollectiveRecord: _shape(CollectiveRecord, _COLLECTIVE),
+    LeaderRecord: _shape(LeaderRecord, _LEADER),
+}
 
 
 def parse_member_row(raw: Mapping[str, object]) -> tuple[MemberRecord, list[Finding]]:
-    return _parse_row(MemberRecord, _MEMBER, raw)
+    return RowParser(MemberRecord)(raw)
 
 
 def parse_organisation_row(raw: Mapping[str, object]) -> tuple[OrganisationRecord, list[Finding]]:
-    return _parse_row(OrganisationRecord, _ORGANISATION, raw)
+    return RowParser(OrganisationRecord)(raw)
 
 
 def parse_collective_row(raw: Mapping[str, object]) -> tuple[CollectiveRecord, list[Finding]]:
-    return _parse_row(CollectiveRecord, _COLLECTIVE, raw)
+    return RowParser(CollectiveRecord)(raw)
 
 
 def parse_leader_row(raw: Mapping[str, object]) -> tuple[LeaderRecord, list[Finding]]:
-    return _parse_row(LeaderRecord, _LEADER, raw)
+    return RowParser(LeaderRecord)(raw)
 
 
-def _parse_row(record_type, parsers, raw):
-    field_names = {item.name for item in fields(record_type)}
-    values: dict[str, object] = {}
-    problems: list[tuple[str, str, str, Severity]] = []  # (rule, field, text, severity)
-    for key, parser in parsers.items():
-        if key not in raw or key not in field_names:
-            continue
-        parsed = _safe(parser, raw[key])
-        if parsed.error:
-            problems.append(("P-VALUE", key, parsed.error, Severity.ERROR))
-        elif key == "level":
-            values["level"] = parsed.value
-            values["not_rated"] = parsed.not_rated
-        elif parsed.value is not None:
-            values[key] = parsed.value
-        if key in _TEXT_FIELDS and looks_like_legacy_font(raw[key]):
-            problems.append(("P-FONT", key, _LEGACY_FONT, Severity.WARNING))
-    grades = _parse_prefixed(raw, GRADE_PREFIX, parse_grade, problems)
+class _Remembered(dict):
+    """function(text) by text, each computed on first use."""
+
+    def __init__(self, function: Callable[[str], object]):
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, text: str):
+        result = self[text] = self.function(text)
+        return result
+
+
+class _ParsedTexts(dict):
+    """A parser's results by cell text, by parser."""
+
+    def __missing__(self, parser) -> _Remembered:
+        texts = self[parser] = _Remembered(lambda text: _safe(parser, text))
+        return texts
+
+
+class RowParser:
+    """The rows of one sheet to records, as parse_<kind>_row does, each key's reading worked out once and each
+    distinct text parsed once for all the rows: grades, levels, yes/no and cell names repeat on almost every row."""
+
+    def __init__(self, record_type: type):
+        self.shape = _SHAPES[record_type]
+        self.fields: dict[object, _Field | None] = {}  # by raw key
+        self.parsed_texts = _ParsedTexts()
+        self.legacy_font_texts = _Remembered(looks_like_legacy_font)
+
+    def __call__(self, raw: Mapping[str, object]) -> tuple[object, list[Finding]]:
+        fields, parsed_texts, shape = self.fields, self.parsed_texts, self.shape
+        values: dict[str, object] = {}
+        found = (values, {}, {})  # by _VALUES, _GRADES, _MONTHS
+        problems: list[tuple[int, str, str, str, Severity]] = []  # (position, rule, field, text, severity)
+        for key, value in raw.items():
+            field = fields.get(key, _UNSEEN)
+            if field is _UNSEEN:
+                field = fields[key] = shape.field(key)
+            if field is None:
+                continue
+            position, parser, is_text, remembered, into, name = field
+            # exactly str: 1, 1.0 and True are one dict key but are read differently
+            parsed = parsed_texts[parser][value] if remembered and type(value) is str else _safe(parser, value)
+            if parsed.error:
+                problems.append((position, "P-VALUE", key, parsed.error, Severity.ERROR))
+            elif key == "level":
+                values["level"] = parsed.value
+                values["not_rated"] = parsed.not_rated
+            elif parsed.value is not None:
+                found[into][name] = parsed.value
+            if is_text and self._looks_like_legacy_font(value, remembered):
+                problems.append((position, "P-FONT", key, _LEGACY_FONT, Severity.WARNING))
+        return _record_with_findings(shape, raw, found, problems)
+
+    def _looks_like_legacy_font(self, value: object, remembered: bool) -> bool:
+        if remembered and type(value) is str:
+            return self.legacy_font_texts[value]
+        return looks_like_legacy_font(value)
+
+
+_UNSEEN = object()
+
+
+def _record_with_findings(shape: _RowShape, raw: Mapping[str, object], found: tuple[dict, dict, dict], problems: list):
+    values, grades, months = found
     if grades:
         values["grades"] = grades
-    if record_type is MemberRecord:
-        _parse_months(raw, values, problems)
+    if shape.reads_months:
+        listed = raw.get("monthly_ratings")
+        if listed is not None:
+            _read_monthly_list(len(shape.plain) + 2, listed, months, problems)
+        if months:
+            values["monthly_ratings"] = tuple(months[key] for key in sorted(months, key=_month_order))
     if values.get("discipline") is not None and is_blank(raw.get("disciplined_in_year")):
         values["disciplined_in_year"] = True
     values.setdefault("code", "")
     values.setdefault("name", "")
     values.setdefault("unit_code", "")
-    if not values["code"] and not any(key == "code" for _, key, _, _ in problems):
-        problems.append(("P-CODE", "code", "thiếu mã đối tượng, không đối chiếu được với danh sách.", Severity.ERROR))
-    values["unreadable"] = frozenset(key for rule, key, _, _ in problems if rule == "P-VALUE")
-    record = record_type(**values)
-    return record, [_finding(record, rule, key, text, severity) for rule, key, text, severity in problems]
+    if problems:
+        problems.sort(key=_position)  # the row's keys may come in any order; its findings come in the tables' order
+    if not values["code"] and not any(key == "code" for _, _, key, _, _ in problems):
+        problems.append((0, "P-CODE", "code", _NO_CODE, Severity.ERROR))
+    if not problems:
+        return shape.record_type(**values), []
+    values["unreadable"] = frozenset(key for _, rule, key, _, _ in problems if rule == "P-VALUE")
+    record = shape.record_type(**values)
+    return record, [_finding(record, rule, key, text, severity) for _, rule, key, text, severity in problems]
 
 
+def _position(problem: tuple) -> int:
+    return problem[0]
+
+
+def _read_monthly_list(position: int, listed, months: dict, problems: list) -> None:
+    """The months typed in one cell ("HTTNV, HTXSNV, …"); a month also given in its own cell keeps that value."""
+    if isinstance(listed, str):
+        listed = parse_codes(listed).value
+    if not isinstance(listed, (list, tuple)):
+        return
+    for index, value in enumerate(listed, start=1):
+        parsed = _safe(parse_civil_rating, value)
+        if parsed.error:
+            problems.append((position, "P-VALUE", "monthly_ratings", parsed.error, Severity.ERROR))
+        elif parsed.value is not None:
+            months.setdefault(str(index), parsed.value)
+
+
+_NO_CODE = "thiếu mã đối tượng, không đối chiếu được với danh sách."
 _LEGACY_FONT = (
     "văn bản có vẻ được gõ bằng phông chữ cũ (TCVN3/VNI); hãy chuyển sang Unicode "
     "(ví dụ bằng công cụ chuyển mã của Unikey) rồi tải lên lại."
@@ -159,6 +287,7 @@ _CELL_TYPES = (str, int, float, date, Enum, tuple, list)
 
 
 def _safe(parser, value) -> Parsed:
+    """A cell through its parser, never raising: a value of a type no cell holds is an error, not an exception."""
     if value is not None and not isinstance(value, _CELL_TYPES):
         return Parsed(error=f"không đọc được giá trị kiểu {type(value).__name__} trong ô này.")
     if isinstance(value, (tuple, list)) and parser is not parse_codes:
@@ -167,35 +296,6 @@ def _safe(parser, value) -> Parsed:
         return parser(value)
     except Exception as error:  # a cell value of a type no parser expects: report it, never raise
         return Parsed(error=f"không đọc được giá trị “{display_text(value)}” ({type(error).__name__}).")
-
-
-def _parse_prefixed(raw, prefix, parser, problems) -> dict:
-    found = {}
-    for key, value in raw.items():
-        if not (isinstance(key, str) and key.startswith(prefix)):
-            continue
-        parsed = _safe(parser, value)
-        if parsed.error:
-            problems.append(("P-VALUE", key, parsed.error, Severity.ERROR))
-        elif parsed.value is not None:
-            found[key.removeprefix(prefix)] = parsed.value
-    return found
-
-
-def _parse_months(raw, values, problems) -> None:
-    months = _parse_prefixed(raw, MONTH_PREFIX, parse_civil_rating, problems)
-    listed = raw.get("monthly_ratings")
-    if isinstance(listed, str):
-        listed = parse_codes(listed).value
-    if isinstance(listed, (list, tuple)):
-        for index, value in enumerate(listed, start=1):
-            parsed = _safe(parse_civil_rating, value)
-            if parsed.error:
-                problems.append(("P-VALUE", "monthly_ratings", parsed.error, Severity.ERROR))
-            elif parsed.value is not None:
-                months.setdefault(str(index), parsed.value)
-    if months:
-        values["monthly_ratings"] = tuple(months[key] for key in sorted(months, key=_month_order))
 
 
 def _month_order(key: str) -> tuple:
