@@ -100,3 +100,15 @@ def not_rated_reason(member, review_date):
     if member.admitted_on and review_date and member.admitted_on > review_date - timedelta(days=183):
         return NotRatedReason.NEW
     return None
+
+
+def submit_latest_upload(client, app, unit_code):
+    """Submit the unit's newest upload through the page's form, as its staff would."""
+    from kdweb.extensions import db
+    from kdweb.models import Unit, Upload
+
+    with app.app_context():
+        upload_id = db.session.execute(
+            db.select(Upload.id).join(Unit).filter(Unit.code == unit_code).order_by(Upload.id.desc())
+        ).scalars().first()
+    assert client.post(f"/units/{unit_code}/submit", data={"upload_id": upload_id}).status_code == 302

@@ -1,10 +1,8 @@
 """Workbooks the way a unit fills them (tests/workbooks.py), and states set up without the browser."""
 import io
 
-from kdweb.extensions import db
-from kdweb.models import Unit, Upload
 from kdweb.rules import Level, SubjectKind
-from tests.workbooks import cell_of, clean_values, fill, roster
+from tests.workbooks import cell_of, clean_values, fill, roster, submit_latest_upload
 
 
 def plain_member(batch):
@@ -53,11 +51,7 @@ def prepare_with_client(client, auth, app, unit_code: str, bad_level: str | None
     body = uploaded.get_data(as_text=True)
     assert ('class="badge badge-danger"' if bad_level else "Không có lỗi") in body, unit_code
     if submit:
-        with app.app_context():
-            upload_id = db.session.execute(
-                db.select(Upload.id).join(Unit).filter(Unit.code == unit_code).order_by(Upload.id.desc())
-            ).scalars().first()
-        assert client.post(f"/units/{unit_code}/submit", data={"upload_id": upload_id}).status_code == 302
+        submit_latest_upload(client, app, unit_code)
     auth.logout()
 
 

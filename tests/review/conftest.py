@@ -2,9 +2,7 @@ import io
 
 import pytest
 
-from kdweb.extensions import db
-from kdweb.models import Unit, Upload
-from tests.workbooks import clean_values, fill, roster
+from tests.workbooks import clean_values, fill, roster, submit_latest_upload
 
 
 @pytest.fixture
@@ -21,11 +19,7 @@ def submit_unit(client, auth, app):
                                content_type="multipart/form-data", headers={"HX-Request": "true"})
         assert "Không có lỗi" in response.get_data(as_text=True), unit_code
         if submit:
-            with app.app_context():
-                upload_id = db.session.execute(
-                    db.select(Upload.id).join(Unit).filter(Unit.code == unit_code).order_by(Upload.id.desc())
-                ).scalars().first()
-            assert client.post(f"/units/{unit_code}/submit", data={"upload_id": upload_id}).status_code == 302
+            submit_latest_upload(client, app, unit_code)
         auth.logout()
 
     return _submit

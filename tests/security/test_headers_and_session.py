@@ -30,26 +30,29 @@ def test_htmx_is_told_not_to_inject_styles_or_eval():
     assert '"includeIndicatorStyles": false' in page and '"allowEval": false' in page
 
 
-def production_app(tmp_path):
-    app = create_app(app_config(f"sqlite:///{tmp_path}/p.sqlite", KDWEB_ENV="production", TESTING=False,
-                                SESSION_COOKIE_SECURE=True))
-    return app
+PASSWORD = "mat-khau-dai-du"
 
 
-def test_session_cookie_is_secure_httponly_samesite_in_production(tmp_path):
+def logged_in_client(tmp_path, role, **config):
+    """A fresh app with one user of `role`, and a client that has just logged in; returns (client, login answer)."""
     from kdweb.extensions import db
     from kdweb.models import User
 
-    app = production_app(tmp_path)
+    app = create_app(app_config(f"sqlite:///{tmp_path}/s.sqlite", **config))
     app.test_client_class = KdwebClient
     with app.app_context():
         db.create_all()
-        user = User(login="a", full_name="A", role="admin")
-        user.set_password("mat-khau-dai-du")
+        user = User(login="u", full_name="U", role=role)
+        user.set_password(PASSWORD)
         db.session.add(user)
         db.session.commit()
     client = app.test_client()
-    response = client.post("/login", data={"login": "a", "password": "mat-khau-dai-du"})
+    return client, client.post("/login", data={"login": "u", "password": PASSWORD})
+
+
+def test_session_cookie_is_secure_httponly_samesite_in_production(tmp_path):
+    _client, response = logged_in_client(tmp_path, "admin", KDWEB_ENV="production", TESTING=False,
+                                         SESSION_COOKIE_SECURE=True)
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Expires=" in cookie  # a permanent session: it ends after the idle time
@@ -57,19 +60,7 @@ def test_session_cookie_is_secure_httponly_samesite_in_production(tmp_path):
 
 
 def test_idle_session_expires(tmp_path):
-    from kdweb.extensions import db
-    from kdweb.models import User
-
-    app = create_app(app_config(f"sqlite:///{tmp_path}/i.sqlite", PERMANENT_SESSION_LIFETIME=timedelta(seconds=1)))
-    app.test_client_class = KdwebClient
-    with app.app_context():
-        db.create_all()
-        user = User(login="r", full_name="R", role="reviewer")
-        user.set_password("mat-khau-dai-du")
-        db.session.add(user)
-        db.session.commit()
-    client = app.test_client()
-    client.post("/login", data={"login": "r", "password": "mat-khau-dai-du"})
+    client, _response = logged_in_client(tmp_path, "reviewer", PERMANENT_SESSION_LIFETIME=timedelta(seconds=1))
     assert client.get("/units/").status_code == 200
     time.sleep(2.2)
     assert client.get("/units/").status_code == 302
