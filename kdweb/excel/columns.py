@@ -7,11 +7,12 @@ Two keys are the workbook's own: "index" (STT) and "status" (the member's status
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from kdweb.rules.labels import field_label
 from kdweb.rules.parse import (
     CIVIL_RATING_CHOICES, DISCIPLINE_CHOICES, GRADE_CHOICES, LEVEL_CHOICES, REASON_CHOICES, YES_NO_CHOICES,
+    normalise_text,
 )
 from kdweb.rules.records import RECORD_TYPES
 from kdweb.rules.ruleset import RuleSet
@@ -82,6 +83,11 @@ class SheetSpec:
     @property
     def input_columns(self) -> tuple[Column, ...]:
         return tuple(column for column in self.columns if column.is_input)
+
+    @cached_property
+    def keys_by_header(self) -> dict[str, str]:
+        """Column key by its header text, normalised: how a header row is matched."""
+        return {normalise_text(column.header): column.key for column in self.columns}
 
     def roster_fields(self) -> tuple[str, ...]:
         """Fields of the record that come from the roster (signed), shown or not."""

@@ -1,11 +1,14 @@
 """Roster facts on their way out and back: fact → JSON (signed) → identity cell, and a cell → comparable key."""
 from __future__ import annotations
 
+import typing
 from datetime import date
 from enum import Enum
 from functools import lru_cache
+from types import UnionType
 
 from kdweb.rules.parse import YES_NO_CHOICES, display_text, normalise_text, parse_date
+from kdweb.rules.rows import tuple_getter
 from kdweb.rules.terms import OrgKind
 
 from .columns import CODES, DATE, Column
@@ -20,6 +23,52 @@ def to_json(value):
     if isinstance(value, (tuple, list, set, frozenset)):
         return [to_json(item) for item in value]
     return value
+
+
+class TypedFacts:
+    """A signed roster row (JSON values, in the issued fields' order) → the record's values: the inverse of
+    to_json, by the record field's type. None for a row a newer or older code wrote in another shape, which
+    the caller then parses as typed text."""
+
+    def __init__(self, record_type: type, issued_fields: tuple[str, ...]):
+        converters = _converters(record_type)
+        self.fields = issued_fields
+        self.known = all(name in converters for name in issued_fields)
+        self.conversions = [(name, converters[name]) for name in issued_fields if converters.get(name)]
+
+    def __call__(self, row) -> dict | None:
+        if not self.known or len(row) != len(self.fields):
+            return None
+        facts = dict(zip(self.fields, row))
+        try:
+            for name, convert in self.conversions:
+                value = facts[name]
+                if value is not None:
+                    facts[name] = convert(value)
+        except (ValueError, TypeError):
+            return None
+        return facts
+
+
+@lru_cache(maxsize=8)
+def _converters(record_type: type) -> dict[str, typing.Callable | None]:
+    """Each field's JSON → value conversion (None: the JSON value is the value)."""
+    return {name: _from_json(hint) for name, hint in typing.get_type_hints(record_type).items()}
+
+
+def _from_json(hint) -> typing.Callable | None:
+    """How a JSON value becomes a value of this field type; None when it already is one."""
+    options = [option for option in typing.get_args(hint) if option is not type(None)] if isinstance(hint, UnionType) else [hint]
+    if len(options) != 1:
+        return None
+    wanted = typing.get_origin(options[0]) or options[0]
+    if wanted is date:
+        return date.fromisoformat  # TypeError for a value that is not text
+    if isinstance(wanted, type) and issubclass(wanted, Enum):
+        return wanted
+    if wanted is tuple:
+        return tuple
+    return None
 
 
 def cell_value(column: Column, facts: dict):
@@ -56,6 +105,24 @@ _STATUS_TEXT = {
 def member_status(facts: dict) -> str:
     """The member's roster statuses as one line: "Dự bị; Miễn công tác và sinh hoạt đảng"."""
     return _status_text(tuple(map(facts.get, _STATUS_FACTS)))
+
+
+class StatusLine:
+    """member_status of signed roster rows (JSON values in the issued fields' order), each distinct set of
+    statuses worked out once: most members share a handful."""
+
+    def __init__(self, issued_fields: tuple[str, ...]):
+        present = [name for name in _STATUS_FACTS if name in issued_fields]
+        self.names = present
+        self.values = tuple_getter([issued_fields.index(name) for name in present])
+        self.lines: dict[tuple, str] = {}
+
+    def __call__(self, row: tuple) -> str:
+        key = self.values(row)
+        line = self.lines.get(key)
+        if line is None:
+            line = self.lines[key] = member_status(dict(zip(self.names, key)))
+        return line
 
 
 @lru_cache(maxsize=256)

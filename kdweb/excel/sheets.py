@@ -6,25 +6,24 @@ it is and the issued value stands. Typed values are parsed by the rules engine's
 """
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from kdweb.rules.findings import Finding
 from kdweb.rules.messages import subject_phrase
 from kdweb.rules.records import RECORD_TYPES
 from kdweb.rules.parse import display_text, normalise_text
-from kdweb.rules.rows import RowParser
+from kdweb.rules.rows import RowParser, tuple_getter as _tuple_getter
 from kdweb.rules.terms import Severity
 
 from .columns import DATE, INDEX, Column, SheetSpec, column_letter
-from .identity import cell_value, comparable, member_status
+from .identity import StatusLine, TypedFacts, cell_value, comparable, member_status
 from .locate import SheetPlaces
 from .metadata import IssuedSheet
 from .results import SheetPreview, cell_text
 
 HEADER_SEARCH_ROWS = 30
-_NO_DEFAULT = object()
 
 
 @dataclass
@@ -66,21 +65,26 @@ class _SheetReader:
     def __init__(self, values, name, spec: SheetSpec, issued: IssuedSheet, unit_code: str, header: int):
         self.values, self.name, self.spec, self.unit_code, self.header = values, name, spec, unit_code, header
         self.kind = spec.kind
-        self.parse = RowParser(RECORD_TYPES[spec.kind])
         self.issued = {row[0]: row for row in issued.rows}  # facts become a dict only for the row being read
         self.issued_fields = issued.fields
+        self.typed_facts = TypedFacts(RECORD_TYPES[spec.kind], issued.fields)
+        self.status_line = StatusLine(issued.fields)
         self.indexes = _map_header(values[header], spec)
         self.places = SheetPlaces(name, header + 1, {key: column_letter(index + 1) for key, index in self.indexes.items()})
         by_key = {column.key: column for column in spec.columns}
         self.identity = [(index, by_key[key]) for key, index in self.indexes.items() if by_key[key].is_identity]
         self.inputs = [(index, key) for key, index in self.indexes.items() if by_key[key].is_input]
+        shown = [(index, column) for index, column in self.identity if column.key != "status"]
+        self.status_index = next((index for index, column in self.identity if column.key == "status"), None)
+        self.shown_columns = [column for _, column in shown]
+        self.shown_cells = _tuple_getter([index for index, _ in shown])
+        shown_keys = [column.key for column in self.shown_columns]
+        # the typed facts in the same order, when every shown column is an issued field
+        self.shown_facts = _tuple_getter(shown_keys) if set(shown_keys) <= set(issued.fields) else None
+        self.parse = RowParser(RECORD_TYPES[spec.kind], cell_keys=[key for _, key in self.inputs])
+        self.input_cells = _tuple_getter([index for index, _ in self.inputs])
         self.watched = [index for key, index in self.indexes.items() if by_key[key].role != INDEX]
         self.result = SheetRead(places=self.places)
-        defaults, date_fields = _field_facts(RECORD_TYPES[spec.kind])
-        self.fact_plan = [
-            (position, key, defaults.get(key, _NO_DEFAULT), key in date_fields)
-            for position, key in enumerate(issued.fields)
-        ]
 
     def read(self) -> SheetRead:
         self.result.findings.extend(self._missing_columns())
@@ -97,20 +101,24 @@ class _SheetReader:
         typed = row[code_index]
         if typed == "" and not any(row[index] not in ("", None) for index in self.watched):
             return  # a blank row
-        code = display_text(typed)  # as parse_code reads it, "" when blank, without building its Parsed
-        issued = self.issued.get(code)
+        issued = self.issued.get(typed) if type(typed) is str else None  # the code as issued, untouched
+        code = typed if issued is not None else display_text(typed)  # as parse_code reads it, "" when blank
         if issued is None and code:
-            issued = self.issued.get(self._loose_codes.get(normalise_text(code), ""))
-        raw = self._raw_facts(issued) if issued is not None else self._identity_from_cells(row, code)
-        for index, key in self.inputs:
-            value = row[index]
-            if value != "" and value is not None:
-                raw[key] = value
-        record, findings = self.parse(raw)
+            issued = self.issued.get(code) or self.issued.get(self._loose_codes.get(normalise_text(code), ""))
+        facts = self.typed_facts(issued) if issued is not None else None
+        if facts is not None:
+            record, findings = self.parse.with_facts(facts, self.input_cells(row))
+        else:
+            raw = dict(zip(self.issued_fields, issued)) if issued is not None else self._identity_from_cells(row, code)
+            for index, key in self.inputs:
+                value = row[index]
+                if value != "" and value is not None:
+                    raw[key] = value
+            record, findings = self.parse(raw)
         if findings:
             self.result.findings.extend(self._at(finding, number) for finding in findings)
-        if issued is not None:
-            self.result.findings.extend(self._edited_identity(row, number, issued, raw, record))
+        if issued is not None and not self._untouched(row, issued, facts):
+            self.result.findings.extend(self._edited_identity(row, number, issued, facts or {}, record))
         if record.code:
             self.result.records.append(record)
             self.places.rows.setdefault(record.code, []).append(number)
@@ -119,22 +127,6 @@ class _SheetReader:
     def _loose_codes(self) -> dict[str, str]:
         """Issued codes by their normalised text, for a code retyped with other case or spacing."""
         return {normalise_text(code): code for code in self.issued}
-
-    def _raw_facts(self, issued: tuple) -> dict:
-        """The signed facts as the row parser takes them: ISO dates as dates, defaults left out (the record has
-        them already), so that only what differs is parsed."""
-        raw = {}
-        for position, key, default, is_date in self.fact_plan:
-            value = issued[position]
-            if value == default and type(value) is type(default):
-                continue
-            if is_date and type(value) is str:
-                try:
-                    value = date.fromisoformat(value)
-                except ValueError:
-                    pass
-            raw[key] = value
-        return raw
 
     def _identity_from_cells(self, row: list, code: str) -> dict:
         """An unlisted row (invented or mistyped code): what its own cells say, for the messages."""
@@ -146,19 +138,29 @@ class _SheetReader:
                 raw[column.key] = row[index]
         return raw
 
-    def _edited_identity(self, row: list, number: int, issued: tuple, raw: dict, record) -> list[Finding]:
+    def _untouched(self, row: list, issued: tuple, facts: dict | None) -> bool:
+        """Every identity cell exactly as issued: the usual row, checked in one or two comparisons."""
+        if self.status_index is not None and row[self.status_index] != self.status_line(issued):
+            return False
+        cells = self.shown_cells(row)
+        if facts is not None and self.shown_facts is not None and cells == self.shown_facts(facts):
+            return True  # the typed facts are the cells' values (text, dates): most member rows
+        issued_facts = dict(zip(self.issued_fields, issued))  # else as the template wrote them (blanks, texts of codes)
+        return cells == tuple(_blank_as_read(cell_value(column, issued_facts)) for column in self.shown_columns)
+
+    def _edited_identity(self, row: list, number: int, issued: tuple, facts: dict, record) -> list[Finding]:
         """Compared first with the typed facts (an untouched cell is equal), then, for the rest, as people read."""
         found = []
         for index, column in self.identity:
             value = row[index]
-            # the typed fact, absent when it is the record's default; the status line, never empty, reads absent
-            # facts as false, as the roster does
-            fact = member_status(raw) if column.key == "status" else raw.get(column.key)
+            # the status line, never empty, reads absent facts as false, as the roster does
+            fact = member_status(facts) if column.key == "status" else facts.get(column.key)
             if value == fact or (value == "" and not fact):
                 continue
-            facts = dict(zip(self.issued_fields, issued))
-            if not _same(column, value, facts):
-                found.append(self._edit_finding(column, value, facts, record, f"{column_letter(index + 1)}{number}"))
+            issued_facts = dict(zip(self.issued_fields, issued))
+            if not _same(column, value, issued_facts):
+                cell = f"{column_letter(index + 1)}{number}"
+                found.append(self._edit_finding(column, value, issued_facts, record, cell))
         return found
 
     def _edit_finding(self, column: Column, value, facts: dict, record, cell: str) -> Finding:
@@ -192,23 +194,19 @@ class _SheetReader:
         return found
 
 
-@lru_cache(maxsize=8)
-def _field_facts(record_type) -> tuple[dict, frozenset]:
-    """A record type's plain defaults, and the names of its date fields."""
-    defaults = {item.name: item.default for item in fields(record_type) if item.default is not MISSING}
-    dates = frozenset(item.name for item in fields(record_type) if "date" in str(item.type))
-    return defaults, dates
-
-
 def _map_header(row: list, spec: SheetSpec) -> dict[str, int]:
     """Field key → 0-based column index, by header text (so a moved column is still found)."""
-    wanted = {normalise_text(column.header): column.key for column in spec.columns}
+    wanted = spec.keys_by_header
     found = {}
     for index, value in enumerate(row):
         key = wanted.get(normalise_text(value)) if isinstance(value, str) and value else None
         if key is not None and key not in found:
             found[key] = index
     return found
+
+
+def _blank_as_read(value):
+    return "" if value is None else value
 
 
 def _same(column: Column, value, facts: dict) -> bool:

@@ -3,6 +3,10 @@
 A record that is not rated has `level is None` and `not_rated` True ("Không xếp loại"); a record whose level
 cell is blank has both unset. `unreadable` names the fields whose cell could not be parsed, so the checks do not
 report a second, misleading finding about them.
+
+Records are values: nothing changes a record once it is built (use dataclasses.replace for a changed copy).
+They are not declared frozen because a frozen dataclass sets each field through object.__setattr__: 3 µs more
+for each of the 10,000 member rows an upload may hold, on the reading hot path (docs/performance.md §1).
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from typing import Collection, Mapping
 from .terms import Discipline, Grade, Level, NotRatedReason, OrgKind, SubjectKind
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class MemberRecord:
     code: str
     name: str
@@ -54,7 +58,7 @@ class MemberRecord:
     subject_kind = SubjectKind.MEMBER
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OrganisationRecord:
     code: str
     name: str
@@ -79,7 +83,7 @@ class OrganisationRecord:
     subject_kind = SubjectKind.ORGANISATION
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CollectiveRecord:
     code: str
     name: str
@@ -105,7 +109,7 @@ class CollectiveRecord:
     subject_kind = SubjectKind.COLLECTIVE
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LeaderRecord:
     code: str
     name: str

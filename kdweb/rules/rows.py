@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date
 from enum import Enum
-from typing import Callable, Mapping, NamedTuple
+from operator import itemgetter
+from typing import Callable, Mapping, NamedTuple, Sequence
 
 from .findings import Finding
 from .labels import field_label
@@ -190,23 +191,74 @@ class _ParsedTexts(dict):
 
 class RowParser:
     """The rows of one sheet to records, as parse_<kind>_row does, each key's reading worked out once and each
-    distinct text parsed once for all the rows: grades, levels, yes/no and cell names repeat on almost every row."""
+    distinct text parsed once for all the rows: grades, levels, yes/no and cell names repeat on almost every row.
 
-    def __init__(self, record_type: type):
+    `with_facts` reads a row whose roster facts are already typed (a workbook's signed roster) and whose typed
+    cells come in `cell_keys` order; a row's repeating cells (grades, level, yes/no…) are looked up as one
+    tuple, so the usual row (the same choices as many others) costs a dictionary lookup."""
+
+    def __init__(self, record_type: type, cell_keys: Sequence[str] = ()):
         self.shape = _SHAPES[record_type]
         self.fields: dict[object, _Field | None] = {}  # by raw key
         self.parsed_texts = _ParsedTexts()
         self.legacy_font_texts = _Remembered(looks_like_legacy_font)
+        self.cell_keys = tuple(cell_keys)
+        read = [(index, key, self._field(key)) for index, key in enumerate(self.cell_keys)]
+        repeating = [index for index, key, field in read if key == MONTHLY_LIST or (field and field.remembered)]
+        self._repeating_keys = tuple(self.cell_keys[index] for index in repeating)
+        self._repeating = tuple_getter(repeating)
+        self._own_cells = tuple((index, key) for index, key, field in read if field and not field.remembered)
+        self._cell_parts: dict[tuple, tuple[dict, list]] = {}
 
     def __call__(self, raw: Mapping[str, object]) -> tuple[object, list[Finding]]:
-        fields, parsed_texts, shape = self.fields, self.parsed_texts, self.shape
         values: dict[str, object] = {}
         found = (values, {}, {})  # by _VALUES, _GRADES, _MONTHS
         problems: list[tuple[int, str, str, str, Severity]] = []  # (position, rule, field, text, severity)
-        for key, value in raw.items():
+        self._read(raw.items(), found, problems)
+        _complete(self.shape, raw, found, problems)
+        return _record_with_findings(self.shape, values, problems)
+
+    def with_facts(self, facts: Mapping[str, object], cells: Sequence) -> tuple[object, list[Finding]]:
+        """The record of a row: `facts` as they are (record values, not parsed again), then the row's `cells`
+        (in `cell_keys` order, blank cells "" or None), read as `self({**facts, **cells})` would read them.
+        Facts and cells name different fields."""
+        part_values, part_problems = self._cell_part(self._repeating(cells))
+        values = {**facts, **part_values}
+        if "grades" in part_values:
+            values["grades"] = dict(part_values["grades"])  # never one dict shared by many records
+        problems = list(part_problems)
+        for index, key in self._own_cells:
+            value = cells[index]
+            if value != "" and value is not None:
+                self._read(((key, value),), (values, values, values), problems)
+        return _record_with_findings(self.shape, values, problems)
+
+    def _cell_part(self, repeating: tuple) -> tuple[dict, list]:
+        """The repeating cells' values and problems, read once per distinct tuple of cell values (and types:
+        1, 1.0 and True are one key in a dict but are read differently)."""
+        memo_key = (repeating, tuple(map(type, repeating)))
+        part = self._cell_parts.get(memo_key)
+        if part is None:
+            raw = {key: value for key, value in zip(self._repeating_keys, repeating) if value != "" and value is not None}
+            values: dict[str, object] = {}
+            found, problems = (values, {}, {}), []
+            self._read(raw.items(), found, problems)
+            _complete(self.shape, raw, found, problems)
+            part = self._cell_parts[memo_key] = (values, problems)
+        return part
+
+    def _field(self, key: object) -> _Field | None:
+        field = self.fields.get(key, _UNSEEN)
+        if field is _UNSEEN:
+            field = self.fields[key] = self.shape.field(key)
+        return field
+
+    def _read(self, items, found: tuple[dict, dict, dict], problems: list) -> None:
+        fields, parsed_texts = self.fields, self.parsed_texts
+        for key, value in items:
             field = fields.get(key, _UNSEEN)
             if field is _UNSEEN:
-                field = fields[key] = shape.field(key)
+                field = self._field(key)
             if field is None:
                 continue
             position, parser, is_text, remembered, into, name = field
@@ -215,13 +267,12 @@ class RowParser:
             if parsed.error:
                 problems.append((position, "P-VALUE", key, parsed.error, Severity.ERROR))
             elif key == "level":
-                values["level"] = parsed.value
-                values["not_rated"] = parsed.not_rated
+                found[_VALUES]["level"] = parsed.value
+                found[_VALUES]["not_rated"] = parsed.not_rated
             elif parsed.value is not None:
                 found[into][name] = parsed.value
             if is_text and self._looks_like_legacy_font(value, remembered):
                 problems.append((position, "P-FONT", key, _LEGACY_FONT, Severity.WARNING))
-        return _record_with_findings(shape, raw, found, problems)
 
     def _looks_like_legacy_font(self, value: object, remembered: bool) -> bool:
         if remembered and type(value) is str:
@@ -230,20 +281,36 @@ class RowParser:
 
 
 _UNSEEN = object()
+MONTHLY_LIST = "monthly_ratings"  # the key of one cell listing the months' ratings ("HTTNV, HTXSNV, …")
 
 
-def _record_with_findings(shape: _RowShape, raw: Mapping[str, object], found: tuple[dict, dict, dict], problems: list):
+def tuple_getter(keys: Sequence) -> Callable[[object], tuple]:
+    """container → tuple of container[key] for the keys (a row's indexes, a dict's keys), always a tuple: a
+    bare itemgetter returns a lone value for one key."""
+    if len(keys) > 1:
+        return itemgetter(*keys)
+    if keys:
+        only = keys[0]
+        return lambda container: (container[only],)
+    return lambda container: ()
+
+
+def _complete(shape: _RowShape, raw: Mapping[str, object], found: tuple[dict, dict, dict], problems: list) -> None:
+    """The values that come from several cells: grades, monthly ratings, a discipline implying the year's."""
     values, grades, months = found
     if grades:
         values["grades"] = grades
     if shape.reads_months:
-        listed = raw.get("monthly_ratings")
+        listed = raw.get(MONTHLY_LIST)
         if listed is not None:
             _read_monthly_list(len(shape.plain) + 2, listed, months, problems)
         if months:
             values["monthly_ratings"] = tuple(months[key] for key in sorted(months, key=_month_order))
     if values.get("discipline") is not None and is_blank(raw.get("disciplined_in_year")):
         values["disciplined_in_year"] = True
+
+
+def _record_with_findings(shape: _RowShape, values: dict, problems: list):
     values.setdefault("code", "")
     values.setdefault("name", "")
     values.setdefault("unit_code", "")
