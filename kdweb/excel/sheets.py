@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from kdweb.rules.findings import Finding
 from kdweb.rules.messages import subject_phrase
@@ -38,7 +38,7 @@ def find_header(values: list[list], spec: SheetSpec) -> int | None:
     """The 0-based index of the header row: the first row holding the code column's header."""
     wanted = normalise_text(spec.code_column.header)
     for index, row in enumerate(values[:HEADER_SEARCH_ROWS]):
-        if any(isinstance(value, str) and value and normalise_text(value) == wanted for value in row):
+        if any(isinstance(value, str) and value and _header_key(value) == wanted for value in row):
             return index
     return None
 
@@ -77,6 +77,10 @@ class _SheetReader:
         shown = [(index, column) for index, column in self.identity if column.key != "status"]
         self.status_index = next((index for index, column in self.identity if column.key == "status"), None)
         self.shown_columns = [column for _, column in shown]
+        self.written_cells = [
+            (column, issued.fields.index(column.key) if column.key in issued.fields else None, {})
+            for column in self.shown_columns
+        ]
         self.shown_cells = _tuple_getter([index for index, _ in shown])
         shown_keys = [column.key for column in self.shown_columns]
         # the typed facts in the same order, when every shown column is an issued field
@@ -99,12 +103,26 @@ class _SheetReader:
 
     def _read_row(self, number: int, row: list, code_index: int) -> None:
         typed = row[code_index]
+        issued = self.issued.get(typed) if type(typed) is str else None  # the code as issued: most rows
+        facts = self.typed_facts(issued) if issued is not None else None
+        if facts is None:
+            self._read_other_row(number, row, typed)
+            return
+        record, findings = self.parse.with_facts(facts, self.input_cells(row))
+        if findings:
+            self.result.findings.extend(self._at(finding, number) for finding in findings)
+        if not self._untouched(row, issued, facts):
+            self.result.findings.extend(self._edited_identity(row, number, issued, facts, record))
+        self.result.records.append(record)
+        self.places.rows.setdefault(record.code, []).append(number)
+
+    def _read_other_row(self, number: int, row: list, typed) -> None:
+        """A blank row, a code retyped (other case, spaces, a number), an unlisted code, or signed facts of
+        another shape: each cell parsed as typed text."""
         if typed == "" and not any(row[index] not in ("", None) for index in self.watched):
             return  # a blank row
-        issued = self.issued.get(typed) if type(typed) is str else None  # the code as issued, untouched
-        code = typed if issued is not None else display_text(typed)  # as parse_code reads it, "" when blank
-        if issued is None and code:
-            issued = self.issued.get(code) or self.issued.get(self._loose_codes.get(normalise_text(code), ""))
+        code = display_text(typed)  # as parse_code reads it, "" when blank
+        issued = (self.issued.get(code) or self.issued.get(self._loose_codes.get(normalise_text(code), ""))) if code else None
         facts = self.typed_facts(issued) if issued is not None else None
         if facts is not None:
             record, findings = self.parse.with_facts(facts, self.input_cells(row))
@@ -145,8 +163,22 @@ class _SheetReader:
         cells = self.shown_cells(row)
         if facts is not None and self.shown_facts is not None and cells == self.shown_facts(facts):
             return True  # the typed facts are the cells' values (text, dates): most member rows
-        issued_facts = dict(zip(self.issued_fields, issued))  # else as the template wrote them (blanks, texts of codes)
-        return cells == tuple(_blank_as_read(cell_value(column, issued_facts)) for column in self.shown_columns)
+        return cells == self._as_written(issued)  # blanks, kinds by name, lists of codes
+
+    def _as_written(self, issued: tuple) -> tuple:
+        """The shown identity cells as the template wrote them and calamine reads them back ("" when blank),
+        each distinct issued value worked out once per column."""
+        shown = []
+        for column, position, written in self.written_cells:
+            fact = issued[position] if position is not None else None
+            try:
+                value = written[type(fact), fact]
+            except KeyError:
+                value = written[type(fact), fact] = _blank_as_read(cell_value(column, {column.key: fact}))
+            except TypeError:  # a list (a leader's heads) is no key: worked out each time
+                value = _blank_as_read(cell_value(column, {column.key: fact}))
+            shown.append(value)
+        return tuple(shown)
 
     def _edited_identity(self, row: list, number: int, issued: tuple, facts: dict, record) -> list[Finding]:
         """Compared first with the typed facts (an untouched cell is equal), then, for the rest, as people read."""
@@ -199,10 +231,16 @@ def _map_header(row: list, spec: SheetSpec) -> dict[str, int]:
     wanted = spec.keys_by_header
     found = {}
     for index, value in enumerate(row):
-        key = wanted.get(normalise_text(value)) if isinstance(value, str) and value else None
+        key = wanted.get(_header_key(value)) if isinstance(value, str) and value else None
         if key is not None and key not in found:
             found[key] = index
     return found
+
+
+@lru_cache(maxsize=2048)
+def _header_key(text: str) -> str:
+    """A header row's text as matched; the same headers come back upload after upload."""
+    return normalise_text(text)
 
 
 def _blank_as_read(value):

@@ -218,12 +218,15 @@ class RowParser:
         _complete(self.shape, raw, found, problems)
         return _record_with_findings(self.shape, values, problems)
 
-    def with_facts(self, facts: Mapping[str, object], cells: Sequence) -> tuple[object, list[Finding]]:
+    def with_facts(self, facts: dict[str, object], cells: Sequence) -> tuple[object, list[Finding]]:
         """The record of a row: `facts` as they are (record values, not parsed again), then the row's `cells`
         (in `cell_keys` order, blank cells "" or None), read as `self({**facts, **cells})` would read them.
-        Facts and cells name different fields."""
-        part_values, part_problems = self._cell_part(self._repeating(cells))
-        values = {**facts, **part_values}
+        Facts and cells name different fields; `facts` is a dict of the caller's that becomes the values."""
+        repeating = self._repeating(cells)
+        part = self._cell_parts.get(repeating)
+        part_values, part_problems = part if part is not None else self._cell_part(repeating)
+        values = facts
+        values.update(part_values)
         if "grades" in part_values:
             values["grades"] = dict(part_values["grades"])  # never one dict shared by many records
         problems = list(part_problems)
@@ -231,12 +234,17 @@ class RowParser:
             value = cells[index]
             if value != "" and value is not None:
                 self._read(((key, value),), (values, values, values), problems)
+        if not problems and values.get("code") and "name" in values and "unit_code" in values:
+            return self.shape.record_type(**values), []  # the usual row: nothing to default or report
         return _record_with_findings(self.shape, values, problems)
 
     def _cell_part(self, repeating: tuple) -> tuple[dict, list]:
-        """The repeating cells' values and problems, read once per distinct tuple of cell values (and types:
-        1, 1.0 and True are one key in a dict but are read differently)."""
-        memo_key = (repeating, tuple(map(type, repeating)))
+        """The repeating cells' values and problems, read once per distinct tuple of cells. Text-only tuples
+        (nearly every row) are remembered by the tuple; others by the tuple and its types, because 1, 1.0 and
+        True are equal, and one dict key, but are read differently. A text-only tuple never equals another kind,
+        so a hit by the tuple alone is always right."""
+        text_only = all(type(value) is str for value in repeating)
+        memo_key = repeating if text_only else (repeating, tuple(map(type, repeating)))
         part = self._cell_parts.get(memo_key)
         if part is None:
             raw = {key: value for key, value in zip(self._repeating_keys, repeating) if value != "" and value is not None}
