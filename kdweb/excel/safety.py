@@ -198,10 +198,11 @@ def _inflate(data: bytes, info: zipfile.ZipInfo):
         produced += len(chunk)
         if produced > info.file_size:
             raise refuse("E-ZIP-BOMB", detail=f"{info.filename}: inflates beyond its declared {info.file_size} bytes")
-        if not chunk:
+        if chunk:
+            crc = zlib.crc32(chunk, crc)
+            yield chunk
+        if not chunk or inflater.eof:
             break
-        crc = zlib.crc32(chunk, crc)
-        yield chunk
     if produced != info.file_size or crc != info.CRC:
         raise refuse("E-CORRUPT", detail=f"{info.filename}: size or CRC mismatch (truncated?)")
 

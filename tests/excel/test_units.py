@@ -1,15 +1,21 @@
 """Small parts on their own: sniffing, the signature, cell locations, identity comparison."""
 from __future__ import annotations
 
+import gc
 from datetime import date, datetime
 
 import pytest
 
-from kdweb.excel import address, sniff
-from kdweb.excel.identity import comparable, member_status
+from kdweb.excel import address, read_upload, sniff
+from kdweb.excel.columns import sheet_specs
+from kdweb.excel.identity import TypedFacts, comparable, member_status
+from kdweb.excel.reader import gc_paused
+from kdweb.excel.sheets import read_subject_sheet
 from kdweb.excel.locate import Locator, SheetPlaces
 from kdweb.excel.metadata import IssuedSheet, WorkbookMeta, meta_rows, signed_meta
-from kdweb.rules import Finding, Severity, SubjectKind
+from kdweb.rules import (
+    Finding, LeaderRecord, Level, MemberRecord, OrganisationRecord, OrgKind, Severity, SubjectKind, get_rule_set,
+)
 
 from . import files
 
@@ -79,3 +85,44 @@ def test_identity_cells_compare_as_people_read_them():
     assert comparable("Nguyễn Văn Anh") != comparable("Nguyễn Văn An")
     assert member_status({"probationary": True, "transferred_in": True, "months_at_old_place": 8}) == (
         "Dự bị; Chuyển đến trong năm (8 tháng ở nơi cũ)")
+
+
+def test_signed_facts_become_record_values_by_the_fields_type():
+    typed = TypedFacts(OrganisationRecord, ("code", "kind", "founded_on"))
+    assert typed(["CB01", "cell", "2000-01-31"]) == {"code": "CB01", "kind": OrgKind.CELL, "founded_on": date(2000, 1, 31)}
+    assert typed(["CB01", "cell", None]) == {"code": "CB01", "kind": OrgKind.CELL, "founded_on": None}
+    assert TypedFacts(LeaderRecord, ("code", "heads"))(["LD1", ["CB01", "CB02"]])["heads"] == ("CB01", "CB02")
+
+
+def test_signed_facts_of_another_shape_are_left_to_the_parser():
+    """A payload written by another version of kdweb: an unknown kind, an unknown field, a row of another length."""
+    assert TypedFacts(OrganisationRecord, ("code", "kind"))(["CB01", "no-such-kind"]) is None
+    assert TypedFacts(MemberRecord, ("code", "nickname"))(["DV1", "Tí"]) is None
+    assert TypedFacts(MemberRecord, ("code", "name"))(["DV1"]) is None
+
+
+def test_rows_with_signed_facts_of_another_shape_are_still_read():
+    spec = next(spec for spec in sheet_specs(get_rule_set("qd132-hd21")) if spec.kind is SubjectKind.MEMBER)
+    header = [column.header for column in spec.columns]
+    row = [""] * len(header)
+    row[header.index("Mã đảng viên")], row[header.index("Họ và tên")] = "DV1", "Nguyễn Văn An"
+    row[header.index("Mức xếp loại")] = "HTTNV"
+    issued = IssuedSheet("MEMBER", "Đảng viên", ("code", "name", "unit_code", "nickname"), (("DV1", "Nguyễn Văn An", "KM", "Tí"),))
+    read = read_subject_sheet([header, row], "Đảng viên", spec, issued, "KM")
+    [record] = read.records
+    assert (record.code, record.name, record.unit_code, record.level) == ("DV1", "Nguyễn Văn An", "KM", Level.HTTNV)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_leaves_the_garbage_collector_as_it_found_it(enabled):
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        assert not read_upload(b"not a workbook", secret=b"s", expected_unit_code="KM", open_cycle_year=2024,
+                               known_template_versions={"1"}).ok
+        assert gc.isenabled() is enabled
+        with gc_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()

@@ -132,3 +132,15 @@ def test_suggestion_is_never_above_what_validation_accepts(member, grades):
     caps = {"M-DISCIPLINE", "M-CIVIL", "M-SICK"}
     findings = validate_unit(UnitBatch(unit_code="CS01", members=[rated]))
     assert not [f for f in findings if f.rule in caps or (f.rule == "M-GRADES" and f.field == "level")]
+
+
+@MANY
+@given(seeded_batches)
+def test_validation_changes_no_record(batch):
+    """Records are values (not frozen, for speed: rules/records.py): no check may change one."""
+    before = {name: [dataclasses.replace(record) for record in getattr(batch, name)] for name in KIND_FIELDS.values()}
+    grades = {name: [dict(record.grades) for record in getattr(batch, name)] for name in KIND_FIELDS.values()}
+    validate_unit(batch)
+    validate_district([batch])
+    assert {name: getattr(batch, name) for name in KIND_FIELDS.values()} == before
+    assert {name: [dict(record.grades) for record in getattr(batch, name)] for name in KIND_FIELDS.values()} == grades

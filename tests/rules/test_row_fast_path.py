@@ -1,0 +1,90 @@
+"""RowParser.with_facts (typed roster facts + typed cells, repeating cells remembered) reads every row exactly as
+the plain parser reads the same row as one dict."""
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kdweb.rules import CollectiveRecord, LeaderRecord, MemberRecord, OrganisationRecord
+from kdweb.rules.parse import (
+    CIVIL_RATING_CHOICES, DISCIPLINE_CHOICES, GRADE_CHOICES, LEVEL_CHOICES, REASON_CHOICES, YES_NO_CHOICES,
+)
+from kdweb.rules.rows import RowParser
+from kdweb.rules.terms import OrgKind
+
+# What a cell can hold as calamine returns it: blank, the listed choices, short forms, typos, numbers, booleans,
+# dates, stray spaces and case.
+CHOICES = LEVEL_CHOICES + GRADE_CHOICES + YES_NO_CHOICES + DISCIPLINE_CHOICES + REASON_CHOICES + CIVIL_RATING_CHOICES
+CELLS = st.one_of(
+    st.just(""), st.just(""), st.sampled_from(CHOICES), st.sampled_from(["tốt", " HTXSNV ", "XS", "x", "có", "K", "Giỏi"]),
+    st.sampled_from([0.0, 1.0, 2.5, 12.0, True, False, date(2024, 5, 1)]),
+    st.sampled_from(["HTTNV, HTXSNV", "1,5", "12/03/2024", "NguyÔn V¨n A", "  "]),
+)
+MEMBER_CELLS = (
+    "grade:1", "grade:2", "grade:3", "grade:4", "grade:5", "level", "not_rated_reason", "civil_rating",
+    "disciplined_in_year", "discipline", "violation_counted_before", "discipline_origin_elsewhere",
+    "discipline_origin_unit", "targets_below_half", "sick_leave_months", "maternity_leave_months",
+    "transfer_remarks_received", "temporary_remarks_received", "monthly_ratings", "remarks", "month:3",
+)
+MEMBER_FACTS = st.fixed_dictionaries({
+    "code": st.sampled_from(["DV001", "DV002"]), "name": st.sampled_from(["Nguyễn Văn An", "Lê Thị Hoà"]),
+    "unit_code": st.just("KM"), "cell_code": st.sampled_from(["CB01", ""]),
+    "birth_date": st.none() | st.just(date(1960, 5, 1)), "probationary": st.booleans(),
+    "admitted_on": st.none() | st.just(date(1985, 3, 12)), "exempt": st.booleans(), "transferred_in": st.booleans(),
+    "months_at_old_place": st.none() | st.just(4.0), "post": st.sampled_from(["", "Bí thư"]),
+})
+KINDS = {
+    MemberRecord: (MEMBER_FACTS, MEMBER_CELLS),
+    OrganisationRecord: (
+        st.fixed_dictionaries({"code": st.just("CB01"), "name": st.just("Chi bộ 1"), "unit_code": st.just("KM"),
+                               "kind": st.sampled_from(OrgKind), "founded_on": st.none() | st.just(date(2000, 1, 1))}),
+        ("grade:I.1", "grade:II.2", "level", "not_rated_reason", "self_remedied", "same_level_bodies_lowest",
+         "discipline", "remarks"),
+    ),
+    CollectiveRecord: (
+        st.fixed_dictionaries({"code": st.just("TT01"), "name": st.just("Ban Thường vụ"), "unit_code": st.just("KM")}),
+        ("grade:1", "level", "member_discipline", "main_target_missed", "force_majeure", "led_unit_level", "remarks"),
+    ),
+    LeaderRecord: (
+        st.fixed_dictionaries({"code": st.just("LD01"), "name": st.just("Trần Văn B"), "unit_code": st.just("KM"),
+                               "heads": st.just(("CB01", "CB02")), "party_member": st.booleans()}),
+        ("grade:1", "level", "headed_unit_level", "corruption_under_leadership", "corruption_self_remedied", "remarks"),
+    ),
+}
+
+
+@st.composite
+def rows(draw):
+    record_type = draw(st.sampled_from(list(KINDS)))
+    facts_strategy, cell_keys = KINDS[record_type]
+    facts = draw(facts_strategy)
+    # several rows through one parser, so that remembered cell tuples are reused across rows
+    cells = draw(st.lists(st.tuples(*[CELLS] * len(cell_keys)), min_size=1, max_size=6))
+    return record_type, facts, cell_keys, cells
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows())
+def test_the_fast_path_reads_each_row_as_the_plain_parser_does(case):
+    record_type, facts, cell_keys, rows_of_cells = case
+    fast, plain = RowParser(record_type, cell_keys=cell_keys), RowParser(record_type)
+    for cells in rows_of_cells + rows_of_cells[:1]:  # the first row again: a remembered tuple
+        raw = dict(facts) | {key: value for key, value in zip(cell_keys, cells) if value != ""}
+        assert fast.with_facts(dict(facts), cells) == plain(raw)
+
+
+def test_equal_cells_of_other_types_are_not_mixed_up():
+    """1.0, True and "1" are equal or alike as dict keys but are read differently."""
+    parser, plain = RowParser(MemberRecord, cell_keys=("level", "exempt")), RowParser(MemberRecord)
+    facts = {"code": "DV001", "name": "An", "unit_code": "KM"}
+    for cells in [(1.0, True), (True, 1.0), ("1", "1"), (1.0, True)]:
+        record, findings = parser.with_facts(dict(facts), cells)
+        assert (record, findings) == plain(facts | dict(zip(("level", "exempt"), cells)))
+    assert parser.with_facts(dict(facts), (True, True))[1][0].message != parser.with_facts(dict(facts), (1.0, True))[1][0].message
+
+
+def test_records_of_one_remembered_tuple_do_not_share_their_grades():
+    parser = RowParser(MemberRecord, cell_keys=("grade:1", "level"))
+    first, _ = parser.with_facts({"code": "DV1", "name": "A", "unit_code": "KM"}, ("Tốt", "HTTNV"))
+    second, _ = parser.with_facts({"code": "DV2", "name": "B", "unit_code": "KM"}, ("Tốt", "HTTNV"))
+    assert first.grades == second.grades and first.grades is not second.grades
