@@ -13,6 +13,8 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date
 
+import orjson
+
 META_SHEET = "_kdweb"
 MARKER = "kdweb-workbook"
 LAYOUT = 1  # the shape of sheets and payload this code writes and reads
@@ -68,7 +70,7 @@ class WorkbookMeta:
 
     @classmethod
     def from_payload(cls, payload: str) -> WorkbookMeta:
-        body = json.loads(payload)
+        body = _loads(payload)
         unit = body["unit"]
         return cls(
             template_version=str(body["template_version"]),
@@ -87,6 +89,15 @@ class WorkbookMeta:
             layout=int(body.get("layout", 0)),
             extra=dict(body.get("extra") or {}),
         )
+
+
+def _loads(payload: str):
+    """The payload's JSON: the whole roster, parsed by orjson in under half json's time; json for what orjson
+    refuses and json takes (an escaped lone surrogate)."""
+    try:
+        return orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        return json.loads(payload)
 
 
 def sign(payload: str, secret: bytes | str) -> str:

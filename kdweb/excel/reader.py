@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import io
-import json
 import logging
 from contextlib import contextmanager
 from typing import Collection
@@ -186,7 +185,7 @@ def _checked_meta(workbook, secret, unit_code, cycle_year, versions) -> Workbook
 def _parse_meta(signed: SignedMeta) -> WorkbookMeta:
     try:
         return WorkbookMeta.from_payload(signed.payload)
-    except (ValueError, KeyError, TypeError, AttributeError, json.JSONDecodeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError) as error:  # orjson.JSONDecodeError is a ValueError
         raise refuse("E-TAMPERED", detail=f"payload unreadable: {error}") from None
 
 

@@ -165,7 +165,11 @@ def _scan_parts(archive: zipfile.ZipFile, data: bytes, infos: list[zipfile.ZipIn
 
 
 def _chunks(data: bytes, info: zipfile.ZipInfo):
-    """The part's bytes in chunks cut before a '<', so no tag is split across two chunks."""
+    """The part's bytes in chunks cut before a '<', so no tag is split across two chunks; a part that fits in
+    one chunk (most) comes whole, uncopied."""
+    if info.file_size <= CHUNK:
+        yield b"".join(_inflate(data, info))
+        return
     carry = b""
     for chunk in _inflate(data, info):
         chunk = carry + chunk

@@ -126,3 +126,9 @@ def test_reading_leaves_the_garbage_collector_as_it_found_it(enabled):
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+def test_a_payload_orjson_refuses_is_still_read():
+    """json.dumps escapes a lone surrogate, which orjson will not parse; the payload reader falls back to json."""
+    meta = WorkbookMeta("v1", "KM", "Kim Mã \ud800", "grassroots", 2024, "qd132-hd21")
+    assert WorkbookMeta.from_payload(meta.payload()) == meta
