@@ -95,26 +95,33 @@ class _SheetReader:
         code_index = self.indexes.get("code")
         width = max(self.indexes.values(), default=0) + 1
         if code_index is not None:
-            for number, row in enumerate(self.values[self.header + 1 :], start=self.header + 2):
-                self._read_row(number, row if len(row) >= width else row + [""] * (width - len(row)), code_index)
+            self._read_rows(code_index, width)
         keys = {index: key for key, index in self.indexes.items()}
         self.result.preview = SheetPreview(self.name, self.kind, self.header + 1, self.values, keys)
         return self.result
 
-    def _read_row(self, number: int, row: list, code_index: int) -> None:
-        typed = row[code_index]
-        issued = self.issued.get(typed) if type(typed) is str else None  # the code as issued: most rows
-        facts = self.typed_facts(issued) if issued is not None else None
-        if facts is None:
-            self._read_other_row(number, row, typed)
-            return
-        record, findings = self.parse.with_facts(facts, self.input_cells(row))
-        if findings:
-            self.result.findings.extend(self._at(finding, number) for finding in findings)
-        if not self._untouched(row, issued, facts):
-            self.result.findings.extend(self._edited_identity(row, number, issued, facts, record))
-        self.result.records.append(record)
-        self.places.rows.setdefault(record.code, []).append(number)
+    def _read_rows(self, code_index: int, width: int) -> None:
+        """Every row below the header; the usual row (its code as issued, its facts typed) on a straight path,
+        with what it uses looked up once for the sheet: this loop runs once per member."""
+        issued_row, typed_facts, input_cells = self.issued.get, self.typed_facts, self.input_cells
+        with_facts, untouched = self.parse.with_facts, self._untouched
+        records, rows_by_code, findings = self.result.records, self.places.rows, self.result.findings
+        for number, row in enumerate(self.values[self.header + 1 :], start=self.header + 2):
+            if len(row) < width:
+                row = row + [""] * (width - len(row))
+            typed = row[code_index]
+            issued = issued_row(typed) if type(typed) is str else None
+            facts = typed_facts(issued) if issued is not None else None
+            if facts is None:
+                self._read_other_row(number, row, typed)
+                continue
+            record, problems = with_facts(facts, input_cells(row))
+            if problems:
+                findings.extend(self._at(finding, number) for finding in problems)
+            if not untouched(row, issued, facts):
+                findings.extend(self._edited_identity(row, number, issued, facts, record))
+            records.append(record)
+            rows_by_code.setdefault(record.code, []).append(number)
 
     def _read_other_row(self, number: int, row: list, typed) -> None:
         """A blank row, a code retyped (other case, spaces, a number), an unlisted code, or signed facts of
