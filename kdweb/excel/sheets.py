@@ -2,7 +2,10 @@
 
 Rows are matched to the signed roster by subject code, so order, sorting, filters and blank rows do not
 matter. Roster facts come from the signature, never from the cells: an edited identity cell is reported where
-it is and the issued value stands. Typed values are parsed by the rules engine's row parsers.
+it is and the issued value stands. The signed facts are the roster's own values, so they become the record's
+values as they are (TypedFacts), without a second parse; the cells the unit typed are parsed by the rules
+engine's row parser, each distinct tuple of choices once per sheet. This is the upload's hot path, one pass per
+member: docs/performance.md §1 has its profile.
 """
 from __future__ import annotations
 
