@@ -25,29 +25,10 @@ def to_json(value):
     return value
 
 
-class TypedFacts:
-    """A signed roster row (JSON values, in the issued fields' order) → the record's values: the inverse of
-    to_json, by the record field's type. None for a row a newer or older code wrote in another shape, which
-    the caller then parses as typed text."""
-
-    def __init__(self, record_type: type, issued_fields: tuple[str, ...]):
-        converters = _converters(record_type)
-        self.fields = issued_fields
-        self.known = all(name in converters for name in issued_fields)
-        self.conversions = [(name, converters[name]) for name in issued_fields if converters.get(name)]
-
-    def __call__(self, row) -> dict | None:
-        if not self.known or len(row) != len(self.fields):
-            return None
-        facts = dict(zip(self.fields, row))
-        try:
-            for name, convert in self.conversions:
-                value = facts[name]
-                if value is not None:
-                    facts[name] = convert(value)
-        except (ValueError, TypeError):
-            return None
-        return facts
+def json_conversions(record_type: type) -> dict[str, typing.Callable]:
+    """The inverse of to_json, by field: how a signed fact (a JSON value) becomes the record's value; fields
+    whose JSON value already is the value (text, numbers, booleans) are left out."""
+    return {name: convert for name, convert in _converters(record_type).items() if convert is not None}
 
 
 @lru_cache(maxsize=8)

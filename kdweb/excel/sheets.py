@@ -3,15 +3,16 @@
 Rows are matched to the signed roster by subject code, so order, sorting, filters and blank rows do not
 matter. Roster facts come from the signature, never from the cells: an edited identity cell is reported where
 it is and the issued value stands. The signed facts are the roster's own values, so they become the record's
-values as they are (TypedFacts), without a second parse; the cells the unit typed are parsed by the rules
+values as they are (converted from JSON, not parsed again); the cells the unit typed are parsed by the rules
 engine's row parser, each distinct tuple of choices once per sheet. This is the upload's hot path, one pass per
 member: docs/performance.md §1 has its profile.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cached_property, lru_cache
+from operator import attrgetter
 
 from kdweb.rules.findings import Finding
 from kdweb.rules.messages import subject_phrase
@@ -21,7 +22,7 @@ from kdweb.rules.rows import RowParser, tuple_getter as _tuple_getter
 from kdweb.rules.terms import Severity
 
 from .columns import DATE, INDEX, Column, SheetSpec, column_letter
-from .identity import StatusLine, TypedFacts, cell_value, comparable, member_status
+from .identity import StatusLine, cell_value, comparable, json_conversions
 from .locate import SheetPlaces
 from .metadata import IssuedSheet
 from .results import SheetPreview, cell_text
@@ -70,7 +71,6 @@ class _SheetReader:
         self.kind = spec.kind
         self.issued = {row[0]: row for row in issued.rows}  # facts become a dict only for the row being read
         self.issued_fields = issued.fields
-        self.typed_facts = TypedFacts(RECORD_TYPES[spec.kind], issued.fields)
         self.status_line = StatusLine(issued.fields)
         self.indexes = _map_header(values[header], spec)
         self.places = SheetPlaces(name, header + 1, {key: column_letter(index + 1) for key, index in self.indexes.items()})
@@ -85,10 +85,14 @@ class _SheetReader:
             for column in self.shown_columns
         ]
         self.shown_cells = _tuple_getter([index for index, _ in shown])
+        record_type = RECORD_TYPES[spec.kind]
         shown_keys = [column.key for column in self.shown_columns]
-        # the typed facts in the same order, when every shown column is an issued field
-        self.shown_facts = _tuple_getter(shown_keys) if set(shown_keys) <= set(issued.fields) else None
-        self.parse = RowParser(RECORD_TYPES[spec.kind], cell_keys=[key for _, key in self.inputs])
+        # the record's values in the same order, when each shown column is a field of the record
+        self.shown_values = _tuple_getter(shown_keys, attrgetter) if set(shown_keys) <= _field_names(record_type) else None
+        self.parse = RowParser(
+            record_type, cell_keys=[key for _, key in self.inputs], fact_keys=issued.fields,
+            fact_conversions=json_conversions(record_type),
+        )
         self.input_cells = _tuple_getter([index for index, _ in self.inputs])
         self.watched = [index for key, index in self.indexes.items() if by_key[key].role != INDEX]
         self.result = SheetRead(places=self.places)
@@ -104,25 +108,24 @@ class _SheetReader:
         return self.result
 
     def _read_rows(self, code_index: int, width: int) -> None:
-        """Every row below the header; the usual row (its code as issued, its facts typed) on a straight path,
-        with what it uses looked up once for the sheet: this loop runs once per member."""
-        issued_row, typed_facts, input_cells = self.issued.get, self.typed_facts, self.input_cells
-        with_facts, untouched = self.parse.with_facts, self._untouched
+        """Every row below the header; the usual row (its code as issued, its facts as signed) on a straight
+        path, with what it uses looked up once for the sheet: this loop runs once per member."""
+        issued_row, input_cells, with_facts, untouched = self.issued.get, self.input_cells, self.parse.with_facts, self._untouched
         records, rows_by_code, findings = self.result.records, self.places.rows, self.result.findings
         for number, row in enumerate(self.values[self.header + 1 :], start=self.header + 2):
             if len(row) < width:
                 row = row + [""] * (width - len(row))
             typed = row[code_index]
             issued = issued_row(typed) if type(typed) is str else None
-            facts = typed_facts(issued) if issued is not None else None
-            if facts is None:
+            read = with_facts(issued, input_cells(row)) if issued is not None else None
+            if read is None:
                 self._read_other_row(number, row, typed)
                 continue
-            record, problems = with_facts(facts, input_cells(row))
+            record, problems = read
             if problems:
                 findings.extend(self._at(finding, number) for finding in problems)
-            if not untouched(row, issued, facts):
-                findings.extend(self._edited_identity(row, number, issued, facts, record))
+            if not untouched(row, issued, record):
+                findings.extend(self._edited_identity(row, number, issued, record))
             records.append(record)
             rows_by_code.setdefault(record.code, []).append(number)
 
@@ -133,20 +136,19 @@ class _SheetReader:
             return  # a blank row
         code = display_text(typed)  # as parse_code reads it, "" when blank
         issued = (self.issued.get(code) or self.issued.get(self._loose_codes.get(normalise_text(code), ""))) if code else None
-        facts = self.typed_facts(issued) if issued is not None else None
-        if facts is not None:
-            record, findings = self.parse.with_facts(facts, self.input_cells(row))
-        else:
+        read = self.parse.with_facts(issued, self.input_cells(row)) if issued is not None else None
+        if read is None:
             raw = dict(zip(self.issued_fields, issued)) if issued is not None else self._identity_from_cells(row, code)
             for index, key in self.inputs:
                 value = row[index]
                 if value != "" and value is not None:
                     raw[key] = value
-            record, findings = self.parse(raw)
+            read = self.parse(raw)
+        record, findings = read
         if findings:
             self.result.findings.extend(self._at(finding, number) for finding in findings)
-        if issued is not None and not self._untouched(row, issued, facts):
-            self.result.findings.extend(self._edited_identity(row, number, issued, facts or {}, record))
+        if issued is not None and not self._untouched(row, issued, record):
+            self.result.findings.extend(self._edited_identity(row, number, issued, record))
         if record.code:
             self.result.records.append(record)
             self.places.rows.setdefault(record.code, []).append(number)
@@ -166,13 +168,13 @@ class _SheetReader:
                 raw[column.key] = row[index]
         return raw
 
-    def _untouched(self, row: list, issued: tuple, facts: dict | None) -> bool:
+    def _untouched(self, row: list, issued: tuple, record) -> bool:
         """Every identity cell exactly as issued: the usual row, checked in one or two comparisons."""
         if self.status_index is not None and row[self.status_index] != self.status_line(issued):
             return False
         cells = self.shown_cells(row)
-        if facts is not None and self.shown_facts is not None and cells == self.shown_facts(facts):
-            return True  # the typed facts are the cells' values (text, dates): most member rows
+        if self.shown_values is not None and cells == self.shown_values(record):
+            return True  # the record's values from the signed facts are the cells' values (text, dates): most rows
         return cells == self._as_written(issued)  # blanks, kinds by name, lists of codes
 
     def _as_written(self, issued: tuple) -> tuple:
@@ -190,13 +192,13 @@ class _SheetReader:
             shown.append(value)
         return tuple(shown)
 
-    def _edited_identity(self, row: list, number: int, issued: tuple, facts: dict, record) -> list[Finding]:
-        """Compared first with the typed facts (an untouched cell is equal), then, for the rest, as people read."""
+    def _edited_identity(self, row: list, number: int, issued: tuple, record) -> list[Finding]:
+        """Compared first with the record's value (an untouched cell is equal), then, for the rest, as people
+        read."""
         found = []
         for index, column in self.identity:
             value = row[index]
-            # the status line, never empty, reads absent facts as false, as the roster does
-            fact = member_status(facts) if column.key == "status" else facts.get(column.key)
+            fact = self.status_line(issued) if column.key == "status" else getattr(record, column.key, None)
             if value == fact or (value == "" and not fact):
                 continue
             issued_facts = dict(zip(self.issued_fields, issued))
@@ -251,6 +253,11 @@ def _map_header(row: list, spec: SheetSpec) -> dict[str, int]:
 def _header_key(text: str) -> str:
     """A header row's text as matched; the same headers come back upload after upload."""
     return normalise_text(text)
+
+
+@lru_cache(maxsize=8)
+def _field_names(record_type: type) -> frozenset[str]:
+    return frozenset(item.name for item in fields(record_type))
 
 
 def _blank_as_read(value):

@@ -5,9 +5,10 @@ and a monthly civil-service rating "month:<1..12>". A finding's `field` is the k
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from datetime import date
 from enum import Enum
+from functools import lru_cache
 from operator import itemgetter
 from typing import Callable, Mapping, NamedTuple, Sequence
 
@@ -193,11 +194,15 @@ class RowParser:
     """The rows of one sheet to records, as parse_<kind>_row does, each key's reading worked out once and each
     distinct text parsed once for all the rows: grades, levels, yes/no and cell names repeat on almost every row.
 
-    `with_facts` reads a row whose roster facts are already typed (a workbook's signed roster) and whose typed
-    cells come in `cell_keys` order; a row's repeating cells (grades, level, yes/no…) are looked up as one
-    tuple, so the usual row (the same choices as many others) costs a dictionary lookup."""
+    `with_facts` reads the rows of a workbook: the roster's facts as signed (values in `fact_keys` order, turned
+    into field values by `fact_conversions`, never parsed as text) and the cells typed by the unit, in
+    `cell_keys` order. A row's repeating cells (grades, level, yes/no…) are read once per distinct tuple, into
+    the record's fields in order, so the usual row is a dictionary lookup, two slice copies and a constructor."""
 
-    def __init__(self, record_type: type, cell_keys: Sequence[str] = ()):
+    def __init__(
+        self, record_type: type, cell_keys: Sequence[str] = (), fact_keys: Sequence[str] = (),
+        fact_conversions: Mapping[str, Callable] | None = None,
+    ):
         self.shape = _SHAPES[record_type]
         self.fields: dict[object, _Field | None] = {}  # by raw key
         self.parsed_texts = _ParsedTexts()
@@ -208,7 +213,16 @@ class RowParser:
         self._repeating_keys = tuple(self.cell_keys[index] for index in repeating)
         self._repeating = tuple_getter(repeating)
         self._own_cells = tuple((index, key) for index, key, field in read if field and not field.remembered)
-        self._cell_parts: dict[tuple, tuple[dict, list]] = {}
+        self._cell_parts: dict[tuple, tuple[dict, list, list]] = {}
+        self._layout = _layout(record_type)
+        positions = self._layout.positions
+        self.fact_keys = tuple(fact_keys)
+        self._facts_known = all(key in positions for key in self.fact_keys)
+        self._fact_runs = _runs([positions.get(key) for key in self.fact_keys]) if self._facts_known else ()
+        self._fact_conversions = tuple(
+            (positions[key], convert) for key, convert in (fact_conversions or {}).items()
+            if convert is not None and key in self.fact_keys
+        )
 
     def __call__(self, raw: Mapping[str, object]) -> tuple[object, list[Finding]]:
         values: dict[str, object] = {}
@@ -218,31 +232,43 @@ class RowParser:
         _complete(self.shape, raw, found, problems)
         return _record_with_findings(self.shape, values, problems)
 
-    def with_facts(self, facts: dict[str, object], cells: Sequence) -> tuple[object, list[Finding]]:
-        """The record of a row: `facts` as they are (record values, not parsed again), then the row's `cells`
-        (in `cell_keys` order, blank cells "" or None), read as `self({**facts, **cells})` would read them.
-        Facts and cells name different fields; `facts` is a dict of the caller's that becomes the values."""
+    def with_facts(self, facts: Sequence, cells: Sequence) -> tuple[object, list[Finding]] | None:
+        """The record of a row, as `self({**facts, **cells})` reads it, except that the facts are taken as they
+        are (converted, not parsed); None when a fact cannot be converted or names no field of the record,
+        for the caller to parse the row as typed text. Facts and cells name different fields."""
+        if not self._facts_known or len(facts) != len(self.fact_keys):
+            return None
         repeating = self._repeating(cells)
         part = self._cell_parts.get(repeating)
-        part_values, part_problems = part if part is not None else self._cell_part(repeating)
-        values = facts
-        values.update(part_values)
-        if "grades" in part_values:
-            values["grades"] = dict(part_values["grades"])  # never one dict shared by many records
-        problems = list(part_problems)
+        values, problems, base = part if part is not None else self._cell_part(repeating)
+        fields = base.copy()
+        for start, begin, end in self._fact_runs:
+            fields[start : start + end - begin] = facts[begin:end]
+        try:
+            for position, convert in self._fact_conversions:
+                if fields[position] is not None:
+                    fields[position] = convert(fields[position])
+        except (ValueError, TypeError):
+            return None
+        for position in self._layout.containers:
+            fields[position] = type(fields[position])(fields[position])  # never one dict shared by many records
+        own_problems: list = []
         for index, key in self._own_cells:
             value = cells[index]
             if value != "" and value is not None:
-                self._read(((key, value),), (values, values, values), problems)
-        if not problems and values.get("code") and "name" in values and "unit_code" in values:
-            return self.shape.record_type(**values), []  # the usual row: nothing to default or report
-        return _record_with_findings(self.shape, values, problems)
+                own: dict[str, object] = {}
+                self._read(((key, value),), (own, own, own), own_problems)
+                for name, parsed in own.items():
+                    fields[self._layout.positions[name]] = parsed
+        if problems or own_problems or not fields[self._layout.code]:
+            return _record_with_findings(self.shape, dict(zip(self._layout.names, fields)), problems + own_problems)
+        return self.shape.record_type(*fields), []  # the usual row: nothing to report
 
-    def _cell_part(self, repeating: tuple) -> tuple[dict, list]:
-        """The repeating cells' values and problems, read once per distinct tuple of cells. Text-only tuples
-        (nearly every row) are remembered by the tuple; others by the tuple and its types, because 1, 1.0 and
-        True are equal, and one dict key, but are read differently. A text-only tuple never equals another kind,
-        so a hit by the tuple alone is always right."""
+    def _cell_part(self, repeating: tuple) -> tuple[dict, list, list]:
+        """The repeating cells' values and problems, and the record's fields with those values (the rest blank),
+        read once per distinct tuple of cells. Text-only tuples (nearly every row) are remembered by the tuple;
+        others by the tuple and its types, because 1, 1.0 and True are equal, and one dict key, but are read
+        differently. A text-only tuple never equals another kind, so a hit by the tuple alone is always right."""
         text_only = all(type(value) is str for value in repeating)
         memo_key = repeating if text_only else (repeating, tuple(map(type, repeating)))
         part = self._cell_parts.get(memo_key)
@@ -252,7 +278,10 @@ class RowParser:
             found, problems = (values, {}, {}), []
             self._read(raw.items(), found, problems)
             _complete(self.shape, raw, found, problems)
-            part = self._cell_parts[memo_key] = (values, problems)
+            fields = list(self._layout.blanks)
+            for name, value in values.items():
+                fields[self._layout.positions[name]] = value
+            part = self._cell_parts[memo_key] = (values, problems, fields)
         return part
 
     def _field(self, key: object) -> _Field | None:
@@ -288,18 +317,52 @@ class RowParser:
         return looks_like_legacy_font(value)
 
 
+class _Layout(NamedTuple):
+    """A record type's fields in constructor order: where each goes, and what an unset one holds."""
+
+    names: tuple[str, ...]
+    positions: dict[str, int]
+    blanks: tuple  # defaults; "" for the required code, name and unit_code, as the parser leaves them
+    containers: tuple[int, ...]  # fields made by a default factory (grades): copied for each record
+    code: int
+
+
+@lru_cache(maxsize=8)
+def _layout(record_type: type) -> _Layout:
+    items = fields(record_type)
+    blanks = tuple(
+        item.default if item.default is not MISSING else item.default_factory() if item.default_factory is not MISSING else ""
+        for item in items
+    )
+    names = tuple(item.name for item in items)
+    containers = tuple(index for index, item in enumerate(items) if item.default_factory is not MISSING)
+    return _Layout(names, {name: index for index, name in enumerate(names)}, blanks, containers, names.index("code"))
+
+
+def _runs(positions: list[int]) -> tuple[tuple[int, int, int], ...]:
+    """(field position, first fact, end of facts) for each run of facts that land on consecutive fields, so
+    that a row's facts are copied into the fields a slice at a time."""
+    runs: list[tuple[int, int, int]] = []
+    for index, position in enumerate(positions):
+        if runs and runs[-1][0] + index - runs[-1][1] == position:
+            runs[-1] = (runs[-1][0], runs[-1][1], index + 1)
+        else:
+            runs.append((position, index, index + 1))
+    return tuple(runs)
+
+
 _UNSEEN = object()
 MONTHLY_LIST = "monthly_ratings"  # the key of one cell listing the months' ratings ("HTTNV, HTXSNV, …")
 
 
-def tuple_getter(keys: Sequence) -> Callable[[object], tuple]:
-    """container → tuple of container[key] for the keys (a row's indexes, a dict's keys), always a tuple: a
-    bare itemgetter returns a lone value for one key."""
+def tuple_getter(keys: Sequence, getter=itemgetter) -> Callable[[object], tuple]:
+    """container → tuple of container[key] for the keys (a row's indexes, a dict's keys; attribute names with
+    getter=attrgetter), always a tuple: a bare itemgetter or attrgetter returns a lone value for one key."""
     if len(keys) > 1:
-        return itemgetter(*keys)
+        return getter(*keys)
     if keys:
-        only = keys[0]
-        return lambda container: (container[only],)
+        only = getter(keys[0])
+        return lambda container: (only(container),)
     return lambda container: ()
 
 

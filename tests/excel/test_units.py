@@ -8,13 +8,13 @@ import pytest
 
 from kdweb.excel import address, read_upload, sniff
 from kdweb.excel.columns import sheet_specs
-from kdweb.excel.identity import TypedFacts, comparable, member_status
+from kdweb.excel.identity import comparable, json_conversions, member_status
 from kdweb.excel.reader import gc_paused
 from kdweb.excel.sheets import read_subject_sheet
 from kdweb.excel.locate import Locator, SheetPlaces
 from kdweb.excel.metadata import IssuedSheet, WorkbookMeta, meta_rows, signed_meta
 from kdweb.rules import (
-    Finding, LeaderRecord, Level, MemberRecord, OrganisationRecord, OrgKind, Severity, SubjectKind, get_rule_set,
+    Finding, LeaderRecord, Level, OrganisationRecord, OrgKind, Severity, SubjectKind, get_rule_set,
 )
 
 from . import files
@@ -88,17 +88,10 @@ def test_identity_cells_compare_as_people_read_them():
 
 
 def test_signed_facts_become_record_values_by_the_fields_type():
-    typed = TypedFacts(OrganisationRecord, ("code", "kind", "founded_on"))
-    assert typed(["CB01", "cell", "2000-01-31"]) == {"code": "CB01", "kind": OrgKind.CELL, "founded_on": date(2000, 1, 31)}
-    assert typed(["CB01", "cell", None]) == {"code": "CB01", "kind": OrgKind.CELL, "founded_on": None}
-    assert TypedFacts(LeaderRecord, ("code", "heads"))(["LD1", ["CB01", "CB02"]])["heads"] == ("CB01", "CB02")
-
-
-def test_signed_facts_of_another_shape_are_left_to_the_parser():
-    """A payload written by another version of kdweb: an unknown kind, an unknown field, a row of another length."""
-    assert TypedFacts(OrganisationRecord, ("code", "kind"))(["CB01", "no-such-kind"]) is None
-    assert TypedFacts(MemberRecord, ("code", "nickname"))(["DV1", "Tí"]) is None
-    assert TypedFacts(MemberRecord, ("code", "name"))(["DV1"]) is None
+    conversions = json_conversions(OrganisationRecord)
+    assert conversions["kind"]("cell") is OrgKind.CELL and conversions["founded_on"]("2000-01-31") == date(2000, 1, 31)
+    assert "name" not in conversions and "self_remedied" not in conversions  # text and booleans are as signed
+    assert json_conversions(LeaderRecord)["heads"](["CB01", "CB02"]) == ("CB01", "CB02")
 
 
 def test_rows_with_signed_facts_of_another_shape_are_still_read():
