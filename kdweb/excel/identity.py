@@ -39,7 +39,9 @@ def _converters(record_type: type) -> dict[str, typing.Callable | None]:
 
 def _from_json(hint) -> typing.Callable | None:
     """How a JSON value becomes a value of this field type; None when it already is one."""
-    options = [option for option in typing.get_args(hint) if option is not type(None)] if isinstance(hint, UnionType) else [hint]
+    options = [hint]
+    if isinstance(hint, UnionType):
+        options = [option for option in typing.get_args(hint) if option is not type(None)]
     if len(options) != 1:
         return None
     wanted = typing.get_origin(options[0]) or options[0]

@@ -83,7 +83,9 @@ class WorkbookMeta:
             deadline=_from_iso(body.get("deadline")),
             sheets=tuple(
                 # field names interned, as the record's own are: a record built from them takes its keywords faster
-                IssuedSheet(sheet["kind"], sheet["name"], tuple(map(sys.intern, sheet["fields"])), tuple(map(tuple, sheet["rows"])))
+                IssuedSheet(
+                    sheet["kind"], sheet["name"], tuple(map(sys.intern, sheet["fields"])), tuple(map(tuple, sheet["rows"]))
+                )
                 for sheet in body.get("sheets", ())
             ),
             layout=int(body.get("layout", 0)),

@@ -53,7 +53,9 @@ def read_upload(
 ) -> ReadResult:
     """The upload as records and findings (structural and parse), or a refusal with its reason."""
     with gc_paused():
-        return _read_upload(data, secret, expected_unit_code, open_cycle_year, known_template_versions, filename, limits)
+        return _read_upload(
+            data, secret, expected_unit_code, open_cycle_year, known_template_versions, filename, limits
+        )
 
 
 def _read_upload(data, secret, expected_unit_code, open_cycle_year, known_template_versions, filename, limits):

@@ -28,6 +28,7 @@ from .metadata import IssuedSheet
 from .results import SheetPreview, cell_text
 
 HEADER_SEARCH_ROWS = 30
+_UNSET = object()  # equal to no cell
 
 
 @dataclass
@@ -110,7 +111,8 @@ class _SheetReader:
     def _read_rows(self, code_index: int, width: int) -> None:
         """Every row below the header; the usual row (its code as issued, its facts as signed) on a straight
         path, with what it uses looked up once for the sheet: this loop runs once per member."""
-        issued_row, input_cells, with_facts, untouched = self.issued.get, self.input_cells, self.parse.with_facts, self._untouched
+        issued_row, input_cells = self.issued.get, self.input_cells
+        with_facts, untouched = self.parse.with_facts, self._untouched
         records, rows_by_code, findings = self.result.records, self.places.rows, self.result.findings
         for number, row in enumerate(self.values[self.header + 1 :], start=self.header + 2):
             if len(row) < width:
@@ -169,28 +171,31 @@ class _SheetReader:
         return raw
 
     def _untouched(self, row: list, issued: tuple, record) -> bool:
-        """Every identity cell exactly as issued: the usual row, checked in one or two comparisons."""
+        """Every identity cell as issued: equal to the record's value from the signed facts (text, dates: the
+        usual row, one comparison), or else to what the template wrote (a blank, a kind by its name)."""
         if self.status_index is not None and row[self.status_index] != self.status_line(issued):
             return False
         cells = self.shown_cells(row)
-        if self.shown_values is not None and cells == self.shown_values(record):
-            return True  # the record's values from the signed facts are the cells' values (text, dates): most rows
-        return cells == self._as_written(issued)  # blanks, kinds by name, lists of codes
+        values = self.shown_values(record) if self.shown_values is not None else (_UNSET,) * len(cells)
+        if cells == values:
+            return True
+        return all(
+            cell == value or cell == self._as_written(position, issued)
+            for position, (cell, value) in enumerate(zip(cells, values))
+        )
 
-    def _as_written(self, issued: tuple) -> tuple:
-        """The shown identity cells as the template wrote them and calamine reads them back ("" when blank),
-        each distinct issued value worked out once per column."""
-        shown = []
-        for column, position, written in self.written_cells:
-            fact = issued[position] if position is not None else None
-            try:
-                value = written[type(fact), fact]
-            except KeyError:
-                value = written[type(fact), fact] = _blank_as_read(cell_value(column, {column.key: fact}))
-            except TypeError:  # a list (a leader's heads) is no key: worked out each time
-                value = _blank_as_read(cell_value(column, {column.key: fact}))
-            shown.append(value)
-        return tuple(shown)
+    def _as_written(self, position: int, issued: tuple):
+        """A shown identity cell as the template wrote it and calamine reads it back ("" when blank), each
+        distinct issued value worked out once per column."""
+        column, fact_at, written = self.written_cells[position]
+        fact = issued[fact_at] if fact_at is not None else None
+        try:
+            value = written[type(fact), fact]
+        except KeyError:
+            value = written[type(fact), fact] = _blank_as_read(cell_value(column, {column.key: fact}))
+        except TypeError:  # a list (a leader's heads) is no key: worked out each time
+            value = _blank_as_read(cell_value(column, {column.key: fact}))
+        return value
 
     def _edited_identity(self, row: list, number: int, issued: tuple, record) -> list[Finding]:
         """Compared first with the record's value (an untouched cell is equal), then, for the rest, as people
