@@ -145,7 +145,7 @@ def read_table(sizes, runs) -> dict[str, list[dict]]:
     tables = {"wall": [], "cpu": []}
     for size in sizes:
         data = filled(size)
-        count = runs if size < 10_000 else max(3, runs // 2)
+        count = runs * 5 if size < 1_000 else runs if size < 10_000 else max(3, runs // 2)  # small reads: more turns
         spent = {clock: {name: [] for name, _ in READERS} for clock in tables}
         for group in (PAIRED, READERS[len(PAIRED):]):
             for _, function in group:

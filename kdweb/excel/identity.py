@@ -48,7 +48,7 @@ def _from_json(hint) -> typing.Callable | None:
     if wanted is date:
         return date.fromisoformat  # TypeError for a value that is not text
     if isinstance(wanted, type) and issubclass(wanted, Enum):
-        return wanted
+        return {member.value: member for member in wanted}.__getitem__  # as Enum(value), without its Python call
     if wanted is tuple:
         return tuple
     return None

@@ -234,8 +234,9 @@ class RowParser:
 
     def with_facts(self, facts: Sequence, cells: Sequence) -> tuple[object, list[Finding]] | None:
         """The record of a row, as `self({**facts, **cells})` reads it, except that the facts are taken as they
-        are (converted, not parsed); None when a fact cannot be converted or names no field of the record,
-        for the caller to parse the row as typed text. Facts and cells name different fields."""
+        are (converted, not parsed). None when a fact names no field of the record or its conversion raises
+        ValueError, TypeError or LookupError: the caller then parses the row as typed text. Facts and cells
+        name different fields."""
         if not self._facts_known or len(facts) != len(self.fact_keys):
             return None
         repeating = self._repeating(cells)
@@ -248,7 +249,7 @@ class RowParser:
             for position, convert in self._fact_conversions:
                 if fields[position] is not None:
                     fields[position] = convert(fields[position])
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, LookupError):
             return None
         for position in self._layout.containers:
             fields[position] = type(fields[position])(fields[position])  # never one dict shared by many records
