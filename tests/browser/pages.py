@@ -109,6 +109,11 @@ class Tab:
         self.page.evaluate("marker => { window.kdwebMarker = marker; }", MARKER)
         return self.page.url
 
+    def wait_for_htmx(self):
+        """Until htmx has swapped and settled: content swapped in gets its hx- behaviour when it settles (20 ms
+        after the swap), so a button pressed before that would post its form without htmx."""
+        self.page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+
     def assert_not_reloaded(self):
         assert self.page.evaluate("() => window.kdwebMarker") == MARKER, f"the page was loaded anew: {self.page.url}"
 
@@ -162,6 +167,7 @@ def upload_on_unit_page(tab, data: bytes, name: str = "ket-qua.xlsx", version: i
     page.get_by_role("button", name="Tải lên và kiểm tra").click()
     if version is not None:
         expect(page.locator("#results > article.results h2")).to_have_text(f"Kết quả kiểm tra · phiên bản {version}")
+    tab.wait_for_htmx()
 
 
 def submit_on_unit_page(page):

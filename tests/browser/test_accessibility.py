@@ -77,6 +77,7 @@ def test_log_in_upload_and_submit_with_the_keyboard_alone(tab, app):
     assert tab.focused_matches("form[data-upload-form] button[type=submit]")
     page.keyboard.press("Enter")
     expect(page.locator("#results .badge-success")).to_have_text("Không có lỗi")
+    tab.wait_for_htmx()
 
     tab.tab_to("#submit-panel button[type=submit]")
     page.keyboard.press("Enter")

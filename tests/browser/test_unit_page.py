@@ -42,6 +42,7 @@ def test_upload_findings_preview_fix_and_submit(tab, app, screenshot):
     expect(progress).to_have_js_property("value", 100)
 
     expect(page.locator("#preview table.preview-table")).to_be_visible()  # loaded on its own after the swap
+    tab.wait_for_htmx()
     finding.locator(".finding-cell a").click()
     marked = page.locator(f"#preview table[data-sheet='{sheet}'] td[data-cell='{cell}']")
     expect(marked).to_have_class(has_class("cell-marked"))
@@ -58,6 +59,7 @@ def test_upload_findings_preview_fix_and_submit(tab, app, screenshot):
     expect(page.locator("#findings")).to_have_count(0)
     expect(status_badge(page)).to_have_attribute("data-status", "valid")
     expect(page.locator("#history tbody tr")).to_have_count(2)
+    tab.wait_for_htmx()
 
     submit_panel = page.locator("#submit-panel")
     expect(submit_panel).to_contain_text("Nộp phiên bản 2")
