@@ -5,7 +5,8 @@
 
 For each size it builds the unit's template, fills every member row as a user would (openpyxl), and times on
 the same bytes: our read + validate (kdweb.excel.validate_upload: guards, calamine, records, rule book), the
-bare calamine parse (every sheet to Python lists), openpyxl read-only, and tablib. Medians of several runs.
+bare calamine parse (every sheet to Python lists), openpyxl read-only, and tablib. Medians of several runs;
+ours and bare calamine take turns, and "paired" is the median of their ratio within each turn.
 Then the template for a 500-member unit, and the peak memory of reading a ~10 MB workbook in a fresh process.
 """
 from __future__ import annotations
@@ -145,9 +146,10 @@ def read_table(sizes, runs) -> dict[str, list[dict]]:
     tables = {"wall": [], "cpu": []}
     for size in sizes:
         data = filled(size)
-        count = runs * 5 if size < 1_000 else runs if size < 10_000 else max(3, runs // 2)  # small reads: more turns
+        turns = runs * 5 if size < 1_000 else runs  # small reads: more turns, for steadier medians
+        slow_turns = runs if size < 10_000 else max(3, runs // 2)  # openpyxl and tablib take seconds at 10,000
         spent = {clock: {name: [] for name, _ in READERS} for clock in tables}
-        for group in (PAIRED, READERS[len(PAIRED):]):
+        for group, count in ((PAIRED, turns), (READERS[len(PAIRED):], slow_turns)):
             for _, function in group:
                 function(data)  # warm: imports, caches
             for _ in range(count):

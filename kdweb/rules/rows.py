@@ -10,6 +10,7 @@ from datetime import date
 from enum import Enum
 from functools import lru_cache
 from operator import itemgetter
+from types import MappingProxyType
 from typing import Callable, Mapping, NamedTuple, Sequence
 
 from .findings import Finding
@@ -197,7 +198,8 @@ class RowParser:
     `with_facts` reads the rows of a workbook: the roster's facts as signed (values in `fact_keys` order, turned
     into field values by `fact_conversions`, never parsed as text) and the cells typed by the unit, in
     `cell_keys` order. A row's repeating cells (grades, level, yes/no…) are read once per distinct tuple, into
-    the record's fields in order, so the usual row is a dictionary lookup, two slice copies and a constructor."""
+    the record's fields in order, so the usual row is a dictionary lookup, two slice copies and a constructor.
+    Grades come as a read-only mapping, shared by the records whose cells read alike."""
 
     def __init__(
         self, record_type: type, cell_keys: Sequence[str] = (), fact_keys: Sequence[str] = (),
@@ -251,8 +253,6 @@ class RowParser:
                     fields[position] = convert(fields[position])
         except (ValueError, TypeError, LookupError):
             return None
-        for position in self._layout.containers:
-            fields[position] = type(fields[position])(fields[position])  # never one dict shared by many records
         own_problems: list = []
         for index, key in self._own_cells:
             value = cells[index]
@@ -323,8 +323,7 @@ class _Layout(NamedTuple):
 
     names: tuple[str, ...]
     positions: dict[str, int]
-    blanks: tuple  # defaults; "" for the required code, name and unit_code, as the parser leaves them
-    containers: tuple[int, ...]  # fields made by a default factory (grades): copied for each record
+    blanks: tuple  # defaults (a factory's dict as a read-only mapping); "" for the required code, name, unit_code
     code: int
 
 
@@ -332,12 +331,18 @@ class _Layout(NamedTuple):
 def _layout(record_type: type) -> _Layout:
     items = fields(record_type)
     blanks = tuple(
-        item.default if item.default is not MISSING else item.default_factory() if item.default_factory is not MISSING else ""
+        item.default if item.default is not MISSING
+        else _read_only(item.default_factory()) if item.default_factory is not MISSING
+        else ""
         for item in items
     )
     names = tuple(item.name for item in items)
-    containers = tuple(index for index, item in enumerate(items) if item.default_factory is not MISSING)
-    return _Layout(names, {name: index for index, name in enumerate(names)}, blanks, containers, names.index("code"))
+    return _Layout(names, {name: index for index, name in enumerate(names)}, blanks, names.index("code"))
+
+
+def _read_only(value):
+    """A default shared by every record read: a dict as a read-only view of it."""
+    return MappingProxyType(value) if isinstance(value, dict) else value
 
 
 def _runs(positions: list[int]) -> tuple[tuple[int, int, int], ...]:
@@ -371,7 +376,7 @@ def _complete(shape: _RowShape, raw: Mapping[str, object], found: tuple[dict, di
     """The values that come from several cells: grades, monthly ratings, a discipline implying the year's."""
     values, grades, months = found
     if grades:
-        values["grades"] = grades
+        values["grades"] = MappingProxyType(grades)  # read-only: the rows that read alike share it
     if shape.reads_months:
         listed = raw.get(MONTHLY_LIST)
         if listed is not None:

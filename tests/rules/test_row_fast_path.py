@@ -2,10 +2,11 @@
 the plain parser reads the same row as one dict."""
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kdweb.rules import CollectiveRecord, LeaderRecord, MemberRecord, OrganisationRecord
+from kdweb.rules import CollectiveRecord, Grade, LeaderRecord, MemberRecord, OrganisationRecord
 from kdweb.rules.parse import (
     CIVIL_RATING_CHOICES, DISCIPLINE_CHOICES, GRADE_CHOICES, LEVEL_CHOICES, REASON_CHOICES, YES_NO_CHOICES,
 )
@@ -102,8 +103,12 @@ def test_equal_cells_of_other_types_are_not_mixed_up():
     assert by_bool != by_number
 
 
-def test_records_of_one_remembered_tuple_do_not_share_their_grades():
+def test_grades_shared_by_rows_that_read_alike_cannot_be_changed():
     parser = fast_parser(MemberRecord, {"code": "", "name": "", "unit_code": ""}, ("grade:1", "level"))
     first, _ = parser.with_facts(("DV1", "A", "KM"), ("Tốt", "HTTNV"))
     second, _ = parser.with_facts(("DV2", "B", "KM"), ("Tốt", "HTTNV"))
-    assert first.grades == second.grades and first.grades is not second.grades
+    ungraded, _ = parser.with_facts(("DV3", "C", "KM"), ("", "HTTNV"))
+    assert first.grades == second.grades == {"1": Grade.TOT} and ungraded.grades == {}
+    for grades in (first.grades, ungraded.grades):
+        with pytest.raises(TypeError):
+            grades["1"] = Grade.KEM  # a change to one would be a change to all
