@@ -215,7 +215,7 @@ class RowParser:
         self._repeating_keys = tuple(self.cell_keys[index] for index in repeating)
         self._repeating = tuple_getter(repeating)
         self._own_cells = tuple((index, key) for index, key, field in read if field and not field.remembered)
-        self._cell_parts: dict[tuple, tuple[dict, list, list]] = {}
+        self._cell_parts: dict[tuple, tuple[list, list]] = {}  # cells → (problems, the record's fields)
         self._layout = _layout(record_type)
         positions = self._layout.positions
         self.fact_keys = tuple(fact_keys)
@@ -243,7 +243,7 @@ class RowParser:
             return None
         repeating = self._repeating(cells)
         part = self._cell_parts.get(repeating)
-        values, problems, base = part if part is not None else self._cell_part(repeating)
+        problems, base = part if part is not None else self._cell_part(repeating)
         fields = base.copy()
         for start, begin, end in self._fact_runs:
             fields[start : start + end - begin] = facts[begin:end]
@@ -265,8 +265,8 @@ class RowParser:
             return _record_with_findings(self.shape, dict(zip(self._layout.names, fields)), problems + own_problems)
         return self.shape.record_type(*fields), []  # the usual row: nothing to report
 
-    def _cell_part(self, repeating: tuple) -> tuple[dict, list, list]:
-        """The repeating cells' values and problems, and the record's fields with those values (the rest blank),
+    def _cell_part(self, repeating: tuple) -> tuple[list, list]:
+        """The repeating cells' problems, and the record's fields holding their values (the others blank),
         read once per distinct tuple of cells. Text-only tuples (nearly every row) are remembered by the tuple;
         others by the tuple and its types, because 1, 1.0 and True are equal, and one dict key, but are read
         differently. A text-only tuple never equals another kind, so a hit by the tuple alone is always right."""
@@ -282,7 +282,7 @@ class RowParser:
             fields = list(self._layout.blanks)
             for name, value in values.items():
                 fields[self._layout.positions[name]] = value
-            part = self._cell_parts[memo_key] = (values, problems, fields)
+            part = self._cell_parts[memo_key] = (problems, fields)
         return part
 
     def _field(self, key: object) -> _Field | None:
