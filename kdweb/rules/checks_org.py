@@ -45,19 +45,24 @@ def _share_findings(ctx, rule, org, floor: Level, floor_share: Fraction, share_l
     if not total:
         return
     at_floor = sum(1 for level in levels if level.rank >= floor.rank)
-    if Fraction(at_floor, total) < floor_share:
+    if _below(at_floor, total, floor_share):
         yield ctx.finding(
             rule, org, "level",
             f"xếp loại {quoted_level(org.level)} nhưng chỉ có {ratio(at_floor, total)} {noun} xếp loại từ "
             f"{quoted_level(floor)} trở lên (cần {percent(floor_share)}).",
         )
     at_share = sum(1 for level in levels if level.rank >= share_level.rank)
-    if share and Fraction(at_share, total) < share:
+    if share and _below(at_share, total, share):
         yield ctx.finding(
             rule, org, "level",
             f"xếp loại {quoted_level(org.level)} nhưng chỉ có {ratio(at_share, total)} {noun} xếp loại từ "
             f"{quoted_level(share_level)} trở lên (cần ít nhất {percent(share)}).",
         )
+
+
+def _below(part: int, whole: int, share: Fraction) -> bool:
+    """part/whole < share, exactly, without building a Fraction for every organisation."""
+    return part * share.denominator < share.numerator * whole
 
 
 def check_htxsnv(ctx):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from functools import lru_cache
 from typing import Callable, Mapping
 
 from .terms import Discipline, Level, QuotaBase, QuotaScope, Severity, SubjectKind
@@ -97,7 +98,7 @@ class RuleSet:
 
     def share(self, name: str) -> Fraction:
         """A share parameter as an exact fraction, so that exactly 20 % or 80 % is never lost to rounding."""
-        return Fraction(str(getattr(self, name)))
+        return _exact(getattr(self, name))
 
     def with_changes(self, **changes) -> RuleSet:
         return replace(self, **changes)
@@ -107,3 +108,9 @@ class RuleSet:
 
     def disabling(self, *rules: str) -> RuleSet:
         return replace(self, disabled=self.disabled | set(rules))
+
+
+@lru_cache(maxsize=64)
+def _exact(value) -> Fraction:
+    """0.2 → 1/5: through its text, as written in the rule set (a float's own value is not exactly 1/5)."""
+    return Fraction(str(value))
