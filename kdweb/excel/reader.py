@@ -1,5 +1,4 @@
-"""Reading an upload: guards, then calamine for the cells (of the package as the guards checked it), then the
-signed metadata, then each subject sheet.
+"""Reading an upload: guards, then calamine for the cells, then the signed metadata, then each subject sheet.
 
 `read_upload` turns the bytes into a UnitBatch plus structural and parse findings; `validate_upload` also
 runs the rules engine and puts every finding on its cell. Neither raises for a bad file: a file that cannot
@@ -61,8 +60,8 @@ def read_upload(
 
 def _read_upload(data, secret, expected_unit_code, open_cycle_year, known_template_versions, filename, limits):
     try:
-        package = check_upload(data, limits)
-        with _open(package) as workbook:
+        check_upload(data, limits)
+        with _open(data) as workbook:
             meta = _checked_meta(workbook, secret, expected_unit_code, open_cycle_year, known_template_versions)
             rule_set = _rule_set(meta)
             return _read_sheets(workbook, meta, rule_set)

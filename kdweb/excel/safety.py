@@ -2,9 +2,7 @@
 
 Each guard raises `Refusal` with its own code. The zip is inflated once, in chunks, to check what its
 directory declares: real sizes, XML declarations (DOCTYPE/ENTITY) and, for each worksheet, the range that
-calamine would allocate densely for its cells (it aborts the whole process on a failed allocation). What
-passes is handed on as the XML parts just checked, stored uncompressed (`repack.py`), when they are of a
-modest size; a larger upload goes on as it came, after the same checks.
+calamine would allocate densely for its cells (it aborts the whole process on a failed allocation).
 """
 from __future__ import annotations
 
@@ -14,10 +12,9 @@ import struct
 import zipfile
 from dataclasses import dataclass
 
-from isal import isal_zlib  # zlib's interface, twice as fast to inflate and ten times to CRC: §1 of docs/performance.md
+from isal import isal_zlib  # zlib's interface; inflates twice as fast and computes the CRC ten times as fast
 
 from . import sniff
-from .repack import stored_zip
 from .problems import refuse
 
 
@@ -34,7 +31,6 @@ class Limits:
     max_columns: int = 256
     max_cells: int = 2_500_000  # rows × columns from A1: what calamine allocates for a sheet
     max_shared_strings: int = 1_000_000
-    repack_bytes: int = 32 * 1024 * 1024  # XML parts up to this in all go to the parser as checked, uncompressed
 
 
 DEFAULT_LIMITS = Limits()
@@ -58,9 +54,8 @@ _STRING_COUNT = re.compile(rb"\b(?:uniqueCount|count)\s*=\s*[\"']([0-9]+)[\"']")
 _ODS_MIMETYPES = (b"application/vnd.oasis.opendocument.spreadsheet",)
 
 
-def check_upload(data: bytes, limits: Limits = DEFAULT_LIMITS) -> bytes:
-    """Refuse anything that is not a plain, reasonably sized .xlsx package; else the package for the parser:
-    its XML parts as checked, stored uncompressed, or the upload itself when they exceed `repack_bytes`."""
+def check_upload(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse anything that is not a plain, reasonably sized .xlsx package."""
     if len(data) > limits.max_upload_bytes:
         raise refuse("E-TOO-BIG", size_mb=_mb(len(data)), limit_mb=_mb(limits.max_upload_bytes))
     kind = sniff.sniff(data)
@@ -71,10 +66,7 @@ def check_upload(data: bytes, limits: Limits = DEFAULT_LIMITS) -> bytes:
         infos = archive.infolist()
         _check_names(archive, infos)
         _check_declared_sizes(infos, limits)
-        xml_bytes = sum(info.file_size for info in infos if _is_xml(info))
-        kept = [] if xml_bytes <= limits.repack_bytes else None
-        _scan_parts(archive, data, infos, limits, kept)
-    return stored_zip(kept) if kept is not None else data
+        _scan_parts(archive, data, infos, limits)
 
 
 def _refusal_for_kind(kind: str, data: bytes):
@@ -160,34 +152,17 @@ def _check_declared_sizes(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
             )
 
 
-def _scan_parts(archive, data: bytes, infos: list[zipfile.ZipInfo], limits: Limits, kept: list | None) -> None:
-    """Inflate and check every part; the XML parts' bytes go into `kept` (entry, bytes) unless it is None."""
+def _scan_parts(archive: zipfile.ZipFile, data: bytes, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
     for info in infos:
-        if not _is_xml(info):
-            for _ in _inflate(data, info):  # media and the like: only their real size matters; no parser reads them
-                pass
-            continue
-        chunks = _chunks(data, info)
-        if kept is not None:
-            chunks = _keeping(chunks, info, kept)
-        if _SHEET_PART.fullmatch(info.filename):
-            if _scan_sheet(archive, info, chunks, limits):
+        name = info.filename
+        if _SHEET_PART.fullmatch(name):
+            if _scan_sheet(archive, data, info, limits):
                 _check_sheet_cells(archive, data, info, limits)
+        elif name.lower().endswith((".xml", ".rels", ".vml")):
+            _scan_xml(data, info, limits)
         else:
-            _scan_xml(info, chunks, limits)
-
-
-def _is_xml(info: zipfile.ZipInfo) -> bool:
-    return info.filename.lower().endswith((".xml", ".rels", ".vml"))
-
-
-def _keeping(chunks, info: zipfile.ZipInfo, kept: list):
-    """The chunks as they pass; the whole part joins `kept` once the last has been checked."""
-    seen = []
-    for chunk in chunks:
-        seen.append(chunk)
-        yield chunk
-    kept.append((info, seen[0] if len(seen) == 1 else b"".join(seen)))
+            for _ in _inflate(data, info):  # media and the like: only their real size matters
+                pass
 
 
 def _chunks(data: bytes, info: zipfile.ZipInfo):
@@ -257,9 +232,9 @@ def _check_prolog(head: bytes, info: zipfile.ZipInfo) -> None:
         raise refuse("E-XML-BOMB", detail=info.filename)
 
 
-def _scan_xml(info: zipfile.ZipInfo, chunks, limits: Limits) -> None:
+def _scan_xml(data: bytes, info: zipfile.ZipInfo, limits: Limits) -> None:
     first = True
-    for chunk in chunks:
+    for chunk in _chunks(data, info):
         if first:
             _check_prolog(chunk, info)
             if info.filename.lower() == "xl/sharedstrings.xml":
@@ -273,10 +248,10 @@ def _check_string_count(head: bytes, limits: Limits) -> None:
         raise refuse("E-CORRUPT", detail=f"sharedStrings declares {declared} strings")
 
 
-def _scan_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, chunks, limits: Limits) -> bool:
+def _scan_sheet(archive: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo, limits: Limits) -> bool:
     """Fast pass over one worksheet; True when it needs the exact cell count."""
     first, suspect = True, False
-    for chunk in chunks:
+    for chunk in _chunks(data, info):
         if first:
             _check_prolog(chunk, info)
             _check_claimed_dimension(archive, info, chunk, limits)
