@@ -43,7 +43,10 @@ def display_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = " ".join(unicodedata.normalize("NFC", str(value)).split())
+    text = unicodedata.normalize("NFC", str(value))
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # already tidy, as most cells are: every blank but the plain space is unprintable
+    text = " ".join(text.split())
     if not text.isprintable():
         text = "".join(char for char in text if unicodedata.category(char) != "Cc")
     return text

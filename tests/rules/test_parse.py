@@ -3,11 +3,14 @@ import unicodedata
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kdweb.rules import (
     Discipline, Grade, Level, NotRatedReason, OrgKind, parse_civil_rating, parse_date, parse_discipline, parse_grade,
     parse_level, parse_not_rated_reason, parse_number, parse_org_kind, parse_yes_no,
 )
+from kdweb.rules.parse import display_text
 
 
 @pytest.mark.parametrize("typed, level", [
@@ -133,3 +136,23 @@ def test_org_kinds():
 def test_error_messages_never_echo_control_characters():
     error = parse_level("Tốt\x00\x1b lắm").error
     assert "“Tốt lắm”" in error and "\x00" not in error and "\x1b" not in error
+
+
+_PIECES = [*" \t\n\r\x0b\x0c\x1c\x85\xa0\u1680\u2003\u2028\u2029\u202f\u3000", "  ", "a", "Đặ", "e\u0301", "\u200b",
+           "\x00", "\x07", "."]
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(_PIECES) | st.characters(), max_size=12).map("".join))
+def test_display_text_is_nfc_single_spaced_without_control_characters(value):
+    """The tidy-text shortcut gives what the whole recipe gives, whatever blanks and controls the cell holds."""
+    plain = " ".join(unicodedata.normalize("NFC", value).split())
+    plain = "".join(char for char in plain if unicodedata.category(char) != "Cc")
+    assert display_text(value) == plain
+
+
+def test_display_text_tidies_each_kind_of_blank():
+    assert display_text("  Nguyễn\u00a0Văn\tAn\n") == "Nguyễn Văn An"
+    assert display_text("Nguye\u0302\u0303n  Văn An") == "Nguyễn Văn An"
+    assert display_text("Văn\x07An") == "VănAn"
+    assert display_text("Văn An") == "Văn An"
