@@ -50,21 +50,24 @@ def read_upload(
     known_template_versions: Collection[str],
     filename: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    keep_values: bool = False,
 ) -> ReadResult:
-    """The upload as records and findings (structural and parse), or a refusal with its reason."""
+    """The upload as records and findings (structural and parse), or a refusal with its reason. The sheets'
+    cells are read a row at a time and let go; `keep_values` keeps them in `sheets` for a preview."""
     with gc_paused():
         return _read_upload(
-            data, secret, expected_unit_code, open_cycle_year, known_template_versions, filename, limits
+            data, secret, expected_unit_code, open_cycle_year, known_template_versions, filename, limits, keep_values
         )
 
 
-def _read_upload(data, secret, expected_unit_code, open_cycle_year, known_template_versions, filename, limits):
+def _read_upload(data, secret, expected_unit_code, open_cycle_year, known_template_versions, filename, limits,
+                 keep_values):
     try:
         check_upload(data, limits)
         with _open(data) as workbook:
             meta = _checked_meta(workbook, secret, expected_unit_code, open_cycle_year, known_template_versions)
             rule_set = _rule_set(meta)
-            return _read_sheets(workbook, meta, rule_set)
+            return _read_sheets(workbook, meta, rule_set, keep_values)
     except Refusal as refusal:
         return ReadResult(ok=False, problem=refusal.problem)
     except Exception as error:  # a file shaped in a way no guard foresaw: refuse it, and log it as our bug
@@ -82,12 +85,14 @@ def validate_upload(
     filename: str | None = None,
     rule_set: RuleSet | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    keep_values: bool = False,
 ) -> ReadResult:
     """read_upload, then the rule book's checks of the unit; every finding carries its sheet and cell."""
     with gc_paused():
         result = read_upload(
             data, secret=secret, expected_unit_code=expected_unit_code, open_cycle_year=open_cycle_year,
             known_template_versions=known_template_versions, filename=filename, limits=limits,
+            keep_values=keep_values,
         )
         if not result.ok:
             return result
@@ -163,6 +168,28 @@ def _sheet_values(workbook: CalamineWorkbook, name: str) -> list[list]:
     return _calamine(lambda: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
 
 
+def _sheet_rows(workbook: CalamineWorkbook, name: str):
+    """The sheet's rows from row 1, each from column A ('' for an empty cell), as `_sheet_values` gives them,
+    but one at a time: the whole sheet as Python lists costs several times the file's size in memory."""
+    sheet = _calamine(lambda: workbook.get_sheet_by_name(name))
+    rows = _calamine(sheet.iter_rows)
+    first_column = sheet.start[1] if sheet.start else 0  # iter_rows starts each row at the used range's column
+    if first_column:
+        padding = [""] * first_column
+        rows = (padding + row for row in rows)
+    return _converted(rows)
+
+
+def _converted(rows):
+    """calamine converts each cell as its row is asked for; a failure then is still the file's, not ours."""
+    try:
+        yield from rows
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as error:  # noqa: BLE001 - as in _calamine
+        raise refuse("E-CORRUPT", detail=f"calamine: {type(error).__name__}: {error}") from None
+
+
 def _checked_meta(workbook, secret, unit_code, cycle_year, versions) -> WorkbookMeta:
     """Ours, of a version we read, for this unit and this cycle, and untouched — in that order, so that an
     honest file from the wrong unit or year is told so rather than called tampered."""
@@ -198,7 +225,7 @@ def _rule_set(meta: WorkbookMeta) -> RuleSet:
         raise refuse("E-VERSION", detail=f"rule set {meta.rule_set_id}", version=meta.template_version) from None
 
 
-def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleSet) -> ReadResult:
+def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleSet, keep_values: bool) -> ReadResult:
     specs = {spec.kind: spec for spec in sheet_specs(rule_set)}
     batch = UnitBatch(unit_code=meta.unit_code, unit_name=meta.unit_name, review_date=meta.review_date)
     locator = Locator()
@@ -213,7 +240,8 @@ def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleS
             findings.append(_missing_sheet(kind, issued.name, locator.summary_rows[kind]))
             continue
         claimed.add(name)
-        read: SheetRead = read_subject_sheet(_sheet_values(workbook, name), name, spec, issued, meta.unit_code)
+        rows = _sheet_rows(workbook, name)
+        read: SheetRead = read_subject_sheet(rows, name, spec, issued, meta.unit_code, keep_values)
         getattr(batch, _BATCH_LISTS[kind]).extend(read.records)
         findings.extend(read.findings)
         previews.append(read.preview)

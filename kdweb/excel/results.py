@@ -26,22 +26,24 @@ class PreviewCell:
 
 @dataclass(frozen=True)
 class SheetPreview:
-    """A subject sheet as uploaded, kept as calamine returned it; cells are built only when asked for."""
+    """A subject sheet as uploaded, kept as calamine returned it when the read was asked to keep the values
+    (`keep_values=True`); cells are built only when asked for."""
 
     name: str
     kind: SubjectKind
     header_row: int  # 1-based; 0 when no header row was found
-    values: list[list] = field(repr=False)  # every row from row 1, '' for an empty cell
+    values: list[list] | None = field(repr=False)  # every row from row 1, '' for an empty cell; None: not kept
     fields: dict[int, str] = field(default_factory=dict)  # 0-based column index → field key
 
     @property
     def header(self) -> list[str]:
-        row = self.values[self.header_row - 1] if 0 < self.header_row <= len(self.values) else []
+        values = self._values()
+        row = values[self.header_row - 1] if 0 < self.header_row <= len(values) else []
         return [display_text(value) for value in row]
 
     def rows(self, start: int = 0, limit: int | None = None) -> Iterator[tuple[int, list[PreviewCell]]]:
         """(row number, cells) for the data rows below the header, blank rows left out."""
-        body = self.values[self.header_row :]
+        body = self._values()[self.header_row :]
         shown = 0
         for offset, row in enumerate(body[start:], start=self.header_row + 1 + start):
             if not any(value not in ("", None) for value in row):
@@ -50,6 +52,11 @@ class SheetPreview:
                 return
             shown += 1
             yield offset, [self._cell(offset, index, value) for index, value in enumerate(row)]
+
+    def _values(self) -> list[list]:
+        if self.values is None:
+            raise ValueError(f"the cells of “{self.name}” were not kept: read the upload with keep_values=True")
+        return self.values
 
     def _cell(self, row: int, index: int, value) -> PreviewCell:
         value = None if value == "" else value

@@ -40,9 +40,12 @@ _EOCD = b"PK\x05\x06"
 _EOCD64_LOCATOR = b"PK\x06\x07"
 _XML_BOMB = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
 _SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
-# A cell that is not '<c r="..."' within CZ19999 (so an area of at most 2.08 M cells), or a prefixed cell or row
-# tag, sends the sheet to the exact, slower count of what calamine will allocate.
-_SUSPECT = re.compile(rb'<c(?! r="[A-C]?[A-Z](?:[1-9][0-9]{0,3}|1[0-9]{4})")[\s/>]')
+# A cell that is not '<c r="..."' within AX49999 (the box of the fast pass: 50 columns, 49,999 rows), or a prefixed
+# cell or row tag, sends the sheet to the exact, slower count of what calamine will allocate. The box holds a
+# 30,000-member sheet (28 columns) and, at 2,499,950 cells, fits the default limits; under stricter limits every
+# sheet gets the exact count.
+_FAST_BOX = (49_999, 50)
+_SUSPECT = re.compile(rb'<c(?! r="(?:A?[A-X]|[A-Z])(?:[1-9][0-9]{0,3}|[1-4][0-9]{4})")[\s/>]')
 _PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
 _ROOT = re.compile(rb"<[A-Za-z_]")
 _TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(row|c)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>")
@@ -250,7 +253,7 @@ def _check_string_count(head: bytes, limits: Limits) -> None:
 
 def _scan_sheet(archive: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo, limits: Limits) -> bool:
     """Fast pass over one worksheet; True when it needs the exact cell count."""
-    first, suspect = True, False
+    first, suspect = True, _too_big(*_FAST_BOX, limits)
     for chunk in _chunks(data, info):
         if first:
             _check_prolog(chunk, info)

@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cached_property, lru_cache
+from itertools import chain, islice
 from operator import attrgetter
+from typing import Iterable
 
 from kdweb.rules.findings import Finding
 from kdweb.rules.messages import subject_phrase
@@ -48,16 +50,23 @@ def find_header(values: list[list], spec: SheetSpec) -> int | None:
     return None
 
 
-def read_subject_sheet(values: list[list], name: str, spec: SheetSpec, issued: IssuedSheet, unit_code: str) -> SheetRead:
-    header = find_header(values, spec)
+def read_subject_sheet(
+    rows: Iterable[list], name: str, spec: SheetSpec, issued: IssuedSheet, unit_code: str, keep_values: bool = True,
+) -> SheetRead:
+    """`rows` from row 1, each from column A, read one at a time: unless `keep_values` asks for them in the
+    preview, no row is kept once read, so a large sheet never lives in memory as Python lists whole."""
+    values = list(rows) if keep_values else None
+    rows = iter(values if keep_values else rows)
+    head = list(islice(rows, HEADER_SEARCH_ROWS))
+    header = find_header(head, spec)
     if header is None:
-        places = SheetPlaces(name, 1)
         return SheetRead(
             findings=[_sheet_finding(spec, name, "A1", "W-COLUMN", _NO_HEADER.format(header=spec.code_column.header))],
-            places=places,
+            places=SheetPlaces(name, 1),
             preview=SheetPreview(name, spec.kind, 0, values),
         )
-    return _SheetReader(values, name, spec, issued, unit_code, header).read()
+    body = chain(head[header + 1 :], rows)
+    return _SheetReader(head[header], body, values, name, spec, issued, unit_code, header).read()
 
 
 _NO_HEADER = (
@@ -67,13 +76,15 @@ _NO_HEADER = (
 
 
 class _SheetReader:
-    def __init__(self, values, name, spec: SheetSpec, issued: IssuedSheet, unit_code: str, header: int):
-        self.values, self.name, self.spec, self.unit_code, self.header = values, name, spec, unit_code, header
+    def __init__(self, header_row: list, body, values, name, spec: SheetSpec, issued: IssuedSheet, unit_code: str,
+                 header: int):
+        self.body, self.name, self.spec, self.unit_code, self.header = body, name, spec, unit_code, header
+        self.values = values  # every row from row 1 for the preview, or None
         self.kind = spec.kind
         self.issued = {row[0]: row for row in issued.rows}  # facts become a dict only for the row being read
         self.issued_fields = issued.fields
         self.status_line = StatusLine(issued.fields)
-        self.indexes = _map_header(values[header], spec)
+        self.indexes = _map_header(header_row, spec)
         self.places = SheetPlaces(name, header + 1, {key: column_letter(index + 1) for key, index in self.indexes.items()})
         by_key = {column.key: column for column in spec.columns}
         self.identity = [(index, by_key[key]) for key, index in self.indexes.items() if by_key[key].is_identity]
@@ -114,7 +125,7 @@ class _SheetReader:
         issued_row, input_cells = self.issued.get, self.input_cells
         with_facts, untouched = self.parse.with_facts, self._untouched
         records, rows_by_code, findings = self.result.records, self.places.rows, self.result.findings
-        for number, row in enumerate(self.values[self.header + 1 :], start=self.header + 2):
+        for number, row in enumerate(self.body, start=self.header + 2):
             if len(row) < width:
                 row = row + [""] * (width - len(row))
             typed = row[code_index]

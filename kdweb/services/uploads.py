@@ -189,7 +189,7 @@ def preview(upload: Upload, sheet_name: str | None, marked: str | None) -> dict 
     cycle = db.session.get(Cycle, upload.cycle_id)
     result = excel.read_upload(
         upload.content, secret=current_app.config["SECRET_KEY"], expected_unit_code=upload.unit.code,
-        open_cycle_year=cycle.year, known_template_versions=issued_versions(cycle, upload.unit))
+        open_cycle_year=cycle.year, known_template_versions=issued_versions(cycle, upload.unit), keep_values=True)
     if not result.ok or not result.sheets:
         return None
     sheet = result.sheet(sheet_name) if sheet_name else None

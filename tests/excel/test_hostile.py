@@ -9,6 +9,7 @@ import tracemalloc
 import pytest
 
 from kdweb.excel import Limits, MESSAGES
+from kdweb.excel import safety
 from kdweb.excel.safety import check_upload
 from kdweb.excel.problems import Refusal
 
@@ -210,3 +211,31 @@ def test_the_exact_count_lets_a_modest_sheet_through(good):
     data = far_cell_workbook(good, b'<row r="40000"><c s="1" r="A40000"><v>1</v></c></row></sheetData>')
     result = read_demo(data)
     assert result.ok and result.problem is None
+
+
+@pytest.mark.parametrize(("ref", "suspect"), [
+    (b"A1", False), (b"Z12345", False), (b"AB30004", False), (b"AX49999", False),
+    (b"AY1", True), (b"BA1", True), (b"A50000", True), (b"A0", True), (b"A01", True), (b"a1", True), (b"$A$1", True),
+])
+def test_the_fast_pass_takes_only_cells_inside_its_box(ref, suspect):
+    """AX49999: 50 columns by 49,999 rows, 2,499,950 cells, inside the default 2,500,000."""
+    cell = b'<c r="' + ref + b'" s="1"><v>1</v></c>'
+    assert (safety._SUSPECT.search(cell) is not None) is suspect
+
+
+def test_a_30000_member_sheet_needs_no_exact_count(good, monkeypatch):
+    """A large unit's sheet (28 columns, rows past 20,000) stays on the fast pass: the exact count costs seconds."""
+    data = far_cell_workbook(good, b'<row r="30004"><c r="AB30004" s="1"><v>1</v></c></row></sheetData>')
+    monkeypatch.setattr(safety, "_check_sheet_cells", lambda *args: pytest.fail("sent to the exact count"))
+    check_upload(data)
+
+
+def test_one_column_beyond_the_fast_box_is_counted_and_refused(good):
+    """51 columns by 49,999 rows is 2,549,949 cells: over the limit, found by the exact count."""
+    refused(far_cell_workbook(good, b'<row r="49999"><c r="AY49999"><v>1</v></c></row></sheetData>'), "E-DIMENSION")
+
+
+def test_stricter_limits_than_the_fast_box_count_every_sheet(good):
+    data = far_cell_workbook(good, b'<row r="5000"><c r="A5000"><v>1</v></c></row></sheetData>')
+    refused(data, "E-DIMENSION", limits=Limits(max_rows=1_000))
+    assert read_demo(data).ok

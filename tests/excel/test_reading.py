@@ -192,7 +192,7 @@ def test_read_upload_alone_gives_structure_and_parse_findings_only(filled):
 
 
 def test_preview_rows_carry_addresses_and_shown_text(filled):
-    result = read_demo(filled.bytes())
+    result = read_demo(filled.bytes(), keep_values=True)
     preview = result.sheet(MEMBERS_SHEET)
     assert preview.kind is SubjectKind.MEMBER and preview.header_row == 4
     assert preview.header[:3] == ["STT", "Mã đảng viên", "Họ và tên"]
@@ -206,6 +206,28 @@ def test_preview_rows_carry_addresses_and_shown_text(filled):
     assert list(preview.rows(start=11))[0][0] == 16
 
 
+def test_the_cells_are_let_go_unless_kept_for_a_preview(filled):
+    lean, kept = read_demo(filled.bytes()), read_demo(filled.bytes(), keep_values=True)
+    assert lean.batch == kept.batch and lean.findings == kept.findings
+    assert lean.sheet(MEMBERS_SHEET).values is None and lean.sheet(MEMBERS_SHEET).header_row == 4
+    with pytest.raises(ValueError, match="keep_values=True"):
+        list(lean.sheet(MEMBERS_SHEET).rows())
+    assert kept.sheet(MEMBERS_SHEET).values[3][1] == "Mã đảng viên"
+
+
+def test_a_sheet_whose_column_a_is_empty_keeps_its_cell_addresses(filled):
+    """calamine starts each streamed row at the sheet's first used column; the reader puts it back at A."""
+    filled.set(MEMBERS_SHEET, "DV001", level="không rõ")
+    before = read_demo(filled.bytes())
+    sheet = filled.sheet(MEMBERS_SHEET)
+    for row in range(1, sheet.max_row + 1):
+        sheet.cell(row, 1).value = None  # the title and the STT column
+    after = read_demo(filled.bytes(), keep_values=True)
+    assert after.batch == before.batch
+    assert located(after) == located(before) and (("P-VALUE", f"'{MEMBERS_SHEET}'!N5") in located(after))
+    assert after.sheet(MEMBERS_SHEET).values[4][:2] == ["", "DV001"]
+
+
 def test_header_cell_helper_matches_the_layout():
     assert header_cell(MEMBERS_SHEET) == "B4" and header_cell(ORGS_SHEET, "level") == "O4"
 
@@ -213,7 +235,7 @@ def test_header_cell_helper_matches_the_layout():
 def test_a_sheet_whose_header_row_is_gone(filled):
     sheet = filled.sheet(MEMBERS_SHEET)
     sheet.delete_rows(4)  # the header row
-    result = read_demo(filled.bytes())
+    result = read_demo(filled.bytes(), keep_values=True)
     assert result.ok
     assert ("W-COLUMN", f"'{MEMBERS_SHEET}'!A1") in located(result)
     assert result.batch.members == [] and result.sheet(MEMBERS_SHEET).header == []

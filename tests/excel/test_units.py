@@ -9,7 +9,8 @@ import pytest
 from kdweb.excel import address, read_upload, sniff
 from kdweb.excel.columns import sheet_specs
 from kdweb.excel.identity import comparable, json_conversions, member_status
-from kdweb.excel.reader import gc_paused
+from kdweb.excel.problems import Refusal
+from kdweb.excel.reader import _converted, gc_paused
 from kdweb.excel.sheets import read_subject_sheet
 from kdweb.excel.locate import Locator, SheetPlaces
 from kdweb.excel.metadata import IssuedSheet, WorkbookMeta, meta_rows, signed_meta
@@ -125,3 +126,26 @@ def test_a_payload_orjson_refuses_is_still_read():
     """json.dumps escapes a lone surrogate, which orjson will not parse; the payload reader falls back to json."""
     meta = WorkbookMeta("v1", "KM", "Kim Mã \ud800", "grassroots", 2024, "qd132-hd21")
     assert WorkbookMeta.from_payload(meta.payload()) == meta
+
+
+class _CalaminePanic(BaseException):
+    """What pyo3 raises when Rust panics: a BaseException, not an Exception."""
+
+
+def test_a_cell_that_fails_to_convert_while_streaming_is_the_files_fault():
+    def rows():
+        yield ["Mã đảng viên"]
+        raise _CalaminePanic("cell conversion")
+
+    with pytest.raises(Refusal) as refused:
+        list(_converted(rows()))
+    assert refused.value.problem.code == "E-CORRUPT" and "cell conversion" in refused.value.problem.detail
+
+
+def test_an_interrupt_while_streaming_is_not_swallowed():
+    def rows():
+        yield []
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        list(_converted(rows()))
