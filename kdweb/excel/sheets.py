@@ -51,7 +51,7 @@ def find_header(values: list[list], spec: SheetSpec) -> int | None:
 
 
 def read_subject_sheet(
-    rows: Iterable[list], name: str, spec: SheetSpec, issued: IssuedSheet, unit_code: str, keep_values: bool = True,
+    rows: Iterable[list], name: str, spec: SheetSpec, issued: IssuedSheet, unit_code: str, keep_values: bool = False,
 ) -> SheetRead:
     """`rows` from row 1, each from column A, read one at a time: unless `keep_values` asks for them in the
     preview, no row is kept once read, so a large sheet never lives in memory as Python lists whole."""
