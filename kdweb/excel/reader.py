@@ -152,16 +152,23 @@ class _open:
             pass
 
 
+_NOT_THE_FILES = (KeyboardInterrupt, SystemExit, MemoryError)
+
+
 def _calamine(call):
     """Run a calamine call; its errors (and a Rust panic, which is a BaseException) become E-CORRUPT."""
     try:
         return call()
     except PasswordError:
         raise refuse("E-ENCRYPTED", detail="calamine: password") from None
-    except (KeyboardInterrupt, SystemExit, MemoryError):
+    except _NOT_THE_FILES:
         raise
     except BaseException as error:  # noqa: BLE001 - pyo3's PanicException derives from BaseException
-        raise refuse("E-CORRUPT", detail=f"calamine: {type(error).__name__}: {error}") from None
+        raise _corrupt(error) from None
+
+
+def _corrupt(error: BaseException):
+    return refuse("E-CORRUPT", detail=f"calamine: {type(error).__name__}: {error}")
 
 
 def _sheet_values(workbook: CalamineWorkbook, name: str) -> list[list]:
@@ -184,10 +191,10 @@ def _converted(rows):
     """calamine converts each cell as its row is asked for; a failure then is still the file's, not ours."""
     try:
         yield from rows
-    except (KeyboardInterrupt, SystemExit, MemoryError):
+    except _NOT_THE_FILES:
         raise
     except BaseException as error:  # noqa: BLE001 - as in _calamine
-        raise refuse("E-CORRUPT", detail=f"calamine: {type(error).__name__}: {error}") from None
+        raise _corrupt(error) from None
 
 
 def _checked_meta(workbook, secret, unit_code, cycle_year, versions) -> WorkbookMeta:
