@@ -97,6 +97,9 @@ class Refusal(Exception):
         super().__init__(problem.code)
         self.problem = problem
 
+    def __reduce__(self):  # crosses the sandbox's process boundary whole
+        return (Refusal, (self.problem,))
+
 
 def problem(code: str, detail: str = "", **values) -> Problem:
     return Problem(code, MESSAGES[code].format(**values), detail)
