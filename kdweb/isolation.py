@@ -180,11 +180,11 @@ class _Pool:
         worker = self.acquire()
         keep = False
         try:
-            answer = self._exchange(worker, limits, (function, args, kwargs, limits))
-            keep = answer[0] != MEMORY and worker.tasks < limits.max_tasks
+            status, value, retire = self._exchange(worker, limits, (function, args, kwargs, limits))
+            keep = not retire and worker.tasks < limits.max_tasks
         finally:
             self.release(worker) if keep else self.discard(worker)
-        return _unpack(answer, limits)
+        return _unpack(status, value, limits)
 
     def _exchange(self, worker: _Worker, limits: SandboxLimits, task) -> tuple:
         worker.tasks += 1
@@ -202,8 +202,7 @@ class _Pool:
         return pickle.loads(blob)
 
 
-def _unpack(answer: tuple, limits: SandboxLimits):
-    status, value = answer
+def _unpack(status: str, value, limits: SandboxLimits):
     if status == "ok":
         return value
     if status == "error":
@@ -236,15 +235,19 @@ def _forget_inherited_pools() -> None:
     _pools.clear()
 
 
-def _stop_all() -> None:
-    pool = _pools.get(os.getpid())
+def shutdown() -> None:
+    """Stop this process's idle workers; the next task starts fresh ones."""
+    with _pools_lock:
+        pool = _pools.pop(os.getpid(), None)
     if pool:
-        for worker in list(pool.idle):
+        with pool.lock:
+            workers, pool.idle = list(pool.idle), deque()
+        for worker in workers:
             worker.stop()
 
 
 os.register_at_fork(after_in_child=_forget_inherited_pools)
-atexit.register(_stop_all)
+atexit.register(shutdown)
 
 
 # --- the worker's side -----------------------------------------------------------------------------------------
@@ -253,20 +256,23 @@ def _serve(connection, preload) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     for name in preload:
         importlib.import_module(name)
+    idle_bytes = _address_space()  # the budget counts from here, however much earlier tasks left mapped
     while True:
         try:
             function, args, kwargs, limits = connection.recv()
         except (EOFError, OSError):
             return
-        _limit(limits)
-        answer = _call(function, args, kwargs)
-        connection.send_bytes(_packed(answer, limits))
-        if answer[0] == MEMORY:
-            return  # a process that ran out of memory may be broken: the pool replaces it
+        _limit(limits, idle_bytes)
+        status, value = _call(function, args, kwargs)
+        # A worker that ran out of memory may be broken, and one that kept half its budget mapped would give
+        # the next task less than its due: either asks to be replaced.
+        retire = status == MEMORY or _address_space() > idle_bytes + limits.memory_mb * _MB // 2
+        connection.send_bytes(_packed((status, value, retire), limits))
+        if retire:
+            return
 
 
-def _limit(limits: SandboxLimits) -> None:
-    idle_bytes = _address_space()
+def _limit(limits: SandboxLimits, idle_bytes: int) -> None:
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (_capped(idle_bytes + limits.memory_mb * _MB, hard), hard))
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -297,9 +303,9 @@ def _packed(answer: tuple, limits: SandboxLimits) -> bytes:
     try:
         blob = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
     except MemoryError:
-        return pickle.dumps((MEMORY, "MemoryError while packing the answer"))
+        return pickle.dumps((MEMORY, "MemoryError while packing the answer", True))
     except Exception as error:  # noqa: BLE001 - an answer that cannot cross: our bug, said plainly
-        return pickle.dumps(("error", RuntimeError(f"sandbox answer not picklable: {error!r}")))
+        return pickle.dumps(("error", RuntimeError(f"sandbox answer not picklable: {error!r}"), answer[2]))
     if len(blob) > limits.output_mb * _MB:
-        return pickle.dumps((OUTPUT, f"answer of {len(blob)} bytes"))
+        return pickle.dumps((OUTPUT, f"answer of {len(blob)} bytes", answer[2]))
     return blob

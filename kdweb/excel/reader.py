@@ -70,6 +70,8 @@ def _read_upload(data, secret, expected_unit_code, open_cycle_year, known_templa
             return _read_sheets(workbook, meta, rule_set, keep_values, _SearchBudget(report, limits))
     except Refusal as refusal:
         return ReadResult(ok=False, problem=refusal.problem)
+    except MemoryError:
+        raise  # the sandbox's memory limit, not the file's shape: the sandbox says so
     except Exception as error:  # a file shaped in a way no guard foresaw: refuse it, and log it as our bug
         log.exception("unreadable upload %s", filename or "")
         return ReadResult(ok=False, problem=problem("E-CORRUPT", detail=f"{type(error).__name__}: {error}"))

@@ -43,7 +43,7 @@ class Limits:
     max_string_expansion: int = 128 * 1024 * 1024  # bytes: each shared-string cell × its string's length
     max_run_bytes: int = 8 * 1024 * 1024  # a tag or text run with no '<' in it (Excel's longest cell: 128 KB)
     max_search_bytes: int = 64 * 1024 * 1024  # sheet XML read while looking for a renamed sheet
-    max_search_sheets: int = 12
+    max_search_sheets: int = 8
 
 
 DEFAULT_LIMITS = Limits()
