@@ -253,6 +253,7 @@ atexit.register(shutdown)
 # --- the worker's side -----------------------------------------------------------------------------------------
 def _serve(connection, preload) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal reaches the whole group: the parent decides
+    os.environ["RUST_BACKTRACE"] = "0"  # calamine's failed allocation: one line in the log, not a backtrace
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     for name in preload:
         importlib.import_module(name)

@@ -40,7 +40,7 @@ class Limits:
     max_cells: int = 2_500_000  # rows × columns from A1: what calamine allocates for a sheet
     max_shared_strings: int = 1_000_000
     max_total_cells: int = 4_000_000  # cells holding a value, across all sheets
-    max_string_expansion: int = 128 * 1024 * 1024  # bytes: each shared-string cell × its string's length
+    max_string_expansion: int = 32 * 1024 * 1024  # bytes: each shared-string cell × its string's length
     max_run_bytes: int = 8 * 1024 * 1024  # a tag or text run with no '<' in it (Excel's longest cell: 128 KB)
     max_search_bytes: int = 64 * 1024 * 1024  # sheet XML read while looking for a renamed sheet
     max_search_sheets: int = 8
