@@ -285,3 +285,29 @@ def test_find_a_unit_and_return_it_with_a_comment_with_the_keyboard_alone(tab, c
     page.reload()
     expect(page.get_by_role("table").filter(has_text="Ý kiến Ban Tổ chức")).to_contain_text(comment)
     tab.assert_clean()
+
+
+def test_the_skip_link_comes_first_and_scroll_boxes_show_a_focus_ring(tab, client, auth, app):
+    prepare_with_client(client, auth, app, UNIT_WITH_ERRORS, bad_level="xuất sắc lắm")
+    page = tab.page
+    tab.log_in("staff", UNIT_WITH_ERRORS)
+    expect(page.locator("#preview table.preview-table")).to_be_visible()
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    expect(skip).to_have_text("Chuyển đến nội dung chính")
+    box = skip.bounding_box()
+    assert box and box["y"] >= 0 and box["x"] >= 0, box  # shown on screen while focused
+    page.keyboard.press("Enter")
+    assert tab.focused_matches("main#main-content")
+    page.keyboard.press("Tab")
+    assert not tab.focused_matches(".site-header *")  # the header menu was skipped
+
+    tab.tab_to("#preview .preview-wrap")
+    expect(page.locator(":focus")).to_have_attribute("aria-label", re.compile("Bản xem trước trang tính"))
+    ring = page.evaluate("() => { const s = getComputedStyle(document.activeElement); "
+                         "return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+    assert ring[0] == "solid" and ring[1] >= 2, ring
+    tab.tab_to("#history .table-scroll")
+    assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    tab.assert_clean()
