@@ -1,4 +1,4 @@
-"""The pure layers stay pure (DESIGN.md layers 1–2, docs/rulebook.md): `kdweb.rules`, `kdweb.excel`, `kdweb.reports`
+"""The pure layers stay pure (docs/design.md, layers 1–2): `kdweb.rules`, `kdweb.excel`, `kdweb.reports`
 and `kdweb.exports` import no Flask, no SQLAlchemy, no models and nothing of the web side, so the CLI, the
 benchmarks and the sandboxed reader load them alone.
 

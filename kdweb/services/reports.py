@@ -45,7 +45,7 @@ def _report(cycle: Cycle, basis: str, today: date) -> Report:
 
 
 def measure_condition(measure: str):
-    """The SQL condition a rating row meets to count under `measure` (RULES.md §6 columns)."""
+    """The SQL condition a rating row meets to count under `measure` (docs/rulebook.md §6 columns)."""
     rated = Rating.level.in_(LEVELS)
     not_rated = or_(Rating.level.is_(None), Rating.level.not_in(LEVELS))
     if measure == "roster":
