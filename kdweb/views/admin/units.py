@@ -88,7 +88,7 @@ def _values() -> dict:
 def _form(unit, values, error=None, http_status=200):
     message = refusal_text(error) if error is not None else None
     tree = unit_service.unit_tree()
-    excluded = ({unit.id} | unit_service.descendant_ids(unit)) if unit else set()
+    excluded = unit_service.subtree_ids(unit.id) if unit else set()
     parents = [row for row in tree if row.unit.id not in excluded
                and (row.unit.active or (unit is not None and row.unit.id == unit.parent_id))]
     groups = sorted({row.unit.group for row in tree if row.unit.group})
