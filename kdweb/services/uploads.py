@@ -1,6 +1,6 @@
 """Accept an upload: keep the bytes first, then read and validate them, then record findings and ratings.
 
-The promise (DESIGN.md): every upload is kept and never overwritten, and a failed validation never
+The promise (docs/design.md): every upload is kept and never overwritten, and a failed validation never
 replaces the last good version. The bytes are committed in their own transaction before any parsing, so
 a crash while reading leaves the file stored and the unit's status untouched.
 """
