@@ -198,23 +198,28 @@ def _converted(rows):
 
 
 def _checked_meta(workbook, secret, unit_code, cycle_year, versions) -> WorkbookMeta:
-    """Ours, of a version we read, for this unit and this cycle, and untouched — in that order, so that an
-    honest file from the wrong unit or year is told so rather than called tampered."""
+    """Ours and untouched, then for this unit, then for this cycle, then of a version and layout we read — in that
+    order, so that each refusal gives the advice that fits: an honest file of another unit is told whose it is,
+    last year's file which year it is, before either is called an old version."""
     names = [sheet.name for sheet in workbook.sheets_metadata]
     if META_SHEET not in names:
         raise refuse("E-NOT-KDWEB", detail="no metadata sheet")
     signed = signed_meta(_sheet_values(workbook, META_SHEET))
     if signed is None:
         raise refuse("E-NOT-KDWEB", detail="metadata sheet without marker")
-    meta = _parse_meta(signed)
-    if meta.layout != LAYOUT or meta.template_version not in versions:
-        raise refuse("E-VERSION", detail=f"layout {meta.layout}", version=meta.template_version)
-    if meta.unit_code != unit_code:
-        raise refuse("E-WRONG-UNIT", found=meta.unit_code, found_name=meta.unit_name, expected=unit_code)
-    if meta.cycle_year != cycle_year:
-        raise refuse("E-OLD-CYCLE", found=meta.cycle_year, expected=cycle_year)
     if not signed.verified(secret):
         raise refuse("E-TAMPERED", detail="HMAC mismatch")
+    meta = _parse_meta(signed)
+    if meta.unit_code != unit_code:
+        raise refuse("E-WRONG-UNIT", found=meta.unit_code, found_name=meta.unit_name or meta.unit_code,
+                     expected=unit_code, version=meta.template_version)
+    if meta.cycle_year != cycle_year:
+        raise refuse("E-OLD-CYCLE" if meta.cycle_year < cycle_year else "E-OTHER-CYCLE",
+                     found=meta.cycle_year, expected=cycle_year)
+    if meta.template_version not in versions:
+        raise refuse("E-VERSION", detail=f"known {sorted(versions)}", version=meta.template_version)
+    if meta.layout != LAYOUT:
+        raise refuse("E-LAYOUT", detail=f"layout {meta.layout}", version=meta.template_version)
     return meta
 
 
