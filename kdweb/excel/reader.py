@@ -18,6 +18,7 @@ from kdweb.rules.findings import Finding
 from kdweb.rules.parse import normalise_text
 from kdweb.rules.records import UnitBatch
 from kdweb.rules.registry import get_rule_set
+from kdweb.rules.roster_changes import RosterOfRecord, reconcile
 from kdweb.rules.ruleset import RuleSet
 from kdweb.rules.terms import Severity, SubjectKind
 from kdweb.rules.validate import validate_unit
@@ -86,8 +87,10 @@ def validate_upload(
     rule_set: RuleSet | None = None,
     limits: Limits = DEFAULT_LIMITS,
     keep_values: bool = False,
+    roster_of_record: RosterOfRecord | None = None,
 ) -> ReadResult:
-    """read_upload, then the rule book's checks of the unit; every finding carries its sheet and cell."""
+    """read_upload, then the rule book's checks of the unit; every finding carries its sheet and cell. With the
+    roster of record, the batch is first brought to it (rows of subjects gone dropped, subjects added expected)."""
     with gc_paused():
         result = read_upload(
             data, secret=secret, expected_unit_code=expected_unit_code, open_cycle_year=open_cycle_year,
@@ -97,7 +100,8 @@ def validate_upload(
         if not result.ok:
             return result
         rule_set = rule_set or get_rule_set(result.rule_set_id)
-        checked = [result.locator.locate(finding) for finding in validate_unit(result.batch, rule_set)]
+        changed = reconcile(result.batch, roster_of_record, rule_set.severity) if roster_of_record else []
+        checked = [result.locator.locate(finding) for finding in changed + validate_unit(result.batch, rule_set)]
         result.findings = order_findings(result.findings + checked, result)
         return result
 

@@ -1,4 +1,7 @@
 """The subjects a reporting unit rates, read from the roster as the rules engine's records (identity facts only)."""
+import hashlib
+import json
+
 from sqlalchemy.orm import aliased
 
 from kdweb.extensions import db
@@ -6,6 +9,7 @@ from kdweb.models import Collective, LeaderPost, Person, Unit
 from kdweb.rules import (
     CollectiveRecord, Discipline, LeaderRecord, MemberRecord, OrganisationRecord, OrgKind, SubjectKind, UnitBatch,
 )
+from kdweb.rules.roster_changes import RosterOfRecord
 
 
 def roster_batch(cycle, unit) -> UnitBatch:
@@ -95,3 +99,39 @@ def leader_records(cycle, unit) -> list[LeaderRecord]:
     return [LeaderRecord(code=post.code, name=name, unit_code=unit.code, post=post.title,
                          post_group=post.equivalent_group, heads=tuple(c for c in (unit_code, collective_code) if c))
             for post, name, unit_code, collective_code in rows]
+
+
+def roster_of_record(cycle, unit, batch: UnitBatch | None = None) -> RosterOfRecord:
+    """The unit's subjects as the database holds them now: what an upload is checked against."""
+    batch = batch or roster_batch(cycle, unit)
+    subjects = {kind: {record.code: record.name for record in batch.records_of(kind)} for kind in SubjectKind}
+    return RosterOfRecord(subjects, where_now=lambda kind, code: where_now(cycle, unit, kind, code))
+
+
+def where_now(cycle, unit, kind: SubjectKind, code: str) -> str | None:
+    """The name of the unit a subject who left `unit`'s roster belongs to now; None when it is on no roster."""
+    if kind is SubjectKind.MEMBER:
+        query = db.select(Unit.id, Unit.name).join(Person, Person.grassroots_id == Unit.id).where(
+            Person.cycle_id == cycle.id, Person.code == code)
+    elif kind is SubjectKind.ORGANISATION:
+        parent = aliased(Unit)
+        query = db.select(parent.id, parent.name).join(Unit, Unit.parent_id == parent.id).where(
+            Unit.code == code, Unit.active.is_(True))
+    elif kind is SubjectKind.COLLECTIVE:
+        query = db.select(Unit.id, Unit.name).join(Collective, Collective.rated_in_id == Unit.id).where(
+            Collective.cycle_id == cycle.id, Collective.code == code)
+    else:
+        query = db.select(Unit.id, Unit.name).join(LeaderPost, LeaderPost.rated_in_id == Unit.id).where(
+            LeaderPost.cycle_id == cycle.id, LeaderPost.code == code)
+    found = db.session.execute(query.limit(1)).first()
+    return found.name if found is not None and found.id != unit.id else None
+
+
+def roster_digest(batch: UnitBatch) -> str:
+    """One fingerprint of who is on a unit's roster, by kind: equal digests, same subjects."""
+    codes = {kind.code: sorted(record.code for record in batch.records_of(kind)) for kind in SubjectKind}
+    return hashlib.sha256(json.dumps(codes, sort_keys=True).encode()).hexdigest()
+
+
+def current_roster_digest(cycle, unit) -> str:
+    return roster_digest(roster_batch(cycle, unit))

@@ -19,7 +19,9 @@ from kdweb.models.base import utcnow
 from kdweb.rules import Finding as RuleFinding
 from kdweb.rules import Level, Severity, SubjectKind, get_rule_set
 from kdweb.rules.checks_quota import quota_limit
+from kdweb.rules.stored import record_to_json
 from kdweb.services import audit, workflow
+from kdweb.services.roster import roster_of_record
 from kdweb.services.workbooks import issued_versions
 from kdweb.status import WorkbookStatus
 
@@ -114,6 +116,7 @@ def read(cycle, unit, data: bytes, filename=None):
     return excel.validate_upload(
         data, secret=current_app.config["SECRET_KEY"], expected_unit_code=unit.code, open_cycle_year=cycle.year,
         known_template_versions=issued_versions(cycle, unit), filename=filename,
+        roster_of_record=roster_of_record(cycle, unit),
     )
 
 
@@ -148,6 +151,7 @@ def record_ratings(upload, batch) -> None:
                 "level": record.level.code if record.level else None,
                 "not_rated_reason": record.not_rated_reason.code.lower() if record.not_rated_reason else None,
                 "disciplined": bool(record.disciplined_in_year), "remarks": record.remarks or None,
+                "record_json": record_to_json(record),
             })
     if rows:
         db.session.execute(insert(Rating), rows)
