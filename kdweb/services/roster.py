@@ -2,6 +2,7 @@
 import hashlib
 import json
 
+from sqlalchemy import update
 from sqlalchemy.orm import aliased
 
 from kdweb.extensions import db
@@ -23,7 +24,10 @@ def roster_batch(cycle, unit) -> UnitBatch:
 
 
 def grassroots_of(cell: Unit) -> Unit:
-    return cell.parent if cell.kind in ("cell", "sub_committee") else cell
+    """The tổ chức cơ sở đảng a chi bộ belongs to, through a đảng bộ bộ phận if there is one."""
+    while cell.kind in ("cell", "sub_committee") and cell.parent is not None:
+        cell = cell.parent
+    return cell
 
 
 def member_records(cycle, unit) -> list[MemberRecord]:
@@ -70,11 +74,22 @@ def organisation_records(unit) -> list[OrganisationRecord]:
             .order_by(Unit.sort_order)
         ).scalars().all()
     elif unit.kind == "grassroots_committee":
-        rated = [child for child in unit.children if child.active]
+        rated = list(parts_of(unit))
     else:
         rated = []
     return [OrganisationRecord(code=org.code, name=org.name, unit_code=unit.code, kind=OrgKind(org.kind),
-                               parent_code=unit.code, group=org.group or "") for org in rated]
+                               parent_code=org.parent.code if org.parent else unit.code, group=org.group or "",
+                               founded_on=org.founded_on) for org in rated]
+
+
+def parts_of(committee: Unit):
+    """A đảng bộ cơ sở's đảng bộ bộ phận and chi bộ, each followed by the chi bộ under it (RULES.md §2: all rated
+    in the đảng bộ cơ sở's workbook)."""
+    for child in committee.children:
+        if child.active:
+            yield child
+            if child.kind == "sub_committee":
+                yield from parts_of(child)
 
 
 def collective_records(cycle, unit) -> list[CollectiveRecord]:
@@ -135,3 +150,19 @@ def roster_digest(batch: UnitBatch) -> str:
 
 def current_roster_digest(cycle, unit) -> str:
     return roster_digest(roster_batch(cycle, unit))
+
+
+def mark_roster_changed(cycle, unit_ids) -> None:
+    """Remember that an admin changed these units' rosters now: the dashboard shows it against a submission
+    made before. (The unit's own page compares the roster itself with the one its workbook was issued for.)"""
+    from kdweb.models import UnitCycle
+    from kdweb.models.base import utcnow
+
+    unit_ids = {unit_id for unit_id in unit_ids if unit_id is not None}
+    if cycle is None or not unit_ids:
+        return
+    db.session.execute(
+        update(UnitCycle).where(UnitCycle.cycle_id == cycle.id, UnitCycle.unit_id.in_(unit_ids))
+        .values(roster_changed_at=utcnow(), revision=UnitCycle.revision + 1)
+        .execution_options(synchronize_session=False)
+    )
