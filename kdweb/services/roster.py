@@ -33,18 +33,20 @@ def grassroots_of(cell: Unit) -> Unit:
 def member_records(cycle, unit) -> list[MemberRecord]:
     if unit.level == "district":
         return []
-    cell, temporary_cell = aliased(Unit), aliased(Unit)
+    cell, temporary_cell, temporary_part = aliased(Unit), aliased(Unit), aliased(Unit)
     rows = db.session.execute(
-        db.select(Person, cell.code, cell.name, temporary_cell.parent_id, temporary_cell.id)
+        db.select(Person, cell.code, cell.name, temporary_cell.parent_id, temporary_cell.id, temporary_part.parent_id)
         .join(cell, Person.cell_id == cell.id)
         .outerjoin(temporary_cell, Person.temporary_cell_id == temporary_cell.id)
+        .outerjoin(temporary_part, temporary_cell.parent_id == temporary_part.id)  # a chi bộ under a đảng bộ bộ phận
         .where(Person.cycle_id == cycle.id)
         .where((Person.grassroots_id == unit.id)
-               | (temporary_cell.id == unit.id) | (temporary_cell.parent_id == unit.id))
+               | (temporary_cell.id == unit.id) | (temporary_cell.parent_id == unit.id)
+               | ((temporary_part.kind == "sub_committee") & (temporary_part.parent_id == unit.id)))
         .order_by(cell.sort_order, Person.code)
     ).all()
     records = []
-    for person, cell_code, cell_name, temporary_parent_id, temporary_id in rows:
+    for person, cell_code, cell_name, temporary_parent_id, temporary_id, temporary_grandparent_id in rows:
         official_here = person.grassroots_id == unit.id
         temporary_here = not official_here
         records.append(MemberRecord(
@@ -54,7 +56,7 @@ def member_records(cycle, unit) -> list[MemberRecord]:
             transferred_in=person.transferred_in_on is not None, months_at_old_place=person.months_at_old_place,
             temporary_activity=temporary_here,
             temporary_activity_elsewhere=official_here and temporary_id is not None
-            and unit.id not in (temporary_id, temporary_parent_id),
+            and unit.id not in (temporary_id, temporary_parent_id, temporary_grandparent_id),
             is_civil_servant=person.is_civil_servant, post=person.post or "",
             **known_discipline(person.discipline_form),
         ))
