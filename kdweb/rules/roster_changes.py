@@ -3,7 +3,7 @@ the roster as it stands now. Subjects added since the download must be rated (X-
 subjects removed or moved out since are not counted here, and the unit is told so (X-ROSTER, a warning)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping
 
 from .findings import Finding
@@ -15,11 +15,10 @@ ROSTER_CHANGED = "X-ROSTER"
 
 @dataclass(frozen=True)
 class RosterOfRecord:
-    """The unit's subjects now, by kind: code → name; `where_now(kind, code)` names the unit a subject who left
-    this unit's roster now belongs to (None when removed altogether)."""
+    """The unit's subjects now, by kind: code → name. Plain data, so it crosses a process boundary (the reader
+    may run in a sandbox). Where a subject who left went is added afterwards (`with_where_now`)."""
 
-    subjects: Mapping[SubjectKind, Mapping[str, str]]
-    where_now: Callable[[SubjectKind, str], str | None] = field(default=lambda kind, code: None)
+    subjects: Mapping[SubjectKind, Mapping[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,7 @@ def reconcile(batch: UnitBatch, now: RosterOfRecord, severity_of: Callable[[str]
         kept = [record for record in records if record.code not in gone]
         for record in records:
             if record.code in gone:
-                findings.append(_left(kind, record, now.where_now(kind, record.code), batch.unit_code))
+                findings.append(_left(kind, record.code, record.name, None, batch.unit_code))
                 gone.discard(record.code)  # one warning per subject, even on a duplicated row
         records[:] = kept
         for code in change.added[kind]:
@@ -79,17 +78,30 @@ def _added(kind, code, name, unit_code, severity_of) -> Finding:
     )
 
 
-def _left(kind, record, where_now, unit_code) -> Finding:
+def _left(kind, code, name, where_now, unit_code) -> Finding:
+    return Finding(
+        rule=ROSTER_CHANGED, severity=Severity.WARNING, subject_kind=kind, subject_code=code, subject_name=name,
+        field="code", message=_left_message(kind, code, name, where_now), unit_code=unit_code or None,
+    )
+
+
+def _left_message(kind, code, name, where_now) -> str:
     if where_now:
         why = f"đã chuyển sang {where_now} sau khi đơn vị tải mẫu"
     else:
         why = "đã được rút khỏi danh sách của đơn vị sau khi đơn vị tải mẫu"
-    return Finding(
-        rule=ROSTER_CHANGED, severity=Severity.WARNING, subject_kind=kind, subject_code=record.code,
-        subject_name=record.name, field="code",
-        message=(
-            f"{kind.text} {record.name} (mã {record.code}) {why}; dòng này không được tính ở đơn vị. "
-            f"Hãy tải mẫu mới (số liệu đã nhập được giữ lại) hoặc xóa dòng này."
-        ),
-        unit_code=unit_code or None,
-    )
+    return (f"{kind.text} {name} (mã {code}) {why}; dòng này không được tính ở đơn vị. "
+            f"Hãy tải mẫu mới (số liệu đã nhập được giữ lại) hoặc xóa dòng này.")
+
+
+def with_where_now(findings: list[Finding], where_now: Callable[[SubjectKind, str], str | None]) -> list[Finding]:
+    """The X-ROSTER warnings told where each subject who left the roster is now (a look-up the caller makes)."""
+    out = []
+    for finding in findings:
+        if finding.rule == ROSTER_CHANGED and finding.field == "code" and finding.subject_kind is not None:
+            place = where_now(finding.subject_kind, finding.subject_code)
+            if place:
+                finding = replace(finding, message=_left_message(
+                    finding.subject_kind, finding.subject_code, finding.subject_name, place))
+        out.append(finding)
+    return out

@@ -122,7 +122,7 @@ def roster_of_record(cycle, unit, batch: UnitBatch | None = None) -> RosterOfRec
     """The unit's subjects as the database holds them now: what an upload is checked against."""
     batch = batch or roster_batch(cycle, unit)
     subjects = {kind: {record.code: record.name for record in batch.records_of(kind)} for kind in SubjectKind}
-    return RosterOfRecord(subjects, where_now=lambda kind, code: where_now(cycle, unit, kind, code))
+    return RosterOfRecord(subjects)
 
 
 def where_now(cycle, unit, kind: SubjectKind, code: str) -> str | None:

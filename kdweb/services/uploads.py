@@ -21,7 +21,8 @@ from kdweb.rules import Level, Severity, SubjectKind, get_rule_set
 from kdweb.rules.checks_quota import quota_limit
 from kdweb.rules.stored import record_to_json
 from kdweb.services import audit, workflow
-from kdweb.services.roster import roster_of_record
+from kdweb.rules.roster_changes import with_where_now
+from kdweb.services.roster import roster_of_record, where_now
 from kdweb.services.workbooks import issued_versions
 from kdweb.status import WorkbookStatus
 
@@ -113,11 +114,14 @@ def record_unchecked(cycle, unit, upload: Upload) -> None:
 
 
 def read(cycle, unit, data: bytes, filename=None):
-    return excel.validate_upload(
+    result = excel.validate_upload(
         data, secret=current_app.config["SECRET_KEY"], expected_unit_code=unit.code, open_cycle_year=cycle.year,
         known_template_versions=issued_versions(cycle, unit), filename=filename,
         roster_of_record=roster_of_record(cycle, unit),
     )
+    if result.ok:  # where the subjects who left the roster are now: a few look-ups, made here, not in the reader
+        result.findings = with_where_now(result.findings, lambda kind, code: where_now(cycle, unit, kind, code))
+    return result
 
 
 def record_rejection(upload, code, message):
