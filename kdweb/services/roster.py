@@ -33,17 +33,11 @@ def grassroots_of(cell: Unit) -> Unit:
 def member_records(cycle, unit) -> list[MemberRecord]:
     if unit.level == "district":
         return []
-    cell, temporary_cell, temporary_part = aliased(Unit), aliased(Unit), aliased(Unit)
+    cell = aliased(Unit)
+    query, temporary_cell, temporary_part = members_listed(cycle, unit, Person, cell.code, cell.name)
     rows = db.session.execute(
-        db.select(Person, cell.code, cell.name, temporary_cell.parent_id, temporary_cell.id, temporary_part.parent_id)
-        .join(cell, Person.cell_id == cell.id)
-        .outerjoin(temporary_cell, Person.temporary_cell_id == temporary_cell.id)
-        .outerjoin(temporary_part, temporary_cell.parent_id == temporary_part.id)  # a chi bộ under a đảng bộ bộ phận
-        .where(Person.cycle_id == cycle.id)
-        .where((Person.grassroots_id == unit.id)
-               | (temporary_cell.id == unit.id) | (temporary_cell.parent_id == unit.id)
-               | ((temporary_part.kind == "sub_committee") & (temporary_part.parent_id == unit.id)))
-        .order_by(cell.sort_order, Person.code)
+        query.add_columns(temporary_cell.parent_id, temporary_cell.id, temporary_part.parent_id)
+        .join(cell, Person.cell_id == cell.id).order_by(cell.sort_order, Person.code)
     ).all()
     records = []
     for person, cell_code, cell_name, temporary_parent_id, temporary_id, temporary_grandparent_id in rows:
@@ -61,6 +55,22 @@ def member_records(cycle, unit) -> list[MemberRecord]:
             **known_discipline(person.discipline_form),
         ))
     return records
+
+
+def members_listed(cycle, unit, *columns):
+    """The members a unit's workbook lists: its own, and those in temporary activity at one of its chi bộ
+    (also under a đảng bộ bộ phận); with the temporary chi bộ and its parent joined, for the caller's columns."""
+    temporary_cell, temporary_part = aliased(Unit), aliased(Unit)
+    query = (
+        db.select(*columns)
+        .outerjoin(temporary_cell, Person.temporary_cell_id == temporary_cell.id)
+        .outerjoin(temporary_part, temporary_cell.parent_id == temporary_part.id)
+        .where(Person.cycle_id == cycle.id)
+        .where((Person.grassroots_id == unit.id)
+               | (temporary_cell.id == unit.id) | (temporary_cell.parent_id == unit.id)
+               | ((temporary_part.kind == "sub_committee") & (temporary_part.parent_id == unit.id)))
+    )
+    return query, temporary_cell, temporary_part
 
 
 def known_discipline(form: str | None) -> dict:
@@ -146,12 +156,25 @@ def where_now(cycle, unit, kind: SubjectKind, code: str) -> str | None:
 
 def roster_digest(batch: UnitBatch) -> str:
     """One fingerprint of who is on a unit's roster, by kind: equal digests, same subjects."""
-    codes = {kind.code: sorted(record.code for record in batch.records_of(kind)) for kind in SubjectKind}
-    return hashlib.sha256(json.dumps(codes, sort_keys=True).encode()).hexdigest()
+    return _digest({kind: [record.code for record in batch.records_of(kind)] for kind in SubjectKind})
 
 
 def current_roster_digest(cycle, unit) -> str:
-    return roster_digest(roster_batch(cycle, unit))
+    """roster_digest of the roster as it stands, from the subjects' codes alone (a page shows it: no records built)."""
+    members = [] if unit.level == "district" else db.session.execute(
+        members_listed(cycle, unit, Person.code)[0]).scalars().all()
+    collectives = db.session.execute(db.select(Collective.code).where(
+        Collective.cycle_id == cycle.id, Collective.rated_in_id == unit.id)).scalars().all()
+    leaders = db.session.execute(db.select(LeaderPost.code).where(
+        LeaderPost.cycle_id == cycle.id, LeaderPost.rated_in_id == unit.id)).scalars().all()
+    organisations = [record.code for record in organisation_records(unit)]
+    return _digest({SubjectKind.MEMBER: members, SubjectKind.ORGANISATION: organisations,
+                    SubjectKind.COLLECTIVE: collectives, SubjectKind.LEADER: leaders})
+
+
+def _digest(codes_by_kind) -> str:
+    codes = {kind.code: sorted(codes_by_kind.get(kind, ())) for kind in SubjectKind}
+    return hashlib.sha256(json.dumps(codes, sort_keys=True).encode()).hexdigest()
 
 
 def mark_roster_changed(cycle, unit_ids) -> None:
