@@ -188,6 +188,6 @@ def mark_roster_changed(cycle, unit_ids) -> None:
         return
     db.session.execute(
         update(UnitCycle).where(UnitCycle.cycle_id == cycle.id, UnitCycle.unit_id.in_(unit_ids))
-        .values(roster_changed_at=utcnow(), revision=UnitCycle.revision + 1)
+        .values(roster_changed_at=utcnow())  # not a workflow state: the revision (the state's lock) stays
         .execution_options(synchronize_session=False)
     )

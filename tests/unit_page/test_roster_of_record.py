@@ -193,3 +193,30 @@ def test_a_roster_change_after_submission_shows_on_the_dashboard_and_in_the_dist
     assert "không còn khớp với danh sách" in checks
     unit_page = client.get(f"/review/units/{UNIT}").get_data(as_text=True)
     assert "Danh sách đã thay đổi sau khi tải mẫu" in unit_page
+
+
+def test_a_member_added_after_download_may_be_typed_as_a_new_row(client, app, auth, demo):
+    auth.login_as("staff", UNIT)
+    old_roster = roster(app, UNIT)
+    data = fill(download(client), clean_values(old_roster))
+    auth.logout()
+    add_member(client, auth)
+
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["Đảng viên"]
+    header = {cell.value: cell.column for cell in sheet[HEADER_ROW]}
+    row = sheet.max_row + 1
+    sheet.cell(row, header["Mã đảng viên"], NEW_CODE)
+    sheet.cell(row, header["Họ và tên"], NEW_NAME)
+    sheet.cell(row, header["Mức xếp loại"], "Hoàn thành tốt nhiệm vụ")
+    for column, title in enumerate(cell.value for cell in sheet[HEADER_ROW]):
+        if title and title[:1].isdigit():  # the criterion grades, "1. Tư tưởng chính trị" …
+            sheet.cell(row, column + 1, "Tốt")
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    auth.login_as("staff", UNIT)
+    upload(client, buffer.getvalue())
+    result = latest_upload(app)
+    assert not [f for f in result["findings"] if f[0] == "X-MISSING"], result["findings"]
+    assert NEW_CODE in result["rated"]
