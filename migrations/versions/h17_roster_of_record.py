@@ -1,7 +1,7 @@
 """roster of record: founding dates, full stored records, issued roster digests, roster change times
 
 Revision ID: h17_roster_of_record
-Revises: 0004
+Revises: h16a_upload_check_error
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import kdweb.models.base
 
 revision = 'h17_roster_of_record'
-down_revision = '0004'
+down_revision = 'h16a_upload_check_error'
 branch_labels = None
 depends_on = None
 
