@@ -16,7 +16,7 @@ from kdweb.exports.safe_cells import is_risky
 from kdweb.rules.records import RECORD_TYPES
 from kdweb.rules.registry import get_rule_set
 from kdweb.rules.ruleset import RuleSet
-from kdweb.rules.terms import SubjectKind
+from kdweb.rules.terms import NOT_RATED_TEXT, SubjectKind
 
 from . import styles
 from .columns import (
@@ -172,6 +172,10 @@ def _prefilled(column: Column, record):
         grade = record.grades.get(column.key.removeprefix("grade:")) if hasattr(record, "grades") else None
         return grade.text if grade else None
     value = getattr(record, column.key, None)
+    if column.key == "level" and value is None and getattr(record, "not_rated", False):
+        return NOT_RATED_TEXT  # carried over from an upload: "Không xếp loại" is a choice of the level column
+    if column.key == "monthly_ratings" and value:
+        return ", ".join(item.code if item is not None else "" for item in value)
     if value is None or value == "" or value is False or value == 0 or value == ():
         return None
     if isinstance(value, Enum):

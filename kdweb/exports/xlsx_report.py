@@ -91,10 +91,13 @@ def _table_sheet(sheet: Worksheet, report: Report, letterhead: Letterhead, table
 def _title_block(sheet: Worksheet, report: Report, letterhead: Letterhead, title: str, subtitle: str,
                  width: int) -> None:
     last = get_column_letter(width)
-    right = get_column_letter(width - 5)
-    _merged(sheet, "A1:F1", letterhead.committee, "letterhead")
-    _merged(sheet, "A2:F2", letterhead.department, "letterhead_bold")
-    _merged(sheet, "A3:F3", "*", "letterhead")
+    # the issuing body on the left, the party's name and the date on the right: side by side, never overlapping
+    left_end = min(6, width // 2)
+    left = get_column_letter(left_end)
+    right = get_column_letter(max(left_end + 1, width - 5))
+    _merged(sheet, f"A1:{left}1", letterhead.committee, "letterhead")
+    _merged(sheet, f"A2:{left}2", letterhead.department, "letterhead_bold")
+    _merged(sheet, f"A3:{left}3", "*", "letterhead")
     _merged(sheet, f"{right}1:{last}1", "ĐẢNG CỘNG SẢN VIỆT NAM", "national")
     _merged(sheet, f"{right}2:{last}2", date_line(report, letterhead), "date_line")
     _merged(sheet, f"A4:{last}4", title, "title")

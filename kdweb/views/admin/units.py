@@ -6,7 +6,7 @@ from kdweb.services.admin import AdminRefusal, units as unit_service
 from kdweb.views.admin import bp, refusal_text, refused
 from kdweb.views.rendering import render_page, wants_fragment
 
-FORM_FIELDS = ("name", "kind", "level", "group", "parent_id", "sort_order")
+FORM_FIELDS = ("name", "kind", "level", "group", "parent_id", "sort_order", "founded_on")
 
 
 @bp.get("/units")
