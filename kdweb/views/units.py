@@ -95,7 +95,10 @@ def original(code, version):
 def annotated(code, version):
     unit = unit_for_user_or_404(code)
     upload = uploads.upload_of(unit, open_cycle_or_404(), version) or abort(404)
-    data = uploads.annotated_copy(upload)
+    try:
+        data = uploads.annotated_copy(upload)
+    except uploads.Unreadable as unreadable:
+        return refusal(unit, open_cycle_or_404(), unreadable.message, 422)
     if data is None:
         abort(404)
     stem = upload.filename.rsplit(".", 1)[0]

@@ -18,7 +18,7 @@ from sqlalchemy import insert, update
 from kdweb.extensions import db
 from kdweb.models import Person, RosterImport, Unit
 from kdweb.models.base import utcnow
-from kdweb.services import audit
+from kdweb.services import audit, untrusted
 from kdweb.services.admin import AdminRefusal
 from kdweb.services.admin.roster_file import EXTENSIONS, RosterFileError, Sheet, read_roster_file
 from kdweb.services.admin.roster_mapping import (
@@ -185,10 +185,14 @@ def _sheets(roster_import: RosterImport) -> list[Sheet]:
 
 
 def _read(filename: str, content: bytes) -> list[Sheet]:
+    """The file's sheets, read in the sandbox (a roster file is untrusted bytes too)."""
     try:
-        return read_roster_file(filename, content)
+        return untrusted.run(read_roster_file, filename, content)
     except RosterFileError as error:
         raise AdminRefusal(str(error)) from None
+    except untrusted.SandboxRefused as refused:
+        log.warning("roster file %s stopped by the sandbox: %s", filename, refused)
+        raise AdminRefusal(refused.message) from None
 
 
 def _score(sheet: Sheet) -> int:
