@@ -1,6 +1,6 @@
 """No unused name in kdweb/ (vulture): dead code is deleted, not kept "in case".
 
-A name counts as used when kdweb, the tests, the benchmarks or a template use it; Flask routes, hooks and CLI
+A name counts as used when kdweb, wsgi.py, the tests, the benchmarks or a template use it; Flask routes, hooks and CLI
 commands are used by their decorators; what frameworks read by name is listed, with the reason, in
 tests/unused_whitelist.py.
 """
@@ -31,7 +31,8 @@ def template_names(folder: Path) -> Path:
 
 def test_kdweb_has_no_unused_names(tmp_path):
     scanner = vulture.Vulture(ignore_decorators=FRAMEWORK_DECORATORS)
-    scanner.scavenge([str(ROOT / folder) for folder in ("kdweb", "tests", "bench")] + [str(template_names(tmp_path))])
+    users = [str(ROOT / path) for path in ("kdweb", "wsgi.py", "tests", "bench")]
+    scanner.scavenge(users + [str(template_names(tmp_path))])
     kdweb = ROOT / "kdweb"
     unused = [f"{Path(item.filename).relative_to(ROOT)}:{item.first_lineno}: {item.message}"
               for item in scanner.get_unused_code() if Path(item.filename).is_relative_to(kdweb)]

@@ -9,6 +9,8 @@ _ = object()
 SECRET_KEY, SQLALCHEMY_DATABASE_URI, SQLALCHEMY_ENGINE_OPTIONS, MAX_CONTENT_LENGTH, PERMANENT_SESSION_LIFETIME
 SESSION_REFRESH_EACH_REQUEST, SESSION_COOKIE_HTTPONLY, SESSION_COOKIE_SAMESITE, SESSION_COOKIE_SECURE
 WTF_CSRF_TIME_LIMIT, KDWEB_ENV, KDWEB_TIMEZONE, PASSWORD_HASH_METHOD, DISTRICT_NAME, KDWEB_PROXY_COUNT
+KDWEB_SANDBOX_MEMORY_MB, KDWEB_SANDBOX_CPU_SECONDS, KDWEB_SANDBOX_WALL_SECONDS, KDWEB_SANDBOX_OUTPUT_MB
+KDWEB_SANDBOX_WORKERS
 
 # Flask-Login reads these from the login manager, the user and the session.
 _.login_view, _.login_message, _.login_message_category, _.session_protection, _.permanent
@@ -32,6 +34,9 @@ org_httnv_floor_share, org_httnv_share
 # openpyxl reads what these set on its objects when it saves the workbook.
 _.showGridLines, _.lockStructure, _.creator, _.errorTitle, _.formatColumns, _.formatRows, _.horizontalCentered
 _.print_area
+
+# expat calls the handlers set on its parser.
+_.StartDoctypeDeclHandler, _.EntityDeclHandler, _.StartElementHandler, _.EndElementHandler, _.CharacterDataHandler
 
 # flask.g attribute, read back with g.get("_visible_unit_ids").
 _._visible_unit_ids
