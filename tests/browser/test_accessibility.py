@@ -303,6 +303,15 @@ def test_the_skip_link_comes_first_and_scroll_boxes_show_a_focus_ring(tab, clien
     page.keyboard.press("Tab")
     assert not tab.focused_matches(".site-header *")  # the header menu was skipped
 
+    page.set_viewport_size({"width": 390, "height": 844})  # below 40rem a finding's parts stack
+    parts = [page.locator("#findings .finding").first.locator(f".finding-{part}").bounding_box()
+             for part in ("severity", "cell")]
+    assert parts[0]["x"] == parts[1]["x"] and parts[1]["y"] > parts[0]["y"], parts
+    page.set_viewport_size({"width": 1366, "height": 768})
+    parts = [page.locator("#findings .finding").first.locator(f".finding-{part}").bounding_box()
+             for part in ("severity", "cell")]
+    assert parts[1]["x"] > parts[0]["x"] and parts[1]["y"] == parts[0]["y"], parts
+
     tab.tab_to("#preview .preview-wrap")
     expect(page.locator(":focus")).to_have_attribute("aria-label", re.compile("Bản xem trước trang tính"))
     ring = page.evaluate("() => { const s = getComputedStyle(document.activeElement); "
