@@ -1,6 +1,8 @@
 from collections import Counter
 
-from kdweb.demo.generate import generate
+import pytest
+
+from kdweb.demo.generate import SIZES, generate
 from kdweb.extensions import db
 from kdweb.models import Collective, Cycle, LeaderPost, Person, Unit, UnitCycle, User
 
@@ -34,6 +36,7 @@ def test_demo_is_deterministic():
     assert [u.password for u in first.users] == [u.password for u in second.users]
 
 
+@pytest.mark.slow
 def test_full_demo_is_shaped_like_ba_dinh():
     district = generate("full")
     grassroots = [u for u in district.units if u.kind in ("grassroots_committee", "grassroots_cell")]
@@ -60,12 +63,20 @@ def test_full_demo_is_shaped_like_ba_dinh():
     assert len(district.users) == len(district.reporting_units) + 2
 
 
-def test_city_size_is_thirty_districts():
-    full, city = generate("full"), generate("city")
-    full_grassroots = sum(1 for u in full.units if u.level == "grassroots" and u.reports)
-    city_grassroots = sum(1 for u in city.units if u.level == "grassroots" and u.reports)
-    assert city_grassroots == 30 * full_grassroots
-    assert len(city.persons) > 25 * len(full.persons)
+def test_city_size_is_thirty_districts(monkeypatch):
+    """The city is the full district's grassroots copied SIZES["city"] times; the copying is shown on the small
+    shape copied three times, without generating the city's 450,000 people."""
+    assert SIZES["city"] == 30 and SIZES["full"] == 1
+    once = generate("small")
+    monkeypatch.setitem(SIZES, "small", 3)
+    thrice = generate("small")
+    grassroots = lambda district: [u for u in district.units if u.level == "grassroots" and u.reports]  # noqa: E731
+    assert len(grassroots(thrice)) == 3 * len(grassroots(once))
+    assert len([u for u in thrice.units if u.level == "district"]) == 1  # one district above every copy
+    assert 2.5 * len(once.persons) < len(thrice.persons) < 3.5 * len(once.persons)
+    for records in (thrice.units, thrice.persons, thrice.collectives, thrice.users):
+        codes = [getattr(record, "code", None) or record.login for record in records]
+        assert len(set(codes)) == len(codes)
 
 
 def test_demo_cli_loads_and_prints_logins(app, tmp_path):
