@@ -39,8 +39,8 @@ def prepare_district(client, auth, app):
 
 @pytest.fixture
 def audited(open_tab, screenshot):
-    """audited() → (tab, auditor): a tab whose page states are audited; the screenshots of the states are
-    written at 1366 px in both schemes and at 390 px in the light one."""
+    """audited() → (tab, auditor): a tab whose page states are audited (and photographed in both schemes at both
+    widths when KDWEB_SCREENSHOTS names a folder)."""
     def _open():
         tab = open_tab()
         return tab, Auditor(tab, screenshot)
@@ -72,6 +72,7 @@ def test_page_states_of_someone_not_logged_in(audited):
     auditor.assert_clean()
 
 
+@pytest.mark.slow  # tens of seconds: every state audited four times
 def test_page_states_of_a_units_staff(audited, client, auth, app):
     prepare_district(client, auth, app)
     tab, auditor = audited()
@@ -121,6 +122,7 @@ def test_page_states_of_a_units_staff(audited, client, auth, app):
     auditor.assert_clean()
 
 
+@pytest.mark.slow  # tens of seconds: every state audited four times
 def test_page_states_of_the_reviewer(audited, client, auth, app):
     prepare_district(client, auth, app)
     tab, auditor = audited()
@@ -132,10 +134,8 @@ def test_page_states_of_the_reviewer(audited, client, auth, app):
     page.locator("#dashboard-filters").get_by_label("Tìm đơn vị").press_sequentially("phuong")
     expect(rows).to_have_count(2)
     auditor.check("dashboard filtered")
-    page.locator("#dashboard-body thead a", has_text="Lỗi").click()
-    expect(page).to_have_url(re.compile(r"[?&]sort=errors"))
-    tab.wait_for_htmx()
-    auditor.check("dashboard sorted by errors")
+    visit(tab, auditor, "dashboard sorted by errors", "/review/?sort=errors",
+          lambda page: page.locator("#dashboard-body th[aria-sort]", has_text="Lỗi / cảnh báo"))
     page.goto("/review/")
     page.get_by_text("Tải hàng loạt").click()
     page.get_by_role("button", name="Tải các kết quả đã duyệt (.zip)").click()
@@ -165,6 +165,7 @@ def test_page_states_of_the_reviewer(audited, client, auth, app):
     auditor.assert_clean()
 
 
+@pytest.mark.slow  # tens of seconds: every state audited four times
 def test_page_states_of_the_admin(audited, demo):
     tab, auditor = audited()
     page = tab.page
