@@ -113,7 +113,7 @@ def bulk_start(kind):
 @bp.get("/bulk/<int:job_id>")
 @role_required(*REVIEWERS)
 def bulk_status(job_id):
-    job = db.session.get(BulkJob, job_id) or abort(404)
+    job = bulk.status(job_id) or abort(404)
     return render_page("review/bulk.html", "review/_bulk_progress.html", job=job, kinds=bulk.KINDS)
 
 
