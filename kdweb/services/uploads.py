@@ -131,7 +131,7 @@ def record_findings(upload, result) -> None:
              "field": (f.field or "")[:60] or None, "message": f.message}
             for position, f in enumerate(result.findings)]
     if rows:
-        db.session.execute(insert(Finding), rows)
+        db.session.execute(insert(Finding).execution_options(render_nulls=True), rows)
     upload.error_count = len(result.errors)
     upload.warning_count = len(result.warnings)
 
@@ -150,7 +150,8 @@ def record_ratings(upload, batch) -> None:
                 "disciplined": bool(record.disciplined_in_year), "remarks": record.remarks or None,
             })
     if rows:
-        db.session.execute(insert(Rating), rows)
+        # render_nulls: rows with and without NULLs go in the same multi-row INSERTs (else one batch per pattern)
+        db.session.execute(insert(Rating).execution_options(render_nulls=True), rows)
 
 
 def point_state_at(state, upload: Upload) -> None:
