@@ -1,7 +1,7 @@
 """Ban Tổ chức's side: the dashboard of every unit, a unit's review, district-wide checks, audit log, bulk zips."""
 import io
 
-from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, request, send_file, url_for
 from flask_login import current_user
 
 from kdweb.access import role_required, unit_for_user_or_404
@@ -25,10 +25,28 @@ STATUS_TONES = {status: status.tone for status in WorkbookStatus}
 def index():
     cycle = open_cycle() or abort(404)
     filters = dashboard.Filters.from_args(request.args)
-    board = dashboard.build(cycle, filters)
-    fragment = "review/_dashboard_body.html" if request.headers.get("HX-Target") == "dashboard-body" else None
-    return render_page("review/dashboard.html", fragment, cycle=cycle, board=board, filters=filters,
-                       charts=charts(board), query=request.query_string.decode())
+    marker = dashboard.change_marker(cycle)
+    polling = request.headers.get("HX-Target") == "dashboard-body" and wants_fragment()
+    if polling:  # the 30-second poll: nothing changed → 304, the browser keeps what it has
+        tag = dashboard.etag(marker, current_user.id, request.query_string.decode())
+        if tag in request.if_none_match:
+            return not_modified(tag)
+    board = dashboard.cached(cycle, filters, marker)
+    fragment = "review/_dashboard_body.html" if polling else None
+    response = render_page("review/dashboard.html", fragment, cycle=cycle, board=board, filters=filters,
+                           charts=charts(board), query=request.query_string.decode())
+    if polling:
+        response.set_etag(tag)
+        response.cache_control.private, response.cache_control.no_cache = True, True
+    return response
+
+
+def not_modified(tag: str):
+    response = make_response("", 304)
+    response.set_etag(tag)
+    response.cache_control.private, response.cache_control.no_cache = True, True
+    response.vary.add("HX-Request")
+    return response
 
 
 def charts(board) -> dict:

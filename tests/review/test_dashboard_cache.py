@@ -1,0 +1,61 @@
+"""The dashboard's 30-second poll: an ETag on the fragment, 304 while nothing changed, the new state as soon as
+anything changed; the board is built again only after a change (no per-poll GROUP BY over the ratings)."""
+import re
+
+import pytest
+from sqlalchemy import event
+
+from kdweb.extensions import db
+from kdweb.status import WorkbookStatus
+
+POLL = {"HX-Request": "true", "HX-Target": "dashboard-body"}
+
+
+@pytest.fixture
+def statements(app):
+    seen = []
+
+    def remember(_connection, _cursor, statement, *_):
+        seen.append(statement)
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", remember)
+    yield seen
+    event.remove(engine, "before_cursor_execute", remember)
+
+
+def status_of(fragment: str, unit_code: str) -> str:
+    row = re.search(rf'<tr data-unit="{re.escape(unit_code)}">(.*?)</tr>', fragment, re.S).group(1)
+    return re.search(r'<span class="badge[^"]*">([^<]+)</span>', row).group(1)
+
+
+def test_the_poll_answers_304_until_something_changes(client, auth, submit_unit, statements):
+    auth.login_as("reviewer")
+    first = client.get("/review/?sort=status", headers=POLL)
+    assert first.status_code == 200 and first.headers["ETag"]
+    assert "no-cache" in first.headers["Cache-Control"] and "private" in first.headers["Cache-Control"]
+    assert status_of(first.get_data(as_text=True), "BD.P01") == WorkbookStatus.NOT_DOWNLOADED.text
+
+    statements.clear()
+    again = client.get("/review/?sort=status", headers={**POLL, "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    assert not [s for s in statements if "ratings" in s or "unit_cycles" in s], statements
+
+    other_filter = client.get("/review/?sort=errors", headers={**POLL, "If-None-Match": first.headers["ETag"]})
+    assert other_filter.status_code == 200  # the tag is the query's too
+
+    auth.logout()
+    submit_unit("BD.P01")
+    auth.login_as("reviewer")
+    changed = client.get("/review/?sort=status", headers={**POLL, "If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
+    assert status_of(changed.get_data(as_text=True), "BD.P01") == WorkbookStatus.SUBMITTED.text
+
+
+def test_the_board_is_built_once_per_change(client, auth, statements):
+    auth.login_as("reviewer")
+    client.get("/review/")  # the full page: builds the board
+    statements.clear()
+    page = client.get("/review/")  # nothing changed: the same board, no query over ratings or unit_cycles
+    assert page.status_code == 200 and "ETag" not in page.headers  # the page carries a CSRF token: not tagged
+    assert not [s for s in statements if "FROM ratings" in s or "FROM unit_cycles" in s], statements
