@@ -69,6 +69,25 @@ class DashboardUser(Client):
             self.expect(response, 200, "Theo dõi kiểm điểm, xếp loại năm")
 
 
+class DashboardPollUser(Client):
+    """The page's 30-second poll, as a browser sends it: htmx headers, and If-None-Match once it holds an ETag."""
+
+    etag = None
+
+    @task
+    def poll(self):
+        headers = {**self.headers, "HX-Request": "true", "HX-Target": "dashboard-body"}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        with self.client.get("/review/", headers=headers, allow_redirects=False, name="GET /review/ (poll)",
+                             catch_response=True) as response:
+            if response.status_code == 304:
+                response.success()
+            else:
+                self.etag = response.headers.get("ETag")
+                self.expect(response, 200, 'id="dashboard-body"')
+
+
 class UnitPageUser(Client):
     @task
     def unit_page(self):

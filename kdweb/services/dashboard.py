@@ -4,7 +4,7 @@ query each."""
 import hashlib
 import threading
 from collections import OrderedDict
-from dataclasses import astuple, dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import func
@@ -74,11 +74,27 @@ class DashboardRow:
         return 0 if self.level == "district" else 1
 
 
+PAGE_SIZE = 200  # a city has ~2,000 units: one page of all of them would be 800 KB
+
+
 @dataclass
 class Dashboard:
-    rows: list[DashboardRow]
+    rows: list[DashboardRow]  # every row the filters keep, in order (counts and totals are theirs)
     all_rows: list[DashboardRow]
     groups: list[str]
+    page: int = 1
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-len(self.rows) // PAGE_SIZE))
+
+    @property
+    def shown(self) -> list[DashboardRow]:
+        return self.rows[(self.page - 1) * PAGE_SIZE:self.page * PAGE_SIZE]
+
+    def on_page(self, page: int) -> "Dashboard":
+        """The same board showing one page of its rows (the cached board itself is shared, never changed)."""
+        return replace(self, page=min(max(page, 1), self.page_count))
 
     @property
     def expected(self) -> int:
@@ -104,7 +120,7 @@ class Dashboard:
     def sections(self):
         """Rows grouped by level (quận / cơ sở) then by group of similar function, in the chosen order."""
         grouped: dict[tuple[str, str], list[DashboardRow]] = {}
-        for row in self.rows:
+        for row in self.shown:
             grouped.setdefault((row.level, row.group), []).append(row)
         return [(level, group, rows) for (level, group), rows in
                 sorted(grouped.items(), key=lambda item: (item[0][0] != "district", item[0][1]))]
@@ -145,8 +161,8 @@ class BoardCache:
 BOARDS = BoardCache()
 
 
-def cached(cycle, filters: Filters, marker: str) -> "Dashboard":
-    return BOARDS.get_or_build((marker, astuple(filters)), lambda: build(cycle, filters))
+def cached(cycle, filters: Filters, marker: str, page: int = 1) -> "Dashboard":
+    return BOARDS.get_or_build((marker, astuple(filters)), lambda: build(cycle, filters)).on_page(page)
 
 
 def build(cycle, filters: Filters, now: datetime | None = None) -> Dashboard:

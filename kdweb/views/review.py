@@ -31,7 +31,7 @@ def index():
         tag = dashboard.etag(marker, current_user.id, request.query_string.decode())
         if tag in request.if_none_match:
             return not_modified(tag)
-    board = dashboard.cached(cycle, filters, marker)
+    board = dashboard.cached(cycle, filters, marker, request.args.get("page", 1, type=int))
     fragment = "review/_dashboard_body.html" if polling else None
     response = render_page("review/dashboard.html", fragment, cycle=cycle, board=board, filters=filters,
                            charts=charts(board), query=request.query_string.decode())

@@ -59,3 +59,19 @@ def test_the_board_is_built_once_per_change(client, auth, statements):
     page = client.get("/review/")  # nothing changed: the same board, no query over ratings or unit_cycles
     assert page.status_code == 200 and "ETag" not in page.headers  # the page carries a CSRF token: not tagged
     assert not [s for s in statements if "FROM ratings" in s or "FROM unit_cycles" in s], statements
+
+
+def test_a_big_board_is_paged_and_its_poll_keeps_the_page(client, auth, demo, monkeypatch):
+    from kdweb.services import dashboard
+    monkeypatch.setattr(dashboard, "PAGE_SIZE", 3)
+    auth.login_as("reviewer")
+    first = client.get("/review/").get_data(as_text=True)
+    second = client.get("/review/?page=2", headers=POLL).get_data(as_text=True)
+    units = [re.findall(r'<tr data-unit="([^"]+)">', page) for page in (first, second)]
+    assert len(units[0]) == len(units[1]) == 3 and not set(units[0]) & set(units[1])
+    pages = -(-len(demo.reporting_units) // 3)
+    assert f"trang 2/{pages}" in second and 'aria-current="page">2<' in second
+    assert """hx-vals='{"page": 2}'""" in second  # the 30-second poll asks for the page shown
+    assert f"Tổng cộng ({len(demo.reporting_units)} đơn vị)" in second  # totals stay the whole board's
+    last = client.get(f"/review/?page={pages + 5}", headers=POLL).get_data(as_text=True)
+    assert f"trang {pages}/{pages}" in last
