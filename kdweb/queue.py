@@ -31,7 +31,8 @@ class Queue:
         self.embedded_worker = app.config.get("KDWEB_QUEUE_EMBEDDED_WORKER", self.url.startswith("sqlite:"))
         self._consumer, self._consumer_lock = None, threading.Lock()
         self.run_job_task = self.huey.task(name="run_job")(self._in_app(run_job))
-        self.call_task = self.huey.task(name="call", retries=2, retry_delay=30)(self._in_app(call))
+        retry_delay = 0 if self.huey.immediate else 30  # immediate mode never runs what is scheduled for later
+        self.call_task = self.huey.task(name="call", retries=2, retry_delay=retry_delay)(self._in_app(call))
         self.huey.periodic_task(crontab(), name="reap_stale_jobs")(self._in_app(reap_stale_jobs))
         self.huey.on_startup("reap_stale_jobs")(self._in_app(reap_stale_jobs))
 
