@@ -104,7 +104,9 @@ def act(code, action):
 @role_required(*REVIEWERS)
 def checks():
     cycle = open_cycle() or abort(404)
-    findings, names, unit_count = district_checks.district_findings(cycle)
+    # computed again only after a change (any audited state change), once per server process
+    findings, names, unit_count = dashboard.CHECKS.get_or_build(
+        dashboard.change_marker(cycle), lambda: district_checks.district_findings(cycle))
     return render_page("review/checks.html", "review/_checks.html", cycle=cycle, findings=findings,
                        unit_names=names, unit_count=unit_count)
 

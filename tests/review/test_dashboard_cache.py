@@ -75,3 +75,17 @@ def test_a_big_board_is_paged_and_its_poll_keeps_the_page(client, auth, demo, mo
     assert f"Tổng cộng ({len(demo.reporting_units)} đơn vị)" in second  # totals stay the whole board's
     last = client.get(f"/review/?page={pages + 5}", headers=POLL).get_data(as_text=True)
     assert f"trang {pages}/{pages}" in last
+
+
+def test_district_checks_are_computed_again_only_after_a_change(client, auth, submit_unit, statements):
+    auth.login_as("reviewer")
+    client.get("/review/checks")
+    statements.clear()
+    client.get("/review/checks")
+    assert not [s for s in statements if "FROM ratings" in s], statements
+    auth.logout()
+    submit_unit("BD.P01")
+    auth.login_as("reviewer")
+    statements.clear()
+    client.get("/review/checks")
+    assert [s for s in statements if "FROM ratings" in s]
