@@ -41,12 +41,13 @@ REDIS = os.environ.get("KDWEB_BENCH_REDIS", "redis://127.0.0.1:6379/0")
 
 def uploadable_units(app) -> list[str]:
     from kdweb.extensions import db
-    from kdweb.models import Unit, UnitCycle
+    from kdweb.models import Person, Unit, UnitCycle
 
-    with app.app_context():
+    with app.app_context():  # units with members of their own (bench_load.fill_workbook marks the first one)
         codes = db.session.execute(db.select(Unit.code).join(UnitCycle, UnitCycle.unit_id == Unit.id)
+                                   .join(Person, Person.grassroots_id == Unit.id)
                                    .where(UnitCycle.status.in_(("valid", "has_errors", "downloaded")))
-                                   .order_by(Unit.code)).scalars().all()
+                                   .group_by(Unit.code).order_by(Unit.code)).scalars().all()
         db.session.remove()
     return codes
 
