@@ -5,7 +5,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import astuple, dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
@@ -75,6 +75,7 @@ class DashboardRow:
         return 0 if self.level == "district" else 1
 
 
+RECENT = timedelta(minutes=10)  # longer than any transaction that writes an audit event
 PAGE_SIZE = 200  # a city has ~2,000 units: one page of all of them would be 800 KB
 
 
@@ -129,9 +130,15 @@ class Dashboard:
 
 def change_marker(cycle, now: datetime | None = None) -> str:
     """Changes whenever the dashboard may: every state change writes an audit event in its own transaction (the
-    house rule), and the deadline texts change with the local date. Two index lookups, no table scan."""
-    last_id, last_at = db.session.execute(db.select(func.max(AuditEvent.id), func.max(AuditEvent.at))).one()
-    return f"{cycle.id}.{last_id or 0}.{last_at.isoformat() if last_at else ''}.{local_date(now or utcnow())}"
+    house rule), and the deadline texts change with the local date. Index lookups only, no table scan.
+
+    The count of recent events catches a transaction that took its id before another but committed after it
+    (the highest id and time would not move when it lands)."""
+    now = now or utcnow()
+    last_id, last_at, recent = db.session.execute(db.select(
+        func.max(AuditEvent.id), func.max(AuditEvent.at),
+        db.select(func.count()).where(AuditEvent.at > now - RECENT).scalar_subquery())).one()
+    return f"{cycle.id}.{last_id or 0}.{last_at.isoformat() if last_at else ''}.{recent}.{local_date(now)}"
 
 
 def etag(marker: str, *parts) -> str:

@@ -89,3 +89,27 @@ def test_district_checks_are_computed_again_only_after_a_change(client, auth, su
     statements.clear()
     client.get("/review/checks")
     assert [s for s in statements if "FROM ratings" in s]
+
+
+def test_the_marker_moves_when_an_earlier_transaction_commits_late(app_ctx, demo):
+    """Transaction 1 takes audit id n, transaction 2 id n+1 and commits first: when 1 lands, neither the highest
+    id nor the latest time moves, yet the dashboard has changed."""
+    from datetime import timedelta
+
+    from kdweb.models import AuditEvent, Cycle
+    from kdweb.models.base import utcnow
+    from kdweb.services import dashboard
+
+    cycle = db.session.execute(db.select(Cycle)).scalar_one()
+    now = utcnow()
+    early = AuditEvent(action="submitted", at=now - timedelta(seconds=2))
+    late = AuditEvent(action="approved", at=now - timedelta(seconds=1))
+    db.session.add_all([early, late])
+    db.session.commit()
+    early_id = early.id
+    db.session.delete(early)  # as if transaction 1 had not committed yet
+    db.session.commit()
+    before = dashboard.change_marker(cycle, now)
+    db.session.add(AuditEvent(id=early_id, action="submitted", at=now - timedelta(seconds=2)))
+    db.session.commit()
+    assert dashboard.change_marker(cycle, now) != before
