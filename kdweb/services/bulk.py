@@ -23,6 +23,7 @@ def start(kind: str, cycle, user) -> BulkJob:
     audit.record("bulk_download_started", user=user, target=job, kind=kind)
     db.session.commit()
     jobs.enqueue(job)
+    db.session.refresh(job)  # an immediate queue has already run it
     return job
 
 
