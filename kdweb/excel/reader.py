@@ -151,7 +151,7 @@ class _open:
         self.workbook = _calamine(lambda: CalamineWorkbook.from_filelike(io.BytesIO(self.data)))
         return self.workbook
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *_exc) -> None:
         try:
             self.workbook.close()
         except Exception:

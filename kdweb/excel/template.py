@@ -12,6 +12,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 
+from kdweb.exports.page_setup import fit_to_a4, number_pages
 from kdweb.exports.safe_cells import is_risky
 from kdweb.rules.records import RECORD_TYPES
 from kdweb.rules.registry import get_rule_set
@@ -224,14 +225,9 @@ def _set_up_sheet(sheet, spec: SheetSpec, last_row: int) -> None:
     sheet.freeze_panes = f"{freeze_column}{FIRST_DATA_ROW}"
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{last_row}"
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    setup = sheet.page_setup
-    setup.orientation = sheet.ORIENTATION_LANDSCAPE
-    setup.paperSize = sheet.PAPERSIZE_A4
-    setup.fitToWidth = 1
-    setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_to_a4(sheet)
     sheet.page_margins = PageMargins(left=0.3, right=0.3, top=0.5, bottom=0.5, header=0.3, footer=0.3)
-    sheet.oddFooter.center.text = "Trang &P/&N"
+    number_pages(sheet)
     protection = sheet.protection
     protection.sheet = True
     protection.formatColumns = False

@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kdweb.exports.page_setup import fit_to_a4, number_pages
 from kdweb.exports.safe_cells import set_text
 from kdweb.reports import KIND_TEXTS, LEVEL_TEXTS, LEVELS, REASONS, Report, reason_label
 from kdweb.reports.columns import columns
@@ -176,18 +177,13 @@ def _page_setup(sheet: Worksheet, last_row: int, width: int) -> None:
 
 
 def _print_setup(sheet: Worksheet, area: str, title_rows: str) -> None:
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
+    fit_to_a4(sheet)
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.5
     sheet.print_title_rows = title_rows
     sheet.print_area = area
-    sheet.oddFooter.center.text = "Trang &P/&N"
-    sheet.oddFooter.center.font = FONT
+    number_pages(sheet, FONT)
 
 
 def _merged(sheet: Worksheet, area: str, text: str, style: str) -> None:

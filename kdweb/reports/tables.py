@@ -89,10 +89,6 @@ class TableRow:
             return {"rgroup": group_key(self.rating_group)}
         return {}
 
-    @property
-    def is_subtotal(self) -> bool:
-        return self.row_type in ("group", "total")
-
     def percent(self, level: str) -> Decimal | None:
         return percent(self.counts.get(level), self.counts.rated)
 

@@ -166,7 +166,7 @@ def record_findings(upload, result) -> None:
              "field": (f.field or "")[:60] or None, "message": f.message}
             for position, f in enumerate(result.findings)]
     if rows:
-        db.session.execute(insert(Finding), rows)
+        db.session.execute(insert(Finding).execution_options(render_nulls=True), rows)
     upload.error_count = len(result.errors)
     upload.warning_count = len(result.warnings)
 
@@ -174,7 +174,8 @@ def record_findings(upload, result) -> None:
 def record_ratings(upload, ratings: list[tuple]) -> None:
     rows = [dict(zip(outcome.RATING_COLUMNS, rating), upload_id=upload.id) for rating in ratings]
     if rows:
-        db.session.execute(insert(Rating), rows)
+        # render_nulls: rows with and without NULLs go in the same multi-row INSERTs (else one batch per pattern)
+        db.session.execute(insert(Rating).execution_options(render_nulls=True), rows)
 
 
 def point_state_at(state, upload: Upload) -> None:

@@ -192,8 +192,9 @@ def _dry_run(cycle_id: int, rows, header_row: int, mapping: dict[int, str]) -> D
 
 
 def _sheets(roster_import: RosterImport) -> list[Sheet]:
-    """The kept file's sheets, read again at each change of the mapping: calamine reads a district's roster in a
-    fraction of a second, so nothing is cached."""
+    """The kept file's sheets, read again (in the sandbox) at each change of the mapping. Nothing is cached: the
+    guards and calamine read a district's 15,000-member roster in about a second, and a cache in one app server's
+    memory would not serve the next request on another."""
     return _read(roster_import.filename, roster_import.content)
 
 
