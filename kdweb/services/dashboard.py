@@ -69,6 +69,7 @@ class DashboardRow:
     latest_version: int | None = None
     basis_upload_id: int | None = None
     levels: dict = field(default_factory=dict)
+    roster_changed_after_submission: bool = False
 
     @property
     def level_order(self) -> int:
@@ -181,7 +182,7 @@ def build(cycle, filters: Filters, now: datetime | None = None) -> Dashboard:
         db.select(UnitCycle.status, UnitCycle.last_activity_at, UnitCycle.valid_upload_id,
                   Unit.code, Unit.name, Unit.level, Unit.group, Unit.sort_order,
                   latest.error_count, latest.warning_count, latest.version,
-                  submission.submitted_at, submission.upload_id)
+                  submission.submitted_at, submission.upload_id, UnitCycle.roster_changed_at)
         .join(Unit, UnitCycle.unit_id == Unit.id)
         .outerjoin(latest, UnitCycle.latest_upload_id == latest.id)
         .outerjoin(submission, UnitCycle.submission_id == submission.id)
@@ -205,6 +206,8 @@ def dashboard_row(cycle, record, now) -> DashboardRow:
         last_activity_at=record.last_activity_at, error_count=record.error_count or 0,
         warning_count=record.warning_count or 0, latest_version=record.version,
         basis_upload_id=record.upload_id if done else record.valid_upload_id,
+        roster_changed_after_submission=bool(done and record.roster_changed_at and record.submitted_at
+                                             and record.roster_changed_at > record.submitted_at),
     )
 
 

@@ -20,7 +20,9 @@ from kdweb.rules import Finding as RuleFinding
 from kdweb.rules import Level, Severity, SubjectKind, get_rule_set
 from kdweb.excel import outcome
 from kdweb.rules.checks_quota import quota_limit
+from kdweb.rules.roster_changes import with_where_now
 from kdweb.services import audit, untrusted, workflow
+from kdweb.services.roster import roster_of_record, where_now
 from kdweb.services.workbooks import issued_versions
 from kdweb.status import WorkbookStatus
 
@@ -137,8 +139,12 @@ def record_unchecked_by_limit(cycle, unit, upload: Upload, refused) -> None:
 
 
 def read(cycle, unit, data: bytes, filename=None) -> outcome.CheckedUpload:
-    """Read and validate in the sandbox; SandboxRefused when a limit stopped it."""
-    return untrusted.run(outcome.check, data, **read_options(cycle, unit), filename=filename)
+    """Read and validate in the sandbox, against the roster of record; SandboxRefused when a limit stopped it."""
+    result = untrusted.run(outcome.check, data, **read_options(cycle, unit), filename=filename,
+                           roster_of_record=roster_of_record(cycle, unit))
+    if result.ok:  # where the subjects who left the roster are now: a few look-ups, made here, not in the reader
+        result.findings = with_where_now(result.findings, lambda kind, code: where_now(cycle, unit, kind, code))
+    return result
 
 
 def read_options(cycle, unit) -> dict:

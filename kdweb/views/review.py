@@ -9,12 +9,10 @@ from kdweb.models import BulkJob, Submission
 from kdweb.rules import Level
 from kdweb.services import audit_log, bulk, dashboard, district_checks, unit_page, workflow
 from kdweb.services.cycles import open_cycle
-from kdweb.status import WorkbookStatus
 from kdweb.views.rendering import render_page, send_download, wants_fragment
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 REVIEWERS = ("reviewer", "admin")
-STATUS_TONES = {status: status.tone for status in WorkbookStatus}
 
 
 @bp.get("/")

@@ -1,7 +1,7 @@
 """job queue: bulk jobs are queued, counted in attempts and beat while they run
 
 Revision ID: h21_job_queue
-Revises: h16a_upload_check_error
+Revises: h17_roster_of_record
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import kdweb.models.base
 
 revision = 'h21_job_queue'
-down_revision = 'h16a_upload_check_error'
+down_revision = 'h17_roster_of_record'
 branch_labels = None
 depends_on = None
 
