@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kdweb.rules.findings import Finding
+from kdweb.rules.stored import record_to_json
 from kdweb.rules.terms import Level, Severity, SubjectKind
 
 from .problems import Problem
@@ -19,7 +20,7 @@ from .results import PreviewCell
 GROUP_FIELDS = {SubjectKind.ORGANISATION: "group", SubjectKind.COLLECTIVE: "collective_type",
                 SubjectKind.LEADER: "post_group"}
 RATING_COLUMNS = ("subject_kind", "subject_code", "subject_name", "group", "level", "not_rated_reason",
-                  "disciplined", "remarks")
+                  "disciplined", "remarks", "record_json")
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,8 @@ def _rating_rows(kind: SubjectKind, records) -> list[tuple]:
          (getattr(record, group_field) or None) if group_field else None,
          record.level.code if record.level else None,
          record.not_rated_reason.code.lower() if record.not_rated_reason else None,
-         bool(record.disciplined_in_year), record.remarks or None)
+         bool(record.disciplined_in_year), record.remarks or None,
+         record_to_json(record))  # the whole record, for the checks across workbooks (rules/stored.py)
         for record in records
     ]
 

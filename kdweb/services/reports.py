@@ -38,7 +38,16 @@ def district_report(cycle: Cycle, basis: str, now: datetime | None = None, compa
 
 def _report(cycle: Cycle, basis: str, today: date) -> Report:
     return build_report(cycle.year, basis, today, reported_units(cycle.id, basis),
-                        unit_counts(cycle.id, basis), missing_units(cycle.id, basis))
+                        unit_counts(cycle.id, basis), missing_units(cycle.id, basis),
+                        distinct_members=distinct_members(cycle.id, basis))
+
+
+def distinct_members(cycle_id: int, basis: str) -> int:
+    """Members listed in the basis, each once: a temporary listing counts twice only when the home unit is in it."""
+    query = (_in_basis(cycle_id, basis).join(Rating, Rating.upload_id == Upload.id)
+             .where(Rating.subject_kind == "member")
+             .add_columns(func.count(func.distinct(Rating.subject_code))))
+    return db.session.scalar(query) or 0
 
 
 def measure_condition(measure: str):
