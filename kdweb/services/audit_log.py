@@ -9,7 +9,7 @@ PAGE_SIZE = 50
 ACTION_TEXTS = {
     "login": "Đăng nhập", "logout": "Đăng xuất", "template_downloaded": "Tải mẫu Excel",
     "upload_received": "Tải lên tệp", "upload_checked": "Kiểm tra tệp", "upload_identical": "Tải lên tệp trùng",
-    "upload_check_failed": "Lỗi hệ thống khi kiểm tra tệp",
+    "upload_check_failed": "Chưa kiểm tra được tệp", "upload_recheck": "Kiểm tra lại tệp",
     "submitted": "Nộp kết quả", "approved": "Duyệt", "returned": "Trả lại", "reopened": "Mở lại",
     "bulk_download_started": "Tải hàng loạt", "demo_loaded": "Nạp dữ liệu mẫu",
     "account_created": "Tạo tài khoản", "account_updated": "Sửa tài khoản", "password_reset": "Cấp lại mật khẩu",
@@ -30,9 +30,11 @@ DETAIL_TEXTS = {
     "role": "vai trò", "year": "năm", "code": "mã", "changes": "thay đổi", "added": "thêm", "updated": "cập nhật",
     "unchanged": "không đổi", "identical_to": "giống tệp", "first_time": "lần đầu", "copied_from": "sao chép từ năm",
     "collectives": "tập thể", "leader_posts": "chức danh lãnh đạo", "unit_code": "mã đơn vị",
-    "unit_rows": "đơn vị", "members_regrouped": "đảng viên chuyển nhóm",
+    "unit_rows": "đơn vị", "members_regrouped": "đảng viên chuyển nhóm", "status_moved": "chuyển trạng thái",
+    "reason": "lý do", "resent": "gửi lại đúng tệp",
 }
 VALUE_TEXTS = {True: "có", False: "không", "valid": "hợp lệ", "errors": "có lỗi", "rejected": "không đọc được",
+               "unchecked": "chưa kiểm tra được",
                "templates": "mẫu Excel", "approved": "kết quả đã duyệt", "staff": "cán bộ đơn vị",
                "reviewer": "Ban Tổ chức", "admin": "quản trị"}
 

@@ -1,5 +1,5 @@
 """The unit's page: download the workbook, upload, see findings inline, submit; and its history."""
-from flask import Blueprint, abort, redirect, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from kdweb.access import role_required, unit_for_user_or_404
@@ -102,6 +102,27 @@ def annotated(code, version):
     return send_bytes(data, f"{stem} - đánh dấu lỗi.xlsx", XLSX)
 
 
+@bp.post("/<code>/v/<int:version>/recheck")
+@login_required
+def recheck(code, version):
+    unit = unit_for_user_or_404(code)
+    if not unit_page.may_recheck(current_user, unit):
+        abort(403)
+    cycle = open_cycle_or_404()
+    back = url_for("review.unit", code=unit.code) if current_user.role != "staff" \
+        else url_for("units.version", code=unit.code, version=version)
+    try:
+        upload = uploads.recheck(cycle, unit, current_user, version)
+    except workflow.WorkflowRefused as refused:
+        db.session.rollback()
+        if refused.http_status == 404:
+            abort(404)
+        flash(refused.message, "danger")
+        return redirect(back, 303)
+    flash(*unit_page.recheck_message(upload))
+    return redirect(back, 303)
+
+
 @bp.post("/<code>/submit")
 @login_required
 def submit(code):
@@ -119,8 +140,6 @@ def submit(code):
         return render_page("units/show.html", "units/_submit.html", http_status=refused.http_status, **context)
     message = "Đã nộp kết quả. Ban Tổ chức Quận ủy sẽ xem và duyệt." if created else "Kết quả này đã được nộp trước đó."
     if not wants_fragment():
-        from flask import flash
-
         flash(message, "success")
         return redirect(url_for("units.show", code=unit.code))
     context = unit_page.context(unit, cycle, current_user)

@@ -7,6 +7,8 @@ ACCESS = {
     # a unit's page and files: its own staff, reviewers and admins; other units' staff get 404
     "units.show": UNIT_READ, "units.version": UNIT_READ, "units.findings": UNIT_READ, "units.preview": UNIT_READ,
     "units.original": UNIT_READ, "units.annotated": UNIT_READ,
+    # "Kiểm tra lại" an upload whose check did not finish: its own staff, reviewers and admins
+    "units.recheck": UNIT_READ,
     # acting for a unit: only its own staff
     "units.workbook": UNIT_ACT, "units.upload": UNIT_ACT, "units.submit": UNIT_ACT,
     # Ban Tổ chức: reviewers and admins
