@@ -13,6 +13,7 @@ ACTION_TEXTS = {
     "submitted": "Nộp kết quả", "approved": "Duyệt", "returned": "Trả lại", "reopened": "Mở lại",
     "bulk_download_started": "Tải hàng loạt", "demo_loaded": "Nạp dữ liệu mẫu",
     "account_created": "Tạo tài khoản", "account_updated": "Sửa tài khoản", "password_reset": "Cấp lại mật khẩu",
+    "password_changed": "Đổi mật khẩu",
     "account_deactivated": "Khóa tài khoản", "account_activated": "Mở khóa tài khoản",
     "unit_created": "Tạo đơn vị", "unit_moved": "Chuyển đơn vị", "unit_deactivated": "Ngừng hoạt động đơn vị",
     "unit_activated": "Kích hoạt lại đơn vị", "cycle_created": "Tạo đợt", "cycle_updated": "Sửa đợt",
