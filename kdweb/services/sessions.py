@@ -1,6 +1,6 @@
 """Logging in and out: the password checked in the same time whether the account exists or not, and every
 earlier session cookie of a user ended by logging out or changing the password (User.session_version)."""
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -61,12 +61,14 @@ def change_password(user: User, current: str, new: str, again: str) -> None:
 
 def safe_next(target: str | None) -> str | None:
     """Only a path on this site: no scheme, no host, no backslash, no control character (a browser drops a
-    tab or a newline from a URL, so "/\\t/host" would become "//host")."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    tab or a newline from a URL, so "/\\t/host" would become "//host"), whether written plainly or
+    percent-encoded once more."""
+    if not target or any(ch.isspace() for ch in target):
         return None
-    if ALL_CONTROLS.search(target) or any(ch.isspace() for ch in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
+    for form in (target, unquote(target)):
+        if not form.startswith("/") or form.startswith("//") or "\\" in form or ALL_CONTROLS.search(form):
+            return None
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc:
+            return None
     return target
