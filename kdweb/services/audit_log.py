@@ -6,6 +6,7 @@ from kdweb.extensions import db
 from kdweb.models import AuditEvent, Unit, User
 
 PAGE_SIZE = 50
+MAX_PAGE = 10**6  # a larger page number overflows the database's OFFSET; no log is that long
 ACTION_TEXTS = {
     "login": "Đăng nhập", "logout": "Đăng xuất", "template_downloaded": "Tải mẫu Excel",
     "upload_received": "Tải lên tệp", "upload_checked": "Kiểm tra tệp", "upload_identical": "Tải lên tệp trùng",
@@ -50,7 +51,8 @@ class AuditFilters:
     @classmethod
     def from_args(cls, args) -> "AuditFilters":
         return cls(unit=args.get("unit", "").strip(), user=args.get("user", "").strip(),
-                   action=args.get("action", "").strip(), page=max(1, args.get("page", 1, type=int) or 1))
+                   action=args.get("action", "").strip(),
+                   page=min(max(1, args.get("page", 1, type=int) or 1), MAX_PAGE))
 
 
 def events(filters: AuditFilters):

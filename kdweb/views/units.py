@@ -8,6 +8,7 @@ from kdweb.extensions import db
 from kdweb.models import Unit
 from kdweb.services import unit_page, uploads, workbooks, workflow
 from kdweb.services.cycles import open_cycle
+from kdweb.views.params import cell_arg, form_id
 from kdweb.views.rendering import render_page, wants_fragment
 
 bp = Blueprint("units", __name__, url_prefix="/units")
@@ -78,7 +79,7 @@ def findings(code, version):
 @login_required
 def preview(code, version):
     context = version_context(code, version)
-    context["preview"] = uploads.preview(context["shown"], request.args.get("sheet"), request.args.get("cell"))
+    context["preview"] = uploads.preview(context["shown"], request.args.get("sheet"), cell_arg())
     return render_page("units/preview.html", "units/_preview.html", **context)
 
 
@@ -128,7 +129,7 @@ def recheck(code, version):
 def submit(code):
     unit = own_unit_or_403(code)
     cycle = open_cycle_or_404()
-    upload_id = request.form.get("upload_id", type=int) or 0
+    upload_id = form_id("upload_id") or 0
     try:
         submission, created = workflow.submit(cycle, unit, current_user, upload_id,
                                               acknowledge_warnings=bool(request.form.get("acknowledge_warnings")))

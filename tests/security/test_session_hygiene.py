@@ -47,6 +47,9 @@ REFUSED_NEXT = [
 def test_next_refuses_anything_but_a_local_path(app, reviewer, target):
     assert safe_next(target) is None
     answer = log_in(app.test_client(), reviewer, target)
+    if answer.status_code == 400:  # a control character other than tab and line breaks: refused at the edge
+        assert re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", target)
+        return
     assert answer.status_code == 302
     assert answer.headers["Location"] in ("/", "http://localhost/")
 
@@ -63,7 +66,7 @@ def test_raw_percent_encoded_next_variants_never_leave_the_site(app, reviewer):
                 "%2F%00"):
         answer = app.test_client().post(f"/login?next={raw}", data={"login": reviewer.login,
                                                                      "password": reviewer.password})
-        assert answer.status_code == 302 and "evil" not in answer.headers["Location"], raw
+        assert answer.status_code in (302, 400) and "evil" not in answer.headers.get("Location", ""), raw
     page = app.test_client().get("/login?next=%2F%09%2Fevil.example").get_data(as_text=True)
     assert "evil" not in page
 
