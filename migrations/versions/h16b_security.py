@@ -1,8 +1,9 @@
-"""issue 16 (h16b): unchecked uploads keep the reason their check could not finish (old E-INTERNAL
-rejections become unchecked); login failures counted per bucket (account + address, address) with a lock time
+"""issue 16 (h16b): old E-INTERNAL rejections become unchecked uploads with their reason in check_error (the
+column comes from h16a_upload_check_error); login failures counted per bucket (account + address, address)
+with a lock time, instead of one row per failure
 
 Revision ID: h16b_security
-Revises: 0004
+Revises: h21_job_queue
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,14 +11,12 @@ import sqlalchemy as sa
 import kdweb.models.base
 
 revision = 'h16b_security'
-down_revision = '0004'
+down_revision = 'h21_job_queue'
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('uploads', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('check_error', sa.Text(), nullable=True))
     op.execute("UPDATE uploads SET outcome = 'unchecked', check_error = problem_message, problem_code = NULL, "
                "problem_message = NULL, error_count = 0 WHERE outcome = 'rejected' AND problem_code = 'E-INTERNAL'")
     op.create_table(
@@ -56,6 +55,4 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_login_throttles_updated_at'))
     op.drop_table('login_throttles')
     op.execute("UPDATE uploads SET outcome = 'rejected', problem_code = 'E-INTERNAL', problem_message = check_error, "
-               "error_count = 1 WHERE outcome = 'unchecked'")
-    with op.batch_alter_table('uploads', schema=None) as batch_op:
-        batch_op.drop_column('check_error')
+               "check_error = NULL, error_count = 1 WHERE outcome = 'unchecked' AND problem_code IS NULL")
