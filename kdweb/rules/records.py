@@ -136,6 +136,8 @@ class LeaderRecord:
     subject_kind = SubjectKind.LEADER
 
 
+Record = MemberRecord | OrganisationRecord | CollectiveRecord | LeaderRecord
+
 _KIND_BY_TYPE = {
     MemberRecord: SubjectKind.MEMBER,
     OrganisationRecord: SubjectKind.ORGANISATION,
