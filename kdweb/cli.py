@@ -8,6 +8,7 @@ from kdweb.extensions import db
 
 def register_cli(app):
     app.cli.add_command(demo_command)
+    app.cli.add_command(remind_command)
 
 
 @click.command("demo")
@@ -39,3 +40,14 @@ def demo_command(size, reset, if_empty, seed):
     click.echo("\nTài khoản (tên đăng nhập / mật khẩu):")
     for user in district.users:
         click.echo(f"  {user.login:<18} {user.password:<20} {user.full_name}")
+
+
+@click.command("remind")
+@with_appcontext
+def remind_command():
+    """Deadline reminders (3 days before, and overdue) to units that have not submitted; run it daily."""
+    from kdweb.services.notifications import remind
+
+    counts = remind()
+    click.echo(f"Nhắc hạn: {counts['deadline_soon']} sắp đến hạn, {counts['overdue']} quá hạn, "
+               f"{counts.get('mailed', 0)} thư đã gửi.")

@@ -2,6 +2,7 @@
 from kdweb.models.audit import AuditEvent
 from kdweb.models.cycles import Cycle
 from kdweb.models.jobs import BulkJob
+from kdweb.models.notifications import Notification
 from kdweb.models.people import Collective, LeaderPost, Person
 from kdweb.models.roster_import import RosterImport
 from kdweb.models.throttle import LoginFailure
@@ -11,6 +12,6 @@ from kdweb.models.users import Role, User
 from kdweb.models.workflow import Review, Submission, UnitCycle
 
 __all__ = [
-    "AuditEvent", "BulkJob", "Collective", "Cycle", "Finding", "LeaderPost", "LoginFailure", "Person", "Rating", "Review",
+    "AuditEvent", "BulkJob", "Collective", "Cycle", "Finding", "LeaderPost", "LoginFailure", "Notification", "Person", "Rating", "Review",
     "Role", "RosterImport", "Submission", "Template", "Unit", "UnitCycle", "UnitKind", "UnitLevel", "Upload", "User",
 ]

@@ -5,7 +5,7 @@ from kdweb.deadlines import is_late
 from kdweb.extensions import db
 from kdweb.models import Review, Submission, UnitCycle, Upload
 from kdweb.models.base import utcnow
-from kdweb.services import audit
+from kdweb.services import audit, notifications
 from kdweb.status import WorkbookStatus, can
 
 
@@ -114,6 +114,7 @@ def review(cycle, unit, reviewer, action: str, comment: str | None) -> Review:
     db.session.flush()
     audit.record({"approve": "approved", "return": "returned", "reopen": "reopened"}[action],
                  user=reviewer, unit=unit, target=submission, comment=comment or None)
+    notifications.notify(unit, cycle, *notifications.decision_text(unit, action, comment, reviewer))
     return entry
 
 

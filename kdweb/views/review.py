@@ -28,16 +28,19 @@ def index():
     board = dashboard.build(cycle, filters)
     fragment = "review/_dashboard_body.html" if request.headers.get("HX-Target") == "dashboard-body" else None
     return render_page("review/dashboard.html", fragment, cycle=cycle, board=board, filters=filters,
-                       charts=charts(board), query=request.query_string.decode())
+                       charts=charts(board), sort_fields_oob=fragment is not None)
 
 
 def charts(board) -> dict:
     statuses = [Bar(status.text, count, status.tone) for status, count in board.by_status.items()]
-    levels = board.totals(board.all_rows)["levels"]
+    submitted = board.submitted_rows
+    levels = board.totals(submitted)["levels"]
     tones = {"HTXSNV": "success", "HTTNV": "primary", "HTNV": "warning", "KHTNV": "danger"}
     members = [Bar(level.code, levels[level.code], tones[level.code]) for level in Level]
-    return {"status": bar_chart(statuses, "Đơn vị theo trạng thái"),
-            "levels": bar_chart(members, "Đảng viên theo mức xếp loại")}
+    return {"status": bar_chart(statuses, f"Tất cả {board.expected} đơn vị báo cáo, theo trạng thái"),
+            "levels": bar_chart(members, f"Đảng viên theo mức xếp loại, trong {len(submitted)} đơn vị đã nộp "
+                                         "hoặc đã duyệt"),
+            "submitted_units": len(submitted)}
 
 
 @bp.get("/units/<code>")
