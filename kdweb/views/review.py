@@ -8,10 +8,10 @@ from kdweb.access import role_required, unit_for_user_or_404
 from kdweb.charts import Bar, bar_chart
 from kdweb.exports.content_disposition import attachment
 from kdweb.extensions import db
-from kdweb.models import BulkJob, Submission
+from kdweb.models import BulkJob
 from kdweb.rules import Level
-from kdweb.services import audit_log, bulk, dashboard, district_checks, unit_page, workflow
-from kdweb.services.cycles import open_cycle
+from kdweb.services import audit_log, bulk, dashboard, district_checks, notifications, review_page, unit_page, workflow
+from kdweb.services.cycles import open_cycle, unit_cycle
 from kdweb.status import WorkbookStatus
 from kdweb.views.rendering import render_page, wants_fragment
 
@@ -48,15 +48,23 @@ def charts(board) -> dict:
 def unit(code):
     unit = unit_for_user_or_404(code)
     cycle = open_cycle() or abort(404)
-    context = unit_page.context(unit, cycle, current_user)
-    context["submissions"] = submissions_of(cycle, unit)
-    return render_page("review/unit.html", **context)
+    return render_page("review/unit.html", **review_context(unit, cycle))
 
 
-def submissions_of(cycle, unit):
-    return db.session.execute(
-        db.select(Submission).filter_by(cycle_id=cycle.id, unit_id=unit.id).order_by(Submission.submitted_at.desc())
-    ).scalars().all()
+def review_context(unit, cycle, **extra) -> dict:
+    """The unit page as a reviewer sees it: the submitted version (else the latest) with its data, the quota per
+    group, the changes since the previous submission, the conversation, and the decision beside them."""
+    state = unit_cycle(cycle, unit)
+    submission = state.submission if state else None
+    version = submission.upload.version if submission else None
+    context = unit_page.context(unit, cycle, current_user, version=version,
+                                severity=request.args.get("severity") or None, sheet=request.args.get("sheet") or None)
+    shown = context["shown"]
+    context.update(submission=submission, findings_page=url_for("review.unit", code=unit.code),
+                   quota=review_page.quota_by_group(shown, cycle) if shown is not None else [],
+                   diff=review_page.diff(cycle, unit, shown) if shown is not None else None)
+    context.update(extra)
+    return context
 
 
 @bp.post("/units/<code>/<any(approve, return, reopen):action>")
@@ -64,6 +72,8 @@ def submissions_of(cycle, unit):
 def act(code, action):
     unit = unit_for_user_or_404(code)
     cycle = open_cycle() or abort(404)
+    if action == "approve" and not request.form.get("confirmed"):
+        return render_page("review/confirm_approve.html", **review_context(unit, cycle))
     try:
         workflow.review(cycle, unit, current_user, action, request.form.get("comment"))
         workflow.commit_or_refuse()
@@ -72,17 +82,33 @@ def act(code, action):
         if not wants_fragment():
             flash(refused.message, "danger")
             return redirect(url_for("review.unit", code=unit.code))
-        context = unit_page.context(unit, cycle, current_user)
-        context.update(submissions=submissions_of(cycle, unit), review_error=refused.message)
+        context = review_context(unit, cycle, review_error=refused.message)
         return render_page("review/unit.html", "review/_actions.html", http_status=refused.http_status, **context)
+    notifications.send_pending_mail()
     message = {"approve": "Đã duyệt kết quả của đơn vị.", "return": "Đã trả lại đơn vị kèm nhận xét.",
                "reopen": "Đã mở lại để đơn vị sửa."}[action]
     if not wants_fragment():
         flash(message, "success")
         return redirect(url_for("review.unit", code=unit.code))
-    context = unit_page.context(unit, cycle, current_user)
-    context.update(submissions=submissions_of(cycle, unit), review_message=message)
+    context = review_context(unit, cycle, review_message=message)
     return render_page("review/unit.html", "review/_actions_response.html", **context)
+
+
+@bp.get("/approve-clean")
+@role_required(*REVIEWERS)
+def approve_clean_list():
+    cycle = open_cycle() or abort(404)
+    return render_page("review/approve_clean.html", cycle=cycle, units=review_page.clean_submissions(cycle))
+
+
+@bp.post("/approve-clean")
+@role_required(*REVIEWERS)
+def approve_clean():
+    cycle = open_cycle() or abort(404)
+    approved = workflow.approve_clean(cycle, current_user, request.form.getlist("unit"))
+    notifications.send_pending_mail()
+    flash(f"Đã duyệt {len(approved)} đơn vị không có lỗi, không có cảnh báo.", "success")
+    return redirect(url_for("review.index", status=WorkbookStatus.APPROVED.code))
 
 
 @bp.get("/checks")

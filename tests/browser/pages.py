@@ -178,4 +178,4 @@ def submit_on_unit_page(page):
         acknowledge.check()
     panel.get_by_role("button", name="Nộp kết quả").click()
     expect(panel).to_contain_text("Đã nộp kết quả")
-    expect(status_badge(page)).to_have_text("Chờ duyệt")
+    expect(status_badge(page)).to_have_text("Đã nộp, chờ duyệt")

@@ -82,7 +82,7 @@ def test_log_in_upload_and_submit_with_the_keyboard_alone(tab, app):
     tab.tab_to("#submit-panel button[type=submit]")
     page.keyboard.press("Enter")
     expect(page.locator("#submit-panel")).to_contain_text("Đã nộp kết quả")
-    expect(status_badge(page)).to_have_text("Chờ duyệt")
+    expect(status_badge(page)).to_have_text("Đã nộp, chờ duyệt")
     tab.assert_swapped_in_place(address)
     tab.assert_clean()
 

@@ -87,7 +87,7 @@ def test_filter_return_resubmit_approve_and_download_the_report(open_tab, client
     page.reload()
     expect(status_badge(page)).to_have_attribute("data-status", "submitted")
     expect(submissions).to_have_count(2)
-    expect(submissions.nth(0)).to_contain_text("Chờ duyệt")
+    expect(submissions.nth(0)).to_contain_text("Đã nộp, chờ duyệt")
     expect(submissions.nth(1)).to_contain_text(COMMENT)
     address = reviewer.mark_page()
     page.get_by_role("button", name="Duyệt").click()
@@ -121,7 +121,7 @@ def test_filter_return_resubmit_approve_and_download_the_report(open_tab, client
 def test_zip_of_approved_results_from_the_dashboard(open_tab, client, auth, app):
     prepare_with_client(client, auth, app, UNIT, submit=True)
     auth.login_as("reviewer")
-    assert client.post(f"/review/units/{UNIT}/approve").status_code == 302
+    assert client.post(f"/review/units/{UNIT}/approve", data={"confirmed": "1"}).status_code == 302
     auth.logout()
 
     reviewer = open_tab()

@@ -68,12 +68,12 @@ def test_upload_findings_preview_fix_and_submit(tab, app, screenshot):
         acknowledge.check()
     submit_panel.get_by_role("button", name="Nộp kết quả").click()
     expect(submit_panel).to_contain_text("Đã nộp kết quả")
-    expect(status_badge(page)).to_have_text("Chờ duyệt")
+    expect(status_badge(page)).to_have_text("Đã nộp, chờ duyệt")
     expect(status_badge(page)).to_have_attribute("data-status", "submitted")
     expect(page.get_by_role("button", name="Tải lên và kiểm tra")).to_have_count(0)  # locked while under review
     tab.assert_swapped_in_place(address)
     screenshot(page, "unit-03-submitted")
 
     page.reload()
-    expect(status_badge(page)).to_have_text("Chờ duyệt")
+    expect(status_badge(page)).to_have_text("Đã nộp, chờ duyệt")
     tab.assert_clean()
