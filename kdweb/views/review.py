@@ -23,12 +23,27 @@ STATUS_TONES = {status: status.tone for status in WorkbookStatus}
 @bp.get("/")
 @role_required(*REVIEWERS)
 def index():
-    cycle = open_cycle() or abort(404)
+    cycle = open_cycle()
+    if cycle is None:
+        return no_cycle_page()
     filters = dashboard.Filters.from_args(request.args)
     board = dashboard.build(cycle, filters)
     fragment = "review/_dashboard_body.html" if request.headers.get("HX-Target") == "dashboard-body" else None
     return render_page("review/dashboard.html", fragment, cycle=cycle, board=board, filters=filters,
                        charts=charts(board), sort_fields_oob=fragment is not None)
+
+
+def no_cycle_page():
+    """With no cycle open, every landing page says so and points at what can still be read."""
+    return render_page("review/no_cycle.html", closed_cycles=unit_page.closed_cycles())
+
+
+def open_cycle_or_refuse():
+    """For a state change: with no cycle open, a 409 that says why (and the page it came from explains it)."""
+    cycle = open_cycle()
+    if cycle is None:
+        abort(409, description="Không có đợt kiểm điểm nào đang mở.")
+    return cycle
 
 
 def charts(board) -> dict:
@@ -47,7 +62,9 @@ def charts(board) -> dict:
 @role_required(*REVIEWERS)
 def unit(code):
     unit = unit_for_user_or_404(code)
-    cycle = open_cycle() or abort(404)
+    cycle = open_cycle()
+    if cycle is None:
+        return redirect(url_for("units.show", code=unit.code))
     return render_page("review/unit.html", **review_context(unit, cycle))
 
 
@@ -71,7 +88,7 @@ def review_context(unit, cycle, **extra) -> dict:
 @role_required(*REVIEWERS)
 def act(code, action):
     unit = unit_for_user_or_404(code)
-    cycle = open_cycle() or abort(404)
+    cycle = open_cycle_or_refuse()
     if action == "approve" and not request.form.get("confirmed"):
         return render_page("review/confirm_approve.html", **review_context(unit, cycle))
     try:
@@ -97,14 +114,16 @@ def act(code, action):
 @bp.get("/approve-clean")
 @role_required(*REVIEWERS)
 def approve_clean_list():
-    cycle = open_cycle() or abort(404)
+    cycle = open_cycle()
+    if cycle is None:
+        return no_cycle_page()
     return render_page("review/approve_clean.html", cycle=cycle, units=review_page.clean_submissions(cycle))
 
 
 @bp.post("/approve-clean")
 @role_required(*REVIEWERS)
 def approve_clean():
-    cycle = open_cycle() or abort(404)
+    cycle = open_cycle_or_refuse()
     approved = workflow.approve_clean(cycle, current_user, request.form.getlist("unit"))
     notifications.send_pending_mail()
     flash(f"Đã duyệt {len(approved)} đơn vị không có lỗi, không có cảnh báo.", "success")
@@ -114,7 +133,9 @@ def approve_clean():
 @bp.get("/checks")
 @role_required(*REVIEWERS)
 def checks():
-    cycle = open_cycle() or abort(404)
+    cycle = open_cycle()
+    if cycle is None:
+        return no_cycle_page()
     findings, names, unit_count = district_checks.district_findings(cycle)
     return render_page("review/checks.html", "review/_checks.html", cycle=cycle, findings=findings,
                        unit_names=names, unit_count=unit_count)
@@ -132,7 +153,7 @@ def audit():
 @bp.post("/bulk/<any(templates, approved):kind>")
 @role_required(*REVIEWERS)
 def bulk_start(kind):
-    cycle = open_cycle() or abort(404)
+    cycle = open_cycle_or_refuse()
     job = bulk.start(kind, cycle, current_user)
     if wants_fragment():
         return render_page("review/bulk.html", "review/_bulk_progress.html", job=job, kinds=bulk.KINDS)
