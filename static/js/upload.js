@@ -34,7 +34,8 @@
   // After an upload the results take the focus, starting with the one-line verdict.
   document.addEventListener("htmx:afterSwap", function (event) {
     if (!event.detail.target || event.detail.target.id !== "results") { return; }
-    var first = event.detail.target.querySelector("#verdict, [data-refusal], .results");
+    var root = event.detail.target;
+    var first = root.querySelector("#verdict") || root.querySelector("[data-refusal]") || root.querySelector(".results");
     if (first) {
       if (!first.hasAttribute("tabindex")) { first.setAttribute("tabindex", "-1"); }
       first.focus();

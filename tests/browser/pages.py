@@ -42,7 +42,13 @@ class Tab:
         self.page = self.context.new_page()
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda error: self.console_errors.append(f"uncaught: {error}"))
+        self.dialogs: list[str] = []  # confirmations asked (hx-confirm), each accepted as a user pressing OK
+        self.page.on("dialog", self._dialog)
         self.closed = False
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.accept()
 
     def _console(self, message):
         if message.type == "error":
@@ -150,6 +156,11 @@ class Tab:
 
     def unlabelled_fields(self) -> list[str]:
         return self.page.evaluate(UNLABELLED_FIELDS_JS)
+
+
+def version_address(address: str, unit_code: str, version: int) -> str:
+    """Where the unit page is after an upload: its URL names the version shown (HX-Push-Url)."""
+    return address.split("/units/")[0] + f"/units/{unit_code}/v/{version}"
 
 
 def status_badge(page):

@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.data import UnitWorkbooks, prepare_with_client
-from tests.browser.pages import XLSX, status_badge
+from tests.browser.pages import XLSX, status_badge, version_address
 
 UNIT, UNIT_NAME = "BD.P01", "Đảng bộ phường Cống Vị"
 UNIT_WITH_ERRORS = "BD.P02"
@@ -37,7 +37,7 @@ def test_every_field_of_the_main_pages_has_a_label(open_tab, client, auth, app, 
     reviewer.log_in("reviewer")
     for path, name, ready in [
         ("/review/", "page-dashboard", lambda page: page.locator("#dashboard-body")),
-        (f"/review/units/{UNIT}", "page-review-unit", lambda page: page.get_by_label("Lý do trả lại (bắt buộc)")),
+        (f"/review/units/{UNIT}", "page-review-unit", lambda page: page.get_by_label("Nhận xét khi trả lại (bắt buộc)")),
         ("/review/audit", "page-audit-log", lambda page: page.locator("#audit-rows")),
         ("/review/checks", "page-district-checks", lambda page: page.locator("#district-checks")),
         ("/reports/2026", "page-report", lambda page: page.locator("#report-body")),
@@ -83,7 +83,7 @@ def test_log_in_upload_and_submit_with_the_keyboard_alone(tab, app):
     page.keyboard.press("Enter")
     expect(page.locator("#submit-panel")).to_contain_text("Đã nộp kết quả")
     expect(status_badge(page)).to_have_text("Đã nộp, chờ duyệt")
-    tab.assert_swapped_in_place(address)
+    tab.assert_swapped_in_place(version_address(address, UNIT, 1))
     tab.assert_clean()
 
 
@@ -107,10 +107,10 @@ def test_find_a_unit_and_return_it_with_a_comment_with_the_keyboard_alone(tab, c
     page.keyboard.type(comment)
     page.keyboard.press("Tab")
     assert tab.focused_matches("button[type=submit]")
-    expect(page.locator(":focus")).to_have_text("Trả lại đơn vị")
+    expect(page.locator(":focus")).to_have_text("Trả lại")
     page.keyboard.press("Enter")
     expect(page.locator("#review-actions")).to_contain_text("Đã trả lại đơn vị kèm nhận xét.")
     expect(status_badge(page)).to_have_attribute("data-status", "returned")
     page.reload()
-    expect(page.get_by_role("table").filter(has_text="Ý kiến Ban Tổ chức")).to_contain_text(comment)
+    expect(page.locator("#thread")).to_contain_text(comment)
     tab.assert_clean()
