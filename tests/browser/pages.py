@@ -42,13 +42,14 @@ class Tab:
         self.page = self.context.new_page()
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda error: self.console_errors.append(f"uncaught: {error}"))
-        self.dialogs: list[str] = []  # confirmations asked (hx-confirm), each accepted as a user pressing OK
+        self.dialogs: list[str] = []  # confirmations asked (hx-confirm), answered with accept_dialogs
+        self.accept_dialogs = True
         self.page.on("dialog", self._dialog)
         self.closed = False
 
     def _dialog(self, dialog):
         self.dialogs.append(dialog.message)
-        dialog.accept()
+        dialog.accept() if self.accept_dialogs else dialog.dismiss()
 
     def _console(self, message):
         if message.type == "error":
