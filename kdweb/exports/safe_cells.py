@@ -46,3 +46,15 @@ def append_row(sheet, values) -> None:
             value = cell
         row.append(value)
     sheet.append(row)
+
+
+def write_only_value(sheet, value):
+    """For openpyxl write-only rows: risky text as a cell stored as text with the quote prefix; anything else
+    as it is."""
+    if not is_risky(value):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type, cell.quotePrefix = "s", True
+    return cell

@@ -67,7 +67,8 @@ def roster_import(import_id):
     except AdminRefusal as error:
         return refused(error, url_for("admin.roster"))
     return render_page("admin/roster_import.html", "admin/_roster_preview.html", roster_import=roster_import,
-                       preview=preview, fields=FIELDS, shown_rows=SHOWN_ROWS)
+                       preview=preview, fields=FIELDS, shown_rows=SHOWN_ROWS,
+                       preview_mapping_args={f"col_{index}": key for index, key in preview.mapping.items()})
 
 
 @bp.post("/roster/imports/<int:import_id>/apply")
@@ -81,7 +82,8 @@ def apply_roster_import(import_id):
     try:
         done = import_service.apply_import(current_user, roster_import, sheet=form.get("sheet"),
                                            header_row=form.get("header_row"),
-                                           mapping=import_service.mapping_from_form(form) or {}, expected=expected)
+                                           mapping=import_service.mapping_from_form(form) or {}, expected=expected,
+                                           valid_only=form.get("valid_only") == "1")
     except AdminRefusal as error:
         flash(refusal_text(error), "danger")
         return redirect(url_for("admin.roster_import", import_id=import_id, **_mapping_args(form)), code=303)
@@ -91,6 +93,23 @@ def apply_roster_import(import_id):
     flash(f"Đã nhập danh sách: {done.added_count} đảng viên mới, {done.updated_count} cập nhật, "
           f"{done.unchanged_count} không đổi.", "success")
     return redirect(url_for("admin.roster_import", import_id=import_id), code=303)
+
+
+@bp.get("/roster/imports/<int:import_id>/errors.xlsx")
+def roster_import_errors(import_id):
+    """The file's rows with errors and what is wrong with each, to fix and import again."""
+    roster_import = _import_or_404(import_id)
+    args = request.args
+    try:
+        data = import_service.error_rows_workbook(roster_import, sheet=args.get("sheet"),
+                                                  header_row=args.get("header_row"),
+                                                  mapping=import_service.mapping_from_form(args))
+    except AdminRefusal as error:
+        return refused(error, url_for("admin.roster"))
+    if data is None:
+        abort(404)
+    stem = roster_import.filename.rsplit(".", 1)[0]
+    return _xlsx(data, f"{stem} - các dòng có lỗi.xlsx")
 
 
 @bp.get("/roster/imports/<int:import_id>/file")
