@@ -23,7 +23,7 @@ ACCESS = {
         "admin.edit_account", "admin.update_account", "admin.deactivate_account", "admin.activate_account",
         "admin.reset_password", "admin.cycles", "admin.create_cycle", "admin.edit_cycle", "admin.update_cycle",
         "admin.open_cycle", "admin.close_cycle", "admin.confirm_close_cycle", "admin.roster", "admin.roster_export", "admin.roster_template",
-        "admin.upload_roster", "admin.roster_import", "admin.roster_import_file", "admin.roster_import_errors", "admin.apply_roster_import",
+        "admin.upload_roster", "admin.roster_import", "admin.roster_import_file", "admin.roster_import_errors", "admin.roster_members", "admin.apply_roster_import",
     )},
 }
 

@@ -7,7 +7,7 @@ from kdweb.extensions import db
 from kdweb.models import RosterImport
 from kdweb.services.admin import AdminRefusal, roster_import as import_service
 from kdweb.services.admin.roster_mapping import CELL_KINDS, FIELDS
-from kdweb.services.admin import roster_template as roster_workbooks
+from kdweb.services.admin import roster_browse, roster_template as roster_workbooks
 from kdweb.services.admin.roster_template import roster_workbook
 from kdweb.services.admin.units import unit_tree
 from kdweb.services.cycles import open_cycle
@@ -23,6 +23,14 @@ def roster():
     cycle = open_cycle()
     imports = import_service.imports_of(cycle) if cycle else []
     return render_page("admin/roster.html", cycle=cycle, imports=imports, fields=FIELDS)
+
+
+@bp.get("/roster/members")
+def roster_members():
+    cycle = open_cycle()
+    found = roster_browse.members_page(cycle, request.args.get("q", ""), request.args.get("unit", ""),
+                                       request.args.get("page", 1, type=int)) if cycle else None
+    return render_page("admin/roster_members.html", "admin/_roster_member_rows.html", cycle=cycle, found=found)
 
 
 @bp.get("/roster/template.xlsx")
