@@ -1,4 +1,6 @@
 """Issue 20 point 8: the unit tree at district size is searchable and collapsible (and reads the same without JS)."""
+import re
+
 from kdweb.services.admin.units import COLLAPSE_FROM, TreeRow, tree_view
 
 
@@ -47,3 +49,13 @@ def test_a_small_tree_shows_everything(client, admin, demo):
     assert all(unit.code in page for unit in demo.units)
     found = client.get("/admin/units?q=cong vi").get_data(as_text=True)
     assert "Đảng bộ phường Cống Vị" in found and "Đảng bộ phường Điện Biên" not in found
+
+
+def test_the_collapsed_tree_page_opens_a_unit_with_a_plain_link(client, admin, demo, monkeypatch):
+    monkeypatch.setattr("kdweb.services.admin.units.COLLAPSE_FROM", 5)
+    page = client.get("/admin/units").get_data(as_text=True)
+    assert "BD.P01.C01" not in page and 'aria-expanded="false"' in page and "Mở tất cả" in page
+    link = re.search(r'<a class="tree-toggle" aria-expanded="false"\s+href="([^"]+)"\s+aria-label="Mở Đảng bộ phường Cống Vị',
+                     page).group(1).replace("&amp;", "&")
+    opened = client.get(link).get_data(as_text=True)
+    assert "BD.P01.C01" in opened and "BD.P02.C01" not in opened and 'aria-expanded="true"' in opened
