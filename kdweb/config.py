@@ -29,6 +29,18 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "")
+    # The job queue (kdweb/queue.py): unset = a SQLite queue run by the web process; redis://… in production.
+    KDWEB_QUEUE = os.environ.get("KDWEB_QUEUE", "")
+    KDWEB_QUEUE_NAME = os.environ.get("KDWEB_QUEUE_NAME", "kdweb")
+    KDWEB_JOB_HEARTBEAT_SECONDS = float(os.environ.get("KDWEB_JOB_HEARTBEAT_SECONDS", "60"))
+    KDWEB_JOB_RETRY_DELAY_SECONDS = float(os.environ.get("KDWEB_JOB_RETRY_DELAY_SECONDS", "10"))
+    KDWEB_JOB_QUEUE_WAIT_SECONDS = float(os.environ.get("KDWEB_JOB_QUEUE_WAIT_SECONDS", str(15 * 60)))
+    # The sandbox that reads every uploaded or stored file (kdweb/isolation.py, docs/reliability.md).
+    KDWEB_SANDBOX_MEMORY_MB = int(os.environ.get("KDWEB_SANDBOX_MEMORY_MB", "1024"))
+    KDWEB_SANDBOX_CPU_SECONDS = int(os.environ.get("KDWEB_SANDBOX_CPU_SECONDS", "30"))
+    KDWEB_SANDBOX_WALL_SECONDS = float(os.environ.get("KDWEB_SANDBOX_WALL_SECONDS", "60"))
+    KDWEB_SANDBOX_OUTPUT_MB = int(os.environ.get("KDWEB_SANDBOX_OUTPUT_MB", "64"))
+    KDWEB_SANDBOX_WORKERS = int(os.environ.get("KDWEB_SANDBOX_WORKERS", "2"))
 
 
 def normalise_database_url(url: str) -> str:

@@ -1,4 +1,4 @@
-"""The statuses of a unit's workbook in a cycle: one list, shared by every page (DESIGN.md)."""
+"""The statuses of a unit's workbook in a cycle: one list, shared by every page (docs/design.md)."""
 from enum import Enum
 
 
@@ -26,9 +26,6 @@ class WorkbookStatus(Enum):
     @property
     def accepts_upload(self):
         return self not in (WorkbookStatus.SUBMITTED, WorkbookStatus.APPROVED)
-
-
-STATUS_CODES = [status.code for status in WorkbookStatus]
 
 
 # Which statuses each action may start from; anything else is refused with a message.

@@ -18,6 +18,7 @@ from kdweb.rules.findings import Finding
 from kdweb.rules.parse import normalise_text
 from kdweb.rules.records import UnitBatch
 from kdweb.rules.registry import get_rule_set
+from kdweb.rules.roster_changes import RosterOfRecord, reconcile
 from kdweb.rules.ruleset import RuleSet
 from kdweb.rules.terms import Severity, SubjectKind
 from kdweb.rules.validate import validate_unit
@@ -63,13 +64,15 @@ def read_upload(
 def _read_upload(data, secret, expected_unit_code, open_cycle_year, known_template_versions, filename, limits,
                  keep_values):
     try:
-        check_upload(data, limits)
+        report = check_upload(data, limits)
         with _open(data) as workbook:
             meta = _checked_meta(workbook, secret, expected_unit_code, open_cycle_year, known_template_versions)
             rule_set = _rule_set(meta)
-            return _read_sheets(workbook, meta, rule_set, keep_values)
+            return _read_sheets(workbook, meta, rule_set, keep_values, _SearchBudget(report, limits))
     except Refusal as refusal:
         return ReadResult(ok=False, problem=refusal.problem)
+    except MemoryError:
+        raise  # the sandbox's memory limit, not the file's shape: the sandbox says so
     except Exception as error:  # a file shaped in a way no guard foresaw: refuse it, and log it as our bug
         log.exception("unreadable upload %s", filename or "")
         return ReadResult(ok=False, problem=problem("E-CORRUPT", detail=f"{type(error).__name__}: {error}"))
@@ -86,8 +89,10 @@ def validate_upload(
     rule_set: RuleSet | None = None,
     limits: Limits = DEFAULT_LIMITS,
     keep_values: bool = False,
+    roster_of_record: RosterOfRecord | None = None,
 ) -> ReadResult:
-    """read_upload, then the rule book's checks of the unit; every finding carries its sheet and cell."""
+    """read_upload, then the rule book's checks of the unit; every finding carries its sheet and cell. With the
+    roster of record, the batch is first brought to it (rows of subjects gone dropped, subjects added expected)."""
     with gc_paused():
         result = read_upload(
             data, secret=secret, expected_unit_code=expected_unit_code, open_cycle_year=open_cycle_year,
@@ -97,7 +102,8 @@ def validate_upload(
         if not result.ok:
             return result
         rule_set = rule_set or get_rule_set(result.rule_set_id)
-        checked = [result.locator.locate(finding) for finding in validate_unit(result.batch, rule_set)]
+        changed = reconcile(result.batch, roster_of_record, rule_set.severity) if roster_of_record else []
+        checked = [result.locator.locate(finding) for finding in changed + validate_unit(result.batch, rule_set)]
         result.findings = order_findings(result.findings + checked, result)
         return result
 
@@ -145,7 +151,7 @@ class _open:
         self.workbook = _calamine(lambda: CalamineWorkbook.from_filelike(io.BytesIO(self.data)))
         return self.workbook
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *_exc) -> None:
         try:
             self.workbook.close()
         except Exception:
@@ -198,23 +204,28 @@ def _converted(rows):
 
 
 def _checked_meta(workbook, secret, unit_code, cycle_year, versions) -> WorkbookMeta:
-    """Ours, of a version we read, for this unit and this cycle, and untouched — in that order, so that an
-    honest file from the wrong unit or year is told so rather than called tampered."""
+    """Ours and untouched, then for this unit, then for this cycle, then of a version and layout we read — in that
+    order, so that each refusal gives the advice that fits: an honest file of another unit is told whose it is,
+    last year's file which year it is, before either is called an old version."""
     names = [sheet.name for sheet in workbook.sheets_metadata]
     if META_SHEET not in names:
         raise refuse("E-NOT-KDWEB", detail="no metadata sheet")
     signed = signed_meta(_sheet_values(workbook, META_SHEET))
     if signed is None:
         raise refuse("E-NOT-KDWEB", detail="metadata sheet without marker")
-    meta = _parse_meta(signed)
-    if meta.layout != LAYOUT or meta.template_version not in versions:
-        raise refuse("E-VERSION", detail=f"layout {meta.layout}", version=meta.template_version)
-    if meta.unit_code != unit_code:
-        raise refuse("E-WRONG-UNIT", found=meta.unit_code, found_name=meta.unit_name, expected=unit_code)
-    if meta.cycle_year != cycle_year:
-        raise refuse("E-OLD-CYCLE", found=meta.cycle_year, expected=cycle_year)
-    if not signed.verified(secret):
+    if not signed.verified(secret):  # nothing the sheet says is parsed, let alone trusted, before this
         raise refuse("E-TAMPERED", detail="HMAC mismatch")
+    meta = _parse_meta(signed)
+    if meta.unit_code != unit_code:
+        raise refuse("E-WRONG-UNIT", found=meta.unit_code, found_name=meta.unit_name or meta.unit_code,
+                     expected=unit_code, version=meta.template_version)
+    if meta.cycle_year != cycle_year:
+        raise refuse("E-OLD-CYCLE" if meta.cycle_year < cycle_year else "E-OTHER-CYCLE",
+                     found=meta.cycle_year, expected=cycle_year)
+    if meta.template_version not in versions:
+        raise refuse("E-VERSION", detail=f"known {sorted(versions)}", version=meta.template_version)
+    if meta.layout != LAYOUT:
+        raise refuse("E-LAYOUT", detail=f"layout {meta.layout}", version=meta.template_version)
     return meta
 
 
@@ -232,7 +243,24 @@ def _rule_set(meta: WorkbookMeta) -> RuleSet:
         raise refuse("E-VERSION", detail=f"rule set {meta.rule_set_id}", version=meta.template_version) from None
 
 
-def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleSet, keep_values: bool) -> ReadResult:
+class _SearchBudget:
+    """How much sheet XML the search for renamed tabs may still read, and how many tabs."""
+
+    def __init__(self, report, limits: Limits):
+        self.sheet_bytes = report.sheet_bytes if report else {}
+        self.bytes_left, self.sheets_left = limits.max_search_bytes, limits.max_search_sheets
+
+    def take(self, name: str) -> bool:
+        size = self.sheet_bytes.get(name, 0)
+        if self.sheets_left <= 0 or size > self.bytes_left:
+            return False
+        self.bytes_left -= size
+        self.sheets_left -= 1
+        return True
+
+
+def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleSet, keep_values: bool,
+                 budget: _SearchBudget) -> ReadResult:
     specs = {spec.kind: spec for spec in sheet_specs(rule_set)}
     batch = UnitBatch(unit_code=meta.unit_code, unit_name=meta.unit_name, review_date=meta.review_date)
     locator = Locator()
@@ -242,7 +270,7 @@ def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleS
         spec = specs[kind]
         expected[kind] = frozenset(row[0] for row in issued.rows)
         locator.summary_rows[kind] = SUMMARY_FIRST_ROW + position
-        name = _find_sheet(workbook, issued.name, spec, claimed)
+        name = _find_sheet(workbook, issued.name, spec, claimed, budget)
         if name is None:
             findings.append(_missing_sheet(kind, issued.name, locator.summary_rows[kind]))
             continue
@@ -260,9 +288,9 @@ def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleS
     )
 
 
-def _find_sheet(workbook, name: str, spec, claimed: set) -> str | None:
+def _find_sheet(workbook, name: str, spec, claimed: set, budget: _SearchBudget) -> str | None:
     """The tab by its issued name; else by that name normalised; else the first other tab with this kind's header
-    (a renamed tab)."""
+    (a renamed tab), reading no more than the budget allows: calamine reads a whole sheet to give its first rows."""
     names = [sheet.name for sheet in workbook.sheets_metadata if sheet.name not in claimed]
     if name in names:
         return name
@@ -271,6 +299,8 @@ def _find_sheet(workbook, name: str, spec, claimed: set) -> str | None:
     if loose:
         return loose
     for candidate in names:
+        if not budget.take(candidate):
+            continue
         try:
             values = _calamine(lambda: workbook.get_sheet_by_name(candidate).to_python(skip_empty_area=False, nrows=30))
         except Refusal:

@@ -1,6 +1,7 @@
+from datetime import date
 from enum import Enum
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kdweb.extensions import db
@@ -50,6 +51,7 @@ class Unit(db.Model):
     reports: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    founded_on: Mapped[date | None] = mapped_column(Date)  # ngày thành lập: O-NEW for one founded < 6 months
 
     parent = relationship("Unit", remote_side=[id], back_populates="children")
     children = relationship("Unit", back_populates="parent", order_by="Unit.sort_order")

@@ -18,6 +18,8 @@ class Template(db.Model):
     signature: Mapped[str] = mapped_column(String(128))
     generated_at = mapped_column(UTCDateTime, default=utcnow)
     generated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # the subjects it was issued for (roster_digest of the roster then), to tell when the roster has changed since
+    roster_digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class Upload(db.Model):
@@ -36,10 +38,11 @@ class Upload(db.Model):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     content = deferred(mapped_column(LargeBinary))
-    # received → checked; outcome: rejected (unreadable), errors, valid
+    # received → checked; outcome: rejected (unreadable), errors, valid; unchecked (the check could not finish)
     outcome: Mapped[str] = mapped_column(String(20), default="received")
     problem_code: Mapped[str | None] = mapped_column(String(40))
     problem_message: Mapped[str | None] = mapped_column(Text)
+    check_error: Mapped[str | None] = mapped_column(Text)  # why an unchecked upload could not be checked
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     warning_count: Mapped[int] = mapped_column(Integer, default=0)
     summary_json: Mapped[str | None] = mapped_column(Text)
@@ -83,3 +86,5 @@ class Rating(db.Model):
     not_rated_reason: Mapped[str | None] = mapped_column(String(20))
     disciplined: Mapped[bool] = mapped_column(default=False)
     remarks: Mapped[str | None] = mapped_column(Text)
+    # every field of the subject's record as read (kdweb.rules.stored), for the checks across workbooks
+    record_json: Mapped[str | None] = mapped_column(Text)

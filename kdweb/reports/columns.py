@@ -1,4 +1,4 @@
-"""The columns of RULES.md §6 in their official order, shared by the page and every export."""
+"""The columns of docs/rulebook.md §6 in their official order, shared by the page and every export."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from .counts import Counts
+from .formatting import vn_count
 from .percent import percent
 from .vocabulary import (
     BASIS_TEXTS, KIND_TEXTS, RATING_GROUP_TEXTS, SUBJECT_KINDS, SUBMISSION_STATE_TEXTS, group_key,
@@ -88,16 +89,12 @@ class TableRow:
             return {"rgroup": group_key(self.rating_group)}
         return {}
 
-    @property
-    def is_subtotal(self) -> bool:
-        return self.row_type in ("group", "total")
-
     def percent(self, level: str) -> Decimal | None:
         return percent(self.counts.get(level), self.counts.rated)
 
     @property
     def ratio(self) -> Decimal | None:
-        """HTXSNV / HTTNV in %, the quota ratio of RULES.md §4 Q-20."""
+        """HTXSNV / HTTNV in %, the quota ratio of docs/rulebook.md §4 Q-20."""
         return percent(self.counts.htxsnv, self.counts.httnv)
 
     def previous_percent(self, level: str) -> Decimal | None:
@@ -168,9 +165,12 @@ class Report:
 
 
 def build_report(year: int, basis: str, generated_on: date, units: list[ReportedUnit],
-                 counts: list[UnitCounts], missing: list[MissingUnit]) -> Report:
+                 counts: list[UnitCounts], missing: list[MissingUnit], distinct_members: int | None = None) -> Report:
+    """`distinct_members`: members listed in the basis, each counted once (a temporary listing duplicates a member
+    only when his or her home unit is in the basis too); without it, every temporary listing is taken as one."""
     by_id = {unit.id: unit for unit in units}
-    tables = tuple(_kind_table(kind, by_id, [c for c in counts if c.kind == kind]) for kind in SUBJECT_KINDS)
+    tables = tuple(_kind_table(kind, by_id, [c for c in counts if c.kind == kind], distinct_members)
+                   for kind in SUBJECT_KINDS)
     ordered_missing = tuple(sorted(missing, key=lambda unit: (unit.sort_order, unit.code)))
     report = Report(year, basis, generated_on, tables, ordered_missing, len(units))
     return replace(report, notes=_notes(report))
@@ -191,7 +191,8 @@ def with_previous(report: Report, previous: Report | None) -> Report:
     return replace(report, tables=tuple(tables), previous_year=previous.year)
 
 
-def _kind_table(kind: str, units: dict[int, ReportedUnit], counts: list[UnitCounts]) -> KindTable:
+def _kind_table(kind: str, units: dict[int, ReportedUnit], counts: list[UnitCounts],
+                distinct_members: int | None = None) -> KindTable:
     per_unit: dict[int, Counts] = {}
     for item in counts:
         per_unit[item.unit_id] = per_unit.get(item.unit_id, Counts()) + item.counts
@@ -212,7 +213,7 @@ def _kind_table(kind: str, units: dict[int, ReportedUnit], counts: list[UnitCoun
     rating_rows: tuple[TableRow, ...] = ()
     if kind in RATING_GROUP_TEXTS:
         rating_rows = _rating_group_rows(units, counts, total)
-    notes = (_temporary_note(total),) if kind == "member" else ()
+    notes = (_temporary_note(total, distinct_members),) if kind == "member" else ()
     return KindTable(kind, tuple(rows), rating_rows, notes)
 
 
@@ -235,12 +236,17 @@ def _unit_note(unit: ReportedUnit) -> str:
     return SUBMISSION_STATE_TEXTS["submitted"] if unit.state == "submitted" else ""
 
 
-def _temporary_note(total: Counts) -> str:
+def _temporary_note(total: Counts, distinct_members: int | None = None) -> str:
+    distinct = total.roster - total.temporary if distinct_members is None else distinct_members
+    counted_twice = total.roster - distinct
+    elsewhere = total.temporary - counted_twice
+    also = (f" ({vn_count(elsewhere)} người trong số đó có đơn vị sinh hoạt chính thức chưa có trong số liệu này, "
+            f"nên chỉ được tính một lần)") if elsewhere > 0 else ""
     return (
         "Đảng viên sinh hoạt tạm thời được đánh giá, xếp loại ở chi bộ nơi sinh hoạt chính thức; danh sách của "
         "chi bộ nơi sinh hoạt tạm thời vẫn ghi tên họ nhưng không xếp loại (cột “Khác: sinh hoạt tạm thời”). "
         "Vì vậy số được đánh giá, xếp loại không tính trùng ai; riêng “Tổng số” đảng viên của toàn Đảng bộ gồm cả "
-        f"{total.temporary} lượt ghi tên này, tức {total.roster - total.temporary} đảng viên không tính trùng."
+        f"{vn_count(total.temporary)} lượt ghi tên này{also}, tức {vn_count(distinct)} đảng viên không tính trùng."
     )
 
 

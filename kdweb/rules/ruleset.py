@@ -1,4 +1,4 @@
-"""A versioned rule set: its parameters (every UNCONFIRMED point of RULES.md is one), criteria and checks."""
+"""A versioned rule set: its parameters (every UNCONFIRMED point of docs/rulebook.md is one), criteria and checks."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace

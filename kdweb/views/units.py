@@ -1,14 +1,14 @@
 """The unit's page: download the workbook, upload, see findings inline, submit; and its history."""
-from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from kdweb.access import role_required, unit_for_user_or_404
-from kdweb.exports.content_disposition import attachment
 from kdweb.extensions import db
 from kdweb.models import Cycle, Unit
 from kdweb.services import conversation, unit_page, uploads, workbooks, workflow
 from kdweb.services.cycles import open_cycle
-from kdweb.views.rendering import render_page, wants_fragment
+from kdweb.views.lookups import open_cycle_or_404
+from kdweb.views.rendering import render_page, send_download, wants_fragment
 
 bp = Blueprint("units", __name__, url_prefix="/units")
 
@@ -51,7 +51,7 @@ def returned_copy(code):
     """The file the unit submitted, with Ban Tổ chức's comments as Excel notes; only once it was sent back."""
     unit = unit_for_user_or_404(code)
     found = conversation.commented_copy(open_cycle_or_404(), unit) or abort(404)
-    return send_bytes(found[0], found[1], XLSX)
+    return send_download(found[0], found[1], XLSX)
 
 
 @bp.get("/<code>/workbook.xlsx")
@@ -59,9 +59,10 @@ def returned_copy(code):
 def workbook(code):
     unit = own_unit_or_403(code)
     cycle = open_cycle_or_404()
-    data, _template = workbooks.issue_workbook(cycle, unit, current_user)
+    carry_over = request.args.get("carry") == "1"  # the fresh workbook after a roster change keeps what was typed
+    data, _template = workbooks.issue_workbook(cycle, unit, current_user, carry_over=carry_over)
     db.session.commit()
-    return send_bytes(data, workbooks.workbook_filename(cycle, unit), XLSX)
+    return send_download(data, workbooks.workbook_filename(cycle, unit), XLSX)
 
 
 @bp.post("/<code>/uploads")
@@ -107,7 +108,7 @@ def preview(code, version):
 def original(code, version):
     unit = unit_for_user_or_404(code)
     upload = uploads.upload_of(unit, shown_cycle_or_404(), version) or abort(404)
-    return send_bytes(upload.content, upload.filename, XLSX)
+    return send_download(upload.content, upload.filename, XLSX)
 
 
 @bp.get("/<code>/v/<int:version>/annotated.xlsx")
@@ -115,11 +116,14 @@ def original(code, version):
 def annotated(code, version):
     unit = unit_for_user_or_404(code)
     upload = uploads.upload_of(unit, shown_cycle_or_404(), version) or abort(404)
-    data = uploads.annotated_copy(upload)
+    try:
+        data = uploads.annotated_copy(upload)
+    except uploads.Unreadable as unreadable:
+        return refusal(unit, shown_cycle_or_404(), unreadable.message, 422)
     if data is None:
         abort(404)
     stem = upload.filename.rsplit(".", 1)[0]
-    return send_bytes(data, f"{stem} - đánh dấu lỗi.xlsx", XLSX)
+    return send_download(data, f"{stem} - đánh dấu lỗi.xlsx", XLSX)
 
 
 @bp.post("/<code>/submit")
@@ -167,10 +171,6 @@ def own_unit_or_403(code) -> Unit:
     return unit
 
 
-def open_cycle_or_404():
-    return open_cycle() or abort(404)
-
-
 def cycle_of_year_or_404(year: int) -> Cycle:
     return db.session.execute(db.select(Cycle).filter_by(year=year)).scalar_one_or_none() or abort(404)
 
@@ -187,10 +187,3 @@ def refusal(unit, cycle, message, http_status):
     return render_page("units/show.html", "units/_refusal.html", http_status=http_status, **context)
 
 
-def send_bytes(data: bytes, filename: str, mimetype: str):
-    import io
-
-    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename)
-    response.headers["Content-Disposition"] = attachment(filename)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response

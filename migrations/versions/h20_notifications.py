@@ -1,7 +1,7 @@
 """notifications: in-app list per user, and an e-mail address per account
 
 Revision ID: h20_notifications
-Revises: 0004
+Revises: h21_job_queue
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import kdweb.models.base
 
 revision = 'h20_notifications'
-down_revision = '0004'
+down_revision = 'h21_job_queue'
 branch_labels = None
 depends_on = None
 

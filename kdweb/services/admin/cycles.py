@@ -14,6 +14,7 @@ from kdweb.models.base import utcnow
 from kdweb.rules import DEFAULT_RULE_SET_ID, RULE_SETS, parse_date
 from kdweb.services import audit
 from kdweb.services.admin import AdminRefusal
+from kdweb.services.cycles import cycle_by_year
 
 BATCH = 5000
 # Known only for the year it happened in: a new year starts without it.
@@ -28,10 +29,6 @@ def default_dates(year: int) -> dict[str, date]:
 
 def all_cycles() -> list[Cycle]:
     return db.session.execute(db.select(Cycle).order_by(Cycle.year.desc())).scalars().all()
-
-
-def cycle_by_year(year: int) -> Cycle | None:
-    return db.session.execute(db.select(Cycle).filter_by(year=year)).scalar_one_or_none()
 
 
 def rule_set_choices() -> list[tuple[str, str]]:

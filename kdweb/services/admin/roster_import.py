@@ -11,9 +11,7 @@ import hashlib
 import io
 import json
 import logging
-import threading
 import unicodedata
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
@@ -23,7 +21,7 @@ from kdweb.exports.safe_cells import write_only_value
 from kdweb.extensions import db
 from kdweb.models import Person, RosterImport, Unit
 from kdweb.models.base import utcnow
-from kdweb.services import audit
+from kdweb.services import audit, untrusted
 from kdweb.services.admin import AdminRefusal
 from kdweb.services.admin.roster_file import EXTENSIONS, RosterFileError, Sheet, read_roster_file
 from kdweb.services.admin.roster_mapping import (
@@ -31,6 +29,7 @@ from kdweb.services.admin.roster_mapping import (
     parse_rows, plan, propose_mapping,
 )
 from kdweb.services.cycles import open_cycle
+from kdweb.services.roster import mark_roster_changed
 
 log = logging.getLogger(__name__)
 SAMPLE_ROWS = 3
@@ -79,7 +78,6 @@ def receive_file(actor, filename: str, content: bytes) -> RosterImport:
     if not filename.lower().endswith(EXTENSIONS):
         raise AdminRefusal("Chỉ nhận tệp .xlsx, .ods hoặc .csv.")
     sheets, digest = _read(filename, content), hashlib.sha256(content).hexdigest()
-    _remember(digest, sheets)
     sheet = max(range(len(sheets)), key=lambda index: (_score(sheets[index]), -index), default=None)
     if sheet is None or not any(any(value not in (None, "") for value in row) for row in sheets[sheet].rows):
         raise AdminRefusal("Tệp không có dữ liệu.")
@@ -141,8 +139,10 @@ def apply_import(actor, roster_import: RosterImport, *, sheet=None, header_row=N
     if expected is not None and expected != (len(dry_run.added), len(dry_run.updated)):
         raise AdminRefusal("Danh sách đảng viên đã thay đổi từ lúc xem trước; hãy xem lại bản xem trước rồi xác nhận.")
     try:
+        touched = touched_units(dry_run)
         _insert_people(cycle.id, dry_run)
         _update_people(dry_run)
+        mark_roster_changed(cycle, touched)
         roster_import.state, roster_import.applied_at = "applied", utcnow()
         roster_import.added_count, roster_import.updated_count = len(dry_run.added), len(dry_run.updated)
         roster_import.unchanged_count = len(dry_run.unchanged)
@@ -181,6 +181,14 @@ def error_rows_workbook(roster_import: RosterImport, *, sheet=None, header_row=N
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+def touched_units(dry_run: DryRun) -> set[int]:
+    """The tổ chức cơ sở đảng whose roster the import changes: where each added or changed member is, and was."""
+    units = {planned.values.get("grassroots_id") for planned in (*dry_run.added, *dry_run.updated)}
+    ids = [planned.person_id for planned in dry_run.updated]
+    for start in range(0, len(ids), 2000):
+        units.update(db.session.execute(
+            db.select(Person.grassroots_id).where(Person.id.in_(ids[start:start + 2000]))).scalars())
+    return units
 
 
 def _insert_people(cycle_id: int, dry_run: DryRun) -> None:
@@ -209,35 +217,22 @@ def _dry_run(cycle_id: int, rows, header_row: int, mapping: dict[int, str]) -> D
     return plan(parsed, errors, existing, units)
 
 
-_recent_files: OrderedDict[str, list[Sheet]] = OrderedDict()
-_recent_lock = threading.Lock()
-RECENT_FILES = 4
-
-
 def _sheets(roster_import: RosterImport) -> list[Sheet]:
-    """The kept file's sheets. openpyxl takes seconds on a district's roster, and every change of the mapping
-    asks again, so the last few files read stay in memory, by their sha256 (the rows are never modified)."""
-    with _recent_lock:
-        if roster_import.sha256 in _recent_files:
-            _recent_files.move_to_end(roster_import.sha256)
-            return _recent_files[roster_import.sha256]
-    sheets = _read(roster_import.filename, roster_import.content)
-    _remember(roster_import.sha256, sheets)
-    return sheets
-
-
-def _remember(sha256: str, sheets: list[Sheet]) -> None:
-    with _recent_lock:
-        _recent_files[sha256] = sheets
-        while len(_recent_files) > RECENT_FILES:
-            _recent_files.popitem(last=False)
+    """The kept file's sheets, read again (in the sandbox) at each change of the mapping. Nothing is cached: the
+    guards and calamine read a district's 15,000-member roster in about a second, and a cache in one app server's
+    memory would not serve the next request on another."""
+    return _read(roster_import.filename, roster_import.content)
 
 
 def _read(filename: str, content: bytes) -> list[Sheet]:
+    """The file's sheets, read in the sandbox (a roster file is untrusted bytes too)."""
     try:
-        return read_roster_file(filename, content)
+        return untrusted.run(read_roster_file, filename, content)
     except RosterFileError as error:
         raise AdminRefusal(str(error)) from None
+    except untrusted.SandboxRefused as refused:
+        log.warning("roster file %s stopped by the sandbox: %s", filename, refused)
+        raise AdminRefusal(refused.message) from None
 
 
 def _score(sheet: Sheet) -> int:

@@ -3,10 +3,10 @@ from flask_login import current_user
 
 from kdweb.models import UnitKind, UnitLevel
 from kdweb.services.admin import AdminRefusal, units as unit_service
-from kdweb.views.admin import bp, refusal_text, refused
-from kdweb.views.rendering import render_page, wants_fragment
+from kdweb.views.admin import bp, refusal_text, row_action
+from kdweb.views.rendering import render_page
 
-FORM_FIELDS = ("name", "kind", "level", "group", "parent_id", "sort_order")
+FORM_FIELDS = ("name", "kind", "level", "group", "parent_id", "sort_order", "founded_on")
 
 
 @bp.get("/units")
@@ -37,13 +37,13 @@ def create_unit():
 
 @bp.get("/units/<code>")
 def edit_unit(code):
-    unit = _unit_or_404(code)
+    unit = unit_service.unit_by_code(code) or abort(404)
     return _form(unit, {name: getattr(unit, name) for name in (*FORM_FIELDS, "reports")})
 
 
 @bp.post("/units/<code>")
 def update_unit(code):
-    unit = _unit_or_404(code)
+    unit = unit_service.unit_by_code(code) or abort(404)
     values = _values()
     try:
         unit_service.update_unit(current_user, unit, **values)
@@ -64,30 +64,13 @@ def activate_unit(code):
 
 
 def _row_action(code, action, done):
-    unit = _unit_or_404(code)
-    try:
-        action(current_user, unit)
-    except AdminRefusal as error:
-        if wants_fragment():
-            message = refusal_text(error)
-            return render_page("admin/units.html", "admin/_unit_row.html", http_status=409,
-                               row=_row_of(unit), error=message)
-        return refused(error, url_for("admin.units", _anchor=f"unit-{unit.id}"))
-    if wants_fragment():
-        return render_page("admin/units.html", "admin/_unit_row.html", row=_row_of(unit))
-    flash(done.format(unit.name), "success")
-    return redirect(url_for("admin.units", _anchor=f"unit-{unit.id}"), code=303)
+    unit = unit_service.unit_by_code(code) or abort(404)
+    return row_action(action, unit, done=done.format(unit.name), page="admin/units.html", row="admin/_unit_row.html",
+                      context=lambda: {"row": _row_of(unit)}, back_to=url_for("admin.units", _anchor=f"unit-{unit.id}"))
 
 
 def _row_of(unit):
     return next(row for row in unit_service.unit_tree() if row.unit.id == unit.id)
-
-
-def _unit_or_404(code):
-    unit = unit_service.unit_by_code(code)
-    if unit is None:
-        abort(404)
-    return unit
 
 
 def _values() -> dict:
@@ -98,7 +81,7 @@ def _values() -> dict:
 def _form(unit, values, error=None, http_status=200):
     message = refusal_text(error) if error is not None else None
     tree = unit_service.unit_tree()
-    excluded = ({unit.id} | unit_service.descendant_ids(unit)) if unit else set()
+    excluded = unit_service.subtree_ids(unit.id) if unit else set()
     parents = [row for row in tree if row.unit.id not in excluded
                and (row.unit.active or (unit is not None and row.unit.id == unit.parent_id))]
     groups = sorted({row.unit.group for row in tree if row.unit.group})
