@@ -179,12 +179,12 @@ def record_ratings(upload, ratings: list[tuple]) -> None:
 
 
 def point_state_at(state, upload: Upload) -> None:
-    """A refused (unreadable) file never hides a valid version not yet submitted: the unit stays "Hợp lệ,
-    chưa nộp" and may still submit it; a file that was read and has errors is the unit's current work."""
+    """A refused (unreadable) or unchecked file never hides a valid version not yet submitted: the unit stays
+    "Hợp lệ, chưa nộp" and may still submit it; a file that was read and has errors is the unit's current work."""
     state.latest_upload_id = upload.id
     if upload.outcome == "valid":
         state.valid_upload_id = upload.id
-    if upload.outcome == "valid" or (upload.outcome == "rejected" and state.valid_upload_id is not None
+    if upload.outcome == "valid" or (upload.outcome in ("rejected", "unchecked") and state.valid_upload_id is not None
                                      and state.status == WorkbookStatus.VALID.code):
         state.status = WorkbookStatus.VALID.code
     else:

@@ -104,7 +104,7 @@ def apply_roster_import(import_id):
 @bp.get("/roster/imports/<int:import_id>/errors.xlsx")
 def roster_import_errors(import_id):
     """The file's rows with errors and what is wrong with each, to fix and import again."""
-    roster_import = _import_or_404(import_id)
+    roster_import = db.get_or_404(RosterImport, import_id)
     args = request.args
     try:
         data = import_service.error_rows_workbook(roster_import, sheet=args.get("sheet"),
