@@ -32,22 +32,6 @@ def set_text(cell, value) -> None:
         cell.quotePrefix = True
 
 
-def append_row(sheet, values) -> None:
-    """openpyxl's `sheet.append`, with risky text kept as text. Risky values go in as ready-made cells, so the
-    row is never looked up again (`sheet.max_row` walks every cell: per row, that made a large export quadratic)."""
-    from openpyxl.cell.cell import Cell
-
-    row = []
-    for value in values:
-        if is_risky(value):
-            cell = Cell(sheet, value=value)
-            cell.data_type = "s"
-            cell.quotePrefix = True
-            value = cell
-        row.append(value)
-    sheet.append(row)
-
-
 def write_only_value(sheet, value):
     """For openpyxl write-only rows: risky text as a cell stored as text with the quote prefix; anything else
     as it is."""

@@ -237,10 +237,10 @@ def preview(upload: Upload, sheet_name: str | None, marked: str | None) -> dict 
     return {"sheet": sheet.sheet, "sheet_names": list(sheet.sheet_names), "marked": marked,
             "columns": [cell["letter"] for cell in header_cells],
             "rows": [{"number": sheet.header_row, "cells": header_cells}] + rows,
-            "truncated": len(rows) >= PREVIEW_ROWS or start > 0,
+            "truncated": bool(rows) and (len(rows) >= PREVIEW_ROWS or rows[0]["number"] > sheet.header_row + 1),
             "first_row": rows[0]["number"] if rows else None, "last_row": rows[-1]["number"] if rows else None,
             "marked_messages": [f.message for f in marks.get(marked, [])] if marked else [],
-            **neighbour_findings(upload, sheet.name, marked)}
+            **neighbour_findings(upload, sheet.sheet, marked)}
 
 
 def neighbour_findings(upload: Upload, sheet_name: str, marked: str | None) -> dict:

@@ -87,19 +87,6 @@ def tree_view(rows: list[TreeRow], q: str = "", opened: set[str] | frozenset = f
     return TreeView(view, len(rows), None, True)
 
 
-def descendant_ids(unit: Unit) -> set[int]:
-    children: dict[int | None, list[int]] = {}
-    for unit_id, parent_id in db.session.execute(db.select(Unit.id, Unit.parent_id)):
-        children.setdefault(parent_id, []).append(unit_id)
-    found, stack = set(), list(children.get(unit.id, ()))
-    while stack:
-        unit_id = stack.pop()
-        if unit_id not in found:
-            found.add(unit_id)
-            stack.extend(children.get(unit_id, ()))
-    return found
-
-
 def unit_by_code(code: str) -> Unit | None:
     return db.session.execute(db.select(Unit).filter_by(code=code)).scalar_one_or_none()
 
