@@ -22,6 +22,7 @@ from .parse import (
     parse_org_kind, parse_yes_no,
 )
 from .records import CollectiveRecord, LeaderRecord, MemberRecord, OrganisationRecord
+from .score_fields import SCORE_FIELDS
 from .terms import Severity
 
 GRADE_PREFIX = "grade:"
@@ -99,8 +100,11 @@ _LEADER = _COMMON | {
     "corruption_self_remedied": parse_yes_no,
 }
 
-_TEXT_FIELDS = frozenset({"name", "cell_name", "post", "remarks", "group", "collective_type", "post_group"})
-_OWN_FIELDS = frozenset({"code", "name", "remarks"})  # texts that differ from row to row: not worth remembering
+_TEXT_FIELDS = frozenset({"name", "cell_name", "post", "remarks", "group", "collective_type", "post_group"}) | {
+    item.name for item in SCORE_FIELDS if item.text
+}
+# values that differ from row to row: not worth remembering
+_OWN_FIELDS = frozenset({"code", "name", "remarks"}) | {item.name for item in SCORE_FIELDS if item.own}
 
 # Where a parsed cell goes: a plain record field, a criterion grade or a monthly rating.
 _VALUES, _GRADES, _MONTHS = 0, 1, 2
@@ -139,6 +143,7 @@ class _RowShape:
 
 def _shape(record_type, parsers) -> _RowShape:
     names = {item.name for item in fields(record_type)}
+    parsers = {**parsers, **{item.name: item.parser for item in SCORE_FIELDS if item.name not in parsers}}
     kept = [(key, parser) for key, parser in parsers.items() if key in names]
     plain = {
         key: _Field(position, parser, key in _TEXT_FIELDS, key not in _OWN_FIELDS, _VALUES, key)
