@@ -289,7 +289,7 @@ def _score_block() -> tuple[Column, ...]:
         _in("score_tasks", width=10.0, kind=SCORE, bounds=(0, 70),
             help="Điểm kết quả thực hiện chức trách, nhiệm vụ được giao, từ 0 đến 70."),
         Column("score_total", "Tổng điểm", 9.0, COMPUTED, SCORE, read=True,
-               formula='=IF(OR({score_common}="",{score_tasks}=""),"",{score_common}+{score_tasks})',
+               formula='=IF(OR({score_common}="",{score_tasks}=""),"",IFERROR({score_common}+{score_tasks},""))',
                help="Tự tính: điểm tiêu chí chung cộng điểm kết quả thực hiện nhiệm vụ; không sửa."),
         Column("allowed_level", "Mức tối đa theo tổng điểm", 20.0, COMPUTED, TEXT, formula=level_by_band,
                help="Tự tính theo khung điểm: từ 90 HTXSNV, từ 70 HTTNV, từ 50 HTNV, dưới 50 KHTNV. Mức "

@@ -80,7 +80,7 @@ def test_total_and_allowed_level_are_formulas_with_computed_letters(book):
     sheet = book[MEMBERS_SHEET]
     common, tasks, total, allowed = (
         MEMBERS.column_letter(key) for key in ("score_common", "score_tasks", "score_total", "allowed_level"))
-    assert sheet[f"{total}7"].value == f'=IF(OR(${common}7="",${tasks}7=""),"",${common}7+${tasks}7)'
+    assert sheet[f"{total}7"].value == f'=IF(OR(${common}7="",${tasks}7=""),"",IFERROR(${common}7+${tasks}7,""))'
     assert sheet[f"{allowed}7"].value.startswith(f'=IF(${total}7="","",IF(${total}7>=90,"Hoàn thành xuất sắc')
     assert sheet[f"{total}7"].protection.locked
 
