@@ -371,6 +371,17 @@ LAYOUTS: dict[str, dict[int, Layout]] = {
 }
 
 
+def extended_layout(rule_set_id: str, kind: SubjectKind, *columns: Column) -> Layout:
+    """The rule set's newest layout with `columns` added to a kind's inputs, before the remarks, under the next
+    version number: register it in LAYOUTS and new workbooks carry the columns while issued ones keep theirs."""
+    newest = layout_of(rule_set_id)
+    tails = dict(newest.tails)
+    current = tails[kind]
+    at = next((index for index, column in enumerate(current) if column.key == "remarks"), len(current))
+    tails[kind] = current[:at] + columns + current[at:]
+    return Layout(newest.version + 1, newest.heads, tails)
+
+
 def current_layout(rule_set_id: str) -> int:
     """The newest layout of the rule set: what a workbook issued now is written with."""
     return max(LAYOUTS.get(rule_set_id, {1: None}))
