@@ -9,9 +9,10 @@ from datetime import date
 from sqlalchemy import func, insert
 
 from kdweb.extensions import db
-from kdweb.models import Collective, Cycle, LeaderPost, Person, Unit, UnitCycle
+from kdweb.models import Collective, Cycle, LeaderPost, Person, Template, Unit, UnitCycle
 from kdweb.models.base import utcnow
-from kdweb.rules import DEFAULT_RULE_SET_ID, RULE_SETS, parse_date
+from kdweb.rules import DEFAULT_RULE_SET_ID, RULE_SETS, get_rule_set, parse_date
+from kdweb.rules.parameters import describe, switched_off
 from kdweb.services import audit
 from kdweb.services.admin import AdminRefusal
 
@@ -38,6 +39,13 @@ def rule_set_choices() -> list[tuple[str, str]]:
     return [(rule_set_id, rule_set.title) for rule_set_id, rule_set in RULE_SETS.items()]
 
 
+def rule_set_parameters(rule_set_id: str) -> dict:
+    """The cycle's rule set as the admin page shows it: its parameters, UNCONFIRMED ones marked, and the codes
+    switched off."""
+    rule_set = get_rule_set(rule_set_id)
+    return {"title": rule_set.title, "rows": describe(rule_set), "switched_off": switched_off(rule_set)}
+
+
 def create_cycle(actor, *, year, rule_set_id=DEFAULT_RULE_SET_ID, **dates) -> Cycle:
     try:
         year = int(year)
@@ -57,6 +65,11 @@ def create_cycle(actor, *, year, rule_set_id=DEFAULT_RULE_SET_ID, **dates) -> Cy
 
 def update_cycle(actor, cycle: Cycle, *, rule_set_id, **dates) -> Cycle:
     values = _checked(rule_set_id, {**_current_dates(cycle), **_given(dates)})
+    if values["rule_set_id"] != cycle.rule_set_id and _has_issued_workbooks(cycle):
+        raise AdminRefusal(
+            f"Đợt năm {cycle.year} đã có đơn vị tải mẫu theo bộ quy tắc {cycle.rule_set_id}: không đổi được bộ quy "
+            "tắc nữa (các tệp đã phát hành vẫn được đọc theo bộ quy tắc của chúng)."
+        )
     before = _described(cycle)
     for key, value in values.items():
         setattr(cycle, key, value)
@@ -65,6 +78,10 @@ def update_cycle(actor, cycle: Cycle, *, rule_set_id, **dates) -> Cycle:
         audit.record("cycle_updated", user=actor, target=cycle, year=cycle.year, changes=changes)
         db.session.commit()
     return cycle
+
+
+def _has_issued_workbooks(cycle: Cycle) -> bool:
+    return db.session.scalar(db.select(Template.id).filter_by(cycle_id=cycle.id).limit(1)) is not None
 
 
 @dataclass

@@ -97,4 +97,5 @@ def _list(values, error=None, http_status=200):
 
 def _edit(cycle, values, error=None, http_status=200):
     return render_page("admin/cycle_edit.html", http_status=http_status, cycle=cycle, values=values, error=error,
-                       rule_sets=cycle_service.rule_set_choices())
+                       rule_sets=cycle_service.rule_set_choices(),
+                       parameters=cycle_service.rule_set_parameters(cycle.rule_set_id))
