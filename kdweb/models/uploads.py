@@ -1,4 +1,6 @@
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from kdweb.extensions import db
@@ -83,3 +85,5 @@ class Rating(db.Model):
     not_rated_reason: Mapped[str | None] = mapped_column(String(20))
     disciplined: Mapped[bool] = mapped_column(default=False)
     remarks: Mapped[str | None] = mapped_column(Text)
+    score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))  # a scored rule set's total (qd366-hd43)
+    score_band: Mapped[str | None] = mapped_column(String(10))  # the level the total's band gives

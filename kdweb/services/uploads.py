@@ -19,6 +19,7 @@ from kdweb.models.base import utcnow
 from kdweb.rules import Finding as RuleFinding
 from kdweb.rules import Level, Severity, SubjectKind, get_rule_set
 from kdweb.rules.checks_quota import quota_limit
+from kdweb.rules.checks_score import band_of, total_of
 from kdweb.services import audit, workflow
 from kdweb.services.workbooks import issued_versions
 from kdweb.status import WorkbookStatus
@@ -86,7 +87,7 @@ def check(cycle, unit, upload: Upload, data: bytes) -> None:
             record_rejection(upload, result.problem.code, result.problem.message)
         else:
             record_findings(upload, result)
-            record_ratings(upload, result.batch)
+            record_ratings(upload, result.batch, get_rule_set(result.rule_set_id))
             upload.summary_json = json.dumps(summary(result, cycle), ensure_ascii=False)
             upload.outcome = "errors" if result.errors else "valid"
         point_state_at(state, upload)
@@ -136,18 +137,23 @@ def record_findings(upload, result) -> None:
     upload.warning_count = len(result.warnings)
 
 
-def record_ratings(upload, batch) -> None:
+def record_ratings(upload, batch, rule_set=None) -> None:
+    scored = rule_set is not None and rule_set.scored
     rows = []
     for kind in SubjectKind:
         group_field = GROUP_FIELDS.get(kind)
         for record in batch.records_of(kind):
+            score = total_of(record) if scored and record.level is not None else None
+            group = (getattr(record, group_field) or None) if group_field else None
             rows.append({
                 "upload_id": upload.id, "subject_kind": kind.code.lower(), "subject_code": record.code[:40],
                 "subject_name": (record.name or "")[:200],
-                "group": (getattr(record, group_field) or None) if group_field else None,
+                "group": ((record.quota_group or None) if scored else None) or group,
                 "level": record.level.code if record.level else None,
                 "not_rated_reason": record.not_rated_reason.code.lower() if record.not_rated_reason else None,
                 "disciplined": bool(record.disciplined_in_year), "remarks": record.remarks or None,
+                "score": score if score is not None and score < 1000 else None,
+                "score_band": band_of(score, rule_set).code if score is not None and score < 1000 else None,
             })
     if rows:
         db.session.execute(insert(Rating), rows)

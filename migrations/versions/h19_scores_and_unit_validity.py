@@ -1,0 +1,36 @@
+"""scores of a scored rule set on ratings; units valid from/to with a successor
+
+Revision ID: h19_scores_and_unit_validity
+Revises: 0004
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = 'h19_scores_and_unit_validity'
+down_revision = '0004'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('ratings', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('score', sa.Numeric(precision=5, scale=2), nullable=True))
+        batch_op.add_column(sa.Column('score_band', sa.String(length=10), nullable=True))
+    with op.batch_alter_table('units', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('valid_from', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('valid_to', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('successor_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_units_successor_id'), ['successor_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_units_successor_id_units'), 'units', ['successor_id'], ['id'])
+
+
+def downgrade():
+    with op.batch_alter_table('units', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_units_successor_id_units'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_units_successor_id'))
+        batch_op.drop_column('successor_id')
+        batch_op.drop_column('valid_to')
+        batch_op.drop_column('valid_from')
+    with op.batch_alter_table('ratings', schema=None) as batch_op:
+        batch_op.drop_column('score_band')
+        batch_op.drop_column('score')
