@@ -91,4 +91,4 @@ def test_the_exports_carry_the_score_columns(client, auth, scored_year):
     assert "Điểm bình quân" in table[0]
     document = json.loads(client.get("/reports/2026/report.json").data)
     total = next(row for row in document["rows"] if row["kind"] == "member" and row["row_type"] == "total")
-    assert (total["band_httnv"], total["band_htnv"]) == (3, 1)
+    assert (total["band_htxsnv"], total["band_httnv"], total["band_htnv"]) == (1, 4, 1)
