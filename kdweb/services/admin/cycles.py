@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, insert
+from sqlalchemy import func, insert, or_
 
 from kdweb.extensions import db
 from kdweb.models import Collective, Cycle, LeaderPost, Person, Template, Unit, UnitCycle
@@ -158,8 +158,14 @@ def _copy_rows(model, source: Cycle, cycle: Cycle, reset=(), **remap) -> dict[in
 
 
 def _add_unit_rows(cycle: Cycle) -> int:
+    """Every active reporting unit valid at the cycle's review date gets its row (units merged or dissolved
+    before it, or founded after it, are not expected to report)."""
     present = set(db.session.execute(db.select(UnitCycle.unit_id).filter_by(cycle_id=cycle.id)).scalars())
-    reporting = db.session.execute(db.select(Unit.id).filter_by(reports=True, active=True)).scalars().all()
+    day = cycle.review_date
+    reporting = db.session.execute(
+        db.select(Unit.id).filter_by(reports=True, active=True)
+        .where(or_(Unit.valid_from.is_(None), Unit.valid_from <= day), or_(Unit.valid_to.is_(None), Unit.valid_to >= day))
+    ).scalars().all()
     missing = [unit_id for unit_id in reporting if unit_id not in present]
     for unit_id in missing:
         db.session.add(UnitCycle(cycle_id=cycle.id, unit_id=unit_id, status="not_downloaded"))
