@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from .messages import percent, quoted_level
 from .ruleset import Check, RuleSet
@@ -63,6 +64,78 @@ class Assessment:
         if self.band is not None and self.band < above:
             return f"chưa đạt: tổng điểm từ {self.floors[above]} trở lên (hiện {number_text(self.total)})"
         return "chưa đạt: " + "; ".join(self.failed[above])
+
+
+class Thresholds(NamedTuple):
+    """A rule set's shares as (numerator, denominator) integer pairs and its band floors, worked out once: the
+    checks compare counts by cross-multiplication for each of 10,000 members."""
+
+    floors: tuple  # ((Level, floor), ...) from HTXSNV down
+    exceeded: tuple
+    htxsnv_on_time: tuple
+    remedied: tuple
+    httnv_on_time: tuple
+    done: tuple
+    late: tuple
+    failed: tuple
+    unit_done: tuple
+
+
+_THRESHOLDS: dict[int, tuple[RuleSet, Thresholds]] = {}
+
+
+def thresholds(rule_set: RuleSet) -> Thresholds:
+    held = _THRESHOLDS.get(id(rule_set))
+    if held is None or held[0] is not rule_set:
+        def pair(name):
+            share = rule_set.share(name)
+            return share.numerator, share.denominator
+        found = Thresholds(
+            tuple((level, Decimal(floor)) for level, floor in _floors(rule_set)), pair("htxsnv_exceeded_share"),
+            pair("htxsnv_on_time_share"), pair("htxsnv_remedied_share"), pair("httnv_on_time_share"),
+            pair("htnv_done_share"), pair("htnv_late_share"), pair("khtnv_failed_share"),
+            pair("khtnv_unit_done_share"),
+        )
+        held = _THRESHOLDS[id(rule_set)] = (rule_set, found)
+    return held[1]
+
+
+def conditions_hold(record, level: Level, found: Thresholds) -> bool:
+    """Whether the task conditions of `level` (and of the levels below it) hold: the fast test, no text."""
+    if level is Level.KHTNV:
+        return True
+    assigned = record.tasks_assigned
+    if assigned:
+        done = _done(record)
+        late = record.tasks_late or 0
+        numerator, denominator = found.done
+        if done * denominator < numerator * assigned:
+            return False
+        numerator, denominator = found.late
+        if late * denominator > numerator * assigned:
+            return False
+        if level is Level.HTNV:
+            return True
+        on_time = record.tasks_on_time or 0
+        numerator, denominator = found.httnv_on_time
+        if on_time * denominator < numerator * assigned:
+            return False
+        if level is Level.HTTNV:
+            return True
+        numerator, denominator = found.htxsnv_on_time
+        if on_time * denominator < numerator * assigned:
+            return False
+        numerator, denominator = found.exceeded
+        if (record.tasks_exceeded or 0) * denominator < numerator * assigned:
+            return False
+    if level is not Level.HTXSNV:
+        return True
+    pointed = record.shortcomings_pointed
+    if pointed:
+        numerator, denominator = found.remedied
+        if (record.shortcomings_remedied or 0) * denominator < numerator * pointed:
+            return False
+    return not (record.subject_kind in (ORGANISATION, COLLECTIVE) and _body_disciplined(record))
 
 
 def total_of(record) -> Decimal | None:
@@ -166,8 +239,9 @@ def forced_causes(record, rule_set: RuleSet) -> list[Forced]:
     if kind in (MEMBER, LEADER):
         if assigned:
             failed = assigned - done
-            share = rule_set.share("khtnv_failed_share")
-            if failed * share.denominator > share.numerator * assigned:
+            numerator, denominator = thresholds(rule_set).failed
+            if failed * denominator > numerator * assigned:
+                share = rule_set.share("khtnv_failed_share")
                 found.append(Forced("S-KHTNV", f"không hoàn thành trên {percent(share)} nhiệm vụ (hiện {failed}/{assigned})"))
         if disciplined and _counts_discipline(record, rule_set, record.discipline or rule_set.discipline_threshold):
             form = record.discipline.text.lower() if record.discipline else "kỷ luật"
@@ -204,8 +278,9 @@ def forced_causes(record, rule_set: RuleSet) -> list[Forced]:
 def _unit_tasks(record, rule_set: RuleSet, rule: str, whose: str) -> list[Forced]:
     found = []
     assigned = record.tasks_assigned
-    share = rule_set.share("khtnv_unit_done_share")
-    if assigned and not _share_at_least(_done(record), assigned, share):
+    numerator, denominator = thresholds(rule_set).unit_done
+    if assigned and _done(record) * denominator < numerator * assigned:
+        share = rule_set.share("khtnv_unit_done_share")
         found.append(Forced(rule, f"{whose} hoàn thành dưới {percent(share)} nhiệm vụ (hiện {_done(record)}/{assigned})"))
     if record.five_targets_missed:
         found.append(Forced(rule, "không hoàn thành 5 chỉ tiêu cơ bản về kinh tế - xã hội"))
@@ -279,18 +354,24 @@ def band_check(kind: SubjectKind) -> Check:
 
     def run(ctx):
         rule_set = ctx.rule_set
+        limits = thresholds(rule_set)
+        floors = limits.floors
         for record in ctx.records(kind):
             level = record.level
             if level is None or level is Level.KHTNV:
                 continue
-            found = assess(record, rule_set)
-            if found.band is not None and level > found.band:
-                yield ctx.finding(
-                    "S-BAND", record, "level",
-                    f"tổng điểm {number_text(found.total)} thuộc khung {quoted_level(found.band)}"
-                    f"{_band_range(found.band, rule_set)}, không được xếp {quoted_level(level)}.",
-                )
-            if found.failed[level]:
+            common, tasks = record.score_common, record.score_tasks
+            if common is not None and tasks is not None:
+                total = common + tasks
+                band = next((item for item, floor in floors if total >= floor), Level.KHTNV)
+                if level.rank > band.rank:
+                    yield ctx.finding(
+                        "S-BAND", record, "level",
+                        f"tổng điểm {number_text(total)} thuộc khung {quoted_level(band)}"
+                        f"{_band_range(band, rule_set)}, không được xếp {quoted_level(level)}.",
+                    )
+            if not conditions_hold(record, level, limits):
+                found = assess(record, rule_set)
                 allowed = found.conditions_level
                 yield ctx.finding(
                     "S-COND", record, "level",
