@@ -24,7 +24,9 @@ class CycleInfo:
     review_date: date | None = None
     grassroots_deadline: date | None = None
     district_deadline: date | None = None
-    contact: str = "Ban Tổ chức Quận ủy"
+    contact: str = "Ban Tổ chức Quận ủy"  # the superior's staff body (kdweb.superior)
+    deciding_body: str = ""
+    superior_level: str = "cấp quận"
 
     def deadline_for(self, unit: UnitInfo) -> date | None:
         return self.district_deadline if unit.level == DISTRICT else self.grassroots_deadline

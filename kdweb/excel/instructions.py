@@ -67,7 +67,7 @@ def _column_help(column) -> str:
 
 def _rows(unit: UnitInfo, cycle: CycleInfo, specs, summary_sheet: str, rule_set=None) -> list[tuple[str, str, str]]:
     deadline = cycle.deadline_for(unit)
-    level_text = "cấp quận" if unit.level == "district" else "cấp cơ sở"
+    level_text = cycle.superior_level if unit.level == "district" else "cấp cơ sở"
     sheets = ", ".join(f"“{spec.name}”" for spec in specs)
     rows = [
         (styles.TITLE, f"KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {cycle.year}", ""),
@@ -77,6 +77,7 @@ def _rows(unit: UnitInfo, cycle: CycleInfo, specs, summary_sheet: str, rule_set=
         (styles.TEXT, "Hạn nộp", _deadline_text(deadline, level_text) or f"Theo thông báo của {cycle.contact}."),
         (styles.TEXT, "Căn cứ", rule_set.title if rule_set is not None and rule_set.scored else _DEFAULT_BASIS),
         (styles.TEXT, "Cần hỗ trợ", f"Liên hệ {cycle.contact}."),
+        *([(styles.TEXT, "Cấp quyết định", cycle.deciding_body)] if cycle.deciding_body else []),
         (styles.TEXT, "", ""),
         (styles.SUBTITLE, "CÁCH ĐIỀN", ""),
         (styles.TEXT, "1. Các trang cần điền", f"{sheets}. Mỗi dòng là một đối tượng trong danh sách được giao."),

@@ -228,7 +228,7 @@ class _SheetReader:
         message = (
             f"{subject_phrase(self.kind, record.name, record.code)}: ô “{column.header}” thuộc danh sách do hệ thống "
             f"cấp nên không được sửa; giá trị được cấp là “{issued}”, trong tệp là “{cell_text(value or None)}”. "
-            "Hãy trả lại giá trị được cấp; nếu danh sách sai, báo Ban Tổ chức Quận ủy cập nhật."
+            "Hãy trả lại giá trị được cấp; nếu danh sách sai, báo cơ quan tham mưu của cấp trên cập nhật."
         )
         return Finding(
             "W-IDENTITY", Severity.ERROR, self.kind, record.code, record.name, column.key, message,

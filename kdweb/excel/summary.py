@@ -158,7 +158,7 @@ def _broken_text(spec: SheetSpec, rule_set: RuleSet) -> str:
     kind = spec.kind
     text = "Vượt tỉ lệ" if rule_set.quota_severity_of(kind) is Severity.ERROR else "Vượt tỉ lệ (cảnh báo)"
     if rule_set.quota_scope_of(kind) is QuotaScope.DISTRICT:
-        text += ", xét chung toàn Quận"
+        text += ", xét chung ở cấp trên"
     return text
 
 

@@ -4,6 +4,7 @@ from kdweb.models.cycles import Cycle
 from kdweb.models.jobs import BulkJob
 from kdweb.models.people import Collective, LeaderPost, Person
 from kdweb.models.roster_import import RosterImport
+from kdweb.models.settings import Setting
 from kdweb.models.throttle import LoginFailure
 from kdweb.models.units import Unit, UnitKind, UnitLevel
 from kdweb.models.uploads import Finding, Rating, Template, Upload
@@ -12,5 +13,5 @@ from kdweb.models.workflow import Review, Submission, UnitCycle
 
 __all__ = [
     "AuditEvent", "BulkJob", "Collective", "Cycle", "Finding", "LeaderPost", "LoginFailure", "Person", "Rating", "Review",
-    "Role", "RosterImport", "Submission", "Template", "Unit", "UnitCycle", "UnitKind", "UnitLevel", "Upload", "User",
+    "Role", "RosterImport", "Setting", "Submission", "Template", "Unit", "UnitCycle", "UnitKind", "UnitLevel", "Upload", "User",
 ]

@@ -21,6 +21,7 @@ from kdweb.rules import Level, Severity, SubjectKind, get_rule_set
 from kdweb.rules.checks_quota import quota_limit
 from kdweb.rules.checks_score import band_of, total_of
 from kdweb.services import audit, workflow
+from kdweb.services.superior import current_superior
 from kdweb.services.workbooks import issued_versions
 from kdweb.status import WorkbookStatus
 
@@ -105,7 +106,7 @@ def record_unchecked(cycle, unit, upload: Upload) -> None:
     state = workflow.lock(cycle, unit)
     record_rejection(upload, "E-INTERNAL",
                      "Hệ thống gặp lỗi khi kiểm tra tệp này. Tệp đã được lưu lại nguyên vẹn; Ban Tổ chức sẽ "
-                     "kiểm tra. Vui lòng thử lại sau hoặc liên hệ Ban Tổ chức Quận ủy.")
+                     f"kiểm tra. Vui lòng thử lại sau hoặc liên hệ {current_superior().staff_body}.")
     point_state_at(state, upload)
     audit.record("upload_check_failed", unit=unit, target=upload)
     db.session.commit()

@@ -13,6 +13,7 @@ from kdweb.reports.columns import columns, header_cells
 from kdweb.reports.formatting import vn_count, vn_percent
 from kdweb.reports.vocabulary import group_from_key
 from kdweb.services import reports
+from kdweb.services.superior import current_superior
 from kdweb.views.rendering import render_page
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -68,8 +69,9 @@ def subjects(year):
 @role_required("reviewer", "admin")
 def export_xlsx(year):
     report = reports.district_report(_cycle_or_404(year), _basis(), compare=False)
-    letterhead = Letterhead(committee=current_app.config["DISTRICT_NAME"].upper(),
-                            place=current_app.config.get("REPORT_PLACE", Letterhead.place))
+    superior = current_superior()
+    letterhead = Letterhead(committee=superior.letterhead_committee, department=superior.letterhead_department,
+                            place=superior.place)
     return _download(report_xlsx(report, letterhead), report, "xlsx")
 
 

@@ -8,6 +8,7 @@ from kdweb.extensions import db
 from kdweb.models import Unit
 from kdweb.services import unit_page, uploads, workbooks, workflow
 from kdweb.services.cycles import open_cycle
+from kdweb.services.superior import current_superior
 from kdweb.views.rendering import render_page, wants_fragment
 
 bp = Blueprint("units", __name__, url_prefix="/units")
@@ -117,7 +118,8 @@ def submit(code):
         context = unit_page.context(unit, cycle, current_user)
         context["submit_error"] = refused.message
         return render_page("units/show.html", "units/_submit.html", http_status=refused.http_status, **context)
-    message = "Đã nộp kết quả. Ban Tổ chức Quận ủy sẽ xem và duyệt." if created else "Kết quả này đã được nộp trước đó."
+    message = (f"Đã nộp kết quả. {current_superior().staff_body} sẽ xem và duyệt." if created
+               else "Kết quả này đã được nộp trước đó.")
     if not wants_fragment():
         from flask import flash
 

@@ -1,4 +1,4 @@
-"""scores of a scored rule set on ratings; units valid from/to with a successor
+"""scores of a scored rule set on ratings; units valid from/to with a successor; site settings
 
 Revision ID: h19_scores_and_unit_validity
 Revises: 0004
@@ -13,6 +13,12 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table(
+        'settings',
+        sa.Column('key', sa.String(length=60), nullable=False),
+        sa.Column('value', sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint('key', name=op.f('pk_settings')),
+    )
     with op.batch_alter_table('ratings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('score', sa.Numeric(precision=5, scale=2), nullable=True))
         batch_op.add_column(sa.Column('score_band', sa.String(length=10), nullable=True))
@@ -34,3 +40,4 @@ def downgrade():
     with op.batch_alter_table('ratings', schema=None) as batch_op:
         batch_op.drop_column('score_band')
         batch_op.drop_column('score')
+    op.drop_table('settings')

@@ -1,4 +1,4 @@
-"""Administration (admin role only): the unit tree, accounts, the yearly cycle, the roster import."""
+"""Administration (admin role only): the unit tree, accounts, the yearly cycle, the roster import, the superior."""
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect
@@ -40,4 +40,4 @@ def refused(error, back_to: str):
     return redirect(back_to, code=303)
 
 
-from kdweb.views.admin import accounts, cycles, home, roster, units  # noqa: E402,F401  (their routes join bp)
+from kdweb.views.admin import accounts, cycles, home, roster, superior, units  # noqa: E402,F401  (their routes join bp)
