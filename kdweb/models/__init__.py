@@ -4,7 +4,7 @@ from kdweb.models.cycles import Cycle
 from kdweb.models.jobs import BulkJob
 from kdweb.models.people import Collective, LeaderPost, Person
 from kdweb.models.roster_import import RosterImport
-from kdweb.models.settings import Setting
+from kdweb.models.settings import QuotaMark, Setting
 from kdweb.models.throttle import LoginFailure
 from kdweb.models.units import Unit, UnitKind, UnitLevel
 from kdweb.models.uploads import Finding, Rating, Template, Upload
@@ -12,6 +12,6 @@ from kdweb.models.users import Role, User
 from kdweb.models.workflow import Review, Submission, UnitCycle
 
 __all__ = [
-    "AuditEvent", "BulkJob", "Collective", "Cycle", "Finding", "LeaderPost", "LoginFailure", "Person", "Rating", "Review",
+    "AuditEvent", "BulkJob", "Collective", "Cycle", "Finding", "LeaderPost", "LoginFailure", "Person", "QuotaMark", "Rating", "Review",
     "Role", "RosterImport", "Setting", "Submission", "Template", "Unit", "UnitCycle", "UnitKind", "UnitLevel", "Upload", "User",
 ]

@@ -19,6 +19,20 @@ def upgrade():
         sa.Column('value', sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint('key', name=op.f('pk_settings')),
     )
+    op.create_table(
+        'quota_marks',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('cycle_id', sa.Integer(), nullable=False),
+        sa.Column('unit_id', sa.Integer(), nullable=False),
+        sa.Column('subject_kind', sa.String(length=20), nullable=False),
+        sa.ForeignKeyConstraint(['cycle_id'], ['cycles.id'], name=op.f('fk_quota_marks_cycle_id_cycles')),
+        sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_quota_marks_unit_id_units')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_quota_marks')),
+        sa.UniqueConstraint('cycle_id', 'unit_id', 'subject_kind', name=op.f('uq_quota_marks_cycle_id')),
+    )
+    with op.batch_alter_table('quota_marks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_quota_marks_cycle_id'), ['cycle_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_quota_marks_unit_id'), ['unit_id'], unique=False)
     with op.batch_alter_table('ratings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('score', sa.Numeric(precision=5, scale=2), nullable=True))
         batch_op.add_column(sa.Column('score_band', sa.String(length=10), nullable=True))
@@ -40,4 +54,5 @@ def downgrade():
     with op.batch_alter_table('ratings', schema=None) as batch_op:
         batch_op.drop_column('score_band')
         batch_op.drop_column('score')
+    op.drop_table('quota_marks')
     op.drop_table('settings')

@@ -9,9 +9,9 @@ from datetime import date
 from sqlalchemy import func, insert, or_
 
 from kdweb.extensions import db
-from kdweb.models import Collective, Cycle, LeaderPost, Person, Template, Unit, UnitCycle
+from kdweb.models import Collective, Cycle, LeaderPost, Person, QuotaMark, Template, Unit, UnitCycle
 from kdweb.models.base import utcnow
-from kdweb.rules import DEFAULT_RULE_SET_ID, RULE_SETS, get_rule_set, parse_date
+from kdweb.rules import DEFAULT_RULE_SET_ID, RULE_SETS, SubjectKind, get_rule_set, parse_date
 from kdweb.rules.parameters import describe, switched_off
 from kdweb.services import audit
 from kdweb.services.admin import AdminRefusal
@@ -43,7 +43,45 @@ def rule_set_parameters(rule_set_id: str) -> dict:
     """The cycle's rule set as the admin page shows it: its parameters, UNCONFIRMED ones marked, and the codes
     switched off."""
     rule_set = get_rule_set(rule_set_id)
-    return {"title": rule_set.title, "rows": describe(rule_set), "switched_off": switched_off(rule_set)}
+    return {"title": rule_set.title, "rows": describe(rule_set), "switched_off": switched_off(rule_set),
+            "scored": rule_set.scored}
+
+
+def quota_marks(cycle: Cycle) -> list[QuotaMark]:
+    return db.session.execute(
+        db.select(QuotaMark).join(Unit).filter(QuotaMark.cycle_id == cycle.id).order_by(Unit.sort_order, Unit.code,
+                                                                                         QuotaMark.subject_kind)
+    ).scalars().all()
+
+
+def add_quota_mark(actor, cycle: Cycle, unit_code: str, kind_code: str) -> QuotaMark:
+    """Mark one unit's subjects of one kind an outstanding group (up to 25 % HTXSNV, Q-25): the next workbook
+    the unit downloads carries it as a signed fact."""
+    unit = db.session.execute(db.select(Unit).filter_by(code=(unit_code or "").strip())).scalar_one_or_none()
+    if unit is None or not unit.reports:
+        raise AdminRefusal("Chọn một đơn vị báo cáo có trong cây đơn vị.")
+    if kind_code not in {kind.code for kind in SubjectKind}:
+        raise AdminRefusal("Chọn loại đối tượng.")
+    existing = db.session.execute(db.select(QuotaMark).filter_by(
+        cycle_id=cycle.id, unit_id=unit.id, subject_kind=kind_code)).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    mark = QuotaMark(cycle_id=cycle.id, unit_id=unit.id, subject_kind=kind_code)
+    db.session.add(mark)
+    db.session.flush()
+    audit.record("quota_mark_added", user=actor, unit=unit, target=mark, year=cycle.year, kind=kind_code)
+    db.session.commit()
+    return mark
+
+
+def remove_quota_mark(actor, cycle: Cycle, mark_id: int) -> None:
+    mark = db.session.get(QuotaMark, mark_id)
+    if mark is None or mark.cycle_id != cycle.id:
+        raise AdminRefusal("Không tìm thấy đánh dấu này.")
+    audit.record("quota_mark_removed", user=actor, unit=mark.unit, target=mark, year=cycle.year,
+                 kind=mark.subject_kind)
+    db.session.delete(mark)
+    db.session.commit()
 
 
 def create_cycle(actor, *, year, rule_set_id=DEFAULT_RULE_SET_ID, **dates) -> Cycle:
