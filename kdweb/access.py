@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from kdweb.extensions import db
 from kdweb.models import Unit
+from kdweb.services.tree import subtree_ids
 
 
 def role_required(*roles):
@@ -35,18 +36,6 @@ def visible_unit_ids(user) -> frozenset[int] | None:
         cached = frozenset(subtree_ids(user.unit_id))
         g._visible_unit_ids = cached
     return cached
-
-
-def subtree_ids(root_id: int) -> set[int]:
-    children: dict[int | None, list[int]] = {}
-    for unit_id, parent_id in db.session.execute(db.select(Unit.id, Unit.parent_id)):
-        children.setdefault(parent_id, []).append(unit_id)
-    found, stack = set(), [root_id]
-    while stack:
-        unit_id = stack.pop()
-        found.add(unit_id)
-        stack.extend(children.get(unit_id, ()))
-    return found
 
 
 def can_see_unit(user, unit) -> bool:

@@ -1,5 +1,6 @@
 """Command-line tasks: `flask --app kdweb demo`, `flask --app kdweb db upgrade`."""
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
@@ -13,22 +14,27 @@ def register_cli(app):
 @click.command("demo")
 @click.option("--size", type=click.Choice(["small", "full", "city"]), default="full", show_default=True,
               help="small: for tests; full: a district like Ba Đình; city: thirty times that.")
-@click.option("--reset", is_flag=True, help="Drop every table first (development only).")
+@click.option("--reset", is_flag=True, help="Drop every table first (development only); asks first when units "
+                                            "have uploaded files.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds data.")
 @click.option("--shape", type=click.Choice(["district", "ward"]), default="district", show_default=True,
               help="district: a district like Ba Đình under qd132-hd21; ward: a ward party committee like Phường Ba "
                    "Đình today (89 tổ chức cơ sở đảng, about 3,800 members), its 2026 cycle under qd366-hd43 with "
                    "results sent.")
 @click.option("--seed", type=int, default=174, show_default=True)
+@click.option("--allow-production", is_flag=True, help="Run even though KDWEB_ENV=production.")
+@click.option("--yes", is_flag=True, help="With --reset: do not ask, even when units have uploaded files.")
 @with_appcontext
-def demo_command(size, reset, if_empty, seed, shape="district"):
+def demo_command(size, reset, if_empty, seed, allow_production, yes, shape="district"):
     """Create the schema and load a deterministic demo district, then print the logins."""
     from kdweb.demo.generate import generate
     from kdweb.demo.load import DatabaseNotEmpty, load
     from kdweb.demo.results import send_demo_results
     from kdweb.demo.ward import generate_ward
 
+    refuse_in_production(allow_production)
     if reset:
+        confirm_reset(skip=yes)
         db.drop_all()
         db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
         db.session.commit()
@@ -49,3 +55,27 @@ def demo_command(size, reset, if_empty, seed, shape="district"):
     click.echo("\nTài khoản (tên đăng nhập / mật khẩu):")
     for user in district.users:
         click.echo(f"  {user.login:<18} {user.password:<20} {user.full_name}")
+
+
+def refuse_in_production(allowed: bool) -> None:
+    """Demo accounts have printed passwords, and --reset drops every table: not on a production database
+    unless the operator says so in the command itself."""
+    if current_app.config.get("KDWEB_ENV") == "production" and not allowed:
+        raise click.ClickException(
+            "KDWEB_ENV=production: không nạp dữ liệu mẫu vào cơ sở dữ liệu thật (tài khoản mẫu có mật khẩu in ra "
+            "màn hình; --reset xóa mọi bảng). Nếu thật sự muốn, chạy lại với --allow-production.")
+
+
+def confirm_reset(skip: bool) -> None:
+    uploads = uploaded_file_count()
+    if uploads and not skip:
+        click.confirm(f"Cơ sở dữ liệu có {uploads} tệp các đơn vị đã tải lên; --reset xóa mọi bảng, kể cả các tệp "
+                      "này, không lấy lại được. Vẫn xóa?", default=False, abort=True)
+
+
+def uploaded_file_count() -> int:
+    from kdweb.models import Upload
+
+    if not db.inspect(db.engine).has_table(Upload.__tablename__):
+        return 0
+    return db.session.scalar(db.select(db.func.count()).select_from(Upload)) or 0

@@ -22,6 +22,12 @@ class Config:
     DISTRICT_NAME = os.environ.get("KDWEB_DISTRICT_NAME", "Quận ủy Ba Đình")
     # How many reverse proxies stand in front of the app; their X-Forwarded-For/-Proto are trusted.
     KDWEB_PROXY_COUNT = int(os.environ.get("KDWEB_PROXY_COUNT", "0"))
+    # The sandbox that reads every uploaded or stored file (kdweb/isolation.py, docs/reliability.md).
+    KDWEB_SANDBOX_MEMORY_MB = int(os.environ.get("KDWEB_SANDBOX_MEMORY_MB", "1024"))
+    KDWEB_SANDBOX_CPU_SECONDS = int(os.environ.get("KDWEB_SANDBOX_CPU_SECONDS", "30"))
+    KDWEB_SANDBOX_WALL_SECONDS = float(os.environ.get("KDWEB_SANDBOX_WALL_SECONDS", "60"))
+    KDWEB_SANDBOX_OUTPUT_MB = int(os.environ.get("KDWEB_SANDBOX_OUTPUT_MB", "64"))
+    KDWEB_SANDBOX_WORKERS = int(os.environ.get("KDWEB_SANDBOX_WORKERS", "2"))
 
 
 def normalise_database_url(url: str) -> str:

@@ -1,4 +1,4 @@
-"""Deadlines against the unit's level, in Vietnam's time zone (RULES.md §5).
+"""Deadlines against the unit's level, in Vietnam's time zone (docs/rulebook.md §5).
 
 A deadline date is the last day on which a submission is on time: a submission during
 15/12 (local time) is on time, one at 00:00 on 16/12 is late. Late is marked, never refused.

@@ -1,4 +1,4 @@
-"""The statuses of a unit's workbook in a cycle: one list, shared by every page (DESIGN.md)."""
+"""The statuses of a unit's workbook in a cycle: one list, shared by every page (docs/design.md)."""
 from enum import Enum
 
 

@@ -1,7 +1,7 @@
 """The superior body of the organisations the site serves: a setting, never a word in the code.
 
 Until 1/7/2025 it was a district committee (Quận ủy, its Ban Tổ chức the reviewers); since then a ward or commune
-party committee (Đảng ủy phường, its Ban Xây dựng Đảng) is the superior of the tổ chức cơ sở đảng (RULES-366 §4).
+party committee (Đảng ủy phường, its Ban Xây dựng Đảng) is the superior of the tổ chức cơ sở đảng (docs/rulebook-366.md §4).
 Every page footer, workbook instruction, message naming whom to call, and report letterhead reads it from here.
 """
 from __future__ import annotations

@@ -3,9 +3,14 @@ test, a test client that sends the CSRF token like the browser does and checks e
 and the small demo district.
 
 The engine is SQLite unless KDWEB_TEST_DATABASE_URL names a PostgreSQL database (CI runs both).
+
+Markers (registered in pyproject.toml): a test that uses the `chromium` fixture is a `browser` test whether or not
+it says so; `browser`, `libreoffice` and `postgres` tests skip, with the reason, where their tool is missing, and
+under CI=true a missing Chromium or LibreOffice is a failure, not a skip.
 """
 import os
 import re
+import shutil
 
 import pytest
 from flask.testing import FlaskClient
@@ -16,6 +21,34 @@ from tests.html_checks import html_problems
 
 TEST_SECRET = "test-secret-" + "x" * 40
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+CHROMIUM = "/usr/bin/chromium"  # Debian's; .ci/run installs it. Never a downloaded browser.
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+ON_POSTGRES = os.environ.get("KDWEB_TEST_DATABASE_URL", "").startswith("postgresql")
+
+# marker: (is the tool missing?, why the test is skipped)
+REQUIRED_TOOLS = {
+    "browser": (lambda: not os.access(CHROMIUM, os.X_OK),
+                f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"),
+    "libreoffice": (lambda: SOFFICE is None, "LibreOffice is not installed (apt-get install libreoffice-calc-nogui)"),
+    "postgres": (lambda: not ON_POSTGRES, "needs PostgreSQL: set KDWEB_TEST_DATABASE_URL=postgresql+psycopg://..."),
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "chromium" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before any fixture starts a browser or an soffice: skip (or, under CI, fail) where the tool is missing."""
+    for marker, (missing, reason) in REQUIRED_TOOLS.items():
+        if item.get_closest_marker(marker) and missing():
+            if IN_CI and marker != "postgres":
+                pytest.fail(f"CI=true: {reason}", pytrace=False)
+            pytest.skip(reason)
 
 
 def database_url(tmp_path_factory) -> str:

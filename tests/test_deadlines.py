@@ -53,3 +53,19 @@ def test_status_list_is_the_one_from_the_design():
     assert WorkbookStatus.RETURNED.accepts_upload and not WorkbookStatus.APPROVED.accepts_upload
     with pytest.raises(ValueError):
         WorkbookStatus.from_code("nope")
+
+
+def test_the_deadline_follows_the_units_level_wherever_it_is_asked():
+    """One rule (docs/rulebook.md §5) behind the cycle, the workbook's instructions and the dashboard."""
+    from kdweb.excel.inputs import CycleInfo, UnitInfo
+    from kdweb.models import Cycle
+    from kdweb.rules.dates import deadline_for_level
+
+    grassroots, district = date(2026, 12, 15), date(2026, 12, 31)
+    assert deadline_for_level("district", grassroots, district) == district
+    assert deadline_for_level("grassroots", grassroots, district) == grassroots
+    cycle = Cycle(year=2026, grassroots_deadline=grassroots, district_deadline=district)
+    info = CycleInfo(2026, "qd132-hd21", grassroots_deadline=grassroots, district_deadline=district)
+    for level, expected in (("district", district), ("grassroots", grassroots)):
+        unit = UnitInfo("X", "Đơn vị", level)
+        assert cycle.deadline_for(unit) == info.deadline_for(unit) == expected

@@ -1,6 +1,8 @@
 from collections import Counter
 
-from kdweb.demo.generate import generate
+import pytest
+
+from kdweb.demo.generate import SIZES, generate
 from kdweb.extensions import db
 from kdweb.models import Collective, Cycle, LeaderPost, Person, Unit, UnitCycle, User
 
@@ -34,6 +36,7 @@ def test_demo_is_deterministic():
     assert [u.password for u in first.users] == [u.password for u in second.users]
 
 
+@pytest.mark.slow
 def test_full_demo_is_shaped_like_ba_dinh():
     district = generate("full")
     grassroots = [u for u in district.units if u.kind in ("grassroots_committee", "grassroots_cell")]
@@ -60,12 +63,20 @@ def test_full_demo_is_shaped_like_ba_dinh():
     assert len(district.users) == len(district.reporting_units) + 2
 
 
-def test_city_size_is_thirty_districts():
-    full, city = generate("full"), generate("city")
-    full_grassroots = sum(1 for u in full.units if u.level == "grassroots" and u.reports)
-    city_grassroots = sum(1 for u in city.units if u.level == "grassroots" and u.reports)
-    assert city_grassroots == 30 * full_grassroots
-    assert len(city.persons) > 25 * len(full.persons)
+def test_city_size_is_thirty_districts(monkeypatch):
+    """The city is the full district's grassroots copied SIZES["city"] times; the copying is shown on the small
+    shape copied three times, without generating the city's 450,000 people."""
+    assert SIZES["city"] == 30 and SIZES["full"] == 1
+    once = generate("small")
+    monkeypatch.setitem(SIZES, "small", 3)
+    thrice = generate("small")
+    grassroots = lambda district: [u for u in district.units if u.level == "grassroots" and u.reports]  # noqa: E731
+    assert len(grassroots(thrice)) == 3 * len(grassroots(once))
+    assert len([u for u in thrice.units if u.level == "district"]) == 1  # one district above every copy
+    assert 2.5 * len(once.persons) < len(thrice.persons) < 3.5 * len(once.persons)
+    for records in (thrice.units, thrice.persons, thrice.collectives, thrice.users):
+        codes = [getattr(record, "code", None) or record.login for record in records]
+        assert len(set(codes)) == len(codes)
 
 
 def test_demo_cli_loads_and_prints_logins(app, tmp_path):
@@ -80,3 +91,75 @@ def test_demo_cli_loads_and_prints_logins(app, tmp_path):
     assert again.exit_code == 0 and "giữ nguyên" in again.output
     refused = other.test_cli_runner().invoke(args=["demo", "--size", "small"])
     assert refused.exit_code != 0 and "đã có dữ liệu" in refused.output
+
+
+def cli_app(tmp_path, **config):
+    from kdweb import create_app
+    from tests.conftest import app_config
+
+    return create_app(app_config(f"sqlite:///{tmp_path}/cli.sqlite", **config))
+
+
+def count_rows(app, model) -> int:
+    with app.app_context():
+        if not db.inspect(db.engine).has_table(model.__tablename__):
+            return 0
+        count = db.session.scalar(db.select(db.func.count()).select_from(model))
+        db.session.remove()
+        return count
+
+
+def add_upload(app) -> None:
+    from kdweb.models import Upload
+
+    with app.app_context():
+        unit = db.session.execute(db.select(Unit).filter_by(code="BD.P01")).scalar_one()
+        user = db.session.execute(db.select(User).filter_by(unit_id=unit.id)).scalars().first()
+        cycle = db.session.execute(db.select(Cycle)).scalar_one()
+        db.session.add(Upload(cycle_id=cycle.id, unit_id=unit.id, user_id=user.id, version=1, filename="ket-qua.xlsx",
+                              size=4, sha256="0" * 64, content=b"PK\x03\x04", outcome="valid"))
+        db.session.commit()
+        db.session.remove()
+
+
+def test_demo_refuses_a_production_database_without_the_override(tmp_path):
+    production = cli_app(tmp_path, KDWEB_ENV="production")
+    for args in (["demo", "--size", "small"], ["demo", "--size", "small", "--if-empty"],
+                 ["demo", "--size", "small", "--reset", "--yes"]):
+        refused = production.test_cli_runner().invoke(args=args)
+        assert refused.exit_code != 0, args
+        assert "KDWEB_ENV=production" in refused.output and "--allow-production" in refused.output
+        assert count_rows(production, Unit) == 0  # nothing created, nothing dropped
+
+    allowed = production.test_cli_runner().invoke(args=["demo", "--size", "small", "--allow-production"])
+    assert allowed.exit_code == 0, allowed.output
+    assert count_rows(production, Unit) > 0
+    refused_reset = production.test_cli_runner().invoke(args=["demo", "--size", "small", "--reset", "--yes"])
+    assert refused_reset.exit_code != 0 and count_rows(production, Unit) > 0
+
+
+def test_demo_reset_asks_before_dropping_uploaded_files(tmp_path):
+    from kdweb.models import Upload
+
+    other = cli_app(tmp_path)
+    assert other.test_cli_runner().invoke(args=["demo", "--size", "small"]).exit_code == 0
+    quiet = other.test_cli_runner().invoke(args=["demo", "--size", "small", "--reset"])  # no uploads: no question
+    assert quiet.exit_code == 0, quiet.output
+    assert "Vẫn xóa?" not in quiet.output
+
+    add_upload(other)
+    declined = other.test_cli_runner().invoke(args=["demo", "--size", "small", "--reset"], input="n\n")
+    assert declined.exit_code != 0
+    assert "1 tệp các đơn vị đã tải lên" in declined.output and "Vẫn xóa?" in declined.output
+    assert count_rows(other, Upload) == 1
+    no_answer = other.test_cli_runner().invoke(args=["demo", "--size", "small", "--reset"], input="")
+    assert no_answer.exit_code != 0 and count_rows(other, Upload) == 1  # no terminal to answer: no reset
+
+    confirmed = other.test_cli_runner().invoke(args=["demo", "--size", "small", "--reset"], input="y\n")
+    assert confirmed.exit_code == 0, confirmed.output
+    assert count_rows(other, Upload) == 0 and count_rows(other, Unit) > 0
+
+    add_upload(other)
+    scripted = other.test_cli_runner().invoke(args=["demo", "--size", "small", "--reset", "--yes"])
+    assert scripted.exit_code == 0, scripted.output
+    assert "Vẫn xóa?" not in scripted.output and count_rows(other, Upload) == 0

@@ -30,6 +30,8 @@ from kdweb.services.roster import roster_batch
 from tests.conftest import TEST_SECRET
 from tests.workbooks import clean_values, fill
 
+pytestmark = pytest.mark.slow  # two gunicorn processes
+
 ROOT = Path(__file__).resolve().parent.parent
 UNIT = "BD.P01"
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')

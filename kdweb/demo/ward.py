@@ -1,7 +1,7 @@
 """The second demo shape: a ward party committee as it stands after the 2025 reorganisation, like Phường Ba Đình
 (89 tổ chức cơ sở đảng: 7 đảng bộ, 82 chi bộ; about 3,800 members), its 2026 cycle under `qd366-hd43`.
 
-The ward committee is the superior (RULES-366 §4): the tree's top unit, its Ban Xây dựng Đảng the reviewers.
+The ward committee is the superior (docs/rulebook-366.md §4): the tree's top unit, its Ban Xây dựng Đảng the reviewers.
 """
 from __future__ import annotations
 

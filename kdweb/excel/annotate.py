@@ -1,5 +1,6 @@
 """A copy of an upload with each cell in error filled red (warnings yellow) and its messages as a comment, so
-a unit can fix its own file. Only for uploads the reader accepted (`ok`): they passed the safety guards."""
+a unit can fix its own file. The stored bytes pass the safety guards again first (a file stored before a guard
+existed must not reach openpyxl unchecked); the caller runs this in the sandbox."""
 from __future__ import annotations
 
 import io
@@ -12,12 +13,15 @@ from kdweb.rules.findings import Finding
 from kdweb.rules.terms import Severity
 
 from . import styles
+from .safety import check_upload
 
 AUTHOR = "kdweb"
 _MAX_COMMENT = 2_000
 
 
 def annotate(data: bytes, findings: list[Finding]) -> bytes:
+    """Raises Refusal when the bytes fail a guard."""
+    check_upload(data)
     workbook = load_workbook(io.BytesIO(data), keep_vba=False)
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for finding in findings:

@@ -277,7 +277,7 @@ SHEET_TITLES = {
 
 
 def _score_block() -> tuple[Column, ...]:
-    """RULES-366 §1, §7: the two scores, the total and the band's level kept live, the task counts."""
+    """docs/rulebook-366.md §1, §7: the two scores, the total and the band's level kept live, the task counts."""
     level_by_band = (
         '=IF({score_total}="","",IF({score_total}>={band_htxsnv},"%s",IF({score_total}>={band_httnv},"%s",'
         'IF({score_total}>={band_htnv},"%s","%s"))))' % tuple(text for text in LEVEL_CHOICES[:4])

@@ -4,10 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from kdweb.rules.dates import deadline_for_level
 from kdweb.rules.records import CollectiveRecord, LeaderRecord, MemberRecord, OrganisationRecord
 from kdweb.rules.terms import SubjectKind
 
-DISTRICT, GRASSROOTS = "district", "grassroots"  # Unit.level codes
+GRASSROOTS = "grassroots"  # a Unit.level code; the other is "district"
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class CycleInfo:
     superior_level: str = "cấp quận"
 
     def deadline_for(self, unit: UnitInfo) -> date | None:
-        return self.district_deadline if unit.level == DISTRICT else self.grassroots_deadline
+        return deadline_for_level(unit.level, self.grassroots_deadline, self.district_deadline)
 
 
 @dataclass

@@ -57,6 +57,15 @@ MESSAGES = {
         "Trang tính \"{sheet}\" có vùng dữ liệu quá lớn ({ref}), có lẽ do đã lỡ điền hoặc định dạng tới "
         "tận cuối trang. Hãy xóa các hàng, cột thừa phía dưới và bên phải vùng danh sách, lưu lại rồi tải lên."
     ),
+    "E-TOO-MANY-CELLS": (
+        "Tệp có quá nhiều ô có dữ liệu (quá {limit} ô trên tất cả các trang), có lẽ do đã lỡ điền hoặc sao chép "
+        "tới tận cuối trang, hoặc có thêm nhiều trang không thuộc tệp mẫu. Hãy xóa các trang, hàng, cột thừa, "
+        "lưu lại rồi tải lên."
+    ),
+    "E-STRING-BOMB": (
+        "Tệp có một đoạn chữ rất dài được lặp lại ở rất nhiều ô (khi đọc sẽ vượt quá {limit_mb} MB). Hệ thống "
+        "đã dừng đọc để bảo vệ máy chủ. Hãy xóa nội dung thừa ở các ô đó, lưu lại rồi tải lên."
+    ),
     "E-NOT-KDWEB": (
         "Tệp này không phải tệp mẫu do hệ thống phát hành (không có phần thông tin ẩn của tệp mẫu). "
         "Hãy tải tệp mẫu của đơn vị từ hệ thống, điền vào đó rồi tải lên."
@@ -96,6 +105,9 @@ class Refusal(Exception):
     def __init__(self, problem: Problem):
         super().__init__(problem.code)
         self.problem = problem
+
+    def __reduce__(self):  # crosses the sandbox's process boundary whole
+        return (Refusal, (self.problem,))
 
 
 def problem(code: str, detail: str = "", **values) -> Problem:

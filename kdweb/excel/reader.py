@@ -63,13 +63,15 @@ def read_upload(
 def _read_upload(data, secret, expected_unit_code, open_cycle_year, known_template_versions, filename, limits,
                  keep_values):
     try:
-        check_upload(data, limits)
+        report = check_upload(data, limits)
         with _open(data) as workbook:
             meta = _checked_meta(workbook, secret, expected_unit_code, open_cycle_year, known_template_versions)
             rule_set = _rule_set(meta)
-            return _read_sheets(workbook, meta, rule_set, keep_values)
+            return _read_sheets(workbook, meta, rule_set, keep_values, _SearchBudget(report, limits))
     except Refusal as refusal:
         return ReadResult(ok=False, problem=refusal.problem)
+    except MemoryError:
+        raise  # the sandbox's memory limit, not the file's shape: the sandbox says so
     except Exception as error:  # a file shaped in a way no guard foresaw: refuse it, and log it as our bug
         log.exception("unreadable upload %s", filename or "")
         return ReadResult(ok=False, problem=problem("E-CORRUPT", detail=f"{type(error).__name__}: {error}"))
@@ -206,6 +208,8 @@ def _checked_meta(workbook, secret, unit_code, cycle_year, versions) -> Workbook
     signed = signed_meta(_sheet_values(workbook, META_SHEET))
     if signed is None:
         raise refuse("E-NOT-KDWEB", detail="metadata sheet without marker")
+    if not signed.verified(secret):  # nothing the sheet says is parsed, let alone trusted, before this
+        raise refuse("E-TAMPERED", detail="HMAC mismatch")
     meta = _parse_meta(signed)
     if meta.layout != LAYOUT or meta.template_version not in versions:
         raise refuse("E-VERSION", detail=f"layout {meta.layout}", version=meta.template_version)
@@ -213,8 +217,6 @@ def _checked_meta(workbook, secret, unit_code, cycle_year, versions) -> Workbook
         raise refuse("E-WRONG-UNIT", found=meta.unit_code, found_name=meta.unit_name, expected=unit_code)
     if meta.cycle_year != cycle_year:
         raise refuse("E-OLD-CYCLE", found=meta.cycle_year, expected=cycle_year)
-    if not signed.verified(secret):
-        raise refuse("E-TAMPERED", detail="HMAC mismatch")
     return meta
 
 
@@ -232,7 +234,24 @@ def _rule_set(meta: WorkbookMeta) -> RuleSet:
         raise refuse("E-VERSION", detail=f"rule set {meta.rule_set_id}", version=meta.template_version) from None
 
 
-def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleSet, keep_values: bool) -> ReadResult:
+class _SearchBudget:
+    """How much sheet XML the search for renamed tabs may still read, and how many tabs."""
+
+    def __init__(self, report, limits: Limits):
+        self.sheet_bytes = report.sheet_bytes if report else {}
+        self.bytes_left, self.sheets_left = limits.max_search_bytes, limits.max_search_sheets
+
+    def take(self, name: str) -> bool:
+        size = self.sheet_bytes.get(name, 0)
+        if self.sheets_left <= 0 or size > self.bytes_left:
+            return False
+        self.bytes_left -= size
+        self.sheets_left -= 1
+        return True
+
+
+def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleSet, keep_values: bool,
+                 budget: _SearchBudget) -> ReadResult:
     specs = {spec.kind: spec for spec in _issued_specs(meta, rule_set)}
     batch = UnitBatch(unit_code=meta.unit_code, unit_name=meta.unit_name, review_date=meta.review_date)
     locator = Locator()
@@ -242,7 +261,7 @@ def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleS
         spec = specs[kind]
         expected[kind] = frozenset(row[0] for row in issued.rows)
         locator.summary_rows[kind] = SUMMARY_FIRST_ROW + position
-        name = _find_sheet(workbook, issued.name, spec, claimed)
+        name = _find_sheet(workbook, issued.name, spec, claimed, budget)
         if name is None:
             findings.append(_missing_sheet(kind, issued.name, locator.summary_rows[kind]))
             continue
@@ -268,9 +287,9 @@ def _issued_specs(meta: WorkbookMeta, rule_set: RuleSet):
         raise refuse("E-VERSION", detail=f"columns layout {meta.columns_layout}", version=meta.template_version) from None
 
 
-def _find_sheet(workbook, name: str, spec, claimed: set) -> str | None:
+def _find_sheet(workbook, name: str, spec, claimed: set, budget: _SearchBudget) -> str | None:
     """The tab by its issued name; else by that name normalised; else the first other tab with this kind's header
-    (a renamed tab)."""
+    (a renamed tab), reading no more than the budget allows: calamine reads a whole sheet to give its first rows."""
     names = [sheet.name for sheet in workbook.sheets_metadata if sheet.name not in claimed]
     if name in names:
         return name
@@ -279,6 +298,8 @@ def _find_sheet(workbook, name: str, spec, claimed: set) -> str | None:
     if loose:
         return loose
     for candidate in names:
+        if not budget.take(candidate):
+            continue
         try:
             values = _calamine(lambda: workbook.get_sheet_by_name(candidate).to_python(skip_empty_area=False, nrows=30))
         except Refusal:

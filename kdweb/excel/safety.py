@@ -1,16 +1,24 @@
 """Guards run on an upload's bytes before any parser sees them, so a hostile file costs bounded memory and time.
 
 Each guard raises `Refusal` with its own code. The zip is inflated once, in chunks, to check what its
-directory declares: real sizes, XML declarations (DOCTYPE/ENTITY) and, for each worksheet, the range that
-calamine would allocate densely for its cells (it aborts the whole process on a failed allocation).
+directory declares: real sizes, and for every part whatever its name: XML in UTF-8 without DTD or entity
+declarations (an expat pass over the prolog), and, for every part that is a worksheet by the workbook's
+relationships or by its root element, the range that calamine would allocate densely for its cells (it aborts
+the whole process on a failed allocation), how many cells hold values, and how many bytes their shared strings
+expand to. A fast pass over raw bytes settles the plain sheets Excel and LibreOffice write; anything it cannot
+vouch for gets an exact expat pass. The readers run in the sandbox (kdweb/isolation.py) behind these guards.
 """
 from __future__ import annotations
 
+import html
 import io
+import posixpath
 import re
 import struct
 import zipfile
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
+from xml.parsers import expat
 
 from isal import isal_zlib  # zlib's interface; inflates twice as fast and computes the CRC ten times as fast
 
@@ -31,6 +39,11 @@ class Limits:
     max_columns: int = 256
     max_cells: int = 2_500_000  # rows × columns from A1: what calamine allocates for a sheet
     max_shared_strings: int = 1_000_000
+    max_total_cells: int = 4_000_000  # cells holding a value, across all sheets
+    max_string_expansion: int = 32 * 1024 * 1024  # bytes: each shared-string cell × its string's length
+    max_run_bytes: int = 8 * 1024 * 1024  # a tag or text run with no '<' in it (Excel's longest cell: 128 KB)
+    max_search_bytes: int = 64 * 1024 * 1024  # sheet XML read while looking for a renamed sheet
+    max_search_sheets: int = 8
 
 
 DEFAULT_LIMITS = Limits()
@@ -39,7 +52,6 @@ CHUNK = 1024 * 1024
 _EOCD = b"PK\x05\x06"
 _EOCD64_LOCATOR = b"PK\x06\x07"
 _XML_BOMB = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
-_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
 # A cell that is not '<c r="..."' within AX49999 (the box of the fast pass: 50 columns, 49,999 rows), or a prefixed
 # cell or row tag, sends the sheet to the exact, slower count of what calamine will allocate. The box holds a
 # 30,000-member sheet (28 columns) and, at 2,499,950 cells, fits the default limits; under stricter limits every
@@ -48,8 +60,10 @@ _FAST_BOX = (49_999, 50)
 _SUSPECT = re.compile(rb'<c(?! r="(?:A?[A-X]|[A-Z])(?:[1-9][0-9]{0,3}|[1-4][0-9]{4})")[\s/>]')
 _PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
 _ROOT = re.compile(rb"<[A-Za-z_]")
-_TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(row|c)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>")
-_R_ATTR = re.compile(rb"(?:^|\s)r\s*=\s*([\"'])([^\"']*)\1")
+# A "t" attribute not written ' t="x"', or an entity inside it: the fast count of ' t="s"' could miss it.
+_ODD_ATTRIBUTE = re.compile(rb"[\t\r\n]t\s*=|\st(?:\s+=|=\s|=')|\st=\"[^\"<]*&")
+_CLOSED_TAG = re.compile(rb"<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
+_SI = re.compile(rb"<(?:[\w.-]+:)?si[\s>/]")
 _REF = re.compile(rb"\$?([A-Za-z]+)\$?([0-9]+)$")
 _BEYOND = (10**9, 10**9)  # a reference longer than any sheet has: as far away as it gets
 _DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\s[^>]*?ref\s*=\s*[\"']([^\"']*)[\"']")
@@ -57,7 +71,14 @@ _STRING_COUNT = re.compile(rb"\b(?:uniqueCount|count)\s*=\s*[\"']([0-9]+)[\"']")
 _ODS_MIMETYPES = (b"application/vnd.oasis.opendocument.spreadsheet",)
 
 
-def check_upload(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
+@dataclass
+class PackageReport:
+    """What the guards learnt that the reader uses: each sheet's XML size by tab name."""
+
+    sheet_bytes: dict[str, int] = field(default_factory=dict)
+
+
+def check_upload(data: bytes, limits: Limits = DEFAULT_LIMITS) -> PackageReport:
     """Refuse anything that is not a plain, reasonably sized .xlsx package."""
     if len(data) > limits.max_upload_bytes:
         raise refuse("E-TOO-BIG", size_mb=_mb(len(data)), limit_mb=_mb(limits.max_upload_bytes))
@@ -69,7 +90,7 @@ def check_upload(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
         infos = archive.infolist()
         _check_names(archive, infos)
         _check_declared_sizes(infos, limits)
-        _scan_parts(archive, data, infos, limits)
+        return _scan_parts(archive, data, infos, limits)
 
 
 def _refusal_for_kind(kind: str, data: bytes):
@@ -155,22 +176,271 @@ def _check_declared_sizes(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
             )
 
 
-def _scan_parts(archive: zipfile.ZipFile, data: bytes, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+_SHEET_TYPES = ("/worksheet", "/chartsheet", "/dialogsheet", "/macrosheet", "/xlMacrosheet", "/xlIntlMacrosheet")
+_SHEET_ROOTS = frozenset({"worksheet", "chartsheet", "dialogsheet", "macrosheet"})
+
+
+@dataclass
+class _Tally:
+    """Across all parts: cells with values, shared-string cells, and the shared strings' lengths."""
+
+    cells: int = 0
+    string_cells: int = 0
+    string_lengths: list[int] | None = None
+    string_parts: list = field(default_factory=list)  # (info, exact) of parts whose string cells were counted
+
+
+def _scan_parts(archive: zipfile.ZipFile, data: bytes, infos: list[zipfile.ZipInfo], limits: Limits) -> PackageReport:
+    related = _workbook_relationships(archive)
+    tally = _Tally()
     for info in infos:
-        name = info.filename
-        if _SHEET_PART.fullmatch(name):
-            if _scan_sheet(archive, data, info, limits):
-                _check_sheet_cells(archive, data, info, limits)
-        elif name.lower().endswith((".xml", ".rels", ".vml")):
-            _scan_xml(data, info, limits)
-        else:
-            for _ in _inflate(data, info):  # media and the like: only their real size matters
-                pass
+        _scan_part(archive, data, info, limits, related.get(info.filename, ""), tally)
+        if tally.cells > limits.max_total_cells:
+            raise refuse("E-TOO-MANY-CELLS", detail=f"more than {tally.cells} cells", limit=f"{limits.max_total_cells:,}".replace(",", "."))
+    _check_string_expansion(data, tally, limits)
+    names = _sheet_names(archive)
+    sizes = {info.filename: info.file_size for info in infos}
+    return PackageReport({name: sizes.get(part, 0) for part, name in names.items()})
 
 
-def _chunks(data: bytes, info: zipfile.ZipInfo):
-    """The part's bytes in chunks cut before a '<', so no tag is split across two chunks; a part that fits in
-    one chunk (most) comes whole, uncopied."""
+def _scan_part(archive, data: bytes, info: zipfile.ZipInfo, limits: Limits, relationship: str, tally: _Tally) -> None:
+    chunks = _chunks(data, info, limits)
+    head = next(chunks, b"")
+    root = _xml_root(head, info)
+    is_sheet = relationship.endswith(_SHEET_TYPES) or root in _SHEET_ROOTS
+    if root == "sst" or relationship.endswith("/sharedStrings"):
+        tally.string_lengths = _merge_lengths(tally.string_lengths, _string_lengths(data, info, head, limits))
+        return
+    if root is None and not is_sheet:
+        for _ in chunks:  # media and the like: only their real size matters
+            pass
+        return
+    suspect, cells, string_cells = _fast_sheet_pass(archive, info, head, chunks, limits)
+    if suspect:
+        cells, string_cells = _exact_sheet_pass(archive, data, info, limits)
+    tally.cells += cells
+    tally.string_cells += string_cells
+    if string_cells:
+        tally.string_parts.append((info, suspect))
+
+
+def _xml_root(head: bytes, info: zipfile.ZipInfo) -> str | None:
+    """The root element's local name when the part is XML (None when it is not), after refusing XML that is not
+    UTF-8 or that declares a DTD or entities. expat reads the prolog exactly: comments, PIs and odd spacing
+    cannot hide a declaration from it."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")) or head[:2] in (b"<\x00", b"\x00<"):
+        raise refuse("E-XML-BOMB", detail=f"{info.filename}: XML not in UTF-8")
+    body = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
+    if not body.lstrip()[:1] == b"<":
+        if _XML_BOMB.search(head):
+            raise refuse("E-XML-BOMB", detail=info.filename)
+        return None
+    found: list[str] = []
+
+    def declared(*_):
+        raise refuse("E-XML-BOMB", detail=info.filename)
+
+    def start(name, _attributes):
+        found.append(name.rsplit(":", 1)[-1])
+        raise _RootReached
+
+    parser = expat.ParserCreate(encoding="utf-8")
+    parser.StartDoctypeDeclHandler = declared
+    parser.EntityDeclHandler = declared
+    parser.StartElementHandler = start
+    try:
+        parser.Parse(head, False)
+    except _RootReached:
+        return found[0]
+    except expat.ExpatError:
+        if _XML_BOMB.search(head):
+            raise refuse("E-XML-BOMB", detail=info.filename) from None
+        return "?"  # not well-formed: the fast and exact passes still look at it; the parsers will refuse it
+    if _XML_BOMB.search(head):
+        raise refuse("E-XML-BOMB", detail=f"{info.filename}: prolog longer than one chunk")
+    return "?"
+
+
+class _RootReached(Exception):
+    pass
+
+
+def _fast_sheet_pass(archive, info, head: bytes, chunks, limits: Limits) -> tuple[bool, int, int]:
+    """(needs the exact pass, cells with values, shared-string cells), from raw bytes. Every chunk holds whole
+    tags (see _chunks); any cell, row or attribute not in the plain form Excel writes makes the part suspect."""
+    suspect = _too_big(*_FAST_BOX, limits)
+    cells = string_cells = 0
+    for chunk in _all(head, chunks):
+        for match in _DIMENSION.finditer(chunk):
+            _check_claimed_dimension(archive, info, match, limits)
+        if not suspect:
+            suspect = any(pattern.search(chunk) is not None for pattern in (_SUSPECT, _PREFIXED, _ODD_ATTRIBUTE))
+        cells += chunk.count(b"<c ") + chunk.count(b"<c>")
+        string_cells += chunk.count(b' t="s"')
+    return suspect, cells, string_cells
+
+
+def _all(head: bytes, chunks):
+    yield head
+    yield from chunks
+
+
+def _exact_sheet_pass(archive, data: bytes, info: zipfile.ZipInfo, limits: Limits) -> tuple[int, int]:
+    """calamine's own rules for cell positions, through expat (exact whatever the bytes look like): a valued
+    cell's "r", else the running row and column. Returns (cells, shared-string cells)."""
+    count = _CellCount(limits)
+    parser = expat.ParserCreate(encoding="utf-8")
+    parser.StartElementHandler = count.start
+    parser.EndElementHandler = count.end
+    try:
+        for chunk in _inflate(data, info):
+            parser.Parse(chunk, False)
+            count.check(archive, info)
+        parser.Parse(b"", True)
+    except expat.ExpatError:
+        pass  # calamine refuses malformed XML too; what it could have allocated up to here is counted
+    count.check(archive, info)
+    return count.cells, count.string_cells
+
+
+class _CellCount:
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.row = self.column = self.last_row = self.last_column = 0
+        self.cells = self.string_cells = 0
+        self.dimension: str | None = None
+
+    def start(self, name: str, attributes: dict) -> None:
+        local = name.rsplit(":", 1)[-1]
+        if local == "dimension" and "ref" in attributes:
+            self.dimension = attributes["ref"]
+        elif local == "row":
+            position = attributes.get("r")
+            if position is not None and position.strip().isdigit():
+                self.row = int(position) - 1
+        elif local == "c":
+            self.cells += 1
+            if attributes.get("t") == "s":
+                self.string_cells += 1
+            position = attributes.get("r")
+            ref = _parse_ref(position.encode("utf-8", "replace")) if position is not None else (self.row + 1, self.column + 1)
+            if ref is not None:
+                self.column = ref[1]
+                self.last_row, self.last_column = max(self.last_row, ref[0]), max(self.last_column, ref[1])
+
+    def end(self, name: str) -> None:
+        if name.rsplit(":", 1)[-1] == "row":
+            self.row, self.column = self.row + 1, 0
+
+    def check(self, archive, info) -> None:
+        if self.dimension is not None:
+            corners = [_parse_ref(part.encode("utf-8", "replace")) for part in self.dimension.split(":")]
+            if all(corner is not None for corner in corners) and _too_big(
+                    max(row for row, _ in corners), max(column for _, column in corners), self.limits):
+                _refuse_dimension(archive, info, self.dimension)
+        if _too_big(self.last_row, self.last_column, self.limits):
+            _refuse_dimension(archive, info, f"A1:{_column_letters(self.last_column)}{self.last_row}")
+
+
+def _string_lengths(data: bytes, info: zipfile.ZipInfo, head: bytes, limits: Limits) -> list[int]:
+    """Each shared string's length in bytes, or more (never less): the distance from its <si> to the next.
+    A part with comments, CDATA or PIs (where a fake <si> could hide) is measured exactly, through expat."""
+    _check_string_count(head, limits)
+    part = b"".join(_inflate(data, info))
+    body = part[_ROOT.search(part).start():] if _ROOT.search(part) else part
+    if b"<!" in body or b"<?" in body:
+        return _exact_string_lengths(part)
+    starts = [match.start() for match in _SI.finditer(part)] + [len(part)]
+    if len(starts) - 1 > limits.max_shared_strings:
+        raise refuse("E-CORRUPT", detail=f"sharedStrings holds {len(starts) - 1} strings")
+    return [following - start for start, following in zip(starts, starts[1:])]
+
+
+def _exact_string_lengths(part: bytes) -> list[int]:
+    lengths: list[int] = []
+    depth = [0]
+
+    def start(name, _attributes):
+        if name.rsplit(":", 1)[-1] == "si":
+            lengths.append(0)
+
+    def text(content):
+        if lengths:
+            lengths[-1] += len(content.encode("utf-8"))
+
+    parser = expat.ParserCreate(encoding="utf-8")
+    parser.StartElementHandler = start
+    parser.CharacterDataHandler = text
+    try:
+        parser.Parse(part, True)
+    except expat.ExpatError:
+        pass
+    del depth
+    return lengths
+
+
+def _merge_lengths(known: list[int] | None, found: list[int]) -> list[int]:
+    """Two string tables (a hostile package may carry more than one): the longer at each index."""
+    if not known:
+        return found
+    longest = [max(pair) for pair in zip(known, found)]
+    return longest + (known[len(found):] if len(known) > len(found) else found[len(known):])
+
+
+def _check_string_expansion(data: bytes, tally: _Tally, limits: Limits) -> None:
+    """Every shared-string cell becomes its own copy of the string: bound cells × referenced length."""
+    lengths = tally.string_lengths or []
+    if not lengths or tally.string_cells * max(lengths) <= limits.max_string_expansion:
+        return
+    expansion = 0
+    for info, _ in tally.string_parts:
+        for index, times in _string_references(data, info).items():
+            expansion += times * (lengths[index] if 0 <= index < len(lengths) else 0)
+            if expansion > limits.max_string_expansion:
+                raise refuse("E-STRING-BOMB", detail=f"{info.filename}: shared strings expand past "
+                                                     f"{limits.max_string_expansion} bytes",
+                             limit_mb=_mb(limits.max_string_expansion))
+
+
+def _string_references(data: bytes, info: zipfile.ZipInfo) -> Counter:
+    """How many times each shared string is referenced by the part's cells (expat: exact)."""
+    references: Counter = Counter()
+    state = {"string": False, "value": False, "text": []}
+
+    def start(name, attributes):
+        local = name.rsplit(":", 1)[-1]
+        if local == "c":
+            state["string"] = attributes.get("t") == "s"
+        elif local == "v" and state["string"]:
+            state["value"], state["text"] = True, []
+
+    def end(name):
+        if name.rsplit(":", 1)[-1] == "v" and state["value"]:
+            state["value"] = False
+            text = "".join(state["text"]).strip()
+            if text.isdigit() and len(text) < 10:
+                references[int(text)] += 1
+
+    def characters(content):
+        if state["value"]:
+            state["text"].append(content)
+
+    parser = expat.ParserCreate(encoding="utf-8")
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, characters
+    try:
+        for chunk in _inflate(data, info):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError:
+        pass
+    return references
+
+
+def _chunks(data: bytes, info: zipfile.ZipInfo, limits: Limits = DEFAULT_LIMITS):
+    """The part's bytes in chunks that never split a tag: each chunk is cut before its last '<' ('<' cannot
+    occur inside a tag), and a tag still open at the cut is carried whole into the next chunk, however long its
+    attributes. A part that fits in one chunk (most) comes whole, uncopied. An open tag longer than
+    max_run_bytes is refused: no cell of a real workbook comes near it."""
     if info.file_size <= CHUNK:
         yield b"".join(_inflate(data, info))
         return
@@ -178,10 +448,19 @@ def _chunks(data: bytes, info: zipfile.ZipInfo):
     for chunk in _inflate(data, info):
         chunk = carry + chunk
         cut = chunk.rfind(b"<")
-        if cut <= 0 or len(chunk) - cut > 64 * 1024:
-            cut = len(chunk)
+        if cut < 0:  # text only, the carried tag (if any) already closed: nothing to keep
+            carry = b""
+            yield chunk
+            continue
         carry = chunk[cut:]
-        yield chunk[:cut]
+        if _CLOSED_TAG.match(carry):
+            carry = b""
+            yield chunk
+            continue
+        if len(carry) > limits.max_run_bytes:
+            raise refuse("E-CORRUPT", detail=f"{info.filename}: a tag longer than {limits.max_run_bytes} bytes")
+        if cut:
+            yield chunk[:cut]
     if carry:
         yield carry
 
@@ -227,46 +506,13 @@ def _raw_entry(data: bytes, info: zipfile.ZipInfo) -> memoryview:
     return memoryview(data)[begin : begin + info.compress_size]
 
 
-def _check_prolog(head: bytes, info: zipfile.ZipInfo) -> None:
-    """DTDs (and so entity bombs) can only come before the root element."""
-    root = _ROOT.search(head)
-    prolog = head[: root.start()] if root else head
-    if root is None or _XML_BOMB.search(prolog):
-        raise refuse("E-XML-BOMB", detail=info.filename)
-
-
-def _scan_xml(data: bytes, info: zipfile.ZipInfo, limits: Limits) -> None:
-    first = True
-    for chunk in _chunks(data, info):
-        if first:
-            _check_prolog(chunk, info)
-            if info.filename.lower() == "xl/sharedstrings.xml":
-                _check_string_count(chunk, limits)
-            first = False
-
-
 def _check_string_count(head: bytes, limits: Limits) -> None:
     declared = max((int(count) for count in _STRING_COUNT.findall(head[:4096])), default=0)
     if declared > limits.max_shared_strings:
         raise refuse("E-CORRUPT", detail=f"sharedStrings declares {declared} strings")
 
 
-def _scan_sheet(archive: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo, limits: Limits) -> bool:
-    """Fast pass over one worksheet; True when it needs the exact cell count."""
-    first, suspect = True, _too_big(*_FAST_BOX, limits)
-    for chunk in _chunks(data, info):
-        if first:
-            _check_prolog(chunk, info)
-            _check_claimed_dimension(archive, info, chunk, limits)
-            first = False
-        suspect = suspect or _SUSPECT.search(chunk) is not None or _PREFIXED.search(chunk) is not None
-    return suspect
-
-
-def _check_claimed_dimension(archive, info, head: bytes, limits: Limits) -> None:
-    match = _DIMENSION.search(head)
-    if not match:
-        return
+def _check_claimed_dimension(archive, info, match, limits: Limits) -> None:
     corners = [_parse_ref(part) for part in match.group(1).split(b":")]
     if any(corner is None for corner in corners):
         return
@@ -274,37 +520,6 @@ def _check_claimed_dimension(archive, info, head: bytes, limits: Limits) -> None
     last_column = max(column for _, column in corners)
     if _too_big(last_row, last_column, limits):
         _refuse_dimension(archive, info, match.group(1).decode("ascii", "replace"))
-
-
-def _check_sheet_cells(archive: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo, limits: Limits) -> None:
-    """Follow calamine's own rules for cell positions: a valued cell's "r", else the running row and column."""
-    row = column = last_row = last_column = 0
-    for chunk in _chunks(data, info):
-        for closing, tag, attributes, empty in _TAG.findall(chunk):
-            if closing:
-                if tag == b"row":
-                    row, column = row + 1, 0
-                continue
-            if empty:
-                continue  # calamine ignores <c/> and <row/> altogether
-            position = _r_attribute(attributes)
-            if tag == b"row":
-                if position is not None and position.isdigit():
-                    row = int(position) - 1
-                continue
-            ref = _parse_ref(position) if position is not None else (row + 1, column + 1)
-            if ref is None:
-                continue
-            cell_row, cell_column = ref
-            column = cell_column  # 1-based column of this cell is the 0-based index of the next
-            last_row, last_column = max(last_row, cell_row), max(last_column, cell_column)
-        if _too_big(last_row, last_column, limits):
-            _refuse_dimension(archive, info, f"A1:{_column_letters(last_column)}{last_row}")
-
-
-def _r_attribute(attributes: bytes) -> bytes | None:
-    match = _R_ATTR.search(attributes)
-    return match.group(2) if match else None
 
 
 def _parse_ref(ref: bytes) -> tuple[int, int] | None:
@@ -337,23 +552,49 @@ _TARGET_ATTR = re.compile(rb"\sTarget\s*=\s*\"([^\"]*)\"")
 _ID_ATTR = re.compile(rb"\sId\s*=\s*\"([^\"]*)\"")
 
 
+_TYPE_ATTR = re.compile(rb"\sType\s*=\s*\"([^\"]*)\"")
+_MAX_INDEX_BYTES = 4 * 1024 * 1024
+
+
+def _read_capped(archive: zipfile.ZipFile, name: str) -> bytes:
+    try:
+        with archive.open(name) as stream:
+            return stream.read(_MAX_INDEX_BYTES)
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return b""
+
+
+def _relationship_targets(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
+    """The workbook's relationships: id → (part it resolves to, relationship type)."""
+    targets = {}
+    for tag in _RELATIONSHIP.findall(_read_capped(archive, "xl/_rels/workbook.xml.rels")):
+        rel_id, target, kind = _ID_ATTR.search(tag), _TARGET_ATTR.search(tag), _TYPE_ATTR.search(tag)
+        if rel_id and target:
+            text = html.unescape(target.group(1).decode("utf-8", "replace"))
+            part = text.lstrip("/") if text.startswith("/") else posixpath.normpath(posixpath.join("xl", text))
+            targets[rel_id.group(1)] = (part, kind.group(1).decode("utf-8", "replace") if kind else "")
+    return targets
+
+
+def _workbook_relationships(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each part the workbook's relationships resolve to → the relationship type, wherever the part is stored."""
+    return {part: kind for part, kind in _relationship_targets(archive).values()}
+
+
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet's part → its tab name."""
+    targets = _relationship_targets(archive)
+    names = {}
+    for tag in _SHEET_ENTRY.findall(_read_capped(archive, "xl/workbook.xml")):
+        name, rel_id = _NAME_ATTR.search(tag), _RID_ATTR.search(tag)
+        if name and rel_id and rel_id.group(1) in targets:
+            names[targets[rel_id.group(1)][0]] = _unescape(name.group(1).decode("utf-8", "replace"))
+    return names
+
+
 def _sheet_title(archive: zipfile.ZipFile, part: str) -> str:
     """The tab name of a worksheet part, for the message; the part name when the workbook is odd."""
-    try:
-        workbook = archive.read("xl/workbook.xml")[: 1024 * 1024]
-        rels = archive.read("xl/_rels/workbook.xml.rels")[: 1024 * 1024]
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
-        return part
-    targets = {}
-    for tag in _RELATIONSHIP.findall(rels):
-        rel_id, target = _ID_ATTR.search(tag), _TARGET_ATTR.search(tag)
-        if rel_id and target:
-            targets[rel_id.group(1)] = target.group(1).decode("utf-8", "replace").lstrip("/").removeprefix("xl/")
-    for tag in _SHEET_ENTRY.findall(workbook):
-        name, rel_id = _NAME_ATTR.search(tag), _RID_ATTR.search(tag)
-        if name and rel_id and "xl/" + targets.get(rel_id.group(1), "") == part:
-            return _unescape(name.group(1).decode("utf-8", "replace"))
-    return part
+    return _sheet_names(archive).get(part, part)
 
 
 def _unescape(text: str) -> str:

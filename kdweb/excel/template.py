@@ -228,7 +228,7 @@ _NUMBER_ERRORS = {
 
 
 def quota_groups_of(records) -> tuple[tuple[str, bool], ...]:
-    """The quota groups the roster names, each with its outstanding mark (RULES-366 §3 Q-20, Q-25)."""
+    """The quota groups the roster names, each with its outstanding mark (docs/rulebook-366.md §3 Q-20, Q-25)."""
     marks: dict[str, bool] = {}
     for record in records:
         group = getattr(record, "quota_group", "")

@@ -5,6 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from kdweb.extensions import db
 from kdweb.models.base import UTCDateTime
+from kdweb.rules.dates import deadline_for_level
 
 
 class Cycle(db.Model):
@@ -23,4 +24,4 @@ class Cycle(db.Model):
     closed_at = mapped_column(UTCDateTime, nullable=True)
 
     def deadline_for(self, unit) -> date:
-        return self.district_deadline if unit.level == "district" else self.grassroots_deadline
+        return deadline_for_level(unit.level, self.grassroots_deadline, self.district_deadline)

@@ -14,7 +14,7 @@ class Setting(db.Model):
 
 
 class QuotaMark(db.Model):
-    """A group the competent level marks outstanding for a cycle (RULES-366 Q-25): one unit's subjects of one kind
+    """A group the competent level marks outstanding for a cycle (docs/rulebook-366.md, Q-25): one unit's subjects of one kind
     may then reach 25 % HTXSNV instead of 20 %. Issued in the workbook as a signed fact."""
 
     __tablename__ = "quota_marks"

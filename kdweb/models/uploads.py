@@ -38,10 +38,11 @@ class Upload(db.Model):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     content = deferred(mapped_column(LargeBinary))
-    # received → checked; outcome: rejected (unreadable), errors, valid
+    # received → checked; outcome: rejected (unreadable), errors, valid; unchecked (the check could not finish)
     outcome: Mapped[str] = mapped_column(String(20), default="received")
     problem_code: Mapped[str | None] = mapped_column(String(40))
     problem_message: Mapped[str | None] = mapped_column(Text)
+    check_error: Mapped[str | None] = mapped_column(Text)  # why an unchecked upload could not be checked
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     warning_count: Mapped[int] = mapped_column(Integer, default=0)
     summary_json: Mapped[str | None] = mapped_column(Text)

@@ -1,4 +1,4 @@
-"""The aggregated district report as pure Python (RULES.md §6): counts in, table rows with percentages out.
+"""The aggregated district report as pure Python (docs/rulebook.md §6): counts in, table rows with percentages out.
 
 No Flask and no SQLAlchemy here; `kdweb.services.reports` does the counting in SQL and hands over `Counts`.
 """

@@ -1,5 +1,5 @@
-"""The columns of RULES.md §6 in their official order, shared by the page and every export; a scored rule set
-(RULES-366 §5) adds the mean score and the counts per score band. Each column declares its header path (one to
+"""The columns of docs/rulebook.md §6 in their official order, shared by the page and every export; a scored rule
+set (docs/rulebook-366.md §5) adds the mean score and the counts per score band. Each column declares its header path (one to
 three header rows) and its width: the page's and the .xlsx's header cells, spans and letters are computed from
 the list (`header_cells`), never written by hand."""
 from __future__ import annotations

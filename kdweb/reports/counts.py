@@ -1,4 +1,4 @@
-"""The numbers of one report row, and the identities every row obeys (RULES.md §6)."""
+"""The numbers of one report row, and the identities every row obeys (docs/rulebook.md §6)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
@@ -40,7 +40,7 @@ class Counts:
         return getattr(self, _field(measure))
 
     def broken_identities(self) -> list[str]:
-        """The identities of RULES.md §6 this row breaks; empty when it adds up."""
+        """The identities of docs/rulebook.md §6 this row breaks; empty when it adds up."""
         broken = []
         if self.roster != self.rated + self.not_rated:
             broken.append("roster = rated + not rated")

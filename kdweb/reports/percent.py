@@ -1,4 +1,4 @@
-"""Percentages of the report: two decimals, rounded half up, exact (RULES.md §6)."""
+"""Percentages of the report: two decimals, rounded half up, exact (docs/rulebook.md §6)."""
 from __future__ import annotations
 
 from decimal import Decimal

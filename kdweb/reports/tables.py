@@ -99,7 +99,7 @@ class TableRow:
 
     @property
     def ratio(self) -> Decimal | None:
-        """HTXSNV / HTTNV in %, the quota ratio of RULES.md §4 Q-20."""
+        """HTXSNV / HTTNV in %, the quota ratio of docs/rulebook.md §4 Q-20."""
         return percent(self.counts.htxsnv, self.counts.httnv)
 
     def previous_percent(self, level: str) -> Decimal | None:

@@ -8,7 +8,7 @@ KIND_TEXTS = {
     "collective": "Tập thể lãnh đạo, quản lý",
     "leader": "Cá nhân cán bộ lãnh đạo, quản lý",
 }
-# The group a subject's own quota is counted in (RULES.md §4 Q-20); members have none.
+# The group a subject's own quota is counted in (docs/rulebook.md §4 Q-20); members have none.
 RATING_GROUP_TEXTS = {
     "organisation": "Nhóm có chức năng, nhiệm vụ tương đồng",
     "collective": "Loại tập thể lãnh đạo, quản lý",
@@ -16,7 +16,7 @@ RATING_GROUP_TEXTS = {
 }
 
 LEVELS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
-# The score bands of a scored rule set (RULES-366 §1): the level a total falls in, before the task conditions.
+# The score bands of a scored rule set (docs/rulebook-366.md §1): the level a total falls in, before the task conditions.
 SCORE_BANDS = {level: f"Khung {level}" for level in LEVELS}
 LEVEL_TEXTS = {
     "HTXSNV": "Hoàn thành xuất sắc nhiệm vụ",
@@ -26,7 +26,7 @@ LEVEL_TEXTS = {
 }
 
 # "temporary" has its own column: the member is listed (not rated) where he or she is in temporary activity and
-# rated at the chi bộ of official activity (RULES.md M-TEMPORARY), so it is a listing, not a missing rating.
+# rated at the chi bộ of official activity (docs/rulebook.md M-TEMPORARY), so it is a listing, not a missing rating.
 REASONS = ("exempt", "suspended", "new", "temporary", "other")
 _REASON_TEXTS = {
     "exempt": "Miễn công tác và sinh hoạt đảng",

@@ -1,4 +1,4 @@
-"""The rule book (RULES.md) as pure Python: records in, findings out. No Flask, SQLAlchemy or openpyxl here."""
+"""The rule book (docs/rulebook.md) as pure Python: records in, findings out. No Flask, SQLAlchemy or openpyxl here."""
 from .findings import Finding, sorted_findings
 from .labels import FIELD_LABELS, field_label
 from .parse import (

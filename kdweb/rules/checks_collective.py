@@ -1,4 +1,4 @@
-"""Checks on one leadership collective (tập thể lãnh đạo, quản lý): RULES.md §3, codes C-*."""
+"""Checks on one leadership collective (tập thể lãnh đạo, quản lý): docs/rulebook.md §3, codes C-*."""
 from __future__ import annotations
 
 from .grading import Cap, RecordCap, lowest

@@ -69,7 +69,7 @@ def over_cap(cap: Cap, level: Level) -> str:
 
 def _requirements(criteria) -> dict[int, tuple[frozenset[Grade], tuple[str, ...]]]:
     """For each level's rank: the grades no criterion may have, and the criteria that must be "Xuất sắc"
-    (RULES.md §3 M-GRADES). Sets, because a rich comparison of these enums goes through Python: `in` is slow."""
+    (docs/rulebook.md §3 M-GRADES). Sets, because a rich comparison of these enums goes through Python: `in` is slow."""
     below_good = frozenset({Grade.TRUNG_BINH, Grade.KEM})
     tasks = tuple(criterion.code for criterion in criteria if criterion.task)
     return {

@@ -1,4 +1,4 @@
-"""Checks across records and workbooks (RULES.md §4): X-MISSING, X-HEAD, X-DISCIPLINE-ORIGIN, and C-UNIT/L-HEAD
+"""Checks across records and workbooks (docs/rulebook.md §4): X-MISSING, X-HEAD, X-DISCIPLINE-ORIGIN, and C-UNIT/L-HEAD
 when the unit led or headed is in another workbook."""
 from __future__ import annotations
 

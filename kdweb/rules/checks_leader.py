@@ -1,4 +1,4 @@
-"""Checks on one leader or manager (cá nhân cán bộ lãnh đạo, quản lý): RULES.md §3, codes L-*."""
+"""Checks on one leader or manager (cá nhân cán bộ lãnh đạo, quản lý): docs/rulebook.md §3, codes L-*."""
 from __future__ import annotations
 
 from .checks_common import over_cap

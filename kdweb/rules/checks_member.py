@@ -1,4 +1,4 @@
-"""Checks on one member (đảng viên): RULES.md §3, codes M-*."""
+"""Checks on one member (đảng viên): docs/rulebook.md §3, codes M-*."""
 from __future__ import annotations
 
 from functools import lru_cache

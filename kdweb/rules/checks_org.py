@@ -1,4 +1,4 @@
-"""Checks on one party organisation (tổ chức đảng): RULES.md §3, codes O-*."""
+"""Checks on one party organisation (tổ chức đảng): docs/rulebook.md §3, codes O-*."""
 from __future__ import annotations
 
 from fractions import Fraction

@@ -1,4 +1,5 @@
-"""Q-20 and Q-SMALL: HTXSNV at most 20 % of HTTNV in a group, or 1 where fewer than 5 are HTTNV (RULES.md §4)."""
+"""Q-20 and Q-SMALL: HTXSNV at most 20 % of HTTNV in a group, or 1 where fewer than 5 are HTTNV
+(docs/rulebook.md §4)."""
 from __future__ import annotations
 
 from collections import defaultdict

@@ -1,5 +1,5 @@
 """Q-20 and Q-25 of `qd366-hd43`: HTXSNV at most 20 % of HTTNV per quota group, up to 25 % in a group the
-reviewer marked outstanding (RULES-366 §3, §7). The group is the record's `quota_group`, else RULES.md's scope."""
+reviewer marked outstanding (docs/rulebook-366.md §3, §7). The group is the record's `quota_group`, else docs/rulebook.md's scope."""
 from __future__ import annotations
 
 from collections import defaultdict

@@ -1,5 +1,5 @@
-"""The 100-point rating of `qd366-hd43` (RULES-366.md): the level a score and its conditions allow, and the
-checks S-SUM, S-BAND, S-COND, S-KHTNV (with the forced-KHTNV codes kept from RULES.md), S-DISCRETION and
+"""The 100-point rating of `qd366-hd43` (docs/rulebook-366.md): the level a score and its conditions allow, and the
+checks S-SUM, S-BAND, S-COND, S-KHTNV (with the forced-KHTNV codes kept from docs/rulebook.md), S-DISCRETION and
 P-QUARTER. Every number is a parameter of the rule set."""
 from __future__ import annotations
 
@@ -174,7 +174,7 @@ def _share_at_least(part: int, whole: int, share: Fraction) -> bool:
 
 
 def _own_conditions(record, rule_set: RuleSet) -> dict:
-    """The conditions each level adds (RULES-366 §1), as texts naming the figure found; none without counts."""
+    """The conditions each level adds (docs/rulebook-366.md §1), as texts naming the figure found; none without counts."""
     conditions = {level: () for level in LEVELS_DOWN}
     assigned = record.tasks_assigned
     if assigned:
@@ -231,7 +231,7 @@ def _counts_discipline(record, rule_set: RuleSet, form) -> bool:
 
 
 def forced_causes(record, rule_set: RuleSet) -> list[Forced]:
-    """RULES-366 §2 (S-KHTNV), with the codes RULES.md already has kept for their facts (§7 "one cause, one code")."""
+    """docs/rulebook-366.md §2 (S-KHTNV), with the codes docs/rulebook.md already has kept for their facts (§7 "one cause, one code")."""
     kind = record.subject_kind
     found: list[Forced] = []
     assigned, done = record.tasks_assigned, _done(record)
@@ -396,7 +396,7 @@ _WAIVABLE_RULES = ("S-KHTNV", "C-DISCIPLINE", "C-TARGETS", "L-TARGETS", "L-CORRU
 
 
 def forced_check(kind: SubjectKind) -> Check:
-    """S-KHTNV and the forced-KHTNV codes kept from RULES.md; a waiver turns them into S-DISCRETION."""
+    """S-KHTNV and the forced-KHTNV codes kept from docs/rulebook.md; a waiver turns them into S-DISCRETION."""
 
     def run(ctx):
         rule_set = ctx.rule_set
@@ -440,7 +440,7 @@ def _waiver_text(record) -> str:
 
 def not_rated_check(kind: SubjectKind) -> Check:
     """M-LEVEL (and its kin) under 366: whoever is reviewed is rated; "Không xếp loại" only for the exempt, the
-    suspended, the new and those in temporary activity here (RULES-366 §3, §7)."""
+    suspended, the new and those in temporary activity here (docs/rulebook-366.md §3, §7)."""
     rule = f"{kind.prefix}-LEVEL"
     allowed = {NotRatedReason.EXEMPT, NotRatedReason.SUSPENDED, NotRatedReason.NEW, NotRatedReason.TEMPORARY}
 

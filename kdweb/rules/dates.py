@@ -35,5 +35,11 @@ def less_than_months_before(start: date | None, review: date | None, months: int
     return start > cutoff
 
 
+def deadline_for_level(level: str, grassroots_deadline: date | None, district_deadline: date | None) -> date | None:
+    """docs/rulebook.md §5: units of the district level ("district") report by the district's deadline (31/12),
+    every other unit by the grassroots one (15/12)."""
+    return district_deadline if level == "district" else grassroots_deadline
+
+
 def dmy(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""

@@ -1,5 +1,5 @@
 """A rule set's parameters as people read them: a Vietnamese label, the value, and whether the reading is
-UNCONFIRMED (RULES.md, RULES-366.md §6): shown on the cycle's admin page so nobody takes a guess for the text."""
+UNCONFIRMED (docs/rulebook.md, docs/rulebook-366.md §6): shown on the cycle's admin page so nobody takes a guess for the text."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,7 +41,7 @@ _SCORED = (
     ("quota_outstanding_share", "Tỉ lệ tối đa của nhóm nổi trội (Q-25)", "percent"),
     ("quarter_gap", "P-QUARTER: mức năm cao hơn quý quá số bậc", "number"),
 )
-# readings of the seed rule book marked UNCONFIRMED in RULES.md (O-HTTNV and the organisations' quota scope)
+# readings of the seed rule book marked UNCONFIRMED in docs/rulebook.md (O-HTTNV and the organisations' quota scope)
 _SEED_UNCONFIRMED = ("quota_severity", "quota_scope")
 
 

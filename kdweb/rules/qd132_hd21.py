@@ -1,4 +1,4 @@
-"""Rule set `qd132-hd21`: Quy định 132-QĐ/TW and Hướng dẫn 21-HD/BTCTW as read in RULES.md (the default)."""
+"""Rule set `qd132-hd21`: Quy định 132-QĐ/TW and Hướng dẫn 21-HD/BTCTW as read in docs/rulebook.md (the default)."""
 from __future__ import annotations
 
 from . import checks_collective, checks_cross, checks_leader, checks_member, checks_org

@@ -1,7 +1,7 @@
 """Rule set `qd366-hd43`: Quy định 366-QĐ/TW (30/8/2025) and Hướng dẫn 43-HD/BTCTW (31/10/2025), as read in
-RULES-366.md: a score out of 100, bands, task conditions, forced KHTNV, the quota per group of similar subjects.
+docs/rulebook-366.md: a score out of 100, bands, task conditions, forced KHTNV, the quota per group of similar subjects.
 
-RULES.md's codes are kept, switched off or re-parameterised as RULES-366 §3 says; every UNCONFIRMED reading is a
+docs/rulebook.md's codes are kept, switched off or re-parameterised as docs/rulebook-366.md §3 says; every UNCONFIRMED reading is a
 parameter named in `UNCONFIRMED` and shown on the cycle's admin page."""
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ UNCONFIRMED = (
     "quota_scope",  # the quota group of ordinary members: per tổ chức cơ sở đảng unless the local guide says otherwise
 )
 
-# RULES-366 §3: codes of RULES.md that do not apply under 366 (points replace grades; the rest are named there).
+# docs/rulebook-366.md §3: codes of docs/rulebook.md that do not apply under 366 (points replace grades; the rest are named there).
 SWITCHED_OFF = frozenset({
     "M-GRADES", "O-GRADES", "C-GRADES", "L-GRADES", "M-SICK", "M-DISCIPLINE", "L-DISCIPLINE",
     "O-HTXSNV", "O-HTTNV", "Q-SMALL",

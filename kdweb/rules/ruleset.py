@@ -1,4 +1,4 @@
-"""A versioned rule set: its parameters (every UNCONFIRMED point of RULES.md is one), criteria and checks."""
+"""A versioned rule set: its parameters (every UNCONFIRMED point of docs/rulebook.md is one), criteria and checks."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -81,7 +81,7 @@ class RuleSet:
     # collectives
     collective_member_discipline: Discipline = Discipline.CANH_CAO
 
-    # the 100-point score of qd366-hd43 (RULES-366.md §1, §7): off unless `scored`
+    # the 100-point score of qd366-hd43 (docs/rulebook-366.md §1, §7): off unless `scored`
     scored: bool = False
     score_common_max: int = 30
     score_tasks_max: int = 70

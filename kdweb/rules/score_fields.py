@@ -1,4 +1,4 @@
-"""The facts of a 100-point rating (rule set `qd366-hd43`, RULES-366.md), each declared once.
+"""The facts of a 100-point rating (rule set `qd366-hd43`, docs/rulebook-366.md), each declared once.
 
 A declaration gives the field's name, its Vietnamese label, its parser, its default and the subject kinds that
 carry it. `with_fields` adds the declared fields to a record class, the row parser takes their parsers from here
@@ -23,7 +23,7 @@ _TWO_DECIMALS = Decimal("0.01")
 
 
 def parse_score(value: object) -> Parsed:
-    """A score: a non-negative number with at most two decimals, typed with a comma or a point (RULES-366 §7)."""
+    """A score: a non-negative number with at most two decimals, typed with a comma or a point (docs/rulebook-366.md §7)."""
     if is_blank(value):
         return Parsed()
     if isinstance(value, bool):

@@ -10,6 +10,7 @@ from kdweb.extensions import db
 from kdweb.models import Rating, Submission, Unit, UnitCycle, Upload
 from kdweb.models.base import utcnow
 from kdweb.rules import Level
+from kdweb.rules.dates import deadline_for_level
 from kdweb.search import matches
 from kdweb.status import WorkbookStatus
 
@@ -128,7 +129,7 @@ def build(cycle, filters: Filters, now: datetime | None = None) -> Dashboard:
 def dashboard_row(cycle, record, now) -> DashboardRow:
     status = WorkbookStatus.from_code(record.status)
     done = status in (WorkbookStatus.SUBMITTED, WorkbookStatus.APPROVED)
-    deadline = cycle.district_deadline if record.level == "district" else cycle.grassroots_deadline
+    deadline = deadline_for_level(record.level, cycle.grassroots_deadline, cycle.district_deadline)
     return DashboardRow(
         code=record.code, name=record.name, level=record.level, group=record.group or DISTRICT_GROUP,
         sort_order=record.sort_order, status=status,

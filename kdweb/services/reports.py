@@ -15,6 +15,7 @@ from kdweb.deadlines import local_date
 from kdweb.extensions import db
 from kdweb.models import Cycle, Rating, Submission, Unit, UnitCycle, Upload
 from kdweb.models.base import utcnow
+from kdweb.services.cycles import cycle_by_year
 from kdweb.reports import (
     BASES, LEVELS, MEASURES, REASONS, SUBJECT_KINDS, Counts, MissingUnit, Report, ReportedUnit, ScoreStats,
     UnitCounts, build_report, with_previous,
@@ -26,10 +27,6 @@ from kdweb.reports.vocabulary import group_from_key
 LISTED_REASONS = tuple(reason for reason in REASONS if reason != "other")
 
 
-def find_cycle(year: int) -> Cycle | None:
-    return db.session.execute(db.select(Cycle).filter_by(year=year)).scalar_one_or_none()
-
-
 def cycle_years() -> list[int]:
     return list(db.session.scalars(db.select(Cycle.year).order_by(Cycle.year.desc())))
 
@@ -37,7 +34,7 @@ def cycle_years() -> list[int]:
 def district_report(cycle: Cycle, basis: str, now: datetime | None = None, compare: bool = True) -> Report:
     """The report of one cycle on one basis, with last year's numbers beside it when that cycle exists."""
     report = _report(cycle, basis, local_date(now or utcnow()))
-    previous = find_cycle(cycle.year - 1) if compare else None
+    previous = cycle_by_year(cycle.year - 1) if compare else None
     if previous is not None:
         report = with_previous(report, _report(previous, basis, report.generated_on), unit_successors())
     return report
@@ -65,7 +62,7 @@ def unit_successors() -> dict[str, str]:
 
 
 def measure_condition(measure: str):
-    """The SQL condition a rating row meets to count under `measure` (RULES.md §6 columns)."""
+    """The SQL condition a rating row meets to count under `measure` (docs/rulebook.md §6 columns)."""
     rated = Rating.level.in_(LEVELS)
     not_rated = or_(Rating.level.is_(None), Rating.level.not_in(LEVELS))
     if measure == "roster":
@@ -187,5 +184,5 @@ def _equals_key(column, key: str):
     return column.is_(None) if group is None else column == group
 
 
-__all__ = ["SubjectRow", "cycle_years", "district_report", "find_cycle",
+__all__ = ["SubjectRow", "cycle_years", "district_report",
            "measure_condition", "missing_units", "reported_units", "subjects", "unit_counts"]

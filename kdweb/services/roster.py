@@ -18,7 +18,7 @@ def roster_batch(cycle, unit) -> UnitBatch:
     batch.expected = {kind: [record.code for record in batch.records_of(kind)] for kind in SubjectKind}
     for kind in outstanding_kinds(cycle, unit):
         for record in batch.records_of(kind):
-            record.quota_outstanding = True  # a signed fact of the workbook (RULES-366 Q-25)
+            record.quota_outstanding = True  # a signed fact of the workbook (docs/rulebook-366.md, Q-25)
     return batch
 
 

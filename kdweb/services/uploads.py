@@ -1,6 +1,6 @@
 """Accept an upload: keep the bytes first, then read and validate them, then record findings and ratings.
 
-The promise (DESIGN.md): every upload is kept and never overwritten, and a failed validation never
+The promise (docs/design.md): every upload is kept and never overwritten, and a failed validation never
 replaces the last good version. The bytes are committed in their own transaction before any parsing, so
 a crash while reading leaves the file stored and the unit's status untouched.
 """
@@ -18,9 +18,9 @@ from kdweb.models import Cycle, Finding, Rating, Upload
 from kdweb.models.base import utcnow
 from kdweb.rules import Finding as RuleFinding
 from kdweb.rules import Level, Severity, SubjectKind, get_rule_set
+from kdweb.excel import outcome
 from kdweb.rules.checks_quota import quota_limit
-from kdweb.rules.checks_score import band_of, total_of
-from kdweb.services import audit, workflow
+from kdweb.services import audit, untrusted, workflow
 from kdweb.services.superior import current_superior
 from kdweb.services.workbooks import issued_versions
 from kdweb.status import WorkbookStatus
@@ -28,8 +28,15 @@ from kdweb.status import WorkbookStatus
 log = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 300
-GROUP_FIELDS = {SubjectKind.ORGANISATION: "group", SubjectKind.COLLECTIVE: "collective_type",
-                SubjectKind.LEADER: "post_group"}
+UNCHECKED_NOTE = "Tệp vẫn được lưu lại nguyên vẹn (phiên bản {version}) nhưng chưa kiểm tra được."
+
+
+class Unreadable(Exception):
+    """A stored file that cannot be shown or annotated; `message` says why, in Vietnamese."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass
@@ -45,7 +52,7 @@ def accept_upload(cycle, unit, user, filename: str, data: bytes) -> UploadResult
     earlier = db.session.execute(
         db.select(Upload).filter_by(cycle_id=cycle.id, unit_id=unit.id, sha256=digest).order_by(Upload.version)
     ).scalars().first()
-    if earlier is not None and earlier.problem_code == "E-INTERNAL":
+    if earlier is not None and (earlier.problem_code == "E-INTERNAL" or earlier.outcome == "unchecked"):
         db.session.commit()
         check(cycle, unit, earlier, data)  # our fault last time: check the same file again
         return UploadResult(earlier)
@@ -81,14 +88,19 @@ def check(cycle, unit, upload: Upload, data: bytes) -> None:
     """Read, validate and record, all in one transaction; any failure leaves only the stored file behind,
     marked as not checked, and the unit told so (never a 500, never half the findings)."""
     try:
-        result = read(cycle, unit, data, filename=upload.filename)
+        try:
+            result = read(cycle, unit, data, filename=upload.filename)
+        except untrusted.SandboxRefused as refused:
+            log.warning("upload %s stopped by the sandbox: %s", upload.id, refused)
+            record_unchecked_by_limit(cycle, unit, upload, refused)
+            return
         state = workflow.lock(cycle, unit)
-        upload.problem_code = upload.problem_message = None
+        upload.problem_code = upload.problem_message = upload.check_error = None
         if not result.ok:
             record_rejection(upload, result.problem.code, result.problem.message)
         else:
             record_findings(upload, result)
-            record_ratings(upload, result.batch, get_rule_set(result.rule_set_id))
+            record_ratings(upload, result.ratings)
             upload.summary_json = json.dumps(summary(result, cycle), ensure_ascii=False)
             upload.outcome = "errors" if result.errors else "valid"
         point_state_at(state, upload)
@@ -112,11 +124,27 @@ def record_unchecked(cycle, unit, upload: Upload) -> None:
     db.session.commit()
 
 
-def read(cycle, unit, data: bytes, filename=None):
-    return excel.validate_upload(
-        data, secret=current_app.config["SECRET_KEY"], expected_unit_code=unit.code, open_cycle_year=cycle.year,
-        known_template_versions=issued_versions(cycle, unit), filename=filename,
-    )
+def record_unchecked_by_limit(cycle, unit, upload: Upload, refused) -> None:
+    """The sandbox stopped the read (memory, time, output, or the reader died): kept, shown as not checked."""
+    state = workflow.lock(cycle, unit)
+    upload.outcome = "unchecked"
+    upload.problem_code = f"E-LIMIT-{refused.kind.upper()}"
+    upload.problem_message = None
+    upload.check_error = f"{refused.message} {UNCHECKED_NOTE.format(version=upload.version)}"
+    upload.error_count = upload.warning_count = 0
+    point_state_at(state, upload)
+    audit.record("upload_check_stopped", unit=unit, target=upload, reason=refused.kind)
+    db.session.commit()
+
+
+def read(cycle, unit, data: bytes, filename=None) -> outcome.CheckedUpload:
+    """Read and validate in the sandbox; SandboxRefused when a limit stopped it."""
+    return untrusted.run(outcome.check, data, **read_options(cycle, unit), filename=filename)
+
+
+def read_options(cycle, unit) -> dict:
+    return {"secret": current_app.config["SECRET_KEY"], "expected_unit_code": unit.code,
+            "open_cycle_year": cycle.year, "known_template_versions": issued_versions(cycle, unit)}
 
 
 def record_rejection(upload, code, message):
@@ -138,24 +166,8 @@ def record_findings(upload, result) -> None:
     upload.warning_count = len(result.warnings)
 
 
-def record_ratings(upload, batch, rule_set=None) -> None:
-    scored = rule_set is not None and rule_set.scored
-    rows = []
-    for kind in SubjectKind:
-        group_field = GROUP_FIELDS.get(kind)
-        for record in batch.records_of(kind):
-            score = total_of(record) if scored and record.level is not None else None
-            group = (getattr(record, group_field) or None) if group_field else None
-            rows.append({
-                "upload_id": upload.id, "subject_kind": kind.code.lower(), "subject_code": record.code[:40],
-                "subject_name": (record.name or "")[:200],
-                "group": ((record.quota_group or None) if scored else None) or group,
-                "level": record.level.code if record.level else None,
-                "not_rated_reason": record.not_rated_reason.code.lower() if record.not_rated_reason else None,
-                "disciplined": bool(record.disciplined_in_year), "remarks": record.remarks or None,
-                "score": score if score is not None and score < 1000 else None,
-                "score_band": band_of(score, rule_set).code if score is not None and score < 1000 else None,
-            })
+def record_ratings(upload, ratings: list[tuple]) -> None:
+    rows = [dict(zip(outcome.RATING_COLUMNS, rating), upload_id=upload.id) for rating in ratings]
     if rows:
         db.session.execute(insert(Rating), rows)
 
@@ -173,12 +185,10 @@ def summary(result, cycle) -> dict:
     quota_broken = {f.subject_kind for f in result.errors if f.rule == "Q-20"}
     sheets = []
     for sheet in result.sheets:
-        records = result.batch.records_of(sheet.kind)
-        levels = {level.code: sum(1 for r in records if r.level is level) for level in Level}
+        levels = {level.code: sheet.levels.get(level.code, 0) for level in Level}
         limit = quota_limit(levels["HTXSNV"], levels["HTTNV"], rule_set).limit
-        sheets.append({"sheet": sheet.name, "kind": sheet.kind.code, "roster": len(records),
-                       "rated": sum(levels.values()), "levels": levels,
-                       "not_rated": sum(1 for r in records if r.level is None),
+        sheets.append({"sheet": sheet.name, "kind": sheet.kind.code, "roster": sheet.roster,
+                       "rated": sum(levels.values()), "levels": levels, "not_rated": sheet.not_rated,
                        "quota_limit": limit, "quota_broken": sheet.kind in quota_broken})
     return {"sheets": sheets}
 
@@ -191,28 +201,28 @@ def upload_of(unit, cycle, version) -> Upload | None:
 
 def preview(upload: Upload, sheet_name: str | None, marked: str | None) -> dict | None:
     """The uploaded sheet as a grid, with the cells that have findings coloured and one cell marked."""
-    if upload.outcome == "rejected":
+    if upload.outcome in ("rejected", "unchecked"):
         return None
     cycle = db.session.get(Cycle, upload.cycle_id)
-    result = excel.read_upload(
-        upload.content, secret=current_app.config["SECRET_KEY"], expected_unit_code=upload.unit.code,
-        open_cycle_year=cycle.year, known_template_versions=issued_versions(cycle, upload.unit), keep_values=True)
-    if not result.ok or not result.sheets:
+    marked_row = int("".join(ch for ch in marked if ch.isdigit()) or 0) if marked else 0
+    try:
+        sheet = untrusted.run(outcome.preview_window, upload.content, sheet_name=sheet_name, marked_row=marked_row,
+                              limit=PREVIEW_ROWS, **read_options(cycle, upload.unit))
+    except untrusted.SandboxRefused as refused:
+        log.warning("preview of upload %s stopped by the sandbox: %s", upload.id, refused)
+        return {"refusal": refused.message}
+    if sheet is None:
         return None
-    sheet = result.sheet(sheet_name) if sheet_name else None
-    sheet = sheet or result.sheets[0]
     marks: dict[str, list] = {}
     for finding in db.session.execute(
-            db.select(Finding).filter_by(upload_id=upload.id, sheet=sheet.name)).scalars():
+            db.select(Finding).filter_by(upload_id=upload.id, sheet=sheet.sheet)).scalars():
         marks.setdefault(finding.cell, []).append(finding)
-    marked_row = int("".join(ch for ch in marked if ch.isdigit()) or 0) if marked else 0
-    start = max(0, marked_row - sheet.header_row - PREVIEW_ROWS // 2) if marked_row > PREVIEW_ROWS else 0
     rows, width = [], len(sheet.header)
-    for number, cells in sheet.rows(start=start, limit=PREVIEW_ROWS):
+    for number, cells in sheet.rows:
         width = max(width, len(cells))
         rows.append({"number": number, "cells": [preview_cell(cell, marks) for cell in cells]})
     header_cells = [preview_cell_from_header(sheet, index, marks) for index in range(width)]
-    return {"sheet": sheet.name, "sheet_names": [s.name for s in result.sheets], "marked": marked,
+    return {"sheet": sheet.sheet, "sheet_names": list(sheet.sheet_names), "marked": marked,
             "columns": [cell["letter"] for cell in header_cells],
             "rows": [{"number": sheet.header_row, "cells": header_cells}] + rows,
             "truncated": len(rows) >= PREVIEW_ROWS}
@@ -236,7 +246,9 @@ def preview_cell_from_header(sheet, index, marks) -> dict:
 
 
 def annotated_copy(upload: Upload) -> bytes | None:
-    if upload.outcome == "rejected":
+    """The stored file with its findings marked, made in the sandbox; None when it has nothing to mark;
+    Unreadable when the file fails a guard or a sandbox limit."""
+    if upload.outcome in ("rejected", "unchecked"):
         return None
     stored = db.session.execute(
         db.select(Finding).filter_by(upload_id=upload.id).order_by(Finding.position)).scalars()
@@ -245,4 +257,10 @@ def annotated_copy(upload: Upload) -> bytes | None:
                             subject_name=f.subject_name or "", field=f.field, message=f.message,
                             sheet=f.sheet, cell=f.cell)
                 for f in stored if f.sheet and f.cell]
-    return excel.annotate(upload.content, findings)
+    try:
+        return untrusted.run(excel.annotate, upload.content, findings)
+    except excel.Refusal as refusal:
+        raise Unreadable(refusal.problem.message) from None
+    except untrusted.SandboxRefused as refused:
+        log.warning("annotated copy of upload %s stopped by the sandbox: %s", upload.id, refused)
+        raise Unreadable(refused.message) from None

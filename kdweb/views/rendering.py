@@ -1,5 +1,7 @@
-"""One template, two renderings: the full page, or only the part an htmx request asked for."""
+"""One template, two renderings: the full page, or only the part an htmx request asked for; and file downloads."""
 from flask import make_response, render_template, request
+
+from kdweb.exports.content_disposition import attachment
 
 
 def wants_fragment() -> bool:
@@ -12,4 +14,14 @@ def render_page(page: str, fragment: str | None = None, http_status: int = 200, 
     template = fragment if fragment and wants_fragment() else page
     response = make_response(render_template(template, **context), http_status)
     response.vary.add("HX-Request")
+    return response
+
+
+def send_download(data: bytes, filename: str, mimetype: str):
+    """Every file the site serves: saved under its Vietnamese name (RFC 6266 with RFC 5987), never cached, since
+    each holds one unit's or the district's data."""
+    response = make_response(data)
+    response.headers["Content-Type"] = mimetype
+    response.headers["Content-Disposition"] = attachment(filename)
+    response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -1,8 +1,7 @@
 """The aggregated district report: the page per cycle, the subjects behind each number, and the exports."""
-from flask import Blueprint, abort, current_app, make_response, request, url_for
+from flask import Blueprint, abort, current_app, request, url_for
 
 from kdweb.access import role_required, unit_for_user_or_404
-from kdweb.exports.content_disposition import attachment
 from kdweb.exports.tabular import report_csv, report_json, report_ods
 from kdweb.exports.xlsx_report import Letterhead, report_xlsx
 from kdweb.reports import (
@@ -14,7 +13,8 @@ from kdweb.reports.formatting import vn_count, vn_percent
 from kdweb.reports.vocabulary import group_from_key
 from kdweb.services import reports
 from kdweb.services.superior import current_superior
-from kdweb.views.rendering import render_page
+from kdweb.views.lookups import cycle_or_404
+from kdweb.views.rendering import render_page, send_download
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 bp.add_app_template_filter(vn_count, "vn_count")
@@ -39,7 +39,7 @@ def index():
 @bp.get("/<int:year>")
 @role_required("reviewer", "admin")
 def show(year):
-    report = reports.district_report(_cycle_or_404(year), _basis())
+    report = reports.district_report(cycle_or_404(year), _basis())
     charts = {table.kind: level_bars([*table.group_rows, table.total]) for table in report.tables}
     return render_page("reports/show.html", "reports/_report.html", report=report, charts=charts,
                        columns=columns, header_cells=header_cells, subjects_url=subjects_url, bases=BASIS_TEXTS,
@@ -49,7 +49,7 @@ def show(year):
 @bp.get("/<int:year>/subjects")
 @role_required("reviewer", "admin")
 def subjects(year):
-    cycle, basis = _cycle_or_404(year), _basis()
+    cycle, basis = cycle_or_404(year), _basis()
     try:
         selection = Selection.from_query(request.args)
     except UnknownSelection:
@@ -68,7 +68,7 @@ def subjects(year):
 @bp.get("/<int:year>/report.xlsx")
 @role_required("reviewer", "admin")
 def export_xlsx(year):
-    report = reports.district_report(_cycle_or_404(year), _basis(), compare=False)
+    report = reports.district_report(cycle_or_404(year), _basis(), compare=False)
     superior = current_superior()
     letterhead = Letterhead(committee=superior.letterhead_committee, department=superior.letterhead_department,
                             place=superior.place)
@@ -78,21 +78,21 @@ def export_xlsx(year):
 @bp.get("/<int:year>/report.csv")
 @role_required("reviewer", "admin")
 def export_csv(year):
-    report = reports.district_report(_cycle_or_404(year), _basis(), compare=False)
+    report = reports.district_report(cycle_or_404(year), _basis(), compare=False)
     return _download(report_csv(report), report, "csv")
 
 
 @bp.get("/<int:year>/report.ods")
 @role_required("reviewer", "admin")
 def export_ods(year):
-    report = reports.district_report(_cycle_or_404(year), _basis(), compare=False)
+    report = reports.district_report(cycle_or_404(year), _basis(), compare=False)
     return _download(report_ods(report), report, "ods")
 
 
 @bp.get("/<int:year>/report.json")
 @role_required("reviewer", "admin")
 def export_json(year):
-    report = reports.district_report(_cycle_or_404(year), _basis(), compare=False)
+    report = reports.district_report(cycle_or_404(year), _basis(), compare=False)
     return _download(report_json(report).encode("utf-8"), report, "json")
 
 
@@ -100,13 +100,6 @@ def subjects_url(report, kind: str, row, measure: str) -> str:
     """The drill-down page of one number of the report."""
     return url_for("reports.subjects", year=report.year, kind=kind, basis=report.basis, **row.filters,
                    **measure_query(measure))
-
-
-def _cycle_or_404(year):
-    cycle = reports.find_cycle(year)
-    if cycle is None:
-        abort(404)
-    return cycle
 
 
 def _basis() -> str:
@@ -119,10 +112,7 @@ def _basis() -> str:
 def _download(content: bytes, report, extension: str):
     filename = (f"Báo cáo kết quả xếp loại chất lượng năm {report.year} - "
                 f"{BASIS_FILE_WORDS[report.basis]}.{extension}")
-    response = make_response(content)
-    response.headers["Content-Type"] = DOWNLOADS[extension]
-    response.headers["Content-Disposition"] = attachment(filename)
-    return response
+    return send_download(content, filename, DOWNLOADS[extension])
 
 
 def _heading(selection: Selection, unit) -> list[str]:

@@ -1,19 +1,16 @@
 """Ban Tổ chức's side: the dashboard of every unit, a unit's review, district-wide checks, audit log, bulk zips."""
-import io
-
-from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from kdweb.access import role_required, unit_for_user_or_404
 from kdweb.charts import Bar, bar_chart
-from kdweb.exports.content_disposition import attachment
 from kdweb.extensions import db
 from kdweb.models import BulkJob, Submission
 from kdweb.rules import Level
 from kdweb.services import audit_log, bulk, dashboard, district_checks, unit_page, workflow
 from kdweb.services.cycles import open_cycle
 from kdweb.status import WorkbookStatus
-from kdweb.views.rendering import render_page, wants_fragment
+from kdweb.views.rendering import render_page, send_download, wants_fragment
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 REVIEWERS = ("reviewer", "admin")
@@ -123,7 +120,4 @@ def bulk_file(job_id):
     job = db.session.get(BulkJob, job_id) or abort(404)
     if job.state != "done":
         abort(404)
-    response = send_file(io.BytesIO(job.content), mimetype="application/zip", as_attachment=True,
-                         download_name=job.filename)
-    response.headers["Content-Disposition"] = attachment(job.filename)
-    return response
+    return send_download(job.content, job.filename, "application/zip")

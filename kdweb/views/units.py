@@ -1,15 +1,15 @@
 """The unit's page: download the workbook, upload, see findings inline, submit; and its history."""
-from flask import Blueprint, abort, redirect, request, send_file, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from kdweb.access import role_required, unit_for_user_or_404
-from kdweb.exports.content_disposition import attachment
 from kdweb.extensions import db
 from kdweb.models import Unit
 from kdweb.services import unit_page, uploads, workbooks, workflow
 from kdweb.services.cycles import open_cycle
 from kdweb.services.superior import current_superior
-from kdweb.views.rendering import render_page, wants_fragment
+from kdweb.views.lookups import open_cycle_or_404
+from kdweb.views.rendering import render_page, send_download, wants_fragment
 
 bp = Blueprint("units", __name__, url_prefix="/units")
 
@@ -45,7 +45,7 @@ def workbook(code):
     cycle = open_cycle_or_404()
     data, _template = workbooks.issue_workbook(cycle, unit, current_user)
     db.session.commit()
-    return send_bytes(data, workbooks.workbook_filename(cycle, unit), XLSX)
+    return send_download(data, workbooks.workbook_filename(cycle, unit), XLSX)
 
 
 @bp.post("/<code>/uploads")
@@ -88,7 +88,7 @@ def preview(code, version):
 def original(code, version):
     unit = unit_for_user_or_404(code)
     upload = uploads.upload_of(unit, open_cycle_or_404(), version) or abort(404)
-    return send_bytes(upload.content, upload.filename, XLSX)
+    return send_download(upload.content, upload.filename, XLSX)
 
 
 @bp.get("/<code>/v/<int:version>/annotated.xlsx")
@@ -96,11 +96,14 @@ def original(code, version):
 def annotated(code, version):
     unit = unit_for_user_or_404(code)
     upload = uploads.upload_of(unit, open_cycle_or_404(), version) or abort(404)
-    data = uploads.annotated_copy(upload)
+    try:
+        data = uploads.annotated_copy(upload)
+    except uploads.Unreadable as unreadable:
+        return refusal(unit, open_cycle_or_404(), unreadable.message, 422)
     if data is None:
         abort(404)
     stem = upload.filename.rsplit(".", 1)[0]
-    return send_bytes(data, f"{stem} - đánh dấu lỗi.xlsx", XLSX)
+    return send_download(data, f"{stem} - đánh dấu lỗi.xlsx", XLSX)
 
 
 @bp.post("/<code>/submit")
@@ -147,20 +150,9 @@ def own_unit_or_403(code) -> Unit:
     return unit
 
 
-def open_cycle_or_404():
-    return open_cycle() or abort(404)
-
-
 def refusal(unit, cycle, message, http_status):
     context = unit_page.context(unit, cycle, current_user)
     context["refusal"] = message
     return render_page("units/show.html", "units/_refusal.html", http_status=http_status, **context)
 
 
-def send_bytes(data: bytes, filename: str, mimetype: str):
-    import io
-
-    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename)
-    response.headers["Content-Disposition"] = attachment(filename)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response

@@ -1,13 +1,13 @@
 """scores of a scored rule set on ratings; units valid from/to with a successor; site settings
 
 Revision ID: h19_scores_and_unit_validity
-Revises: 0004
+Revises: h16a_upload_check_error
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = 'h19_scores_and_unit_validity'
-down_revision = '0004'
+down_revision = 'h16a_upload_check_error'
 branch_labels = None
 depends_on = None
 

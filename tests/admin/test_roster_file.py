@@ -1,4 +1,4 @@
-"""Reading roster files through tablib with every row and column in its place."""
+"""Reading roster files (calamine for .xlsx and .ods, csv for .csv) with every row and column in its place."""
 import io
 import zipfile
 from datetime import date, datetime
@@ -7,9 +7,11 @@ import pytest
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.table import Table, TableCell, TableHeaderRows, TableRow
 from odf.text import P
+from openpyxl import Workbook
 
 from kdweb.services.admin.roster_file import MAX_ROWS, RosterFileError, read_roster_file
 from tests.admin.files import csv_bytes, ods, xlsx
+from tests.excel import files
 
 
 def test_xlsx_keeps_dates_and_row_positions():
@@ -102,3 +104,37 @@ def test_too_many_rows_is_refused():
     content = ("Mã\n" + "DV\n" * (MAX_ROWS + 5)).encode()
     with pytest.raises(RosterFileError, match="quá nhiều dòng"):
         read_roster_file("ds.csv", content)
+
+
+def test_xlsx_rows_longer_than_the_first_and_data_away_from_a1_keep_their_places():
+    """calamine, like the admin's spreadsheet, counts rows and columns from A1 whatever the used range."""
+    book = Workbook()
+    sheet = book.active
+    sheet["C3"], sheet["D3"] = "Mã", "Họ và tên"
+    sheet["C4"], sheet["D4"], sheet["F4"] = "DV1", "Nguyễn Văn An", 12
+    stream = io.BytesIO()
+    book.save(stream)
+    rows = read_roster_file("ds.xlsx", stream.getvalue())[0].rows
+    assert rows[:2] == [[None] * 6, [None] * 6]
+    assert rows[2] == [None, None, "Mã", "Họ và tên", None, None]
+    assert rows[3][2:4] == ["DV1", "Nguyễn Văn An"] and rows[3][5] == 12
+
+
+def test_xlsx_goes_through_the_upload_guards():
+    bomb = files.dense_bomb(xlsx([["Mã"], ["DV1"]]))
+    with pytest.raises(RosterFileError, match="giải nén quá lớn"):
+        read_roster_file("ds.xlsx", bomb)
+    doctype = files.patch_part(xlsx([["Mã"], ["DV1"]]), "xl/workbook.xml", rb"^<workbook",
+                               b'<!DOCTYPE x [<!ENTITY a "b">]><workbook')
+    with pytest.raises(RosterFileError, match="DOCTYPE"):
+        read_roster_file("ds.xlsx", doctype)
+
+
+def test_csv_quoted_fields_may_hold_the_separator():
+    content = 'Mã;Họ và tên;Chức vụ\r\nDV1;"Nguyễn Văn An";"Bí thư; Chủ tịch"\r\n'.encode()
+    assert read_roster_file("ds.csv", content)[0].rows == [["Mã", "Họ và tên", "Chức vụ"],
+                                                          ["DV1", "Nguyễn Văn An", "Bí thư; Chủ tịch"]]
+
+
+def test_a_csv_of_one_column_reads_as_one_column():
+    assert read_roster_file("ds.csv", "Mã\nDV1\nDV2\n".encode())[0].rows == [["Mã"], ["DV1"], ["DV2"]]

@@ -15,13 +15,22 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from tests.browser.pages import Tab
+from tests.conftest import CHROMIUM
 
-CHROMIUM = "/usr/bin/chromium"  # Debian's; .ci/run installs it. Never a downloaded browser.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 HOST = "127.0.0.1"
-SCREENSHOTS = Path(os.environ.get("KDWEB_SCREENSHOTS") or Path(__file__).resolve().parents[2] / "screenshots")
 _screenshots_written: set[Path] = set()
+_screenshots_folder: list[Path] = []
+
+
+def screenshots_folder(tmp_path_factory) -> Path:
+    """KDWEB_SCREENSHOTS when set (e.g. the git-ignored `screenshots/`), else a folder of the session's temporary
+    directory: a test run never writes into the repository by default."""
+    if not _screenshots_folder:
+        chosen = os.environ.get("KDWEB_SCREENSHOTS")
+        _screenshots_folder.append(Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots", numbered=False))
+    return _screenshots_folder[0]
 
 
 @pytest.fixture(scope="session")
@@ -96,12 +105,13 @@ def tab(open_tab):
 
 
 @pytest.fixture
-def screenshot():
-    """screenshot(page, name) writes a full-page PNG to the screenshots folder (KDWEB_SCREENSHOTS)."""
+def screenshot(tmp_path_factory):
+    """screenshot(page, name) writes a full-page PNG to the screenshots folder (see `screenshots_folder`)."""
+    folder = screenshots_folder(tmp_path_factory)
 
     def _shoot(page, name: str) -> Path:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{name}.png"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         _screenshots_written.add(path)
         return path
@@ -112,4 +122,5 @@ def screenshot():
 def pytest_terminal_summary(terminalreporter):
     if _screenshots_written:
         terminalreporter.write_sep("-", "browser screenshots")
-        terminalreporter.write_line(f"{len(_screenshots_written)} screenshots of the main pages in {SCREENSHOTS}")
+        folder = _screenshots_folder[0]
+        terminalreporter.write_line(f"{len(_screenshots_written)} screenshots of the main pages in {folder}")

@@ -1,62 +1,233 @@
-"""Basic accessibility in a real browser: every field of the main pages has a label, and the upload and the
-review flows work with the keyboard alone. The walk over the main pages also writes their screenshots."""
+"""Accessibility in a real browser: axe-core's WCAG 2.0/2.1 A and AA rules (and its best practices) over every
+page state each role reaches, in the light and the dark colour scheme, at 390 px and 1366 px, with a reflow
+check at 390 px; and the upload and the review flows with the keyboard alone.
+
+Each role's walk sets its states up through the test client (uploads, submissions, decisions) or clicks through
+them in the page (htmx swaps), audits each state once per scheme × width, then fails with every problem found."""
 import re
 
+import pytest
 from playwright.sync_api import expect
 
+from tests.admin.files import xlsx
+from tests.admin.test_roster_import import roster_rows
+from tests.browser.axe import Auditor
 from tests.browser.data import UnitWorkbooks, prepare_with_client
-from tests.browser.pages import XLSX, status_badge
+from tests.browser.pages import XLSX, Tab, status_badge, submit_on_unit_page, upload_on_unit_page
 
 UNIT, UNIT_NAME = "BD.P01", "Đảng bộ phường Cống Vị"
 UNIT_WITH_ERRORS = "BD.P02"
+VALID, RETURNED, APPROVED, SUBMITTED, UNTOUCHED = "BD.CQ01", "BD.CB01", "BD.TH01", "BD.TH02", "BD.DN01"
+RETURN_COMMENT = "Đề nghị bổ sung nhận xét của chi ủy đối với đảng viên chuyển đến."
 
 
-def test_every_field_of_the_main_pages_has_a_label(open_tab, client, auth, app, screenshot):
-    prepare_with_client(client, auth, app, UNIT, submit=True)
+def review_with_client(client, auth, unit_code, action, comment=""):
+    auth.login_as("reviewer")
+    assert client.post(f"/review/units/{unit_code}/{action}", data={"comment": comment}).status_code == 302
+    auth.logout()
+
+
+def prepare_district(client, auth, app):
+    """Every status a unit's workbook can have, one unit each; UNIT and UNTOUCHED are left as the demo made them."""
     prepare_with_client(client, auth, app, UNIT_WITH_ERRORS, bad_level="xuất sắc lắm")
-    unlabelled = {}
+    prepare_with_client(client, auth, app, VALID)
+    for unit_code in (RETURNED, APPROVED, SUBMITTED):
+        prepare_with_client(client, auth, app, unit_code, submit=True)
+    review_with_client(client, auth, RETURNED, "return", RETURN_COMMENT)
+    review_with_client(client, auth, APPROVED, "approve")
 
-    def check(tab, path, name, ready):
-        tab.page.goto(path)
-        expect(ready(tab.page)).to_be_visible()
-        fields = tab.page.locator("input:not([type=hidden]), select, textarea").count()
-        unlabelled[path] = (fields, tab.unlabelled_fields())
-        screenshot(tab.page, name)
 
-    anonymous = open_tab()
-    check(anonymous, "/login", "page-login", lambda page: page.get_by_label("Mật khẩu"))
+@pytest.fixture
+def audited(open_tab, screenshot):
+    """audited() → (tab, auditor): a tab whose page states are audited; the screenshots of the states are
+    written at 1366 px in both schemes and at 390 px in the light one."""
+    def _open():
+        tab = open_tab()
+        return tab, Auditor(tab, screenshot)
+    return _open
 
-    staff = open_tab()
-    staff.log_in("staff", UNIT_WITH_ERRORS)
-    check(staff, f"/units/{UNIT_WITH_ERRORS}", "page-unit-with-errors",
-          lambda page: page.locator("#preview table.preview-table"))  # findings filters and the preview loaded
-    check(staff, f"/units/{UNIT_WITH_ERRORS}/v/1/preview", "page-unit-preview",
+
+def visit(tab, auditor, state, path, ready):
+    tab.page.goto(path)
+    expect(ready(tab.page)).to_be_visible()
+    auditor.check(state)
+
+
+def test_page_states_of_someone_not_logged_in(audited):
+    tab, auditor = audited()
+    page = tab.page
+    visit(tab, auditor, "login", "/login", lambda page: page.get_by_label("Mật khẩu"))
+    page.get_by_label("Tên đăng nhập").fill("bantochuc")
+    page.get_by_label("Mật khẩu").fill("not the password")
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.locator("#flashes .flash")).to_be_visible()
+    auditor.check("login refused")
+    tab.page.goto("/no-such-page")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("404")
+    auditor.check("not found")
+    expected = [error for error in tab.console_errors if "401 (UNAUTHORIZED)" in error or "404 (NOT FOUND)" in error]
+    assert len(expected) == 2, tab.console_errors  # the browser reports the refused login and the missing page
+    for error in expected:
+        tab.console_errors.remove(error)
+    auditor.assert_clean()
+
+
+def test_page_states_of_a_units_staff(audited, client, auth, app):
+    prepare_district(client, auth, app)
+    tab, auditor = audited()
+    page = tab.page
+    tab.log_in("staff", UNIT)
+    auditor.check("unit page before upload")
+    _name, downloaded = tab.download(page.get_by_role("button", name="Tải mẫu Excel của đơn vị").click)
+    workbooks = UnitWorkbooks(app, UNIT, downloaded)
+
+    tab.choose_file(b"not a workbook at all", name="ghi-chu.xlsx")
+    page.get_by_role("button", name="Tải lên và kiểm tra").click()
+    expect(page.locator("#results [role=alert]")).to_be_visible()
+    auditor.check("unit page, file refused")
+
+    upload_on_unit_page(tab, workbooks.with_bad_level("rất tốt"))
+    expect(page.locator("#results .badge-danger")).to_be_visible()
+    expect(page.locator("#preview table.preview-table")).to_be_visible()
+    auditor.check("unit page after an upload with errors")
+    page.locator("#findings .finding-error .finding-cell a").first.click()
+    expect(page.locator("#preview .cell-marked")).to_have_count(1)
+    auditor.check("unit page, a finding's cell marked in the preview")
+
+    upload_on_unit_page(tab, workbooks.clean())
+    expect(page.locator("#results .badge-success")).to_have_text("Không có lỗi")
+    expect(page.locator("#submit-panel button[type=submit]")).to_be_visible()
+    auditor.check("unit page after a valid upload")
+    submit_on_unit_page(page)
+    auditor.check("unit page just submitted")
+
+    # Loaded whole rather than swapped in; the reviewer's walk loads a version with errors whole.
+    for unit_code, status, state in [(VALID, "valid", "unit page valid, not submitted"),
+                                     (RETURNED, "returned", "unit page returned with a comment"),
+                                     (APPROVED, "approved", "unit page approved")]:
+        tab.context.clear_cookies()
+        tab.log_in("staff", unit_code)
+        expect(status_badge(page)).to_have_attribute("data-status", status)
+        expect(page.locator("#preview table.preview-table")).to_be_visible()
+        auditor.check(state)
+    visit(tab, auditor, "the preview of a version on its own page", f"/units/{APPROVED}/v/1/preview",
           lambda page: page.locator("#preview table.preview-table"))
+    page.goto(f"/units/{UNIT}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile(r"\(40[34]\)"))
+    auditor.check("another unit's page (refused)")
+    refused = [error for error in tab.console_errors if f"/units/{UNIT}:" in error and "404 (NOT FOUND)" in error]
+    assert len(refused) == 1, tab.console_errors  # the browser reports the refusal
+    tab.console_errors.remove(refused[0])
+    auditor.assert_clean()
 
-    reviewer = open_tab()
-    reviewer.log_in("reviewer")
-    for path, name, ready in [
-        ("/review/", "page-dashboard", lambda page: page.locator("#dashboard-body")),
-        (f"/review/units/{UNIT}", "page-review-unit", lambda page: page.get_by_label("Lý do trả lại (bắt buộc)")),
-        ("/review/audit", "page-audit-log", lambda page: page.locator("#audit-rows")),
-        ("/review/checks", "page-district-checks", lambda page: page.locator("#district-checks")),
-        ("/reports/2026", "page-report", lambda page: page.locator("#report-body")),
-    ]:
-        check(reviewer, path, name, ready)
 
-    assert len(unlabelled) == 8
-    fields = {path: count for path, (count, _missing) in unlabelled.items()}
-    assert min(fields[path] for path in ("/login", f"/units/{UNIT_WITH_ERRORS}", "/review/", f"/review/units/{UNIT}",
-                                         "/review/audit", "/reports/2026")) > 0, fields
-    assert {path: missing for path, (_count, missing) in unlabelled.items() if missing} == {}
+def test_page_states_of_the_reviewer(audited, client, auth, app):
+    prepare_district(client, auth, app)
+    tab, auditor = audited()
+    page = tab.page
+    tab.log_in("reviewer")
+    rows = page.locator("#dashboard-body tr[data-unit]")
+    expect(rows.first).to_be_visible()
+    auditor.check("dashboard")
+    page.locator("#dashboard-filters").get_by_label("Tìm đơn vị").press_sequentially("phuong")
+    expect(rows).to_have_count(2)
+    auditor.check("dashboard filtered")
+    page.locator("#dashboard-body thead a", has_text="Lỗi").click()
+    expect(page).to_have_url(re.compile(r"[?&]sort=errors"))
+    tab.wait_for_htmx()
+    auditor.check("dashboard sorted by errors")
+    page.goto("/review/")
+    page.get_by_text("Tải hàng loạt").click()
+    page.get_by_role("button", name="Tải các kết quả đã duyệt (.zip)").click()
+    expect(page.locator("#bulk-area [data-job-state=done]")).to_be_visible()
+    auditor.check("dashboard, a bulk zip ready")
 
-    # the check itself finds a field nobody labelled, and accepts each way of labelling one
-    reviewer.page.evaluate("""() => document.querySelector('main').insertAdjacentHTML('beforeend',
-      '<input id="probe-bare"><label for="probe-for">A</label><input id="probe-for">' +
-      '<label>B <select id="probe-wrapped"></select></label><textarea id="probe-aria" aria-label="C"></textarea>')""")
-    assert reviewer.unlabelled_fields() == ['<input id="probe-bare">']
-    for tab in (anonymous, staff, reviewer):
-        tab.assert_clean()
+    visit(tab, auditor, "review page, submitted", f"/review/units/{SUBMITTED}",
+          lambda page: page.get_by_label("Lý do trả lại (bắt buộc)"))
+    page.get_by_label("Lý do trả lại (bắt buộc)").fill(RETURN_COMMENT)
+    page.get_by_role("button", name="Trả lại đơn vị").click()
+    expect(page.locator("#review-actions")).to_contain_text("Đã trả lại đơn vị kèm nhận xét.")
+    auditor.check("review page, just returned")
+    visit(tab, auditor, "review page, approved", f"/review/units/{APPROVED}",
+          lambda page: page.get_by_label("Lý do mở lại (bắt buộc)"))
+    visit(tab, auditor, "review page, nothing submitted", f"/review/units/{UNTOUCHED}",
+          lambda page: page.locator("#review-actions"))
+    visit(tab, auditor, "a unit's findings and preview, as the reviewer", f"/units/{UNIT_WITH_ERRORS}/v/1",
+          lambda page: page.locator("#preview table.preview-table"))
+    visit(tab, auditor, "district checks", "/review/checks", lambda page: page.locator("#district-checks"))
+    visit(tab, auditor, "audit log", "/review/audit", lambda page: page.locator("#audit-rows"))
+    visit(tab, auditor, "reports", "/reports/", lambda page: page.get_by_role("link", name="Năm 2026"))
+    visit(tab, auditor, "report", "/reports/2026", lambda page: page.locator("#report-body"))
+    page.locator("#report-body tr.row-total a").first.click()
+    expect(page.locator("#subjects")).to_be_visible()
+    auditor.check("report, the subjects behind a number")
+    visit(tab, auditor, "reporting units", "/units/", lambda page: page.get_by_role("table"))
+    auditor.assert_clean()
+
+
+def test_page_states_of_the_admin(audited, demo):
+    tab, auditor = audited()
+    page = tab.page
+    page.on("dialog", lambda dialog: dialog.accept())
+    tab.log_in("admin")
+    auditor.check("dashboard, as the admin")
+    visit(tab, auditor, "administration", "/admin/", lambda page: page.locator(".admin-cards"))
+    visit(tab, auditor, "unit tree", "/admin/units", lambda page: page.get_by_role("table"))
+    ward = page.locator("tr", has=page.locator("td.code", has_text=re.compile(r"^BD\.P01$")))
+    ward.get_by_role("button", name="Ngừng hoạt động").click()
+    expect(ward.locator(".row-error")).to_be_visible()
+    auditor.check("unit tree, a deactivation refused")
+    tab.console_errors[:] = [error for error in tab.console_errors if "409" not in error]  # the intended refusal
+    visit(tab, auditor, "unit form", "/admin/units/BD.P01.C01", lambda page: page.get_by_label("Tên đơn vị"))
+    visit(tab, auditor, "new unit", "/admin/units/new", lambda page: page.get_by_label("Mã đơn vị"))
+    visit(tab, auditor, "accounts", "/admin/accounts", lambda page: page.locator("#account-rows"))
+    visit(tab, auditor, "new account", "/admin/accounts/new", lambda page: page.get_by_label("Tên đăng nhập"))
+    page.goto("/admin/accounts")
+    page.locator("#account-rows a").first.click()
+    expect(page.get_by_label("Mật khẩu mới", exact=True)).to_be_visible()
+    auditor.check("an account")
+    visit(tab, auditor, "cycles", "/admin/cycles", lambda page: page.get_by_label("Năm"))
+    visit(tab, auditor, "a cycle", "/admin/cycles/2026", lambda page: page.get_by_label("Bộ quy tắc"))
+    visit(tab, auditor, "roster", "/admin/roster", lambda page: page.get_by_label("Tệp danh sách"))
+    page.get_by_label("Tệp danh sách").set_input_files(
+        files=[{"name": "danh-sach.xlsx", "mimeType": "application/octet-stream", "buffer": xlsx(roster_rows(demo))}])
+    page.get_by_role("button", name="Tải lên và xem trước").click()
+    expect(page.locator(".dry-run-counts")).to_contain_text("Thêm mới: 2")
+    auditor.check("roster import, the dry run")
+    page.get_by_role("button", name=re.compile("Xác nhận nhập")).click()
+    expect(page.get_by_role("heading", name=re.compile("Đã nhập lúc"))).to_be_visible()
+    auditor.check("roster import, applied")
+    visit(tab, auditor, "audit log, as the admin", "/review/audit", lambda page: page.locator("#audit-rows"))
+    auditor.assert_clean()
+
+
+def test_the_audit_reports_a_rule_the_page_breaks_and_a_page_wider_than_a_phone(chromium, server_url, demo,
+                                                                                   screenshot):
+    probe = Tab(chromium, server_url, demo)
+    try:
+        probe.page.goto("/login")
+        probe.page.evaluate("""() => {
+          document.querySelector('main').insertAdjacentHTML('beforeend', '<img src="data:," id="probe-image">');
+          const wide = document.createElement('div');  // CSSOM, not a style attribute: the CSP forbids those
+          wide.id = 'probe-wide';
+          wide.style.width = '800px';
+          wide.textContent = 'Bảng rộng';
+          document.querySelector('main').append(wide);
+        }""")
+        problems = Auditor(probe, screenshot=None).check("probe")
+    finally:
+        probe.close()
+    by_rule = {}
+    for problem in problems:
+        by_rule.setdefault(problem.rule, []).append(problem)
+    assert {(p.scheme, p.width) for p in by_rule["image-alt"]} == {("light", 390), ("light", 1366),
+                                                                  ("dark", 390), ("dark", 1366)}
+    assert "#probe-image" in str(by_rule["image-alt"][0])
+    reflow = by_rule["reflow (WCAG 1.4.10)"]
+    assert {(p.scheme, p.width) for p in reflow} == {("light", 390), ("dark", 390)}
+    assert "div#probe-wide" in str(reflow[0]) and "probe" in str(reflow[0])
+
+
 
 
 def test_log_in_upload_and_submit_with_the_keyboard_alone(tab, app):
@@ -113,4 +284,30 @@ def test_find_a_unit_and_return_it_with_a_comment_with_the_keyboard_alone(tab, c
     expect(status_badge(page)).to_have_attribute("data-status", "returned")
     page.reload()
     expect(page.get_by_role("table").filter(has_text="Ý kiến Ban Tổ chức")).to_contain_text(comment)
+    tab.assert_clean()
+
+
+def test_the_skip_link_comes_first_and_scroll_boxes_show_a_focus_ring(tab, client, auth, app):
+    prepare_with_client(client, auth, app, UNIT_WITH_ERRORS, bad_level="xuất sắc lắm")
+    page = tab.page
+    tab.log_in("staff", UNIT_WITH_ERRORS)
+    expect(page.locator("#preview table.preview-table")).to_be_visible()
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    expect(skip).to_have_text("Chuyển đến nội dung chính")
+    box = skip.bounding_box()
+    assert box and box["y"] >= 0 and box["x"] >= 0, box  # shown on screen while focused
+    page.keyboard.press("Enter")
+    assert tab.focused_matches("main#main-content")
+    page.keyboard.press("Tab")
+    assert not tab.focused_matches(".site-header *")  # the header menu was skipped
+
+    tab.tab_to("#preview .preview-wrap")
+    expect(page.locator(":focus")).to_have_attribute("aria-label", re.compile("Bản xem trước trang tính"))
+    ring = page.evaluate("() => { const s = getComputedStyle(document.activeElement); "
+                         "return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+    assert ring[0] == "solid" and ring[1] >= 2, ring
+    tab.tab_to("#history .table-scroll")
+    assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") == "solid"
     tab.assert_clean()

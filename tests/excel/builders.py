@@ -159,9 +159,19 @@ class Filler:
         return buffer.getvalue()
 
 
-def header_cell(sheet_name: str, key: str = "code") -> str:
+def column_of(sheet_name: str, key: str) -> str:
+    """The letter of a field's column in the default rule set's layout: tests look letters up, never type them."""
     spec = {spec.name: spec for spec in sheet_specs(get_rule_set("qd132-hd21"))}[sheet_name]
-    return f"{spec.column_letter(key)}{HEADER_ROW}"
+    return spec.column_letter(key)
+
+
+def header_cell(sheet_name: str, key: str = "code") -> str:
+    return f"{column_of(sheet_name, key)}{HEADER_ROW}"
+
+
+def at(sheet_name: str, key: str, row: int) -> str:
+    """"'Đảng viên'!N5": a field's cell on a row, as a finding's address reads."""
+    return f"'{sheet_name}'!{column_of(sheet_name, key)}{row}"
 
 
 def fill_clean(filler: Filler) -> Filler:

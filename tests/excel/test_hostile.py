@@ -226,7 +226,7 @@ def test_the_fast_pass_takes_only_cells_inside_its_box(ref, suspect):
 def test_a_30000_member_sheet_needs_no_exact_count(good, monkeypatch):
     """A large unit's sheet (28 columns, rows past 20,000) stays on the fast pass: the exact count costs seconds."""
     data = far_cell_workbook(good, b'<row r="30004"><c r="AB30004" s="1"><v>1</v></c></row></sheetData>')
-    monkeypatch.setattr(safety, "_check_sheet_cells", lambda *args: pytest.fail("sent to the exact count"))
+    monkeypatch.setattr(safety, "_exact_sheet_pass", lambda *args: pytest.fail("sent to the exact count"))
     check_upload(data)
 
 

@@ -1,13 +1,12 @@
 """Round trips through LibreOffice Calc (`soffice --headless --convert-to`), as many units fill the workbook.
 
-Skipped, with the reason, where LibreOffice is not installed; under CI=true a missing soffice is a failure.
-CI installs Debian's libreoffice-calc-nogui.
+Marked `libreoffice` and `slow`: skipped, with the reason, where LibreOffice is not installed; under CI=true a
+missing soffice is a failure (tests/conftest.py). CI installs Debian's libreoffice-calc-nogui.
 """
 from __future__ import annotations
 
 import io
 import os
-import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -20,21 +19,18 @@ from kdweb.excel import finding_address
 from kdweb.excel.metadata import META_SHEET
 from kdweb.rules import Level, MemberRecord
 
-from .builders import MEMBERS_SHEET, ORGS_SHEET, Filler, build_demo, demo_roster, fill_clean, nfd, read_demo
+from tests.conftest import SOFFICE
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-pytestmark = pytest.mark.skipif(
-    SOFFICE is None and not IN_CI,
-    reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui); CI=true makes this a failure",
+from .builders import (
+    MEMBERS_SHEET, ORGS_SHEET, Filler, build_demo, column_of, demo_roster, fill_clean, nfd, read_demo,
 )
+
+pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
 def profile(tmp_path_factory) -> Path:
     """One LibreOffice user profile for the module, apart from any other soffice running on the machine."""
-    assert SOFFICE is not None, "CI=true but soffice is not installed: install libreoffice-calc-nogui"
     return tmp_path_factory.mktemp("lo-profile")
 
 
@@ -83,9 +79,10 @@ def test_libreoffice_keeps_dropdowns_protection_and_unlocked_inputs(profile):
     sheet = book[MEMBERS_SHEET]
     assert sheet.protection.sheet
     rules = {str(rule.sqref): rule for rule in sheet.data_validations.dataValidation}
-    assert rules["N5:N16"].type == "list" and "Danh mục" in rules["N5:N16"].formula1
-    assert sheet.column_dimensions["N"].protection.locked is False
-    assert sheet["C5"].protection.locked and sheet["C5"].font.name == "Times New Roman"
+    level, name = column_of(MEMBERS_SHEET, "level"), column_of(MEMBERS_SHEET, "name")
+    assert rules[f"{level}5:{level}16"].type == "list" and "Danh mục" in rules[f"{level}5:{level}16"].formula1
+    assert sheet.column_dimensions[level].protection.locked is False
+    assert sheet[f"{name}5"].protection.locked and sheet[f"{name}5"].font.name == "Times New Roman"
     assert book["Tổng hợp"]["B5"].value.startswith("=COUNTA(")
 
 

@@ -7,11 +7,12 @@ from datetime import date
 import pytest
 
 from kdweb.excel import finding_address, read_upload
+from kdweb.excel.summary import CHECK_COLUMN, SHEET as SUMMARY_SHEET
 from kdweb.rules import Discipline, Grade, Level, NotRatedReason, Severity, SubjectKind
 
 from .builders import (
     COLLECTIVES_SHEET, LEADERS_SHEET, MEMBERS_SHEET, ORGS_SHEET, SECRET, UNIT, VERSION, Filler, build_demo,
-    fill_clean, header_cell, nfd, read_demo,
+    at, column_of, fill_clean, header_cell, nfd, read_demo,
 )
 from .files import with_cached_formula
 
@@ -73,15 +74,14 @@ def test_user_mistakes_are_found_at_their_cells_whatever_the_row_order(filled):
     filler.set(MEMBERS_SHEET, "DV099", name="Người Ngoài Danh Sách", grades="Tốt", level="HTTNV")
     result = read_demo(filler.bytes())
     assert result.ok
-    sheet = f"'{MEMBERS_SHEET}'!"
     assert located(result) == {
-        ("M-GRADES", f"{sheet}N{rows['DV005']}"),
-        ("M-EXCLUDED", f"{sheet}N{rows['DV003']}"),
-        ("W-IDENTITY", f"{sheet}C{rows['DV007']}"),
-        ("P-VALUE", f"{sheet}N{rows['DV008']}"),
-        ("M-NEW", f"{sheet}N{rows['DV004']}"),
-        ("X-MISSING", f"{sheet}B4"),  # DV010, dropped: at the code column's header
-        ("X-MISSING", f"{sheet}B{rows['DV099']}"),  # invented
+        ("M-GRADES", at(MEMBERS_SHEET, "level", rows["DV005"])),
+        ("M-EXCLUDED", at(MEMBERS_SHEET, "level", rows["DV003"])),
+        ("W-IDENTITY", at(MEMBERS_SHEET, "name", rows["DV007"])),
+        ("P-VALUE", at(MEMBERS_SHEET, "level", rows["DV008"])),
+        ("M-NEW", at(MEMBERS_SHEET, "level", rows["DV004"])),
+        ("X-MISSING", at(MEMBERS_SHEET, "code", 4)),  # DV010, dropped: at the code column's header
+        ("X-MISSING", at(MEMBERS_SHEET, "code", rows["DV099"])),  # invented
     }
     assert rows["DV009"] == 10 and rows["DV005"] == 15  # the gaps really are there
     edited = next(finding for finding in result.findings if finding.rule == "W-IDENTITY")
@@ -99,7 +99,7 @@ def test_findings_come_in_reading_order(filled):
     filled.set(ORGS_SHEET, "CB1", level="???")
     result = read_demo(filled.bytes())
     assert [finding_address(finding) for finding in result.findings] == [
-        f"'{MEMBERS_SHEET}'!N5", f"'{MEMBERS_SHEET}'!N6", f"'{ORGS_SHEET}'!O5",
+        at(MEMBERS_SHEET, "level", 5), at(MEMBERS_SHEET, "level", 6), at(ORGS_SHEET, "level", 5),
     ]
 
 
@@ -107,33 +107,35 @@ def test_the_quota_finding_points_at_the_summary(filled):
     filled.set(MEMBERS_SHEET, "DV001", grades="Xuất sắc", level="HTXSNV")
     filled.set(MEMBERS_SHEET, "DV007", grades="Xuất sắc", level="xuất sắc")
     result = read_demo(filled.bytes())
-    assert located(result) == {("Q-SMALL", "'Tổng hợp'!K5")}  # 3 HTXSNV where 4 HTTNV allow 1
+    assert located(result) == {("Q-SMALL", f"'{SUMMARY_SHEET}'!{CHECK_COLUMN}5")}  # 3 HTXSNV where 4 HTTNV allow 1
     assert result.errors[0].subject_kind is SubjectKind.MEMBER
 
 
 def test_a_duplicated_row_and_a_row_without_code(filled):
     sheet = filled.sheet(MEMBERS_SHEET)
-    for column in range(1, 29):
+    for column in range(1, sheet.max_column + 1):
         sheet.cell(18, column).value = sheet.cell(5, column).value  # DV001 copied below the list
-    sheet["C20"], sheet["N20"] = "Nguyễn Văn Mới", "HTTNV"
+    name, level = column_of(MEMBERS_SHEET, "name"), column_of(MEMBERS_SHEET, "level")
+    sheet[f"{name}20"], sheet[f"{level}20"] = "Nguyễn Văn Mới", "HTTNV"
     result = read_demo(filled.bytes())
-    assert located(result) == {("X-MISSING", f"'{MEMBERS_SHEET}'!B18"), ("P-CODE", f"'{MEMBERS_SHEET}'!B20")}
+    assert located(result) == {("X-MISSING", at(MEMBERS_SHEET, "code", 18)), ("P-CODE", at(MEMBERS_SHEET, "code", 20))}
     assert [member.code for member in result.batch.members].count("DV001") == 2
     assert "Nguyễn Văn Mới" not in {member.name for member in result.batch.members}
 
 
 def test_dates_as_text_and_codes_in_another_case(filled):
     sheet = filled.sheet(MEMBERS_SHEET)
-    sheet["D5"] = "02/03/1950"  # DV001's birth date, typed as text: the same day
-    sheet["D6"] = "14/07/1963"  # DV002's, a different year
-    sheet["B7"] = "dv003 "  # DV003's code retyped in lower case: the same code
-    sheet["C8"] = nfd("phạm thị dung")  # DV004's name, lower case and decomposed: the same name
-    sheet["B9"] = "DV0005"  # DV005's code, changed: an unknown subject, and DV005 missing
+    code, name, born = (column_of(MEMBERS_SHEET, key) for key in ("code", "name", "birth_date"))
+    sheet[f"{born}5"] = "02/03/1950"  # DV001's birth date, typed as text: the same day
+    sheet[f"{born}6"] = "14/07/1963"  # DV002's, a different year
+    sheet[f"{code}7"] = "dv003 "  # DV003's code retyped in lower case: the same code
+    sheet[f"{name}8"] = nfd("phạm thị dung")  # DV004's name, lower case and decomposed: the same name
+    sheet[f"{code}9"] = "DV0005"  # DV005's code, changed: an unknown subject, and DV005 missing
     result = read_demo(filled.bytes())
     assert located(result) == {
-        ("W-IDENTITY", f"'{MEMBERS_SHEET}'!D6"),
-        ("X-MISSING", f"'{MEMBERS_SHEET}'!B9"),
-        ("X-MISSING", f"'{MEMBERS_SHEET}'!B4"),
+        ("W-IDENTITY", at(MEMBERS_SHEET, "birth_date", 6)),
+        ("X-MISSING", at(MEMBERS_SHEET, "code", 9)),
+        ("X-MISSING", at(MEMBERS_SHEET, "code", 4)),
     }
     codes = {member.code for member in result.batch.members}
     assert codes == {f"DV{n:03d}" for n in range(1, 13) if n != 5} | {"DV0005"}
@@ -147,11 +149,12 @@ def test_renamed_tab_extra_sheet_merged_cells_and_hidden_metadata(filled):
     notes = book.create_sheet("Ghi chép riêng")
     notes["A1"], notes["B2"] = "Mã đảng viên", "không phải danh sách"
     members = book[MEMBERS_SHEET]
-    members.merge_cells("AB5:AB6")
-    members["AB5"] = "Ghi chú chung cho hai dòng"
+    remarks = column_of(MEMBERS_SHEET, "remarks")
+    members.merge_cells(f"{remarks}5:{remarks}6")
+    members[f"{remarks}5"] = "Ghi chú chung cho hai dòng"
     book["_kdweb"].sheet_state = "hidden"  # what LibreOffice saves
     result = read_demo(filled.bytes())
-    assert located(result) == {("P-VALUE", "'Lãnh đạo'!M6")}
+    assert located(result) == {("P-VALUE", f"'Lãnh đạo'!{column_of(LEADERS_SHEET, 'level')}6")}
     assert [sheet.name for sheet in result.sheets] == [MEMBERS_SHEET, ORGS_SHEET, COLLECTIVES_SHEET, "Lãnh đạo"]
     remarks = {member.code: member.remarks for member in result.batch.members}
     assert remarks["DV001"] == "Ghi chú chung cho hai dòng" and remarks["DV002"] == ""
@@ -159,7 +162,7 @@ def test_renamed_tab_extra_sheet_merged_cells_and_hidden_metadata(filled):
 
 def test_a_formula_is_read_by_its_saved_value(filled):
     filled.set(MEMBERS_SHEET, "DV001", level="placeholder")
-    data = with_cached_formula(filled.bytes(), MEMBERS_SHEET, "N5", 'IF(1=1,"Hoàn thành tốt nhiệm vụ","")',
+    data = with_cached_formula(filled.bytes(), MEMBERS_SHEET, f"{column_of(MEMBERS_SHEET, 'level')}5", 'IF(1=1,"Hoàn thành tốt nhiệm vụ","")',
                                "Hoàn thành tốt nhiệm vụ")
     result = read_demo(data)
     assert result.findings == []
@@ -170,13 +173,13 @@ def test_a_missing_sheet_and_a_missing_column(filled):
     book = filled.workbook
     book.security.lockStructure = False
     del book[COLLECTIVES_SHEET]
-    filled.sheet(MEMBERS_SHEET)["AB4"] = "Ý kiến"  # the remarks header, overwritten
+    filled.sheet(MEMBERS_SHEET)[header_cell(MEMBERS_SHEET, "remarks")] = "Ý kiến"  # the remarks header, overwritten
     result = read_demo(filled.bytes())
     assert result.ok
     found = located(result)
     assert found == {
-        ("W-SHEET", "'Tổng hợp'!A7"),  # the collectives' line of the summary
-        ("X-MISSING", "'Tổng hợp'!A7"),  # TT-KM, on a sheet no longer there
+        ("W-SHEET", f"'{SUMMARY_SHEET}'!A7"),  # the collectives' line of the summary
+        ("X-MISSING", f"'{SUMMARY_SHEET}'!A7"),  # TT-KM, on a sheet no longer there
         ("W-COLUMN", f"'{MEMBERS_SHEET}'!A4"),
     }
     column = next(finding for finding in result.findings if finding.rule == "W-COLUMN")
@@ -188,7 +191,7 @@ def test_read_upload_alone_gives_structure_and_parse_findings_only(filled):
     filled.set(MEMBERS_SHEET, "DV003", grades="Tốt", level="HTTNV", not_rated_reason=None)  # a rules finding
     result = read_upload(filled.bytes(), secret=SECRET, expected_unit_code=UNIT.code, open_cycle_year=2024,
                          known_template_versions={VERSION})
-    assert located(result) == {("P-VALUE", f"'{MEMBERS_SHEET}'!N5")}
+    assert located(result) == {("P-VALUE", at(MEMBERS_SHEET, "level", 5))}
 
 
 def test_preview_rows_carry_addresses_and_shown_text(filled):
@@ -199,8 +202,8 @@ def test_preview_rows_carry_addresses_and_shown_text(filled):
     rows = list(preview.rows(limit=3))
     assert [number for number, _ in rows] == [5, 6, 7]
     number, cells = rows[0]
-    assert (cells[1].address, cells[1].text, cells[1].field) == ("B5", "DV001", "code")
-    assert (cells[3].address, cells[3].text) == ("D5", "02/03/1950")
+    assert (cells[1].address, cells[1].text, cells[1].field) == (f"{column_of(MEMBERS_SHEET, 'code')}5", "DV001", "code")
+    assert (cells[3].address, cells[3].text) == (f"{column_of(MEMBERS_SHEET, 'birth_date')}5", "02/03/1950")
     assert cells[0].text == "1"  # STT, read back as 1.0
     assert result.sheet(SubjectKind.MEMBER) is preview
     assert list(preview.rows(start=11))[0][0] == 16
@@ -224,12 +227,14 @@ def test_a_sheet_whose_column_a_is_empty_keeps_its_cell_addresses(filled):
         sheet.cell(row, 1).value = None  # the title and the STT column
     after = read_demo(filled.bytes(), keep_values=True)
     assert after.batch == before.batch
-    assert located(after) == located(before) and (("P-VALUE", f"'{MEMBERS_SHEET}'!N5") in located(after))
+    assert located(after) == located(before) and (("P-VALUE", at(MEMBERS_SHEET, "level", 5)) in located(after))
     assert after.sheet(MEMBERS_SHEET).values[4][:2] == ["", "DV001"]
 
 
-def test_header_cell_helper_matches_the_layout():
-    assert header_cell(MEMBERS_SHEET) == "B4" and header_cell(ORGS_SHEET, "level") == "O4"
+def test_header_cell_helper_matches_the_layout(template):
+    book = Filler(template).workbook
+    assert book[MEMBERS_SHEET][header_cell(MEMBERS_SHEET)].value == "Mã đảng viên"
+    assert book[ORGS_SHEET][header_cell(ORGS_SHEET, "level")].value == "Mức xếp loại"
 
 
 def test_a_sheet_whose_header_row_is_gone(filled):

@@ -17,8 +17,11 @@ from kdweb.rules import LEVEL_CHOICES, MemberRecord, SubjectKind, get_rule_set
 
 from .builders import (
     COLLECTIVES_SHEET, CYCLE, LEADERS_SHEET, MEMBERS_SHEET, ORGS_SHEET, SECRET, UNIT, VERSION, build_demo,
-    demo_roster,
+    column_of, demo_roster, header_cell,
 )
+
+LEVEL, NAME = column_of(MEMBERS_SHEET, "level"), column_of(MEMBERS_SHEET, "name")
+LAST = column_of(MEMBERS_SHEET, "remarks")  # the last column
 
 
 @pytest.fixture(scope="module")
@@ -75,17 +78,17 @@ def test_header_columns_and_prefilled_identity(book):
 
 def test_look_font_freeze_wrap_widths_and_print_setup(book):
     sheet = book[MEMBERS_SHEET]
-    assert sheet["C5"].font.name == "Times New Roman"
+    assert sheet[f"{NAME}5"].font.name == "Times New Roman"
     assert sheet["A1"].font.name == "Times New Roman" and sheet["A1"].font.b
-    assert sheet["B4"].alignment.wrap_text and sheet["N4"].alignment.wrap_text
-    assert sheet.freeze_panes == "D5"
-    assert sheet.column_dimensions["C"].width == 24
+    assert sheet[header_cell(MEMBERS_SHEET)].alignment.wrap_text and sheet[header_cell(MEMBERS_SHEET, "level")].alignment.wrap_text
+    assert sheet.freeze_panes == f"{column_of(MEMBERS_SHEET, 'birth_date')}5"  # index, code and name stay in view
+    assert sheet.column_dimensions[NAME].width == 24
     assert sheet.page_setup.orientation == "landscape"
     assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 == "9"
     assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.print_title_rows == "$4:$4"
-    assert sheet.auto_filter.ref == "A4:AB16"
+    assert sheet.auto_filter.ref == f"A4:{LAST}16"
 
 
 def test_identity_locked_inputs_unlocked_and_sheet_protected(book):
@@ -93,7 +96,7 @@ def test_identity_locked_inputs_unlocked_and_sheet_protected(book):
     spec = sheet_specs(get_rule_set())[0]
     assert sheet.protection.sheet
     assert sheet.protection.sort is False and sheet.protection.autoFilter is False
-    assert sheet["C5"].protection.locked
+    assert sheet[f"{NAME}5"].protection.locked
     for column in spec.input_columns:
         letter = spec.column_letter(column.key)
         assert sheet.column_dimensions[letter].protection.locked is False, column.key
@@ -119,7 +122,7 @@ def test_dropdowns_carry_exactly_the_allowed_values(book):
         first, last = cells.replace("$", "").split(":")
         values = tuple(cell.value for row in lists[f"{first}:{last}"] for cell in row)
         assert values == LISTS[column.choices], column.key
-    level_rule = by_area["N5:N16"]
+    level_rule = by_area[f"{LEVEL}5:{LEVEL}16"]
     assert level_rule.formula1.endswith("$A$2:$A$6")
     assert LISTS["levels"] == LEVEL_CHOICES
 
@@ -127,12 +130,13 @@ def test_dropdowns_carry_exactly_the_allowed_values(book):
 def test_summary_counts_levels_and_marks_the_quota(book):
     sheet = book[SUMMARY]
     assert sheet["A5"].value == MEMBERS_SHEET and sheet["A8"].value == LEADERS_SHEET
-    assert sheet["B5"].value == "=COUNTA('Đảng viên'!$B$5:$B$16)"
+    code, levels = column_of(MEMBERS_SHEET, "code"), f"'Đảng viên'!${LEVEL}$5:${LEVEL}$16"
+    assert sheet["B5"].value == f"=COUNTA('Đảng viên'!${code}$5:${code}$16)"
     assert sheet["C5"].value == (
-        "=SUMPRODUCT((TRIM('Đảng viên'!$N$5:$N$16)=\"Hoàn thành xuất sắc nhiệm vụ\")"
-        "+(TRIM('Đảng viên'!$N$5:$N$16)=\"HTXSNV\"))"
+        f"=SUMPRODUCT((TRIM({levels})=\"Hoàn thành xuất sắc nhiệm vụ\")"
+        f"+(TRIM({levels})=\"HTXSNV\"))"
     )
-    assert sheet["G5"].value == "=SUMPRODUCT((TRIM('Đảng viên'!$N$5:$N$16)=\"Không xếp loại\"))"
+    assert sheet["G5"].value == f"=SUMPRODUCT((TRIM({levels})=\"Không xếp loại\"))"
     assert sheet["J5"].value == "=MAX(INT(D5*0.2+0.000001),IF(D5<5,1,0))"
     assert sheet["K5"].value == '=IF(C5>J5,"Vượt tỉ lệ","Đạt")'
     assert "cảnh báo" in sheet["K6"].value  # party organisations: a warning, counted district-wide

@@ -14,6 +14,7 @@ from kdweb.excel.reader import _converted, gc_paused
 from kdweb.excel.sheets import read_subject_sheet
 from kdweb.excel.locate import Locator, SheetPlaces
 from kdweb.excel.metadata import IssuedSheet, WorkbookMeta, meta_rows, signed_meta
+from kdweb.excel.summary import CHECK_COLUMN
 from kdweb.rules import (
     Finding, LeaderRecord, Level, OrganisationRecord, OrgKind, Severity, SubjectKind, get_rule_set,
 )
@@ -73,7 +74,7 @@ def test_a_finding_goes_to_its_row_and_column_or_the_nearest_sensible_cell():
     assert place(finding("M-MONTHLY", field="month:3")) == "'Đảng viên'!AA5"
     assert place(finding("X-MISSING", code="DV002", field="code")) == "'Đảng viên'!B9"  # the repeat
     assert place(finding("X-MISSING", code="DV404")) == "'Đảng viên'!B4"  # dropped: the code header
-    assert place(finding("Q-20", code="KM")) == "'Tổng hợp'!K5"
+    assert place(finding("Q-20", code="KM")) == f"'Tổng hợp'!{CHECK_COLUMN}5"  # the summary's quota check
     assert place(finding("L-HEAD", kind=SubjectKind.LEADER, code="LD1")) == "'Tổng hợp'!A8"  # sheet gone
     assert place(finding("E-CHECK", code="KM")) == "'Tổng hợp'!A1"
 

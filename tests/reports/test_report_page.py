@@ -106,6 +106,7 @@ def test_the_basis_form_swaps_the_report_with_htmx_and_pushes_the_url(client, re
         page(client, "submitted").get_data(as_text=True)).table("member")
 
 
+@pytest.mark.slow
 def test_every_number_links_to_exactly_the_subjects_behind_it(client, reviewer, scenario):
     shown = read_report(page(client, "submitted").get_data(as_text=True))
     followed = 0

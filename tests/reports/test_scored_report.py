@@ -1,4 +1,4 @@
-"""A report of a qd366-hd43 cycle: mean score and counts per score band beside the RULES.md §6 columns, in the page
+"""A report of a qd366-hd43 cycle: mean score and counts per score band beside the docs/rulebook.md §6 columns, in the page
 and every export; a comparison with a year rated under another rule set says so; last year's numbers of a unit
 that was merged into another follow its successor."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Rule set qd366-hd43 (RULES-366.md): every new code at its boundaries, the codes switched off, the waivers,
+"""Rule set qd366-hd43 (docs/rulebook-366.md): every new code at its boundaries, the codes switched off, the waivers,
 and properties: a level is never above what score and conditions allow; every declared field parses back."""
 from __future__ import annotations
 

@@ -68,6 +68,7 @@ def fast_parser(record_type, facts: dict, cell_keys, conversions=None) -> RowPar
     return RowParser(record_type, cell_keys=cell_keys, fact_keys=tuple(facts), fact_conversions=conversions)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(rows(), st.randoms(use_true_random=False))
 def test_the_fast_path_reads_each_row_as_the_plain_parser_does(case, random):

@@ -1,4 +1,4 @@
-"""Rule sets: the registry, the criteria of RULES.md §1, parameters and switches."""
+"""Rule sets: the registry, the criteria of docs/rulebook.md §1, parameters and switches."""
 import pytest
 
 from kdweb.rules import (

@@ -1,7 +1,6 @@
 """Concurrent uploads, submits and reviews on PostgreSQL keep every version and leave one outcome; a fault
 injected between storing a file and saving its findings leaves no half-written state (both engines)."""
 import io
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -12,8 +11,7 @@ from kdweb.models import Cycle, Finding, Person, Rating, Review, Submission, Uni
 from kdweb.services import uploads
 from tests.workbooks import clean_values, fill, roster
 
-ON_POSTGRES = bool(os.environ.get("KDWEB_TEST_DATABASE_URL", "").startswith("postgresql"))
-postgres_only = pytest.mark.skipif(not ON_POSTGRES, reason="row locks under real concurrency: PostgreSQL")
+postgres_only = pytest.mark.postgres  # row locks under real concurrency
 PASSWORD = "mat-khau-du-dai"
 
 

@@ -43,6 +43,7 @@ cell_edits = st.lists(st.tuples(st.integers(0, 3), st.integers(1, 80), st.intege
                       min_size=1, max_size=8)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(edits=cell_edits)
 def test_mutated_cells(client, workbook, edits):
@@ -63,6 +64,7 @@ def test_mutated_cells(client, workbook, edits):
     assert_answered(client, buffer.getvalue())
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.data())
 def test_mutated_xml(client, workbook, data):
@@ -83,6 +85,7 @@ def test_mutated_xml(client, workbook, data):
     assert_answered(client, files.make_zip(parts))
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.data())
 def test_mutated_zip(client, workbook, data):

@@ -59,8 +59,16 @@ def test_session_cookie_is_secure_httponly_samesite_in_production(tmp_path):
     assert response.headers["Strict-Transport-Security"]
 
 
-def test_idle_session_expires(tmp_path):
-    client, _response = logged_in_client(tmp_path, "reviewer", PERMANENT_SESSION_LIFETIME=timedelta(seconds=1))
+def test_idle_session_expires(tmp_path, monkeypatch):
+    """Time travels instead of sleeping: every request renews the session, an hour without one ends it."""
+    client, _response = logged_in_client(tmp_path, "reviewer", PERMANENT_SESSION_LIFETIME=timedelta(minutes=60))
+    start = time.time()
+
+    def travel(minutes):
+        monkeypatch.setattr(time, "time", lambda: start + minutes * 60)
+
     assert client.get("/units/").status_code == 200
-    time.sleep(2.2)
+    travel(59)
+    assert client.get("/units/").status_code == 200
+    travel(59 + 61)
     assert client.get("/units/").status_code == 302

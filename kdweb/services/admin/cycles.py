@@ -15,6 +15,7 @@ from kdweb.rules import DEFAULT_RULE_SET_ID, RULE_SETS, SubjectKind, get_rule_se
 from kdweb.rules.parameters import describe, switched_off
 from kdweb.services import audit
 from kdweb.services.admin import AdminRefusal
+from kdweb.services.cycles import cycle_by_year
 
 BATCH = 5000
 # Known only for the year it happened in: a new year starts without it.
@@ -29,10 +30,6 @@ def default_dates(year: int) -> dict[str, date]:
 
 def all_cycles() -> list[Cycle]:
     return db.session.execute(db.select(Cycle).order_by(Cycle.year.desc())).scalars().all()
-
-
-def cycle_by_year(year: int) -> Cycle | None:
-    return db.session.execute(db.select(Cycle).filter_by(year=year)).scalar_one_or_none()
 
 
 def rule_set_choices() -> list[tuple[str, str]]:

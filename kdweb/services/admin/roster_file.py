@@ -1,9 +1,9 @@
-"""Read a roster file (.xlsx, .ods or .csv) into rows, through tablib, keeping every row and column in place.
+"""Read a roster file (.xlsx, .ods or .csv) into rows, every row and column in its place.
 
-tablib's own readers lose positions: the .ods one drops blank rows and collapses repeated cells (two empty
-cells side by side shift the rest of the row left), the .csv one drops blank rows, and the .xlsx one fails on
-rows longer than the first. A row error must name the row and column the admin sees, so the sheet walkers
-below keep positions; tablib still detects nothing by name, loads the book and converts each cell's value.
+A row error must name the row and column the admin sees, so positions are kept: row 1 of the file is `rows[0]`,
+column A is index 0, blank rows and cells stay (as None) wherever data follows them. Spreadsheets go through
+calamine, as uploads do (an .xlsx first through the uploads' guards against zip and XML bombs and absurd sizes);
+.csv through the standard csv module, its separator found by csv.Sniffer.
 """
 from __future__ import annotations
 
@@ -11,20 +11,31 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass
+from itertools import islice
 
-import tablib
-from tablib.formats._csv import CSVFormat
-from tablib.formats._ods import ODSFormat
-from tablib.formats._xlsx import XLSXFormat
+from python_calamine import CalamineWorkbook, PasswordError
 
 from kdweb.excel import sniff
+from kdweb.excel.problems import Refusal
+from kdweb.excel.safety import Limits, check_upload
 
 MAX_ROWS = 50_000
 MAX_COLUMNS = 200
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-MAX_ODS_CONTENT_BYTES = 64 * 1024 * 1024  # odfpy holds the whole content.xml as a tree in memory
+MAX_ODS_CONTENT_BYTES = 64 * 1024 * 1024  # calamine holds the sheet's cells in memory
 EXTENSIONS = (".xlsx", ".ods", ".csv")
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_SPARE_ROWS = 1000  # trailing blank rows (formatted, not filled) read before a sheet counts as too long
+_GUARDS = Limits(max_upload_bytes=2**62, max_rows=MAX_ROWS + _SPARE_ROWS, max_columns=MAX_COLUMNS)
+_TOO_LARGE = f"Tệp có quá nhiều dòng hoặc cột (tối đa {MAX_ROWS} dòng, {MAX_COLUMNS} cột)."
+_GUARD_MESSAGES = {
+    "E-DIMENSION": _TOO_LARGE,
+    "E-ZIP-BOMB": "Tệp giải nén quá lớn.",
+    "E-XML-BOMB": "Tệp có cấu trúc bất thường (khai báo DOCTYPE/ENTITY) nên không được đọc.",
+    "E-ENCRYPTED": "Tệp đang đặt mật khẩu; hãy gỡ mật khẩu, lưu lại rồi tải lên.",
+    "E-MACRO": "Tệp có chứa macro; hãy lưu thành .xlsx không có macro rồi tải lên.",
+    "E-XLSB": "Tệp .xlsb không được hỗ trợ; hãy lưu thành .xlsx rồi tải lên.",
+}
 
 
 class RosterFileError(ValueError):
@@ -34,100 +45,7 @@ class RosterFileError(ValueError):
 @dataclass
 class Sheet:
     title: str
-    rows: list[list[object]]  # rows[0] is the file's row 1
-
-
-def _fill(dset: tablib.Dataset, rows: list[list[object]]) -> None:
-    while rows and all(_blank(value) for value in rows[-1]):
-        rows.pop()
-    width = max((len(row) for row in rows), default=0)
-    if len(rows) > MAX_ROWS or width > MAX_COLUMNS:
-        raise RosterFileError(f"Tệp có quá nhiều dòng hoặc cột (tối đa {MAX_ROWS} dòng, {MAX_COLUMNS} cột).")
-    for row in rows:
-        dset.append(list(row) + [None] * (width - len(row)))
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-class _XLSX(XLSXFormat):
-    @classmethod
-    def import_sheet(cls, dset, sheet, headers=False, skip_lines=0):
-        dset.title = sheet.title
-        rows = []
-        # A declared range of thousands of columns (whole formatted columns) would be padded cell by cell.
-        for row in sheet.iter_rows(max_col=min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS), values_only=True):
-            rows.append(list(row))
-            if len(rows) > MAX_ROWS + 1000:  # trailing formatted rows are trimmed; real data this long is refused
-                break
-        _fill(dset, rows)
-
-
-class _ODS(ODSFormat):
-    @classmethod
-    def import_sheet(cls, dset, sheet, headers=False, skip_lines=0):
-        dset.title = sheet.getAttribute("name")
-        rows, pending_blank = [], 0
-        for row in _table_rows(sheet):
-            values = _row_values(cls, row)
-            repeat = int(row.getAttribute("numberrowsrepeated") or 1)
-            if all(_blank(value) for value in values):
-                pending_blank += repeat  # blank rows count only when data follows them
-                continue
-            if len(rows) + pending_blank + repeat > MAX_ROWS:
-                raise RosterFileError(f"Tệp có quá nhiều dòng (tối đa {MAX_ROWS} dòng).")
-            rows.extend([[] for _ in range(pending_blank)])
-            rows.extend(list(values) for _ in range(repeat))
-            pending_blank = 0
-        _fill(dset, rows)
-
-    @classmethod
-    def read_cell(cls, cell, value_type=None):
-        """A number's value, not its displayed text ("1.234,5" in a Vietnamese locale)."""
-        if value_type is None and getattr(cell, "qname", (None, None))[1] == "table-cell":
-            if cell.getAttribute("valuetype") in ("float", "percentage", "currency") and cell.getAttribute("value"):
-                return float(cell.getAttribute("value"))
-        return super().read_cell(cell, value_type)
-
-
-def _table_rows(element):
-    """Rows of a table, also those inside header-row and row-group elements."""
-    for child in element.childNodes:
-        name = getattr(child, "qname", (None, None))[1]
-        if name == "table-row":
-            yield child
-        elif name in ("table-header-rows", "table-row-group", "table-rows"):
-            yield from _table_rows(child)
-
-
-def _row_values(reader, row) -> list[object]:
-    values, pending_blank = [], 0
-    for cell in row.childNodes:
-        if getattr(cell, "qname", (None, None))[1] not in ("table-cell", "covered-table-cell"):
-            continue
-        value = reader.read_cell(cell) if cell.childNodes or cell.getAttribute("valuetype") else None
-        repeat = int(cell.getAttribute("numbercolumnsrepeated") or 1)
-        if _blank(value):
-            pending_blank += repeat
-            continue
-        if len(values) + pending_blank + repeat > MAX_COLUMNS:
-            raise RosterFileError(f"Tệp có quá nhiều cột (tối đa {MAX_COLUMNS} cột).")
-        values.extend([None] * pending_blank + [value] * repeat)
-        pending_blank = 0
-    return values
-
-
-class _CSV(CSVFormat):
-    @classmethod
-    def import_set(cls, dset, in_stream, headers=False, skip_lines=0, **kwargs):
-        dset.wipe()
-        rows = []
-        for row in csv.reader(in_stream, **kwargs):
-            rows.append(row)
-            if len(rows) > MAX_ROWS + 1000:
-                break
-        _fill(dset, rows)
+    rows: list[list[object]]  # rows[0] is the file's row 1; an empty cell is None
 
 
 def read_roster_file(filename: str, content: bytes) -> list[Sheet]:
@@ -135,17 +53,69 @@ def read_roster_file(filename: str, content: bytes) -> list[Sheet]:
     kind = _kind(filename, content)
     try:
         if kind == "csv":
-            dset = tablib.Dataset()
-            text = _decode(content)
-            _CSV.import_set(dset, io.StringIO(text, newline=""), delimiter=_delimiter(text))
-            return [Sheet("CSV", [list(row) for row in dset])]
-        book = tablib.Databook()
-        (_XLSX if kind == "xlsx" else _ODS).import_book(book, io.BytesIO(content))
-        return [Sheet(dset.title or "", [list(row) for row in dset]) for dset in book.sheets()]
+            return [Sheet("CSV", _csv_rows(_decode(content)))]
+        if kind == "xlsx":
+            check_upload(content, _GUARDS)
+        return _spreadsheet(content)
     except RosterFileError:
         raise
-    except Exception as error:  # a damaged file fails deep inside openpyxl, odfpy or csv, in many ways
-        raise RosterFileError(f"Không đọc được tệp “{filename}”: tệp bị hỏng hoặc không đúng định dạng.") from error
+    except Refusal as refusal:
+        message = _GUARD_MESSAGES.get(refusal.problem.code)
+        raise RosterFileError(message or _damaged(filename)) from None
+    except PasswordError:
+        raise RosterFileError(_GUARD_MESSAGES["E-ENCRYPTED"]) from None
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as error:  # noqa: BLE001 - a damaged file fails inside calamine (a Rust panic too) or csv
+        raise RosterFileError(_damaged(filename)) from error
+
+
+def _damaged(filename: str) -> str:
+    return f"Không đọc được tệp “{filename}”: tệp bị hỏng hoặc không đúng định dạng."
+
+
+def _spreadsheet(content: bytes) -> list[Sheet]:
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    try:
+        sheets = []
+        for name in workbook.sheet_names:
+            sheet = workbook.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False, nrows=MAX_ROWS + _SPARE_ROWS + 1)
+            sheets.append(Sheet(name, _in_place([[None if value == "" else value for value in row] for row in rows])))
+        return sheets
+    finally:
+        workbook.close()
+
+
+def _csv_rows(text: str) -> list[list[object]]:
+    lines = io.StringIO(text, newline="")
+    rows = [[value if value != "" else None for value in row]
+            for row in islice(csv.reader(lines, dialect=_dialect(text)), MAX_ROWS + _SPARE_ROWS + 1)]
+    return _in_place(rows)
+
+
+def _dialect(text: str):
+    """The separator Excel used (',' or, in some locales, ';'; tab for "Unicode text"), as csv.Sniffer finds it
+    in the first lines; ',' when it cannot tell."""
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+
+def _in_place(rows: list[list[object]]) -> list[list[object]]:
+    """Trailing blank rows dropped, every row as wide as the widest; too many rows or columns refused."""
+    while rows and all(_blank(value) for value in rows[-1]):
+        rows.pop()
+    width = max((len(row) for row in rows), default=0)
+    if len(rows) > MAX_ROWS or width > MAX_COLUMNS:
+        raise RosterFileError(_TOO_LARGE)
+    return [row + [None] * (width - len(row)) for row in rows]
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _kind(filename: str, content: bytes) -> str:
@@ -188,13 +158,3 @@ def _decode(content: bytes) -> str:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
         return content.decode("cp1258", errors="replace")
-
-
-def _delimiter(text: str) -> str:
-    """The separator that splits the first lines into the most columns (Excel writes ';' in some locales)."""
-    head = [line for line in text.splitlines()[:20] if line.strip()]
-
-    def columns(delimiter):
-        return sum(len(row) for row in csv.reader(head, delimiter=delimiter))
-
-    return max((",", ";", "\t"), key=columns)

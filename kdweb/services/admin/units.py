@@ -13,6 +13,7 @@ from kdweb.services.admin import AdminRefusal
 from kdweb.services.admin.roster_mapping import GRASSROOTS_KINDS
 from kdweb.rules import parse_date
 from kdweb.services.cycles import open_cycle
+from kdweb.services.tree import subtree_ids
 
 EDITABLE = ("name", "kind", "level", "group", "parent_id", "reports", "sort_order", "valid_from", "valid_to",
             "successor_id")
@@ -38,19 +39,6 @@ def unit_tree() -> list[TreeRow]:
         rows.append(TreeRow(unit, depth))
         stack.extend((child, depth + 1) for child in reversed(children.get(unit.id, [])))
     return rows
-
-
-def descendant_ids(unit: Unit) -> set[int]:
-    children: dict[int | None, list[int]] = {}
-    for unit_id, parent_id in db.session.execute(db.select(Unit.id, Unit.parent_id)):
-        children.setdefault(parent_id, []).append(unit_id)
-    found, stack = set(), list(children.get(unit.id, ()))
-    while stack:
-        unit_id = stack.pop()
-        if unit_id not in found:
-            found.add(unit_id)
-            stack.extend(children.get(unit_id, ()))
-    return found
 
 
 def unit_by_code(code: str) -> Unit | None:
@@ -190,7 +178,7 @@ def _checked_parent(unit: Unit, parent_id, kind: str) -> Unit | None:
         parent = None
     if parent is None:
         raise AdminRefusal("Đơn vị cấp trên không tồn tại.")
-    if unit.id is not None and (parent.id == unit.id or parent.id in descendant_ids(unit)):
+    if unit.id is not None and parent.id in subtree_ids(unit.id):
         raise AdminRefusal("Không thể chuyển đơn vị vào chính nó hoặc vào một đơn vị trực thuộc nó.")
     if not parent.active and parent.id != unit.parent_id:
         raise AdminRefusal(f"Đơn vị cấp trên “{parent.name}” đang ngừng hoạt động.")
@@ -236,7 +224,7 @@ def _refresh_members_grassroots(unit: Unit) -> int:
     tree = {unit_id: (parent_id, kind) for unit_id, parent_id, kind in
             db.session.execute(db.select(Unit.id, Unit.parent_id, Unit.kind))}
     regrouped = 0
-    for cell_id in {unit.id} | descendant_ids(unit):
+    for cell_id in subtree_ids(unit.id):
         grassroots_id = _grassroots_id(tree, cell_id)
         if grassroots_id is not None:
             result = db.session.execute(

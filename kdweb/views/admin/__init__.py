@@ -1,10 +1,9 @@
 """Administration (admin role only): the unit tree, accounts, the yearly cycle, the roster import, the superior."""
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect
 from flask_login import current_user
 
 from kdweb.extensions import db, login_manager
+from kdweb.rules.dates import dmy
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -22,10 +21,6 @@ def admins_only():
 @bp.context_processor
 def admin_helpers():
     return {"dmy": dmy}
-
-
-def dmy(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
 
 
 def refusal_text(error) -> str:

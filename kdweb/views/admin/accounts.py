@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_login import current_user, login_user
 
 from kdweb.extensions import db
@@ -38,13 +38,13 @@ def create_account():
 
 @bp.get("/accounts/<int:user_id>")
 def edit_account(user_id):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     return _edit_form(user, {"full_name": user.full_name, "role": user.role, "unit_id": user.unit_id or ""})
 
 
 @bp.post("/accounts/<int:user_id>")
 def update_account(user_id):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     values = {name: request.form.get(name, "").strip() for name in ("full_name", "role", "unit_id")}
     try:
         account_service.update_account(current_user, user, **values)
@@ -56,7 +56,7 @@ def update_account(user_id):
 
 @bp.post("/accounts/<int:user_id>/password")
 def reset_password(user_id):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     profile = {"full_name": user.full_name, "role": user.role, "unit_id": user.unit_id or ""}
     password = request.form.get("password", "")
     if password != request.form.get("password_again", ""):
@@ -82,14 +82,14 @@ def activate_account(user_id):
 
 
 def _row_action(user_id, action, done):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     try:
         action(current_user, user)
     except AdminRefusal as error:
         if wants_fragment():
             message = refusal_text(error)
             return render_page("admin/accounts.html", "admin/_account_row.html", http_status=409,
-                               user=_user_or_404(user_id), error=message)
+                               user=db.get_or_404(User, user_id), error=message)
         return refused(error, request.referrer or url_for("admin.accounts"))
     if wants_fragment():
         return render_page("admin/accounts.html", "admin/_account_row.html", user=user)
@@ -102,13 +102,6 @@ def _back_to(user):
     if referrer.startswith(request.host_url) and f"/admin/accounts/{user.id}" in referrer:
         return url_for("admin.edit_account", user_id=user.id)
     return url_for("admin.accounts")
-
-
-def _user_or_404(user_id) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
 
 
 def _scope_choices():

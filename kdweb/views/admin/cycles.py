@@ -1,11 +1,12 @@
 from datetime import date
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
 from kdweb.rules import DEFAULT_RULE_SET_ID, SubjectKind
 from kdweb.services.admin import AdminRefusal, cycles as cycle_service
 from kdweb.views.admin import bp, dmy, refusal_text, refused
+from kdweb.views.lookups import cycle_or_404
 from kdweb.views.rendering import render_page
 
 DATE_FIELDS = ("review_date", "grassroots_deadline", "district_deadline")
@@ -29,14 +30,14 @@ def create_cycle():
 
 @bp.get("/cycles/<int:year>")
 def edit_cycle(year):
-    cycle = _cycle_or_404(year)
+    cycle = cycle_or_404(year)
     values = {"rule_set_id": cycle.rule_set_id, **{name: dmy(getattr(cycle, name)) for name in DATE_FIELDS}}
     return _edit(cycle, values)
 
 
 @bp.post("/cycles/<int:year>")
 def update_cycle(year):
-    cycle = _cycle_or_404(year)
+    cycle = cycle_or_404(year)
     values = _values()
     values.pop("year", None)
     try:
@@ -49,7 +50,7 @@ def update_cycle(year):
 
 @bp.post("/cycles/<int:year>/quota-marks")
 def add_quota_mark(year):
-    cycle = _cycle_or_404(year)
+    cycle = cycle_or_404(year)
     try:
         cycle_service.add_quota_mark(current_user, cycle, request.form.get("unit_code", ""),
                                      request.form.get("subject_kind", ""))
@@ -61,7 +62,7 @@ def add_quota_mark(year):
 
 @bp.post("/cycles/<int:year>/quota-marks/<int:mark_id>/delete")
 def remove_quota_mark(year, mark_id):
-    cycle = _cycle_or_404(year)
+    cycle = cycle_or_404(year)
     try:
         cycle_service.remove_quota_mark(current_user, cycle, mark_id)
     except AdminRefusal as error:
@@ -72,7 +73,7 @@ def remove_quota_mark(year, mark_id):
 
 @bp.post("/cycles/<int:year>/open")
 def open_cycle(year):
-    cycle = _cycle_or_404(year)
+    cycle = cycle_or_404(year)
     try:
         opened = cycle_service.open_review_cycle(current_user, cycle)
     except AdminRefusal as error:
@@ -89,7 +90,7 @@ def open_cycle(year):
 
 @bp.post("/cycles/<int:year>/close")
 def close_cycle(year):
-    cycle = _cycle_or_404(year)
+    cycle = cycle_or_404(year)
     cycle_service.close_review_cycle(current_user, cycle)
     flash(f"Đã đóng đợt kiểm điểm năm {cycle.year}.", "success")
     return redirect(url_for("admin.cycles"), code=303)
@@ -99,13 +100,6 @@ def _values() -> dict:
     form = request.form
     return {"year": form.get("year", "").strip(), "rule_set_id": form.get("rule_set_id", ""),
             **{name: form.get(name, "").strip() for name in DATE_FIELDS}}
-
-
-def _cycle_or_404(year):
-    cycle = cycle_service.cycle_by_year(year)
-    if cycle is None:
-        abort(404)
-    return cycle
 
 
 def _next_year() -> int:

@@ -1,6 +1,4 @@
-import io
-
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from kdweb.extensions import db
@@ -11,7 +9,7 @@ from kdweb.services.admin.roster_template import person_row, roster_workbook
 from kdweb.services.admin.units import unit_tree
 from kdweb.services.cycles import open_cycle
 from kdweb.views.admin import bp, refusal_text, refused
-from kdweb.views.rendering import render_page
+from kdweb.views.rendering import render_page, send_download
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_ROWS = 200
@@ -54,7 +52,7 @@ def upload_roster():
 
 @bp.get("/roster/imports/<int:import_id>")
 def roster_import(import_id):
-    roster_import = _import_or_404(import_id)
+    roster_import = db.get_or_404(RosterImport, import_id)
     if roster_import.state != "preview":
         return render_page("admin/roster_import.html", roster_import=roster_import, preview=None)
     args = request.args
@@ -74,7 +72,7 @@ def roster_import(import_id):
 
 @bp.post("/roster/imports/<int:import_id>/apply")
 def apply_roster_import(import_id):
-    roster_import = _import_or_404(import_id)
+    roster_import = db.get_or_404(RosterImport, import_id)
     form = request.form
     try:
         expected = (int(form.get("expected_added", "")), int(form.get("expected_updated", "")))
@@ -97,9 +95,8 @@ def apply_roster_import(import_id):
 
 @bp.get("/roster/imports/<int:import_id>/file")
 def roster_import_file(import_id):
-    roster_import = _import_or_404(import_id)
-    return send_file(io.BytesIO(roster_import.content), download_name=roster_import.filename, as_attachment=True,
-                     mimetype="application/octet-stream")
+    roster_import = db.get_or_404(RosterImport, import_id)
+    return send_download(roster_import.content, roster_import.filename, "application/octet-stream")
 
 
 def _mapping_args(form) -> dict:
@@ -107,16 +104,9 @@ def _mapping_args(form) -> dict:
             if name.startswith("col_") or name in ("sheet", "header_row")}
 
 
-def _import_or_404(import_id) -> RosterImport:
-    roster_import = db.session.get(RosterImport, import_id)
-    if roster_import is None:
-        abort(404)
-    return roster_import
-
-
 def _cells() -> list[tuple[str, str]]:
     return [(row.unit.code, row.unit.name) for row in unit_tree() if row.unit.active and row.unit.kind in CELL_KINDS]
 
 
 def _xlsx(content: bytes, filename: str):
-    return send_file(io.BytesIO(content), mimetype=XLSX, as_attachment=True, download_name=filename)
+    return send_download(content, filename, XLSX)

@@ -34,7 +34,7 @@ def create_unit():
 
 @bp.get("/units/<code>")
 def edit_unit(code):
-    unit = _unit_or_404(code)
+    unit = (unit_service.unit_by_code(code) or abort(404))
     values = {name: getattr(unit, name) for name in (*FORM_FIELDS, "reports")}
     values.update({name: values[name].strftime("%d/%m/%Y") if values[name] else "" for name in ("valid_from", "valid_to")})
     return _form(unit, values)
@@ -42,7 +42,7 @@ def edit_unit(code):
 
 @bp.post("/units/<code>")
 def update_unit(code):
-    unit = _unit_or_404(code)
+    unit = (unit_service.unit_by_code(code) or abort(404))
     values = _values()
     try:
         unit_service.update_unit(current_user, unit, **values)
@@ -63,7 +63,7 @@ def activate_unit(code):
 
 
 def _row_action(code, action, done):
-    unit = _unit_or_404(code)
+    unit = (unit_service.unit_by_code(code) or abort(404))
     try:
         action(current_user, unit)
     except AdminRefusal as error:
@@ -82,13 +82,6 @@ def _row_of(unit):
     return next(row for row in unit_service.unit_tree() if row.unit.id == unit.id)
 
 
-def _unit_or_404(code):
-    unit = unit_service.unit_by_code(code)
-    if unit is None:
-        abort(404)
-    return unit
-
-
 def _values() -> dict:
     form = request.form
     return {**{name: form.get(name, "").strip() for name in FORM_FIELDS}, "reports": form.get("reports") == "1"}
@@ -97,7 +90,7 @@ def _values() -> dict:
 def _form(unit, values, error=None, http_status=200):
     message = refusal_text(error) if error is not None else None
     tree = unit_service.unit_tree()
-    excluded = ({unit.id} | unit_service.descendant_ids(unit)) if unit else set()
+    excluded = unit_service.subtree_ids(unit.id) if unit else set()
     parents = [row for row in tree if row.unit.id not in excluded
                and (row.unit.active or (unit is not None and row.unit.id == unit.parent_id))]
     groups = sorted({row.unit.group for row in tree if row.unit.group})

@@ -1,0 +1,121 @@
+"""What a web worker needs from reading an upload, small enough to cross a process boundary cheaply.
+
+The reader's full result holds every record with its roster facts (10,000 members pickle to 2.4 MB and take
+longer to pickle and unpickle than calamine takes to parse the file); the worker that records a check needs
+only the findings, one flat row per rating, and the counts per sheet. These functions are what the sandbox
+runs (kdweb/isolation.py): reading inside it, the small answer out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kdweb.rules.checks_score import band_of, total_of
+from kdweb.rules.findings import Finding
+from kdweb.rules.registry import get_rule_set
+from kdweb.rules.terms import Level, Severity, SubjectKind
+
+from .problems import Problem
+from .reader import read_upload, validate_upload
+from .results import PreviewCell
+
+GROUP_FIELDS = {SubjectKind.ORGANISATION: "group", SubjectKind.COLLECTIVE: "collective_type",
+                SubjectKind.LEADER: "post_group"}
+RATING_COLUMNS = ("subject_kind", "subject_code", "subject_name", "group", "level", "not_rated_reason",
+                  "disciplined", "remarks", "score", "score_band")
+
+
+@dataclass(frozen=True)
+class SheetCounts:
+    name: str
+    kind: SubjectKind
+    levels: dict[str, int]  # Level code → subjects rated so
+    not_rated: int
+
+    @property
+    def roster(self) -> int:
+        return sum(self.levels.values()) + self.not_rated
+
+
+@dataclass
+class CheckedUpload:
+    """`ok` False: `problem` says why the file cannot be used. Else the findings, the ratings (tuples in
+    RATING_COLUMNS order) and each subject sheet's counts."""
+
+    ok: bool
+    problem: Problem | None = None
+    findings: list[Finding] = field(default_factory=list)
+    ratings: list[tuple] = field(default_factory=list)
+    sheets: tuple[SheetCounts, ...] = ()
+    rule_set_id: str | None = None
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.severity is Severity.WARNING]
+
+
+def check(data: bytes, **options) -> CheckedUpload:
+    """validate_upload, boiled down to what is recorded."""
+    result = validate_upload(data, **options)
+    if not result.ok:
+        return CheckedUpload(ok=False, problem=result.problem)
+    ratings, sheets = [], []
+    rule_set = get_rule_set(result.rule_set_id)
+    for sheet in result.sheets:
+        records = result.batch.records_of(sheet.kind)
+        ratings += _rating_rows(sheet.kind, records, rule_set)
+        levels = {level.code: 0 for level in Level}
+        for record in records:
+            if record.level is not None:
+                levels[record.level.code] += 1
+        sheets.append(SheetCounts(sheet.name, sheet.kind, levels, sum(1 for r in records if r.level is None)))
+    return CheckedUpload(ok=True, findings=result.findings, ratings=ratings, sheets=tuple(sheets),
+                         rule_set_id=result.rule_set_id)
+
+
+def _rating_rows(kind: SubjectKind, records, rule_set) -> list[tuple]:
+    group_field = GROUP_FIELDS.get(kind)
+    kind_code = kind.code.lower()
+    scored = rule_set.scored
+    rows = []
+    for record in records:
+        group = (getattr(record, group_field) or None) if group_field else None
+        score = total_of(record) if scored and record.level is not None else None
+        if score is not None and score >= 1000:  # beyond the column: S-SUM has said so already
+            score = None
+        rows.append((
+            kind_code, record.code[:40], (record.name or "")[:200],
+            ((record.quota_group or None) if scored else None) or group,
+            record.level.code if record.level else None,
+            record.not_rated_reason.code.lower() if record.not_rated_reason else None,
+            bool(record.disciplined_in_year), record.remarks or None,
+            score, band_of(score, rule_set).code if score is not None else None,
+        ))
+    return rows
+
+
+@dataclass(frozen=True)
+class PreviewWindow:
+    """Some rows of one uploaded sheet, as shown on the unit page."""
+
+    sheet: str
+    sheet_names: tuple[str, ...]
+    header_row: int
+    header: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[PreviewCell, ...]], ...]  # (row number, cells)
+
+
+def preview_window(data: bytes, *, sheet_name: str | None, marked_row: int, limit: int,
+                   **options) -> PreviewWindow | None:
+    """The asked sheet (else the first), `limit` rows from the top, or around the marked row when it is further."""
+    result = read_upload(data, keep_values=True, **options)
+    if not result.ok or not result.sheets:
+        return None
+    sheet = (result.sheet(sheet_name) if sheet_name else None) or result.sheets[0]
+    start = max(0, marked_row - sheet.header_row - limit // 2) if marked_row > limit else 0
+    rows = tuple((number, tuple(cells)) for number, cells in sheet.rows(start=start, limit=limit))
+    return PreviewWindow(sheet.name, tuple(s.name for s in result.sheets), sheet.header_row, tuple(sheet.header),
+                         rows)

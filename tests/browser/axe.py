@@ -1,0 +1,152 @@
+"""axe-core in the browser tests: the WCAG 2.0/2.1 A and AA rules (and axe's best practices) run over a page
+state in both colour schemes, at phone and desktop width, with a reflow check (WCAG 1.4.10) at phone width.
+
+axe-core comes from the npm registry (`npm pack axe-core`, see vendor/README.md) and lives beside the tests: it
+is evaluated into the page under test by Playwright and never served by the app."""
+import os
+import re
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+AXE_SCRIPT = Path(__file__).with_name("vendor") / "axe-core-4.14.1.min.js"
+AXE_SHA256 = "KTSJmUUM3yhJqOcLeRL8LahahJ2jnA0NU5T1HUqe2Vw="  # axe-core's own sri-history.json for 4.14.1
+RULE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+SCHEMES = ("light", "dark")
+WIDTHS = {390: 844, 1366: 768}  # a phone held upright; the most common office laptop screen
+PHONE_WIDTH = 390
+# Which scheme × width pairs of each state get a screenshot: by default the desktop in both schemes and the phone
+# in the light one; KDWEB_A11Y_SCREENSHOTS=all writes all four, =none none.
+SCREENSHOT_PAIRS = {"all": {(s, w) for s in SCHEMES for w in WIDTHS}, "none": set()}.get(
+    os.environ.get("KDWEB_A11Y_SCREENSHOTS", ""), {("light", 1366), ("dark", 1366), ("light", 390)})
+
+RUN_AXE_JS = """async (tags) => {
+  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return results.violations.map((v) => ({
+    rule: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map((n) => ({target: n.target.join(' '), html: n.html.slice(0, 200),
+                                 summary: (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 300)})),
+  }));
+}"""
+
+# The document must not scroll sideways, and no element may stick out of the viewport unless a box of its own
+# scrolls or clips it (body { overflow-x: hidden } would hide the scroll bar, not the cut-off content).
+REFLOW_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  // A box that scrolls or clips holds its content, but an absolutely placed element only when the box is
+  // (or holds) its containing block, and a fixed one never.
+  const clippedByAncestor = (el) => {
+    const position = getComputedStyle(el).position;
+    if (position === 'fixed') return false;
+    const start = position === 'absolute' ? el.offsetParent : el.parentElement;
+    for (let a = start; a && a !== document.body && a !== document.documentElement; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+  const describe = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+    [...el.classList].map((c) => '.' + c).join('');
+  const sticking = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.right <= width + 1 || clippedByAncestor(el)) continue;
+    const parent = el.parentElement.getBoundingClientRect();
+    if (parent.right > width + 1 && el.parentElement !== document.body) continue;  // its parent is reported
+    sticking.push(`${describe(el)} (${Math.round(box.right - width)} px too wide)`);
+  }
+  return {documentWidth: document.documentElement.scrollWidth, viewport: width, sticking: sticking.slice(0, 8)};
+}"""
+
+SETTLE_JS = """async () => {
+  await Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => null)));
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+}"""
+
+
+def slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D")).encode("ascii", "ignore")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.decode().lower()).strip("-")
+
+
+@dataclass
+class Problem:
+    state: str
+    url: str
+    scheme: str
+    width: int
+    rule: str
+    detail: list[str] = field(default_factory=list)
+
+    def __str__(self):
+        where = f"{self.state} [{self.scheme}, {self.width} px] {self.url}"
+        return "\n".join([f"{self.rule} on {where}", *(f"    {line}" for line in self.detail)])
+
+
+class Auditor:
+    """Runs axe (and the reflow check) over one tab's current page in every scheme and width, and keeps the
+    problems of every state it saw, so one failing run lists all of them."""
+
+    def __init__(self, tab, screenshot=None):
+        self.tab = tab
+        self.screenshot = screenshot
+        self.problems: list[Problem] = []
+        self.states: list[str] = []
+        self.seconds: dict[str, float] = {}
+        self.tab.page.emulate_media(reduced_motion="reduce")
+
+    def check(self, state: str) -> list[Problem]:
+        page = self.tab.page
+        started = time.perf_counter()
+        self.tab.wait_for_htmx()
+        page.mouse.move(0, 0)  # no hover colours
+        found = []
+        for scheme in SCHEMES:
+            page.emulate_media(color_scheme=scheme)
+            for width, height in WIDTHS.items():
+                page.set_viewport_size({"width": width, "height": height})
+                page.evaluate(SETTLE_JS)
+                found += self._axe(state, scheme, width)
+                if width == PHONE_WIDTH:
+                    found += self._reflow(state, scheme, width)
+                if self.screenshot and (scheme, width) in SCREENSHOT_PAIRS:
+                    self.screenshot(page, f"a11y-{slug(state)}-{scheme}-{width}")
+        page.emulate_media(color_scheme="light")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        self.states.append(state)
+        self.seconds[state] = time.perf_counter() - started
+        print(f"audited {state!r} in {self.seconds[state]:.1f} s")
+        self.problems += found
+        return found
+
+    def _axe(self, state, scheme, width) -> list[Problem]:
+        page = self.tab.page
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))  # not a <script>: the app's CSP forbids inline
+        problems = []
+        for violation in page.evaluate(RUN_AXE_JS, RULE_TAGS):
+            detail = [f"{violation['impact']}: {violation['help']}"]
+            for node in violation["nodes"][:6]:
+                detail.append(f"{node['target']}  {node['html']}")
+                if node["summary"]:
+                    detail.append(f"  {node['summary']}")
+            if len(violation["nodes"]) > 6:
+                detail.append(f"… and {len(violation['nodes']) - 6} more elements")
+            problems.append(Problem(state, page.url, scheme, width, violation["rule"], detail))
+        return problems
+
+    def _reflow(self, state, scheme, width) -> list[Problem]:
+        result = self.tab.page.evaluate(REFLOW_JS)
+        if result["documentWidth"] <= result["viewport"] and not result["sticking"]:
+            return []
+        detail = [f"the document is {result['documentWidth']} px wide in a {result['viewport']} px viewport",
+                  *result["sticking"]]
+        return [Problem(state, self.tab.page.url, scheme, width, "reflow (WCAG 1.4.10)", detail)]
+
+    def assert_clean(self):
+        assert self.states, "no page state was audited"
+        if self.problems:
+            rules = sorted({problem.rule for problem in self.problems})
+            raise AssertionError(f"{len(self.problems)} accessibility problems ({', '.join(rules)}) in "
+                                 f"{len({p.state for p in self.problems})} of {len(self.states)} page states:\n\n"
+                                 + "\n\n".join(str(problem) for problem in self.problems))
