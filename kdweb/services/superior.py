@@ -1,9 +1,11 @@
 """The superior body as the admin set it (Setting rows over the defaults of kdweb.superior), and saving it."""
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, fields
 
 from flask import current_app, g
+from sqlalchemy.exc import SQLAlchemyError
 
 from kdweb.extensions import db
 from kdweb.models import Setting
@@ -12,14 +14,20 @@ from kdweb.services.admin import AdminRefusal
 from kdweb.superior import Superior
 
 PREFIX = "superior."
+log = logging.getLogger(__name__)
 
 
 def current_superior() -> Superior:
     """Read once per request."""
     found = g.get("_kdweb_superior")
     if found is None:
-        rows = db.session.execute(db.select(Setting.key, Setting.value).where(Setting.key.startswith(PREFIX))).all()
         defaults = Superior(name=current_app.config.get("DISTRICT_NAME") or Superior.name)
+        try:
+            rows = db.session.execute(
+                db.select(Setting.key, Setting.value).where(Setting.key.startswith(PREFIX))).all()
+        except SQLAlchemyError:  # an error page while the database is away still names someone to call
+            log.exception("settings unreadable; the superior's defaults are shown")
+            return defaults
         found = g._kdweb_superior = defaults.with_values({key.removeprefix(PREFIX): value for key, value in rows})
     return found
 
