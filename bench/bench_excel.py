@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_excel.py            # 100, 1,000 and 10,000 member rows
     .venv/bin/python bench/bench_excel.py --quick    # 100 and 1,000 only
+    .venv/bin/python bench/bench_excel.py --sandbox  # only what the sandbox costs per upload
 
 For each size it builds the unit's template, fills every member row as a user would (openpyxl), and times on
 the same bytes: our read + validate (kdweb.excel.validate_upload: guards, calamine, records, rule book), the
@@ -34,7 +35,8 @@ import openpyxl  # noqa: E402
 import tablib  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
-from kdweb.excel import CycleInfo, Roster, UnitInfo, build_workbook, read_upload, validate_upload  # noqa: E402
+from kdweb import isolation  # noqa: E402
+from kdweb.excel import CycleInfo, Roster, UnitInfo, build_workbook, outcome, read_upload, validate_upload  # noqa: E402
 from kdweb.excel.columns import FIRST_DATA_ROW, SHEET_NAMES, sheet_specs  # noqa: E402
 from kdweb.rules import MemberRecord, OrganisationRecord, OrgKind, SubjectKind, get_rule_set  # noqa: E402
 
@@ -179,6 +181,61 @@ def print_read_table(rows, clock: str) -> None:
               f"{row['ours'] / row['calamine']:>12.2f}x {row['paired']:>6.2f}x {row['openpyxl'] / row['ours']:>12.1f}x")
 
 
+SANDBOX = isolation.SandboxLimits()  # the app's defaults
+
+
+def checked_in_process(data: bytes) -> None:
+    assert outcome.check(data, **READ_OPTIONS).ok
+
+
+def checked_in_sandbox(data: bytes) -> None:
+    assert isolation.run(SANDBOX, outcome.check, data, **READ_OPTIONS).ok
+
+
+def sandbox_table(sizes, runs) -> list[dict]:
+    """What the sandbox costs per upload: the same check (guards, read, rules, the small answer) in this
+    process and in a pre-started sandbox worker, beside the bare calamine parse, the three taking turns.
+    Isolation = sandboxed − in process, paired within each turn; wall time (the worker's CPU is not ours)."""
+    rows = []
+    isolation.prestart(SANDBOX)
+    for size in sizes:
+        data = filled(size)
+        functions = (("calamine", bare_calamine), ("read", ours_read_only), ("here", checked_in_process),
+                     ("sandbox", checked_in_sandbox))
+        for _, function in functions:
+            function(data)
+        times = {name: [] for name, _ in functions}
+        for _ in range(runs * 5 if size < 1_000 else runs * 2):
+            for name, function in functions:
+                started = time.perf_counter()
+                function(data)
+                times[name].append(time.perf_counter() - started)
+        row = {"rows": size, "kb": len(data) / 1024}
+        row.update({name: statistics.median(values) * 1000 for name, values in times.items()})
+        isolation_ms = [(boxed - here) * 1000 for boxed, here in zip(times["sandbox"], times["here"])]
+        row["isolation"] = statistics.median(isolation_ms)
+        row["isolation_ratio"] = statistics.median(
+            (boxed - here) / bare for boxed, here, bare in zip(times["sandbox"], times["here"], times["calamine"]))
+        row["read_ratio"] = statistics.median(read / bare for read, bare in zip(times["read"], times["calamine"]))
+        rows.append(row)
+    return rows
+
+
+def print_sandbox_table(rows) -> None:
+    print("The sandbox's cost per upload: median wall time, ms (calamine, guards+read, check here, check in the "
+          "sandbox taking turns)")
+    header = (f"{'member rows':>11} {'file KB':>8} | {'calamine bare':>13} {'guards+read':>11} {'check here':>10} "
+              f"{'in sandbox':>10} | {'isolation':>9} {'isolation/calamine':>18} {'guards+read/calamine':>20}")
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        print(f"{row['rows']:>11,} {row['kb']:>8.0f} | {row['calamine']:>13.1f} {row['read']:>11.1f} "
+              f"{row['here']:>10.1f} {row['sandbox']:>10.1f} | {row['isolation']:>9.1f} "
+              f"{row['isolation_ratio']:>17.2f}x {row['read_ratio']:>19.2f}x")
+    print("targets: isolation at most 0.3x of the calamine parse at 10,000 rows; guards+read within 2x of calamine "
+          "(ratios: medians of the paired turns)")
+
+
 def template_time(runs: int, clock) -> float:
     people = roster(500)
     function = lambda _: build_workbook(UNIT, CYCLE, people, template_version=VERSION, secret=SECRET)  # noqa: E731
@@ -241,6 +298,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="100 and 1,000 rows only, fewer runs")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--sandbox", action="store_true", help="only the sandbox's cost per upload")
     options = parser.parse_args()
     sizes = (100, 1_000) if options.quick else (100, 1_000, 10_000)
     runs = 5 if options.quick else options.runs
@@ -248,6 +306,10 @@ def main() -> None:
           f"openpyxl {version('openpyxl')}, tablib {version('tablib')}, {platform.machine()}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     print()
+    print_sandbox_table(sandbox_table(sizes, runs))
+    print()
+    if options.sandbox:
+        return
     tables = read_table(sizes, runs)
     print_read_table(tables["wall"], "wall time")
     print()

@@ -146,7 +146,8 @@ def zip_rows(app, runs: int) -> dict:
     from kdweb.services.roster import roster_batch
     from kdweb.services.workbooks import cycle_info, unit_info
 
-    app.config["KDWEB_JOBS_INLINE"] = True  # the job's own work, without the thread that normally runs it
+    from kdweb.queue import EXTENSION
+    app.extensions[EXTENSION].huey.immediate = True  # the job's own work, run where it is enqueued
     timings = {"bulk": [], "loop": [], "bulk_cpu": [], "loop_cpu": []}
     with app.app_context():
         cycle = db.session.execute(db.select(Cycle)).scalar_one()

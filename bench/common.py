@@ -122,13 +122,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(url: str, workers: int = 4, log_path: str | None = None):
+def gunicorn(url: str, workers: int = 4, log_path: str | None = None, env: dict | None = None):
     """`gunicorn --workers N wsgi:app` on a free port of 127.0.0.1; yields (base URL, process)."""
     port = free_port()
     log = open(log_path or os.devnull, "wb")
     process = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--timeout", "120", "wsgi:app"], cwd=ROOT, env=app_env(url), stdout=log, stderr=subprocess.STDOUT)
+         "--timeout", "120", "wsgi:app"], cwd=ROOT, env={**app_env(url), **(env or {})}, stdout=log,
+        stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base, process)

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import USER_AGENT, workbook_variant  # noqa: E402
 
 PLAN = json.loads(Path(os.environ["KDWEB_LOAD_PLAN"]).read_text()) if os.environ.get("KDWEB_LOAD_PLAN") else {}
-SAMPLES: list[tuple[float, float, str | None]] = []  # (started at, response time ms, failure or None)
+SAMPLES: list[tuple] = []  # (started at, response time ms, failure or None, request name, HTTP status)
 SESSION_NUMBERS = itertools.count()
 UPLOAD_NUMBERS = itertools.count(PLAN.get("first_number", 1))  # never a number an earlier run sent
 WORKBOOK = Path(PLAN["workbook"]).read_bytes() if PLAN.get("workbook") else b""
@@ -31,7 +31,9 @@ def pause():
 
 @events.request.add_listener
 def remember(request_type, name, response_time, response_length, exception, start_time=None, **kwargs):
-    SAMPLES.append((start_time or time.time(), response_time, None if exception is None else str(exception)[:100]))
+    response = kwargs.get("response")
+    SAMPLES.append((start_time or time.time(), response_time, None if exception is None else str(exception)[:100],
+                    name, getattr(response, "status_code", 0)))
 
 
 @events.quitting.add_listener
@@ -69,6 +71,25 @@ class DashboardUser(Client):
             self.expect(response, 200, "Theo dõi kiểm điểm, xếp loại năm")
 
 
+class DashboardPollUser(Client):
+    """The page's 30-second poll, as a browser sends it: htmx headers, and If-None-Match once it holds an ETag."""
+
+    etag = None
+
+    @task
+    def poll(self):
+        headers = {**self.headers, "HX-Request": "true", "HX-Target": "dashboard-body"}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        with self.client.get("/review/", headers=headers, allow_redirects=False, name="GET /review/ (poll)",
+                             catch_response=True) as response:
+            if response.status_code == 304:
+                response.success()
+            else:
+                self.etag = response.headers.get("ETag")
+                self.expect(response, 200, 'id="dashboard-body"')
+
+
 class UnitPageUser(Client):
     @task
     def unit_page(self):
@@ -90,3 +111,77 @@ class UploadUser(Client):
                 self.expect(response, 200, "giống hệt phiên bản")
             else:  # a new version, not recognised as an earlier one
                 self.expect(response, 200, "Kết quả kiểm tra · phiên bản", absent="giống hệt")
+
+
+# --- the deadline week (bench_deadline.py): units uploading while reviewers follow the dashboard ---------------
+class DeadlineUnitUser(HttpUser):
+    """A unit's staff in the last days: uploads its real workbook again every few seconds, one cell changed."""
+
+    wait_time = between(*PLAN.get("upload_pause", (3, 8)))
+
+    def on_start(self):
+        number = next(SESSION_NUMBERS)
+        self.client_plan = PLAN.get("units", [{}])[number % max(1, len(PLAN.get("units", [])))]
+        self.workbook = Path(self.client_plan["workbook"]).read_bytes() if self.client_plan else b""
+
+    @task
+    def upload(self):
+        unit = self.client_plan["unit"]
+        data = workbook_variant(self.workbook, PLAN["marker"], next(UPLOAD_NUMBERS))
+        headers = {"User-Agent": USER_AGENT, "Cookie": f"session={self.client_plan['cookie']}",
+                   "X-CSRFToken": self.client_plan["csrf"], "HX-Request": "true", "HX-Target": "results"}
+        files = {"file": ("ket-qua.xlsx", data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
+        with self.client.post(f"/units/{unit}/uploads", headers=headers, files=files, allow_redirects=False,
+                              name="POST /units/<code>/uploads", catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+            elif "Kết quả kiểm tra · phiên bản" not in response.text or "giống hệt" in response.text:
+                response.failure("no new version in the answer")
+            else:
+                response.success()
+
+
+class DeadlineReviewerUser(HttpUser):
+    """A reviewer with the dashboard open: its 30-second poll (ETag), and now and then a page of their own."""
+
+    fixed_count = PLAN.get("reviewers", 20)
+    wait_time = constant(PLAN.get("poll_seconds", 30) / 3)
+    etag = None
+
+    def on_start(self):
+        session = PLAN["reviewer_sessions"][next(SESSION_NUMBERS) % len(PLAN["reviewer_sessions"])]
+        self.headers = {"User-Agent": USER_AGENT, "Cookie": f"session={session['cookie']}"}
+
+    @task(3)
+    def poll(self):
+        headers = {**self.headers, "HX-Request": "true", "HX-Target": "dashboard-body"}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        with self.client.get("/review/", headers=headers, allow_redirects=False, name="GET /review/ (poll)",
+                             catch_response=True) as response:
+            if response.status_code == 304:
+                response.success()
+            elif response.status_code == 200 and 'id="dashboard-body"' in response.text:
+                self.etag = response.headers.get("ETag")
+                response.success()
+            else:
+                response.failure(f"HTTP {response.status_code}")
+
+    @task(1)
+    def page(self):
+        with self.client.get("/review/", headers=self.headers, allow_redirects=False, name="GET /review/",
+                             catch_response=True) as response:
+            if response.status_code == 200 and "Theo dõi kiểm điểm, xếp loại năm" in response.text:
+                response.success()
+            else:
+                response.failure(f"HTTP {response.status_code}")
+
+    @task(1)
+    def unit(self):
+        unit = PLAN["units"][next(SESSION_NUMBERS) % len(PLAN["units"])]["unit"]
+        with self.client.get(f"/review/units/{unit}", headers=self.headers, allow_redirects=False,
+                             name="GET /review/units/<code>", catch_response=True) as response:
+            if response.status_code == 200:
+                response.success()
+            else:
+                response.failure(f"HTTP {response.status_code}")

@@ -1,4 +1,6 @@
-"""Command-line tasks: `flask --app kdweb demo`, `flask --app kdweb db upgrade`."""
+"""Command-line tasks: `flask --app kdweb demo`, `flask --app kdweb worker`, `flask --app kdweb db upgrade`."""
+import logging
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -9,6 +11,22 @@ from kdweb.extensions import db
 
 def register_cli(app):
     app.cli.add_command(demo_command)
+    app.cli.add_command(worker_command)
+
+
+@click.command("worker")
+@click.option("--workers", type=int, default=2, show_default=True, help="Jobs run at once by this process.")
+@click.option("--processes", is_flag=True, help="Run each job in a child process instead of a thread.")
+@with_appcontext
+def worker_command(workers, processes):
+    """Run the job queue's worker (KDWEB_QUEUE=redis://… in production); stop it with SIGINT to let jobs finish."""
+    from kdweb.queue import current_queue
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    queue = current_queue()
+    if queue.huey.immediate:
+        raise click.ClickException("KDWEB_QUEUE=immediate runs every job where it is enqueued: no worker needed.")
+    queue.consumer(workers, "process" if processes else "thread").run()
 
 
 @click.command("demo")

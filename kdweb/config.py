@@ -22,6 +22,12 @@ class Config:
     DISTRICT_NAME = os.environ.get("KDWEB_DISTRICT_NAME", "Quận ủy Ba Đình")
     # How many reverse proxies stand in front of the app; their X-Forwarded-For/-Proto are trusted.
     KDWEB_PROXY_COUNT = int(os.environ.get("KDWEB_PROXY_COUNT", "0"))
+    # The job queue (kdweb/queue.py): unset = a SQLite queue run by the web process; redis://… in production.
+    KDWEB_QUEUE = os.environ.get("KDWEB_QUEUE", "")
+    KDWEB_QUEUE_NAME = os.environ.get("KDWEB_QUEUE_NAME", "kdweb")
+    KDWEB_JOB_HEARTBEAT_SECONDS = float(os.environ.get("KDWEB_JOB_HEARTBEAT_SECONDS", "60"))
+    KDWEB_JOB_RETRY_DELAY_SECONDS = float(os.environ.get("KDWEB_JOB_RETRY_DELAY_SECONDS", "10"))
+    KDWEB_JOB_QUEUE_WAIT_SECONDS = float(os.environ.get("KDWEB_JOB_QUEUE_WAIT_SECONDS", str(15 * 60)))
     # The sandbox that reads every uploaded or stored file (kdweb/isolation.py, docs/reliability.md).
     KDWEB_SANDBOX_MEMORY_MB = int(os.environ.get("KDWEB_SANDBOX_MEMORY_MB", "1024"))
     KDWEB_SANDBOX_CPU_SECONDS = int(os.environ.get("KDWEB_SANDBOX_CPU_SECONDS", "30"))

@@ -28,9 +28,6 @@ class WorkbookStatus(Enum):
         return self not in (WorkbookStatus.SUBMITTED, WorkbookStatus.APPROVED)
 
 
-STATUS_CODES = [status.code for status in WorkbookStatus]
-
-
 # Which statuses each action may start from; anything else is refused with a message.
 ALLOWED_FROM = {
     "upload": {WorkbookStatus.NOT_DOWNLOADED, WorkbookStatus.DOWNLOADED, WorkbookStatus.HAS_ERRORS,

@@ -65,6 +65,7 @@ def app_config(url: str, **extra) -> dict:
         "SQLALCHEMY_DATABASE_URI": url,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SERVER_NAME": None,
+        "KDWEB_QUEUE": "immediate",  # jobs run where they are enqueued; tests/test_job_queue.py uses Redis
         **extra,
     }
 

@@ -24,6 +24,7 @@ class DemoUnit:
     parent_code: str | None
     reports: bool
     sort_order: int = 0
+    founded_on: date | None = None
 
 
 @dataclass
@@ -110,6 +111,18 @@ def generate(size: str = "full", seed: int = 174) -> DemoDistrict:
     return builder.result
 
 
+def founded_on(code: str, kind: str) -> date | None:
+    """Founding dates without touching the random sequence: long-standing organisations, and in every second ward
+    a third chi bộ founded this September, under six months before the review (O-NEW: not rated)."""
+    if kind == "district":
+        return date(1945, 12, 19)
+    parts = code.split(".")
+    if kind == "cell" and len(parts) >= 3 and parts[-1] == "C03" and parts[-2].startswith("P") \
+            and parts[-2][1:].isdigit() and int(parts[-2][1:]) % 2 == 0:
+        return date(YEAR, 9, 1)
+    return date(1975 + sum(map(ord, code)) % 45, 1 + sum(map(ord, code)) % 12, 1)
+
+
 class _Builder:
     def __init__(self, rng: random.Random, small: bool):
         self.rng = rng
@@ -124,7 +137,7 @@ class _Builder:
     # --- units -----------------------------------------------------------------------------
     def unit(self, code, name, kind, level, group, parent, reports):
         self.order += 1
-        unit = DemoUnit(code, name, kind, level, group, parent, reports, self.order)
+        unit = DemoUnit(code, name, kind, level, group, parent, reports, self.order, founded_on(code, kind))
         self.result.units.append(unit)
         return unit
 

@@ -41,7 +41,8 @@ def load_units(units) -> dict[str, int]:
     ids: dict[str, int] = {}
     for demo in units:  # parents come before their children in the generated list
         unit = Unit(code=demo.code, name=demo.name, kind=demo.kind, level=demo.level, group=demo.group,
-                    parent_id=ids.get(demo.parent_code), reports=demo.reports, sort_order=demo.sort_order)
+                    parent_id=ids.get(demo.parent_code), reports=demo.reports, sort_order=demo.sort_order,
+                    founded_on=demo.founded_on)
         db.session.add(unit)
         db.session.flush()
         ids[demo.code] = unit.id

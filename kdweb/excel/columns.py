@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
 
+from openpyxl.utils import get_column_letter as column_letter  # 1 → A, 27 → AA; re-exported for the sheets
+
 from kdweb.rules.labels import field_label
 from kdweb.rules.parse import (
     CIVIL_RATING_CHOICES, DISCIPLINE_CHOICES, GRADE_CHOICES, LEVEL_CHOICES, REASON_CHOICES, YES_NO_CHOICES,
@@ -412,11 +414,3 @@ def _specs(rule_set_id: str, version: int, criteria) -> tuple[SheetSpec, ...]:
         columns = layout.heads[kind] + grades + layout.tails[kind]
         specs.append(SheetSpec(kind, SHEET_NAMES[kind], SHEET_TITLES[kind], columns))
     return tuple(specs)
-
-
-def column_letter(number: int) -> str:
-    letters = ""
-    while number > 0:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters

@@ -1,6 +1,7 @@
 """The instructions sheet: what the unit fills, with which values, by when, and whom to call."""
 from __future__ import annotations
 
+from kdweb.exports.page_setup import fit_to_a4
 from kdweb.rules.parse import GRADE_CHOICES, REASON_CHOICES
 from kdweb.rules.terms import NOT_RATED_TEXT, Level
 
@@ -39,11 +40,7 @@ def write_instructions(sheet, unit: UnitInfo, cycle: CycleInfo, specs: tuple[She
                 cell = sheet.cell(number, column, value)
                 cell.style = style
     sheet.sheet_view.showGridLines = False
-    sheet.page_setup.orientation = sheet.ORIENTATION_PORTRAIT
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_to_a4(sheet, landscape=False)
 
 
 def _column_rows(specs) -> list[tuple[str, str, str]]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from kdweb.rules.checks_score import band_of, total_of
 from kdweb.rules.findings import Finding
 from kdweb.rules.registry import get_rule_set
+from kdweb.rules.stored import record_to_json
 from kdweb.rules.terms import Level, Severity, SubjectKind
 
 from .problems import Problem
@@ -21,7 +22,7 @@ from .results import PreviewCell
 GROUP_FIELDS = {SubjectKind.ORGANISATION: "group", SubjectKind.COLLECTIVE: "collective_type",
                 SubjectKind.LEADER: "post_group"}
 RATING_COLUMNS = ("subject_kind", "subject_code", "subject_name", "group", "level", "not_rated_reason",
-                  "disciplined", "remarks", "score", "score_band")
+                  "disciplined", "remarks", "record_json", "score", "score_band")
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ def _rating_rows(kind: SubjectKind, records, rule_set) -> list[tuple]:
             record.level.code if record.level else None,
             record.not_rated_reason.code.lower() if record.not_rated_reason else None,
             bool(record.disciplined_in_year), record.remarks or None,
+            record_to_json(record),  # the whole record, for the checks across workbooks (rules/stored.py)
             score, band_of(score, rule_set).code if score is not None else None,
         ))
     return rows

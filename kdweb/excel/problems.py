@@ -70,17 +70,26 @@ MESSAGES = {
         "Tệp này không phải tệp mẫu do hệ thống phát hành (không có phần thông tin ẩn của tệp mẫu). "
         "Hãy tải tệp mẫu của đơn vị từ hệ thống, điền vào đó rồi tải lên."
     ),
-    "E-VERSION": (
-        "Tệp mẫu này thuộc phiên bản \"{version}\", nay không còn dùng được. Hãy tải tệp mẫu mới của đơn vị, "
-        "chép số liệu sang rồi tải lên."
-    ),
     "E-WRONG-UNIT": (
-        "Đây là tệp mẫu của đơn vị khác ({found_name}, mã {found}), không phải của đơn vị bạn (mã {expected}). "
-        "Hãy tải lên đúng tệp mẫu của đơn vị mình."
+        "Đây là tệp mẫu của đơn vị khác: {found_name} (mã {found}), không phải của đơn vị bạn (mã {expected}). "
+        "Hãy tải lên đúng tệp mẫu của đơn vị mình; nếu chưa có, tải tệp mẫu của đơn vị tại trang này. "
+        "Nếu tệp này được gửi nhầm, hãy chuyển lại cho {found_name}."
     ),
     "E-OLD-CYCLE": (
-        "Đây là tệp mẫu của đợt đánh giá năm {found}, không phải đợt năm {expected} đang mở. "
-        "Hãy tải tệp mẫu năm {expected} và điền vào đó."
+        "Đây là tệp mẫu của đợt đánh giá năm {found}, không phải đợt năm {expected} đang mở. Số liệu năm {found} "
+        "không dùng cho năm nay: hãy tải tệp mẫu năm {expected} của đơn vị tại trang này và điền vào đó."
+    ),
+    "E-OTHER-CYCLE": (
+        "Đây là tệp mẫu của đợt đánh giá năm {found}, không phải đợt năm {expected} đang mở. Hãy tải tệp mẫu "
+        "năm {expected} của đơn vị tại trang này và điền vào đó."
+    ),
+    "E-VERSION": (
+        "Tệp mẫu này của đúng đơn vị và đúng năm nhưng thuộc phiên bản \"{version}\", một phiên bản hệ thống "
+        "không còn lưu. Hãy tải tệp mẫu mới của đơn vị tại trang này, chép số liệu sang rồi tải lên."
+    ),
+    "E-LAYOUT": (
+        "Tệp mẫu này (phiên bản \"{version}\") được tạo theo bố cục cũ mà hệ thống nay không còn đọc được. "
+        "Hãy tải tệp mẫu mới của đơn vị tại trang này, chép số liệu sang rồi tải lên."
     ),
     "E-TAMPERED": (
         "Phần thông tin ẩn của tệp mẫu đã bị sửa hoặc danh sách do hệ thống cấp đã bị chỉnh tay (chữ ký "

@@ -18,6 +18,7 @@ from kdweb.rules.findings import Finding
 from kdweb.rules.parse import normalise_text
 from kdweb.rules.records import UnitBatch
 from kdweb.rules.registry import get_rule_set
+from kdweb.rules.roster_changes import RosterOfRecord, reconcile
 from kdweb.rules.ruleset import RuleSet
 from kdweb.rules.terms import Severity, SubjectKind
 from kdweb.rules.validate import validate_unit
@@ -88,8 +89,10 @@ def validate_upload(
     rule_set: RuleSet | None = None,
     limits: Limits = DEFAULT_LIMITS,
     keep_values: bool = False,
+    roster_of_record: RosterOfRecord | None = None,
 ) -> ReadResult:
-    """read_upload, then the rule book's checks of the unit; every finding carries its sheet and cell."""
+    """read_upload, then the rule book's checks of the unit; every finding carries its sheet and cell. With the
+    roster of record, the batch is first brought to it (rows of subjects gone dropped, subjects added expected)."""
     with gc_paused():
         result = read_upload(
             data, secret=secret, expected_unit_code=expected_unit_code, open_cycle_year=open_cycle_year,
@@ -99,7 +102,8 @@ def validate_upload(
         if not result.ok:
             return result
         rule_set = rule_set or get_rule_set(result.rule_set_id)
-        checked = [result.locator.locate(finding) for finding in validate_unit(result.batch, rule_set)]
+        changed = reconcile(result.batch, roster_of_record, rule_set.severity) if roster_of_record else []
+        checked = [result.locator.locate(finding) for finding in changed + validate_unit(result.batch, rule_set)]
         result.findings = order_findings(result.findings + checked, result)
         return result
 
@@ -147,7 +151,7 @@ class _open:
         self.workbook = _calamine(lambda: CalamineWorkbook.from_filelike(io.BytesIO(self.data)))
         return self.workbook
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *_exc) -> None:
         try:
             self.workbook.close()
         except Exception:
@@ -200,8 +204,9 @@ def _converted(rows):
 
 
 def _checked_meta(workbook, secret, unit_code, cycle_year, versions) -> WorkbookMeta:
-    """Ours, of a version we read, for this unit and this cycle, and untouched — in that order, so that an
-    honest file from the wrong unit or year is told so rather than called tampered."""
+    """Ours and untouched, then for this unit, then for this cycle, then of a version and layout we read — in that
+    order, so that each refusal gives the advice that fits: an honest file of another unit is told whose it is,
+    last year's file which year it is, before either is called an old version."""
     names = [sheet.name for sheet in workbook.sheets_metadata]
     if META_SHEET not in names:
         raise refuse("E-NOT-KDWEB", detail="no metadata sheet")
@@ -211,12 +216,16 @@ def _checked_meta(workbook, secret, unit_code, cycle_year, versions) -> Workbook
     if not signed.verified(secret):  # nothing the sheet says is parsed, let alone trusted, before this
         raise refuse("E-TAMPERED", detail="HMAC mismatch")
     meta = _parse_meta(signed)
-    if meta.layout != LAYOUT or meta.template_version not in versions:
-        raise refuse("E-VERSION", detail=f"layout {meta.layout}", version=meta.template_version)
     if meta.unit_code != unit_code:
-        raise refuse("E-WRONG-UNIT", found=meta.unit_code, found_name=meta.unit_name, expected=unit_code)
+        raise refuse("E-WRONG-UNIT", found=meta.unit_code, found_name=meta.unit_name or meta.unit_code,
+                     expected=unit_code, version=meta.template_version)
     if meta.cycle_year != cycle_year:
-        raise refuse("E-OLD-CYCLE", found=meta.cycle_year, expected=cycle_year)
+        raise refuse("E-OLD-CYCLE" if meta.cycle_year < cycle_year else "E-OTHER-CYCLE",
+                     found=meta.cycle_year, expected=cycle_year)
+    if meta.template_version not in versions:
+        raise refuse("E-VERSION", detail=f"known {sorted(versions)}", version=meta.template_version)
+    if meta.layout != LAYOUT:
+        raise refuse("E-LAYOUT", detail=f"layout {meta.layout}", version=meta.template_version)
     return meta
 
 

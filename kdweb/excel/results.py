@@ -96,11 +96,6 @@ class ReadResult:
     def warnings(self) -> list[Finding]:
         return [finding for finding in self.findings if finding.severity is Severity.WARNING]
 
-    @property
-    def is_clean(self) -> bool:
-        """Usable and without a single error: the upload can be submitted."""
-        return self.ok and not self.errors
-
     def sheet(self, name_or_kind) -> SheetPreview | None:
         return next((sheet for sheet in self.sheets if name_or_kind in (sheet.name, sheet.kind)), None)
 

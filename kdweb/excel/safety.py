@@ -58,10 +58,13 @@ _XML_BOMB = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
 # sheet gets the exact count.
 _FAST_BOX = (49_999, 50)
 _SUSPECT = re.compile(rb'<c(?! r="(?:A?[A-X]|[A-Z])(?:[1-9][0-9]{0,3}|[1-4][0-9]{4})")[\s/>]')
-_PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
+_PREFIXED = re.compile(rb":(?:c|row|v)[\s/>]")
 _ROOT = re.compile(rb"<[A-Za-z_]")
-# A "t" attribute not written ' t="x"', or an entity inside it: the fast count of ' t="s"' could miss it.
-_ODD_ATTRIBUTE = re.compile(rb"[\t\r\n]t\s*=|\st(?:\s+=|=\s|=')|\st=\"[^\"<]*&")
+# Any attribute written with spaces around '=', single quotes, or after a tab or newline: the fast count of
+# ' t="s"' could miss a shared-string cell written so (see _plain_attributes). calamine compares the raw value,
+# so an entity in it ('t="&#115;"') is no shared string to it; openpyxl shares one str among references.
+_ODD_ATTRIBUTES = (b" =", b"\t=", b"\n=", b"\r=", b"= ", b"=\t", b"=\n", b"=\r", b"='", b"\tt=", b"\nt=", b"\rt=")
+_RARE_BYTES = (b"\t", b"\n", b"\r", b"'")
 _CLOSED_TAG = re.compile(rb"<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
 _SI = re.compile(rb"<(?:[\w.-]+:)?si[\s>/]")
 _REF = re.compile(rb"\$?([A-Za-z]+)\$?([0-9]+)$")
@@ -185,20 +188,20 @@ class _Tally:
     """Across all parts: cells with values, shared-string cells, and the shared strings' lengths."""
 
     cells: int = 0
-    string_cells: int = 0
     string_lengths: list[int] | None = None
-    string_parts: list = field(default_factory=list)  # (info, exact) of parts whose string cells were counted
+    sheet_parts: list = field(default_factory=list)  # (info, shared-string cells if the exact pass counted them)
 
 
 def _scan_parts(archive: zipfile.ZipFile, data: bytes, infos: list[zipfile.ZipInfo], limits: Limits) -> PackageReport:
-    related = _workbook_relationships(archive)
+    targets = _relationship_targets(archive)
+    related = {part: kind for part, kind in targets.values()}  # each part the workbook points at → its type
     tally = _Tally()
     for info in infos:
         _scan_part(archive, data, info, limits, related.get(info.filename, ""), tally)
         if tally.cells > limits.max_total_cells:
             raise refuse("E-TOO-MANY-CELLS", detail=f"more than {tally.cells} cells", limit=f"{limits.max_total_cells:,}".replace(",", "."))
     _check_string_expansion(data, tally, limits)
-    names = _sheet_names(archive)
+    names = _sheet_names(archive, targets)
     sizes = {info.filename: info.file_size for info in infos}
     return PackageReport({name: sizes.get(part, 0) for part, name in names.items()})
 
@@ -215,13 +218,12 @@ def _scan_part(archive, data: bytes, info: zipfile.ZipInfo, limits: Limits, rela
         for _ in chunks:  # media and the like: only their real size matters
             pass
         return
-    suspect, cells, string_cells = _fast_sheet_pass(archive, info, head, chunks, limits)
+    suspect, cells = _fast_sheet_pass(archive, info, head, chunks, limits)
+    string_cells = None
     if suspect:
         cells, string_cells = _exact_sheet_pass(archive, data, info, limits)
     tally.cells += cells
-    tally.string_cells += string_cells
-    if string_cells:
-        tally.string_parts.append((info, suspect))
+    tally.sheet_parts.append((info, string_cells))
 
 
 def _xml_root(head: bytes, info: zipfile.ZipInfo) -> str | None:
@@ -265,19 +267,40 @@ class _RootReached(Exception):
     pass
 
 
-def _fast_sheet_pass(archive, info, head: bytes, chunks, limits: Limits) -> tuple[bool, int, int]:
-    """(needs the exact pass, cells with values, shared-string cells), from raw bytes. Every chunk holds whole
-    tags (see _chunks); any cell, row or attribute not in the plain form Excel writes makes the part suspect."""
+def _fast_sheet_pass(archive, info, head: bytes, chunks, limits: Limits) -> tuple[bool, int]:
+    """(needs the exact pass, cells with values), from raw bytes. Every chunk holds whole tags (see _chunks);
+    any cell or row not in the plain form Excel writes makes the part suspect."""
     suspect = _too_big(*_FAST_BOX, limits)
-    cells = string_cells = 0
+    cells = 0
     for chunk in _all(head, chunks):
-        for match in _DIMENSION.finditer(chunk):
-            _check_claimed_dimension(archive, info, match, limits)
+        if b"dimension" in chunk:
+            for match in _DIMENSION.finditer(chunk):
+                _check_claimed_dimension(archive, info, match, limits)
         if not suspect:
-            suspect = any(pattern.search(chunk) is not None for pattern in (_SUSPECT, _PREFIXED, _ODD_ATTRIBUTE))
-        cells += chunk.count(b"<c ") + chunk.count(b"<c>")
-        string_cells += chunk.count(b' t="s"')
-    return suspect, cells, string_cells
+            suspect = _SUSPECT.search(chunk) is not None or _PREFIXED.search(chunk) is not None
+        cells += chunk.count(b"<c ")  # '<c>' and other forms make the part suspect, and the exact pass counts
+    return suspect, cells
+
+
+def _fast_string_cells(data: bytes, info: zipfile.ZipInfo, limits: Limits) -> int | None:
+    """Shared-string cells of a plain sheet by counting ' t="s"'; None when an attribute in an odd form could
+    hide one from the count. Only asked for when the package has a shared-string table (Excel's files; not the
+    workbooks kdweb writes, whose text is inline)."""
+    cells = 0
+    for chunk in _chunks(data, info, limits):
+        if not _plain_attributes(chunk):
+            return None
+        cells += chunk.count(b' t="s"')
+    return cells
+
+
+def _plain_attributes(chunk: bytes) -> bool:
+    """No attribute in an odd form (_ODD_ATTRIBUTES). Excel, LibreOffice and openpyxl write no tab, newline or
+    apostrophe in a sheet and put '"' right after every '=': single-byte searches and counts (memchr speed)
+    settle those sheets; the rest (text with line breaks, say) get the substring searches, 15 times slower."""
+    if not any(byte in chunk for byte in _RARE_BYTES) and chunk.count(b"=") == chunk.count(b'="'):
+        return b' ="' not in chunk
+    return not any(odd in chunk for odd in _ODD_ATTRIBUTES)
 
 
 def _all(head: bytes, chunks):
@@ -388,12 +411,20 @@ def _merge_lengths(known: list[int] | None, found: list[int]) -> list[int]:
 
 
 def _check_string_expansion(data: bytes, tally: _Tally, limits: Limits) -> None:
-    """Every shared-string cell becomes its own copy of the string: bound cells × referenced length."""
+    """Every shared-string cell becomes its own copy of the string: bound cells × referenced length, first by
+    the longest string, then exactly where that bound is too coarse."""
     lengths = tally.string_lengths or []
-    if not lengths or tally.string_cells * max(lengths) <= limits.max_string_expansion:
+    if not lengths:
+        return
+    counted = [(info, cells if cells is not None else _fast_string_cells(data, info, limits))
+               for info, cells in tally.sheet_parts]
+    if all(cells is not None for _, cells in counted) and (
+            sum(cells for _, cells in counted) * max(lengths) <= limits.max_string_expansion):
         return
     expansion = 0
-    for info, _ in tally.string_parts:
+    for info, cells in counted:
+        if cells == 0:
+            continue
         for index, times in _string_references(data, info).items():
             expansion += times * (lengths[index] if 0 <= index < len(lengths) else 0)
             if expansion > limits.max_string_expansion:
@@ -576,14 +607,9 @@ def _relationship_targets(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]
     return targets
 
 
-def _workbook_relationships(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Each part the workbook's relationships resolve to → the relationship type, wherever the part is stored."""
-    return {part: kind for part, kind in _relationship_targets(archive).values()}
-
-
-def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+def _sheet_names(archive: zipfile.ZipFile, targets: dict | None = None) -> dict[str, str]:
     """Each sheet's part → its tab name."""
-    targets = _relationship_targets(archive)
+    targets = _relationship_targets(archive) if targets is None else targets
     names = {}
     for tag in _SHEET_ENTRY.findall(_read_capped(archive, "xl/workbook.xml")):
         name, rel_id = _NAME_ATTR.search(tag), _RID_ATTR.search(tag)

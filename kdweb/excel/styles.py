@@ -14,7 +14,6 @@ IDENTITY_FILL = "F2F2F2"  # grey: issued by the system, locked
 INPUT_HEADER_FILL = "FFF2CC"  # light yellow: the unit fills these
 ERROR_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"
-ERROR_FONT = "9C0006"
 
 _THIN = Side(style="thin", color="808080")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from openpyxl.formatting.rule import FormulaRule
 
+from kdweb.exports.page_setup import fit_to_a4
 from kdweb.rules.ruleset import RuleSet
 from kdweb.rules.terms import NOT_RATED_TEXT, Level, QuotaBase, QuotaScope, Severity
 
@@ -83,11 +84,7 @@ def write_summary(sheet, specs: tuple[SheetSpec, ...], row_counts: dict, rule_se
     for number, width in enumerate(widths, start=1):
         sheet.column_dimensions[column_letter(number)].width = width
     sheet.sheet_view.showGridLines = False
-    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_to_a4(sheet)
     sheet.protection.sheet = True
     return rows
 

@@ -12,11 +12,12 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 
+from kdweb.exports.page_setup import fit_to_a4, number_pages
 from kdweb.exports.safe_cells import is_risky
 from kdweb.rules.records import RECORD_TYPES
 from kdweb.rules.registry import get_rule_set
 from kdweb.rules.ruleset import RuleSet
-from kdweb.rules.terms import SubjectKind
+from kdweb.rules.terms import NOT_RATED_TEXT, SubjectKind
 
 from . import styles
 from .columns import (
@@ -185,6 +186,10 @@ def _prefilled(column: Column, record):
         grade = record.grades.get(column.key.removeprefix("grade:")) if hasattr(record, "grades") else None
         return grade.text if grade else None
     value = getattr(record, column.key, None)
+    if column.key == "level" and value is None and getattr(record, "not_rated", False):
+        return NOT_RATED_TEXT  # carried over from an upload: "Không xếp loại" is a choice of the level column
+    if column.key == "monthly_ratings" and value:
+        return ", ".join(item.code if item is not None else "" for item in value)
     if value is None or value == "" or value is False or value == 0 or value == ():
         return None
     if isinstance(value, Enum):
@@ -254,14 +259,9 @@ def _set_up_sheet(sheet, spec: SheetSpec, last_row: int) -> None:
     sheet.freeze_panes = f"{freeze_column}{FIRST_DATA_ROW}"
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{last_row}"
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    setup = sheet.page_setup
-    setup.orientation = sheet.ORIENTATION_LANDSCAPE
-    setup.paperSize = sheet.PAPERSIZE_A4
-    setup.fitToWidth = 1
-    setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_to_a4(sheet)
     sheet.page_margins = PageMargins(left=0.3, right=0.3, top=0.5, bottom=0.5, header=0.3, footer=0.3)
-    sheet.oddFooter.center.text = "Trang &P/&N"
+    number_pages(sheet)
     protection = sheet.protection
     protection.sheet = True
     protection.formatColumns = False

@@ -6,6 +6,8 @@ year, basis and missing units around them. Text goes through `safe_cells` in .cs
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import tablib
@@ -22,9 +24,50 @@ MISSING_COLUMNS = (("code", "Mã đơn vị"), ("name", "Đơn vị"), ("group",
                    ("status", "Tình trạng"))
 
 
+CSV_DELIMITER = ";"  # the list separator of a vi-VN spreadsheet, whose decimal separator is the comma
+
+
 def report_csv(report: Report) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel reads the Vietnamese text right."""
-    return ("\ufeff" + flat_dataset(report, safe=True).export("csv")).encode("utf-8")
+    """Self-describing and in the convention a vi-VN spreadsheet reads: a header block (title, year, basis,
+    coverage, date), a blank line, the table with ";" between columns and a decimal comma, then the notes.
+    UTF-8 with a byte-order mark, so that Excel reads the Vietnamese text right."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    for line in csv_header_block(report):
+        writer.writerow(neutralise_row(line))
+    writer.writerow([])
+    dataset = flat_dataset(report, safe=True)
+    writer.writerow(dataset.headers)
+    percent_columns = {index for index, column in enumerate(columns(), len(LEAD_COLUMNS)) if column.type == "percent"}
+    for row in dataset:
+        writer.writerow([_decimal_comma(value) if index in percent_columns else _plain(value)
+                         for index, value in enumerate(row)])
+    notes = [*report.table("member").notes, *report.notes]
+    if notes:
+        writer.writerow([])
+        for note in notes:
+            writer.writerow(neutralise_row(["Ghi chú", note]))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def csv_header_block(report: Report) -> list[list]:
+    day = report.generated_on
+    return [
+        [f"BÁO CÁO KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {report.year}"],
+        ["Năm", str(report.year)],
+        ["Cơ sở số liệu", report.basis_text],
+        ["Đơn vị có số liệu", f"{report.reported_count}/{report.expected_count}"],
+        ["Ngày lập", f"{day.day:02d}/{day.month:02d}/{day.year}"],
+        ["Số thập phân", "dấu phẩy (ví dụ 33,33); các cột cách nhau dấu chấm phẩy"],
+    ]
+
+
+def _decimal_comma(value) -> str:
+    return "" if value is None or value == "" else str(value).replace(".", ",")
+
+
+def _plain(value) -> str:
+    return "" if value is None else str(value)
 
 
 def report_ods(report: Report) -> bytes:

@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kdweb.exports.page_setup import fit_to_a4, number_pages
 from kdweb.exports.safe_cells import set_text
 from kdweb.reports import KIND_TEXTS, Report
 from kdweb.reports.columns import columns, header_cells
@@ -90,10 +91,13 @@ def _table_sheet(sheet: Worksheet, report: Report, letterhead: Letterhead, table
 def _title_block(sheet: Worksheet, report: Report, letterhead: Letterhead, title: str, subtitle: str,
                  width: int) -> None:
     last = get_column_letter(width)
-    right = get_column_letter(width - 5)
-    _merged(sheet, "A1:F1", letterhead.committee, "letterhead")
-    _merged(sheet, "A2:F2", letterhead.department, "letterhead_bold")
-    _merged(sheet, "A3:F3", "*", "letterhead")
+    # the issuing body on the left, the party's name and the date on the right: side by side, never overlapping
+    left_end = min(6, width // 2)
+    left = get_column_letter(left_end)
+    right = get_column_letter(max(left_end + 1, width - 5))
+    _merged(sheet, f"A1:{left}1", letterhead.committee, "letterhead")
+    _merged(sheet, f"A2:{left}2", letterhead.department, "letterhead_bold")
+    _merged(sheet, f"A3:{left}3", "*", "letterhead")
     _merged(sheet, f"{right}1:{last}1", "ĐẢNG CỘNG SẢN VIỆT NAM", "national")
     _merged(sheet, f"{right}2:{last}2", date_line(report, letterhead), "date_line")
     _merged(sheet, f"A4:{last}4", title, "title")
@@ -167,18 +171,13 @@ def _page_setup(sheet: Worksheet, last_row: int, widths: list[float]) -> None:
 
 
 def _print_setup(sheet: Worksheet, area: str, title_rows: str) -> None:
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
+    fit_to_a4(sheet)
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.5
     sheet.print_title_rows = title_rows
     sheet.print_area = area
-    sheet.oddFooter.center.text = "Trang &P/&N"
-    sheet.oddFooter.center.font = FONT
+    number_pages(sheet, FONT)
 
 
 def _merged(sheet: Worksheet, area: str, text: str, style: str) -> None:

@@ -51,6 +51,7 @@ class Unit(db.Model):
     reports: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    founded_on: Mapped[date | None] = mapped_column(Date)  # ngày thành lập: O-NEW for one founded < 6 months
     # Units change (the 2025 reorganisation merged and dissolved many): a unit exists from `valid_from` to
     # `valid_to` (inclusive, open when None); one that was merged or renamed names the unit that took it over.
     valid_from: Mapped[date | None] = mapped_column(Date)

@@ -20,6 +20,8 @@ class Template(db.Model):
     signature: Mapped[str] = mapped_column(String(128))
     generated_at = mapped_column(UTCDateTime, default=utcnow)
     generated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # the subjects it was issued for (roster_digest of the roster then), to tell when the roster has changed since
+    roster_digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class Upload(db.Model):
@@ -86,5 +88,7 @@ class Rating(db.Model):
     not_rated_reason: Mapped[str | None] = mapped_column(String(20))
     disciplined: Mapped[bool] = mapped_column(default=False)
     remarks: Mapped[str | None] = mapped_column(Text)
+    # every field of the subject's record as read (kdweb.rules.stored), for the checks across workbooks
+    record_json: Mapped[str | None] = mapped_column(Text)
     score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))  # a scored rule set's total (qd366-hd43)
     score_band: Mapped[str | None] = mapped_column(String(10))  # the level the total's band gives

@@ -20,6 +20,7 @@ class UnitCycle(db.Model):
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
     first_downloaded_at = mapped_column(UTCDateTime, nullable=True)
     last_activity_at = mapped_column(UTCDateTime, nullable=True)
+    roster_changed_at = mapped_column(UTCDateTime, nullable=True)  # an admin changed this unit's roster then
     # Optimistic lock: every state change bumps it, so two racing changes leave one outcome.
     revision: Mapped[int] = mapped_column(Integer, default=0)
 

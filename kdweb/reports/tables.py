@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from .counts import Counts, ScoreStats
+from .formatting import vn_count
 from .percent import percent
 from .vocabulary import (
     BASIS_TEXTS, KIND_TEXTS, RATING_GROUP_TEXTS, SUBJECT_KINDS, SUBMISSION_STATE_TEXTS, group_key,
@@ -90,10 +91,6 @@ class TableRow:
             return {"rgroup": group_key(self.rating_group)}
         return {}
 
-    @property
-    def is_subtotal(self) -> bool:
-        return self.row_type in ("group", "total")
-
     def percent(self, level: str) -> Decimal | None:
         return percent(self.counts.get(level), self.counts.rated)
 
@@ -173,12 +170,14 @@ class Report:
 
 
 def build_report(year: int, basis: str, generated_on: date, units: list[ReportedUnit],
-                 counts: list[UnitCounts], missing: list[MissingUnit], rule_set_id: str | None = None,
-                 scored: bool = False) -> Report:
+                 counts: list[UnitCounts], missing: list[MissingUnit], distinct_members: int | None = None,
+                 rule_set_id: str | None = None, scored: bool = False) -> Report:
+    """`distinct_members`: members listed in the basis, each counted once (a temporary listing duplicates a member
+    only when his or her home unit is in the basis too); without it, every temporary listing is taken as one.
+    `scored`: the cycle's rule set scores (qd366-hd43): rows carry their scores."""
     by_id = {unit.id: unit for unit in units}
-    tables = tuple(
-        _kind_table(kind, by_id, [c for c in counts if c.kind == kind], scored) for kind in SUBJECT_KINDS
-    )
+    tables = tuple(_kind_table(kind, by_id, [c for c in counts if c.kind == kind], distinct_members, scored)
+                   for kind in SUBJECT_KINDS)
     ordered_missing = tuple(sorted(missing, key=lambda unit: (unit.sort_order, unit.code)))
     report = Report(year, basis, generated_on, tables, ordered_missing, len(units), rule_set_id=rule_set_id,
                     scored=scored)
@@ -229,7 +228,8 @@ def _last_successor(code: str, successors: dict[str, str]) -> str:
     return code
 
 
-def _kind_table(kind: str, units: dict[int, ReportedUnit], counts: list[UnitCounts], scored: bool = False) -> KindTable:
+def _kind_table(kind: str, units: dict[int, ReportedUnit], counts: list[UnitCounts],
+                distinct_members: int | None = None, scored: bool = False) -> KindTable:
     per_unit: dict[int, Counts] = {}
     per_unit_scores: dict[int, ScoreStats] = {}
     for item in counts:
@@ -256,7 +256,7 @@ def _kind_table(kind: str, units: dict[int, ReportedUnit], counts: list[UnitCoun
     rating_rows: tuple[TableRow, ...] = ()
     if kind in RATING_GROUP_TEXTS:
         rating_rows = _rating_group_rows(units, counts, total, scored, total_scores)
-    notes = (_temporary_note(total),) if kind == "member" else ()
+    notes = (_temporary_note(total, distinct_members),) if kind == "member" else ()
     return KindTable(kind, tuple(rows), rating_rows, notes)
 
 
@@ -284,12 +284,17 @@ def _unit_note(unit: ReportedUnit) -> str:
     return SUBMISSION_STATE_TEXTS["submitted"] if unit.state == "submitted" else ""
 
 
-def _temporary_note(total: Counts) -> str:
+def _temporary_note(total: Counts, distinct_members: int | None = None) -> str:
+    distinct = total.roster - total.temporary if distinct_members is None else distinct_members
+    counted_twice = total.roster - distinct
+    elsewhere = total.temporary - counted_twice
+    also = (f" ({vn_count(elsewhere)} người trong số đó có đơn vị sinh hoạt chính thức chưa có trong số liệu này, "
+            f"nên chỉ được tính một lần)") if elsewhere > 0 else ""
     return (
         "Đảng viên sinh hoạt tạm thời được đánh giá, xếp loại ở chi bộ nơi sinh hoạt chính thức; danh sách của "
         "chi bộ nơi sinh hoạt tạm thời vẫn ghi tên họ nhưng không xếp loại (cột “Khác: sinh hoạt tạm thời”). "
         "Vì vậy số được đánh giá, xếp loại không tính trùng ai; riêng “Tổng số” đảng viên của toàn Đảng bộ gồm cả "
-        f"{total.temporary} lượt ghi tên này, tức {total.roster - total.temporary} đảng viên không tính trùng."
+        f"{vn_count(total.temporary)} lượt ghi tên này{also}, tức {vn_count(distinct)} đảng viên không tính trùng."
     )
 
 

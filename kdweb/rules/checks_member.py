@@ -1,12 +1,13 @@
 """Checks on one member (đảng viên): docs/rulebook.md §3, codes M-*."""
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 from .grading import Cap, RecordCap
 from .messages import quoted_level
 from .ruleset import Check
-from .terms import NOT_RATED_TEXT, Level, NotRatedReason, SubjectKind
+from .terms import NOT_RATED_TEXT, Level, NotRatedReason, Severity, SubjectKind
 
 MEMBER = SubjectKind.MEMBER
 
@@ -146,6 +147,21 @@ def check_monthly(ctx):
             )
 
 
+def check_civil_rating_given(ctx):
+    """M-CIVIL (warning) when the rule cannot be checked: a civil servant or public employee rated HTNV or better
+    with no civil-service rating for the year. KHTNV needs none (it is the floor)."""
+    for member in ctx.records(MEMBER):
+        if (member.is_civil_servant and member.civil_rating is None and member.level is not None
+                and member.level is not Level.KHTNV and "civil_rating" not in member.unreadable):
+            finding = ctx.finding(
+                "M-CIVIL", member, "civil_rating",
+                f"là cán bộ, công chức, viên chức, xếp loại {quoted_level(member.level)} nhưng chưa ghi kết quả "
+                f"xếp loại công chức, viên chức trong năm, nên chưa đối chiếu được (đảng viên không được xếp cao hơn "
+                f"mức đó). Hãy ghi mức xếp loại công chức, viên chức của năm.",
+            )
+            yield replace(finding, severity=Severity.WARNING)
+
+
 @lru_cache(maxsize=None)
 def _too_low(rank: int, gap: int) -> frozenset[Level]:
     """Monthly levels more than `gap` steps below a yearly level of this rank (a set: see _requirements)."""
@@ -164,4 +180,5 @@ RECORD_CHECKS = (
     Check("M-TRANSFER", MEMBER, check_transfer),
     Check("M-TEMPORARY", MEMBER, check_temporary),
     Check("M-MONTHLY", MEMBER, check_monthly),
+    Check("M-CIVIL", MEMBER, check_civil_rating_given),
 )

@@ -1,10 +1,14 @@
 """Checks on one party organisation (tổ chức đảng): docs/rulebook.md §3, codes O-*."""
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import replace
 from fractions import Fraction
 
+from .context import UnitContext
 from .grading import Cap, RecordCap
 from .messages import percent, quoted_level, ratio
+from .records import UnitBatch
 from .ruleset import Check
 from .terms import Level, SubjectKind
 
@@ -102,7 +106,40 @@ ORGANISATION_CAPS = (
     RecordCap("O-KHTNV", targets_cap, "targets_below_half"),
 )
 
+def district_htxsnv(dctx):
+    """O-HTXSNV across workbooks: a tổ chức cơ sở đảng rated HTXSNV in one workbook (the district's) whose
+    subordinate organisations or members are rated in their own. The check is the single-workbook one, run on
+    the organisation with all its subordinates, wherever they were rated."""
+    children, members = defaultdict(list), defaultdict(list)
+    for position, child in dctx.records(ORGANISATION):
+        children[child.parent_code].append((position, child))
+    for position, member in dctx.records(SubjectKind.MEMBER):
+        members[member.cell_code or member.unit_code].append((position, member))
+    for position, org in dctx.records(ORGANISATION):
+        if org.level is not Level.HTXSNV:
+            continue
+        child_orgs = [child for _, child in children.get(org.code, ()) if child.code != org.code]
+        cell_members = [member for _, member in members.get(org.code, ())]
+        elsewhere = any(other != position for other, _ in children.get(org.code, ())) or any(
+            other != position for other, _ in members.get(org.code, ()))
+        if not elsewhere:
+            continue  # all in one workbook: its own check has decided
+        batch = dctx.batches[position]
+        whole = UnitBatch(
+            unit_code=batch.unit_code, unit_name=batch.unit_name, review_date=batch.review_date,
+            # same-level bodies are the organisation's own workbook's matter, checked there
+            organisations=[replace(org, same_level_bodies_lowest=None), *child_orgs], members=cell_members,
+        )
+        for finding in check_htxsnv(UnitContext(whole, dctx.rule_set)):
+            if finding.subject_code == org.code:
+                yield finding
+
+
 RECORD_CHECKS = (
     Check("O-HTXSNV", ORGANISATION, check_htxsnv),
     Check("O-HTTNV", ORGANISATION, check_httnv),
+)
+
+DISTRICT_CHECKS = (
+    Check("O-HTXSNV", ORGANISATION, district_htxsnv, scope="district"),
 )

@@ -28,9 +28,6 @@ class Finding:
     def with_location(self, sheet: str | None, cell: str | None) -> Finding:
         return replace(self, sheet=sheet, cell=cell)
 
-    def with_unit(self, unit_code: str | None) -> Finding:
-        return replace(self, unit_code=unit_code)
-
     def sort_key(self) -> tuple:
         return (
             str(self.unit_code or ""),

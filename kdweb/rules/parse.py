@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from .terms import NOT_RATED_TEXT, Discipline, Grade, Level, NotRatedReason, OrgKind
-from .text import looks_like_legacy_font, normalise_text
+from .text import LEGACY_FONTS, looks_like_legacy_font, normalise_text
 
 __all__ = [
     "Parsed", "normalise_text", "looks_like_legacy_font", "display_text", "is_blank",
@@ -26,6 +26,7 @@ class Parsed:
     value: object = None
     error: str | None = None
     not_rated: bool = False
+    warning: str | None = None  # read, but the unit should know how (e.g. converted from a legacy font)
 
     @property
     def ok(self) -> bool:
@@ -68,15 +69,70 @@ def _invalid(value: object, what: str, choices: str) -> Parsed:
     return Parsed(error=f"“{display_text(value)}” không phải {what} hợp lệ. Chọn một trong: {choices}.")
 
 
+# "Hoàn thành" alone is not a level (RULES.md §1): it begins three of them, so it is never read as HTNV.
 _LEVEL_ALIASES = [(level.text, level) for level in Level] + [(level.code, level) for level in Level] + [
     ("xuất sắc", Level.HTXSNV), ("hoàn thành xuất sắc", Level.HTXSNV),
     ("tốt", Level.HTTNV), ("hoàn thành tốt", Level.HTTNV),
-    ("hoàn thành", Level.HTNV),
     ("không hoàn thành", Level.KHTNV),
 ]
 _LEVELS = _table(_LEVEL_ALIASES)
 _NOT_RATED = {_key(NOT_RATED_TEXT), "kxl", _key("không đánh giá, xếp loại")}
 LEVEL_CHOICES = tuple(level.text for level in sorted(Level, reverse=True)) + (NOT_RATED_TEXT,)
+_TRUNCATION = ("…", "...", "..")
+
+
+def _ambiguous(value: object, what: str, texts) -> Parsed | None:
+    """Text that only begins one or more of the choices ("Hoàn thành", "Hoàn thành tốt nhiệm…", a cell cut short):
+    an error naming the choices it could be, never a guess (a guess would often be a lower level)."""
+    key = normalise_text(value).strip(_EDGE_PUNCTUATION)
+    for mark in _TRUNCATION:
+        key = key.removesuffix(mark).strip()
+    if not key:
+        return None
+    candidates = [text for text in texts if normalise_text(text).startswith(key) and normalise_text(text) != key]
+    if not candidates:
+        return None
+    quoted = [f"“{text}”" for text in candidates]
+    could_be = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} hoặc {quoted[-1]}"
+    return Parsed(error=(
+        f"“{display_text(value)}” chưa đủ để biết là {what} nào (có thể là {could_be}). "
+        f"Chọn đúng một trong: {_choices(texts)}."
+    ))
+
+
+def _in_legacy_font(value: object, read, shown) -> Parsed | None:
+    """A choice typed with a TCVN3 or VNI font: converted when exactly one conversion is a valid choice."""
+    if not isinstance(value, str) or value.isascii():
+        return None
+    found = {}
+    for font, convert in LEGACY_FONTS:
+        converted = convert(value)
+        if converted == value:
+            continue
+        parsed = read(converted)
+        if parsed.ok and (parsed.value is not None or parsed.not_rated):
+            found.setdefault((parsed.value, parsed.not_rated), (font, parsed))
+    if len(found) != 1:
+        return None
+    font, parsed = next(iter(found.values()))
+    return Parsed(parsed.value, not_rated=parsed.not_rated, warning=(
+        f"“{display_text(value)}” được gõ bằng phông {font}; đã chuyển từ phông {font} thành “{shown(parsed)}”. "
+        f"Lần sau hãy chọn trong danh sách hoặc gõ bằng phông Unicode."
+    ))
+
+
+def _level_text(parsed: Parsed) -> str:
+    return NOT_RATED_TEXT if parsed.not_rated else getattr(parsed.value, "text", str(parsed.value))
+
+
+def _read_level(value: object) -> Parsed:
+    key = _key(value)
+    if key in _NOT_RATED:
+        return Parsed(not_rated=True)
+    level = _LEVELS.get(key)
+    if level:
+        return Parsed(level)
+    return _ambiguous(value, "mức xếp loại", LEVEL_CHOICES) or _invalid(value, "mức xếp loại", _choices(LEVEL_CHOICES))
 
 
 def parse_level(value: object) -> Parsed:
@@ -85,15 +141,23 @@ def parse_level(value: object) -> Parsed:
         return Parsed()
     if isinstance(value, Level):
         return Parsed(value)
-    key = _key(value)
-    if key in _NOT_RATED:
-        return Parsed(not_rated=True)
-    level = _LEVELS.get(key)
-    return Parsed(level) if level else _invalid(value, "mức xếp loại", _choices(LEVEL_CHOICES))
+    parsed = _read_level(value)
+    return parsed if parsed.ok else _in_legacy_font(value, _read_level, _level_text) or parsed
 
 
 _CIVIL = {**_LEVELS, **_table([(OLD_CIVIL_HTNV_TEXT, Level.HTNV), ("HTNV nhưng còn hạn chế về năng lực", Level.HTNV)])}
 CIVIL_RATING_CHOICES = LEVEL_CHOICES[:-1] + (OLD_CIVIL_HTNV_TEXT,)
+
+
+def _read_civil_rating(value: object) -> Parsed:
+    key = _key(value)
+    if key in _NOT_RATED:
+        return Parsed(not_rated=True)
+    level = _CIVIL.get(key)
+    if level is None:
+        what = "mức xếp loại công chức, viên chức"
+        return _ambiguous(value, what, CIVIL_RATING_CHOICES) or _invalid(value, what, _choices(CIVIL_RATING_CHOICES))
+    return Parsed(level)
 
 
 def parse_civil_rating(value: object) -> Parsed:
@@ -102,13 +166,8 @@ def parse_civil_rating(value: object) -> Parsed:
         return Parsed()
     if isinstance(value, Level):
         return Parsed(value)
-    key = _key(value)
-    if key in _NOT_RATED:
-        return Parsed(not_rated=True)
-    level = _CIVIL.get(key)
-    if level is None:
-        return _invalid(value, "mức xếp loại công chức, viên chức", _choices(CIVIL_RATING_CHOICES))
-    return Parsed(level)
+    parsed = _read_civil_rating(value)
+    return parsed if parsed.ok else _in_legacy_font(value, _read_civil_rating, _level_text) or parsed
 
 
 _GRADES = _table([(grade.text, grade) for grade in Grade] + [(grade.code, grade) for grade in Grade] + [
@@ -117,13 +176,18 @@ _GRADES = _table([(grade.text, grade) for grade in Grade] + [(grade.code, grade)
 GRADE_CHOICES = tuple(grade.text for grade in sorted(Grade, reverse=True))
 
 
+def _read_grade(value: object) -> Parsed:
+    grade = _GRADES.get(_key(value))
+    return Parsed(grade) if grade else _invalid(value, "cấp độ tiêu chí", _choices(GRADE_CHOICES))
+
+
 def parse_grade(value: object) -> Parsed:
     if is_blank(value):
         return Parsed()
     if isinstance(value, Grade):
         return Parsed(value)
-    grade = _GRADES.get(_key(value))
-    return Parsed(grade) if grade else _invalid(value, "cấp độ tiêu chí", _choices(GRADE_CHOICES))
+    parsed = _read_grade(value)
+    return parsed if parsed.ok else _in_legacy_font(value, _read_grade, _level_text) or parsed
 
 
 _YES = {"có", "co", "c", "x", "v", "yes", "y", "true", "đúng", "1", "✓", "✔"}
@@ -138,12 +202,21 @@ def parse_yes_no(value: object) -> Parsed:
         return Parsed(value)
     if isinstance(value, (int, float)) and value in (0, 1):
         return Parsed(bool(value))
+    parsed = _read_yes_no(value)
+    return parsed if parsed.ok else _in_legacy_font(value, _read_yes_no, _yes_no_text) or parsed
+
+
+def _read_yes_no(value: object) -> Parsed:
     key = _key(value)
     if key in _YES:
         return Parsed(True)
     if key in _NO:
         return Parsed(False)
     return _invalid(value, "giá trị Có/Không", _choices(YES_NO_CHOICES))
+
+
+def _yes_no_text(parsed: Parsed) -> str:
+    return YES_NO_CHOICES[0] if parsed.value else YES_NO_CHOICES[1]
 
 
 _DISCIPLINES = _table([(form.text, form) for form in Discipline] + [(form.code, form) for form in Discipline])

@@ -58,6 +58,7 @@ CHECKS = (
     *checks_cross.UNIT_CHECKS,
     *(district_quota_check(kind) for kind in SubjectKind),
     *checks_cross.DISTRICT_CHECKS,
+    *checks_org.DISTRICT_CHECKS,
 )
 
 RULE_SET = RuleSet(

@@ -144,11 +144,6 @@ class LeaderRecord:
 
 Record = MemberRecord | OrganisationRecord | CollectiveRecord | LeaderRecord
 
-
-def kind_of(record: Record) -> SubjectKind:
-    return _KIND_BY_TYPE[type(record)]
-
-
 _KIND_BY_TYPE = {
     MemberRecord: SubjectKind.MEMBER,
     OrganisationRecord: SubjectKind.ORGANISATION,

@@ -338,7 +338,9 @@ class RowParser:
                 found[_VALUES]["not_rated"] = parsed.not_rated
             elif parsed.value is not None:
                 found[into][name] = parsed.value
-            if is_text and self._looks_like_legacy_font(value, remembered):
+            if parsed.warning:  # a choice typed in a legacy font, read by converting it
+                problems.append((position, "P-FONT", key, parsed.warning, Severity.WARNING))
+            elif is_text and self._looks_like_legacy_font(value, remembered):
                 problems.append((position, "P-FONT", key, _LEGACY_FONT, Severity.WARNING))
 
     def _looks_like_legacy_font(self, value: object, remembered: bool) -> bool:

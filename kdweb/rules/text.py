@@ -80,3 +80,48 @@ def looks_like_legacy_font(value: object) -> bool:
 # VNI writes a vowel then a Latin-1 letter standing for its marks: "aù" (á), "aê" (ă), "oâ" (ô); pairs that
 # Vietnamese itself has (quân, khuê, hoà, khoé) are left out.
 _VNI_PAIR = re.compile("[aeiouyAEIOUY][ùõÙÕ]|[aeoAEO][âêÂÊ]")
+
+
+# TCVN3 (ABC): each Vietnamese letter is one Latin-1 character (capitals with marks use the same codes in the
+# .VnTimeH capitals font, so they come back lower case; matching ignores case anyway).
+_TCVN3 = str.maketrans(dict(zip(
+    "¸µ¶·¹¨¾»¼½Æ©ÊÇÈÉË®ÐÌÎÏÑªÕÒÓÔÖÝ×ØÜÞãßáâä«èåæçé¬íêëìîóïñòô­øõö÷ùýúûüþ¡¢£¤¥¦§",
+    "áàảãạăắằẳẵặâấầẩẫậđéèẻẽẹêếềểễệíìỉĩịóòỏõọôốồổỗộơớờởỡợúùủũụưứừửữựýỳỷỹỵĂÂÊÔƠƯĐ",
+)))
+
+# VNI: a base letter followed by a Latin-1 character standing for its marks; a few letters are one character.
+_ACUTE, _GRAVE, _HOOK, _TILDE, _DOT = "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"
+_CIRCUMFLEX, _BREVE, _HORN = "\u0302", "\u0306", "\u031b"
+_VNI_MARKS = {
+    "ù": _ACUTE, "ø": _GRAVE, "û": _HOOK, "õ": _TILDE, "ï": _DOT,
+    "â": _CIRCUMFLEX, "á": _CIRCUMFLEX + _ACUTE, "à": _CIRCUMFLEX + _GRAVE, "å": _CIRCUMFLEX + _HOOK,
+    "ã": _CIRCUMFLEX + _TILDE, "ä": _CIRCUMFLEX + _DOT,
+    "ê": _BREVE, "é": _BREVE + _ACUTE, "è": _BREVE + _GRAVE, "ú": _BREVE + _HOOK, "ü": _BREVE + _TILDE,
+    "ë": _BREVE + _DOT,
+}
+_VNI_MARKS.update({mark.upper(): combining for mark, combining in list(_VNI_MARKS.items())})
+_VNI_LETTERS = {
+    "ô": "ơ", "Ô": "Ơ", "ö": "ư", "Ö": "Ư", "ñ": "đ", "Ñ": "Đ",
+    "í": "í", "Í": "Í", "ì": "ì", "Ì": "Ì", "æ": "ỉ", "Æ": "Ỉ", "ó": "ĩ", "Ó": "Ĩ", "ò": "ị", "Ò": "Ị",
+}
+_VNI_BASES = frozenset("aeiouyAEIOUYơƠưƯ")
+
+
+def from_tcvn3(text: str) -> str:
+    """Text typed with a TCVN3 (.VnTime) font, as Unicode (NFC)."""
+    return unicodedata.normalize("NFC", text.translate(_TCVN3))
+
+
+def from_vni(text: str) -> str:
+    """Text typed with a VNI font, as Unicode (NFC)."""
+    out: list[str] = []
+    for char in text:
+        base = unicodedata.normalize("NFD", out[-1])[0] if out else ""
+        if char in _VNI_MARKS and (base in _VNI_BASES or unicodedata.normalize("NFC", base) in _VNI_BASES):
+            out[-1] = unicodedata.normalize("NFC", unicodedata.normalize("NFD", out[-1]) + _VNI_MARKS[char])
+        else:
+            out.append(_VNI_LETTERS.get(char, char))
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+LEGACY_FONTS = (("TCVN3", from_tcvn3), ("VNI", from_vni))

@@ -1,5 +1,9 @@
-"""District-wide checks (X-HEAD, Q-20 across units) over the current submissions, rebuilt from stored ratings
-and the roster's links, so no workbook is read again."""
+"""District-wide checks (X-HEAD, Q-20 across units, O-HTXSNV across workbooks…) over the current submissions:
+each subject's full record as read from its upload is stored with its rating, so the checks across workbooks
+decide on the same records a single workbook's check saw, and no workbook is read again. Also: every
+submitted or approved unit whose submission no longer matches the roster of record (X-ROSTER).
+
+A plain function of the cycle (no request, no commit): a job queue may run it as it is."""
 from collections import defaultdict
 
 from sqlalchemy.orm import aliased
@@ -7,9 +11,13 @@ from sqlalchemy.orm import aliased
 from kdweb.extensions import db
 from kdweb.models import Collective, LeaderPost, Rating, Submission, Unit, UnitCycle
 from kdweb.rules import (
-    CollectiveRecord, LeaderRecord, Level, MemberRecord, NotRatedReason, OrganisationRecord, SubjectKind, UnitBatch,
-    get_rule_set, validate_district,
+    CollectiveRecord, LeaderRecord, Level, MemberRecord, NotRatedReason, OrganisationRecord, Severity, SubjectKind,
+    UnitBatch, get_rule_set, sorted_findings, validate_district,
 )
+from kdweb.rules import Finding as RuleFinding
+from kdweb.rules.roster_changes import ROSTER_CHANGED
+from kdweb.rules.stored import record_from_json
+from kdweb.services.roster import roster_batch
 
 BASIS_STATES = ("submitted", "approved")
 
@@ -29,7 +37,11 @@ def current_batches(cycle) -> tuple[list[UnitBatch], dict[str, str]]:
         for rating in db.session.execute(db.select(Rating).where(Rating.upload_id.in_(units))).scalars():
             unit_code = units[rating.upload_id]
             kind = SubjectKind(rating.subject_kind.upper())
-            records[unit_code][kind].append(record_of(kind, rating, unit_code, heads, led))
+            if rating.record_json:
+                record = record_from_json(kind, rating.record_json)
+            else:  # stored before full records were kept
+                record = record_of(kind, rating, unit_code, heads, led)
+            records[unit_code][kind].append(record)
     batches = [UnitBatch(unit_code=code, unit_name=names.get(code, ""), review_date=cycle.review_date,
                          members=records[code][SubjectKind.MEMBER], organisations=records[code][SubjectKind.ORGANISATION],
                          collectives=records[code][SubjectKind.COLLECTIVE], leaders=records[code][SubjectKind.LEADER])
@@ -73,4 +85,45 @@ def collective_led_units(cycle) -> dict[str, str]:
 def district_findings(cycle):
     batches, names = current_batches(cycle)
     findings = validate_district(batches, get_rule_set(cycle.rule_set_id))
+    findings = sorted_findings([*findings, *roster_mismatches(cycle, batches)])
     return findings, names, len(batches)
+
+
+def roster_mismatches(cycle, batches) -> list[RuleFinding]:
+    """A unit whose submission (waiting or approved) no longer matches its roster of record: who was added to
+    or left the roster since the workbook was checked."""
+    units = {unit.code: unit for unit in db.session.execute(
+        db.select(Unit).where(Unit.code.in_([batch.unit_code for batch in batches]))).scalars()}
+    findings = []
+    for batch in batches:
+        unit = units.get(batch.unit_code)
+        if unit is None:
+            continue
+        now = roster_batch(cycle, unit)
+        for kind in SubjectKind:
+            rated = {record.code: record.name for record in batch.records_of(kind)}
+            current = {record.code: record.name for record in now.records_of(kind)}
+            added = sorted(current.keys() - rated.keys())
+            gone = sorted(rated.keys() - current.keys())
+            if added or gone:
+                findings.append(_mismatch(batch, kind, added, gone, current, rated))
+    return findings
+
+
+def _mismatch(batch, kind, added, gone, current, rated) -> RuleFinding:
+    def named(codes, names):
+        shown = ", ".join(f"{names[code]} ({code})" for code in codes[:5])
+        return shown + (f" và {len(codes) - 5} người/đơn vị khác" if len(codes) > 5 else "")
+
+    parts = []
+    if added:
+        parts.append(f"thêm vào danh sách sau khi đơn vị nộp: {named(added, current)}")
+    if gone:
+        parts.append(f"không còn trong danh sách: {named(gone, rated)}")
+    return RuleFinding(
+        rule=ROSTER_CHANGED, severity=Severity.ERROR, subject_kind=kind, subject_code=batch.unit_code,
+        subject_name=batch.unit_name, field=None,
+        message=(f"{batch.unit_name} ({batch.unit_code}): kết quả đã nộp không còn khớp với danh sách "
+                 f"{kind.text.lower()} hiện tại ({'; '.join(parts)}). Trả lại để đơn vị tải mẫu mới và nộp lại."),
+        unit_code=batch.unit_code,
+    )

@@ -44,7 +44,8 @@ def _report(cycle: Cycle, basis: str, today: date) -> Report:
     scored = _is_scored(cycle)
     return build_report(cycle.year, basis, today, reported_units(cycle.id, basis),
                         unit_counts(cycle.id, basis, scored), missing_units(cycle.id, basis),
-                        rule_set_id=cycle.rule_set_id, scored=scored)
+                        distinct_members=distinct_members(cycle.id, basis), rule_set_id=cycle.rule_set_id,
+                        scored=scored)
 
 
 def _is_scored(cycle: Cycle) -> bool:
@@ -59,6 +60,14 @@ def unit_successors() -> dict[str, str]:
     successor = aliased(Unit)
     query = db.select(Unit.code, successor.code).join(successor, successor.id == Unit.successor_id)
     return dict(db.session.execute(query).all())
+
+
+def distinct_members(cycle_id: int, basis: str) -> int:
+    """Members listed in the basis, each once: a temporary listing counts twice only when the home unit is in it."""
+    query = (_in_basis(cycle_id, basis).join(Rating, Rating.upload_id == Upload.id)
+             .where(Rating.subject_kind == "member")
+             .add_columns(func.count(func.distinct(Rating.subject_code))))
+    return db.session.scalar(query) or 0
 
 
 def measure_condition(measure: str):

@@ -1,4 +1,8 @@
 """The subjects a reporting unit rates, read from the roster as the rules engine's records (identity facts only)."""
+import hashlib
+import json
+
+from sqlalchemy import update
 from sqlalchemy.orm import aliased
 
 from kdweb.extensions import db
@@ -7,6 +11,7 @@ from kdweb.rules import (
     CollectiveRecord, Discipline, LeaderRecord, MemberRecord, OrganisationRecord, OrgKind, SubjectKind, UnitBatch,
     get_rule_set,
 )
+from kdweb.rules.roster_changes import RosterOfRecord
 
 
 def roster_batch(cycle, unit) -> UnitBatch:
@@ -32,24 +37,23 @@ def outstanding_kinds(cycle, unit) -> list[SubjectKind]:
 
 
 def grassroots_of(cell: Unit) -> Unit:
-    return cell.parent if cell.kind in ("cell", "sub_committee") else cell
+    """The tổ chức cơ sở đảng a chi bộ belongs to, through a đảng bộ bộ phận if there is one."""
+    while cell.kind in ("cell", "sub_committee") and cell.parent is not None:
+        cell = cell.parent
+    return cell
 
 
 def member_records(cycle, unit) -> list[MemberRecord]:
     if unit.level == "district":
         return []
-    cell, temporary_cell = aliased(Unit), aliased(Unit)
+    cell = aliased(Unit)
+    query, temporary_cell, temporary_part = members_listed(cycle, unit, Person, cell.code, cell.name)
     rows = db.session.execute(
-        db.select(Person, cell.code, cell.name, temporary_cell.parent_id, temporary_cell.id)
-        .join(cell, Person.cell_id == cell.id)
-        .outerjoin(temporary_cell, Person.temporary_cell_id == temporary_cell.id)
-        .where(Person.cycle_id == cycle.id)
-        .where((Person.grassroots_id == unit.id)
-               | (temporary_cell.id == unit.id) | (temporary_cell.parent_id == unit.id))
-        .order_by(cell.sort_order, Person.code)
+        query.add_columns(temporary_cell.parent_id, temporary_cell.id, temporary_part.parent_id)
+        .join(cell, Person.cell_id == cell.id).order_by(cell.sort_order, Person.code)
     ).all()
     records = []
-    for person, cell_code, cell_name, temporary_parent_id, temporary_id in rows:
+    for person, cell_code, cell_name, temporary_parent_id, temporary_id, temporary_grandparent_id in rows:
         official_here = person.grassroots_id == unit.id
         temporary_here = not official_here
         records.append(MemberRecord(
@@ -59,11 +63,27 @@ def member_records(cycle, unit) -> list[MemberRecord]:
             transferred_in=person.transferred_in_on is not None, months_at_old_place=person.months_at_old_place,
             temporary_activity=temporary_here,
             temporary_activity_elsewhere=official_here and temporary_id is not None
-            and unit.id not in (temporary_id, temporary_parent_id),
+            and unit.id not in (temporary_id, temporary_parent_id, temporary_grandparent_id),
             is_civil_servant=person.is_civil_servant, post=person.post or "",
             **known_discipline(person.discipline_form),
         ))
     return records
+
+
+def members_listed(cycle, unit, *columns):
+    """The members a unit's workbook lists: its own, and those in temporary activity at one of its chi bộ
+    (also under a đảng bộ bộ phận); with the temporary chi bộ and its parent joined, for the caller's columns."""
+    temporary_cell, temporary_part = aliased(Unit), aliased(Unit)
+    query = (
+        db.select(*columns)
+        .outerjoin(temporary_cell, Person.temporary_cell_id == temporary_cell.id)
+        .outerjoin(temporary_part, temporary_cell.parent_id == temporary_part.id)
+        .where(Person.cycle_id == cycle.id)
+        .where((Person.grassroots_id == unit.id)
+               | (temporary_cell.id == unit.id) | (temporary_cell.parent_id == unit.id)
+               | ((temporary_part.kind == "sub_committee") & (temporary_part.parent_id == unit.id)))
+    )
+    return query, temporary_cell, temporary_part
 
 
 def known_discipline(form: str | None) -> dict:
@@ -79,11 +99,22 @@ def organisation_records(unit) -> list[OrganisationRecord]:
             .order_by(Unit.sort_order)
         ).scalars().all()
     elif unit.kind == "grassroots_committee":
-        rated = [child for child in unit.children if child.active]
+        rated = list(parts_of(unit))
     else:
         rated = []
     return [OrganisationRecord(code=org.code, name=org.name, unit_code=unit.code, kind=OrgKind(org.kind),
-                               parent_code=unit.code, group=org.group or "") for org in rated]
+                               parent_code=org.parent.code if org.parent else unit.code, group=org.group or "",
+                               founded_on=org.founded_on) for org in rated]
+
+
+def parts_of(committee: Unit):
+    """A đảng bộ cơ sở's đảng bộ bộ phận and chi bộ, each followed by the chi bộ under it (RULES.md §2: all rated
+    in the đảng bộ cơ sở's workbook)."""
+    for child in committee.children:
+        if child.active:
+            yield child
+            if child.kind == "sub_committee":
+                yield from parts_of(child)
 
 
 def collective_records(cycle, unit) -> list[CollectiveRecord]:
@@ -108,3 +139,68 @@ def leader_records(cycle, unit) -> list[LeaderRecord]:
     return [LeaderRecord(code=post.code, name=name, unit_code=unit.code, post=post.title,
                          post_group=post.equivalent_group, heads=tuple(c for c in (unit_code, collective_code) if c))
             for post, name, unit_code, collective_code in rows]
+
+
+def roster_of_record(cycle, unit, batch: UnitBatch | None = None) -> RosterOfRecord:
+    """The unit's subjects as the database holds them now: what an upload is checked against."""
+    batch = batch or roster_batch(cycle, unit)
+    subjects = {kind: {record.code: record.name for record in batch.records_of(kind)} for kind in SubjectKind}
+    return RosterOfRecord(subjects)
+
+
+def where_now(cycle, unit, kind: SubjectKind, code: str) -> str | None:
+    """The name of the unit a subject who left `unit`'s roster belongs to now; None when it is on no roster."""
+    if kind is SubjectKind.MEMBER:
+        query = db.select(Unit.id, Unit.name).join(Person, Person.grassroots_id == Unit.id).where(
+            Person.cycle_id == cycle.id, Person.code == code)
+    elif kind is SubjectKind.ORGANISATION:
+        parent = aliased(Unit)
+        query = db.select(parent.id, parent.name).join(Unit, Unit.parent_id == parent.id).where(
+            Unit.code == code, Unit.active.is_(True))
+    elif kind is SubjectKind.COLLECTIVE:
+        query = db.select(Unit.id, Unit.name).join(Collective, Collective.rated_in_id == Unit.id).where(
+            Collective.cycle_id == cycle.id, Collective.code == code)
+    else:
+        query = db.select(Unit.id, Unit.name).join(LeaderPost, LeaderPost.rated_in_id == Unit.id).where(
+            LeaderPost.cycle_id == cycle.id, LeaderPost.code == code)
+    found = db.session.execute(query.limit(1)).first()
+    return found.name if found is not None and found.id != unit.id else None
+
+
+def roster_digest(batch: UnitBatch) -> str:
+    """One fingerprint of who is on a unit's roster, by kind: equal digests, same subjects."""
+    return _digest({kind: [record.code for record in batch.records_of(kind)] for kind in SubjectKind})
+
+
+def current_roster_digest(cycle, unit) -> str:
+    """roster_digest of the roster as it stands, from the subjects' codes alone (a page shows it: no records built)."""
+    members = [] if unit.level == "district" else db.session.execute(
+        members_listed(cycle, unit, Person.code)[0]).scalars().all()
+    collectives = db.session.execute(db.select(Collective.code).where(
+        Collective.cycle_id == cycle.id, Collective.rated_in_id == unit.id)).scalars().all()
+    leaders = db.session.execute(db.select(LeaderPost.code).where(
+        LeaderPost.cycle_id == cycle.id, LeaderPost.rated_in_id == unit.id)).scalars().all()
+    organisations = [record.code for record in organisation_records(unit)]
+    return _digest({SubjectKind.MEMBER: members, SubjectKind.ORGANISATION: organisations,
+                    SubjectKind.COLLECTIVE: collectives, SubjectKind.LEADER: leaders})
+
+
+def _digest(codes_by_kind) -> str:
+    codes = {kind.code: sorted(codes_by_kind.get(kind, ())) for kind in SubjectKind}
+    return hashlib.sha256(json.dumps(codes, sort_keys=True).encode()).hexdigest()
+
+
+def mark_roster_changed(cycle, unit_ids) -> None:
+    """Remember that an admin changed these units' rosters now: the dashboard shows it against a submission
+    made before. (The unit's own page compares the roster itself with the one its workbook was issued for.)"""
+    from kdweb.models import UnitCycle
+    from kdweb.models.base import utcnow
+
+    unit_ids = {unit_id for unit_id in unit_ids if unit_id is not None}
+    if cycle is None or not unit_ids:
+        return
+    db.session.execute(
+        update(UnitCycle).where(UnitCycle.cycle_id == cycle.id, UnitCycle.unit_id.in_(unit_ids))
+        .values(roster_changed_at=utcnow())  # not a workflow state: the revision (the state's lock) stays
+        .execution_options(synchronize_session=False)
+    )

@@ -4,8 +4,9 @@ from types import SimpleNamespace
 
 from kdweb.deadlines import deadline_state
 from kdweb.extensions import db
-from kdweb.models import Finding, Review, Submission, UnitCycle, Upload
+from kdweb.models import Finding, Review, Submission, Template, UnitCycle, Upload
 from kdweb.models.base import utcnow
+from kdweb.services.roster import current_roster_digest
 from kdweb.services.workflow import REFUSALS
 from kdweb.status import WorkbookStatus, can
 
@@ -34,10 +35,22 @@ def context(unit, cycle, user, version=None, severity=None, sheet=None) -> dict:
     submittable = next((u for u in uploads if state and u.id == state.valid_upload_id), None)
     result["submittable"] = submittable
     result["can_submit"] = own and submittable is not None and can("submit", status)
+    result["roster_changed"] = roster_changed_since_download(cycle, unit, state)
     shown = pick_version(uploads, version)
     if shown is not None:
         result.update(shown_details(shown, severity, sheet))
     return result
+
+
+def roster_changed_since_download(cycle, unit, state) -> bool:
+    """The unit's roster of record no longer matches the one its newest workbook was issued for."""
+    if state is None or state.first_downloaded_at is None:
+        return False
+    issued = db.session.execute(
+        db.select(Template.roster_digest).filter_by(cycle_id=cycle.id, unit_id=unit.id)
+        .order_by(Template.version.desc()).limit(1)
+    ).scalar_one_or_none()
+    return issued is not None and issued != current_roster_digest(cycle, unit)
 
 
 def is_own_staff(user, unit) -> bool:

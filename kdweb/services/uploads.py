@@ -20,7 +20,9 @@ from kdweb.rules import Finding as RuleFinding
 from kdweb.rules import Level, Severity, SubjectKind, get_rule_set
 from kdweb.excel import outcome
 from kdweb.rules.checks_quota import quota_limit
+from kdweb.rules.roster_changes import with_where_now
 from kdweb.services import audit, untrusted, workflow
+from kdweb.services.roster import roster_of_record, where_now
 from kdweb.services.superior import current_superior
 from kdweb.services.workbooks import issued_versions
 from kdweb.status import WorkbookStatus
@@ -138,8 +140,12 @@ def record_unchecked_by_limit(cycle, unit, upload: Upload, refused) -> None:
 
 
 def read(cycle, unit, data: bytes, filename=None) -> outcome.CheckedUpload:
-    """Read and validate in the sandbox; SandboxRefused when a limit stopped it."""
-    return untrusted.run(outcome.check, data, **read_options(cycle, unit), filename=filename)
+    """Read and validate in the sandbox, against the roster of record; SandboxRefused when a limit stopped it."""
+    result = untrusted.run(outcome.check, data, **read_options(cycle, unit), filename=filename,
+                           roster_of_record=roster_of_record(cycle, unit))
+    if result.ok:  # where the subjects who left the roster are now: a few look-ups, made here, not in the reader
+        result.findings = with_where_now(result.findings, lambda kind, code: where_now(cycle, unit, kind, code))
+    return result
 
 
 def read_options(cycle, unit) -> dict:
@@ -161,7 +167,7 @@ def record_findings(upload, result) -> None:
              "field": (f.field or "")[:60] or None, "message": f.message}
             for position, f in enumerate(result.findings)]
     if rows:
-        db.session.execute(insert(Finding), rows)
+        db.session.execute(insert(Finding).execution_options(render_nulls=True), rows)
     upload.error_count = len(result.errors)
     upload.warning_count = len(result.warnings)
 
@@ -169,7 +175,8 @@ def record_findings(upload, result) -> None:
 def record_ratings(upload, ratings: list[tuple]) -> None:
     rows = [dict(zip(outcome.RATING_COLUMNS, rating), upload_id=upload.id) for rating in ratings]
     if rows:
-        db.session.execute(insert(Rating), rows)
+        # render_nulls: rows with and without NULLs go in the same multi-row INSERTs (else one batch per pattern)
+        db.session.execute(insert(Rating).execution_options(render_nulls=True), rows)
 
 
 def point_state_at(state, upload: Upload) -> None:

@@ -1,5 +1,5 @@
 """Ban Tổ chức's side: the dashboard of every unit, a unit's review, district-wide checks, audit log, bulk zips."""
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_login import current_user
 
 from kdweb.access import role_required, unit_for_user_or_404
@@ -9,12 +9,10 @@ from kdweb.models import BulkJob, Submission
 from kdweb.rules import Level
 from kdweb.services import audit_log, bulk, dashboard, district_checks, unit_page, workflow
 from kdweb.services.cycles import open_cycle
-from kdweb.status import WorkbookStatus
 from kdweb.views.rendering import render_page, send_download, wants_fragment
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 REVIEWERS = ("reviewer", "admin")
-STATUS_TONES = {status: status.tone for status in WorkbookStatus}
 
 
 @bp.get("/")
@@ -22,10 +20,28 @@ STATUS_TONES = {status: status.tone for status in WorkbookStatus}
 def index():
     cycle = open_cycle() or abort(404)
     filters = dashboard.Filters.from_args(request.args)
-    board = dashboard.build(cycle, filters)
-    fragment = "review/_dashboard_body.html" if request.headers.get("HX-Target") == "dashboard-body" else None
-    return render_page("review/dashboard.html", fragment, cycle=cycle, board=board, filters=filters,
-                       charts=charts(board), query=request.query_string.decode())
+    marker = dashboard.change_marker(cycle)
+    polling = request.headers.get("HX-Target") == "dashboard-body" and wants_fragment()
+    if polling:  # the 30-second poll: nothing changed → 304, the browser keeps what it has
+        tag = dashboard.etag(marker, current_user.id, request.query_string.decode())
+        if tag in request.if_none_match:
+            return not_modified(tag)
+    board = dashboard.cached(cycle, filters, marker, request.args.get("page", 1, type=int))
+    fragment = "review/_dashboard_body.html" if polling else None
+    response = render_page("review/dashboard.html", fragment, cycle=cycle, board=board, filters=filters,
+                           charts=charts(board), query=request.query_string.decode())
+    if polling:
+        response.set_etag(tag)
+        response.cache_control.private, response.cache_control.no_cache = True, True
+    return response
+
+
+def not_modified(tag: str):
+    response = make_response("", 304)
+    response.set_etag(tag)
+    response.cache_control.private, response.cache_control.no_cache = True, True
+    response.vary.add("HX-Request")
+    return response
 
 
 def charts(board) -> dict:
@@ -83,7 +99,9 @@ def act(code, action):
 @role_required(*REVIEWERS)
 def checks():
     cycle = open_cycle() or abort(404)
-    findings, names, unit_count = district_checks.district_findings(cycle)
+    # computed again only after a change (any audited state change), once per server process
+    findings, names, unit_count = dashboard.CHECKS.get_or_build(
+        dashboard.change_marker(cycle), lambda: district_checks.district_findings(cycle))
     return render_page("review/checks.html", "review/_checks.html", cycle=cycle, findings=findings,
                        unit_names=names, unit_count=unit_count)
 
@@ -110,7 +128,7 @@ def bulk_start(kind):
 @bp.get("/bulk/<int:job_id>")
 @role_required(*REVIEWERS)
 def bulk_status(job_id):
-    job = db.session.get(BulkJob, job_id) or abort(404)
+    job = bulk.status(job_id) or abort(404)
     return render_page("review/bulk.html", "review/_bulk_progress.html", job=job, kinds=bulk.KINDS)
 
 

@@ -43,7 +43,8 @@ def version(code, version):
 def workbook(code):
     unit = own_unit_or_403(code)
     cycle = open_cycle_or_404()
-    data, _template = workbooks.issue_workbook(cycle, unit, current_user)
+    carry_over = request.args.get("carry") == "1"  # the fresh workbook after a roster change keeps what was typed
+    data, _template = workbooks.issue_workbook(cycle, unit, current_user, carry_over=carry_over)
     db.session.commit()
     return send_download(data, workbooks.workbook_filename(cycle, unit), XLSX)
 

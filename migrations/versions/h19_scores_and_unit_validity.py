@@ -1,13 +1,13 @@
 """scores of a scored rule set on ratings; units valid from/to with a successor; site settings
 
 Revision ID: h19_scores_and_unit_validity
-Revises: h16a_upload_check_error
+Revises: h21_job_queue
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = 'h19_scores_and_unit_validity'
-down_revision = 'h16a_upload_check_error'
+down_revision = 'h21_job_queue'
 branch_labels = None
 depends_on = None
 

@@ -172,3 +172,38 @@ def test_a_unit_under_an_inactive_parent_cannot_be_reactivated(client, admin, qu
     response = client.post("/admin/units/BD.P01.C01/activate", follow_redirects=True)
     assert "đang ngừng hoạt động" in response.get_data(as_text=True)
     assert get_unit(query, "BD.P01.C01")["active"] is False
+
+
+def test_founding_date_is_set_shown_audited_and_checked(client, admin, query, audit_log):
+    from datetime import date
+
+    parent = unit_id(query, "BD.P01")
+    form = unit_form(code="BD.P01.C09", parent_id=parent, founded_on="2026-09-15")
+    assert client.post("/admin/units/new", data=form).status_code == 303
+    founded = lambda: query(lambda: db.session.execute(
+        db.select(Unit.founded_on).filter_by(code="BD.P01.C09")).scalar_one())
+    assert founded() == date(2026, 9, 15)
+    assert 'value="2026-09-15"' in client.get("/admin/units/BD.P01.C09").get_data(as_text=True)
+
+    changed = unit_form(parent_id=parent, founded_on="2026-08-01")
+    assert client.post("/admin/units/BD.P01.C09", data=changed).status_code == 303
+    assert founded() == date(2026, 8, 1)
+    assert audit_log("unit_updated")[-1][2]["changes"]["founded_on"] == ["2026-09-15", "2026-08-01"]
+
+    response = client.post("/admin/units/BD.P01.C09", data=unit_form(parent_id=parent, founded_on="31/02/2026"))
+    assert response.status_code == 422 and "Ngày thành lập không hợp lệ" in response.get_data(as_text=True)
+    assert founded() == date(2026, 8, 1)
+
+
+def test_editing_a_unit_marks_the_roster_changed_for_the_units_around_it(client, admin, query):
+    from kdweb.models import UnitCycle
+
+    def changed_at(code):
+        return query(lambda: db.session.execute(
+            db.select(UnitCycle.roster_changed_at).join(Unit, UnitCycle.unit_id == Unit.id)
+            .filter(Unit.code == code)).scalar_one())
+
+    assert changed_at("BD.P01") is None and changed_at("BD.P02") is None
+    form = unit_form(name="Chi bộ Khu dân cư số 1", parent_id=unit_id(query, "BD.P02"))
+    assert client.post("/admin/units/BD.P01.C01", data=form).status_code == 303
+    assert changed_at("BD.P01") is not None and changed_at("BD.P02") is not None  # left one, joined the other

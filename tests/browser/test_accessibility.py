@@ -16,8 +16,11 @@ from tests.browser.data import UnitWorkbooks, prepare_with_client
 from tests.browser.pages import XLSX, Tab, status_badge, submit_on_unit_page, upload_on_unit_page
 
 UNIT, UNIT_NAME = "BD.P01", "Đảng bộ phường Cống Vị"
-UNIT_WITH_ERRORS = "BD.P02"
-VALID, RETURNED, APPROVED, SUBMITTED, UNTOUCHED = "BD.CQ01", "BD.CB01", "BD.TH01", "BD.TH02", "BD.DN01"
+# The walks use the demo's smallest units where a page shows the uploaded sheet: axe checks the contrast of every
+# cell of the preview, about a second per thousand cells, four times per state, and each cell style is there.
+IN_BROWSER = "BD.DN01"  # the staff's walk uploads and submits through the page
+WITH_ERRORS, VALID, RETURNED, APPROVED, UNTOUCHED = "BD.CB01", "BD.CQ01", "BD.TH01", "BD.TH02", "BD.P01"
+SUBMITTED = IN_BROWSER  # prepared only for the reviewer's walk
 RETURN_COMMENT = "Đề nghị bổ sung nhận xét của chi ủy đối với đảng viên chuyển đến."
 
 
@@ -27,20 +30,21 @@ def review_with_client(client, auth, unit_code, action, comment=""):
     auth.logout()
 
 
-def prepare_district(client, auth, app):
-    """Every status a unit's workbook can have, one unit each; UNIT and UNTOUCHED are left as the demo made them."""
-    prepare_with_client(client, auth, app, UNIT_WITH_ERRORS, bad_level="xuất sắc lắm")
+def prepare_district(client, auth, app, submitted: str | None = None):
+    """Every status a unit's workbook can have, one unit each; UNTOUCHED is left as the demo made it."""
+    prepare_with_client(client, auth, app, WITH_ERRORS, bad_level="xuất sắc lắm")
     prepare_with_client(client, auth, app, VALID)
-    for unit_code in (RETURNED, APPROVED, SUBMITTED):
-        prepare_with_client(client, auth, app, unit_code, submit=True)
+    for unit_code in (RETURNED, APPROVED, submitted):
+        if unit_code:
+            prepare_with_client(client, auth, app, unit_code, submit=True)
     review_with_client(client, auth, RETURNED, "return", RETURN_COMMENT)
     review_with_client(client, auth, APPROVED, "approve")
 
 
 @pytest.fixture
 def audited(open_tab, screenshot):
-    """audited() → (tab, auditor): a tab whose page states are audited; the screenshots of the states are
-    written at 1366 px in both schemes and at 390 px in the light one."""
+    """audited() → (tab, auditor): a tab whose page states are audited (and photographed in both schemes at both
+    widths when KDWEB_SCREENSHOTS names a folder)."""
     def _open():
         tab = open_tab()
         return tab, Auditor(tab, screenshot)
@@ -72,14 +76,15 @@ def test_page_states_of_someone_not_logged_in(audited):
     auditor.assert_clean()
 
 
+@pytest.mark.slow  # tens of seconds: every state audited four times
 def test_page_states_of_a_units_staff(audited, client, auth, app):
     prepare_district(client, auth, app)
     tab, auditor = audited()
     page = tab.page
-    tab.log_in("staff", UNIT)
+    tab.log_in("staff", IN_BROWSER)
     auditor.check("unit page before upload")
     _name, downloaded = tab.download(page.get_by_role("button", name="Tải mẫu Excel của đơn vị").click)
-    workbooks = UnitWorkbooks(app, UNIT, downloaded)
+    workbooks = UnitWorkbooks(app, IN_BROWSER, downloaded)
 
     tab.choose_file(b"not a workbook at all", name="ghi-chu.xlsx")
     page.get_by_role("button", name="Tải lên và kiểm tra").click()
@@ -112,17 +117,18 @@ def test_page_states_of_a_units_staff(audited, client, auth, app):
         auditor.check(state)
     visit(tab, auditor, "the preview of a version on its own page", f"/units/{APPROVED}/v/1/preview",
           lambda page: page.locator("#preview table.preview-table"))
-    page.goto(f"/units/{UNIT}")
+    page.goto(f"/units/{UNTOUCHED}")
     expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile(r"\(40[34]\)"))
     auditor.check("another unit's page (refused)")
-    refused = [error for error in tab.console_errors if f"/units/{UNIT}:" in error and "404 (NOT FOUND)" in error]
+    refused = [error for error in tab.console_errors if f"/units/{UNTOUCHED}:" in error and "404 (NOT FOUND)" in error]
     assert len(refused) == 1, tab.console_errors  # the browser reports the refusal
     tab.console_errors.remove(refused[0])
     auditor.assert_clean()
 
 
+@pytest.mark.slow  # tens of seconds: every state audited four times
 def test_page_states_of_the_reviewer(audited, client, auth, app):
-    prepare_district(client, auth, app)
+    prepare_district(client, auth, app, submitted=SUBMITTED)
     tab, auditor = audited()
     page = tab.page
     tab.log_in("reviewer")
@@ -132,10 +138,8 @@ def test_page_states_of_the_reviewer(audited, client, auth, app):
     page.locator("#dashboard-filters").get_by_label("Tìm đơn vị").press_sequentially("phuong")
     expect(rows).to_have_count(2)
     auditor.check("dashboard filtered")
-    page.locator("#dashboard-body thead a", has_text="Lỗi").click()
-    expect(page).to_have_url(re.compile(r"[?&]sort=errors"))
-    tab.wait_for_htmx()
-    auditor.check("dashboard sorted by errors")
+    visit(tab, auditor, "dashboard sorted by errors", "/review/?sort=errors",
+          lambda page: page.locator("#dashboard-body th[aria-sort]", has_text="Lỗi / cảnh báo"))
     page.goto("/review/")
     page.get_by_text("Tải hàng loạt").click()
     page.get_by_role("button", name="Tải các kết quả đã duyệt (.zip)").click()
@@ -152,7 +156,7 @@ def test_page_states_of_the_reviewer(audited, client, auth, app):
           lambda page: page.get_by_label("Lý do mở lại (bắt buộc)"))
     visit(tab, auditor, "review page, nothing submitted", f"/review/units/{UNTOUCHED}",
           lambda page: page.locator("#review-actions"))
-    visit(tab, auditor, "a unit's findings and preview, as the reviewer", f"/units/{UNIT_WITH_ERRORS}/v/1",
+    visit(tab, auditor, "a unit's findings and preview, as the reviewer", f"/units/{WITH_ERRORS}/v/1",
           lambda page: page.locator("#preview table.preview-table"))
     visit(tab, auditor, "district checks", "/review/checks", lambda page: page.locator("#district-checks"))
     visit(tab, auditor, "audit log", "/review/audit", lambda page: page.locator("#audit-rows"))
@@ -165,6 +169,7 @@ def test_page_states_of_the_reviewer(audited, client, auth, app):
     auditor.assert_clean()
 
 
+@pytest.mark.slow  # tens of seconds: every state audited four times
 def test_page_states_of_the_admin(audited, demo):
     tab, auditor = audited()
     page = tab.page
@@ -288,9 +293,9 @@ def test_find_a_unit_and_return_it_with_a_comment_with_the_keyboard_alone(tab, c
 
 
 def test_the_skip_link_comes_first_and_scroll_boxes_show_a_focus_ring(tab, client, auth, app):
-    prepare_with_client(client, auth, app, UNIT_WITH_ERRORS, bad_level="xuất sắc lắm")
+    prepare_with_client(client, auth, app, WITH_ERRORS, bad_level="xuất sắc lắm")
     page = tab.page
-    tab.log_in("staff", UNIT_WITH_ERRORS)
+    tab.log_in("staff", WITH_ERRORS)
     expect(page.locator("#preview table.preview-table")).to_be_visible()
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
     page.keyboard.press("Tab")
@@ -302,6 +307,15 @@ def test_the_skip_link_comes_first_and_scroll_boxes_show_a_focus_ring(tab, clien
     assert tab.focused_matches("main#main-content")
     page.keyboard.press("Tab")
     assert not tab.focused_matches(".site-header *")  # the header menu was skipped
+
+    page.set_viewport_size({"width": 390, "height": 844})  # below 40rem a finding's parts stack
+    parts = [page.locator("#findings .finding").first.locator(f".finding-{part}").bounding_box()
+             for part in ("severity", "cell")]
+    assert parts[0]["x"] == parts[1]["x"] and parts[1]["y"] > parts[0]["y"], parts
+    page.set_viewport_size({"width": 1366, "height": 768})
+    parts = [page.locator("#findings .finding").first.locator(f".finding-{part}").bounding_box()
+             for part in ("severity", "cell")]
+    assert parts[1]["x"] > parts[0]["x"] and parts[1]["y"] == parts[0]["y"], parts
 
     tab.tab_to("#preview .preview-wrap")
     expect(page.locator(":focus")).to_have_attribute("aria-label", re.compile("Bản xem trước trang tính"))

@@ -38,21 +38,53 @@ def payload_cell(sheet):
 
 
 def test_another_units_workbook(filled):
-    result = read_demo(filled, expected_unit_code="DC")
+    # the expected unit has downloaded its own copies (2024.1, 2024.2): the file's version is not among them
+    result = read_demo(filled, expected_unit_code="DC", known_template_versions={"2024.2", "2024.3"})
     refused(result, "E-WRONG-UNIT")
-    assert "Đảng bộ phường Kim Mã, mã KM" in result.problem.message and "(mã DC)" in result.problem.message
+    message = result.problem.message
+    assert "Đảng bộ phường Kim Mã (mã KM)" in message and "(mã DC)" in message
+    assert "phiên bản" not in message and "chép số liệu" not in message
 
 
 def test_last_years_workbook(filled):
-    result = read_demo(filled, open_cycle_year=2025)
+    # a new cycle is open: nothing of last year's is a known version of this year's
+    result = read_demo(filled, open_cycle_year=2025, known_template_versions={"2025.1"})
     refused(result, "E-OLD-CYCLE")
-    assert "năm 2024" in result.problem.message and "năm 2025" in result.problem.message
+    message = result.problem.message
+    assert "năm 2024" in message and "tải tệp mẫu năm 2025" in message
+    assert "phiên bản" not in message
+
+
+def test_a_future_cycles_workbook(filled):
+    result = read_demo(filled, open_cycle_year=2023, known_template_versions=set())
+    refused(result, "E-OTHER-CYCLE")
+    assert "năm 2024" in result.problem.message and "năm 2023" in result.problem.message
+
+
+def test_another_units_workbook_of_last_year_is_named_by_unit_first(filled):
+    result = read_demo(filled, expected_unit_code="DC", open_cycle_year=2025, known_template_versions=set())
+    refused(result, "E-WRONG-UNIT")
 
 
 def test_a_template_version_no_longer_accepted(filled):
-    result = read_demo(filled, known_template_versions={"2025.1"})
+    result = read_demo(filled, known_template_versions={"2024.2"})
     refused(result, "E-VERSION")
-    assert "2024.1" in result.problem.message
+    assert "2024.1" in result.problem.message and "tải tệp mẫu mới" in result.problem.message
+
+
+def test_an_older_layout_is_told_after_the_version(filled, monkeypatch):
+    import kdweb.excel.reader as reader
+
+    monkeypatch.setattr(reader, "LAYOUT", reader.LAYOUT + 1)  # the site now reads a newer layout
+    refused(read_demo(filled), "E-LAYOUT")
+    refused(read_demo(filled, known_template_versions={"2024.9"}), "E-VERSION")
+
+
+def test_a_forged_file_is_tampered_before_anything_it_claims_is_trusted(filled):
+    # signed with another secret and claiming another unit and year: the signature is checked first
+    result = read_demo(filled, secret=b"the production secret", expected_unit_code="DC", open_cycle_year=2025,
+                       known_template_versions=set())
+    refused(result, "E-TAMPERED")
 
 
 def test_a_workbook_signed_with_another_secret(filled):

@@ -1,5 +1,6 @@
 """.xlsx, .csv, .ods and .json read back and compared with numbers counted independently from the fixture."""
 import csv
+import itertools
 import io
 import json
 import re
@@ -155,8 +156,17 @@ def test_xlsx_neutralises_text_from_users(client, reviewer, scenario):
 
 
 def read_csv(client, basis=None):
+    """The table of the .csv: below its header block, up to the blank line before the notes."""
     text = download(client, "csv", basis).data.decode("utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text)))
+    lines = text.split("\r\n")
+    start = next(index for index, line in enumerate(lines) if line.startswith("Đối tượng;"))
+    end = lines.index("", start)
+    return list(csv.DictReader(io.StringIO("\r\n".join(lines[start:end])), delimiter=";"))
+
+
+def csv_block(client, basis=None):
+    text = download(client, "csv", basis).data.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
 
 
 def csv_key(row):
@@ -186,7 +196,21 @@ def test_csv_rows_match_the_fixture(client, reviewer, scenario, basis):
             continue
         assert {measure: int(row[header]) for measure, header in CSV_COUNTS.items()} == counts, (kind, key)
         for level in LEVELS:
-            assert (row[f"{level} - tỷ lệ (%)"] or None) == expected_percent(counts[level], counts["rated"])
+            percent = expected_percent(counts[level], counts["rated"])
+            assert (row[f"{level} - tỷ lệ (%)"] or None) == (percent.replace(".", ",") if percent else None)
+
+
+@pytest.mark.parametrize("basis, text", [("approved", "duyệt"), ("submitted", "nộp")])
+def test_csv_says_what_it_is_above_the_table(client, reviewer, scenario, basis, text):
+    rows = csv_block(client, basis)
+    head = {row[0]: row[1] for row in rows[:7] if len(row) == 2}
+    assert rows[0][0].startswith("BÁO CÁO") and "2026" in rows[0][0]
+    assert head["Năm"] == "2026" and text in head["Cơ sở số liệu"]
+    reported, expected = map(int, head["Đơn vị có số liệu"].split("/"))
+    assert expected == len(scenario.unit_groups) and reported == expected - len(missing_codes(
+        scenario.results, basis, scenario.unit_groups))
+    assert "dấu phẩy" in head["Số thập phân"]
+    assert any(row[:1] == ["Ghi chú"] and "không tính trùng" in row[1] for row in rows)
 
 
 def test_csv_neutralises_text_from_users(client, reviewer, scenario):
@@ -268,3 +292,34 @@ def test_downloads_carry_a_vietnamese_file_name(client, reviewer, scenario, exte
 def test_exports_refuse_an_unknown_basis_or_year(client, reviewer, scenario):
     assert client.get("/reports/2026/report.xlsx?basis=all").status_code == 400
     assert client.get("/reports/2020/report.csv").status_code == 404
+
+
+@pytest.mark.parametrize("basis", ["approved", "submitted"])
+def test_the_distinct_members_note_counts_each_member_listed_in_the_basis_once(client, reviewer, scenario, basis):
+    """A temporary listing duplicates a member only if his or her home unit is in the basis: here no home unit of a
+    temporary listing is, so nobody is counted twice (the note used to subtract every temporary listing)."""
+    from tests.reports.scenario import current_in_basis
+
+    listed = [s for subjects in current_in_basis(scenario.results, basis).values() for s in subjects
+              if s["subject_kind"] == "member"]
+    distinct = len({s["subject_code"] for s in listed})
+    temporary = sum(1 for s in listed if s["not_rated_reason"] == "temporary")
+    assert temporary and distinct == len(listed)
+    document = json.loads(download(client, "json", basis).data)
+    note = next(note for note in document["notes"] if "không tính trùng" in note)
+    assert f"tức {distinct} đảng viên không tính trùng" in note
+    assert f"gồm cả {temporary} lượt ghi tên này" in note
+
+
+def test_every_xlsx_sheet_shows_the_issuing_body_beside_the_party_name(client, reviewer, scenario):
+    """The letterhead's left block (issuing body) and right block (party name, date) never share a cell: on the
+    narrow "Đơn vị chưa có số liệu" sheet the right block used to be merged over the left one."""
+    book = openpyxl.load_workbook(io.BytesIO(download(client, "xlsx").data))
+    for sheet in book.worksheets:
+        top = [cell_range for cell_range in sheet.merged_cells.ranges if cell_range.min_row <= 3]
+        texts = {sheet.cell(r.min_row, r.min_col).value for r in top}
+        assert {"QUẬN ỦY BA ĐÌNH", "BAN TỔ CHỨC", "ĐẢNG CỘNG SẢN VIỆT NAM"} <= texts, sheet.title
+        for first, second in itertools.combinations(top, 2):
+            assert first.isdisjoint(second), (sheet.title, first, second)
+    missing = book["Đơn vị chưa có số liệu"]
+    assert missing["A1"].value == "QUẬN ỦY BA ĐÌNH" and missing["A2"].value == "BAN TỔ CHỨC"

@@ -139,3 +139,13 @@ def test_every_measure_has_a_query_that_reads_back_as_itself():
 def test_unknown_selections_are_refused(args):
     with pytest.raises(UnknownSelection):
         Selection.from_query(args)
+
+
+def test_the_distinct_members_note_prints_its_numbers_the_vietnamese_way():
+    from kdweb.reports.counts import Counts
+    from kdweb.reports.tables import _temporary_note
+
+    note = _temporary_note(Counts(roster=12_650, temporary=38), distinct_members=12_632)
+    assert "gồm cả 38 lượt ghi tên này (20 người trong số đó" in note
+    assert "tức 12.632 đảng viên không tính trùng" in note
+    assert "tức 12.612" in _temporary_note(Counts(roster=12_650, temporary=38))  # no count given: all are twice

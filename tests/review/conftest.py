@@ -17,9 +17,23 @@ def submit_unit(client, auth, app):
         filled = fill(data, lambda kind, code: (override or (lambda k, c, v: v))(kind, code, values(kind, code)))
         response = client.post(f"/units/{unit_code}/uploads", data={"file": (io.BytesIO(filled), "kq.xlsx")},
                                content_type="multipart/form-data", headers={"HX-Request": "true"})
-        assert "Không có lỗi" in response.get_data(as_text=True), unit_code
+        assert "Không có lỗi" in response.get_data(as_text=True), (unit_code, _messages(app, unit_code))
         if submit:
             submit_latest_upload(client, app, unit_code)
         auth.logout()
 
     return _submit
+
+
+def _messages(app, unit_code):
+    """The newest upload's errors, to say why a fill meant to be clean was not."""
+    from kdweb.extensions import db
+    from kdweb.models import Finding, Unit, Upload
+
+    with app.app_context():
+        upload_id = db.session.execute(
+            db.select(Upload.id).join(Unit).filter(Unit.code == unit_code).order_by(Upload.id.desc())).scalars().first()
+        found = db.session.execute(db.select(Finding.rule, Finding.message).filter_by(
+            upload_id=upload_id, severity="error")).all()
+        db.session.remove()
+    return found

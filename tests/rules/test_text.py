@@ -38,3 +38,14 @@ def test_legacy_font_text_is_detected(text):
 @pytest.mark.parametrize("text", ["Nguyễn Văn A", "Hoàng Minh", "Trần Quân", "Khuê", "hoá", "Nguyen Van A", "", None, 12])
 def test_unicode_text_is_not_legacy(text):
     assert not looks_like_legacy_font(text)
+
+
+def test_legacy_font_text_converts_to_unicode():
+    from kdweb.rules.text import from_tcvn3, from_vni
+
+    assert from_tcvn3("NguyÔn V¨n A") == "Nguyễn Văn A"
+    assert from_tcvn3("Hoµn thµnh xuÊt s¾c nhiÖm vô") == "Hoàn thành xuất sắc nhiệm vụ"
+    assert from_tcvn3("Kh«ng xÕp lo¹i") == "Không xếp loại"
+    assert from_vni("Nguyeãn Vaên A") == "Nguyễn Văn A"
+    assert from_vni("Hoaøn thaønh toát nhieäm vuï") == "Hoàn thành tốt nhiệm vụ"
+    assert from_vni("Ñaûng boä phöôøng") == "Đảng bộ phường"

@@ -26,6 +26,7 @@ from kdweb.services.admin.roster_mapping import (
     parse_rows, plan, propose_mapping,
 )
 from kdweb.services.cycles import open_cycle
+from kdweb.services.roster import mark_roster_changed
 
 log = logging.getLogger(__name__)
 SAMPLE_ROWS = 3
@@ -134,8 +135,10 @@ def apply_import(actor, roster_import: RosterImport, *, sheet=None, header_row=N
     if expected is not None and expected != (len(dry_run.added), len(dry_run.updated)):
         raise AdminRefusal("Danh sách đảng viên đã thay đổi từ lúc xem trước; hãy xem lại bản xem trước rồi xác nhận.")
     try:
+        touched = touched_units(dry_run)
         _insert_people(cycle.id, dry_run)
         _update_people(dry_run)
+        mark_roster_changed(cycle, touched)
         roster_import.state, roster_import.applied_at = "applied", utcnow()
         roster_import.added_count, roster_import.updated_count = len(dry_run.added), len(dry_run.updated)
         roster_import.unchanged_count = len(dry_run.unchanged)
@@ -150,6 +153,16 @@ def apply_import(actor, roster_import: RosterImport, *, sheet=None, header_row=N
         raise RosterImportFailed("Nhập danh sách không thành công; không có thay đổi nào được ghi. "
                                  "Vui lòng thử lại hoặc báo quản trị hệ thống.") from error
     return roster_import
+
+
+def touched_units(dry_run: DryRun) -> set[int]:
+    """The tổ chức cơ sở đảng whose roster the import changes: where each added or changed member is, and was."""
+    units = {planned.values.get("grassroots_id") for planned in (*dry_run.added, *dry_run.updated)}
+    ids = [planned.person_id for planned in dry_run.updated]
+    for start in range(0, len(ids), 2000):
+        units.update(db.session.execute(
+            db.select(Person.grassroots_id).where(Person.id.in_(ids[start:start + 2000]))).scalars())
+    return units
 
 
 def _insert_people(cycle_id: int, dry_run: DryRun) -> None:
@@ -179,8 +192,9 @@ def _dry_run(cycle_id: int, rows, header_row: int, mapping: dict[int, str]) -> D
 
 
 def _sheets(roster_import: RosterImport) -> list[Sheet]:
-    """The kept file's sheets, read again at each change of the mapping: calamine reads a district's roster in a
-    fraction of a second, so nothing is cached."""
+    """The kept file's sheets, read again (in the sandbox) at each change of the mapping. Nothing is cached: the
+    guards and calamine read a district's 15,000-member roster in about a second, and a cache in one app server's
+    memory would not serve the next request on another."""
     return _read(roster_import.filename, roster_import.content)
 
 

@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+from openpyxl.utils import get_column_letter
+
 from kdweb.rules import looks_like_legacy_font, normalise_text, parse_date, parse_number, parse_yes_no
 from kdweb.search import search_key
 
@@ -126,13 +128,8 @@ def find_header_row(rows: list[list[object]]) -> int:
 
 
 def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
+    """0 → A, 25 → Z, 26 → AA: a 0-based column index as the admin's spreadsheet names it."""
+    return get_column_letter(index + 1)
 
 
 def mapping_problems(mapping: dict[int, str]) -> list[str]:

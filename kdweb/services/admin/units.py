@@ -3,20 +3,22 @@ past years point at them. The tree is global, not per cycle; a cycle keeps only 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import update
 
 from kdweb.extensions import db
 from kdweb.models import Person, Unit, UnitCycle, UnitKind, UnitLevel, User
+from kdweb.rules import parse_date
 from kdweb.services import audit
 from kdweb.services.admin import AdminRefusal
 from kdweb.services.admin.roster_mapping import GRASSROOTS_KINDS
-from kdweb.rules import parse_date
 from kdweb.services.cycles import open_cycle
+from kdweb.services.roster import mark_roster_changed
 from kdweb.services.tree import subtree_ids
 
-EDITABLE = ("name", "kind", "level", "group", "parent_id", "reports", "sort_order", "valid_from", "valid_to",
-            "successor_id")
+EDITABLE = ("name", "kind", "level", "group", "parent_id", "reports", "sort_order", "founded_on", "valid_from",
+            "valid_to", "successor_id")
 _VALIDITY = ("valid_from", "valid_to", "successor_id")
 
 
@@ -71,6 +73,8 @@ def update_unit(actor, unit: Unit, **fields) -> Unit:
     if changes:
         _ensure_unit_cycle(unit)
         moved = _refresh_members_grassroots(unit) if {"parent", "kind"} & set(changes) else 0
+        if {"parent", "kind", "name", "reports", "founded_on"} & set(changes):
+            mark_roster_changed(open_cycle(), _grassroots_around(unit, before))
         audit.record("unit_moved" if "parent" in changes else "unit_updated", user=actor, unit=unit, target=unit,
                      code=unit.code, changes=changes, members_regrouped=moved)
         db.session.commit()
@@ -129,7 +133,8 @@ def _checked(unit: Unit, fields: dict) -> dict:
     except (TypeError, ValueError):
         raise AdminRefusal("Thứ tự phải là số nguyên.") from None
     return {"name": name, "kind": kind, "level": level, "group": group, "parent_id": parent.id if parent else None,
-            "reports": bool(fields.get("reports")), "sort_order": sort_order, **_checked_validity(unit, fields)}
+            "reports": bool(fields.get("reports")), "sort_order": sort_order,
+            "founded_on": _checked_founding_date(fields.get("founded_on")), **_checked_validity(unit, fields)}
 
 
 def _checked_validity(unit: Unit, fields: dict) -> dict:
@@ -167,6 +172,15 @@ def _checked_successor(unit: Unit, successor_id) -> int | None:
     return successor.id
 
 
+def _checked_founding_date(value) -> date | None:
+    if value in (None, "") or isinstance(value, date):
+        return value or None
+    parsed = parse_date(str(value))
+    if not parsed.ok or parsed.value > date.today():
+        raise AdminRefusal("Ngày thành lập không hợp lệ: ghi theo dạng ngày/tháng/năm, không sau hôm nay.")
+    return parsed.value
+
+
 def _checked_parent(unit: Unit, parent_id, kind: str) -> Unit | None:
     if parent_id in (None, ""):
         if kind != UnitKind.DISTRICT.code:
@@ -195,12 +209,24 @@ def _described(unit: Unit) -> dict:
     successor = db.session.get(Unit, unit.successor_id) if unit.successor_id else None
     return {"name": unit.name, "kind": unit.kind, "level": unit.level, "group": unit.group,
             "parent": parent.code if parent else None, "reports": unit.reports, "sort_order": unit.sort_order,
+            "founded_on": unit.founded_on.isoformat() if unit.founded_on else None,
             "valid_from": _dmy(unit.valid_from), "valid_to": _dmy(unit.valid_to),
             "successor": successor.code if successor else None}
 
 
 def _dmy(day) -> str | None:
     return day.strftime("%d/%m/%Y") if day else None
+
+
+def _grassroots_around(unit: Unit, before: dict) -> set[int]:
+    """The units whose workbooks list this one or its members, before and after the change."""
+    ids = {unit.id, unit.parent_id}
+    if unit.parent is not None:
+        ids.add(unit.parent.parent_id)
+    old_parent = unit_by_code(before["parent"]) if before.get("parent") else None
+    if old_parent is not None:
+        ids.update({old_parent.id, old_parent.parent_id})
+    return ids
 
 
 def _ensure_unit_cycle(unit: Unit) -> None:

@@ -4,6 +4,8 @@ from flask_login import current_user
 
 from kdweb.extensions import db, login_manager
 from kdweb.rules.dates import dmy
+from kdweb.services.admin import AdminRefusal
+from kdweb.views.rendering import render_page, wants_fragment
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -32,6 +34,23 @@ def refusal_text(error) -> str:
 def refused(error, back_to: str):
     """A refusal without htmx: say why at the top of the page the admin came from."""
     flash(refusal_text(error), "danger")
+    return redirect(back_to, code=303)
+
+
+def row_action(action, record, *, done: str, page: str, row: str, context, back_to: str, refused_to: str = ""):
+    """A button on one row of an admin table: run `action`, then swap the row in place for htmx (its refusal shown
+    in the row, 409), or flash and go back to `back_to` (`refused_to` on a refusal). `context()` gives the row
+    template's context, read after the action or its rollback."""
+    try:
+        action(current_user, record)
+    except AdminRefusal as error:
+        if wants_fragment():
+            message = refusal_text(error)
+            return render_page(page, row, http_status=409, error=message, **context())
+        return refused(error, refused_to or back_to)
+    if wants_fragment():
+        return render_page(page, row, **context())
+    flash(done, "success")
     return redirect(back_to, code=303)
 
 

@@ -6,8 +6,8 @@ from kdweb.models import Role, User
 from kdweb.services.admin import AdminRefusal, accounts as account_service
 from kdweb.services.admin.accounts import MIN_PASSWORD_LENGTH
 from kdweb.services.admin.units import unit_tree
-from kdweb.views.admin import bp, refusal_text, refused
-from kdweb.views.rendering import render_page, wants_fragment
+from kdweb.views.admin import bp, refusal_text, row_action
+from kdweb.views.rendering import render_page
 
 
 @bp.get("/accounts")
@@ -83,18 +83,9 @@ def activate_account(user_id):
 
 def _row_action(user_id, action, done):
     user = db.get_or_404(User, user_id)
-    try:
-        action(current_user, user)
-    except AdminRefusal as error:
-        if wants_fragment():
-            message = refusal_text(error)
-            return render_page("admin/accounts.html", "admin/_account_row.html", http_status=409,
-                               user=db.get_or_404(User, user_id), error=message)
-        return refused(error, request.referrer or url_for("admin.accounts"))
-    if wants_fragment():
-        return render_page("admin/accounts.html", "admin/_account_row.html", user=user)
-    flash(done.format(user.login), "success")
-    return redirect(_back_to(user), code=303)
+    return row_action(action, user, done=done.format(user.login), page="admin/accounts.html",
+                      row="admin/_account_row.html", context=lambda: {"user": user}, back_to=_back_to(user),
+                      refused_to=request.referrer or url_for("admin.accounts"))
 
 
 def _back_to(user):

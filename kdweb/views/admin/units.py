@@ -3,10 +3,11 @@ from flask_login import current_user
 
 from kdweb.models import UnitKind, UnitLevel
 from kdweb.services.admin import AdminRefusal, units as unit_service
-from kdweb.views.admin import bp, refusal_text, refused
-from kdweb.views.rendering import render_page, wants_fragment
+from kdweb.views.admin import bp, refusal_text, row_action
+from kdweb.views.rendering import render_page
 
-FORM_FIELDS = ("name", "kind", "level", "group", "parent_id", "sort_order", "valid_from", "valid_to", "successor_id")
+FORM_FIELDS = ("name", "kind", "level", "group", "parent_id", "sort_order", "founded_on", "valid_from", "valid_to",
+               "successor_id")
 
 
 @bp.get("/units")
@@ -34,7 +35,7 @@ def create_unit():
 
 @bp.get("/units/<code>")
 def edit_unit(code):
-    unit = (unit_service.unit_by_code(code) or abort(404))
+    unit = unit_service.unit_by_code(code) or abort(404)
     values = {name: getattr(unit, name) for name in (*FORM_FIELDS, "reports")}
     values.update({name: values[name].strftime("%d/%m/%Y") if values[name] else "" for name in ("valid_from", "valid_to")})
     return _form(unit, values)
@@ -42,7 +43,7 @@ def edit_unit(code):
 
 @bp.post("/units/<code>")
 def update_unit(code):
-    unit = (unit_service.unit_by_code(code) or abort(404))
+    unit = unit_service.unit_by_code(code) or abort(404)
     values = _values()
     try:
         unit_service.update_unit(current_user, unit, **values)
@@ -63,19 +64,9 @@ def activate_unit(code):
 
 
 def _row_action(code, action, done):
-    unit = (unit_service.unit_by_code(code) or abort(404))
-    try:
-        action(current_user, unit)
-    except AdminRefusal as error:
-        if wants_fragment():
-            message = refusal_text(error)
-            return render_page("admin/units.html", "admin/_unit_row.html", http_status=409,
-                               row=_row_of(unit), error=message)
-        return refused(error, url_for("admin.units", _anchor=f"unit-{unit.id}"))
-    if wants_fragment():
-        return render_page("admin/units.html", "admin/_unit_row.html", row=_row_of(unit))
-    flash(done.format(unit.name), "success")
-    return redirect(url_for("admin.units", _anchor=f"unit-{unit.id}"), code=303)
+    unit = unit_service.unit_by_code(code) or abort(404)
+    return row_action(action, unit, done=done.format(unit.name), page="admin/units.html", row="admin/_unit_row.html",
+                      context=lambda: {"row": _row_of(unit)}, back_to=url_for("admin.units", _anchor=f"unit-{unit.id}"))
 
 
 def _row_of(unit):

@@ -1,0 +1,95 @@
+"""A record as it is kept per upload (JSON text) and read back for the checks across workbooks: every field the
+checks read, so the district checks decide on the same full records a single workbook's check sees."""
+from __future__ import annotations
+
+import json
+import typing
+from dataclasses import MISSING, fields
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from functools import lru_cache
+from types import UnionType
+
+from .records import RECORD_TYPES, Record
+from .terms import SubjectKind
+
+
+def record_to_json(record: Record) -> str:
+    """The record's fields that differ from their defaults, as compact JSON (enums by code, dates ISO)."""
+    body = {}
+    for item in fields(record):
+        value = getattr(record, item.name)
+        if value != _default(item):
+            body[item.name] = _plain(value)
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def record_from_json(kind: SubjectKind, text: str) -> Record:
+    record_type = RECORD_TYPES[kind]
+    converters = _converters(record_type)
+    body = json.loads(text)
+    return record_type(**{name: converters[name](value) for name, value in body.items() if name in converters})
+
+
+def _default(item):
+    return item.default_factory() if item.default_factory is not MISSING else item.default
+
+
+def _plain(value):
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):  # a score: exact, as text
+        return str(value)
+    if isinstance(value, typing.Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [_plain(item) for item in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(_plain(item) for item in value)
+    return value
+
+
+@lru_cache(maxsize=8)
+def _converters(record_type: type) -> dict[str, typing.Callable]:
+    return {name: _converter(hint) for name, hint in typing.get_type_hints(record_type).items()
+            if name != "subject_kind"}
+
+
+def _converter(hint) -> typing.Callable:
+    """How a JSON value becomes a value of a field of this type."""
+    options = [hint]
+    if isinstance(hint, UnionType) or typing.get_origin(hint) is typing.Union:
+        options = [option for option in typing.get_args(hint) if option is not type(None)]
+    if len(options) != 1:
+        return _identity
+    wanted = options[0]
+    origin = typing.get_origin(wanted) or wanted
+    arguments = typing.get_args(wanted)
+    if origin is date:
+        return _nullable(date.fromisoformat)
+    if isinstance(origin, type) and issubclass(origin, Enum):
+        return _nullable(origin)
+    if origin in (typing.Mapping, dict) or (isinstance(origin, type) and issubclass(origin, typing.Mapping)):
+        convert_item = _converter(arguments[1]) if len(arguments) == 2 else _identity
+        return lambda value: {key: convert_item(item) for key, item in value.items()}
+    if origin is tuple:
+        convert_item = _converter(arguments[0]) if arguments else _identity
+        return lambda value: tuple(convert_item(item) for item in value)
+    if origin is frozenset:
+        return frozenset
+    if origin is float:
+        return _nullable(float)
+    if origin is Decimal:
+        return _nullable(lambda value: Decimal(str(value)))
+    return _identity
+
+
+def _identity(value):
+    return value
+
+
+def _nullable(convert):
+    return lambda value: None if value is None else convert(value)

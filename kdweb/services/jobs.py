@@ -1,0 +1,137 @@
+"""Jobs on the queue: claimed by one worker at a time, beating while they run, retried a bounded number of times,
+then failed with a message; a job that stops beating is taken for stuck, by a worker or by any app server.
+
+The queue carries only the job's id; the row in `bulk_jobs` says which attempt owns it (`attempts`), so an attempt
+that was taken for stuck and later wakes up finds it no longer owns the job and stops (JobLost)."""
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from flask import current_app
+
+from kdweb.extensions import db
+from kdweb.models import BulkJob
+from kdweb.models.base import utcnow
+from kdweb.queue import current_queue
+from kdweb.services import audit
+
+log = logging.getLogger(__name__)
+RUNNERS: dict[str, Callable[[BulkJob], None]] = {}
+
+
+class JobLost(Exception):
+    """Another attempt owns the job now: this one was taken for stuck."""
+
+
+def register(kind: str, runner: Callable[[BulkJob], None]) -> None:
+    RUNNERS[kind] = runner
+
+
+def heartbeat_limit() -> timedelta:
+    return timedelta(seconds=current_app.config.get("KDWEB_JOB_HEARTBEAT_SECONDS", 60))
+
+
+def queue_wait_limit() -> timedelta:
+    return timedelta(seconds=current_app.config.get("KDWEB_JOB_QUEUE_WAIT_SECONDS", 15 * 60))
+
+
+def enqueue(job: BulkJob, delay: float = 0) -> None:
+    """Hand a committed job to the queue (after the commit: a worker must find the row)."""
+    current_queue().enqueue_job(job.id, delay)
+
+
+def execute(job_id: int) -> None:
+    attempt = claim(job_id)
+    if attempt is None:
+        return
+    job = db.session.get(BulkJob, job_id)
+    try:
+        runner(job.kind)(job)
+        beat(job)  # still ours: the result may be kept
+        job.state, job.error, job.finished_at = "done", None, utcnow()
+        db.session.commit()
+    except JobLost:
+        log.warning("bulk job %s attempt %s was taken for stuck; another attempt owns it", job_id, attempt)
+    except Exception as error:
+        log.exception("bulk job %s attempt %s failed", job_id, attempt)
+        db.session.rollback()
+        retry_or_fail(job_id, attempt, f"{type(error).__name__}: {error}")
+
+
+def runner(kind: str) -> Callable[[BulkJob], None]:
+    import kdweb.services.bulk  # noqa: F401  (registers its kinds)
+    return RUNNERS[kind]
+
+
+def claim(job_id: int) -> int | None:
+    """Compare-and-set queued → running: a job delivered twice runs once."""
+    claimed = db.session.execute(
+        db.update(BulkJob).where(BulkJob.id == job_id, BulkJob.state == "queued")
+        .values(state="running", attempts=BulkJob.attempts + 1, heartbeat_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    if not claimed:
+        return None
+    return db.session.execute(db.select(BulkJob.attempts).where(BulkJob.id == job_id)).scalar_one()
+
+
+def beat(job: BulkJob) -> None:
+    """Commit the job's progress and say it is alive; raise JobLost if the job is no longer this attempt's."""
+    owned = db.session.execute(
+        db.update(BulkJob).where(BulkJob.id == job.id, BulkJob.attempts == job.attempts, BulkJob.state == "running")
+        .values(heartbeat_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    if not owned:
+        db.session.rollback()
+        raise JobLost(job.id)
+    db.session.commit()
+
+
+def retry_or_fail(job_id: int, attempt: int, message: str) -> None:
+    job = db.session.get(BulkJob, job_id)
+    if job is None or job.attempts != attempt or job.state != "running":
+        return
+    give_back_or_fail(job, message)
+
+
+def give_back_or_fail(job: BulkJob, message: str) -> None:
+    job.error = message
+    if job.attempts < job.max_attempts:
+        job.state, job.done_count, job.heartbeat_at = "queued", 0, utcnow()
+        audit.record("bulk_job_retried", target=job, attempt=job.attempts, error=message)
+        db.session.commit()
+        enqueue(job, delay=current_app.config.get("KDWEB_JOB_RETRY_DELAY_SECONDS", 10) * job.attempts)
+    else:
+        job.state, job.finished_at = "failed", utcnow()
+        audit.record("bulk_job_failed", target=job, attempts=job.attempts, error=message)
+        db.session.commit()
+
+
+def reap_stale(job_id: int | None = None) -> int:
+    """Running jobs that stopped beating are retried or failed; queued jobs no worker took are failed.
+
+    Run every minute and at start by the workers, and by the status page for the job it shows, so a stuck job is
+    seen even when no worker is left."""
+    now = utcnow()
+    stale = db.or_(db.and_(BulkJob.state == "running", BulkJob.heartbeat_at < now - heartbeat_limit()),
+                   db.and_(BulkJob.state == "queued", BulkJob.heartbeat_at < now - queue_wait_limit()))
+    ids = db.session.execute(db.select(BulkJob.id).where(stale, *([BulkJob.id == job_id] if job_id else [])))
+    reaped = 0
+    for stale_id in ids.scalars().all():
+        # locked and checked again: two servers may look at the same job at once
+        job = db.session.execute(db.select(BulkJob).where(BulkJob.id == stale_id, stale)
+                                 .with_for_update(skip_locked=True)).scalar_one_or_none()
+        if job is None:
+            db.session.rollback()
+            continue
+        if job.state == "running":
+            seconds = round(heartbeat_limit().total_seconds())
+            give_back_or_fail(job, f"Tiến trình xử lý ngừng báo tiến độ quá {seconds} giây (lần thử {job.attempts})")
+        else:
+            minutes = round(queue_wait_limit().total_seconds() / 60)
+            job.state, job.finished_at = "failed", now
+            job.error = f"Sau {minutes} phút chưa có tiến trình xử lý nào nhận việc; báo quản trị viên kiểm tra worker"
+            audit.record("bulk_job_failed", target=job, attempts=job.attempts, error=job.error)
+            db.session.commit()
+        reaped += 1
+    db.session.commit()
+    return reaped
