@@ -38,7 +38,8 @@ def report_csv(report: Report) -> bytes:
     writer.writerow([])
     dataset = flat_dataset(report, safe=True)
     writer.writerow(dataset.headers)
-    percent_columns = {index for index, column in enumerate(columns(), len(LEAD_COLUMNS)) if column.type == "percent"}
+    percent_columns = {index for index, column in enumerate(columns(scored=report.scored), len(LEAD_COLUMNS))
+                       if column.type in ("percent", "score")}
     for row in dataset:
         writer.writerow([_decimal_comma(value) if index in percent_columns else _plain(value)
                          for index, value in enumerate(row)])

@@ -87,8 +87,10 @@ def test_the_exports_carry_the_score_columns(client, auth, scored_year):
     mean_at = [cell.value for cell in sheet[8]].index("Điểm bình quân")
     assert rows["Tổng cộng toàn Đảng bộ"][mean_at].value == pytest.approx(76.92, abs=0.001)  # 461.5 / 6
     text = client.get("/reports/2026/report.csv").data.decode("utf-8-sig")
-    table = list(csv.reader(io.StringIO(text)))
-    assert "Điểm bình quân" in table[0]
+    table = list(csv.reader(io.StringIO(text), delimiter=";"))
+    header = next(row for row in table if "Điểm bình quân" in row)
+    total = next(row for row in table if row[:2] == ["Đảng viên", "Tổng cộng"])
+    assert total[header.index("Điểm bình quân")] == "76,92"
     document = json.loads(client.get("/reports/2026/report.json").data)
     total = next(row for row in document["rows"] if row["kind"] == "member" and row["row_type"] == "total")
     assert (total["band_htxsnv"], total["band_httnv"], total["band_htnv"]) == (1, 4, 1)
