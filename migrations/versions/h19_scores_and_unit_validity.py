@@ -1,13 +1,13 @@
 """scores of a scored rule set on ratings; units valid from/to with a successor; site settings
 
 Revision ID: h19_scores_and_unit_validity
-Revises: h21_job_queue
+Revises: h16b_security
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = 'h19_scores_and_unit_validity'
-down_revision = 'h21_job_queue'
+down_revision = 'h16b_security'
 branch_labels = None
 depends_on = None
 
