@@ -29,6 +29,13 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "")
+    # Login throttle (services/login_throttle.py): free tries per account from one address and per address
+    # (0 switches the per-address bucket off, e.g. when every user comes through one NAT address), the first
+    # lock after them (doubling at each further failure, at most 15 minutes), and the window that forgets.
+    KDWEB_LOGIN_MAX_PER_ACCOUNT = int(os.environ.get("KDWEB_LOGIN_MAX_PER_ACCOUNT", "5"))
+    KDWEB_LOGIN_MAX_PER_ADDRESS = int(os.environ.get("KDWEB_LOGIN_MAX_PER_ADDRESS", "20"))
+    KDWEB_LOGIN_FIRST_DELAY_SECONDS = int(os.environ.get("KDWEB_LOGIN_FIRST_DELAY_SECONDS", "30"))
+    KDWEB_LOGIN_WINDOW_MINUTES = int(os.environ.get("KDWEB_LOGIN_WINDOW_MINUTES", "15"))
     # The job queue (kdweb/queue.py): unset = a SQLite queue run by the web process; redis://… in production.
     KDWEB_QUEUE = os.environ.get("KDWEB_QUEUE", "")
     KDWEB_QUEUE_NAME = os.environ.get("KDWEB_QUEUE_NAME", "kdweb")

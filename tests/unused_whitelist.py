@@ -11,11 +11,18 @@ SESSION_REFRESH_EACH_REQUEST, SESSION_COOKIE_HTTPONLY, SESSION_COOKIE_SAMESITE, 
 WTF_CSRF_TIME_LIMIT, KDWEB_ENV, KDWEB_TIMEZONE, PASSWORD_HASH_METHOD, DISTRICT_NAME, KDWEB_PROXY_COUNT
 KDWEB_SANDBOX_MEMORY_MB, KDWEB_SANDBOX_CPU_SECONDS, KDWEB_SANDBOX_WALL_SECONDS, KDWEB_SANDBOX_OUTPUT_MB
 KDWEB_SANDBOX_WORKERS
-KDWEB_QUEUE, KDWEB_QUEUE_NAME, KDWEB_JOB_HEARTBEAT_SECONDS, KDWEB_JOB_RETRY_DELAY_SECONDS, KDWEB_JOB_QUEUE_WAIT_SECONDS
+KDWEB_LOGIN_MAX_PER_ACCOUNT, KDWEB_LOGIN_MAX_PER_ADDRESS, KDWEB_LOGIN_FIRST_DELAY_SECONDS, KDWEB_LOGIN_WINDOW_MINUTES
 MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS, MAIL_USERNAME, MAIL_PASSWORD, MAIL_DEFAULT_SENDER
+KDWEB_QUEUE, KDWEB_QUEUE_NAME, KDWEB_JOB_HEARTBEAT_SECONDS, KDWEB_JOB_RETRY_DELAY_SECONDS, KDWEB_JOB_QUEUE_WAIT_SECONDS
 
-# werkzeug writes the Cache-Control header from these attributes; huey's consumer calls this hook by name.
-_.no_cache, _.private, _._set_signal_handlers
+# Werkzeug's routing reads a URL converter's pattern from its `regex` attribute.
+_.regex
+
+# Werkzeug writes these response cache-control attributes into the Cache-Control header.
+_.private, _.no_cache
+
+# Huey's Consumer.start() calls the method kdweb.queue replaces (the web server owns the signal handlers).
+_._set_signal_handlers
 
 # Flask-Login reads these from the login manager, the user and the session.
 _.login_view, _.login_message, _.login_message_category, _.session_protection, _.permanent

@@ -1,8 +1,16 @@
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from kdweb.extensions import db
 from kdweb.models.base import UTCDateTime, utcnow
+
+# A check runs inside the request that received the file; one still "received" after this long has died.
+CHECK_STALE_AFTER = timedelta(minutes=5)
+OUTCOME_TEXTS = {"received": "Đang kiểm tra", "unchecked": "Chưa kiểm tra được", "rejected": "Không đọc được",
+                 "errors": "Có lỗi", "valid": "Hợp lệ"}
 
 
 class Template(db.Model):
@@ -38,7 +46,7 @@ class Upload(db.Model):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     content = deferred(mapped_column(LargeBinary))
-    # received → checked; outcome: rejected (unreadable), errors, valid; unchecked (the check could not finish)
+    # received → checked (rejected: unreadable, errors, valid) or unchecked (the check could not finish)
     outcome: Mapped[str] = mapped_column(String(20), default="received")
     problem_code: Mapped[str | None] = mapped_column(String(40))
     problem_message: Mapped[str | None] = mapped_column(Text)
@@ -50,6 +58,25 @@ class Upload(db.Model):
     unit = relationship("Unit")
     user = relationship("User")
     findings = relationship("Finding", back_populates="upload", order_by="Finding.position")
+
+    @property
+    def is_stuck(self) -> bool:
+        """Received so long ago that the check that started with it has died."""
+        return self.outcome == "received" and self.created_at is not None \
+            and self.created_at < utcnow() - CHECK_STALE_AFTER
+
+    @property
+    def needs_check(self) -> bool:
+        """Never checked to the end: may be checked again ("Kiểm tra lại"), and is never parsed for display."""
+        return self.outcome == "unchecked" or self.is_stuck
+
+    @property
+    def is_checked(self) -> bool:
+        return self.outcome in ("rejected", "errors", "valid")
+
+    @property
+    def outcome_text(self) -> str:
+        return OUTCOME_TEXTS["unchecked" if self.is_stuck else self.outcome]
 
 
 class Finding(db.Model):
@@ -88,3 +115,5 @@ class Rating(db.Model):
     remarks: Mapped[str | None] = mapped_column(Text)
     # every field of the subject's record as read (kdweb.rules.stored), for the checks across workbooks
     record_json: Mapped[str | None] = mapped_column(Text)
+    score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))  # a scored rule set's total (qd366-hd43)
+    score_band: Mapped[str | None] = mapped_column(String(10))  # the level the total's band gives

@@ -6,7 +6,11 @@ def register_views(app):
     from kdweb.views import admin
     from kdweb.views import review
     from kdweb.views import reports
+    from kdweb.views.converters import register_converters
+    from kdweb.views.input_guard import register_input_guard
 
+    register_converters(app)
+    register_input_guard(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(units.bp)
@@ -25,7 +29,10 @@ def template_globals():
     from kdweb.models.base import utcnow
     from kdweb.status import WorkbookStatus
 
-    return {"district_name": current_app.config["DISTRICT_NAME"], "WorkbookStatus": WorkbookStatus,
+    from kdweb.services.superior import current_superior
+
+    return {"district_name": current_app.config["DISTRICT_NAME"], "superior": current_superior,
+            "WorkbookStatus": WorkbookStatus,
             "now_local": lambda: local_time(utcnow(), "%H:%M:%S"), "unread_notifications": unread_notifications}
 
 

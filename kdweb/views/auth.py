@@ -4,7 +4,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from kdweb.extensions import db, login_manager
 from kdweb.models import User
 from kdweb.models.base import utcnow
-from kdweb.services import audit, login_throttle
+from kdweb.services import audit, login_throttle, sessions
+from kdweb.views import local_time
 
 bp = Blueprint("auth", __name__)
 
@@ -16,11 +17,12 @@ login_manager.session_protection = "strong"
 
 @login_manager.user_loader
 def load_user(session_id: str):
+    """Checked on every request: a cookie issued before the user's last logout or password change is refused."""
     user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    if not user_id.isdigit() or not version.isdigit() or len(user_id) > 12:
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
+    if user is None or str(user.session_version) != version:
         return None
     return user
 
@@ -29,44 +31,74 @@ def load_user(session_id: str):
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
-    return render_template("auth/login.html")
+    return render_template("auth/login.html", next=sessions.safe_next(request.args.get("next")))
 
 
 @bp.post("/login")
 def login_post():
     login_name = request.form.get("login", "").strip()
     address = request.remote_addr or "unknown"
-    if login_throttle.is_blocked(login_name, address):
-        flash("Đăng nhập sai quá nhiều lần. Vui lòng chờ 15 phút rồi thử lại, "
-              "hoặc liên hệ quản trị để được cấp lại mật khẩu.", "danger")
-        return render_template("auth/login.html", login=login_name), 429
-    user = db.session.execute(db.select(User).filter_by(login=login_name)).scalar_one_or_none()
-    if user is None or not user.active or not user.check_password(request.form.get("password", "")):
-        login_throttle.record_failure(login_name, address)
-        db.session.commit()
+    next_path = sessions.safe_next(request.args.get("next"))
+    retry_at = login_throttle.reserve(login_name, address)
+    if retry_at is not None:
+        seconds = max(1, int((retry_at - utcnow()).total_seconds()) + 1)
+        flash(f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {wait_text(seconds)} (từ "
+              f"{local_time(retry_at, '%H:%M:%S')}), hoặc liên hệ quản trị để được cấp lại mật khẩu.", "danger")
+        page = render_template("auth/login.html", login=login_name, next=next_path)
+        return page, 429, {"Retry-After": str(seconds)}
+    user = sessions.authenticate(login_name, request.form.get("password", ""))
+    if user is None:
         flash("Tên đăng nhập hoặc mật khẩu không đúng.", "danger")
-        return render_template("auth/login.html", login=login_name), 401
-    login_throttle.clear(login_name)
+        return render_template("auth/login.html", login=login_name, next=next_path), 401
+    login_throttle.succeeded(login_name, address)
+    session.clear()  # a new session, and with it a new CSRF secret: nothing from before the login carries over
     session.permanent = True  # expires after KDWEB_IDLE_MINUTES without a request
     login_user(user)
     user.last_login_at = utcnow()
     audit.record("login", user=user, unit=user.unit)
     db.session.commit()
-    return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+    return redirect(next_path or url_for("home.index"))
+
+
+def wait_text(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} giây"
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes} phút" + (f" {rest} giây" if rest else "")
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    audit.record("logout", user=current_user, unit=current_user.unit)
+    user = db.session.get(User, current_user.id)
+    sessions.end_sessions(user)  # every copy of this user's cookies stops working, not only this browser's
+    audit.record("logout", user=user, unit=user.unit)
     db.session.commit()
     logout_user()
+    session.clear()
     flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("auth.login"))
 
 
-def safe_next(target: str | None) -> str | None:
-    """Only same-site paths: never send a user to another host after login."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+@bp.get("/password")
+@login_required
+def password():
+    return render_template("auth/password.html")
+
+
+@bp.post("/password")
+@login_required
+def password_post():
+    user = db.session.get(User, current_user.id)
+    form = request.form
+    try:
+        sessions.change_password(user, form.get("current", ""), form.get("new", ""), form.get("again", ""))
+    except sessions.PasswordRefused as refused:
+        db.session.rollback()
+        return render_template("auth/password.html", error=refused.message), 422
+    db.session.commit()
+    session.clear()
+    session.permanent = True
+    login_user(user)  # this browser stays logged in with a fresh cookie; every other session has ended
+    flash("Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc.", "success")
+    return redirect(url_for("home.index"))

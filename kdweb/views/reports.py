@@ -8,11 +8,13 @@ from kdweb.reports import (
     BASES, BASIS_TEXTS, DEFAULT_BASIS, KIND_TEXTS, LEVEL_TEXTS, Selection, UnknownSelection, group_label,
     level_bars, measure_label, measure_query, rating_group_label, reason_label,
 )
-from kdweb.reports.columns import columns
+from kdweb.reports.columns import columns, header_cells
 from kdweb.reports.formatting import vn_count, vn_percent
 from kdweb.reports.vocabulary import group_from_key
 from kdweb.services import reports
+from kdweb.services.superior import current_superior
 from kdweb.views.lookups import cycle_or_404
+from kdweb.views.params import int_arg
 from kdweb.views.rendering import render_page, send_download
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -41,7 +43,8 @@ def show(year):
     report = reports.district_report(cycle_or_404(year), _basis())
     charts = {table.kind: level_bars([*table.group_rows, table.total]) for table in report.tables}
     return render_page("reports/show.html", "reports/_report.html", report=report, charts=charts,
-                       columns=columns, subjects_url=subjects_url, bases=BASIS_TEXTS, level_texts=LEVEL_TEXTS)
+                       columns=columns, header_cells=header_cells, subjects_url=subjects_url, bases=BASIS_TEXTS,
+                       level_texts=LEVEL_TEXTS)
 
 
 @bp.get("/<int:year>/subjects")
@@ -53,7 +56,7 @@ def subjects(year):
     except UnknownSelection:
         abort(400)
     unit = unit_for_user_or_404(selection.unit) if selection.unit else None
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = int_arg("page", 1)
     rows, total = reports.subjects(cycle.id, basis, selection, page, SUBJECTS_PER_PAGE)
     return render_page(
         "reports/subjects.html", "reports/_subjects.html", year=year, basis=basis, selection=selection,
@@ -67,8 +70,9 @@ def subjects(year):
 @role_required("reviewer", "admin")
 def export_xlsx(year):
     report = reports.district_report(cycle_or_404(year), _basis(), compare=False)
-    letterhead = Letterhead(committee=current_app.config["DISTRICT_NAME"].upper(),
-                            place=current_app.config.get("REPORT_PLACE", Letterhead.place))
+    superior = current_superior()
+    letterhead = Letterhead(committee=superior.letterhead_committee, department=superior.letterhead_department,
+                            place=superior.place)
     return _download(report_xlsx(report, letterhead), report, "xlsx")
 
 

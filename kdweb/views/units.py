@@ -7,7 +7,9 @@ from kdweb.extensions import db
 from kdweb.models import Cycle, Unit
 from kdweb.services import conversation, unit_page, uploads, workbooks, workflow
 from kdweb.services.cycles import open_cycle
+from kdweb.services.superior import current_superior
 from kdweb.views.lookups import open_cycle_or_404
+from kdweb.views.params import cell_arg, form_id
 from kdweb.views.rendering import render_page, send_download, wants_fragment
 
 bp = Blueprint("units", __name__, url_prefix="/units")
@@ -99,7 +101,7 @@ def findings(code, version):
 @login_required
 def preview(code, version):
     context = version_context(code, version)
-    context["preview"] = uploads.preview(context["shown"], request.args.get("sheet"), request.args.get("cell"))
+    context["preview"] = uploads.preview(context["shown"], request.args.get("sheet"), cell_arg())
     return render_page("units/preview.html", "units/_preview.html", **context)
 
 
@@ -126,12 +128,33 @@ def annotated(code, version):
     return send_download(data, f"{stem} - đánh dấu lỗi.xlsx", XLSX)
 
 
+@bp.post("/<code>/v/<int:version>/recheck")
+@login_required
+def recheck(code, version):
+    unit = unit_for_user_or_404(code)
+    if not unit_page.may_recheck(current_user, unit):
+        abort(403)
+    cycle = open_cycle_or_404()
+    back = url_for("review.unit", code=unit.code) if current_user.role != "staff" \
+        else url_for("units.version", code=unit.code, version=version)
+    try:
+        upload = uploads.recheck(cycle, unit, current_user, version)
+    except workflow.WorkflowRefused as refused:
+        db.session.rollback()
+        if refused.http_status == 404:
+            abort(404)
+        flash(refused.message, "danger")
+        return redirect(back, 303)
+    flash(*unit_page.recheck_message(upload))
+    return redirect(back, 303)
+
+
 @bp.post("/<code>/submit")
 @login_required
 def submit(code):
     unit = own_unit_or_403(code)
     cycle = open_cycle_or_404()
-    upload_id = request.form.get("upload_id", type=int) or 0
+    upload_id = form_id("upload_id") or 0
     if not request.form.get("confirmed"):
         context = unit_page.context(unit, cycle, current_user)
         context["acknowledged"] = bool(request.form.get("acknowledge_warnings"))
@@ -145,7 +168,8 @@ def submit(code):
         context = unit_page.context(unit, cycle, current_user)
         context["submit_error"] = refused.message
         return render_page("units/show.html", "units/_submit.html", http_status=refused.http_status, **context)
-    message = "Đã nộp kết quả. Ban Tổ chức Quận ủy sẽ xem và duyệt." if created else "Kết quả này đã được nộp trước đó."
+    message = (f"Đã nộp kết quả. {current_superior().staff_body} sẽ xem và duyệt." if created
+               else "Kết quả này đã được nộp trước đó.")
     if not wants_fragment():
         flash(message, "success")
         return redirect(url_for("units.show", code=unit.code))

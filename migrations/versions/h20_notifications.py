@@ -1,7 +1,7 @@
 """notifications: in-app list per user, and an e-mail address per account
 
 Revision ID: h20_notifications
-Revises: h21_job_queue
+Revises: h19_scores_and_unit_validity
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import kdweb.models.base
 
 revision = 'h20_notifications'
-down_revision = 'h21_job_queue'
+down_revision = 'h19_scores_and_unit_validity'
 branch_labels = None
 depends_on = None
 
