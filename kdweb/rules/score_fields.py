@@ -16,7 +16,6 @@ from .terms import Level, SubjectKind
 
 MEMBER, ORGANISATION, COLLECTIVE, LEADER = SubjectKind
 ALL_KINDS = frozenset(SubjectKind)
-PEOPLE = frozenset({MEMBER, LEADER})
 BODIES = frozenset({ORGANISATION, COLLECTIVE})
 
 _TWO_DECIMALS = Decimal("0.01")
