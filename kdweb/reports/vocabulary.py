@@ -16,6 +16,8 @@ RATING_GROUP_TEXTS = {
 }
 
 LEVELS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
+# The score bands of a scored rule set (docs/rulebook-366.md §1): the level a total falls in, before the task conditions.
+SCORE_BANDS = {level: f"Khung {level}" for level in LEVELS}
 LEVEL_TEXTS = {
     "HTXSNV": "Hoàn thành xuất sắc nhiệm vụ",
     "HTTNV": "Hoàn thành tốt nhiệm vụ",
@@ -52,7 +54,8 @@ BASIS_TEXTS = {
     "approved": "Kết quả đã được Ban Tổ chức duyệt",
     "submitted": "Kết quả các đơn vị đã nộp (gồm cả chưa duyệt)",
 }
-SUBMISSION_STATE_TEXTS = {"submitted": "Đã nộp, chưa duyệt", "returned": "Bị trả lại", "approved": "Đã duyệt"}
+# The workbook statuses' own words (kdweb/status.py, which this pure layer does not import): one vocabulary.
+SUBMISSION_STATE_TEXTS = {"submitted": "Đã nộp, chờ duyệt", "returned": "Bị trả lại", "approved": "Đã duyệt"}
 
 # A unit with no group of similar function is the district itself; its key must survive a query string.
 NULL_GROUP = "~"

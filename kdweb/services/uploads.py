@@ -24,6 +24,7 @@ from kdweb.rules.checks_quota import quota_limit
 from kdweb.rules.roster_changes import with_where_now
 from kdweb.services import audit, untrusted, workflow
 from kdweb.services.roster import roster_of_record, where_now
+from kdweb.services.superior import current_superior
 from kdweb.services.workbooks import issued_versions
 from kdweb.status import WorkbookStatus
 
@@ -42,7 +43,7 @@ class Unreadable(Exception):
 
 
 CHECK_FAILED = ("Hệ thống gặp lỗi khi kiểm tra tệp này. Tệp đã được lưu lại nguyên vẹn. Hãy bấm “Kiểm tra lại”; "
-                "nếu vẫn không được, vui lòng liên hệ Ban Tổ chức Quận ủy.")
+                "nếu vẫn không được, vui lòng liên hệ {staff_body}.")
 UNRECORDED = ("received", "unchecked")
 
 
@@ -128,7 +129,8 @@ def check(cycle, unit, upload: Upload, data: bytes) -> None:
     except Exception:
         log.exception("checking upload %s failed", upload_id)
         db.session.rollback()
-        record_unchecked(cycle, unit, db.session.get(Upload, upload_id), CHECK_FAILED)
+        record_unchecked(cycle, unit, db.session.get(Upload, upload_id),
+                         CHECK_FAILED.format(staff_body=current_superior().staff_body))
 
 
 def record_check(cycle, unit, upload_id: int, result) -> None:
@@ -207,10 +209,16 @@ def record_ratings(upload, ratings: list[tuple]) -> None:
 
 
 def point_state_at(state, upload: Upload) -> None:
+    """A refused (unreadable) or unchecked file never hides a valid version not yet submitted: the unit stays
+    "Hợp lệ, chưa nộp" and may still submit it; a file that was read and has errors is the unit's current work."""
     state.latest_upload_id = upload.id
     if upload.outcome == "valid":
         state.valid_upload_id = upload.id
-    state.status = (WorkbookStatus.VALID if upload.outcome == "valid" else WorkbookStatus.HAS_ERRORS).code
+    if upload.outcome == "valid" or (upload.outcome in ("rejected", "unchecked") and state.valid_upload_id is not None
+                                     and state.status == WorkbookStatus.VALID.code):
+        state.status = WorkbookStatus.VALID.code
+    else:
+        state.status = WorkbookStatus.HAS_ERRORS.code
     state.last_activity_at = utcnow()
 
 
@@ -259,7 +267,26 @@ def preview(upload: Upload, sheet_name: str | None, marked: str | None) -> dict 
     return {"sheet": sheet.sheet, "sheet_names": list(sheet.sheet_names), "marked": marked,
             "columns": [cell["letter"] for cell in header_cells],
             "rows": [{"number": sheet.header_row, "cells": header_cells}] + rows,
-            "truncated": len(rows) >= PREVIEW_ROWS}
+            "truncated": bool(rows) and (len(rows) >= PREVIEW_ROWS or rows[0]["number"] > sheet.header_row + 1),
+            "first_row": rows[0]["number"] if rows else None, "last_row": rows[-1]["number"] if rows else None,
+            "marked_messages": [f.message for f in marks.get(marked, [])] if marked else [],
+            **neighbour_findings(upload, sheet.sheet, marked)}
+
+
+def neighbour_findings(upload: Upload, sheet_name: str, marked: str | None) -> dict:
+    """The findings with a cell before and after the marked one, in the order the list shows them."""
+    placed = db.session.execute(
+        db.select(Finding.sheet, Finding.cell).filter(Finding.upload_id == upload.id, Finding.cell.is_not(None),
+                                                      Finding.sheet.is_not(None))
+        .order_by(Finding.severity, Finding.position)).all()
+    places = list(dict.fromkeys((row.sheet, row.cell) for row in placed))
+    here = places.index((sheet_name, marked)) if (sheet_name, marked) in places else -1
+    if here < 0:
+        return {"previous_finding": None, "next_finding": places[0] if places else None, "finding_number": None,
+                "finding_places": len(places)}
+    return {"previous_finding": places[here - 1] if here > 0 else None,
+            "next_finding": places[here + 1] if here + 1 < len(places) else None,
+            "finding_number": here + 1, "finding_places": len(places)}
 
 
 def preview_cell(cell, marks) -> dict:

@@ -1,4 +1,4 @@
-"""Administration (admin role only): the unit tree, accounts, the yearly cycle, the roster import."""
+"""Administration (admin role only): the unit tree, accounts, the yearly cycle, the roster import, the superior."""
 from flask import Blueprint, abort, flash, redirect
 from flask_login import current_user
 
@@ -54,4 +54,4 @@ def row_action(action, record, *, done: str, page: str, row: str, context, back_
     return redirect(back_to, code=303)
 
 
-from kdweb.views.admin import accounts, cycles, home, roster, units  # noqa: E402,F401  (their routes join bp)
+from kdweb.views.admin import accounts, cycles, home, roster, superior, units  # noqa: E402,F401  (their routes join bp)
