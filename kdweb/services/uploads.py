@@ -209,16 +209,11 @@ def record_ratings(upload, ratings: list[tuple]) -> None:
 
 
 def point_state_at(state, upload: Upload) -> None:
-    """A refused (unreadable) or unchecked file never hides a valid version not yet submitted: the unit stays
-    "Hợp lệ, chưa nộp" and may still submit it; a file that was read and has errors is the unit's current work."""
+    """The same bytes as an earlier version become the current one again (the status rule: workflow.status_after)."""
+    state.status = workflow.status_after(state, upload).code
     state.latest_upload_id = upload.id
     if upload.outcome == "valid":
         state.valid_upload_id = upload.id
-    if upload.outcome == "valid" or (upload.outcome in ("rejected", "unchecked") and state.valid_upload_id is not None
-                                     and state.status == WorkbookStatus.VALID.code):
-        state.status = WorkbookStatus.VALID.code
-    else:
-        state.status = WorkbookStatus.HAS_ERRORS.code
     state.last_activity_at = utcnow()
 
 

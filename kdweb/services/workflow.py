@@ -89,12 +89,22 @@ def forward_moves(state: UnitCycle, upload: Upload) -> dict:
     moves = {}
     latest = state.latest_upload
     if latest is None or upload.version >= latest.version:
-        status = WorkbookStatus.VALID if upload.outcome == "valid" else WorkbookStatus.HAS_ERRORS
-        moves.update(latest_upload_id=upload.id, status=status.code)
+        moves.update(latest_upload_id=upload.id, status=status_after(state, upload).code)
     valid = state.valid_upload
     if upload.outcome == "valid" and (valid is None or upload.version > valid.version):
         moves["valid_upload_id"] = upload.id
     return moves
+
+
+def status_after(state: UnitCycle, upload: Upload) -> WorkbookStatus:
+    """A refused (unreadable) file never hides a valid version not yet submitted: the unit stays "Hợp lệ, chưa
+    nộp" and may still submit it; a file that was read and has errors is the unit's current work."""
+    if upload.outcome == "valid":
+        return WorkbookStatus.VALID
+    if upload.outcome == "rejected" and state.valid_upload_id is not None \
+            and state.status == WorkbookStatus.VALID.code:
+        return WorkbookStatus.VALID
+    return WorkbookStatus.HAS_ERRORS
 
 
 def record_download(cycle, unit, user, template) -> None:
