@@ -89,7 +89,10 @@ def forward_moves(state: UnitCycle, upload: Upload) -> dict:
     moves = {}
     latest = state.latest_upload
     if latest is None or upload.version >= latest.version:
-        status = WorkbookStatus.VALID if upload.outcome == "valid" else WorkbookStatus.HAS_ERRORS
+        # as uploads.point_state_at: a refused file never hides a valid version not yet submitted
+        keeps_valid = upload.outcome == "rejected" and state.valid_upload_id is not None \
+            and state.status == WorkbookStatus.VALID.code
+        status = WorkbookStatus.VALID if upload.outcome == "valid" or keeps_valid else WorkbookStatus.HAS_ERRORS
         moves.update(latest_upload_id=upload.id, status=status.code)
     valid = state.valid_upload
     if upload.outcome == "valid" and (valid is None or upload.version > valid.version):
