@@ -9,7 +9,7 @@ from kdweb.services import conversation, unit_page, uploads, workbooks, workflow
 from kdweb.services.cycles import open_cycle
 from kdweb.services.superior import current_superior
 from kdweb.views.lookups import open_cycle_or_404
-from kdweb.views.params import cell_arg, form_id
+from kdweb.views.params import cell_arg, form_id, int_arg
 from kdweb.views.rendering import render_page, send_download, wants_fragment
 
 bp = Blueprint("units", __name__, url_prefix="/units")
@@ -201,7 +201,7 @@ def cycle_of_year_or_404(year: int) -> Cycle:
 
 def shown_cycle_or_404() -> Cycle:
     """The cycle a version page shows: `?year=` names a past one; otherwise the open cycle."""
-    year = request.args.get("year", type=int)
+    year = int_arg("year", 0)
     return cycle_of_year_or_404(year) if year else open_cycle_or_404()
 
 
