@@ -90,6 +90,9 @@ def forward_moves(state: UnitCycle, upload: Upload) -> dict:
     latest = state.latest_upload
     if latest is None or upload.version >= latest.version:
         status = WorkbookStatus.VALID if upload.outcome == "valid" else WorkbookStatus.HAS_ERRORS
+        if upload.outcome == "rejected" and state.valid_upload_id is not None \
+                and current_status(state) is WorkbookStatus.VALID:
+            status = WorkbookStatus.VALID  # a refused file never hides a valid version not yet submitted
         moves.update(latest_upload_id=upload.id, status=status.code)
     valid = state.valid_upload
     if upload.outcome == "valid" and (valid is None or upload.version > valid.version):
