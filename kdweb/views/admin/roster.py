@@ -10,6 +10,7 @@ from kdweb.services.admin.roster_template import roster_workbook
 from kdweb.services.admin.units import unit_tree
 from kdweb.services.cycles import open_cycle
 from kdweb.views.admin import bp, refusal_text, refused
+from kdweb.views.params import int_arg
 from kdweb.views.rendering import render_page, send_download
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,7 +28,7 @@ def roster():
 def roster_members():
     cycle = open_cycle()
     found = roster_browse.members_page(cycle, request.args.get("q", ""), request.args.get("unit", ""),
-                                       request.args.get("page", 1, type=int)) if cycle else None
+                                       int_arg("page", 1)) if cycle else None
     return render_page("admin/roster_members.html", "admin/_roster_member_rows.html", cycle=cycle, found=found)
 
 
