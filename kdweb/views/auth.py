@@ -1,10 +1,8 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from kdweb.extensions import db, login_manager
-from kdweb.models import User
-from kdweb.models.base import utcnow
-from kdweb.services import audit, login_throttle
+from kdweb.extensions import login_manager
+from kdweb.services import login as login_service
 
 bp = Blueprint("auth", __name__)
 
@@ -19,10 +17,7 @@ def load_user(session_id: str):
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
-        return None
-    return user
+    return login_service.session_user(int(user_id), int(version))
 
 
 @bp.get("/login")
@@ -35,31 +30,23 @@ def login():
 @bp.post("/login")
 def login_post():
     login_name = request.form.get("login", "").strip()
-    address = request.remote_addr or "unknown"
-    if login_throttle.is_blocked(login_name, address):
+    attempt = login_service.log_in(login_name, request.form.get("password", ""), request.remote_addr or "unknown")
+    if attempt.outcome == login_service.BLOCKED:
         flash("Đăng nhập sai quá nhiều lần. Vui lòng chờ 15 phút rồi thử lại, "
               "hoặc liên hệ quản trị để được cấp lại mật khẩu.", "danger")
         return render_template("auth/login.html", login=login_name), 429
-    user = db.session.execute(db.select(User).filter_by(login=login_name)).scalar_one_or_none()
-    if user is None or not user.active or not user.check_password(request.form.get("password", "")):
-        login_throttle.record_failure(login_name, address)
-        db.session.commit()
+    if attempt.outcome == login_service.WRONG:
         flash("Tên đăng nhập hoặc mật khẩu không đúng.", "danger")
         return render_template("auth/login.html", login=login_name), 401
-    login_throttle.clear(login_name)
     session.permanent = True  # expires after KDWEB_IDLE_MINUTES without a request
-    login_user(user)
-    user.last_login_at = utcnow()
-    audit.record("login", user=user, unit=user.unit)
-    db.session.commit()
+    login_user(attempt.user)
     return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    audit.record("logout", user=current_user, unit=current_user.unit)
-    db.session.commit()
+    login_service.log_out(current_user)
     logout_user()
     flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("auth.login"))

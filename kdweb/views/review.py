@@ -1,15 +1,15 @@
 """Ban Tổ chức's side: the dashboard of every unit, a unit's review, district-wide checks, audit log, bulk zips."""
-from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+from flask import Blueprint, abort, make_response, request, url_for
 from flask_login import current_user
 
 from kdweb.access import role_required, unit_for_user_or_404
 from kdweb.charts import Bar, bar_chart
 from kdweb.extensions import db
-from kdweb.models import BulkJob, Submission
+from kdweb.models import BulkJob
 from kdweb.rules import Level
 from kdweb.services import audit_log, bulk, dashboard, district_checks, unit_page, workflow
 from kdweb.services.cycles import open_cycle
-from kdweb.views.rendering import render_page, send_download, wants_fragment
+from kdweb.views.rendering import answer, render_page, send_download, wants_fragment
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 REVIEWERS = ("reviewer", "admin")
@@ -59,14 +59,8 @@ def unit(code):
     unit = unit_for_user_or_404(code)
     cycle = open_cycle() or abort(404)
     context = unit_page.context(unit, cycle, current_user)
-    context["submissions"] = submissions_of(cycle, unit)
+    context["submissions"] = workflow.submissions_of(cycle, unit)
     return render_page("review/unit.html", **context)
-
-
-def submissions_of(cycle, unit):
-    return db.session.execute(
-        db.select(Submission).filter_by(cycle_id=cycle.id, unit_id=unit.id).order_by(Submission.submitted_at.desc())
-    ).scalars().all()
 
 
 @bp.post("/units/<code>/<any(approve, return, reopen):action>")
@@ -76,23 +70,19 @@ def act(code, action):
     cycle = open_cycle() or abort(404)
     try:
         workflow.review(cycle, unit, current_user, action, request.form.get("comment"))
-        workflow.commit_or_refuse()
     except workflow.WorkflowRefused as refused:
-        db.session.rollback()
-        if not wants_fragment():
-            flash(refused.message, "danger")
-            return redirect(url_for("review.unit", code=unit.code))
-        context = unit_page.context(unit, cycle, current_user)
-        context.update(submissions=submissions_of(cycle, unit), review_error=refused.message)
-        return render_page("review/unit.html", "review/_actions.html", http_status=refused.http_status, **context)
+        reason, status = refused.message, refused.http_status
+        return answer("review/unit.html", "review/_actions.html",
+                      lambda: {**unit_page.context(unit, cycle, current_user),
+                               "submissions": workflow.submissions_of(cycle, unit), "review_error": reason},
+                      back_to=url_for("review.unit", code=unit.code), message=reason, category="danger",
+                      http_status=status)
     message = {"approve": "Đã duyệt kết quả của đơn vị.", "return": "Đã trả lại đơn vị kèm nhận xét.",
                "reopen": "Đã mở lại để đơn vị sửa."}[action]
-    if not wants_fragment():
-        flash(message, "success")
-        return redirect(url_for("review.unit", code=unit.code))
-    context = unit_page.context(unit, cycle, current_user)
-    context.update(submissions=submissions_of(cycle, unit), review_message=message)
-    return render_page("review/unit.html", "review/_actions_response.html", **context)
+    return answer("review/unit.html", "review/_actions_response.html",
+                  lambda: {**unit_page.context(unit, cycle, current_user),
+                           "submissions": workflow.submissions_of(cycle, unit), "review_message": message},
+                  back_to=url_for("review.unit", code=unit.code), message=message)
 
 
 @bp.get("/checks")
@@ -120,9 +110,8 @@ def audit():
 def bulk_start(kind):
     cycle = open_cycle() or abort(404)
     job = bulk.start(kind, cycle, current_user)
-    if wants_fragment():
-        return render_page("review/bulk.html", "review/_bulk_progress.html", job=job, kinds=bulk.KINDS)
-    return redirect(url_for("review.bulk_status", job_id=job.id))
+    return answer("review/bulk.html", "review/_bulk_progress.html", lambda: {"job": job, "kinds": bulk.KINDS},
+                  back_to=url_for("review.bulk_status", job_id=job.id))
 
 
 @bp.get("/bulk/<int:job_id>")
@@ -135,7 +124,7 @@ def bulk_status(job_id):
 @bp.get("/bulk/<int:job_id>/file")
 @role_required(*REVIEWERS)
 def bulk_file(job_id):
-    job = db.session.get(BulkJob, job_id) or abort(404)
+    job = db.get_or_404(BulkJob, job_id)
     if job.state != "done":
         abort(404)
     return send_download(job.content, job.filename, "application/zip")

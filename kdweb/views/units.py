@@ -1,14 +1,13 @@
 """The unit's page: download the workbook, upload, see findings inline, submit; and its history."""
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, abort, request, url_for
 from flask_login import current_user, login_required
 
 from kdweb.access import role_required, unit_for_user_or_404
-from kdweb.extensions import db
 from kdweb.models import Unit
 from kdweb.services import unit_page, uploads, workbooks, workflow
 from kdweb.services.cycles import open_cycle
 from kdweb.views.lookups import open_cycle_or_404
-from kdweb.views.rendering import render_page, send_download, wants_fragment
+from kdweb.views.rendering import answer, render_page, send_download
 
 bp = Blueprint("units", __name__, url_prefix="/units")
 
@@ -18,10 +17,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.get("/")
 @role_required("reviewer", "admin")
 def index():
-    units = db.session.execute(
-        db.select(Unit).filter_by(reports=True, active=True).order_by(Unit.level, Unit.sort_order, Unit.name)
-    ).scalars().all()
-    return render_page("units/index.html", units=units, cycle=open_cycle())
+    return render_page("units/index.html", units=unit_page.reporting_units(), cycle=open_cycle())
 
 
 @bp.get("/<code>")
@@ -44,7 +40,6 @@ def workbook(code):
     cycle = open_cycle_or_404()
     carry_over = request.args.get("carry") == "1"  # the fresh workbook after a roster change keeps what was typed
     data, _template = workbooks.issue_workbook(cycle, unit, current_user, carry_over=carry_over)
-    db.session.commit()
     return send_download(data, workbooks.workbook_filename(cycle, unit), XLSX)
 
 
@@ -60,11 +55,10 @@ def upload(code):
         result = uploads.accept_upload(cycle, unit, current_user, file.filename, file.read())
     except workflow.WorkflowRefused as refused:
         return refusal(unit, cycle, refused.message, refused.http_status)
-    if not wants_fragment():
-        return redirect(url_for("units.version", code=unit.code, version=result.upload.version))
-    context = unit_page.context(unit, cycle, current_user, version=result.upload.version)
-    context["identical_to"] = result.identical_to
-    return render_page("units/show.html", "units/_upload_response.html", **context)
+    return answer("units/show.html", "units/_upload_response.html",
+                  lambda: {**unit_page.context(unit, cycle, current_user, version=result.upload.version),
+                           "identical_to": result.identical_to},
+                  back_to=url_for("units.version", code=unit.code, version=result.upload.version))
 
 
 @bp.get("/<code>/v/<int:version>/findings")
@@ -115,21 +109,14 @@ def submit(code):
     try:
         submission, created = workflow.submit(cycle, unit, current_user, upload_id,
                                               acknowledge_warnings=bool(request.form.get("acknowledge_warnings")))
-        workflow.commit_or_refuse()
     except workflow.WorkflowRefused as refused:
-        db.session.rollback()
         context = unit_page.context(unit, cycle, current_user)
         context["submit_error"] = refused.message
         return render_page("units/show.html", "units/_submit.html", http_status=refused.http_status, **context)
     message = "Đã nộp kết quả. Ban Tổ chức Quận ủy sẽ xem và duyệt." if created else "Kết quả này đã được nộp trước đó."
-    if not wants_fragment():
-        from flask import flash
-
-        flash(message, "success")
-        return redirect(url_for("units.show", code=unit.code))
-    context = unit_page.context(unit, cycle, current_user)
-    context["submit_message"] = message
-    return render_page("units/show.html", "units/_submit_response.html", **context)
+    return answer("units/show.html", "units/_submit_response.html",
+                  lambda: {**unit_page.context(unit, cycle, current_user), "submit_message": message},
+                  back_to=url_for("units.show", code=unit.code), message=message)
 
 
 def version_context(code, version, **filters) -> dict:

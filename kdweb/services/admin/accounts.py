@@ -10,6 +10,7 @@ from kdweb.extensions import db
 from kdweb.models import Role, Unit, User
 from kdweb.services import audit
 from kdweb.services.admin import AdminRefusal
+from kdweb.services.transaction import use_case
 from kdweb.search import search_key
 
 MIN_PASSWORD_LENGTH = 10
@@ -30,6 +31,7 @@ def accounts(search: str = "") -> list[User]:
                                               user.unit.name if user.unit else ""]))]
 
 
+@use_case
 def create_account(actor, *, login: str, full_name: str, role: str, unit_id, password: str) -> User:
     login = (login or "").strip().lower()
     if not LOGIN_PATTERN.fullmatch(login):
@@ -48,6 +50,7 @@ def create_account(actor, *, login: str, full_name: str, role: str, unit_id, pas
     return user
 
 
+@use_case
 def update_account(actor, user: User, *, full_name: str, role: str, unit_id) -> User:
     full_name, role, unit_id = _checked_profile(full_name, role, unit_id, keep_unit_id=user.unit_id)
     if user.role == "admin" and role != "admin" and user.active:
@@ -63,6 +66,7 @@ def update_account(actor, user: User, *, full_name: str, role: str, unit_id) -> 
     return user
 
 
+@use_case
 def reset_password(actor, user: User, password: str) -> User:
     """A new password ends every session of the account (its session_version moves on)."""
     _check_password(password)
@@ -73,6 +77,7 @@ def reset_password(actor, user: User, password: str) -> User:
     return user
 
 
+@use_case
 def deactivate_account(actor, user: User) -> User:
     if not user.active:
         return user
@@ -87,6 +92,7 @@ def deactivate_account(actor, user: User) -> User:
     return user
 
 
+@use_case
 def activate_account(actor, user: User) -> User:
     if user.active:
         return user

@@ -15,6 +15,7 @@ from kdweb.rules import DEFAULT_RULE_SET_ID, RULE_SETS, parse_date
 from kdweb.services import audit
 from kdweb.services.admin import AdminRefusal
 from kdweb.services.cycles import cycle_by_year
+from kdweb.services.transaction import use_case
 
 BATCH = 5000
 # Known only for the year it happened in: a new year starts without it.
@@ -35,6 +36,7 @@ def rule_set_choices() -> list[tuple[str, str]]:
     return [(rule_set_id, rule_set.title) for rule_set_id, rule_set in RULE_SETS.items()]
 
 
+@use_case
 def create_cycle(actor, *, year, rule_set_id=DEFAULT_RULE_SET_ID, **dates) -> Cycle:
     try:
         year = int(year)
@@ -52,6 +54,7 @@ def create_cycle(actor, *, year, rule_set_id=DEFAULT_RULE_SET_ID, **dates) -> Cy
     return cycle
 
 
+@use_case
 def update_cycle(actor, cycle: Cycle, *, rule_set_id, **dates) -> Cycle:
     values = _checked(rule_set_id, {**_current_dates(cycle), **_given(dates)})
     before = _described(cycle)
@@ -74,6 +77,7 @@ class Opened:
     unit_rows: int = 0
 
 
+@use_case
 def open_review_cycle(actor, cycle: Cycle) -> Opened:
     others = db.session.execute(
         db.select(Cycle).where(Cycle.is_open.is_(True), Cycle.id != cycle.id).with_for_update()).scalars().all()
@@ -92,6 +96,7 @@ def open_review_cycle(actor, cycle: Cycle) -> Opened:
     return result
 
 
+@use_case
 def close_review_cycle(actor, cycle: Cycle) -> Cycle:
     if not cycle.is_open:
         return cycle

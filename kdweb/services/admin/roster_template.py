@@ -9,6 +9,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kdweb.exports.safe_cells import append_row
+from kdweb.extensions import db
+from kdweb.models import Person, Unit
 from kdweb.services.admin.roster_mapping import CELL, DATE, FIELDS, GENDER, YES_NO
 
 ROSTER_SHEET = "Danh sách đảng viên"
@@ -98,3 +100,10 @@ def person_row(person, units_by_id: dict[int, str]) -> dict[str, object]:
             value = "Có" if value else None
         row[roster_field.key] = value
     return row
+
+
+def export_rows(cycle) -> list[dict[str, object]]:
+    """Every member of the cycle's roster, by code, as the roster template's rows."""
+    codes = dict(db.session.execute(db.select(Unit.id, Unit.code)).all())
+    persons = db.session.execute(db.select(Person).filter_by(cycle_id=cycle.id).order_by(Person.code)).scalars()
+    return [person_row(person, codes) for person in persons]

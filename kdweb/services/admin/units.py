@@ -15,6 +15,7 @@ from kdweb.services.admin import AdminRefusal
 from kdweb.services.admin.roster_mapping import GRASSROOTS_KINDS
 from kdweb.services.cycles import open_cycle
 from kdweb.services.roster import mark_roster_changed
+from kdweb.services.transaction import use_case
 from kdweb.services.tree import subtree_ids
 
 EDITABLE = ("name", "kind", "level", "group", "parent_id", "reports", "sort_order", "founded_on")
@@ -45,6 +46,7 @@ def unit_by_code(code: str) -> Unit | None:
     return db.session.execute(db.select(Unit).filter_by(code=code)).scalar_one_or_none()
 
 
+@use_case
 def create_unit(actor, *, code: str, **fields) -> Unit:
     code = (code or "").strip()
     if not code or len(code) > 40 or any(char.isspace() for char in code):
@@ -61,6 +63,7 @@ def create_unit(actor, *, code: str, **fields) -> Unit:
     return unit
 
 
+@use_case
 def update_unit(actor, unit: Unit, **fields) -> Unit:
     """Edit a unit; a new parent moves it with its whole subtree (refused when that would make a loop)."""
     checked = _checked(unit, fields)
@@ -79,6 +82,7 @@ def update_unit(actor, unit: Unit, **fields) -> Unit:
     return unit
 
 
+@use_case
 def deactivate_unit(actor, unit: Unit) -> Unit:
     if not unit.active:
         return unit
@@ -98,6 +102,7 @@ def deactivate_unit(actor, unit: Unit) -> Unit:
     return unit
 
 
+@use_case
 def activate_unit(actor, unit: Unit) -> Unit:
     if unit.active:
         return unit

@@ -2,10 +2,10 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from kdweb.extensions import db
-from kdweb.models import Person, RosterImport, Unit
+from kdweb.models import RosterImport
 from kdweb.services.admin import AdminRefusal, roster_import as import_service
 from kdweb.services.admin.roster_mapping import CELL_KINDS, FIELDS
-from kdweb.services.admin.roster_template import person_row, roster_workbook
+from kdweb.services.admin.roster_template import export_rows, roster_workbook
 from kdweb.services.admin.units import unit_tree
 from kdweb.services.cycles import open_cycle
 from kdweb.views.admin import bp, refusal_text, refused
@@ -32,10 +32,7 @@ def roster_export():
     cycle = open_cycle()
     if cycle is None:
         abort(404)
-    codes = dict(db.session.execute(db.select(Unit.id, Unit.code)).all())
-    persons = db.session.execute(db.select(Person).filter_by(cycle_id=cycle.id).order_by(Person.code)).scalars()
-    rows = [person_row(person, codes) for person in persons]
-    return _xlsx(roster_workbook(_cells(), rows), f"danh-sach-dang-vien-{cycle.year}.xlsx")
+    return _xlsx(roster_workbook(_cells(), export_rows(cycle)), f"danh-sach-dang-vien-{cycle.year}.xlsx")
 
 
 @bp.post("/roster/imports")
