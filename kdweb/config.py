@@ -22,6 +22,13 @@ class Config:
     DISTRICT_NAME = os.environ.get("KDWEB_DISTRICT_NAME", "Quận ủy Ba Đình")
     # How many reverse proxies stand in front of the app; their X-Forwarded-For/-Proto are trusted.
     KDWEB_PROXY_COUNT = int(os.environ.get("KDWEB_PROXY_COUNT", "0"))
+    # Login throttle (services/login_throttle.py): free tries per account from one address and per address
+    # (0 switches the per-address bucket off, e.g. when every user comes through one NAT address), the first
+    # lock after them (doubling at each further failure, at most 15 minutes), and the window that forgets.
+    KDWEB_LOGIN_MAX_PER_ACCOUNT = int(os.environ.get("KDWEB_LOGIN_MAX_PER_ACCOUNT", "5"))
+    KDWEB_LOGIN_MAX_PER_ADDRESS = int(os.environ.get("KDWEB_LOGIN_MAX_PER_ADDRESS", "20"))
+    KDWEB_LOGIN_FIRST_DELAY_SECONDS = int(os.environ.get("KDWEB_LOGIN_FIRST_DELAY_SECONDS", "30"))
+    KDWEB_LOGIN_WINDOW_MINUTES = int(os.environ.get("KDWEB_LOGIN_WINDOW_MINUTES", "15"))
     # The job queue (kdweb/queue.py): unset = a SQLite queue run by the web process; redis://… in production.
     KDWEB_QUEUE = os.environ.get("KDWEB_QUEUE", "")
     KDWEB_QUEUE_NAME = os.environ.get("KDWEB_QUEUE_NAME", "kdweb")

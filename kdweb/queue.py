@@ -10,6 +10,7 @@ Why Huey, and how the workers are run: docs/deploy.md."""
 import hashlib
 import importlib
 import logging
+import multiprocessing
 import os
 import threading
 from pathlib import Path
@@ -34,6 +35,7 @@ class Queue:
         retry_delay = 0 if self.huey.immediate else 30  # immediate mode never runs what is scheduled for later
         self.call_task = self.huey.task(name="call", retries=2, retry_delay=retry_delay)(self._in_app(call))
         self.huey.periodic_task(crontab(), name="reap_stale_jobs")(self._in_app(reap_stale_jobs))
+        self.huey.on_startup("own_connections")(self._in_app(own_connections))
         self.huey.on_startup("reap_stale_jobs")(self._in_app(reap_stale_jobs))
 
     def _in_app(self, function):
@@ -114,6 +116,13 @@ def current_queue() -> Queue:
 def run_job(job_id: int) -> None:
     from kdweb.services import jobs
     jobs.execute(job_id)
+
+
+def own_connections() -> None:
+    """A worker forked by `flask worker --processes` must not share its parent's database connections."""
+    from kdweb.extensions import db
+    if multiprocessing.parent_process() is not None:  # a child process, not a thread of the web or worker process
+        db.engine.dispose(close=False)
 
 
 def reap_stale_jobs() -> None:

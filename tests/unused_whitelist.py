@@ -10,8 +10,20 @@ SECRET_KEY, SQLALCHEMY_DATABASE_URI, SQLALCHEMY_ENGINE_OPTIONS, MAX_CONTENT_LENG
 SESSION_REFRESH_EACH_REQUEST, SESSION_COOKIE_HTTPONLY, SESSION_COOKIE_SAMESITE, SESSION_COOKIE_SECURE
 WTF_CSRF_TIME_LIMIT, KDWEB_ENV, KDWEB_TIMEZONE, PASSWORD_HASH_METHOD, DISTRICT_NAME, KDWEB_PROXY_COUNT
 KDWEB_SANDBOX_MEMORY_MB, KDWEB_SANDBOX_CPU_SECONDS, KDWEB_SANDBOX_WALL_SECONDS, KDWEB_SANDBOX_OUTPUT_MB
-KDWEB_SANDBOX_WORKERS, KDWEB_QUEUE, KDWEB_QUEUE_NAME, KDWEB_JOB_HEARTBEAT_SECONDS, KDWEB_JOB_RETRY_DELAY_SECONDS
-KDWEB_JOB_QUEUE_WAIT_SECONDS
+KDWEB_SANDBOX_WORKERS
+KDWEB_QUEUE, KDWEB_QUEUE_NAME, KDWEB_JOB_HEARTBEAT_SECONDS, KDWEB_JOB_RETRY_DELAY_SECONDS, KDWEB_JOB_QUEUE_WAIT_SECONDS
+
+# Werkzeug writes these response cache-control attributes into the Cache-Control header.
+_.private, _.no_cache
+
+# Huey's Consumer.start() calls the method kdweb.queue replaces (the web server owns the signal handlers).
+_._set_signal_handlers
+
+# The login throttle's settings, read with current_app.config.get(...).
+KDWEB_LOGIN_MAX_PER_ACCOUNT, KDWEB_LOGIN_MAX_PER_ADDRESS, KDWEB_LOGIN_FIRST_DELAY_SECONDS, KDWEB_LOGIN_WINDOW_MINUTES
+
+# werkzeug's routing reads a converter's regex.
+regex
 
 # Flask-Login reads these from the login manager, the user and the session.
 _.login_view, _.login_message, _.login_message_category, _.session_protection, _.permanent
@@ -35,12 +47,6 @@ org_httnv_floor_share, org_httnv_share
 # openpyxl reads what these set on its objects when it saves the workbook.
 _.showGridLines, _.lockStructure, _.creator, _.errorTitle, _.formatColumns, _.formatRows, _.horizontalCentered
 _.print_area
-
-# werkzeug writes the Cache-Control header from these.
-_.private, _.no_cache
-
-# Huey's consumer calls the method kdweb.queue replaces.
-_._set_signal_handlers
 
 # expat calls the handlers set on its parser.
 _.StartDoctypeDeclHandler, _.EntityDeclHandler, _.StartElementHandler, _.EndElementHandler, _.CharacterDataHandler

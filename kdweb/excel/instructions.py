@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from kdweb.exports.page_setup import fit_to_a4
+from kdweb.exports.safe_cells import set_text
 from kdweb.rules.parse import GRADE_CHOICES, REASON_CHOICES
 from kdweb.rules.terms import NOT_RATED_TEXT, Level
 
@@ -28,13 +29,15 @@ def write_instructions(sheet, unit: UnitInfo, cycle: CycleInfo, specs: tuple[She
     for number, (style, left, right) in enumerate(rows, start=1):
         if style in (styles.TITLE, styles.SUBTITLE):
             sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=3)
-            cell = sheet.cell(number, 1, left)
+            cell = sheet.cell(number, 1)
             cell.style = style
+            set_text(cell, left)  # the unit's name may look like a formula: it stays text
             continue
         for column, value in ((2, left), (3, right)):
             if value:
-                cell = sheet.cell(number, column, value)
+                cell = sheet.cell(number, column)
                 cell.style = style
+                set_text(cell, value)
     sheet.sheet_view.showGridLines = False
     fit_to_a4(sheet, landscape=False)
 

@@ -13,7 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 
 from kdweb.exports.page_setup import fit_to_a4, number_pages
-from kdweb.exports.safe_cells import is_risky
+from kdweb.exports.safe_cells import is_risky, set_text
 from kdweb.rules.records import RECORD_TYPES
 from kdweb.rules.registry import get_rule_set
 from kdweb.rules.ruleset import RuleSet
@@ -108,8 +108,9 @@ def _write_titles(sheet, spec: SheetSpec, unit: UnitInfo, cycle: CycleInfo) -> N
     )
     for row, (style, text) in enumerate(lines, start=1):
         sheet.merge_cells(f"A{row}:{last}{row}")
-        cell = sheet.cell(row, 1, text)
+        cell = sheet.cell(row, 1)
         cell.style = style
+        set_text(cell, text)  # the unit's name may look like a formula: it stays text
     sheet.row_dimensions[1].height = 22
     sheet.row_dimensions[3].height = 32
 
@@ -248,7 +249,7 @@ def _write_lists(sheet) -> None:
     for number, (key, values) in enumerate(LISTS.items(), start=1):
         sheet.cell(1, number, LIST_TITLES[key]).style = styles.HEADER_IDENTITY
         for row, value in enumerate(values, start=2):
-            sheet.cell(row, number, value)
+            set_text(sheet.cell(row, number), value)
         sheet.column_dimensions[column_letter(number)].width = 34
     sheet.sheet_state = "hidden"
     sheet.protection.sheet = True
@@ -257,6 +258,6 @@ def _write_lists(sheet) -> None:
 def _write_meta(sheet, meta: WorkbookMeta, secret) -> None:
     for row, (key, value) in enumerate(meta_rows(meta, secret), start=1):
         sheet.cell(row, 1, key)
-        sheet.cell(row, 2, value)
+        set_text(sheet.cell(row, 2), value)
     sheet.sheet_state = "veryHidden"
     sheet.protection.sheet = True

@@ -22,3 +22,14 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
         return value
+
+
+ID_MAX = 2**31 - 1  # an INTEGER column: a larger number is no record, not an overflow
+
+
+def id_from(value) -> int | None:
+    """A record id from user text ("12"), or None when it cannot be one (not digits, or too large)."""
+    text = str(value if value is not None else "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 10 or int(text) > ID_MAX:
+        return None
+    return int(text)

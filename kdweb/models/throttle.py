@@ -1,16 +1,18 @@
-from sqlalchemy import String
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kdweb.extensions import db
 from kdweb.models.base import UTCDateTime, utcnow
 
 
-class LoginFailure(db.Model):
-    """One failed login, by account name and by address: kept in the database so every app server sees it."""
+class LoginThrottle(db.Model):
+    """Failed logins counted per bucket — one account from one address, or one address across accounts — kept
+    in the database so every app server sees them, and updated under the row's lock (login_throttle.reserve)."""
 
-    __tablename__ = "login_failures"
+    __tablename__ = "login_throttles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at = mapped_column(UTCDateTime, default=utcnow, index=True)
-    login: Mapped[str] = mapped_column(String(80), index=True)
-    remote_addr: Mapped[str] = mapped_column(String(64), index=True)
+    bucket: Mapped[str] = mapped_column(String(160), unique=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until = mapped_column(UTCDateTime, nullable=True)
+    updated_at = mapped_column(UTCDateTime, default=utcnow, index=True)

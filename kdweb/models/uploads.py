@@ -1,8 +1,15 @@
+from datetime import timedelta
+
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from kdweb.extensions import db
 from kdweb.models.base import UTCDateTime, utcnow
+
+# A check runs inside the request that received the file; one still "received" after this long has died.
+CHECK_STALE_AFTER = timedelta(minutes=5)
+OUTCOME_TEXTS = {"received": "Đang kiểm tra", "unchecked": "Chưa kiểm tra được", "rejected": "Không đọc được",
+                 "errors": "Có lỗi", "valid": "Hợp lệ"}
 
 
 class Template(db.Model):
@@ -38,7 +45,7 @@ class Upload(db.Model):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     content = deferred(mapped_column(LargeBinary))
-    # received → checked; outcome: rejected (unreadable), errors, valid; unchecked (the check could not finish)
+    # received → checked (rejected: unreadable, errors, valid) or unchecked (the check could not finish)
     outcome: Mapped[str] = mapped_column(String(20), default="received")
     problem_code: Mapped[str | None] = mapped_column(String(40))
     problem_message: Mapped[str | None] = mapped_column(Text)
@@ -50,6 +57,25 @@ class Upload(db.Model):
     unit = relationship("Unit")
     user = relationship("User")
     findings = relationship("Finding", back_populates="upload", order_by="Finding.position")
+
+    @property
+    def is_stuck(self) -> bool:
+        """Received so long ago that the check that started with it has died."""
+        return self.outcome == "received" and self.created_at is not None \
+            and self.created_at < utcnow() - CHECK_STALE_AFTER
+
+    @property
+    def needs_check(self) -> bool:
+        """Never checked to the end: may be checked again ("Kiểm tra lại"), and is never parsed for display."""
+        return self.outcome == "unchecked" or self.is_stuck
+
+    @property
+    def is_checked(self) -> bool:
+        return self.outcome in ("rejected", "errors", "valid")
+
+    @property
+    def outcome_text(self) -> str:
+        return OUTCOME_TEXTS["unchecked" if self.is_stuck else self.outcome]
 
 
 class Finding(db.Model):

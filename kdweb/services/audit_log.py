@@ -6,14 +6,16 @@ from kdweb.extensions import db
 from kdweb.models import AuditEvent, Unit, User
 
 PAGE_SIZE = 50
+MAX_PAGE = 10**6  # a larger page number overflows the database's OFFSET; no log is that long
 ACTION_TEXTS = {
     "login": "Đăng nhập", "logout": "Đăng xuất", "template_downloaded": "Tải mẫu Excel",
     "upload_received": "Tải lên tệp", "upload_checked": "Kiểm tra tệp", "upload_identical": "Tải lên tệp trùng",
-    "upload_check_failed": "Lỗi hệ thống khi kiểm tra tệp",
+    "upload_check_failed": "Chưa kiểm tra được tệp", "upload_recheck": "Kiểm tra lại tệp",
     "submitted": "Nộp kết quả", "approved": "Duyệt", "returned": "Trả lại", "reopened": "Mở lại",
     "bulk_download_started": "Tải hàng loạt", "bulk_job_retried": "Chạy lại việc hàng loạt",
     "bulk_job_failed": "Việc hàng loạt thất bại", "demo_loaded": "Nạp dữ liệu mẫu",
     "account_created": "Tạo tài khoản", "account_updated": "Sửa tài khoản", "password_reset": "Cấp lại mật khẩu",
+    "password_changed": "Đổi mật khẩu",
     "account_deactivated": "Khóa tài khoản", "account_activated": "Mở khóa tài khoản",
     "unit_created": "Tạo đơn vị", "unit_moved": "Chuyển đơn vị", "unit_deactivated": "Ngừng hoạt động đơn vị",
     "unit_activated": "Kích hoạt lại đơn vị", "cycle_created": "Tạo đợt", "cycle_updated": "Sửa đợt",
@@ -31,9 +33,11 @@ DETAIL_TEXTS = {
     "role": "vai trò", "year": "năm", "code": "mã", "changes": "thay đổi", "added": "thêm", "updated": "cập nhật",
     "unchanged": "không đổi", "identical_to": "giống tệp", "first_time": "lần đầu", "copied_from": "sao chép từ năm",
     "collectives": "tập thể", "leader_posts": "chức danh lãnh đạo", "unit_code": "mã đơn vị",
-    "unit_rows": "đơn vị", "members_regrouped": "đảng viên chuyển nhóm",
+    "unit_rows": "đơn vị", "members_regrouped": "đảng viên chuyển nhóm", "status_moved": "chuyển trạng thái",
+    "reason": "lý do", "resent": "gửi lại đúng tệp",
 }
 VALUE_TEXTS = {True: "có", False: "không", "valid": "hợp lệ", "errors": "có lỗi", "rejected": "không đọc được",
+               "unchecked": "chưa kiểm tra được",
                "templates": "mẫu Excel", "approved": "kết quả đã duyệt", "staff": "cán bộ đơn vị",
                "reviewer": "Ban Tổ chức", "admin": "quản trị"}
 
@@ -48,7 +52,8 @@ class AuditFilters:
     @classmethod
     def from_args(cls, args) -> "AuditFilters":
         return cls(unit=args.get("unit", "").strip(), user=args.get("user", "").strip(),
-                   action=args.get("action", "").strip(), page=max(1, args.get("page", 1, type=int) or 1))
+                   action=args.get("action", "").strip(),
+                   page=min(max(1, args.get("page", 1, type=int) or 1), MAX_PAGE))
 
 
 def events(filters: AuditFilters):

@@ -16,6 +16,7 @@ GENERAL_SHEET = "Chung"
 def context(unit, cycle, user, version=None, severity=None, sheet=None) -> dict:
     result = {"unit": unit, "cycle": cycle, "user": user, "shown": None, "state": None,
               "status": WorkbookStatus.NOT_DOWNLOADED, "uploads": [], "can_upload": False, "can_submit": False,
+              "unchecked": [], "can_recheck": False,
               "can_download": is_own_staff(user, unit), "severity": severity, "sheet": sheet}
     if cycle is None:
         return result
@@ -35,6 +36,8 @@ def context(unit, cycle, user, version=None, severity=None, sheet=None) -> dict:
     submittable = next((u for u in uploads if state and u.id == state.valid_upload_id), None)
     result["submittable"] = submittable
     result["can_submit"] = own and submittable is not None and can("submit", status)
+    result["unchecked"] = [upload for upload in uploads if upload.needs_check]
+    result["can_recheck"] = may_recheck(user, unit)
     result["roster_changed"] = roster_changed_since_download(cycle, unit, state)
     shown = pick_version(uploads, version)
     if shown is not None:
@@ -55,6 +58,23 @@ def roster_changed_since_download(cycle, unit, state) -> bool:
 
 def is_own_staff(user, unit) -> bool:
     return user.role == "staff" and user.unit_id == unit.id
+
+
+def may_recheck(user, unit) -> bool:
+    """"Kiểm tra lại" an upload whose check did not finish: the unit's own staff and Ban Tổ chức."""
+    return is_own_staff(user, unit) or user.role in ("reviewer", "admin")
+
+
+def recheck_message(upload) -> tuple[str, str]:
+    """The flash after "Kiểm tra lại": what the check found, and its tone."""
+    version = upload.version
+    if upload.outcome == "valid":
+        return f"Đã kiểm tra lại phiên bản {version}: tệp hợp lệ.", "success"
+    if upload.outcome == "errors":
+        return f"Đã kiểm tra lại phiên bản {version}: có {upload.error_count} lỗi cần sửa.", "warning"
+    if upload.outcome == "rejected":
+        return f"Đã kiểm tra lại phiên bản {version}: không đọc được tệp. {upload.problem_message}", "danger"
+    return f"Vẫn chưa kiểm tra được phiên bản {version}. {upload.check_error or ''}".strip(), "danger"
 
 
 def pick_version(uploads, version):

@@ -10,9 +10,10 @@ import logging
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func, insert
+from sqlalchemy import func, insert, update
 
 from kdweb import excel
+from kdweb.control_chars import strip_controls
 from kdweb.extensions import db
 from kdweb.models import Cycle, Finding, Rating, Upload
 from kdweb.models.base import utcnow
@@ -23,6 +24,7 @@ from kdweb.rules.checks_quota import quota_limit
 from kdweb.rules.roster_changes import with_where_now
 from kdweb.services import audit, untrusted, workflow
 from kdweb.services.roster import roster_of_record, where_now
+from kdweb.services.transaction import use_case
 from kdweb.services.workbooks import issued_versions
 from kdweb.status import WorkbookStatus
 
@@ -40,6 +42,11 @@ class Unreadable(Exception):
         self.message = message
 
 
+CHECK_FAILED = ("Hệ thống gặp lỗi khi kiểm tra tệp này. Tệp đã được lưu lại nguyên vẹn. Hãy bấm “Kiểm tra lại”; "
+                "nếu vẫn không được, vui lòng liên hệ Ban Tổ chức Quận ủy.")
+UNRECORDED = ("received", "unchecked")
+
+
 @dataclass
 class UploadResult:
     upload: Upload
@@ -53,10 +60,11 @@ def accept_upload(cycle, unit, user, filename: str, data: bytes) -> UploadResult
     earlier = db.session.execute(
         db.select(Upload).filter_by(cycle_id=cycle.id, unit_id=unit.id, sha256=digest).order_by(Upload.version)
     ).scalars().first()
-    if earlier is not None and (earlier.problem_code == "E-INTERNAL" or earlier.outcome == "unchecked"):
+    if earlier is not None and not earlier.is_checked:
+        audit.record("upload_recheck", user=user, unit=unit, target=earlier, version=earlier.version, resent=True)
         db.session.commit()
-        check(cycle, unit, earlier, data)  # our fault last time: check the same file again
-        return UploadResult(earlier)
+        check(cycle, unit, earlier, data)  # never checked to the end: the same file is checked again
+        return UploadResult(db.session.get(Upload, earlier.id))
     if earlier is not None:
         return reselect(state, unit, user, earlier)
     upload = store(cycle, unit, user, filename, data, digest)
@@ -69,12 +77,18 @@ def store(cycle, unit, user, filename, data, digest) -> Upload:
     version = 1 + (db.session.scalar(
         db.select(func.max(Upload.version)).filter_by(cycle_id=cycle.id, unit_id=unit.id)) or 0)
     upload = Upload(cycle_id=cycle.id, unit_id=unit.id, user_id=user.id, version=version, created_at=utcnow(),
-                    filename=(filename or "tep.xlsx")[:255], size=len(data), sha256=digest, content=data)
+                    filename=clean_filename(filename), size=len(data), sha256=digest, content=data)
     db.session.add(upload)
     db.session.flush()
     audit.record("upload_received", user=user, unit=unit, target=upload, version=version, size=len(data),
                  sha256=digest, filename=upload.filename)
     return upload
+
+
+def clean_filename(filename: str | None) -> str:
+    """The name the browser sent, without control characters (a NUL cannot even be stored on PostgreSQL)."""
+    cleaned = " ".join(strip_controls(filename or "").split())[:255].strip()
+    return cleaned or "tep.xlsx"
 
 
 def reselect(state, unit, user, earlier: Upload) -> UploadResult:
@@ -85,56 +99,79 @@ def reselect(state, unit, user, earlier: Upload) -> UploadResult:
     return UploadResult(earlier, identical_to=earlier)
 
 
+@use_case
+def recheck(cycle, unit, user, version: int) -> Upload:
+    """"Kiểm tra lại": check again an upload whose check did not finish (its unit's staff, or a reviewer)."""
+    upload = upload_of(unit, cycle, version)
+    if upload is None:
+        raise workflow.WorkflowRefused("Không tìm thấy phiên bản này.", http_status=404)
+    if not upload.needs_check:
+        raise workflow.WorkflowRefused(f"Phiên bản {version} đã được kiểm tra xong; không cần kiểm tra lại.")
+    audit.record("upload_recheck", user=user, unit=unit, target=upload, version=upload.version)
+    db.session.commit()
+    check(cycle, unit, upload, upload.content)
+    return db.session.get(Upload, upload.id)
+
+
 def check(cycle, unit, upload: Upload, data: bytes) -> None:
     """Read, validate and record, all in one transaction; any failure leaves only the stored file behind,
-    marked as not checked, and the unit told so (never a 500, never half the findings)."""
+    marked unchecked with the reason, and the unit told so (never a 500, never half the findings)."""
+    upload_id = upload.id
     try:
         try:
             result = read(cycle, unit, data, filename=upload.filename)
         except untrusted.SandboxRefused as refused:
-            log.warning("upload %s stopped by the sandbox: %s", upload.id, refused)
-            record_unchecked_by_limit(cycle, unit, upload, refused)
+            log.warning("upload %s stopped by the sandbox: %s", upload_id, refused)
+            record_unchecked(cycle, unit, upload, f"{refused.message} {UNCHECKED_NOTE.format(version=upload.version)}",
+                             problem_code=f"E-LIMIT-{refused.kind.upper()}", action="upload_check_stopped",
+                             cause=refused.kind)
             return
-        state = workflow.lock(cycle, unit)
-        upload.problem_code = upload.problem_message = upload.check_error = None
-        if not result.ok:
-            record_rejection(upload, result.problem.code, result.problem.message)
-        else:
-            record_findings(upload, result)
-            record_ratings(upload, result.ratings)
-            upload.summary_json = json.dumps(summary(result, cycle), ensure_ascii=False)
-            upload.outcome = "errors" if result.errors else "valid"
-        point_state_at(state, upload)
-        audit.record("upload_checked", unit=unit, target=upload, outcome=upload.outcome,
-                     errors=upload.error_count, warnings=upload.warning_count)
-        db.session.commit()
+        record_check(cycle, unit, upload_id, result)
     except Exception:
-        log.exception("checking upload %s failed", upload.id)
+        log.exception("checking upload %s failed", upload_id)
         db.session.rollback()
-        record_unchecked(cycle, unit, upload)
+        record_unchecked(cycle, unit, db.session.get(Upload, upload_id), CHECK_FAILED)
 
 
-def record_unchecked(cycle, unit, upload: Upload) -> None:
-    upload = db.session.get(Upload, upload.id)
-    state = workflow.lock(cycle, unit)
-    record_rejection(upload, "E-INTERNAL",
-                     "Hệ thống gặp lỗi khi kiểm tra tệp này. Tệp đã được lưu lại nguyên vẹn; Ban Tổ chức sẽ "
-                     "kiểm tra. Vui lòng thử lại sau hoặc liên hệ Ban Tổ chức Quận ủy.")
-    point_state_at(state, upload)
-    audit.record("upload_check_failed", unit=unit, target=upload)
+def record_check(cycle, unit, upload_id: int, result) -> None:
+    """Compare-and-set twice: the upload is recorded only if nobody recorded it meanwhile, and the unit's state
+    moves only if it still accepts uploads and this version is newer (workflow.advance)."""
+    if result.ok:
+        values = dict(outcome="errors" if result.errors else "valid", problem_code=None, problem_message=None, error_count=len(result.errors),
+                      warning_count=len(result.warnings),
+                      summary_json=json.dumps(summary(result, cycle), ensure_ascii=False))
+    else:
+        values = dict(outcome="rejected", problem_code=result.problem.code, problem_message=result.problem.message,
+                      error_count=1, warning_count=0, summary_json=None)
+    if not claim(upload_id, check_error=None, **values):
+        db.session.rollback()  # checked meanwhile by another request: its record stands
+        return
+    upload = db.session.get(Upload, upload_id)
+    if result.ok:
+        record_findings(upload, result)
+        record_ratings(upload, result.ratings)
+    moved = workflow.advance(cycle, unit, upload)
+    audit.record("upload_checked", unit=unit, target=upload, version=upload.version, outcome=upload.outcome,
+                 errors=upload.error_count, warnings=upload.warning_count, status_moved=moved)
     db.session.commit()
 
 
-def record_unchecked_by_limit(cycle, unit, upload: Upload, refused) -> None:
-    """The sandbox stopped the read (memory, time, output, or the reader died): kept, shown as not checked."""
-    state = workflow.lock(cycle, unit)
-    upload.outcome = "unchecked"
-    upload.problem_code = f"E-LIMIT-{refused.kind.upper()}"
-    upload.problem_message = None
-    upload.check_error = f"{refused.message} {UNCHECKED_NOTE.format(version=upload.version)}"
-    upload.error_count = upload.warning_count = 0
-    point_state_at(state, upload)
-    audit.record("upload_check_stopped", unit=unit, target=upload, reason=refused.kind)
+def claim(upload_id: int, **values) -> bool:
+    """Record an outcome only on an upload that has none yet: a conditional UPDATE, atomic on both engines."""
+    done = db.session.execute(
+        update(Upload).where(Upload.id == upload_id, Upload.outcome.in_(UNRECORDED)).values(**values)
+        .execution_options(synchronize_session=False))
+    db.session.expire_all()
+    return done.rowcount == 1
+
+
+def record_unchecked(cycle, unit, upload: Upload, reason: str, problem_code: str | None = None,
+                     action: str = "upload_check_failed", **detail) -> None:
+    """The check could not finish (an error, or a sandbox limit): the upload says so and why; the unit's status
+    does not move, since nothing was learnt about the file."""
+    if claim(upload.id, outcome="unchecked", check_error=reason, problem_code=problem_code, problem_message=None,
+             error_count=0, warning_count=0, summary_json=None):
+        audit.record(action, unit=unit, target=upload, version=upload.version, reason=reason, **detail)
     db.session.commit()
 
 
@@ -150,13 +187,6 @@ def read(cycle, unit, data: bytes, filename=None) -> outcome.CheckedUpload:
 def read_options(cycle, unit) -> dict:
     return {"secret": current_app.config["SECRET_KEY"], "expected_unit_code": unit.code,
             "open_cycle_year": cycle.year, "known_template_versions": issued_versions(cycle, unit)}
-
-
-def record_rejection(upload, code, message):
-    upload.outcome = "rejected"
-    upload.problem_code = code
-    upload.problem_message = message
-    upload.error_count = 1
 
 
 def record_findings(upload, result) -> None:
@@ -207,8 +237,8 @@ def upload_of(unit, cycle, version) -> Upload | None:
 
 def preview(upload: Upload, sheet_name: str | None, marked: str | None) -> dict | None:
     """The uploaded sheet as a grid, with the cells that have findings coloured and one cell marked."""
-    if upload.outcome in ("rejected", "unchecked"):
-        return None
+    if upload.outcome not in ("errors", "valid"):
+        return None  # never parse again a file that could not be read or checked
     cycle = db.session.get(Cycle, upload.cycle_id)
     marked_row = int("".join(ch for ch in marked if ch.isdigit()) or 0) if marked else 0
     try:
@@ -254,7 +284,7 @@ def preview_cell_from_header(sheet, index, marks) -> dict:
 def annotated_copy(upload: Upload) -> bytes | None:
     """The stored file with its findings marked, made in the sandbox; None when it has nothing to mark;
     Unreadable when the file fails a guard or a sandbox limit."""
-    if upload.outcome in ("rejected", "unchecked"):
+    if upload.outcome not in ("errors", "valid"):
         return None
     stored = db.session.execute(
         db.select(Finding).filter_by(upload_id=upload.id).order_by(Finding.position)).scalars()

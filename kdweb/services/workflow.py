@@ -1,4 +1,5 @@
 """Submit, approve, return, reopen: the state changes of a unit's workbook, each locked, checked and audited."""
+from sqlalchemy import update
 from sqlalchemy.orm.exc import StaleDataError
 
 from kdweb.deadlines import is_late
@@ -7,7 +8,9 @@ from kdweb.models import Review, Submission, UnitCycle, Upload
 from kdweb.models.base import utcnow
 from kdweb.services import audit
 from kdweb.services.transaction import use_case
-from kdweb.status import WorkbookStatus, can
+from kdweb.status import ALLOWED_FROM, WorkbookStatus, can
+
+ACCEPTING_UPLOADS = sorted(status.code for status in ALLOWED_FROM["upload"])
 
 
 class WorkflowRefused(Exception):
@@ -53,6 +56,46 @@ def ensure_allowed(action: str, state: UnitCycle, default_message: str) -> None:
     status = current_status(state)
     if not can(action, status):
         raise WorkflowRefused(REFUSALS.get(action, {}).get(status, default_message))
+
+
+def advance(cycle, unit, upload: Upload) -> bool:
+    """Point the unit's state at a freshly checked upload, only forward: a conditional UPDATE on the state's
+    revision and status (after the row lock on PostgreSQL), so a check that ends late never undoes a later
+    decision. Returns whether the state moved."""
+    for _attempt in range(3):
+        state = lock(cycle, unit)
+        moves = forward_moves(state, upload)
+        if not moves:
+            return False
+        done = db.session.execute(
+            update(UnitCycle)
+            .where(UnitCycle.id == state.id, UnitCycle.revision == state.revision,
+                   UnitCycle.status.in_(ACCEPTING_UPLOADS))
+            .values(**moves, last_activity_at=utcnow(), revision=UnitCycle.revision + 1)
+            .execution_options(synchronize_session=False))
+        db.session.expire(state)
+        if done.rowcount == 1:
+            return True
+    raise WorkflowRefused("Dữ liệu vừa được người khác thay đổi. Vui lòng tải lại trang.")
+
+
+def forward_moves(state: UnitCycle, upload: Upload) -> dict:
+    """What a checked upload changes in the state: nothing once submitted, approved or returned after it was
+    received; the latest pointer and status only for a version newer than the latest; the valid pointer only
+    for a valid version newer than the valid one."""
+    if not can("upload", current_status(state)) or upload.outcome not in ("rejected", "errors", "valid"):
+        return {}
+    if state.submission is not None and upload.created_at <= state.submission.submitted_at:
+        return {}  # received before the last submission: a decision was taken since
+    moves = {}
+    latest = state.latest_upload
+    if latest is None or upload.version >= latest.version:
+        status = WorkbookStatus.VALID if upload.outcome == "valid" else WorkbookStatus.HAS_ERRORS
+        moves.update(latest_upload_id=upload.id, status=status.code)
+    valid = state.valid_upload
+    if upload.outcome == "valid" and (valid is None or upload.version > valid.version):
+        moves["valid_upload_id"] = upload.id
+    return moves
 
 
 def record_download(cycle, unit, user, template) -> None:

@@ -6,7 +6,11 @@ def register_views(app):
     from kdweb.views import admin
     from kdweb.views import review
     from kdweb.views import reports
+    from kdweb.views.converters import register_converters
+    from kdweb.views.input_guard import register_input_guard
 
+    register_converters(app)
+    register_input_guard(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(units.bp)

@@ -2,7 +2,9 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_required, login_user, logout_user
 
 from kdweb.extensions import login_manager
-from kdweb.services import login as login_service
+from kdweb.models.base import utcnow
+from kdweb.services import login as login_service, sessions
+from kdweb.views import local_time
 
 bp = Blueprint("auth", __name__)
 
@@ -14,46 +16,76 @@ login_manager.session_protection = "strong"
 
 @login_manager.user_loader
 def load_user(session_id: str):
+    """Checked on every request: a cookie issued before the user's last logout or password change is refused."""
     user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    if not user_id.isdigit() or not version.isdigit() or len(user_id) > 12:
         return None
-    return login_service.session_user(int(user_id), int(version))
+    return login_service.session_user(int(user_id), version)
 
 
 @bp.get("/login")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
-    return render_template("auth/login.html")
+    return render_template("auth/login.html", next=sessions.safe_next(request.args.get("next")))
 
 
 @bp.post("/login")
 def login_post():
     login_name = request.form.get("login", "").strip()
-    attempt = login_service.log_in(login_name, request.form.get("password", ""), request.remote_addr or "unknown")
+    address = request.remote_addr or "unknown"
+    next_path = sessions.safe_next(request.args.get("next"))
+    attempt = login_service.log_in(login_name, request.form.get("password", ""), address)
     if attempt.outcome == login_service.BLOCKED:
-        flash("Đăng nhập sai quá nhiều lần. Vui lòng chờ 15 phút rồi thử lại, "
-              "hoặc liên hệ quản trị để được cấp lại mật khẩu.", "danger")
-        return render_template("auth/login.html", login=login_name), 429
+        retry_at = attempt.retry_at
+        seconds = max(1, int((retry_at - utcnow()).total_seconds()) + 1)
+        flash(f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {wait_text(seconds)} (từ "
+              f"{local_time(retry_at, '%H:%M:%S')}), hoặc liên hệ quản trị để được cấp lại mật khẩu.", "danger")
+        page = render_template("auth/login.html", login=login_name, next=next_path)
+        return page, 429, {"Retry-After": str(seconds)}
     if attempt.outcome == login_service.WRONG:
         flash("Tên đăng nhập hoặc mật khẩu không đúng.", "danger")
-        return render_template("auth/login.html", login=login_name), 401
+        return render_template("auth/login.html", login=login_name, next=next_path), 401
+    session.clear()  # a new session, and with it a new CSRF secret: nothing from before the login carries over
     session.permanent = True  # expires after KDWEB_IDLE_MINUTES without a request
     login_user(attempt.user)
-    return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+    return redirect(next_path or url_for("home.index"))
+
+
+def wait_text(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} giây"
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes} phút" + (f" {rest} giây" if rest else "")
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    login_service.log_out(current_user)
+    login_service.log_out(current_user.id)  # every copy of this user's cookies stops working
     logout_user()
+    session.clear()
     flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("auth.login"))
 
 
-def safe_next(target: str | None) -> str | None:
-    """Only same-site paths: never send a user to another host after login."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+@bp.get("/password")
+@login_required
+def password():
+    return render_template("auth/password.html")
+
+
+@bp.post("/password")
+@login_required
+def password_post():
+    form = request.form
+    try:
+        user = login_service.change_password(current_user.id, form.get("current", ""), form.get("new", ""),
+                                             form.get("again", ""))
+    except sessions.PasswordRefused as refused:
+        return render_template("auth/password.html", error=refused.message), 422
+    session.clear()
+    session.permanent = True
+    login_user(user)  # this browser stays logged in with a fresh cookie; every other session has ended
+    flash("Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc.", "success")
+    return redirect(url_for("home.index"))

@@ -23,6 +23,8 @@ def register(app):
             message = message.format(limit=app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
         if code == 400 and "CSRF" in str(getattr(error, "description", "")):
             message = "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại."
+        elif code == 400 and getattr(error, "vietnamese", None):
+            message = error.vietnamese  # a refusal that says what was wrong
         template = "errors/_message.html" if wants_fragment() else "errors/error.html"
         return render_template(template, code=code, title=title, message=message), code
 

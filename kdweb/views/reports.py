@@ -13,6 +13,7 @@ from kdweb.reports.formatting import vn_count, vn_percent
 from kdweb.reports.vocabulary import group_from_key
 from kdweb.services import reports
 from kdweb.views.lookups import cycle_or_404
+from kdweb.views.params import int_arg
 from kdweb.views.rendering import render_page, send_download
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -53,7 +54,7 @@ def subjects(year):
     except UnknownSelection:
         abort(400)
     unit = unit_for_user_or_404(selection.unit) if selection.unit else None
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = int_arg("page", 1)
     rows, total = reports.subjects(cycle.id, basis, selection, page, SUBJECTS_PER_PAGE)
     return render_page(
         "reports/subjects.html", "reports/_subjects.html", year=year, basis=basis, selection=selection,

@@ -1,5 +1,5 @@
 """The unit's page: download the workbook, upload, see findings inline, submit; and its history."""
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from kdweb.access import role_required, unit_for_user_or_404
@@ -7,6 +7,7 @@ from kdweb.models import Unit
 from kdweb.services import unit_page, uploads, workbooks, workflow
 from kdweb.services.cycles import open_cycle
 from kdweb.views.lookups import open_cycle_or_404
+from kdweb.views.params import cell_arg, form_id
 from kdweb.views.rendering import answer, render_page, send_download
 
 bp = Blueprint("units", __name__, url_prefix="/units")
@@ -73,7 +74,7 @@ def findings(code, version):
 @login_required
 def preview(code, version):
     context = version_context(code, version)
-    context["preview"] = uploads.preview(context["shown"], request.args.get("sheet"), request.args.get("cell"))
+    context["preview"] = uploads.preview(context["shown"], request.args.get("sheet"), cell_arg())
     return render_page("units/preview.html", "units/_preview.html", **context)
 
 
@@ -100,12 +101,32 @@ def annotated(code, version):
     return send_download(data, f"{stem} - đánh dấu lỗi.xlsx", XLSX)
 
 
+@bp.post("/<code>/v/<int:version>/recheck")
+@login_required
+def recheck(code, version):
+    unit = unit_for_user_or_404(code)
+    if not unit_page.may_recheck(current_user, unit):
+        abort(403)
+    cycle = open_cycle_or_404()
+    back = url_for("review.unit", code=unit.code) if current_user.role != "staff" \
+        else url_for("units.version", code=unit.code, version=version)
+    try:
+        upload = uploads.recheck(cycle, unit, current_user, version)
+    except workflow.WorkflowRefused as refused:
+        if refused.http_status == 404:
+            abort(404)
+        flash(refused.message, "danger")
+        return redirect(back, 303)
+    flash(*unit_page.recheck_message(upload))  # a plain form on both pages: no fragment to swap
+    return redirect(back, 303)
+
+
 @bp.post("/<code>/submit")
 @login_required
 def submit(code):
     unit = own_unit_or_403(code)
     cycle = open_cycle_or_404()
-    upload_id = request.form.get("upload_id", type=int) or 0
+    upload_id = form_id("upload_id") or 0
     try:
         submission, created = workflow.submit(cycle, unit, current_user, upload_id,
                                               acknowledge_warnings=bool(request.form.get("acknowledge_warnings")))

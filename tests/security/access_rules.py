@@ -3,10 +3,12 @@ PUBLIC, LOGGED_IN, UNIT_READ, UNIT_ACT, REVIEW, ADMIN = "public", "logged_in", "
 
 ACCESS = {
     "static": PUBLIC, "home.favicon": PUBLIC, "auth.login": PUBLIC, "auth.login_post": PUBLIC,
-    "home.index": LOGGED_IN, "auth.logout": LOGGED_IN,
+    "home.index": LOGGED_IN, "auth.logout": LOGGED_IN, "auth.password": LOGGED_IN, "auth.password_post": LOGGED_IN,
     # a unit's page and files: its own staff, reviewers and admins; other units' staff get 404
     "units.show": UNIT_READ, "units.version": UNIT_READ, "units.findings": UNIT_READ, "units.preview": UNIT_READ,
     "units.original": UNIT_READ, "units.annotated": UNIT_READ,
+    # "Kiểm tra lại" an upload whose check did not finish: its own staff, reviewers and admins
+    "units.recheck": UNIT_READ,
     # acting for a unit: only its own staff
     "units.workbook": UNIT_ACT, "units.upload": UNIT_ACT, "units.submit": UNIT_ACT,
     # Ban Tổ chức: reviewers and admins

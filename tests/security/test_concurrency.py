@@ -139,11 +139,11 @@ def test_a_fault_between_storing_and_saving_findings_leaves_no_half_state(app, c
     assert "Tệp đã được lưu lại nguyên vẹn" in response.get_data(as_text=True)
     with app.app_context():
         stored = db.session.execute(db.select(Upload)).scalar_one()
-        assert stored.content == data and stored.outcome == "rejected" and stored.problem_code == "E-INTERNAL"
+        assert stored.content == data and stored.outcome == "unchecked" and "nguyên vẹn" in stored.check_error
         assert db.session.scalar(db.select(db.func.count(Finding.id))) == 0
         assert db.session.scalar(db.select(db.func.count(Rating.id))) == 0
         state = db.session.execute(db.select(UnitCycle).join(Unit).filter(Unit.code == "BD.P01")).scalar_one()
-        assert state.valid_upload_id is None and state.status == "has_errors"
+        assert state.valid_upload_id is None and state.latest_upload_id is None and state.status == "downloaded"
     monkeypatch.undo()
     retry = post_upload(client, "BD.P01", data)  # the same file again: checked again, not "identical"
     assert "Không có lỗi" in retry.get_data(as_text=True)

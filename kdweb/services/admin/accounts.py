@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from kdweb.extensions import db
 from kdweb.models import Role, Unit, User
+from kdweb.models.base import id_from
 from kdweb.services import audit
 from kdweb.services.admin import AdminRefusal
 from kdweb.services.transaction import use_case
@@ -121,10 +122,7 @@ def _checked_profile(full_name: str, role: str, unit_id, keep_unit_id=None) -> t
         raise AdminRefusal("Chọn vai trò.")
     unit = None
     if unit_id not in (None, ""):
-        try:
-            unit = db.session.get(Unit, int(unit_id))
-        except (TypeError, ValueError):
-            unit = None
+        unit = db.session.get(Unit, id_from(unit_id)) if id_from(unit_id) is not None else None
         if unit is None:
             raise AdminRefusal("Đơn vị không tồn tại.")
         if not unit.active and unit.id != keep_unit_id:

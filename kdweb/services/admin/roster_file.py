@@ -30,6 +30,8 @@ _GUARDS = Limits(max_upload_bytes=2**62, max_rows=MAX_ROWS + _SPARE_ROWS, max_co
 _TOO_LARGE = f"Tệp có quá nhiều dòng hoặc cột (tối đa {MAX_ROWS} dòng, {MAX_COLUMNS} cột)."
 _GUARD_MESSAGES = {
     "E-DIMENSION": _TOO_LARGE,
+    "E-TOO-MANY-CELLS": _TOO_LARGE,
+    "E-STRING-BOMB": "Tệp có một đoạn chữ rất dài lặp lại ở rất nhiều ô nên không được đọc.",
     "E-ZIP-BOMB": "Tệp giải nén quá lớn.",
     "E-XML-BOMB": "Tệp có cấu trúc bất thường (khai báo DOCTYPE/ENTITY) nên không được đọc.",
     "E-ENCRYPTED": "Tệp đang đặt mật khẩu; hãy gỡ mật khẩu, lưu lại rồi tải lên.",

@@ -9,6 +9,7 @@ from sqlalchemy import update
 
 from kdweb.extensions import db
 from kdweb.models import Person, Unit, UnitCycle, UnitKind, UnitLevel, User
+from kdweb.models.base import id_from
 from kdweb.rules import parse_date
 from kdweb.services import audit
 from kdweb.services.admin import AdminRefusal
@@ -135,6 +136,8 @@ def _checked(unit: Unit, fields: dict) -> dict:
         sort_order = int(fields.get("sort_order") or 0)
     except (TypeError, ValueError):
         raise AdminRefusal("Thứ tự phải là số nguyên.") from None
+    if abs(sort_order) > 1_000_000:
+        raise AdminRefusal("Thứ tự phải là số nguyên từ -1.000.000 đến 1.000.000.")
     return {"name": name, "kind": kind, "level": level, "group": group, "parent_id": parent.id if parent else None,
             "reports": bool(fields.get("reports")), "sort_order": sort_order,
             "founded_on": _checked_founding_date(fields.get("founded_on"))}
@@ -154,10 +157,7 @@ def _checked_parent(unit: Unit, parent_id, kind: str) -> Unit | None:
         if kind != UnitKind.DISTRICT.code:
             raise AdminRefusal("Chọn đơn vị cấp trên (chỉ Đảng bộ Quận không có cấp trên).")
         return None
-    try:
-        parent = db.session.get(Unit, int(parent_id))
-    except (TypeError, ValueError):
-        parent = None
+    parent = db.session.get(Unit, id_from(parent_id)) if id_from(parent_id) is not None else None
     if parent is None:
         raise AdminRefusal("Đơn vị cấp trên không tồn tại.")
     if unit.id is not None and parent.id in subtree_ids(unit.id):
