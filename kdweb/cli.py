@@ -35,14 +35,20 @@ def worker_command(workers, processes):
 @click.option("--reset", is_flag=True, help="Drop every table first (development only); asks first when units "
                                             "have uploaded files.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds data.")
+@click.option("--shape", type=click.Choice(["district", "ward"]), default="district", show_default=True,
+              help="district: a district like Ba Đình under qd132-hd21; ward: a ward party committee like Phường Ba "
+                   "Đình today (89 tổ chức cơ sở đảng, about 3,800 members), its 2026 cycle under qd366-hd43 with "
+                   "results sent.")
 @click.option("--seed", type=int, default=174, show_default=True)
 @click.option("--allow-production", is_flag=True, help="Run even though KDWEB_ENV=production.")
 @click.option("--yes", is_flag=True, help="With --reset: do not ask, even when units have uploaded files.")
 @with_appcontext
-def demo_command(size, reset, if_empty, seed, allow_production, yes):
+def demo_command(size, reset, if_empty, seed, allow_production, yes, shape="district"):
     """Create the schema and load a deterministic demo district, then print the logins."""
     from kdweb.demo.generate import generate
     from kdweb.demo.load import DatabaseNotEmpty, load
+    from kdweb.demo.results import send_demo_results
+    from kdweb.demo.ward import generate_ward
 
     refuse_in_production(allow_production)
     if reset:
@@ -51,7 +57,7 @@ def demo_command(size, reset, if_empty, seed, allow_production, yes):
         db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
         db.session.commit()
     upgrade()
-    district = generate(size, seed=seed)
+    district = generate_ward(seed=seed, small=size == "small") if shape == "ward" else generate(size, seed=seed)
     try:
         counts = load(district)
     except DatabaseNotEmpty as error:
@@ -60,6 +66,10 @@ def demo_command(size, reset, if_empty, seed, allow_production, yes):
             return
         raise click.ClickException(str(error))
     click.echo("Đã nạp dữ liệu mẫu: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+    if shape == "ward":
+        click.echo("Đang gửi kết quả của các đơn vị (tải mẫu, điền điểm, tải lên, nộp, duyệt)…")
+        sent = send_demo_results(seed=seed)
+        click.echo("Kết quả: " + ", ".join(f"{k}={v}" for k, v in sent.items()))
     click.echo("\nTài khoản (tên đăng nhập / mật khẩu):")
     for user in district.users:
         click.echo(f"  {user.login:<18} {user.password:<20} {user.full_name}")

@@ -91,6 +91,9 @@ class DemoDistrict:
     collectives: list[DemoCollective] = field(default_factory=list)
     leaders: list[DemoLeader] = field(default_factory=list)
     users: list[DemoUser] = field(default_factory=list)
+    rule_set_id: str = "qd132-hd21"
+    superior: object = None  # a kdweb.superior.Superior, when the shape names its own
+    shape: str = "district"
 
     @property
     def reporting_units(self) -> list[DemoUnit]:

@@ -7,6 +7,7 @@ from kdweb.extensions import db
 from kdweb.models import Collective, Cycle, LeaderPost, Person, Unit, UnitCycle, User
 from kdweb.models.base import utcnow
 from kdweb.services import audit
+from kdweb.services.superior import store_superior
 
 
 class DatabaseNotEmpty(RuntimeError):
@@ -16,7 +17,7 @@ class DatabaseNotEmpty(RuntimeError):
 def load(district, batch_size: int = 5000) -> dict[str, int]:
     if db.session.scalar(db.select(Unit.id).limit(1)) is not None:
         raise DatabaseNotEmpty("Cơ sở dữ liệu đã có dữ liệu; dùng --reset để xóa và nạp lại.")
-    cycle = Cycle(year=district.year, rule_set_id="qd132-hd21", review_date=district.review_date,
+    cycle = Cycle(year=district.year, rule_set_id=district.rule_set_id, review_date=district.review_date,
                   grassroots_deadline=district.grassroots_deadline, district_deadline=district.district_deadline,
                   is_open=True, opened_at=utcnow())
     db.session.add(cycle)
@@ -28,6 +29,8 @@ def load(district, batch_size: int = 5000) -> dict[str, int]:
     for unit in district.reporting_units:
         db.session.add(UnitCycle(cycle_id=cycle.id, unit_id=unit_ids[unit.code], status="not_downloaded"))
     load_users(district.users, unit_ids)
+    if district.superior is not None:
+        store_superior(district.superior)
     audit.record("demo_loaded", members=len(district.persons), units=len(district.units))
     db.session.commit()
     return {"units": len(district.units), "members": len(district.persons),

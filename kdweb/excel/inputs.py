@@ -25,7 +25,9 @@ class CycleInfo:
     review_date: date | None = None
     grassroots_deadline: date | None = None
     district_deadline: date | None = None
-    contact: str = "Ban Tổ chức Quận ủy"
+    contact: str = "Ban Tổ chức Quận ủy"  # the superior's staff body (kdweb.superior)
+    deciding_body: str = ""
+    superior_level: str = "cấp quận"
 
     def deadline_for(self, unit: UnitInfo) -> date | None:
         return deadline_for_level(unit.level, self.grassroots_deadline, self.district_deadline)

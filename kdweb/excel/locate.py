@@ -12,7 +12,7 @@ from kdweb.rules.terms import SubjectKind
 
 from .summary import CHECK_COLUMN, SHEET as SUMMARY_SHEET
 
-QUOTA_RULES = frozenset({"Q-20", "Q-SMALL"})
+QUOTA_RULES = frozenset({"Q-20", "Q-25", "Q-SMALL"})
 UNIT_RULES = frozenset({"E-CHECK"})  # about the whole workbook, not a subject
 
 

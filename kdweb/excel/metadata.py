@@ -47,6 +47,7 @@ class WorkbookMeta:
     sheets: tuple[IssuedSheet, ...] = ()
     layout: int = LAYOUT
     extra: dict = field(default_factory=dict)
+    columns_layout: int = 1  # the version of the rule set's column set it was issued with (excel.columns.LAYOUTS)
 
     def sheet(self, kind: str) -> IssuedSheet | None:
         return next((sheet for sheet in self.sheets if sheet.kind == kind), None)
@@ -58,6 +59,7 @@ class WorkbookMeta:
             "unit": {"code": self.unit_code, "name": self.unit_name, "level": self.unit_level},
             "cycle_year": self.cycle_year,
             "rule_set_id": self.rule_set_id,
+            "columns": self.columns_layout,
             "review_date": _iso(self.review_date),
             "deadline": _iso(self.deadline),
             "sheets": [
@@ -90,6 +92,7 @@ class WorkbookMeta:
             ),
             layout=int(body.get("layout", 0)),
             extra=dict(body.get("extra") or {}),
+            columns_layout=int(body.get("columns", 1)),  # workbooks issued before layouts were versioned: 1
         )
 
 

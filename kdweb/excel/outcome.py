@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kdweb.rules.checks_score import band_of, total_of
 from kdweb.rules.findings import Finding
+from kdweb.rules.registry import get_rule_set
 from kdweb.rules.stored import record_to_json
 from kdweb.rules.terms import Level, Severity, SubjectKind
 
@@ -20,7 +22,7 @@ from .results import PreviewCell
 GROUP_FIELDS = {SubjectKind.ORGANISATION: "group", SubjectKind.COLLECTIVE: "collective_type",
                 SubjectKind.LEADER: "post_group"}
 RATING_COLUMNS = ("subject_kind", "subject_code", "subject_name", "group", "level", "not_rated_reason",
-                  "disciplined", "remarks", "record_json")
+                  "disciplined", "remarks", "record_json", "score", "score_band")
 
 
 @dataclass(frozen=True)
@@ -62,9 +64,10 @@ def check(data: bytes, **options) -> CheckedUpload:
     if not result.ok:
         return CheckedUpload(ok=False, problem=result.problem)
     ratings, sheets = [], []
+    rule_set = get_rule_set(result.rule_set_id)
     for sheet in result.sheets:
         records = result.batch.records_of(sheet.kind)
-        ratings += _rating_rows(sheet.kind, records)
+        ratings += _rating_rows(sheet.kind, records, rule_set)
         levels = {level.code: 0 for level in Level}
         for record in records:
             if record.level is not None:
@@ -74,18 +77,26 @@ def check(data: bytes, **options) -> CheckedUpload:
                          rule_set_id=result.rule_set_id)
 
 
-def _rating_rows(kind: SubjectKind, records) -> list[tuple]:
+def _rating_rows(kind: SubjectKind, records, rule_set) -> list[tuple]:
     group_field = GROUP_FIELDS.get(kind)
     kind_code = kind.code.lower()
-    return [
-        (kind_code, record.code[:40], (record.name or "")[:200],
-         (getattr(record, group_field) or None) if group_field else None,
-         record.level.code if record.level else None,
-         record.not_rated_reason.code.lower() if record.not_rated_reason else None,
-         bool(record.disciplined_in_year), record.remarks or None,
-         record_to_json(record))  # the whole record, for the checks across workbooks (rules/stored.py)
-        for record in records
-    ]
+    scored = rule_set.scored
+    rows = []
+    for record in records:
+        group = (getattr(record, group_field) or None) if group_field else None
+        score = total_of(record) if scored and record.level is not None else None
+        if score is not None and score >= 1000:  # beyond the column: S-SUM has said so already
+            score = None
+        rows.append((
+            kind_code, record.code[:40], (record.name or "")[:200],
+            ((record.quota_group or None) if scored else None) or group,
+            record.level.code if record.level else None,
+            record.not_rated_reason.code.lower() if record.not_rated_reason else None,
+            bool(record.disciplined_in_year), record.remarks or None,
+            record_to_json(record),  # the whole record, for the checks across workbooks (rules/stored.py)
+            score, band_of(score, rule_set).code if score is not None else None,
+        ))
+    return rows
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,7 @@ MESSAGES = {
     "E-TAMPERED": (
         "Phần thông tin ẩn của tệp mẫu đã bị sửa hoặc danh sách do hệ thống cấp đã bị chỉnh tay (chữ ký "
         "không khớp). Hãy tải lại tệp mẫu từ hệ thống và điền vào đó; nếu danh sách cần thay đổi, đề nghị "
-        "Ban Tổ chức Quận ủy cập nhật danh sách."
+        "cơ quan tham mưu của cấp trên cập nhật danh sách."
     ),
 }
 

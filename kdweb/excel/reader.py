@@ -261,7 +261,7 @@ class _SearchBudget:
 
 def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleSet, keep_values: bool,
                  budget: _SearchBudget) -> ReadResult:
-    specs = {spec.kind: spec for spec in sheet_specs(rule_set)}
+    specs = {spec.kind: spec for spec in _issued_specs(meta, rule_set)}
     batch = UnitBatch(unit_code=meta.unit_code, unit_name=meta.unit_name, review_date=meta.review_date)
     locator = Locator()
     findings, previews, claimed, expected = [], [], {META_SHEET}, {}
@@ -286,6 +286,14 @@ def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleS
         ok=True, metadata=meta, batch=batch, sheets=tuple(previews), findings=findings, locator=locator,
         rule_set_id=rule_set.id,
     )
+
+
+def _issued_specs(meta: WorkbookMeta, rule_set: RuleSet):
+    """The columns the workbook was issued with: its rule set's layout as the signed metadata records it."""
+    try:
+        return sheet_specs(rule_set, meta.columns_layout)
+    except KeyError:
+        raise refuse("E-VERSION", detail=f"columns layout {meta.columns_layout}", version=meta.template_version) from None
 
 
 def _find_sheet(workbook, name: str, spec, claimed: set, budget: _SearchBudget) -> str | None:

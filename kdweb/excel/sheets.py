@@ -88,7 +88,7 @@ class _SheetReader:
         self.places = SheetPlaces(name, header + 1, {key: column_letter(index + 1) for key, index in self.indexes.items()})
         by_key = {column.key: column for column in spec.columns}
         self.identity = [(index, by_key[key]) for key, index in self.indexes.items() if by_key[key].is_identity]
-        self.inputs = [(index, key) for key, index in self.indexes.items() if by_key[key].is_input]
+        self.inputs = [(index, key) for key, index in self.indexes.items() if by_key[key].is_read]
         shown = [(index, column) for index, column in self.identity if column.key != "status"]
         self.status_index = next((index for index, column in self.identity if column.key == "status"), None)
         self.shown_columns = [column for _, column in shown]
@@ -228,7 +228,7 @@ class _SheetReader:
         message = (
             f"{subject_phrase(self.kind, record.name, record.code)}: ô “{column.header}” thuộc danh sách do hệ thống "
             f"cấp nên không được sửa; giá trị được cấp là “{issued}”, trong tệp là “{cell_text(value or None)}”. "
-            "Hãy trả lại giá trị được cấp; nếu danh sách sai, báo Ban Tổ chức Quận ủy cập nhật."
+            "Hãy trả lại giá trị được cấp; nếu danh sách sai, báo cơ quan tham mưu của cấp trên cập nhật."
         )
         return Finding(
             "W-IDENTITY", Severity.ERROR, self.kind, record.code, record.name, column.key, message,
@@ -244,10 +244,10 @@ class _SheetReader:
         for column in self.spec.columns:
             if column.role == INDEX or column.key in self.indexes:
                 continue
-            severity = Severity.WARNING if column.is_identity and column.key != "code" else Severity.ERROR
+            severity = Severity.ERROR if column.is_input or column.key == "code" else Severity.WARNING
             text = (
                 f"không tìm thấy cột “{column.header}” trong dòng tiêu đề"
-                + ("; các giá trị của cột này không được đọc." if column.is_input else ".")
+                + ("; các giá trị của cột này không được đọc." if column.is_read else ".")
                 + " Hãy dùng đúng tệp mẫu, không xóa hay đổi tên cột."
             )
             found.append(_sheet_finding(self.spec, self.name, f"A{self.header + 1}", "W-COLUMN", text, severity, column.key))

@@ -21,8 +21,8 @@ from kdweb.rules.terms import NOT_RATED_TEXT, SubjectKind
 
 from . import styles
 from .columns import (
-    CHOICE, DATE, FIRST_DATA_ROW, HEADER_ROW, IDENTITY, INDEX, LIST_TITLES, LISTS, NUMBER, Column, SheetSpec,
-    column_letter, sheet_specs,
+    CHOICE, COMPUTED, COUNT, DATE, FIRST_DATA_ROW, HEADER_ROW, IDENTITY, INDEX, LIST_TITLES, LISTS, NUMBER, SCORE,
+    Column, SheetSpec, column_letter, current_layout, sheet_specs,
 )
 from .identity import cell_value, to_json
 from .inputs import CycleInfo, Roster, UnitInfo
@@ -42,22 +42,28 @@ def build_workbook(
     secret: bytes | str,
     rule_set: RuleSet | None = None,
     kinds: tuple[SubjectKind, ...] | None = None,
+    layout: int | None = None,
 ) -> bytes:
-    """The unit's .xlsx, pre-filled from `roster` and signed with `secret`."""
+    """The unit's .xlsx, pre-filled from `roster` and signed with `secret`, with the columns of the rule set's
+    `layout` (the newest when None), which the metadata records."""
     rule_set = rule_set or get_rule_set(cycle.rule_set_id)
     chosen = kinds or roster.kinds()
-    specs = tuple(spec for spec in sheet_specs(rule_set) if spec.kind in chosen)
+    layout = current_layout(rule_set.id) if layout is None else layout
+    specs = tuple(spec for spec in sheet_specs(rule_set, layout) if spec.kind in chosen)
     workbook = Workbook()
     styles.register(workbook)
-    write_instructions(workbook.active, unit, cycle, specs, SUMMARY_SHEET)
+    write_instructions(workbook.active, unit, cycle, specs, SUMMARY_SHEET, rule_set)
     list_refs = _list_refs()
     issued = tuple(
-        _write_subject_sheet(workbook.create_sheet(spec.name), spec, roster.records_of(spec.kind), unit, cycle, list_refs)
+        _write_subject_sheet(
+            workbook.create_sheet(spec.name), spec, roster.records_of(spec.kind), unit, cycle, list_refs, rule_set,
+        )
         for spec in specs
     )
     counts = {spec.kind: len(roster.records_of(spec.kind)) for spec in specs}
     title = f"TỔNG HỢP KẾT QUẢ XẾP LOẠI NĂM {cycle.year}: {unit.name.upper()}"
-    write_summary(workbook.create_sheet(SUMMARY_SHEET), specs, counts, rule_set, title)
+    groups = {spec.kind: quota_groups_of(roster.records_of(spec.kind)) for spec in specs} if rule_set.scored else {}
+    write_summary(workbook.create_sheet(SUMMARY_SHEET), specs, counts, rule_set, title, groups)
     _write_lists(workbook.create_sheet(LISTS_SHEET))
     meta = WorkbookMeta(
         template_version=template_version,
@@ -69,6 +75,7 @@ def build_workbook(
         review_date=cycle.review_date,
         deadline=cycle.deadline_for(unit),
         sheets=issued,
+        columns_layout=layout,
     )
     _write_meta(workbook.create_sheet(META_SHEET), meta, secret)
     workbook.security.lockStructure = True  # Excel keeps tabs from being renamed or unhidden; LibreOffice drops it
@@ -79,8 +86,10 @@ def build_workbook(
     return buffer.getvalue()
 
 
-def _write_subject_sheet(sheet, spec: SheetSpec, records, unit: UnitInfo, cycle: CycleInfo, list_refs) -> IssuedSheet:
+def _write_subject_sheet(sheet, spec: SheetSpec, records, unit: UnitInfo, cycle: CycleInfo, list_refs,
+                         rule_set: RuleSet) -> IssuedSheet:
     columns = spec.columns
+    formulas = {column.key: spec.formula_template(column, rule_set) for column in columns if column.formula}
     _write_titles(sheet, spec, unit, cycle)
     _write_header(sheet, columns)
     roster_fields = _issued_fields(spec, records)
@@ -89,7 +98,7 @@ def _write_subject_sheet(sheet, spec: SheetSpec, records, unit: UnitInfo, cycle:
     for number, record in enumerate(records, start=1):
         facts = {name: to_json(getattr(record, name)) for name in roster_fields}
         rows.append(tuple(facts[name] for name in roster_fields))
-        _write_record(sheet, FIRST_DATA_ROW + number - 1, number, columns, facts, record, stamp)
+        _write_record(sheet, FIRST_DATA_ROW + number - 1, number, columns, facts, record, stamp, formulas)
     last_row = FIRST_DATA_ROW + max(len(records), 1) - 1
     _add_validations(sheet, columns, last_row, list_refs)
     _box_input_cells(sheet, spec, last_row)
@@ -143,10 +152,12 @@ _STYLE_BY_KIND = {
     (IDENTITY, DATE): styles.IDENTITY_DATE,
     ("input", DATE): styles.INPUT_DATE,
     ("input", NUMBER): styles.INPUT_NUMBER,
+    ("input", SCORE): styles.INPUT_NUMBER,
+    ("input", COUNT): styles.INPUT_NUMBER,
 }
 
 
-def _write_record(sheet, row: int, number: int, columns, facts: dict, record, stamp) -> None:
+def _write_record(sheet, row: int, number: int, columns, facts: dict, record, stamp, formulas: dict) -> None:
     """Identity cells carry their own style; an input cell is written only when pre-filled, since its column's
     style already unlocks it (a styled empty cell costs as much to write as a full one)."""
     for position, column in enumerate(columns, start=1):
@@ -154,18 +165,20 @@ def _write_record(sheet, row: int, number: int, columns, facts: dict, record, st
             value = number
         elif column.is_identity:
             value = cell_value(column, facts)
+        elif column.is_computed:
+            value = formulas[column.key].replace("{row}", str(row))
         else:
             value = _prefilled(column, record)
             if value is None:
                 continue
         cell = sheet.cell(row, position, value)
-        if is_risky(value):
+        if is_risky(value) and not column.is_computed:
             cell.data_type = "s"  # roster text such as "=HYPERLINK(…)" stays text, never a formula
         stamp(cell, _cell_style(column))
 
 
 def _cell_style(column: Column) -> str:
-    return _STYLE_BY_KIND.get((column.role, column.kind)) or (styles.IDENTITY if column.is_identity else styles.INPUT)
+    return _STYLE_BY_KIND.get((column.role, column.kind)) or (styles.INPUT if column.is_input else styles.IDENTITY)
 
 
 def _prefilled(column: Column, record):
@@ -198,15 +211,36 @@ def _add_validations(sheet, columns, last_row: int, list_refs: dict) -> None:
         if column.kind == CHOICE:
             rule = DataValidation(type="list", formula1=list_refs[column.choices], allow_blank=True)
             rule.error = f"Chọn một giá trị trong danh sách thả xuống của cột “{column.header[:150]}”."
-        elif column.kind == NUMBER:
-            rule = DataValidation(type="decimal", operator="between", formula1="0", formula2="12", allow_blank=True)
-            rule.error = "Ghi một số tháng từ 0 đến 12, ví dụ 3 hoặc 2,5."
+        elif column.kind in (NUMBER, SCORE, COUNT):
+            low, high = (f"{bound:g}" for bound in column.range)
+            whole = column.kind == COUNT
+            rule = DataValidation(
+                type="whole" if whole else "decimal", operator="between", formula1=low, formula2=high, allow_blank=True,
+            )
+            rule.error = _NUMBER_ERRORS[column.kind].format(low=low, high=high)
         else:
             continue
         rule.errorTitle = "Giá trị không hợp lệ"
         rule.showErrorMessage = True
         rule.add(area)
         sheet.add_data_validation(rule)
+
+
+_NUMBER_ERRORS = {
+    NUMBER: "Ghi một số tháng từ {low} đến {high}, ví dụ 3 hoặc 2,5.",
+    SCORE: "Ghi số điểm từ {low} đến {high}, tối đa hai chữ số thập phân, ví dụ 27,5.",
+    COUNT: "Ghi một số nguyên từ {low} đến {high}.",
+}
+
+
+def quota_groups_of(records) -> tuple[tuple[str, bool], ...]:
+    """The quota groups the roster names, each with its outstanding mark (docs/rulebook-366.md §3 Q-20, Q-25)."""
+    marks: dict[str, bool] = {}
+    for record in records:
+        group = getattr(record, "quota_group", "")
+        if group:
+            marks[group] = marks.get(group, False) or bool(record.quota_outstanding)
+    return tuple(sorted(marks.items()))
 
 
 def _box_input_cells(sheet, spec: SheetSpec, last_row: int) -> None:

@@ -38,7 +38,8 @@ def report_csv(report: Report) -> bytes:
     writer.writerow([])
     dataset = flat_dataset(report, safe=True)
     writer.writerow(dataset.headers)
-    percent_columns = {index for index, column in enumerate(columns(), len(LEAD_COLUMNS)) if column.type == "percent"}
+    percent_columns = {index for index, column in enumerate(columns(scored=report.scored), len(LEAD_COLUMNS))
+                       if column.type in ("percent", "score")}
     for row in dataset:
         writer.writerow([_decimal_comma(value) if index in percent_columns else _plain(value)
                          for index, value in enumerate(row)])
@@ -73,10 +74,11 @@ def _plain(value) -> str:
 def report_ods(report: Report) -> bytes:
     book = tablib.Databook()
     for table in report.tables:
-        book.add_sheet(table_dataset(table, table.rows, SHEET_NAMES[table.kind]))
+        book.add_sheet(table_dataset(table, table.rows, SHEET_NAMES[table.kind], report.scored))
     for table in report.tables:
         if table.rating_group_rows:
-            book.add_sheet(table_dataset(table, table.rating_group_rows, BREAKDOWN_SHEET_NAMES[table.kind]))
+            book.add_sheet(table_dataset(table, table.rating_group_rows, BREAKDOWN_SHEET_NAMES[table.kind],
+                                         report.scored))
     book.add_sheet(missing_dataset(report, keys=False))
     return book.export("ods")
 
@@ -97,22 +99,23 @@ def report_json(report: Report) -> str:
 
 
 def flat_dataset(report: Report, *, keys: bool = False, safe: bool = True) -> tablib.Dataset:
-    cols = columns()
+    cols = columns(scored=report.scored)
     dataset = tablib.Dataset(headers=[key if keys else text for key, text in LEAD_COLUMNS]
                              + [column.key if keys else column.header for column in cols])
     for table in report.tables:
         rows = [*table.rows, *(row for row in table.rating_group_rows if row.row_type == "rating_group")]
+        table_cols = columns(table.kind, scored=report.scored)
         for row in rows:
             values = [table.kind if keys else KIND_TEXTS[table.kind],
                       row.row_type if keys else ROW_TYPE_TEXTS[row.row_type],
                       _group_text(row, keys), row.unit_code if keys else (row.unit_code or "")]
-            values += [column.value(row) for column in cols]
+            values += [column.value(row) for column in table_cols]
             dataset.append(neutralise_row(values) if safe else values)
     return dataset
 
 
-def table_dataset(table: KindTable, rows, title: str) -> tablib.Dataset:
-    cols = columns(table.kind)
+def table_dataset(table: KindTable, rows, title: str, scored: bool = False) -> tablib.Dataset:
+    cols = columns(table.kind, scored=scored)
     headers = [column.header for column in cols]
     if rows and rows[0].row_type == "rating_group":
         headers[1] = table.rating_group_title

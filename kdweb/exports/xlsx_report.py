@@ -15,17 +15,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kdweb.exports.page_setup import fit_to_a4, number_pages
 from kdweb.exports.safe_cells import set_text
-from kdweb.reports import KIND_TEXTS, LEVEL_TEXTS, LEVELS, REASONS, Report, reason_label
-from kdweb.reports.columns import columns
+from kdweb.reports import KIND_TEXTS, Report
+from kdweb.reports.columns import columns, header_cells
 from kdweb.reports.tables import KindTable, TableRow
 
 FONT = "Times New Roman"
 COUNT_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.00%"
+SCORE_FORMAT = "0.00"
 HEADER_TOP = 7  # three header rows, then the row of column numbers
 FIRST_DATA_ROW = HEADER_TOP + 4
-WIDTHS = [6, 40, 9, 11] + [8, 8] * 4 + [12, 9, 11, 10, 11, 13, 10, 10, 18]
-LAST_COLUMN = get_column_letter(len(WIDTHS))
 SHEET_NAMES = {"member": "Đảng viên", "organisation": "Tổ chức đảng", "collective": "Tập thể LĐQL",
                "leader": "Cán bộ LĐQL"}
 BREAKDOWN_SHEET_NAMES = {"organisation": "Tổ chức đảng theo nhóm", "collective": "Tập thể LĐQL theo loại",
@@ -78,15 +77,15 @@ def basis_line(report: Report) -> str:
 
 def _table_sheet(sheet: Worksheet, report: Report, letterhead: Letterhead, table: KindTable, rows,
                  first_header: str, subtitle: str = "") -> None:
-    _title_block(sheet, report, letterhead, report_title(table.kind, report.year), subtitle, len(WIDTHS))
-    _headers(sheet, table.kind, first_header)
-    cols = columns(table.kind)
+    cols = columns(table.kind, scored=report.scored)
+    _title_block(sheet, report, letterhead, report_title(table.kind, report.year), subtitle, len(cols))
+    _headers(sheet, cols, first_header)
     for offset, row in enumerate(rows):
         _data_row(sheet, FIRST_DATA_ROW + offset, row, cols)
     last = FIRST_DATA_ROW + len(rows) - 1
     notes = table.notes + report.notes
-    _notes(sheet, last + 2, notes)
-    _page_setup(sheet, last + 2 + len(notes), len(WIDTHS))
+    _notes(sheet, last + 2, notes, get_column_letter(len(cols)))
+    _page_setup(sheet, last + 2 + len(notes), [column.width for column in cols])
 
 
 def _title_block(sheet: Worksheet, report: Report, letterhead: Letterhead, title: str, subtitle: str,
@@ -108,28 +107,19 @@ def _title_block(sheet: Worksheet, report: Report, letterhead: Letterhead, title
     sheet.row_dimensions[4].height = 36
 
 
-def _headers(sheet: Worksheet, kind: str, first_header: str) -> None:
-    top, middle, bottom = HEADER_TOP, HEADER_TOP + 1, HEADER_TOP + 2
-    spans = [("A", "STT"), ("B", first_header), ("C", "Tổng số"), ("D", "Số được đánh giá, xếp loại"),
-             ("T", "Trong đó bị kỷ luật"), ("U", "Ghi chú")]
-    for letter, text in spans:
-        _merged(sheet, f"{letter}{top}:{letter}{bottom}", text, "header")
-    _merged(sheet, f"E{top}:M{top}", "Kết quả đánh giá, xếp loại", "header")
-    _merged(sheet, f"N{top}:S{top}", "Không xếp loại", "header")
-    for index, level in enumerate(LEVELS):
-        count_letter, percent_letter = get_column_letter(5 + 2 * index), get_column_letter(6 + 2 * index)
-        _merged(sheet, f"{count_letter}{middle}:{percent_letter}{middle}", f"{LEVEL_TEXTS[level]} ({level})", "header")
-        _styled(sheet.cell(bottom, 5 + 2 * index), "Số lượng", "header")
-        _styled(sheet.cell(bottom, 6 + 2 * index), "Tỷ lệ (%)", "header")
-    _merged(sheet, f"M{middle}:M{bottom}", "Tỷ lệ HTXSNV/HTTNV (%)", "header")
-    _merged(sheet, f"N{middle}:N{bottom}", "Tổng số", "header")
-    for index, reason in enumerate(REASONS):
-        letter = get_column_letter(15 + index)
-        _merged(sheet, f"{letter}{middle}:{letter}{bottom}", reason_label(reason, kind), "header")
-    for column in range(1, len(WIDTHS) + 1):
-        _styled(sheet.cell(bottom + 1, column), f"({column})", "number_header")
-    sheet.row_dimensions[middle].height = 48
-    sheet.row_dimensions[bottom].height = 72
+def _headers(sheet: Worksheet, cols, first_header: str) -> None:
+    """The three header rows, every span computed from the columns' header paths."""
+    for cell in header_cells(cols, first_header):
+        top, bottom = HEADER_TOP + cell.row, HEADER_TOP + cell.row + cell.rows - 1
+        first, last = get_column_letter(cell.first + 1), get_column_letter(cell.last + 1)
+        if (first, top) == (last, bottom):
+            _styled(sheet.cell(top, cell.first + 1), cell.text, "header")
+        else:
+            _merged(sheet, f"{first}{top}:{last}{bottom}", cell.text, "header")
+    for column in range(1, len(cols) + 1):
+        _styled(sheet.cell(HEADER_TOP + 3, column), f"({column})", "number_header")
+    sheet.row_dimensions[HEADER_TOP + 1].height = 48
+    sheet.row_dimensions[HEADER_TOP + 2].height = 72
 
 
 def _data_row(sheet: Worksheet, row_number: int, row: TableRow, cols) -> None:
@@ -143,14 +133,18 @@ def _data_row(sheet: Worksheet, row_number: int, row: TableRow, cols) -> None:
         elif column.type == "percent":
             _style(cell, prefix + "_percent")
             cell.value = None if value is None else float(value / 100)
+        elif column.type == "score":
+            _style(cell, prefix + "_count")
+            cell.number_format = SCORE_FORMAT
+            cell.value = None if value is None else float(value)
         else:
             _style(cell, prefix + ("_label" if column.key == "label" else "_text"))
             set_text(cell, value or None)
 
 
-def _notes(sheet: Worksheet, row_number: int, notes) -> None:
+def _notes(sheet: Worksheet, row_number: int, notes, last_column: str = "U") -> None:
     for offset, note in enumerate(notes):
-        _merged(sheet, f"A{row_number + offset}:{LAST_COLUMN}{row_number + offset}", f"Ghi chú: {note}", "note")
+        _merged(sheet, f"A{row_number + offset}:{last_column}{row_number + offset}", f"Ghi chú: {note}", "note")
         sheet.row_dimensions[row_number + offset].height = 32
 
 
@@ -169,11 +163,11 @@ def _missing_sheet(sheet: Worksheet, report: Report, letterhead: Letterhead) -> 
     _print_setup(sheet, f"A1:{get_column_letter(width)}{HEADER_TOP + len(report.missing)}", f"{HEADER_TOP}:{HEADER_TOP}")
 
 
-def _page_setup(sheet: Worksheet, last_row: int, width: int) -> None:
-    for column, size in enumerate(WIDTHS, 1):
+def _page_setup(sheet: Worksheet, last_row: int, widths: list[float]) -> None:
+    for column, size in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(column)].width = size
     sheet.freeze_panes = f"C{FIRST_DATA_ROW}"
-    _print_setup(sheet, f"A1:{get_column_letter(width)}{last_row}", f"{HEADER_TOP}:{HEADER_TOP + 3}")
+    _print_setup(sheet, f"A1:{get_column_letter(len(widths))}{last_row}", f"{HEADER_TOP}:{HEADER_TOP + 3}")
 
 
 def _print_setup(sheet: Worksheet, area: str, title_rows: str) -> None:

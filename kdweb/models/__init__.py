@@ -4,6 +4,7 @@ from kdweb.models.cycles import Cycle
 from kdweb.models.jobs import BulkJob
 from kdweb.models.people import Collective, LeaderPost, Person
 from kdweb.models.roster_import import RosterImport
+from kdweb.models.settings import QuotaMark, Setting
 from kdweb.models.throttle import LoginThrottle
 from kdweb.models.units import Unit, UnitKind, UnitLevel
 from kdweb.models.uploads import Finding, Rating, Template, Upload
@@ -11,6 +12,7 @@ from kdweb.models.users import Role, User
 from kdweb.models.workflow import Review, Submission, UnitCycle
 
 __all__ = [
-    "AuditEvent", "BulkJob", "Collective", "Cycle", "Finding", "LeaderPost", "LoginThrottle", "Person", "Rating", "Review",
-    "Role", "RosterImport", "Submission", "Template", "Unit", "UnitCycle", "UnitKind", "UnitLevel", "Upload", "User",
+    "AuditEvent", "BulkJob", "Collective", "Cycle", "Finding", "LeaderPost", "LoginThrottle", "Person", "QuotaMark",
+    "Rating", "Review", "Role", "RosterImport", "Setting", "Submission", "Template", "Unit", "UnitCycle", "UnitKind",
+    "UnitLevel", "Upload", "User",
 ]

@@ -52,9 +52,21 @@ class Unit(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     founded_on: Mapped[date | None] = mapped_column(Date)  # ngày thành lập: O-NEW for one founded < 6 months
+    # Units change (the 2025 reorganisation merged and dissolved many): a unit exists from `valid_from` to
+    # `valid_to` (inclusive, open when None); one that was merged or renamed names the unit that took it over.
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
 
-    parent = relationship("Unit", remote_side=[id], back_populates="children")
-    children = relationship("Unit", back_populates="parent", order_by="Unit.sort_order")
+    parent = relationship("Unit", remote_side=[id], back_populates="children", foreign_keys=[parent_id])
+    children = relationship("Unit", back_populates="parent", order_by="Unit.sort_order", foreign_keys=[parent_id])
+    successor = relationship("Unit", remote_side=[id], foreign_keys=[successor_id])
+
+    def valid_on(self, day: date | None) -> bool:
+        """Whether the unit exists on that day (every unit does when the day is unknown)."""
+        if day is None:
+            return True
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
     @property
     def kind_enum(self) -> UnitKind:

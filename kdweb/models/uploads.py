@@ -1,6 +1,7 @@
 from datetime import timedelta
+from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, LargeBinary, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from kdweb.extensions import db
@@ -114,3 +115,5 @@ class Rating(db.Model):
     remarks: Mapped[str | None] = mapped_column(Text)
     # every field of the subject's record as read (kdweb.rules.stored), for the checks across workbooks
     record_json: Mapped[str | None] = mapped_column(Text)
+    score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))  # a scored rule set's total (qd366-hd43)
+    score_band: Mapped[str | None] = mapped_column(String(10))  # the level the total's band gives

@@ -3,7 +3,7 @@
 No Flask and no SQLAlchemy here; `kdweb.services.reports` does the counting in SQL and hands over `Counts`.
 """
 from .charts import Bar, Chart, Segment, level_bars
-from .counts import Counts
+from .counts import Counts, ScoreStats
 from .percent import percent
 from .selection import Selection, UnknownSelection, measure_from_query, measure_query
 from .tables import (
@@ -15,7 +15,7 @@ from .vocabulary import (
 )
 
 __all__ = [
-    "BASES", "BASIS_TEXTS", "Bar", "Chart", "Counts", "DEFAULT_BASIS", "KIND_TEXTS", "KindTable", "LEVELS", "LEVEL_TEXTS",
+    "BASES", "BASIS_TEXTS", "Bar", "Chart", "Counts", "ScoreStats", "DEFAULT_BASIS", "KIND_TEXTS", "KindTable", "LEVELS", "LEVEL_TEXTS",
     "MEASURES", "MissingUnit", "NULL_GROUP", "REASONS", "Report", "ReportedUnit", "SUBJECT_KINDS", "Segment", "Selection", "UnknownSelection",
     "TableRow", "UnitCounts", "build_report", "group_key", "group_label", "level_bars", "measure_from_query", "measure_label", "measure_query", "percent",
     "rating_group_label", "reason_label", "with_previous",

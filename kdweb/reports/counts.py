@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from decimal import ROUND_HALF_UP, Decimal
 from operator import add, attrgetter
 
 from .vocabulary import LEVELS, MEASURES, REASONS
@@ -59,3 +60,26 @@ def _field(measure: str) -> str:
 _FIELDS = tuple(f.name for f in fields(Counts))
 assert _FIELDS == tuple(_field(measure) for measure in MEASURES), "Counts fields must follow MEASURES"
 _values = attrgetter(*_FIELDS)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreStats:
+    """The scores of a row under a scored rule set: how many carry a score, their sum, and counts per band."""
+
+    scored: int = 0
+    total: Decimal = Decimal(0)
+    band_counts: tuple[int, ...] = (0, 0, 0, 0)  # in the order of LEVELS
+
+    @property
+    def bands(self) -> dict[str, int]:
+        return dict(zip(LEVELS, self.band_counts))
+
+    def __add__(self, other: ScoreStats) -> ScoreStats:
+        return ScoreStats(self.scored + other.scored, self.total + other.total,
+                          tuple(map(add, self.band_counts, other.band_counts)))
+
+    @property
+    def mean(self) -> Decimal | None:
+        if not self.scored:
+            return None
+        return (Decimal(self.total) / self.scored).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

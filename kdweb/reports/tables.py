@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from .counts import Counts
+from .counts import Counts, ScoreStats
 from .formatting import vn_count
 from .percent import percent
 from .vocabulary import (
@@ -37,6 +37,7 @@ class UnitCounts:
     kind: str
     rating_group: str | None
     counts: Counts
+    scores: ScoreStats | None = None  # under a scored rule set
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class TableRow:
     rating_group: str | None = None
     note: str = ""
     previous: Counts | None = None
+    scores: ScoreStats | None = None
 
     @property
     def key(self) -> tuple:
@@ -151,6 +153,9 @@ class Report:
     reported_count: int
     previous_year: int | None = None
     notes: tuple[str, ...] = field(default=())
+    rule_set_id: str | None = None
+    scored: bool = False
+    previous_rule_set_id: str | None = None
 
     @property
     def basis_text(self) -> str:
@@ -165,24 +170,36 @@ class Report:
 
 
 def build_report(year: int, basis: str, generated_on: date, units: list[ReportedUnit],
-                 counts: list[UnitCounts], missing: list[MissingUnit], distinct_members: int | None = None) -> Report:
+                 counts: list[UnitCounts], missing: list[MissingUnit], distinct_members: int | None = None,
+                 rule_set_id: str | None = None, scored: bool = False) -> Report:
     """`distinct_members`: members listed in the basis, each counted once (a temporary listing duplicates a member
-    only when his or her home unit is in the basis too); without it, every temporary listing is taken as one."""
+    only when his or her home unit is in the basis too); without it, every temporary listing is taken as one.
+    `scored`: the cycle's rule set scores (qd366-hd43): rows carry their scores."""
     by_id = {unit.id: unit for unit in units}
-    tables = tuple(_kind_table(kind, by_id, [c for c in counts if c.kind == kind], distinct_members)
+    tables = tuple(_kind_table(kind, by_id, [c for c in counts if c.kind == kind], distinct_members, scored)
                    for kind in SUBJECT_KINDS)
     ordered_missing = tuple(sorted(missing, key=lambda unit: (unit.sort_order, unit.code)))
-    report = Report(year, basis, generated_on, tables, ordered_missing, len(units))
+    report = Report(year, basis, generated_on, tables, ordered_missing, len(units), rule_set_id=rule_set_id,
+                    scored=scored)
     return replace(report, notes=_notes(report))
 
 
-def with_previous(report: Report, previous: Report | None) -> Report:
-    """The same report with last year's counts beside each row that existed then."""
+def with_previous(report: Report, previous: Report | None, successors: dict[str, str] | None = None) -> Report:
+    """The same report with last year's counts beside each row that existed then. A previous year under another
+    rule set is still shown, and a note says the two are not rated alike. `successors` maps a unit code of last
+    year to the code of the unit that took it over, so that its row is compared with its successor's."""
     if previous is None:
         return report
+    notes = report.notes
+    if previous.rule_set_id and report.rule_set_id and previous.rule_set_id != report.rule_set_id:
+        notes = notes + (
+            f"Năm {previous.year} đánh giá theo bộ quy tắc {previous.rule_set_id}, năm {report.year} theo "
+            f"{report.rule_set_id}: hai năm không cùng tiêu chí, số liệu so sánh chỉ để tham khảo.",
+        )
+    report = replace(report, notes=notes, previous_rule_set_id=previous.rule_set_id)
     tables = []
     for table in report.tables:
-        old = {row.key: row.counts for row in previous.table(table.kind).all_rows()}
+        old = _previous_counts(previous.table(table.kind), successors or {})
         tables.append(replace(
             table,
             rows=tuple(replace(row, previous=old.get(row.key)) for row in table.rows),
@@ -191,44 +208,75 @@ def with_previous(report: Report, previous: Report | None) -> Report:
     return replace(report, tables=tuple(tables), previous_year=previous.year)
 
 
+def _previous_counts(table: KindTable, successors: dict[str, str]) -> dict[tuple, Counts]:
+    """Last year's counts by row key; a unit that was merged or renamed since counts under its successor (and
+    several merged into one add up)."""
+    old: dict[tuple, Counts] = {}
+    for row in table.all_rows():
+        key = row.key
+        if row.row_type == "unit" and row.unit_code in successors:
+            key = ("unit", _last_successor(row.unit_code, successors))
+        old[key] = old[key] + row.counts if key in old and row.row_type == "unit" else row.counts
+    return old
+
+
+def _last_successor(code: str, successors: dict[str, str]) -> str:
+    seen = {code}
+    while code in successors and successors[code] not in seen:
+        code = successors[code]
+        seen.add(code)
+    return code
+
+
 def _kind_table(kind: str, units: dict[int, ReportedUnit], counts: list[UnitCounts],
-                distinct_members: int | None = None) -> KindTable:
+                distinct_members: int | None = None, scored: bool = False) -> KindTable:
     per_unit: dict[int, Counts] = {}
+    per_unit_scores: dict[int, ScoreStats] = {}
     for item in counts:
         per_unit[item.unit_id] = per_unit.get(item.unit_id, Counts()) + item.counts
+        if scored:
+            per_unit_scores[item.unit_id] = per_unit_scores.get(item.unit_id, ScoreStats()) + (
+                item.scores or ScoreStats())
     groups: dict[str | None, list[ReportedUnit]] = {}
     for unit in sorted((units[unit_id] for unit_id in per_unit), key=lambda u: (u.sort_order, u.code)):
         groups.setdefault(unit.group, []).append(unit)
     rows: list[TableRow] = []
     for index, (group, members) in enumerate(groups.items(), 1):
         subtotal = sum((per_unit[unit.id] for unit in members), Counts())
-        rows.append(TableRow("group", _roman(index), group_label(group), subtotal, group=group))
+        group_scores = sum((per_unit_scores[unit.id] for unit in members), ScoreStats()) if scored else None
+        rows.append(TableRow("group", _roman(index), group_label(group), subtotal, group=group, scores=group_scores))
         rows.extend(
             TableRow("unit", str(number), unit.name, per_unit[unit.id], unit_code=unit.code, group=group,
-                     note=_unit_note(unit))
+                     note=_unit_note(unit), scores=per_unit_scores.get(unit.id) if scored else None)
             for number, unit in enumerate(members, 1)
         )
     total = sum(per_unit.values(), Counts())
-    rows.append(TableRow("total", "", TOTAL_LABEL, total))
+    total_scores = sum(per_unit_scores.values(), ScoreStats()) if scored else None
+    rows.append(TableRow("total", "", TOTAL_LABEL, total, scores=total_scores))
     rating_rows: tuple[TableRow, ...] = ()
     if kind in RATING_GROUP_TEXTS:
-        rating_rows = _rating_group_rows(units, counts, total)
+        rating_rows = _rating_group_rows(units, counts, total, scored, total_scores)
     notes = (_temporary_note(total, distinct_members),) if kind == "member" else ()
     return KindTable(kind, tuple(rows), rating_rows, notes)
 
 
-def _rating_group_rows(units: dict[int, ReportedUnit], counts: list[UnitCounts], total: Counts):
+def _rating_group_rows(units: dict[int, ReportedUnit], counts: list[UnitCounts], total: Counts, scored: bool = False,
+                       total_scores: ScoreStats | None = None):
     sums: dict[str | None, Counts] = {}
+    scores: dict[str | None, ScoreStats] = {}
     first_seen: dict[str | None, tuple] = {}
     for item in counts:
         sums[item.rating_group] = sums.get(item.rating_group, Counts()) + item.counts
+        if scored:
+            scores[item.rating_group] = scores.get(item.rating_group, ScoreStats()) + (item.scores or ScoreStats())
         unit = units[item.unit_id]
         place = (unit.sort_order, unit.code, rating_group_label(item.rating_group))
         first_seen[item.rating_group] = min(first_seen.get(item.rating_group, place), place)
     ordered = sorted(sums, key=lambda group: first_seen[group])
-    rows = [TableRow("rating_group", str(number), rating_group_label(group), sums[group], rating_group=group)
+    rows = [TableRow("rating_group", str(number), rating_group_label(group), sums[group], rating_group=group,
+                     scores=scores.get(group) if scored else None)
             for number, group in enumerate(ordered, 1)]
-    rows.append(TableRow("total", "", TOTAL_LABEL, total))
+    rows.append(TableRow("total", "", TOTAL_LABEL, total, scores=total_scores))
     return tuple(rows)
 
 

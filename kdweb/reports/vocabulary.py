@@ -16,6 +16,8 @@ RATING_GROUP_TEXTS = {
 }
 
 LEVELS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
+# The score bands of a scored rule set (docs/rulebook-366.md §1): the level a total falls in, before the task conditions.
+SCORE_BANDS = {level: f"Khung {level}" for level in LEVELS}
 LEVEL_TEXTS = {
     "HTXSNV": "Hoàn thành xuất sắc nhiệm vụ",
     "HTTNV": "Hoàn thành tốt nhiệm vụ",

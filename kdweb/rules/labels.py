@@ -56,6 +56,15 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 
+def _declared_labels() -> dict[str, str]:
+    from .score_fields import SCORE_FIELDS  # declared with their parsers; imported late, they import the parsers
+
+    return {item.name: item.label for item in SCORE_FIELDS if item.name not in FIELD_LABELS}
+
+
+FIELD_LABELS.update(_declared_labels())
+
+
 def field_label(field: str | None) -> str:
     if field is None:
         return ""

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal  # noqa: F401 - named by the declared score fields' annotations
 from typing import Collection, Mapping
 
+from .score_fields import with_fields
 from .terms import Discipline, Grade, Level, NotRatedReason, OrgKind, SubjectKind
 
 
 @dataclass(slots=True)
+@with_fields(SubjectKind.MEMBER)
 class MemberRecord:
     code: str
     name: str
@@ -59,6 +62,7 @@ class MemberRecord:
 
 
 @dataclass(slots=True)
+@with_fields(SubjectKind.ORGANISATION)
 class OrganisationRecord:
     code: str
     name: str
@@ -84,6 +88,7 @@ class OrganisationRecord:
 
 
 @dataclass(slots=True)
+@with_fields(SubjectKind.COLLECTIVE)
 class CollectiveRecord:
     code: str
     name: str
@@ -110,6 +115,7 @@ class CollectiveRecord:
 
 
 @dataclass(slots=True)
+@with_fields(SubjectKind.LEADER)
 class LeaderRecord:
     code: str
     name: str

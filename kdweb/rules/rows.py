@@ -22,6 +22,7 @@ from .parse import (
     parse_org_kind, parse_yes_no,
 )
 from .records import CollectiveRecord, LeaderRecord, MemberRecord, OrganisationRecord
+from .score_fields import SCORE_FIELDS
 from .terms import Severity
 
 GRADE_PREFIX = "grade:"
@@ -99,8 +100,11 @@ _LEADER = _COMMON | {
     "corruption_self_remedied": parse_yes_no,
 }
 
-_TEXT_FIELDS = frozenset({"name", "cell_name", "post", "remarks", "group", "collective_type", "post_group"})
-_OWN_FIELDS = frozenset({"code", "name", "remarks"})  # texts that differ from row to row: not worth remembering
+_TEXT_FIELDS = frozenset({"name", "cell_name", "post", "remarks", "group", "collective_type", "post_group"}) | {
+    item.name for item in SCORE_FIELDS if item.text
+}
+# values that differ from row to row: not worth remembering
+_OWN_FIELDS = frozenset({"code", "name", "remarks"}) | {item.name for item in SCORE_FIELDS if item.own}
 
 # Where a parsed cell goes: a plain record field, a criterion grade or a monthly rating.
 _VALUES, _GRADES, _MONTHS = 0, 1, 2
@@ -139,6 +143,7 @@ class _RowShape:
 
 def _shape(record_type, parsers) -> _RowShape:
     names = {item.name for item in fields(record_type)}
+    parsers = {**parsers, **{item.name: item.parser for item in SCORE_FIELDS if item.name not in parsers}}
     kept = [(key, parser) for key, parser in parsers.items() if key in names]
     plain = {
         key: _Field(position, parser, key in _TEXT_FIELDS, key not in _OWN_FIELDS, _VALUES, key)
@@ -215,6 +220,14 @@ class RowParser:
         self._repeating_keys = tuple(self.cell_keys[index] for index in repeating)
         self._repeating = tuple_getter(repeating)
         self._own_cells = tuple((index, key) for index, key, field in read if field and not field.remembered)
+        # own cells that are plain values (scores, counts): each distinct value parsed once, into its position
+        self._own_values = tuple(
+            (index, key, field.parser, {}) for index, key, field in read
+            if field and not field.remembered and not field.is_text and field.into == _VALUES and key != "level"
+        )
+        self._own_cells = tuple(
+            (index, key) for index, key in self._own_cells if key not in {item[1] for item in self._own_values}
+        )
         self._cell_parts: dict[tuple, tuple[list, list]] = {}  # cells → (problems, the record's fields)
         self._layout = _layout(record_type)
         positions = self._layout.positions
@@ -254,6 +267,22 @@ class RowParser:
         except (ValueError, TypeError, LookupError):
             return None
         own_problems: list = []
+        positions = self._layout.positions
+        for index, key, parser, seen in self._own_values:
+            value = cells[index]
+            if value == "" or value is None:
+                continue
+            # a bool is 1 or 0 as a key but reads differently; 1 and 1.0 read alike for these parsers
+            parsed = seen.get(value) if type(value) is not bool else None
+            if parsed is None:
+                parsed = _safe(parser, value)
+                if type(value) is not bool:
+                    seen[value] = parsed
+            if parsed.error:
+                own: dict[str, object] = {}
+                self._read(((key, value),), (own, own, own), own_problems)
+            elif parsed.value is not None:
+                fields[positions[key]] = parsed.value
         for index, key in self._own_cells:
             value = cells[index]
             if value != "" and value is not None:

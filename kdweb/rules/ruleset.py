@@ -81,6 +81,29 @@ class RuleSet:
     # collectives
     collective_member_discipline: Discipline = Discipline.CANH_CAO
 
+    # the 100-point score of qd366-hd43 (docs/rulebook-366.md §1, §7): off unless `scored`
+    scored: bool = False
+    score_common_max: int = 30
+    score_tasks_max: int = 70
+    score_subgroup_maxima: Mapping[str, int] = field(default_factory=dict)  # UNCONFIRMED: empty, totals only
+    score_tolerance: str = "0.01"  # a typed total may differ from the sum by this much
+    band_htxsnv: int = 90
+    band_httnv: int = 70
+    band_htnv: int = 50
+    band_mode: str = "floor"  # UNCONFIRMED: a failed condition falls to the highest lower level whose conditions hold
+    htxsnv_on_time_share: float = 1.0
+    htxsnv_exceeded_share: float = 0.30
+    htxsnv_remedied_share: float = 1.0
+    httnv_on_time_share: float = 1.0
+    htnv_done_share: float = 1.0
+    htnv_late_share: float = 0.20
+    khtnv_failed_share: float = 0.50  # a member with more than this share of tasks failed is KHTNV
+    khtnv_unit_done_share: float = 0.70  # a unit (led) that did under this share of its tasks is KHTNV
+    discipline_threshold: Discipline = Discipline.KHIEN_TRACH
+    quota_outstanding_share: float = 0.25
+    quarter_gap: int = 2  # UNCONFIRMED P-QUARTER: a quarter more than this many levels below the year's
+    unconfirmed: tuple[str, ...] = ()  # parameter names that are UNCONFIRMED readings, shown on the cycle's page
+
     def is_on(self, rule: str) -> bool:
         return rule not in self.disabled
 

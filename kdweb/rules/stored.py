@@ -6,6 +6,7 @@ import json
 import typing
 from dataclasses import MISSING, fields
 from datetime import date
+from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
 from types import UnionType
@@ -40,6 +41,8 @@ def _plain(value):
         return value.value
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, Decimal):  # a score: exact, as text
+        return str(value)
     if isinstance(value, typing.Mapping):
         return {str(key): _plain(item) for key, item in value.items()}
     if isinstance(value, (tuple, list)):
@@ -79,6 +82,8 @@ def _converter(hint) -> typing.Callable:
         return frozenset
     if origin is float:
         return _nullable(float)
+    if origin is Decimal:
+        return _nullable(lambda value: Decimal(str(value)))
     return _identity
 
 

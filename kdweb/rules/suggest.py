@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from .dates import less_than_months_before
+from .checks_score import suggest_scored
 from .grading import grade_cap, lowest, missing_criteria
 from .records import CollectiveRecord, MemberRecord, OrganisationRecord
 from .registry import get_rule_set
@@ -12,8 +13,9 @@ from .terms import Level
 
 
 def suggest_level(record, rule_set: RuleSet | None = None, review_date: date | None = None) -> Level | None:
-    """None when the subject is not to be rated, or when its grades are incomplete and no flag already means
-    KHTNV. Caps that need other records (C-UNIT, L-HEAD, O-HTXSNV, quotas) are not considered."""
+    """None when the subject is not to be rated, or when its grades (a scored rule set: its score) are incomplete
+    and no flag already means KHTNV; under a scored rule set, what score and conditions allow
+    (`checks_score.suggest_scored` also says what blocks the next level up). Caps that need other records (C-UNIT, L-HEAD, O-HTXSNV, quotas) are not considered."""
     try:
         return _suggest(record, rule_set or get_rule_set(), review_date)
     except Exception:  # a hint is never worth a crash
@@ -23,6 +25,8 @@ def suggest_level(record, rule_set: RuleSet | None = None, review_date: date | N
 def _suggest(record, rule_set: RuleSet, review_date: date | None) -> Level | None:
     if not_to_be_rated(record, rule_set, review_date):
         return None
+    if rule_set.scored:
+        return suggest_scored(record, rule_set)[0]
     kind = record.subject_kind
     caps = rule_set.record_caps.get(kind, ())
     flags = lowest(item.cap(record, rule_set) for item in caps if rule_set.is_on(item.rule))

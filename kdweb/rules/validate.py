@@ -49,7 +49,7 @@ def _run(check: Check, context, unit_code, unit_name) -> list[Finding]:
             field=None,
             message=(
                 f"Không kiểm tra được quy tắc {check.rule} vì dữ liệu không đúng dạng "
-                f"({type(error).__name__}: {error}). Báo cho Ban Tổ chức Quận ủy."
+                f"({type(error).__name__}: {error}). Báo cho cơ quan tham mưu của cấp trên."
             ),
             unit_code=str(unit_code) if unit_code else None,
         )]

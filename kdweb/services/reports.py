@@ -6,7 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from decimal import Decimal
+
 from sqlalchemy import and_, case, func, literal, or_, true
+from sqlalchemy.orm import aliased
 
 from kdweb.deadlines import local_date
 from kdweb.extensions import db
@@ -14,9 +17,10 @@ from kdweb.models import Cycle, Rating, Submission, Unit, UnitCycle, Upload
 from kdweb.models.base import utcnow
 from kdweb.services.cycles import cycle_by_year
 from kdweb.reports import (
-    BASES, LEVELS, MEASURES, REASONS, SUBJECT_KINDS, Counts, MissingUnit, Report, ReportedUnit, UnitCounts,
-    build_report, with_previous,
+    BASES, LEVELS, MEASURES, REASONS, SUBJECT_KINDS, Counts, MissingUnit, Report, ReportedUnit, ScoreStats,
+    UnitCounts, build_report, with_previous,
 )
+from kdweb.rules import get_rule_set
 from kdweb.reports.selection import Selection, UnknownSelection
 from kdweb.reports.vocabulary import group_from_key
 
@@ -32,14 +36,30 @@ def district_report(cycle: Cycle, basis: str, now: datetime | None = None, compa
     report = _report(cycle, basis, local_date(now or utcnow()))
     previous = cycle_by_year(cycle.year - 1) if compare else None
     if previous is not None:
-        report = with_previous(report, _report(previous, basis, report.generated_on))
+        report = with_previous(report, _report(previous, basis, report.generated_on), unit_successors())
     return report
 
 
 def _report(cycle: Cycle, basis: str, today: date) -> Report:
+    scored = _is_scored(cycle)
     return build_report(cycle.year, basis, today, reported_units(cycle.id, basis),
-                        unit_counts(cycle.id, basis), missing_units(cycle.id, basis),
-                        distinct_members=distinct_members(cycle.id, basis))
+                        unit_counts(cycle.id, basis, scored), missing_units(cycle.id, basis),
+                        distinct_members=distinct_members(cycle.id, basis), rule_set_id=cycle.rule_set_id,
+                        scored=scored)
+
+
+def _is_scored(cycle: Cycle) -> bool:
+    try:
+        return get_rule_set(cycle.rule_set_id).scored
+    except KeyError:
+        return False
+
+
+def unit_successors() -> dict[str, str]:
+    """Unit code → the code of the unit that took it over (merged, renamed), for comparisons across years."""
+    successor = aliased(Unit)
+    query = db.select(Unit.code, successor.code).join(successor, successor.id == Unit.successor_id)
+    return dict(db.session.execute(query).all())
 
 
 def distinct_members(cycle_id: int, basis: str) -> int:
@@ -83,16 +103,28 @@ def _in_basis(cycle_id: int, basis: str):
     )
 
 
-def unit_counts(cycle_id: int, basis: str) -> list[UnitCounts]:
+def unit_counts(cycle_id: int, basis: str, scored: bool = False) -> list[UnitCounts]:
     sums = [func.sum(case((measure_condition(measure), 1), else_=0)).label(measure) for measure in MEASURES]
+    score_sums = [
+        func.sum(case((Rating.score.is_not(None), 1), else_=0)),
+        func.coalesce(func.sum(Rating.score), 0),
+        *(func.sum(case((Rating.score_band == level, 1), else_=0)) for level in LEVELS),
+    ] if scored else []
     query = (
         _in_basis(cycle_id, basis)
         .join(Rating, Rating.upload_id == Upload.id)
-        .add_columns(Upload.unit_id, Rating.subject_kind, Rating.group, *sums)
+        .add_columns(Upload.unit_id, Rating.subject_kind, Rating.group, *sums, *score_sums)
         .group_by(Upload.unit_id, Rating.subject_kind, Rating.group)
     )
-    return [UnitCounts(row[0], row[1], row[2], Counts.from_row(row[3:]))
+    width = 3 + len(MEASURES)
+    return [UnitCounts(row[0], row[1], row[2], Counts.from_row(row[3:width]),
+                       _score_stats(row[width:]) if scored else None)
             for row in db.session.execute(query) if row[1] in SUBJECT_KINDS]
+
+
+def _score_stats(values) -> ScoreStats:
+    scored, total, *bands = values
+    return ScoreStats(int(scored or 0), Decimal(str(total or 0)), tuple(int(band or 0) for band in bands))
 
 
 def reported_units(cycle_id: int, basis: str) -> list[ReportedUnit]:

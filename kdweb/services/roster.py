@@ -6,9 +6,10 @@ from sqlalchemy import update
 from sqlalchemy.orm import aliased
 
 from kdweb.extensions import db
-from kdweb.models import Collective, LeaderPost, Person, Unit
+from kdweb.models import Collective, LeaderPost, Person, QuotaMark, Unit
 from kdweb.rules import (
     CollectiveRecord, Discipline, LeaderRecord, MemberRecord, OrganisationRecord, OrgKind, SubjectKind, UnitBatch,
+    get_rule_set,
 )
 from kdweb.rules.roster_changes import RosterOfRecord
 
@@ -20,7 +21,19 @@ def roster_batch(cycle, unit) -> UnitBatch:
         collectives=collective_records(cycle, unit), leaders=leader_records(cycle, unit),
     )
     batch.expected = {kind: [record.code for record in batch.records_of(kind)] for kind in SubjectKind}
+    for kind in outstanding_kinds(cycle, unit):
+        for record in batch.records_of(kind):
+            record.quota_outstanding = True  # a signed fact of the workbook (docs/rulebook-366.md, Q-25)
     return batch
+
+
+def outstanding_kinds(cycle, unit) -> list[SubjectKind]:
+    """The kinds whose group the competent level marked outstanding for this unit, under a scored rule set."""
+    if not get_rule_set(cycle.rule_set_id).scored:
+        return []
+    codes = db.session.execute(
+        db.select(QuotaMark.subject_kind).filter_by(cycle_id=cycle.id, unit_id=unit.id)).scalars()
+    return [SubjectKind(code) for code in codes]
 
 
 def grassroots_of(cell: Unit) -> Unit:

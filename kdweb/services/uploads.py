@@ -24,6 +24,7 @@ from kdweb.rules.checks_quota import quota_limit
 from kdweb.rules.roster_changes import with_where_now
 from kdweb.services import audit, untrusted, workflow
 from kdweb.services.roster import roster_of_record, where_now
+from kdweb.services.superior import current_superior
 from kdweb.services.transaction import use_case
 from kdweb.services.workbooks import issued_versions
 from kdweb.status import WorkbookStatus
@@ -43,7 +44,7 @@ class Unreadable(Exception):
 
 
 CHECK_FAILED = ("Hệ thống gặp lỗi khi kiểm tra tệp này. Tệp đã được lưu lại nguyên vẹn. Hãy bấm “Kiểm tra lại”; "
-                "nếu vẫn không được, vui lòng liên hệ Ban Tổ chức Quận ủy.")
+                "nếu vẫn không được, vui lòng liên hệ {staff_body}.")
 UNRECORDED = ("received", "unchecked")
 
 
@@ -130,7 +131,8 @@ def check(cycle, unit, upload: Upload, data: bytes) -> None:
     except Exception:
         log.exception("checking upload %s failed", upload_id)
         db.session.rollback()
-        record_unchecked(cycle, unit, db.session.get(Upload, upload_id), CHECK_FAILED)
+        record_unchecked(cycle, unit, db.session.get(Upload, upload_id),
+                         CHECK_FAILED.format(staff_body=current_superior().staff_body))
 
 
 def record_check(cycle, unit, upload_id: int, result) -> None:

@@ -14,6 +14,7 @@ from kdweb.rules import GRADE_PREFIX, SubjectKind, get_rule_set
 from kdweb.rules.stored import record_from_json
 from kdweb.services import workflow
 from kdweb.services.roster import roster_batch, roster_digest
+from kdweb.services.superior import current_superior
 from kdweb.services.transaction import use_case
 
 
@@ -25,8 +26,11 @@ def unit_info(unit) -> UnitInfo:
 
 
 def cycle_info(cycle) -> CycleInfo:
+    superior = current_superior()
     return CycleInfo(year=cycle.year, rule_set_id=cycle.rule_set_id, review_date=cycle.review_date,
-                     grassroots_deadline=cycle.grassroots_deadline, district_deadline=cycle.district_deadline)
+                     grassroots_deadline=cycle.grassroots_deadline, district_deadline=cycle.district_deadline,
+                     contact=superior.staff_body, deciding_body=superior.deciding_body,
+                     superior_level=superior.level_name)
 
 
 def template_version_label(cycle, version: int) -> str:

@@ -28,7 +28,10 @@ def template_globals():
     from kdweb.models.base import utcnow
     from kdweb.status import WorkbookStatus
 
-    return {"district_name": current_app.config["DISTRICT_NAME"], "WorkbookStatus": WorkbookStatus,
+    from kdweb.services.superior import current_superior
+
+    return {"district_name": current_app.config["DISTRICT_NAME"], "superior": current_superior,
+            "WorkbookStatus": WorkbookStatus,
             "now_local": lambda: local_time(utcnow(), "%H:%M:%S")}
 
 

@@ -8,10 +8,11 @@ from kdweb.reports import (
     BASES, BASIS_TEXTS, DEFAULT_BASIS, KIND_TEXTS, LEVEL_TEXTS, Selection, UnknownSelection, group_label,
     level_bars, measure_label, measure_query, rating_group_label, reason_label,
 )
-from kdweb.reports.columns import columns
+from kdweb.reports.columns import columns, header_cells
 from kdweb.reports.formatting import vn_count, vn_percent
 from kdweb.reports.vocabulary import group_from_key
 from kdweb.services import reports
+from kdweb.services.superior import current_superior
 from kdweb.views.lookups import cycle_or_404
 from kdweb.views.params import int_arg
 from kdweb.views.rendering import render_page, send_download
@@ -42,7 +43,8 @@ def show(year):
     report = reports.district_report(cycle_or_404(year), _basis())
     charts = {table.kind: level_bars([*table.group_rows, table.total]) for table in report.tables}
     return render_page("reports/show.html", "reports/_report.html", report=report, charts=charts,
-                       columns=columns, subjects_url=subjects_url, bases=BASIS_TEXTS, level_texts=LEVEL_TEXTS)
+                       columns=columns, header_cells=header_cells, subjects_url=subjects_url, bases=BASIS_TEXTS,
+                       level_texts=LEVEL_TEXTS)
 
 
 @bp.get("/<int:year>/subjects")
@@ -68,8 +70,9 @@ def subjects(year):
 @role_required("reviewer", "admin")
 def export_xlsx(year):
     report = reports.district_report(cycle_or_404(year), _basis(), compare=False)
-    letterhead = Letterhead(committee=current_app.config["DISTRICT_NAME"].upper(),
-                            place=current_app.config.get("REPORT_PLACE", Letterhead.place))
+    superior = current_superior()
+    letterhead = Letterhead(committee=superior.letterhead_committee, department=superior.letterhead_department,
+                            place=superior.place)
     return _download(report_xlsx(report, letterhead), report, "xlsx")
 
 

@@ -6,6 +6,7 @@ from kdweb.access import role_required, unit_for_user_or_404
 from kdweb.models import Unit
 from kdweb.services import unit_page, uploads, workbooks, workflow
 from kdweb.services.cycles import open_cycle
+from kdweb.services.superior import current_superior
 from kdweb.views.lookups import open_cycle_or_404
 from kdweb.views.params import cell_arg, form_id
 from kdweb.views.rendering import answer, render_page, send_download
@@ -134,7 +135,8 @@ def submit(code):
         context = unit_page.context(unit, cycle, current_user)
         context["submit_error"] = refused.message
         return render_page("units/show.html", "units/_submit.html", http_status=refused.http_status, **context)
-    message = "Đã nộp kết quả. Ban Tổ chức Quận ủy sẽ xem và duyệt." if created else "Kết quả này đã được nộp trước đó."
+    message = (f"Đã nộp kết quả. {current_superior().staff_body} sẽ xem và duyệt." if created
+               else "Kết quả này đã được nộp trước đó.")
     return answer("units/show.html", "units/_submit_response.html",
                   lambda: {**unit_page.context(unit, cycle, current_user), "submit_message": message},
                   back_to=url_for("units.show", code=unit.code), message=message)

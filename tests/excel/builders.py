@@ -92,9 +92,9 @@ def nfd(text: str) -> str:
 class Filler:
     """Edits a workbook with openpyxl as a user would: by subject code and column, typing past the dropdowns."""
 
-    def __init__(self, data: bytes):
+    def __init__(self, data: bytes, rule_set_id: str = "qd132-hd21", layout: int | None = None):
         self.workbook = openpyxl.load_workbook(io.BytesIO(data))
-        self.specs = {spec.name: spec for spec in sheet_specs(get_rule_set("qd132-hd21"))}
+        self.specs = {spec.name: spec for spec in sheet_specs(get_rule_set(rule_set_id), layout)}
 
     def sheet(self, name: str):
         return self.workbook[name]

@@ -4,6 +4,7 @@ import itertools
 import typing
 from dataclasses import fields
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -114,6 +115,10 @@ def a_value(hint):
         return date(2026, 6, 30)
     if "float" in text:
         return 2.5
+    if "Decimal" in text:  # a score of the 100-point rule set
+        return Decimal("27.25")
+    if "int" in text:  # a count of tasks
+        return 7
     if "bool" in text:
         return True
     return "Chữ có dấu “ngoặc”"

@@ -25,6 +25,7 @@ ACCESS = {
         "admin.reset_password", "admin.cycles", "admin.create_cycle", "admin.edit_cycle", "admin.update_cycle",
         "admin.open_cycle", "admin.close_cycle", "admin.roster", "admin.roster_export", "admin.roster_template",
         "admin.upload_roster", "admin.roster_import", "admin.roster_import_file", "admin.apply_roster_import",
+        "admin.superior", "admin.save_superior_settings", "admin.add_quota_mark", "admin.remove_quota_mark",
     )},
 }
 
@@ -38,5 +39,5 @@ ALLOWED = {
     ADMIN: {"admin"},
 }
 
-SAMPLE_ARGS = {"code": "BD.P01", "version": 1, "job_id": 1, "year": 2026, "user_id": 1, "import_id": 1,
+SAMPLE_ARGS = {"code": "BD.P01", "version": 1, "job_id": 1, "year": 2026, "user_id": 1, "import_id": 1, "mark_id": 1,
                "action": "approve", "kind": "templates", "filename": "css/app.css"}

@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, insert
+from sqlalchemy import func, insert, or_
 
 from kdweb.extensions import db
-from kdweb.models import Collective, Cycle, LeaderPost, Person, Unit, UnitCycle
+from kdweb.models import Collective, Cycle, LeaderPost, Person, QuotaMark, Template, Unit, UnitCycle
 from kdweb.models.base import utcnow
-from kdweb.rules import DEFAULT_RULE_SET_ID, RULE_SETS, parse_date
+from kdweb.rules import DEFAULT_RULE_SET_ID, RULE_SETS, SubjectKind, get_rule_set, parse_date
+from kdweb.rules.parameters import describe, switched_off
 from kdweb.services import audit
 from kdweb.services.admin import AdminRefusal
 from kdweb.services.cycles import cycle_by_year
@@ -36,6 +37,53 @@ def rule_set_choices() -> list[tuple[str, str]]:
     return [(rule_set_id, rule_set.title) for rule_set_id, rule_set in RULE_SETS.items()]
 
 
+def rule_set_parameters(rule_set_id: str) -> dict:
+    """The cycle's rule set as the admin page shows it: its parameters, UNCONFIRMED ones marked, and the codes
+    switched off."""
+    rule_set = get_rule_set(rule_set_id)
+    return {"title": rule_set.title, "rows": describe(rule_set), "switched_off": switched_off(rule_set),
+            "scored": rule_set.scored}
+
+
+def quota_marks(cycle: Cycle) -> list[QuotaMark]:
+    return db.session.execute(
+        db.select(QuotaMark).join(Unit).filter(QuotaMark.cycle_id == cycle.id).order_by(Unit.sort_order, Unit.code,
+                                                                                         QuotaMark.subject_kind)
+    ).scalars().all()
+
+
+@use_case
+def add_quota_mark(actor, cycle: Cycle, unit_code: str, kind_code: str) -> QuotaMark:
+    """Mark one unit's subjects of one kind an outstanding group (up to 25 % HTXSNV, Q-25): the next workbook
+    the unit downloads carries it as a signed fact."""
+    unit = db.session.execute(db.select(Unit).filter_by(code=(unit_code or "").strip())).scalar_one_or_none()
+    if unit is None or not unit.reports:
+        raise AdminRefusal("Chọn một đơn vị báo cáo có trong cây đơn vị.")
+    if kind_code not in {kind.code for kind in SubjectKind}:
+        raise AdminRefusal("Chọn loại đối tượng.")
+    existing = db.session.execute(db.select(QuotaMark).filter_by(
+        cycle_id=cycle.id, unit_id=unit.id, subject_kind=kind_code)).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    mark = QuotaMark(cycle_id=cycle.id, unit_id=unit.id, subject_kind=kind_code)
+    db.session.add(mark)
+    db.session.flush()
+    audit.record("quota_mark_added", user=actor, unit=unit, target=mark, year=cycle.year, kind=kind_code)
+    db.session.commit()
+    return mark
+
+
+@use_case
+def remove_quota_mark(actor, cycle: Cycle, mark_id: int) -> None:
+    mark = db.session.get(QuotaMark, mark_id)
+    if mark is None or mark.cycle_id != cycle.id:
+        raise AdminRefusal("Không tìm thấy đánh dấu này.")
+    audit.record("quota_mark_removed", user=actor, unit=mark.unit, target=mark, year=cycle.year,
+                 kind=mark.subject_kind)
+    db.session.delete(mark)
+    db.session.commit()
+
+
 @use_case
 def create_cycle(actor, *, year, rule_set_id=DEFAULT_RULE_SET_ID, **dates) -> Cycle:
     try:
@@ -57,6 +105,11 @@ def create_cycle(actor, *, year, rule_set_id=DEFAULT_RULE_SET_ID, **dates) -> Cy
 @use_case
 def update_cycle(actor, cycle: Cycle, *, rule_set_id, **dates) -> Cycle:
     values = _checked(rule_set_id, {**_current_dates(cycle), **_given(dates)})
+    if values["rule_set_id"] != cycle.rule_set_id and _has_issued_workbooks(cycle):
+        raise AdminRefusal(
+            f"Đợt năm {cycle.year} đã có đơn vị tải mẫu theo bộ quy tắc {cycle.rule_set_id}: không đổi được bộ quy "
+            "tắc nữa (các tệp đã phát hành vẫn được đọc theo bộ quy tắc của chúng)."
+        )
     before = _described(cycle)
     for key, value in values.items():
         setattr(cycle, key, value)
@@ -65,6 +118,10 @@ def update_cycle(actor, cycle: Cycle, *, rule_set_id, **dates) -> Cycle:
         audit.record("cycle_updated", user=actor, target=cycle, year=cycle.year, changes=changes)
         db.session.commit()
     return cycle
+
+
+def _has_issued_workbooks(cycle: Cycle) -> bool:
+    return db.session.scalar(db.select(Template.id).filter_by(cycle_id=cycle.id).limit(1)) is not None
 
 
 @dataclass
@@ -143,8 +200,14 @@ def _copy_rows(model, source: Cycle, cycle: Cycle, reset=(), **remap) -> dict[in
 
 
 def _add_unit_rows(cycle: Cycle) -> int:
+    """Every active reporting unit valid at the cycle's review date gets its row (units merged or dissolved
+    before it, or founded after it, are not expected to report)."""
     present = set(db.session.execute(db.select(UnitCycle.unit_id).filter_by(cycle_id=cycle.id)).scalars())
-    reporting = db.session.execute(db.select(Unit.id).filter_by(reports=True, active=True)).scalars().all()
+    day = cycle.review_date
+    reporting = db.session.execute(
+        db.select(Unit.id).filter_by(reports=True, active=True)
+        .where(or_(Unit.valid_from.is_(None), Unit.valid_from <= day), or_(Unit.valid_to.is_(None), Unit.valid_to >= day))
+    ).scalars().all()
     missing = [unit_id for unit_id in reporting if unit_id not in present]
     for unit_id in missing:
         db.session.add(UnitCycle(cycle_id=cycle.id, unit_id=unit_id, status="not_downloaded"))

@@ -19,7 +19,9 @@ from kdweb.services.roster import mark_roster_changed
 from kdweb.services.transaction import use_case
 from kdweb.services.tree import subtree_ids
 
-EDITABLE = ("name", "kind", "level", "group", "parent_id", "reports", "sort_order", "founded_on")
+EDITABLE = ("name", "kind", "level", "group", "parent_id", "reports", "sort_order", "founded_on", "valid_from",
+            "valid_to", "successor_id")
+_VALIDITY = ("valid_from", "valid_to", "successor_id")
 
 
 @dataclass
@@ -140,7 +142,42 @@ def _checked(unit: Unit, fields: dict) -> dict:
         raise AdminRefusal("Thứ tự phải là số nguyên từ -1.000.000 đến 1.000.000.")
     return {"name": name, "kind": kind, "level": level, "group": group, "parent_id": parent.id if parent else None,
             "reports": bool(fields.get("reports")), "sort_order": sort_order,
-            "founded_on": _checked_founding_date(fields.get("founded_on"))}
+            "founded_on": _checked_founding_date(fields.get("founded_on")), **_checked_validity(unit, fields)}
+
+
+def _checked_validity(unit: Unit, fields: dict) -> dict:
+    """Valid from/to (dd/mm/yyyy or blank) and the successor of a merged or renamed unit; fields not given keep
+    the unit's values."""
+    values = {name: getattr(unit, name) for name in _VALIDITY if name not in fields}
+    for name, label in (("valid_from", "Hiệu lực từ ngày"), ("valid_to", "Hiệu lực đến ngày")):
+        if name in fields:
+            parsed = parse_date(fields[name])
+            if not parsed.ok:
+                raise AdminRefusal(f"{label}: ghi ngày theo dạng ngày/tháng/năm, ví dụ 01/07/2025.")
+            values[name] = parsed.value
+    if values["valid_from"] and values["valid_to"] and values["valid_to"] < values["valid_from"]:
+        raise AdminRefusal("Ngày hết hiệu lực không được trước ngày bắt đầu hiệu lực.")
+    if "successor_id" in fields:
+        values["successor_id"] = _checked_successor(unit, fields["successor_id"])
+    return values
+
+
+def _checked_successor(unit: Unit, successor_id) -> int | None:
+    if successor_id in (None, ""):
+        return None
+    try:
+        successor = db.session.get(Unit, int(successor_id))
+    except (TypeError, ValueError):
+        successor = None
+    if successor is None:
+        raise AdminRefusal("Đơn vị kế thừa không tồn tại.")
+    seen, current = {unit.id}, successor
+    while current is not None:  # a chain of successors never comes back to this unit
+        if current.id in seen:
+            raise AdminRefusal("Đơn vị kế thừa không được là chính đơn vị này hoặc đơn vị do nó kế thừa.")
+        seen.add(current.id)
+        current = current.successor
+    return successor.id
 
 
 def _checked_founding_date(value) -> date | None:
@@ -174,9 +211,16 @@ def _apply(unit: Unit, values: dict) -> None:
 
 def _described(unit: Unit) -> dict:
     parent = db.session.get(Unit, unit.parent_id) if unit.parent_id else None
+    successor = db.session.get(Unit, unit.successor_id) if unit.successor_id else None
     return {"name": unit.name, "kind": unit.kind, "level": unit.level, "group": unit.group,
             "parent": parent.code if parent else None, "reports": unit.reports, "sort_order": unit.sort_order,
-            "founded_on": unit.founded_on.isoformat() if unit.founded_on else None}
+            "founded_on": unit.founded_on.isoformat() if unit.founded_on else None,
+            "valid_from": _dmy(unit.valid_from), "valid_to": _dmy(unit.valid_to),
+            "successor": successor.code if successor else None}
+
+
+def _dmy(day) -> str | None:
+    return day.strftime("%d/%m/%Y") if day else None
 
 
 def _grassroots_around(unit: Unit, before: dict) -> set[int]:
@@ -193,7 +237,7 @@ def _grassroots_around(unit: Unit, before: dict) -> set[int]:
 def _ensure_unit_cycle(unit: Unit) -> None:
     """A unit that reports gets its row in the open cycle at once, so it shows on the dashboard."""
     cycle = open_cycle()
-    if cycle is None or not (unit.reports and unit.active):
+    if cycle is None or not (unit.reports and unit.active and unit.valid_on(cycle.review_date)):
         return
     exists = db.session.execute(
         db.select(UnitCycle.id).filter_by(cycle_id=cycle.id, unit_id=unit.id)).scalar_one_or_none()

@@ -1,4 +1,4 @@
-"""Administration (admin role only): the unit tree, accounts, the yearly cycle, the roster import."""
+"""Administration (admin role only): the unit tree, accounts, the yearly cycle, the roster import, the superior."""
 from flask import Blueprint, abort, flash, redirect
 from flask_login import current_user
 
@@ -49,4 +49,4 @@ def row_action(action, record, *, done: str, page: str, row: str, context, back_
     return answer(page, row, context, back_to=back_to, message=done)
 
 
-from kdweb.views.admin import accounts, cycles, home, roster, units  # noqa: E402,F401  (their routes join bp)
+from kdweb.views.admin import accounts, cycles, home, roster, superior, units  # noqa: E402,F401  (their routes join bp)

@@ -3,7 +3,7 @@ from datetime import date
 from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
-from kdweb.rules import DEFAULT_RULE_SET_ID
+from kdweb.rules import DEFAULT_RULE_SET_ID, SubjectKind
 from kdweb.services.admin import AdminRefusal, cycles as cycle_service
 from kdweb.views.admin import bp, dmy, refusal_text, refused
 from kdweb.views.lookups import cycle_or_404
@@ -46,6 +46,29 @@ def update_cycle(year):
         return _edit(cycle, values, refusal_text(error), 422)
     flash(f"Đã lưu đợt kiểm điểm năm {cycle.year}.", "success")
     return redirect(url_for("admin.cycles"), code=303)
+
+
+@bp.post("/cycles/<int:year>/quota-marks")
+def add_quota_mark(year):
+    cycle = cycle_or_404(year)
+    try:
+        cycle_service.add_quota_mark(current_user, cycle, request.form.get("unit_code", ""),
+                                     request.form.get("subject_kind", ""))
+    except AdminRefusal as error:
+        return refused(error, url_for("admin.edit_cycle", year=year))
+    flash("Đã đánh dấu nhóm nổi trội (tỉ lệ tới 25%); mẫu Excel tải từ nay ghi nhận điều này.", "success")
+    return redirect(url_for("admin.edit_cycle", year=year, _anchor="quota-marks"), code=303)
+
+
+@bp.post("/cycles/<int:year>/quota-marks/<int:mark_id>/delete")
+def remove_quota_mark(year, mark_id):
+    cycle = cycle_or_404(year)
+    try:
+        cycle_service.remove_quota_mark(current_user, cycle, mark_id)
+    except AdminRefusal as error:
+        return refused(error, url_for("admin.edit_cycle", year=year))
+    flash("Đã bỏ đánh dấu nhóm nổi trội.", "success")
+    return redirect(url_for("admin.edit_cycle", year=year, _anchor="quota-marks"), code=303)
 
 
 @bp.post("/cycles/<int:year>/open")
@@ -91,4 +114,6 @@ def _list(values, error=None, http_status=200):
 
 def _edit(cycle, values, error=None, http_status=200):
     return render_page("admin/cycle_edit.html", http_status=http_status, cycle=cycle, values=values, error=error,
-                       rule_sets=cycle_service.rule_set_choices())
+                       rule_sets=cycle_service.rule_set_choices(),
+                       parameters=cycle_service.rule_set_parameters(cycle.rule_set_id),
+                       quota_marks=cycle_service.quota_marks(cycle), subject_kinds=list(SubjectKind))

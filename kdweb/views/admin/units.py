@@ -6,7 +6,8 @@ from kdweb.services.admin import AdminRefusal, units as unit_service
 from kdweb.views.admin import bp, refusal_text, row_action
 from kdweb.views.rendering import render_page
 
-FORM_FIELDS = ("name", "kind", "level", "group", "parent_id", "sort_order", "founded_on")
+FORM_FIELDS = ("name", "kind", "level", "group", "parent_id", "sort_order", "founded_on", "valid_from", "valid_to",
+               "successor_id")
 
 
 @bp.get("/units")
@@ -35,7 +36,9 @@ def create_unit():
 @bp.get("/units/<code>")
 def edit_unit(code):
     unit = unit_service.unit_by_code(code) or abort(404)
-    return _form(unit, {name: getattr(unit, name) for name in (*FORM_FIELDS, "reports")})
+    values = {name: getattr(unit, name) for name in (*FORM_FIELDS, "reports")}
+    values.update({name: values[name].strftime("%d/%m/%Y") if values[name] else "" for name in ("valid_from", "valid_to")})
+    return _form(unit, values)
 
 
 @bp.post("/units/<code>")
@@ -82,5 +85,7 @@ def _form(unit, values, error=None, http_status=200):
     parents = [row for row in tree if row.unit.id not in excluded
                and (row.unit.active or (unit is not None and row.unit.id == unit.parent_id))]
     groups = sorted({row.unit.group for row in tree if row.unit.group})
+    successors = [row for row in tree if unit is None or row.unit.id != unit.id]
     return render_page("admin/unit_form.html", http_status=http_status, unit=unit, values=values, error=message,
-                       parents=parents, groups=groups, kinds=list(UnitKind), levels=list(UnitLevel))
+                       parents=parents, groups=groups, kinds=list(UnitKind), levels=list(UnitLevel),
+                       successors=successors)

@@ -1,0 +1,90 @@
+"""A rule set's parameters as people read them: a Vietnamese label, the value, and whether the reading is
+UNCONFIRMED (docs/rulebook.md, docs/rulebook-366.md §6): shown on the cycle's admin page so nobody takes a guess for the text."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from .ruleset import RuleSet
+
+_COMMON = (
+    ("quota_share", "Tỉ lệ HTXSNV tối đa trên số HTTNV (Q-20)", "percent"),
+    ("quota_base", "Cơ sở tính tỉ lệ", "text"),
+    ("quota_scope", "Phạm vi tính tỉ lệ theo loại đối tượng", "mapping"),
+    ("quota_severity", "Mức độ của vượt tỉ lệ theo loại đối tượng", "mapping"),
+    ("new_subject_months", "Mới kết nạp/mới thành lập: dưới số tháng", "number"),
+)
+_SEED = (
+    ("small_group_threshold", "Nhóm nhỏ (Q-SMALL): dưới số HTTNV", "number"),
+    ("small_group_allowance", "Nhóm nhỏ: số HTXSNV được chọn", "number"),
+    ("sick_leave_months", "Nghỉ ốm từ số tháng (M-SICK)", "number"),
+    ("org_htxsnv_share", "Tổ chức đảng HTXSNV: tỉ lệ trực thuộc từ HTTNV (O-HTXSNV)", "percent"),
+    ("collective_member_discipline", "Tập thể: kỷ luật thành viên từ hình thức (C-DISCIPLINE)", "text"),
+)
+_SCORED = (
+    ("score_common_max", "Điểm tiêu chí chung tối đa", "number"),
+    ("score_tasks_max", "Điểm kết quả thực hiện nhiệm vụ tối đa", "number"),
+    ("score_subgroup_maxima", "Điểm tối đa của từng nhóm tiêu chí", "mapping"),
+    ("band_htxsnv", "Khung HTXSNV: từ số điểm", "number"),
+    ("band_httnv", "Khung HTTNV: từ số điểm", "number"),
+    ("band_htnv", "Khung HTNV: từ số điểm", "number"),
+    ("band_mode", "Không đạt điều kiện của khung: xuống mức thấp hơn đạt điều kiện", "text"),
+    ("htxsnv_on_time_share", "HTXSNV: nhiệm vụ đúng tiến độ", "percent"),
+    ("htxsnv_exceeded_share", "HTXSNV: nhiệm vụ vượt mức, ít nhất", "percent"),
+    ("htxsnv_remedied_share", "HTXSNV: hạn chế, khuyết điểm đã khắc phục", "percent"),
+    ("httnv_on_time_share", "HTTNV: nhiệm vụ đúng tiến độ, bảo đảm chất lượng", "percent"),
+    ("htnv_done_share", "HTNV: nhiệm vụ hoàn thành", "percent"),
+    ("htnv_late_share", "HTNV: nhiệm vụ chậm tiến độ, tối đa", "percent"),
+    ("khtnv_failed_share", "KHTNV khi không hoàn thành trên", "percent"),
+    ("khtnv_unit_done_share", "KHTNV khi đơn vị hoàn thành dưới", "percent"),
+    ("discipline_threshold", "KHTNV khi bị kỷ luật từ hình thức", "text"),
+    ("quota_outstanding_share", "Tỉ lệ tối đa của nhóm nổi trội (Q-25)", "percent"),
+    ("quarter_gap", "P-QUARTER: mức năm cao hơn quý quá số bậc", "number"),
+)
+# readings of the seed rule book marked UNCONFIRMED in docs/rulebook.md (O-HTTNV and the organisations' quota scope)
+_SEED_UNCONFIRMED = ("quota_severity", "quota_scope")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    label: str
+    value: str
+    unconfirmed: bool
+
+
+def describe(rule_set: RuleSet) -> list[Parameter]:
+    rows = _COMMON + (_SCORED if rule_set.scored else _SEED)
+    unconfirmed = set(rule_set.unconfirmed) or set(_SEED_UNCONFIRMED)
+    return [
+        Parameter(name, label, _text(getattr(rule_set, name), shape), name in unconfirmed)
+        for name, label, shape in rows
+    ]
+
+
+def switched_off(rule_set: RuleSet) -> list[str]:
+    return sorted(rule_set.disabled)
+
+
+def _text(value, shape: str) -> str:
+    if shape == "percent":
+        return f"{float(value) * 100:g}%".replace(".", ",")
+    if shape == "mapping":
+        if not value:
+            return "(không đặt: chỉ kiểm tra tổng)"
+        return "; ".join(f"{getattr(key, 'text', key)}: {_plain(item)}" for key, item in value.items())
+    return _plain(value)
+
+
+_WORDS = {"unit": "trong từng đơn vị", "district": "chung toàn cấp trên", "floor": "xuống mức thấp hơn đạt điều kiện",
+          "HTTNV": "số HTTNV", "HTTNV_AND_BETTER": "số HTTNV trở lên"}
+
+
+def _plain(value) -> str:
+    if isinstance(value, Enum) and isinstance(value.value, str) and value.value in _WORDS:
+        return _WORDS[value.value]
+    if isinstance(value, str):
+        return _WORDS.get(value, value)
+    if isinstance(value, Enum):
+        return getattr(value, "text", None) if isinstance(getattr(value, "text", None), str) else str(value.value)
+    return str(value)

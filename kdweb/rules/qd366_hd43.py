@@ -1,0 +1,77 @@
+"""Rule set `qd366-hd43`: Quy định 366-QĐ/TW (30/8/2025) and Hướng dẫn 43-HD/BTCTW (31/10/2025), as read in
+docs/rulebook-366.md: a score out of 100, bands, task conditions, forced KHTNV, the quota per group of similar subjects.
+
+docs/rulebook.md's codes are kept, switched off or re-parameterised as docs/rulebook-366.md §3 says; every UNCONFIRMED reading is a
+parameter named in `UNCONFIRMED` and shown on the cycle's admin page."""
+from __future__ import annotations
+
+from . import checks_collective, checks_cross, checks_leader, checks_member
+from .checks_common import cap_check, level_check, new_subject_check
+from .checks_quota_groups import district_group_check, unit_group_check
+from .checks_score import SCORE_CHECKS
+from .ruleset import RuleSet
+from .terms import Discipline, QuotaScope, Severity, SubjectKind
+
+MEMBER, ORGANISATION, COLLECTIVE, LEADER = SubjectKind
+
+ID = "qd366-hd43"
+
+UNCONFIRMED = (
+    "band_mode",  # a failed condition falls to the highest lower level whose conditions hold
+    "score_subgroup_maxima",  # how 30 and 70 divide is left to the upper committees
+    "quarter_gap",  # P-QUARTER has no formula in 366
+    "org_htxsnv_share",  # O-HTXSNV is not in 366: off
+    "small_group_threshold",  # Q-SMALL is not in 366: off
+    "quota_scope",  # the quota group of ordinary members: per tổ chức cơ sở đảng unless the local guide says otherwise
+)
+
+# docs/rulebook-366.md §3: codes of docs/rulebook.md that do not apply under 366 (points replace grades; the rest are named there).
+SWITCHED_OFF = frozenset({
+    "M-GRADES", "O-GRADES", "C-GRADES", "L-GRADES", "M-SICK", "M-DISCIPLINE", "L-DISCIPLINE",
+    "O-HTXSNV", "O-HTTNV", "Q-SMALL",
+})
+
+CHECKS = (
+    *(level_check(kind) for kind in SubjectKind),
+    new_subject_check("M-NEW", MEMBER, "admitted_on", "kết nạp"),
+    new_subject_check("O-NEW", ORGANISATION, "founded_on", "thành lập"),
+    new_subject_check("C-NEW", COLLECTIVE, "founded_on", "thành lập"),
+    cap_check("M-CIVIL", MEMBER, checks_member.civil_cap, "civil_rating"),
+    *checks_member.RECORD_CHECKS,
+    *checks_collective.RECORD_CHECKS,
+    *checks_leader.RECORD_CHECKS,
+    *SCORE_CHECKS,
+    *(unit_group_check(kind) for kind in SubjectKind),
+    *checks_cross.UNIT_CHECKS,
+    *(district_group_check(kind) for kind in SubjectKind),
+    *checks_cross.DISTRICT_CHECKS,
+)
+
+RULE_SET = RuleSet(
+    id=ID,
+    title="Quy định 366-QĐ/TW và Hướng dẫn 43-HD/BTCTW (chấm điểm 100)",
+    criteria={},
+    checks=CHECKS,
+    record_caps={},
+    severities={
+        "M-MONTHLY": Severity.WARNING, "P-FONT": Severity.WARNING, "M-CIVIL": Severity.WARNING,
+        "S-DISCRETION": Severity.WARNING, "P-QUARTER": Severity.WARNING,
+    },
+    disabled=SWITCHED_OFF,
+    quota_severity={
+        MEMBER: Severity.ERROR,
+        ORGANISATION: Severity.WARNING,
+        COLLECTIVE: Severity.ERROR,
+        LEADER: Severity.ERROR,
+    },
+    quota_scope={
+        MEMBER: QuotaScope.UNIT,
+        ORGANISATION: QuotaScope.DISTRICT,
+        COLLECTIVE: QuotaScope.DISTRICT,
+        LEADER: QuotaScope.DISTRICT,
+    },
+    require_grades=False,
+    collective_member_discipline=Discipline.KHIEN_TRACH,
+    scored=True,
+    unconfirmed=UNCONFIRMED,
+)

@@ -1,0 +1,68 @@
+"""The column set belongs to the rule set and a layout version recorded in the signed metadata: a workbook keeps
+being read with the columns it was issued with, and a new input is one declaration (docs/rules.md, recipe)."""
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from kdweb.excel import columns
+from kdweb.excel.columns import FIRST_DATA_ROW, Column, current_layout, extended_layout, sheet_specs
+from kdweb.excel.summary import SHEET as SUMMARY
+from kdweb.rules import SubjectKind, get_rule_set
+
+from .builders import MEMBERS_SHEET, Filler, read_demo
+from .test_workbook_366 import build_366, fill_366
+
+RS = get_rule_set("qd366-hd43")
+# the recipe: one Column, with its dropdown and the value the summary counts (the record field already declared)
+NEW_INPUT = Column("targets_below_half", "Hoàn thành dưới 50% chỉ tiêu được giao", 14.0, columns.INPUT, columns.CHOICE,
+                   "yes_no", help="Chọn “Có” nếu đúng.", summary=("Có",))
+
+
+@pytest.fixture
+def newer_layout(monkeypatch):
+    issued_before = build_366()
+    layout = extended_layout("qd366-hd43", SubjectKind.MEMBER, NEW_INPUT)
+    monkeypatch.setitem(columns.LAYOUTS["qd366-hd43"], layout.version, layout)
+    return issued_before, layout.version
+
+
+def test_a_workbook_issued_before_a_column_change_still_reads(newer_layout):
+    issued_before, version = newer_layout
+    assert current_layout("qd366-hd43") == version == 2
+    old = fill_366(Filler(issued_before, "qd366-hd43", layout=1))
+    result = read_demo(old.bytes())
+    assert result.ok and result.metadata.columns_layout == 1
+    assert not [finding for finding in result.findings if finding.rule == "W-COLUMN"]
+    assert {finding.rule for finding in result.findings} == {"Q-25"}
+
+
+def test_a_new_member_input_has_its_dropdown_summary_count_help_and_is_read(newer_layout):
+    _, version = newer_layout
+    data = build_366()
+    spec = next(spec for spec in sheet_specs(RS, version) if spec.kind is SubjectKind.MEMBER)
+    letter = spec.column_letter("targets_below_half")
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    areas = {str(rule.sqref): rule for rule in book[MEMBERS_SHEET].data_validations.dataValidation}
+    assert areas[f"{letter}{FIRST_DATA_ROW}:{letter}16"].type == "list"
+    headers = [cell.value for cell in book[SUMMARY][4]]
+    count_at = headers.index("Hoàn thành dưới 50% chỉ tiêu được giao: Có") + 1
+    formula = book[SUMMARY].cell(5, count_at).value
+    assert formula == f"=SUMPRODUCT((TRIM('{MEMBERS_SHEET}'!${letter}$5:${letter}$16)=\"Có\"))"
+    guide = [cell.value for row in book["Hướng dẫn"].iter_rows() for cell in row]
+    assert "Chọn “Có” nếu đúng." in guide
+    filler = fill_366(Filler(data, "qd366-hd43", layout=version))
+    filler.set(MEMBERS_SHEET, "DV001", targets_below_half="Có")
+    result = read_demo(filler.bytes())
+    assert result.metadata.columns_layout == version
+    assert [member.code for member in result.batch.members if member.targets_below_half] == ["DV001"]
+
+
+def test_a_layout_this_server_does_not_know_is_refused(newer_layout, monkeypatch):
+    _, version = newer_layout
+    data = build_366()
+    monkeypatch.delitem(columns.LAYOUTS["qd366-hd43"], version)
+    result = read_demo(data)
+    assert not result.ok and result.problem.code == "E-VERSION"
