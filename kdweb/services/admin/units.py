@@ -11,6 +11,7 @@ from kdweb.extensions import db
 from kdweb.models import Person, Unit, UnitCycle, UnitKind, UnitLevel, User
 from kdweb.models.base import id_from
 from kdweb.rules import parse_date
+from kdweb.rules.dates import dmy
 from kdweb.services import audit
 from kdweb.services.admin import AdminRefusal
 from kdweb.services.admin.roster_mapping import GRASSROOTS_KINDS
@@ -215,12 +216,8 @@ def _described(unit: Unit) -> dict:
     return {"name": unit.name, "kind": unit.kind, "level": unit.level, "group": unit.group,
             "parent": parent.code if parent else None, "reports": unit.reports, "sort_order": unit.sort_order,
             "founded_on": unit.founded_on.isoformat() if unit.founded_on else None,
-            "valid_from": _dmy(unit.valid_from), "valid_to": _dmy(unit.valid_to),
+            "valid_from": dmy(unit.valid_from) or None, "valid_to": dmy(unit.valid_to) or None,
             "successor": successor.code if successor else None}
-
-
-def _dmy(day) -> str | None:
-    return day.strftime("%d/%m/%Y") if day else None
 
 
 def _grassroots_around(unit: Unit, before: dict) -> set[int]:
