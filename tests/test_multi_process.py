@@ -217,6 +217,7 @@ def test_a_bulk_job_started_on_one_server_is_followed_and_served_by_the_other(se
     reviewer = next(u for u in demo.users if u.role == "reviewer")
     browser = Browser(server_a)
     browser.login(reviewer.login, reviewer.password)
+    browser.get("/review/")  # the CSRF token of the session renewed at login
     status, _ = browser.request("POST", "/review/bulk/templates", b"",
                                 {"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": browser.csrf})
     assert status == 303, server_a.log()

@@ -68,6 +68,7 @@ def test_flask_run_alone_runs_a_bulk_zip(tmp_path):
         reviewer = next(u for u in generate("small").users if u.role == "reviewer")
         browser = Browser(server)
         browser.login(reviewer.login, reviewer.password)
+        browser.get("/review/")  # the CSRF token of the session renewed at login
         status, _ = browser.request("POST", "/review/bulk/templates", b"", {
             "Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": browser.csrf})
         assert status == 303, server.log()  # See Other: the job's page
