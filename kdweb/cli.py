@@ -11,6 +11,7 @@ from kdweb.extensions import db
 
 def register_cli(app):
     app.cli.add_command(demo_command)
+    app.cli.add_command(remind_command)
     app.cli.add_command(worker_command)
 
 
@@ -75,6 +76,15 @@ def demo_command(size, reset, if_empty, seed, allow_production, yes, shape="dist
         click.echo(f"  {user.login:<18} {user.password:<20} {user.full_name}")
 
 
+@click.command("remind")
+@with_appcontext
+def remind_command():
+    """Deadline reminders (3 days before, and overdue) to units that have not submitted; run it daily."""
+    from kdweb.services.notifications import remind
+
+    counts = remind()
+    click.echo(f"Nhắc hạn: {counts['deadline_soon']} sắp đến hạn, {counts['overdue']} quá hạn, "
+               f"{counts.get('mailed', 0)} thư đã gửi.")
 def refuse_in_production(allowed: bool) -> None:
     """Demo accounts have printed passwords, and --reset drops every table: not on a production database
     unless the operator says so in the command itself."""

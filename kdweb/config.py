@@ -22,6 +22,13 @@ class Config:
     DISTRICT_NAME = os.environ.get("KDWEB_DISTRICT_NAME", "Quận ủy Ba Đình")
     # How many reverse proxies stand in front of the app; their X-Forwarded-For/-Proto are trusted.
     KDWEB_PROXY_COUNT = int(os.environ.get("KDWEB_PROXY_COUNT", "0"))
+    # E-mail notifications: off unless an SMTP server is named.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") in ("1", "true", "yes")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "")
     # Login throttle (services/login_throttle.py): free tries per account from one address and per address
     # (0 switches the per-address bucket off, e.g. when every user comes through one NAT address), the first
     # lock after them (doubling at each further failure, at most 15 minutes), and the window that forgets.

@@ -18,7 +18,6 @@ class Superior:
     letterhead_department: str = "BAN TỔ CHỨC"  # second line
     place: str = "Ba Đình"  # "Ba Đình, ngày … tháng … năm …"
     level_name: str = "cấp quận"  # the superior's own level, as deadlines name it
-    scope_name: str = "toàn Quận"  # where quotas are counted across units
 
     def with_values(self, values: dict) -> Superior:
         known = {item.name for item in fields(self)}
@@ -33,11 +32,10 @@ FIELD_LABELS = {
     "letterhead_department": "Tiêu đề văn bản, dòng 2",
     "place": "Địa danh ghi ngày tháng",
     "level_name": "Tên cấp của cấp trên (hạn nộp)",
-    "scope_name": "Phạm vi tính chung (tỉ lệ)",
 }
 
 WARD = Superior(
     name="Đảng ủy phường Ba Đình", staff_body="Ban Xây dựng Đảng Đảng ủy phường Ba Đình",
     deciding_body="Ban Thường vụ Đảng ủy phường Ba Đình", letterhead_committee="ĐẢNG ỦY PHƯỜNG BA ĐÌNH",
-    letterhead_department="BAN XÂY DỰNG ĐẢNG", place="Ba Đình", level_name="cấp phường", scope_name="toàn Đảng bộ phường",
+    letterhead_department="BAN XÂY DỰNG ĐẢNG", place="Ba Đình", level_name="cấp phường",
 )

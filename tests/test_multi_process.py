@@ -121,6 +121,8 @@ class Browser:
         status, _ = self.request("POST", "/login", form, {"Content-Type": "application/x-www-form-urlencoded"})
         assert status == 302, f"login on server {self.server.name}: HTTP {status}\n{self.server.log()}"
         self.get("/")
+        if self.last_location:  # "/" sends each role to its page: read the token there (login renews the secret)
+            self.get(urllib.parse.urlsplit(self.last_location).path)
 
     def upload(self, data: bytes, filename: str):
         self.get(f"/units/{UNIT}")  # the CSRF token of this session

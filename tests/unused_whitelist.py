@@ -12,6 +12,7 @@ WTF_CSRF_TIME_LIMIT, KDWEB_ENV, KDWEB_TIMEZONE, PASSWORD_HASH_METHOD, DISTRICT_N
 KDWEB_SANDBOX_MEMORY_MB, KDWEB_SANDBOX_CPU_SECONDS, KDWEB_SANDBOX_WALL_SECONDS, KDWEB_SANDBOX_OUTPUT_MB
 KDWEB_SANDBOX_WORKERS
 KDWEB_LOGIN_MAX_PER_ACCOUNT, KDWEB_LOGIN_MAX_PER_ADDRESS, KDWEB_LOGIN_FIRST_DELAY_SECONDS, KDWEB_LOGIN_WINDOW_MINUTES
+MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS, MAIL_USERNAME, MAIL_PASSWORD, MAIL_DEFAULT_SENDER
 KDWEB_QUEUE, KDWEB_QUEUE_NAME, KDWEB_JOB_HEARTBEAT_SECONDS, KDWEB_JOB_RETRY_DELAY_SECONDS, KDWEB_JOB_QUEUE_WAIT_SECONDS
 
 # Werkzeug's routing reads a URL converter's pattern from its `regex` attribute.
@@ -70,3 +71,14 @@ _.StartDoctypeDeclHandler, _.EntityDeclHandler, _.StartElementHandler, _.EndElem
 
 # flask.g attribute, read back with g.get("_visible_unit_ids").
 _._visible_unit_ids
+
+# The rule set's share parameters are read by name (RuleSet.share(name), rules/checks_score.thresholds) and every
+# parameter is listed by name on the cycle's admin page (rules/parameters.py).
+_.score_subgroup_maxima, _.band_mode, _.htxsnv_on_time_share, _.htxsnv_exceeded_share, _.htxsnv_remedied_share
+_.httnv_on_time_share, _.htnv_done_share, _.htnv_late_share, _.khtnv_failed_share, _.khtnv_unit_done_share
+
+# dataclasses read a class's __annotations__: score_fields.with_fields adds the declared fields to it.
+_.__annotations__
+
+# The superior read once per request is kept on flask.g and read back with g.get("_kdweb_superior").
+_._kdweb_superior

@@ -3,6 +3,7 @@
 No Flask and no models here: plain inputs in, bytes or plain results out.
 """
 from .annotate import annotate
+from .review_notes import ReviewNote, add_review_notes
 from .columns import FIRST_DATA_ROW, HEADER_ROW, Column, SheetSpec, sheet_specs
 from .inputs import CycleInfo, Roster, UnitInfo
 from .locate import address
@@ -14,7 +15,7 @@ from .safety import DEFAULT_LIMITS, Limits
 from .template import build_workbook
 
 __all__ = [
-    "DEFAULT_LIMITS", "FIRST_DATA_ROW", "HEADER_ROW", "LAYOUT", "MESSAGES", "META_SHEET", "Column", "CycleInfo",
+    "DEFAULT_LIMITS", "FIRST_DATA_ROW", "HEADER_ROW", "LAYOUT", "MESSAGES", "META_SHEET", "ReviewNote", "add_review_notes", "Column", "CycleInfo",
     "Limits", "PreviewCell", "Problem", "ReadResult", "Refusal", "Roster", "SheetPreview", "SheetSpec", "UnitInfo",
     "WorkbookMeta", "address", "annotate", "build_workbook", "finding_address", "read_upload", "sheet_specs",
     "validate_upload",

@@ -26,7 +26,7 @@ FIRST_ROW = 5
 LEVELS = tuple(sorted(Level, reverse=True))
 HEADERS = (
     "Đối tượng", "Tổng số trong danh sách", *(level.text for level in LEVELS), NOT_RATED_TEXT,
-    "Chưa ghi mức xếp loại", "Tỉ lệ HTXSNV/HTTNV", "Số HTXSNV tối đa", "Kiểm tra tỉ lệ",
+    "Chưa ghi mức xếp loại", "Tỷ lệ HTXSNV/HTTNV", "Số HTXSNV tối đa", "Kiểm tra tỷ lệ",
 )
 _AT = {name: column_letter(number) for number, name in enumerate(
     ("subject", "total", *(level.code for level in LEVELS), "not_rated", "blank", "ratio", "limit", "check"), start=1,
@@ -153,7 +153,7 @@ def _range(spec: SheetSpec, key: str, last: int) -> str:
 
 def _broken_text(spec: SheetSpec, rule_set: RuleSet) -> str:
     kind = spec.kind
-    text = "Vượt tỉ lệ" if rule_set.quota_severity_of(kind) is Severity.ERROR else "Vượt tỉ lệ (cảnh báo)"
+    text = "Vượt tỷ lệ" if rule_set.quota_severity_of(kind) is Severity.ERROR else "Vượt tỷ lệ (cảnh báo)"
     if rule_set.quota_scope_of(kind) is QuotaScope.DISTRICT:
         text += ", xét chung ở cấp trên"
     return text

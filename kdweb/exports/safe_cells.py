@@ -32,10 +32,13 @@ def set_text(cell, value) -> None:
         cell.quotePrefix = True
 
 
-def append_row(sheet, values) -> None:
-    """openpyxl's `sheet.append`, with risky text kept as text."""
-    sheet.append(list(values))
-    for cell in sheet[sheet.max_row]:
-        if is_risky(cell.value):
-            cell.data_type = "s"
-            cell.quotePrefix = True
+def write_only_value(sheet, value):
+    """For openpyxl write-only rows: risky text as a cell stored as text with the quote prefix; anything else
+    as it is."""
+    if not is_risky(value):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type, cell.quotePrefix = "s", True
+    return cell

@@ -2,6 +2,7 @@
 from kdweb.models.audit import AuditEvent
 from kdweb.models.cycles import Cycle
 from kdweb.models.jobs import BulkJob
+from kdweb.models.notifications import Notification
 from kdweb.models.people import Collective, LeaderPost, Person
 from kdweb.models.roster_import import RosterImport
 from kdweb.models.settings import QuotaMark, Setting
@@ -12,7 +13,7 @@ from kdweb.models.users import Role, User
 from kdweb.models.workflow import Review, Submission, UnitCycle
 
 __all__ = [
-    "AuditEvent", "BulkJob", "Collective", "Cycle", "Finding", "LeaderPost", "LoginThrottle", "Person", "QuotaMark",
+    "AuditEvent", "BulkJob", "Collective", "Cycle", "Finding", "LeaderPost", "LoginThrottle", "Notification", "Person", "QuotaMark",
     "Rating", "Review", "Role", "RosterImport", "Setting", "Submission", "Template", "Unit", "UnitCycle", "UnitKind",
     "UnitLevel", "Upload", "User",
 ]

@@ -37,6 +37,8 @@ class User(UserMixin, db.Model):
     # Bumped on password change: every session carrying the old value is logged out.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     last_login_at = mapped_column(UTCDateTime, nullable=True)
+    # Where notifications are mailed when an SMTP server is configured; none means in-app only.
+    email: Mapped[str | None] = mapped_column(String(200))
 
     unit = relationship("Unit")
 

@@ -155,7 +155,6 @@ class Report:
     notes: tuple[str, ...] = field(default=())
     rule_set_id: str | None = None
     scored: bool = False
-    previous_rule_set_id: str | None = None
 
     @property
     def basis_text(self) -> str:
@@ -196,7 +195,7 @@ def with_previous(report: Report, previous: Report | None, successors: dict[str,
             f"Năm {previous.year} đánh giá theo bộ quy tắc {previous.rule_set_id}, năm {report.year} theo "
             f"{report.rule_set_id}: hai năm không cùng tiêu chí, số liệu so sánh chỉ để tham khảo.",
         )
-    report = replace(report, notes=notes, previous_rule_set_id=previous.rule_set_id)
+    report = replace(report, notes=notes)
     tables = []
     for table in report.tables:
         old = _previous_counts(previous.table(table.kind), successors or {})

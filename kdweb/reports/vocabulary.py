@@ -54,7 +54,8 @@ BASIS_TEXTS = {
     "approved": "Kết quả đã được Ban Tổ chức duyệt",
     "submitted": "Kết quả các đơn vị đã nộp (gồm cả chưa duyệt)",
 }
-SUBMISSION_STATE_TEXTS = {"submitted": "Đã nộp, chưa duyệt", "returned": "Bị trả lại", "approved": "Đã duyệt"}
+# The workbook statuses' own words (kdweb/status.py, which this pure layer does not import): one vocabulary.
+SUBMISSION_STATE_TEXTS = {"submitted": "Đã nộp, chờ duyệt", "returned": "Bị trả lại", "approved": "Đã duyệt"}
 
 # A unit with no group of similar function is the district itself; its key must survive a query string.
 NULL_GROUP = "~"

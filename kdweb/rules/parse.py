@@ -1,6 +1,7 @@
 """The tolerant parser of typed values: each returns Parsed(value, error); blank is Parsed(None)."""
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -65,8 +66,28 @@ def _choices(texts) -> str:
     return "; ".join(f"“{text}”" for text in texts)
 
 
-def _invalid(value: object, what: str, choices: str) -> Parsed:
-    return Parsed(error=f"“{display_text(value)}” không phải {what} hợp lệ. Chọn một trong: {choices}.")
+def _invalid(value: object, what: str, texts) -> Parsed:
+    texts = list(texts)
+    guess = closest_choice(value, texts)
+    hint = f" Có phải: “{guess}”?" if guess else ""
+    return Parsed(error=f"“{display_text(value)}” không phải {what} hợp lệ.{hint} Chọn một trong: {_choices(texts)}.")
+
+
+def _bare(text: str) -> str:
+    """Lower case without diacritics: what a typo keeps of a choice (“hoan thanh tot nhiem vu”)."""
+    decomposed = unicodedata.normalize("NFD", normalise_text(text).replace("đ", "d"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def closest_choice(value: object, texts: list[str]) -> str | None:
+    """The one allowed text a mistyped value most likely meant, when one stands out; None otherwise."""
+    typed = _bare(display_text(value))
+    if len(typed) < 3:
+        return None
+    scored = sorted(((difflib.SequenceMatcher(None, typed, _bare(text)).ratio(), text) for text in texts), reverse=True)
+    best = scored[0] if scored else (0, None)
+    runner_up = scored[1][0] if len(scored) > 1 else 0
+    return best[1] if best[0] >= 0.75 and (best[0] == 1.0 or best[0] - runner_up >= 0.09) else None
 
 
 # "Hoàn thành" alone is not a level (RULES.md §1): it begins three of them, so it is never read as HTNV.
@@ -132,7 +153,7 @@ def _read_level(value: object) -> Parsed:
     level = _LEVELS.get(key)
     if level:
         return Parsed(level)
-    return _ambiguous(value, "mức xếp loại", LEVEL_CHOICES) or _invalid(value, "mức xếp loại", _choices(LEVEL_CHOICES))
+    return _ambiguous(value, "mức xếp loại", LEVEL_CHOICES) or _invalid(value, "mức xếp loại", LEVEL_CHOICES)
 
 
 def parse_level(value: object) -> Parsed:
@@ -156,7 +177,7 @@ def _read_civil_rating(value: object) -> Parsed:
     level = _CIVIL.get(key)
     if level is None:
         what = "mức xếp loại công chức, viên chức"
-        return _ambiguous(value, what, CIVIL_RATING_CHOICES) or _invalid(value, what, _choices(CIVIL_RATING_CHOICES))
+        return _ambiguous(value, what, CIVIL_RATING_CHOICES) or _invalid(value, what, CIVIL_RATING_CHOICES)
     return Parsed(level)
 
 
@@ -178,7 +199,7 @@ GRADE_CHOICES = tuple(grade.text for grade in sorted(Grade, reverse=True))
 
 def _read_grade(value: object) -> Parsed:
     grade = _GRADES.get(_key(value))
-    return Parsed(grade) if grade else _invalid(value, "cấp độ tiêu chí", _choices(GRADE_CHOICES))
+    return Parsed(grade) if grade else _invalid(value, "cấp độ tiêu chí", GRADE_CHOICES)
 
 
 def parse_grade(value: object) -> Parsed:
@@ -212,7 +233,7 @@ def _read_yes_no(value: object) -> Parsed:
         return Parsed(True)
     if key in _NO:
         return Parsed(False)
-    return _invalid(value, "giá trị Có/Không", _choices(YES_NO_CHOICES))
+    return _invalid(value, "giá trị Có/Không", YES_NO_CHOICES)
 
 
 def _yes_no_text(parsed: Parsed) -> str:
@@ -236,7 +257,7 @@ def parse_discipline(value: object) -> Parsed:
     for prefix in _DISCIPLINE_PREFIXES:
         key = key.removeprefix(prefix).strip()
     form = _DISCIPLINES.get(key)
-    return Parsed(form) if form else _invalid(value, "hình thức kỷ luật", _choices(DISCIPLINE_CHOICES))
+    return Parsed(form) if form else _invalid(value, "hình thức kỷ luật", DISCIPLINE_CHOICES)
 
 
 _REASONS = _table([(reason.text, reason) for reason in NotRatedReason] + [(r.code, r) for r in NotRatedReason])
@@ -260,7 +281,7 @@ def parse_not_rated_reason(value: object) -> Parsed:
         return Parsed(value)
     key = _key(value)
     reason = _REASONS.get(key) or next((reason for hint, reason in _REASON_HINTS if hint in key), None)
-    return Parsed(reason) if reason else _invalid(value, "lý do không xếp loại", _choices(REASON_CHOICES))
+    return Parsed(reason) if reason else _invalid(value, "lý do không xếp loại", REASON_CHOICES)
 
 
 _ORG_KINDS = _table([(kind.text, kind) for kind in OrgKind] + [(kind.code, kind) for kind in OrgKind])
@@ -272,7 +293,7 @@ def parse_org_kind(value: object) -> Parsed:
     if isinstance(value, OrgKind):
         return Parsed(value)
     kind = _ORG_KINDS.get(_key(value))
-    return Parsed(kind) if kind else _invalid(value, "loại tổ chức đảng", _choices(kind.text for kind in OrgKind))
+    return Parsed(kind) if kind else _invalid(value, "loại tổ chức đảng", [kind.text for kind in OrgKind])
 
 
 _EXCEL_EPOCH = date(1899, 12, 30)

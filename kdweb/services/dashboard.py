@@ -38,13 +38,14 @@ class Filters:
     late: bool = False
     q: str = ""
     sort: str = "unit"
+    order: str = "asc"
 
     @classmethod
     def from_args(cls, args) -> "Filters":
         sort = args.get("sort", "unit")
         return cls(status=args.get("status", ""), group=args.get("group", ""), level=args.get("level", ""),
                    late=args.get("late") in ("1", "on", "true"), q=args.get("q", "").strip(),
-                   sort=sort if sort in SORTS else "unit")
+                   sort=sort if sort in SORTS else "unit", order="desc" if args.get("order") == "desc" else "asc")
 
     def keep(self, row) -> bool:
         return ((not self.status or row.status.code == self.status)
@@ -52,6 +53,24 @@ class Filters:
                 and (not self.level or row.level == self.level)
                 and (not self.late or row.deadline.overdue)
                 and (not self.q or matches(self.q, row.name, row.code)))
+
+    def args(self, **changes) -> dict:
+        """The view as URL parameters, each once, defaults left out: for links that change one thing."""
+        values = {"q": self.q, "status": self.status, "group": self.group, "level": self.level,
+                  "late": "1" if self.late else "", "sort": self.sort, "order": self.order}
+        values.update(changes)
+        defaults = {"sort": "unit", "order": "asc"}
+        return {key: value for key, value in values.items() if value and defaults.get(key) != value}
+
+    def sort_link_args(self, key: str) -> dict:
+        """Clicking the sorted column turns its order around; another column starts ascending."""
+        order = ("desc" if self.order == "asc" else "asc") if key == self.sort else "asc"
+        return self.args(sort=key, order=order)
+
+    def aria_sort(self, key: str) -> str:
+        if key != self.sort:
+            return "none"
+        return "descending" if self.order == "desc" else "ascending"
 
 
 @dataclass
@@ -115,6 +134,11 @@ class Dashboard:
     def late(self) -> int:
         return sum(1 for row in self.all_rows if row.deadline.overdue)
 
+    @property
+    def submitted_rows(self) -> list[DashboardRow]:
+        """Units whose results were submitted (waiting or approved): what the member chart counts."""
+        return [row for row in self.all_rows if row.status in (WorkbookStatus.SUBMITTED, WorkbookStatus.APPROVED)]
+
     def totals(self, rows=None) -> dict:
         rows = self.rows if rows is None else rows
         return {"errors": sum(r.error_count for r in rows), "warnings": sum(r.warning_count for r in rows),
@@ -177,21 +201,24 @@ def cached(cycle, filters: Filters, marker: str, page: int = 1) -> "Dashboard":
 
 def build(cycle, filters: Filters, now: datetime | None = None) -> Dashboard:
     now = now or utcnow()
-    latest, submission = aliased(Upload), aliased(Submission)
+    latest, valid, submission = aliased(Upload), aliased(Upload), aliased(Submission)
     records = db.session.execute(
         db.select(UnitCycle.status, UnitCycle.last_activity_at, UnitCycle.valid_upload_id,
                   Unit.code, Unit.name, Unit.level, Unit.group, Unit.sort_order,
                   latest.error_count, latest.warning_count, latest.version,
+                  valid.error_count.label("valid_errors"), valid.warning_count.label("valid_warnings"),
                   submission.submitted_at, submission.upload_id, UnitCycle.roster_changed_at)
         .join(Unit, UnitCycle.unit_id == Unit.id)
         .outerjoin(latest, UnitCycle.latest_upload_id == latest.id)
+        .outerjoin(valid, UnitCycle.valid_upload_id == valid.id)
         .outerjoin(submission, UnitCycle.submission_id == submission.id)
         .where(UnitCycle.cycle_id == cycle.id, Unit.active.is_(True), Unit.reports.is_(True))
     ).all()
     rows = [dashboard_row(cycle, record, now) for record in records]
     attach_level_counts(rows)
     groups = sorted({row.group for row in rows})
-    chosen = sorted((row for row in rows if filters.keep(row)), key=SORTS[filters.sort])
+    chosen = sorted((row for row in rows if filters.keep(row)), key=SORTS[filters.sort],
+                    reverse=filters.order == "desc")
     return Dashboard(rows=chosen, all_rows=rows, groups=groups)
 
 
@@ -199,12 +226,15 @@ def dashboard_row(cycle, record, now) -> DashboardRow:
     status = WorkbookStatus.from_code(record.status)
     done = status in (WorkbookStatus.SUBMITTED, WorkbookStatus.APPROVED)
     deadline = deadline_for_level(record.level, cycle.grassroots_deadline, cycle.district_deadline)
+    counted_valid = status is WorkbookStatus.VALID and record.valid_errors is not None
+    errors, warnings = ((record.valid_errors, record.valid_warnings) if counted_valid
+                        else (record.error_count, record.warning_count))
     return DashboardRow(
         code=record.code, name=record.name, level=record.level, group=record.group or DISTRICT_GROUP,
         sort_order=record.sort_order, status=status,
         deadline=deadline_state(deadline, now, record.submitted_at if done else None),
-        last_activity_at=record.last_activity_at, error_count=record.error_count or 0,
-        warning_count=record.warning_count or 0, latest_version=record.version,
+        last_activity_at=record.last_activity_at, error_count=errors or 0,
+        warning_count=warnings or 0, latest_version=record.version,
         basis_upload_id=record.upload_id if done else record.valid_upload_id,
         roster_changed_after_submission=bool(done and record.roster_changed_at and record.submitted_at
                                              and record.roster_changed_at > record.submitted_at),

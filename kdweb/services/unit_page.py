@@ -2,10 +2,11 @@
 import json
 from types import SimpleNamespace
 
-from kdweb.deadlines import deadline_state
+from kdweb.deadlines import VIETNAM, deadline_state
 from kdweb.extensions import db
 from kdweb.models import Finding, Review, Submission, Template, Unit, UnitCycle, Upload
 from kdweb.models.base import utcnow
+from kdweb.services import conversation
 from kdweb.services.roster import current_roster_digest
 from kdweb.services.workflow import REFUSALS
 from kdweb.status import WorkbookStatus, can
@@ -14,11 +15,13 @@ GENERAL_SHEET = "Chung"
 
 
 def context(unit, cycle, user, version=None, severity=None, sheet=None) -> dict:
-    result = {"unit": unit, "cycle": cycle, "user": user, "shown": None, "state": None,
+    result = {"unit": unit, "cycle": cycle, "user": user, "shown": None, "state": None, "thread": [],
+              "for_unit": is_own_staff(user, unit), "returned_copy": False,
               "status": WorkbookStatus.NOT_DOWNLOADED, "uploads": [], "can_upload": False, "can_submit": False,
               "unchecked": [], "can_recheck": False,
               "can_download": is_own_staff(user, unit), "severity": severity, "sheet": sheet}
     if cycle is None:
+        result["closed_cycles"] = closed_cycles()
         return result
     state = db.session.execute(db.select(UnitCycle).filter_by(cycle_id=cycle.id, unit_id=unit.id)).scalar_one_or_none()
     status = WorkbookStatus.from_code(state.status) if state else WorkbookStatus.NOT_DOWNLOADED
@@ -29,7 +32,9 @@ def context(unit, cycle, user, version=None, severity=None, sheet=None) -> dict:
         WorkbookStatus.SUBMITTED, WorkbookStatus.APPROVED) else None
     result.update(state=state, status=status, uploads=uploads,
                   deadline=deadline_state(cycle.deadline_for(unit), utcnow(), done_at),
-                  last_review=last_review(state))
+                  last_review=last_review(state), thread=conversation.thread(cycle, unit),
+                  returned_copy=status is WorkbookStatus.RETURNED
+                  and conversation.returned_submission(cycle, unit) is not None)
     own = is_own_staff(user, unit)
     result["can_upload"] = own and can("upload", status)
     result["upload_refusal"] = REFUSALS["upload"].get(status) if own else None
@@ -38,13 +43,57 @@ def context(unit, cycle, user, version=None, severity=None, sheet=None) -> dict:
     result["can_submit"] = own and submittable is not None and can("submit", status)
     result["unchecked"] = [upload for upload in uploads if upload.needs_check]
     result["can_recheck"] = may_recheck(user, unit)
+    if not cycle.is_open:
+        result.update(can_upload=False, can_submit=False, can_download=False,
+                      upload_refusal=f"Đợt năm {cycle.year} đã đóng: chỉ xem lại được.")
+    result["cycle_args"] = {} if cycle.is_open else {"year": cycle.year}
+    result["submit_unavailable"] = submit_unavailable(result, own)
     result["roster_changed"] = roster_changed_since_download(cycle, unit, state)
     shown = pick_version(uploads, version)
     if shown is not None:
         result.update(shown_details(shown, severity, sheet))
+        result["verdict"] = verdict(shown, own, submittable, result["can_submit"])
     return result
 
 
+def submit_unavailable(page: dict, own: bool) -> str:
+    """Why step 3 cannot be done now, in one sentence (shown in place of the button)."""
+    status, state, uploads = page["status"], page["state"], page["uploads"]
+    if not page["cycle"].is_open:
+        return f"Đợt năm {page['cycle'].year} đã đóng."
+    if status is WorkbookStatus.SUBMITTED:
+        return (f"Đã nộp phiên bản {state.submission.upload.version} lúc {local(state.submission.submitted_at)}; "
+                "đang chờ Ban Tổ chức duyệt.")
+    if status is WorkbookStatus.APPROVED:
+        return "Kết quả đã được duyệt."
+    if not own:
+        return "Chỉ cán bộ của đơn vị nộp được kết quả."
+    if not uploads:
+        return "Chưa có phiên bản nào: tải lên tệp đã điền ở bước 2, khi không còn lỗi thì nộp ở đây."
+    latest = uploads[0]
+    if latest.outcome == "rejected":
+        return f"Phiên bản {latest.version} không đọc được: chưa có phiên bản hợp lệ để nộp. Tải lên lại ở bước 2."
+    if latest.error_count:
+        return (f"Phiên bản {latest.version} còn {latest.error_count} lỗi: sửa trong bản đánh dấu lỗi rồi tải lên "
+                "lại; khi không còn lỗi thì nộp ở đây.")
+    return "Chưa có phiên bản hợp lệ để nộp."
+
+
+def verdict(shown, own: bool, submittable, can_submit: bool) -> str:
+    """The one line that says what to do next after an upload."""
+    if shown.outcome == "rejected":
+        return "Không đọc được tệp — xem lý do bên dưới" + (" rồi tải lên lại." if own else ".")
+    if shown.error_count:
+        text = f"Còn {shown.error_count} lỗi"
+        return text + (" — sửa trong bản đánh dấu lỗi rồi tải lên lại." if own else ".")
+    warnings = f", {shown.warning_count} cảnh báo" if shown.warning_count else ""
+    if own and can_submit and submittable is not None and submittable.id == shown.id:
+        return f"Không có lỗi{warnings} — " + ("xem lại cảnh báo rồi bấm Nộp." if warnings else "bấm Nộp.")
+    return f"Không có lỗi{warnings}."
+
+
+def local(moment) -> str:
+    return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
 def roster_changed_since_download(cycle, unit, state) -> bool:
     """The unit's roster of record no longer matches the one its newest workbook was issued for."""
     if state is None or state.first_downloaded_at is None:
@@ -116,3 +165,9 @@ def reporting_units() -> list[Unit]:
     return db.session.execute(
         db.select(Unit).filter_by(reports=True, active=True).order_by(Unit.level, Unit.sort_order, Unit.name)
     ).scalars().all()
+
+
+def closed_cycles() -> list:
+    from kdweb.models import Cycle
+
+    return db.session.execute(db.select(Cycle).filter_by(is_open=False).order_by(Cycle.year.desc())).scalars().all()

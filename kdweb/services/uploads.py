@@ -211,10 +211,16 @@ def record_ratings(upload, ratings: list[tuple]) -> None:
 
 
 def point_state_at(state, upload: Upload) -> None:
+    """A refused (unreadable) or unchecked file never hides a valid version not yet submitted: the unit stays
+    "Hợp lệ, chưa nộp" and may still submit it; a file that was read and has errors is the unit's current work."""
     state.latest_upload_id = upload.id
     if upload.outcome == "valid":
         state.valid_upload_id = upload.id
-    state.status = (WorkbookStatus.VALID if upload.outcome == "valid" else WorkbookStatus.HAS_ERRORS).code
+    if upload.outcome == "valid" or (upload.outcome in ("rejected", "unchecked") and state.valid_upload_id is not None
+                                     and state.status == WorkbookStatus.VALID.code):
+        state.status = WorkbookStatus.VALID.code
+    else:
+        state.status = WorkbookStatus.HAS_ERRORS.code
     state.last_activity_at = utcnow()
 
 
@@ -263,7 +269,26 @@ def preview(upload: Upload, sheet_name: str | None, marked: str | None) -> dict 
     return {"sheet": sheet.sheet, "sheet_names": list(sheet.sheet_names), "marked": marked,
             "columns": [cell["letter"] for cell in header_cells],
             "rows": [{"number": sheet.header_row, "cells": header_cells}] + rows,
-            "truncated": len(rows) >= PREVIEW_ROWS}
+            "truncated": bool(rows) and (len(rows) >= PREVIEW_ROWS or rows[0]["number"] > sheet.header_row + 1),
+            "first_row": rows[0]["number"] if rows else None, "last_row": rows[-1]["number"] if rows else None,
+            "marked_messages": [f.message for f in marks.get(marked, [])] if marked else [],
+            **neighbour_findings(upload, sheet.sheet, marked)}
+
+
+def neighbour_findings(upload: Upload, sheet_name: str, marked: str | None) -> dict:
+    """The findings with a cell before and after the marked one, in the order the list shows them."""
+    placed = db.session.execute(
+        db.select(Finding.sheet, Finding.cell).filter(Finding.upload_id == upload.id, Finding.cell.is_not(None),
+                                                      Finding.sheet.is_not(None))
+        .order_by(Finding.severity, Finding.position)).all()
+    places = list(dict.fromkeys((row.sheet, row.cell) for row in placed))
+    here = places.index((sheet_name, marked)) if (sheet_name, marked) in places else -1
+    if here < 0:
+        return {"previous_finding": None, "next_finding": places[0] if places else None, "finding_number": None,
+                "finding_places": len(places)}
+    return {"previous_finding": places[here - 1] if here > 0 else None,
+            "next_finding": places[here + 1] if here + 1 < len(places) else None,
+            "finding_number": here + 1, "finding_places": len(places)}
 
 
 def preview_cell(cell, marks) -> dict:

@@ -6,7 +6,7 @@ from kdweb.deadlines import is_late
 from kdweb.extensions import db
 from kdweb.models import Review, Submission, UnitCycle, Upload
 from kdweb.models.base import utcnow
-from kdweb.services import audit
+from kdweb.services import audit, notifications
 from kdweb.services.transaction import use_case
 from kdweb.status import ALLOWED_FROM, WorkbookStatus, can
 
@@ -161,6 +161,7 @@ def review(cycle, unit, reviewer, action: str, comment: str | None) -> Review:
     db.session.flush()
     audit.record({"approve": "approved", "return": "returned", "reopen": "reopened"}[action],
                  user=reviewer, unit=unit, target=submission, comment=comment or None)
+    notifications.notify(unit, cycle, *notifications.decision_text(unit, action, comment, reviewer))
     commit_or_refuse()
     return entry
 
@@ -179,3 +180,25 @@ def commit_or_refuse(message: str = "Dữ liệu vừa được người khác t
     except StaleDataError:
         db.session.rollback()
         raise WorkflowRefused(message)
+
+
+def approve_clean(cycle, reviewer, codes: list[str]) -> list[str]:
+    """Approve, one transaction each, the listed units that still wait with a version free of errors and
+    warnings; a unit that changed since the list was shown is left for a look of its own."""
+    from kdweb.models import Unit
+    from kdweb.services.review_page import clean_submissions
+
+    clean = {item.code for item in clean_submissions(cycle)}
+    approved = []
+    for code in codes:
+        unit = db.session.execute(db.select(Unit).filter_by(code=code)).scalar_one_or_none()
+        if unit is None or code not in clean:
+            continue
+        try:
+            review(cycle, unit, reviewer, "approve", None)
+            commit_or_refuse()
+        except WorkflowRefused:
+            db.session.rollback()
+            continue
+        approved.append(code)
+    return approved

@@ -2,7 +2,7 @@
 
 
 def register_views(app):
-    from kdweb.views import auth, errors, home, units
+    from kdweb.views import auth, errors, home, notifications, units
     from kdweb.views import admin
     from kdweb.views import review
     from kdweb.views import reports
@@ -17,6 +17,7 @@ def register_views(app):
     app.register_blueprint(admin.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(notifications.bp)
     errors.register(app)
     app.context_processor(template_globals)
     app.add_template_filter(local_time)
@@ -32,7 +33,15 @@ def template_globals():
 
     return {"district_name": current_app.config["DISTRICT_NAME"], "superior": current_superior,
             "WorkbookStatus": WorkbookStatus,
-            "now_local": lambda: local_time(utcnow(), "%H:%M:%S")}
+            "now_local": lambda: local_time(utcnow(), "%H:%M:%S"), "unread_notifications": unread_notifications}
+
+
+def unread_notifications() -> int:
+    from flask_login import current_user
+
+    from kdweb.services.notifications import unread_count
+
+    return unread_count(current_user) if current_user.is_authenticated else 0
 
 
 def local_time(moment, pattern="%d/%m/%Y %H:%M"):

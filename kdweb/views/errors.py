@@ -9,6 +9,7 @@ MESSAGES = {
     403: ("Không có quyền truy cập", "Tài khoản của bạn không có quyền thực hiện thao tác này."),
     404: ("Không tìm thấy", "Trang hoặc dữ liệu bạn tìm không tồn tại, hoặc bạn không có quyền xem."),
     405: ("Thao tác không được phép", "Thao tác này không được phép trên trang này."),
+    409: ("Không thực hiện được", "{description}"),
     413: ("Tệp quá lớn", "Tệp tải lên vượt quá giới hạn {limit} MB. Vui lòng kiểm tra lại tệp."),
     429: ("Thử quá nhiều lần", "Bạn đã thử quá nhiều lần. Vui lòng chờ vài phút rồi thử lại."),
     500: ("Lỗi hệ thống", "Đã có lỗi xảy ra phía máy chủ. Dữ liệu bạn gửi không bị mất; vui lòng thử lại sau."),
@@ -19,6 +20,8 @@ def register(app):
     def handle(error):
         code = error.code if isinstance(error, HTTPException) else 500
         title, message = MESSAGES.get(code, (f"Lỗi {code}", getattr(error, "description", "")))
+        if code == 409:
+            message = getattr(error, "description", "") or "Thao tác không thực hiện được ở trạng thái hiện tại."
         if code == 413:
             message = message.format(limit=app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
         if code == 400 and "CSRF" in str(getattr(error, "description", "")):

@@ -1,5 +1,5 @@
 """Ban Tổ chức's side: the dashboard of every unit, a unit's review, district-wide checks, audit log, bulk zips."""
-from flask import Blueprint, abort, make_response, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_login import current_user
 
 from kdweb.access import role_required, unit_for_user_or_404
@@ -7,8 +7,9 @@ from kdweb.charts import Bar, bar_chart
 from kdweb.extensions import db
 from kdweb.models import BulkJob
 from kdweb.rules import Level
-from kdweb.services import audit_log, bulk, dashboard, district_checks, unit_page, workflow
-from kdweb.services.cycles import open_cycle
+from kdweb.services import audit_log, bulk, dashboard, district_checks, notifications, review_page, unit_page, workflow
+from kdweb.services.cycles import open_cycle, unit_cycle
+from kdweb.status import WorkbookStatus
 from kdweb.views.rendering import answer, render_page, send_download, wants_fragment
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -18,7 +19,9 @@ REVIEWERS = ("reviewer", "admin")
 @bp.get("/")
 @role_required(*REVIEWERS)
 def index():
-    cycle = open_cycle() or abort(404)
+    cycle = open_cycle()
+    if cycle is None:
+        return no_cycle_page()
     filters = dashboard.Filters.from_args(request.args)
     marker = dashboard.change_marker(cycle)
     polling = request.headers.get("HX-Target") == "dashboard-body" and wants_fragment()
@@ -29,7 +32,7 @@ def index():
     board = dashboard.cached(cycle, filters, marker, request.args.get("page", 1, type=int))
     fragment = "review/_dashboard_body.html" if polling else None
     response = render_page("review/dashboard.html", fragment, cycle=cycle, board=board, filters=filters,
-                           charts=charts(board), query=request.query_string.decode())
+                           charts=charts(board), sort_fields_oob=fragment is not None)
     if polling:
         response.set_etag(tag)
         response.cache_control.private, response.cache_control.no_cache = True, True
@@ -44,51 +47,105 @@ def not_modified(tag: str):
     return response
 
 
+def no_cycle_page():
+    """With no cycle open, every landing page says so and points at what can still be read."""
+    return render_page("review/no_cycle.html", closed_cycles=unit_page.closed_cycles())
+
+
+def open_cycle_or_refuse():
+    """For a state change: with no cycle open, a 409 that says why (and the page it came from explains it)."""
+    cycle = open_cycle()
+    if cycle is None:
+        abort(409, description="Không có đợt kiểm điểm nào đang mở.")
+    return cycle
+
+
 def charts(board) -> dict:
     statuses = [Bar(status.text, count, status.tone) for status, count in board.by_status.items()]
-    levels = board.totals(board.all_rows)["levels"]
+    submitted = board.submitted_rows
+    levels = board.totals(submitted)["levels"]
     tones = {"HTXSNV": "success", "HTTNV": "primary", "HTNV": "warning", "KHTNV": "danger"}
     members = [Bar(level.code, levels[level.code], tones[level.code]) for level in Level]
-    return {"status": bar_chart(statuses, "Đơn vị theo trạng thái"),
-            "levels": bar_chart(members, "Đảng viên theo mức xếp loại")}
+    return {"status": bar_chart(statuses, f"Tất cả {board.expected} đơn vị báo cáo, theo trạng thái"),
+            "levels": bar_chart(members, f"Đảng viên theo mức xếp loại, trong {len(submitted)} đơn vị đã nộp "
+                                         "hoặc đã duyệt"),
+            "submitted_units": len(submitted)}
 
 
 @bp.get("/units/<code>")
 @role_required(*REVIEWERS)
 def unit(code):
     unit = unit_for_user_or_404(code)
-    cycle = open_cycle() or abort(404)
-    context = unit_page.context(unit, cycle, current_user)
-    context["submissions"] = workflow.submissions_of(cycle, unit)
-    return render_page("review/unit.html", **context)
+    cycle = open_cycle()
+    if cycle is None:
+        return redirect(url_for("units.show", code=unit.code))
+    return render_page("review/unit.html", **review_context(unit, cycle))
+
+
+def review_context(unit, cycle, **extra) -> dict:
+    """The unit page as a reviewer sees it: the submitted version (else the latest) with its data, the quota per
+    group, the changes since the previous submission, the conversation, and the decision beside them."""
+    state = unit_cycle(cycle, unit)
+    submission = state.submission if state else None
+    version = submission.upload.version if submission else None
+    context = unit_page.context(unit, cycle, current_user, version=version,
+                                severity=request.args.get("severity") or None, sheet=request.args.get("sheet") or None)
+    shown = context["shown"]
+    context.update(submission=submission, findings_page=url_for("review.unit", code=unit.code),
+                   quota=review_page.quota_by_group(shown, cycle) if shown is not None else [],
+                   diff=review_page.diff(cycle, unit, shown) if shown is not None else None)
+    context.update(extra)
+    return context
 
 
 @bp.post("/units/<code>/<any(approve, return, reopen):action>")
 @role_required(*REVIEWERS)
 def act(code, action):
     unit = unit_for_user_or_404(code)
-    cycle = open_cycle() or abort(404)
+    cycle = open_cycle_or_refuse()
+    if action == "approve" and not request.form.get("confirmed"):
+        return render_page("review/confirm_approve.html", **review_context(unit, cycle))
     try:
         workflow.review(cycle, unit, current_user, action, request.form.get("comment"))
     except workflow.WorkflowRefused as refused:
         reason, status = refused.message, refused.http_status
         return answer("review/unit.html", "review/_actions.html",
-                      lambda: {**unit_page.context(unit, cycle, current_user),
-                               "submissions": workflow.submissions_of(cycle, unit), "review_error": reason},
+                      lambda: review_context(unit, cycle, review_error=reason),
                       back_to=url_for("review.unit", code=unit.code), message=reason, category="danger",
                       http_status=status)
+    notifications.send_pending_mail()
     message = {"approve": "Đã duyệt kết quả của đơn vị.", "return": "Đã trả lại đơn vị kèm nhận xét.",
                "reopen": "Đã mở lại để đơn vị sửa."}[action]
     return answer("review/unit.html", "review/_actions_response.html",
-                  lambda: {**unit_page.context(unit, cycle, current_user),
-                           "submissions": workflow.submissions_of(cycle, unit), "review_message": message},
+                  lambda: review_context(unit, cycle, review_message=message),
                   back_to=url_for("review.unit", code=unit.code), message=message)
+
+
+@bp.get("/approve-clean")
+@role_required(*REVIEWERS)
+def approve_clean_list():
+    cycle = open_cycle()
+    if cycle is None:
+        return no_cycle_page()
+    return render_page("review/approve_clean.html", cycle=cycle, units=review_page.clean_submissions(cycle))
+
+
+@bp.post("/approve-clean")
+@role_required(*REVIEWERS)
+def approve_clean():
+    cycle = open_cycle_or_refuse()
+    approved = workflow.approve_clean(cycle, current_user, request.form.getlist("unit"))
+    notifications.send_pending_mail()
+    flash(f"Đã duyệt {len(approved)} đơn vị không có lỗi, không có cảnh báo.", "success")
+    return redirect(url_for("review.index", status=WorkbookStatus.APPROVED.code))
 
 
 @bp.get("/checks")
 @role_required(*REVIEWERS)
 def checks():
-    cycle = open_cycle() or abort(404)
+    cycle = open_cycle()
+    if cycle is None:
+        return no_cycle_page()
     # computed again only after a change (any audited state change), once per server process
     findings, names, unit_count = dashboard.CHECKS.get_or_build(
         dashboard.change_marker(cycle), lambda: district_checks.district_findings(cycle))
@@ -108,7 +165,7 @@ def audit():
 @bp.post("/bulk/<any(templates, approved):kind>")
 @role_required(*REVIEWERS)
 def bulk_start(kind):
-    cycle = open_cycle() or abort(404)
+    cycle = open_cycle_or_refuse()
     job = bulk.start(kind, cycle, current_user)
     return answer("review/bulk.html", "review/_bulk_progress.html", lambda: {"job": job, "kinds": bulk.KINDS},
                   back_to=url_for("review.bulk_status", job_id=job.id))

@@ -3,11 +3,11 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from kdweb.access import role_required, unit_for_user_or_404
-from kdweb.models import Unit
-from kdweb.services import unit_page, uploads, workbooks, workflow
+from kdweb.models import Cycle, Unit
+from kdweb.services import conversation, unit_page, uploads, workbooks, workflow
 from kdweb.services.cycles import open_cycle
 from kdweb.services.superior import current_superior
-from kdweb.views.lookups import open_cycle_or_404
+from kdweb.views.lookups import cycle_or_404, open_cycle_or_404
 from kdweb.views.params import cell_arg, form_id
 from kdweb.views.rendering import answer, render_page, send_download
 
@@ -29,10 +29,27 @@ def show(code):
     return render_page("units/show.html", **unit_page.context(unit, open_cycle(), current_user))
 
 
+@bp.get("/<code>/years/<int:year>")
+@login_required
+def past_cycle(code, year):
+    """A unit's history in any cycle, open or closed: read access stays after the cycle closes."""
+    unit = unit_for_user_or_404(code)
+    return render_page("units/show.html", **unit_page.context(unit, cycle_or_404(year), current_user))
+
+
 @bp.get("/<code>/v/<int:version>")
 @login_required
 def version(code, version):
     return render_page("units/show.html", "units/_results.html", **version_context(code, version))
+
+
+@bp.get("/<code>/returned.xlsx")
+@login_required
+def returned_copy(code):
+    """The file the unit submitted, with Ban Tổ chức's comments as Excel notes; only once it was sent back."""
+    unit = unit_for_user_or_404(code)
+    found = conversation.commented_copy(open_cycle_or_404(), unit) or abort(404)
+    return send_download(found[0], found[1], XLSX)
 
 
 @bp.get("/<code>/workbook.xlsx")
@@ -57,10 +74,14 @@ def upload(code):
         result = uploads.accept_upload(cycle, unit, current_user, file.filename, file.read())
     except workflow.WorkflowRefused as refused:
         return refusal(unit, cycle, refused.message, refused.http_status)
-    return answer("units/show.html", "units/_upload_response.html",
-                  lambda: {**unit_page.context(unit, cycle, current_user, version=result.upload.version),
-                           "identical_to": result.identical_to},
-                  back_to=url_for("units.version", code=unit.code, version=result.upload.version))
+    shown_at = url_for("units.version", code=unit.code, version=result.upload.version)
+    response = answer("units/show.html", "units/_upload_response.html",
+                      lambda: {**unit_page.context(unit, cycle, current_user, version=result.upload.version),
+                               "identical_to": result.identical_to},
+                      back_to=shown_at)
+    if response.status_code == 200:  # the fragment: the address bar follows the version shown
+        response.headers["HX-Push-Url"] = shown_at
+    return response
 
 
 @bp.get("/<code>/v/<int:version>/findings")
@@ -83,7 +104,7 @@ def preview(code, version):
 @login_required
 def original(code, version):
     unit = unit_for_user_or_404(code)
-    upload = uploads.upload_of(unit, open_cycle_or_404(), version) or abort(404)
+    upload = uploads.upload_of(unit, shown_cycle_or_404(), version) or abort(404)
     return send_download(upload.content, upload.filename, XLSX)
 
 
@@ -91,11 +112,11 @@ def original(code, version):
 @login_required
 def annotated(code, version):
     unit = unit_for_user_or_404(code)
-    upload = uploads.upload_of(unit, open_cycle_or_404(), version) or abort(404)
+    upload = uploads.upload_of(unit, shown_cycle_or_404(), version) or abort(404)
     try:
         data = uploads.annotated_copy(upload)
     except uploads.Unreadable as unreadable:
-        return refusal(unit, open_cycle_or_404(), unreadable.message, 422)
+        return refusal(unit, shown_cycle_or_404(), unreadable.message, 422)
     if data is None:
         abort(404)
     stem = upload.filename.rsplit(".", 1)[0]
@@ -128,6 +149,10 @@ def submit(code):
     unit = own_unit_or_403(code)
     cycle = open_cycle_or_404()
     upload_id = form_id("upload_id") or 0
+    if not request.form.get("confirmed"):
+        context = unit_page.context(unit, cycle, current_user)
+        context["acknowledged"] = bool(request.form.get("acknowledge_warnings"))
+        return render_page("units/confirm_submit.html", **context)
     try:
         submission, created = workflow.submit(cycle, unit, current_user, upload_id,
                                               acknowledge_warnings=bool(request.form.get("acknowledge_warnings")))
@@ -145,7 +170,7 @@ def submit(code):
 def version_context(code, version, **filters) -> dict:
     """The unit page's context showing one version; 404 for a version that does not exist."""
     unit = unit_for_user_or_404(code)
-    context = unit_page.context(unit, open_cycle(), current_user, version=version, **filters)
+    context = unit_page.context(unit, shown_cycle_or_404(), current_user, version=version, **filters)
     if context.get("shown") is None:
         abort(404)
     return context
@@ -157,6 +182,12 @@ def own_unit_or_403(code) -> Unit:
     if current_user.role != "staff" or current_user.unit_id != unit.id:
         abort(403)
     return unit
+
+
+def shown_cycle_or_404() -> Cycle:
+    """The cycle a version page shows: `?year=` names a past one; otherwise the open cycle."""
+    year = request.args.get("year", type=int)
+    return cycle_or_404(year) if year else open_cycle_or_404()
 
 
 def refusal(unit, cycle, message, http_status):

@@ -6,3 +6,13 @@ document.addEventListener("htmx:beforeRequest", function (event) {
     event.preventDefault();
   }
 });
+
+// The filters' empty fields stay out of the address: /review/?status=submitted, not ?q=&status=submitted&group=…
+document.addEventListener("htmx:configRequest", function (event) {
+  if (event.detail.verb !== "get" || !event.detail.elt.closest("#dashboard-filters, #dashboard-body")) { return; }
+  var parameters = event.detail.parameters;
+  Object.keys(parameters).forEach(function (name) {
+    if (parameters[name] === "" || (name === "sort" && parameters[name] === "unit") ||
+        (name === "order" && parameters[name] === "asc")) { delete parameters[name]; }
+  });
+});

@@ -6,16 +6,41 @@
     return form ? form.querySelector("progress") : null;
   }
 
-  document.addEventListener("htmx:xhr:progress", function (event) {
+  // Real upload progress: htmx's own progress events mix the upload with the download of the answer, so
+  // listen to the request's upload side only; then say the server is checking the file.
+  document.addEventListener("htmx:beforeSend", function (event) {
     var bar = progressBarOf(event.target);
-    if (bar && event.detail.lengthComputable) {
-      bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
-    }
+    if (!bar || !event.detail.xhr) { return; }
+    var note = bar.closest("form").querySelector("[data-upload-note]");
+    bar.value = 0;
+    event.detail.xhr.upload.addEventListener("progress", function (progress) {
+      if (!progress.lengthComputable) { return; }
+      var share = Math.round((progress.loaded / progress.total) * 100);
+      bar.value = share;
+      if (note) { note.textContent = "Đã gửi " + share + "%"; }
+    });
+    event.detail.xhr.upload.addEventListener("load", function () {
+      bar.value = 100;
+      if (note) { note.textContent = "Đã gửi xong, đang kiểm tra tệp…"; }
+    });
   });
 
-  document.addEventListener("htmx:beforeRequest", function (event) {
+  document.addEventListener("htmx:afterRequest", function (event) {
     var bar = progressBarOf(event.target);
-    if (bar) { bar.value = 0; }
+    var note = bar && bar.closest("form").querySelector("[data-upload-note]");
+    if (note) { note.textContent = event.detail.successful ? "Đã kiểm tra xong." : ""; }
+  });
+
+  // After an upload the results take the focus, starting with the one-line verdict.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (!event.detail.target || event.detail.target.id !== "results") { return; }
+    var root = event.detail.target;
+    var first = root.querySelector("#verdict") || root.querySelector("[data-refusal]") || root.querySelector(".results");
+    if (first) {
+      if (!first.hasAttribute("tabindex")) { first.setAttribute("tabindex", "-1"); }
+      first.focus();
+      first.scrollIntoView({ block: "start" });
+    }
   });
 
   document.addEventListener("dragover", function (event) {
@@ -42,6 +67,7 @@
 
   // Choosing a finding marks its cell in the preview (the preview fragment carries data-cell ids).
   document.addEventListener("htmx:afterSwap", function (event) {
+    if (!event.detail.target || event.detail.target.id !== "preview") { return; }
     var marked = document.querySelector("#preview .cell-marked");
     if (marked) { marked.scrollIntoView({ block: "center", inline: "center" }); }
   });

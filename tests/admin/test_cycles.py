@@ -91,7 +91,7 @@ def test_only_one_cycle_is_open_at_a_time(client, admin, query, audit_log):
 
 
 def test_close(client, admin, query, audit_log):
-    assert client.post("/admin/cycles/2026/close").status_code == 303
+    assert client.post("/admin/cycles/2026/close", data={"confirm_year": "2026"}).status_code == 303
     closed = cycle(query, 2026)
     assert closed["is_open"] is False and closed["closed"] is True
     [(who, target, detail)] = audit_log("cycle_closed")
@@ -106,7 +106,7 @@ def test_opening_a_new_year_copies_the_roster_and_the_reporting_units(client, ad
                            .values(discipline_form="canh_cao", exempt=True))
         db.session.commit()
     query(set_up)
-    client.post("/admin/cycles/2026/close")
+    client.post("/admin/cycles/2026/close", data={"confirm_year": "2026"})
     client.post("/admin/cycles", data={"year": "2027", "rule_set_id": "qd132-hd21"})
     response = client.post("/admin/cycles/2027/open", follow_redirects=True)
     assert f"Đã chép danh sách năm 2026: {len(demo.persons)} đảng viên" in response.get_data(as_text=True)
@@ -144,10 +144,10 @@ def test_opening_a_new_year_copies_the_roster_and_the_reporting_units(client, ad
 
 
 def test_reopening_a_year_does_not_copy_again(client, admin, query, audit_log, demo):
-    client.post("/admin/cycles/2026/close")
+    client.post("/admin/cycles/2026/close", data={"confirm_year": "2026"})
     client.post("/admin/cycles", data={"year": "2027", "rule_set_id": "qd132-hd21"})
     client.post("/admin/cycles/2027/open")
-    client.post("/admin/cycles/2027/close")
+    client.post("/admin/cycles/2027/close", data={"confirm_year": "2027"})
     client.post("/admin/cycles/2027/open")
     assert count(query, Person, 2027) == len(demo.persons)
     assert [detail["first_time"] for _, _, detail in audit_log("cycle_opened")] == [True, False]
@@ -156,7 +156,7 @@ def test_reopening_a_year_does_not_copy_again(client, admin, query, audit_log, d
 
 
 def test_the_first_year_opens_without_a_roster_to_copy(client, admin, query, audit_log):
-    client.post("/admin/cycles/2026/close")
+    client.post("/admin/cycles/2026/close", data={"confirm_year": "2026"})
     client.post("/admin/cycles", data={"year": "2020", "rule_set_id": "qd132-hd21"})
     client.post("/admin/cycles/2020/open")
     assert count(query, Person, 2020) == 0

@@ -315,3 +315,28 @@ def test_the_roster_page_lists_the_uploads(client, admin, demo):
     assert f'<a href="/admin/roster/imports/{import_id}">danh-sach.csv</a>' in page
     assert "Chờ xác nhận" in page
     assert "Tải tệp mẫu (.xlsx)" in page
+
+
+def test_import_the_valid_rows_only_and_download_the_rows_with_errors(client, admin, demo, query, audit_log):
+    rows = roster_rows(demo)[:3] + [
+        [1, "DV900003", "Ngô Văn Sai Ngày", "31/02/1990", "Nam", "BD.P01.C01", "", "", ""],
+        [2, "DV900005", "@Lê Văn Sai", "01/01/1970", "Nam", "Chi bộ Không Có Thật", "", "", ""],
+        [3, "DV900006", "Vũ Văn Đúng", "01/01/1970", "Nam", "BD.P01.C02", "", "", ""],
+    ]
+    import_id = upload(client, "mot-phan.xlsx", xlsx(rows))
+    page = client.get(f"/admin/roster/imports/{import_id}").get_data(as_text=True)
+    assert "Chỉ nhập các dòng hợp lệ: thêm 1, cập nhật 0 đảng viên (bỏ qua 2 dòng có lỗi)" in page
+    link = re.search(r'href="([^"]*/errors\.xlsx[^"]*)"', page).group(1).replace("&amp;", "&")
+    errors = load_workbook(io.BytesIO(client.get(link).data)).active
+    values = [[cell.value for cell in row] for row in errors.iter_rows()]
+    assert values[0][-1] == "Lỗi cần sửa" and [row[1] for row in values[1:]] == ["DV900003", "DV900005"]
+    assert "không phải ngày hợp lệ" in values[1][-1] and "Chi bộ Không Có Thật" in values[2][-1]
+    assert errors["C3"].value == "@Lê Văn Sai" and errors["C3"].quotePrefix  # kept as text, never a formula
+
+    form = confirm_form(page)
+    assert form.get("valid_only") == "1"
+    client.post(f"/admin/roster/imports/{import_id}/apply", data=form)
+    assert person(query, "DV900006") is not None
+    assert person(query, "DV900003") is None and person(query, "DV900005") is None
+    [(_who, _target, detail)] = audit_log("roster_imported")
+    assert detail["added"] == 1 and detail["rows_with_errors_skipped"] == 2

@@ -46,7 +46,7 @@ def test_validity_is_checked(client, admin, query):
 def test_a_new_cycle_expects_only_units_valid_at_its_review_date(client, admin, query):
     edit(client, query, "BD.P01", valid_to="30/06/2027", successor_id=str(unit_id(query, "BD.P02")))
     edit(client, query, "BD.TH01", valid_from="01/01/2028")
-    client.post("/admin/cycles/2026/close")
+    client.post("/admin/cycles/2026/close", data={"confirm_year": "2026"})
     client.post("/admin/cycles", data={"year": "2027", "rule_set_id": "qd366-hd43"})
     client.post("/admin/cycles/2027/open")
     expected = query(lambda: set(db.session.execute(

@@ -42,7 +42,14 @@ class Tab:
         self.page = self.context.new_page()
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda error: self.console_errors.append(f"uncaught: {error}"))
+        self.dialogs: list[str] = []  # confirmations asked (hx-confirm), answered with accept_dialogs
+        self.accept_dialogs = True
+        self.page.on("dialog", self._dialog)
         self.closed = False
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.accept() if self.accept_dialogs else dialog.dismiss()
 
     def _console(self, message):
         if message.type == "error":
@@ -152,6 +159,11 @@ class Tab:
         return self.page.evaluate(UNLABELLED_FIELDS_JS)
 
 
+def version_address(address: str, unit_code: str, version: int) -> str:
+    """Where the unit page is after an upload: its URL names the version shown (HX-Push-Url)."""
+    return address.split("/units/")[0] + f"/units/{unit_code}/v/{version}"
+
+
 def status_badge(page):
     return page.locator("#unit-status [data-status]")
 
@@ -178,4 +190,4 @@ def submit_on_unit_page(page):
         acknowledge.check()
     panel.get_by_role("button", name="Nộp kết quả").click()
     expect(panel).to_contain_text("Đã nộp kết quả")
-    expect(status_badge(page)).to_have_text("Chờ duyệt")
+    expect(status_badge(page)).to_have_text("Đã nộp, chờ duyệt")

@@ -13,7 +13,7 @@ from tests.admin.files import xlsx
 from tests.admin.test_roster_import import roster_rows
 from tests.browser.axe import Auditor
 from tests.browser.data import UnitWorkbooks, prepare_with_client
-from tests.browser.pages import XLSX, Tab, status_badge, submit_on_unit_page, upload_on_unit_page
+from tests.browser.pages import XLSX, Tab, status_badge, submit_on_unit_page, upload_on_unit_page, version_address
 
 UNIT, UNIT_NAME = "BD.P01", "Đảng bộ phường Cống Vị"
 # The walks use the demo's smallest units where a page shows the uploaded sheet: axe checks the contrast of every
@@ -26,7 +26,7 @@ RETURN_COMMENT = "Đề nghị bổ sung nhận xét của chi ủy đối với
 
 def review_with_client(client, auth, unit_code, action, comment=""):
     auth.login_as("reviewer")
-    assert client.post(f"/review/units/{unit_code}/{action}", data={"comment": comment}).status_code == 303
+    assert client.post(f"/review/units/{unit_code}/{action}", data={"comment": comment, "confirmed": "1"}).status_code == 303
     auth.logout()
 
 
@@ -147,9 +147,9 @@ def test_page_states_of_the_reviewer(audited, client, auth, app):
     auditor.check("dashboard, a bulk zip ready")
 
     visit(tab, auditor, "review page, submitted", f"/review/units/{SUBMITTED}",
-          lambda page: page.get_by_label("Lý do trả lại (bắt buộc)"))
-    page.get_by_label("Lý do trả lại (bắt buộc)").fill(RETURN_COMMENT)
-    page.get_by_role("button", name="Trả lại đơn vị").click()
+          lambda page: page.get_by_label("Nhận xét khi trả lại (bắt buộc)"))
+    page.get_by_label("Nhận xét khi trả lại (bắt buộc)").fill(RETURN_COMMENT)
+    page.get_by_role("button", name="Trả lại", exact=True).click()
     expect(page.locator("#review-actions")).to_contain_text("Đã trả lại đơn vị kèm nhận xét.")
     auditor.check("review page, just returned")
     visit(tab, auditor, "review page, approved", f"/review/units/{APPROVED}",
@@ -258,8 +258,8 @@ def test_log_in_upload_and_submit_with_the_keyboard_alone(tab, app):
     tab.tab_to("#submit-panel button[type=submit]")
     page.keyboard.press("Enter")
     expect(page.locator("#submit-panel")).to_contain_text("Đã nộp kết quả")
-    expect(status_badge(page)).to_have_text("Chờ duyệt")
-    tab.assert_swapped_in_place(address)
+    expect(status_badge(page)).to_have_text("Đã nộp, chờ duyệt")
+    tab.assert_swapped_in_place(version_address(address, UNIT, 1))
     tab.assert_clean()
 
 
@@ -283,12 +283,12 @@ def test_find_a_unit_and_return_it_with_a_comment_with_the_keyboard_alone(tab, c
     page.keyboard.type(comment)
     page.keyboard.press("Tab")
     assert tab.focused_matches("button[type=submit]")
-    expect(page.locator(":focus")).to_have_text("Trả lại đơn vị")
+    expect(page.locator(":focus")).to_have_text("Trả lại")
     page.keyboard.press("Enter")
     expect(page.locator("#review-actions")).to_contain_text("Đã trả lại đơn vị kèm nhận xét.")
     expect(status_badge(page)).to_have_attribute("data-status", "returned")
     page.reload()
-    expect(page.get_by_role("table").filter(has_text="Ý kiến Ban Tổ chức")).to_contain_text(comment)
+    expect(page.locator("#thread")).to_contain_text(comment)
     tab.assert_clean()
 
 

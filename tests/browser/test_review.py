@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from kdweb.rules import Level
 from tests.browser.data import UnitWorkbooks, member_counts, prepare_with_client
-from tests.browser.pages import status_badge, submit_on_unit_page, upload_on_unit_page
+from tests.browser.pages import status_badge, submit_on_unit_page, upload_on_unit_page, version_address
 
 UNIT, UNIT_NAME = "BD.P01", "Đảng bộ phường Cống Vị"
 OTHER_WARD = "BD.P02"
@@ -60,14 +60,14 @@ def test_filter_return_resubmit_approve_and_download_the_report(open_tab, client
     expect(status_badge(page)).to_have_attribute("data-status", "submitted")
     screenshot(page, "review-03-unit-submitted")
     address = reviewer.mark_page()
-    page.get_by_label("Lý do trả lại (bắt buộc)").fill(COMMENT)
-    page.get_by_role("button", name="Trả lại đơn vị").click()
+    page.get_by_label("Nhận xét khi trả lại (bắt buộc)").fill(COMMENT)
+    page.get_by_role("button", name="Trả lại", exact=True).click()
     expect(page.locator("#review-actions")).to_contain_text("Đã trả lại đơn vị kèm nhận xét.")
     expect(status_badge(page)).to_have_attribute("data-status", "returned")
-    submissions = page.locator("#submissions tbody tr")
-    expect(submissions).to_have_count(1)
-    expect(submissions.first).to_contain_text("Bị trả lại")
-    expect(submissions.first).to_contain_text(COMMENT)
+    thread = page.locator("#thread .thread-entry")
+    expect(thread).to_have_count(2)  # submitted, returned
+    expect(thread.last).to_contain_text("Trả lại")
+    expect(thread.last).to_contain_text(COMMENT)
     reviewer.assert_swapped_in_place(address)
 
     staff = open_tab()
@@ -76,24 +76,29 @@ def test_filter_return_resubmit_approve_and_download_the_report(open_tab, client
     expect(status_badge(unit_page)).to_have_attribute("data-status", "returned")
     expect(unit_page.locator("#unit-status .review-comment")).to_contain_text(COMMENT)
     screenshot(unit_page, "unit-04-returned-with-comment")
-    _name, downloaded = staff.download(unit_page.get_by_role("button", name="Tải mẫu Excel của đơn vị").click)
+    _name, downloaded = staff.download(
+        unit_page.get_by_role("button", name="Tải xuống tệp đã nộp kèm nhận xét").click)
+    assert COMMENT in load_workbook(io.BytesIO(downloaded))["Hướng dẫn"]["A1"].comment.text
     workbooks = UnitWorkbooks(app, UNIT, downloaded)
     address = staff.mark_page()
     upload_on_unit_page(staff, workbooks.clean(level=Level.HTNV), name="ket-qua-sua-theo-nhan-xet.xlsx", version=2)
     expect(unit_page.locator("#results .badge-success")).to_have_text("Không có lỗi")
+    expect(unit_page.locator("#thread")).to_contain_text(COMMENT)  # the conversation stays after a new upload
     submit_on_unit_page(unit_page)
-    staff.assert_swapped_in_place(address)
+    assert staff.dialogs and "Nộp phiên bản 2" in staff.dialogs[-1]
+    staff.assert_swapped_in_place(version_address(address, UNIT, 2))
 
     page.reload()
     expect(status_badge(page)).to_have_attribute("data-status", "submitted")
-    expect(submissions).to_have_count(2)
-    expect(submissions.nth(0)).to_contain_text("Chờ duyệt")
-    expect(submissions.nth(1)).to_contain_text(COMMENT)
+    expect(thread).to_have_count(3)
+    expect(thread.nth(1)).to_contain_text(COMMENT)
+    expect(thread.last).to_contain_text("Nộp phiên bản 2")
     address = reviewer.mark_page()
     page.get_by_role("button", name="Duyệt").click()
     expect(page.locator("#review-actions")).to_contain_text("Đã duyệt kết quả của đơn vị.")
+    assert reviewer.dialogs and "Duyệt kết quả phiên bản 2" in reviewer.dialogs[-1]
     expect(status_badge(page)).to_have_attribute("data-status", "approved")
-    expect(submissions.nth(0)).to_contain_text("Đã duyệt")
+    expect(thread.last).to_contain_text("Duyệt")
     reviewer.assert_swapped_in_place(address)
     screenshot(page, "review-04-unit-approved")
 
@@ -121,7 +126,7 @@ def test_filter_return_resubmit_approve_and_download_the_report(open_tab, client
 def test_zip_of_approved_results_from_the_dashboard(open_tab, client, auth, app):
     prepare_with_client(client, auth, app, UNIT, submit=True)
     auth.login_as("reviewer")
-    assert client.post(f"/review/units/{UNIT}/approve").status_code == 303
+    assert client.post(f"/review/units/{UNIT}/approve", data={"confirmed": "1"}).status_code == 303
     auth.logout()
 
     reviewer = open_tab()

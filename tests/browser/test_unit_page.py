@@ -4,7 +4,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.data import UnitWorkbooks
-from tests.browser.pages import has_class, status_badge
+from tests.browser.pages import has_class, status_badge, version_address
 
 UNIT = "BD.P01"
 
@@ -37,6 +37,10 @@ def test_upload_findings_preview_fix_and_submit(tab, app, screenshot):
     expect(finding).to_contain_text("rất tốt")
     expect(status_badge(page)).to_have_attribute("data-status", "has_errors")  # out-of-band swap
     expect(page.locator("#history tbody tr")).to_have_count(1)
+    expect(page.locator("#verdict")).to_be_focused()  # the results take the focus, with a one-line verdict
+    expect(page.locator("#verdict")).to_have_text(re.compile(r"^Còn \d+ lỗi — sửa trong bản đánh dấu lỗi rồi tải lên lại"))
+    expect(page.locator("#submit-panel [data-submit-unavailable]")).to_contain_text("còn")  # step 3 says why
+    address = version_address(address, UNIT, 1)
     tab.assert_swapped_in_place(address)
     assert page.evaluate("() => window.kdwebProgress.length") > 0, "htmx reported no upload progress"
     expect(progress).to_have_js_property("value", 100)
@@ -47,7 +51,8 @@ def test_upload_findings_preview_fix_and_submit(tab, app, screenshot):
     marked = page.locator(f"#preview table[data-sheet='{sheet}'] td[data-cell='{cell}']")
     expect(marked).to_have_class(has_class("cell-marked"))
     expect(marked).to_have_class(has_class("cell-error"))
-    expect(marked).to_have_text("rất tốt")
+    expect(marked).to_contain_text("rất tốt")
+    expect(marked.locator(".cell-callout")).to_contain_text("rất tốt")  # the finding's text beside its cell
     expect(page.locator("#preview .cell-marked")).to_have_count(1)
     tab.assert_swapped_in_place(address)
     screenshot(page, "unit-02-findings-and-preview")
@@ -59,6 +64,9 @@ def test_upload_findings_preview_fix_and_submit(tab, app, screenshot):
     expect(page.locator("#findings")).to_have_count(0)
     expect(status_badge(page)).to_have_attribute("data-status", "valid")
     expect(page.locator("#history tbody tr")).to_have_count(2)
+    expect(page.locator("#verdict")).to_be_focused()
+    expect(page.locator("#verdict")).to_have_text(re.compile(r"^Không có lỗi.* — .*bấm Nộp\.$"))
+    address = version_address(address, UNIT, 2)
     tab.wait_for_htmx()
 
     submit_panel = page.locator("#submit-panel")
@@ -68,12 +76,12 @@ def test_upload_findings_preview_fix_and_submit(tab, app, screenshot):
         acknowledge.check()
     submit_panel.get_by_role("button", name="Nộp kết quả").click()
     expect(submit_panel).to_contain_text("Đã nộp kết quả")
-    expect(status_badge(page)).to_have_text("Chờ duyệt")
+    expect(status_badge(page)).to_have_text("Đã nộp, chờ duyệt")
     expect(status_badge(page)).to_have_attribute("data-status", "submitted")
     expect(page.get_by_role("button", name="Tải lên và kiểm tra")).to_have_count(0)  # locked while under review
     tab.assert_swapped_in_place(address)
     screenshot(page, "unit-03-submitted")
 
     page.reload()
-    expect(status_badge(page)).to_have_text("Chờ duyệt")
+    expect(status_badge(page)).to_have_text("Đã nộp, chờ duyệt")
     tab.assert_clean()

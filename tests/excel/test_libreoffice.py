@@ -115,7 +115,7 @@ def test_the_summary_formulas_count_what_the_reader_counts(profile):
     summary = CalamineWorkbook.from_filelike(io.BytesIO(through_calc)).get_sheet_by_name("Tổng hợp").to_python()
     members = next(row for row in summary if row[0] == MEMBERS_SHEET)
     # total, HTXSNV, HTTNV, HTNV, KHTNV, not rated, blank, ratio, allowed, check
-    assert members[1:] == [12.0, 3.0, 4.0, 1.0, 1.0, 3.0, 0.0, 0.75, 1.0, "Vượt tỉ lệ"]
+    assert members[1:] == [12.0, 3.0, 4.0, 1.0, 1.0, 3.0, 0.0, 0.75, 1.0, "Vượt tỷ lệ"]
     result = read_demo(through_calc)
     read_levels = [member.level for member in result.batch.members]
     assert [read_levels.count(level) for level in (Level.HTXSNV, Level.HTTNV, Level.HTNV, Level.KHTNV)] == [3, 4, 1, 1]

@@ -138,7 +138,7 @@ def test_summary_counts_levels_and_marks_the_quota(book):
     )
     assert sheet["G5"].value == f"=SUMPRODUCT((TRIM({levels})=\"Không xếp loại\"))"
     assert sheet["J5"].value == "=MAX(INT(D5*0.2+0.000001),IF(D5<5,1,0))"
-    assert sheet["K5"].value == '=IF(C5>J5,"Vượt tỉ lệ","Đạt")'
+    assert sheet["K5"].value == '=IF(C5>J5,"Vượt tỷ lệ","Đạt")'
     assert "cảnh báo" in sheet["K6"].value  # party organisations: a warning, counted district-wide
     rules = [rule for area in sheet.conditional_formatting for rule in area.rules]
     assert any(rule.formula == ["$C5>$J5"] and rule.dxf.fill.fgColor.rgb.endswith("FFC7CE") for rule in rules)

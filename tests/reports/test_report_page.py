@@ -83,7 +83,7 @@ def test_the_basis_switch_adds_exactly_the_submitted_but_not_approved_units(clie
     current = current_in_basis(scenario.results, "submitted")["BD.CB01"]
     assert submitted.table("member")["unit:BD.CB01"].counts["roster"] == len(current) == 12
     notes = {row.key: row.note for row in submitted.rows if row.kind == "member"}
-    assert notes["unit:BD.P02"] == "Đã nộp, chưa duyệt" and notes["unit:BD.P01"] == ""
+    assert notes["unit:BD.P02"] == "Đã nộp, chờ duyệt" and notes["unit:BD.P01"] == ""
 
 
 def test_the_default_basis_is_approved_and_an_unknown_one_is_refused(client, reviewer, scenario):

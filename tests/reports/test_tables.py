@@ -92,7 +92,7 @@ def test_percentages_and_ratio_of_a_row():
 
 def test_a_unit_not_yet_approved_is_noted_and_missing_units_are_kept_in_unit_order():
     report = sample_report()
-    assert [row.note for row in report.table("member").unit_rows] == ["", "", "Đã nộp, chưa duyệt"]
+    assert [row.note for row in report.table("member").unit_rows] == ["", "", "Đã nộp, chờ duyệt"]
     assert [unit.code for unit in report.missing] == ["BD.TH02"]
     assert report.expected_count == 5
     assert "4 lượt" not in report.table("member").notes[0]
@@ -149,3 +149,10 @@ def test_the_distinct_members_note_prints_its_numbers_the_vietnamese_way():
     assert "gồm cả 38 lượt ghi tên này (20 người trong số đó" in note
     assert "tức 12.632 đảng viên không tính trùng" in note
     assert "tức 12.612" in _temporary_note(Counts(roster=12_650, temporary=38))  # no count given: all are twice
+
+
+def test_the_report_speaks_the_statuses_words():
+    from kdweb.reports.vocabulary import SUBMISSION_STATE_TEXTS
+    from kdweb.status import WorkbookStatus
+
+    assert SUBMISSION_STATE_TEXTS == {code: WorkbookStatus.from_code(code).text for code in SUBMISSION_STATE_TEXTS}

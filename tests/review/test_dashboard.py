@@ -47,7 +47,7 @@ def test_each_status_appears_as_units_move(client, auth, app, submit_unit):
     assert "Hợp lệ, chưa nộp" in row("BD.P02")
     assert "Đã tải mẫu" in row("BD.TH01")
     assert "Chưa tải mẫu" in row("BD.DN01")
-    client.post("/review/units/BD.P01/approve")
+    client.post("/review/units/BD.P01/approve", data={"confirmed": "1"})
     page = client.get("/review/").get_data(as_text=True)
     assert "Đã duyệt" in page.split('data-unit="BD.P01"', 1)[1].split("</tr>", 1)[0]
     assert "1</strong> / 8 đơn vị đã được duyệt" in page

@@ -18,12 +18,12 @@ def test_approve_return_reopen_with_audit(client, auth, app, submit_unit):
     returned = client.post("/review/units/BD.P01/return", data={"comment": "Thiếu nhận xét chi bộ."},
                            headers={"HX-Request": "true"})
     assert returned.status_code == 200 and "Đã trả lại" in returned.get_data(as_text=True)
-    assert client.post("/review/units/BD.P01/approve").status_code == 303  # refused: flashed, not approved
+    assert client.post("/review/units/BD.P01/approve", data={"confirmed": "1"}).status_code == 303  # refused: flashed, not approved
     assert "returned" in audit_actions(app) and "approved" not in audit_actions(app)
     auth.logout()
     submit_unit("BD.P01")
     auth.login_as("reviewer")
-    assert client.post("/review/units/BD.P01/approve", headers={"HX-Request": "true"}).status_code == 200
+    assert client.post("/review/units/BD.P01/approve", data={"confirmed": "1"}, headers={"HX-Request": "true"}).status_code == 200
     assert client.post("/review/units/BD.P01/reopen", data={"comment": "Bổ sung số liệu."}).status_code == 303
     actions = audit_actions(app)
     assert actions.index("returned") < actions.index("approved") < actions.index("reopened")
@@ -36,7 +36,8 @@ def test_review_page_shows_versions_and_files(client, auth, submit_unit):
     submit_unit("BD.P01")
     auth.login_as("reviewer")
     page = client.get("/review/units/BD.P01").get_data(as_text=True)
-    assert "Kết quả đã nộp" in page and "/units/BD.P01/v/1/original" in page and "Duyệt</button>" in page
+    assert "Đang xem <strong>phiên bản 1</strong> mà đơn vị đã nộp" in page
+    assert "/units/BD.P01/v/1/original" in page and "Duyệt…</button>" in page
 
 
 def test_audit_log_filters(client, auth, submit_unit):

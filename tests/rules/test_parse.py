@@ -156,3 +156,19 @@ def test_display_text_tidies_each_kind_of_blank():
     assert display_text("Nguye\u0302\u0303n  Văn An") == "Nguyễn Văn An"
     assert display_text("Văn\x07An") == "VănAn"
     assert display_text("Văn An") == "Văn An"
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("Hoàn thành tốt nhiệm vu", "Hoàn thành tốt nhiệm vụ"),
+    ("Hoàn thành tốt nhiêm vụ", "Hoàn thành tốt nhiệm vụ"),
+    ("Hoàn thàng xuất sắc nhiệm vụ", "Hoàn thành xuất sắc nhiệm vụ"),
+    ("Không hoàn thành nhiệm vu", "Không hoàn thành nhiệm vụ"),
+])
+def test_a_mistyped_level_gets_a_suggestion(typed, meant):
+    error = parse_level(typed).error
+    assert f"Có phải: “{meant}”?" in error and "Chọn một trong:" in error
+
+
+@pytest.mark.parametrize("typed", ["rất tốt", "abc", "Hoàn thành nhiệm vụ tốt"])
+def test_no_suggestion_when_none_stands_out(typed):
+    assert "Có phải" not in parse_level(typed).error

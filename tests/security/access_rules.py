@@ -4,9 +4,11 @@ PUBLIC, LOGGED_IN, UNIT_READ, UNIT_ACT, REVIEW, ADMIN = "public", "logged_in", "
 ACCESS = {
     "static": PUBLIC, "home.favicon": PUBLIC, "auth.login": PUBLIC, "auth.login_post": PUBLIC,
     "home.index": LOGGED_IN, "auth.logout": LOGGED_IN, "auth.password": LOGGED_IN, "auth.password_post": LOGGED_IN,
+    "notifications.index": LOGGED_IN,
     # a unit's page and files: its own staff, reviewers and admins; other units' staff get 404
     "units.show": UNIT_READ, "units.version": UNIT_READ, "units.findings": UNIT_READ, "units.preview": UNIT_READ,
-    "units.original": UNIT_READ, "units.annotated": UNIT_READ,
+    "units.original": UNIT_READ, "units.annotated": UNIT_READ, "units.past_cycle": UNIT_READ,
+    "units.returned_copy": UNIT_READ,
     # "Kiểm tra lại" an upload whose check did not finish: its own staff, reviewers and admins
     "units.recheck": UNIT_READ,
     # acting for a unit: only its own staff
@@ -14,7 +16,7 @@ ACCESS = {
     # Ban Tổ chức: reviewers and admins
     "units.index": REVIEW, "review.index": REVIEW, "review.unit": REVIEW, "review.act": REVIEW,
     "review.checks": REVIEW, "review.audit": REVIEW, "review.bulk_start": REVIEW, "review.bulk_status": REVIEW,
-    "review.bulk_file": REVIEW,
+    "review.bulk_file": REVIEW, "review.approve_clean_list": REVIEW, "review.approve_clean": REVIEW,
     "reports.index": REVIEW, "reports.show": REVIEW, "reports.subjects": REVIEW, "reports.export_csv": REVIEW,
     "reports.export_json": REVIEW, "reports.export_ods": REVIEW, "reports.export_xlsx": REVIEW,
     # administration: admins only
@@ -23,8 +25,8 @@ ACCESS = {
         "admin.deactivate_unit", "admin.activate_unit", "admin.accounts", "admin.new_account", "admin.create_account",
         "admin.edit_account", "admin.update_account", "admin.deactivate_account", "admin.activate_account",
         "admin.reset_password", "admin.cycles", "admin.create_cycle", "admin.edit_cycle", "admin.update_cycle",
-        "admin.open_cycle", "admin.close_cycle", "admin.roster", "admin.roster_export", "admin.roster_template",
-        "admin.upload_roster", "admin.roster_import", "admin.roster_import_file", "admin.apply_roster_import",
+        "admin.open_cycle", "admin.close_cycle", "admin.confirm_close_cycle", "admin.roster", "admin.roster_export", "admin.roster_template",
+        "admin.upload_roster", "admin.roster_import", "admin.roster_import_file", "admin.roster_import_errors", "admin.roster_members", "admin.apply_roster_import",
         "admin.superior", "admin.save_superior_settings", "admin.add_quota_mark", "admin.remove_quota_mark",
     )},
 }

@@ -107,14 +107,14 @@ def test_double_submit_and_racing_reviews_leave_one_outcome(app, demo):
     assert post_upload(staff[0], "BD.P01", prepared_upload(app, staff[0], "BD.P01")).status_code == 200
     with app.app_context():
         upload_id = db.session.execute(db.select(Upload.id)).scalar_one()
-    answers = run_together([lambda c=c: c.post("/units/BD.P01/submit", data={"upload_id": upload_id}) for c in staff])
+    answers = run_together([lambda c=c: c.post("/units/BD.P01/submit", data={"confirmed": "1", "upload_id": upload_id}) for c in staff])
     assert all(a.status_code in (303, 409) for a in answers)
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Submission.id))) == 1
     reviewer = next(u for u in demo.users if u.role == "reviewer")
     reviewers = [staff_client(app, reviewer.login, reviewer.password) for _ in range(2)]
     answers = run_together([
-        lambda: reviewers[0].post("/review/units/BD.P01/approve", headers={"HX-Request": "true"}),
+        lambda: reviewers[0].post("/review/units/BD.P01/approve", data={"confirmed": "1"}, headers={"HX-Request": "true"}),
         lambda: reviewers[1].post("/review/units/BD.P01/return", data={"comment": "Trả lại"},
                                   headers={"HX-Request": "true"}),
     ])

@@ -106,12 +106,13 @@ def submit_latest_valid(app, client):
         upload_id = db.session.execute(db.select(UnitCycle.valid_upload_id).join(Unit)
                                        .filter(Unit.code == UNIT)).scalar_one()
         db.session.remove()
-    answer = client.post(f"/units/{UNIT}/submit", data={"upload_id": upload_id, "acknowledge_warnings": "1"})
+    answer = client.post(f"/units/{UNIT}/submit", data={"confirmed": "1", "upload_id": upload_id, "acknowledge_warnings": "1"})
     assert answer.status_code == 303, answer.get_data(as_text=True)[:300]
 
 
 def review(people, action, **form):
-    answer = people["reviewer"].post(f"/review/units/{UNIT}/{action}", data=form, follow_redirects=True)
+    answer = people["reviewer"].post(f"/review/units/{UNIT}/{action}", data={"confirmed": "1", **form},
+                                     follow_redirects=True)
     assert answer.status_code == 200 and "flash-success" in answer.get_data(as_text=True)
 
 

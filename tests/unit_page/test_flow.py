@@ -66,12 +66,12 @@ def test_whole_flow_with_htmx(client, app, download, batch):
             .group_by(Rating.level)).all())
     assert levels.get(Level.HTTNV.code, 0) > 0 and levels.get(Level.HTXSNV.code, 0) == 0
 
-    submitted = client.post(f"/units/{UNIT}/submit", data={"upload_id": upload_id},
+    submitted = client.post(f"/units/{UNIT}/submit", data={"confirmed": "1", "upload_id": upload_id},
                             headers={"HX-Request": "true", "HX-Target": "submit-panel"})
     assert submitted.status_code == 200
     assert "Đã nộp kết quả" in submitted.get_data(as_text=True)
     assert status_of(app) == "submitted"
-    assert "Chờ duyệt" in client.get(f"/units/{UNIT}").get_data(as_text=True)
+    assert "Đã nộp, chờ duyệt" in client.get(f"/units/{UNIT}").get_data(as_text=True)
 
 
 def test_same_flow_without_htmx_returns_full_pages(client, app, clean_workbook):
@@ -81,10 +81,10 @@ def test_same_flow_without_htmx_returns_full_pages(client, app, clean_workbook):
     assert "<html" in page and "Kết quả kiểm tra · phiên bản 1" in page
     with app.app_context():
         upload_id = db.session.execute(db.select(Upload.id)).scalar_one()
-    submitted = client.post(f"/units/{UNIT}/submit", data={"upload_id": upload_id})
+    submitted = client.post(f"/units/{UNIT}/submit", data={"confirmed": "1", "upload_id": upload_id})
     assert submitted.status_code == 303
     page = client.get(submitted.headers["Location"]).get_data(as_text=True)
-    assert "Đã nộp kết quả" in page and "Chờ duyệt" in page
+    assert "Đã nộp kết quả" in page and "Đã nộp, chờ duyệt" in page
 
 
 def test_findings_filter_by_severity_and_sheet(client, app, download, batch):

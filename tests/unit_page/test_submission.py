@@ -25,7 +25,7 @@ def test_submit_refused_with_errors(client, app, download):
     with app.app_context():
         state = db.session.execute(db.select(UnitCycle).join(UnitCycle.unit).filter_by(code=UNIT)).scalar_one()
         assert state.status == "has_errors" and state.valid_upload_id is None
-    response = client.post(f"/units/{UNIT}/submit", data={"upload_id": only_upload_id(app)},
+    response = client.post(f"/units/{UNIT}/submit", data={"confirmed": "1", "upload_id": only_upload_id(app)},
                            headers={"HX-Request": "true"})
     assert response.status_code == 409
     assert "phiên bản hợp lệ" in response.get_data(as_text=True)
@@ -35,8 +35,8 @@ def test_submit_refused_with_errors(client, app, download):
 def test_double_submit_creates_one_submission(client, app, clean_workbook):
     upload(client, clean_workbook)
     upload_id = only_upload_id(app)
-    first = client.post(f"/units/{UNIT}/submit", data={"upload_id": upload_id}, headers={"HX-Request": "true"})
-    second = client.post(f"/units/{UNIT}/submit", data={"upload_id": upload_id}, headers={"HX-Request": "true"})
+    first = client.post(f"/units/{UNIT}/submit", data={"confirmed": "1", "upload_id": upload_id}, headers={"HX-Request": "true"})
+    second = client.post(f"/units/{UNIT}/submit", data={"confirmed": "1", "upload_id": upload_id}, headers={"HX-Request": "true"})
     assert first.status_code == second.status_code == 200
     assert "đã được nộp trước đó" in second.get_data(as_text=True)
     with app.app_context():
@@ -60,9 +60,9 @@ def test_warnings_need_acknowledgement(client, app, download, batch):
         stored = db.session.execute(db.select(Upload)).scalar_one()
         assert stored.outcome == "valid", [f.message for f in stored.findings if f.severity == "error"]
         assert stored.warning_count >= 1
-    refused = client.post(f"/units/{UNIT}/submit", data={"upload_id": only_upload_id(app)}, headers={"HX-Request": "true"})
+    refused = client.post(f"/units/{UNIT}/submit", data={"confirmed": "1", "upload_id": only_upload_id(app)}, headers={"HX-Request": "true"})
     assert refused.status_code == 422 and "cảnh báo" in refused.get_data(as_text=True)
-    accepted = client.post(f"/units/{UNIT}/submit", data={"upload_id": only_upload_id(app), "acknowledge_warnings": "1"},
+    accepted = client.post(f"/units/{UNIT}/submit", data={"confirmed": "1", "upload_id": only_upload_id(app), "acknowledge_warnings": "1"},
                            headers={"HX-Request": "true"})
     assert accepted.status_code == 200
     with app.app_context():
@@ -74,7 +74,7 @@ def test_returned_shows_comment_and_accepts_a_new_upload(client, app, clean_work
     from kdweb.rules import Level
 
     upload(client, clean_workbook)
-    client.post(f"/units/{UNIT}/submit", data={"upload_id": only_upload_id(app)})
+    client.post(f"/units/{UNIT}/submit", data={"confirmed": "1", "upload_id": only_upload_id(app)})
     assert upload(client, clean_workbook).status_code == 409  # waiting for review: no uploads
     review(app, "return", "Đề nghị xem lại số đảng viên xếp loại HTNV.")
     page = client.get(f"/units/{UNIT}").get_data(as_text=True)
@@ -82,7 +82,7 @@ def test_returned_shows_comment_and_accepts_a_new_upload(client, app, clean_work
     corrected = fill(download(), clean_values(batch, level=Level.HTNV))
     response = upload(client, corrected)
     assert response.status_code == 200 and "Không có lỗi" in response.get_data(as_text=True)
-    resubmitted = client.post(f"/units/{UNIT}/submit", data={"upload_id": only_upload_id(app, 2)})
+    resubmitted = client.post(f"/units/{UNIT}/submit", data={"confirmed": "1", "upload_id": only_upload_id(app, 2)})
     assert resubmitted.status_code == 303
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Submission.id))) == 2
@@ -90,7 +90,7 @@ def test_returned_shows_comment_and_accepts_a_new_upload(client, app, clean_work
 
 def test_approved_is_locked_until_reopened(client, app, clean_workbook):
     upload(client, clean_workbook)
-    client.post(f"/units/{UNIT}/submit", data={"upload_id": only_upload_id(app)})
+    client.post(f"/units/{UNIT}/submit", data={"confirmed": "1", "upload_id": only_upload_id(app)})
     review(app, "approve")
     refused = upload(client, clean_workbook)
     assert refused.status_code == 409 and "đã được duyệt và khóa" in refused.get_data(as_text=True)

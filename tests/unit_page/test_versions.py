@@ -34,12 +34,26 @@ def test_a_bad_file_never_replaces_the_last_good_version(client, app, clean_work
     assert "PDF" in body and "Tệp vẫn được lưu lại" in body
     state = unit_cycle(app)
     assert state.valid_upload_id == good
-    assert state.status == "has_errors"
+    assert state.status == "valid"  # the refused file does not hide the valid version not yet submitted
     with app.app_context():
         stored = db.session.execute(db.select(Upload).filter_by(version=2)).scalar_one()
         assert stored.content == pdf and stored.outcome == "rejected" and stored.problem_code == "E-PDF"
     page = client.get(f"/units/{UNIT}").get_data(as_text=True)
     assert "Nộp phiên bản 1" in page  # the good version can still be submitted
+    assert 'data-status="valid"' in page and "Hợp lệ, chưa nộp" in page
+    assert f"/units/{UNIT}/v/2/annotated.xlsx" not in page  # no link to an annotated copy that does not exist
+    assert client.get(f"/units/{UNIT}/v/2/annotated.xlsx").status_code == 404
+
+
+def test_a_refused_file_after_a_valid_one_reads_valid_on_the_dashboard(client, app, auth, clean_workbook):
+    upload(client, clean_workbook)
+    upload(client, b"%PDF-1.7\n" + b"x" * 2000, filename="ket-qua.xlsx")
+    auth.login_as("reviewer")
+    row = client.get("/review/?q=" + UNIT).get_data(as_text=True)
+    row = row[row.index(f'data-unit="{UNIT}"'):]
+    row = row[:row.index("</tr>")]
+    assert "Hợp lệ, chưa nộp" in row and "Có lỗi" not in row
+    assert "<td>0 / " in row  # the valid version's errors, not the refused file's
 
 
 def test_each_version_downloads_as_sent(client, clean_workbook, app):

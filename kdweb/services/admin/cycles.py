@@ -153,10 +153,30 @@ def open_review_cycle(actor, cycle: Cycle) -> Opened:
     return result
 
 
+@dataclass
+class CloseEffect:
+    """What closing a cycle does, said before it is done."""
+    units: int
+    not_submitted: int
+    waiting: int
+    approved: int
+
+
+def close_effect(cycle: Cycle) -> CloseEffect:
+    counts = dict(db.session.execute(
+        db.select(UnitCycle.status, func.count()).filter_by(cycle_id=cycle.id).group_by(UnitCycle.status)).all())
+    units = sum(counts.values())
+    waiting, approved = counts.get("submitted", 0), counts.get("approved", 0)
+    return CloseEffect(units, units - waiting - approved, waiting, approved)
+
+
 @use_case
-def close_review_cycle(actor, cycle: Cycle) -> Cycle:
+def close_review_cycle(actor, cycle: Cycle, typed_year: str | None = None) -> Cycle:
+    """Close the cycle; the year must be typed back, so one stray click cannot stop every unit's work."""
     if not cycle.is_open:
         return cycle
+    if (typed_year or "").strip() != str(cycle.year):
+        raise AdminRefusal(f"Gõ đúng năm {cycle.year} để xác nhận đóng đợt.")
     cycle.is_open, cycle.closed_at = False, utcnow()
     audit.record("cycle_closed", user=actor, target=cycle, year=cycle.year)
     db.session.commit()

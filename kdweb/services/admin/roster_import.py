@@ -8,13 +8,16 @@ changes nothing. Members missing from the file are kept: a roster import never d
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import unicodedata
 from dataclasses import dataclass, field
 
+from openpyxl import Workbook
 from sqlalchemy import insert, update
 
+from kdweb.exports.safe_cells import write_only_value
 from kdweb.extensions import db
 from kdweb.models import Person, RosterImport, Unit
 from kdweb.models.base import utcnow
@@ -121,8 +124,9 @@ def preview(roster_import: RosterImport, *, sheet=None, header_row=None, mapping
 
 @use_case
 def apply_import(actor, roster_import: RosterImport, *, sheet=None, header_row=None, mapping=None,
-                 expected: tuple[int, int] | None = None) -> RosterImport:
-    """Import for real, in one transaction: all rows or none."""
+                 expected: tuple[int, int] | None = None, valid_only: bool = False) -> RosterImport:
+    """Import for real, in one transaction: all rows or none; with valid_only, every valid row and none of the
+    rows with errors (the admin chose so after seeing them)."""
     roster_import = db.session.execute(
         db.select(RosterImport).filter_by(id=roster_import.id).with_for_update()
         .execution_options(populate_existing=True)).scalar_one()
@@ -133,7 +137,7 @@ def apply_import(actor, roster_import: RosterImport, *, sheet=None, header_row=N
         raise AdminRefusal("Đợt kiểm điểm của tệp này không còn mở; hãy tải tệp lên lại cho đợt đang mở.")
     checked = preview(roster_import, sheet=sheet, header_row=header_row, mapping=mapping)
     dry_run = checked.dry_run
-    if checked.problems or dry_run is None or dry_run.errors:
+    if checked.problems or dry_run is None or (dry_run.errors and not valid_only):
         raise AdminRefusal("Tệp còn lỗi: hãy sửa tệp (hoặc cách ghép cột) rồi xem trước lại; chưa có gì được nhập.")
     if expected is not None and expected != (len(dry_run.added), len(dry_run.updated)):
         raise AdminRefusal("Danh sách đảng viên đã thay đổi từ lúc xem trước; hãy xem lại bản xem trước rồi xác nhận.")
@@ -148,7 +152,8 @@ def apply_import(actor, roster_import: RosterImport, *, sheet=None, header_row=N
         roster_import.mapping_json = _mapping_json(checked.sheet, checked.header_row, checked.mapping)
         audit.record("roster_imported", user=actor, target=roster_import, year=cycle.year,
                      filename=roster_import.filename, sha256=roster_import.sha256, added=len(dry_run.added),
-                     updated=len(dry_run.updated), unchanged=len(dry_run.unchanged))
+                     updated=len(dry_run.updated), unchanged=len(dry_run.unchanged),
+                     rows_with_errors_skipped=len({error.row for error in dry_run.errors}))
         db.session.commit()
     except Exception as error:
         db.session.rollback()
@@ -158,6 +163,27 @@ def apply_import(actor, roster_import: RosterImport, *, sheet=None, header_row=N
     return roster_import
 
 
+def error_rows_workbook(roster_import: RosterImport, *, sheet=None, header_row=None, mapping=None) -> bytes | None:
+    """The rows of the file that have errors, as they were, with a last column saying what is wrong: the admin
+    fixes them and imports this file again. None when there is nothing to fix."""
+    checked = preview(roster_import, sheet=sheet, header_row=header_row, mapping=mapping)
+    if checked.dry_run is None or not checked.dry_run.errors:
+        return None
+    rows = _sheets(roster_import)[checked.sheet].rows
+    messages: dict[int, list[str]] = {}
+    for error in checked.dry_run.errors:
+        messages.setdefault(error.row, []).append(f"Cột {error.column} ({error.field}): {error.message}")
+    book = Workbook(write_only=True)
+    sheet_out = book.create_sheet("Các dòng có lỗi")
+    headers = list(rows[checked.header_row - 1]) if rows else []
+    sheet_out.append([write_only_value(sheet_out, value) for value in headers] + ["Lỗi cần sửa"])
+    for number in sorted(messages):
+        row = list(rows[number - 1]) if number - 1 < len(rows) else []
+        row += [None] * (len(headers) - len(row))
+        sheet_out.append([write_only_value(sheet_out, value) for value in row] + ["\n".join(messages[number])])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 def touched_units(dry_run: DryRun) -> set[int]:
     """The tổ chức cơ sở đảng whose roster the import changes: where each added or changed member is, and was."""
     units = {planned.values.get("grassroots_id") for planned in (*dry_run.added, *dry_run.updated)}

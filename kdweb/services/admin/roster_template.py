@@ -4,13 +4,12 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from kdweb.exports.safe_cells import append_row
-from kdweb.extensions import db
-from kdweb.models import Person, Unit
+from kdweb.exports.safe_cells import is_risky
 from kdweb.services.admin.roster_mapping import CELL, DATE, FIELDS, GENDER, YES_NO
 
 ROSTER_SHEET = "Danh sách đảng viên"
@@ -32,20 +31,25 @@ INSTRUCTIONS = (
 
 
 def roster_workbook(cells: list[tuple[str, str]], persons: list[dict] | None = None) -> bytes:
-    """The template (persons=None) or the current roster in the same layout, as .xlsx bytes."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = ROSTER_SHEET
-    sheet.append([roster_field.label for roster_field in FIELDS])
+    """The template (persons=None) or the current roster in the same layout, as .xlsx bytes.
+
+    Written in openpyxl's write-only mode, row by row: a district's 15,000 members take seconds
+    (bench/bench_roster_export.py)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(ROSTER_SHEET)
+    formats = {}
     for index, roster_field in enumerate(FIELDS, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font, cell.fill = Font(bold=True), _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(roster_field.key, 14)
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = _WIDTHS.get(roster_field.key, 14)
+        number_format = "DD/MM/YYYY" if roster_field.kind == DATE else "@" if roster_field.key == "code" else None
+        if number_format:
+            sheet.column_dimensions[letter].number_format = number_format
+            formats[index - 1] = number_format
     sheet.freeze_panes = "A2"
+    _dropdowns(sheet, len(cells), len(persons or ()) + 1)
+    sheet.append([_header_cell(sheet, roster_field.label) for roster_field in FIELDS])
     for person in persons or ():
-        append_row(sheet, [person.get(roster_field.key) for roster_field in FIELDS])
-    _formats_and_dropdowns(sheet, len(cells), len(persons or ()) + 1)
+        sheet.append(_row(sheet, [person.get(roster_field.key) for roster_field in FIELDS], formats))
     _cells_sheet(book.create_sheet(CELLS_SHEET), cells)
     _instructions_sheet(book.create_sheet("Hướng dẫn"))
     stream = io.BytesIO()
@@ -53,7 +57,30 @@ def roster_workbook(cells: list[tuple[str, str]], persons: list[dict] | None = N
     return stream.getvalue()
 
 
-def _formats_and_dropdowns(sheet, cell_count: int, last_row: int) -> None:
+def _header_cell(sheet, label: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=label)
+    cell.font, cell.fill = Font(bold=True), _HEADER_FILL
+    cell.alignment = Alignment(wrap_text=True, vertical="center")
+    return cell
+
+
+def _row(sheet, values: list, formats: dict[int, str]) -> list:
+    """One data row: risky text as quoted text (formula injection), dates and codes with their formats."""
+    row = []
+    for index, value in enumerate(values):
+        number_format = formats.get(index)
+        if value is not None and (number_format or is_risky(value)):
+            cell = WriteOnlyCell(sheet, value=value)
+            if number_format:
+                cell.number_format = number_format
+            if is_risky(value):
+                cell.data_type, cell.quotePrefix = "s", True
+            value = cell
+        row.append(value)
+    return row
+
+
+def _dropdowns(sheet, cell_count: int, last_row: int) -> None:
     last = max(VALIDATED_ROWS, last_row)
     lists = {
         YES_NO: DataValidation(type="list", formula1='"Có,Không"', allow_blank=True),
@@ -61,32 +88,33 @@ def _formats_and_dropdowns(sheet, cell_count: int, last_row: int) -> None:
         CELL: DataValidation(type="list", formula1=f"'{CELLS_SHEET}'!$A$2:$A${cell_count + 1}", allow_blank=True,
                              showErrorMessage=False),
     }
-    for validation in lists.values():
-        sheet.add_data_validation(validation)
     for index, roster_field in enumerate(FIELDS, start=1):
         letter = get_column_letter(index)
         if roster_field.kind in lists and (roster_field.kind != CELL or cell_count):
             lists[roster_field.kind].add(f"{letter}2:{letter}{last}")
-        number_format = "DD/MM/YYYY" if roster_field.kind == DATE else "@" if roster_field.key == "code" else None
-        if number_format:
-            for row in range(2, last_row + 1):
-                sheet.cell(row=row, column=index).number_format = number_format
-            sheet.column_dimensions[letter].number_format = number_format
+    for validation in lists.values():
+        if validation.sqref:
+            sheet.data_validations.append(validation)  # write-only sheets have no add_data_validation()
 
 
 def _cells_sheet(sheet, cells: list[tuple[str, str]]) -> None:
-    sheet.append(["Mã chi bộ", "Tên chi bộ"])
-    for code, name in cells:
-        append_row(sheet, [code, name])
-    sheet["A1"].font = sheet["B1"].font = Font(bold=True)
     sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 20, 50
+    bold = Font(bold=True)
+    header = [WriteOnlyCell(sheet, value=text) for text in ("Mã chi bộ", "Tên chi bộ")]
+    for cell in header:
+        cell.font = bold
+    sheet.append(header)
+    for code, name in cells:
+        sheet.append(_row(sheet, [code, name], {}))
 
 
 def _instructions_sheet(sheet) -> None:
-    for line in INSTRUCTIONS:
-        sheet.append([line])
-    sheet["A1"].font = Font(bold=True, size=13)
     sheet.column_dimensions["A"].width = 110
+    title = WriteOnlyCell(sheet, value=INSTRUCTIONS[0])
+    title.font = Font(bold=True, size=13)
+    sheet.append([title])
+    for line in INSTRUCTIONS[1:]:
+        sheet.append([line])
 
 
 def person_row(person, units_by_id: dict[int, str]) -> dict[str, object]:
@@ -102,8 +130,19 @@ def person_row(person, units_by_id: dict[int, str]) -> dict[str, object]:
     return row
 
 
-def export_rows(cycle) -> list[dict[str, object]]:
-    """Every member of the cycle's roster, by code, as the roster template's rows."""
+def roster_export(cycle) -> bytes:
+    """The cycle's whole roster in the template's layout: plain columns, no ORM objects, written row by row
+    (bench/bench_roster_export.py)."""
+    from types import SimpleNamespace
+
+    from kdweb.extensions import db
+    from kdweb.models import Person, Unit
+    from kdweb.services.admin.roster_mapping import CELL_KINDS
+    from kdweb.services.admin.units import unit_tree
+
     codes = dict(db.session.execute(db.select(Unit.id, Unit.code)).all())
-    persons = db.session.execute(db.select(Person).filter_by(cycle_id=cycle.id).order_by(Person.code)).scalars()
-    return [person_row(person, codes) for person in persons]
+    columns = sorted({roster_field.column for roster_field in FIELDS})
+    query = db.select(*(getattr(Person, name) for name in columns)).filter_by(cycle_id=cycle.id).order_by(Person.code)
+    rows = [person_row(SimpleNamespace(**record._mapping), codes) for record in db.session.execute(query)]
+    cells = [(row.unit.code, row.unit.name) for row in unit_tree() if row.unit.active and row.unit.kind in CELL_KINDS]
+    return roster_workbook(cells, rows)

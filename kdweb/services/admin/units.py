@@ -46,6 +46,52 @@ def unit_tree() -> list[TreeRow]:
     return rows
 
 
+COLLAPSE_FROM = 120  # a tree this large opens only its first two levels until asked
+
+
+@dataclass
+class TreeView:
+    rows: list  # (TreeRow, child count, open?) in tree order
+    total: int
+    matched: int | None  # None without a search
+    collapsed: bool
+
+
+def tree_view(rows: list[TreeRow], q: str = "", opened: set[str] | frozenset = frozenset(),
+              everything: bool = False) -> TreeView:
+    """The unit tree as shown: a search keeps the matching units and the units above them; a large tree starts
+    with the district and its grassroots organisations, each of which opens on request (`opened` codes)."""
+    from kdweb.search import matches
+
+    parents: dict[int, int | None] = {row.unit.id: row.unit.parent_id for row in rows}
+    children: dict[int | None, int] = {}
+    for row in rows:
+        children[row.unit.parent_id] = children.get(row.unit.parent_id, 0) + 1
+    codes = {row.unit.id: row.unit.code for row in rows}
+
+    def ancestors(unit_id):
+        found, parent = [], parents.get(unit_id)
+        while parent is not None:
+            found.append(parent)
+            parent = parents.get(parent)
+        return found
+
+    q = q.strip()
+    if q:
+        hits = {row.unit.id for row in rows if matches(q, row.unit.name, row.unit.code)}
+        shown = hits | {ancestor for hit in hits for ancestor in ancestors(hit)}
+        expanded = shown - hits
+        view = [(row, children.get(row.unit.id, 0), row.unit.id in expanded) for row in rows if row.unit.id in shown]
+        return TreeView(view, len(rows), len(hits), False)
+    collapsed = len(rows) >= COLLAPSE_FROM and not everything
+    if not collapsed:
+        return TreeView([(row, children.get(row.unit.id, 0), True) for row in rows], len(rows), None, False)
+    is_open = {row.unit.id for row in rows if row.depth == 0 or codes[row.unit.id] in opened}
+    view = [(row, children.get(row.unit.id, 0), row.unit.id in is_open) for row in rows
+            if all(ancestor in is_open for ancestor in ancestors(row.unit.id))]
+    return TreeView(view, len(rows), None, True)
+
+
 def unit_by_code(code: str) -> Unit | None:
     return db.session.execute(db.select(Unit).filter_by(code=code)).scalar_one_or_none()
 

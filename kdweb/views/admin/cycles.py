@@ -88,10 +88,20 @@ def open_cycle(year):
     return redirect(url_for("admin.cycles"), code=303)
 
 
+@bp.get("/cycles/<int:year>/close")
+def confirm_close_cycle(year):
+    cycle = cycle_or_404(year)
+    return render_page("admin/cycle_close.html", cycle=cycle, effect=cycle_service.close_effect(cycle))
+
+
 @bp.post("/cycles/<int:year>/close")
 def close_cycle(year):
     cycle = cycle_or_404(year)
-    cycle_service.close_review_cycle(current_user, cycle)
+    try:
+        cycle_service.close_review_cycle(current_user, cycle, request.form.get("confirm_year"))
+    except AdminRefusal as error:
+        return render_page("admin/cycle_close.html", http_status=422, cycle=cycle,
+                           effect=cycle_service.close_effect(cycle), error=refusal_text(error))
     flash(f"Đã đóng đợt kiểm điểm năm {cycle.year}.", "success")
     return redirect(url_for("admin.cycles"), code=303)
 

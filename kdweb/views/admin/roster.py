@@ -5,7 +5,8 @@ from kdweb.extensions import db
 from kdweb.models import RosterImport
 from kdweb.services.admin import AdminRefusal, roster_import as import_service
 from kdweb.services.admin.roster_mapping import CELL_KINDS, FIELDS
-from kdweb.services.admin.roster_template import export_rows, roster_workbook
+from kdweb.services.admin import roster_browse, roster_template as roster_workbooks
+from kdweb.services.admin.roster_template import roster_workbook
 from kdweb.services.admin.units import unit_tree
 from kdweb.services.cycles import open_cycle
 from kdweb.views.admin import bp, refusal_text, refused
@@ -22,6 +23,14 @@ def roster():
     return render_page("admin/roster.html", cycle=cycle, imports=imports, fields=FIELDS)
 
 
+@bp.get("/roster/members")
+def roster_members():
+    cycle = open_cycle()
+    found = roster_browse.members_page(cycle, request.args.get("q", ""), request.args.get("unit", ""),
+                                       request.args.get("page", 1, type=int)) if cycle else None
+    return render_page("admin/roster_members.html", "admin/_roster_member_rows.html", cycle=cycle, found=found)
+
+
 @bp.get("/roster/template.xlsx")
 def roster_template():
     return _xlsx(roster_workbook(_cells()), "mau-danh-sach-dang-vien.xlsx")
@@ -32,7 +41,7 @@ def roster_export():
     cycle = open_cycle()
     if cycle is None:
         abort(404)
-    return _xlsx(roster_workbook(_cells(), export_rows(cycle)), f"danh-sach-dang-vien-{cycle.year}.xlsx")
+    return _xlsx(roster_workbooks.roster_export(cycle), f"danh-sach-dang-vien-{cycle.year}.xlsx")
 
 
 @bp.post("/roster/imports")
@@ -64,7 +73,8 @@ def roster_import(import_id):
     except AdminRefusal as error:
         return refused(error, url_for("admin.roster"))
     return render_page("admin/roster_import.html", "admin/_roster_preview.html", roster_import=roster_import,
-                       preview=preview, fields=FIELDS, shown_rows=SHOWN_ROWS)
+                       preview=preview, fields=FIELDS, shown_rows=SHOWN_ROWS,
+                       preview_mapping_args={f"col_{index}": key for index, key in preview.mapping.items()})
 
 
 @bp.post("/roster/imports/<int:import_id>/apply")
@@ -78,7 +88,8 @@ def apply_roster_import(import_id):
     try:
         done = import_service.apply_import(current_user, roster_import, sheet=form.get("sheet"),
                                            header_row=form.get("header_row"),
-                                           mapping=import_service.mapping_from_form(form) or {}, expected=expected)
+                                           mapping=import_service.mapping_from_form(form) or {}, expected=expected,
+                                           valid_only=form.get("valid_only") == "1")
     except AdminRefusal as error:
         flash(refusal_text(error), "danger")
         return redirect(url_for("admin.roster_import", import_id=import_id, **_mapping_args(form)), code=303)
@@ -88,6 +99,23 @@ def apply_roster_import(import_id):
     flash(f"Đã nhập danh sách: {done.added_count} đảng viên mới, {done.updated_count} cập nhật, "
           f"{done.unchanged_count} không đổi.", "success")
     return redirect(url_for("admin.roster_import", import_id=import_id), code=303)
+
+
+@bp.get("/roster/imports/<int:import_id>/errors.xlsx")
+def roster_import_errors(import_id):
+    """The file's rows with errors and what is wrong with each, to fix and import again."""
+    roster_import = db.get_or_404(RosterImport, import_id)
+    args = request.args
+    try:
+        data = import_service.error_rows_workbook(roster_import, sheet=args.get("sheet"),
+                                                  header_row=args.get("header_row"),
+                                                  mapping=import_service.mapping_from_form(args))
+    except AdminRefusal as error:
+        return refused(error, url_for("admin.roster"))
+    if data is None:
+        abort(404)
+    stem = roster_import.filename.rsplit(".", 1)[0]
+    return _xlsx(data, f"{stem} - các dòng có lỗi.xlsx")
 
 
 @bp.get("/roster/imports/<int:import_id>/file")

@@ -12,7 +12,10 @@ FORM_FIELDS = ("name", "kind", "level", "group", "parent_id", "sort_order", "fou
 
 @bp.get("/units")
 def units():
-    return render_page("admin/units.html", rows=unit_service.unit_tree())
+    opened = {code for code in request.args.getlist("open") if code}
+    view = unit_service.tree_view(unit_service.unit_tree(), request.args.get("q", ""), opened,
+                                  everything=request.args.get("all") == "1")
+    return render_page("admin/units.html", view=view, q=request.args.get("q", "").strip(), opened=opened)
 
 
 @bp.get("/units/new")

@@ -1,0 +1,161 @@
+"""Tell a unit's staff what happened to their workbook: an in-app list per user, and e-mail when configured.
+
+A notification row is written inside the use case's transaction; mail goes out after the commit
+(`send_pending_mail`), so a rolled-back decision never mails anyone. Both `send_pending_mail` and `remind`
+are plain functions of the database, so a job queue can run them as they are.
+"""
+import logging
+import smtplib
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import formataddr
+
+from flask import current_app
+
+from kdweb.deadlines import deadline_state
+from kdweb.extensions import db
+from kdweb.models import Notification, Unit, UnitCycle, User
+from kdweb.models.base import utcnow
+from kdweb.status import WorkbookStatus
+
+log = logging.getLogger(__name__)
+
+KINDS = {"returned": "Bị trả lại", "approved": "Đã duyệt", "reopened": "Được mở lại",
+         "deadline_soon": "Sắp đến hạn", "overdue": "Quá hạn"}
+SOON_DAYS = 3
+DONE = (WorkbookStatus.SUBMITTED.code, WorkbookStatus.APPROVED.code)
+
+
+def staff_of(unit) -> list[User]:
+    return db.session.execute(
+        db.select(User).filter_by(unit_id=unit.id, role="staff", active=True).order_by(User.id)
+    ).scalars().all()
+
+
+def notify(unit, cycle, kind: str, text: str, once_key: str | None = None) -> list[Notification]:
+    """One notification per active staff account of the unit; with once_key, never twice per account."""
+    notes = []
+    for user in staff_of(unit):
+        if once_key and db.session.execute(
+                db.select(Notification.id).filter_by(user_id=user.id, once_key=once_key)).first():
+            continue
+        note = Notification(user_id=user.id, unit_id=unit.id, cycle_id=cycle.id if cycle else None, kind=kind,
+                            text=text, once_key=once_key, created_at=utcnow())
+        db.session.add(note)
+        notes.append(note)
+    db.session.flush()
+    return notes
+
+
+def decision_text(unit, action: str, comment: str | None, reviewer) -> tuple[str, str]:
+    kind = {"approve": "approved", "return": "returned", "reopen": "reopened"}[action]
+    text = {
+        "approved": f"Ban Tổ chức Quận ủy đã duyệt kết quả kiểm điểm, đánh giá, xếp loại của {unit.name}.",
+        "returned": f"Ban Tổ chức Quận ủy đã trả lại kết quả của {unit.name} để sửa.",
+        "reopened": f"Ban Tổ chức Quận ủy đã mở lại kết quả của {unit.name} để sửa.",
+    }[kind]
+    if comment:
+        text += f" Nhận xét của {reviewer.full_name}: {comment}"
+    return kind, text
+
+
+def remind(now: datetime | None = None) -> dict:
+    """Deadline reminders for every reporting unit of the open cycle that has not submitted:
+    "deadline in 3 days or less" once, and "overdue" once. Returns how many notifications were written."""
+    from kdweb.services.cycles import open_cycle
+
+    now = now or utcnow()
+    cycle = open_cycle()
+    counts = {"deadline_soon": 0, "overdue": 0}
+    if cycle is None:
+        return counts
+    rows = db.session.execute(
+        db.select(Unit, UnitCycle.status).outerjoin(
+            UnitCycle, (UnitCycle.unit_id == Unit.id) & (UnitCycle.cycle_id == cycle.id))
+        .where(Unit.reports.is_(True), Unit.active.is_(True)).order_by(Unit.id)
+    ).all()
+    for unit, status in rows:
+        if status in DONE:
+            continue
+        state = deadline_state(cycle.deadline_for(unit), now)
+        deadline = state.deadline.strftime("%d/%m/%Y")
+        if state.days_left < 0:
+            kind, text = "overdue", (f"{unit.name} đã quá hạn nộp kết quả ({deadline}) {-state.days_left} ngày. "
+                                     "Hãy tải lên và nộp sớm nhất có thể.")
+        elif state.days_left <= SOON_DAYS:
+            kind, text = "deadline_soon", (f"Hạn nộp kết quả của {unit.name} là {deadline} "
+                                           f"({state.text.lower()}). Đơn vị chưa nộp.")
+        else:
+            continue
+        counts[kind] += len(notify(unit, cycle, kind, text, once_key=f"{kind}:{cycle.id}:{unit.id}"))
+    db.session.commit()
+    counts["mailed"] = send_pending_mail()
+    return counts
+
+
+def mail_configured() -> bool:
+    return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def send_pending_mail() -> int:
+    """Mail every notification not yet mailed to users with an address: one message per event, addressed to
+    all the unit's staff it concerns. Off (returns 0) unless MAIL_SERVER is configured."""
+    if not mail_configured():
+        return 0
+    pending = db.session.execute(
+        db.select(Notification, User.email).join(User, Notification.user_id == User.id)
+        .where(Notification.emailed_at.is_(None), User.email.is_not(None), User.email != "")
+        .order_by(Notification.id)
+    ).all()
+    events: dict[tuple, list] = {}
+    for note, email in pending:
+        events.setdefault((note.unit_id, note.kind, note.text), []).append((note, email))
+    sent = 0
+    for (_unit_id, kind, text), items in events.items():
+        message = mail_message(kind, text, sorted({email for _note, email in items}))
+        try:
+            deliver(message)
+        except (OSError, smtplib.SMTPException):
+            log.exception("mailing a %s notification failed; it stays pending", kind)
+            continue
+        for note, _email in items:
+            note.emailed_at = utcnow()
+        sent += 1
+    db.session.commit()
+    return sent
+
+
+def mail_message(kind: str, text: str, recipients: list[str]) -> EmailMessage:
+    config = current_app.config
+    message = EmailMessage()
+    message["Subject"] = f"[Kiểm điểm, đánh giá, xếp loại] {KINDS.get(kind, kind)}"
+    message["From"] = config.get("MAIL_DEFAULT_SENDER") or formataddr((config["DISTRICT_NAME"], "kdweb@localhost"))
+    message["To"] = ", ".join(recipients)
+    message.set_content(text + "\n\nXem chi tiết trên trang kiểm điểm, đánh giá, xếp loại của đơn vị.\n")
+    return message
+
+
+def deliver(message: EmailMessage) -> None:
+    config = current_app.config
+    with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25), timeout=20) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        smtp.send_message(message)
+
+
+def for_user(user, limit: int = 50) -> list[Notification]:
+    return db.session.execute(
+        db.select(Notification).filter_by(user_id=user.id).order_by(Notification.id.desc()).limit(limit)
+    ).scalars().all()
+
+
+def unread_count(user) -> int:
+    return db.session.scalar(
+        db.select(db.func.count(Notification.id)).filter_by(user_id=user.id, read_at=None)) or 0
+
+
+def mark_read(user) -> None:
+    db.session.execute(db.update(Notification).filter_by(user_id=user.id, read_at=None).values(read_at=utcnow()))
+    db.session.commit()

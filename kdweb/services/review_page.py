@@ -1,0 +1,133 @@
+"""What a reviewer decides on, beside the decision: the quota per group of the submitted version, and what
+changed since the unit's previous submitted or approved version (read-only)."""
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+
+from kdweb.extensions import db
+from kdweb.models import Finding, Rating, Submission, UnitCycle, Upload
+from kdweb.rules import Level, SubjectKind, get_rule_set
+from kdweb.rules.checks_quota import quota_limit
+from kdweb.status import WorkbookStatus
+
+KIND_TEXTS = {kind.code.lower(): kind.text for kind in SubjectKind}
+GROUPLESS = {"member": "Cả đơn vị"}
+
+
+@dataclass
+class QuotaRow:
+    kind: str
+    group: str
+    excellent: int
+    good: int
+    limit: int
+
+    @property
+    def over(self) -> bool:
+        return self.excellent > self.limit
+
+
+def quota_by_group(upload, cycle) -> list[QuotaRow]:
+    """HTXSNV against its limit in every group the rule book counts separately (one GROUP BY)."""
+    rule_set = get_rule_set(cycle.rule_set_id)
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for kind, group, level, count in db.session.execute(
+            db.select(Rating.subject_kind, Rating.group, Rating.level, func.count())
+            .where(Rating.upload_id == upload.id, Rating.level.in_([Level.HTXSNV.code, Level.HTTNV.code]))
+            .group_by(Rating.subject_kind, Rating.group, Rating.level)):
+        key = (kind, group or GROUPLESS.get(kind, "(chưa ghi nhóm)"))
+        counts.setdefault(key, {})[level] = count
+    order = list(KIND_TEXTS)
+    rows = []
+    for (kind, group), levels in sorted(counts.items(), key=lambda item: (order.index(item[0][0]), item[0][1])):
+        excellent, good = levels.get(Level.HTXSNV.code, 0), levels.get(Level.HTTNV.code, 0)
+        rows.append(QuotaRow(KIND_TEXTS.get(kind, kind), group, excellent, good,
+                             quota_limit(excellent, good, rule_set).limit))
+    return rows
+
+
+@dataclass
+class Change:
+    kind: str
+    code: str
+    name: str
+    before: str | None = None
+    after: str | None = None
+
+
+@dataclass
+class Diff:
+    against: Upload | None
+    added: list[Change] = field(default_factory=list)
+    removed: list[Change] = field(default_factory=list)
+    changed: list[Change] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+def previous_decided_upload(cycle, unit, upload) -> Upload | None:
+    """The upload of the unit's last earlier submission (returned or approved) of another version."""
+    return db.session.execute(
+        db.select(Upload).join(Submission, Submission.upload_id == Upload.id)
+        .where(Submission.cycle_id == cycle.id, Submission.unit_id == unit.id, Upload.id != upload.id,
+               Upload.version < upload.version)
+        .order_by(Upload.version.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def level_text(level, reason) -> str:
+    return level or ("Không xếp loại" + (f" ({reason})" if reason else ""))
+
+
+def ratings_by_subject(upload) -> dict:
+    return {(r.subject_kind, r.subject_code): r
+            for r in db.session.execute(db.select(Rating).filter_by(upload_id=upload.id)).scalars()}
+
+
+def diff(cycle, unit, upload) -> Diff:
+    earlier = previous_decided_upload(cycle, unit, upload)
+    result = Diff(earlier)
+    if earlier is None:
+        return result
+    before, after = ratings_by_subject(earlier), ratings_by_subject(upload)
+    for key in sorted(after.keys() - before.keys()):
+        rating = after[key]
+        result.added.append(Change(KIND_TEXTS.get(key[0], key[0]), key[1], rating.subject_name,
+                                   after=level_text(rating.level, rating.not_rated_reason)))
+    for key in sorted(before.keys() - after.keys()):
+        rating = before[key]
+        result.removed.append(Change(KIND_TEXTS.get(key[0], key[0]), key[1], rating.subject_name,
+                                     before=level_text(rating.level, rating.not_rated_reason)))
+    for key in sorted(before.keys() & after.keys()):
+        old, new = before[key], after[key]
+        if (old.level, old.not_rated_reason) != (new.level, new.not_rated_reason):
+            result.changed.append(Change(KIND_TEXTS.get(key[0], key[0]), key[1], new.subject_name,
+                                         level_text(old.level, old.not_rated_reason),
+                                         level_text(new.level, new.not_rated_reason)))
+    return result
+
+
+@dataclass
+class Approvable:
+    code: str
+    name: str
+    version: int
+
+
+def clean_submissions(cycle) -> list[Approvable]:
+    """Units waiting for approval whose submitted version has no error and no warning: the bulk approve list."""
+    from kdweb.models import Unit
+
+    rows = db.session.execute(
+        db.select(Unit.code, Unit.name, Upload.version)
+        .join(UnitCycle, UnitCycle.unit_id == Unit.id)
+        .join(Submission, UnitCycle.submission_id == Submission.id)
+        .join(Upload, Submission.upload_id == Upload.id)
+        .where(UnitCycle.cycle_id == cycle.id, UnitCycle.status == WorkbookStatus.SUBMITTED.code,
+               Upload.error_count == 0, Upload.warning_count == 0,
+               ~db.select(Finding.id).where(Finding.upload_id == Upload.id).exists())
+        .order_by(Unit.level, Unit.sort_order, Unit.name)
+    ).all()
+    return [Approvable(code, name, version) for code, name, version in rows]
