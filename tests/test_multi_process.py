@@ -222,7 +222,7 @@ def test_a_bulk_job_started_on_one_server_is_followed_and_served_by_the_other(se
     browser.get("/review/")  # the CSRF token of the session renewed at login
     status, _ = browser.request("POST", "/review/bulk/templates", b"",
                                 {"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": browser.csrf})
-    assert status == 302, server_a.log()
+    assert status == 303, server_a.log()
     job_path = urllib.parse.urlsplit(browser.last_location).path
     assert re.fullmatch(r"/review/bulk/\d+", job_path), job_path
 

@@ -57,3 +57,11 @@ def test_importing_the_pure_packages_loads_nothing_of_the_web_side():
              f"print(sorted(m for m in sys.modules if m.startswith({WEB_SIDE!r})))")
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]", loaded
+
+
+def test_views_never_commit_roll_back_or_query():
+    """docs/design.md, "Transactions": use cases in services/ commit; views parse, call and render."""
+    for path in sorted((KDWEB / "views").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for forbidden in ("commit()", "rollback()", "db.select(", "db.session.execute(", "db.session.scalar("):
+            assert forbidden not in text, f"{path.relative_to(KDWEB.parent)} calls {forbidden}"

@@ -24,6 +24,25 @@ _.private, _.no_cache
 # Huey's Consumer.start() calls the method kdweb.queue replaces (the web server owns the signal handlers).
 _._set_signal_handlers
 
+# The login throttle's settings, read with current_app.config.get(...).
+KDWEB_LOGIN_MAX_PER_ACCOUNT, KDWEB_LOGIN_MAX_PER_ADDRESS, KDWEB_LOGIN_FIRST_DELAY_SECONDS, KDWEB_LOGIN_WINDOW_MINUTES
+
+# werkzeug's routing reads a converter's regex.
+regex
+
+# Rule set parameters of the scored rule set (qd366-hd43), read through RuleSet.share("...") and the parameter table.
+score_subgroup_maxima, band_mode, htxsnv_on_time_share, htxsnv_exceeded_share, htxsnv_remedied_share
+httnv_on_time_share, htnv_done_share, htnv_late_share, khtnv_failed_share, khtnv_unit_done_share
+
+# The superior body's settings, filled by name from the settings table (Superior.with_values).
+scope_name
+
+# Set with dataclasses.replace for the report's notes (which rule set last year's figures came from).
+previous_rule_set_id
+
+# Python reads a class's annotations (the score fields build the record classes); flask.g attribute read with g.get.
+_.__annotations__, _._kdweb_superior
+
 # Flask-Login reads these from the login manager, the user and the session.
 _.login_view, _.login_message, _.login_message_category, _.session_protection, _.permanent
 _.is_active, _.get_id

@@ -111,4 +111,4 @@ def submit_latest_upload(client, app, unit_code):
         upload_id = db.session.execute(
             db.select(Upload.id).join(Unit).filter(Unit.code == unit_code).order_by(Upload.id.desc())
         ).scalars().first()
-    assert client.post(f"/units/{unit_code}/submit", data={"confirmed": "1", "upload_id": upload_id}).status_code == 302
+    assert client.post(f"/units/{unit_code}/submit", data={"confirmed": "1", "upload_id": upload_id}).status_code == 303

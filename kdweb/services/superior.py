@@ -11,6 +11,7 @@ from kdweb.extensions import db
 from kdweb.models import Setting
 from kdweb.services import audit
 from kdweb.services.admin import AdminRefusal
+from kdweb.services.transaction import use_case
 from kdweb.superior import Superior
 
 PREFIX = "superior."
@@ -32,6 +33,7 @@ def current_superior() -> Superior:
     return found
 
 
+@use_case
 def save_superior(actor, values: dict) -> Superior:
     known = [item.name for item in fields(Superior)]
     cleaned = {name: " ".join(str(values.get(name) or "").split()) for name in known}

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 from kdweb.deadlines import VIETNAM, deadline_state
 from kdweb.extensions import db
-from kdweb.models import Finding, Review, Submission, Template, UnitCycle, Upload
+from kdweb.models import Finding, Review, Submission, Template, Unit, UnitCycle, Upload
 from kdweb.models.base import utcnow
 from kdweb.services import conversation
 from kdweb.services.roster import current_roster_digest
@@ -158,6 +158,13 @@ def display(finding: Finding) -> SimpleNamespace:
     return SimpleNamespace(rule=finding.rule, severity=finding.severity, sheet=finding.sheet, cell=finding.cell,
                            message=finding.message, position=finding.position,
                            sheet_label=finding.sheet or GENERAL_SHEET)
+
+
+def reporting_units() -> list[Unit]:
+    """Every active unit with its own workbook, by level, then as the unit tree orders them."""
+    return db.session.execute(
+        db.select(Unit).filter_by(reports=True, active=True).order_by(Unit.level, Unit.sort_order, Unit.name)
+    ).scalars().all()
 
 
 def closed_cycles() -> list:

@@ -25,6 +25,7 @@ from kdweb.rules.roster_changes import with_where_now
 from kdweb.services import audit, untrusted, workflow
 from kdweb.services.roster import roster_of_record, where_now
 from kdweb.services.superior import current_superior
+from kdweb.services.transaction import use_case
 from kdweb.services.workbooks import issued_versions
 from kdweb.status import WorkbookStatus
 
@@ -99,6 +100,7 @@ def reselect(state, unit, user, earlier: Upload) -> UploadResult:
     return UploadResult(earlier, identical_to=earlier)
 
 
+@use_case
 def recheck(cycle, unit, user, version: int) -> Upload:
     """"Kiểm tra lại": check again an upload whose check did not finish (its unit's staff, or a reviewer)."""
     upload = upload_of(unit, cycle, version)

@@ -15,6 +15,7 @@ from kdweb.rules.stored import record_from_json
 from kdweb.services import workflow
 from kdweb.services.roster import roster_batch, roster_digest
 from kdweb.services.superior import current_superior
+from kdweb.services.transaction import use_case
 
 
 CHECKED = ("errors", "valid")
@@ -43,8 +44,9 @@ def issued_versions(cycle, unit) -> set[str]:
     return {template_version_label(cycle, version) for version in versions}
 
 
+@use_case
 def issue_workbook(cycle, unit, user, carry_over: bool = False) -> tuple[bytes, Template]:
-    """The unit's staff download their workbook: build it, record it, mark the unit; the caller commits. With
+    """The unit's staff download their workbook: build it, record it, mark the unit. With
     `carry_over`, what the unit typed in its latest checked upload is written into the fresh workbook."""
     data, template = build_and_record(cycle, unit, user, carry_over=carry_over)
     workflow.record_download(cycle, unit, user, template)

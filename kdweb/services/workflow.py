@@ -7,6 +7,7 @@ from kdweb.extensions import db
 from kdweb.models import Review, Submission, UnitCycle, Upload
 from kdweb.models.base import utcnow
 from kdweb.services import audit, notifications
+from kdweb.services.transaction import use_case
 from kdweb.status import ALLOWED_FROM, WorkbookStatus, can
 
 ACCEPTING_UPLOADS = sorted(status.code for status in ALLOWED_FROM["upload"])
@@ -117,6 +118,7 @@ def record_download(cycle, unit, user, template) -> None:
     audit.record("template_downloaded", user=user, unit=unit, target=template, version=template.version)
 
 
+@use_case
 def submit(cycle, unit, user, upload_id: int, acknowledge_warnings: bool) -> tuple[Submission, bool]:
     """Submit a valid upload; a second submit of the same state returns the first submission (created=False)."""
     state = lock(cycle, unit)
@@ -143,9 +145,11 @@ def submit(cycle, unit, user, upload_id: int, acknowledge_warnings: bool) -> tup
     state.last_activity_at = now
     audit.record("submitted", user=user, unit=unit, target=submission, upload_version=upload.version,
                  late=submission.late)
+    commit_or_refuse()
     return submission, True
 
 
+@use_case
 def review(cycle, unit, reviewer, action: str, comment: str | None) -> Review:
     """approve | return | reopen, by a reviewer; return and reopen need a comment."""
     state = lock(cycle, unit)
@@ -168,7 +172,15 @@ def review(cycle, unit, reviewer, action: str, comment: str | None) -> Review:
     audit.record({"approve": "approved", "return": "returned", "reopen": "reopened"}[action],
                  user=reviewer, unit=unit, target=submission, comment=comment or None)
     notifications.notify(unit, cycle, *notifications.decision_text(unit, action, comment, reviewer))
+    commit_or_refuse()
     return entry
+
+
+def submissions_of(cycle, unit) -> list[Submission]:
+    """The unit's submissions in the cycle, the latest first."""
+    return db.session.execute(
+        db.select(Submission).filter_by(cycle_id=cycle.id, unit_id=unit.id).order_by(Submission.submitted_at.desc())
+    ).scalars().all()
 
 
 def commit_or_refuse(message: str = "Dữ liệu vừa được người khác thay đổi. Vui lòng tải lại trang.") -> None:

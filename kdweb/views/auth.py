@@ -1,10 +1,9 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from kdweb.extensions import db, login_manager
-from kdweb.models import User
+from kdweb.extensions import login_manager
 from kdweb.models.base import utcnow
-from kdweb.services import audit, login_throttle, sessions
+from kdweb.services import login as login_service, sessions
 from kdweb.views import local_time
 
 bp = Blueprint("auth", __name__)
@@ -21,10 +20,7 @@ def load_user(session_id: str):
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit() or len(user_id) > 12:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or str(user.session_version) != version:
-        return None
-    return user
+    return login_service.session_user(int(user_id), version)
 
 
 @bp.get("/login")
@@ -39,24 +35,20 @@ def login_post():
     login_name = request.form.get("login", "").strip()
     address = request.remote_addr or "unknown"
     next_path = sessions.safe_next(request.args.get("next"))
-    retry_at = login_throttle.reserve(login_name, address)
-    if retry_at is not None:
+    attempt = login_service.log_in(login_name, request.form.get("password", ""), address)
+    if attempt.outcome == login_service.BLOCKED:
+        retry_at = attempt.retry_at
         seconds = max(1, int((retry_at - utcnow()).total_seconds()) + 1)
         flash(f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {wait_text(seconds)} (từ "
               f"{local_time(retry_at, '%H:%M:%S')}), hoặc liên hệ quản trị để được cấp lại mật khẩu.", "danger")
         page = render_template("auth/login.html", login=login_name, next=next_path)
         return page, 429, {"Retry-After": str(seconds)}
-    user = sessions.authenticate(login_name, request.form.get("password", ""))
-    if user is None:
+    if attempt.outcome == login_service.WRONG:
         flash("Tên đăng nhập hoặc mật khẩu không đúng.", "danger")
         return render_template("auth/login.html", login=login_name, next=next_path), 401
-    login_throttle.succeeded(login_name, address)
     session.clear()  # a new session, and with it a new CSRF secret: nothing from before the login carries over
     session.permanent = True  # expires after KDWEB_IDLE_MINUTES without a request
-    login_user(user)
-    user.last_login_at = utcnow()
-    audit.record("login", user=user, unit=user.unit)
-    db.session.commit()
+    login_user(attempt.user)
     return redirect(next_path or url_for("home.index"))
 
 
@@ -70,10 +62,7 @@ def wait_text(seconds: int) -> str:
 @bp.post("/logout")
 @login_required
 def logout():
-    user = db.session.get(User, current_user.id)
-    sessions.end_sessions(user)  # every copy of this user's cookies stops working, not only this browser's
-    audit.record("logout", user=user, unit=user.unit)
-    db.session.commit()
+    login_service.log_out(current_user.id)  # every copy of this user's cookies stops working
     logout_user()
     session.clear()
     flash("Bạn đã đăng xuất.", "info")
@@ -89,14 +78,12 @@ def password():
 @bp.post("/password")
 @login_required
 def password_post():
-    user = db.session.get(User, current_user.id)
     form = request.form
     try:
-        sessions.change_password(user, form.get("current", ""), form.get("new", ""), form.get("again", ""))
+        user = login_service.change_password(current_user.id, form.get("current", ""), form.get("new", ""),
+                                             form.get("again", ""))
     except sessions.PasswordRefused as refused:
-        db.session.rollback()
         return render_template("auth/password.html", error=refused.message), 422
-    db.session.commit()
     session.clear()
     session.permanent = True
     login_user(user)  # this browser stays logged in with a fresh cookie; every other session has ended

@@ -1,5 +1,5 @@
 """One template, two renderings: the full page, or only the part an htmx request asked for; and file downloads."""
-from flask import make_response, render_template, request
+from flask import flash, make_response, redirect, render_template, request
 
 from kdweb.exports.content_disposition import attachment
 
@@ -15,6 +15,18 @@ def render_page(page: str, fragment: str | None = None, http_status: int = 200, 
     response = make_response(render_template(template, **context), http_status)
     response.vary.add("HX-Request")
     return response
+
+
+def answer(page: str, fragment: str, context, *, back_to: str, message: str | None = None,
+           category: str = "success", http_status: int = 200):
+    """The answer to a posted form: htmx gets `fragment` swapped in place (`context()` gives its context, read only
+    then); a plain post gets `message` flashed, if any, and is sent on to `back_to` (303: a reload does not post
+    again)."""
+    if not wants_fragment():
+        if message:
+            flash(message, category)
+        return redirect(back_to, code=303)
+    return render_page(page, fragment, http_status=http_status, **context())
 
 
 def send_download(data: bytes, filename: str, mimetype: str):

@@ -10,7 +10,7 @@ from kdweb.rules import Level
 from kdweb.services import audit_log, bulk, dashboard, district_checks, notifications, review_page, unit_page, workflow
 from kdweb.services.cycles import open_cycle, unit_cycle
 from kdweb.status import WorkbookStatus
-from kdweb.views.rendering import render_page, send_download, wants_fragment
+from kdweb.views.rendering import answer, render_page, send_download, wants_fragment
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 REVIEWERS = ("reviewer", "admin")
@@ -107,22 +107,18 @@ def act(code, action):
         return render_page("review/confirm_approve.html", **review_context(unit, cycle))
     try:
         workflow.review(cycle, unit, current_user, action, request.form.get("comment"))
-        workflow.commit_or_refuse()
     except workflow.WorkflowRefused as refused:
-        db.session.rollback()
-        if not wants_fragment():
-            flash(refused.message, "danger")
-            return redirect(url_for("review.unit", code=unit.code))
-        context = review_context(unit, cycle, review_error=refused.message)
-        return render_page("review/unit.html", "review/_actions.html", http_status=refused.http_status, **context)
+        reason, status = refused.message, refused.http_status
+        return answer("review/unit.html", "review/_actions.html",
+                      lambda: review_context(unit, cycle, review_error=reason),
+                      back_to=url_for("review.unit", code=unit.code), message=reason, category="danger",
+                      http_status=status)
     notifications.send_pending_mail()
     message = {"approve": "Đã duyệt kết quả của đơn vị.", "return": "Đã trả lại đơn vị kèm nhận xét.",
                "reopen": "Đã mở lại để đơn vị sửa."}[action]
-    if not wants_fragment():
-        flash(message, "success")
-        return redirect(url_for("review.unit", code=unit.code))
-    context = review_context(unit, cycle, review_message=message)
-    return render_page("review/unit.html", "review/_actions_response.html", **context)
+    return answer("review/unit.html", "review/_actions_response.html",
+                  lambda: review_context(unit, cycle, review_message=message),
+                  back_to=url_for("review.unit", code=unit.code), message=message)
 
 
 @bp.get("/approve-clean")
@@ -171,9 +167,8 @@ def audit():
 def bulk_start(kind):
     cycle = open_cycle_or_refuse()
     job = bulk.start(kind, cycle, current_user)
-    if wants_fragment():
-        return render_page("review/bulk.html", "review/_bulk_progress.html", job=job, kinds=bulk.KINDS)
-    return redirect(url_for("review.bulk_status", job_id=job.id))
+    return answer("review/bulk.html", "review/_bulk_progress.html", lambda: {"job": job, "kinds": bulk.KINDS},
+                  back_to=url_for("review.bulk_status", job_id=job.id))
 
 
 @bp.get("/bulk/<int:job_id>")
@@ -186,7 +181,7 @@ def bulk_status(job_id):
 @bp.get("/bulk/<int:job_id>/file")
 @role_required(*REVIEWERS)
 def bulk_file(job_id):
-    job = db.session.get(BulkJob, job_id) or abort(404)
+    job = db.get_or_404(BulkJob, job_id)
     if job.state != "done":
         abort(404)
     return send_download(job.content, job.filename, "application/zip")

@@ -3,14 +3,13 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from kdweb.access import role_required, unit_for_user_or_404
-from kdweb.extensions import db
 from kdweb.models import Cycle, Unit
 from kdweb.services import conversation, unit_page, uploads, workbooks, workflow
 from kdweb.services.cycles import open_cycle
 from kdweb.services.superior import current_superior
-from kdweb.views.lookups import open_cycle_or_404
+from kdweb.views.lookups import cycle_or_404, open_cycle_or_404
 from kdweb.views.params import cell_arg, form_id, int_arg
-from kdweb.views.rendering import render_page, send_download, wants_fragment
+from kdweb.views.rendering import answer, render_page, send_download
 
 bp = Blueprint("units", __name__, url_prefix="/units")
 
@@ -20,10 +19,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.get("/")
 @role_required("reviewer", "admin")
 def index():
-    units = db.session.execute(
-        db.select(Unit).filter_by(reports=True, active=True).order_by(Unit.level, Unit.sort_order, Unit.name)
-    ).scalars().all()
-    return render_page("units/index.html", units=units, cycle=open_cycle())
+    return render_page("units/index.html", units=unit_page.reporting_units(), cycle=open_cycle())
 
 
 @bp.get("/<code>")
@@ -38,7 +34,7 @@ def show(code):
 def past_cycle(code, year):
     """A unit's history in any cycle, open or closed: read access stays after the cycle closes."""
     unit = unit_for_user_or_404(code)
-    return render_page("units/show.html", **unit_page.context(unit, cycle_of_year_or_404(year), current_user))
+    return render_page("units/show.html", **unit_page.context(unit, cycle_or_404(year), current_user))
 
 
 @bp.get("/<code>/v/<int:version>")
@@ -63,7 +59,6 @@ def workbook(code):
     cycle = open_cycle_or_404()
     carry_over = request.args.get("carry") == "1"  # the fresh workbook after a roster change keeps what was typed
     data, _template = workbooks.issue_workbook(cycle, unit, current_user, carry_over=carry_over)
-    db.session.commit()
     return send_download(data, workbooks.workbook_filename(cycle, unit), XLSX)
 
 
@@ -80,12 +75,12 @@ def upload(code):
     except workflow.WorkflowRefused as refused:
         return refusal(unit, cycle, refused.message, refused.http_status)
     shown_at = url_for("units.version", code=unit.code, version=result.upload.version)
-    if not wants_fragment():
-        return redirect(shown_at)
-    context = unit_page.context(unit, cycle, current_user, version=result.upload.version)
-    context["identical_to"] = result.identical_to
-    response = render_page("units/show.html", "units/_upload_response.html", **context)
-    response.headers["HX-Push-Url"] = shown_at
+    response = answer("units/show.html", "units/_upload_response.html",
+                      lambda: {**unit_page.context(unit, cycle, current_user, version=result.upload.version),
+                               "identical_to": result.identical_to},
+                      back_to=shown_at)
+    if response.status_code == 200:  # the fragment: the address bar follows the version shown
+        response.headers["HX-Push-Url"] = shown_at
     return response
 
 
@@ -140,12 +135,11 @@ def recheck(code, version):
     try:
         upload = uploads.recheck(cycle, unit, current_user, version)
     except workflow.WorkflowRefused as refused:
-        db.session.rollback()
         if refused.http_status == 404:
             abort(404)
         flash(refused.message, "danger")
         return redirect(back, 303)
-    flash(*unit_page.recheck_message(upload))
+    flash(*unit_page.recheck_message(upload))  # a plain form on both pages: no fragment to swap
     return redirect(back, 303)
 
 
@@ -162,20 +156,15 @@ def submit(code):
     try:
         submission, created = workflow.submit(cycle, unit, current_user, upload_id,
                                               acknowledge_warnings=bool(request.form.get("acknowledge_warnings")))
-        workflow.commit_or_refuse()
     except workflow.WorkflowRefused as refused:
-        db.session.rollback()
         context = unit_page.context(unit, cycle, current_user)
         context["submit_error"] = refused.message
         return render_page("units/show.html", "units/_submit.html", http_status=refused.http_status, **context)
     message = (f"Đã nộp kết quả. {current_superior().staff_body} sẽ xem và duyệt." if created
                else "Kết quả này đã được nộp trước đó.")
-    if not wants_fragment():
-        flash(message, "success")
-        return redirect(url_for("units.show", code=unit.code))
-    context = unit_page.context(unit, cycle, current_user)
-    context["submit_message"] = message
-    return render_page("units/show.html", "units/_submit_response.html", **context)
+    return answer("units/show.html", "units/_submit_response.html",
+                  lambda: {**unit_page.context(unit, cycle, current_user), "submit_message": message},
+                  back_to=url_for("units.show", code=unit.code), message=message)
 
 
 def version_context(code, version, **filters) -> dict:
@@ -195,14 +184,10 @@ def own_unit_or_403(code) -> Unit:
     return unit
 
 
-def cycle_of_year_or_404(year: int) -> Cycle:
-    return db.session.execute(db.select(Cycle).filter_by(year=year)).scalar_one_or_none() or abort(404)
-
-
 def shown_cycle_or_404() -> Cycle:
     """The cycle a version page shows: `?year=` names a past one; otherwise the open cycle."""
     year = int_arg("year", 0)
-    return cycle_of_year_or_404(year) if year else open_cycle_or_404()
+    return cycle_or_404(year) if year else open_cycle_or_404()
 
 
 def refusal(unit, cycle, message, http_status):

@@ -26,7 +26,7 @@ RETURN_COMMENT = "Đề nghị bổ sung nhận xét của chi ủy đối với
 
 def review_with_client(client, auth, unit_code, action, comment=""):
     auth.login_as("reviewer")
-    assert client.post(f"/review/units/{unit_code}/{action}", data={"comment": comment, "confirmed": "1"}).status_code == 302
+    assert client.post(f"/review/units/{unit_code}/{action}", data={"comment": comment, "confirmed": "1"}).status_code == 303
     auth.logout()
 
 

@@ -126,7 +126,7 @@ def test_filter_return_resubmit_approve_and_download_the_report(open_tab, client
 def test_zip_of_approved_results_from_the_dashboard(open_tab, client, auth, app):
     prepare_with_client(client, auth, app, UNIT, submit=True)
     auth.login_as("reviewer")
-    assert client.post(f"/review/units/{UNIT}/approve", data={"confirmed": "1"}).status_code == 302
+    assert client.post(f"/review/units/{UNIT}/approve", data={"confirmed": "1"}).status_code == 303
     auth.logout()
 
     reviewer = open_tab()

@@ -71,7 +71,7 @@ def test_flask_run_alone_runs_a_bulk_zip(tmp_path):
         browser.get("/review/")  # the CSRF token of the session renewed at login
         status, _ = browser.request("POST", "/review/bulk/templates", b"", {
             "Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": browser.csrf})
-        assert status == 302, server.log()
+        assert status == 303, server.log()  # See Other: the job's page
         job_path = urllib.parse.urlsplit(browser.last_location).path
         assert re.fullmatch(r"/review/bulk/\d+", job_path), job_path
         for _ in range(600):

@@ -25,7 +25,7 @@ def status_of(app, code=UNIT):
 def return_unit(client, auth, comment, code=UNIT):
     auth.login_as("reviewer")
     response = client.post(f"/review/units/{code}/return", data={"comment": comment})
-    assert response.status_code == 302
+    assert response.status_code == 303
     auth.logout()
 
 
@@ -47,7 +47,7 @@ def test_approve_asks_for_confirmation_without_javascript(client, auth, app, sub
     body = asked.get_data(as_text=True)
     assert asked.status_code == 200 and "Xác nhận duyệt" in body and 'name="confirmed" value="1"' in body
     assert status_of(app) == "submitted"
-    assert client.post(f"/review/units/{UNIT}/approve", data={"confirmed": "1"}).status_code == 302
+    assert client.post(f"/review/units/{UNIT}/approve", data={"confirmed": "1"}).status_code == 303
     assert status_of(app) == "approved"
 
 

@@ -18,13 +18,13 @@ def test_approve_return_reopen_with_audit(client, auth, app, submit_unit):
     returned = client.post("/review/units/BD.P01/return", data={"comment": "Thiếu nhận xét chi bộ."},
                            headers={"HX-Request": "true"})
     assert returned.status_code == 200 and "Đã trả lại" in returned.get_data(as_text=True)
-    assert client.post("/review/units/BD.P01/approve", data={"confirmed": "1"}).status_code == 302  # refused: flashed, not approved
+    assert client.post("/review/units/BD.P01/approve", data={"confirmed": "1"}).status_code == 303  # refused: flashed, not approved
     assert "returned" in audit_actions(app) and "approved" not in audit_actions(app)
     auth.logout()
     submit_unit("BD.P01")
     auth.login_as("reviewer")
     assert client.post("/review/units/BD.P01/approve", data={"confirmed": "1"}, headers={"HX-Request": "true"}).status_code == 200
-    assert client.post("/review/units/BD.P01/reopen", data={"comment": "Bổ sung số liệu."}).status_code == 302
+    assert client.post("/review/units/BD.P01/reopen", data={"comment": "Bổ sung số liệu."}).status_code == 303
     actions = audit_actions(app)
     assert actions.index("returned") < actions.index("approved") < actions.index("reopened")
     with app.app_context():

@@ -94,7 +94,7 @@ def approved(app, demo, hostile_names):
     page = staff.get(f"/units/{UNIT}").get_data(as_text=True)
     upload_id = re.search(r'name="upload_id" value="(\d+)"', page).group(1)
     assert staff.post(f"/units/{UNIT}/submit", data={"confirmed": "1", "upload_id": upload_id, "acknowledge_warnings": "1"}
-                      ).status_code == 302
+                      ).status_code == 303
     reviewer = client_for(app, demo, "reviewer")
     reviewer.post(f"/review/units/{UNIT}/approve", data={"confirmed": "1"})
     return reviewer

@@ -107,7 +107,7 @@ def submit_latest_valid(app, client):
                                        .filter(Unit.code == UNIT)).scalar_one()
         db.session.remove()
     answer = client.post(f"/units/{UNIT}/submit", data={"confirmed": "1", "upload_id": upload_id, "acknowledge_warnings": "1"})
-    assert answer.status_code == 302, answer.get_data(as_text=True)[:300]
+    assert answer.status_code == 303, answer.get_data(as_text=True)[:300]
 
 
 def review(people, action, **form):
@@ -127,9 +127,9 @@ DECISIONS = {
 @pytest.mark.parametrize("decision", list(DECISIONS))
 @pytest.mark.parametrize("late_file", ["valid_2", "errors"])
 def test_a_check_ending_after_a_decision_does_not_undo_it(app, people, workbooks, monkeypatch, decision, late_file):
-    assert send(people["staff"], workbooks["valid"]).status_code == 302
+    assert send(people["staff"], workbooks["valid"]).status_code == 303
     during_next_read(monkeypatch, lambda: DECISIONS[decision](app, people))
-    assert send(people["staff"], workbooks[late_file]).status_code == 302
+    assert send(people["staff"], workbooks[late_file]).status_code == 303
     assert state_of(app) == {"status": decision, "latest": 1, "valid": 1}
     late, findings, ratings = upload_row(app, 2)
     assert late.outcome == {"valid_2": "valid", "errors": "errors"}[late_file] and ratings > 0
@@ -151,7 +151,7 @@ def test_a_check_ending_after_a_decision_does_not_undo_it(app, people, workbooks
 def test_an_older_version_finishing_last_ends_as_if_checked_in_order(app, people, workbooks, monkeypatch,
                                                                       older, newer, expected):
     during_next_read(monkeypatch, lambda: send(people["staff_again"], workbooks[newer]))
-    assert send(people["staff"], workbooks[older]).status_code == 302
+    assert send(people["staff"], workbooks[older]).status_code == 303
     assert state_of(app) == expected
     for version in (1, 2):
         assert upload_row(app, version)[0].is_checked
@@ -176,7 +176,7 @@ def break_checks(monkeypatch):
 
 def test_an_unchecked_upload_is_shown_with_its_reason_to_the_unit_and_to_the_reviewers(app, people, workbooks,
                                                                                       monkeypatch):
-    assert send(people["staff"], workbooks["valid"]).status_code == 302
+    assert send(people["staff"], workbooks["valid"]).status_code == 303
     break_checks(monkeypatch)
     answer = send(people["staff"], workbooks["errors"], htmx=True)
     assert answer.status_code == 200 and UNCHECKED in answer.get_data(as_text=True)

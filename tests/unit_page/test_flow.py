@@ -76,13 +76,13 @@ def test_whole_flow_with_htmx(client, app, download, batch):
 
 def test_same_flow_without_htmx_returns_full_pages(client, app, clean_workbook):
     response = upload(client, clean_workbook, htmx=False)
-    assert response.status_code == 302
+    assert response.status_code == 303  # See Other: a reload shows the page, it does not post again
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "<html" in page and "Kết quả kiểm tra · phiên bản 1" in page
     with app.app_context():
         upload_id = db.session.execute(db.select(Upload.id)).scalar_one()
     submitted = client.post(f"/units/{UNIT}/submit", data={"confirmed": "1", "upload_id": upload_id})
-    assert submitted.status_code == 302
+    assert submitted.status_code == 303
     page = client.get(submitted.headers["Location"]).get_data(as_text=True)
     assert "Đã nộp kết quả" in page and "Đã nộp, chờ duyệt" in page
 

@@ -83,7 +83,7 @@ def test_returned_shows_comment_and_accepts_a_new_upload(client, app, clean_work
     response = upload(client, corrected)
     assert response.status_code == 200 and "Không có lỗi" in response.get_data(as_text=True)
     resubmitted = client.post(f"/units/{UNIT}/submit", data={"confirmed": "1", "upload_id": only_upload_id(app, 2)})
-    assert resubmitted.status_code == 302
+    assert resubmitted.status_code == 303
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Submission.id))) == 2
 

@@ -11,6 +11,7 @@ from kdweb.models import Role, Unit, User
 from kdweb.models.base import id_from
 from kdweb.services import audit
 from kdweb.services.admin import AdminRefusal
+from kdweb.services.transaction import use_case
 from kdweb.search import search_key
 
 MIN_PASSWORD_LENGTH = 10
@@ -31,6 +32,7 @@ def accounts(search: str = "") -> list[User]:
                                               user.unit.name if user.unit else ""]))]
 
 
+@use_case
 def create_account(actor, *, login: str, full_name: str, role: str, unit_id, password: str) -> User:
     login = (login or "").strip().lower()
     if not LOGIN_PATTERN.fullmatch(login):
@@ -49,6 +51,7 @@ def create_account(actor, *, login: str, full_name: str, role: str, unit_id, pas
     return user
 
 
+@use_case
 def update_account(actor, user: User, *, full_name: str, role: str, unit_id) -> User:
     full_name, role, unit_id = _checked_profile(full_name, role, unit_id, keep_unit_id=user.unit_id)
     if user.role == "admin" and role != "admin" and user.active:
@@ -64,6 +67,7 @@ def update_account(actor, user: User, *, full_name: str, role: str, unit_id) -> 
     return user
 
 
+@use_case
 def reset_password(actor, user: User, password: str) -> User:
     """A new password ends every session of the account (its session_version moves on)."""
     _check_password(password)
@@ -74,6 +78,7 @@ def reset_password(actor, user: User, password: str) -> User:
     return user
 
 
+@use_case
 def deactivate_account(actor, user: User) -> User:
     if not user.active:
         return user
@@ -88,6 +93,7 @@ def deactivate_account(actor, user: User) -> User:
     return user
 
 
+@use_case
 def activate_account(actor, user: User) -> User:
     if user.active:
         return user

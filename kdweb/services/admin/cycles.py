@@ -16,6 +16,7 @@ from kdweb.rules.parameters import describe, switched_off
 from kdweb.services import audit
 from kdweb.services.admin import AdminRefusal
 from kdweb.services.cycles import cycle_by_year
+from kdweb.services.transaction import use_case
 
 BATCH = 5000
 # Known only for the year it happened in: a new year starts without it.
@@ -51,6 +52,7 @@ def quota_marks(cycle: Cycle) -> list[QuotaMark]:
     ).scalars().all()
 
 
+@use_case
 def add_quota_mark(actor, cycle: Cycle, unit_code: str, kind_code: str) -> QuotaMark:
     """Mark one unit's subjects of one kind an outstanding group (up to 25 % HTXSNV, Q-25): the next workbook
     the unit downloads carries it as a signed fact."""
@@ -71,6 +73,7 @@ def add_quota_mark(actor, cycle: Cycle, unit_code: str, kind_code: str) -> Quota
     return mark
 
 
+@use_case
 def remove_quota_mark(actor, cycle: Cycle, mark_id: int) -> None:
     mark = db.session.get(QuotaMark, mark_id)
     if mark is None or mark.cycle_id != cycle.id:
@@ -81,6 +84,7 @@ def remove_quota_mark(actor, cycle: Cycle, mark_id: int) -> None:
     db.session.commit()
 
 
+@use_case
 def create_cycle(actor, *, year, rule_set_id=DEFAULT_RULE_SET_ID, **dates) -> Cycle:
     try:
         year = int(year)
@@ -98,6 +102,7 @@ def create_cycle(actor, *, year, rule_set_id=DEFAULT_RULE_SET_ID, **dates) -> Cy
     return cycle
 
 
+@use_case
 def update_cycle(actor, cycle: Cycle, *, rule_set_id, **dates) -> Cycle:
     values = _checked(rule_set_id, {**_current_dates(cycle), **_given(dates)})
     if values["rule_set_id"] != cycle.rule_set_id and _has_issued_workbooks(cycle):
@@ -129,6 +134,7 @@ class Opened:
     unit_rows: int = 0
 
 
+@use_case
 def open_review_cycle(actor, cycle: Cycle) -> Opened:
     others = db.session.execute(
         db.select(Cycle).where(Cycle.is_open.is_(True), Cycle.id != cycle.id).with_for_update()).scalars().all()
@@ -164,6 +170,7 @@ def close_effect(cycle: Cycle) -> CloseEffect:
     return CloseEffect(units, units - waiting - approved, waiting, approved)
 
 
+@use_case
 def close_review_cycle(actor, cycle: Cycle, typed_year: str | None = None) -> Cycle:
     """Close the cycle; the year must be typed back, so one stray click cannot stop every unit's work."""
     if not cycle.is_open:

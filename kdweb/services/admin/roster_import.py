@@ -30,6 +30,7 @@ from kdweb.services.admin.roster_mapping import (
 )
 from kdweb.services.cycles import open_cycle
 from kdweb.services.roster import mark_roster_changed
+from kdweb.services.transaction import use_case
 
 log = logging.getLogger(__name__)
 SAMPLE_ROWS = 3
@@ -69,6 +70,7 @@ def imports_of(cycle) -> list[RosterImport]:
     ).scalars().all()
 
 
+@use_case
 def receive_file(actor, filename: str, content: bytes) -> RosterImport:
     """Keep an uploaded roster file for the open cycle, with the mapping the page will propose."""
     cycle = open_cycle()
@@ -120,6 +122,7 @@ def preview(roster_import: RosterImport, *, sheet=None, header_row=None, mapping
     return result
 
 
+@use_case
 def apply_import(actor, roster_import: RosterImport, *, sheet=None, header_row=None, mapping=None,
                  expected: tuple[int, int] | None = None, valid_only: bool = False) -> RosterImport:
     """Import for real, in one transaction: all rows or none; with valid_only, every valid row and none of the

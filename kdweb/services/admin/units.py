@@ -11,11 +11,13 @@ from kdweb.extensions import db
 from kdweb.models import Person, Unit, UnitCycle, UnitKind, UnitLevel, User
 from kdweb.models.base import id_from
 from kdweb.rules import parse_date
+from kdweb.rules.dates import dmy
 from kdweb.services import audit
 from kdweb.services.admin import AdminRefusal
 from kdweb.services.admin.roster_mapping import GRASSROOTS_KINDS
 from kdweb.services.cycles import open_cycle
 from kdweb.services.roster import mark_roster_changed
+from kdweb.services.transaction import use_case
 from kdweb.services.tree import subtree_ids
 
 EDITABLE = ("name", "kind", "level", "group", "parent_id", "reports", "sort_order", "founded_on", "valid_from",
@@ -94,6 +96,7 @@ def unit_by_code(code: str) -> Unit | None:
     return db.session.execute(db.select(Unit).filter_by(code=code)).scalar_one_or_none()
 
 
+@use_case
 def create_unit(actor, *, code: str, **fields) -> Unit:
     code = (code or "").strip()
     if not code or len(code) > 40 or any(char.isspace() for char in code):
@@ -110,6 +113,7 @@ def create_unit(actor, *, code: str, **fields) -> Unit:
     return unit
 
 
+@use_case
 def update_unit(actor, unit: Unit, **fields) -> Unit:
     """Edit a unit; a new parent moves it with its whole subtree (refused when that would make a loop)."""
     checked = _checked(unit, fields)
@@ -128,6 +132,7 @@ def update_unit(actor, unit: Unit, **fields) -> Unit:
     return unit
 
 
+@use_case
 def deactivate_unit(actor, unit: Unit) -> Unit:
     if not unit.active:
         return unit
@@ -147,6 +152,7 @@ def deactivate_unit(actor, unit: Unit) -> Unit:
     return unit
 
 
+@use_case
 def activate_unit(actor, unit: Unit) -> Unit:
     if unit.active:
         return unit
@@ -256,12 +262,8 @@ def _described(unit: Unit) -> dict:
     return {"name": unit.name, "kind": unit.kind, "level": unit.level, "group": unit.group,
             "parent": parent.code if parent else None, "reports": unit.reports, "sort_order": unit.sort_order,
             "founded_on": unit.founded_on.isoformat() if unit.founded_on else None,
-            "valid_from": _dmy(unit.valid_from), "valid_to": _dmy(unit.valid_to),
+            "valid_from": dmy(unit.valid_from) or None, "valid_to": dmy(unit.valid_to) or None,
             "successor": successor.code if successor else None}
-
-
-def _dmy(day) -> str | None:
-    return day.strftime("%d/%m/%Y") if day else None
 
 
 def _grassroots_around(unit: Unit, before: dict) -> set[int]:

@@ -5,7 +5,7 @@ from flask_login import current_user
 from kdweb.extensions import db, login_manager
 from kdweb.rules.dates import dmy
 from kdweb.services.admin import AdminRefusal
-from kdweb.views.rendering import render_page, wants_fragment
+from kdweb.views.rendering import answer
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -26,8 +26,7 @@ def admin_helpers():
 
 
 def refusal_text(error) -> str:
-    """Undo whatever the refused use case had begun (and release its row locks); give its message."""
-    db.session.rollback()
+    """A refused use case's message (the use case has rolled back what it had begun: services/transaction.py)."""
     return str(error)
 
 
@@ -44,14 +43,10 @@ def row_action(action, record, *, done: str, page: str, row: str, context, back_
     try:
         action(current_user, record)
     except AdminRefusal as error:
-        if wants_fragment():
-            message = refusal_text(error)
-            return render_page(page, row, http_status=409, error=message, **context())
-        return refused(error, refused_to or back_to)
-    if wants_fragment():
-        return render_page(page, row, **context())
-    flash(done, "success")
-    return redirect(back_to, code=303)
+        reason = str(error)
+        return answer(page, row, lambda: {**context(), "error": reason}, back_to=refused_to or back_to,
+                      message=reason, category="danger", http_status=409)
+    return answer(page, row, context, back_to=back_to, message=done)
 
 
 from kdweb.views.admin import accounts, cycles, home, roster, superior, units  # noqa: E402,F401  (their routes join bp)
