@@ -21,7 +21,7 @@ from kdweb.rules.terms import NOT_RATED_TEXT, SubjectKind
 
 from . import styles
 from .columns import (
-    CHOICE, COMPUTED, COUNT, DATE, FIRST_DATA_ROW, HEADER_ROW, IDENTITY, INDEX, LIST_TITLES, LISTS, NUMBER, SCORE,
+    CHOICE, COUNT, DATE, FIRST_DATA_ROW, HEADER_ROW, IDENTITY, INDEX, LIST_TITLES, LISTS, NUMBER, SCORE,
     Column, SheetSpec, column_letter, current_layout, sheet_specs,
 )
 from .identity import cell_value, to_json

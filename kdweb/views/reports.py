@@ -1,5 +1,5 @@
 """The aggregated district report: the page per cycle, the subjects behind each number, and the exports."""
-from flask import Blueprint, abort, current_app, request, url_for
+from flask import Blueprint, abort, request, url_for
 
 from kdweb.access import role_required, unit_for_user_or_404
 from kdweb.exports.tabular import report_csv, report_json, report_ods
