@@ -116,6 +116,13 @@ class SheetSpec:
         return tuple(column for column in self.columns if column.is_identity)
 
     @property
+    def label_columns(self) -> tuple[Column, ...]:
+        """The columns that say whose row it is, from the first through the name (STT, code, name): what the
+        preview keeps in view beside any cell of the row."""
+        end = next(index for index, column in enumerate(self.columns) if column.key == "name")
+        return self.columns[: end + 1]
+
+    @property
     def input_columns(self) -> tuple[Column, ...]:
         return tuple(column for column in self.columns if column.is_input)
 
