@@ -330,8 +330,13 @@ _WAIVER_366 = (
 _QUARTERS = _in("quarterly_levels", width=20.0, kind=TEXT,
                 help="Nếu có xếp loại hằng quý: các mức cách nhau dấu phẩy, ví dụ HTTNV, HTTNV, HTXSNV, HTTNV.")
 _QUOTA_FACTS = (
-    _id("quota_group", "Nhóm tính tỉ lệ (trống: theo quy định chung)", 16.0),
+    _id("quota_group", "Nhóm tính tỷ lệ (trống: theo quy định chung)", 16.0),
     _id("quota_outstanding", width=12.0),
+)
+# Layout 1 wrote these two headers with the other spelling; its workbooks are read with the headers they were issued with.
+_QUOTA_FACTS_TI = (
+    _id("quota_group", "Nhóm tính tỉ lệ (trống: theo quy định chung)", 16.0),
+    _id("quota_outstanding", "Nhóm được cấp có thẩm quyền đánh giá nổi trội (tỉ lệ 25%)", 12.0),
 )
 
 _TAILS_366: dict[SubjectKind, tuple[Column, ...]] = {
@@ -376,7 +381,8 @@ class Layout:
 
 LAYOUTS: dict[str, dict[int, Layout]] = {
     "qd132-hd21": {1: Layout(1, _HEADS, _TAILS)},
-    "qd366-hd43": {1: Layout(1, {kind: _HEADS[kind] + _QUOTA_FACTS for kind in SubjectKind}, _TAILS_366)},
+    "qd366-hd43": {1: Layout(1, {kind: _HEADS[kind] + _QUOTA_FACTS_TI for kind in SubjectKind}, _TAILS_366),
+                   2: Layout(2, {kind: _HEADS[kind] + _QUOTA_FACTS for kind in SubjectKind}, _TAILS_366)},
 }
 
 

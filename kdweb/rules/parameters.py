@@ -8,17 +8,17 @@ from enum import Enum
 from .ruleset import RuleSet
 
 _COMMON = (
-    ("quota_share", "Tỉ lệ HTXSNV tối đa trên số HTTNV (Q-20)", "percent"),
-    ("quota_base", "Cơ sở tính tỉ lệ", "text"),
-    ("quota_scope", "Phạm vi tính tỉ lệ theo loại đối tượng", "mapping"),
-    ("quota_severity", "Mức độ của vượt tỉ lệ theo loại đối tượng", "mapping"),
+    ("quota_share", "Tỷ lệ HTXSNV tối đa trên số HTTNV (Q-20)", "percent"),
+    ("quota_base", "Cơ sở tính tỷ lệ", "text"),
+    ("quota_scope", "Phạm vi tính tỷ lệ theo loại đối tượng", "mapping"),
+    ("quota_severity", "Mức độ của vượt tỷ lệ theo loại đối tượng", "mapping"),
     ("new_subject_months", "Mới kết nạp/mới thành lập: dưới số tháng", "number"),
 )
 _SEED = (
     ("small_group_threshold", "Nhóm nhỏ (Q-SMALL): dưới số HTTNV", "number"),
     ("small_group_allowance", "Nhóm nhỏ: số HTXSNV được chọn", "number"),
     ("sick_leave_months", "Nghỉ ốm từ số tháng (M-SICK)", "number"),
-    ("org_htxsnv_share", "Tổ chức đảng HTXSNV: tỉ lệ trực thuộc từ HTTNV (O-HTXSNV)", "percent"),
+    ("org_htxsnv_share", "Tổ chức đảng HTXSNV: tỷ lệ trực thuộc từ HTTNV (O-HTXSNV)", "percent"),
     ("collective_member_discipline", "Tập thể: kỷ luật thành viên từ hình thức (C-DISCIPLINE)", "text"),
 )
 _SCORED = (
@@ -38,7 +38,7 @@ _SCORED = (
     ("khtnv_failed_share", "KHTNV khi không hoàn thành trên", "percent"),
     ("khtnv_unit_done_share", "KHTNV khi đơn vị hoàn thành dưới", "percent"),
     ("discipline_threshold", "KHTNV khi bị kỷ luật từ hình thức", "text"),
-    ("quota_outstanding_share", "Tỉ lệ tối đa của nhóm nổi trội (Q-25)", "percent"),
+    ("quota_outstanding_share", "Tỷ lệ tối đa của nhóm nổi trội (Q-25)", "percent"),
     ("quarter_gap", "P-QUARTER: mức năm cao hơn quý quá số bậc", "number"),
 )
 # readings of the seed rule book marked UNCONFIRMED in docs/rulebook.md (O-HTTNV and the organisations' quota scope)
