@@ -140,6 +140,8 @@ def test_no_sideways_page_scroll_at_1366_px(open_tab, client, auth, app, screens
     reviewer.log_in("admin")
     pages = [(staff, f"/units/{UNIT_WITH_ERRORS}", "issue20-unit-with-errors-1366"),
              (staff, f"/units/{UNIT_WITH_ERRORS}/v/1/preview", "issue20-preview-1366"),
+             (staff, "/notifications/", "issue20-notifications-1366"),
+             (staff, "/account", "issue20-own-account-1366"),
              (reviewer, "/review/", "issue20-dashboard-1366"),
              (reviewer, f"/review/units/{UNIT}", "issue20-review-unit-1366"),
              (reviewer, f"/review/units/{UNIT_WITH_ERRORS}", "issue20-review-unit-errors-1366"),
