@@ -1,6 +1,7 @@
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy import DateTime, ForeignKey, Integer, String, TypeDecorator, UniqueConstraint
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 
 def utcnow() -> datetime:
@@ -33,3 +34,28 @@ def id_from(value) -> int | None:
     if not text.isascii() or not text.isdigit() or len(text) > 10 or int(text) > ID_MAX:
         return None
     return int(text)
+
+
+class CycleCoded:
+    """A row of one cycle's roster, known by a code unique in its cycle (a person, a collective, a post)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (UniqueConstraint("cycle_id", "code"),)
+
+
+class UnitVersion:
+    """One numbered version of a unit's file in a cycle (a workbook issued, a workbook sent)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (UniqueConstraint("cycle_id", "unit_id", "version"),)

@@ -1,39 +1,10 @@
 from datetime import date
-from enum import Enum
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from kdweb.domain import UnitKind, UnitLevel
 from kdweb.extensions import db
-
-
-class UnitKind(Enum):
-    DISTRICT = ("district", "Đảng bộ Quận")
-    GRASSROOTS_COMMITTEE = ("grassroots_committee", "Đảng bộ cơ sở")
-    GRASSROOTS_CELL = ("grassroots_cell", "Chi bộ cơ sở")
-    SUB_COMMITTEE = ("sub_committee", "Đảng bộ bộ phận")
-    CELL = ("cell", "Chi bộ trực thuộc")
-
-    def __init__(self, code, text):
-        self.code = code
-        self.text = text
-
-    @classmethod
-    def from_code(cls, code):
-        return next(kind for kind in cls if kind.code == code)
-
-
-class UnitLevel(Enum):
-    DISTRICT = ("district", "Cấp quận")
-    GRASSROOTS = ("grassroots", "Cấp cơ sở")
-
-    def __init__(self, code, text):
-        self.code = code
-        self.text = text
-
-    @classmethod
-    def from_code(cls, code):
-        return next(level for level in cls if level.code == code)
 
 
 class Unit(db.Model):
@@ -70,11 +41,11 @@ class Unit(db.Model):
 
     @property
     def kind_enum(self) -> UnitKind:
-        return UnitKind.from_code(self.kind)
+        return UnitKind(self.kind)
 
     @property
     def level_enum(self) -> UnitLevel:
-        return UnitLevel.from_code(self.level)
+        return UnitLevel(self.level)
 
     def __repr__(self):
         return f"<Unit {self.code}>"

@@ -1,46 +1,35 @@
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, LargeBinary, Numeric, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from kdweb.domain import UploadOutcome
 from kdweb.extensions import db
-from kdweb.models.base import UTCDateTime, utcnow
+from kdweb.models.base import UnitVersion, UTCDateTime, utcnow
 
 # A check runs inside the request that received the file; one still "received" after this long has died.
 CHECK_STALE_AFTER = timedelta(minutes=5)
-OUTCOME_TEXTS = {"received": "Đang kiểm tra", "unchecked": "Chưa kiểm tra được", "rejected": "Không đọc được",
-                 "errors": "Có lỗi", "valid": "Hợp lệ"}
 
 
-class Template(db.Model):
+class Template(UnitVersion, db.Model):
     """A workbook issued to a unit: which version, signed over which roster."""
 
     __tablename__ = "templates"
-    __table_args__ = (UniqueConstraint("cycle_id", "unit_id", "version"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    version: Mapped[int] = mapped_column(Integer)
-    signature: Mapped[str] = mapped_column(String(128))
+    file_sha256: Mapped[str] = mapped_column(String(128))  # of the .xlsx as issued
     generated_at = mapped_column(UTCDateTime, default=utcnow)
     generated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # the subjects it was issued for (roster_digest of the roster then), to tell when the roster has changed since
     roster_digest: Mapped[str | None] = mapped_column(String(64))
 
 
-class Upload(db.Model):
+class Upload(UnitVersion, db.Model):
     """One file a unit sent: its bytes are kept forever and never overwritten."""
 
     __tablename__ = "uploads"
-    __table_args__ = (UniqueConstraint("cycle_id", "unit_id", "version"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    version: Mapped[int] = mapped_column(Integer)
     created_at = mapped_column(UTCDateTime, default=utcnow)
     filename: Mapped[str] = mapped_column(String(255))
     size: Mapped[int] = mapped_column(Integer)
@@ -76,7 +65,7 @@ class Upload(db.Model):
 
     @property
     def outcome_text(self) -> str:
-        return OUTCOME_TEXTS["unchecked" if self.is_stuck else self.outcome]
+        return (UploadOutcome.UNCHECKED if self.is_stuck else UploadOutcome(self.outcome)).text
 
 
 class Finding(db.Model):

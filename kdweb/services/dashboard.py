@@ -223,7 +223,7 @@ def build(cycle, filters: Filters, now: datetime | None = None) -> Dashboard:
 
 
 def dashboard_row(cycle, record, now) -> DashboardRow:
-    status = WorkbookStatus.from_code(record.status)
+    status = WorkbookStatus(record.status)
     done = status in (WorkbookStatus.SUBMITTED, WorkbookStatus.APPROVED)
     deadline = deadline_for_level(record.level, cycle.grassroots_deadline, cycle.district_deadline)
     counted_valid = status is WorkbookStatus.VALID and record.valid_errors is not None

@@ -67,7 +67,7 @@ def build_and_record(cycle, unit, user, carry_over: bool = False) -> tuple[bytes
                           template_version=template_version_label(cycle, version),
                           secret=current_app.config["SECRET_KEY"])
     template = Template(cycle_id=cycle.id, unit_id=unit.id, version=version,
-                        signature=hashlib.sha256(data).hexdigest(), generated_by_id=user.id,
+                        file_sha256=hashlib.sha256(data).hexdigest(), generated_by_id=user.id,
                         roster_digest=roster_digest(batch))
     db.session.add(template)
     db.session.flush()
