@@ -112,17 +112,19 @@ class NotRatedReason(Coded):
 class SubjectKind(Coded):
     """Đối tượng đánh giá, xếp loại. `prefix` is the letter of its rule codes, `short` its sheet name, `noun` how a
     sentence counts it ("3 đảng viên"), `group_text` what its own quota group is called (docs/rulebook.md §4 Q-20;
-    members have none) and `new_text` its "new" reason (kết nạp / thành lập)."""
+    members have none) and `group_short` in a sheet name, `new_text` its "new" reason (kết nạp / thành lập)."""
 
     MEMBER = Term("MEMBER", "Đảng viên", prefix="M", short="Đảng viên", noun="đảng viên", group_text=None,
-                  new_text="Mới kết nạp chưa đủ 6 tháng")
+                  group_short=None, new_text="Mới kết nạp chưa đủ 6 tháng")
     ORGANISATION = Term("ORGANISATION", "Tổ chức đảng", prefix="O", short="Tổ chức đảng", noun="tổ chức đảng",
-                        group_text="Nhóm có chức năng, nhiệm vụ tương đồng", new_text="Mới thành lập chưa đủ 6 tháng")
+                        group_text="Nhóm có chức năng, nhiệm vụ tương đồng", group_short="nhóm",
+                        new_text="Mới thành lập chưa đủ 6 tháng")
     COLLECTIVE = Term("COLLECTIVE", "Tập thể lãnh đạo, quản lý", prefix="C", short="Tập thể LĐQL",
                       noun="tập thể lãnh đạo, quản lý", group_text="Loại tập thể lãnh đạo, quản lý",
-                      new_text="Mới thành lập chưa đủ 6 tháng")
+                      group_short="loại", new_text="Mới thành lập chưa đủ 6 tháng")
     LEADER = Term("LEADER", "Cá nhân cán bộ lãnh đạo, quản lý", prefix="L", short="Cán bộ LĐQL",
-                  noun="cán bộ lãnh đạo, quản lý", group_text="Nhóm chức danh tương đương", new_text=None)
+                  noun="cán bộ lãnh đạo, quản lý", group_text="Nhóm chức danh tương đương", group_short="chức danh",
+                  new_text=None)
 
 
 class UnitKind(Coded):
@@ -207,6 +209,7 @@ class QuotaScope(str, Enum):
     DISTRICT = "district"
 
 
-# Every coded enum, for the templates (the `terms` Jinja global) and the test that no second table exists.
-VOCABULARY = {kind.__name__: kind for kind in (Level, Grade, Discipline, NotRatedReason, SubjectKind, UnitKind,
-                                               UnitLevel, Role, WorkbookStatus, UploadOutcome)}
+CODED_ENUMS = (Level, Grade, Discipline, NotRatedReason, SubjectKind, UnitKind, UnitLevel, Role, WorkbookStatus,
+               UploadOutcome)
+# What the templates see as `terms` (a Jinja global): `terms.Level`, `terms.WorkbookStatus.SUBMITTED.text`, …
+VOCABULARY = {**{kind.__name__: kind for kind in CODED_ENUMS}, "Severity": Severity, "NOT_RATED_TEXT": NOT_RATED_TEXT}

@@ -14,7 +14,7 @@ from kdweb.deadlines import DeadlineState, deadline_state, local_date
 from kdweb.extensions import db
 from kdweb.models import AuditEvent, Rating, Submission, Unit, UnitCycle, Upload
 from kdweb.models.base import utcnow
-from kdweb.rules import Level
+from kdweb.rules import Level, SubjectKind
 from kdweb.rules.dates import deadline_for_level
 from kdweb.search import matches
 from kdweb.status import WorkbookStatus
@@ -248,7 +248,7 @@ def attach_level_counts(rows) -> None:
         return
     counts = db.session.execute(
         db.select(Rating.upload_id, Rating.level, func.count())
-        .where(Rating.upload_id.in_(by_upload), Rating.subject_kind == "member", Rating.level.is_not(None))
+        .where(Rating.upload_id.in_(by_upload), Rating.subject_kind == SubjectKind.MEMBER.code, Rating.level.is_not(None))
         .group_by(Rating.upload_id, Rating.level)
     ).all()
     for upload_id, level, count in counts:

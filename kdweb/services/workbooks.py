@@ -90,7 +90,7 @@ def typed_in_latest_upload(cycle, unit) -> dict:
         db.select(Rating.subject_kind, Rating.subject_code, Rating.record_json)
         .filter_by(upload_id=latest).where(Rating.record_json.is_not(None))
     ).all()
-    return {(SubjectKind(kind.upper()), code): (SubjectKind(kind.upper()), text) for kind, code, text in rows}
+    return {(SubjectKind(kind), code): (SubjectKind(kind), text) for kind, code, text in rows}
 
 
 def with_typed(record, stored, cycle):
