@@ -1,6 +1,7 @@
 """Upgrading an empty database gives exactly the models' schema, on the engine under test."""
 import os
 import uuid
+from datetime import date
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -9,6 +10,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, make_url, text
 
 from kdweb import create_app
+from kdweb.domain import NotRatedReason, SubjectKind
 from kdweb.extensions import db
 from tests.conftest import app_config
 
@@ -52,3 +54,61 @@ def test_downgrade_to_base_removes_every_table(empty_database_url):
             remaining = set(db.inspect(connection).get_table_names()) - {"alembic_version"}
         db.engine.dispose()
     assert remaining == set()
+
+
+# The rows a database held before h18v_one_vocabulary: ratings spelled kinds and reasons in lower case.
+_BEFORE_ONE_VOCABULARY = [
+    ("units", {"id": 1, "code": "BD", "name": "Đảng bộ Quận", "kind": "district", "level": "district",
+               "reports": True, "active": True, "sort_order": 0}),
+    ("users", {"id": 1, "login": "bd", "password_hash": "x", "full_name": "Cán bộ", "role": "staff", "active": True,
+               "session_version": 1}),
+    ("cycles", {"id": 1, "year": 2026, "rule_set_id": "qd132-hd21", "review_date": date(2026, 12, 1),
+                "grassroots_deadline": date(2026, 12, 10), "district_deadline": date(2026, 12, 20),
+                "is_open": True}),
+    ("templates", {"id": 1, "cycle_id": 1, "unit_id": 1, "version": 1, "signature": "ab" * 32}),
+    ("uploads", {"id": 1, "cycle_id": 1, "unit_id": 1, "user_id": 1, "version": 1, "filename": "a.xlsx", "size": 1,
+                 "sha256": "cd" * 32, "outcome": "valid", "error_count": 0, "warning_count": 0}),
+    *(("ratings", {"id": number, "upload_id": 1, "subject_kind": kind, "subject_code": f"S{number}",
+                   "subject_name": "Tên", "disciplined": False, "level": level, "not_rated_reason": reason})
+      for number, (kind, level, reason) in enumerate([
+          ("member", "HTXSNV", None), ("member", None, "exempt"), ("member", None, "temporary"),
+          ("organisation", None, "new"), ("collective", None, "other"), ("leader", "HTNV", None),
+          ("member", None, "suspended")], 1)),
+]
+
+
+def _ratings_and_template(connection):
+    ratings = connection.execute(text(
+        "SELECT subject_code, subject_kind, not_rated_reason FROM ratings ORDER BY id")).all()
+    columns = {column["name"] for column in db.inspect(connection).get_columns("templates")}
+    sha_column = "file_sha256" if "file_sha256" in columns else "signature"
+    return [tuple(row) for row in ratings], sha_column, connection.execute(
+        text(f"SELECT {sha_column} FROM templates")).scalar_one()
+
+
+def test_one_vocabulary_recodes_the_ratings_and_renames_the_template_hash_both_ways(empty_database_url):
+    """h18v_one_vocabulary: ratings store the enum codes (as findings do); templates.signature is file_sha256."""
+    app = create_app(app_config(empty_database_url))
+    with app.app_context():
+        upgrade(revision="h20_notifications")
+        with db.engine.begin() as connection:
+            metadata = db.MetaData()
+            metadata.reflect(connection)
+            for table, row in _BEFORE_ONE_VOCABULARY:
+                connection.execute(metadata.tables[table].insert().values(**row))
+            before = _ratings_and_template(connection)
+        upgrade(revision="h18v_one_vocabulary")
+        with db.engine.connect() as connection:
+            after = _ratings_and_template(connection)
+        downgrade(revision="h20_notifications")
+        with db.engine.connect() as connection:
+            back = _ratings_and_template(connection)
+        db.engine.dispose()
+    assert after == ([("S1", "MEMBER", None), ("S2", "MEMBER", "EXEMPT"), ("S3", "MEMBER", "TEMPORARY"),
+                      ("S4", "ORGANISATION", "NEW"), ("S5", "COLLECTIVE", "OTHER"), ("S6", "LEADER", None),
+                      ("S7", "MEMBER", "SUSPENDED")], "file_sha256", "ab" * 32)
+    # every stored code is one the app reads back
+    assert {kind for _, kind, _ in after[0]} <= {kind.code for kind in SubjectKind}
+    assert {reason for _, _, reason in after[0] if reason} <= {reason.code for reason in NotRatedReason}
+    assert back == before
+    assert before[1] == "signature" and before[0][1] == ("S2", "member", "exempt")
