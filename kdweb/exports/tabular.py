@@ -15,13 +15,13 @@ import tablib
 from kdweb.exports.safe_cells import neutralise_row
 from kdweb.exports.xlsx_report import BREAKDOWN_SHEET_NAMES, MISSING_SHEET_NAME, SHEET_NAMES
 from kdweb.reports import KIND_TEXTS, Report, group_label
-from kdweb.reports.vocabulary import MEMBER
+from kdweb.reports.vocabulary import MEMBER, UNIT_GROUP_TEXT
 from kdweb.reports.columns import columns
 from kdweb.reports.tables import KindTable, TableRow
 
 ROW_TYPE_TEXTS = {"unit": "Đơn vị", "group": "Cộng nhóm", "total": "Tổng cộng", "rating_group": "Theo nhóm đối tượng"}
 LEAD_COLUMNS = (("kind", "Đối tượng"), ("row_type", "Loại dòng"), ("group", "Nhóm"), ("unit_code", "Mã đơn vị"))
-MISSING_COLUMNS = (("code", "Mã đơn vị"), ("name", "Đơn vị"), ("group", "Nhóm có chức năng, nhiệm vụ tương đồng"),
+MISSING_COLUMNS = (("code", "Mã đơn vị"), ("name", "Đơn vị"), ("group", UNIT_GROUP_TEXT),
                    ("status", "Tình trạng"))
 
 

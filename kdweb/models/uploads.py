@@ -10,6 +10,7 @@ from kdweb.models.base import UnitVersion, UTCDateTime, utcnow
 
 # A check runs inside the request that received the file; one still "received" after this long has died.
 CHECK_STALE_AFTER = timedelta(minutes=5)
+CHECKED = (UploadOutcome.REJECTED.code, UploadOutcome.ERRORS.code, UploadOutcome.VALID.code)
 
 
 class Template(UnitVersion, db.Model):
@@ -36,7 +37,7 @@ class Upload(UnitVersion, db.Model):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     content = deferred(mapped_column(LargeBinary))
     # received → checked (rejected: unreadable, errors, valid) or unchecked (the check could not finish)
-    outcome: Mapped[str] = mapped_column(String(20), default="received")
+    outcome: Mapped[str] = mapped_column(String(20), default=UploadOutcome.RECEIVED.code)
     problem_code: Mapped[str | None] = mapped_column(String(40))
     problem_message: Mapped[str | None] = mapped_column(Text)
     check_error: Mapped[str | None] = mapped_column(Text)  # why an unchecked upload could not be checked
@@ -51,17 +52,17 @@ class Upload(UnitVersion, db.Model):
     @property
     def is_stuck(self) -> bool:
         """Received so long ago that the check that started with it has died."""
-        return self.outcome == "received" and self.created_at is not None \
+        return self.outcome == UploadOutcome.RECEIVED.code and self.created_at is not None \
             and self.created_at < utcnow() - CHECK_STALE_AFTER
 
     @property
     def needs_check(self) -> bool:
         """Never checked to the end: may be checked again ("Kiểm tra lại"), and is never parsed for display."""
-        return self.outcome == "unchecked" or self.is_stuck
+        return self.outcome == UploadOutcome.UNCHECKED.code or self.is_stuck
 
     @property
     def is_checked(self) -> bool:
-        return self.outcome in ("rejected", "errors", "valid")
+        return self.outcome in CHECKED
 
     @property
     def outcome_text(self) -> str:

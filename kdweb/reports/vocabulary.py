@@ -9,6 +9,8 @@ SUBJECT_KINDS = tuple(kind.code for kind in SubjectKind)
 KIND_TEXTS = {kind.code: kind.text for kind in SubjectKind}
 # The group a subject's own quota is counted in (docs/rulebook.md §4 Q-20); members have none.
 RATING_GROUP_TEXTS = {kind.code: kind.group_text for kind in SubjectKind if kind.group_text}
+# A unit's group in the report is the group of similar function its organisation is counted in.
+UNIT_GROUP_TEXT = SubjectKind.ORGANISATION.group_text
 MEMBER = SubjectKind.MEMBER.code
 
 LEVELS = tuple(level.code for level in Level)

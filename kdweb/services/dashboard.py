@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased
 
 from kdweb.deadlines import DeadlineState, deadline_state, local_date
+from kdweb.domain import UnitLevel
 from kdweb.extensions import db
 from kdweb.models import AuditEvent, Rating, Submission, Unit, UnitCycle, Upload
 from kdweb.models.base import utcnow
@@ -19,7 +20,7 @@ from kdweb.rules.dates import deadline_for_level
 from kdweb.search import matches
 from kdweb.status import WorkbookStatus
 
-DISTRICT_GROUP = "Cấp quận"
+DISTRICT_GROUP = UnitLevel.DISTRICT.text
 SORTS = {
     "unit": lambda row: (row.level_order, row.group, row.sort_order),
     "status": lambda row: (list(WorkbookStatus).index(row.status), row.sort_order),
