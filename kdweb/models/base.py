@@ -3,6 +3,8 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime, ForeignKey, Integer, String, TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
+from kdweb.extensions import db
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
@@ -36,25 +38,35 @@ def id_from(value) -> int | None:
     return int(text)
 
 
-class CycleCoded:
+class PkModel(db.Model):
+    """A table whose rows are known by an integer id."""
+
+    __abstract__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-10)  # first, as in the migrations
+
+
+class CycleCoded(PkModel):
     """A row of one cycle's roster, known by a code unique in its cycle (a person, a collective, a post)."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
-    code: Mapped[str] = mapped_column(String(40))
+    __abstract__ = True
+
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True, sort_order=-9)
+    code: Mapped[str] = mapped_column(String(40), sort_order=-8)
 
     @declared_attr.directive
     def __table_args__(cls):
         return (UniqueConstraint("cycle_id", "code"),)
 
 
-class UnitVersion:
+class UnitVersion(PkModel):
     """One numbered version of a unit's file in a cycle (a workbook issued, a workbook sent)."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    version: Mapped[int] = mapped_column(Integer)
+    __abstract__ = True
+
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True, sort_order=-9)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True, sort_order=-8)
+    version: Mapped[int] = mapped_column(Integer, sort_order=-7)
 
     @declared_attr.directive
     def __table_args__(cls):

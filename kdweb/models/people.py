@@ -3,11 +3,10 @@ from datetime import date
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kdweb.extensions import db
 from kdweb.models.base import CycleCoded
 
 
-class Person(CycleCoded, db.Model):
+class Person(CycleCoded):
     """A party member on the year's roster, with the statuses that decide how he or she is rated."""
 
     __tablename__ = "persons"
@@ -36,7 +35,7 @@ class Person(CycleCoded, db.Model):
     leader_posts = relationship("LeaderPost", back_populates="person")
 
 
-class Collective(CycleCoded, db.Model):
+class Collective(CycleCoded):
     """A leadership collective (tập thể lãnh đạo, quản lý), rated in one reporting unit's workbook."""
 
     __tablename__ = "collectives"
@@ -51,7 +50,7 @@ class Collective(CycleCoded, db.Model):
     leads_unit = relationship("Unit", foreign_keys=[leads_unit_id])
 
 
-class LeaderPost(CycleCoded, db.Model):
+class LeaderPost(CycleCoded):
     """A leadership post held by a person (or by a non-member, rated in the collective)."""
 
     __tablename__ = "leader_posts"

@@ -4,15 +4,14 @@ from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kdweb.domain import UnitKind, UnitLevel
-from kdweb.extensions import db
+from kdweb.models.base import PkModel
 
 
-class Unit(db.Model):
+class Unit(PkModel):
     """A party organisation of the tree: the district, a grassroots organisation, or one of its parts."""
 
     __tablename__ = "units"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(30))

@@ -5,15 +5,14 @@ from sqlalchemy import ForeignKey, Integer, LargeBinary, Numeric, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from kdweb.domain import UploadOutcome
-from kdweb.extensions import db
-from kdweb.models.base import UnitVersion, UTCDateTime, utcnow
+from kdweb.models.base import PkModel, UnitVersion, UTCDateTime, utcnow
 
 # A check runs inside the request that received the file; one still "received" after this long has died.
 CHECK_STALE_AFTER = timedelta(minutes=5)
 CHECKED = (UploadOutcome.REJECTED.code, UploadOutcome.ERRORS.code, UploadOutcome.VALID.code)
 
 
-class Template(UnitVersion, db.Model):
+class Template(UnitVersion):
     """A workbook issued to a unit: which version, signed over which roster."""
 
     __tablename__ = "templates"
@@ -25,7 +24,7 @@ class Template(UnitVersion, db.Model):
     roster_digest: Mapped[str | None] = mapped_column(String(64))
 
 
-class Upload(UnitVersion, db.Model):
+class Upload(UnitVersion):
     """One file a unit sent: its bytes are kept forever and never overwritten."""
 
     __tablename__ = "uploads"
@@ -69,10 +68,9 @@ class Upload(UnitVersion, db.Model):
         return (UploadOutcome.UNCHECKED if self.is_stuck else UploadOutcome(self.outcome)).text
 
 
-class Finding(db.Model):
+class Finding(PkModel):
     __tablename__ = "findings"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     rule: Mapped[str] = mapped_column(String(40))
@@ -88,12 +86,11 @@ class Finding(db.Model):
     upload = relationship("Upload", back_populates="findings")
 
 
-class Rating(db.Model):
+class Rating(PkModel):
     """One subject's rating as read from an upload: the rows the district report counts."""
 
     __tablename__ = "ratings"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id"), index=True)
     subject_kind: Mapped[str] = mapped_column(String(20))
     subject_code: Mapped[str] = mapped_column(String(40))

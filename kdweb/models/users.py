@@ -5,14 +5,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kdweb.domain import Role
-from kdweb.extensions import db
-from kdweb.models.base import UTCDateTime
+from kdweb.models.base import PkModel, UTCDateTime
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, PkModel):
     __tablename__ = "users"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     full_name: Mapped[str] = mapped_column(String(200))
