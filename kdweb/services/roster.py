@@ -88,7 +88,7 @@ def members_listed(cycle, unit, *columns):
 
 def known_discipline(form: str | None) -> dict:
     """A discipline the roster already records is pre-filled in the workbook; the unit may correct it."""
-    discipline = next((d for d in Discipline if d.code == (form or "").upper()), None)
+    discipline = next((d for d in Discipline if d.code == form), None)
     return {"disciplined_in_year": True, "discipline": discipline} if discipline else {}
 
 

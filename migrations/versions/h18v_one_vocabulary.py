@@ -1,5 +1,5 @@
-"""one vocabulary: ratings store the enum codes of subject kinds and reasons (as findings do), and
-templates.signature, a SHA-256 of the issued file, is named file_sha256
+"""one vocabulary: ratings store the enum codes of subject kinds and reasons (as findings do), persons the code
+of a known discipline form, and templates.signature, a SHA-256 of the issued file, is named file_sha256
 
 Revision ID: h18v_one_vocabulary
 Revises: h20_notifications
@@ -14,22 +14,24 @@ depends_on = None
 
 # The words as they stood at this revision, old spelling → code (kdweb/domain.py may change later; this may not).
 CODES = {
-    'subject_kind': {'member': 'MEMBER', 'organisation': 'ORGANISATION', 'collective': 'COLLECTIVE',
-                     'leader': 'LEADER'},
-    'not_rated_reason': {'exempt': 'EXEMPT', 'suspended': 'SUSPENDED', 'new': 'NEW', 'temporary': 'TEMPORARY',
-                         'other': 'OTHER'},
+    ('ratings', 'subject_kind'): {'member': 'MEMBER', 'organisation': 'ORGANISATION', 'collective': 'COLLECTIVE',
+                                  'leader': 'LEADER'},
+    ('ratings', 'not_rated_reason'): {'exempt': 'EXEMPT', 'suspended': 'SUSPENDED', 'new': 'NEW',
+                                      'temporary': 'TEMPORARY', 'other': 'OTHER'},
+    ('persons', 'discipline_form'): {'khien_trach': 'KHIEN_TRACH', 'canh_cao': 'CANH_CAO', 'cach_chuc': 'CACH_CHUC',
+                                     'khai_tru': 'KHAI_TRU'},
 }
 
 
-def _recode(column: str, pairs) -> None:
-    ratings = sa.table('ratings', sa.column(column, sa.String))
+def _recode(table: str, column: str, pairs) -> None:
+    rows = sa.table(table, sa.column(column, sa.String))
     for old, new in pairs:
-        op.execute(ratings.update().where(ratings.c[column] == old).values({column: new}))
+        op.execute(rows.update().where(rows.c[column] == old).values({column: new}))
 
 
 def upgrade():
-    for column, codes in CODES.items():
-        _recode(column, codes.items())
+    for (table, column), codes in CODES.items():
+        _recode(table, column, codes.items())
     with op.batch_alter_table('templates', schema=None) as batch_op:
         batch_op.alter_column('signature', new_column_name='file_sha256', existing_type=sa.String(length=128),
                               existing_nullable=False)
@@ -39,5 +41,5 @@ def downgrade():
     with op.batch_alter_table('templates', schema=None) as batch_op:
         batch_op.alter_column('file_sha256', new_column_name='signature', existing_type=sa.String(length=128),
                               existing_nullable=False)
-    for column, codes in CODES.items():
-        _recode(column, ((new, old) for old, new in codes.items()))
+    for (table, column), codes in CODES.items():
+        _recode(table, column, ((new, old) for old, new in codes.items()))
