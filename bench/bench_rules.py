@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kdweb.rules import (  # noqa: E402
     CollectiveRecord, Discipline, Grade, LeaderRecord, Level, MemberRecord, NotRatedReason, OrganisationRecord,
-    UnitKind, SubjectKind, UnitBatch, validate_district, validate_unit,
+    SubjectKind, UnitBatch, UnitKind, validate_district, validate_unit,
 )
 
 SEED = 174
