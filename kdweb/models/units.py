@@ -28,9 +28,9 @@ class Unit(PkModel):
     valid_to: Mapped[date | None] = mapped_column(Date)
     successor_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
 
-    parent = relationship("Unit", remote_side=[id], back_populates="children", foreign_keys=[parent_id])
+    parent = relationship("Unit", remote_side="Unit.id", back_populates="children", foreign_keys=[parent_id])
     children = relationship("Unit", back_populates="parent", order_by="Unit.sort_order", foreign_keys=[parent_id])
-    successor = relationship("Unit", remote_side=[id], foreign_keys=[successor_id])
+    successor = relationship("Unit", remote_side="Unit.id", foreign_keys=[successor_id])
 
     def valid_on(self, day: date | None) -> bool:
         """Whether the unit exists on that day (every unit does when the day is unknown)."""
