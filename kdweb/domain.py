@@ -110,24 +110,26 @@ class NotRatedReason(Coded):
 
 
 class SubjectKind(Coded):
-    """Đối tượng đánh giá, xếp loại. `prefix` is the letter of its rule codes, `sheet` its sheet in the workbook,
-    `short` its sheet in the report's files (a shorter one), `noun` how a
-    sentence counts it ("3 đảng viên"), `group_text` what its own quota group is called (docs/rulebook.md §4 Q-20;
-    members have none) and `group_short` in a sheet name, `new_text` its "new" reason (kết nạp / thành lập)."""
+    """Đối tượng đánh giá, xếp loại. `prefix` is the letter of its rule codes; `sheet` its sheet in the workbook and
+    `short` in the report's files; `noun` how a sentence counts it ("3 đảng viên"); `group_text` what its own quota
+    group is called (docs/rulebook.md §4 Q-20; members have none) and `group_short` in a sheet name; `new_text` its
+    "new" reason (kết nạp / thành lập)."""
 
-    MEMBER = Term("MEMBER", "Đảng viên", prefix="M", short="Đảng viên", sheet="Đảng viên", noun="đảng viên",
-                  group_text=None,
-                  group_short=None, new_text="Mới kết nạp chưa đủ 6 tháng")
-    ORGANISATION = Term("ORGANISATION", "Tổ chức đảng", prefix="O", short="Tổ chức đảng", sheet="Tổ chức đảng",
-                        noun="tổ chức đảng",
-                        group_text="Nhóm có chức năng, nhiệm vụ tương đồng", group_short="nhóm",
-                        new_text="Mới thành lập chưa đủ 6 tháng")
-    COLLECTIVE = Term("COLLECTIVE", "Tập thể lãnh đạo, quản lý", prefix="C", short="Tập thể LĐQL",
-                      sheet="Tập thể lãnh đạo, quản lý", noun="tập thể lãnh đạo, quản lý", group_text="Loại tập thể lãnh đạo, quản lý",
-                      group_short="loại", new_text="Mới thành lập chưa đủ 6 tháng")
-    LEADER = Term("LEADER", "Cá nhân cán bộ lãnh đạo, quản lý", prefix="L", short="Cán bộ LĐQL",
-                  sheet="Cán bộ lãnh đạo, quản lý", noun="cán bộ lãnh đạo, quản lý", group_text="Nhóm chức danh tương đương", group_short="chức danh",
-                  new_text=None)
+    MEMBER = Term(
+        "MEMBER", "Đảng viên", prefix="M", sheet="Đảng viên", short="Đảng viên", noun="đảng viên",
+        group_text=None, group_short=None, new_text="Mới kết nạp chưa đủ 6 tháng")
+    ORGANISATION = Term(
+        "ORGANISATION", "Tổ chức đảng", prefix="O", sheet="Tổ chức đảng", short="Tổ chức đảng", noun="tổ chức đảng",
+        group_text="Nhóm có chức năng, nhiệm vụ tương đồng", group_short="nhóm",
+        new_text="Mới thành lập chưa đủ 6 tháng")
+    COLLECTIVE = Term(
+        "COLLECTIVE", "Tập thể lãnh đạo, quản lý", prefix="C", sheet="Tập thể lãnh đạo, quản lý",
+        short="Tập thể LĐQL", noun="tập thể lãnh đạo, quản lý", group_text="Loại tập thể lãnh đạo, quản lý",
+        group_short="loại", new_text="Mới thành lập chưa đủ 6 tháng")
+    LEADER = Term(
+        "LEADER", "Cá nhân cán bộ lãnh đạo, quản lý", prefix="L", sheet="Cán bộ lãnh đạo, quản lý",
+        short="Cán bộ LĐQL", noun="cán bộ lãnh đạo, quản lý", group_text="Nhóm chức danh tương đương",
+        group_short="chức danh", new_text=None)
 
 
 class UnitKind(Coded):

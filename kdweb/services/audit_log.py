@@ -6,7 +6,6 @@ from kdweb.domain import UploadOutcome
 from kdweb.extensions import db
 from kdweb.models import AuditEvent, Unit, User
 
-
 PAGE_SIZE = 50
 MAX_PAGE = 10**6  # a larger page number overflows the database's OFFSET; no log is that long
 ACTION_TEXTS = {

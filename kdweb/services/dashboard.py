@@ -249,7 +249,8 @@ def attach_level_counts(rows) -> None:
         return
     counts = db.session.execute(
         db.select(Rating.upload_id, Rating.level, func.count())
-        .where(Rating.upload_id.in_(by_upload), Rating.subject_kind == SubjectKind.MEMBER.code, Rating.level.is_not(None))
+        .where(Rating.upload_id.in_(by_upload), Rating.subject_kind == SubjectKind.MEMBER.code,
+               Rating.level.is_not(None))
         .group_by(Rating.upload_id, Rating.level)
     ).all()
     for upload_id, level, count in counts:
