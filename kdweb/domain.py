@@ -189,6 +189,9 @@ class UploadOutcome(Coded):
 
 
 class Severity(str, Enum):
+    """A finding's weight. A plain `str` enum, not `Coded`: findings are compared with, stored and sent as the bare
+    code ("error", "warning"), which a `str` member equals."""
+
     ERROR = "error"
     WARNING = "warning"
 
