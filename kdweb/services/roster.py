@@ -172,17 +172,33 @@ def roster_digest(batch: UnitBatch) -> str:
     return _digest({kind: [record.code for record in batch.records_of(kind)] for kind in SubjectKind})
 
 
-def current_roster_digest(cycle, unit) -> str:
-    """roster_digest of the roster as it stands, from the subjects' codes alone (a page shows it: no records built)."""
-    members = [] if unit.level == "district" else db.session.execute(
-        members_listed(cycle, unit, Person.code)[0]).scalars().all()
-    collectives = db.session.execute(db.select(Collective.code).where(
-        Collective.cycle_id == cycle.id, Collective.rated_in_id == unit.id)).scalars().all()
-    leaders = db.session.execute(db.select(LeaderPost.code).where(
-        LeaderPost.cycle_id == cycle.id, LeaderPost.rated_in_id == unit.id)).scalars().all()
-    organisations = [record.code for record in organisation_records(unit)]
-    return _digest({SubjectKind.MEMBER: members, SubjectKind.ORGANISATION: organisations,
-                    SubjectKind.COLLECTIVE: collectives, SubjectKind.LEADER: leaders})
+def roster_names(cycle, unit) -> dict[SubjectKind, dict[str, str]]:
+    """The unit's subjects as they stand, code → name by kind (no records built)."""
+    members = {} if unit.level == "district" else dict(db.session.execute(
+        members_listed(cycle, unit, Person.code, Person.full_name)[0]).all())
+    collectives = dict(db.session.execute(db.select(Collective.code, Collective.name).where(
+        Collective.cycle_id == cycle.id, Collective.rated_in_id == unit.id)).all())
+    leaders = dict(db.session.execute(
+        db.select(LeaderPost.code, Person.full_name).join(Person, LeaderPost.person_id == Person.id)
+        .where(LeaderPost.cycle_id == cycle.id, LeaderPost.rated_in_id == unit.id)).all())
+    organisations = {record.code: record.name for record in organisation_records(unit)}
+    return {SubjectKind.MEMBER: members, SubjectKind.ORGANISATION: organisations,
+            SubjectKind.COLLECTIVE: collectives, SubjectKind.LEADER: leaders}
+
+
+def names_digest(names: dict[SubjectKind, dict[str, str]]) -> str:
+    """roster_digest of a roster given as roster_names gives it."""
+    return _digest(names)
+
+
+def issued_roster_json(batch: UnitBatch) -> str:
+    """Who a workbook lists, {kind: {code: name}}, kept with the issued template."""
+    return json.dumps({kind.code: {record.code: record.name for record in batch.records_of(kind)}
+                       for kind in SubjectKind}, ensure_ascii=False, separators=(",", ":"))
+
+
+def issued_roster(text: str) -> dict[SubjectKind, dict[str, str]]:
+    return {SubjectKind(kind): dict(names) for kind, names in json.loads(text).items()}
 
 
 def _digest(codes_by_kind) -> str:
