@@ -150,3 +150,17 @@ def test_a_founding_date_imported_reaches_the_issued_workbook(client, auth, demo
     data = client.get("/units/BD.P01/workbook.xlsx").data
     sheet, cell = cell_of(data, SubjectKind.ORGANISATION, CELL, "founded_on")
     assert load_workbook(io.BytesIO(data))[sheet][cell].value.date() == date(2026, 10, 1)
+
+
+def test_a_preview_whose_founding_dates_were_set_meanwhile_is_not_applied(client, admin, demo, query):
+    set_founded_on(query, CELL, None)
+    first, _ = members_of(demo, CELL)
+    content = xlsx([HEADERS + [FOUNDING], member_row(first, CELL, "15/03/2026")])
+    stale = upload(client, "a.xlsx", content)
+    stale_form = confirm_form(client.get(f"/admin/roster/imports/{stale}").get_data(as_text=True))
+    assert stale_form["expected_founded"] == "1"
+    fresh = upload(client, "b.xlsx", content)
+    client.post(f"/admin/roster/imports/{fresh}/apply",
+                data=confirm_form(client.get(f"/admin/roster/imports/{fresh}").get_data(as_text=True)))
+    response = client.post(f"/admin/roster/imports/{stale}/apply", data=stale_form, follow_redirects=True)
+    assert "đã thay đổi từ lúc xem trước" in response.get_data(as_text=True)

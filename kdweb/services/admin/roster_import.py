@@ -124,7 +124,7 @@ def preview(roster_import: RosterImport, *, sheet=None, header_row=None, mapping
 
 @use_case
 def apply_import(actor, roster_import: RosterImport, *, sheet=None, header_row=None, mapping=None,
-                 expected: tuple[int, int] | None = None, valid_only: bool = False) -> RosterImport:
+                 expected: tuple[int, int, int] | None = None, valid_only: bool = False) -> RosterImport:
     """Import for real, in one transaction: all rows or none; with valid_only, every valid row and none of the
     rows with errors (the admin chose so after seeing them)."""
     roster_import = db.session.execute(
@@ -139,7 +139,7 @@ def apply_import(actor, roster_import: RosterImport, *, sheet=None, header_row=N
     dry_run = checked.dry_run
     if checked.problems or dry_run is None or (dry_run.errors and not valid_only):
         raise AdminRefusal("Tệp còn lỗi: hãy sửa tệp (hoặc cách ghép cột) rồi xem trước lại; chưa có gì được nhập.")
-    if expected is not None and expected != (len(dry_run.added), len(dry_run.updated)):
+    if expected is not None and expected != (len(dry_run.added), len(dry_run.updated), len(dry_run.founded)):
         raise AdminRefusal("Danh sách đảng viên đã thay đổi từ lúc xem trước; hãy xem lại bản xem trước rồi xác nhận.")
     try:
         touched = touched_units(dry_run)
