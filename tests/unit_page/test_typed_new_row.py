@@ -47,7 +47,8 @@ def test_a_row_typed_for_someone_on_no_roster_says_what_to_do(client, app, auth,
     result = latest_upload(app)
     assert result["outcome"] == "errors"
     [finding] = [f for f in result["findings"] if f[0] == "X-MISSING"]
-    assert finding[1] == "error" and (finding[3], finding[4]) == ("Đảng viên", f"{get_column_letter(header['Mã đảng viên'])}{row}")
+    code_cell = f"{get_column_letter(header['Mã đảng viên'])}{row}"
+    assert finding[1] == "error" and (finding[3], finding[4]) == ("Đảng viên", code_cell)
     assert finding[2].startswith(f"Đảng viên {NEW_NAME} (mã {NEW_CODE}): không có trong danh sách đảng viên "
                                  "được giao cho đơn vị.")
     assert "đề nghị cơ quan tham mưu của cấp trên bổ sung vào danh sách rồi tải lên lại tệp này" in finding[2]
@@ -73,7 +74,8 @@ def test_once_the_admin_adds_the_member_the_same_file_is_read_with_the_roster_fa
     auth.logout()
 
     # the admin adds him: admitted on 1 August 2026 (four months before the review), still probationary
-    import_roster_rows(client, auth, [[1, NEW_CODE, NEW_NAME, "15/12/1990", "Nam", "BD.P01.C01", "01/08/2026", "Có", ""]])
+    import_roster_rows(client, auth, [[1, NEW_CODE, NEW_NAME, "15/12/1990", "Nam", "BD.P01.C01", "01/08/2026", "Có",
+                                       ""]])
 
     auth.login_as("staff", UNIT)
     upload(client, data)  # the very same bytes: checked again, against the roster as it stands now

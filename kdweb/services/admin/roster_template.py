@@ -43,7 +43,8 @@ def roster_workbook(cells: list[tuple[str, str]], persons: list[dict] | None = N
     for index, roster_field in enumerate(FIELDS, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = _WIDTHS.get(roster_field.key, 14)
-        number_format = "DD/MM/YYYY" if roster_field.kind in (DATE, FOUNDING) else "@" if roster_field.key == "code" else None
+        number_format = ("DD/MM/YYYY" if roster_field.kind in (DATE, FOUNDING)
+                         else "@" if roster_field.key == "code" else None)
         if number_format:
             sheet.column_dimensions[letter].number_format = number_format
             formats[index - 1] = number_format
