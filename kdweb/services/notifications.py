@@ -72,7 +72,8 @@ def remind(now: datetime | None = None) -> dict:
     rows = db.session.execute(
         db.select(Unit, UnitCycle.status).outerjoin(
             UnitCycle, (UnitCycle.unit_id == Unit.id) & (UnitCycle.cycle_id == cycle.id))
-        .where(Unit.reports.is_(True), Unit.active.is_(True)).order_by(Unit.id)
+        .where(Unit.reports.is_(True), Unit.active.is_(True), Unit.valid_on_clause(cycle.review_date))
+        .order_by(Unit.id)
     ).all()
     for unit, status in rows:
         if status in DONE:

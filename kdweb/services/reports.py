@@ -3,7 +3,7 @@ subjects behind any one of them. A measure means the same thing in both, because
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from decimal import Decimal
@@ -42,10 +42,16 @@ def district_report(cycle: Cycle, basis: str, now: datetime | None = None, compa
 
 def _report(cycle: Cycle, basis: str, today: date) -> Report:
     scored = _is_scored(cycle)
-    return build_report(cycle.year, basis, today, reported_units(cycle.id, basis),
-                        unit_counts(cycle.id, basis, scored), missing_units(cycle.id, basis),
-                        distinct_members=distinct_members(cycle.id, basis), rule_set_id=cycle.rule_set_id,
-                        scored=scored)
+    report = build_report(cycle.year, basis, today, reported_units(cycle.id, basis),
+                          unit_counts(cycle.id, basis, scored), missing_units(cycle.id, basis),
+                          distinct_members=distinct_members(cycle.id, basis), rule_set_id=cycle.rule_set_id,
+                          scored=scored)
+    retired = no_longer_expected(cycle.id, basis)
+    if retired:
+        report = replace(report, notes=report.notes + (
+            f"Không tính {len(retired)} đơn vị đã nộp kết quả nhưng hết hiệu lực trước thời điểm đánh giá "
+            f"(đơn vị kế thừa báo cáo thay): {', '.join(retired)}.",))
+    return report
 
 
 def _is_scored(cycle: Cycle) -> bool:
@@ -93,14 +99,33 @@ def measure_condition(measure: str):
 
 
 def _in_basis(cycle_id: int, basis: str):
-    """Rating rows of the uploads behind the units' current submissions that are in the basis."""
+    """Rating rows of the uploads behind the units' current submissions that are in the basis, of units the
+    cycle expects (a unit merged or dissolved before the review date keeps its files, but its successor reports
+    for its members)."""
     return (
         db.select()
         .select_from(UnitCycle)
         .join(Submission, Submission.id == UnitCycle.submission_id)
         .join(Upload, Upload.id == Submission.upload_id)
-        .where(UnitCycle.cycle_id == cycle_id, Submission.state.in_(BASES[basis]))
+        .where(UnitCycle.cycle_id == cycle_id, Submission.state.in_(BASES[basis]), _expected(UnitCycle.unit_id))
     )
+
+
+def _expected(unit_id):
+    """The unit was valid at the review date of the cycle (a correlated test, so every query can use it)."""
+    unit = aliased(Unit)
+    return (db.select(unit.id)
+            .where(unit.id == unit_id, Cycle.id == UnitCycle.cycle_id, Unit.valid_on_clause(Cycle.review_date, unit))
+            .exists())
+
+
+def no_longer_expected(cycle_id: int, basis: str) -> list[str]:
+    """Names of the units whose results are in the basis but which the cycle no longer expects."""
+    query = (db.select(Unit.name).select_from(UnitCycle).join(Unit, Unit.id == UnitCycle.unit_id)
+             .join(Submission, Submission.id == UnitCycle.submission_id)
+             .where(UnitCycle.cycle_id == cycle_id, Submission.state.in_(BASES[basis]), ~_expected(UnitCycle.unit_id))
+             .order_by(Unit.sort_order, Unit.code))
+    return list(db.session.scalars(query))
 
 
 def unit_counts(cycle_id: int, basis: str, scored: bool = False) -> list[UnitCounts]:
@@ -143,7 +168,7 @@ def missing_units(cycle_id: int, basis: str) -> list[MissingUnit]:
         .select_from(UnitCycle)
         .join(Unit, Unit.id == UnitCycle.unit_id)
         .outerjoin(Submission, Submission.id == UnitCycle.submission_id)
-        .where(UnitCycle.cycle_id == cycle_id,
+        .where(UnitCycle.cycle_id == cycle_id, _expected(UnitCycle.unit_id),
                or_(Submission.id.is_(None), Submission.state.not_in(BASES[basis])))
     )
     return [MissingUnit(*row) for row in db.session.execute(query)]

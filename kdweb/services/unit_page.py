@@ -8,7 +8,7 @@ from kdweb.models import Finding, Review, Submission, Template, Unit, UnitCycle,
 from kdweb.models.base import utcnow
 from kdweb.services import conversation
 from kdweb.services.roster import current_roster_digest
-from kdweb.services.workflow import REFUSALS
+from kdweb.services.workflow import REFUSALS, no_longer_expected
 from kdweb.status import WorkbookStatus, can
 
 GENERAL_SHEET = "Chung"
@@ -46,6 +46,9 @@ def context(unit, cycle, user, version=None, severity=None, sheet=None) -> dict:
     if not cycle.is_open:
         result.update(can_upload=False, can_submit=False, can_download=False,
                       upload_refusal=f"Đợt năm {cycle.year} đã đóng: chỉ xem lại được.")
+    elif no_longer_expected(cycle, unit):
+        result.update(can_upload=False, can_submit=False, can_download=False,
+                      upload_refusal=no_longer_expected(cycle, unit))
     result["cycle_args"] = {} if cycle.is_open else {"year": cycle.year}
     result["submit_unavailable"] = submit_unavailable(result, own)
     result["roster_changed"] = roster_changed_since_download(cycle, unit, state)

@@ -37,6 +37,20 @@ REFUSALS = {
 }
 
 
+def no_longer_expected(cycle, unit) -> str | None:
+    """Why the cycle no longer takes this unit's workbook (merged or dissolved before its review date)."""
+    if unit.valid_on(cycle.review_date):
+        return None
+    return (f"{unit.name} không còn phải nộp kết quả đợt năm {cycle.year}: đơn vị không có hiệu lực vào thời điểm "
+            f"đánh giá ({cycle.review_date.strftime('%d/%m/%Y')}). Các tệp đã tải lên trước đó vẫn được lưu.")
+
+
+def ensure_expected(cycle, unit) -> None:
+    message = no_longer_expected(cycle, unit)
+    if message:
+        raise WorkflowRefused(message)
+
+
 def lock(cycle, unit) -> UnitCycle:
     """The unit's row for the cycle, locked for this transaction (PostgreSQL); created if missing."""
     query = db.select(UnitCycle).filter_by(cycle_id=cycle.id, unit_id=unit.id).with_for_update()
@@ -121,6 +135,7 @@ def record_download(cycle, unit, user, template) -> None:
 @use_case
 def submit(cycle, unit, user, upload_id: int, acknowledge_warnings: bool) -> tuple[Submission, bool]:
     """Submit a valid upload; a second submit of the same state returns the first submission (created=False)."""
+    ensure_expected(cycle, unit)
     state = lock(cycle, unit)
     if state.status == WorkbookStatus.SUBMITTED.code and state.submission is not None \
             and state.submission.upload_id == upload_id:

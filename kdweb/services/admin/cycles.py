@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, insert, or_
+from sqlalchemy import func, insert
 
 from kdweb.extensions import db
 from kdweb.models import Collective, Cycle, LeaderPost, Person, QuotaMark, Template, Unit, UnitCycle
@@ -115,7 +115,9 @@ def update_cycle(actor, cycle: Cycle, *, rule_set_id, **dates) -> Cycle:
         setattr(cycle, key, value)
     changes = {key: [before[key], value] for key, value in _described(cycle).items() if before[key] != value}
     if changes:
-        audit.record("cycle_updated", user=actor, target=cycle, year=cycle.year, changes=changes)
+        added = _add_unit_rows(cycle) if cycle.is_open and "review_date" in changes else 0  # expected units follow it
+        audit.record("cycle_updated", user=actor, target=cycle, year=cycle.year, changes=changes,
+                     **({"unit_rows_added": added} if added else {}))
         db.session.commit()
     return cycle
 
@@ -221,14 +223,17 @@ def _copy_rows(model, source: Cycle, cycle: Cycle, reset=(), **remap) -> dict[in
 
 def _add_unit_rows(cycle: Cycle) -> int:
     """Every active reporting unit valid at the cycle's review date gets its row (units merged or dissolved
-    before it, or founded after it, are not expected to report)."""
-    present = set(db.session.execute(db.select(UnitCycle.unit_id).filter_by(cycle_id=cycle.id)).scalars())
-    day = cycle.review_date
-    reporting = db.session.execute(
-        db.select(Unit.id).filter_by(reports=True, active=True)
-        .where(or_(Unit.valid_from.is_(None), Unit.valid_from <= day), or_(Unit.valid_to.is_(None), Unit.valid_to >= day))
-    ).scalars().all()
-    missing = [unit_id for unit_id in reporting if unit_id not in present]
+    before it, or founded after it, are not expected to report); a row of a unit no longer expected goes, unless
+    the unit has uploaded (its files stay, shown as no longer expected). Returns how many rows were added."""
+    rows = dict(db.session.execute(
+        db.select(UnitCycle.unit_id, UnitCycle).filter_by(cycle_id=cycle.id)).all())
+    expected = set(db.session.execute(
+        db.select(Unit.id).filter_by(reports=True, active=True).where(Unit.valid_on_clause(cycle.review_date))
+    ).scalars())
+    for unit_id, state in rows.items():
+        if unit_id not in expected and state.latest_upload_id is None and state.submission_id is None:
+            db.session.delete(state)
+    missing = sorted(expected - set(rows))
     for unit_id in missing:
         db.session.add(UnitCycle(cycle_id=cycle.id, unit_id=unit_id, status="not_downloaded"))
     return len(missing)
