@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kdweb.exports.page_setup import fit_to_a4, number_pages
 from kdweb.exports.safe_cells import set_text
 from kdweb.reports import KIND_TEXTS, Report
-from kdweb.reports.columns import columns, header_cells
+from kdweb.reports.columns import columns, header_cells, quota_columns
 from kdweb.reports.tables import KindTable, TableRow
 
 FONT = "Times New Roman"
@@ -29,6 +29,9 @@ SHEET_NAMES = {"member": "Đảng viên", "organisation": "Tổ chức đảng",
                "leader": "Cán bộ LĐQL"}
 BREAKDOWN_SHEET_NAMES = {"organisation": "Tổ chức đảng theo nhóm", "collective": "Tập thể LĐQL theo loại",
                          "leader": "Cán bộ LĐQL theo chức danh"}
+QUOTA_SHEET_NAMES = {"member": "Tỷ lệ HTXSNV - Đảng viên", "organisation": "Tỷ lệ HTXSNV - Tổ chức đảng",
+                     "collective": "Tỷ lệ HTXSNV - Tập thể LĐQL", "leader": "Tỷ lệ HTXSNV - Cán bộ LĐQL"}
+QUOTA_SUBTITLE = "Tỷ lệ HTXSNV/HTTNV theo nhóm tính tỷ lệ (mức 20 %, nhóm được đánh giá nổi trội 25 %)"
 MISSING_SHEET_NAME = "Đơn vị chưa có số liệu"
 ROW_STYLES = {"unit": "body", "rating_group": "body", "group": "subtotal", "total": "total"}
 _STYLE_ARRAYS: WeakKeyDictionary = WeakKeyDictionary()  # workbook → style name → its cell style array
@@ -53,6 +56,10 @@ def report_xlsx(report: Report, letterhead: Letterhead = Letterhead()) -> bytes:
             _table_sheet(workbook.create_sheet(BREAKDOWN_SHEET_NAMES[table.kind]), report, letterhead, table,
                          table.rating_group_rows, first_header=table.rating_group_title,
                          subtitle=f"Theo {table.rating_group_title.lower()}")
+    for table in report.tables:
+        if table.quota_rows:
+            _table_sheet(workbook.create_sheet(QUOTA_SHEET_NAMES[table.kind]), report, letterhead, table,
+                         table.quota_rows, first_header=None, subtitle=QUOTA_SUBTITLE, cols=quota_columns())
     _missing_sheet(workbook.create_sheet(MISSING_SHEET_NAME), report, letterhead)
     workbook.properties.title = f"Báo cáo kết quả đánh giá, xếp loại chất lượng năm {report.year}"
     workbook.properties.creator = "kdweb"
@@ -76,8 +83,8 @@ def basis_line(report: Report) -> str:
 
 
 def _table_sheet(sheet: Worksheet, report: Report, letterhead: Letterhead, table: KindTable, rows,
-                 first_header: str, subtitle: str = "") -> None:
-    cols = columns(table.kind, scored=report.scored)
+                 first_header: str | None, subtitle: str = "", cols=None) -> None:
+    cols = cols or columns(table.kind, scored=report.scored)
     _title_block(sheet, report, letterhead, report_title(table.kind, report.year), subtitle, len(cols))
     _headers(sheet, cols, first_header)
     for offset, row in enumerate(rows):
@@ -107,7 +114,7 @@ def _title_block(sheet: Worksheet, report: Report, letterhead: Letterhead, title
     sheet.row_dimensions[4].height = 36
 
 
-def _headers(sheet: Worksheet, cols, first_header: str) -> None:
+def _headers(sheet: Worksheet, cols, first_header: str | None) -> None:
     """The three header rows, every span computed from the columns' header paths."""
     for cell in header_cells(cols, first_header):
         top, bottom = HEADER_TOP + cell.row, HEADER_TOP + cell.row + cell.rows - 1
