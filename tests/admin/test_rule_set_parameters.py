@@ -43,3 +43,14 @@ def test_the_366_open_points_are_all_named():
     assert names["rule:C-UNIT"].value == "Áp dụng"
     seed = {parameter.name: parameter for parameter in describe(RULE_SETS["qd132-hd21"])}
     assert seed["rule:O-HTTNV"].unconfirmed and seed["rule:O-HTTNV"].value == "Không áp dụng"
+
+
+def test_docs_rules_lists_both_rule_sets_side_by_side_with_their_unconfirmed_points():
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "docs" / "rules.md").read_text(encoding="utf-8")
+    section = text.split("## The two rule sets side by side", 1)[1].split("\n## ", 1)[0]
+    header = next(line for line in section.splitlines() if line.startswith("| |"))
+    assert all(f"`{rule_set_id}`" in header for rule_set_id in RULE_SETS)
+    for rule_set in RULE_SETS.values():
+        assert all(f"`{name}`" in section for name in rule_set.unconfirmed), rule_set.id
