@@ -25,8 +25,8 @@ class WorkflowRefused(Exception):
 REFUSALS = {
     "upload": {
         WorkbookStatus.SUBMITTED: "Đơn vị đã nộp kết quả và đang chờ duyệt: không thể tải lên tệp mới. "
-                                  "Nếu cần sửa, hãy đề nghị Ban Tổ chức trả lại.",
-        WorkbookStatus.APPROVED: "Kết quả của đơn vị đã được duyệt và khóa. Chỉ Ban Tổ chức có thể mở lại.",
+                                  "Nếu cần sửa, hãy đề nghị {staff_body} trả lại.",
+        WorkbookStatus.APPROVED: "Kết quả của đơn vị đã được duyệt và khóa. Chỉ {staff_body} có thể mở lại.",
     },
     "submit": {
         WorkbookStatus.NOT_DOWNLOADED: "Chưa có tệp hợp lệ để nộp.",
@@ -69,7 +69,15 @@ def current_status(state: UnitCycle) -> WorkbookStatus:
 def ensure_allowed(action: str, state: UnitCycle, default_message: str) -> None:
     status = current_status(state)
     if not can(action, status):
-        raise WorkflowRefused(REFUSALS.get(action, {}).get(status, default_message))
+        raise WorkflowRefused(refusal_text(action, status, default_message))
+
+
+def refusal_text(action: str, status: WorkbookStatus, default: str | None = None) -> str | None:
+    """Why `action` is refused in `status`, naming the superior's staff body (a setting, kdweb/superior.py)."""
+    from kdweb.services.superior import current_superior
+
+    text = REFUSALS.get(action, {}).get(status, default)
+    return text.format(staff_body=current_superior().staff_body) if text else text
 
 
 def advance(cycle, unit, upload: Upload) -> bool:
