@@ -19,7 +19,7 @@ from kdweb.rules.dates import deadline_for_level
 from kdweb.search import matches
 from kdweb.status import WorkbookStatus
 
-DISTRICT_GROUP = "Cấp quận"
+DISTRICT_GROUP = "Cấp quận"  # the key of the superior's own level; shown as its level name (templates)
 SORTS = {
     "unit": lambda row: (row.level_order, row.group, row.sort_order),
     "status": lambda row: (list(WorkbookStatus).index(row.status), row.sort_order),

@@ -32,3 +32,16 @@ def test_a_ward_superior_is_named_everywhere_the_unit_reads(client, auth, app, s
     assert copy.status_code == 200 and "Ban%20X%C3%A2y%20d%E1%BB%B1ng" in copy.headers["Content-Disposition"]
     page = client.get(f"/units/{UNIT}").get_data(as_text=True)
     assert f"Trao đổi với {WARD.staff_body}" in page and "Ban Tổ chức Quận ủy" not in page
+
+
+def test_the_superior_level_names_the_dashboard_sections_and_the_cycle_dates(client, auth, demo):
+    auth.login_as("admin")
+    client.post("/admin/superior", data=WARD_FORM)
+    refused = client.post("/admin/cycles/2026", data={"rule_set_id": "qd132-hd21", "review_date": "01/12/2026",
+                                                      "grassroots_deadline": "20/12/2026",
+                                                      "district_deadline": "18/12/2026"})
+    assert refused.status_code == 422 and "không được sau hạn nộp cấp phường" in refused.get_data(as_text=True)
+    auth.logout()
+    auth.login_as("reviewer")
+    page = client.get("/review/").get_data(as_text=True)
+    assert "Cấp phường · Cấp phường (1)" in page and ">Cấp quận<" not in page  # (the filter key stays)

@@ -248,23 +248,27 @@ def _current_dates(cycle: Cycle) -> dict:
             "district_deadline": cycle.district_deadline}
 
 
-_DATE_LABELS = {"review_date": "Thời điểm đánh giá", "grassroots_deadline": "Hạn nộp cấp cơ sở",
-                "district_deadline": "Hạn nộp cấp quận"}
+def _date_labels() -> dict[str, str]:
+    from kdweb.services.superior import current_superior
+
+    return {"review_date": "Thời điểm đánh giá", "grassroots_deadline": "Hạn nộp cấp cơ sở",
+            "district_deadline": f"Hạn nộp {current_superior().level_name}"}
 
 
 def _checked(rule_set_id, dates: dict) -> dict:
     if rule_set_id not in RULE_SETS:
         raise AdminRefusal("Chọn bộ quy tắc trong danh sách.")
     values = {"rule_set_id": rule_set_id}
-    for key, label in _DATE_LABELS.items():
+    labels = _date_labels()
+    for key, label in labels.items():
         parsed = parse_date(dates.get(key))
         if not parsed.ok or parsed.value is None:
             raise AdminRefusal(f"{label}: ghi ngày theo dạng ngày/tháng/năm, ví dụ 15/12/2026.")
         values[key] = parsed.value
     if values["grassroots_deadline"] > values["district_deadline"]:
-        raise AdminRefusal("Hạn nộp cấp cơ sở không được sau hạn nộp cấp quận.")
+        raise AdminRefusal(f"Hạn nộp cấp cơ sở không được sau {labels['district_deadline'].lower()}.")
     if values["review_date"] > values["district_deadline"]:
-        raise AdminRefusal("Thời điểm đánh giá không được sau hạn nộp cấp quận.")
+        raise AdminRefusal(f"Thời điểm đánh giá không được sau {labels['district_deadline'].lower()}.")
     return values
 
 
