@@ -166,7 +166,9 @@ class CloseEffect:
 
 def close_effect(cycle: Cycle) -> CloseEffect:
     counts = dict(db.session.execute(
-        db.select(UnitCycle.status, func.count()).filter_by(cycle_id=cycle.id).group_by(UnitCycle.status)).all())
+        db.select(UnitCycle.status, func.count()).join(Unit, Unit.id == UnitCycle.unit_id)
+        .where(UnitCycle.cycle_id == cycle.id, Unit.valid_on_clause(cycle.review_date))  # the units it expects
+        .group_by(UnitCycle.status)).all())
     units = sum(counts.values())
     waiting, approved = counts.get("submitted", 0), counts.get("approved", 0)
     return CloseEffect(units, units - waiting - approved, waiting, approved)
