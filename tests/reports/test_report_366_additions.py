@@ -172,3 +172,19 @@ def test_an_unscored_cycle_has_none_of_them(client, auth, app, demo):
     page = client.get("/reports/2026").get_data(as_text=True)
     assert "data-quota-kind" not in page and THREE_CASES not in page and 'data-m="discretion"' not in page
     assert "quota_groups" not in json.loads(client.get("/reports/2026/report.json").data)
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(httnv=st.integers(0, 400), htxsnv=st.integers(0, 200), outstanding=st.booleans())
+def test_the_report_limit_is_the_quota_checks_limit(httnv, htxsnv, outstanding):
+    """The report's table says a group is over exactly when Q-20/Q-25 would fire: same shares, same rounding."""
+    from kdweb.rules import get_rule_set
+    from kdweb.rules.checks_quota_groups import group_limit
+
+    rule_set = get_rule_set("qd366-hd43")
+    share = rule_set.share("quota_outstanding_share" if outstanding else "quota_share")
+    row = QuotaRow("rating_group", "1", "x", httnv, htxsnv, outstanding, share)
+    limit = group_limit(httnv, outstanding, rule_set)
+    assert row.limit == limit and (row.over > 0) == (htxsnv > limit)
