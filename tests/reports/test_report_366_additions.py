@@ -12,10 +12,13 @@ from fractions import Fraction
 
 import openpyxl
 import pytest
+from hypothesis import given, strategies as st
 from openpyxl.utils import get_column_letter
 
 from kdweb.extensions import db
 from kdweb.models import Finding, QuotaMark
+from kdweb.rules import get_rule_set
+from kdweb.rules.checks_quota_groups import group_limit
 from kdweb.reports.columns import THREE_CASES, columns, header_cells, quota_columns
 from kdweb.reports.quota import QuotaRow
 from kdweb.exports.xlsx_report import HEADER_TOP, QUOTA_SHEET_NAMES
@@ -174,15 +177,9 @@ def test_an_unscored_cycle_has_none_of_them(client, auth, app, demo):
     assert "quota_groups" not in json.loads(client.get("/reports/2026/report.json").data)
 
 
-from hypothesis import given, strategies as st  # noqa: E402
-
-
 @given(httnv=st.integers(0, 400), htxsnv=st.integers(0, 200), outstanding=st.booleans())
 def test_the_report_limit_is_the_quota_checks_limit(httnv, htxsnv, outstanding):
     """The report's table says a group is over exactly when Q-20/Q-25 would fire: same shares, same rounding."""
-    from kdweb.rules import get_rule_set
-    from kdweb.rules.checks_quota_groups import group_limit
-
     rule_set = get_rule_set("qd366-hd43")
     share = rule_set.share("quota_outstanding_share" if outstanding else "quota_share")
     row = QuotaRow("rating_group", "1", "x", httnv, htxsnv, outstanding, share)
