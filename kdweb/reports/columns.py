@@ -7,13 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .tables import TableRow
-from .vocabulary import LEVEL_TEXTS, LEVELS, REASONS, SCORE_BANDS, reason_label
+from kdweb.domain import Level, NotRatedReason
 
-RESULTS, NOT_RATED, SCORES = "Kết quả đánh giá, xếp loại", "Không xếp loại", "Chấm điểm (Quy định 366-QĐ/TW)"
+from .tables import TableRow
+from .vocabulary import LEVEL_TEXTS, LEVELS, NOT_RATED_TEXT, REASONS, SCORE_BANDS, reason_label
+
+RESULTS, NOT_RATED, SCORES = "Kết quả đánh giá, xếp loại", NOT_RATED_TEXT, "Chấm điểm (Quy định 366-QĐ/TW)"
 # Under a scored rule set only three cases are not rated (docs/rulebook-366.md §3 M-LEVEL): they stand together.
 THREE_CASES, OTHER_CASES = "Ba trường hợp theo Quy định 366-QĐ/TW", "Trường hợp khác"
-SCORED_REASONS = ("exempt", "suspended", "new")
+SCORED_REASONS = (NotRatedReason.EXEMPT.code, NotRatedReason.SUSPENDED.code, NotRatedReason.NEW.code)
 DISCRETION = "Số trường hợp đề nghị cấp có thẩm quyền xem xét (tự phát hiện, khắc phục; bất khả kháng)"
 
 
@@ -89,7 +91,7 @@ def _reason_column(reason: str, kind: str | None, width: float, scored: bool) ->
     label = reason_label(reason, kind)
     heads = (NOT_RATED, THREE_CASES if reason in SCORED_REASONS else OTHER_CASES, label) if scored else (
         NOT_RATED, label)
-    return _count(reason, reason, f"Không xếp loại - {label}", heads, width)
+    return _count(reason, reason.lower(), f"Không xếp loại - {label}", heads, width)
 
 
 def _score_columns() -> list[Column]:
@@ -133,8 +135,8 @@ def quota_columns() -> list[Column]:
     return [
         Column("number", "STT", "text", lambda row: row.number, heads=("STT",), width=6),
         Column("label", "Nhóm tính tỷ lệ", "text", lambda row: row.label, heads=("Nhóm tính tỷ lệ",), width=40),
-        Column("httnv", "Số HTTNV", "count", lambda row: row.httnv, heads=("Số xếp loại", "HTTNV"), width=9),
-        Column("htxsnv", "Số HTXSNV", "count", lambda row: row.htxsnv, heads=("Số xếp loại", "HTXSNV"), width=9),
+        *(Column(level.code.lower(), f"Số {level.code}", "count", lambda row, level=level: row.count(level.code),
+                 heads=("Số xếp loại", level.code), width=9) for level in (Level.HTTNV, Level.HTXSNV)),
         Column("htxsnv_httnv_ratio", "Tỷ lệ HTXSNV/HTTNV (%)", "percent", lambda row: row.ratio,
                heads=("Tỷ lệ HTXSNV/HTTNV (%)",), width=12),
         Column("outstanding", "Nhóm được đánh giá nổi trội (mức 25 %)", "text", lambda row: row.mark,

@@ -12,9 +12,11 @@ from decimal import Decimal
 from fractions import Fraction
 from math import floor
 
+from kdweb.domain import Level
+
 from .percent import percent
 from .tables import ReportedUnit, UnitCounts
-from .vocabulary import rating_group_label
+from .vocabulary import MEMBER, rating_group_label
 
 MARK_TEXT = "Có"
 
@@ -37,6 +39,9 @@ class QuotaRow:
     outstanding: bool = False
     share: Fraction | None = None  # None on the total row: each group has its own limit
     over_total: int = 0  # on the total row: the excess summed over the groups
+
+    def count(self, level: str) -> int:
+        return {Level.HTTNV.code: self.httnv, Level.HTXSNV.code: self.htxsnv}[level]
 
     @property
     def ratio(self) -> Decimal | None:
@@ -64,7 +69,7 @@ def quota_rows(kind: str, units: dict[int, ReportedUnit], counts: list[UnitCount
                shares: QuotaShares) -> tuple[QuotaRow, ...]:
     """The groups of `kind` in the order their first unit comes, then the total; `marked` holds (unit id, kind)
     pairs of the cycle's quota marks."""
-    per_unit = kind == "member"
+    per_unit = kind == MEMBER
     sums: dict[tuple, list[int]] = {}
     outstanding: dict[tuple, bool] = {}
     first_seen: dict[tuple, tuple] = {}

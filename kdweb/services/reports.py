@@ -23,9 +23,9 @@ from kdweb.reports import (
 from kdweb.rules import get_rule_set
 from kdweb.reports.quota import QuotaShares
 from kdweb.reports.selection import Selection, UnknownSelection
-from kdweb.reports.vocabulary import group_from_key
+from kdweb.reports.vocabulary import MEMBER, OTHER_REASON, group_from_key
 
-LISTED_REASONS = tuple(reason for reason in REASONS if reason != "other")
+LISTED_REASONS = tuple(reason for reason in REASONS if reason != OTHER_REASON)
 
 
 def cycle_years() -> list[int]:
@@ -59,7 +59,7 @@ def _report(cycle: Cycle, basis: str, today: date) -> Report:
 def quota_marks(cycle_id: int) -> set[tuple[int, str]]:
     """(unit id, subject kind) of the groups the competent level marked outstanding for the cycle (Q-25)."""
     rows = db.session.execute(db.select(QuotaMark.unit_id, QuotaMark.subject_kind).filter_by(cycle_id=cycle_id))
-    return {(unit_id, kind.lower()) for unit_id, kind in rows}
+    return {(unit_id, kind) for unit_id, kind in rows}
 
 
 def _shares(cycle: Cycle) -> QuotaShares:
@@ -84,7 +84,7 @@ def unit_successors() -> dict[str, str]:
 def distinct_members(cycle_id: int, basis: str) -> int:
     """Members listed in the basis, each once: a temporary listing counts twice only when the home unit is in it."""
     query = (_in_basis(cycle_id, basis).join(Rating, Rating.upload_id == Upload.id)
-             .where(Rating.subject_kind == "member")
+             .where(Rating.subject_kind == MEMBER)
              .add_columns(func.count(func.distinct(Rating.subject_code))))
     return db.session.scalar(query) or 0
 
@@ -103,7 +103,7 @@ def measure_condition(measure: str):
         return not_rated
     if measure in LISTED_REASONS:
         return and_(not_rated, Rating.not_rated_reason == measure)
-    if measure == "other":
+    if measure == OTHER_REASON:
         return and_(not_rated, or_(Rating.not_rated_reason.is_(None),
                                    Rating.not_rated_reason.not_in(LISTED_REASONS)))
     if measure == "disciplined":
@@ -173,7 +173,7 @@ def _has_discretion():
     return (db.select(Finding.id)
             .where(Finding.upload_id == Rating.upload_id, Finding.rule == "S-DISCRETION",
                    Finding.severity == "warning", Finding.subject_code == Rating.subject_code,
-                   func.lower(Finding.subject_kind) == Rating.subject_kind)
+                   Finding.subject_kind == Rating.subject_kind)
             .exists())
 
 

@@ -26,7 +26,7 @@ from tests.reports import factories
 
 
 def org(code, level, group):
-    return factories.subject("organisation", code, level, group=group)
+    return factories.subject("ORGANISATION", code, level, group=group)
 
 
 def discretion(submission, code, severity="warning"):
@@ -42,12 +42,12 @@ def year_366(app, demo):
         p01, p02 = factories.unit("BD.P01"), factories.unit("BD.P02")
         # BD.P01: 2 HTXSNV, 6 HTTNV, 1 HTNV; not rated: exempt, suspended, new. Marked outstanding for members.
         first = factories.send_result(cycle, p01, [
-            *factories.members("P01", "XXTTTTTTN", reasons=("exempt", "suspended", "new")),
+            *factories.members("P01", "XXTTTTTTN", reasons=("EXEMPT", "SUSPENDED", "NEW")),
             org("O1", "HTXSNV", "Khối phường"), org("O2", "HTTNV", "Khối phường"), org("O3", "HTTNV", "Khối phường"),
         ])
         # BD.P02: 1 HTXSNV, 5 HTTNV; one new member. Its organisations' group is marked outstanding.
         factories.send_result(cycle, p02, [
-            *factories.members("P02", "XTTTTT", reasons=("new",)),
+            *factories.members("P02", "XTTTTT", reasons=("NEW",)),
             org("O4", "HTTNV", "Khối phường"), org("O5", "HTTNV", "Khối phường"),
         ])
         db.session.add_all([QuotaMark(cycle_id=cycle.id, unit_id=p01.id, subject_kind="MEMBER"),
@@ -73,15 +73,15 @@ def test_quota_rows_by_hand():
 
 
 def test_the_three_cases_and_the_quota_headers_are_computed_from_the_columns():
-    cols = columns("member", scored=True)
+    cols = columns("MEMBER", scored=True)
     keys = [column.key for column in cols]
     spans = {(cell.row, cell.text): (cell.first, cell.last, cell.rows) for cell in header_cells(cols)}
     assert spans[(1, THREE_CASES)] == (keys.index("exempt"), keys.index("new"), 1)
     assert spans[(1, "Trường hợp khác")] == (keys.index("temporary"), keys.index("other"), 1)
     assert spans[(0, "Không xếp loại")] == (keys.index("not_rated"), keys.index("other"), 1)
     assert keys.index("discretion") == keys.index("band_khtnv") + 1
-    unscored = {(cell.row, cell.text) for cell in header_cells(columns("member"))}
-    assert (1, THREE_CASES) not in unscored and "discretion" not in [c.key for c in columns("member")]
+    unscored = {(cell.row, cell.text) for cell in header_cells(columns("MEMBER"))}
+    assert (1, THREE_CASES) not in unscored and "discretion" not in [c.key for c in columns("MEMBER")]
     quota = quota_columns()
     qkeys = [column.key for column in quota]
     qspans = {(cell.row, cell.text): (cell.first, cell.last, cell.rows) for cell in header_cells(quota)}
@@ -97,7 +97,7 @@ def row_of(page, marker):
 def test_the_page(client, auth, year_366):
     auth.login_as("reviewer")
     page = client.get("/reports/2026").get_data(as_text=True)
-    members = page.split('data-quota-kind="member"', 1)[1].split("</table>", 1)[0]
+    members = page.split('data-quota-kind="MEMBER"', 1)[1].split("</table>", 1)[0]
     p01 = row_of(members, "Đảng bộ phường Cống Vị")
     assert 'data-q="httnv">6<' in p01 and 'data-q="htxsnv">2<' in p01
     assert 'data-q="htxsnv_httnv_ratio">33,33<' in p01 and 'data-q="outstanding">Có<' in p01
@@ -108,14 +108,14 @@ def test_the_page(client, auth, year_366):
     assert 'data-q="httnv">11<' in total and 'data-q="htxsnv">3<' in total
     assert 'data-q="htxsnv_httnv_ratio">27,27<' in total and 'data-q="over">1<' in total
     # organisations: one group across both units, outstanding because BD.P02 is marked: 25 % of 4 = 1, none over
-    orgs = page.split('data-quota-kind="organisation"', 1)[1].split("</table>", 1)[0]
+    orgs = page.split('data-quota-kind="ORGANISATION"', 1)[1].split("</table>", 1)[0]
     group = row_of(orgs, "Khối phường")
     assert 'data-q="httnv">4<' in group and 'data-q="htxsnv">1<' in group and 'data-q="limit">1<' in group
     assert 'data-q="outstanding">Có<' in group and 'data-q="over">0<' in group
     # the three cases and the S-DISCRETION decisions in the member table's total row
-    table = page.split('data-kind="member"', 1)[1].split("</table>", 1)[0]
+    table = page.split('data-kind="MEMBER"', 1)[1].split("</table>", 1)[0]
     total = row_of(table, 'data-key="total"')
-    for measure, count in (("exempt", 1), ("suspended", 1), ("new", 2), ("not_rated", 4)):
+    for measure, count in (("EXEMPT", 1), ("SUSPENDED", 1), ("NEW", 2), ("not_rated", 4)):
         assert re.search(rf'data-m="{measure}">(<a [^>]*>)?{count}<', total), measure
     assert 'data-m="discretion">2<' in total  # P01-008 and P01-009; the error is not a decision yet
     assert THREE_CASES in table
@@ -124,7 +124,7 @@ def test_the_page(client, auth, year_366):
 def test_the_xlsx(client, auth, year_366):
     auth.login_as("reviewer")
     book = openpyxl.load_workbook(io.BytesIO(client.get("/reports/2026/report.xlsx").data))
-    sheet = book[QUOTA_SHEET_NAMES["member"]]
+    sheet = book[QUOTA_SHEET_NAMES["MEMBER"]]
     keys = [column.key for column in quota_columns()]
     letter = {key: get_column_letter(index + 1) for index, key in enumerate(keys)}
     merged = {str(area) for area in sheet.merged_cells.ranges}
@@ -138,7 +138,7 @@ def test_the_xlsx(client, auth, year_366):
     assert p01[keys.index("limit_percent")].value == pytest.approx(0.25)
     assert rows["Tổng cộng"][keys.index("htxsnv_httnv_ratio")].value == pytest.approx(0.2727)
     member = book["Đảng viên"]
-    cols = [column.key for column in columns("member", scored=True)]
+    cols = [column.key for column in columns("MEMBER", scored=True)]
     total = next(row for row in member.iter_rows(min_row=HEADER_TOP + 4) if row[1].value == "Tổng cộng toàn Đảng bộ")
     assert (total[cols.index("new")].value, total[cols.index("discretion")].value) == (2, 2)
     three = f"{get_column_letter(cols.index('exempt') + 1)}{HEADER_TOP + 1}:" \
@@ -159,10 +159,10 @@ def test_the_csv_and_json(client, auth, year_366):
     assert member_total[main.index("Số trường hợp đề nghị cấp có thẩm quyền xem xét (S-DISCRETION)")] == "2"
     document = json.loads(client.get("/reports/2026/report.json").data)
     p01 = next(row for row in document["quota_groups"]
-               if row["kind"] == "member" and row["label"] == "Đảng bộ phường Cống Vị")
+               if row["kind"] == "MEMBER" and row["label"] == "Đảng bộ phường Cống Vị")
     assert (p01["httnv"], p01["htxsnv"], p01["limit_percent"], p01["limit"], p01["over"], p01["outstanding"]) == \
         (6, 2, 25.0, 1, 1, "Có")
-    orgs = [row for row in document["quota_groups"] if row["kind"] == "organisation"]
+    orgs = [row for row in document["quota_groups"] if row["kind"] == "ORGANISATION"]
     assert [(row["row_type"], row["httnv"], row["htxsnv"]) for row in orgs] == [("rating_group", 4, 1), ("total", 4, 1)]
 
 
