@@ -21,7 +21,7 @@ _SEED = (
     ("org_htxsnv_share", "Tổ chức đảng HTXSNV: tỷ lệ trực thuộc từ HTTNV (O-HTXSNV)", "percent"),
     ("collective_member_discipline", "Tập thể: kỷ luật thành viên từ hình thức (C-DISCIPLINE)", "text"),
     ("rule:O-HTTNV", "Tổ chức đảng HTTNV: điều kiện về kết quả của cấp dưới (O-HTTNV)", "on"),
-    ("org_httnv_floor_share", "O-HTTNV: tỉ lệ trực thuộc từ HTNV trở lên", "percent"),
+    ("org_httnv_floor_share", "O-HTTNV: tỷ lệ trực thuộc từ HTNV trở lên", "percent"),
 )
 _SCORED = (
     ("score_common_max", "Điểm tiêu chí chung tối đa", "number"),
