@@ -2,10 +2,13 @@
 
 The signed payload is compact ASCII JSON, split over cells (a cell holds at most 32,767 characters). The
 readable key/value rows above it are for people; the reader trusts only the payload, and only once the HMAC
-matches. Rows are matched by subject code, so the payload holds each sheet's issued rows by code.
+matches. Rows are matched by subject code, so the payload holds each sheet's issued rows by code: in layout 2
+as one deflated, base64 block per sheet (a quarter of layout 1's text for a large roster, so a quarter of the
+text to hold, sign and parse), in layout 1 — workbooks issued before — as JSON lists in the payload itself.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -14,10 +17,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import orjson
+from isal import isal_zlib
 
 META_SHEET = "_kdweb"
 MARKER = "kdweb-workbook"
-LAYOUT = 1  # the shape of sheets and payload this code writes and reads
+LAYOUT = 2  # the shape of sheets and payload this code writes
+READ_LAYOUTS = frozenset({1, 2})  # and those it reads: 1 had each sheet's rows as plain JSON in the payload
 CHUNK_CHARS = 30_000
 PAYLOAD_KEY = "payload"
 SIGNATURE_KEY = "signature"
@@ -63,7 +68,7 @@ class WorkbookMeta:
             "review_date": _iso(self.review_date),
             "deadline": _iso(self.deadline),
             "sheets": [
-                {"kind": sheet.kind, "name": sheet.name, "fields": list(sheet.fields), "rows": [list(row) for row in sheet.rows]}
+                {"kind": sheet.kind, "name": sheet.name, "fields": list(sheet.fields), **_rows_entry(sheet.rows, self.layout)}
                 for sheet in self.sheets
             ],
             "extra": self.extra,
@@ -73,7 +78,7 @@ class WorkbookMeta:
     @classmethod
     def from_payload(cls, payload: str) -> WorkbookMeta:
         body = _loads(payload)
-        unit = body["unit"]
+        unit, layout = body["unit"], int(body.get("layout", 0))
         return cls(
             template_version=str(body["template_version"]),
             unit_code=str(unit["code"]),
@@ -85,18 +90,41 @@ class WorkbookMeta:
             deadline=_from_iso(body.get("deadline")),
             sheets=tuple(
                 # field names interned, as the record's own are: a record built from them takes its keywords faster
-                IssuedSheet(
-                    sheet["kind"], sheet["name"], tuple(map(sys.intern, sheet["fields"])), tuple(map(tuple, sheet["rows"]))
-                )
+                IssuedSheet(sheet["kind"], sheet["name"], tuple(map(sys.intern, sheet["fields"])), _issued_rows(sheet, layout))
                 for sheet in body.get("sheets", ())
             ),
-            layout=int(body.get("layout", 0)),
+            layout=layout,
             extra=dict(body.get("extra") or {}),
             columns_layout=int(body.get("columns", 1)),  # workbooks issued before layouts were versioned: 1
         )
 
 
-def _loads(payload: str):
+def _rows_entry(rows, layout: int) -> dict:
+    if layout < 2:
+        return {"rows": [list(row) for row in rows]}
+    try:
+        text = orjson.dumps(rows)
+    except orjson.JSONEncodeError:  # a lone surrogate, which json escapes
+        text = json.dumps(rows, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    return {"rows_deflated": base64.b64encode(isal_zlib.compress(text, 2, -15)).decode("ascii")}
+
+
+def _issued_rows(sheet: dict, layout: int) -> tuple[tuple, ...]:
+    """The sheet's signed rows as tuples, each text that repeats (the chi bộ, the unit, a date) one object for all
+    the rows that hold it: a large roster's facts take a third less memory, and so do the records made of them."""
+    if layout < 2:
+        rows = sheet["rows"]
+    else:
+        try:
+            rows = _loads(isal_zlib.decompress(base64.b64decode(sheet["rows_deflated"], validate=True), -15))
+        except isal_zlib.error as error:
+            raise ValueError(f"rows not deflated: {error}") from None
+    shared = {}
+    share = shared.setdefault
+    return tuple([tuple([share(value, value) if type(value) is str else value for value in row]) for row in rows])
+
+
+def _loads(payload: str | bytes):
     """The payload's JSON: the whole roster, parsed by orjson in under half json's time; json for what orjson
     refuses and json takes (an escaped lone surrogate)."""
     try:
