@@ -217,6 +217,10 @@ def edit_issued_rows(payload: str, edit) -> str:
         if "rows" in sheet:
             sheet["rows"] = edit(sheet["rows"])
         else:
-            rows = edit(json.loads(isal_zlib.decompress(base64.b64decode(sheet["rows_deflated"]), -15)))
-            sheet["rows_deflated"] = base64.b64encode(isal_zlib.compress(json.dumps(rows).encode(), 2, -15)).decode()
+            columns = json.loads(isal_zlib.decompress(base64.b64decode(sheet["columns_deflated"]), -15))
+            columns = [column if isinstance(column, list) else [column["values"][at] for at in column["index"]]
+                       for column in columns]
+            rows = edit([list(row) for row in zip(*columns)])
+            columns = json.dumps([list(column) for column in zip(*rows)]).encode()
+            sheet["columns_deflated"] = base64.b64encode(isal_zlib.compress(columns, 2, -15)).decode()
     return json.dumps(body, ensure_ascii=True, separators=(",", ":"), sort_keys=True)

@@ -70,6 +70,13 @@ def test_layout_2_signs_the_roster_deflated_and_reads_it_back_as_layout_1_did():
     assert read_new.sheets == read_old.sheets == sheets and (read_old.layout, read_new.layout) == (1, 2)
     rows = read_new.sheets[0].rows
     assert rows[0][2] is rows[1999][2]  # a repeated text is one object for every row
+    mixed = (IssuedSheet("LEADER", "Lãnh đạo", ("code", "heads", "months", "flag"),
+                         tuple((f"L{n}", ["DV1", "DV2"] if n % 2 else [], [1, 1.0, True, 0][n % 4], n % 3 == 0)
+                               for n in range(40))),)
+    meta = WorkbookMeta("v1", "KM", "", "grassroots", 2024, "qd132-hd21", sheets=mixed, layout=2)
+    read = WorkbookMeta.from_payload(meta.payload()).sheets[0].rows
+    assert [tuple(map(type, row[1:])) for row in read] == [(list, type(row[2]), bool) for row in mixed[0].rows]
+    assert read == mixed[0].rows
 
 
 def test_addresses_quote_the_sheet_as_spreadsheets_do():
