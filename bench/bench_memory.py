@@ -45,12 +45,12 @@ def main():
     parser.add_argument("--remarks", type=int, default=500, help="characters of remarks per member row")
     parser.add_argument("--runs", type=int, default=3, help="interleaved turns per contender")
     parser.add_argument("--main", help="a checkout of the code before this change, to read the layout-1 file")
-    parser.add_argument("--keep", help="a folder to keep the workbooks in")
+    parser.add_argument("--keep", help="a folder to keep the workbooks in (and to take them from, when there)")
     args = parser.parse_args()
     print(f"memory · {machine()}")
     folder = Path(args.keep or tempfile.mkdtemp(prefix="kdweb-memory-"))
     folder.mkdir(parents=True, exist_ok=True)
-    files = build(folder, args.members, args.remarks)
+    files = kept(folder) or build(folder, args.members, args.remarks)
     contenders = [("current layout, this code", files["current"], ROOT)]
     contenders.append(("layout 1 (issued before), this code", files["layout1"], ROOT))
     if args.main:
@@ -63,6 +63,7 @@ def main():
             if turn == 0:
                 stages[name] = measure(path, files["options"], root, stages=True)
     sandbox = {name: measure(path, files["options"], root, sandbox=True) for name, path, root in contenders}
+    alone = {name: measure(path, files["options"], root, mode="validate") for name, path, root in contenders}
 
     print()
     print(f"Checking a {files['mb']:.1f} MB workbook ({args.members:,} members, {files['cells']:,} cells, "
@@ -76,9 +77,11 @@ def main():
                      f"{max(r['ru_maxrss_kb'] for r in runs) / 1024:.0f}",
                      f"{statistics.median(r['peak_kb'] for r in runs) / 1024:.0f}",
                      f"{statistics.median(r['baseline_kb'] for r in runs) / 1024:.0f}",
-                     f"{sandbox[name]['worker_hwm_kb'] / 1024:.0f}",
+                     f"{alone[name]['ru_maxrss_kb'] / 1024:.0f}", f"{sandbox[name]['worker_hwm_kb'] / 1024:.0f}",
+                     f"{sandbox[name]['worker_address_space_kb'] / 1024:.0f}",
                      f"{statistics.median(r['cpu'] for r in runs):.2f}", runs[0]["outcome"]])
-    print_table(["contender", "peak RSS (ru_maxrss)", "min", "max", "VmHWM", "after imports", "sandbox worker VmHWM",
+    print_table(["contender", "peak RSS (ru_maxrss)", "min", "max", "VmHWM", "after imports", "validate_upload alone", "sandbox worker VmHWM",
+                 "worker address space added",
                  "CPU s", "result"], rows)
     print()
     print("Peak RSS of each stage (high-water mark reset before it; what earlier stages keep alive included), MB")
@@ -136,6 +139,15 @@ def build(folder: Path, members: int, remarks: int) -> dict:
     return {**paths, "options": options_path, "mb": paths["current"].stat().st_size / 1024 / 1024, "cells": cells}
 
 
+def kept(folder: Path) -> dict | None:
+    """The workbooks of an earlier run with --keep, if they are there."""
+    paths = {name: folder / f"{name}.xlsx" for name in ("current", "layout1")}
+    if not all(path.exists() for path in paths.values()) or not (folder / "options.pickle").exists():
+        return None
+    return {**paths, "options": folder / "options.pickle", "mb": paths["current"].stat().st_size / 1024 / 1024,
+            "cells": count_cells(paths["current"])}
+
+
 def grow_biggest_unit(members: int):
     """The demo's largest tổ chức cơ sở đảng, its roster copied over and over (new codes and names) up to `members`."""
     from sqlalchemy import func, insert
@@ -185,23 +197,28 @@ def as_layout_1(data: bytes, secret, metadata) -> bytes:
 
 
 def user_values(batch, remarks: int):
-    """What a unit's staff type: clean_values' levels, reasons and civil-service ratings, a mix of levels, and
-    long remarks different on every row."""
+    """What a unit's staff type: clean_values' levels, reasons and civil-service ratings, a mix of levels (the
+    task criteria "Xuất sắc" where HTXSNV asks for it), and long remarks different on every row."""
     from tests.workbooks import clean_values
 
-    from kdweb.rules import Level, SubjectKind
+    from kdweb.rules import Grade, Level, SubjectKind, get_rule_set
 
     clean = clean_values(batch)
+    tasks = [criterion.field for criterion in get_rule_set("qd132-hd21").criteria_of(SubjectKind.MEMBER) if criterion.task]
     numbers = {member.code: n for n, member in enumerate(batch.members)}
     rng = random.Random(21)
 
     def values_for(kind, code):
         row = clean(kind, code)
         if kind is SubjectKind.MEMBER and row is not None:
-            n = numbers[code]
-            row = {**row, "remarks": remark(n, remarks)}
+            row = {**row, "remarks": remark(numbers[code], remarks)}
             if row.get("level") == Level.HTTNV.text:
-                row["level"] = Level[rng.choice(LEVEL_MIX)].text
+                level = Level[rng.choice(LEVEL_MIX)]
+                row["level"] = level.text
+                if "civil_rating" in row:
+                    row["civil_rating"] = level.text
+                if level is Level.HTXSNV:
+                    row.update(dict.fromkeys(tasks, Grade.XUAT_SAC.text))
         return row
 
     return values_for
@@ -274,10 +291,21 @@ if mode == "stages":
     outcome._rating_rows = staged("ratings rows (answer)", outcome._rating_rows)
 if mode == "sandbox":
     limits = isolation.SandboxLimits(workers=1)
-    result = isolation.run(limits, outcome.check, data, **options)
+    isolation.prestart(limits)
     worker = isolation.worker_pids()[0]
-    hwm = int(next(line.split()[1] for line in open(f"/proc/{{worker}}/status") if line.startswith("VmHWM:")))
+    isolation.run(limits, len, b"")  # the worker has imported its modules: its idle size
+    worker_status = lambda field: int(next(line.split()[1] for line in open(f"/proc/{{worker}}/status")
+                                           if line.startswith(field + ":")))
+    idle_size = worker_status("VmSize")
+    result = isolation.run(limits, outcome.check, data, **options)
+    hwm, address_space = worker_status("VmHWM"), worker_status("VmPeak") - idle_size
     isolation.shutdown()
+elif mode == "validate":  # the read alone, as issue 21 measured it: validate_upload, no answer made
+    read = reader.validate_upload(data, **options)
+    result = outcome.CheckedUpload(ok=read.ok, problem=read.problem, findings=read.findings,
+                                   sheets=tuple(outcome.SheetCounts(s.name, s.kind, {{}}, len(read.batch.records_of(s.kind)))
+                                                for s in read.sheets) if read.ok else ())
+    hwm = address_space = 0
 else:
     result = outcome.check(data, **options)
     if mode == "stages":
@@ -285,18 +313,19 @@ else:
     blob = pickle.dumps(("ok", result, False), pickle.HIGHEST_PROTOCOL)  # what the worker sends back
     if mode == "stages":
         stages["answer pickled"] = status("VmHWM")
-    hwm = 0
+    hwm = address_space = 0
 cpu = time.process_time() - started
 outcome_text = (f"ok={{result.ok}}, {{sum(sheet.roster for sheet in result.sheets):,}} subjects, "
                 f"{{len(result.errors)}} errors, {{len(result.warnings)}} warnings") if result.ok else f"refused {{result.problem.code}}"
 print(json.dumps({{"baseline_kb": baseline, "peak_kb": status("VmHWM"), "cpu": cpu, "outcome": outcome_text,
                    "ru_maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "stages": stages,
-                   "worker_hwm_kb": hwm}}))
+                   "worker_hwm_kb": hwm, "worker_address_space_kb": address_space}}))
 """
 
 
-def measure(path: Path, options: Path, root: Path, stages: bool = False, sandbox: bool = False) -> dict:
-    mode = "sandbox" if sandbox else "stages" if stages else "total"
+def measure(path: Path, options: Path, root: Path, stages: bool = False, sandbox: bool = False,
+            mode: str = "total") -> dict:
+    mode = "sandbox" if sandbox else "stages" if stages else mode
     script = CHILD.format(root=str(root), path=str(path), options=str(options), mode=mode)
     # Through a shell that forks (not execs) Python: ru_maxrss survives fork and exec, so a child forked straight
     # from this big process would start with this process's high-water mark.
