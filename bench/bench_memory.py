@@ -51,26 +51,27 @@ def main():
     folder = Path(args.keep or tempfile.mkdtemp(prefix="kdweb-memory-"))
     folder.mkdir(parents=True, exist_ok=True)
     files = kept(folder) or build(folder, args.members, args.remarks)
-    contenders = [("current layout, this code", files["current"], ROOT)]
-    contenders.append(("layout 1 (issued before), this code", files["layout1"], ROOT))
+    contenders = [("current layout, this code", files["current"], ROOT, files["options"]),
+                  ("layout 1 (issued before), this code", files["layout1"], ROOT, files["options"])]
     if args.main:
-        contenders.append(("layout 1, the code before (--main)", files["layout1"], Path(args.main).resolve()))
-    results = {name: [] for name, _, _ in contenders}
+        contenders.append(("layout 1, the code before (--main)", files["layout1"], Path(args.main).resolve(),
+                           files["options_main"]))
+    results = {name: [] for name, _, _, _ in contenders}
     stages = {}
     for turn in range(args.runs):
-        for name, path, root in contenders:
-            results[name].append(measure(path, files["options"], root, stages=False))
+        for name, path, root, options in contenders:
+            results[name].append(measure(path, options, root, stages=False))
             if turn == 0:
-                stages[name] = measure(path, files["options"], root, stages=True)
-    sandbox = {name: measure(path, files["options"], root, sandbox=True) for name, path, root in contenders}
-    alone = {name: measure(path, files["options"], root, mode="validate") for name, path, root in contenders}
+                stages[name] = measure(path, options, root, stages=True)
+    sandbox = {name: measure(path, options, root, sandbox=True) for name, path, root, options in contenders}
+    alone = {name: measure(path, options, root, mode="validate") for name, path, root, options in contenders}
 
     print()
     print(f"Checking a {files['mb']:.1f} MB workbook ({args.members:,} members, {files['cells']:,} cells, "
           f"{args.remarks}-character remarks) as the sandbox does, each run in a fresh process; "
           f"median of {args.runs} interleaved runs, MB")
     rows = []
-    for name, _, _ in contenders:
+    for name, _, _, _ in contenders:
         runs = results[name]
         peak = statistics.median(run["ru_maxrss_kb"] for run in runs) / 1024
         rows.append([name, f"{peak:.0f}", f"{min(r['ru_maxrss_kb'] for r in runs) / 1024:.0f}",
@@ -85,9 +86,9 @@ def main():
                  "CPU s", "result"], rows)
     print()
     print("Peak RSS of each stage (high-water mark reset before it; what earlier stages keep alive included), MB")
-    names = list(next(iter(stages.values()))["stages"])
-    print_table(["stage"] + [name for name, _, _ in contenders],
-                [[stage] + [f"{stages[name]['stages'].get(stage, 0) / 1024:.0f}" for name, _, _ in contenders]
+    names = list(dict.fromkeys(stage for found in stages.values() for stage in found["stages"]))
+    print_table(["stage"] + [name for name, _, _, _ in contenders],
+                [[stage] + [f"{stages[name]['stages'][stage] / 1024:.0f}" if stage in stages[name]["stages"] else "-" for name, _, _, _ in contenders]
                  for stage in names])
     ours = statistics.median(run["ru_maxrss_kb"] for run in results[contenders[0][0]]) / 1024
     worker = sandbox[contenders[0][0]]["worker_hwm_kb"] / 1024
@@ -118,14 +119,14 @@ def build(folder: Path, members: int, remarks: int) -> dict:
             from kdweb.excel import metadata
             from kdweb.models import Cycle, Unit
             from kdweb.services.roster import roster_batch, roster_of_record
-            from kdweb.services.uploads import read_options
+            from kdweb.services.uploads import read_options, roster_if_changed
 
             cycle = db.session.execute(db.select(Cycle)).scalar_one()
             unit = db.session.execute(db.select(Unit).filter_by(code=code)).scalar_one()
             batch = roster_batch(cycle, unit)
             options = read_options(cycle, unit)
             options["known_template_versions"] = sorted(options["known_template_versions"])
-            roster = roster_of_record(cycle, unit, batch)
+            roster, always = roster_if_changed(cycle, unit), roster_of_record(cycle, unit, batch)
             layout1 = as_layout_1(current, app.config["SECRET_KEY"], metadata)
             db.session.remove()
     values = user_values(batch, remarks)
@@ -133,18 +134,20 @@ def build(folder: Path, members: int, remarks: int) -> dict:
     for name, data in (("current", current), ("layout1", layout1)):
         paths[name] = folder / f"{name}.xlsx"
         paths[name].write_bytes(fill(data, values))
-    options_path = folder / "options.pickle"
-    options_path.write_bytes(pickle.dumps({**options, "roster_of_record": roster}))
-    cells = count_cells(paths["current"])
-    return {**paths, "options": options_path, "mb": paths["current"].stat().st_size / 1024 / 1024, "cells": cells}
+    # what the app sends the sandbox (no roster when it is the one the workbook was issued for), and what the
+    # code before this change always sent
+    (folder / "options.pickle").write_bytes(pickle.dumps({**options, "roster_of_record": roster}))
+    (folder / "options-main.pickle").write_bytes(pickle.dumps({**options, "roster_of_record": always}))
+    return kept(folder)
 
 
 def kept(folder: Path) -> dict | None:
     """The workbooks of an earlier run with --keep, if they are there."""
     paths = {name: folder / f"{name}.xlsx" for name in ("current", "layout1")}
-    if not all(path.exists() for path in paths.values()) or not (folder / "options.pickle").exists():
+    options = {"options": folder / "options.pickle", "options_main": folder / "options-main.pickle"}
+    if not all(path.exists() for path in [*paths.values(), *options.values()]):
         return None
-    return {**paths, "options": folder / "options.pickle", "mb": paths["current"].stat().st_size / 1024 / 1024,
+    return {**paths, **options, "mb": paths["current"].stat().st_size / 1024 / 1024,
             "cells": count_cells(paths["current"])}
 
 
@@ -288,7 +291,10 @@ if mode == "stages":
     reader._read_sheets = staged("sheets: rows against the roster, records", reader._read_sheets)
     reader.reconcile = staged("roster of record compared", reader.reconcile)
     reader.validate_unit = staged("rule book", reader.validate_unit)
-    outcome._rating_rows = staged("ratings rows (answer)", outcome._rating_rows)
+    if hasattr(outcome, "pack_rows"):  # the rows are made as they are packed
+        outcome.pack_rows = staged("ratings rows (answer)", outcome.pack_rows)
+    else:
+        outcome._rating_rows = staged("ratings rows (answer)", outcome._rating_rows)
 if mode == "sandbox":
     limits = isolation.SandboxLimits(workers=1)
     isolation.prestart(limits)
