@@ -251,3 +251,20 @@ def test_the_roster_is_sent_to_the_sandbox_only_when_it_changed_since_a_download
     upload(client, fill(data, again))
     assert len(sent) == 2 and sent[-1] is not None and NEW_CODE in sent[-1].subjects[SubjectKind.MEMBER]
     assert [f[0] for f in latest_upload(app)["findings"] if f[0] == "X-MISSING"] == ["X-MISSING"]
+
+
+def test_a_member_moved_out_after_submission_is_flagged_on_the_dashboard_and_in_the_district_checks(
+        client, app, auth, demo):
+    member = plain_member(demo)
+    auth.login_as("staff", UNIT)
+    upload(client, fill(download(client), clean_values(roster(app, UNIT))))
+    submit_latest_upload(client, app, UNIT)
+    auth.logout()
+    move_member(client, auth, member, "BD.P02.C01")
+
+    auth.login_as("reviewer")
+    dashboard = client.get("/review/").get_data(as_text=True)
+    row = next(part for part in dashboard.split("<tr") if f"/review/units/{UNIT}\"" in part)
+    assert "Danh sách đổi sau khi nộp" in row
+    checks = client.get("/review/checks").get_data(as_text=True)
+    assert "X-ROSTER" in checks and f"không còn trong danh sách: {member.full_name} ({member.code})" in checks
