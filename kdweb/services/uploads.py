@@ -23,7 +23,7 @@ from kdweb.excel import outcome
 from kdweb.rules.checks_quota import quota_limit
 from kdweb.rules.roster_changes import with_where_now
 from kdweb.services import audit, untrusted, workflow
-from kdweb.services.roster import current_roster_digest, roster_of_record, where_now
+from kdweb.services.roster import names_digest, roster_names, roster_of_record, where_now
 from kdweb.services.superior import current_superior
 from kdweb.services.transaction import use_case
 from kdweb.services.workbooks import issued_versions
@@ -199,7 +199,7 @@ def roster_if_changed(cycle, unit):
     unit's roster is neither built here nor sent to the sandbox (docs/performance.md §3)."""
     issued_for = set(db.session.execute(
         db.select(Template.roster_digest).filter_by(cycle_id=cycle.id, unit_id=unit.id)).scalars())
-    if issued_for == {current_roster_digest(cycle, unit)}:
+    if issued_for == {names_digest(roster_names(cycle, unit))}:
         return None
     return roster_of_record(cycle, unit)
 
