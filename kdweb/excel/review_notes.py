@@ -16,7 +16,7 @@ from openpyxl.comments import Comment
 
 from .instructions import SHEET as INSTRUCTIONS_SHEET
 
-AUTHOR = "Ban Tổ chức"
+AUTHOR = "Ban Tổ chức"  # the notes' author when the caller does not name the superior's staff body
 _MAX_NOTE = 4_000
 _IDENTITY_COLUMNS = 4  # codes live in the first columns of a subject sheet
 _CELL_REFERENCE = re.compile(r"(?:'([^']+)'|([^\s'!,;:()]+))!\$?([A-Z]{1,3})\$?(\d{1,7})\b")
@@ -35,7 +35,7 @@ class ReviewNote:
         return f"{self.author} ({self.when}):"
 
 
-def add_review_notes(data: bytes, notes: list[ReviewNote]) -> bytes:
+def add_review_notes(data: bytes, notes: list[ReviewNote], author: str = AUTHOR) -> bytes:
     workbook = load_workbook(io.BytesIO(data), keep_vba=False)
     placed: dict[tuple[str, str], list[ReviewNote]] = {}
     for note in notes:
@@ -44,18 +44,18 @@ def add_review_notes(data: bytes, notes: list[ReviewNote]) -> bytes:
             if note not in placed[place]:
                 placed[place].append(note)
     for (sheet_name, address), found in placed.items():
-        write_note(workbook[sheet_name][address], found)
+        write_note(workbook[sheet_name][address], found, author)
     instructions = workbook[INSTRUCTIONS_SHEET] if INSTRUCTIONS_SHEET in workbook.sheetnames else workbook.worksheets[0]
     if notes:
-        write_note(instructions["A1"], notes)
+        write_note(instructions["A1"], notes, author)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def write_note(cell, notes: list[ReviewNote]) -> None:
+def write_note(cell, notes: list[ReviewNote], author: str = AUTHOR) -> None:
     text = "\n\n".join(f"{note.heading}\n{note.text}" for note in notes)[:_MAX_NOTE]
-    cell.comment = Comment(text, AUTHOR, width=420, height=200)
+    cell.comment = Comment(text, author[:255], width=420, height=200)
 
 
 def places(workbook, text: str) -> list[tuple[str, str]]:
