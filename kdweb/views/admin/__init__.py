@@ -1,11 +1,11 @@
 """Administration (admin role only): the unit tree, accounts, the yearly cycle, the roster import, the superior."""
-from flask import Blueprint, abort, flash, redirect
+from flask import Blueprint, abort
 from flask_login import current_user
 
-from kdweb.extensions import db, login_manager
+from kdweb.extensions import login_manager
 from kdweb.rules.dates import dmy
 from kdweb.services.admin import AdminRefusal
-from kdweb.views.rendering import answer
+from kdweb.views.rendering import answer, redirect_with
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -32,8 +32,7 @@ def refusal_text(error) -> str:
 
 def refused(error, back_to: str):
     """A refusal without htmx: say why at the top of the page the admin came from."""
-    flash(refusal_text(error), "danger")
-    return redirect(back_to, code=303)
+    return redirect_with(refusal_text(error), back_to, "danger")
 
 
 def row_action(action, record, *, done: str, page: str, row: str, context, back_to: str, refused_to: str = ""):
