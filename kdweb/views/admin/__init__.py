@@ -35,6 +35,21 @@ def refused(error, back_to: str):
     return redirect_with(refusal_text(error), back_to, "danger")
 
 
+def switch_routes(rule: str, name: str, switch) -> None:
+    """POST `rule`/deactivate and `rule`/activate, the endpoints deactivate_`name` and activate_`name`, both
+    answered by switch(<the rule's arguments>, active=False or True)."""
+    for verb, active in (("deactivate", False), ("activate", True)):
+        bp.add_url_rule(f"{rule}/{verb}", view_func=_switching(switch, active, f"{verb}_{name}"), methods=["POST"])
+
+
+def _switching(switch, active: bool, endpoint: str):
+    def view(**arguments):
+        return switch(**arguments, active=active)
+
+    view.__name__ = endpoint  # the endpoint's name, and what Flask-WTF's exemptions look up
+    return view
+
+
 def row_action(action, record, *, done: str, page: str, row: str, context, back_to: str, refused_to: str = ""):
     """A button on one row of an admin table: run `action`, then swap the row in place for htmx (its refusal shown
     in the row, 409), or flash and go back to `back_to` (`refused_to` on a refusal). `context()` gives the row

@@ -6,7 +6,7 @@ from kdweb.models import Role, User
 from kdweb.services.admin import AdminRefusal, accounts as account_service
 from kdweb.services.admin.accounts import MIN_PASSWORD_LENGTH
 from kdweb.services.admin.units import unit_tree
-from kdweb.views.admin import bp, refusal_text, row_action
+from kdweb.views.admin import bp, refusal_text, row_action, switch_routes
 from kdweb.views.rendering import redirect_with, render_page
 
 
@@ -69,8 +69,6 @@ def reset_password(user_id):
                          url_for("admin.edit_account", user_id=user.id))
 
 
-@bp.post("/accounts/<int:user_id>/deactivate", endpoint="deactivate_account", defaults={"active": False})
-@bp.post("/accounts/<int:user_id>/activate", endpoint="activate_account", defaults={"active": True})
 def switch_account(user_id, active):
     user = db.get_or_404(User, user_id)
     action, done = ((account_service.activate_account, "Đã mở khóa tài khoản “{}”.") if active
@@ -78,6 +76,9 @@ def switch_account(user_id, active):
     return row_action(action, user, done=done.format(user.login), page="admin/accounts.html",
                       row="admin/_account_row.html", context=lambda: {"user": user}, back_to=_back_to(user),
                       refused_to=request.referrer or url_for("admin.accounts"))
+
+
+switch_routes("/accounts/<int:user_id>", "account", switch_account)
 
 
 def _back_to(user):

@@ -3,7 +3,7 @@ from flask_login import current_user
 
 from kdweb.models import UnitKind, UnitLevel
 from kdweb.services.admin import AdminRefusal, units as unit_service
-from kdweb.views.admin import bp, refusal_text, row_action
+from kdweb.views.admin import bp, refusal_text, row_action, switch_routes
 from kdweb.views.rendering import redirect_with, render_page
 
 FORM_FIELDS = ("name", "kind", "level", "group", "parent_id", "sort_order", "founded_on", "valid_from", "valid_to",
@@ -54,14 +54,15 @@ def update_unit(code):
     return redirect_with(f"Đã lưu đơn vị “{unit.name}”.", url_for("admin.units", _anchor=f"unit-{unit.id}"))
 
 
-@bp.post("/units/<code>/deactivate", endpoint="deactivate_unit", defaults={"active": False})
-@bp.post("/units/<code>/activate", endpoint="activate_unit", defaults={"active": True})
 def switch_unit(code, active):
     unit = unit_service.unit_by_code(code) or abort(404)
     action, done = ((unit_service.activate_unit, "Đã kích hoạt lại đơn vị “{}”.") if active
                     else (unit_service.deactivate_unit, "Đã ngừng hoạt động đơn vị “{}”."))
     return row_action(action, unit, done=done.format(unit.name), page="admin/units.html", row="admin/_unit_row.html",
                       context=lambda: {"row": _row_of(unit)}, back_to=url_for("admin.units", _anchor=f"unit-{unit.id}"))
+
+
+switch_routes("/units/<code>", "unit", switch_unit)
 
 
 def _row_of(unit):
