@@ -5,7 +5,7 @@ from kdweb.extensions import db
 from kdweb.models import AuditEvent, Finding, Rating, Submission, UnitCycle, Upload
 from kdweb.rules import Level, SubjectKind
 from tests.unit_page.conftest import UNIT, upload
-from tests.workbooks import cell_of, clean_values, fill
+from tests.workbooks import cell_of, changed, clean_values, fill
 
 
 def status_of(app):
@@ -110,7 +110,7 @@ def test_preview_marks_the_chosen_cell(client, download, batch):
     data = download()
     values = clean_values(batch)
     member = batch.members[0]
-    broken = fill(data, lambda kind, code: dict(values(kind, code), level="sai") if code == member.code else values(kind, code))
+    broken = fill(data, changed(values, member.code, level="sai"))
     upload(client, broken)
     sheet, cell = cell_of(data, SubjectKind.MEMBER, member.code, "level")
     fragment = client.get(f"/units/{UNIT}/v/1/preview", query_string={"sheet": sheet, "cell": cell},

@@ -65,13 +65,13 @@ def test_each_version_downloads_as_sent(client, clean_workbook, app):
 
 
 def test_annotated_copy_carries_colours_and_comments(client, download, batch):
-    from tests.workbooks import cell_of, clean_values, fill
+    from tests.workbooks import cell_of, changed, clean_values, fill
     from kdweb.rules import SubjectKind
 
     data = download()
     values = clean_values(batch)
     member = batch.members[1]
-    broken = fill(data, lambda k, c: dict(values(k, c), level="abc") if c == member.code else values(k, c))
+    broken = fill(data, changed(values, member.code, level="abc"))
     upload(client, broken)
     response = client.get(f"/units/{UNIT}/v/1/annotated.xlsx")
     assert response.status_code == 200
