@@ -99,6 +99,7 @@ class PreviewWindow:
     header_row: int
     header: tuple[str, ...]
     rows: tuple[tuple[int, tuple[PreviewCell, ...]], ...]  # (row number, cells)
+    pinned: tuple[int, ...] = ()  # 0-based indexes of the columns that name the row, kept in view
 
 
 def preview_window(data: bytes, *, sheet_name: str | None, marked_row: int, limit: int,
@@ -111,4 +112,4 @@ def preview_window(data: bytes, *, sheet_name: str | None, marked_row: int, limi
     start = max(0, marked_row - sheet.header_row - limit // 2) if marked_row > limit else 0
     rows = tuple((number, tuple(cells)) for number, cells in sheet.rows(start=start, limit=limit))
     return PreviewWindow(sheet.name, tuple(s.name for s in result.sheets), sheet.header_row, tuple(sheet.header),
-                         rows)
+                         rows, sheet.pinned)

@@ -55,6 +55,7 @@ class UploadResult:
 
 
 def accept_upload(cycle, unit, user, filename: str, data: bytes) -> UploadResult:
+    workflow.ensure_expected(cycle, unit)
     state = workflow.lock(cycle, unit)
     workflow.ensure_allowed("upload", state, "Không thể tải lên ở trạng thái hiện tại.")
     digest = hashlib.sha256(data).hexdigest()
@@ -269,7 +270,7 @@ def preview(upload: Upload, sheet_name: str | None, marked: str | None) -> dict 
         rows.append({"number": number, "cells": [preview_cell(cell, marks) for cell in cells]})
     header_cells = [preview_cell_from_header(sheet, index, marks) for index in range(width)]
     return {"sheet": sheet.sheet, "sheet_names": list(sheet.sheet_names), "marked": marked,
-            "columns": [cell["letter"] for cell in header_cells],
+            "columns": [cell["letter"] for cell in header_cells], "pinned": set(sheet.pinned),
             "rows": [{"number": sheet.header_row, "cells": header_cells}] + rows,
             "truncated": bool(rows) and (len(rows) >= PREVIEW_ROWS or rows[0]["number"] > sheet.header_row + 1),
             "first_row": rows[0]["number"] if rows else None, "last_row": rows[-1]["number"] if rows else None,

@@ -32,7 +32,8 @@ def index():
     board = dashboard.cached(cycle, filters, marker, request.args.get("page", 1, type=int))
     fragment = "review/_dashboard_body.html" if polling else None
     response = render_page("review/dashboard.html", fragment, cycle=cycle, board=board, filters=filters,
-                           charts=charts(board), sort_fields_oob=fragment is not None)
+                           charts=charts(board), sort_fields_oob=fragment is not None,
+                           district_group=dashboard.DISTRICT_GROUP)
     if polling:
         response.set_etag(tag)
         response.cache_control.private, response.cache_control.no_cache = True, True
