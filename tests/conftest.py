@@ -89,11 +89,13 @@ class KdwebClient(FlaskClient):
         return response
 
     def csrf_token(self) -> str:
-        page = super().open("/login", method="GET").get_data(as_text=True)
-        match = CSRF_META.search(page)
-        if match is None:  # logged in: /login redirects, so read any page
-            page = super().open("/", method="GET", follow_redirects=True).get_data(as_text=True)
-            match = CSRF_META.search(page)
+        match = None
+        # logged out: the login page; logged in (/login redirects): the password page, the lightest page with the
+        # token (the session's token is the same on every page); else whatever page "/" leads to
+        for path, follow in (("/login", False), ("/password", False), ("/", True)):
+            match = CSRF_META.search(super().open(path, method="GET", follow_redirects=follow).get_data(as_text=True))
+            if match:
+                break
         assert match, "no CSRF token on the page"
         return match.group(1)
 

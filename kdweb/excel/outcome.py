@@ -17,11 +17,11 @@ from kdweb.rules.checks_score import band_of, total_of
 from kdweb.rules.findings import Finding
 from kdweb.rules.registry import get_rule_set
 from kdweb.rules.stored import record_to_json
-from kdweb.rules.terms import Level, Severity, SubjectKind
+from kdweb.rules.terms import Level, SubjectKind
 
 from .problems import Problem
 from .reader import read_upload, validate_upload
-from .results import PreviewCell
+from .results import PreviewCell, SortedFindings
 
 GROUP_FIELDS = {SubjectKind.ORGANISATION: "group", SubjectKind.COLLECTIVE: "collective_type",
                 SubjectKind.LEADER: "post_group"}
@@ -42,7 +42,7 @@ class SheetCounts:
 
 
 @dataclass
-class CheckedUpload:
+class CheckedUpload(SortedFindings):
     """`ok` False: `problem` says why the file cannot be used. Else the findings, the ratings (tuples in
     RATING_COLUMNS order, packed: `pack_rows`) and each subject sheet's counts."""
 
@@ -56,14 +56,6 @@ class CheckedUpload:
     @property
     def ratings(self) -> list[tuple]:
         return unpack_rows(self.packed_ratings)
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [finding for finding in self.findings if finding.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [finding for finding in self.findings if finding.severity is Severity.WARNING]
 
 
 def check(data: bytes, **options) -> CheckedUpload:

@@ -5,12 +5,12 @@ docs/rulebook.md's codes are kept, switched off or re-parameterised as docs/rule
 parameter named in `UNCONFIRMED` and shown on the cycle's admin page."""
 from __future__ import annotations
 
-from . import checks_collective, checks_cross, checks_leader, checks_member
+from . import checks_collective, checks_cross, checks_leader, checks_member, qd132_hd21
 from .checks_common import cap_check, level_check, new_subject_check
-from .checks_quota_groups import district_group_check, unit_group_check
+from .checks_quota import unit_and_district_checks
+from .checks_quota_groups import group_findings
 from .checks_score import SCORE_CHECKS
-from .ruleset import RuleSet
-from .terms import Discipline, QuotaScope, Severity, SubjectKind
+from .terms import Discipline, Severity, SubjectKind
 
 MEMBER, ORGANISATION, COLLECTIVE, LEADER = SubjectKind
 
@@ -34,6 +34,8 @@ SWITCHED_OFF = frozenset({
     "O-HTXSNV", "O-HTTNV", "Q-SMALL",
 })
 
+QUOTA_CHECKS = unit_and_district_checks("Q-20", group_findings, also=("Q-25",))
+
 CHECKS = (
     *(level_check(kind) for kind in SubjectKind),
     new_subject_check("M-NEW", MEMBER, "admitted_on", "kết nạp"),
@@ -44,13 +46,14 @@ CHECKS = (
     *checks_collective.RECORD_CHECKS,
     *checks_leader.RECORD_CHECKS,
     *SCORE_CHECKS,
-    *(unit_group_check(kind) for kind in SubjectKind),
+    *QUOTA_CHECKS.unit,
     *checks_cross.UNIT_CHECKS,
-    *(district_group_check(kind) for kind in SubjectKind),
+    *QUOTA_CHECKS.district,
     *checks_cross.DISTRICT_CHECKS,
 )
 
-RULE_SET = RuleSet(
+# the qd132-hd21 set with what docs/rulebook-366.md changes: the quota severities and scopes stay as they were
+RULE_SET = qd132_hd21.RULE_SET.with_changes(
     id=ID,
     title="Quy định 366-QĐ/TW và Hướng dẫn 43-HD/BTCTW (chấm điểm 100)",
     criteria={},
@@ -61,18 +64,6 @@ RULE_SET = RuleSet(
         "S-DISCRETION": Severity.WARNING, "P-QUARTER": Severity.WARNING,
     },
     disabled=SWITCHED_OFF,
-    quota_severity={
-        MEMBER: Severity.ERROR,
-        ORGANISATION: Severity.WARNING,
-        COLLECTIVE: Severity.ERROR,
-        LEADER: Severity.ERROR,
-    },
-    quota_scope={
-        MEMBER: QuotaScope.UNIT,
-        ORGANISATION: QuotaScope.DISTRICT,
-        COLLECTIVE: QuotaScope.DISTRICT,
-        LEADER: QuotaScope.DISTRICT,
-    },
     require_grades=False,
     collective_member_discipline=Discipline.KHIEN_TRACH,
     scored=True,

@@ -11,7 +11,7 @@ from kdweb.extensions import db
 from kdweb.models import Role, Unit, User
 from kdweb.models.base import id_from
 from kdweb.services import audit
-from kdweb.services.admin import AdminRefusal
+from kdweb.services.admin import AdminRefusal, switch_active
 from kdweb.services.transaction import use_case
 from kdweb.search import search_key
 
@@ -85,28 +85,22 @@ def reset_password(actor, user: User, password: str) -> User:
 
 @use_case
 def deactivate_account(actor, user: User) -> User:
-    if not user.active:
-        return user
-    if user.id == actor.id:
-        raise AdminRefusal("Không thể tự khóa tài khoản của chính mình.")
-    if user.role == "admin":
-        _refuse_if_last_admin(user, "khóa")
-    user.active = False
-    user.session_version += 1  # Flask-Login checks is_active only at login: end the open sessions too
-    audit.record("account_deactivated", user=actor, unit=user.unit, target=user, login=user.login)
-    db.session.commit()
+    if user.active:
+        if user.id == actor.id:
+            raise AdminRefusal("Không thể tự khóa tài khoản của chính mình.")
+        if user.role == "admin":
+            _refuse_if_last_admin(user, "khóa")
+        user.session_version += 1  # Flask-Login checks is_active only at login: end the open sessions too
+        switch_active(actor, user, False, "account_deactivated", unit=user.unit, login=user.login)
     return user
 
 
 @use_case
 def activate_account(actor, user: User) -> User:
-    if user.active:
-        return user
-    if user.role == "staff" and (user.unit is None or not user.unit.active):
-        raise AdminRefusal("Đơn vị của tài khoản đang ngừng hoạt động; hãy chọn đơn vị khác trước khi mở khóa.")
-    user.active = True
-    audit.record("account_activated", user=actor, unit=user.unit, target=user, login=user.login)
-    db.session.commit()
+    if not user.active:
+        if user.role == "staff" and (user.unit is None or not user.unit.active):
+            raise AdminRefusal("Đơn vị của tài khoản đang ngừng hoạt động; hãy chọn đơn vị khác trước khi mở khóa.")
+        switch_active(actor, user, True, "account_activated", unit=user.unit, login=user.login)
     return user
 
 

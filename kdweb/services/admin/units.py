@@ -13,7 +13,7 @@ from kdweb.models.base import id_from
 from kdweb.rules import parse_date
 from kdweb.rules.dates import dmy
 from kdweb.services import audit
-from kdweb.services.admin import AdminRefusal
+from kdweb.services.admin import AdminRefusal, switch_active
 from kdweb.services.admin.roster_mapping import GRASSROOTS_KINDS
 from kdweb.services.cycles import open_cycle
 from kdweb.services.roster import mark_roster_changed
@@ -135,8 +135,28 @@ def update_unit(actor, unit: Unit, **fields) -> Unit:
 
 @use_case
 def deactivate_unit(actor, unit: Unit) -> Unit:
+    if unit.active:
+        _refuse_if_still_used(unit)
+        unit.active = False
+        expected = _sync_unit_cycle(unit)
+        switch_active(actor, unit, False, "unit_deactivated", unit=unit, code=unit.code,
+                      **({"open_cycle_row": expected} if expected else {}))
+    return unit
+
+
+@use_case
+def activate_unit(actor, unit: Unit) -> Unit:
     if not unit.active:
-        return unit
+        if unit.parent is not None and not unit.parent.active:
+            raise AdminRefusal(f"Đơn vị cấp trên “{unit.parent.name}” đang ngừng hoạt động; "
+                               "hãy kích hoạt đơn vị đó trước.")
+        unit.active = True
+        _sync_unit_cycle(unit)
+        switch_active(actor, unit, True, "unit_activated", unit=unit, code=unit.code)
+    return unit
+
+
+def _refuse_if_still_used(unit: Unit) -> None:
     active_children = [child.code for child in unit.children if child.active]
     if active_children:
         raise AdminRefusal(f"Đơn vị còn {len(active_children)} đơn vị trực thuộc đang hoạt động "
@@ -147,25 +167,6 @@ def deactivate_unit(actor, unit: Unit) -> Unit:
     if accounts:
         raise AdminRefusal(f"Còn {len(accounts)} tài khoản đang hoạt động thuộc đơn vị này "
                            f"({', '.join(accounts[:5])}); hãy khóa hoặc chuyển các tài khoản đó trước.")
-    unit.active = False
-    expected = _sync_unit_cycle(unit)
-    audit.record("unit_deactivated", user=actor, unit=unit, target=unit, code=unit.code,
-                 **({"open_cycle_row": expected} if expected else {}))
-    db.session.commit()
-    return unit
-
-
-@use_case
-def activate_unit(actor, unit: Unit) -> Unit:
-    if unit.active:
-        return unit
-    if unit.parent is not None and not unit.parent.active:
-        raise AdminRefusal(f"Đơn vị cấp trên “{unit.parent.name}” đang ngừng hoạt động; hãy kích hoạt đơn vị đó trước.")
-    unit.active = True
-    _sync_unit_cycle(unit)
-    audit.record("unit_activated", user=actor, unit=unit, target=unit, code=unit.code)
-    db.session.commit()
-    return unit
 
 
 def _checked(unit: Unit, fields: dict) -> dict:

@@ -1,4 +1,4 @@
-from flask import flash, redirect, request, url_for
+from flask import request, url_for
 from flask_login import current_user, login_user
 
 from kdweb.extensions import db
@@ -6,8 +6,8 @@ from kdweb.models import Role, User
 from kdweb.services.admin import AdminRefusal, accounts as account_service
 from kdweb.services.admin.accounts import MIN_PASSWORD_LENGTH
 from kdweb.services.admin.units import unit_tree
-from kdweb.views.admin import bp, refusal_text, row_action
-from kdweb.views.rendering import render_page
+from kdweb.views.admin import bp, refusal_text, row_action, switch_routes
+from kdweb.views.rendering import redirect_with, render_page
 
 
 @bp.get("/accounts")
@@ -32,8 +32,7 @@ def create_account():
         user = account_service.create_account(current_user, password=form.get("password", ""), **values)
     except AdminRefusal as error:
         return _new_form(values, refusal_text(error), 422)
-    flash(f"Đã tạo tài khoản “{user.login}”.", "success")
-    return redirect(url_for("admin.accounts"), code=303)
+    return redirect_with(f"Đã tạo tài khoản “{user.login}”.", url_for("admin.accounts"))
 
 
 @bp.get("/accounts/<int:user_id>")
@@ -51,8 +50,7 @@ def update_account(user_id):
         account_service.update_account(current_user, user, **values)
     except AdminRefusal as error:
         return _edit_form(user, values, refusal_text(error), 422)
-    flash(f"Đã lưu tài khoản “{user.login}”.", "success")
-    return redirect(url_for("admin.edit_account", user_id=user.id), code=303)
+    return redirect_with(f"Đã lưu tài khoản “{user.login}”.", url_for("admin.edit_account", user_id=user.id))
 
 
 @bp.post("/accounts/<int:user_id>/password")
@@ -68,25 +66,20 @@ def reset_password(user_id):
         return _edit_form(user, profile, refusal_text(error), 422)
     if user.id == current_user.id:
         login_user(user)  # the admin's own sessions elsewhere end; this one carries on with the new version
-    flash(f"Đã đặt lại mật khẩu của “{user.login}”; mọi phiên đăng nhập của tài khoản này đã kết thúc.", "success")
-    return redirect(url_for("admin.edit_account", user_id=user.id), code=303)
+    return redirect_with(f"Đã đặt lại mật khẩu của “{user.login}”; mọi phiên đăng nhập của tài khoản này đã kết thúc.",
+                         url_for("admin.edit_account", user_id=user.id))
 
 
-@bp.post("/accounts/<int:user_id>/deactivate")
-def deactivate_account(user_id):
-    return _row_action(user_id, account_service.deactivate_account, "Đã khóa tài khoản “{}”.")
-
-
-@bp.post("/accounts/<int:user_id>/activate")
-def activate_account(user_id):
-    return _row_action(user_id, account_service.activate_account, "Đã mở khóa tài khoản “{}”.")
-
-
-def _row_action(user_id, action, done):
+def switch_account(user_id, active):
     user = db.get_or_404(User, user_id)
+    action, done = ((account_service.activate_account, "Đã mở khóa tài khoản “{}”.") if active
+                    else (account_service.deactivate_account, "Đã khóa tài khoản “{}”."))
     return row_action(action, user, done=done.format(user.login), page="admin/accounts.html",
                       row="admin/_account_row.html", context=lambda: {"user": user}, back_to=_back_to(user),
                       refused_to=request.referrer or url_for("admin.accounts"))
+
+
+switch_routes("/accounts/<int:user_id>", "account", switch_account)
 
 
 def _back_to(user):
