@@ -7,9 +7,13 @@ from kdweb.charts import Bar, bar_chart
 from kdweb.extensions import db
 from kdweb.models import BulkJob
 from kdweb.rules import Level
-from kdweb.services import audit_log, bulk, dashboard, district_checks, notifications, review_page, unit_page, workflow
+from kdweb.services import (
+    audit_log, bulk, checks_store, dashboard, jobs, notifications, review_page, unit_page, workflow,
+)
+from kdweb.services.admin import roster_jobs
 from kdweb.services.cycles import open_cycle, unit_cycle
 from kdweb.status import WorkbookStatus
+from kdweb.views.jobs import job_page
 from kdweb.views.rendering import answer, render_page, send_download, wants_fragment
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -146,11 +150,9 @@ def checks():
     cycle = open_cycle()
     if cycle is None:
         return no_cycle_page()
-    # computed again only after a change (any audited state change), once per server process
-    findings, names, unit_count = dashboard.CHECKS.get_or_build(
-        dashboard.change_marker(cycle), lambda: district_checks.district_findings(cycle))
-    return render_page("review/checks.html", "review/_checks.html", cycle=cycle, findings=findings,
-                       unit_names=names, unit_count=unit_count)
+    checks = checks_store.page(cycle, request.args.get("page", 1, type=int))  # computed by the queue, stored
+    return render_page("review/checks.html", "review/_checks.html", cycle=cycle, checks=checks,
+                       severity_texts=checks_store.SEVERITY_TEXTS)
 
 
 @bp.get("/audit")
@@ -167,21 +169,28 @@ def audit():
 def bulk_start(kind):
     cycle = open_cycle_or_refuse()
     job = bulk.start(kind, cycle, current_user)
-    return answer("review/bulk.html", "review/_bulk_progress.html", lambda: {"job": job, "kinds": bulk.KINDS},
+    return answer("review/bulk.html", "review/_bulk_progress.html", lambda: bulk_page(job),
                   back_to=url_for("review.bulk_status", job_id=job.id))
 
 
 @bp.get("/bulk/<int:job_id>")
 @role_required(*REVIEWERS)
 def bulk_status(job_id):
-    job = bulk.status(job_id) or abort(404)
-    return render_page("review/bulk.html", "review/_bulk_progress.html", job=job, kinds=bulk.KINDS)
+    job = jobs.status(job_id)
+    if job is None or job.kind in roster_jobs.KINDS:  # the roster's jobs are the admin's (views/admin/roster.py)
+        abort(404)
+    return render_page("review/bulk.html", "review/_bulk_progress.html", **bulk_page(job))
+
+
+def bulk_page(job) -> dict:
+    return job_page(job, url_for("review.bulk_status", job_id=job.id), url_for("review.bulk_file", job_id=job.id),
+                    back=(url_for("review.index"), "Bảng theo dõi"))
 
 
 @bp.get("/bulk/<int:job_id>/file")
 @role_required(*REVIEWERS)
 def bulk_file(job_id):
     job = db.get_or_404(BulkJob, job_id)
-    if job.state != "done":
+    if job.state != "done" or job.kind in roster_jobs.KINDS:
         abort(404)
     return send_download(job.content, job.filename, "application/zip")

@@ -96,11 +96,11 @@ def queue_job(server, kind: str, max_attempts: int = 3) -> int:
 
 
 def wait_for(server, job_id, condition, workers, seconds=60) -> BulkJob:
-    """Poll the job as the status page does (bulk.status also takes a silent job for stuck)."""
+    """Poll the job as the status page does (jobs.status also takes a silent job for stuck)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         with server.app_context():
-            job = bulk.status(job_id)
+            job = jobs.status(job_id)
             db.session.expunge(job)
             db.session.remove()
         if condition(job):

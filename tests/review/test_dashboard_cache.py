@@ -77,20 +77,6 @@ def test_a_big_board_is_paged_and_its_poll_keeps_the_page(client, auth, demo, mo
     assert f"trang {pages}/{pages}" in last
 
 
-def test_district_checks_are_computed_again_only_after_a_change(client, auth, submit_unit, statements):
-    auth.login_as("reviewer")
-    client.get("/review/checks")
-    statements.clear()
-    client.get("/review/checks")
-    assert not [s for s in statements if "FROM ratings" in s], statements
-    auth.logout()
-    submit_unit("BD.P01")
-    auth.login_as("reviewer")
-    statements.clear()
-    client.get("/review/checks")
-    assert [s for s in statements if "FROM ratings" in s]
-
-
 def test_the_marker_moves_when_an_earlier_transaction_commits_late(app_ctx, demo):
     """Transaction 1 takes audit id n, transaction 2 id n+1 and commits first: when 1 lands, neither the highest
     id nor the latest time moves, yet the dashboard has changed."""
