@@ -111,9 +111,12 @@ def apply_roster_import(import_id):
         expected = (int(form.get("expected_added", "")), int(form.get("expected_updated", "")))
     except ValueError:
         expected = None
-    if roster_import.state != "preview" or roster_jobs.import_in_progress(roster_import):
-        flash("Tệp này đã được nhập hoặc đang được nhập.", "danger")
+    if roster_import.state != "preview":
+        flash("Tệp này đã được nhập rồi.", "danger")
         return redirect(url_for("admin.roster_import", import_id=import_id), code=303)
+    running = roster_jobs.import_in_progress(roster_import)
+    if running is not None:  # confirmed twice: the first confirmation's job is the one to follow
+        return redirect(url_for("admin.roster_job", job_id=running.id), code=303)
     job = roster_jobs.start_import(current_user, roster_import, sheet=form.get("sheet"),
                                    header_row=form.get("header_row"),
                                    mapping=import_service.mapping_from_form(form) or {}, expected=expected,
