@@ -59,7 +59,7 @@ def compute(job: BulkJob) -> None:
     jobs.beat(job)
     basis = db.session.scalar(db.select(db.func.max(AuditEvent.id))) or 0
     started = time.process_time()
-    findings, names, unit_count = district_findings(cycle)
+    findings, names, unit_count = district_findings(cycle, jobs.beating(job))
     stored = db.session.execute(db.select(DistrictCheck).filter_by(cycle_id=cycle.id)).scalar_one_or_none()
     if stored is None:
         stored = DistrictCheck(cycle_id=cycle.id)

@@ -6,6 +6,7 @@ that was taken for stuck and later wakes up finds it no longer owns the job and 
 import importlib
 import json
 import logging
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -128,6 +129,17 @@ def beat(job: BulkJob) -> None:
         db.session.rollback()
         raise JobLost(job.id)
     db.session.commit()
+
+
+def beating(job: BulkJob, seconds: float = 5.0) -> Callable[[], None]:
+    """A `beat` for a long computation to call as often as it likes: it beats at most every `seconds`."""
+    last = [time.monotonic()]
+
+    def alive() -> None:
+        if time.monotonic() - last[0] >= seconds:
+            beat(job)
+            last[0] = time.monotonic()
+    return alive
 
 
 def retry_or_fail(job_id: int, attempt: int, message: str) -> None:
