@@ -116,7 +116,7 @@ def test_a_result_behind_the_audit_log_is_computed_again_by_the_page(client, aut
 
 
 def test_a_failed_computation_is_said_on_the_page(client, auth, app, demo, monkeypatch):
-    def broken(cycle):
+    def broken(cycle, alive):
         raise RuntimeError("hết bộ nhớ")
     monkeypatch.setattr(checks_store, "district_findings", broken)
     auth.login_as("reviewer")
