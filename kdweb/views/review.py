@@ -1,11 +1,15 @@
 """Ban Tổ chức's side: the dashboard of every unit, a unit's review, district-wide checks, audit log, bulk zips."""
-from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+from dataclasses import astuple
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from kdweb.access import role_required, unit_for_user_or_404
 from kdweb.charts import Bar, bar_chart
 from kdweb.extensions import db
 from kdweb.models import BulkJob
+from kdweb.models.base import utcnow
 from kdweb.rules import Level
 from kdweb.services import (
     audit_log, bulk, checks_store, dashboard, jobs, notifications, review_page, unit_page, workflow,
@@ -13,6 +17,7 @@ from kdweb.services import (
 from kdweb.services.admin import roster_jobs
 from kdweb.services.cycles import open_cycle, unit_cycle
 from kdweb.status import WorkbookStatus
+from kdweb.views import local_time
 from kdweb.views.jobs import job_page
 from kdweb.views.rendering import answer, render_page, send_download, wants_fragment
 
@@ -33,14 +38,30 @@ def index():
         tag = dashboard.etag(marker, current_user.id, request.query_string.decode())
         if tag in request.if_none_match:
             return not_modified(tag)
-    board = dashboard.cached(cycle, filters, marker, request.args.get("page", 1, type=int))
-    fragment = "review/_dashboard_body.html" if polling else None
-    response = render_page("review/dashboard.html", fragment, cycle=cycle, board=board, filters=filters,
-                           charts=charts(board), sort_fields_oob=fragment is not None)
+    page = request.args.get("page", 1, type=int)
+    pieces = RENDERED.get_or_build((marker, astuple(filters), page, polling),
+                                   lambda: rendered_pieces(cycle, filters, marker, page, polling))
+    body = Markup(pieces["body"].replace(UPDATED_AT, local_time(utcnow(), "%H:%M:%S")))
     if polling:
+        response = make_response(body)
+        response.vary.add("HX-Request")
         response.set_etag(tag)
         response.cache_control.private, response.cache_control.no_cache = True, True
-    return response
+        return response
+    return render_page("review/dashboard.html", cycle=cycle, board=pieces["board"], filters=filters,
+                       charts=pieces["charts"], body=body)
+
+
+RENDERED = dashboard.BoardCache(64)  # the board's HTML and charts, by change marker, filters, page and kind of answer
+UPDATED_AT = "\x00updated-at\x00"  # the one per-request part of the body: the time it is shown
+
+
+def rendered_pieces(cycle, filters, marker: str, page: int, polling: bool) -> dict:
+    """What every reviewer asking for this view of this state gets: rendered once per change, not per request."""
+    board = dashboard.cached(cycle, filters, marker, page)
+    body = render_template("review/_dashboard_body.html", cycle=cycle, board=board, filters=filters,
+                           sort_fields_oob=polling, updated_at=UPDATED_AT)
+    return {"board": board, "charts": None if polling else charts(board), "body": body}
 
 
 def not_modified(tag: str):

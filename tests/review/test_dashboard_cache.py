@@ -99,3 +99,30 @@ def test_the_marker_moves_when_an_earlier_transaction_commits_late(app_ctx, demo
     db.session.add(AuditEvent(id=early_id, action="submitted", at=now - timedelta(seconds=2)))
     db.session.commit()
     assert dashboard.change_marker(cycle, now) != before
+
+
+def test_the_board_is_rendered_once_per_change_and_its_time_is_the_requests(client, auth, app, monkeypatch):
+    from datetime import timedelta
+
+    from flask import template_rendered
+
+    from kdweb.views import review
+    rendered = []
+
+    def remember(_sender, template, **_):
+        rendered.append(template.name)
+    auth.login_as("reviewer")
+    client.get("/review/?sort=errors")
+    template_rendered.connect(remember, app)
+    try:
+        first = client.get("/review/?sort=errors", headers=POLL).get_data(as_text=True)
+        later = review.utcnow() + timedelta(minutes=7)
+        monkeypatch.setattr(review, "utcnow", lambda: later)
+        second = client.get("/review/?sort=errors", headers=POLL).get_data(as_text=True)
+        page = client.get("/review/?sort=errors").get_data(as_text=True)
+    finally:
+        template_rendered.disconnect(remember, app)
+    assert rendered.count("review/_dashboard_body.html") == 1  # the poll's variant, once; the page's was cached
+    shown = [re.search(r"cập nhật (\d\d:\d\d:\d\d)", text).group(1) for text in (first, second, page)]
+    assert shown[0] != shown[1] and shown[1] == shown[2]
+    assert "\x00" not in first + second + page
