@@ -212,6 +212,6 @@ def bulk_page(job) -> dict:
 @role_required(*REVIEWERS)
 def bulk_file(job_id):
     job = db.get_or_404(BulkJob, job_id)
-    if job.state != "done" or job.kind in roster_jobs.KINDS:
+    if job.state != "done" or job.kind not in bulk.KINDS:
         abort(404)
     return send_download(job.content, job.filename, "application/zip")
