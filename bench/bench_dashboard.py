@@ -100,8 +100,9 @@ def main():
             with app.app_context():
                 dashboard.build(db.session.get(Cycle, cycle.id), dashboard.Filters())
 
-        def rebuilt_page():  # as before the cache: the board built for every request
+        def rebuilt_page():  # as before the caches: the board built and rendered for every request
             dashboard.BOARDS.entries.clear()
+            review_views.RENDERED.entries.clear()
             client.get("/review/")
 
         contenders = [
