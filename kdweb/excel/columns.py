@@ -264,18 +264,8 @@ _TAILS: dict[SubjectKind, tuple[Column, ...]] = {
     ),
 }
 
-SHEET_NAMES = {
-    SubjectKind.MEMBER: "Đảng viên",
-    SubjectKind.ORGANISATION: "Tổ chức đảng",
-    SubjectKind.COLLECTIVE: "Tập thể lãnh đạo, quản lý",
-    SubjectKind.LEADER: "Cán bộ lãnh đạo, quản lý",
-}
-SHEET_TITLES = {
-    SubjectKind.MEMBER: "DANH SÁCH ĐẢNG VIÊN",
-    SubjectKind.ORGANISATION: "DANH SÁCH TỔ CHỨC ĐẢNG",
-    SubjectKind.COLLECTIVE: "DANH SÁCH TẬP THỂ LÃNH ĐẠO, QUẢN LÝ",
-    SubjectKind.LEADER: "DANH SÁCH CÁ NHÂN CÁN BỘ LÃNH ĐẠO, QUẢN LÝ",
-}
+SHEET_NAMES = {kind: kind.sheet for kind in SubjectKind}
+SHEET_TITLES = {kind: f"DANH SÁCH {kind.text.upper()}" for kind in SubjectKind}
 
 
 def _score_block() -> tuple[Column, ...]:

@@ -1,11 +1,10 @@
 from sqlalchemy import Float, ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from kdweb.extensions import db
-from kdweb.models.base import UTCDateTime
+from kdweb.models.base import PkModel, UTCDateTime
 
 
-class DistrictCheck(db.Model):
+class DistrictCheck(PkModel):
     """The district-wide checks of a cycle as a queue job last computed them (kdweb/services/checks_store.py), so
     the checks page reads one row instead of every rating of the city.
 
@@ -14,7 +13,6 @@ class DistrictCheck(db.Model):
 
     __tablename__ = "district_checks"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), unique=True)
     computed_at = mapped_column(UTCDateTime)
     basis_event_id: Mapped[int] = mapped_column(Integer, default=0)

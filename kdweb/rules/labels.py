@@ -1,6 +1,8 @@
 """Vietnamese names of the record fields, for messages and for the workbook's column headers."""
 from __future__ import annotations
 
+from .terms import NotRatedReason, SubjectKind
+
 FIELD_LABELS: dict[str, str] = {
     "code": "Mã",
     "name": "Họ và tên / Tên",
@@ -10,8 +12,8 @@ FIELD_LABELS: dict[str, str] = {
     "birth_date": "Ngày sinh",
     "probationary": "Đảng viên dự bị",
     "admitted_on": "Ngày vào Đảng",
-    "exempt": "Miễn công tác và sinh hoạt đảng",
-    "suspended": "Đình chỉ sinh hoạt đảng",
+    "exempt": NotRatedReason.EXEMPT.text,
+    "suspended": NotRatedReason.SUSPENDED.text,
     "committee_suspended": "Đình chỉ sinh hoạt cấp ủy",
     "transferred_in": "Chuyển sinh hoạt đến trong năm",
     "months_at_old_place": "Số tháng ở nơi cũ",
@@ -37,16 +39,16 @@ FIELD_LABELS: dict[str, str] = {
     "kind": "Loại tổ chức đảng",
     "parent_code": "Mã tổ chức đảng cấp trên",
     "founded_on": "Ngày thành lập",
-    "group": "Nhóm có chức năng, nhiệm vụ tương đồng",
+    "group": SubjectKind.ORGANISATION.group_text,
     "self_remedied": "Tự phát hiện và khắc phục vi phạm",
     "same_level_bodies_lowest": "Mức thấp nhất của chính quyền, MTTQ, đoàn thể cùng cấp",
-    "collective_type": "Loại tập thể lãnh đạo, quản lý",
+    "collective_type": SubjectKind.COLLECTIVE.group_text,
     "led_unit_code": "Mã tổ chức, cơ quan, đơn vị lãnh đạo",
     "led_unit_level": "Mức xếp loại của tổ chức, cơ quan, đơn vị lãnh đạo",
     "member_discipline": "Hình thức kỷ luật cao nhất của thành viên trong năm",
     "main_target_missed": "Không hoàn thành chỉ tiêu chủ yếu",
     "force_majeure": "Do nguyên nhân bất khả kháng",
-    "post_group": "Nhóm chức danh tương đương",
+    "post_group": SubjectKind.LEADER.group_text,
     "heads": "Là người đứng đầu (mã tập thể, tổ chức, đơn vị)",
     "headed_unit_level": "Mức xếp loại của cơ quan, đơn vị do mình đứng đầu",
     "moved_in_no_responsibility": "Mới chuyển đến, không liên quan đến kết quả của đơn vị",

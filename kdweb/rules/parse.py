@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from .terms import NOT_RATED_TEXT, Discipline, Grade, Level, NotRatedReason, OrgKind
+from .terms import NOT_RATED_TEXT, ORGANISATION_KINDS, Discipline, Grade, Level, NotRatedReason, UnitKind
 from .text import LEGACY_FONTS, looks_like_legacy_font, normalise_text
 
 __all__ = [
@@ -284,16 +284,17 @@ def parse_not_rated_reason(value: object) -> Parsed:
     return Parsed(reason) if reason else _invalid(value, "lý do không xếp loại", REASON_CHOICES)
 
 
-_ORG_KINDS = _table([(kind.text, kind) for kind in OrgKind] + [(kind.code, kind) for kind in OrgKind])
+_ORG_KINDS = _table([(kind.text, kind) for kind in ORGANISATION_KINDS]
+                    + [(kind.code, kind) for kind in ORGANISATION_KINDS])
 
 
 def parse_org_kind(value: object) -> Parsed:
     if is_blank(value):
         return Parsed()
-    if isinstance(value, OrgKind):
+    if isinstance(value, UnitKind):
         return Parsed(value)
     kind = _ORG_KINDS.get(_key(value))
-    return Parsed(kind) if kind else _invalid(value, "loại tổ chức đảng", [kind.text for kind in OrgKind])
+    return Parsed(kind) if kind else _invalid(value, "loại tổ chức đảng", [kind.text for kind in ORGANISATION_KINDS])
 
 
 _EXCEL_EPOCH = date(1899, 12, 30)

@@ -16,7 +16,7 @@ from decimal import Decimal  # noqa: F401 - named by the declared score fields' 
 from typing import Collection, Mapping
 
 from .score_fields import with_fields
-from .terms import Discipline, Grade, Level, NotRatedReason, OrgKind, SubjectKind
+from .terms import Discipline, Grade, Level, NotRatedReason, SubjectKind, UnitKind
 
 
 @dataclass(slots=True)
@@ -67,7 +67,7 @@ class OrganisationRecord:
     code: str
     name: str
     unit_code: str
-    kind: OrgKind | None = None
+    kind: UnitKind | None = None
     parent_code: str = ""
     founded_on: date | None = None
     group: str = ""

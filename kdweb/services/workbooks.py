@@ -13,7 +13,7 @@ from kdweb.models import Rating, Template, Upload
 from kdweb.rules import GRADE_PREFIX, SubjectKind, get_rule_set
 from kdweb.rules.stored import record_from_json
 from kdweb.services import workflow
-from kdweb.services.roster import roster_batch, roster_digest
+from kdweb.services.roster import issued_roster_json, roster_batch, roster_digest
 from kdweb.services.superior import current_superior
 from kdweb.services.transaction import use_case
 
@@ -67,8 +67,8 @@ def build_and_record(cycle, unit, user, carry_over: bool = False) -> tuple[bytes
                           template_version=template_version_label(cycle, version),
                           secret=current_app.config["SECRET_KEY"])
     template = Template(cycle_id=cycle.id, unit_id=unit.id, version=version,
-                        signature=hashlib.sha256(data).hexdigest(), generated_by_id=user.id,
-                        roster_digest=roster_digest(batch))
+                        file_sha256=hashlib.sha256(data).hexdigest(), generated_by_id=user.id,
+                        roster_digest=roster_digest(batch), roster_json=issued_roster_json(batch))
     db.session.add(template)
     db.session.flush()
     return data, template
@@ -90,7 +90,7 @@ def typed_in_latest_upload(cycle, unit) -> dict:
         db.select(Rating.subject_kind, Rating.subject_code, Rating.record_json)
         .filter_by(upload_id=latest).where(Rating.record_json.is_not(None))
     ).all()
-    return {(SubjectKind(kind.upper()), code): (SubjectKind(kind.upper()), text) for kind, code, text in rows}
+    return {(SubjectKind(kind), code): (SubjectKind(kind), text) for kind, code, text in rows}
 
 
 def with_typed(record, stored, cycle):

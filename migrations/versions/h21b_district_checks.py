@@ -1,7 +1,7 @@
 """district checks stored by a queue job; bulk jobs carry parameters and may be the system's own
 
 Revision ID: h21b_district_checks
-Revises: h20_notifications
+Revises: h17b_issued_roster
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import kdweb.models.base
 
 revision = 'h21b_district_checks'
-down_revision = 'h20_notifications'
+down_revision = 'h17b_issued_roster'
 branch_labels = None
 depends_on = None
 

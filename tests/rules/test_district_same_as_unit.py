@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from kdweb.rules import (
-    RECORD_TYPES, Discipline, Grade, LeaderRecord, Level, MemberRecord, NotRatedReason, OrganisationRecord, OrgKind,
+    RECORD_TYPES, Discipline, Grade, LeaderRecord, Level, MemberRecord, NotRatedReason, OrganisationRecord, UnitKind,
     SubjectKind, UnitBatch, validate_district, validate_unit,
 )
 from kdweb.rules.stored import record_from_json, record_to_json
@@ -19,14 +19,14 @@ H, T, N, K = Level.HTXSNV, Level.HTTNV, Level.HTNV, Level.KHTNV
 
 def organisations(committee_level, cell_levels):
     committee = OrganisationRecord(code="KM", name="Đảng bộ phường Kim Mã", unit_code="BD",
-                                   kind=OrgKind.GRASSROOTS_COMMITTEE, parent_code="BD", level=committee_level)
-    cells = [OrganisationRecord(code=f"KM.C{n}", name=f"Chi bộ số {n}", unit_code="KM", kind=OrgKind.CELL,
+                                   kind=UnitKind.GRASSROOTS_COMMITTEE, parent_code="BD", level=committee_level)
+    cells = [OrganisationRecord(code=f"KM.C{n}", name=f"Chi bộ số {n}", unit_code="KM", kind=UnitKind.CELL,
                                 parent_code="KM", level=level) for n, level in enumerate(cell_levels, 1)]
     return committee, cells
 
 
 def cell_members(cell_level, member_levels):
-    cell = OrganisationRecord(code="CB", name="Chi bộ Trường THCS", unit_code="BD", kind=OrgKind.GRASSROOTS_CELL,
+    cell = OrganisationRecord(code="CB", name="Chi bộ Trường THCS", unit_code="BD", kind=UnitKind.GRASSROOTS_CELL,
                               parent_code="BD", level=cell_level)
     members = [MemberRecord(code=f"DV{n:03d}", name=f"Đảng viên {n}", unit_code="CB", cell_code="CB", level=level)
                for n, level in enumerate(member_levels, 1)]
@@ -100,7 +100,7 @@ def test_the_same_batches_after_storage_give_the_same_district_findings():
 def a_value(hint):
     """A value of the field's type that is not its default."""
     text = str(hint)
-    for enum in (Level, Grade, Discipline, NotRatedReason, OrgKind):
+    for enum in (Level, Grade, Discipline, NotRatedReason, UnitKind):
         if enum.__name__ in text and "Mapping" not in text and "tuple" not in text:
             return list(enum)[-1]
     if "Mapping" in text:
@@ -130,3 +130,37 @@ def test_every_field_of_every_record_survives_storage(record_type):
     record = record_type(**{item.name: a_value(hints[item.name]) for item in fields(record_type)})
     back = record_from_json(record.subject_kind, record_to_json(record))
     assert back == record, [f.name for f in fields(record) if getattr(back, f.name) != getattr(record, f.name)]
+
+
+FAMILY = {"L-HEAD": "head", "X-HEAD": "head", "X-DISCIPLINE-ORIGIN": "origin", "O-HTXSNV": "htxsnv"}
+
+
+def decided(findings):
+    """What the head, discipline-origin and HTXSNV-share checks decided: which subject, how severe."""
+    return sorted((FAMILY[f.rule], f.severity, f.subject_code) for f in findings if f.rule in FAMILY)
+
+
+@pytest.mark.parametrize("moved_in, head_level, origin_level", [
+    (False, T, H), (True, T, H), (False, N, T), (True, H, H),
+])
+def test_heads_and_discipline_origin_across_workbooks_decide_as_in_one(moved_in, head_level, origin_level):
+    """The same records in one workbook (L-HEAD, X-DISCIPLINE-ORIGIN inside it) and split over three (X-HEAD,
+    X-DISCIPLINE-ORIGIN across): the same subjects are flagged, the moved-in head's exception holds in both."""
+    committee, cells = organisations(H, [origin_level, T, N, N])
+    head = LeaderRecord(code="LD1", name="Nguyễn Văn A", unit_code="BD", heads=("KM.C3",), level=head_level,
+                        moved_in_no_responsibility=moved_in)
+    disciplined = MemberRecord(code="DV900", name="Lê Văn C", unit_code="CB", cell_code="CB", level=K,
+                               disciplined_in_year=True, discipline=Discipline.KHIEN_TRACH,
+                               discipline_origin_elsewhere=True, discipline_origin_unit="KM.C1",
+                               grades={"5": Grade.KEM})
+    one = UnitBatch(unit_code="BD", organisations=[committee, *cells], leaders=[head], members=[disciplined])
+    split = [UnitBatch(unit_code="BD", organisations=[committee], leaders=[head]),
+             UnitBatch(unit_code="KM", organisations=cells), UnitBatch(unit_code="CB", members=[disciplined])]
+
+    single = decided(validate_unit(one))
+    across = decided([*validate_district(split), *itertools.chain.from_iterable(map(validate_unit, split))])
+    assert across == single
+    flagged = {(family, code) for family, _, code in single}
+    assert (("head", "LD1") in flagged) == (head_level.rank > N.rank and not moved_in)
+    assert (("origin", "KM.C1") in flagged) == (origin_level is H)
+    assert ("htxsnv", "KM") in flagged
