@@ -53,7 +53,9 @@ def test_a_roster_import_is_applied_by_a_worker(redis_app, workers, demo):
         preview = import_service.preview(kept)
         assert preview.dry_run and not preview.dry_run.errors
         return roster_jobs.start_import(admin, kept, sheet=None, header_row=None, mapping=preview.mapping,
-                                        expected=(1, 0), valid_only=False).id, kept.id
+                                        expected=(len(preview.dry_run.added), len(preview.dry_run.updated),
+                                                  len(preview.dry_run.founded)),
+                                        valid_only=False).id, kept.id
     job_id, import_id = in_app(redis_app, confirm)
     assert in_app(redis_app, lambda: db.session.get(RosterImport, import_id).state) == "preview"  # not yet
     workers.start()

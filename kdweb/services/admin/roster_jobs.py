@@ -19,7 +19,7 @@ def start_export(cycle, user) -> BulkJob:
 
 
 def start_import(user, roster_import: RosterImport, *, sheet, header_row, mapping: dict[int, str],
-                 expected: tuple[int, int] | None, valid_only: bool) -> BulkJob:
+                 expected: tuple[int, ...] | None, valid_only: bool) -> BulkJob:
     """The confirmed import, as the admin chose it on the preview, to be applied by a worker."""
     params = {"import_id": roster_import.id, "sheet": sheet, "header_row": header_row,
               "mapping": {str(index): key for index, key in mapping.items()},
