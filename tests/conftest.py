@@ -22,6 +22,7 @@ from tests.html_checks import html_problems
 TEST_SECRET = "test-secret-" + "x" * 40
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 CHROMIUM = "/usr/bin/chromium"  # Debian's; .ci/run installs it. Never a downloaded browser.
+pytest_plugins = ["tests.browser.harness"]  # the browser fixtures, shared by every folder (see its docstring)
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 ON_POSTGRES = os.environ.get("KDWEB_TEST_DATABASE_URL", "").startswith("postgresql")

@@ -116,6 +116,13 @@ class SheetSpec:
         return tuple(column for column in self.columns if column.is_identity)
 
     @property
+    def label_columns(self) -> tuple[Column, ...]:
+        """The columns that say whose row it is, from the first through the name (STT, code, name): what the
+        preview keeps in view beside any cell of the row."""
+        end = next(index for index, column in enumerate(self.columns) if column.key == "name")
+        return self.columns[: end + 1]
+
+    @property
     def input_columns(self) -> tuple[Column, ...]:
         return tuple(column for column in self.columns if column.is_input)
 
@@ -313,8 +320,13 @@ _WAIVER_366 = (
 _QUARTERS = _in("quarterly_levels", width=20.0, kind=TEXT,
                 help="Nếu có xếp loại hằng quý: các mức cách nhau dấu phẩy, ví dụ HTTNV, HTTNV, HTXSNV, HTTNV.")
 _QUOTA_FACTS = (
-    _id("quota_group", "Nhóm tính tỉ lệ (trống: theo quy định chung)", 16.0),
+    _id("quota_group", "Nhóm tính tỷ lệ (trống: theo quy định chung)", 16.0),
     _id("quota_outstanding", width=12.0),
+)
+# Layout 1 wrote these two headers with the other spelling; its workbooks are read with the headers they were issued with.
+_QUOTA_FACTS_TI = (
+    _id("quota_group", "Nhóm tính tỉ lệ (trống: theo quy định chung)", 16.0),
+    _id("quota_outstanding", "Nhóm được cấp có thẩm quyền đánh giá nổi trội (tỉ lệ 25%)", 12.0),
 )
 
 _TAILS_366: dict[SubjectKind, tuple[Column, ...]] = {
@@ -359,7 +371,8 @@ class Layout:
 
 LAYOUTS: dict[str, dict[int, Layout]] = {
     "qd132-hd21": {1: Layout(1, _HEADS, _TAILS)},
-    "qd366-hd43": {1: Layout(1, {kind: _HEADS[kind] + _QUOTA_FACTS for kind in SubjectKind}, _TAILS_366)},
+    "qd366-hd43": {1: Layout(1, {kind: _HEADS[kind] + _QUOTA_FACTS_TI for kind in SubjectKind}, _TAILS_366),
+                   2: Layout(2, {kind: _HEADS[kind] + _QUOTA_FACTS for kind in SubjectKind}, _TAILS_366)},
 }
 
 

@@ -34,6 +34,7 @@ class SheetPreview:
     header_row: int  # 1-based; 0 when no header row was found
     values: list[list] | None = field(repr=False)  # every row from row 1, '' for an empty cell; None: not kept
     fields: dict[int, str] = field(default_factory=dict)  # 0-based column index → field key
+    pinned: tuple[int, ...] = ()  # 0-based indexes of the label columns found from column A on (SheetSpec.label_columns)
 
     @property
     def header(self) -> list[str]:

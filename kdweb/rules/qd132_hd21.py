@@ -86,4 +86,6 @@ RULE_SET = RuleSet(
         COLLECTIVE: QuotaScope.DISTRICT,
         LEADER: QuotaScope.DISTRICT,
     },
+    # docs/rulebook.md's UNCONFIRMED points: O-HTTNV (off), the organisations' quota (scope and severity)
+    unconfirmed=("quota_severity", "quota_scope", "rule:O-HTTNV", "org_httnv_floor_share"),
 )

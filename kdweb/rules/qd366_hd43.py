@@ -23,6 +23,9 @@ UNCONFIRMED = (
     "org_htxsnv_share",  # O-HTXSNV is not in 366: off
     "small_group_threshold",  # Q-SMALL is not in 366: off
     "quota_scope",  # the quota group of ordinary members: per tổ chức cơ sở đảng unless the local guide says otherwise
+    "rule:C-UNIT", "rule:L-HEAD",  # whether the caps are hard caps in 366 (applied in practice, not in the article)
+    "severity:M-CIVIL",  # the civil-service rating is "the basis": a warning, not a cap
+    "rule:O-NEW",  # a newly founded organisation under 366
 )
 
 # docs/rulebook-366.md §3: codes of docs/rulebook.md that do not apply under 366 (points replace grades; the rest are named there).

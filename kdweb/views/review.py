@@ -49,7 +49,7 @@ def index():
         response.cache_control.private, response.cache_control.no_cache = True, True
         return response
     return render_page("review/dashboard.html", cycle=cycle, board=pieces["board"], filters=filters,
-                       charts=pieces["charts"], body=body)
+                       charts=pieces["charts"], body=body, district_group=dashboard.DISTRICT_GROUP)
 
 
 RENDERED = dashboard.BoardCache(64)  # the board's HTML and charts, by change marker, filters, page and kind of answer
@@ -60,7 +60,7 @@ def rendered_pieces(cycle, filters, marker: str, page: int, polling: bool) -> di
     """What every reviewer asking for this view of this state gets: rendered once per change, not per request."""
     board = dashboard.cached(cycle, filters, marker, page)
     body = render_template("review/_dashboard_body.html", cycle=cycle, board=board, filters=filters,
-                           sort_fields_oob=polling, updated_at=UPDATED_AT)
+                           sort_fields_oob=polling, updated_at=UPDATED_AT, district_group=dashboard.DISTRICT_GROUP)
     return {"board": board, "charts": None if polling else charts(board), "body": body}
 
 

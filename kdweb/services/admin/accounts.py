@@ -6,6 +6,7 @@ import re
 
 from sqlalchemy.orm import joinedload
 
+from kdweb.email_address import EmailRefused, checked_email
 from kdweb.extensions import db
 from kdweb.models import Role, Unit, User
 from kdweb.models.base import id_from
@@ -33,7 +34,8 @@ def accounts(search: str = "") -> list[User]:
 
 
 @use_case
-def create_account(actor, *, login: str, full_name: str, role: str, unit_id, password: str) -> User:
+def create_account(actor, *, login: str, full_name: str, role: str, unit_id, password: str,
+                   email: str = "") -> User:
     login = (login or "").strip().lower()
     if not LOGIN_PATTERN.fullmatch(login):
         raise AdminRefusal("Tên đăng nhập 3–80 ký tự: chữ thường không dấu, số, dấu chấm, gạch ngang, gạch dưới.")
@@ -42,23 +44,26 @@ def create_account(actor, *, login: str, full_name: str, role: str, unit_id, pas
     _check_password(password)
     user = User(login=login, active=True, session_version=1)
     user.full_name, user.role, user.unit_id = _checked_profile(full_name, role, unit_id)
+    user.email = _checked_email(email)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
     audit.record("account_created", user=actor, unit=user.unit, target=user, login=login, role=user.role,
-                 unit_code=_unit_code(user.unit_id))
+                 unit_code=_unit_code(user.unit_id), **({"email": user.email} if user.email else {}))
     db.session.commit()
     return user
 
 
 @use_case
-def update_account(actor, user: User, *, full_name: str, role: str, unit_id) -> User:
+def update_account(actor, user: User, *, full_name: str, role: str, unit_id, email: str | None = None) -> User:
+    """email None keeps the address; an empty one removes it."""
     full_name, role, unit_id = _checked_profile(full_name, role, unit_id, keep_unit_id=user.unit_id)
+    email = user.email if email is None else _checked_email(email)
     if user.role == "admin" and role != "admin" and user.active:
         _refuse_if_last_admin(user, "hạ quyền")
-    before = {"full_name": user.full_name, "role": user.role, "unit": _unit_code(user.unit_id)}
-    user.full_name, user.role, user.unit_id = full_name, role, unit_id
-    after = {"full_name": full_name, "role": role, "unit": _unit_code(unit_id)}
+    before = {"full_name": user.full_name, "role": user.role, "unit": _unit_code(user.unit_id), "email": user.email}
+    user.full_name, user.role, user.unit_id, user.email = full_name, role, unit_id, email
+    after = {"full_name": full_name, "role": role, "unit": _unit_code(unit_id), "email": email}
     changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     if changes:
         audit.record("account_updated", user=actor, unit=db.session.get(Unit, unit_id) if unit_id else None,
@@ -130,6 +135,13 @@ def _checked_profile(full_name: str, role: str, unit_id, keep_unit_id=None) -> t
     if role == "staff" and unit is None:
         raise AdminRefusal("Tài khoản cán bộ đơn vị phải gắn với một đơn vị.")
     return full_name, role, unit.id if unit else None
+
+
+def _checked_email(email: str) -> str | None:
+    try:
+        return checked_email(email)
+    except EmailRefused as refused:
+        raise AdminRefusal(refused.message) from None
 
 
 def _check_password(password: str) -> None:

@@ -25,7 +25,7 @@ def new_account():
 @bp.post("/accounts/new")
 def create_account():
     form = request.form
-    values = {name: form.get(name, "").strip() for name in ("login", "full_name", "role", "unit_id")}
+    values = {name: form.get(name, "").strip() for name in ("login", "full_name", "role", "unit_id", "email")}
     if form.get("password", "") != form.get("password_again", ""):
         return _new_form(values, "Hai lần nhập mật khẩu không khớp.", 422)
     try:
@@ -39,13 +39,14 @@ def create_account():
 @bp.get("/accounts/<int:user_id>")
 def edit_account(user_id):
     user = db.get_or_404(User, user_id)
-    return _edit_form(user, {"full_name": user.full_name, "role": user.role, "unit_id": user.unit_id or ""})
+    return _edit_form(user, _profile(user))
 
 
 @bp.post("/accounts/<int:user_id>")
 def update_account(user_id):
     user = db.get_or_404(User, user_id)
     values = {name: request.form.get(name, "").strip() for name in ("full_name", "role", "unit_id")}
+    values["email"] = request.form.get("email")  # absent: the address stays as it is
     try:
         account_service.update_account(current_user, user, **values)
     except AdminRefusal as error:
@@ -57,7 +58,7 @@ def update_account(user_id):
 @bp.post("/accounts/<int:user_id>/password")
 def reset_password(user_id):
     user = db.get_or_404(User, user_id)
-    profile = {"full_name": user.full_name, "role": user.role, "unit_id": user.unit_id or ""}
+    profile = _profile(user)
     password = request.form.get("password", "")
     if password != request.form.get("password_again", ""):
         return _edit_form(user, profile, "Hai lần nhập mật khẩu không khớp.", 422)
@@ -93,6 +94,10 @@ def _back_to(user):
     if referrer.startswith(request.host_url) and f"/admin/accounts/{user.id}" in referrer:
         return url_for("admin.edit_account", user_id=user.id)
     return url_for("admin.accounts")
+
+
+def _profile(user):
+    return {"full_name": user.full_name, "role": user.role, "unit_id": user.unit_id or "", "email": user.email or ""}
 
 
 def _scope_choices():

@@ -56,7 +56,7 @@ def add_quota_mark(year):
                                      request.form.get("subject_kind", ""))
     except AdminRefusal as error:
         return refused(error, url_for("admin.edit_cycle", year=year))
-    flash("Đã đánh dấu nhóm nổi trội (tỉ lệ tới 25%); mẫu Excel tải từ nay ghi nhận điều này.", "success")
+    flash("Đã đánh dấu nhóm nổi trội (tỷ lệ tới 25%); mẫu Excel tải từ nay ghi nhận điều này.", "success")
     return redirect(url_for("admin.edit_cycle", year=year, _anchor="quota-marks"), code=303)
 
 
