@@ -144,7 +144,7 @@ def prepare(app, district, base, unit, clients, folder: Path) -> dict:
     workbook = folder / "filled.xlsx"
     workbook.write_bytes(fill_workbook(app, unit, template))
     status, _, body = staff_browser.upload(f"/units/{unit}/uploads", "ket-qua.xlsx", workbook.read_bytes())
-    assert status == 200 and "Kết quả kiểm tra · phiên bản" in body.decode(), status
+    assert status == 200 and "Kết quả kiểm tra · phiên bản" in body.decode(), (status, body.decode()[-1200:])
     workbook_variant(workbook.read_bytes(), MARKER, 1)  # the marker is where the variants expect it
     reviewer_browser = Browser(base)
     reviewer_browser.login(reviewer.login, reviewer.password)

@@ -3,10 +3,14 @@
 Builds the demo district ("full", about 65 reporting units) and the ×30 city ("city", about 1,900 reporting
 units and 560,000 rating rows) with deterministic synthetic results: an upload, a submission (mostly approved,
 some only submitted, a few returned, a few units without any) and one rating row per subject on the roster.
-Then it times `district_report` (the SQL GROUP BY and the table building) and prints the median of several runs.
+A previous year is added (the same submissions counted again under year - 1), so the report is timed as the page
+builds it: `compare=True`, last year's report built beside this year's. Then it times `district_report` (the SQL
+GROUP BY and the table building), and the page `GET /reports/<year>` (CPU of this process, and its size: a city's
+tables show their groups, one group opened at a time), and prints the median of several runs.
 
     .venv/bin/python bench/bench_report.py                      # both engines, both sizes
     .venv/bin/python bench/bench_report.py --engines sqlite --sizes full --runs 9
+    .venv/bin/python bench/bench_report.py --database-url postgresql+psycopg://…/NAME   # a database built before
 
 PostgreSQL: 127.0.0.1:5432, user postgres, trust; the script creates and drops its own database.
 """
@@ -23,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, insert, make_url, text, update  # noqa: E402
+from sqlalchemy import create_engine, insert, literal, make_url, text, update  # noqa: E402
 
 from kdweb import create_app  # noqa: E402
 from kdweb.demo.generate import generate  # noqa: E402
@@ -33,11 +37,12 @@ from kdweb.models import Cycle, Rating, Submission, Unit, UnitCycle, Upload, Use
 from kdweb.services.reports import district_report  # noqa: E402
 
 PG_SERVER = os.environ.get("KDWEB_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-TARGETS = {"full": 0.3, "city": 5.0}  # seconds, on PostgreSQL
+TARGETS = {"small": 0.3, "full": 0.3, "city": 5.0}  # seconds, on PostgreSQL
 LEVELS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
 LEVEL_WEIGHTS = (14, 62, 21, 3)
 STATES = (("approved", 80), ("submitted", 12), ("returned", 4), (None, 4))
 BATCH = 10_000
+BENCH_PASSWORD = "bench-report-password"
 
 
 def main():
@@ -45,20 +50,25 @@ def main():
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--sizes", default="full,city")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--database-url", help="a database already holding a demo with results (its size: --sizes)")
     args = parser.parse_args()
     results = []
-    for engine in args.engines.split(","):
+    if args.database_url:
+        results.append(timed(args.database_url, "postgresql", args.sizes.split(",")[0], args.runs, 0.0))
+    for engine in ([] if args.database_url else args.engines.split(",")):
         for size in args.sizes.split(","):
             results.append(bench(engine, size, args.runs))
     print()
+    print("district_report(compare=True), as the page builds it, with a previous year; page: GET /reports/<year>")
     print(f"{'engine':<11} {'size':<5} {'units':>6} {'ratings':>8} {'load s':>7} "
-          f"{'median s':>9} {'min s':>7} {'max s':>7}  target")
+          f"{'median s':>9} {'min s':>7} {'max s':>7} {'CPU s':>6} {'page CPU s':>10} {'page KB':>8}  target")
     for row in results:
         target = TARGETS[row["size"]]
         verdict = f"< {target} s {'ok' if row['median'] < target else 'MISSED'}" if row["engine"] == "postgresql" \
             else "-"
         print(f"{row['engine']:<11} {row['size']:<5} {row['units']:>6} {row['ratings']:>8} {row['load']:>7.1f} "
-              f"{row['median']:>9.3f} {row['min']:>7.3f} {row['max']:>7.3f}  {verdict}")
+              f"{row['median']:>9.3f} {row['min']:>7.3f} {row['max']:>7.3f} {row['cpu']:>6.3f} "
+              f"{row['page_cpu']:>10.3f} {row['page_kb']:>8.0f}  {verdict}")
 
 
 def bench(engine: str, size: str, runs: int) -> dict:
@@ -70,27 +80,72 @@ def bench(engine: str, size: str, runs: int) -> dict:
             db.create_all()
             district = generate(size)
             load(district)
-            ratings = add_results(district)
+            add_results(district)
             if engine == "postgresql":
                 db.session.execute(text("ANALYZE"))
                 db.session.commit()
             loaded = time.perf_counter() - started
-            cycle = db.session.execute(db.select(Cycle).filter_by(year=district.year)).scalar_one()
-            report = district_report(cycle, "approved", compare=False)  # warm the caches
-            timings = []
-            for _ in range(runs):
-                db.session.expire_all()
-                started = time.perf_counter()
-                report = district_report(cycle, "approved", compare=False)
-                timings.append(time.perf_counter() - started)
-            total = report.table("MEMBER").total.counts
-            print(f"{engine} {size}: {len(district.reporting_units)} units, {ratings} ratings, loaded in "
-                  f"{loaded:.1f} s; members rated {total.rated} of {total.roster}; "
-                  f"runs {', '.join(f'{t:.3f}' for t in timings)}", flush=True)
             db.session.remove()
             db.engine.dispose()
-    return {"engine": engine, "size": size, "units": len(district.reporting_units), "ratings": ratings,
-            "load": loaded, "median": statistics.median(timings), "min": min(timings), "max": max(timings)}
+        return timed(url, engine, size, runs, loaded)
+
+
+def timed(url: str, engine: str, size: str, runs: int, loaded: float) -> dict:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-" + "x" * 40, "WTF_CSRF_ENABLED": False,
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "KDWEB_QUEUE": "immediate"})
+    with app.app_context():
+        cycle = db.session.execute(db.select(Cycle).filter_by(is_open=True)).scalar_one()
+        year = cycle.year
+        add_previous_year(cycle)
+        ratings = db.session.scalar(db.select(db.func.count()).select_from(Rating))
+        units = db.session.scalar(db.select(db.func.count()).select_from(UnitCycle).filter_by(cycle_id=cycle.id))
+        reviewer = db.session.execute(db.select(User).filter_by(role="reviewer")).scalars().first()
+        reviewer.set_password(BENCH_PASSWORD)  # a bench database: its reviewer logs in with a known password
+        login = reviewer.login
+        db.session.commit()
+        report = district_report(cycle, "approved")  # warm the caches
+        db.session.remove()
+    client = app.test_client()
+    client.post("/login", data={"login": login, "password": BENCH_PASSWORD})
+    timings, cpu, page_cpu, page_kb = [], [], [], 0
+    for _ in range(runs):  # interleaved: the report alone, then the page, in each turn
+        with app.app_context():
+            cycle = db.session.execute(db.select(Cycle).filter_by(year=year)).scalar_one()
+            started, started_cpu = time.perf_counter(), time.process_time()
+            report = district_report(cycle, "approved")
+            timings.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
+            total = report.table("MEMBER").total.counts
+            db.session.remove()
+        started_cpu = time.process_time()
+        page = client.get(f"/reports/{year}")
+        page_cpu.append(time.process_time() - started_cpu)
+        assert page.status_code == 200 and f"năm {year - 1}".encode() in page.data, page.data[:300]
+        page_kb = len(page.data) / 1024
+    print(f"{engine} {size}: {units} units, {ratings} rating rows, loaded in {loaded:.1f} s; members rated "
+          f"{total.rated} of {total.roster}; runs {', '.join(f'{t:.3f}' for t in timings)}; "
+          f"page {page_kb:.0f} KB", flush=True)
+    return {"engine": engine, "size": size, "units": units, "ratings": ratings, "load": loaded,
+            "median": statistics.median(timings), "min": min(timings), "max": max(timings),
+            "cpu": statistics.median(cpu), "page_cpu": statistics.median(page_cpu), "page_kb": page_kb}
+
+
+def add_previous_year(cycle) -> None:
+    """Last year as the page compares with it: a closed cycle whose units' submissions are this year's (the same
+    counts, counted a second time: the work of compare=True)."""
+    if db.session.execute(db.select(Cycle).filter_by(year=cycle.year - 1)).scalar_one_or_none() is not None:
+        return
+    previous = Cycle(year=cycle.year - 1, rule_set_id=cycle.rule_set_id,
+                     review_date=cycle.review_date.replace(year=cycle.year - 1),
+                     grassroots_deadline=cycle.grassroots_deadline.replace(year=cycle.year - 1),
+                     district_deadline=cycle.district_deadline.replace(year=cycle.year - 1), is_open=False)
+    db.session.add(previous)
+    db.session.flush()
+    columns = [column.name for column in UnitCycle.__table__.columns if column.name not in ("id", "cycle_id")]
+    db.session.execute(insert(UnitCycle).from_select(
+        ["cycle_id", *columns], db.select(literal(previous.id), *(UnitCycle.__table__.c[name] for name in columns))
+        .where(UnitCycle.cycle_id == cycle.id)))
+    db.session.commit()
 
 
 class database:

@@ -197,7 +197,9 @@ class Browser:
                                           {"Content-Type": "application/x-www-form-urlencoded"})
         if status != 302 or headers.get("Location", "").endswith("/login"):
             raise RuntimeError(f"login {login}: HTTP {status}")
-        self.get("/")  # the token now belongs to the logged-in session
+        status, headers, _ = self.get("/")  # the token now belongs to the logged-in session
+        if status in (301, 302, 303):  # staff land on their unit's page: the token is there
+            self.get(urllib.parse.urlsplit(headers.get("Location", "/")).path)
 
     def upload(self, path: str, filename: str, data: bytes, htmx: bool = True):
         body, content_type = multipart({"file": (filename, data)})

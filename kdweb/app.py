@@ -49,6 +49,7 @@ def load_config(app, config):
 
 def register_extensions(app):
     from kdweb import models, queue  # noqa: F401  (the models must be known to SQLAlchemy and Alembic)
+    from kdweb.services import checks_store
     from kdweb.sqlite import enable_sqlite_pragmas
 
     db.init_app(app)
@@ -57,6 +58,7 @@ def register_extensions(app):
     csrf.init_app(app)
     htmx.init_app(app)
     queue.init_app(app)
+    checks_store.init_app(app)
     with app.app_context():
         enable_sqlite_pragmas(db.engine)
 

@@ -77,14 +77,26 @@ def demo_command(size, reset, if_empty, seed, allow_production, yes, shape="dist
 
 
 @click.command("remind")
+@click.option("--enqueue", is_flag=True, help="Hand the job to the queue's workers instead of running it here.")
 @with_appcontext
-def remind_command():
-    """Deadline reminders (3 days before, and overdue) to units that have not submitted; run it daily."""
-    from kdweb.services.notifications import remind
+def remind_command(enqueue):
+    """Deadline reminders (3 days before, and overdue) to units that have not submitted, as a job; the workers
+    also run it every day at KDWEB_REMIND_AT (docs/deploy.md)."""
+    from kdweb.services import notifications_jobs
 
-    counts = remind()
-    click.echo(f"Nhắc hạn: {counts['deadline_soon']} sắp đến hạn, {counts['overdue']} quá hạn, "
-               f"{counts.get('mailed', 0)} thư đã gửi.")
+    job = notifications_jobs.start(run_here=not enqueue)
+    if job is None:
+        click.echo("Không có đợt kiểm điểm nào đang mở: không có gì để nhắc.")
+    elif enqueue:
+        click.echo(f"Đã giao việc nhắc hạn #{job.id} cho hàng đợi.")
+    elif job.state != "done":
+        raise click.ClickException(f"Việc nhắc hạn #{job.id}: {job.state} ({job.error})")
+    else:
+        counts = job.params
+        click.echo(f"Nhắc hạn: {counts['deadline_soon']} sắp đến hạn, {counts['overdue']} quá hạn, "
+                   f"{counts.get('mailed', 0)} thư đã gửi.")
+
+
 def refuse_in_production(allowed: bool) -> None:
     """Demo accounts have printed passwords, and --reset drops every table: not on a production database
     unless the operator says so in the command itself."""

@@ -42,6 +42,10 @@ class Config:
     KDWEB_JOB_HEARTBEAT_SECONDS = float(os.environ.get("KDWEB_JOB_HEARTBEAT_SECONDS", "60"))
     KDWEB_JOB_RETRY_DELAY_SECONDS = float(os.environ.get("KDWEB_JOB_RETRY_DELAY_SECONDS", "10"))
     KDWEB_JOB_QUEUE_WAIT_SECONDS = float(os.environ.get("KDWEB_JOB_QUEUE_WAIT_SECONDS", str(15 * 60)))
+    # The workers' daily reminder run, HH:MM in UTC ("" = none; `flask remind` runs it by hand), and how long the
+    # district checks wait after a change before they are computed again (changes within it are computed once).
+    KDWEB_REMIND_AT = os.environ.get("KDWEB_REMIND_AT", "00:30")
+    KDWEB_CHECKS_DELAY_SECONDS = float(os.environ.get("KDWEB_CHECKS_DELAY_SECONDS", "20"))
     # The sandbox that reads every uploaded or stored file (kdweb/isolation.py, docs/reliability.md).
     KDWEB_SANDBOX_MEMORY_MB = int(os.environ.get("KDWEB_SANDBOX_MEMORY_MB", "1024"))
     KDWEB_SANDBOX_CPU_SECONDS = int(os.environ.get("KDWEB_SANDBOX_CPU_SECONDS", "30"))

@@ -35,6 +35,11 @@ class Queue:
         retry_delay = 0 if self.huey.immediate else 30  # immediate mode never runs what is scheduled for later
         self.call_task = self.huey.task(name="call", retries=2, retry_delay=retry_delay)(self._in_app(call))
         self.huey.periodic_task(crontab(), name="reap_stale_jobs")(self._in_app(reap_stale_jobs))
+        remind_at = app.config.get("KDWEB_REMIND_AT", "00:30")  # UTC (Huey's clock): 07:30 in Hà Nội
+        if remind_at:
+            hour, minute = remind_at.split(":")
+            self.huey.periodic_task(crontab(minute=str(int(minute)), hour=str(int(hour))),
+                                    name="remind")(self._in_app(start_reminders))
         self.huey.on_startup("own_connections")(self._in_app(own_connections))
         self.huey.on_startup("reap_stale_jobs")(self._in_app(reap_stale_jobs))
 
@@ -55,7 +60,7 @@ class Queue:
             self.run_job_task(job_id)
 
     def enqueue_call(self, target: str, *args) -> None:
-        """Run `module:function(*args)` on a worker, retried twice; for work that keeps no job row (reminders)."""
+        """Run `module:function(*args)` on a worker, retried twice; for small work that keeps no job row."""
         self.ensure_embedded_worker()
         self.call_task(target, *args)
 
@@ -128,6 +133,11 @@ def own_connections() -> None:
 def reap_stale_jobs() -> None:
     from kdweb.services import jobs
     jobs.reap_stale()
+
+
+def start_reminders() -> None:
+    from kdweb.services import notifications_jobs
+    notifications_jobs.start()
 
 
 def call(target: str, *args) -> None:

@@ -1,5 +1,6 @@
 """Flask-SQLAlchemy models; every table is created by a migration in migrations/."""
 from kdweb.models.audit import AuditEvent
+from kdweb.models.checks import DistrictCheck
 from kdweb.models.cycles import Cycle
 from kdweb.models.jobs import BulkJob
 from kdweb.models.notifications import Notification
@@ -13,7 +14,7 @@ from kdweb.models.users import Role, User
 from kdweb.models.workflow import Review, Submission, UnitCycle
 
 __all__ = [
-    "AuditEvent", "BulkJob", "Collective", "Cycle", "Finding", "LeaderPost", "LoginThrottle", "Notification", "Person", "QuotaMark",
+    "AuditEvent", "BulkJob", "Collective", "Cycle", "DistrictCheck", "Finding", "LeaderPost", "LoginThrottle", "Notification", "Person", "QuotaMark",
     "Rating", "Review", "Role", "RosterImport", "Setting", "Submission", "Template", "Unit", "UnitCycle", "UnitKind",
     "UnitLevel", "Upload", "User",
 ]

@@ -1,3 +1,5 @@
+import json
+
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
@@ -14,9 +16,9 @@ class BulkJob(PkModel):
 
     __tablename__ = "bulk_jobs"
 
-    kind: Mapped[str] = mapped_column(String(30))  # templates | approved
+    kind: Mapped[str] = mapped_column(String(30))  # a runner registered in kdweb/services/jobs.py
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
-    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the system's own job
     created_at = mapped_column(UTCDateTime, default=utcnow)
     finished_at = mapped_column(UTCDateTime, nullable=True)
     state: Mapped[str] = mapped_column(String(20), default="queued", index=True)  # queued, running, done, failed
@@ -27,7 +29,12 @@ class BulkJob(PkModel):
     total_count: Mapped[int] = mapped_column(Integer, default=0)
     filename: Mapped[str | None] = mapped_column(String(255))
     error: Mapped[str | None] = mapped_column(Text)
+    params_json: Mapped[str | None] = mapped_column(Text)  # what the job was asked, and what it reports back
     content = deferred(mapped_column(LargeBinary, nullable=True))
+
+    @property
+    def params(self) -> dict:
+        return json.loads(self.params_json or "{}")
 
     @property
     def percent(self) -> int:

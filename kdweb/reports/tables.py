@@ -145,6 +145,22 @@ class KindTable:
         yield from self.rows
         yield from self.rating_group_rows
 
+    def is_collapsed(self, limit: int) -> bool:
+        """A city's table (thousands of unit rows) is shown one group at a time."""
+        return len(self.unit_rows) > limit
+
+    def shown_rows(self, limit: int, open_group: str | None) -> list[TableRow]:
+        """Every row; or, for a collapsed table, the group rows and the total, with the one open group's units."""
+        if not self.is_collapsed(limit):
+            return list(self.rows)
+        return [row for row in self.rows if row.row_type != "unit" or group_key(row.group) == open_group]
+
+    def units_per_group(self) -> dict[str, int]:
+        counted: dict[str, int] = {}
+        for row in self.unit_rows:
+            counted[group_key(row.group)] = counted.get(group_key(row.group), 0) + 1
+        return counted
+
 
 @dataclass(frozen=True)
 class Report:

@@ -5,6 +5,7 @@ from flask import has_request_context, request
 
 from kdweb.extensions import db
 from kdweb.models import AuditEvent
+from kdweb.services import checks_due
 
 
 def record(action: str, *, user=None, unit=None, target=None, **detail) -> AuditEvent:
@@ -18,4 +19,5 @@ def record(action: str, *, user=None, unit=None, target=None, **detail) -> Audit
         remote_addr=request.remote_addr if has_request_context() else None,
     )
     db.session.add(event)
+    checks_due.note(action)
     return event

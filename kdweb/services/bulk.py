@@ -8,7 +8,6 @@ import zipfile
 from kdweb.exports.content_disposition import safe_filename
 from kdweb.extensions import db
 from kdweb.models import BulkJob, Cycle, Submission, Unit, UnitCycle, Upload, User
-from kdweb.models.base import utcnow
 from kdweb.services import audit, jobs
 from kdweb.services.workbooks import build_and_record
 
@@ -16,21 +15,12 @@ KINDS = {"templates": "Mẫu Excel của tất cả đơn vị", "approved": "K�
 
 
 def start(kind: str, cycle, user) -> BulkJob:
-    job = BulkJob(kind=kind, cycle_id=cycle.id, requested_by_id=user.id, state="queued", heartbeat_at=utcnow(),
-                  filename=safe_filename(f"{KINDS[kind]} - {cycle.year}.zip"))
-    db.session.add(job)
-    db.session.flush()
+    job = jobs.create(kind, cycle.id, user, filename=safe_filename(f"{KINDS[kind]} - {cycle.year}.zip"))
     audit.record("bulk_download_started", user=user, target=job, kind=kind)
     db.session.commit()
     jobs.enqueue(job)
     db.session.refresh(job)  # an immediate queue has already run it
     return job
-
-
-def status(job_id: int) -> BulkJob | None:
-    """The job as any app server sees it, after taking it for stuck if it stopped beating."""
-    jobs.reap_stale(job_id)
-    return db.session.get(BulkJob, job_id, populate_existing=True)
 
 
 def build_zip(job: BulkJob) -> None:
@@ -75,5 +65,5 @@ def approved_zip(job, archive) -> None:
         jobs.beat(job)
 
 
-jobs.register("templates", build_zip)
-jobs.register("approved", build_zip)
+jobs.register("templates", build_zip, title=KINDS["templates"])
+jobs.register("approved", build_zip, title=KINDS["approved"])

@@ -196,7 +196,6 @@ class BoardCache:
 
 
 BOARDS = BoardCache()
-CHECKS = BoardCache(4)  # the district checks' findings by change marker (kdweb/views/review.py)
 
 
 def cached(cycle, filters: Filters, marker: str, page: int = 1) -> "Dashboard":

@@ -83,20 +83,24 @@ def collective_led_units(cycle) -> dict[str, str]:
     ).all())
 
 
-def district_findings(cycle):
+def district_findings(cycle, alive=lambda: None):
+    """`alive` is called now and then: a job's heartbeat (a city takes a minute of CPU)."""
     batches, names = current_batches(cycle)
+    alive()
     findings = validate_district(batches, get_rule_set(cycle.rule_set_id))
-    findings = sorted_findings([*findings, *roster_mismatches(cycle, batches)])
+    alive()
+    findings = sorted_findings([*findings, *roster_mismatches(cycle, batches, alive)])
     return findings, names, len(batches)
 
 
-def roster_mismatches(cycle, batches) -> list[RuleFinding]:
+def roster_mismatches(cycle, batches, alive=lambda: None) -> list[RuleFinding]:
     """A unit whose submission (waiting or approved) no longer matches its roster of record: who was added to
     or left the roster since the workbook was checked."""
     units = {unit.code: unit for unit in db.session.execute(
         db.select(Unit).where(Unit.code.in_([batch.unit_code for batch in batches]))).scalars()}
     findings = []
     for batch in batches:
+        alive()
         unit = units.get(batch.unit_code)
         if unit is None:
             continue

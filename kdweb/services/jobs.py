@@ -3,7 +3,10 @@ then failed with a message; a job that stops beating is taken for stuck, by a wo
 
 The queue carries only the job's id; the row in `bulk_jobs` says which attempt owns it (`attempts`), so an attempt
 that was taken for stuck and later wakes up finds it no longer owns the job and stops (JobLost)."""
+import importlib
+import json
 import logging
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -17,14 +20,46 @@ from kdweb.services import audit
 
 log = logging.getLogger(__name__)
 RUNNERS: dict[str, Callable[[BulkJob], None]] = {}
+TITLES: dict[str, str] = {}
+NOUNS: dict[str, str] = {}
+RUNNER_MODULES = ("kdweb.services.bulk", "kdweb.services.admin.roster_jobs", "kdweb.services.notifications_jobs",
+                  "kdweb.services.checks_store")  # each registers its kinds
 
 
 class JobLost(Exception):
     """Another attempt owns the job now: this one was taken for stuck."""
 
 
-def register(kind: str, runner: Callable[[BulkJob], None]) -> None:
+class JobRefused(Exception):
+    """The job cannot be done as asked (a file with errors, a cycle closed since): failed at once, never retried."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def create(kind: str, cycle_id: int, user=None, *, filename: str | None = None, params: dict | None = None,
+           max_attempts: int = 3) -> BulkJob:
+    """A queued job row, flushed; the caller commits, then hands it to `enqueue`."""
+    job = BulkJob(kind=kind, cycle_id=cycle_id, requested_by_id=getattr(user, "id", None), state="queued",
+                  heartbeat_at=utcnow(), filename=filename, max_attempts=max_attempts,
+                  params_json=json.dumps(params, ensure_ascii=False) if params is not None else None)
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def status(job_id: int) -> BulkJob | None:
+    """The job as any app server sees it, after taking it for stuck if it stopped beating."""
+    reap_stale(job_id)
+    return db.session.get(BulkJob, job_id, populate_existing=True)
+
+
+def register(kind: str, runner: Callable[[BulkJob], None], *, title: str = "", noun: str = "đơn vị") -> None:
+    """A kind of job: what runs it, and how its page names it and counts its progress."""
     RUNNERS[kind] = runner
+    TITLES[kind] = title
+    NOUNS[kind] = noun
 
 
 def heartbeat_limit() -> timedelta:
@@ -52,15 +87,25 @@ def execute(job_id: int) -> None:
         db.session.commit()
     except JobLost:
         log.warning("bulk job %s attempt %s was taken for stuck; another attempt owns it", job_id, attempt)
+    except JobRefused as refused:
+        db.session.rollback()
+        refuse(job_id, attempt, refused.message)
     except Exception as error:
         log.exception("bulk job %s attempt %s failed", job_id, attempt)
         db.session.rollback()
         retry_or_fail(job_id, attempt, f"{type(error).__name__}: {error}")
+    from kdweb.services import checks_store
+    checks_store.request_due()  # the job changed what the district checks read (a roster import)
 
 
 def runner(kind: str) -> Callable[[BulkJob], None]:
-    import kdweb.services.bulk  # noqa: F401  (registers its kinds)
+    load_kinds()
     return RUNNERS[kind]
+
+
+def load_kinds() -> None:
+    for module in RUNNER_MODULES:
+        importlib.import_module(module)
 
 
 def claim(job_id: int) -> int | None:
@@ -86,11 +131,31 @@ def beat(job: BulkJob) -> None:
     db.session.commit()
 
 
+def beating(job: BulkJob, seconds: float = 5.0) -> Callable[[], None]:
+    """A `beat` for a long computation to call as often as it likes: it beats at most every `seconds`."""
+    last = [time.monotonic()]
+
+    def alive() -> None:
+        if time.monotonic() - last[0] >= seconds:
+            beat(job)
+            last[0] = time.monotonic()
+    return alive
+
+
 def retry_or_fail(job_id: int, attempt: int, message: str) -> None:
     job = db.session.get(BulkJob, job_id)
     if job is None or job.attempts != attempt or job.state != "running":
         return
     give_back_or_fail(job, message)
+
+
+def refuse(job_id: int, attempt: int, message: str) -> None:
+    job = db.session.get(BulkJob, job_id)
+    if job is None or job.attempts != attempt or job.state != "running":
+        return
+    job.state, job.error, job.finished_at = "failed", message, utcnow()
+    audit.record("bulk_job_failed", target=job, attempts=job.attempts, error=message)
+    db.session.commit()
 
 
 def give_back_or_fail(job: BulkJob, message: str) -> None:

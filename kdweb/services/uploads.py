@@ -27,7 +27,6 @@ from kdweb.services.roster import names_digest, roster_names, roster_of_record, 
 from kdweb.services.superior import current_superior
 from kdweb.services.transaction import use_case
 from kdweb.services.workbooks import issued_versions
-from kdweb.status import WorkbookStatus
 
 log = logging.getLogger(__name__)
 

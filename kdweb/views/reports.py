@@ -22,6 +22,7 @@ bp.add_app_template_filter(vn_count, "vn_count")
 bp.add_app_template_filter(vn_percent, "vn_percent")
 
 SUBJECTS_PER_PAGE = 100
+UNITS_SHOWN_IN_FULL = 150  # a district has ~65 reporting units; a city's 1,900 rows would be a 9 MB page
 BASIS_FILE_WORDS = {"approved": "đã duyệt", "submitted": "đã nộp"}
 DOWNLOADS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -44,8 +45,8 @@ def show(year):
     charts = {table.kind: level_bars([*table.group_rows, table.total]) for table in report.tables}
     return render_page("reports/show.html", "reports/_report.html", report=report, charts=charts,
                        columns=columns, header_cells=header_cells, quota_columns=quota_columns,
-                       subjects_url=subjects_url, bases=BASIS_TEXTS,
-                       level_texts=LEVEL_TEXTS)
+                       subjects_url=subjects_url, bases=BASIS_TEXTS, level_texts=LEVEL_TEXTS,
+                       units_shown_in_full=UNITS_SHOWN_IN_FULL, open_group=request.args.get("open"))
 
 
 @bp.get("/<int:year>/subjects")

@@ -1,15 +1,24 @@
 """Ban Tổ chức's side: the dashboard of every unit, a unit's review, district-wide checks, audit log, bulk zips."""
-from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+from dataclasses import astuple
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from kdweb.access import role_required, unit_for_user_or_404
 from kdweb.extensions import db
 from kdweb.models import BulkJob
 from kdweb.reports.charts import count_chart
+from kdweb.models.base import utcnow
 from kdweb.rules import Level
-from kdweb.services import audit_log, bulk, dashboard, district_checks, notifications, review_page, unit_page, workflow
+from kdweb.services import (
+    audit_log, bulk, checks_store, dashboard, jobs, notifications, review_page, unit_page, workflow,
+)
+from kdweb.services.admin import roster_jobs
 from kdweb.services.cycles import open_cycle, unit_cycle
 from kdweb.status import WorkbookStatus
+from kdweb.views import local_time
+from kdweb.views.jobs import job_page
 from kdweb.views.rendering import answer, render_page, send_download, wants_fragment
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -29,15 +38,30 @@ def index():
         tag = dashboard.etag(marker, current_user.id, request.query_string.decode())
         if tag in request.if_none_match:
             return not_modified(tag)
-    board = dashboard.cached(cycle, filters, marker, request.args.get("page", 1, type=int))
-    fragment = "review/_dashboard_body.html" if polling else None
-    response = render_page("review/dashboard.html", fragment, cycle=cycle, board=board, filters=filters,
-                           charts=charts(board), sort_fields_oob=fragment is not None,
-                           district_group=dashboard.DISTRICT_GROUP)
+    page = request.args.get("page", 1, type=int)
+    pieces = RENDERED.get_or_build((marker, astuple(filters), page, polling),
+                                   lambda: rendered_pieces(cycle, filters, marker, page, polling))
+    body = Markup(pieces["body"].replace(UPDATED_AT, local_time(utcnow(), "%H:%M:%S")))
     if polling:
+        response = make_response(body)
+        response.vary.add("HX-Request")
         response.set_etag(tag)
         response.cache_control.private, response.cache_control.no_cache = True, True
-    return response
+        return response
+    return render_page("review/dashboard.html", cycle=cycle, board=pieces["board"], filters=filters,
+                       charts=pieces["charts"], body=body, district_group=dashboard.DISTRICT_GROUP)
+
+
+RENDERED = dashboard.BoardCache(64)  # the board's HTML and charts, by change marker, filters, page and kind of answer
+UPDATED_AT = "\x00updated-at\x00"  # the one per-request part of the body: the time it is shown
+
+
+def rendered_pieces(cycle, filters, marker: str, page: int, polling: bool) -> dict:
+    """What every reviewer asking for this view of this state gets: rendered once per change, not per request."""
+    board = dashboard.cached(cycle, filters, marker, page)
+    body = render_template("review/_dashboard_body.html", cycle=cycle, board=board, filters=filters,
+                           sort_fields_oob=polling, updated_at=UPDATED_AT, district_group=dashboard.DISTRICT_GROUP)
+    return {"board": board, "charts": None if polling else charts(board), "body": body}
 
 
 def not_modified(tag: str):
@@ -146,11 +170,9 @@ def checks():
     cycle = open_cycle()
     if cycle is None:
         return no_cycle_page()
-    # computed again only after a change (any audited state change), once per server process
-    findings, names, unit_count = dashboard.CHECKS.get_or_build(
-        dashboard.change_marker(cycle), lambda: district_checks.district_findings(cycle))
-    return render_page("review/checks.html", "review/_checks.html", cycle=cycle, findings=findings,
-                       unit_names=names, unit_count=unit_count)
+    checks = checks_store.page(cycle, request.args.get("page", 1, type=int))  # computed by the queue, stored
+    return render_page("review/checks.html", "review/_checks.html", cycle=cycle, checks=checks,
+                       severity_texts=checks_store.SEVERITY_TEXTS)
 
 
 @bp.get("/audit")
@@ -167,21 +189,28 @@ def audit():
 def bulk_start(kind):
     cycle = open_cycle_or_refuse()
     job = bulk.start(kind, cycle, current_user)
-    return answer("review/bulk.html", "review/_bulk_progress.html", lambda: {"job": job, "kinds": bulk.KINDS},
+    return answer("review/bulk.html", "review/_bulk_progress.html", lambda: bulk_page(job),
                   back_to=url_for("review.bulk_status", job_id=job.id))
 
 
 @bp.get("/bulk/<int:job_id>")
 @role_required(*REVIEWERS)
 def bulk_status(job_id):
-    job = bulk.status(job_id) or abort(404)
-    return render_page("review/bulk.html", "review/_bulk_progress.html", job=job, kinds=bulk.KINDS)
+    job = jobs.status(job_id)
+    if job is None or job.kind in roster_jobs.KINDS:  # the roster's jobs are the admin's (views/admin/roster.py)
+        abort(404)
+    return render_page("review/bulk.html", "review/_bulk_progress.html", **bulk_page(job))
+
+
+def bulk_page(job) -> dict:
+    return job_page(job, url_for("review.bulk_status", job_id=job.id), url_for("review.bulk_file", job_id=job.id),
+                    back=(url_for("review.index"), "Bảng theo dõi"))
 
 
 @bp.get("/bulk/<int:job_id>/file")
 @role_required(*REVIEWERS)
 def bulk_file(job_id):
     job = db.get_or_404(BulkJob, job_id)
-    if job.state != "done":
+    if job.state != "done" or job.kind not in bulk.KINDS:
         abort(404)
     return send_download(job.content, job.filename, "application/zip")

@@ -4,7 +4,7 @@ import pytest
 from kdweb.extensions import db
 from kdweb.models import AuditEvent, User
 
-SAMPLE_ARGS = {"code": "BD.P01", "user_id": 1, "year": 2026, "import_id": 1, "mark_id": 1}
+SAMPLE_ARGS = {"code": "BD.P01", "user_id": 1, "year": 2026, "import_id": 1, "mark_id": 1, "job_id": 1}
 
 
 def admin_endpoints(app):

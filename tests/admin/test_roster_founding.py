@@ -110,7 +110,8 @@ def test_bad_founding_dates_are_refused_row_by_row_in_vietnamese(client, admin, 
 
 def test_export_writes_the_founding_dates_and_imports_back_unchanged(client, admin, demo, query):
     set_founded_on(query, CELL, date(2026, 9, 1))
-    exported = client.get("/admin/roster/export.xlsx").data
+    job_page = client.post("/admin/roster/export")  # a queue job (immediate in tests) builds the file
+    exported = client.get(job_page.headers["Location"] + "/file").data
     sheet = load_workbook(io.BytesIO(exported))[ROSTER_SHEET]
     header = [cell.value for cell in sheet[1]]
     founding_at, cell_at = header.index(FIELDS_BY_KEY["cell_founded_on"].label), header.index("Chi bộ")

@@ -2,83 +2,14 @@
 
 A job survives the kill of the worker running it (any app server sees it stopped beating, hands it back to the
 queue, and another worker finishes it); a stuck job turns failed with a message and the page stops polling."""
-import os
 import signal
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 
-import pytest
-import redis
-
-from kdweb import create_app
 from kdweb.extensions import db
 from kdweb.models import AuditEvent, BulkJob, Cycle, User
 from kdweb.models.base import utcnow
 from kdweb.services import bulk, jobs
-from tests.conftest import TEST_SECRET, app_config
-
-ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("KDWEB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-HEARTBEAT_SECONDS = 1.5
-
-
-@pytest.fixture
-def queue_name():
-    """A queue of this test's own on the shared Redis; emptied afterwards."""
-    name = f"kdweb-test-{uuid.uuid4().hex[:10]}"
-    yield name
-    connection = redis.Redis.from_url(REDIS_URL)
-    for key in connection.scan_iter(f"huey.*{name}*"):
-        connection.delete(key)
-
-
-@pytest.fixture
-def redis_app(app, demo, queue_name):
-    """A second app server on the test database, enqueueing to Redis."""
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    server = create_app(app_config(url, KDWEB_QUEUE=REDIS_URL, KDWEB_QUEUE_NAME=queue_name,
-                                   KDWEB_JOB_HEARTBEAT_SECONDS=HEARTBEAT_SECONDS, KDWEB_JOB_RETRY_DELAY_SECONDS=0))
-    yield server
-    with server.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-class Workers:
-    """`flask --app tests.queue.worker_app worker` processes on the test database and this test's queue."""
-
-    def __init__(self, app, queue_name, folder: Path):
-        self.folder, self.processes = folder, []
-        self.env = {key: value for key, value in os.environ.items() if not key.startswith(("KDWEB_", "FLASK_"))}
-        self.env.update(DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], SECRET_KEY=TEST_SECRET,
-                        KDWEB_QUEUE=REDIS_URL, KDWEB_QUEUE_NAME=queue_name, KDWEB_TEST_GATE=str(folder),
-                        KDWEB_JOB_HEARTBEAT_SECONDS=str(HEARTBEAT_SECONDS), KDWEB_JOB_RETRY_DELAY_SECONDS="0")
-
-    def start(self) -> subprocess.Popen:
-        log = open(self.folder / f"worker-{len(self.processes)}.log", "wb")
-        process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "tests.queue.worker_app", "worker",
-                                    "--workers", "1"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        self.processes.append(process)
-        return process
-
-    def logs(self) -> str:
-        return "\n".join(path.read_text(errors="replace")[-2000:] for path in sorted(self.folder.glob("worker-*.log")))
-
-    def stop_all(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                process.kill()
-            process.wait()
-
-
-@pytest.fixture
-def workers(app, queue_name, tmp_path):
-    pool = Workers(app, queue_name, tmp_path)
-    yield pool
-    pool.stop_all()
+from tests.queue.redis_workers import wait_for
 
 
 def queue_job(server, kind: str, max_attempts: int = 3) -> int:
@@ -93,20 +24,6 @@ def queue_job(server, kind: str, max_attempts: int = 3) -> int:
         job_id = job.id
         db.session.remove()
     return job_id
-
-
-def wait_for(server, job_id, condition, workers, seconds=60) -> BulkJob:
-    """Poll the job as the status page does (bulk.status also takes a silent job for stuck)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with server.app_context():
-            job = bulk.status(job_id)
-            db.session.expunge(job)
-            db.session.remove()
-        if condition(job):
-            return job
-        time.sleep(0.2)
-    pytest.fail(f"job {job_id} stayed {job.state} (attempt {job.attempts}, {job.error})\n{workers.logs()}")
 
 
 def test_a_job_survives_the_kill_of_its_worker_and_completes(redis_app, workers, tmp_path):

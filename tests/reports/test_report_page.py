@@ -1,5 +1,5 @@
 """The report page against numbers counted independently from the fixture rows; drill-down; basis; access."""
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
@@ -218,3 +218,24 @@ def test_reviewers_and_admins_see_the_report_link(client, auth, scenario):
     auth.logout()
     auth.login_as("staff", "BD.P01")
     assert 'href="/reports/"' not in client.get("/", follow_redirects=True).get_data(as_text=True)
+
+
+def test_a_city_sized_table_shows_its_groups_and_opens_one_at_a_time(client, reviewer, scenario, monkeypatch):
+    """Above UNITS_SHOWN_IN_FULL unit rows (a city: 1,900), each table shows its group rows and the total; a
+    group's count of units opens that group's rows. The numbers are the same as in the full table."""
+    from kdweb.views import reports as report_views
+    full = read_report(page(client, "submitted").get_data(as_text=True)).table("MEMBER")
+    monkeypatch.setattr(report_views, "UNITS_SHOWN_IN_FULL", 1)
+    collapsed_html = page(client, "submitted").get_data(as_text=True)
+    collapsed = read_report(collapsed_html).table("MEMBER")
+    assert 'data-collapsed="MEMBER"' in collapsed_html
+    assert not [key for key in collapsed if key.startswith("unit:")]
+    assert {key: row.counts for key, row in collapsed.items()} == {
+        key: row.counts for key, row in full.items() if not key.startswith("unit:")}
+    group = next(key for key in full if key.startswith("group:"))[len("group:"):]
+    opened_html = client.get(f"/reports/2026?basis=submitted&open={quote(group)}").get_data(as_text=True)
+    opened = read_report(opened_html).table("MEMBER")
+    units = [key for key in opened if key.startswith("unit:")]
+    assert units and all(opened[key].counts == full[key].counts for key in units)
+    assert len(units) < len([key for key in full if key.startswith("unit:")])
+    assert "thu gọn" in opened_html

@@ -77,20 +77,6 @@ def test_a_big_board_is_paged_and_its_poll_keeps_the_page(client, auth, demo, mo
     assert f"trang {pages}/{pages}" in last
 
 
-def test_district_checks_are_computed_again_only_after_a_change(client, auth, submit_unit, statements):
-    auth.login_as("reviewer")
-    client.get("/review/checks")
-    statements.clear()
-    client.get("/review/checks")
-    assert not [s for s in statements if "FROM ratings" in s], statements
-    auth.logout()
-    submit_unit("BD.P01")
-    auth.login_as("reviewer")
-    statements.clear()
-    client.get("/review/checks")
-    assert [s for s in statements if "FROM ratings" in s]
-
-
 def test_the_marker_moves_when_an_earlier_transaction_commits_late(app_ctx, demo):
     """Transaction 1 takes audit id n, transaction 2 id n+1 and commits first: when 1 lands, neither the highest
     id nor the latest time moves, yet the dashboard has changed."""
@@ -113,3 +99,30 @@ def test_the_marker_moves_when_an_earlier_transaction_commits_late(app_ctx, demo
     db.session.add(AuditEvent(id=early_id, action="submitted", at=now - timedelta(seconds=2)))
     db.session.commit()
     assert dashboard.change_marker(cycle, now) != before
+
+
+def test_the_board_is_rendered_once_per_change_and_its_time_is_the_requests(client, auth, app, monkeypatch):
+    from datetime import timedelta
+
+    from flask import template_rendered
+
+    from kdweb.views import review
+    rendered = []
+
+    def remember(_sender, template, **_):
+        rendered.append(template.name)
+    auth.login_as("reviewer")
+    client.get("/review/?sort=errors")
+    template_rendered.connect(remember, app)
+    try:
+        first = client.get("/review/?sort=errors", headers=POLL).get_data(as_text=True)
+        later = review.utcnow() + timedelta(minutes=7)
+        monkeypatch.setattr(review, "utcnow", lambda: later)
+        second = client.get("/review/?sort=errors", headers=POLL).get_data(as_text=True)
+        page = client.get("/review/?sort=errors").get_data(as_text=True)
+    finally:
+        template_rendered.disconnect(remember, app)
+    assert rendered.count("review/_dashboard_body.html") == 1  # the poll's variant, once; the page's was cached
+    shown = [re.search(r"cập nhật (\d\d:\d\d:\d\d)", text).group(1) for text in (first, second, page)]
+    assert shown[0] != shown[1] and shown[1] == shown[2]
+    assert "\x00" not in first + second + page

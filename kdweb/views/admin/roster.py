@@ -2,14 +2,16 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from kdweb.extensions import db
-from kdweb.models import RosterImport
-from kdweb.services.admin import AdminRefusal, roster_import as import_service
+from kdweb.models import BulkJob, RosterImport
+from kdweb.services import jobs
+from kdweb.services.admin import AdminRefusal, roster_import as import_service, roster_jobs
 from kdweb.services.admin.roster_mapping import CELL_KINDS, FIELDS
-from kdweb.services.admin import roster_browse, roster_template as roster_workbooks
+from kdweb.services.admin import roster_browse
 from kdweb.services.admin.roster_template import roster_workbook
 from kdweb.services.admin.units import unit_tree
 from kdweb.services.cycles import open_cycle
-from kdweb.views.admin import bp, refusal_text, refused
+from kdweb.views.admin import bp, refused
+from kdweb.views.jobs import job_page
 from kdweb.views.params import int_arg
 from kdweb.views.rendering import redirect_with, render_page, send_download
 
@@ -37,12 +39,35 @@ def roster_template():
     return _xlsx(roster_workbook(_cells()), "mau-danh-sach-dang-vien.xlsx")
 
 
-@bp.get("/roster/export.xlsx")
+@bp.post("/roster/export")
 def roster_export():
+    """The current roster as a file, built by a worker; the job's page offers it when it is ready."""
     cycle = open_cycle()
     if cycle is None:
         abort(404)
-    return _xlsx(roster_workbooks.roster_export(cycle), f"danh-sach-dang-vien-{cycle.year}.xlsx")
+    job = roster_jobs.start_export(cycle, current_user)
+    return redirect(url_for("admin.roster_job", job_id=job.id), code=303)
+
+
+@bp.get("/roster/jobs/<int:job_id>")
+def roster_job(job_id):
+    job = jobs.status(job_id)
+    if job is None or job.kind not in roster_jobs.KINDS:
+        abort(404)
+    import_id = job.params.get("import_id")
+    return render_page("review/bulk.html", "review/_bulk_progress.html", **job_page(
+        job, url_for("admin.roster_job", job_id=job.id), url_for("admin.roster_job_file", job_id=job.id),
+        back=(url_for("admin.roster_import", import_id=import_id) if import_id else url_for("admin.roster"),
+              "Nhập danh sách" if import_id else "Danh sách đảng viên"),
+        result_url=url_for("admin.roster_import", import_id=import_id) if import_id else None))
+
+
+@bp.get("/roster/jobs/<int:job_id>/file")
+def roster_job_file(job_id):
+    job = db.get_or_404(BulkJob, job_id)
+    if job.state != "done" or job.kind != roster_jobs.EXPORT:
+        abort(404)
+    return _xlsx(job.content, job.filename)
 
 
 @bp.post("/roster/imports")
@@ -87,19 +112,24 @@ def apply_roster_import(import_id):
                     int(form.get("expected_founded", "0")))
     except ValueError:
         expected = None
-    try:
-        done = import_service.apply_import(current_user, roster_import, sheet=form.get("sheet"),
-                                           header_row=form.get("header_row"),
-                                           mapping=import_service.mapping_from_form(form) or {}, expected=expected,
-                                           valid_only=form.get("valid_only") == "1")
-    except AdminRefusal as error:
-        return redirect_with(refusal_text(error),
-                             url_for("admin.roster_import", import_id=import_id, **_mapping_args(form)), "danger")
-    except import_service.RosterImportFailed as error:
-        return redirect_with(str(error),
-                             url_for("admin.roster_import", import_id=import_id, **_mapping_args(form)), "danger")
-    return redirect_with(f"Đã nhập danh sách: {done.added_count} đảng viên mới, {done.updated_count} cập nhật, "
-                         f"{done.unchanged_count} không đổi.", url_for("admin.roster_import", import_id=import_id))
+    if roster_import.state != "preview":
+        return redirect_with("Tệp này đã được nhập rồi.", url_for("admin.roster_import", import_id=import_id), "danger")
+    running = roster_jobs.import_in_progress(roster_import)
+    if running is not None:  # confirmed twice: the first confirmation's job is the one to follow
+        return redirect(url_for("admin.roster_job", job_id=running.id), code=303)
+    job = roster_jobs.start_import(current_user, roster_import, sheet=form.get("sheet"),
+                                   header_row=form.get("header_row"),
+                                   mapping=import_service.mapping_from_form(form) or {}, expected=expected,
+                                   valid_only=form.get("valid_only") == "1")
+    if job.state == "failed" and job.attempts == 1:  # refused at once (rows with errors, the roster changed…)
+        return redirect_with(job.error, url_for("admin.roster_import", import_id=import_id, **_mapping_args(form)),
+                             "danger")
+    if job.state == "done":  # a queue that runs jobs at once (or a fast worker)
+        db.session.refresh(roster_import)
+        return redirect_with(f"Đã nhập danh sách: {roster_import.added_count} đảng viên mới, "
+                             f"{roster_import.updated_count} cập nhật, {roster_import.unchanged_count} không đổi.",
+                             url_for("admin.roster_import", import_id=import_id))
+    return redirect(url_for("admin.roster_job", job_id=job.id), code=303)
 
 
 @bp.get("/roster/imports/<int:import_id>/errors.xlsx")
