@@ -16,95 +16,14 @@ from typing import Callable, Mapping, NamedTuple, Sequence
 from .findings import Finding
 from .labels import field_label
 from .messages import subject_phrase
-from .parse import (
-    Parsed, display_text, is_blank, looks_like_legacy_font, parse_civil_rating, parse_code, parse_codes,
-    parse_date, parse_discipline, parse_grade, parse_level, parse_not_rated_reason, parse_number,
-    parse_org_kind, parse_yes_no,
-)
+from .field_registry import REGISTRY, Registry
+from .parse import Parsed, display_text, is_blank, looks_like_legacy_font, parse_civil_rating, parse_codes, parse_grade
 from .records import CollectiveRecord, LeaderRecord, MemberRecord, OrganisationRecord
-from .score_fields import SCORE_FIELDS
 from .terms import Severity
 
 GRADE_PREFIX = "grade:"
 MONTH_PREFIX = "month:"
 
-
-def _text(value: object) -> Parsed:
-    return Parsed(display_text(value))
-
-
-_COMMON: dict[str, Callable[[object], Parsed]] = {
-    "code": parse_code,
-    "name": _text,
-    "unit_code": parse_code,
-    "level": parse_level,
-    "not_rated_reason": parse_not_rated_reason,
-    "disciplined_in_year": parse_yes_no,
-    "discipline": parse_discipline,
-    "violation_counted_before": parse_yes_no,
-    "targets_below_half": parse_yes_no,
-    "remarks": _text,
-}
-
-_MEMBER = _COMMON | {
-    "cell_code": parse_code,
-    "cell_name": _text,
-    "birth_date": parse_date,
-    "probationary": parse_yes_no,
-    "admitted_on": parse_date,
-    "exempt": parse_yes_no,
-    "suspended": parse_yes_no,
-    "committee_suspended": parse_yes_no,
-    "transferred_in": parse_yes_no,
-    "months_at_old_place": parse_number,
-    "transfer_remarks_received": parse_yes_no,
-    "temporary_activity": parse_yes_no,
-    "temporary_activity_elsewhere": parse_yes_no,
-    "temporary_remarks_received": parse_yes_no,
-    "is_civil_servant": parse_yes_no,
-    "post": _text,
-    "discipline_origin_elsewhere": parse_yes_no,
-    "discipline_origin_unit": parse_code,
-    "civil_rating": parse_civil_rating,
-    "sick_leave_months": parse_number,
-    "maternity_leave_months": parse_number,
-}
-
-_ORGANISATION = _COMMON | {
-    "kind": parse_org_kind,
-    "parent_code": parse_code,
-    "founded_on": parse_date,
-    "group": _text,
-    "self_remedied": parse_yes_no,
-    "same_level_bodies_lowest": parse_civil_rating,
-}
-
-_COLLECTIVE = _COMMON | {
-    "collective_type": _text,
-    "led_unit_code": parse_code,
-    "led_unit_level": parse_civil_rating,
-    "founded_on": parse_date,
-    "member_discipline": parse_discipline,
-    "main_target_missed": parse_yes_no,
-    "force_majeure": parse_yes_no,
-}
-
-_LEADER = _COMMON | {
-    "post": _text,
-    "post_group": _text,
-    "heads": parse_codes,
-    "headed_unit_level": parse_civil_rating,
-    "moved_in_no_responsibility": parse_yes_no,
-    "party_member": parse_yes_no,
-    "corruption_under_leadership": parse_yes_no,
-    "corruption_self_remedied": parse_yes_no,
-}
-
-_TEXT_FIELDS = frozenset({"name", "cell_name", "post", "remarks", "group", "collective_type", "post_group"}) | {
-    item.name for item in SCORE_FIELDS if item.text
-}
-# values that differ from row to row: not worth remembering
-_OWN_FIELDS = frozenset({"code", "name", "remarks"}) | {item.name for item in SCORE_FIELDS if item.own}
 
 # Where a parsed cell goes: a plain record field, a criterion grade or a monthly rating.
 _VALUES, _GRADES, _MONTHS = 0, 1, 2
@@ -141,23 +60,16 @@ class _RowShape:
         return None
 
 
-def _shape(record_type, parsers) -> _RowShape:
+@lru_cache(maxsize=16)
+def _shape(record_type: type, registry: Registry = REGISTRY) -> _RowShape:
+    """The declared fields of the record's kind that it holds, each read by its declared parser."""
     names = {item.name for item in fields(record_type)}
-    parsers = {**parsers, **{item.name: item.parser for item in SCORE_FIELDS if item.name not in parsers}}
-    kept = [(key, parser) for key, parser in parsers.items() if key in names]
+    kept = [item for item in registry.of(record_type.subject_kind) if item.parser is not None and item.name in names]
     plain = {
-        key: _Field(position, parser, key in _TEXT_FIELDS, key not in _OWN_FIELDS, _VALUES, key)
-        for position, (key, parser) in enumerate(kept)
+        item.name: _Field(position, item.parser, item.is_text, not item.own, _VALUES, item.name)
+        for position, item in enumerate(kept)
     }
     return _RowShape(record_type, plain, "monthly_ratings" in names)
-
-
-_SHAPES = {
-    MemberRecord: _shape(MemberRecord, _MEMBER),
-    OrganisationRecord: _shape(OrganisationRecord, _ORGANISATION),
-    CollectiveRecord: _shape(CollectiveRecord, _COLLECTIVE),
-    LeaderRecord: _shape(LeaderRecord, _LEADER),
-}
 
 
 def parse_member_row(raw: Mapping[str, object]) -> tuple[MemberRecord, list[Finding]]:
@@ -208,9 +120,9 @@ class RowParser:
 
     def __init__(
         self, record_type: type, cell_keys: Sequence[str] = (), fact_keys: Sequence[str] = (),
-        fact_conversions: Mapping[str, Callable] | None = None,
+        fact_conversions: Mapping[str, Callable] | None = None, registry: Registry = REGISTRY,
     ):
-        self.shape = _SHAPES[record_type]
+        self.shape = _shape(record_type, registry)
         self.fields: dict[object, _Field | None] = {}  # by raw key
         self.parsed_texts = _ParsedTexts()
         self.legacy_font_texts = _Remembered(looks_like_legacy_font)
