@@ -34,14 +34,6 @@ from .summary import FIRST_ROW as SUMMARY_FIRST_ROW, SHEET as SUMMARY_SHEET
 
 log = logging.getLogger(__name__)
 
-_BATCH_LISTS = {
-    SubjectKind.MEMBER: "members",
-    SubjectKind.ORGANISATION: "organisations",
-    SubjectKind.COLLECTIVE: "collectives",
-    SubjectKind.LEADER: "leaders",
-}
-
-
 def read_upload(
     data: bytes,
     *,
@@ -277,7 +269,7 @@ def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleS
         claimed.add(name)
         rows = _sheet_rows(workbook, name)
         read: SheetRead = read_subject_sheet(rows, name, spec, issued, meta.unit_code, keep_values)
-        getattr(batch, _BATCH_LISTS[kind]).extend(read.records)
+        batch.records_of(kind).extend(read.records)
         findings.extend(read.findings)
         previews.append(read.preview)
         locator.sheets[kind] = read.places

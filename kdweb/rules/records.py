@@ -86,26 +86,39 @@ _KIND_BY_TYPE = {
 RECORD_TYPES = {kind: record_type for record_type, kind in _KIND_BY_TYPE.items()}
 
 
+# the list of each kind's records in `Subjects`
+SUBJECT_LISTS = {
+    SubjectKind.MEMBER: "members",
+    SubjectKind.ORGANISATION: "organisations",
+    SubjectKind.COLLECTIVE: "collectives",
+    SubjectKind.LEADER: "leaders",
+}
+
+
 @dataclass
-class UnitBatch:
+class Subjects:
+    """A unit's subjects, one list per kind: the roster a workbook is issued with (records carrying roster facts
+    only), or, as a UnitBatch, the records read back from it."""
+
+    members: list[MemberRecord] = field(default_factory=list)
+    organisations: list[OrganisationRecord] = field(default_factory=list)
+    collectives: list[CollectiveRecord] = field(default_factory=list)
+    leaders: list[LeaderRecord] = field(default_factory=list)
+
+    def records_of(self, kind: SubjectKind) -> list:
+        return getattr(self, SUBJECT_LISTS[kind])
+
+    def kinds(self) -> tuple[SubjectKind, ...]:
+        """The kinds with anyone in their list (members at least)."""
+        found = tuple(kind for kind in SubjectKind if self.records_of(kind))
+        return found or (SubjectKind.MEMBER,)
+
+
+@dataclass(kw_only=True)
+class UnitBatch(Subjects):
     """One reporting unit's workbook as records; `expected` is the roster issued, by kind (absent: unknown)."""
 
     unit_code: str
     unit_name: str = ""
     review_date: date | None = None
-    members: list[MemberRecord] = field(default_factory=list)
-    organisations: list[OrganisationRecord] = field(default_factory=list)
-    collectives: list[CollectiveRecord] = field(default_factory=list)
-    leaders: list[LeaderRecord] = field(default_factory=list)
     expected: Mapping[SubjectKind, Collection[str]] = field(default_factory=dict)
-
-    def records_of(self, kind: SubjectKind) -> list:
-        return getattr(self, _BATCH_FIELDS[kind.value])
-
-
-_BATCH_FIELDS = {
-    SubjectKind.MEMBER.value: "members",
-    SubjectKind.ORGANISATION.value: "organisations",
-    SubjectKind.COLLECTIVE.value: "collectives",
-    SubjectKind.LEADER.value: "leaders",
-}

@@ -35,7 +35,7 @@ def rules_of(*records, rule_set=RS) -> list[str]:
 
 
 def findings_of(*records, rule_set=RS):
-    batch = UnitBatch("CS01", "Chi bộ 1", REVIEW)
+    batch = UnitBatch(unit_code="CS01", unit_name="Chi bộ 1", review_date=REVIEW)
     for record in records:
         batch.records_of(record.subject_kind).append(record)
     return validate_unit(batch, rule_set)
