@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
+from operator import attrgetter
 from types import UnionType
 
 from .records import RECORD_TYPES, Record
@@ -17,12 +18,24 @@ from .terms import SubjectKind
 
 def record_to_json(record: Record) -> str:
     """The record's fields that differ from their defaults, as compact JSON (enums by code, dates ISO)."""
-    body = {}
-    for item in fields(record):
-        value = getattr(record, item.name)
-        if value != _default(item):
-            body[item.name] = _plain(value)
+    names, values_of, defaults = _layout(type(record))
+    body = {
+        name: value if type(value) in _AS_IS else _plain(value)
+        for name, value, default in zip(names, values_of(record), defaults) if value != default
+    }
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+_AS_IS = frozenset({str, int, float, bool})  # JSON values already: most fields of most records
+
+
+@lru_cache(maxsize=16)
+def _layout(record_type: type) -> tuple[tuple[str, ...], typing.Callable, tuple]:
+    """The record type's field names, a getter of their values in that order, and their defaults (once per type:
+    one record is written per rating of every upload)."""
+    items = fields(record_type)
+    names = tuple(item.name for item in items)
+    return names, attrgetter(*names), tuple(_default(item) for item in items)
 
 
 def record_from_json(kind: SubjectKind, text: str) -> Record:

@@ -143,9 +143,18 @@ def leader_records(cycle, unit) -> list[LeaderRecord]:
 
 def roster_of_record(cycle, unit, batch: UnitBatch | None = None) -> RosterOfRecord:
     """The unit's subjects as the database holds them now: what an upload is checked against."""
-    batch = batch or roster_batch(cycle, unit)
-    subjects = {kind: {record.code: record.name for record in batch.records_of(kind)} for kind in SubjectKind}
-    return RosterOfRecord(subjects)
+    if batch is not None:
+        return RosterOfRecord({kind: {record.code: record.name for record in batch.records_of(kind)} for kind in SubjectKind})
+    # every upload asks for it: the members' codes and names only, not their records (ten times the time)
+    members = {} if unit.level == "district" else dict(
+        db.session.execute(members_listed(cycle, unit, Person.code, Person.full_name)[0]).all())
+    others = {
+        SubjectKind.ORGANISATION: organisation_records(unit),
+        SubjectKind.COLLECTIVE: collective_records(cycle, unit),
+        SubjectKind.LEADER: leader_records(cycle, unit),
+    }
+    subjects = {kind: {record.code: record.name for record in records} for kind, records in others.items()}
+    return RosterOfRecord({SubjectKind.MEMBER: members, **subjects})
 
 
 def where_now(cycle, unit, kind: SubjectKind, code: str) -> str | None:
