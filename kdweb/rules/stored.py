@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
 from operator import attrgetter
-from types import UnionType
+from types import MappingProxyType, UnionType
 
 from .records import RECORD_TYPES, Record
 from .terms import SubjectKind
@@ -50,14 +50,17 @@ def _default(item):
 
 
 def _plain(value):
+    kind = type(value)
+    if kind in _AS_IS or value is None:
+        return value
     if isinstance(value, Enum):
         return value.value
+    if kind in (dict, MappingProxyType) or isinstance(value, typing.Mapping):  # grades: the exact types first
+        return {str(key): item.value if isinstance(item, Enum) else _plain(item) for key, item in value.items()}
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):  # a score: exact, as text
         return str(value)
-    if isinstance(value, typing.Mapping):
-        return {str(key): _plain(item) for key, item in value.items()}
     if isinstance(value, (tuple, list)):
         return [_plain(item) for item in value]
     if isinstance(value, (set, frozenset)):
