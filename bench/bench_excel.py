@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import hashlib
 import io
 import pstats
@@ -33,6 +34,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from importlib.metadata import version
 from pathlib import Path
@@ -251,10 +253,10 @@ class RealUnits:
         self.cases = [self._case(size) for size in sizes]
 
     def _case(self, size: int):
-        from sqlalchemy import func, select
+        from sqlalchemy import select
 
         from kdweb.extensions import db
-        from kdweb.models import Cycle, Person, Unit, User
+        from kdweb.models import Cycle, Unit, User
         from kdweb.services import workbooks
         from kdweb.services.roster import roster_batch
 
@@ -343,6 +345,67 @@ def print_real_table(rows) -> None:
     for row in rows:
         print(f"  {row['unit']}: {row['ratings']:,} ratings; findings by rule {dict(sorted(row['findings'].items()))}")
     print("goals: whole path ≤ 2x calamine; tablib ≥ 5x the whole path")
+
+
+@contextmanager
+def _gc_paused():
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+@contextmanager
+def _patched(module, name: str, value):
+    before = getattr(module, name)
+    setattr(module, name, value)
+    try:
+        yield
+    finally:
+        setattr(module, name, before)
+
+
+def trick_contenders():
+    """The hot path's tricks, each put back (or taken out) around the plain whole path, where it can be measured."""
+    from kdweb.excel import metadata, safety
+
+    tricks = [("plain", nullcontext), ("+ gc paused", _gc_paused)]
+    try:
+        from isal import isal_zlib
+        tricks.append(("+ isal inflate", lambda: _patched(safety, "zlib", isal_zlib)))
+    except ImportError:
+        print("(isal not installed: `pip install isal` to measure it)")
+    if getattr(metadata, "orjson", None) is not None:  # the payload is read by orjson: measure json instead
+        shim = type("json_as_orjson", (), {"loads": staticmethod(json.loads), "JSONDecodeError": ValueError})
+        tricks.append(("- orjson (json)", lambda: _patched(metadata, "orjson", shim)))
+    return tricks
+
+
+def tricks_table(real: RealUnits, turns: int) -> None:
+    """The whole path with and without each trick, taking turns on the same bytes (CPU time; the collection
+    that follows a paused read is timed with it)."""
+    tricks = trick_contenders()
+    print("The hot path's tricks, side by side: median CPU ms of the whole path (with the collection after it), "
+          "ratio to plain paired per turn")
+    for cycle, unit, batch, data in real.cases:
+        spent = {name: [] for name, _ in tricks}
+        for _, context in tricks:
+            with context():
+                whole_path(cycle, unit, data)
+        for turn in range(turns):
+            for name, context in tricks[turn % len(tricks):] + tricks[: turn % len(tricks)]:
+                started = time.process_time()
+                with context():
+                    whole_path(cycle, unit, data)
+                gc.collect(0)
+                spent[name].append(time.process_time() - started)
+        cells = [f"{name} {statistics.median(values) * 1000:.1f} ms "
+                 f"({statistics.median(v / p for v, p in zip(values, spent['plain'])):.3f}x)"
+                 for name, values in spent.items()]
+        print(f"  {unit.code} ({len(batch.members):,} members, {turns} turns): " + "; ".join(cells))
 
 
 def profile_whole(real: RealUnits, size_index: int, top: int = 25) -> None:
@@ -487,6 +550,7 @@ def main() -> None:
     parser.add_argument("--sandbox", action="store_true", help="only the sandbox's cost per upload")
     parser.add_argument("--profile", type=int, metavar="MEMBERS", help="cProfile the whole path at this size only")
     parser.add_argument("--runs", type=int, default=7, help="runs of the sandbox table and of the template")
+    parser.add_argument("--tricks", action="store_true", help="only the hot path's tricks, side by side")
     options = parser.parse_args()
     print(f"kdweb.excel benchmark: Python {platform.python_version()}, python-calamine {version('python-calamine')}, "
           f"openpyxl {version('openpyxl')}, tablib {version('tablib')}, {platform.machine()}, "
@@ -506,6 +570,9 @@ def main() -> None:
     try:
         if options.profile:
             profile_whole(real, 0)
+            return
+        if options.tricks:
+            tricks_table(real, 9 if options.quick else 7)
             return
         print(f"load average before timing {os.getloadavg()[0]:.1f}")
         rows = real_table(_cases(real, lambda size: size < 5_000), 3 if options.quick else options.turns)

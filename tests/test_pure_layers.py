@@ -19,7 +19,7 @@ PURE = {
     "rules": (set(), set()),
     "reports": (set(), set()),
     "exports": ({"openpyxl", "tablib"}, {"reports"}),
-    "excel": ({"openpyxl", "python_calamine", "orjson", "isal"}, {"rules", "exports"}),
+    "excel": ({"openpyxl", "python_calamine", "orjson"}, {"rules", "exports"}),
 }
 WEB_SIDE = ("flask", "flask_sqlalchemy", "flask_login", "flask_wtf", "flask_migrate", "htmx_flask", "sqlalchemy",
             "werkzeug", "jinja2", "alembic", "psycopg", "kdweb.app", "kdweb.models", "kdweb.services", "kdweb.views",
