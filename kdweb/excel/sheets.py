@@ -130,10 +130,10 @@ class _SheetReader:
                 row = row + [""] * (width - len(row))
             typed = row[code_index]
             issued = issued_row(typed) if type(typed) is str else None
-            read = with_facts(issued, input_cells(row)) if issued is not None else None
-            if read is None:
+            if issued is None:
                 self._read_other_row(number, row, typed)
                 continue
+            read = with_facts(issued, input_cells(row))
             record, problems = read
             if problems:
                 findings.extend(self._at(finding, number) for finding in problems)
@@ -143,21 +143,21 @@ class _SheetReader:
             rows_by_code.setdefault(record.code, []).append(number)
 
     def _read_other_row(self, number: int, row: list, typed) -> None:
-        """A blank row, a code retyped (other case, spaces, a number), an unlisted code, or signed facts of
-        another shape: each cell parsed as typed text."""
+        """A blank row, a code retyped (other case, spaces, a number) or an unlisted code: an issued code's facts
+        as signed, else each cell parsed as typed text."""
         if typed == "" and not any(row[index] not in ("", None) for index in self.watched):
             return  # a blank row
         code = display_text(typed)  # as parse_code reads it, "" when blank
         issued = (self.issued.get(code) or self.issued.get(self._loose_codes.get(normalise_text(code), ""))) if code else None
-        read = self.parse.with_facts(issued, self.input_cells(row)) if issued is not None else None
-        if read is None:
-            raw = dict(zip(self.issued_fields, issued)) if issued is not None else self._identity_from_cells(row, code)
+        if issued is not None:
+            record, findings = self.parse.with_facts(issued, self.input_cells(row))
+        else:
+            raw = self._identity_from_cells(row, code)
             for index, key in self.inputs:
                 value = row[index]
                 if value != "" and value is not None:
                     raw[key] = value
-            read = self.parse(raw)
-        record, findings = read
+            record, findings = self.parse(raw)
         if findings:
             self.result.findings.extend(self._at(finding, number) for finding in findings)
         if issued is not None and not self._untouched(row, issued, record):

@@ -159,13 +159,13 @@ class RowParser:
         _complete(self.shape, raw, found, problems)
         return _record_with_findings(self.shape, values, problems)
 
-    def with_facts(self, facts: Sequence, cells: Sequence) -> tuple[object, list[Finding]] | None:
-        """The record of a row, as `self({**facts, **cells})` reads it, except that the facts are taken as they
-        are (converted, not parsed). None when a fact names no field of the record or its conversion raises
-        ValueError, TypeError or LookupError: the caller then parses the row as typed text. Facts and cells
-        name different fields."""
+    def with_facts(self, facts: Sequence, cells: Sequence) -> tuple[object, list[Finding]]:
+        """The record of a row, as `self({**facts, **cells})` reads it (facts and cells name different fields),
+        the facts taken as they are (converted, not parsed): the usual row. Facts of another shape (a fact the
+        record has no field for, a row of another length, a value its conversion refuses) are read as typed text,
+        as the plain parser reads them."""
         if not self._facts_known or len(facts) != len(self.fact_keys):
-            return None
+            return self._as_text(facts, cells)
         repeating = self._repeating(cells)
         part = self._cell_parts.get(repeating)
         problems, base = part if part is not None else self._cell_part(repeating)
@@ -177,7 +177,7 @@ class RowParser:
                 if fields[position] is not None:
                     fields[position] = convert(fields[position])
         except (ValueError, TypeError, LookupError):
-            return None
+            return self._as_text(facts, cells)
         own_problems: list = []
         positions = self._layout.positions
         for index, key, parser, seen in self._own_values:
@@ -206,25 +206,26 @@ class RowParser:
             return _record_with_findings(self.shape, dict(zip(self._layout.names, fields)), problems + own_problems)
         return self.shape.record_type(*fields), []  # the usual row: nothing to report
 
+    def _as_text(self, facts: Sequence, cells: Sequence) -> tuple[object, list[Finding]]:
+        raw = dict(zip(self.fact_keys, facts))
+        raw.update((key, value) for key, value in zip(self.cell_keys, cells) if value != "" and value is not None)
+        return self(raw)
+
     def _cell_part(self, repeating: tuple) -> tuple[list, list]:
-        """The repeating cells' problems, and the record's fields holding their values (the others blank),
-        read once per distinct tuple of cells. Text-only tuples (nearly every row) are remembered by the tuple;
-        others by the tuple and its types, because 1, 1.0 and True are equal, and one dict key, but are read
-        differently. A text-only tuple never equals another kind, so a hit by the tuple alone is always right."""
-        text_only = all(type(value) is str for value in repeating)
-        memo_key = repeating if text_only else (repeating, tuple(map(type, repeating)))
-        part = self._cell_parts.get(memo_key)
-        if part is None:
-            raw = {key: value for key, value in zip(self._repeating_keys, repeating) if value != "" and value is not None}
-            values: dict[str, object] = {}
-            found, problems = (values, {}, {}), []
-            self._read(raw.items(), found, problems)
-            _complete(self.shape, raw, found, problems)
-            fields = list(self._layout.blanks)
-            for name, value in values.items():
-                fields[self._layout.positions[name]] = value
-            part = self._cell_parts[memo_key] = (problems, fields)
-        return part
+        """The repeating cells' problems, and the record's fields holding their values (the others blank), read
+        once per distinct tuple of text cells (nearly every row). A tuple holding a number or a boolean is read
+        each time and not remembered: 1, 1.0 and True are one dict key but read differently."""
+        raw = {key: value for key, value in zip(self._repeating_keys, repeating) if value != "" and value is not None}
+        values: dict[str, object] = {}
+        found, problems = (values, {}, {}), []
+        self._read(raw.items(), found, problems)
+        _complete(self.shape, raw, found, problems)
+        fields = list(self._layout.blanks)
+        for name, value in values.items():
+            fields[self._layout.positions[name]] = value
+        if all(type(value) is str for value in repeating):
+            self._cell_parts[repeating] = (problems, fields)
+        return problems, fields
 
     def _field(self, key: object) -> _Field | None:
         field = self.fields.get(key, _UNSEEN)
