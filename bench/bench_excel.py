@@ -551,6 +551,7 @@ def main() -> None:
     parser.add_argument("--profile", type=int, metavar="MEMBERS", help="cProfile the whole path at this size only")
     parser.add_argument("--runs", type=int, default=7, help="runs of the sandbox table and of the template")
     parser.add_argument("--tricks", action="store_true", help="only the hot path's tricks, side by side")
+    parser.add_argument("--sizes", help="member counts to bench instead of the usual, e.g. 10000 or 500,1200")
     options = parser.parse_args()
     print(f"kdweb.excel benchmark: Python {platform.python_version()}, python-calamine {version('python-calamine')}, "
           f"openpyxl {version('openpyxl')}, tablib {version('tablib')}, {platform.machine()}, "
@@ -564,7 +565,8 @@ def main() -> None:
               "(ratios: medians of the paired turns)")
         return
     global SECRET_OF_APP
-    sizes = (options.profile,) if options.profile else REAL_SIZES[:2] if options.quick else REAL_SIZES
+    sizes = ((options.profile,) if options.profile else tuple(int(size) for size in options.sizes.split(","))
+             if options.sizes else REAL_SIZES[:2] if options.quick else REAL_SIZES)
     real = RealUnits(sizes)
     SECRET_OF_APP = real.app.config["SECRET_KEY"]
     try:
@@ -572,7 +574,7 @@ def main() -> None:
             profile_whole(real, 0)
             return
         if options.tricks:
-            tricks_table(real, 9 if options.quick else 7)
+            tricks_table(real, options.turns)
             return
         print(f"load average before timing {os.getloadavg()[0]:.1f}")
         rows = real_table(_cases(real, lambda size: size < 5_000), 3 if options.quick else options.turns)
