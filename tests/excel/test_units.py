@@ -1,15 +1,16 @@
 """Small parts on their own: sniffing, the signature, cell locations, identity comparison."""
 from __future__ import annotations
 
+import gc
 from datetime import date, datetime
 
 import pytest
 
-from kdweb.excel import address, sniff
+from kdweb.excel import address, read_upload, sniff
 from kdweb.excel.columns import sheet_specs
 from kdweb.excel.identity import comparable, json_conversions, member_status
 from kdweb.excel.problems import Refusal
-from kdweb.excel.reader import _converted
+from kdweb.excel.reader import _converted, gc_paused
 from kdweb.excel.sheets import read_subject_sheet
 from kdweb.excel.locate import Locator, SheetPlaces
 from kdweb.excel.metadata import IssuedSheet, WorkbookMeta, meta_rows, signed_meta
@@ -105,6 +106,21 @@ def test_rows_with_signed_facts_of_another_shape_are_still_read():
     read = read_subject_sheet([header, row], "Đảng viên", spec, issued, "KM")
     [record] = read.records
     assert (record.code, record.name, record.unit_code, record.level) == ("DV1", "Nguyễn Văn An", "KM", Level.HTTNV)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_leaves_the_garbage_collector_as_it_found_it(enabled):
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        assert not read_upload(b"not a workbook", secret=b"s", expected_unit_code="KM", open_cycle_year=2024,
+                               known_template_versions={"1"}).ok
+        assert gc.isenabled() is enabled
+        with gc_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
 
 
 def test_a_payload_orjson_refuses_is_still_read():
