@@ -22,57 +22,22 @@ from .field_registry import with_fields
 from .terms import Discipline, Grade, Level, NotRatedReason, OrgKind, SubjectKind  # noqa: F401 - named by the declared fields' annotations
 
 
-@dataclass(slots=True)
-@with_fields(SubjectKind.MEMBER)
-class MemberRecord:
-    code: str
-    name: str
-    unit_code: str
-    not_rated: bool = False
-    grades: Mapping[str, Grade] = field(default_factory=dict)
-    unreadable: frozenset[str] = frozenset()
-
-    subject_kind = SubjectKind.MEMBER
-
-
-@dataclass(slots=True)
-@with_fields(SubjectKind.ORGANISATION)
-class OrganisationRecord:
-    code: str
-    name: str
-    unit_code: str
-    not_rated: bool = False
-    grades: Mapping[str, Grade] = field(default_factory=dict)
-    unreadable: frozenset[str] = frozenset()
-
-    subject_kind = SubjectKind.ORGANISATION
+def _record_class(name: str, kind: SubjectKind) -> type:
+    """The record of a kind: its code, name and unit, the not-rated flag, the grades, then the fields the registry
+    declares for the kind, and `unreadable` last."""
+    namespace = {
+        "__module__": __name__, "__qualname__": name, "__doc__": f"A {kind.name.lower()} as the checks see it.",
+        "__annotations__": {"code": "str", "name": "str", "unit_code": "str", "not_rated": "bool",
+                            "grades": "Mapping[str, Grade]", "unreadable": "frozenset[str]"},
+        "not_rated": False, "grades": field(default_factory=dict), "unreadable": frozenset(), "subject_kind": kind,
+    }
+    return dataclass(slots=True)(with_fields(kind)(type(name, (), namespace)))
 
 
-@dataclass(slots=True)
-@with_fields(SubjectKind.COLLECTIVE)
-class CollectiveRecord:
-    code: str
-    name: str
-    unit_code: str
-    not_rated: bool = False
-    grades: Mapping[str, Grade] = field(default_factory=dict)
-    unreadable: frozenset[str] = frozenset()
-
-    subject_kind = SubjectKind.COLLECTIVE
-
-
-@dataclass(slots=True)
-@with_fields(SubjectKind.LEADER)
-class LeaderRecord:
-    code: str
-    name: str
-    unit_code: str
-    not_rated: bool = False
-    grades: Mapping[str, Grade] = field(default_factory=dict)
-    unreadable: frozenset[str] = frozenset()
-
-    subject_kind = SubjectKind.LEADER
-
+MemberRecord = _record_class("MemberRecord", SubjectKind.MEMBER)
+OrganisationRecord = _record_class("OrganisationRecord", SubjectKind.ORGANISATION)
+CollectiveRecord = _record_class("CollectiveRecord", SubjectKind.COLLECTIVE)
+LeaderRecord = _record_class("LeaderRecord", SubjectKind.LEADER)
 
 Record = MemberRecord | OrganisationRecord | CollectiveRecord | LeaderRecord
 
