@@ -38,7 +38,7 @@ def fill_results(cycle):
                         size=1, sha256=uuid.uuid4().hex * 2, content=b"x", outcome="valid", warning_count=index % 3)
         db.session.add(upload)
         db.session.flush()
-        rows = [{"upload_id": upload.id, "subject_kind": "member", "subject_code": code, "subject_name": code,
+        rows = [{"upload_id": upload.id, "subject_kind": "MEMBER", "subject_code": code, "subject_name": code,
                  "level": LEVELS[n % len(LEVELS)], "disciplined": False}
                 for n, code in enumerate(members_by_unit.get(state.unit_id, []))]
         if rows:

@@ -49,7 +49,7 @@ from python_calamine import CalamineWorkbook  # noqa: E402
 from kdweb import isolation  # noqa: E402
 from kdweb.excel import CycleInfo, Roster, UnitInfo, build_workbook, outcome, read_upload  # noqa: E402
 from kdweb.excel.columns import FIRST_DATA_ROW, SHEET_NAMES, sheet_specs  # noqa: E402
-from kdweb.rules import MemberRecord, OrganisationRecord, OrgKind, SubjectKind, get_rule_set  # noqa: E402
+from kdweb.rules import MemberRecord, OrganisationRecord, UnitKind, SubjectKind, get_rule_set  # noqa: E402
 
 SECRET = b"bench-secret"
 VERSION = "bench.1"
@@ -72,7 +72,7 @@ def roster(members: int) -> Roster:
         for n in range(members)
     ]
     cells = [OrganisationRecord(code=f"CB{n:02d}", name=f"Chi bộ khu dân cư số {n}", unit_code=UNIT.code,
-                                kind=OrgKind.CELL, parent_code=UNIT.code, group="Chi bộ khu dân cư") for n in range(40)]
+                                kind=UnitKind.CELL, parent_code=UNIT.code, group="Chi bộ khu dân cư") for n in range(40)]
     return Roster(members=people, organisations=cells)
 
 

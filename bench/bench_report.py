@@ -83,7 +83,7 @@ def bench(engine: str, size: str, runs: int) -> dict:
                 started = time.perf_counter()
                 report = district_report(cycle, "approved", compare=False)
                 timings.append(time.perf_counter() - started)
-            total = report.table("member").total.counts
+            total = report.table("MEMBER").total.counts
             print(f"{engine} {size}: {len(district.reporting_units)} units, {ratings} ratings, loaded in "
                   f"{loaded:.1f} s; members rated {total.rated} of {total.roster}; "
                   f"runs {', '.join(f'{t:.3f}' for t in timings)}", flush=True)
@@ -168,29 +168,29 @@ def ratings_by_unit(district, reporting, rng) -> dict[str, list[dict]]:
     rows: dict[str, list[dict]] = {}
     review = district.review_date
     for person in district.persons:
-        reason = ("exempt" if person.exempt else "suspended" if person.suspended
-                  else "new" if person.admitted_on and (review - person.admitted_on).days < 183 else None)
-        rows.setdefault(reporting[person.cell_code], []).append(rating("member", person.code, person.full_name,
+        reason = ("EXEMPT" if person.exempt else "SUSPENDED" if person.suspended
+                  else "NEW" if person.admitted_on and (review - person.admitted_on).days < 183 else None)
+        rows.setdefault(reporting[person.cell_code], []).append(rating("MEMBER", person.code, person.full_name,
                                                                         None, reason, rng, person.discipline_form))
         if person.temporary_cell_code and reporting[person.temporary_cell_code] != reporting[person.cell_code]:
             rows.setdefault(reporting[person.temporary_cell_code], []).append(
-                rating("member", person.code, person.full_name, None, "temporary", rng))
+                rating("MEMBER", person.code, person.full_name, None, "TEMPORARY", rng))
     for unit in district.units:
         if unit.parent_code is not None:
             rows.setdefault(reporting[unit.parent_code], []).append(
-                rating("organisation", unit.code, unit.name, unit.group, None, rng))
+                rating("ORGANISATION", unit.code, unit.name, unit.group, None, rng))
     for collective in district.collectives:
         rows.setdefault(reporting[collective.rated_in_code], []).append(
-            rating("collective", collective.code, collective.name, collective.collective_type, None, rng))
+            rating("COLLECTIVE", collective.code, collective.name, collective.collective_type, None, rng))
     for leader in district.leaders:
         rows.setdefault(reporting[leader.rated_in_code], []).append(
-            rating("leader", leader.code, leader.title, leader.equivalent_group, None, rng))
+            rating("LEADER", leader.code, leader.title, leader.equivalent_group, None, rng))
     return rows
 
 
 def rating(kind, code, name, group, reason, rng, discipline=None) -> dict:
     if reason is None and rng.random() < 0.004:
-        reason = "other"
+        reason = "OTHER"
     level = None if reason else ("KHTNV" if discipline else rng.choices(LEVELS, LEVEL_WEIGHTS)[0])
     return {"subject_kind": kind, "subject_code": code, "subject_name": name, "group": group, "level": level,
             "not_rated_reason": reason, "disciplined": bool(discipline) and level is not None, "remarks": None}

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kdweb.rules import (  # noqa: E402
     CollectiveRecord, Discipline, Grade, LeaderRecord, Level, MemberRecord, NotRatedReason, OrganisationRecord,
-    OrgKind, SubjectKind, UnitBatch, validate_district, validate_unit,
+    SubjectKind, UnitBatch, UnitKind, validate_district, validate_unit,
 )
 
 SEED = 174
@@ -96,7 +96,7 @@ def a_unit(rnd: random.Random, index: int, size: int, ward_name: str | None) -> 
     cells = max(1, size // 30) if ward_name else 1
     organisations = [OrganisationRecord(
         code=unit, name=name, unit_code=unit, level=Level.HTTNV, group="Đảng bộ phường" if ward_name else "Chi bộ cơ sở",
-        kind=OrgKind.GRASSROOTS_COMMITTEE if ward_name else OrgKind.GRASSROOTS_CELL,
+        kind=UnitKind.GRASSROOTS_COMMITTEE if ward_name else UnitKind.GRASSROOTS_CELL,
         grades=person_grades(Level.HTTNV, "I.1", rnd), founded_on=date(1990, 1, 1),
     )]
     if ward_name:
@@ -104,7 +104,7 @@ def a_unit(rnd: random.Random, index: int, size: int, ward_name: str | None) -> 
             level = a_level(rnd)
             organisations.append(OrganisationRecord(
                 code=f"{unit}-CB{cell:02}", name=f"Chi bộ Khu dân cư số {cell + 1}", unit_code=unit, parent_code=unit,
-                kind=OrgKind.CELL, group="Chi bộ khu dân cư", level=level, grades=person_grades(level, "I.1", rnd),
+                kind=UnitKind.CELL, group="Chi bộ khu dân cư", level=level, grades=person_grades(level, "I.1", rnd),
             ))
     members = [
         a_member(rnd, f"{unit}-{number:05}", unit, f"{unit}-CB{number % cells:02}" if ward_name else "", bool(ward_name))

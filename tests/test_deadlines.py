@@ -49,10 +49,10 @@ def test_status_list_is_the_one_from_the_design():
     assert [s.text for s in WorkbookStatus] == [
         "Chưa tải mẫu", "Đã tải mẫu", "Có lỗi", "Hợp lệ, chưa nộp", "Đã nộp, chờ duyệt", "Bị trả lại", "Đã duyệt",
     ]
-    assert WorkbookStatus.from_code("returned") is WorkbookStatus.RETURNED
+    assert WorkbookStatus("returned") is WorkbookStatus.RETURNED
     assert WorkbookStatus.RETURNED.accepts_upload and not WorkbookStatus.APPROVED.accepts_upload
     with pytest.raises(ValueError):
-        WorkbookStatus.from_code("nope")
+        WorkbookStatus("nope")
 
 
 def test_the_deadline_follows_the_units_level_wherever_it_is_asked():

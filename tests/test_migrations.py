@@ -1,6 +1,7 @@
 """Upgrading an empty database gives exactly the models' schema, on the engine under test."""
 import os
 import uuid
+from datetime import date
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -9,6 +10,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, make_url, text
 
 from kdweb import create_app
+from kdweb.domain import Discipline, NotRatedReason, SubjectKind
 from kdweb.extensions import db
 from tests.conftest import app_config
 
@@ -52,3 +54,70 @@ def test_downgrade_to_base_removes_every_table(empty_database_url):
             remaining = set(db.inspect(connection).get_table_names()) - {"alembic_version"}
         db.engine.dispose()
     assert remaining == set()
+
+
+# The rows a database held before h18v_one_vocabulary: ratings spelled kinds and reasons, and persons discipline
+# forms, in lower case.
+_BEFORE_ONE_VOCABULARY = [
+    ("units", {"id": 1, "code": "BD", "name": "Đảng bộ Quận", "kind": "district", "level": "district",
+               "reports": True, "active": True, "sort_order": 0}),
+    ("users", {"id": 1, "login": "bd", "password_hash": "x", "full_name": "Cán bộ", "role": "staff", "active": True,
+               "session_version": 1}),
+    ("cycles", {"id": 1, "year": 2026, "rule_set_id": "qd132-hd21", "review_date": date(2026, 12, 1),
+                "grassroots_deadline": date(2026, 12, 10), "district_deadline": date(2026, 12, 20),
+                "is_open": True}),
+    *(("persons", {"id": number, "cycle_id": 1, "code": f"DV{number}", "full_name": "Tên", "cell_id": 1,
+                   "grassroots_id": 1, "probationary": False, "exempt": False, "suspended": False,
+                   "committee_suspended": False, "is_civil_servant": False, "retired": False, "discipline_form": form})
+      for number, form in enumerate(["khien_trach", "canh_cao", "cach_chuc", "khai_tru", None], 1)),
+    ("templates", {"id": 1, "cycle_id": 1, "unit_id": 1, "version": 1, "signature": "ab" * 32}),
+    ("uploads", {"id": 1, "cycle_id": 1, "unit_id": 1, "user_id": 1, "version": 1, "filename": "a.xlsx", "size": 1,
+                 "sha256": "cd" * 32, "outcome": "valid", "error_count": 0, "warning_count": 0}),
+    *(("ratings", {"id": number, "upload_id": 1, "subject_kind": kind, "subject_code": f"S{number}",
+                   "subject_name": "Tên", "disciplined": False, "level": level, "not_rated_reason": reason})
+      for number, (kind, level, reason) in enumerate([
+          ("member", "HTXSNV", None), ("member", None, "exempt"), ("member", None, "temporary"),
+          ("organisation", None, "new"), ("collective", None, "other"), ("leader", "HTNV", None),
+          ("member", None, "suspended")], 1)),
+]
+
+
+def _stored_words(connection):
+    ratings = connection.execute(text(
+        "SELECT subject_code, subject_kind, not_rated_reason FROM ratings ORDER BY id")).all()
+    forms = connection.execute(text("SELECT discipline_form FROM persons ORDER BY id")).scalars().all()
+    columns = {column["name"] for column in db.inspect(connection).get_columns("templates")}
+    sha_column = "file_sha256" if "file_sha256" in columns else "signature"
+    return [tuple(row) for row in ratings], forms, sha_column, connection.execute(
+        text(f"SELECT {sha_column} FROM templates")).scalar_one()
+
+
+def test_one_vocabulary_recodes_the_stored_words_and_renames_the_template_hash_both_ways(empty_database_url):
+    """h18v_one_vocabulary: ratings and persons store the enum codes (as findings do); templates.signature is
+    file_sha256; the downgrade gives back the rows as they were."""
+    app = create_app(app_config(empty_database_url))
+    with app.app_context():
+        upgrade(revision="h20_notifications")
+        with db.engine.begin() as connection:
+            metadata = db.MetaData()
+            metadata.reflect(connection)
+            for table, row in _BEFORE_ONE_VOCABULARY:
+                connection.execute(metadata.tables[table].insert().values(**row))
+            before = _stored_words(connection)
+        upgrade(revision="h18v_one_vocabulary")
+        with db.engine.connect() as connection:
+            after = _stored_words(connection)
+        downgrade(revision="h20_notifications")
+        with db.engine.connect() as connection:
+            back = _stored_words(connection)
+        db.engine.dispose()
+    assert after == ([("S1", "MEMBER", None), ("S2", "MEMBER", "EXEMPT"), ("S3", "MEMBER", "TEMPORARY"),
+                      ("S4", "ORGANISATION", "NEW"), ("S5", "COLLECTIVE", "OTHER"), ("S6", "LEADER", None),
+                      ("S7", "MEMBER", "SUSPENDED")],
+                     ["KHIEN_TRACH", "CANH_CAO", "CACH_CHUC", "KHAI_TRU", None], "file_sha256", "ab" * 32)
+    # every stored code is one the app reads back
+    assert {kind for _, kind, _ in after[0]} <= {kind.code for kind in SubjectKind}
+    assert {reason for _, _, reason in after[0] if reason} <= {reason.code for reason in NotRatedReason}
+    assert {form for form in after[1] if form} == {form.code for form in Discipline}
+    assert back == before
+    assert before[2] == "signature" and before[0][1] == ("S2", "member", "exempt") and before[1][0] == "khien_trach"

@@ -16,10 +16,10 @@ KDWEB = Path(__file__).resolve().parent.parent / "kdweb"
 
 # package: (third-party roots it may import, kdweb packages it may import besides itself)
 PURE = {
-    "rules": (set(), set()),
-    "reports": (set(), set()),
-    "exports": ({"openpyxl", "tablib"}, {"reports"}),
-    "excel": ({"openpyxl", "python_calamine", "orjson"}, {"rules", "exports"}),
+    "rules": (set(), {"domain"}),
+    "reports": (set(), {"domain"}),
+    "exports": ({"openpyxl", "tablib"}, {"domain", "reports"}),
+    "excel": ({"openpyxl", "python_calamine", "orjson"}, {"domain", "rules", "exports"}),
 }
 WEB_SIDE = ("flask", "flask_sqlalchemy", "flask_login", "flask_wtf", "flask_migrate", "htmx_flask", "sqlalchemy",
             "werkzeug", "jinja2", "alembic", "psycopg", "kdweb.app", "kdweb.models", "kdweb.services", "kdweb.views",
@@ -53,7 +53,7 @@ def test_pure_packages_import_only_what_their_layer_allows(package):
 
 
 def test_importing_the_pure_packages_loads_nothing_of_the_web_side():
-    probe = ("import sys, kdweb.rules, kdweb.excel, kdweb.reports, kdweb.exports; "
+    probe = ("import sys, kdweb.domain, kdweb.rules, kdweb.excel, kdweb.reports, kdweb.exports; "
              f"print(sorted(m for m in sys.modules if m.startswith({WEB_SIDE!r})))")
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]", loaded

@@ -82,3 +82,9 @@ _.__annotations__
 
 # The superior read once per request is kept on flask.g and read back with g.get("_kdweb_superior").
 _._kdweb_superior
+
+# SQLAlchemy's declarative mapping reads a mixin's __table_args__ (kdweb/models/base.py).
+__table_args__
+
+# Written by keyword when a workbook is issued (services/workbooks.py) and kept as the record of the file issued.
+file_sha256

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from kdweb.demo import names
+from kdweb.domain import Discipline
 
 SIZES = {"small": 1, "full": 1, "city": 30}
 DISTRICT_CODE = "BD"
@@ -265,7 +266,8 @@ class _Builder:
             person.transferred_in_on = date(YEAR, rng.randint(1, 10), rng.randint(1, 28))
             person.months_at_old_place = rng.choice([2, 4, 5, 6, 8, 12, 24, 36])
         if not person.exempt and rng.random() < 0.004:
-            person.discipline_form = rng.choices(["khien_trach", "canh_cao", "cach_chuc"], [6, 3, 1])[0]
+            form = rng.choices([Discipline.KHIEN_TRACH, Discipline.CANH_CAO, Discipline.CACH_CHUC], [6, 3, 1])[0]
+            person.discipline_form = form.code
 
     def assign_temporary_activity(self):
         """A few members of one organisation take part temporarily in another's chi bộ."""

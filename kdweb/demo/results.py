@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from kdweb.excel.columns import FIRST_DATA_ROW, HEADER_ROW, sheet_specs
 from kdweb.extensions import db
 from kdweb.models import Cycle, Unit, User
-from kdweb.rules import NOT_RATED_TEXT, Level, NotRatedReason, SubjectKind, get_rule_set
+from kdweb.rules import NOT_RATED_TEXT, Grade, Level, NotRatedReason, SubjectKind, get_rule_set
 from kdweb.services import uploads, workbooks, workflow
 from kdweb.services.roster import roster_batch
 
@@ -107,7 +107,7 @@ def _subject(record, kind, review_date, rule_set, rng) -> dict:
     if reason is not None:
         return {"level": NOT_RATED_TEXT, "not_rated_reason": reason.text}
     if not rule_set.scored:
-        values = {criterion.field: "Tốt" for criterion in rule_set.criteria_of(kind)}
+        values = {criterion.field: Grade.TOT.text for criterion in rule_set.criteria_of(kind)}
         values["level"] = Level.KHTNV.text if getattr(record, "disciplined_in_year", False) else Level.HTTNV.text
         return values | _remarks(record, kind, values["level"])
     roll = rng.random()

@@ -9,6 +9,7 @@ import random
 
 from kdweb.demo import names
 from kdweb.demo.generate import YEAR, DemoDistrict, _Builder
+from kdweb.domain import UnitKind, UnitLevel
 from kdweb.superior import WARD
 
 WARD_CODE = "PBD"
@@ -75,9 +76,10 @@ class _WardBuilder(_Builder):
         return top
 
     def committee(self, code, name, parts):
-        committee = self.unit(code, name, "grassroots_committee", "grassroots", "Đảng bộ cơ sở", WARD_CODE, True)
+        grassroots = UnitKind.GRASSROOTS_COMMITTEE  # the ward's committees form one group, named after their kind
+        committee = self.unit(code, name, grassroots.code, UnitLevel.GRASSROOTS.code, grassroots.text, WARD_CODE, True)
         for number, part in enumerate(parts, 1):
-            self.cell(f"{code}.C{number:02d}", f"Chi bộ {part}", committee, "Chi bộ trực thuộc",
+            self.cell(f"{code}.C{number:02d}", f"Chi bộ {part}", committee, UnitKind.CELL.text,
                       (6, 10) if self.small else (16, 30), civil_share=0.9, retired_share=0.0)
         collective = self.collective(code, name.replace("Đảng bộ", "Đảng ủy"), "Cấp ủy cơ sở", code, leads=code)
         self.leader(f"{code}.C01", f"Bí thư {name.replace('Đảng bộ', 'Đảng ủy')}", "Bí thư cấp ủy cơ sở", WARD_CODE,

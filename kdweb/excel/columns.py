@@ -168,18 +168,8 @@ WORKBOOK_COLUMNS = {
     "allowed_level": _allowed_level(),
 }
 
-SHEET_NAMES = {
-    SubjectKind.MEMBER: "Đảng viên",
-    SubjectKind.ORGANISATION: "Tổ chức đảng",
-    SubjectKind.COLLECTIVE: "Tập thể lãnh đạo, quản lý",
-    SubjectKind.LEADER: "Cán bộ lãnh đạo, quản lý",
-}
-SHEET_TITLES = {
-    SubjectKind.MEMBER: "DANH SÁCH ĐẢNG VIÊN",
-    SubjectKind.ORGANISATION: "DANH SÁCH TỔ CHỨC ĐẢNG",
-    SubjectKind.COLLECTIVE: "DANH SÁCH TẬP THỂ LÃNH ĐẠO, QUẢN LÝ",
-    SubjectKind.LEADER: "DANH SÁCH CÁ NHÂN CÁN BỘ LÃNH ĐẠO, QUẢN LÝ",
-}
+SHEET_NAMES = {kind: kind.sheet for kind in SubjectKind}
+SHEET_TITLES = {kind: f"DANH SÁCH {kind.text.upper()}" for kind in SubjectKind}
 
 # The layouts name columns by key, in sheet order: the heads (the roster, grey) come before the criteria's grade
 # columns, the tails (what the unit fills) after them.

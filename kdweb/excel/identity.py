@@ -9,7 +9,7 @@ from typing import Callable
 from kdweb.rules.field_registry import REGISTRY, Registry
 from kdweb.rules.parse import YES_NO_CHOICES, display_text, normalise_text, parse_date
 from kdweb.rules.rows import tuple_getter
-from kdweb.rules.terms import OrgKind
+from kdweb.rules.terms import UnitKind
 
 from .columns import CODES, DATE, Column
 
@@ -57,7 +57,7 @@ def cell_value(column: Column, facts: dict):
     if isinstance(value, bool):
         return YES_NO_CHOICES[0] if value else YES_NO_CHOICES[1]
     if column.key == "kind":
-        return next((kind.text for kind in OrgKind if kind.value == value), value)
+        return next((kind.text for kind in UnitKind if kind.value == value), value)
     return value
 
 

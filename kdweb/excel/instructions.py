@@ -15,13 +15,6 @@ from .inputs import CycleInfo, UnitInfo
 SHEET = "Hướng dẫn"
 _DEFAULT_BASIS = "Kế hoạch 174-KH/QU; Quy định 132-QĐ/TW; Hướng dẫn 21-HD/BTCTW"
 
-_SHORT_FORMS = {
-    Level.HTXSNV: "HTXSNV",
-    Level.HTTNV: "HTTNV",
-    Level.HTNV: "HTNV",
-    Level.KHTNV: "KHTNV",
-}
-
 
 def write_instructions(sheet, unit: UnitInfo, cycle: CycleInfo, specs: tuple[SheetSpec, ...], summary_sheet: str,
                        rule_set: RuleSet | None = None) -> None:
@@ -106,7 +99,7 @@ def _rows(unit: UnitInfo, cycle: CycleInfo, specs, summary_sheet: str, rule_set=
         (styles.SUBTITLE, "MỨC XẾP LOẠI", ""),
     ]
     for level in sorted(Level, reverse=True):
-        rows.append((styles.TEXT, _SHORT_FORMS[level], level.text))
+        rows.append((styles.TEXT, level.short, level.text))
     rows.append((styles.TEXT, NOT_RATED_TEXT, "Chỉ dùng kèm một lý do: " + "; ".join(REASON_CHOICES) + "."))
     return rows
 

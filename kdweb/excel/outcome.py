@@ -84,7 +84,6 @@ def _checked(result) -> CheckedUpload:
 
 def _rating_rows(kind: SubjectKind, records, rule_set) -> list[tuple]:
     group_field = GROUP_FIELDS.get(kind)
-    kind_code = kind.code.lower()
     scored = rule_set.scored
     rows = []
     for record in records:
@@ -93,10 +92,10 @@ def _rating_rows(kind: SubjectKind, records, rule_set) -> list[tuple]:
         if score is not None and score >= 1000:  # beyond the column: S-SUM has said so already
             score = None
         rows.append((
-            kind_code, record.code[:40], (record.name or "")[:200],
+            kind.code, record.code[:40], (record.name or "")[:200],
             ((record.quota_group or None) if scored else None) or group,
             record.level.code if record.level else None,
-            record.not_rated_reason.code.lower() if record.not_rated_reason else None,
+            record.not_rated_reason.code if record.not_rated_reason else None,
             bool(record.disciplined_in_year), record.remarks or None,
             record_to_json(record),  # the whole record, for the checks across workbooks (rules/stored.py)
             score, band_of(score, rule_set).code if score is not None else None,

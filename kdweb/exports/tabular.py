@@ -15,12 +15,13 @@ import tablib
 from kdweb.exports.safe_cells import neutralise_row
 from kdweb.exports.xlsx_report import BREAKDOWN_SHEET_NAMES, MISSING_SHEET_NAME, SHEET_NAMES
 from kdweb.reports import KIND_TEXTS, Report, group_label
+from kdweb.reports.vocabulary import MEMBER, UNIT_GROUP_TEXT
 from kdweb.reports.columns import columns
 from kdweb.reports.tables import KindTable, TableRow
 
 ROW_TYPE_TEXTS = {"unit": "Đơn vị", "group": "Cộng nhóm", "total": "Tổng cộng", "rating_group": "Theo nhóm đối tượng"}
 LEAD_COLUMNS = (("kind", "Đối tượng"), ("row_type", "Loại dòng"), ("group", "Nhóm"), ("unit_code", "Mã đơn vị"))
-MISSING_COLUMNS = (("code", "Mã đơn vị"), ("name", "Đơn vị"), ("group", "Nhóm có chức năng, nhiệm vụ tương đồng"),
+MISSING_COLUMNS = (("code", "Mã đơn vị"), ("name", "Đơn vị"), ("group", UNIT_GROUP_TEXT),
                    ("status", "Tình trạng"))
 
 
@@ -43,7 +44,7 @@ def report_csv(report: Report) -> bytes:
     for row in dataset:
         writer.writerow([_decimal_comma(value) if index in percent_columns else _plain(value)
                          for index, value in enumerate(row)])
-    notes = [*report.table("member").notes, *report.notes]
+    notes = [*report.table(MEMBER).notes, *report.notes]
     if notes:
         writer.writerow([])
         for note in notes:
@@ -91,7 +92,7 @@ def report_json(report: Report) -> str:
         "generated_on": report.generated_on.isoformat(),
         "reported_units": report.reported_count,
         "expected_units": report.expected_count,
-        "notes": [*report.table("member").notes, *report.notes],
+        "notes": [*report.table(MEMBER).notes, *report.notes],
         "rows": json.loads(flat_dataset(report, keys=True, safe=False).export("json")),
         "missing_units": json.loads(missing_dataset(report, keys=True).export("json")),
     }

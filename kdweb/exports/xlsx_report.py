@@ -15,7 +15,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kdweb.exports.page_setup import fit_to_a4, number_pages
 from kdweb.exports.safe_cells import set_text
-from kdweb.reports import KIND_TEXTS, Report
+from kdweb.domain import SubjectKind
+from kdweb.reports import KIND_TEXTS, Report, group_label
+from kdweb.reports.vocabulary import UNIT_GROUP_TEXT
 from kdweb.reports.columns import columns, header_cells
 from kdweb.reports.tables import KindTable, TableRow
 
@@ -25,10 +27,9 @@ PERCENT_FORMAT = "0.00%"
 SCORE_FORMAT = "0.00"
 HEADER_TOP = 7  # three header rows, then the row of column numbers
 FIRST_DATA_ROW = HEADER_TOP + 4
-SHEET_NAMES = {"member": "Đảng viên", "organisation": "Tổ chức đảng", "collective": "Tập thể LĐQL",
-               "leader": "Cán bộ LĐQL"}
-BREAKDOWN_SHEET_NAMES = {"organisation": "Tổ chức đảng theo nhóm", "collective": "Tập thể LĐQL theo loại",
-                         "leader": "Cán bộ LĐQL theo chức danh"}
+SHEET_NAMES = {kind.code: kind.short for kind in SubjectKind}
+BREAKDOWN_SHEET_NAMES = {kind.code: f"{kind.short} theo {kind.group_short}"
+                         for kind in SubjectKind if kind.group_short}
 MISSING_SHEET_NAME = "Đơn vị chưa có số liệu"
 ROW_STYLES = {"unit": "body", "rating_group": "body", "group": "subtotal", "total": "total"}
 _STYLE_ARRAYS: WeakKeyDictionary = WeakKeyDictionary()  # workbook → style name → its cell style array
@@ -149,13 +150,13 @@ def _notes(sheet: Worksheet, row_number: int, notes, last_column: str = "U") -> 
 
 
 def _missing_sheet(sheet: Worksheet, report: Report, letterhead: Letterhead) -> None:
-    headers = ["STT", "Mã đơn vị", "Đơn vị", "Nhóm có chức năng, nhiệm vụ tương đồng", "Tình trạng"]
+    headers = ["STT", "Mã đơn vị", "Đơn vị", UNIT_GROUP_TEXT, "Tình trạng"]
     width = len(headers)
     _title_block(sheet, report, letterhead, f"DANH SÁCH ĐƠN VỊ CHƯA CÓ SỐ LIỆU NĂM {report.year}", "", 6)
     for column, text in enumerate(headers, 1):
         _styled(sheet.cell(HEADER_TOP, column), text, "header")
     for offset, unit in enumerate(report.missing, 1):
-        values = [str(offset), unit.code, unit.name, unit.group or "Cấp quận", unit.state_text]
+        values = [str(offset), unit.code, unit.name, group_label(unit.group), unit.state_text]
         for column, value in enumerate(values, 1):
             _styled(sheet.cell(HEADER_TOP + offset, column), value, "body_label" if column == 3 else "body_text")
     for column, size in enumerate([6, 16, 44, 30, 20, 4], 1):

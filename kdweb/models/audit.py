@@ -1,16 +1,14 @@
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kdweb.extensions import db
-from kdweb.models.base import UTCDateTime, utcnow
+from kdweb.models.base import PkModel, UTCDateTime, utcnow
 
 
-class AuditEvent(db.Model):
+class AuditEvent(PkModel):
     """Who did what to which record, when: written by the use case in the same transaction."""
 
     __tablename__ = "audit_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     at = mapped_column(UTCDateTime, default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)

@@ -3,17 +3,15 @@ from datetime import date
 from sqlalchemy import Boolean, Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kdweb.extensions import db
-from kdweb.models.base import UTCDateTime
+from kdweb.models.base import PkModel, UTCDateTime
 from kdweb.rules.dates import deadline_for_level
 
 
-class Cycle(db.Model):
+class Cycle(PkModel):
     """The yearly review (đợt): its rule set and its two deadlines."""
 
     __tablename__ = "cycles"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer, unique=True)
     rule_set_id: Mapped[str] = mapped_column(String(40))
     review_date: Mapped[date] = mapped_column(Date)

@@ -1,13 +1,12 @@
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from kdweb.extensions import db
-from kdweb.models.base import UTCDateTime, utcnow
+from kdweb.models.base import PkModel, UTCDateTime, utcnow
 
 ACTIVE_STATES = ("queued", "running")
 
 
-class BulkJob(db.Model):
+class BulkJob(PkModel):
     """A slow piece of work (a zip of every unit's workbook): its progress, its attempts and, when done, its file.
 
     The job queue (kdweb/queue.py) only carries the id; this row is the truth, so any app server can report
@@ -15,7 +14,6 @@ class BulkJob(db.Model):
 
     __tablename__ = "bulk_jobs"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))  # templates | approved
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -1,11 +1,10 @@
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kdweb.extensions import db
-from kdweb.models.base import UTCDateTime, utcnow
+from kdweb.models.base import PkModel, UTCDateTime, utcnow
 
 
-class Notification(db.Model):
+class Notification(PkModel):
     """One message in a user's in-app list: returned, approved, reopened, deadline soon, overdue.
 
     `once_key` makes a reminder idempotent: `flask remind` run twice a day sends each reminder once."""
@@ -13,7 +12,6 @@ class Notification(db.Model):
     __tablename__ = "notifications"
     __table_args__ = (UniqueConstraint("user_id", "once_key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycles.id"))

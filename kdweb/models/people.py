@@ -1,20 +1,16 @@
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kdweb.extensions import db
+from kdweb.models.base import CycleCoded
 
 
-class Person(db.Model):
+class Person(CycleCoded):
     """A party member on the year's roster, with the statuses that decide how he or she is rated."""
 
     __tablename__ = "persons"
-    __table_args__ = (UniqueConstraint("cycle_id", "code"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
-    code: Mapped[str] = mapped_column(String(40))
     full_name: Mapped[str] = mapped_column(String(200))
     birth_date: Mapped[date | None] = mapped_column(Date)
     gender: Mapped[str | None] = mapped_column(String(10))
@@ -39,15 +35,11 @@ class Person(db.Model):
     leader_posts = relationship("LeaderPost", back_populates="person")
 
 
-class Collective(db.Model):
+class Collective(CycleCoded):
     """A leadership collective (tập thể lãnh đạo, quản lý), rated in one reporting unit's workbook."""
 
     __tablename__ = "collectives"
-    __table_args__ = (UniqueConstraint("cycle_id", "code"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
-    code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
     collective_type: Mapped[str] = mapped_column(String(100))
     rated_in_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
@@ -58,14 +50,11 @@ class Collective(db.Model):
     leads_unit = relationship("Unit", foreign_keys=[leads_unit_id])
 
 
-class LeaderPost(db.Model):
+class LeaderPost(CycleCoded):
     """A leadership post held by a person (or by a non-member, rated in the collective)."""
 
     __tablename__ = "leader_posts"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
-    code: Mapped[str] = mapped_column(String(40))
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     equivalent_group: Mapped[str] = mapped_column(String(100))
@@ -73,8 +62,6 @@ class LeaderPost(db.Model):
     heads_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     heads_collective_id: Mapped[int | None] = mapped_column(ForeignKey("collectives.id"))
     is_head: Mapped[bool] = mapped_column(Boolean, default=False)
-
-    __table_args__ = (UniqueConstraint("cycle_id", "code"),)
 
     person = relationship("Person", back_populates="leader_posts")
     rated_in = relationship("Unit", foreign_keys=[rated_in_id])

@@ -1,16 +1,14 @@
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from kdweb.extensions import db
-from kdweb.models.base import UTCDateTime, utcnow
+from kdweb.models.base import PkModel, UTCDateTime, utcnow
 
 
-class RosterImport(db.Model):
+class RosterImport(PkModel):
     """A roster file an admin sent for a cycle: its bytes are kept from the dry run to the import, and after."""
 
     __tablename__ = "roster_imports"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at = mapped_column(UTCDateTime, default=utcnow)

@@ -1,47 +1,17 @@
 from datetime import date
-from enum import Enum
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kdweb.extensions import db
+from kdweb.domain import UnitKind, UnitLevel
+from kdweb.models.base import PkModel
 
 
-class UnitKind(Enum):
-    DISTRICT = ("district", "Đảng bộ Quận")
-    GRASSROOTS_COMMITTEE = ("grassroots_committee", "Đảng bộ cơ sở")
-    GRASSROOTS_CELL = ("grassroots_cell", "Chi bộ cơ sở")
-    SUB_COMMITTEE = ("sub_committee", "Đảng bộ bộ phận")
-    CELL = ("cell", "Chi bộ trực thuộc")
-
-    def __init__(self, code, text):
-        self.code = code
-        self.text = text
-
-    @classmethod
-    def from_code(cls, code):
-        return next(kind for kind in cls if kind.code == code)
-
-
-class UnitLevel(Enum):
-    DISTRICT = ("district", "Cấp quận")
-    GRASSROOTS = ("grassroots", "Cấp cơ sở")
-
-    def __init__(self, code, text):
-        self.code = code
-        self.text = text
-
-    @classmethod
-    def from_code(cls, code):
-        return next(level for level in cls if level.code == code)
-
-
-class Unit(db.Model):
+class Unit(PkModel):
     """A party organisation of the tree: the district, a grassroots organisation, or one of its parts."""
 
     __tablename__ = "units"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(30))
@@ -58,9 +28,9 @@ class Unit(db.Model):
     valid_to: Mapped[date | None] = mapped_column(Date)
     successor_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
 
-    parent = relationship("Unit", remote_side=[id], back_populates="children", foreign_keys=[parent_id])
+    parent = relationship("Unit", remote_side="Unit.id", back_populates="children", foreign_keys=[parent_id])
     children = relationship("Unit", back_populates="parent", order_by="Unit.sort_order", foreign_keys=[parent_id])
-    successor = relationship("Unit", remote_side=[id], foreign_keys=[successor_id])
+    successor = relationship("Unit", remote_side="Unit.id", foreign_keys=[successor_id])
 
     def valid_on(self, day: date | None) -> bool:
         """Whether the unit exists on that day (every unit does when the day is unknown)."""
@@ -70,11 +40,11 @@ class Unit(db.Model):
 
     @property
     def kind_enum(self) -> UnitKind:
-        return UnitKind.from_code(self.kind)
+        return UnitKind(self.kind)
 
     @property
     def level_enum(self) -> UnitLevel:
-        return UnitLevel.from_code(self.level)
+        return UnitLevel(self.level)
 
     def __repr__(self):
         return f"<Unit {self.code}>"

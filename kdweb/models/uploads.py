@@ -1,53 +1,42 @@
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, LargeBinary, Numeric, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from kdweb.extensions import db
-from kdweb.models.base import UTCDateTime, utcnow
+from kdweb.domain import UploadOutcome
+from kdweb.models.base import PkModel, UnitVersion, UTCDateTime, utcnow
 
 # A check runs inside the request that received the file; one still "received" after this long has died.
 CHECK_STALE_AFTER = timedelta(minutes=5)
-OUTCOME_TEXTS = {"received": "Đang kiểm tra", "unchecked": "Chưa kiểm tra được", "rejected": "Không đọc được",
-                 "errors": "Có lỗi", "valid": "Hợp lệ"}
+CHECKED = (UploadOutcome.REJECTED.code, UploadOutcome.ERRORS.code, UploadOutcome.VALID.code)
 
 
-class Template(db.Model):
+class Template(UnitVersion):
     """A workbook issued to a unit: which version, signed over which roster."""
 
     __tablename__ = "templates"
-    __table_args__ = (UniqueConstraint("cycle_id", "unit_id", "version"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    version: Mapped[int] = mapped_column(Integer)
-    signature: Mapped[str] = mapped_column(String(128))
+    file_sha256: Mapped[str] = mapped_column(String(128))  # of the .xlsx as issued
     generated_at = mapped_column(UTCDateTime, default=utcnow)
     generated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # the subjects it was issued for (roster_digest of the roster then), to tell when the roster has changed since
     roster_digest: Mapped[str | None] = mapped_column(String(64))
 
 
-class Upload(db.Model):
+class Upload(UnitVersion):
     """One file a unit sent: its bytes are kept forever and never overwritten."""
 
     __tablename__ = "uploads"
-    __table_args__ = (UniqueConstraint("cycle_id", "unit_id", "version"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    version: Mapped[int] = mapped_column(Integer)
     created_at = mapped_column(UTCDateTime, default=utcnow)
     filename: Mapped[str] = mapped_column(String(255))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     content = deferred(mapped_column(LargeBinary))
     # received → checked (rejected: unreadable, errors, valid) or unchecked (the check could not finish)
-    outcome: Mapped[str] = mapped_column(String(20), default="received")
+    outcome: Mapped[str] = mapped_column(String(20), default=UploadOutcome.RECEIVED.code)
     problem_code: Mapped[str | None] = mapped_column(String(40))
     problem_message: Mapped[str | None] = mapped_column(Text)
     check_error: Mapped[str | None] = mapped_column(Text)  # why an unchecked upload could not be checked
@@ -62,27 +51,26 @@ class Upload(db.Model):
     @property
     def is_stuck(self) -> bool:
         """Received so long ago that the check that started with it has died."""
-        return self.outcome == "received" and self.created_at is not None \
+        return self.outcome == UploadOutcome.RECEIVED.code and self.created_at is not None \
             and self.created_at < utcnow() - CHECK_STALE_AFTER
 
     @property
     def needs_check(self) -> bool:
         """Never checked to the end: may be checked again ("Kiểm tra lại"), and is never parsed for display."""
-        return self.outcome == "unchecked" or self.is_stuck
+        return self.outcome == UploadOutcome.UNCHECKED.code or self.is_stuck
 
     @property
     def is_checked(self) -> bool:
-        return self.outcome in ("rejected", "errors", "valid")
+        return self.outcome in CHECKED
 
     @property
     def outcome_text(self) -> str:
-        return OUTCOME_TEXTS["unchecked" if self.is_stuck else self.outcome]
+        return (UploadOutcome.UNCHECKED if self.is_stuck else UploadOutcome(self.outcome)).text
 
 
-class Finding(db.Model):
+class Finding(PkModel):
     __tablename__ = "findings"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     rule: Mapped[str] = mapped_column(String(40))
@@ -98,12 +86,11 @@ class Finding(db.Model):
     upload = relationship("Upload", back_populates="findings")
 
 
-class Rating(db.Model):
+class Rating(PkModel):
     """One subject's rating as read from an upload: the rows the district report counts."""
 
     __tablename__ = "ratings"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id"), index=True)
     subject_kind: Mapped[str] = mapped_column(String(20))
     subject_code: Mapped[str] = mapped_column(String(40))

@@ -1,33 +1,16 @@
-from enum import Enum
-
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from kdweb.extensions import db
-from kdweb.models.base import UTCDateTime
+from kdweb.domain import Role
+from kdweb.models.base import PkModel, UTCDateTime
 
 
-class Role(Enum):
-    STAFF = ("staff", "Cán bộ đơn vị")
-    REVIEWER = ("reviewer", "Ban Tổ chức Quận ủy")
-    ADMIN = ("admin", "Quản trị")
-
-    def __init__(self, code, text):
-        self.code = code
-        self.text = text
-
-    @classmethod
-    def from_code(cls, code):
-        return next(role for role in cls if role.code == code)
-
-
-class User(UserMixin, db.Model):
+class User(UserMixin, PkModel):
     __tablename__ = "users"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     full_name: Mapped[str] = mapped_column(String(200))
@@ -44,7 +27,7 @@ class User(UserMixin, db.Model):
 
     @property
     def role_enum(self) -> Role:
-        return Role.from_code(self.role)
+        return Role(self.role)
 
     @property
     def is_active(self):

@@ -1,17 +1,15 @@
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kdweb.extensions import db
-from kdweb.models.base import UTCDateTime, utcnow
+from kdweb.models.base import PkModel, UTCDateTime, utcnow
 
 
-class UnitCycle(db.Model):
+class UnitCycle(PkModel):
     """A reporting unit's place in a cycle: one row, so the dashboard reads every unit in one query."""
 
     __tablename__ = "unit_cycles"
     __table_args__ = (UniqueConstraint("cycle_id", "unit_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="not_downloaded")
@@ -33,10 +31,9 @@ class UnitCycle(db.Model):
     __mapper_args__ = {"version_id_col": revision}
 
 
-class Submission(db.Model):
+class Submission(PkModel):
     __tablename__ = "submissions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id"))
@@ -51,10 +48,9 @@ class Submission(db.Model):
     reviews = relationship("Review", back_populates="submission", order_by="Review.created_at")
 
 
-class Review(db.Model):
+class Review(PkModel):
     __tablename__ = "reviews"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(20))  # approve, return, reopen

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .tables import TableRow
-from .vocabulary import LEVEL_TEXTS, LEVELS, REASONS, SCORE_BANDS, reason_label
+from .vocabulary import LEVEL_TEXTS, LEVELS, NOT_RATED_TEXT, REASONS, SCORE_BANDS, reason_label
 
-RESULTS, NOT_RATED, SCORES = "Kết quả đánh giá, xếp loại", "Không xếp loại", "Chấm điểm (Quy định 366-QĐ/TW)"
+RESULTS, NOT_RATED, SCORES = "Kết quả đánh giá, xếp loại", NOT_RATED_TEXT, "Chấm điểm (Quy định 366-QĐ/TW)"
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def columns(kind: str | None = None, scored: bool = False) -> list[Column]:
     result.append(_count("not_rated", "not_rated", "Không xếp loại - tổng số", (NOT_RATED, "Tổng số"), 9))
     widths = dict(zip(REASONS, (11, 10, 11, 13, 10)))
     result += [
-        _count(reason, reason, f"Không xếp loại - {reason_label(reason, kind)}",
+        _count(reason, reason.lower(), f"Không xếp loại - {reason_label(reason, kind)}",
                (NOT_RATED, reason_label(reason, kind)), widths[reason])
         for reason in REASONS
     ]

@@ -8,12 +8,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from kdweb.domain import WorkbookStatus
+
 from .counts import Counts, ScoreStats
 from .formatting import vn_count
 from .percent import percent
 from .vocabulary import (
-    BASIS_TEXTS, KIND_TEXTS, RATING_GROUP_TEXTS, SUBJECT_KINDS, SUBMISSION_STATE_TEXTS, group_key,
-    group_label, rating_group_label,
+    BASIS_TEXTS, KIND_TEXTS, MEMBER, RATING_GROUP_TEXTS, SUBJECT_KINDS, group_key, group_label, rating_group_label,
+    state_text,
 )
 
 TOTAL_LABEL = "Tổng cộng toàn Đảng bộ"
@@ -53,7 +55,7 @@ class MissingUnit:
 
     @property
     def state_text(self) -> str:
-        return SUBMISSION_STATE_TEXTS.get(self.state, "Chưa nộp")
+        return state_text(self.state)
 
 
 @dataclass(frozen=True)
@@ -255,7 +257,7 @@ def _kind_table(kind: str, units: dict[int, ReportedUnit], counts: list[UnitCoun
     rating_rows: tuple[TableRow, ...] = ()
     if kind in RATING_GROUP_TEXTS:
         rating_rows = _rating_group_rows(units, counts, total, scored, total_scores)
-    notes = (_temporary_note(total, distinct_members),) if kind == "member" else ()
+    notes = (_temporary_note(total, distinct_members),) if kind == MEMBER else ()
     return KindTable(kind, tuple(rows), rating_rows, notes)
 
 
@@ -280,7 +282,7 @@ def _rating_group_rows(units: dict[int, ReportedUnit], counts: list[UnitCounts],
 
 
 def _unit_note(unit: ReportedUnit) -> str:
-    return SUBMISSION_STATE_TEXTS["submitted"] if unit.state == "submitted" else ""
+    return state_text(unit.state) if unit.state == WorkbookStatus.SUBMITTED.code else ""
 
 
 def _temporary_note(total: Counts, distinct_members: int | None = None) -> str:

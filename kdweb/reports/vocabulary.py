@@ -1,42 +1,27 @@
-"""The words of the report: subject kinds, levels, reasons for "Không xếp loại", measures and bases."""
+"""The report's words, derived from `kdweb.domain`: subject kinds, levels and reasons by their codes (as the
+database stores them), the measures of a row, and the bases a report is taken on."""
 from __future__ import annotations
 
-SUBJECT_KINDS = ("member", "organisation", "collective", "leader")
-KIND_TEXTS = {
-    "member": "Đảng viên",
-    "organisation": "Tổ chức đảng",
-    "collective": "Tập thể lãnh đạo, quản lý",
-    "leader": "Cá nhân cán bộ lãnh đạo, quản lý",
-}
-# The group a subject's own quota is counted in (docs/rulebook.md §4 Q-20); members have none.
-RATING_GROUP_TEXTS = {
-    "organisation": "Nhóm có chức năng, nhiệm vụ tương đồng",
-    "collective": "Loại tập thể lãnh đạo, quản lý",
-    "leader": "Nhóm chức danh tương đương",
-}
+from kdweb.domain import NOT_RATED_TEXT, NOT_SUBMITTED_TEXT, Level, NotRatedReason, SubjectKind, UnitLevel, \
+    WorkbookStatus
 
-LEVELS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
+SUBJECT_KINDS = tuple(kind.code for kind in SubjectKind)
+KIND_TEXTS = {kind.code: kind.text for kind in SubjectKind}
+# The group a subject's own quota is counted in (docs/rulebook.md §4 Q-20); members have none.
+RATING_GROUP_TEXTS = {kind.code: kind.group_text for kind in SubjectKind if kind.group_text}
+# A unit's group in the report is the group of similar function its organisation is counted in.
+UNIT_GROUP_TEXT = SubjectKind.ORGANISATION.group_text
+MEMBER = SubjectKind.MEMBER.code
+
+LEVELS = tuple(level.code for level in Level)
+LEVEL_TEXTS = {level.code: level.text for level in Level}
 # The score bands of a scored rule set (docs/rulebook-366.md §1): the level a total falls in, before the task conditions.
 SCORE_BANDS = {level: f"Khung {level}" for level in LEVELS}
-LEVEL_TEXTS = {
-    "HTXSNV": "Hoàn thành xuất sắc nhiệm vụ",
-    "HTTNV": "Hoàn thành tốt nhiệm vụ",
-    "HTNV": "Hoàn thành nhiệm vụ",
-    "KHTNV": "Không hoàn thành nhiệm vụ",
-}
 
-# "temporary" has its own column: the member is listed (not rated) where he or she is in temporary activity and
+# "TEMPORARY" has its own column: the member is listed (not rated) where he or she is in temporary activity and
 # rated at the chi bộ of official activity (docs/rulebook.md M-TEMPORARY), so it is a listing, not a missing rating.
-REASONS = ("exempt", "suspended", "new", "temporary", "other")
-_REASON_TEXTS = {
-    "exempt": "Miễn công tác và sinh hoạt đảng",
-    "suspended": "Đình chỉ sinh hoạt đảng",
-    "new": "Mới kết nạp / mới thành lập chưa đủ 6 tháng",
-    "temporary": "Khác: sinh hoạt tạm thời (xếp loại ở nơi sinh hoạt chính thức)",
-    "other": "Lý do khác",
-}
-_NEW_TEXTS = {"member": "Mới kết nạp chưa đủ 6 tháng", "organisation": "Mới thành lập chưa đủ 6 tháng",
-              "collective": "Mới thành lập chưa đủ 6 tháng"}
+REASONS = tuple(reason.code for reason in NotRatedReason)
+OTHER_REASON = NotRatedReason.OTHER.code
 
 # Every number of a table row, in column order; each is also a drill-down filter.
 MEASURES = ("roster", "rated", *LEVELS, "not_rated", *REASONS, "disciplined")
@@ -44,7 +29,7 @@ _MEASURE_TEXTS = {
     "roster": "Tổng số",
     "rated": "Số được đánh giá, xếp loại",
     **LEVEL_TEXTS,
-    "not_rated": "Không xếp loại",
+    "not_rated": NOT_RATED_TEXT,
     "disciplined": "Trong đó bị kỷ luật",
 }
 
@@ -54,13 +39,15 @@ BASIS_TEXTS = {
     "approved": "Kết quả đã được Ban Tổ chức duyệt",
     "submitted": "Kết quả các đơn vị đã nộp (gồm cả chưa duyệt)",
 }
-# The workbook statuses' own words (kdweb/status.py, which this pure layer does not import): one vocabulary.
-SUBMISSION_STATE_TEXTS = {"submitted": "Đã nộp, chờ duyệt", "returned": "Bị trả lại", "approved": "Đã duyệt"}
 
 # A unit with no group of similar function is the district itself; its key must survive a query string.
 NULL_GROUP = "~"
-DISTRICT_GROUP_TEXT = "Cấp quận"
 NO_RATING_GROUP_TEXT = "Chưa phân nhóm"
+
+
+def state_text(state: str | None) -> str:
+    """A submission's state (a workbook status code) in words; none is "Chưa nộp"."""
+    return WorkbookStatus(state).text if state else NOT_SUBMITTED_TEXT
 
 
 def group_key(group: str | None) -> str:
@@ -72,7 +59,7 @@ def group_from_key(key: str) -> str | None:
 
 
 def group_label(group: str | None) -> str:
-    return DISTRICT_GROUP_TEXT if group is None else group
+    return UnitLevel.DISTRICT.text if group is None else group
 
 
 def rating_group_label(group: str | None) -> str:
@@ -80,12 +67,21 @@ def rating_group_label(group: str | None) -> str:
 
 
 def reason_label(reason: str, kind: str | None = None) -> str:
-    if reason == "new" and kind in _NEW_TEXTS:
-        return _NEW_TEXTS[kind]
-    return _REASON_TEXTS[reason]
+    """The report's heading of a reason; the "new" one says kết nạp or thành lập when the kind is known."""
+    found = NotRatedReason(reason)
+    if found is NotRatedReason.NEW and kind is not None and SubjectKind(kind).new_text:
+        return SubjectKind(kind).new_text
+    return found.heading
+
+
+def not_rated_label(reason: str | None, kind: str | None = None) -> str:
+    """“Không xếp loại” with its reason as the report counts it (a reason it does not list counts as other)."""
+    if not reason:
+        return NOT_RATED_TEXT
+    return f"{NOT_RATED_TEXT}: {reason_label(reason if reason in REASONS else OTHER_REASON, kind)}"
 
 
 def measure_label(measure: str, kind: str | None = None) -> str:
-    if measure in _REASON_TEXTS:
+    if measure in REASONS:
         return reason_label(measure, kind)
     return _MEASURE_TEXTS[measure]

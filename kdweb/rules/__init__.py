@@ -14,7 +14,8 @@ from .rows import (
 from .ruleset import Check, Criterion, RuleSet, grade_field
 from .suggest import suggest_level
 from .terms import (
-    NOT_RATED_TEXT, Discipline, Grade, Level, NotRatedReason, OrgKind, QuotaBase, QuotaScope, Severity, SubjectKind,
+    NOT_RATED_TEXT, ORGANISATION_KINDS, Discipline, Grade, Level, NotRatedReason, QuotaBase, QuotaScope, Severity,
+    SubjectKind, UnitKind,
 )
 from .validate import validate_district, validate_unit
 
@@ -22,10 +23,10 @@ __all__ = [
     "CIVIL_RATING_CHOICES", "DEFAULT_RULE_SET_ID", "DISCIPLINE_CHOICES", "FIELD_LABELS", "GRADE_CHOICES",
     "GRADE_PREFIX", "LEVEL_CHOICES", "MONTH_PREFIX", "NOT_RATED_TEXT", "REASON_CHOICES", "RECORD_TYPES", "RULE_SETS",
     "YES_NO_CHOICES", "Check", "CollectiveRecord", "Criterion", "Discipline", "Finding", "Grade", "LeaderRecord",
-    "Level", "MemberRecord", "NotRatedReason", "OrgKind", "OrganisationRecord", "Parsed", "QuotaBase", "QuotaScope",
-    "RuleSet", "Severity", "SubjectKind", "UnitBatch", "field_label", "get_rule_set", "grade_field",
-    "looks_like_legacy_font", "normalise_text", "parse_civil_rating", "parse_collective_row", "parse_date",
-    "parse_discipline", "parse_grade", "parse_leader_row", "parse_level", "parse_member_row",
+    "Level", "MemberRecord", "NotRatedReason", "ORGANISATION_KINDS", "OrganisationRecord", "Parsed", "QuotaBase",
+    "QuotaScope", "RuleSet", "Severity", "SubjectKind", "UnitBatch", "UnitKind", "field_label", "get_rule_set",
+    "grade_field", "looks_like_legacy_font", "normalise_text", "parse_civil_rating", "parse_collective_row",
+    "parse_date", "parse_discipline", "parse_grade", "parse_leader_row", "parse_level", "parse_member_row",
     "parse_not_rated_reason", "parse_number", "parse_org_kind", "parse_organisation_row", "parse_yes_no",
     "sorted_findings", "suggest_level", "validate_district", "validate_unit",
 ]

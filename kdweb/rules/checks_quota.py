@@ -13,12 +13,6 @@ from .messages import percent
 from .ruleset import Check, RuleSet
 from .terms import Level, QuotaBase, QuotaScope, SubjectKind
 
-_NOUNS = {
-    SubjectKind.MEMBER: "đảng viên",
-    SubjectKind.ORGANISATION: "tổ chức đảng",
-    SubjectKind.COLLECTIVE: "tập thể lãnh đạo, quản lý",
-    SubjectKind.LEADER: "cán bộ lãnh đạo, quản lý",
-}
 _NAMES_SHOWN = 10
 
 
@@ -93,7 +87,7 @@ def _order(record) -> tuple:
 
 
 def _finding(kind, key, label, count: QuotaCount, excellent, rule_set, unit_code) -> Finding:
-    noun = _NOUNS[kind]
+    noun = kind.noun
     rule = "Q-SMALL" if count.small_group else "Q-20"
     if count.small_group:
         text = (

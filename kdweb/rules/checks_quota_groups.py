@@ -6,7 +6,7 @@ from collections import defaultdict
 from fractions import Fraction
 from math import floor
 
-from .checks_quota import _GROUP_FIELDS, _NOUNS, group_label
+from .checks_quota import _GROUP_FIELDS, group_label
 from .findings import Finding
 from .messages import percent
 from .ruleset import Check, RuleSet
@@ -45,7 +45,7 @@ def group_findings(kind: SubjectKind, units, rule_set: RuleSet, unit_names, unit
         rule = "Q-25" if outstanding else "Q-20"
         share = rule_set.share("quota_outstanding_share" if outstanding else "quota_share")
         label = f"nhóm “{key}”" if any(record.quota_group for record in records) else group_label(kind, key, unit_names)
-        noun = _NOUNS[kind]
+        noun = kind.noun
         mark = " (nhóm được đánh giá nổi trội)" if outstanding else ""
         names = ", ".join(record.name or record.code for record in excellent[:10])
         found = percent(Fraction(len(excellent), good)) if good else "không xác định"

@@ -18,7 +18,7 @@ from .parse import (
     parse_not_rated_reason, parse_number, parse_org_kind, parse_yes_no,
 )
 from .score_fields import VIOLATION_KINDS, parse_count, parse_levels, parse_score, parse_violation_kind
-from .terms import SubjectKind
+from .terms import NotRatedReason, SubjectKind
 
 MEMBER, ORGANISATION, COLLECTIVE, LEADER = SubjectKind
 ALL_KINDS = frozenset(SubjectKind)
@@ -131,8 +131,8 @@ FIELDS: tuple[Field, ...] = (
     _fact("birth_date", "Ngày sinh", parse_date, "date | None", None, _KINDS_M, DATE, 11.0),
     _yes_no_fact("probationary", "Đảng viên dự bị", _KINDS_M),
     _fact("admitted_on", "Ngày vào Đảng", parse_date, "date | None", None, _KINDS_M, DATE, 11.0),
-    _yes_no_fact("exempt", "Miễn công tác và sinh hoạt đảng", _KINDS_M),
-    _yes_no_fact("suspended", "Đình chỉ sinh hoạt đảng", _KINDS_M),
+    _yes_no_fact("exempt", NotRatedReason.EXEMPT.text, _KINDS_M),
+    _yes_no_fact("suspended", NotRatedReason.SUSPENDED.text, _KINDS_M),
     _yes_no_fact("committee_suspended", "Đình chỉ sinh hoạt cấp ủy", _KINDS_M),
     _yes_no_fact("transferred_in", "Chuyển sinh hoạt đến trong năm", _KINDS_M),
     _fact("months_at_old_place", "Số tháng ở nơi cũ", parse_number, "float | None", None, _KINDS_M),
@@ -140,13 +140,13 @@ FIELDS: tuple[Field, ...] = (
     _yes_no_fact("temporary_activity_elsewhere", "Sinh hoạt tạm thời ở nơi khác", _KINDS_M),
     _yes_no_fact("is_civil_servant", "Cán bộ, công chức, viên chức", _KINDS_M),
     _fact("post", "Chức vụ", kinds=frozenset({MEMBER, LEADER}), width={MEMBER: 16.0, LEADER: 20.0}),
-    _fact("kind", "Loại tổ chức đảng", parse_org_kind, "OrgKind | None", None, _KINDS_O, width=16.0),
+    _fact("kind", "Loại tổ chức đảng", parse_org_kind, "UnitKind | None", None, _KINDS_O, width=16.0),
     _fact("parent_code", "Mã tổ chức đảng cấp trên", parse_code, kinds=_KINDS_O),
-    _fact("collective_type", "Loại tập thể lãnh đạo, quản lý", kinds=_KINDS_C, width=18.0),
+    _fact("collective_type", COLLECTIVE.group_text, kinds=_KINDS_C, width=18.0),
     _fact("led_unit_code", "Mã tổ chức, cơ quan, đơn vị lãnh đạo", parse_code, kinds=_KINDS_C, width=14.0),
     _fact("founded_on", "Ngày thành lập", parse_date, "date | None", None, BODIES, DATE, 11.0),
-    _fact("group", "Nhóm có chức năng, nhiệm vụ tương đồng", kinds=_KINDS_O, width=18.0),
-    _fact("post_group", "Nhóm chức danh tương đương", kinds=_KINDS_L, width=16.0),
+    _fact("group", ORGANISATION.group_text, kinds=_KINDS_O, width=18.0),
+    _fact("post_group", LEADER.group_text, kinds=_KINDS_L, width=16.0),
     _fact("heads", "Là người đứng đầu (mã tập thể, tổ chức, đơn vị)", parse_codes, "tuple[str, ...]", (), _KINDS_L,
           CODES, 16.0),
     _yes_no_fact("party_member", "Là đảng viên", _KINDS_L, default=True, width=9.0),

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from .terms import NOT_RATED_TEXT, Discipline, Grade, Level, NotRatedReason, OrgKind
+from .terms import NOT_RATED_TEXT, ORGANISATION_KINDS, Discipline, Grade, Level, NotRatedReason, UnitKind
 from .text import LEGACY_FONTS, looks_like_legacy_font, normalise_text
 
 __all__ = [
@@ -241,7 +241,7 @@ parse_not_rated_reason = Choice(
 )
 REASON_CHOICES = parse_not_rated_reason.texts
 
-parse_org_kind = Choice("loại tổ chức đảng", _coded(OrgKind), _codes(OrgKind), accepts=OrgKind)
+parse_org_kind = Choice("loại tổ chức đảng", _coded(ORGANISATION_KINDS), _codes(ORGANISATION_KINDS), accepts=UnitKind)
 
 
 _EXCEL_EPOCH = date(1899, 12, 30)

@@ -19,7 +19,7 @@ from decimal import Decimal  # noqa: F401 - named by the declared fields' annota
 from typing import Collection, Mapping
 
 from .field_registry import with_fields
-from .terms import Discipline, Grade, Level, NotRatedReason, OrgKind, SubjectKind  # noqa: F401 - named by the declared fields' annotations
+from .terms import Discipline, Grade, Level, NotRatedReason, SubjectKind, UnitKind  # noqa: F401 - named by the declared fields' annotations
 
 
 def _record_class(name: str, kind: SubjectKind) -> type:

@@ -2,6 +2,7 @@
 import json
 from dataclasses import dataclass
 
+from kdweb.domain import UploadOutcome
 from kdweb.extensions import db
 from kdweb.models import AuditEvent, Unit, User
 
@@ -36,8 +37,7 @@ DETAIL_TEXTS = {
     "unit_rows": "đơn vị", "members_regrouped": "đảng viên chuyển nhóm", "status_moved": "chuyển trạng thái",
     "reason": "lý do", "resent": "gửi lại đúng tệp",
 }
-VALUE_TEXTS = {True: "có", False: "không", "valid": "hợp lệ", "errors": "có lỗi", "rejected": "không đọc được",
-               "unchecked": "chưa kiểm tra được",
+VALUE_TEXTS = {True: "có", False: "không", **{outcome.code: outcome.text.lower() for outcome in UploadOutcome},
                "templates": "mẫu Excel", "approved": "kết quả đã duyệt", "staff": "cán bộ đơn vị",
                "reviewer": "Ban Tổ chức", "admin": "quản trị"}
 

@@ -11,15 +11,16 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased
 
 from kdweb.deadlines import DeadlineState, deadline_state, local_date
+from kdweb.domain import UnitLevel
 from kdweb.extensions import db
 from kdweb.models import AuditEvent, Rating, Submission, Unit, UnitCycle, Upload
 from kdweb.models.base import utcnow
-from kdweb.rules import Level
+from kdweb.rules import Level, SubjectKind
 from kdweb.rules.dates import deadline_for_level
 from kdweb.search import matches
 from kdweb.status import WorkbookStatus
 
-DISTRICT_GROUP = "Cấp quận"
+DISTRICT_GROUP = UnitLevel.DISTRICT.text
 SORTS = {
     "unit": lambda row: (row.level_order, row.group, row.sort_order),
     "status": lambda row: (list(WorkbookStatus).index(row.status), row.sort_order),
@@ -223,7 +224,7 @@ def build(cycle, filters: Filters, now: datetime | None = None) -> Dashboard:
 
 
 def dashboard_row(cycle, record, now) -> DashboardRow:
-    status = WorkbookStatus.from_code(record.status)
+    status = WorkbookStatus(record.status)
     done = status in (WorkbookStatus.SUBMITTED, WorkbookStatus.APPROVED)
     deadline = deadline_for_level(record.level, cycle.grassroots_deadline, cycle.district_deadline)
     counted_valid = status is WorkbookStatus.VALID and record.valid_errors is not None
@@ -248,7 +249,8 @@ def attach_level_counts(rows) -> None:
         return
     counts = db.session.execute(
         db.select(Rating.upload_id, Rating.level, func.count())
-        .where(Rating.upload_id.in_(by_upload), Rating.subject_kind == "member", Rating.level.is_not(None))
+        .where(Rating.upload_id.in_(by_upload), Rating.subject_kind == SubjectKind.MEMBER.code,
+               Rating.level.is_not(None))
         .group_by(Rating.upload_id, Rating.level)
     ).all()
     for upload_id, level, count in counts:

@@ -36,7 +36,7 @@ def current_batches(cycle) -> tuple[list[UnitBatch], dict[str, str]]:
     if units:
         for rating in db.session.execute(db.select(Rating).where(Rating.upload_id.in_(units))).scalars():
             unit_code = units[rating.upload_id]
-            kind = SubjectKind(rating.subject_kind.upper())
+            kind = SubjectKind(rating.subject_kind)
             if rating.record_json:
                 record = record_from_json(kind, rating.record_json)
             else:  # stored before full records were kept
@@ -53,7 +53,7 @@ def record_of(kind, rating, unit_code, heads, led):
     common = dict(code=rating.subject_code, name=rating.subject_name, unit_code=unit_code,
                   level=Level(rating.level) if rating.level else None,
                   not_rated=rating.level is None and rating.not_rated_reason is not None,
-                  not_rated_reason=NotRatedReason(rating.not_rated_reason.upper()) if rating.not_rated_reason else None,
+                  not_rated_reason=NotRatedReason(rating.not_rated_reason) if rating.not_rated_reason else None,
                   disciplined_in_year=rating.disciplined)
     if kind is SubjectKind.MEMBER:
         return MemberRecord(**common)

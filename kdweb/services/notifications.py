@@ -20,8 +20,8 @@ from kdweb.status import WorkbookStatus
 
 log = logging.getLogger(__name__)
 
-KINDS = {"returned": "Bị trả lại", "approved": "Đã duyệt", "reopened": "Được mở lại",
-         "deadline_soon": "Sắp đến hạn", "overdue": "Quá hạn"}
+KINDS = {"returned": WorkbookStatus.RETURNED.text, "approved": WorkbookStatus.APPROVED.text,
+         "reopened": "Được mở lại", "deadline_soon": "Sắp đến hạn", "overdue": "Quá hạn"}
 SOON_DAYS = 3
 DONE = (WorkbookStatus.SUBMITTED.code, WorkbookStatus.APPROVED.code)
 

@@ -22,9 +22,9 @@ from kdweb.reports import (
 )
 from kdweb.rules import get_rule_set
 from kdweb.reports.selection import Selection, UnknownSelection
-from kdweb.reports.vocabulary import group_from_key
+from kdweb.reports.vocabulary import MEMBER, OTHER_REASON, group_from_key
 
-LISTED_REASONS = tuple(reason for reason in REASONS if reason != "other")
+LISTED_REASONS = tuple(reason for reason in REASONS if reason != OTHER_REASON)
 
 
 def cycle_years() -> list[int]:
@@ -65,7 +65,7 @@ def unit_successors() -> dict[str, str]:
 def distinct_members(cycle_id: int, basis: str) -> int:
     """Members listed in the basis, each once: a temporary listing counts twice only when the home unit is in it."""
     query = (_in_basis(cycle_id, basis).join(Rating, Rating.upload_id == Upload.id)
-             .where(Rating.subject_kind == "member")
+             .where(Rating.subject_kind == MEMBER)
              .add_columns(func.count(func.distinct(Rating.subject_code))))
     return db.session.scalar(query) or 0
 
@@ -84,7 +84,7 @@ def measure_condition(measure: str):
         return not_rated
     if measure in LISTED_REASONS:
         return and_(not_rated, Rating.not_rated_reason == measure)
-    if measure == "other":
+    if measure == OTHER_REASON:
         return and_(not_rated, or_(Rating.not_rated_reason.is_(None),
                                    Rating.not_rated_reason.not_in(LISTED_REASONS)))
     if measure == "disciplined":

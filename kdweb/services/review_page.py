@@ -6,12 +6,12 @@ from sqlalchemy import func
 
 from kdweb.extensions import db
 from kdweb.models import Finding, Rating, Submission, UnitCycle, Upload
-from kdweb.rules import Level, SubjectKind, get_rule_set
+from kdweb.rules import NOT_RATED_TEXT, Level, NotRatedReason, SubjectKind, get_rule_set
 from kdweb.rules.checks_quota import quota_limit
 from kdweb.status import WorkbookStatus
 
-KIND_TEXTS = {kind.code.lower(): kind.text for kind in SubjectKind}
-GROUPLESS = {"member": "Cả đơn vị"}
+KIND_ORDER = list(SubjectKind)
+GROUPLESS = {SubjectKind.MEMBER: "Cả đơn vị"}
 
 
 @dataclass
@@ -35,13 +35,13 @@ def quota_by_group(upload, cycle) -> list[QuotaRow]:
             db.select(Rating.subject_kind, Rating.group, Rating.level, func.count())
             .where(Rating.upload_id == upload.id, Rating.level.in_([Level.HTXSNV.code, Level.HTTNV.code]))
             .group_by(Rating.subject_kind, Rating.group, Rating.level)):
+        kind = SubjectKind(kind)
         key = (kind, group or GROUPLESS.get(kind, "(chưa ghi nhóm)"))
         counts.setdefault(key, {})[level] = count
-    order = list(KIND_TEXTS)
     rows = []
-    for (kind, group), levels in sorted(counts.items(), key=lambda item: (order.index(item[0][0]), item[0][1])):
+    for (kind, group), levels in sorted(counts.items(), key=lambda item: (KIND_ORDER.index(item[0][0]), item[0][1])):
         excellent, good = levels.get(Level.HTXSNV.code, 0), levels.get(Level.HTTNV.code, 0)
-        rows.append(QuotaRow(KIND_TEXTS.get(kind, kind), group, excellent, good,
+        rows.append(QuotaRow(kind.text, group, excellent, good,
                              quota_limit(excellent, good, rule_set).limit))
     return rows
 
@@ -77,8 +77,8 @@ def previous_decided_upload(cycle, unit, upload) -> Upload | None:
     ).scalar_one_or_none()
 
 
-def level_text(level, reason) -> str:
-    return level or ("Không xếp loại" + (f" ({reason})" if reason else ""))
+def level_text(level: str | None, reason: str | None) -> str:
+    return level or (NOT_RATED_TEXT + (f" ({NotRatedReason(reason).text})" if reason else ""))
 
 
 def ratings_by_subject(upload) -> dict:
@@ -94,16 +94,16 @@ def diff(cycle, unit, upload) -> Diff:
     before, after = ratings_by_subject(earlier), ratings_by_subject(upload)
     for key in sorted(after.keys() - before.keys()):
         rating = after[key]
-        result.added.append(Change(KIND_TEXTS.get(key[0], key[0]), key[1], rating.subject_name,
+        result.added.append(Change(SubjectKind(key[0]).text, key[1], rating.subject_name,
                                    after=level_text(rating.level, rating.not_rated_reason)))
     for key in sorted(before.keys() - after.keys()):
         rating = before[key]
-        result.removed.append(Change(KIND_TEXTS.get(key[0], key[0]), key[1], rating.subject_name,
+        result.removed.append(Change(SubjectKind(key[0]).text, key[1], rating.subject_name,
                                      before=level_text(rating.level, rating.not_rated_reason)))
     for key in sorted(before.keys() & after.keys()):
         old, new = before[key], after[key]
         if (old.level, old.not_rated_reason) != (new.level, new.not_rated_reason):
-            result.changed.append(Change(KIND_TEXTS.get(key[0], key[0]), key[1], new.subject_name,
+            result.changed.append(Change(SubjectKind(key[0]).text, key[1], new.subject_name,
                                          level_text(old.level, old.not_rated_reason),
                                          level_text(new.level, new.not_rated_reason)))
     return result

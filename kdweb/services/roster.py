@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased
 from kdweb.extensions import db
 from kdweb.models import Collective, LeaderPost, Person, QuotaMark, Unit
 from kdweb.rules import (
-    CollectiveRecord, Discipline, LeaderRecord, MemberRecord, OrganisationRecord, OrgKind, SubjectKind, UnitBatch,
+    CollectiveRecord, Discipline, LeaderRecord, MemberRecord, OrganisationRecord, SubjectKind, UnitBatch, UnitKind,
     get_rule_set,
 )
 from kdweb.rules.roster_changes import RosterOfRecord
@@ -88,7 +88,7 @@ def members_listed(cycle, unit, *columns):
 
 def known_discipline(form: str | None) -> dict:
     """A discipline the roster already records is pre-filled in the workbook; the unit may correct it."""
-    discipline = next((d for d in Discipline if d.code == (form or "").upper()), None)
+    discipline = next((d for d in Discipline if d.code == form), None)
     return {"disciplined_in_year": True, "discipline": discipline} if discipline else {}
 
 
@@ -102,7 +102,7 @@ def organisation_records(unit) -> list[OrganisationRecord]:
         rated = list(parts_of(unit))
     else:
         rated = []
-    return [OrganisationRecord(code=org.code, name=org.name, unit_code=unit.code, kind=OrgKind(org.kind),
+    return [OrganisationRecord(code=org.code, name=org.name, unit_code=unit.code, kind=UnitKind(org.kind),
                                parent_code=org.parent.code if org.parent else unit.code, group=org.group or "",
                                founded_on=org.founded_on) for org in rated]
 

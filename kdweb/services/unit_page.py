@@ -24,7 +24,7 @@ def context(unit, cycle, user, version=None, severity=None, sheet=None) -> dict:
         result["closed_cycles"] = closed_cycles()
         return result
     state = db.session.execute(db.select(UnitCycle).filter_by(cycle_id=cycle.id, unit_id=unit.id)).scalar_one_or_none()
-    status = WorkbookStatus.from_code(state.status) if state else WorkbookStatus.NOT_DOWNLOADED
+    status = WorkbookStatus(state.status) if state else WorkbookStatus.NOT_DOWNLOADED
     uploads = db.session.execute(
         db.select(Upload).filter_by(cycle_id=cycle.id, unit_id=unit.id).order_by(Upload.version.desc())
     ).scalars().all()

@@ -225,7 +225,7 @@ def summary(result, cycle) -> dict:
     sheets = []
     for sheet in result.sheets:
         levels = {level.code: sheet.levels.get(level.code, 0) for level in Level}
-        limit = quota_limit(levels["HTXSNV"], levels["HTTNV"], rule_set).limit
+        limit = quota_limit(levels[Level.HTXSNV.code], levels[Level.HTTNV.code], rule_set).limit
         sheets.append({"sheet": sheet.name, "kind": sheet.kind.code, "roster": sheet.roster,
                        "rated": sum(levels.values()), "levels": levels, "not_rated": sheet.not_rated,
                        "quota_limit": limit, "quota_broken": sheet.kind in quota_broken})

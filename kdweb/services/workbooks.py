@@ -67,7 +67,7 @@ def build_and_record(cycle, unit, user, carry_over: bool = False) -> tuple[bytes
                           template_version=template_version_label(cycle, version),
                           secret=current_app.config["SECRET_KEY"])
     template = Template(cycle_id=cycle.id, unit_id=unit.id, version=version,
-                        signature=hashlib.sha256(data).hexdigest(), generated_by_id=user.id,
+                        file_sha256=hashlib.sha256(data).hexdigest(), generated_by_id=user.id,
                         roster_digest=roster_digest(batch))
     db.session.add(template)
     db.session.flush()
@@ -90,7 +90,7 @@ def typed_in_latest_upload(cycle, unit) -> dict:
         db.select(Rating.subject_kind, Rating.subject_code, Rating.record_json)
         .filter_by(upload_id=latest).where(Rating.record_json.is_not(None))
     ).all()
-    return {(SubjectKind(kind.upper()), code): (SubjectKind(kind.upper()), text) for kind, code, text in rows}
+    return {(SubjectKind(kind), code): (SubjectKind(kind), text) for kind, code, text in rows}
 
 
 def with_typed(record, stored, cycle):

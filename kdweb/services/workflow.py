@@ -49,7 +49,7 @@ def lock(cycle, unit) -> UnitCycle:
 
 
 def current_status(state: UnitCycle) -> WorkbookStatus:
-    return WorkbookStatus.from_code(state.status)
+    return WorkbookStatus(state.status)
 
 
 def ensure_allowed(action: str, state: UnitCycle, default_message: str) -> None:

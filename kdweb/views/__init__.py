@@ -1,4 +1,5 @@
 """Blueprints by feature; each view parses the request, calls a use case and renders."""
+from kdweb.domain import VOCABULARY
 
 
 def register_views(app):
@@ -20,6 +21,7 @@ def register_views(app):
     app.register_blueprint(notifications.bp)
     errors.register(app)
     app.context_processor(template_globals)
+    app.jinja_env.globals["terms"] = VOCABULARY
     app.add_template_filter(local_time)
 
 
@@ -27,12 +29,9 @@ def template_globals():
     from flask import current_app
 
     from kdweb.models.base import utcnow
-    from kdweb.status import WorkbookStatus
-
     from kdweb.services.superior import current_superior
 
     return {"district_name": current_app.config["DISTRICT_NAME"], "superior": current_superior,
-            "WorkbookStatus": WorkbookStatus,
             "now_local": lambda: local_time(utcnow(), "%H:%M:%S"), "unread_notifications": unread_notifications}
 
 

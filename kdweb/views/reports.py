@@ -6,11 +6,11 @@ from kdweb.exports.tabular import report_csv, report_json, report_ods
 from kdweb.exports.xlsx_report import Letterhead, report_xlsx
 from kdweb.reports import (
     BASES, BASIS_TEXTS, DEFAULT_BASIS, KIND_TEXTS, LEVEL_TEXTS, Selection, UnknownSelection, group_label,
-    level_bars, measure_label, measure_query, rating_group_label, reason_label,
+    level_bars, measure_label, measure_query, rating_group_label,
 )
 from kdweb.reports.columns import columns, header_cells
 from kdweb.reports.formatting import vn_count, vn_percent
-from kdweb.reports.vocabulary import group_from_key
+from kdweb.reports.vocabulary import group_from_key, not_rated_label
 from kdweb.services import reports
 from kdweb.services.superior import current_superior
 from kdweb.views.lookups import cycle_or_404
@@ -62,7 +62,7 @@ def subjects(year):
         "reports/subjects.html", "reports/_subjects.html", year=year, basis=basis, selection=selection,
         rows=rows, total=total, page_number=page, pages=max(1, -(-total // SUBJECTS_PER_PAGE)),
         per_page=SUBJECTS_PER_PAGE, heading=_heading(selection, unit), basis_text=BASIS_TEXTS[basis],
-        level_texts=LEVEL_TEXTS, reason_label=reason_label,
+        level_texts=LEVEL_TEXTS, not_rated_label=not_rated_label,
     )
 
 

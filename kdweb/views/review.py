@@ -64,8 +64,7 @@ def charts(board) -> dict:
     statuses = [Bar(status.text, count, status.tone) for status, count in board.by_status.items()]
     submitted = board.submitted_rows
     levels = board.totals(submitted)["levels"]
-    tones = {"HTXSNV": "success", "HTTNV": "primary", "HTNV": "warning", "KHTNV": "danger"}
-    members = [Bar(level.code, levels[level.code], tones[level.code]) for level in Level]
+    members = [Bar(level.short, levels[level.code], level.tone) for level in Level]
     return {"status": bar_chart(statuses, f"Tất cả {board.expected} đơn vị báo cáo, theo trạng thái"),
             "levels": bar_chart(members, f"Đảng viên theo mức xếp loại, trong {len(submitted)} đơn vị đã nộp "
                                          "hoặc đã duyệt"),

@@ -103,7 +103,7 @@ def test_opening_a_new_year_copies_the_roster_and_the_reporting_units(client, ad
     def set_up():
         db.session.execute(db.update(Unit).where(Unit.code == "BD.DN01").values(active=False))
         db.session.execute(db.update(Person).where(Person.code == demo.persons[0].code)
-                           .values(discipline_form="canh_cao", exempt=True))
+                           .values(discipline_form="CANH_CAO", exempt=True))
         db.session.commit()
     query(set_up)
     client.post("/admin/cycles/2026/close", data={"confirm_year": "2026"})

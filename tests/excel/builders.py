@@ -10,7 +10,7 @@ import openpyxl
 from kdweb.excel import CycleInfo, Roster, UnitInfo, build_workbook, validate_upload
 from kdweb.excel.columns import FIRST_DATA_ROW, HEADER_ROW, SHEET_NAMES, column_letter, sheet_specs
 from kdweb.rules import (
-    CollectiveRecord, Discipline, LeaderRecord, MemberRecord, OrganisationRecord, OrgKind, SubjectKind, get_rule_set,
+    CollectiveRecord, Discipline, LeaderRecord, MemberRecord, OrganisationRecord, UnitKind, SubjectKind, get_rule_set,
 )
 
 SECRET = b"test-secret-for-kdweb"
@@ -53,7 +53,7 @@ def demo_roster() -> Roster:
         _member("DV012", "Lý Thị Mai", "CB3", date(1980, 5, 5), date(2010, 10, 10), discipline=Discipline.KHIEN_TRACH, disciplined_in_year=True),
     ]
     organisations = [
-        OrganisationRecord(code=f"CB{n}", name=f"Chi bộ khu dân cư số {n}", unit_code="KM", kind=OrgKind.CELL,
+        OrganisationRecord(code=f"CB{n}", name=f"Chi bộ khu dân cư số {n}", unit_code="KM", kind=UnitKind.CELL,
                            parent_code="KM", founded_on=date(2000 + n, 1, 1), group="Chi bộ khu dân cư")
         for n in (1, 2, 3)
     ]

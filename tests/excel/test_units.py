@@ -16,7 +16,7 @@ from kdweb.excel.locate import Locator, SheetPlaces
 from kdweb.excel.metadata import IssuedSheet, WorkbookMeta, meta_rows, signed_meta
 from kdweb.excel.summary import CHECK_COLUMN
 from kdweb.rules import (
-    Finding, LeaderRecord, Level, OrganisationRecord, OrgKind, Severity, SubjectKind, get_rule_set,
+    Finding, LeaderRecord, Level, OrganisationRecord, UnitKind, Severity, SubjectKind, get_rule_set,
 )
 
 from . import files
@@ -91,7 +91,7 @@ def test_identity_cells_compare_as_people_read_them():
 
 def test_signed_facts_become_record_values_by_the_fields_type():
     conversions = json_conversions(OrganisationRecord)
-    assert conversions["kind"]("cell") is OrgKind.CELL and conversions["founded_on"]("2000-01-31") == date(2000, 1, 31)
+    assert conversions["kind"]("cell") is UnitKind.CELL and conversions["founded_on"]("2000-01-31") == date(2000, 1, 31)
     assert "name" not in conversions and "self_remedied" not in conversions  # text and booleans are as signed
     assert json_conversions(LeaderRecord)["heads"](["CB01", "CB02"]) == ("CB01", "CB02")
 

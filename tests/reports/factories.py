@@ -16,7 +16,7 @@ def subject(kind: str, code: str, level: str | None = "HTTNV", *, reason: str | 
             disciplined: bool = False, group: str | None = None, name: str | None = None,
             remarks: str | None = None) -> dict:
     if level is None and reason is None:
-        reason = "other"
+        reason = "OTHER"
     return {"subject_kind": kind, "subject_code": code, "subject_name": name or f"Đối tượng {code}",
             "group": group, "level": level, "not_rated_reason": None if level else reason,
             "disciplined": disciplined, "remarks": remarks}
@@ -31,9 +31,9 @@ def members(prefix: str, levels: str = "", *, reasons: tuple[str, ...] = (), dis
         level = letters[letter]
         punished = level == "KHTNV" and left > 0
         left -= 1 if punished else 0
-        rows.append(subject("member", f"{prefix}-{index:03d}", level, disciplined=punished))
+        rows.append(subject("MEMBER", f"{prefix}-{index:03d}", level, disciplined=punished))
     for index, reason in enumerate(reasons, len(levels) + 1):
-        rows.append(subject("member", f"{prefix}-{index:03d}", None, reason=reason))
+        rows.append(subject("MEMBER", f"{prefix}-{index:03d}", None, reason=reason))
     return rows
 
 
@@ -46,7 +46,7 @@ def random_subjects(kind: str, prefix: str, count: int, seed: int, groups: tuple
         name = names[index - 1] if index <= len(names) else None
         if roll < 0.12:
             rows.append(subject(kind, f"{prefix}-{index:03d}", None, group=rng.choice(groups), name=name,
-                                reason=rng.choice(("exempt", "suspended", "new", "temporary", "other"))))
+                                reason=rng.choice(("EXEMPT", "SUSPENDED", "NEW", "TEMPORARY", "OTHER"))))
             continue
         level = rng.choices(LEVELS, (15, 60, 20, 5))[0]
         rows.append(subject(kind, f"{prefix}-{index:03d}", level, group=rng.choice(groups), name=name,

@@ -14,24 +14,24 @@ from tests.reports.scenario import (
     KINDS, LEVELS, RISKY_GROUP, RISKY_UNIT_NAME, expected_percent, expected_rows, missing_codes,
 )
 
-KIND_SHEETS = {"member": "Đảng viên", "organisation": "Tổ chức đảng", "collective": "Tập thể LĐQL",
-               "leader": "Cán bộ LĐQL"}
-BREAKDOWN_SHEETS = {"organisation": "Tổ chức đảng theo nhóm", "collective": "Tập thể LĐQL theo loại",
-                    "leader": "Cán bộ LĐQL theo chức danh"}
-KIND_TEXTS = {"member": "Đảng viên", "organisation": "Tổ chức đảng", "collective": "Tập thể lãnh đạo, quản lý",
-              "leader": "Cá nhân cán bộ lãnh đạo, quản lý"}
+KIND_SHEETS = {"MEMBER": "Đảng viên", "ORGANISATION": "Tổ chức đảng", "COLLECTIVE": "Tập thể LĐQL",
+               "LEADER": "Cán bộ LĐQL"}
+BREAKDOWN_SHEETS = {"ORGANISATION": "Tổ chức đảng theo nhóm", "COLLECTIVE": "Tập thể LĐQL theo loại",
+                    "LEADER": "Cán bộ LĐQL theo chức danh"}
+KIND_TEXTS = {"MEMBER": "Đảng viên", "ORGANISATION": "Tổ chức đảng", "COLLECTIVE": "Tập thể lãnh đạo, quản lý",
+              "LEADER": "Cá nhân cán bộ lãnh đạo, quản lý"}
 # Column letters of the official layout: counts, then the percentage beside each level.
 XLSX_COUNTS = {"roster": "C", "rated": "D", "HTXSNV": "E", "HTTNV": "G", "HTNV": "I", "KHTNV": "K", "not_rated": "N",
-               "exempt": "O", "suspended": "P", "new": "Q", "temporary": "R", "other": "S", "disciplined": "T"}
+               "EXEMPT": "O", "SUSPENDED": "P", "NEW": "Q", "TEMPORARY": "R", "OTHER": "S", "disciplined": "T"}
 XLSX_PERCENTS = {"HTXSNV": "F", "HTTNV": "H", "HTNV": "J", "KHTNV": "L"}
 CSV_COUNTS = {
     "roster": "Tổng số", "rated": "Số được đánh giá, xếp loại", "HTXSNV": "HTXSNV - số lượng",
     "HTTNV": "HTTNV - số lượng", "HTNV": "HTNV - số lượng", "KHTNV": "KHTNV - số lượng",
-    "not_rated": "Không xếp loại - tổng số", "exempt": "Không xếp loại - Miễn công tác và sinh hoạt đảng",
-    "suspended": "Không xếp loại - Đình chỉ sinh hoạt đảng",
-    "new": "Không xếp loại - Mới kết nạp / mới thành lập chưa đủ 6 tháng",
-    "temporary": "Không xếp loại - Khác: sinh hoạt tạm thời (xếp loại ở nơi sinh hoạt chính thức)",
-    "other": "Không xếp loại - Lý do khác", "disciplined": "Trong đó bị kỷ luật",
+    "not_rated": "Không xếp loại - tổng số", "EXEMPT": "Không xếp loại - Miễn công tác và sinh hoạt đảng",
+    "SUSPENDED": "Không xếp loại - Đình chỉ sinh hoạt đảng",
+    "NEW": "Không xếp loại - Mới kết nạp / mới thành lập chưa đủ 6 tháng",
+    "TEMPORARY": "Không xếp loại - Khác: sinh hoạt tạm thời (xếp loại ở nơi sinh hoạt chính thức)",
+    "OTHER": "Không xếp loại - Lý do khác", "disciplined": "Trong đó bị kỷ luật",
 }
 JSON_COUNTS = {measure: measure.lower() for measure in CSV_COUNTS}
 
@@ -261,7 +261,7 @@ def test_ods_has_the_same_tables_with_text_neutralised(client, reviewer, scenari
     assert list(sheets) == [*KIND_SHEETS.values(), *BREAKDOWN_SHEETS.values(), "Đơn vị chưa có số liệu"]
     members = sheets["Đảng viên"]
     assert members.headers[:4] == ["STT", "Đơn vị", "Tổng số", "Số được đánh giá, xếp loại"]
-    expected = expected_rows(scenario.results, "approved", scenario.unit_groups)["member"]
+    expected = expected_rows(scenario.results, "approved", scenario.unit_groups)["MEMBER"]
     by_label = {row[1]: row for row in members}
     risky = by_label["'" + RISKY_UNIT_NAME]
     assert [int(value) for value in risky[2:4]] == [expected["unit:BD.DN01"]["roster"],
@@ -301,9 +301,9 @@ def test_the_distinct_members_note_counts_each_member_listed_in_the_basis_once(c
     from tests.reports.scenario import current_in_basis
 
     listed = [s for subjects in current_in_basis(scenario.results, basis).values() for s in subjects
-              if s["subject_kind"] == "member"]
+              if s["subject_kind"] == "MEMBER"]
     distinct = len({s["subject_code"] for s in listed})
-    temporary = sum(1 for s in listed if s["not_rated_reason"] == "temporary")
+    temporary = sum(1 for s in listed if s["not_rated_reason"] == "TEMPORARY")
     assert temporary and distinct == len(listed)
     document = json.loads(download(client, "json", basis).data)
     note = next(note for note in document["notes"] if "không tính trùng" in note)

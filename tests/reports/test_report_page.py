@@ -40,7 +40,7 @@ def test_percentages_and_ratio_match_exact_fractions(client, reviewer, scenario,
 
 
 def test_known_percentages_are_shown_rounded_half_up(client, reviewer, scenario):
-    members = read_report(page(client, "submitted").get_data(as_text=True)).table("member")
+    members = read_report(page(client, "submitted").get_data(as_text=True)).table("MEMBER")
     ward = members["unit:BD.P01"].percents
     assert (ward["htxsnv_percent"], ward["httnv_percent"]) == ("33.33", "66.67")
     other_ward = members["unit:BD.P02"].percents
@@ -55,7 +55,7 @@ def test_every_row_adds_up(client, reviewer, scenario):
         counts = row.counts
         assert sum(counts[level] for level in LEVELS) == counts["rated"], row.key
         assert counts["roster"] == counts["rated"] + counts["not_rated"], row.key
-        assert counts["not_rated"] == sum(counts[r] for r in ("exempt", "suspended", "new", "temporary", "other"))
+        assert counts["not_rated"] == sum(counts[r] for r in ("EXEMPT", "SUSPENDED", "NEW", "TEMPORARY", "OTHER"))
         assert counts["disciplined"] <= counts["rated"]
 
 
@@ -81,8 +81,8 @@ def test_the_basis_switch_adds_exactly_the_submitted_but_not_approved_units(clie
     assert set(approved.missing) - set(submitted.missing) == {"BD.P02", "BD.CB01"}
     # BD.CB01 counts with its current submission, never the earlier approved one
     current = current_in_basis(scenario.results, "submitted")["BD.CB01"]
-    assert submitted.table("member")["unit:BD.CB01"].counts["roster"] == len(current) == 12
-    notes = {row.key: row.note for row in submitted.rows if row.kind == "member"}
+    assert submitted.table("MEMBER")["unit:BD.CB01"].counts["roster"] == len(current) == 12
+    notes = {row.key: row.note for row in submitted.rows if row.kind == "MEMBER"}
     assert notes["unit:BD.P02"] == "Đã nộp, chờ duyệt" and notes["unit:BD.P01"] == ""
 
 
@@ -102,8 +102,8 @@ def test_the_basis_form_swaps_the_report_with_htmx_and_pushes_the_url(client, re
     assert "<html" not in body and "report-body" not in body
     assert "HX-Request" in fragment.headers["Vary"]
     assert "/reports/2026/report.xlsx?basis=submitted" in body
-    assert read_report(body).table("member") == read_report(
-        page(client, "submitted").get_data(as_text=True)).table("member")
+    assert read_report(body).table("MEMBER") == read_report(
+        page(client, "submitted").get_data(as_text=True)).table("MEMBER")
 
 
 @pytest.mark.slow
@@ -125,26 +125,26 @@ def test_every_number_links_to_exactly_the_subjects_behind_it(client, reviewer, 
 
 
 def test_a_drill_down_lists_the_right_subjects(client, reviewer, scenario):
-    members = read_report(page(client, "submitted").get_data(as_text=True)).table("member")
+    members = read_report(page(client, "submitted").get_data(as_text=True)).table("MEMBER")
     link = members["unit:BD.P02"].links["HTTNV"]
-    assert parse_qs(urlsplit(link).query) == {"kind": ["member"], "basis": ["submitted"], "unit": ["BD.P02"],
+    assert parse_qs(urlsplit(link).query) == {"kind": ["MEMBER"], "basis": ["submitted"], "unit": ["BD.P02"],
                                               "level": ["HTTNV"]}
     html = client.get(link).get_data(as_text=True)
     assert subject_codes(html) == ["P02-002", "P02-003", "P02-004", "P02-005", "P02-006"]
-    exempt = client.get(members["group:Đảng bộ phường"].links["exempt"]).get_data(as_text=True)
+    exempt = client.get(members["group:Đảng bộ phường"].links["EXEMPT"]).get_data(as_text=True)
     assert subject_codes(exempt) == ["P01-004"]
     everyone = current_in_basis(scenario.results, "submitted")
     expected_disciplined = sorted(s["subject_code"] for subjects in everyone.values() for s in subjects
-                                  if s["subject_kind"] == "member" and s["level"] and s["disciplined"])
+                                  if s["subject_kind"] == "MEMBER" and s["level"] and s["disciplined"])
     disciplined = client.get(members["total"].links["disciplined"]).get_data(as_text=True)
     assert sorted(subject_codes(disciplined)) == expected_disciplined
 
 
 def test_drill_down_by_collective_type_and_pages(client, reviewer, scenario):
-    html = client.get("/reports/2026/subjects?kind=collective&rgroup=Trường học&level=HTTNV").get_data(as_text=True)
+    html = client.get("/reports/2026/subjects?kind=COLLECTIVE&rgroup=Trường học&level=HTTNV").get_data(as_text=True)
     assert subject_codes(html) == ["BD.TH01.BGH", "BD.TH03.BGH"]
-    assert client.get("/reports/2026/subjects?kind=member&unit=NOPE").status_code == 404
-    assert client.get("/reports/2026/subjects?kind=member&level=BEST").status_code == 400
+    assert client.get("/reports/2026/subjects?kind=MEMBER&unit=NOPE").status_code == 404
+    assert client.get("/reports/2026/subjects?kind=MEMBER&level=BEST").status_code == 400
     assert client.get("/reports/2026/subjects?kind=spy").status_code == 400
 
 
@@ -156,11 +156,11 @@ def test_long_lists_come_in_pages(app, client, reviewer, scenario):
         factories.send_result(factories.cycle(2026), factories.unit("BD.TH02"),
                               factories.members("TH02", "T" * 130))
         db.session.commit()
-    first = client.get("/reports/2026/subjects?kind=member&unit=BD.TH02").get_data(as_text=True)
+    first = client.get("/reports/2026/subjects?kind=MEMBER&unit=BD.TH02").get_data(as_text=True)
     assert "<strong data-total>130</strong>" in first and "trang 1/2" in first
     assert len(subject_codes(first)) == 100
     assert 'href="/reports/2026/subjects?year' not in first
-    second_url = "/reports/2026/subjects?basis=approved&page=2&kind=member&unit=BD.TH02"
+    second_url = "/reports/2026/subjects?basis=approved&page=2&kind=MEMBER&unit=BD.TH02"
     assert 'hx-get="' + second_url.replace("&", "&amp;") + '"' in first
     second = client.get(second_url).get_data(as_text=True)
     assert subject_codes(second) == [f"TH02-{number:03d}" for number in range(101, 131)]
@@ -178,13 +178,13 @@ def test_the_charts_are_inline_svg_one_bar_per_group_and_total(client, reviewer,
     html = page(client, "submitted").get_data(as_text=True)
     assert html.count("<svg") == 4  # one per subject kind that has numbers
     assert "<script" not in html.split("<main", 1)[1]
-    member_chart = html.split('id="kind-member"', 1)[1].split("</svg>", 1)[0]
+    member_chart = html.split('id="kind-MEMBER"', 1)[1].split("</svg>", 1)[0]
     assert member_chart.count('<g class="bar') == 5  # four groups and the total
     assert 'style="' not in html
 
 
 def test_last_years_percentages_are_shown_beside_this_years(client, reviewer, previous_year):
-    shown = read_report(page(client).get_data(as_text=True)).table("member")
+    shown = read_report(page(client).get_data(as_text=True)).table("MEMBER")
     assert shown["unit:BD.P01"].previous["htxsnv_percent"] == "20.00"  # 2 of 10 in 2025
     assert shown["unit:BD.TH01"].previous["httnv_percent"] == "75.00"
     assert shown["total"].previous["htxsnv_percent"] == expected_percent(2, 14)
@@ -198,7 +198,7 @@ def test_no_previous_figures_without_last_years_cycle(client, reviewer, scenario
 
 
 @pytest.mark.parametrize("url", [
-    "/reports/", "/reports/2026", "/reports/2026?basis=submitted", "/reports/2026/subjects?kind=member",
+    "/reports/", "/reports/2026", "/reports/2026?basis=submitted", "/reports/2026/subjects?kind=MEMBER",
     "/reports/2026/report.xlsx", "/reports/2026/report.csv", "/reports/2026/report.ods", "/reports/2026/report.json",
 ])
 def test_staff_are_refused(client, auth, scenario, url):

@@ -21,7 +21,7 @@ from tests.reports import factories
 
 
 def scored(code, level, score, band=None):
-    row = factories.subject("member", code, level)
+    row = factories.subject("MEMBER", code, level)
     row.update(score=Decimal(str(score)), score_band=band or level)
     return row
 
@@ -33,7 +33,7 @@ def scored_year(app, demo):
         cycle.rule_set_id = "qd366-hd43"
         factories.send_result(cycle, factories.unit("BD.P01"), [
             scored("P01-1", "HTXSNV", 92), scored("P01-2", "HTTNV", 75), scored("P01-3", "HTTNV", 80),
-            scored("P01-4", "HTNV", 55), factories.subject("member", "P01-5", None, reason="exempt"),
+            scored("P01-4", "HTNV", 55), factories.subject("MEMBER", "P01-5", None, reason="EXEMPT"),
         ])
         factories.send_result(cycle, factories.unit("BD.P02"), [
             scored("P02-1", "HTTNV", 71.5), scored("P02-2", "HTNV", 88, band="HTTNV"),
@@ -51,7 +51,7 @@ def scored_year(app, demo):
 
 
 def test_the_score_columns_and_their_headers_are_computed():
-    cols = columns("member", scored=True)
+    cols = columns("MEMBER", scored=True)
     keys = [column.key for column in cols]
     assert keys.index("score_mean") == keys.index("other") + 1 and keys[-2:] == ["disciplined", "note"]
     heads = {(cell.row, cell.text): (cell.first, cell.last, cell.rows) for cell in header_cells(cols)}
@@ -92,5 +92,5 @@ def test_the_exports_carry_the_score_columns(client, auth, scored_year):
     total = next(row for row in table if row[:2] == ["Đảng viên", "Tổng cộng"])
     assert total[header.index("Điểm bình quân")] == "76,92"
     document = json.loads(client.get("/reports/2026/report.json").data)
-    total = next(row for row in document["rows"] if row["kind"] == "member" and row["row_type"] == "total")
+    total = next(row for row in document["rows"] if row["kind"] == "MEMBER" and row["row_type"] == "total")
     assert (total["band_htxsnv"], total["band_httnv"], total["band_htnv"]) == (1, 4, 1)

@@ -34,25 +34,25 @@ UNITS = [
 
 def sample_report():
     data = [
-        UnitCounts(2, "member", None, counts("XTT", ("exempt", "temporary"))),
-        UnitCounts(4, "member", None, counts("XTTTTTNK", ("new",), disciplined=1)),
-        UnitCounts(3, "member", None, counts("TTN")),
-        UnitCounts(1, "collective", "Trường học", counts("XT")),
-        UnitCounts(1, "collective", "Cấp ủy", counts("T")),
-        UnitCounts(2, "collective", "Cấp ủy", counts("TN", ("new",))),
+        UnitCounts(2, "MEMBER", None, counts("XTT", ("EXEMPT", "TEMPORARY"))),
+        UnitCounts(4, "MEMBER", None, counts("XTTTTTNK", ("NEW",), disciplined=1)),
+        UnitCounts(3, "MEMBER", None, counts("TTN")),
+        UnitCounts(1, "COLLECTIVE", "Trường học", counts("XT")),
+        UnitCounts(1, "COLLECTIVE", "Cấp ủy", counts("T")),
+        UnitCounts(2, "COLLECTIVE", "Cấp ủy", counts("TN", ("NEW",))),
     ]
     missing = [MissingUnit("BD.TH02", "Trường D", "Khối giáo dục", "not_downloaded", None, 6)]
     return build_report(2026, "submitted", date(2026, 12, 20), UNITS, data, missing)
 
 
 def test_rows_are_grouped_in_unit_order_with_subtotals_first_and_the_total_last():
-    table = sample_report().table("member")
+    table = sample_report().table("MEMBER")
     assert [(row.row_type, row.number, row.label) for row in table.rows] == [
         ("group", "I", "Đảng bộ phường"), ("unit", "1", "Phường A"), ("unit", "2", "Phường C"),
         ("group", "II", "Khối giáo dục"), ("unit", "1", "Trường B"),
         ("total", "", "Tổng cộng toàn Đảng bộ"),
     ]
-    assert table.rows[0].counts == counts("XTT", ("exempt", "temporary")) + counts("XTTTTTNK", ("new",), 1)
+    assert table.rows[0].counts == counts("XTT", ("EXEMPT", "TEMPORARY")) + counts("XTTTTTNK", ("NEW",), 1)
     assert table.total.counts.roster == 5 + 9 + 3
 
 
@@ -70,40 +70,40 @@ def test_identities_catch_a_row_that_does_not_add_up():
 
 
 def test_the_district_unit_is_labelled_cap_quan_and_rating_groups_are_summed_across_units():
-    table = sample_report().table("collective")
+    table = sample_report().table("COLLECTIVE")
     assert table.group_rows[0].label == "Cấp quận"
     assert table.group_rows[0].filters == {"group": "~"}
     by_label = {row.label: row for row in table.rating_group_rows}
-    assert by_label["Cấp ủy"].counts == counts("TTN", ("new",))
+    assert by_label["Cấp ủy"].counts == counts("TTN", ("NEW",))
     assert by_label["Trường học"].counts == counts("XT")
     assert table.rating_group_rows[-1].counts == table.total.counts
-    assert sample_report().table("member").rating_group_rows == ()
+    assert sample_report().table("MEMBER").rating_group_rows == ()
 
 
 def test_percentages_and_ratio_of_a_row():
-    ward = sample_report().table("member").unit_rows[0]
+    ward = sample_report().table("MEMBER").unit_rows[0]
     assert ward.percent("HTXSNV") == Decimal("33.33")
     assert ward.percent("HTTNV") == Decimal("66.67")
     assert ward.ratio == Decimal("50.00")
-    school = sample_report().table("member").unit_rows[2]
+    school = sample_report().table("MEMBER").unit_rows[2]
     assert school.ratio == Decimal("0.00")
-    assert sample_report().table("organisation").total.ratio is None
+    assert sample_report().table("ORGANISATION").total.ratio is None
 
 
 def test_a_unit_not_yet_approved_is_noted_and_missing_units_are_kept_in_unit_order():
     report = sample_report()
-    assert [row.note for row in report.table("member").unit_rows] == ["", "", "Đã nộp, chờ duyệt"]
+    assert [row.note for row in report.table("MEMBER").unit_rows] == ["", "", "Đã nộp, chờ duyệt"]
     assert [unit.code for unit in report.missing] == ["BD.TH02"]
     assert report.expected_count == 5
-    assert "4 lượt" not in report.table("member").notes[0]
-    assert "1 lượt ghi tên này, tức 16 đảng viên" in report.table("member").notes[0]
+    assert "4 lượt" not in report.table("MEMBER").notes[0]
+    assert "1 lượt ghi tên này, tức 16 đảng viên" in report.table("MEMBER").notes[0]
 
 
 def test_last_years_figures_are_matched_by_unit_group_and_total():
     previous = build_report(2025, "submitted", date(2025, 12, 20), UNITS[:2],
-                            [UnitCounts(2, "member", None, counts("XXTTTTTNNK"))], [])
+                            [UnitCounts(2, "MEMBER", None, counts("XXTTTTTNNK"))], [])
     report = with_previous(sample_report(), previous)
-    rows = {row.key: row for row in report.table("member").rows}
+    rows = {row.key: row for row in report.table("MEMBER").rows}
     assert report.previous_year == 2025
     assert rows[("unit", "BD.P01")].previous_percent("HTXSNV") == Decimal("20.00")
     assert rows[("group", "Đảng bộ phường")].previous_percent("KHTNV") == Decimal("10.00")
@@ -112,7 +112,7 @@ def test_last_years_figures_are_matched_by_unit_group_and_total():
 
 
 def test_chart_segments_are_contiguous_and_fill_the_bar():
-    table = sample_report().table("member")
+    table = sample_report().table("MEMBER")
     chart = level_bars([*table.group_rows, table.total])
     assert [bar.label for bar in chart.bars] == ["Đảng bộ phường", "Khối giáo dục", "Tổng cộng toàn Đảng bộ"]
     for bar in chart.bars:
@@ -127,14 +127,14 @@ def test_chart_segments_are_contiguous_and_fill_the_bar():
 def test_every_measure_has_a_query_that_reads_back_as_itself():
     for measure in MEASURES:
         assert measure_from_query(measure_query(measure)) == measure
-    selection = Selection("leader", "disciplined", rating_group="Hiệu trưởng")
+    selection = Selection("LEADER", "disciplined", rating_group="Hiệu trưởng")
     assert Selection.from_query(selection.query()) == selection
 
 
 @pytest.mark.parametrize("args", [
-    {"kind": "person"}, {"kind": "member", "level": "XS"}, {"kind": "member", "reason": "sick"},
-    {"kind": "member", "level": "HTNV", "reason": "new"}, {"kind": "member", "disciplined": "yes"},
-    {"kind": "member", "level": "exempt"}, {"kind": "member", "reason": "HTNV"},
+    {"kind": "person"}, {"kind": "MEMBER", "level": "XS"}, {"kind": "MEMBER", "reason": "sick"},
+    {"kind": "MEMBER", "level": "HTNV", "reason": "NEW"}, {"kind": "MEMBER", "disciplined": "yes"},
+    {"kind": "MEMBER", "level": "EXEMPT"}, {"kind": "MEMBER", "reason": "HTNV"},
 ])
 def test_unknown_selections_are_refused(args):
     with pytest.raises(UnknownSelection):
@@ -152,7 +152,9 @@ def test_the_distinct_members_note_prints_its_numbers_the_vietnamese_way():
 
 
 def test_the_report_speaks_the_statuses_words():
-    from kdweb.reports.vocabulary import SUBMISSION_STATE_TEXTS
-    from kdweb.status import WorkbookStatus
+    from kdweb.domain import WorkbookStatus
+    from kdweb.reports.vocabulary import state_text
 
-    assert SUBMISSION_STATE_TEXTS == {code: WorkbookStatus.from_code(code).text for code in SUBMISSION_STATE_TEXTS}
+    for state in ("submitted", "returned", "approved"):
+        assert state_text(state) == WorkbookStatus(state).text
+    assert state_text(None) == "Chưa nộp"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from kdweb.rules import (
-    CollectiveRecord, Grade, LeaderRecord, Level, MemberRecord, OrganisationRecord, OrgKind, SubjectKind, UnitBatch,
+    CollectiveRecord, Grade, LeaderRecord, Level, MemberRecord, OrganisationRecord, UnitKind, SubjectKind, UnitBatch,
     validate_unit,
 )
 
@@ -45,7 +45,7 @@ def not_rated_member(code: str = "DV001", reason=None, **facts) -> MemberRecord:
 def organisation(code: str = "CB01", level: Level | None = Level.HTTNV, **facts) -> OrganisationRecord:
     facts.setdefault("name", f"Chi bộ {code}")
     facts.setdefault("unit_code", UNIT)
-    facts.setdefault("kind", OrgKind.CELL)
+    facts.setdefault("kind", UnitKind.CELL)
     facts.setdefault("grades", org_grades(level or Level.HTTNV))
     return OrganisationRecord(code=code, level=level, **facts)
 

@@ -6,8 +6,8 @@ from datetime import date
 from hypothesis import strategies as st
 
 from kdweb.rules import (
-    CollectiveRecord, Discipline, Grade, LeaderRecord, Level, MemberRecord, NotRatedReason, OrganisationRecord,
-    OrgKind, SubjectKind, UnitBatch,
+    ORGANISATION_KINDS, CollectiveRecord, Discipline, Grade, LeaderRecord, Level, MemberRecord, NotRatedReason,
+    OrganisationRecord, SubjectKind, UnitBatch,
 )
 
 CODES = st.sampled_from(["A", "B", "C", "D", "E", "F", "G", ""])
@@ -42,7 +42,7 @@ members = st.builds(
     maternity_leave_months=MONTHS,
 )
 organisations = st.builds(
-    OrganisationRecord, **COMMON, kind=st.none() | st.sampled_from(OrgKind), parent_code=CODES,
+    OrganisationRecord, **COMMON, kind=st.none() | st.sampled_from(ORGANISATION_KINDS), parent_code=CODES,
     founded_on=OPTIONAL_DATES, group=GROUPS, self_remedied=FLAGS, same_level_bodies_lowest=LEVELS,
 )
 collectives = st.builds(
@@ -117,7 +117,7 @@ def random_member(rnd) -> MemberRecord:
 def random_organisation(rnd) -> OrganisationRecord:
     pick = lambda pool: rnd.choice(_POOLS[pool])  # noqa: E731
     return OrganisationRecord(
-        **_common(rnd), kind=rnd.choice([None, *OrgKind]), parent_code=pick("code"), founded_on=pick("date"),
+        **_common(rnd), kind=rnd.choice([None, *ORGANISATION_KINDS]), parent_code=pick("code"), founded_on=pick("date"),
         group=pick("group"), self_remedied=_flag(rnd), same_level_bodies_lowest=pick("level"),
     )
 

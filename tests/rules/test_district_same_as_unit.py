@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from kdweb.rules import (
-    RECORD_TYPES, Discipline, Grade, LeaderRecord, Level, MemberRecord, NotRatedReason, OrganisationRecord, OrgKind,
+    RECORD_TYPES, Discipline, Grade, LeaderRecord, Level, MemberRecord, NotRatedReason, OrganisationRecord, UnitKind,
     SubjectKind, UnitBatch, validate_district, validate_unit,
 )
 from kdweb.rules.stored import record_from_json, record_to_json
@@ -19,14 +19,14 @@ H, T, N, K = Level.HTXSNV, Level.HTTNV, Level.HTNV, Level.KHTNV
 
 def organisations(committee_level, cell_levels):
     committee = OrganisationRecord(code="KM", name="Đảng bộ phường Kim Mã", unit_code="BD",
-                                   kind=OrgKind.GRASSROOTS_COMMITTEE, parent_code="BD", level=committee_level)
-    cells = [OrganisationRecord(code=f"KM.C{n}", name=f"Chi bộ số {n}", unit_code="KM", kind=OrgKind.CELL,
+                                   kind=UnitKind.GRASSROOTS_COMMITTEE, parent_code="BD", level=committee_level)
+    cells = [OrganisationRecord(code=f"KM.C{n}", name=f"Chi bộ số {n}", unit_code="KM", kind=UnitKind.CELL,
                                 parent_code="KM", level=level) for n, level in enumerate(cell_levels, 1)]
     return committee, cells
 
 
 def cell_members(cell_level, member_levels):
-    cell = OrganisationRecord(code="CB", name="Chi bộ Trường THCS", unit_code="BD", kind=OrgKind.GRASSROOTS_CELL,
+    cell = OrganisationRecord(code="CB", name="Chi bộ Trường THCS", unit_code="BD", kind=UnitKind.GRASSROOTS_CELL,
                               parent_code="BD", level=cell_level)
     members = [MemberRecord(code=f"DV{n:03d}", name=f"Đảng viên {n}", unit_code="CB", cell_code="CB", level=level)
                for n, level in enumerate(member_levels, 1)]
@@ -100,7 +100,7 @@ def test_the_same_batches_after_storage_give_the_same_district_findings():
 def a_value(hint):
     """A value of the field's type that is not its default."""
     text = str(hint)
-    for enum in (Level, Grade, Discipline, NotRatedReason, OrgKind):
+    for enum in (Level, Grade, Discipline, NotRatedReason, UnitKind):
         if enum.__name__ in text and "Mapping" not in text and "tuple" not in text:
             return list(enum)[-1]
     if "Mapping" in text:

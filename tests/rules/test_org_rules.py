@@ -1,7 +1,7 @@
 """O-* rules: each on both sides of its boundary."""
 from datetime import date
 
-from kdweb.rules import Discipline, Grade, Level, NotRatedReason, OrgKind, get_rule_set
+from kdweb.rules import Discipline, Grade, Level, NotRatedReason, UnitKind, get_rule_set
 
 from .factories import findings_for, member, org_grades, organisation, person_grades
 
@@ -39,7 +39,7 @@ def test_cell_with_a_khtnv_member_may_not_be_htxsnv():
 
 
 def test_grassroots_cell_counts_its_members_by_unit_code():
-    cell = organisation("CS01", kind=OrgKind.GRASSROOTS_CELL, **EXCELLENT)
+    cell = organisation("CS01", kind=UnitKind.GRASSROOTS_CELL, **EXCELLENT)
     members = [member(f"DV{index}", Level.HTNV, grades=person_grades(Level.HTNV)) for index in range(3)]
     assert findings_for("O-HTXSNV", cell, *members)
 
@@ -54,7 +54,7 @@ def test_member_disciplined_for_a_violation_elsewhere_does_not_count_here():
 
 # O-HTXSNV: đảng bộ, its directly subordinate organisations
 def test_committee_counts_its_subordinate_organisations():
-    committee = organisation("DB01", kind=OrgKind.GRASSROOTS_COMMITTEE, **EXCELLENT)
+    committee = organisation("DB01", kind=UnitKind.GRASSROOTS_COMMITTEE, **EXCELLENT)
     assert not findings_for("O-HTXSNV", committee, *children_of("DB01", [Level.HTTNV] * 4 + [Level.HTNV]))
     [finding] = findings_for("O-HTXSNV", committee, *children_of("DB01", [Level.HTTNV] * 3 + [Level.HTNV] * 2))
     assert "3/5 (60%) tổ chức đảng trực thuộc" in finding.message

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kdweb.rules import (
-    Discipline, Grade, Level, NotRatedReason, OrgKind, parse_civil_rating, parse_date, parse_discipline, parse_grade,
+    Discipline, Grade, Level, NotRatedReason, UnitKind, parse_civil_rating, parse_date, parse_discipline, parse_grade,
     parse_level, parse_not_rated_reason, parse_number, parse_org_kind, parse_yes_no,
 )
 from kdweb.rules.parse import display_text
@@ -128,8 +128,8 @@ def test_numbers_accept_a_decimal_comma_and_refuse_negatives():
 
 
 def test_org_kinds():
-    assert parse_org_kind("Chi bộ trực thuộc").value is OrgKind.CELL
-    assert parse_org_kind("đảng bộ cơ sở").value is OrgKind.GRASSROOTS_COMMITTEE
+    assert parse_org_kind("Chi bộ trực thuộc").value is UnitKind.CELL
+    assert parse_org_kind("đảng bộ cơ sở").value is UnitKind.GRASSROOTS_COMMITTEE
     assert parse_org_kind("ban").error
 
 

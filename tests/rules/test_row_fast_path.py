@@ -11,7 +11,7 @@ from kdweb.rules.parse import (
     CIVIL_RATING_CHOICES, DISCIPLINE_CHOICES, GRADE_CHOICES, LEVEL_CHOICES, REASON_CHOICES, YES_NO_CHOICES,
 )
 from kdweb.rules.rows import RowParser
-from kdweb.rules.terms import OrgKind
+from kdweb.rules.terms import ORGANISATION_KINDS, UnitKind
 
 # What a cell can hold as calamine returns it: blank, the listed choices, short forms, typos, numbers, booleans,
 # dates, stray spaces and case.
@@ -38,7 +38,7 @@ KINDS = {
     MemberRecord: (MEMBER_FACTS, MEMBER_CELLS),
     OrganisationRecord: (
         st.fixed_dictionaries({"code": st.just("CB01"), "name": st.just("Chi bộ 1"), "unit_code": st.just("KM"),
-                               "kind": st.sampled_from(OrgKind), "founded_on": st.none() | st.just(date(2000, 1, 1))}),
+                               "kind": st.sampled_from(ORGANISATION_KINDS), "founded_on": st.none() | st.just(date(2000, 1, 1))}),
         ("grade:I.1", "grade:II.2", "level", "not_rated_reason", "self_remedied", "same_level_bodies_lowest",
          "discipline", "remarks"),
     ),
@@ -84,9 +84,9 @@ def test_the_fast_path_reads_each_row_as_the_plain_parser_does(case, random):
 
 def test_signed_facts_are_converted_and_unconvertible_ones_refused():
     facts = {"code": "CB01", "name": "Chi bộ 1", "unit_code": "KM", "kind": "cell", "founded_on": "2000-01-31"}
-    parser = fast_parser(OrganisationRecord, facts, ("level",), {"kind": OrgKind, "founded_on": date.fromisoformat})
+    parser = fast_parser(OrganisationRecord, facts, ("level",), {"kind": UnitKind, "founded_on": date.fromisoformat})
     record, findings = parser.with_facts(tuple(facts.values()), ("HTTNV",))
-    assert not findings and (record.kind, record.founded_on) == (OrgKind.CELL, date(2000, 1, 31))
+    assert not findings and (record.kind, record.founded_on) == (UnitKind.CELL, date(2000, 1, 31))
     plain = RowParser(OrganisationRecord)
     # facts of another shape are read as typed text, as the plain parser reads them
     odd = {"code": "CB01", "name": "Chi bộ 1", "unit_code": "KM", "kind": "no-such-kind", "founded_on": None}

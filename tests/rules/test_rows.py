@@ -2,7 +2,7 @@
 from datetime import date
 
 from kdweb.rules import (
-    CollectiveRecord, Discipline, Grade, LeaderRecord, Level, MemberRecord, NotRatedReason, OrgKind, Severity,
+    CollectiveRecord, Discipline, Grade, LeaderRecord, Level, MemberRecord, NotRatedReason, UnitKind, Severity,
     SubjectKind, parse_collective_row, parse_leader_row, parse_member_row, parse_organisation_row, validate_unit,
 )
 
@@ -73,7 +73,7 @@ def test_organisation_row():
         "same_level_bodies_lowest": "HTTNV", "self_remedied": "",
     })
     assert not findings
-    assert record.kind is OrgKind.CELL and record.parent_code == "DB01" and record.grades == {"I.1": Grade.XUAT_SAC}
+    assert record.kind is UnitKind.CELL and record.parent_code == "DB01" and record.grades == {"I.1": Grade.XUAT_SAC}
     assert record.same_level_bodies_lowest is Level.HTTNV and record.subject_kind is SubjectKind.ORGANISATION
 
 

@@ -62,7 +62,7 @@ def test_whole_flow_with_htmx(client, app, download, batch):
         valid = db.session.execute(db.select(Upload).filter_by(version=2)).scalar_one()
         upload_id = valid.id
         levels = dict(db.session.execute(
-            db.select(Rating.level, db.func.count()).filter_by(upload_id=upload_id, subject_kind="member")
+            db.select(Rating.level, db.func.count()).filter_by(upload_id=upload_id, subject_kind="MEMBER")
             .group_by(Rating.level)).all())
     assert levels.get(Level.HTTNV.code, 0) > 0 and levels.get(Level.HTXSNV.code, 0) == 0
 

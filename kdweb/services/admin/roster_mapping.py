@@ -14,6 +14,7 @@ from datetime import date
 
 from openpyxl.utils import get_column_letter
 
+from kdweb.domain import NotRatedReason
 from kdweb.rules import looks_like_legacy_font, normalise_text, parse_date, parse_number, parse_yes_no
 from kdweb.search import search_key
 
@@ -50,9 +51,9 @@ FIELDS: tuple[RosterField, ...] = (
     RosterField("probationary", "Đảng viên dự bị", YES_NO, ("Dự bị", "ĐV dự bị", "Là đảng viên dự bị")),
     RosterField("admitted_on", "Ngày vào Đảng", DATE, (
         "Ngày kết nạp", "Ngày kết nạp Đảng", "Ngày kết nạp vào Đảng", "Ngày vào Đảng Cộng sản Việt Nam")),
-    RosterField("exempt", "Miễn công tác và sinh hoạt đảng", YES_NO, (
+    RosterField("exempt", NotRatedReason.EXEMPT.text, YES_NO, (
         "Miễn công tác, sinh hoạt đảng", "Miễn sinh hoạt đảng", "Miễn sinh hoạt", "Miễn SH")),
-    RosterField("suspended", "Đình chỉ sinh hoạt đảng", YES_NO, ("Đình chỉ sinh hoạt", "Đình chỉ SH đảng")),
+    RosterField("suspended", NotRatedReason.SUSPENDED.text, YES_NO, ("Đình chỉ sinh hoạt", "Đình chỉ SH đảng")),
     RosterField("committee_suspended", "Đình chỉ sinh hoạt cấp ủy", YES_NO, ("Đình chỉ cấp ủy", "Đình chỉ SH cấp ủy")),
     RosterField("transferred_in_on", "Ngày chuyển sinh hoạt đến", DATE, (
         "Ngày chuyển đến", "Ngày chuyển sinh hoạt", "Ngày chuyển sinh hoạt đảng đến")),
