@@ -231,7 +231,8 @@ def _grow_roster(unit, members: int) -> None:
     people = db.session.execute(select(Person).filter_by(grassroots_id=unit.id).order_by(Person.code)).scalars().all()
     count, copy = len(people), 1
     # copies stay home: a copy in temporary activity elsewhere would join that unit's roster after its download
-    columns = [column.key for column in Person.__table__.columns if column.key not in ("id", "code", "temporary_cell_id")]
+    kept = ("id", "code", "temporary_cell_id")
+    columns = [column.key for column in Person.__table__.columns if column.key not in kept]
     while count < members:
         for person in people[: members - count]:
             db.session.add(Person(code=f"{person.code}-{copy}", **{name: getattr(person, name) for name in columns}))
