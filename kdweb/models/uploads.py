@@ -22,6 +22,8 @@ class Template(UnitVersion):
     generated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # the subjects it was issued for (roster_digest of the roster then), to tell when the roster has changed since
     roster_digest: Mapped[str | None] = mapped_column(String(64))
+    # who it listed, {kind: {code: name}} (kdweb.services.roster.issued_roster_json), to name who changed since
+    roster_json: Mapped[str | None] = mapped_column(Text)
 
 
 class Upload(UnitVersion):

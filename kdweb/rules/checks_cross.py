@@ -42,9 +42,16 @@ def _misplaced_rows(ctx, kind, records, counts, invented):
                 f"mã {record.code} xuất hiện {counts[record.code]} lần; mỗi {kind.text.lower()} chỉ ghi một dòng.",
             )
         if record.code in invented:
-            yield ctx.finding(
-                "X-MISSING", record, "code", f"không có trong danh sách {kind.text.lower()} được giao cho đơn vị."
-            )
+            yield ctx.finding("X-MISSING", record, "code", _not_listed(kind))
+
+
+def _not_listed(kind) -> str:
+    noun = kind.text.lower()
+    return (
+        f"không có trong danh sách {noun} được giao cho đơn vị. Nếu đây là {noun} mới của đơn vị, đề nghị cơ quan "
+        f"tham mưu của cấp trên bổ sung vào danh sách rồi tải lên lại tệp này (dòng đã nhập được đọc theo danh sách); "
+        f"nếu ghi nhầm mã, hãy sửa lại cho đúng mã trong danh sách."
+    )
 
 
 def _dropped(ctx, kind, code) -> Finding:

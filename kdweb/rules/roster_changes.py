@@ -16,9 +16,13 @@ ROSTER_CHANGED = "X-ROSTER"
 @dataclass(frozen=True)
 class RosterOfRecord:
     """The unit's subjects now, by kind: code → name. Plain data, so it crosses a process boundary (the reader
-    may run in a sandbox). Where a subject who left went is added afterwards (`with_where_now`)."""
+    may run in a sandbox). Where a subject who left went is added afterwards (`with_where_now`).
+
+    `facts` holds the roster facts (field → value) of the subjects some workbook of the unit was issued without:
+    a row the unit typed for one of them is read with the roster's facts, not with what its own cells say."""
 
     subjects: Mapping[SubjectKind, Mapping[str, str]] = field(default_factory=dict)
+    facts: Mapping[SubjectKind, Mapping[str, Mapping[str, object]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,9 @@ def reconcile(batch: UnitBatch, now: RosterOfRecord, severity_of: Callable[[str]
         records = batch.records_of(kind)
         present = {record.code for record in records}
         gone = set(change.removed[kind])
-        kept = [record for record in records if record.code not in gone]
+        arrived, facts = set(change.added[kind]), now.facts.get(kind, {})
+        kept = [replace(record, **facts[record.code]) if record.code in arrived and record.code in facts else record
+                for record in records if record.code not in gone]
         for record in records:
             if record.code in gone:
                 findings.append(_left(kind, record.code, record.name, None, batch.unit_code))
@@ -94,14 +100,27 @@ def _left_message(kind, code, name, where_now) -> str:
             f"Hãy tải mẫu mới (số liệu đã nhập được giữ lại) hoặc xóa dòng này.")
 
 
+NOT_LISTED_LOOKUPS = 50  # rows typed for codes on no roster of this unit: where each is listed, for so many
+
+
 def with_where_now(findings: list[Finding], where_now: Callable[[SubjectKind, str], str | None]) -> list[Finding]:
-    """The X-ROSTER warnings told where each subject who left the roster is now (a look-up the caller makes)."""
-    out = []
+    """The X-ROSTER warnings told where each subject who left the roster is now, and the rows typed for a subject
+    on another unit's roster told which (look-ups the caller makes)."""
+    out, lookups = [], 0
     for finding in findings:
-        if finding.rule == ROSTER_CHANGED and finding.field == "code" and finding.subject_kind is not None:
-            place = where_now(finding.subject_kind, finding.subject_code)
-            if place:
-                finding = replace(finding, message=_left_message(
-                    finding.subject_kind, finding.subject_code, finding.subject_name, place))
+        if finding.field == "code" and finding.subject_kind is not None and finding.subject_code:
+            if finding.rule == ROSTER_CHANGED:
+                place = where_now(finding.subject_kind, finding.subject_code)
+                if place:
+                    finding = replace(finding, message=_left_message(
+                        finding.subject_kind, finding.subject_code, finding.subject_name, place))
+            elif finding.rule == "X-MISSING" and lookups < NOT_LISTED_LOOKUPS:
+                lookups += 1
+                place = where_now(finding.subject_kind, finding.subject_code)
+                if place:
+                    finding = replace(finding, message=(
+                        f"{finding.message} Mã {finding.subject_code} hiện có trong danh sách của {place}: nếu "
+                        f"{finding.subject_kind.text.lower()} này đã chuyển về đơn vị, cơ quan tham mưu của cấp "
+                        f"trên cần chuyển sang danh sách của đơn vị."))
         out.append(finding)
     return out

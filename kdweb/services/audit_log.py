@@ -18,7 +18,8 @@ ACTION_TEXTS = {
     "account_created": "Tạo tài khoản", "account_updated": "Sửa tài khoản", "password_reset": "Cấp lại mật khẩu",
     "password_changed": "Đổi mật khẩu",
     "account_deactivated": "Khóa tài khoản", "account_activated": "Mở khóa tài khoản",
-    "unit_created": "Tạo đơn vị", "unit_moved": "Chuyển đơn vị", "unit_deactivated": "Ngừng hoạt động đơn vị",
+    "unit_created": "Tạo đơn vị", "unit_updated": "Sửa đơn vị", "unit_moved": "Chuyển đơn vị",
+    "unit_deactivated": "Ngừng hoạt động đơn vị",
     "unit_activated": "Kích hoạt lại đơn vị", "cycle_created": "Tạo đợt", "cycle_updated": "Sửa đợt",
     "cycle_opened": "Mở đợt", "cycle_closed": "Đóng đợt", "roster_file_received": "Nhận tệp danh sách",
     "roster_imported": "Nhập danh sách đảng viên",
@@ -35,11 +36,12 @@ DETAIL_TEXTS = {
     "unchanged": "không đổi", "identical_to": "giống tệp", "first_time": "lần đầu", "copied_from": "sao chép từ năm",
     "collectives": "tập thể", "leader_posts": "chức danh lãnh đạo", "unit_code": "mã đơn vị",
     "unit_rows": "đơn vị", "members_regrouped": "đảng viên chuyển nhóm", "status_moved": "chuyển trạng thái",
-    "reason": "lý do", "resent": "gửi lại đúng tệp",
+    "reason": "lý do", "resent": "gửi lại đúng tệp", "source": "từ",
+    "founding_dates_set": "ngày thành lập chi bộ được ghi",
 }
 VALUE_TEXTS = {True: "có", False: "không", **{outcome.code: outcome.text.lower() for outcome in UploadOutcome},
                "templates": "mẫu Excel", "approved": "kết quả đã duyệt", "staff": "cán bộ đơn vị",
-               "reviewer": "Ban Tổ chức", "admin": "quản trị"}
+               "reviewer": "Ban Tổ chức", "admin": "quản trị", "roster_import": "tệp danh sách đảng viên"}
 
 
 @dataclass

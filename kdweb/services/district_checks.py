@@ -17,7 +17,7 @@ from kdweb.rules import (
 from kdweb.rules import Finding as RuleFinding
 from kdweb.rules.roster_changes import ROSTER_CHANGED
 from kdweb.rules.stored import record_from_json
-from kdweb.services.roster import roster_batch
+from kdweb.services.roster import roster_names
 
 BASIS_STATES = ("submitted", "approved")
 
@@ -99,10 +99,10 @@ def roster_mismatches(cycle, batches) -> list[RuleFinding]:
         unit = units.get(batch.unit_code)
         if unit is None:
             continue
-        now = roster_batch(cycle, unit)
+        now = roster_names(cycle, unit)  # codes and names only: no records built for every unit
         for kind in SubjectKind:
             rated = {record.code: record.name for record in batch.records_of(kind)}
-            current = {record.code: record.name for record in now.records_of(kind)}
+            current = now[kind]
             added = sorted(current.keys() - rated.keys())
             gone = sorted(rated.keys() - current.keys())
             if added or gone:

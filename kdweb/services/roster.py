@@ -6,11 +6,12 @@ from sqlalchemy import update
 from sqlalchemy.orm import aliased
 
 from kdweb.extensions import db
-from kdweb.models import Collective, LeaderPost, Person, QuotaMark, Unit
+from kdweb.models import Collective, LeaderPost, Person, QuotaMark, Template, Unit
 from kdweb.rules import (
     CollectiveRecord, Discipline, LeaderRecord, MemberRecord, OrganisationRecord, SubjectKind, UnitBatch, UnitKind,
     get_rule_set,
 )
+from kdweb.excel.columns import sheet_specs
 from kdweb.rules.roster_changes import RosterOfRecord
 
 
@@ -142,19 +143,39 @@ def leader_records(cycle, unit) -> list[LeaderRecord]:
 
 
 def roster_of_record(cycle, unit, batch: UnitBatch | None = None) -> RosterOfRecord:
-    """The unit's subjects as the database holds them now: what an upload is checked against."""
+    """The unit's subjects as the database holds them now: what an upload is checked against; with the roster
+    facts of those some issued workbook of the unit does not list (a row typed for one is read with them)."""
     if batch is not None:
-        return RosterOfRecord({kind: {record.code: record.name for record in batch.records_of(kind)} for kind in SubjectKind})
-    # every upload asks for it: the members' codes and names only, not their records (ten times the time)
-    members = {} if unit.level == "district" else dict(
-        db.session.execute(members_listed(cycle, unit, Person.code, Person.full_name)[0]).all())
-    others = {
-        SubjectKind.ORGANISATION: organisation_records(unit),
-        SubjectKind.COLLECTIVE: collective_records(cycle, unit),
-        SubjectKind.LEADER: leader_records(cycle, unit),
-    }
-    subjects = {kind: {record.code: record.name for record in records} for kind, records in others.items()}
-    return RosterOfRecord({SubjectKind.MEMBER: members, **subjects})
+        subjects = {kind: {record.code: record.name for record in batch.records_of(kind)} for kind in SubjectKind}
+    else:  # every upload asks for it: the members' codes and names only, not their records (ten times the time)
+        subjects = {SubjectKind.MEMBER: {} if unit.level == "district" else dict(
+            db.session.execute(members_listed(cycle, unit, Person.code, Person.full_name)[0]).all())}
+        for kind, records in ((SubjectKind.ORGANISATION, organisation_records(unit)),
+                              (SubjectKind.COLLECTIVE, collective_records(cycle, unit)),
+                              (SubjectKind.LEADER, leader_records(cycle, unit))):
+            subjects[kind] = {record.code: record.name for record in records}
+    arrivals = _not_issued_everywhere(cycle, unit, subjects)
+    facts = {}
+    if any(arrivals.values()):  # the full records only when some subject needs its facts
+        batch = batch or roster_batch(cycle, unit)
+        for spec in sheet_specs(get_rule_set(cycle.rule_set_id)):
+            names = spec.roster_fields()
+            facts[spec.kind] = {record.code: {name: getattr(record, name) for name in names}
+                                for record in batch.records_of(spec.kind) if record.code in arrivals[spec.kind]}
+    return RosterOfRecord(subjects, facts)
+
+
+def _not_issued_everywhere(cycle, unit, subjects) -> dict[SubjectKind, set[str]]:
+    """The codes of the roster missing from at least one workbook issued to the unit (all of them for a workbook
+    issued before templates kept who they listed)."""
+    found = {kind: set() for kind in SubjectKind}
+    issued = db.session.execute(
+        db.select(Template.roster_json).filter_by(cycle_id=cycle.id, unit_id=unit.id)).scalars().all()
+    for text in issued:
+        listed = issued_roster(text) if text is not None else {}
+        for kind in SubjectKind:
+            found[kind] |= subjects[kind].keys() - listed.get(kind, {}).keys()
+    return found
 
 
 def where_now(cycle, unit, kind: SubjectKind, code: str) -> str | None:
@@ -181,17 +202,33 @@ def roster_digest(batch: UnitBatch) -> str:
     return _digest({kind: [record.code for record in batch.records_of(kind)] for kind in SubjectKind})
 
 
-def current_roster_digest(cycle, unit) -> str:
-    """roster_digest of the roster as it stands, from the subjects' codes alone (a page shows it: no records built)."""
-    members = [] if unit.level == "district" else db.session.execute(
-        members_listed(cycle, unit, Person.code)[0]).scalars().all()
-    collectives = db.session.execute(db.select(Collective.code).where(
-        Collective.cycle_id == cycle.id, Collective.rated_in_id == unit.id)).scalars().all()
-    leaders = db.session.execute(db.select(LeaderPost.code).where(
-        LeaderPost.cycle_id == cycle.id, LeaderPost.rated_in_id == unit.id)).scalars().all()
-    organisations = [record.code for record in organisation_records(unit)]
-    return _digest({SubjectKind.MEMBER: members, SubjectKind.ORGANISATION: organisations,
-                    SubjectKind.COLLECTIVE: collectives, SubjectKind.LEADER: leaders})
+def roster_names(cycle, unit) -> dict[SubjectKind, dict[str, str]]:
+    """The unit's subjects as they stand, code → name by kind (no records built)."""
+    members = {} if unit.level == "district" else dict(db.session.execute(
+        members_listed(cycle, unit, Person.code, Person.full_name)[0]).all())
+    collectives = dict(db.session.execute(db.select(Collective.code, Collective.name).where(
+        Collective.cycle_id == cycle.id, Collective.rated_in_id == unit.id)).all())
+    leaders = dict(db.session.execute(
+        db.select(LeaderPost.code, Person.full_name).join(Person, LeaderPost.person_id == Person.id)
+        .where(LeaderPost.cycle_id == cycle.id, LeaderPost.rated_in_id == unit.id)).all())
+    organisations = {record.code: record.name for record in organisation_records(unit)}
+    return {SubjectKind.MEMBER: members, SubjectKind.ORGANISATION: organisations,
+            SubjectKind.COLLECTIVE: collectives, SubjectKind.LEADER: leaders}
+
+
+def names_digest(names: dict[SubjectKind, dict[str, str]]) -> str:
+    """roster_digest of a roster given as roster_names gives it."""
+    return _digest(names)
+
+
+def issued_roster_json(batch: UnitBatch) -> str:
+    """Who a workbook lists, {kind: {code: name}}, kept with the issued template."""
+    return json.dumps({kind.code: {record.code: record.name for record in batch.records_of(kind)}
+                       for kind in SubjectKind}, ensure_ascii=False, separators=(",", ":"))
+
+
+def issued_roster(text: str) -> dict[SubjectKind, dict[str, str]]:
+    return {SubjectKind(kind): dict(names) for kind, names in json.loads(text).items()}
 
 
 def _digest(codes_by_kind) -> str:

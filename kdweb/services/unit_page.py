@@ -4,10 +4,10 @@ from types import SimpleNamespace
 
 from kdweb.deadlines import VIETNAM, deadline_state
 from kdweb.extensions import db
-from kdweb.models import Finding, Review, Submission, Template, Unit, UnitCycle, Upload
+from kdweb.models import Finding, Review, Submission, Unit, UnitCycle, Upload
 from kdweb.models.base import utcnow
 from kdweb.services import conversation
-from kdweb.services.roster import current_roster_digest
+from kdweb.services.roster_notice import roster_notice
 from kdweb.services.workflow import REFUSALS
 from kdweb.status import WorkbookStatus, can
 
@@ -48,7 +48,7 @@ def context(unit, cycle, user, version=None, severity=None, sheet=None) -> dict:
                       upload_refusal=f"Đợt năm {cycle.year} đã đóng: chỉ xem lại được.")
     result["cycle_args"] = {} if cycle.is_open else {"year": cycle.year}
     result["submit_unavailable"] = submit_unavailable(result, own)
-    result["roster_changed"] = roster_changed_since_download(cycle, unit, state)
+    result["roster_changed"] = roster_notice(cycle, unit, state)
     shown = pick_version(uploads, version)
     if shown is not None:
         result.update(shown_details(shown, severity, sheet))
@@ -94,17 +94,6 @@ def verdict(shown, own: bool, submittable, can_submit: bool) -> str:
 
 def local(moment) -> str:
     return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
-def roster_changed_since_download(cycle, unit, state) -> bool:
-    """The unit's roster of record no longer matches the one its newest workbook was issued for."""
-    if state is None or state.first_downloaded_at is None:
-        return False
-    issued = db.session.execute(
-        db.select(Template.roster_digest).filter_by(cycle_id=cycle.id, unit_id=unit.id)
-        .order_by(Template.version.desc()).limit(1)
-    ).scalar_one_or_none()
-    return issued is not None and issued != current_roster_digest(cycle, unit)
-
-
 def is_own_staff(user, unit) -> bool:
     return user.role == "staff" and user.unit_id == unit.id
 

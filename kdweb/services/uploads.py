@@ -66,12 +66,19 @@ def accept_upload(cycle, unit, user, filename: str, data: bytes) -> UploadResult
         db.session.commit()
         check(cycle, unit, earlier, data)  # never checked to the end: the same file is checked again
         return UploadResult(db.session.get(Upload, earlier.id))
-    if earlier is not None:
+    if earlier is not None and not checked_before_roster_change(state, earlier):
         return reselect(state, unit, user, earlier)
     upload = store(cycle, unit, user, filename, data, digest)
     db.session.commit()  # the file is safe before anything reads it
     check(cycle, unit, upload, data)
     return UploadResult(upload)
+
+
+def checked_before_roster_change(state, earlier: Upload) -> bool:
+    """The same bytes were checked against a roster an admin has changed since: they are a new version, checked
+    against the roster as it stands (a member added meanwhile is then read from a row the unit typed)."""
+    changed = state.roster_changed_at if state is not None else None
+    return changed is not None and earlier.created_at is not None and changed > earlier.created_at
 
 
 def store(cycle, unit, user, filename, data, digest) -> Upload:

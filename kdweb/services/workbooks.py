@@ -13,7 +13,7 @@ from kdweb.models import Rating, Template, Upload
 from kdweb.rules import GRADE_PREFIX, SubjectKind, get_rule_set
 from kdweb.rules.stored import record_from_json
 from kdweb.services import workflow
-from kdweb.services.roster import roster_batch, roster_digest
+from kdweb.services.roster import issued_roster_json, roster_batch, roster_digest
 from kdweb.services.superior import current_superior
 from kdweb.services.transaction import use_case
 
@@ -68,7 +68,7 @@ def build_and_record(cycle, unit, user, carry_over: bool = False) -> tuple[bytes
                           secret=current_app.config["SECRET_KEY"])
     template = Template(cycle_id=cycle.id, unit_id=unit.id, version=version,
                         file_sha256=hashlib.sha256(data).hexdigest(), generated_by_id=user.id,
-                        roster_digest=roster_digest(batch))
+                        roster_digest=roster_digest(batch), roster_json=issued_roster_json(batch))
     db.session.add(template)
     db.session.flush()
     return data, template

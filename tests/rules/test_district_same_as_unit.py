@@ -130,3 +130,37 @@ def test_every_field_of_every_record_survives_storage(record_type):
     record = record_type(**{item.name: a_value(hints[item.name]) for item in fields(record_type)})
     back = record_from_json(record.subject_kind, record_to_json(record))
     assert back == record, [f.name for f in fields(record) if getattr(back, f.name) != getattr(record, f.name)]
+
+
+FAMILY = {"L-HEAD": "head", "X-HEAD": "head", "X-DISCIPLINE-ORIGIN": "origin", "O-HTXSNV": "htxsnv"}
+
+
+def decided(findings):
+    """What the head, discipline-origin and HTXSNV-share checks decided: which subject, how severe."""
+    return sorted((FAMILY[f.rule], f.severity, f.subject_code) for f in findings if f.rule in FAMILY)
+
+
+@pytest.mark.parametrize("moved_in, head_level, origin_level", [
+    (False, T, H), (True, T, H), (False, N, T), (True, H, H),
+])
+def test_heads_and_discipline_origin_across_workbooks_decide_as_in_one(moved_in, head_level, origin_level):
+    """The same records in one workbook (L-HEAD, X-DISCIPLINE-ORIGIN inside it) and split over three (X-HEAD,
+    X-DISCIPLINE-ORIGIN across): the same subjects are flagged, the moved-in head's exception holds in both."""
+    committee, cells = organisations(H, [origin_level, T, N, N])
+    head = LeaderRecord(code="LD1", name="Nguyễn Văn A", unit_code="BD", heads=("KM.C3",), level=head_level,
+                        moved_in_no_responsibility=moved_in)
+    disciplined = MemberRecord(code="DV900", name="Lê Văn C", unit_code="CB", cell_code="CB", level=K,
+                               disciplined_in_year=True, discipline=Discipline.KHIEN_TRACH,
+                               discipline_origin_elsewhere=True, discipline_origin_unit="KM.C1",
+                               grades={"5": Grade.KEM})
+    one = UnitBatch(unit_code="BD", organisations=[committee, *cells], leaders=[head], members=[disciplined])
+    split = [UnitBatch(unit_code="BD", organisations=[committee], leaders=[head]),
+             UnitBatch(unit_code="KM", organisations=cells), UnitBatch(unit_code="CB", members=[disciplined])]
+
+    single = decided(validate_unit(one))
+    across = decided([*validate_district(split), *itertools.chain.from_iterable(map(validate_unit, split))])
+    assert across == single
+    flagged = {(family, code) for family, _, code in single}
+    assert (("head", "LD1") in flagged) == (head_level.rank > N.rank and not moved_in)
+    assert (("origin", "KM.C1") in flagged) == (origin_level is H)
+    assert ("htxsnv", "KM") in flagged

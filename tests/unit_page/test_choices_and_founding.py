@@ -50,6 +50,40 @@ def test_ambiguous_or_cut_short_level_is_an_error_listing_the_choices(client, ap
     assert rating_of(app, member.code)[0] is None  # never silently HTNV
 
 
+CUT_SHORT = [
+    ("grade:1", "Hoàn thành", "cấp độ tiêu chí", ("“Xuất sắc”", "“Tốt”", "“Trung bình”", "“Kém”")),
+    ("grade:2", "Trung…", "cấp độ tiêu chí", ("“Xuất sắc”", "“Tốt”", "“Trung bình”", "“Kém”")),
+    ("targets_below_half", "Hoàn thành", "giá trị Có/Không", ("“Có”", "“Không”")),
+    ("targets_below_half", "Kh…", "giá trị Có/Không", ("“Có”", "“Không”")),
+]
+
+
+@pytest.mark.parametrize("key, typed, what, choices", CUT_SHORT)
+def test_hoan_thanh_or_a_cut_short_choice_in_a_grade_or_yes_no_cell_is_an_error_listing_the_choices(
+        client, app, auth, demo, key, typed, what, choices):
+    auth.login_as("staff", UNIT)
+    member = plain_member(demo)
+    data = upload_with(client, app, member.code, {key: typed})
+    result = latest_upload(app)
+    assert result["outcome"] == "errors"
+    sheet, cell = cell_of(data, MEMBER, member.code, key)
+    [error] = [f for f in result["findings"] if (f[3], f[4]) == (sheet, cell)]
+    assert error[:2] == ("P-VALUE", "error") and f"“{typed}”" in error[2] and what in error[2]
+    assert all(choice in error[2] for choice in choices)
+
+
+def test_a_civil_rating_cut_short_is_an_error_listing_the_choices(client, app, auth, demo):
+    auth.login_as("staff", UNIT)
+    member = next(p for p in demo.persons if p.grassroots_code == UNIT and p.is_civil_servant and not (
+        p.exempt or p.suspended or p.temporary_cell_code or p.discipline_form) and p.admitted_on.year < 2026)
+    data = upload_with(client, app, member.code, {"civil_rating": "Hoàn thành tốt…"})
+    result = latest_upload(app)
+    sheet, cell = cell_of(data, MEMBER, member.code, "civil_rating")
+    [error] = [f for f in result["findings"] if (f[3], f[4]) == (sheet, cell)]
+    assert error[:2] == ("P-VALUE", "error") and "chưa đủ để biết" in error[2]
+    assert "có thể là “Hoàn thành tốt nhiệm vụ”" in error[2] and "“Hoàn thành nhiệm vụ”" in error[2]
+
+
 LEGACY = [
     ("level", "Hoµn thµnh tèt nhiÖm vô", "TCVN3", "Hoàn thành tốt nhiệm vụ"),
     ("level", "Hoaøn thaønh toát nhieäm vuï", "VNI", "Hoàn thành tốt nhiệm vụ"),

@@ -45,3 +45,24 @@ def test_last_years_workbook_names_its_year_and_asks_for_this_years(client, app,
     code, message = refusal_of(app)
     assert code == "E-OLD-CYCLE"
     assert "năm 2025" in message and "tải tệp mẫu năm 2026" in message and "phiên bản" not in message
+
+
+def test_last_years_downloaded_workbook_after_the_new_cycle_is_opened(client, app, auth, demo):
+    """All through the app: the unit's 2026 workbook, filled; the admin closes 2026 and opens 2027; the unit has
+    its 2027 copy (2027.1 is the only known version, the file's 2026.1 is not) and sends last year's file."""
+    auth.login_as("staff", UNIT)
+    last_year = fill(client.get(f"/units/{UNIT}/workbook.xlsx").data, clean_values(roster(app, UNIT)))
+    auth.logout()
+    auth.login_as("admin")
+    assert client.post("/admin/cycles/2026/close", data={"confirm_year": "2026"}).status_code == 303
+    client.post("/admin/cycles", data={"year": "2027", "rule_set_id": "qd132-hd21"})
+    assert client.post("/admin/cycles/2027/open").status_code == 303
+    auth.logout()
+    auth.login_as("staff", UNIT)
+    assert client.get(f"/units/{UNIT}/workbook.xlsx").status_code == 200  # this year's copy: 2027.1
+    page = upload(client, last_year).get_data(as_text=True)
+    code, message = refusal_of(app)
+    assert code == "E-OLD-CYCLE"
+    assert "đợt đánh giá năm 2026" in message and "tải tệp mẫu năm 2027" in message
+    assert "phiên bản" not in message and "chép số liệu" not in message
+    assert "năm 2026" in page

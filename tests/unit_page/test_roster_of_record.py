@@ -220,3 +220,20 @@ def test_a_member_added_after_download_may_be_typed_as_a_new_row(client, app, au
     result = latest_upload(app)
     assert not [f for f in result["findings"] if f[0] == "X-MISSING"], result["findings"]
     assert NEW_CODE in result["rated"]
+
+
+def test_a_member_moved_out_after_submission_is_flagged_on_the_dashboard_and_in_the_district_checks(
+        client, app, auth, demo):
+    member = plain_member(demo)
+    auth.login_as("staff", UNIT)
+    upload(client, fill(download(client), clean_values(roster(app, UNIT))))
+    submit_latest_upload(client, app, UNIT)
+    auth.logout()
+    move_member(client, auth, member, "BD.P02.C01")
+
+    auth.login_as("reviewer")
+    dashboard = client.get("/review/").get_data(as_text=True)
+    row = next(part for part in dashboard.split("<tr") if f"/review/units/{UNIT}\"" in part)
+    assert "Danh sách đổi sau khi nộp" in row
+    checks = client.get("/review/checks").get_data(as_text=True)
+    assert "X-ROSTER" in checks and f"không còn trong danh sách: {member.full_name} ({member.code})" in checks

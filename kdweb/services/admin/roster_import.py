@@ -25,7 +25,7 @@ from kdweb.services import audit, untrusted
 from kdweb.services.admin import AdminRefusal
 from kdweb.services.admin.roster_file import EXTENSIONS, RosterFileError, Sheet, read_roster_file
 from kdweb.services.admin.roster_mapping import (
-    FIELDS, FIELDS_BY_KEY, DryRun, UnitDirectory, UnitRef, column_letter, find_header_row, mapping_problems,
+    FIELDS, FIELDS_BY_KEY, FOUNDING, DryRun, UnitDirectory, UnitRef, column_letter, find_header_row, mapping_problems,
     parse_rows, plan, propose_mapping,
 )
 from kdweb.services.cycles import open_cycle
@@ -124,7 +124,7 @@ def preview(roster_import: RosterImport, *, sheet=None, header_row=None, mapping
 
 @use_case
 def apply_import(actor, roster_import: RosterImport, *, sheet=None, header_row=None, mapping=None,
-                 expected: tuple[int, int] | None = None, valid_only: bool = False) -> RosterImport:
+                 expected: tuple[int, int, int] | None = None, valid_only: bool = False) -> RosterImport:
     """Import for real, in one transaction: all rows or none; with valid_only, every valid row and none of the
     rows with errors (the admin chose so after seeing them)."""
     roster_import = db.session.execute(
@@ -139,12 +139,13 @@ def apply_import(actor, roster_import: RosterImport, *, sheet=None, header_row=N
     dry_run = checked.dry_run
     if checked.problems or dry_run is None or (dry_run.errors and not valid_only):
         raise AdminRefusal("Tệp còn lỗi: hãy sửa tệp (hoặc cách ghép cột) rồi xem trước lại; chưa có gì được nhập.")
-    if expected is not None and expected != (len(dry_run.added), len(dry_run.updated)):
+    if expected is not None and expected != (len(dry_run.added), len(dry_run.updated), len(dry_run.founded)):
         raise AdminRefusal("Danh sách đảng viên đã thay đổi từ lúc xem trước; hãy xem lại bản xem trước rồi xác nhận.")
     try:
         touched = touched_units(dry_run)
         _insert_people(cycle.id, dry_run)
         _update_people(dry_run)
+        _set_founding_dates(actor, dry_run)
         mark_roster_changed(cycle, touched)
         roster_import.state, roster_import.applied_at = "applied", utcnow()
         roster_import.added_count, roster_import.updated_count = len(dry_run.added), len(dry_run.updated)
@@ -153,6 +154,7 @@ def apply_import(actor, roster_import: RosterImport, *, sheet=None, header_row=N
         audit.record("roster_imported", user=actor, target=roster_import, year=cycle.year,
                      filename=roster_import.filename, sha256=roster_import.sha256, added=len(dry_run.added),
                      updated=len(dry_run.updated), unchanged=len(dry_run.unchanged),
+                     founding_dates_set=len(dry_run.founded),
                      rows_with_errors_skipped=len({error.row for error in dry_run.errors}))
         db.session.commit()
     except Exception as error:
@@ -184,14 +186,28 @@ def error_rows_workbook(roster_import: RosterImport, *, sheet=None, header_row=N
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
 def touched_units(dry_run: DryRun) -> set[int]:
-    """The tổ chức cơ sở đảng whose roster the import changes: where each added or changed member is, and was."""
+    """The tổ chức cơ sở đảng whose roster the import changes: where each added or changed member is, and was;
+    and the units whose workbooks list a chi bộ whose founding date changes."""
     units = {planned.values.get("grassroots_id") for planned in (*dry_run.added, *dry_run.updated)}
+    for change in dry_run.founded:
+        cell = db.session.get(Unit, change.unit_id)
+        units.update({cell.id, cell.parent_id, cell.parent.parent_id if cell.parent else None})
     ids = [planned.person_id for planned in dry_run.updated]
     for start in range(0, len(ids), 2000):
         units.update(db.session.execute(
             db.select(Person.grassroots_id).where(Person.id.in_(ids[start:start + 2000]))).scalars())
     return units
+
+
+def _set_founding_dates(actor, dry_run: DryRun) -> None:
+    for change in dry_run.founded:
+        unit = db.session.get(Unit, change.unit_id)
+        unit.founded_on = change.new
+        audit.record("unit_updated", user=actor, unit=unit, target=unit, code=unit.code, source="roster_import",
+                     changes={"founded_on": [change.old.isoformat() if change.old else None, change.new.isoformat()]})
 
 
 def _insert_people(cycle_id: int, dry_run: DryRun) -> None:
@@ -208,9 +224,10 @@ def _update_people(dry_run: DryRun) -> None:
 
 def _dry_run(cycle_id: int, rows, header_row: int, mapping: dict[int, str]) -> DryRun:
     units = UnitDirectory([UnitRef(*row) for row in db.session.execute(
-        db.select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.parent_id, Unit.active))])
+        db.select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.parent_id, Unit.active, Unit.founded_on))])
     parsed, errors = parse_rows(rows, header_row, mapping, units)
-    attributes = ["id", "grassroots_id"] + [roster_field.column for roster_field in FIELDS]
+    attributes = ["id", "grassroots_id"] + [roster_field.column for roster_field in FIELDS
+                                            if roster_field.kind != FOUNDING]
     existing = {
         record["code"]: dict(record)
         for record in db.session.execute(

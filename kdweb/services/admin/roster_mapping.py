@@ -19,6 +19,7 @@ from kdweb.rules import looks_like_legacy_font, normalise_text, parse_date, pars
 from kdweb.search import search_key
 
 TEXT, CODE, NAME, DATE, YES_NO, COUNT, GENDER, CELL = "text", "code", "name", "date", "yes_no", "count", "gender", "cell"
+FOUNDING = "founding"  # the member's chi bộ's founding date: written on the unit, not on the member
 CELL_KINDS = ("cell", "grassroots_cell")  # a member's home chi bộ is a chi bộ trực thuộc or a chi bộ cơ sở
 GRASSROOTS_KINDS = ("grassroots_committee", "grassroots_cell")
 HEADER_SCAN_ROWS = 20
@@ -35,7 +36,7 @@ class RosterField:
 
     @property
     def column(self) -> str:
-        """The Person attribute the field writes."""
+        """The Person attribute the field writes (the founding date: the chi bộ's, kept apart from them)."""
         return {"cell": "cell_id", "temporary_cell": "temporary_cell_id"}.get(self.key, self.key)
 
 
@@ -48,6 +49,8 @@ FIELDS: tuple[RosterField, ...] = (
     RosterField("gender", "Giới tính", GENDER, ("Nam/Nữ", "Nam, nữ", "Phái")),
     RosterField("cell", "Chi bộ", CELL, (
         "Chi bộ sinh hoạt", "Chi bộ đang sinh hoạt", "Mã chi bộ", "Tên chi bộ", "Sinh hoạt tại chi bộ"), True),
+    RosterField("cell_founded_on", "Ngày thành lập chi bộ", FOUNDING, (
+        "Ngày thành lập", "Ngày thành lập chi bộ sinh hoạt", "Chi bộ thành lập ngày")),
     RosterField("probationary", "Đảng viên dự bị", YES_NO, ("Dự bị", "ĐV dự bị", "Là đảng viên dự bị")),
     RosterField("admitted_on", "Ngày vào Đảng", DATE, (
         "Ngày kết nạp", "Ngày kết nạp Đảng", "Ngày kết nạp vào Đảng", "Ngày vào Đảng Cộng sản Việt Nam")),
@@ -156,6 +159,7 @@ class UnitRef:
     kind: str
     parent_id: int | None
     active: bool = True
+    founded_on: date | None = None
 
 
 class UnitDirectory:
@@ -221,6 +225,7 @@ class RowError:
 class ParsedRow:
     row: int
     values: dict[str, object]  # Person attribute → value
+    cell_founded_on: date | None = None  # the founding date of the member's chi bộ, when the file gives one
 
 
 def _text(value: object) -> str:
@@ -231,13 +236,17 @@ def _text(value: object) -> str:
     return " ".join(unicodedata.normalize("NFC", str(value)).split())
 
 
-def _parse_cell(roster_field: RosterField, value: object, units: UnitDirectory) -> tuple[dict[str, object], str | None]:
-    """The Person attributes one cell gives, or an error message."""
+def _parse_cell(roster_field: RosterField, value: object, units: UnitDirectory,
+                today: date) -> tuple[dict[str, object], str | None]:
+    """The Person attributes one cell gives (and the chi bộ's founding date), or an error message."""
     kind, column = roster_field.kind, roster_field.column
-    if kind == DATE:
+    if kind in (DATE, FOUNDING):
         parsed = parse_date(value)
         if parsed.ok and parsed.value is not None and not 1900 <= parsed.value.year <= 2100:
             return {}, f"“{_text(value)}” không phải ngày hợp lệ (năm phải trong khoảng 1900–2100)."
+        if kind == FOUNDING and parsed.ok and parsed.value is not None and parsed.value > today:
+            return {}, (f"Ngày thành lập chi bộ “{_text(value)}” sau hôm nay ({today:%d/%m/%Y}); "
+                        "ghi ngày chi bộ đã được thành lập.")
         return ({column: parsed.value}, None) if parsed.ok else ({}, parsed.error)
     if kind == YES_NO:
         parsed = parse_yes_no(value)
@@ -280,8 +289,9 @@ _BLANK_MESSAGES = {
 
 
 def parse_rows(rows: list[list[object]], header_row: int, mapping: dict[int, str],
-               units: UnitDirectory) -> tuple[list[ParsedRow], list[RowError]]:
+               units: UnitDirectory, today: date | None = None) -> tuple[list[ParsedRow], list[RowError]]:
     """Every data row below the header: parsed values, or errors naming row and column. Blank rows are skipped."""
+    today = today or date.today()
     headers = rows[header_row - 1] if 0 < header_row <= len(rows) else []
     parsed: list[ParsedRow] = []
     errors: list[RowError] = []
@@ -304,7 +314,7 @@ def parse_rows(rows: list[list[object]], header_row: int, mapping: dict[int, str
                 error(number, index, _BLANK_MESSAGES[roster_field.key])
                 row_ok = False
                 continue
-            cell_values, message = _parse_cell(roster_field, value, units)
+            cell_values, message = _parse_cell(roster_field, value, units, today)
             if message:
                 error(number, index, message)
                 row_ok = False
@@ -312,15 +322,38 @@ def parse_rows(rows: list[list[object]], header_row: int, mapping: dict[int, str
         if values.get("code"):
             first_row_of.setdefault(values["code"], []).append(number)
         if row_ok:
-            parsed.append(ParsedRow(number, values))
+            parsed.append(ParsedRow(number, values, values.pop("cell_founded_on", None)))
     for code, numbers in first_row_of.items():
         if len(numbers) > 1:
             for number in numbers:
                 others = ", ".join(str(other) for other in numbers if other != number)
                 error(number, code_index, f"Mã đảng viên “{code}” trùng với dòng {others} trong tệp.")
     duplicated = {number for numbers in first_row_of.values() if len(numbers) > 1 for number in numbers}
+    founding_index = next((index for index, key in mapping.items() if key == "cell_founded_on"), None)
+    disagreeing = _disagreeing_founding_dates(parsed, units)
+    for number, message in disagreeing.items():
+        error(number, founding_index, message)
     errors.sort(key=lambda item: (item.row, len(item.column), item.column))
-    return [row for row in parsed if row.row not in duplicated], errors
+    return [row for row in parsed if row.row not in duplicated and row.row not in disagreeing], errors
+
+
+def _disagreeing_founding_dates(parsed: list[ParsedRow], units: UnitDirectory) -> dict[int, str]:
+    """Row → message, for rows whose chi bộ is given another founding date on another row of the file."""
+    dates_of: dict[int, dict[date, list[int]]] = {}
+    for row in parsed:
+        if row.cell_founded_on is not None:
+            dates_of.setdefault(row.values["cell_id"], {}).setdefault(row.cell_founded_on, []).append(row.row)
+    messages = {}
+    for cell_id, by_date in dates_of.items():
+        if len(by_date) < 2:
+            continue
+        for day, numbers in by_date.items():
+            others = "; ".join(f"{other:%d/%m/%Y} ở dòng {', '.join(map(str, rows))}"
+                               for other, rows in by_date.items() if other != day)
+            for number in numbers:
+                messages[number] = (f"Chi bộ “{units.code_of(cell_id)}” được ghi ngày thành lập {day:%d/%m/%Y} "
+                                    f"nhưng {others}; một chi bộ chỉ có một ngày thành lập.")
+    return messages
 
 
 # --- comparing with the roster ----------------------------------------------------------------------------
@@ -346,6 +379,17 @@ class PlannedRow:
     changes: list[Change] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class FoundingChange:
+    """A chi bộ's founding date as the file gives it, where it differs from the unit tree's."""
+    unit_id: int
+    code: str
+    name: str
+    old: date | None
+    new: date
+    rows: tuple[int, ...]
+
+
 @dataclass
 class DryRun:
     added: list[PlannedRow]
@@ -353,10 +397,11 @@ class DryRun:
     unchanged: list[PlannedRow]
     errors: list[RowError]
     not_in_file: int  # members of the roster the file does not mention: kept as they are
+    founded: list[FoundingChange] = field(default_factory=list)
 
     @property
     def can_apply(self) -> bool:
-        return not self.errors and bool(self.added or self.updated)
+        return not self.errors and bool(self.added or self.updated or self.founded)
 
 
 def _same(old: object, new: object) -> bool:
@@ -402,4 +447,19 @@ def plan(rows: list[ParsedRow], errors: list[RowError], existing: dict[str, dict
         planned.action = UPDATE if planned.changes else UNCHANGED
         (result.updated if planned.changes else result.unchanged).append(planned)
     result.not_in_file = len(set(existing) - {row.values["code"] for row in rows})
+    result.founded = founding_changes(rows, units)
     return result
+
+
+def founding_changes(rows: list[ParsedRow], units: UnitDirectory) -> list[FoundingChange]:
+    """The chi bộ whose founding date the file sets or changes (a blank cell keeps the date the tree has)."""
+    given: dict[int, tuple[date, list[int]]] = {}
+    for row in rows:
+        if row.cell_founded_on is not None:
+            given.setdefault(row.values["cell_id"], (row.cell_founded_on, []))[1].append(row.row)
+    changes = []
+    for cell_id, (day, numbers) in given.items():
+        unit = units.by_id[cell_id]
+        if unit.founded_on != day:
+            changes.append(FoundingChange(cell_id, unit.code, unit.name, unit.founded_on, day, tuple(numbers)))
+    return sorted(changes, key=lambda change: change.code)

@@ -10,7 +10,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kdweb.exports.safe_cells import is_risky
-from kdweb.services.admin.roster_mapping import CELL, DATE, FIELDS, GENDER, YES_NO
+from kdweb.services.admin.roster_mapping import CELL, DATE, FIELDS, FOUNDING, GENDER, YES_NO
 
 ROSTER_SHEET = "Danh sách đảng viên"
 CELLS_SHEET = "Danh mục chi bộ"
@@ -25,6 +25,8 @@ INSTRUCTIONS = (
     "• Bắt buộc: Mã đảng viên (số thẻ), Họ và tên, Chi bộ. Mã đảng viên không được trùng nhau.",
     "• Chi bộ: ghi mã chi bộ (xem trang “Danh mục chi bộ”) hoặc đúng tên chi bộ.",
     "• Ngày: ghi theo dạng ngày/tháng/năm, ví dụ 15/12/1980 (hoặc nhập ô kiểu ngày).",
+    "• Ngày thành lập chi bộ: ngày thành lập chi bộ nơi đảng viên sinh hoạt (mọi dòng cùng chi bộ ghi cùng một ngày, "
+    "không sau hôm nay); để trống thì giữ ngày đã có trong cây đơn vị.",
     "• Các cột Có/Không: ghi “Có” hoặc để trống (trống là Không).",
     "• Nhập lại cùng một tệp không tạo bản ghi trùng: đảng viên được nhận ra theo mã.",
 )
@@ -41,7 +43,8 @@ def roster_workbook(cells: list[tuple[str, str]], persons: list[dict] | None = N
     for index, roster_field in enumerate(FIELDS, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = _WIDTHS.get(roster_field.key, 14)
-        number_format = "DD/MM/YYYY" if roster_field.kind == DATE else "@" if roster_field.key == "code" else None
+        number_format = ("DD/MM/YYYY" if roster_field.kind in (DATE, FOUNDING)
+                         else "@" if roster_field.key == "code" else None)
         if number_format:
             sheet.column_dimensions[letter].number_format = number_format
             formats[index - 1] = number_format
@@ -117,10 +120,14 @@ def _instructions_sheet(sheet) -> None:
         sheet.append([line])
 
 
-def person_row(person, units_by_id: dict[int, str]) -> dict[str, object]:
-    """A Person's values by roster field key, as the template writes them."""
+def person_row(person, units_by_id: dict[int, str], founded_by_id: dict | None = None) -> dict[str, object]:
+    """A Person's values by roster field key, as the template writes them (with the founding date of his or her
+    chi bộ, from `founded_by_id`)."""
     row: dict[str, object] = {}
     for roster_field in FIELDS:
+        if roster_field.kind == FOUNDING:
+            row[roster_field.key] = (founded_by_id or {}).get(person.cell_id)
+            continue
         value = getattr(person, roster_field.column)
         if roster_field.kind == CELL:
             value = units_by_id.get(value)
@@ -141,8 +148,9 @@ def roster_export(cycle) -> bytes:
     from kdweb.services.admin.units import unit_tree
 
     codes = dict(db.session.execute(db.select(Unit.id, Unit.code)).all())
-    columns = sorted({roster_field.column for roster_field in FIELDS})
+    founded = dict(db.session.execute(db.select(Unit.id, Unit.founded_on).where(Unit.founded_on.is_not(None))).all())
+    columns = sorted({roster_field.column for roster_field in FIELDS if roster_field.kind != FOUNDING})
     query = db.select(*(getattr(Person, name) for name in columns)).filter_by(cycle_id=cycle.id).order_by(Person.code)
-    rows = [person_row(SimpleNamespace(**record._mapping), codes) for record in db.session.execute(query)]
+    rows = [person_row(SimpleNamespace(**record._mapping), codes, founded) for record in db.session.execute(query)]
     cells = [(row.unit.code, row.unit.name) for row in unit_tree() if row.unit.active and row.unit.kind in CELL_KINDS]
     return roster_workbook(cells, rows)

@@ -83,7 +83,8 @@ def apply_roster_import(import_id):
     roster_import = db.get_or_404(RosterImport, import_id)
     form = request.form
     try:
-        expected = (int(form.get("expected_added", "")), int(form.get("expected_updated", "")))
+        expected = (int(form.get("expected_added", "")), int(form.get("expected_updated", "")),
+                    int(form.get("expected_founded", "0")))
     except ValueError:
         expected = None
     try:
