@@ -54,15 +54,6 @@ def fill_results(cycle):
     db.session.commit()
 
 
-def median_ms(run, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", default="full", choices=["small", "full", "city"])

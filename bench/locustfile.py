@@ -42,6 +42,52 @@ def write_samples(**kwargs):
         Path(PLAN["output"]).write_text(json.dumps(SAMPLES))
 
 
+def expect(response, status, text, absent=None):
+    """A locust answer is a success only with `status`, `text` in it and, if given, `absent` not in it."""
+    body = response.text
+    if response.status_code != status:
+        response.failure(f"HTTP {response.status_code}")
+    elif text not in body:
+        response.failure(f"no {text!r} in the answer")
+    elif absent and absent in body:
+        response.failure(f"{absent!r} in the answer")
+    else:
+        response.success()
+
+
+def poll_dashboard(user, headers):
+    """The dashboard's 30-second poll, as a browser sends it: htmx headers, and If-None-Match once it holds an
+    ETag (kept on `user`)."""
+    headers = {**headers, "HX-Request": "true", "HX-Target": "dashboard-body"}
+    if user.etag:
+        headers["If-None-Match"] = user.etag
+    with user.client.get("/review/", headers=headers, allow_redirects=False, name="GET /review/ (poll)",
+                         catch_response=True) as response:
+        if response.status_code == 304:
+            response.success()
+        else:
+            user.etag = response.headers.get("ETag")
+            expect(response, 200, 'id="dashboard-body"')
+
+
+def get_dashboard(user, headers):
+    with user.client.get("/review/", headers=headers, allow_redirects=False, name="GET /review/",
+                         catch_response=True) as response:
+        expect(response, 200, "Theo dõi kiểm điểm, xếp loại năm")
+
+
+def post_upload(user, unit, data, headers, identical=False):
+    """A workbook sent as the unit page's form sends it; the answer names the identical earlier version, or a new one."""
+    headers = {**headers, "HX-Request": "true", "HX-Target": "results"}
+    files = {"file": ("ket-qua.xlsx", data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
+    with user.client.post(f"/units/{unit}/uploads", headers=headers, files=files, allow_redirects=False,
+                          name="POST /units/<code>/uploads", catch_response=True) as response:
+        if identical:
+            expect(response, 200, "giống hệt phiên bản")
+        else:
+            expect(response, 200, "Kết quả kiểm tra · phiên bản", absent="giống hệt")
+
+
 class Client(HttpUser):
     abstract = True
     wait_time = pause()
@@ -51,43 +97,19 @@ class Client(HttpUser):
         self.headers = {"User-Agent": USER_AGENT, "Cookie": f"session={session['cookie']}"}
         self.csrf = session["csrf"]
 
-    def expect(self, response, status, text, absent=None):
-        body = response.text
-        if response.status_code != status:
-            response.failure(f"HTTP {response.status_code}")
-        elif text not in body:
-            response.failure(f"no {text!r} in the answer")
-        elif absent and absent in body:
-            response.failure(f"{absent!r} in the answer")
-        else:
-            response.success()
-
 
 class DashboardUser(Client):
     @task
     def dashboard(self):
-        with self.client.get("/review/", headers=self.headers, allow_redirects=False, name="GET /review/",
-                             catch_response=True) as response:
-            self.expect(response, 200, "Theo dõi kiểm điểm, xếp loại năm")
+        get_dashboard(self, self.headers)
 
 
 class DashboardPollUser(Client):
-    """The page's 30-second poll, as a browser sends it: htmx headers, and If-None-Match once it holds an ETag."""
-
     etag = None
 
     @task
     def poll(self):
-        headers = {**self.headers, "HX-Request": "true", "HX-Target": "dashboard-body"}
-        if self.etag:
-            headers["If-None-Match"] = self.etag
-        with self.client.get("/review/", headers=headers, allow_redirects=False, name="GET /review/ (poll)",
-                             catch_response=True) as response:
-            if response.status_code == 304:
-                response.success()
-            else:
-                self.etag = response.headers.get("ETag")
-                self.expect(response, 200, 'id="dashboard-body"')
+        poll_dashboard(self, self.headers)
 
 
 class UnitPageUser(Client):
@@ -95,7 +117,7 @@ class UnitPageUser(Client):
     def unit_page(self):
         with self.client.get(f"/units/{PLAN['unit']}", headers=self.headers, allow_redirects=False,
                              name="GET /units/<code>", catch_response=True) as response:
-            self.expect(response, 200, "Lịch sử các phiên bản")
+            expect(response, 200, "Lịch sử các phiên bản")
 
 
 class UploadUser(Client):
@@ -103,14 +125,7 @@ class UploadUser(Client):
     def upload(self):
         identical = PLAN["mode"] == "identical"
         data = WORKBOOK if identical else workbook_variant(WORKBOOK, PLAN["marker"], next(UPLOAD_NUMBERS))
-        headers = {**self.headers, "X-CSRFToken": self.csrf, "HX-Request": "true", "HX-Target": "results"}
-        files = {"file": ("ket-qua.xlsx", data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
-        with self.client.post(f"/units/{PLAN['unit']}/uploads", headers=headers, files=files, allow_redirects=False,
-                              name="POST /units/<code>/uploads", catch_response=True) as response:
-            if identical:
-                self.expect(response, 200, "giống hệt phiên bản")
-            else:  # a new version, not recognised as an earlier one
-                self.expect(response, 200, "Kết quả kiểm tra · phiên bản", absent="giống hệt")
+        post_upload(self, PLAN["unit"], data, {**self.headers, "X-CSRFToken": self.csrf}, identical)
 
 
 # --- the deadline week (bench_deadline.py): units uploading while reviewers follow the dashboard ---------------
@@ -126,19 +141,10 @@ class DeadlineUnitUser(HttpUser):
 
     @task
     def upload(self):
-        unit = self.client_plan["unit"]
         data = workbook_variant(self.workbook, PLAN["marker"], next(UPLOAD_NUMBERS))
         headers = {"User-Agent": USER_AGENT, "Cookie": f"session={self.client_plan['cookie']}",
-                   "X-CSRFToken": self.client_plan["csrf"], "HX-Request": "true", "HX-Target": "results"}
-        files = {"file": ("ket-qua.xlsx", data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
-        with self.client.post(f"/units/{unit}/uploads", headers=headers, files=files, allow_redirects=False,
-                              name="POST /units/<code>/uploads", catch_response=True) as response:
-            if response.status_code != 200:
-                response.failure(f"HTTP {response.status_code}")
-            elif "Kết quả kiểm tra · phiên bản" not in response.text or "giống hệt" in response.text:
-                response.failure("no new version in the answer")
-            else:
-                response.success()
+                   "X-CSRFToken": self.client_plan["csrf"]}
+        post_upload(self, self.client_plan["unit"], data, headers)
 
 
 class DeadlineReviewerUser(HttpUser):
@@ -154,27 +160,11 @@ class DeadlineReviewerUser(HttpUser):
 
     @task(3)
     def poll(self):
-        headers = {**self.headers, "HX-Request": "true", "HX-Target": "dashboard-body"}
-        if self.etag:
-            headers["If-None-Match"] = self.etag
-        with self.client.get("/review/", headers=headers, allow_redirects=False, name="GET /review/ (poll)",
-                             catch_response=True) as response:
-            if response.status_code == 304:
-                response.success()
-            elif response.status_code == 200 and 'id="dashboard-body"' in response.text:
-                self.etag = response.headers.get("ETag")
-                response.success()
-            else:
-                response.failure(f"HTTP {response.status_code}")
+        poll_dashboard(self, self.headers)
 
     @task(1)
     def page(self):
-        with self.client.get("/review/", headers=self.headers, allow_redirects=False, name="GET /review/",
-                             catch_response=True) as response:
-            if response.status_code == 200 and "Theo dõi kiểm điểm, xếp loại năm" in response.text:
-                response.success()
-            else:
-                response.failure(f"HTTP {response.status_code}")
+        get_dashboard(self, self.headers)
 
     @task(1)
     def unit(self):

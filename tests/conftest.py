@@ -22,6 +22,7 @@ from tests.html_checks import html_problems
 TEST_SECRET = "test-secret-" + "x" * 40
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 CHROMIUM = "/usr/bin/chromium"  # Debian's; .ci/run installs it. Never a downloaded browser.
+pytest_plugins = ["tests.browser.harness"]  # the browser fixtures, shared by every folder (see its docstring)
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 ON_POSTGRES = os.environ.get("KDWEB_TEST_DATABASE_URL", "").startswith("postgresql")
@@ -88,11 +89,13 @@ class KdwebClient(FlaskClient):
         return response
 
     def csrf_token(self) -> str:
-        page = super().open("/login", method="GET").get_data(as_text=True)
-        match = CSRF_META.search(page)
-        if match is None:  # logged in: /login redirects, so read any page
-            page = super().open("/", method="GET", follow_redirects=True).get_data(as_text=True)
-            match = CSRF_META.search(page)
+        match = None
+        # logged out: the login page; logged in (/login redirects): the password page, the lightest page with the
+        # token (the session's token is the same on every page); else whatever page "/" leads to
+        for path, follow in (("/login", False), ("/password", False), ("/", True)):
+            match = CSRF_META.search(super().open(path, method="GET", follow_redirects=follow).get_data(as_text=True))
+            if match:
+                break
         assert match, "no CSRF token on the page"
         return match.group(1)
 

@@ -124,6 +124,16 @@ class Browser:
         if self.last_location:  # "/" sends each role to its page: read the token there (login renews the secret)
             self.get(urllib.parse.urlsplit(self.last_location).path)
 
+    def finished_job(self, job_path: str) -> str:
+        """The bulk job's page once the job has left "queued" and "running" (polled for up to two minutes)."""
+        for _ in range(600):
+            status, page = self.get(job_path)
+            assert status == 200, self.server.log()
+            if not re.search(r'data-job-state="(queued|running)"', page.decode()):
+                break
+            time.sleep(0.2)  # a real server in another process: its clock cannot be moved from here
+        return page.decode()
+
     def upload(self, data: bytes, filename: str):
         self.get(f"/units/{UNIT}")  # the CSRF token of this session
         boundary = uuid.uuid4().hex
@@ -226,14 +236,8 @@ def test_a_bulk_job_started_on_one_server_is_followed_and_served_by_the_other(se
     job_path = urllib.parse.urlsplit(browser.last_location).path
     assert re.fullmatch(r"/review/bulk/\d+", job_path), job_path
 
-    browser.use(server_b)
-    for _ in range(600):  # the job runs on a queue worker; B reads its progress from the database
-        status, page = browser.get(job_path)
-        assert status == 200, server_b.log()
-        if not re.search(r'data-job-state="(queued|running)"', page.decode()):
-            break
-        time.sleep(0.2)
-    assert 'data-job-state="done"' in page.decode(), page.decode()[-2000:] + server_a.log()
+    page = browser.use(server_b).finished_job(job_path)  # the job runs on a queue worker; B reads it from the db
+    assert 'data-job-state="done"' in page, page[-2000:] + server_a.log()
     status, archive = browser.get(job_path + "/file")
     assert status == 200
     names = zipfile.ZipFile(io.BytesIO(archive)).namelist()

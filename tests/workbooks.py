@@ -1,11 +1,14 @@
 """Filling a downloaded unit workbook the way a unit's staff would, with openpyxl."""
+import hashlib
 import io
-from datetime import timedelta
+import zipfile
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
+from kdweb.demo.results import member_remarks, not_rated_reason as not_rated_reason_of
 from kdweb.excel import FIRST_DATA_ROW, HEADER_ROW, sheet_specs
-from kdweb.rules import NOT_RATED_TEXT, Level, NotRatedReason, SubjectKind, get_rule_set
+from kdweb.rules import NOT_RATED_TEXT, Level, SubjectKind, get_rule_set
 
 
 def sheet_columns(worksheet, spec) -> dict[str, str]:
@@ -15,7 +18,34 @@ def sheet_columns(worksheet, spec) -> dict[str, str]:
 
 
 def fill(data: bytes, values_for, rule_set_id: str = "qd132-hd21") -> bytes:
-    """values_for(kind, code) → {field key: value} for that row; rows it returns None for are left blank."""
+    """values_for(kind, code) → {field key: value} for that row; rows it returns None for are left blank.
+
+    A values_for with a `fill_key` (clean_values, changed) names what it writes: the filled file is then made
+    once per workbook content and reused (a download differs from the last only in its timestamps, and openpyxl
+    stamps the filled file with its own time anyway)."""
+    key = getattr(values_for, "fill_key", None)
+    if key is None:
+        return _filled(data, values_for, rule_set_id)
+    key = (content_digest(data), rule_set_id, key)
+    if key not in _FILLED:
+        _FILLED[key] = _filled(data, values_for, rule_set_id)
+    return _FILLED[key]
+
+
+_FILLED: dict[tuple, bytes] = {}
+
+
+def content_digest(data: bytes) -> str:
+    """A digest of a workbook's parts but its created/modified timestamps (docProps/core.xml)."""
+    digest = hashlib.sha256()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if info.filename != "docProps/core.xml":
+                digest.update(info.filename.encode() + b"\0" + archive.read(info) + b"\0")
+    return digest.hexdigest()
+
+
+def _filled(data: bytes, values_for, rule_set_id: str) -> bytes:
     workbook = load_workbook(io.BytesIO(data))
     for spec in sheet_specs(get_rule_set(rule_set_id)):
         if spec.name not in workbook.sheetnames:
@@ -35,14 +65,16 @@ def fill(data: bytes, values_for, rule_set_id: str = "qd132-hd21") -> bytes:
 
 
 def cell_of(data: bytes, kind: SubjectKind, code: str, key: str, rule_set_id: str = "qd132-hd21") -> tuple[str, str]:
-    """(sheet name, cell address) of one subject's field in a workbook."""
-    workbook = load_workbook(io.BytesIO(data))
+    """(sheet name, cell address) of one subject's field in a workbook (read as a stream: only values are needed)."""
+    workbook = load_workbook(io.BytesIO(data), read_only=True)
     spec = next(s for s in sheet_specs(get_rule_set(rule_set_id)) if s.kind is kind)
-    worksheet = workbook[spec.name]
-    letters = sheet_columns(worksheet, spec)
-    for row in range(FIRST_DATA_ROW, worksheet.max_row + 1):
-        if str(worksheet[f"{letters['code']}{row}"].value) == code:
-            return spec.name, f"{letters[key]}{row}"
+    rows = workbook[spec.name].iter_rows(min_row=HEADER_ROW, values_only=True)
+    headers = {value: index for index, value in enumerate(next(rows)) if value}
+    columns = {column.key: headers[column.header] for column in spec.columns if column.header in headers}
+    for number, row in enumerate(rows, start=HEADER_ROW + 1):
+        if number >= FIRST_DATA_ROW and columns["code"] < len(row) and str(row[columns["code"]]) == code:
+            workbook.close()
+            return spec.name, f"{get_column_letter(columns[key] + 1)}{number}"
     raise KeyError(code)
 
 
@@ -64,42 +96,47 @@ def clean_values(batch, rule_set_id="qd132-hd21", level=Level.HTTNV):
     """A values_for that rates every subject of the roster correctly: `level` where allowed, otherwise
     "Không xếp loại" with the right reason, with the remarks and civil-service ratings the rules ask for."""
     rule_set = get_rule_set(rule_set_id)
+
+    def rated(kind, record):
+        values = {criterion.field: "Tốt" for criterion in rule_set.criteria_of(kind)}
+        values["level"] = Level.KHTNV.text if getattr(record, "disciplined_in_year", False) else level.text
+        return {**values, **member_remarks(record, kind, level.text)}
+
+    values_for = roster_values(batch, rated)
+    values_for.fill_key = ("clean", hashlib.sha256(repr(batch).encode()).hexdigest(), rule_set_id, level)
+    return values_for
+
+
+def changed(values_for, code, **changes):
+    """values_for with `changes` made to the row of the subject `code`."""
+    def changed_values(kind, other):
+        return dict(values_for(kind, other), **changes) if other == code else values_for(kind, other)
+
+    if getattr(values_for, "fill_key", None) is not None:
+        changed_values.fill_key = (values_for.fill_key, code, repr(sorted(changes.items())))
+    return changed_values
+
+
+def roster_values(batch, rated):
+    """A values_for over the roster: "Không xếp loại" with its reason for a subject that may not be rated, else
+    rated(kind, record); None for a code not on the roster."""
     by_code = {(kind, record.code): record for kind in SubjectKind for record in batch.records_of(kind)}
 
     def values_for(kind, code):
         record = by_code.get((kind, code))
         if record is None:
             return None
-        values = {criterion.field: "Tốt" for criterion in rule_set.criteria_of(kind)}
-        reason = not_rated_reason(record, batch.review_date) if kind is SubjectKind.MEMBER else None
-        if kind is not SubjectKind.MEMBER and getattr(record, "founded_on", None) and batch.review_date \
-                and record.founded_on > batch.review_date - timedelta(days=183):
-            reason = NotRatedReason.NEW
+        reason = not_rated_reason_of(record, kind, batch.review_date, get_rule_set())
         if reason is not None:
             return {"level": NOT_RATED_TEXT, "not_rated_reason": reason.text}
-        values["level"] = Level.KHTNV.text if getattr(record, "disciplined_in_year", False) else level.text
-        if kind is SubjectKind.MEMBER:
-            if record.is_civil_servant:
-                values["civil_rating"] = level.text
-            if record.transferred_in:
-                values["transfer_remarks_received"] = "Có"
-            if record.temporary_activity_elsewhere:
-                values["temporary_remarks_received"] = "Có"
-        return values
+        return rated(kind, record)
 
     return values_for
 
 
 def not_rated_reason(member, review_date):
-    if member.exempt:
-        return NotRatedReason.EXEMPT
-    if member.suspended:
-        return NotRatedReason.SUSPENDED
-    if member.temporary_activity:
-        return NotRatedReason.TEMPORARY
-    if member.admitted_on and review_date and member.admitted_on > review_date - timedelta(days=183):
-        return NotRatedReason.NEW
-    return None
+    """Why a member is not rated, None when rated."""
+    return not_rated_reason_of(member, SubjectKind.MEMBER, review_date, get_rule_set())
 
 
 def submit_latest_upload(client, app, unit_code):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import math
 import random
-from datetime import timedelta
 
 from openpyxl import load_workbook
 
@@ -14,6 +13,7 @@ from kdweb.excel.columns import FIRST_DATA_ROW, HEADER_ROW, sheet_specs
 from kdweb.extensions import db
 from kdweb.models import Cycle, Unit, User
 from kdweb.rules import NOT_RATED_TEXT, Grade, Level, NotRatedReason, SubjectKind, get_rule_set
+from kdweb.rules.dates import last_full_start
 from kdweb.services import uploads, workbooks, workflow
 from kdweb.services.roster import roster_batch
 
@@ -103,13 +103,13 @@ def _headed(record, kind) -> tuple[str, ...]:
 
 
 def _subject(record, kind, review_date, rule_set, rng) -> dict:
-    reason = _not_rated(record, kind, review_date, rule_set)
+    reason = not_rated_reason(record, kind, review_date, rule_set)
     if reason is not None:
         return {"level": NOT_RATED_TEXT, "not_rated_reason": reason.text}
     if not rule_set.scored:
         values = {criterion.field: Grade.TOT.text for criterion in rule_set.criteria_of(kind)}
         values["level"] = Level.KHTNV.text if getattr(record, "disciplined_in_year", False) else Level.HTTNV.text
-        return values | _remarks(record, kind, values["level"])
+        return values | member_remarks(record, kind, values["level"])
     roll = rng.random()
     if getattr(record, "disciplined_in_year", False):
         level, common, tasks = Level.KHTNV, rng.uniform(16, 22), rng.uniform(24, 34)
@@ -131,10 +131,11 @@ def _subject(record, kind, review_date, rule_set, rng) -> dict:
     }
     if getattr(record, "disciplined_in_year", False):
         values["violation_kind"] = DUTY
-    return values | _remarks(record, kind, level.text)
+    return values | member_remarks(record, kind, level.text)
 
 
-def _remarks(record, kind, level_text) -> dict:
+def member_remarks(record, kind, level_text) -> dict:
+    """The civil-service rating and the remarks received that the rules ask of a rated member."""
     if kind is not SubjectKind.MEMBER:
         return {}
     extra = {}
@@ -147,8 +148,9 @@ def _remarks(record, kind, level_text) -> dict:
     return extra
 
 
-def _not_rated(record, kind, review_date, rule_set):
-    months = timedelta(days=31 * rule_set.new_subject_months)
+def not_rated_reason(record, kind, review_date, rule_set) -> NotRatedReason | None:
+    """Why a subject of the roster is not rated (the rule book's reasons; "new" as M-NEW, O-NEW, C-NEW count it),
+    None when it is rated."""
     if kind is SubjectKind.MEMBER:
         if record.exempt:
             return NotRatedReason.EXEMPT
@@ -159,7 +161,8 @@ def _not_rated(record, kind, review_date, rule_set):
         started = record.admitted_on
     else:
         started = getattr(record, "founded_on", None)
-    if started and review_date and started > review_date - months:
+    cutoff = last_full_start(review_date, rule_set.new_subject_months)
+    if started and cutoff and started > cutoff:
         return NotRatedReason.NEW
     return None
 

@@ -96,6 +96,13 @@ class SheetSpec:
     def input_columns(self) -> tuple[Column, ...]:
         return tuple(column for column in self.columns if column.is_input)
 
+    @property
+    def label_columns(self) -> tuple[Column, ...]:
+        """The columns that say whose row it is, from the first through the name (STT, code, name): what the
+        preview keeps in view beside any cell of the row."""
+        end = next(index for index, column in enumerate(self.columns) if column.key == "name")
+        return self.columns[: end + 1]
+
     @cached_property
     def keys_by_header(self) -> dict[str, str]:
         """Column key by its header text, normalised: how a header row is matched."""
@@ -232,6 +239,13 @@ _TAILS_366: dict[SubjectKind, tuple[str, ...]] = {
 }
 
 
+# Layout 1 wrote these two headers with the other spelling; its workbooks are read with the headers they were issued with.
+_QUOTA_FACTS_TI = (
+    Column("quota_group", "Nhóm tính tỉ lệ (trống: theo quy định chung)", 16.0, IDENTITY, TEXT),
+    Column("quota_outstanding", "Nhóm được cấp có thẩm quyền đánh giá nổi trội (tỉ lệ 25%)", 12.0, IDENTITY, TEXT),
+)
+
+
 @dataclass(frozen=True)
 class Layout:
     """One version of a rule set's column set: heads (the roster) and tails (inputs), by key, per subject kind,
@@ -242,13 +256,16 @@ class Layout:
     tails: dict
     registry: Registry = REGISTRY
 
-    def columns(self, kind: SubjectKind, keys: tuple[str, ...]) -> tuple[Column, ...]:
-        return tuple(WORKBOOK_COLUMNS.get(key) or column_of(self.registry[key], kind) for key in keys)
+    def columns(self, kind: SubjectKind, keys: tuple) -> tuple[Column, ...]:
+        """A key's column from its declaration; a Column given in its place is a column as an older layout wrote it."""
+        return tuple(key if isinstance(key, Column) else WORKBOOK_COLUMNS.get(key) or column_of(self.registry[key], kind)
+                     for key in keys)
 
 
 LAYOUTS: dict[str, dict[int, Layout]] = {
     "qd132-hd21": {1: Layout(1, _HEADS, _TAILS)},
-    "qd366-hd43": {1: Layout(1, {kind: _HEADS[kind] + ("quota_group", "quota_outstanding") for kind in SubjectKind},
+    "qd366-hd43": {1: Layout(1, {kind: _HEADS[kind] + _QUOTA_FACTS_TI for kind in SubjectKind}, _TAILS_366),
+                   2: Layout(2, {kind: _HEADS[kind] + ("quota_group", "quota_outstanding") for kind in SubjectKind},
                              _TAILS_366)},
 }
 

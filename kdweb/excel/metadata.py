@@ -2,10 +2,14 @@
 
 The signed payload is compact ASCII JSON, split over cells (a cell holds at most 32,767 characters). The
 readable key/value rows above it are for people; the reader trusts only the payload, and only once the HMAC
-matches. Rows are matched by subject code, so the payload holds each sheet's issued rows by code.
+matches. Rows are matched by subject code, so the payload holds each sheet's issued rows by code: in layout 2
+field by field, each repeated value once, deflated into one base64 block per sheet (a tenth of layout 1's text
+for a large roster, a third of its memory once read); in layout 1, workbooks issued before, as JSON lists of
+values row by row in the payload itself.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -14,10 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import orjson
+from isal import isal_zlib
 
 META_SHEET = "_kdweb"
 MARKER = "kdweb-workbook"
-LAYOUT = 1  # the shape of sheets and payload this code writes and reads
+LAYOUT = 2  # the shape of sheets and payload this code writes
+READ_LAYOUTS = frozenset({1, 2})  # and those it reads: 1 had each sheet's rows as plain JSON in the payload
 CHUNK_CHARS = 30_000
 PAYLOAD_KEY = "payload"
 SIGNATURE_KEY = "signature"
@@ -63,7 +69,7 @@ class WorkbookMeta:
             "review_date": _iso(self.review_date),
             "deadline": _iso(self.deadline),
             "sheets": [
-                {"kind": sheet.kind, "name": sheet.name, "fields": list(sheet.fields), "rows": [list(row) for row in sheet.rows]}
+                {"kind": sheet.kind, "name": sheet.name, "fields": list(sheet.fields), **_rows_entry(sheet.rows, self.layout)}
                 for sheet in self.sheets
             ],
             "extra": self.extra,
@@ -73,7 +79,7 @@ class WorkbookMeta:
     @classmethod
     def from_payload(cls, payload: str) -> WorkbookMeta:
         body = _loads(payload)
-        unit = body["unit"]
+        unit, layout = body["unit"], int(body.get("layout", 0))
         return cls(
             template_version=str(body["template_version"]),
             unit_code=str(unit["code"]),
@@ -85,18 +91,55 @@ class WorkbookMeta:
             deadline=_from_iso(body.get("deadline")),
             sheets=tuple(
                 # field names interned, as the record's own are: a record built from them takes its keywords faster
-                IssuedSheet(
-                    sheet["kind"], sheet["name"], tuple(map(sys.intern, sheet["fields"])), tuple(map(tuple, sheet["rows"]))
-                )
+                IssuedSheet(sheet["kind"], sheet["name"], tuple(map(sys.intern, sheet["fields"])), _issued_rows(sheet, layout))
                 for sheet in body.get("sheets", ())
             ),
-            layout=int(body.get("layout", 0)),
+            layout=layout,
             extra=dict(body.get("extra") or {}),
             columns_layout=int(body.get("columns", 1)),  # workbooks issued before layouts were versioned: 1
         )
 
 
-def _loads(payload: str):
+def _rows_entry(rows, layout: int) -> dict:
+    if layout < 2:
+        return {"rows": [list(row) for row in rows]}
+    columns = [_column(values) for values in zip(*rows)]
+    try:
+        text = orjson.dumps(columns)
+    except orjson.JSONEncodeError:  # a lone surrogate, which json escapes
+        text = json.dumps(columns, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    return {"columns_deflated": base64.b64encode(isal_zlib.compress(text, 2, -15)).decode("ascii")}
+
+
+def _column(values: tuple) -> list | dict:
+    """One field of every row: as it is, or, when its values repeat (a chi bộ, a status), each distinct value once
+    and the rows' positions in that list. Values are told apart by type too: 1, 1.0 and True stay themselves."""
+    keys = list(zip(map(type, values), values))
+    try:
+        distinct = list(dict.fromkeys(keys))
+    except TypeError:  # a list (a leader's heads) is no key
+        return list(values)
+    if len(distinct) * 4 > len(values):
+        return list(values)
+    position = {key: index for index, key in enumerate(distinct)}
+    return {"values": [value for _, value in distinct], "index": [position[key] for key in keys]}
+
+
+def _issued_rows(sheet: dict, layout: int) -> tuple[tuple, ...]:
+    """The sheet's signed rows as tuples. Layout 2 signs them by field (deflated), so a text that repeats is one
+    object in every row holding it, and the rows are made in one pass: a third of layout 1's memory and time."""
+    if layout < 2:
+        return tuple(map(tuple, sheet["rows"]))
+    try:
+        columns = _loads(isal_zlib.decompress(base64.b64decode(sheet["columns_deflated"], validate=True), -15))
+    except isal_zlib.error as error:
+        raise ValueError(f"rows not deflated: {error}") from None
+    columns = [column if type(column) is list else list(map(column["values"].__getitem__, column["index"]))
+               for column in columns]
+    return tuple(zip(*columns))
+
+
+def _loads(payload: str | bytes):
     """The payload's JSON: the whole roster, parsed by orjson in under half json's time; json for what orjson
     refuses and json takes (an escaped lone surrogate)."""
     try:

@@ -7,17 +7,21 @@ runs (kdweb/isolation.py): reading inside it, the small answer out.
 """
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, field
+from itertools import islice
+
+from isal import isal_zlib
 
 from kdweb.rules.checks_score import band_of, total_of
 from kdweb.rules.findings import Finding
 from kdweb.rules.registry import get_rule_set
 from kdweb.rules.stored import record_to_json
-from kdweb.rules.terms import Level, Severity, SubjectKind
+from kdweb.rules.terms import Level, SubjectKind
 
 from .problems import Problem
 from .reader import gc_paused, read_upload, validate_upload
-from .results import PreviewCell
+from .results import PreviewCell, SortedFindings
 
 GROUP_FIELDS = {SubjectKind.ORGANISATION: "group", SubjectKind.COLLECTIVE: "collective_type",
                 SubjectKind.LEADER: "post_group"}
@@ -38,24 +42,20 @@ class SheetCounts:
 
 
 @dataclass
-class CheckedUpload:
+class CheckedUpload(SortedFindings):
     """`ok` False: `problem` says why the file cannot be used. Else the findings, the ratings (tuples in
-    RATING_COLUMNS order) and each subject sheet's counts."""
+    RATING_COLUMNS order, packed: `pack_rows`) and each subject sheet's counts."""
 
     ok: bool
     problem: Problem | None = None
     findings: list[Finding] = field(default_factory=list)
-    ratings: list[tuple] = field(default_factory=list)
+    packed_ratings: tuple[bytes, ...] = ()
     sheets: tuple[SheetCounts, ...] = ()
     rule_set_id: str | None = None
 
     @property
-    def errors(self) -> list[Finding]:
-        return [finding for finding in self.findings if finding.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [finding for finding in self.findings if finding.severity is Severity.WARNING]
+    def ratings(self) -> list[tuple]:
+        return unpack_rows(self.packed_ratings)
 
 
 def check(data: bytes, **options) -> CheckedUpload:
@@ -68,30 +68,30 @@ def check(data: bytes, **options) -> CheckedUpload:
 def _checked(result) -> CheckedUpload:
     if not result.ok:
         return CheckedUpload(ok=False, problem=result.problem)
-    ratings, sheets = [], []
+    sheets = []
     rule_set = get_rule_set(result.rule_set_id)
+    ratings = pack_rows(row for sheet in result.sheets
+                        for row in _rating_rows(sheet.kind, result.batch.records_of(sheet.kind), rule_set))
     for sheet in result.sheets:
         records = result.batch.records_of(sheet.kind)
-        ratings += _rating_rows(sheet.kind, records, rule_set)
         levels = {level.code: 0 for level in Level}
         for record in records:
             if record.level is not None:
                 levels[record.level.code] += 1
         sheets.append(SheetCounts(sheet.name, sheet.kind, levels, sum(1 for r in records if r.level is None)))
-    return CheckedUpload(ok=True, findings=result.findings, ratings=ratings, sheets=tuple(sheets),
+    return CheckedUpload(ok=True, findings=result.findings, packed_ratings=ratings, sheets=tuple(sheets),
                          rule_set_id=result.rule_set_id)
 
 
-def _rating_rows(kind: SubjectKind, records, rule_set) -> list[tuple]:
+def _rating_rows(kind: SubjectKind, records, rule_set):
     group_field = GROUP_FIELDS.get(kind)
     scored = rule_set.scored
-    rows = []
     for record in records:
         group = (getattr(record, group_field) or None) if group_field else None
         score = total_of(record) if scored and record.level is not None else None
         if score is not None and score >= 1000:  # beyond the column: S-SUM has said so already
             score = None
-        rows.append((
+        yield (
             kind.code, record.code[:40], (record.name or "")[:200],
             ((record.quota_group or None) if scored else None) or group,
             record.level.code if record.level else None,
@@ -99,7 +99,27 @@ def _rating_rows(kind: SubjectKind, records, rule_set) -> list[tuple]:
             bool(record.disciplined_in_year), record.remarks or None,
             record_to_json(record),  # the whole record, for the checks across workbooks (rules/stored.py)
             score, band_of(score, rule_set).code if score is not None else None,
-        ))
+        )
+
+
+_BATCH = 512
+
+
+def pack_rows(rows) -> tuple[bytes, ...]:
+    """Rows (tuples of plain values) as compressed pickles of a few hundred rows each, made as the rows come: the
+    30,000 rating rows of a very large unit, remarks and full records included, would take some 75 MB as Python
+    strings and 49 MB more as one pickle; packed they take 12 MB (docs/performance.md §3)."""
+    rows = iter(rows)
+    parts = []
+    while batch := list(islice(rows, _BATCH)):
+        parts.append(isal_zlib.compress(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL), 0))
+    return tuple(parts)
+
+
+def unpack_rows(packed: tuple[bytes, ...]) -> list[tuple]:
+    rows = []
+    for part in packed:
+        rows += pickle.loads(isal_zlib.decompress(part))
     return rows
 
 
@@ -112,6 +132,7 @@ class PreviewWindow:
     header_row: int
     header: tuple[str, ...]
     rows: tuple[tuple[int, tuple[PreviewCell, ...]], ...]  # (row number, cells)
+    pinned: tuple[int, ...] = ()  # 0-based indexes of the columns that name the row, kept in view
 
 
 def preview_window(data: bytes, *, sheet_name: str | None, marked_row: int, limit: int,
@@ -124,4 +145,4 @@ def preview_window(data: bytes, *, sheet_name: str | None, marked_row: int, limi
     start = max(0, marked_row - sheet.header_row - limit // 2) if marked_row > limit else 0
     rows = tuple((number, tuple(cells)) for number, cells in sheet.rows(start=start, limit=limit))
     return PreviewWindow(sheet.name, tuple(s.name for s in result.sheets), sheet.header_row, tuple(sheet.header),
-                         rows)
+                         rows, sheet.pinned)

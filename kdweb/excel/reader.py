@@ -25,7 +25,7 @@ from kdweb.rules.validate import validate_unit
 
 from .columns import sheet_specs
 from .locate import Locator
-from .metadata import LAYOUT, META_SHEET, SignedMeta, WorkbookMeta, signed_meta
+from .metadata import META_SHEET, READ_LAYOUTS, SignedMeta, WorkbookMeta, signed_meta
 from .problems import Refusal, problem, refuse
 from .results import ReadResult
 from .safety import DEFAULT_LIMITS, Limits, check_upload
@@ -217,7 +217,7 @@ def _checked_meta(workbook, secret, unit_code, cycle_year, versions) -> Workbook
                      found=meta.cycle_year, expected=cycle_year)
     if meta.template_version not in versions:
         raise refuse("E-VERSION", detail=f"known {sorted(versions)}", version=meta.template_version)
-    if meta.layout != LAYOUT:
+    if meta.layout not in READ_LAYOUTS:
         raise refuse("E-LAYOUT", detail=f"layout {meta.layout}", version=meta.template_version)
     return meta
 

@@ -34,6 +34,7 @@ class SheetPreview:
     header_row: int  # 1-based; 0 when no header row was found
     values: list[list] | None = field(repr=False)  # every row from row 1, '' for an empty cell; None: not kept
     fields: dict[int, str] = field(default_factory=dict)  # 0-based column index → field key
+    pinned: tuple[int, ...] = ()  # 0-based indexes of the label columns found from column A on (SheetSpec.label_columns)
 
     @property
     def header(self) -> list[str]:
@@ -75,8 +76,22 @@ def cell_text(value) -> str:
     return display_text(value)
 
 
+class SortedFindings:
+    """`errors` and `warnings` of a result's `findings`."""
+
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.severity is Severity.WARNING]
+
+
 @dataclass
-class ReadResult:
+class ReadResult(SortedFindings):
     """`ok` is False only when the file cannot be used at all; then `problem` says why and nothing else is set."""
 
     ok: bool
@@ -87,14 +102,6 @@ class ReadResult:
     findings: list[Finding] = field(default_factory=list)
     locator: Locator | None = None
     rule_set_id: str | None = None
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [finding for finding in self.findings if finding.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [finding for finding in self.findings if finding.severity is Severity.WARNING]
 
     def sheet(self, name_or_kind) -> SheetPreview | None:
         return next((sheet for sheet in self.sheets if name_or_kind in (sheet.name, sheet.kind)), None)

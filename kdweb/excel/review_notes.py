@@ -11,14 +11,20 @@ import io
 import re
 from dataclasses import dataclass
 
+from functools import lru_cache
+
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
 
-from .instructions import SHEET as INSTRUCTIONS_SHEET
+from kdweb.rules.parse import normalise_text
+from kdweb.rules.registry import RULE_SETS
 
-AUTHOR = "Ban Tổ chức"
+from .columns import sheet_specs
+from .instructions import SHEET as INSTRUCTIONS_SHEET
+from .sheets import HEADER_SEARCH_ROWS
+
+AUTHOR = "Ban Tổ chức"  # the notes' author when the caller does not name the superior's staff body
 _MAX_NOTE = 4_000
-_IDENTITY_COLUMNS = 4  # codes live in the first columns of a subject sheet
 _CELL_REFERENCE = re.compile(r"(?:'([^']+)'|([^\s'!,;:()]+))!\$?([A-Z]{1,3})\$?(\d{1,7})\b")
 _CODE_TOKEN = re.compile(r"[\w./-]*\d[\w./-]*")
 _YEAR = re.compile(r"(19|20)\d\d")
@@ -35,7 +41,7 @@ class ReviewNote:
         return f"{self.author} ({self.when}):"
 
 
-def add_review_notes(data: bytes, notes: list[ReviewNote]) -> bytes:
+def add_review_notes(data: bytes, notes: list[ReviewNote], author: str = AUTHOR) -> bytes:
     workbook = load_workbook(io.BytesIO(data), keep_vba=False)
     placed: dict[tuple[str, str], list[ReviewNote]] = {}
     for note in notes:
@@ -44,18 +50,18 @@ def add_review_notes(data: bytes, notes: list[ReviewNote]) -> bytes:
             if note not in placed[place]:
                 placed[place].append(note)
     for (sheet_name, address), found in placed.items():
-        write_note(workbook[sheet_name][address], found)
+        write_note(workbook[sheet_name][address], found, author)
     instructions = workbook[INSTRUCTIONS_SHEET] if INSTRUCTIONS_SHEET in workbook.sheetnames else workbook.worksheets[0]
     if notes:
-        write_note(instructions["A1"], notes)
+        write_note(instructions["A1"], notes, author)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def write_note(cell, notes: list[ReviewNote]) -> None:
+def write_note(cell, notes: list[ReviewNote], author: str = AUTHOR) -> None:
     text = "\n\n".join(f"{note.heading}\n{note.text}" for note in notes)[:_MAX_NOTE]
-    cell.comment = Comment(text, AUTHOR, width=420, height=200)
+    cell.comment = Comment(text, author[:255], width=420, height=200)
 
 
 def places(workbook, text: str) -> list[tuple[str, str]]:
@@ -65,8 +71,8 @@ def places(workbook, text: str) -> list[tuple[str, str]]:
         sheet = quoted or bare
         if sheet in workbook.sheetnames and workbook[sheet].sheet_state == "visible":
             found.append((sheet, f"{column}{row}"))
-    tokens = {token for token in _CODE_TOKEN.findall(_CELL_REFERENCE.sub(" ", text))
-              if len(token) >= 4 and not _YEAR.fullmatch(token)}
+    words = (token.rstrip("./-") for token in _CODE_TOKEN.findall(_CELL_REFERENCE.sub(" ", text)))
+    tokens = {word for word in words if len(word) >= 4 and not _YEAR.fullmatch(word)}  # "DV000072." ends a sentence
     if tokens:
         found.extend(rows_with_codes(workbook, tokens))
     return found
@@ -77,7 +83,26 @@ def rows_with_codes(workbook, tokens: set[str]) -> list[tuple[str, str]]:
     for sheet in workbook.worksheets:
         if sheet.sheet_state != "visible" or sheet.title == INSTRUCTIONS_SHEET:
             continue
-        for row in sheet.iter_rows(max_col=_IDENTITY_COLUMNS):
-            if any(str(cell.value).strip() in tokens for cell in row if cell.value is not None):
-                found.append((sheet.title, row[0].coordinate))
+        column = code_column(sheet)
+        if column is None:
+            continue
+        for (cell,) in sheet.iter_rows(min_col=column, max_col=column):
+            if cell.value is not None and str(cell.value).strip() in tokens:
+                found.append((sheet.title, sheet.cell(row=cell.row, column=1).coordinate))
     return found
+
+
+def code_column(sheet) -> int | None:
+    """The 1-based column under a subject sheet's code header (found as the reader finds it), wherever it stands."""
+    for row in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS):
+        for cell in row:
+            if isinstance(cell.value, str) and normalise_text(cell.value) in code_headers():
+                return cell.column
+    return None
+
+
+@lru_cache(maxsize=1)
+def code_headers() -> frozenset[str]:
+    """The code column's header of every subject sheet, in every rule set's registry."""
+    return frozenset(normalise_text(spec.code_column.header) for rule_set in RULE_SETS.values()
+                     for spec in sheet_specs(rule_set))

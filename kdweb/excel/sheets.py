@@ -68,6 +68,18 @@ def read_subject_sheet(
     return _SheetReader(head[header], body, values, name, spec, issued, unit_code, header).read()
 
 
+def pinned_columns(keys: dict[int, str], spec: SheetSpec) -> tuple[int, ...]:
+    """The sheet's columns from A on while each is one of the spec's label columns, wherever the unit moved them:
+    a column kept in view must have every column on its left kept in view too."""
+    labels = {column.key for column in spec.label_columns}
+    pinned = []
+    for index in range(len(labels)):
+        if keys.get(index) not in labels:
+            break
+        pinned.append(index)
+    return tuple(pinned)
+
+
 _NO_HEADER = (
     "không tìm thấy dòng tiêu đề có cột “{header}”, nên không đọc được trang này. Hãy dùng đúng tệp mẫu, "
     "không xóa hay sửa các dòng tiêu đề."
@@ -116,7 +128,8 @@ class _SheetReader:
         if code_index is not None:
             self._read_rows(code_index, width)
         keys = {index: key for key, index in self.indexes.items()}
-        self.result.preview = SheetPreview(self.name, self.kind, self.header + 1, self.values, keys)
+        self.result.preview = SheetPreview(self.name, self.kind, self.header + 1, self.values, keys,
+                                           pinned_columns(keys, self.spec))
         return self.result
 
     def _read_rows(self, code_index: int, width: int) -> None:

@@ -103,7 +103,7 @@ def _write_row(sheet, row: int, spec: SheetSpec, count: int, rule_set: RuleSet, 
         name, outstanding = group
         in_group = f"*({_range(spec, 'quota_group', last)}=\"{_quoted(name)}\")"
         share = rule_set.quota_outstanding_share if outstanding else rule_set.quota_share
-        label = f"{spec.name}: nhóm “{name}”" + (f" (nổi trội, tỉ lệ {share * 100:g}%)" if outstanding else "")
+        label = f"{spec.name}: nhóm “{name}”" + (f" (nổi trội, tỷ lệ {share * 100:g}%)" if outstanding else "")
     small = (
         f",IF({good}<{rule_set.small_group_threshold},{rule_set.small_group_allowance},0)"
         if rule_set.is_on("Q-SMALL") else ",0"

@@ -10,16 +10,20 @@ import csv
 import io
 import json
 
+from decimal import Decimal
+
 import tablib
 
 from kdweb.exports.safe_cells import neutralise_row
-from kdweb.exports.xlsx_report import BREAKDOWN_SHEET_NAMES, MISSING_SHEET_NAME, SHEET_NAMES
+from kdweb.exports.xlsx_report import BREAKDOWN_SHEET_NAMES, MISSING_SHEET_NAME, QUOTA_SHEET_NAMES, SHEET_NAMES
 from kdweb.reports import KIND_TEXTS, Report, group_label
 from kdweb.reports.vocabulary import MEMBER, UNIT_GROUP_TEXT
-from kdweb.reports.columns import columns
+from kdweb.reports.columns import columns, quota_columns
 from kdweb.reports.tables import KindTable, TableRow
 
 ROW_TYPE_TEXTS = {"unit": "Đơn vị", "group": "Cộng nhóm", "total": "Tổng cộng", "rating_group": "Theo nhóm đối tượng"}
+QUOTA_LEAD_COLUMNS = (("kind", "Đối tượng"), ("row_type", "Loại dòng"))
+QUOTA_ROW_TYPE_TEXTS = {"rating_group": "Nhóm tính tỷ lệ", "total": "Tổng cộng"}
 LEAD_COLUMNS = (("kind", "Đối tượng"), ("row_type", "Loại dòng"), ("group", "Nhóm"), ("unit_code", "Mã đơn vị"))
 MISSING_COLUMNS = (("code", "Mã đơn vị"), ("name", "Đơn vị"), ("group", UNIT_GROUP_TEXT),
                    ("status", "Tình trạng"))
@@ -44,6 +48,16 @@ def report_csv(report: Report) -> bytes:
     for row in dataset:
         writer.writerow([_decimal_comma(value) if index in percent_columns else _plain(value)
                          for index, value in enumerate(row)])
+    if report.scored:
+        quota = quota_dataset(report, safe=True)
+        decimal_columns = {index for index, column in enumerate(quota_columns(), len(QUOTA_LEAD_COLUMNS))
+                           if column.type == "percent"}
+        writer.writerow([])
+        writer.writerow(neutralise_row([_quota_title()]))
+        writer.writerow(quota.headers)
+        for row in quota:
+            writer.writerow([_decimal_comma(value) if index in decimal_columns else _plain(value)
+                             for index, value in enumerate(row)])
     notes = [*report.table(MEMBER).notes, *report.notes]
     if notes:
         writer.writerow([])
@@ -80,6 +94,13 @@ def report_ods(report: Report) -> bytes:
         if table.rating_group_rows:
             book.add_sheet(table_dataset(table, table.rating_group_rows, BREAKDOWN_SHEET_NAMES[table.kind],
                                          report.scored))
+    for table in report.tables:
+        if table.quota_rows:
+            dataset = tablib.Dataset(headers=[column.header for column in quota_columns()],
+                                     title=QUOTA_SHEET_NAMES[table.kind])
+            for row in table.quota_rows:
+                dataset.append(neutralise_row([column.value(row) for column in quota_columns()]))
+            book.add_sheet(dataset)
     book.add_sheet(missing_dataset(report, keys=False))
     return book.export("ods")
 
@@ -96,6 +117,8 @@ def report_json(report: Report) -> str:
         "rows": json.loads(flat_dataset(report, keys=True, safe=False).export("json")),
         "missing_units": json.loads(missing_dataset(report, keys=True).export("json")),
     }
+    if report.scored:
+        document["quota_groups"] = json.loads(quota_dataset(report, keys=True, safe=False).export("json"))
     return json.dumps(document, ensure_ascii=False, indent=1)
 
 
@@ -113,6 +136,28 @@ def flat_dataset(report: Report, *, keys: bool = False, safe: bool = True) -> ta
             values += [column.value(row) for column in table_cols]
             dataset.append(neutralise_row(values) if safe else values)
     return dataset
+
+
+def quota_dataset(report: Report, *, keys: bool = False, safe: bool = True) -> tablib.Dataset:
+    """HTXSNV per quota group of every kind (docs/rulebook-366.md §5), one row per group and a total per kind."""
+    cols = quota_columns()
+    dataset = tablib.Dataset(headers=[key if keys else text for key, text in QUOTA_LEAD_COLUMNS]
+                             + [column.key if keys else column.header for column in cols])
+    for table in report.tables:
+        for row in table.quota_rows:
+            values = [table.kind if keys else KIND_TEXTS[table.kind],
+                      row.row_type if keys else QUOTA_ROW_TYPE_TEXTS[row.row_type]]
+            values += [_json_number(column.value(row)) if keys else column.value(row) for column in cols]
+            dataset.append(neutralise_row(values) if safe else values)
+    return dataset
+
+
+def _json_number(value):
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _quota_title() -> str:
+    return "TỶ LỆ HTXSNV/HTTNV THEO NHÓM TÍNH TỶ LỆ (MỨC 20 %, NHÓM ĐƯỢC ĐÁNH GIÁ NỔI TRỘI 25 %)"
 
 
 def table_dataset(table: KindTable, rows, title: str, scored: bool = False) -> tablib.Dataset:

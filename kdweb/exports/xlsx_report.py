@@ -18,7 +18,7 @@ from kdweb.exports.safe_cells import set_text
 from kdweb.domain import SubjectKind
 from kdweb.reports import KIND_TEXTS, Report, group_label
 from kdweb.reports.vocabulary import UNIT_GROUP_TEXT
-from kdweb.reports.columns import columns, header_cells
+from kdweb.reports.columns import columns, header_cells, quota_columns
 from kdweb.reports.tables import KindTable, TableRow
 
 FONT = "Times New Roman"
@@ -30,6 +30,8 @@ FIRST_DATA_ROW = HEADER_TOP + 4
 SHEET_NAMES = {kind.code: kind.short for kind in SubjectKind}
 BREAKDOWN_SHEET_NAMES = {kind.code: f"{kind.short} theo {kind.group_short}"
                          for kind in SubjectKind if kind.group_short}
+QUOTA_SHEET_NAMES = {kind.code: f"Tỷ lệ HTXSNV - {kind.short}" for kind in SubjectKind}
+QUOTA_SUBTITLE = "Tỷ lệ HTXSNV/HTTNV theo nhóm tính tỷ lệ (mức 20 %, nhóm được đánh giá nổi trội 25 %)"
 MISSING_SHEET_NAME = "Đơn vị chưa có số liệu"
 ROW_STYLES = {"unit": "body", "rating_group": "body", "group": "subtotal", "total": "total"}
 _STYLE_ARRAYS: WeakKeyDictionary = WeakKeyDictionary()  # workbook → style name → its cell style array
@@ -54,6 +56,10 @@ def report_xlsx(report: Report, letterhead: Letterhead = Letterhead()) -> bytes:
             _table_sheet(workbook.create_sheet(BREAKDOWN_SHEET_NAMES[table.kind]), report, letterhead, table,
                          table.rating_group_rows, first_header=table.rating_group_title,
                          subtitle=f"Theo {table.rating_group_title.lower()}")
+    for table in report.tables:
+        if table.quota_rows:
+            _table_sheet(workbook.create_sheet(QUOTA_SHEET_NAMES[table.kind]), report, letterhead, table,
+                         table.quota_rows, first_header=None, subtitle=QUOTA_SUBTITLE, cols=quota_columns())
     _missing_sheet(workbook.create_sheet(MISSING_SHEET_NAME), report, letterhead)
     workbook.properties.title = f"Báo cáo kết quả đánh giá, xếp loại chất lượng năm {report.year}"
     workbook.properties.creator = "kdweb"
@@ -77,8 +83,8 @@ def basis_line(report: Report) -> str:
 
 
 def _table_sheet(sheet: Worksheet, report: Report, letterhead: Letterhead, table: KindTable, rows,
-                 first_header: str, subtitle: str = "") -> None:
-    cols = columns(table.kind, scored=report.scored)
+                 first_header: str | None, subtitle: str = "", cols=None) -> None:
+    cols = cols or columns(table.kind, scored=report.scored)
     _title_block(sheet, report, letterhead, report_title(table.kind, report.year), subtitle, len(cols))
     _headers(sheet, cols, first_header)
     for offset, row in enumerate(rows):
@@ -108,7 +114,7 @@ def _title_block(sheet: Worksheet, report: Report, letterhead: Letterhead, title
     sheet.row_dimensions[4].height = 36
 
 
-def _headers(sheet: Worksheet, cols, first_header: str) -> None:
+def _headers(sheet: Worksheet, cols, first_header: str | None) -> None:
     """The three header rows, every span computed from the columns' header paths."""
     for cell in header_cells(cols, first_header):
         top, bottom = HEADER_TOP + cell.row, HEADER_TOP + cell.row + cell.rows - 1

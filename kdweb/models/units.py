@@ -1,6 +1,6 @@
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, and_, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kdweb.domain import UnitKind, UnitLevel
@@ -37,6 +37,17 @@ class Unit(PkModel):
         if day is None:
             return True
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    @classmethod
+    def valid_on_clause(cls, day, unit=None):
+        """`valid_on` as SQL, `day` a date or a date column (a cycle's review date); `unit` an alias of Unit."""
+        unit = unit if unit is not None else cls
+        return and_(or_(unit.valid_from.is_(None), unit.valid_from <= day),
+                    or_(unit.valid_to.is_(None), unit.valid_to >= day))
+
+    def expected_in(self, cycle) -> bool:
+        """Whether the cycle expects a report from this unit: a reporting unit, active, valid at its review date."""
+        return bool(self.reports and self.active and self.valid_on(cycle.review_date))
 
     @property
     def kind_enum(self) -> UnitKind:

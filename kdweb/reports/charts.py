@@ -1,8 +1,11 @@
-"""Geometry of the level-distribution chart (one 100 % bar per group), drawn as SVG by the template."""
+"""Horizontal SVG bar charts, drawn on the server (no chart library, nothing for CSP to block): the report's level
+distribution (one 100 % bar per group, drawn by templates/reports/_chart.html) and the dashboard's counts (one
+segment a bar, drawn here)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from html import escape
 
 from .vocabulary import LEVELS
 
@@ -18,7 +21,7 @@ _CENT = Decimal("0.01")
 
 @dataclass(frozen=True)
 class Segment:
-    level: str
+    level: str  # its CSS class: a level code in the report, a tone (primary, success …) on the dashboard
     x: Decimal
     width: Decimal
     count: int
@@ -32,11 +35,12 @@ class Bar:
     y: int
     rated: int
     segments: tuple[Segment, ...]
-    is_total: bool
+    is_total: bool = False
+    bar_height: int = BAR_HEIGHT
 
     @property
     def text_y(self) -> int:
-        return self.y + BAR_HEIGHT - 5
+        return self.y + self.bar_height - 5
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,7 @@ class Chart:
 
     @property
     def count_x(self) -> int:
-        return BAR_X + BAR_WIDTH + 8
+        return self.bar_x + self.bar_width + 8
 
 
 def level_bars(rows) -> Chart:
@@ -76,3 +80,33 @@ def level_bars(rows) -> Chart:
 
 def _x(done: int, rated: int) -> Decimal:
     return (BAR_X + Decimal(BAR_WIDTH) * done / rated).quantize(_CENT, ROUND_HALF_UP)
+
+
+# the dashboard's count chart
+COUNT_LABEL_END, COUNT_BAR_X, COUNT_BAR_WIDTH, COUNT_WIDTH, COUNT_BAR_HEIGHT = 144, 150, 190, 420, 22
+
+
+def count_chart(counts: list[tuple[str, int, str]], title: str) -> str:
+    """(label, count, tone) rows as one bar each, the longest bar the largest count, each with its share."""
+    top = max((count for _, count, _ in counts), default=0) or 1
+    total = sum(count for _, count, _ in counts)
+    bars = [Bar(label, label, 8 + index * ROW_HEIGHT, count,
+                (Segment(tone, Decimal(COUNT_BAR_X), Decimal(round(COUNT_BAR_WIDTH * count / top)), count,
+                         Decimal(100 * count) / total if total else None),), bar_height=COUNT_BAR_HEIGHT)
+            for index, (label, count, tone) in enumerate(counts)]
+    chart = Chart(tuple(bars), width=COUNT_WIDTH, label_end=COUNT_LABEL_END, bar_x=COUNT_BAR_X,
+                  bar_width=COUNT_BAR_WIDTH, bar_height=COUNT_BAR_HEIGHT)
+    parts = [f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {chart.width} '
+             f'{chart.height + 2}" width="100%" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
+    for bar in chart.bars:
+        segment = bar.segments[0]
+        share = f" ({segment.percent:.0f}%)" if segment.percent is not None else ""
+        parts.append(
+            f'<text x="{chart.label_end}" y="{bar.text_y}" text-anchor="end" class="chart-label">'
+            f'{escape(bar.label)}</text>'
+            f'<rect x="{segment.x}" y="{bar.y}" width="{segment.width}" height="{chart.bar_height}" rx="3" '
+            f'class="bar bar-{escape(segment.level)}" data-value="{bar.rated}"/>'
+            f'<text x="{segment.x + segment.width + 6}" y="{bar.text_y}" class="chart-value">{bar.rated}{share}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -7,10 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from kdweb.domain import Level, NotRatedReason
+
 from .tables import TableRow
 from .vocabulary import LEVEL_TEXTS, LEVELS, NOT_RATED_TEXT, REASONS, SCORE_BANDS, reason_label
 
 RESULTS, NOT_RATED, SCORES = "Kết quả đánh giá, xếp loại", NOT_RATED_TEXT, "Chấm điểm (Quy định 366-QĐ/TW)"
+# Under a scored rule set only three cases are not rated (docs/rulebook-366.md §3 M-LEVEL): they stand together.
+THREE_CASES, OTHER_CASES = "Ba trường hợp theo Quy định 366-QĐ/TW", "Trường hợp khác"
+SCORED_REASONS = (NotRatedReason.EXEMPT.code, NotRatedReason.SUSPENDED.code, NotRatedReason.NEW.code)
+DISCRETION = "Số trường hợp đề nghị cấp có thẩm quyền xem xét (tự phát hiện, khắc phục; bất khả kháng)"
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,13 @@ def _level_columns(level: str) -> list[Column]:
     ]
 
 
+def _reason_column(reason: str, kind: str | None, width: float, scored: bool) -> Column:
+    label = reason_label(reason, kind)
+    heads = (NOT_RATED, THREE_CASES if reason in SCORED_REASONS else OTHER_CASES, label) if scored else (
+        NOT_RATED, label)
+    return _count(reason, reason.lower(), f"Không xếp loại - {label}", heads, width)
+
+
 def _score_columns() -> list[Column]:
     result = [Column("score_mean", "Điểm bình quân", "score", lambda row: row.scores.mean if row.scores else None,
                      heads=(SCORES, "Điểm bình quân"), width=10)]
@@ -88,6 +101,8 @@ def _score_columns() -> list[Column]:
         result.append(Column(f"band_{band.lower()}", f"Số theo khung điểm - {text}", "count",
                              lambda row, band=band: row.scores.bands.get(band, 0) if row.scores else None,
                              heads=(SCORES, "Số theo khung điểm", text), width=9))
+    result.append(Column("discretion", "Số trường hợp đề nghị cấp có thẩm quyền xem xét (S-DISCRETION)", "count",
+                         lambda row: row.scores.discretion if row.scores else None, heads=(DISCRETION,), width=14))
     return result
 
 
@@ -107,13 +122,28 @@ def columns(kind: str | None = None, scored: bool = False) -> list[Column]:
                          width=12))
     result.append(_count("not_rated", "not_rated", "Không xếp loại - tổng số", (NOT_RATED, "Tổng số"), 9))
     widths = dict(zip(REASONS, (11, 10, 11, 13, 10)))
-    result += [
-        _count(reason, reason.lower(), f"Không xếp loại - {reason_label(reason, kind)}",
-               (NOT_RATED, reason_label(reason, kind)), widths[reason])
-        for reason in REASONS
-    ]
+    result += [_reason_column(reason, kind, widths[reason], scored) for reason in REASONS]
     if scored:
         result += _score_columns()
     result.append(_count("disciplined", "disciplined", "Trong đó bị kỷ luật", ("Trong đó bị kỷ luật",), 10))
     result.append(Column("note", "Ghi chú", "text", lambda row: row.note, heads=("Ghi chú",), width=18))
     return result
+
+
+def quota_columns() -> list[Column]:
+    """The table of HTXSNV per quota group with its limit (docs/rulebook-366.md §5); rows are `QuotaRow`s."""
+    return [
+        Column("number", "STT", "text", lambda row: row.number, heads=("STT",), width=6),
+        Column("label", "Nhóm tính tỷ lệ", "text", lambda row: row.label, heads=("Nhóm tính tỷ lệ",), width=40),
+        *(Column(level.code.lower(), f"Số {level.code}", "count", lambda row, level=level: row.count(level.code),
+                 heads=("Số xếp loại", level.code), width=9) for level in (Level.HTTNV, Level.HTXSNV)),
+        Column("htxsnv_httnv_ratio", "Tỷ lệ HTXSNV/HTTNV (%)", "percent", lambda row: row.ratio,
+               heads=("Tỷ lệ HTXSNV/HTTNV (%)",), width=12),
+        Column("outstanding", "Nhóm được đánh giá nổi trội (mức 25 %)", "text", lambda row: row.mark,
+               heads=("Mức tối đa", "Nhóm nổi trội"), width=10),
+        Column("limit_percent", "Mức tối đa - tỷ lệ (%)", "percent", lambda row: row.share_percent,
+               heads=("Mức tối đa", "Tỷ lệ (%)"), width=9),
+        Column("limit", "Mức tối đa - số HTXSNV", "count", lambda row: row.limit, heads=("Mức tối đa", "Số HTXSNV"),
+               width=10),
+        Column("over", "Số HTXSNV vượt mức", "count", lambda row: row.over, heads=("Số HTXSNV vượt mức",), width=10),
+    ]

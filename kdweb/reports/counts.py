@@ -64,11 +64,13 @@ _values = attrgetter(*_FIELDS)
 
 @dataclass(frozen=True, slots=True)
 class ScoreStats:
-    """The scores of a row under a scored rule set: how many carry a score, their sum, and counts per band."""
+    """The scores of a row under a scored rule set: how many carry a score, their sum, counts per band, and the
+    subjects whose forced KHTNV the unit asks the competent level to waive (S-DISCRETION warnings: decisions)."""
 
     scored: int = 0
     total: Decimal = Decimal(0)
     band_counts: tuple[int, ...] = (0, 0, 0, 0)  # in the order of LEVELS
+    discretion: int = 0
 
     @property
     def bands(self) -> dict[str, int]:
@@ -76,7 +78,7 @@ class ScoreStats:
 
     def __add__(self, other: ScoreStats) -> ScoreStats:
         return ScoreStats(self.scored + other.scored, self.total + other.total,
-                          tuple(map(add, self.band_counts, other.band_counts)))
+                          tuple(map(add, self.band_counts, other.band_counts)), self.discretion + other.discretion)
 
     @property
     def mean(self) -> Decimal | None:

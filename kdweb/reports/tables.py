@@ -115,6 +115,7 @@ class KindTable:
     rows: tuple[TableRow, ...]
     rating_group_rows: tuple[TableRow, ...] = ()
     notes: tuple[str, ...] = ()
+    quota_rows: tuple = ()  # QuotaRow, under a scored rule set (kdweb/reports/quota.py)
 
     @property
     def title(self) -> str:
@@ -172,13 +173,21 @@ class Report:
 
 def build_report(year: int, basis: str, generated_on: date, units: list[ReportedUnit],
                  counts: list[UnitCounts], missing: list[MissingUnit], distinct_members: int | None = None,
-                 rule_set_id: str | None = None, scored: bool = False) -> Report:
+                 rule_set_id: str | None = None, scored: bool = False, quota_marks: set | None = None,
+                 shares=None) -> Report:
     """`distinct_members`: members listed in the basis, each counted once (a temporary listing duplicates a member
     only when his or her home unit is in the basis too); without it, every temporary listing is taken as one.
-    `scored`: the cycle's rule set scores (qd366-hd43): rows carry their scores."""
+    `scored`: the cycle's rule set scores (qd366-hd43): rows carry their scores, and each table has its quota
+    groups, outstanding where `quota_marks` holds (unit id, kind), with the rule set's `shares`."""
+    from .quota import QuotaShares, quota_rows
+
     by_id = {unit.id: unit for unit in units}
     tables = tuple(_kind_table(kind, by_id, [c for c in counts if c.kind == kind], distinct_members, scored)
                    for kind in SUBJECT_KINDS)
+    if scored:
+        tables = tuple(replace(table, quota_rows=quota_rows(table.kind, by_id, counts, quota_marks or set(),
+                                                            shares or QuotaShares()))
+                       for table in tables)
     ordered_missing = tuple(sorted(missing, key=lambda unit: (unit.sort_order, unit.code)))
     report = Report(year, basis, generated_on, tables, ordered_missing, len(units), rule_set_id=rule_set_id,
                     scored=scored)

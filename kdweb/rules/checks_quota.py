@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from math import floor
 from operator import attrgetter
+from typing import Callable, NamedTuple
 
 from .findings import Finding
 from .messages import percent
@@ -118,25 +119,32 @@ def _finding(kind, key, label, count: QuotaCount, excellent, rule_set, unit_code
     )
 
 
-def unit_quota_check(kind: SubjectKind) -> Check:
-    """Q-20 inside one unit's workbook, for the kinds whose quota scope is the unit (members: per TCCS đảng)."""
-
-    def run(ctx):
-        if ctx.rule_set.quota_scope_of(kind) is not QuotaScope.UNIT:
-            return []
-        units = [(ctx.unit_code, ctx.records(kind))]
-        return quota_findings(kind, units, ctx.rule_set, {ctx.unit_code: ctx.batch.unit_name}, ctx.unit_code)
-
-    return Check("Q-20", kind, run)
+class ScopedChecks(NamedTuple):
+    unit: tuple[Check, ...]
+    district: tuple[Check, ...]
 
 
-def district_quota_check(kind: SubjectKind) -> Check:
-    """Q-20 across every workbook, for the kinds whose quota scope is the district."""
+def unit_and_district_checks(rule: str, findings_of: Callable, **options) -> ScopedChecks:
+    """One quota rule for every kind, twice: inside each unit's workbook for the kinds whose quota scope is the
+    unit (members: per TCCS đảng), across every workbook for the kinds whose scope is the district.
+    `findings_of(kind, units, rule_set, unit_names, unit_code=None)` takes (unit code, records) pairs."""
 
-    def run(dctx):
-        if dctx.rule_set.quota_scope_of(kind) is not QuotaScope.DISTRICT:
-            return []
-        units = [(batch.unit_code, batch.records_of(kind)) for batch in dctx.batches]
-        return quota_findings(kind, units, dctx.rule_set, dctx.unit_names)
+    def in_unit(kind: SubjectKind) -> Check:
+        def run(ctx):
+            if ctx.rule_set.quota_scope_of(kind) is not QuotaScope.UNIT:
+                return []
+            units = [(ctx.unit_code, ctx.records(kind))]
+            return findings_of(kind, units, ctx.rule_set, {ctx.unit_code: ctx.batch.unit_name}, ctx.unit_code)
 
-    return Check("Q-20", kind, run, scope="district")
+        return Check(rule, kind, run, **options)
+
+    def in_district(kind: SubjectKind) -> Check:
+        def run(dctx):
+            if dctx.rule_set.quota_scope_of(kind) is not QuotaScope.DISTRICT:
+                return []
+            units = [(batch.unit_code, batch.records_of(kind)) for batch in dctx.batches]
+            return findings_of(kind, units, dctx.rule_set, dctx.unit_names)
+
+        return Check(rule, kind, run, scope="district", **options)
+
+    return ScopedChecks(tuple(map(in_unit, SubjectKind)), tuple(map(in_district, SubjectKind)))

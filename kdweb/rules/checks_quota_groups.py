@@ -9,8 +9,8 @@ from math import floor
 from .checks_quota import _GROUP_FIELDS, group_label
 from .findings import Finding
 from .messages import percent
-from .ruleset import Check, RuleSet
-from .terms import Level, QuotaScope, SubjectKind
+from .ruleset import RuleSet
+from .terms import Level, SubjectKind
 
 
 def group_key(record, kind: SubjectKind, fallback: str) -> str:
@@ -59,23 +59,3 @@ def group_findings(kind: SubjectKind, units, rule_set: RuleSet, unit_names, unit
             ),
         ))
     return findings
-
-
-def unit_group_check(kind: SubjectKind) -> Check:
-    def run(ctx):
-        if ctx.rule_set.quota_scope_of(kind) is not QuotaScope.UNIT:
-            return []
-        units = [(ctx.unit_code, ctx.records(kind))]
-        return group_findings(kind, units, ctx.rule_set, {ctx.unit_code: ctx.batch.unit_name}, ctx.unit_code)
-
-    return Check("Q-20", kind, run, also=("Q-25",))
-
-
-def district_group_check(kind: SubjectKind) -> Check:
-    def run(dctx):
-        if dctx.rule_set.quota_scope_of(kind) is not QuotaScope.DISTRICT:
-            return []
-        units = [(batch.unit_code, batch.records_of(kind)) for batch in dctx.batches]
-        return group_findings(kind, units, dctx.rule_set, dctx.unit_names)
-
-    return Check("Q-20", kind, run, scope="district", also=("Q-25",))

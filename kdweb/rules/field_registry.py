@@ -150,8 +150,8 @@ FIELDS: tuple[Field, ...] = (
     _fact("heads", "Là người đứng đầu (mã tập thể, tổ chức, đơn vị)", parse_codes, "tuple[str, ...]", (), _KINDS_L,
           CODES, 16.0),
     _yes_no_fact("party_member", "Là đảng viên", _KINDS_L, default=True, width=9.0),
-    _fact("quota_group", "Nhóm tính tỉ lệ", header="Nhóm tính tỉ lệ (trống: theo quy định chung)", width=16.0),
-    _yes_no_fact("quota_outstanding", "Nhóm được cấp có thẩm quyền đánh giá nổi trội (tỉ lệ 25%)", ALL_KINDS),
+    _fact("quota_group", "Nhóm tính tỷ lệ", header="Nhóm tính tỷ lệ (trống: theo quy định chung)", width=16.0),
+    _yes_no_fact("quota_outstanding", "Nhóm được cấp có thẩm quyền đánh giá nổi trội (tỷ lệ 25%)", ALL_KINDS),
 
     # the rating
     _choice("level", "Mức xếp loại", parse_level, "Level", "levels", width=22.0),

@@ -8,18 +8,20 @@ from enum import Enum
 from .ruleset import RuleSet
 
 _COMMON = (
-    ("quota_share", "Tỉ lệ HTXSNV tối đa trên số HTTNV (Q-20)", "percent"),
-    ("quota_base", "Cơ sở tính tỉ lệ", "text"),
-    ("quota_scope", "Phạm vi tính tỉ lệ theo loại đối tượng", "mapping"),
-    ("quota_severity", "Mức độ của vượt tỉ lệ theo loại đối tượng", "mapping"),
+    ("quota_share", "Tỷ lệ HTXSNV tối đa trên số HTTNV (Q-20)", "percent"),
+    ("quota_base", "Cơ sở tính tỷ lệ", "text"),
+    ("quota_scope", "Phạm vi tính tỷ lệ theo loại đối tượng", "mapping"),
+    ("quota_severity", "Mức độ của vượt tỷ lệ theo loại đối tượng", "mapping"),
     ("new_subject_months", "Mới kết nạp/mới thành lập: dưới số tháng", "number"),
 )
 _SEED = (
     ("small_group_threshold", "Nhóm nhỏ (Q-SMALL): dưới số HTTNV", "number"),
     ("small_group_allowance", "Nhóm nhỏ: số HTXSNV được chọn", "number"),
     ("sick_leave_months", "Nghỉ ốm từ số tháng (M-SICK)", "number"),
-    ("org_htxsnv_share", "Tổ chức đảng HTXSNV: tỉ lệ trực thuộc từ HTTNV (O-HTXSNV)", "percent"),
+    ("org_htxsnv_share", "Tổ chức đảng HTXSNV: tỷ lệ trực thuộc từ HTTNV (O-HTXSNV)", "percent"),
     ("collective_member_discipline", "Tập thể: kỷ luật thành viên từ hình thức (C-DISCIPLINE)", "text"),
+    ("rule:O-HTTNV", "Tổ chức đảng HTTNV: điều kiện về kết quả của cấp dưới (O-HTTNV)", "on"),
+    ("org_httnv_floor_share", "O-HTTNV: tỷ lệ trực thuộc từ HTNV trở lên", "percent"),
 )
 _SCORED = (
     ("score_common_max", "Điểm tiêu chí chung tối đa", "number"),
@@ -38,11 +40,18 @@ _SCORED = (
     ("khtnv_failed_share", "KHTNV khi không hoàn thành trên", "percent"),
     ("khtnv_unit_done_share", "KHTNV khi đơn vị hoàn thành dưới", "percent"),
     ("discipline_threshold", "KHTNV khi bị kỷ luật từ hình thức", "text"),
-    ("quota_outstanding_share", "Tỉ lệ tối đa của nhóm nổi trội (Q-25)", "percent"),
+    ("quota_outstanding_share", "Tỷ lệ tối đa của nhóm nổi trội (Q-25)", "percent"),
     ("quarter_gap", "P-QUARTER: mức năm cao hơn quý quá số bậc", "number"),
 )
-# readings of the seed rule book marked UNCONFIRMED in docs/rulebook.md (O-HTTNV and the organisations' quota scope)
-_SEED_UNCONFIRMED = ("quota_severity", "quota_scope")
+# Open points that are whole rules rather than numbers (docs/rulebook-366.md §3, §6): whether a rule applies, and
+# how severe it is, named "rule:<code>" / "severity:<code>" and read from the rule set itself.
+_RULES = (
+    ("rule:C-UNIT", "Tập thể lãnh đạo không xếp cao hơn tổ chức đảng mình lãnh đạo (C-UNIT) là giới hạn cứng", "on"),
+    ("rule:L-HEAD", "Người đứng đầu không xếp cao hơn tập thể, đơn vị mình đứng đầu (L-HEAD, X-HEAD) là giới hạn cứng",
+     "on"),
+    ("severity:M-CIVIL", "Đảng viên là công chức xếp cao hơn kết quả xếp loại công chức (M-CIVIL)", "severity"),
+    ("rule:O-NEW", "Tổ chức đảng mới thành lập chưa đủ số tháng thì không xếp loại (O-NEW)", "on"),
+)
 
 
 @dataclass(frozen=True)
@@ -54,12 +63,29 @@ class Parameter:
 
 
 def describe(rule_set: RuleSet) -> list[Parameter]:
+    """Every parameter the rule set reads, and every UNCONFIRMED one even where its rule is off (said so)."""
+    unconfirmed = set(rule_set.unconfirmed)
     rows = _COMMON + (_SCORED if rule_set.scored else _SEED)
-    unconfirmed = set(rule_set.unconfirmed) or set(_SEED_UNCONFIRMED)
-    return [
-        Parameter(name, label, _text(getattr(rule_set, name), shape), name in unconfirmed)
-        for name, label, shape in rows
-    ]
+    shown = {name for name, _, _ in rows}
+    rows += tuple(row for row in _SEED + _RULES if row[0] in unconfirmed and row[0] not in shown)
+    return [Parameter(name, label, _value(rule_set, name, shape), name in unconfirmed) for name, label, shape in rows]
+
+
+_OFF_WHEN = {"org_htxsnv_share": "O-HTXSNV", "small_group_threshold": "Q-SMALL", "small_group_allowance": "Q-SMALL",
+             "org_httnv_floor_share": "O-HTTNV"}
+
+
+def _value(rule_set: RuleSet, name: str, shape: str) -> str:
+    if shape == "on":
+        return "Áp dụng" if rule_set.is_on(name.partition(":")[2]) else "Không áp dụng"
+    if shape == "severity":
+        code = name.partition(":")[2]
+        if not rule_set.is_on(code):
+            return "Không áp dụng"
+        return "Lỗi (chặn nộp)" if rule_set.severity(code).value == "error" else "Cảnh báo"
+    text = _text(getattr(rule_set, name), shape)
+    rule = _OFF_WHEN.get(name)
+    return f"{text} ({rule} không áp dụng)" if rule and not rule_set.is_on(rule) else text
 
 
 def switched_off(rule_set: RuleSet) -> list[str]:

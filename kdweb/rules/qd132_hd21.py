@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from . import checks_collective, checks_cross, checks_leader, checks_member, checks_org
 from .checks_common import cap_check, grades_check, level_check, new_subject_check
-from .checks_quota import district_quota_check, unit_quota_check
+from .checks_quota import quota_findings, unit_and_district_checks
 from .ruleset import Criterion, RuleSet
 from .terms import QuotaScope, Severity, SubjectKind
 
@@ -40,6 +40,8 @@ RECORD_CAPS = {
     LEADER: checks_leader.LEADER_CAPS,
 }
 
+QUOTA_CHECKS = unit_and_district_checks("Q-20", quota_findings)
+
 CHECKS = (
     *(level_check(kind) for kind in SubjectKind),
     *(cap_check(item.rule, kind, item.cap, item.trigger) for kind, caps in RECORD_CAPS.items() for item in caps),
@@ -54,9 +56,9 @@ CHECKS = (
     *checks_org.RECORD_CHECKS,
     *checks_collective.RECORD_CHECKS,
     *checks_leader.RECORD_CHECKS,
-    *(unit_quota_check(kind) for kind in SubjectKind),
+    *QUOTA_CHECKS.unit,
     *checks_cross.UNIT_CHECKS,
-    *(district_quota_check(kind) for kind in SubjectKind),
+    *QUOTA_CHECKS.district,
     *checks_cross.DISTRICT_CHECKS,
     *checks_org.DISTRICT_CHECKS,
 )
@@ -86,4 +88,6 @@ RULE_SET = RuleSet(
         COLLECTIVE: QuotaScope.DISTRICT,
         LEADER: QuotaScope.DISTRICT,
     },
+    # docs/rulebook.md's UNCONFIRMED points: O-HTTNV (off), the organisations' quota (scope and severity)
+    unconfirmed=("quota_severity", "quota_scope", "rule:O-HTTNV", "org_httnv_floor_share"),
 )

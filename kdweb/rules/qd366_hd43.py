@@ -5,12 +5,12 @@ docs/rulebook.md's codes are kept, switched off or re-parameterised as docs/rule
 parameter named in `UNCONFIRMED` and shown on the cycle's admin page."""
 from __future__ import annotations
 
-from . import checks_collective, checks_cross, checks_leader, checks_member
+from . import checks_collective, checks_cross, checks_leader, checks_member, qd132_hd21
 from .checks_common import cap_check, level_check, new_subject_check
-from .checks_quota_groups import district_group_check, unit_group_check
+from .checks_quota import unit_and_district_checks
+from .checks_quota_groups import group_findings
 from .checks_score import SCORE_CHECKS
-from .ruleset import RuleSet
-from .terms import Discipline, QuotaScope, Severity, SubjectKind
+from .terms import Discipline, Severity, SubjectKind
 
 MEMBER, ORGANISATION, COLLECTIVE, LEADER = SubjectKind
 
@@ -23,6 +23,9 @@ UNCONFIRMED = (
     "org_htxsnv_share",  # O-HTXSNV is not in 366: off
     "small_group_threshold",  # Q-SMALL is not in 366: off
     "quota_scope",  # the quota group of ordinary members: per tổ chức cơ sở đảng unless the local guide says otherwise
+    "rule:C-UNIT", "rule:L-HEAD",  # whether the caps are hard caps in 366 (applied in practice, not in the article)
+    "severity:M-CIVIL",  # the civil-service rating is "the basis": a warning, not a cap
+    "rule:O-NEW",  # a newly founded organisation under 366
 )
 
 # docs/rulebook-366.md §3: codes of docs/rulebook.md that do not apply under 366 (points replace grades; the rest are named there).
@@ -30,6 +33,8 @@ SWITCHED_OFF = frozenset({
     "M-GRADES", "O-GRADES", "C-GRADES", "L-GRADES", "M-SICK", "M-DISCIPLINE", "L-DISCIPLINE",
     "O-HTXSNV", "O-HTTNV", "Q-SMALL",
 })
+
+QUOTA_CHECKS = unit_and_district_checks("Q-20", group_findings, also=("Q-25",))
 
 CHECKS = (
     *(level_check(kind) for kind in SubjectKind),
@@ -41,13 +46,14 @@ CHECKS = (
     *checks_collective.RECORD_CHECKS,
     *checks_leader.RECORD_CHECKS,
     *SCORE_CHECKS,
-    *(unit_group_check(kind) for kind in SubjectKind),
+    *QUOTA_CHECKS.unit,
     *checks_cross.UNIT_CHECKS,
-    *(district_group_check(kind) for kind in SubjectKind),
+    *QUOTA_CHECKS.district,
     *checks_cross.DISTRICT_CHECKS,
 )
 
-RULE_SET = RuleSet(
+# the qd132-hd21 set with what docs/rulebook-366.md changes: the quota severities and scopes stay as they were
+RULE_SET = qd132_hd21.RULE_SET.with_changes(
     id=ID,
     title="Quy định 366-QĐ/TW và Hướng dẫn 43-HD/BTCTW (chấm điểm 100)",
     criteria={},
@@ -58,18 +64,6 @@ RULE_SET = RuleSet(
         "S-DISCRETION": Severity.WARNING, "P-QUARTER": Severity.WARNING,
     },
     disabled=SWITCHED_OFF,
-    quota_severity={
-        MEMBER: Severity.ERROR,
-        ORGANISATION: Severity.WARNING,
-        COLLECTIVE: Severity.ERROR,
-        LEADER: Severity.ERROR,
-    },
-    quota_scope={
-        MEMBER: QuotaScope.UNIT,
-        ORGANISATION: QuotaScope.DISTRICT,
-        COLLECTIVE: QuotaScope.DISTRICT,
-        LEADER: QuotaScope.DISTRICT,
-    },
     require_grades=False,
     collective_member_discipline=Discipline.KHIEN_TRACH,
     scored=True,

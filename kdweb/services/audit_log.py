@@ -16,7 +16,7 @@ ACTION_TEXTS = {
     "bulk_download_started": "Tải hàng loạt", "bulk_job_retried": "Chạy lại việc hàng loạt",
     "bulk_job_failed": "Việc hàng loạt thất bại", "demo_loaded": "Nạp dữ liệu mẫu",
     "account_created": "Tạo tài khoản", "account_updated": "Sửa tài khoản", "password_reset": "Cấp lại mật khẩu",
-    "password_changed": "Đổi mật khẩu",
+    "password_changed": "Đổi mật khẩu", "email_changed": "Đổi e-mail",
     "account_deactivated": "Khóa tài khoản", "account_activated": "Mở khóa tài khoản",
     "unit_created": "Tạo đơn vị", "unit_updated": "Sửa đơn vị", "unit_moved": "Chuyển đơn vị",
     "unit_deactivated": "Ngừng hoạt động đơn vị",
@@ -36,7 +36,7 @@ DETAIL_TEXTS = {
     "unchanged": "không đổi", "identical_to": "giống tệp", "first_time": "lần đầu", "copied_from": "sao chép từ năm",
     "collectives": "tập thể", "leader_posts": "chức danh lãnh đạo", "unit_code": "mã đơn vị",
     "unit_rows": "đơn vị", "members_regrouped": "đảng viên chuyển nhóm", "status_moved": "chuyển trạng thái",
-    "reason": "lý do", "resent": "gửi lại đúng tệp", "source": "từ",
+    "reason": "lý do", "resent": "gửi lại đúng tệp", "source": "từ", "email": "e-mail",
     "founding_dates_set": "ngày thành lập chi bộ được ghi",
 }
 VALUE_TEXTS = {True: "có", False: "không", **{outcome.code: outcome.text.lower() for outcome in UploadOutcome},

@@ -43,8 +43,9 @@ def build_zip(job: BulkJob) -> None:
 
 def reporting_units(cycle_id):
     return db.session.execute(
-        db.select(Unit).join(UnitCycle, UnitCycle.unit_id == Unit.id)
-        .where(UnitCycle.cycle_id == cycle_id, Unit.active.is_(True)).order_by(Unit.sort_order)
+        db.select(Unit).join(UnitCycle, UnitCycle.unit_id == Unit.id).join(Cycle, Cycle.id == UnitCycle.cycle_id)
+        .where(UnitCycle.cycle_id == cycle_id, Unit.active.is_(True), Unit.valid_on_clause(Cycle.review_date))
+        .order_by(Unit.sort_order)
     ).scalars().all()
 
 

@@ -8,6 +8,7 @@ from kdweb import excel
 from kdweb.extensions import db
 from kdweb.deadlines import VIETNAM
 from kdweb.models import Submission
+from kdweb.services.superior import current_superior
 
 ACTION_TEXTS = {"submit": "Nộp phiên bản", "approve": "Duyệt", "return": "Trả lại", "reopen": "Mở lại"}
 
@@ -64,4 +65,5 @@ def commented_copy(cycle, unit) -> tuple[bytes, str] | None:
              for entry in thread(cycle, unit) if entry.by_reviewer and entry.comment]
     upload = submission.upload
     stem = upload.filename.rsplit(".", 1)[0]
-    return excel.add_review_notes(upload.content, notes), f"{stem} - nhận xét của Ban Tổ chức.xlsx"
+    staff_body = current_superior().staff_body
+    return excel.add_review_notes(upload.content, notes, staff_body), f"{stem} - nhận xét của {staff_body}.xlsx"

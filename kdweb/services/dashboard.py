@@ -20,7 +20,7 @@ from kdweb.rules.dates import deadline_for_level
 from kdweb.search import matches
 from kdweb.status import WorkbookStatus
 
-DISTRICT_GROUP = UnitLevel.DISTRICT.text
+DISTRICT_GROUP = UnitLevel.DISTRICT.text  # the key of the superior's own level; shown as its level name
 SORTS = {
     "unit": lambda row: (row.level_order, row.group, row.sort_order),
     "status": lambda row: (list(WorkbookStatus).index(row.status), row.sort_order),
@@ -90,6 +90,7 @@ class DashboardRow:
     basis_upload_id: int | None = None
     levels: dict = field(default_factory=dict)
     roster_changed_after_submission: bool = False
+    no_longer_expected: str = ""  # why a unit that uploaded is no longer expected (valid-to, successor)
 
     @property
     def level_order(self) -> int:
@@ -106,6 +107,8 @@ class Dashboard:
     all_rows: list[DashboardRow]
     groups: list[str]
     page: int = 1
+    # units that uploaded and then stopped being expected (merged, dissolved): listed apart, never counted
+    no_longer_expected: list[DashboardRow] = field(default_factory=list)
 
     @property
     def page_count(self) -> int:
@@ -202,25 +205,43 @@ def cached(cycle, filters: Filters, marker: str, page: int = 1) -> "Dashboard":
 
 def build(cycle, filters: Filters, now: datetime | None = None) -> Dashboard:
     now = now or utcnow()
-    latest, valid, submission = aliased(Upload), aliased(Upload), aliased(Submission)
+    latest, valid, submission, successor = aliased(Upload), aliased(Upload), aliased(Submission), aliased(Unit)
     records = db.session.execute(
         db.select(UnitCycle.status, UnitCycle.last_activity_at, UnitCycle.valid_upload_id,
                   Unit.code, Unit.name, Unit.level, Unit.group, Unit.sort_order,
                   latest.error_count, latest.warning_count, latest.version,
                   valid.error_count.label("valid_errors"), valid.warning_count.label("valid_warnings"),
-                  submission.submitted_at, submission.upload_id, UnitCycle.roster_changed_at)
+                  submission.submitted_at, submission.upload_id, UnitCycle.roster_changed_at,
+                  Unit.valid_from, Unit.valid_to, successor.name.label("successor_name"))
         .join(Unit, UnitCycle.unit_id == Unit.id)
+        .outerjoin(successor, Unit.successor_id == successor.id)
         .outerjoin(latest, UnitCycle.latest_upload_id == latest.id)
         .outerjoin(valid, UnitCycle.valid_upload_id == valid.id)
         .outerjoin(submission, UnitCycle.submission_id == submission.id)
         .where(UnitCycle.cycle_id == cycle.id, Unit.active.is_(True), Unit.reports.is_(True))
     ).all()
-    rows = [dashboard_row(cycle, record, now) for record in records]
-    attach_level_counts(rows)
+    every = [dashboard_row(cycle, record, now) for record in records]
+    attach_level_counts(every)
+    rows = [row for row in every if not row.no_longer_expected]
     groups = sorted({row.group for row in rows})
     chosen = sorted((row for row in rows if filters.keep(row)), key=SORTS[filters.sort],
                     reverse=filters.order == "desc")
-    return Dashboard(rows=chosen, all_rows=rows, groups=groups)
+    return Dashboard(rows=chosen, all_rows=rows, groups=groups,
+                     no_longer_expected=[row for row in every if row.no_longer_expected])
+
+
+def no_longer_expected(cycle, record) -> str:
+    """Why the cycle no longer expects this unit's report (empty when it does)."""
+    day = cycle.review_date
+    if record.valid_to is not None and record.valid_to < day:
+        why = f"Hiệu lực đến hết ngày {record.valid_to.strftime('%d/%m/%Y')}"
+    elif record.valid_from is not None and record.valid_from > day:
+        why = f"Chỉ có hiệu lực từ ngày {record.valid_from.strftime('%d/%m/%Y')}"
+    else:
+        return ""
+    if record.successor_name:
+        why += f", đơn vị kế thừa: {record.successor_name}"
+    return why + f" (trước thời điểm đánh giá {day.strftime('%d/%m/%Y')}): không còn phải nộp; tệp đã tải lên vẫn được lưu."
 
 
 def dashboard_row(cycle, record, now) -> DashboardRow:
@@ -239,6 +260,7 @@ def dashboard_row(cycle, record, now) -> DashboardRow:
         basis_upload_id=record.upload_id if done else record.valid_upload_id,
         roster_changed_after_submission=bool(done and record.roster_changed_at and record.submitted_at
                                              and record.roster_changed_at > record.submitted_at),
+        no_longer_expected=no_longer_expected(cycle, record),
     )
 
 

@@ -1,8 +1,9 @@
-"""Logging in, out and changing one's password as use cases: the throttle, the password check (services/sessions.py),
+"""Logging in, out and changing one's password or e-mail address as use cases: the throttle, the password check (services/sessions.py),
 the audit trail, each committed here; the view only starts or ends the browser's session."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from kdweb.email_address import checked_email
 from kdweb.extensions import db
 from kdweb.models import User
 from kdweb.models.base import utcnow
@@ -48,6 +49,18 @@ def change_password(user_id: int, current: str, new: str, again: str) -> User:
     """sessions.PasswordRefused, rolled back, when the current password is wrong or the new one is refused."""
     user = db.session.get(User, user_id)
     sessions.change_password(user, current, new, again)
+    return user
+
+
+@use_case
+def change_email(user_id: int, email: str) -> User:
+    """The user's own notification address; email_address.EmailRefused, rolled back, when it is not one."""
+    user = db.session.get(User, user_id)
+    address = checked_email(email)
+    if address != user.email:
+        audit.record("email_changed", user=user, unit=user.unit, target=user, login=user.login,
+                     changes={"email": [user.email, address]})
+        user.email = address
     return user
 
 

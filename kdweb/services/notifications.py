@@ -48,11 +48,14 @@ def notify(unit, cycle, kind: str, text: str, once_key: str | None = None) -> li
 
 
 def decision_text(unit, action: str, comment: str | None, reviewer) -> tuple[str, str]:
+    from kdweb.services.superior import current_superior
+
     kind = {"approve": "approved", "return": "returned", "reopen": "reopened"}[action]
+    staff_body = current_superior().staff_body
     text = {
-        "approved": f"Ban Tổ chức Quận ủy đã duyệt kết quả kiểm điểm, đánh giá, xếp loại của {unit.name}.",
-        "returned": f"Ban Tổ chức Quận ủy đã trả lại kết quả của {unit.name} để sửa.",
-        "reopened": f"Ban Tổ chức Quận ủy đã mở lại kết quả của {unit.name} để sửa.",
+        "approved": f"{staff_body} đã duyệt kết quả kiểm điểm, đánh giá, xếp loại của {unit.name}.",
+        "returned": f"{staff_body} đã trả lại kết quả của {unit.name} để sửa.",
+        "reopened": f"{staff_body} đã mở lại kết quả của {unit.name} để sửa.",
     }[kind]
     if comment:
         text += f" Nhận xét của {reviewer.full_name}: {comment}"
@@ -72,7 +75,8 @@ def remind(now: datetime | None = None) -> dict:
     rows = db.session.execute(
         db.select(Unit, UnitCycle.status).outerjoin(
             UnitCycle, (UnitCycle.unit_id == Unit.id) & (UnitCycle.cycle_id == cycle.id))
-        .where(Unit.reports.is_(True), Unit.active.is_(True)).order_by(Unit.id)
+        .where(Unit.reports.is_(True), Unit.active.is_(True), Unit.valid_on_clause(cycle.review_date))
+        .order_by(Unit.id)
     ).all()
     for unit, status in rows:
         if status in DONE:

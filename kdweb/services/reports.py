@@ -3,7 +3,7 @@ subjects behind any one of them. A measure means the same thing in both, because
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from decimal import Decimal
@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 
 from kdweb.deadlines import local_date
 from kdweb.extensions import db
-from kdweb.models import Cycle, Rating, Submission, Unit, UnitCycle, Upload
+from kdweb.models import Cycle, Finding, QuotaMark, Rating, Submission, Unit, UnitCycle, Upload
 from kdweb.models.base import utcnow
 from kdweb.services.cycles import cycle_by_year
 from kdweb.reports import (
@@ -21,6 +21,7 @@ from kdweb.reports import (
     UnitCounts, build_report, with_previous,
 )
 from kdweb.rules import get_rule_set
+from kdweb.reports.quota import QuotaShares
 from kdweb.reports.selection import Selection, UnknownSelection
 from kdweb.reports.vocabulary import MEMBER, OTHER_REASON, group_from_key
 
@@ -42,10 +43,28 @@ def district_report(cycle: Cycle, basis: str, now: datetime | None = None, compa
 
 def _report(cycle: Cycle, basis: str, today: date) -> Report:
     scored = _is_scored(cycle)
-    return build_report(cycle.year, basis, today, reported_units(cycle.id, basis),
-                        unit_counts(cycle.id, basis, scored), missing_units(cycle.id, basis),
-                        distinct_members=distinct_members(cycle.id, basis), rule_set_id=cycle.rule_set_id,
-                        scored=scored)
+    report = build_report(cycle.year, basis, today, reported_units(cycle.id, basis),
+                          unit_counts(cycle.id, basis, scored), missing_units(cycle.id, basis),
+                          distinct_members=distinct_members(cycle.id, basis), rule_set_id=cycle.rule_set_id,
+                          scored=scored, quota_marks=quota_marks(cycle.id) if scored else None,
+                          shares=_shares(cycle) if scored else None)
+    retired = no_longer_expected(cycle.id, basis)
+    if retired:
+        report = replace(report, notes=report.notes + (
+            f"Không tính {len(retired)} đơn vị đã nộp kết quả nhưng hết hiệu lực trước thời điểm đánh giá "
+            f"(đơn vị kế thừa báo cáo thay): {', '.join(retired)}.",))
+    return report
+
+
+def quota_marks(cycle_id: int) -> set[tuple[int, str]]:
+    """(unit id, subject kind) of the groups the competent level marked outstanding for the cycle (Q-25)."""
+    rows = db.session.execute(db.select(QuotaMark.unit_id, QuotaMark.subject_kind).filter_by(cycle_id=cycle_id))
+    return {(unit_id, kind) for unit_id, kind in rows}
+
+
+def _shares(cycle: Cycle) -> QuotaShares:
+    rule_set = get_rule_set(cycle.rule_set_id)
+    return QuotaShares(rule_set.share("quota_share"), rule_set.share("quota_outstanding_share"))
 
 
 def _is_scored(cycle: Cycle) -> bool:
@@ -93,14 +112,33 @@ def measure_condition(measure: str):
 
 
 def _in_basis(cycle_id: int, basis: str):
-    """Rating rows of the uploads behind the units' current submissions that are in the basis."""
+    """Rating rows of the uploads behind the units' current submissions that are in the basis, of units the
+    cycle expects (a unit merged or dissolved before the review date keeps its files, but its successor reports
+    for its members)."""
     return (
         db.select()
         .select_from(UnitCycle)
         .join(Submission, Submission.id == UnitCycle.submission_id)
         .join(Upload, Upload.id == Submission.upload_id)
-        .where(UnitCycle.cycle_id == cycle_id, Submission.state.in_(BASES[basis]))
+        .where(UnitCycle.cycle_id == cycle_id, Submission.state.in_(BASES[basis]), _expected(UnitCycle.unit_id))
     )
+
+
+def _expected(unit_id):
+    """The unit was valid at the review date of the cycle (a correlated test, so every query can use it)."""
+    unit = aliased(Unit)
+    return (db.select(unit.id)
+            .where(unit.id == unit_id, Cycle.id == UnitCycle.cycle_id, Unit.valid_on_clause(Cycle.review_date, unit))
+            .exists())
+
+
+def no_longer_expected(cycle_id: int, basis: str) -> list[str]:
+    """Names of the units whose results are in the basis but which the cycle no longer expects."""
+    query = (db.select(Unit.name).select_from(UnitCycle).join(Unit, Unit.id == UnitCycle.unit_id)
+             .join(Submission, Submission.id == UnitCycle.submission_id)
+             .where(UnitCycle.cycle_id == cycle_id, Submission.state.in_(BASES[basis]), ~_expected(UnitCycle.unit_id))
+             .order_by(Unit.sort_order, Unit.code))
+    return list(db.session.scalars(query))
 
 
 def unit_counts(cycle_id: int, basis: str, scored: bool = False) -> list[UnitCounts]:
@@ -109,6 +147,7 @@ def unit_counts(cycle_id: int, basis: str, scored: bool = False) -> list[UnitCou
         func.sum(case((Rating.score.is_not(None), 1), else_=0)),
         func.coalesce(func.sum(Rating.score), 0),
         *(func.sum(case((Rating.score_band == level, 1), else_=0)) for level in LEVELS),
+        func.sum(case((_has_discretion(), 1), else_=0)),
     ] if scored else []
     query = (
         _in_basis(cycle_id, basis)
@@ -123,8 +162,19 @@ def unit_counts(cycle_id: int, basis: str, scored: bool = False) -> list[UnitCou
 
 
 def _score_stats(values) -> ScoreStats:
-    scored, total, *bands = values
-    return ScoreStats(int(scored or 0), Decimal(str(total or 0)), tuple(int(band or 0) for band in bands))
+    scored, total, *bands, discretion = values
+    return ScoreStats(int(scored or 0), Decimal(str(total or 0)), tuple(int(band or 0) for band in bands),
+                      int(discretion or 0))
+
+
+def _has_discretion():
+    """The rating's subject has an S-DISCRETION warning in its upload: a forced KHTNV the unit asks the competent
+    level to waive, with the flag and a written reason (one decision per subject, however many causes)."""
+    return (db.select(Finding.id)
+            .where(Finding.upload_id == Rating.upload_id, Finding.rule == "S-DISCRETION",
+                   Finding.severity == "warning", Finding.subject_code == Rating.subject_code,
+                   Finding.subject_kind == Rating.subject_kind)
+            .exists())
 
 
 def reported_units(cycle_id: int, basis: str) -> list[ReportedUnit]:
@@ -143,7 +193,7 @@ def missing_units(cycle_id: int, basis: str) -> list[MissingUnit]:
         .select_from(UnitCycle)
         .join(Unit, Unit.id == UnitCycle.unit_id)
         .outerjoin(Submission, Submission.id == UnitCycle.submission_id)
-        .where(UnitCycle.cycle_id == cycle_id,
+        .where(UnitCycle.cycle_id == cycle_id, _expected(UnitCycle.unit_id),
                or_(Submission.id.is_(None), Submission.state.not_in(BASES[basis])))
     )
     return [MissingUnit(*row) for row in db.session.execute(query)]

@@ -8,7 +8,8 @@ from kdweb.models import Finding, Review, Submission, Unit, UnitCycle, Upload
 from kdweb.models.base import utcnow
 from kdweb.services import conversation
 from kdweb.services.roster_notice import roster_notice
-from kdweb.services.workflow import REFUSALS
+from kdweb.services.superior import current_superior
+from kdweb.services.workflow import no_longer_expected, refusal_text
 from kdweb.status import WorkbookStatus, can
 
 GENERAL_SHEET = "Chung"
@@ -37,7 +38,7 @@ def context(unit, cycle, user, version=None, severity=None, sheet=None) -> dict:
                   and conversation.returned_submission(cycle, unit) is not None)
     own = is_own_staff(user, unit)
     result["can_upload"] = own and can("upload", status)
-    result["upload_refusal"] = REFUSALS["upload"].get(status) if own else None
+    result["upload_refusal"] = refusal_text("upload", status) if own else None
     submittable = next((u for u in uploads if state and u.id == state.valid_upload_id), None)
     result["submittable"] = submittable
     result["can_submit"] = own and submittable is not None and can("submit", status)
@@ -46,6 +47,9 @@ def context(unit, cycle, user, version=None, severity=None, sheet=None) -> dict:
     if not cycle.is_open:
         result.update(can_upload=False, can_submit=False, can_download=False,
                       upload_refusal=f"Đợt năm {cycle.year} đã đóng: chỉ xem lại được.")
+    elif no_longer_expected(cycle, unit):
+        result.update(can_upload=False, can_submit=False, can_download=False,
+                      upload_refusal=no_longer_expected(cycle, unit))
     result["cycle_args"] = {} if cycle.is_open else {"year": cycle.year}
     result["submit_unavailable"] = submit_unavailable(result, own)
     result["roster_changed"] = roster_notice(cycle, unit, state)
@@ -63,7 +67,7 @@ def submit_unavailable(page: dict, own: bool) -> str:
         return f"Đợt năm {page['cycle'].year} đã đóng."
     if status is WorkbookStatus.SUBMITTED:
         return (f"Đã nộp phiên bản {state.submission.upload.version} lúc {local(state.submission.submitted_at)}; "
-                "đang chờ Ban Tổ chức duyệt.")
+                f"đang chờ {current_superior().staff_body} duyệt.")
     if status is WorkbookStatus.APPROVED:
         return "Kết quả đã được duyệt."
     if not own:

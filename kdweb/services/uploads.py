@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, update
 from kdweb import excel
 from kdweb.control_chars import strip_controls
 from kdweb.extensions import db
-from kdweb.models import Cycle, Finding, Rating, Upload
+from kdweb.models import Cycle, Finding, Rating, Template, Upload
 from kdweb.models.base import utcnow
 from kdweb.rules import Finding as RuleFinding
 from kdweb.rules import Level, Severity, SubjectKind, get_rule_set
@@ -23,7 +23,7 @@ from kdweb.excel import outcome
 from kdweb.rules.checks_quota import quota_limit
 from kdweb.rules.roster_changes import with_where_now
 from kdweb.services import audit, untrusted, workflow
-from kdweb.services.roster import roster_of_record, where_now
+from kdweb.services.roster import names_digest, roster_names, roster_of_record, where_now
 from kdweb.services.superior import current_superior
 from kdweb.services.transaction import use_case
 from kdweb.services.workbooks import issued_versions
@@ -55,6 +55,7 @@ class UploadResult:
 
 
 def accept_upload(cycle, unit, user, filename: str, data: bytes) -> UploadResult:
+    workflow.ensure_expected(cycle, unit)
     state = workflow.lock(cycle, unit)
     workflow.ensure_allowed("upload", state, "Không thể tải lên ở trạng thái hiện tại.")
     digest = hashlib.sha256(data).hexdigest()
@@ -187,10 +188,21 @@ def record_unchecked(cycle, unit, upload: Upload, reason: str, problem_code: str
 def read(cycle, unit, data: bytes, filename=None) -> outcome.CheckedUpload:
     """Read and validate in the sandbox, against the roster of record; SandboxRefused when a limit stopped it."""
     result = untrusted.run(outcome.check, data, **read_options(cycle, unit), filename=filename,
-                           roster_of_record=roster_of_record(cycle, unit))
+                           roster_of_record=roster_if_changed(cycle, unit))
     if result.ok:  # where the subjects who left the roster are now: a few look-ups, made here, not in the reader
         result.findings = with_where_now(result.findings, lambda kind, code: where_now(cycle, unit, kind, code))
     return result
+
+
+def roster_if_changed(cycle, unit):
+    """The roster of record to bring the upload to; None when every workbook issued to the unit this cycle was
+    issued for the roster as it stands (by its digest), since the comparison would then find nothing: a large
+    unit's roster is neither built here nor sent to the sandbox (docs/performance.md §3)."""
+    issued_for = set(db.session.execute(
+        db.select(Template.roster_digest).filter_by(cycle_id=cycle.id, unit_id=unit.id)).scalars())
+    if issued_for == {names_digest(roster_names(cycle, unit))}:
+        return None
+    return roster_of_record(cycle, unit)
 
 
 def read_options(cycle, unit) -> dict:
@@ -269,7 +281,7 @@ def preview(upload: Upload, sheet_name: str | None, marked: str | None) -> dict 
         rows.append({"number": number, "cells": [preview_cell(cell, marks) for cell in cells]})
     header_cells = [preview_cell_from_header(sheet, index, marks) for index in range(width)]
     return {"sheet": sheet.sheet, "sheet_names": list(sheet.sheet_names), "marked": marked,
-            "columns": [cell["letter"] for cell in header_cells],
+            "columns": [cell["letter"] for cell in header_cells], "pinned": set(sheet.pinned),
             "rows": [{"number": sheet.header_row, "cells": header_cells}] + rows,
             "truncated": bool(rows) and (len(rows) >= PREVIEW_ROWS or rows[0]["number"] > sheet.header_row + 1),
             "first_row": rows[0]["number"] if rows else None, "last_row": rows[-1]["number"] if rows else None,

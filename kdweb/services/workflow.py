@@ -25,8 +25,8 @@ class WorkflowRefused(Exception):
 REFUSALS = {
     "upload": {
         WorkbookStatus.SUBMITTED: "Đơn vị đã nộp kết quả và đang chờ duyệt: không thể tải lên tệp mới. "
-                                  "Nếu cần sửa, hãy đề nghị Ban Tổ chức trả lại.",
-        WorkbookStatus.APPROVED: "Kết quả của đơn vị đã được duyệt và khóa. Chỉ Ban Tổ chức có thể mở lại.",
+                                  "Nếu cần sửa, hãy đề nghị {staff_body} trả lại.",
+        WorkbookStatus.APPROVED: "Kết quả của đơn vị đã được duyệt và khóa. Chỉ {staff_body} có thể mở lại.",
     },
     "submit": {
         WorkbookStatus.NOT_DOWNLOADED: "Chưa có tệp hợp lệ để nộp.",
@@ -35,6 +35,20 @@ REFUSALS = {
         WorkbookStatus.APPROVED: "Kết quả của đơn vị đã được duyệt.",
     },
 }
+
+
+def no_longer_expected(cycle, unit) -> str | None:
+    """Why the cycle no longer takes this unit's workbook (merged or dissolved before its review date)."""
+    if unit.valid_on(cycle.review_date):
+        return None
+    return (f"{unit.name} không còn phải nộp kết quả đợt năm {cycle.year}: đơn vị không có hiệu lực vào thời điểm "
+            f"đánh giá ({cycle.review_date.strftime('%d/%m/%Y')}). Các tệp đã tải lên trước đó vẫn được lưu.")
+
+
+def ensure_expected(cycle, unit) -> None:
+    message = no_longer_expected(cycle, unit)
+    if message:
+        raise WorkflowRefused(message)
 
 
 def lock(cycle, unit) -> UnitCycle:
@@ -55,7 +69,15 @@ def current_status(state: UnitCycle) -> WorkbookStatus:
 def ensure_allowed(action: str, state: UnitCycle, default_message: str) -> None:
     status = current_status(state)
     if not can(action, status):
-        raise WorkflowRefused(REFUSALS.get(action, {}).get(status, default_message))
+        raise WorkflowRefused(refusal_text(action, status, default_message))
+
+
+def refusal_text(action: str, status: WorkbookStatus, default: str | None = None) -> str | None:
+    """Why `action` is refused in `status`, naming the superior's staff body (a setting, kdweb/superior.py)."""
+    from kdweb.services.superior import current_superior
+
+    text = REFUSALS.get(action, {}).get(status, default)
+    return text.format(staff_body=current_superior().staff_body) if text else text
 
 
 def advance(cycle, unit, upload: Upload) -> bool:
@@ -121,6 +143,7 @@ def record_download(cycle, unit, user, template) -> None:
 @use_case
 def submit(cycle, unit, user, upload_id: int, acknowledge_warnings: bool) -> tuple[Submission, bool]:
     """Submit a valid upload; a second submit of the same state returns the first submission (created=False)."""
+    ensure_expected(cycle, unit)
     state = lock(cycle, unit)
     if state.status == WorkbookStatus.SUBMITTED.code and state.submission is not None \
             and state.submission.upload_id == upload_id:

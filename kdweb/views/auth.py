@@ -1,9 +1,11 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from kdweb.email_address import EmailRefused
 from kdweb.extensions import login_manager
 from kdweb.models.base import utcnow
 from kdweb.services import login as login_service, sessions
+from kdweb.services.notifications import mail_configured
 from kdweb.views import local_time
 
 bp = Blueprint("auth", __name__)
@@ -69,10 +71,30 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-@bp.get("/password")
+@bp.get("/password")  # the page's earlier address
+@bp.get("/account")
 @login_required
-def password():
-    return render_template("auth/password.html")
+def account():
+    return account_page()
+
+
+def account_page(http_status=200, **context):
+    """The user's own account: the e-mail address notifications go to, and the password."""
+    context.setdefault("email", current_user.email or "")
+    return render_template("auth/account.html", mail_on=mail_configured(), **context), http_status
+
+
+@bp.post("/account/email")
+@login_required
+def email_post():
+    email = request.form.get("email", "")
+    try:
+        user = login_service.change_email(current_user.id, email)
+    except EmailRefused as refused:
+        return account_page(422, email=email, email_error=refused.message)
+    flash(f"Đã lưu e-mail nhận thông báo: {user.email}." if user.email
+          else "Đã xóa e-mail: thông báo chỉ còn hiện trong mục Thông báo.", "success")
+    return redirect(url_for("auth.account"), code=303)
 
 
 @bp.post("/password")
@@ -83,7 +105,7 @@ def password_post():
         user = login_service.change_password(current_user.id, form.get("current", ""), form.get("new", ""),
                                              form.get("again", ""))
     except sessions.PasswordRefused as refused:
-        return render_template("auth/password.html", error=refused.message), 422
+        return account_page(422, error=refused.message)
     session.clear()
     session.permanent = True
     login_user(user)  # this browser stays logged in with a fresh cookie; every other session has ended

@@ -23,10 +23,15 @@ def answer(page: str, fragment: str, context, *, back_to: str, message: str | No
     then); a plain post gets `message` flashed, if any, and is sent on to `back_to` (303: a reload does not post
     again)."""
     if not wants_fragment():
-        if message:
-            flash(message, category)
-        return redirect(back_to, code=303)
+        return redirect_with(message, back_to, category)
     return render_page(page, fragment, http_status=http_status, **context())
+
+
+def redirect_with(message: str | None, to: str, category: str = "success"):
+    """A plain post done or refused: `message` flashed, if any, and on to `to` (303: a reload does not post again)."""
+    if message:
+        flash(message, category)
+    return redirect(to, code=303)
 
 
 def send_download(data: bytes, filename: str, mimetype: str):

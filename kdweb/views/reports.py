@@ -8,7 +8,7 @@ from kdweb.reports import (
     BASES, BASIS_TEXTS, DEFAULT_BASIS, KIND_TEXTS, LEVEL_TEXTS, Selection, UnknownSelection, group_label,
     level_bars, measure_label, measure_query, rating_group_label,
 )
-from kdweb.reports.columns import columns, header_cells
+from kdweb.reports.columns import columns, header_cells, quota_columns
 from kdweb.reports.formatting import vn_count, vn_percent
 from kdweb.reports.vocabulary import group_from_key, not_rated_label
 from kdweb.services import reports
@@ -43,7 +43,8 @@ def show(year):
     report = reports.district_report(cycle_or_404(year), _basis())
     charts = {table.kind: level_bars([*table.group_rows, table.total]) for table in report.tables}
     return render_page("reports/show.html", "reports/_report.html", report=report, charts=charts,
-                       columns=columns, header_cells=header_cells, subjects_url=subjects_url, bases=BASIS_TEXTS,
+                       columns=columns, header_cells=header_cells, quota_columns=quota_columns,
+                       subjects_url=subjects_url, bases=BASIS_TEXTS,
                        level_texts=LEVEL_TEXTS)
 
 

@@ -3,9 +3,9 @@ from flask import Blueprint, abort, flash, make_response, redirect, request, url
 from flask_login import current_user
 
 from kdweb.access import role_required, unit_for_user_or_404
-from kdweb.charts import Bar, bar_chart
 from kdweb.extensions import db
 from kdweb.models import BulkJob
+from kdweb.reports.charts import count_chart
 from kdweb.rules import Level
 from kdweb.services import audit_log, bulk, dashboard, district_checks, notifications, review_page, unit_page, workflow
 from kdweb.services.cycles import open_cycle, unit_cycle
@@ -32,7 +32,8 @@ def index():
     board = dashboard.cached(cycle, filters, marker, request.args.get("page", 1, type=int))
     fragment = "review/_dashboard_body.html" if polling else None
     response = render_page("review/dashboard.html", fragment, cycle=cycle, board=board, filters=filters,
-                           charts=charts(board), sort_fields_oob=fragment is not None)
+                           charts=charts(board), sort_fields_oob=fragment is not None,
+                           district_group=dashboard.DISTRICT_GROUP)
     if polling:
         response.set_etag(tag)
         response.cache_control.private, response.cache_control.no_cache = True, True
@@ -61,13 +62,13 @@ def open_cycle_or_refuse():
 
 
 def charts(board) -> dict:
-    statuses = [Bar(status.text, count, status.tone) for status, count in board.by_status.items()]
+    statuses = [(status.text, count, status.tone) for status, count in board.by_status.items()]
     submitted = board.submitted_rows
     levels = board.totals(submitted)["levels"]
-    members = [Bar(level.short, levels[level.code], level.tone) for level in Level]
-    return {"status": bar_chart(statuses, f"Tất cả {board.expected} đơn vị báo cáo, theo trạng thái"),
-            "levels": bar_chart(members, f"Đảng viên theo mức xếp loại, trong {len(submitted)} đơn vị đã nộp "
-                                         "hoặc đã duyệt"),
+    members = [(level.short, levels[level.code], level.tone) for level in Level]
+    return {"status": count_chart(statuses, f"Tất cả {board.expected} đơn vị báo cáo, theo trạng thái"),
+            "levels": count_chart(members, f"Đảng viên theo mức xếp loại, trong {len(submitted)} đơn vị đã nộp "
+                                           "hoặc đã duyệt"),
             "submitted_units": len(submitted)}
 
 

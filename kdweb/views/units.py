@@ -57,6 +57,9 @@ def returned_copy(code):
 def workbook(code):
     unit = own_unit_or_403(code)
     cycle = open_cycle_or_404()
+    refused = workflow.no_longer_expected(cycle, unit)
+    if refused:
+        return refusal(unit, cycle, refused, 409)
     carry_over = request.args.get("carry") == "1"  # the fresh workbook after a roster change keeps what was typed
     data, _template = workbooks.issue_workbook(cycle, unit, current_user, carry_over=carry_over)
     return send_download(data, workbooks.workbook_filename(cycle, unit), XLSX)

@@ -12,16 +12,34 @@ def admin(auth):
     return auth.login_as("admin")
 
 
-@pytest.fixture
-def query(app):
-    """Run a function inside an app context and hand back its result (plain values, not live objects)."""
-    def run(function):
-        with app.app_context():
+class Query:
+    """query(function): run it inside an app context and hand back its result (plain values, not live objects);
+    query.id_of(Model, **filters): the id of the one row that matches; query.one(Model, shown, **filters): shown(row)
+    of the row that matches, None when none does."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, function):
+        with self.app.app_context():
             try:
                 return function()
             finally:
                 db.session.remove()
-    return run
+
+    def id_of(self, model, **filters) -> int:
+        return self(lambda: db.session.execute(db.select(model.id).filter_by(**filters)).scalar_one())
+
+    def one(self, model, shown, **filters):
+        def load():
+            row = db.session.execute(db.select(model).filter_by(**filters)).scalar_one_or_none()
+            return None if row is None else shown(row)
+        return self(load)
+
+
+@pytest.fixture
+def query(app):
+    return Query(app)
 
 
 @pytest.fixture

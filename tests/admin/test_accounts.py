@@ -10,21 +10,12 @@ HX = {"HX-Request": "true"}
 NEW_PASSWORD = "mat-khau-moi-2026"
 
 
-def user_id(query, login):
-    return query(lambda: db.session.execute(db.select(User.id).filter_by(login=login)).scalar_one())
-
-
-def unit_id(query, code):
-    return query(lambda: db.session.execute(db.select(Unit.id).filter_by(code=code)).scalar_one())
 
 
 def account(query, login):
-    def load():
-        user = db.session.execute(db.select(User).filter_by(login=login)).scalar_one_or_none()
-        return None if user is None else {"role": user.role, "unit": user.unit.code if user.unit else None,
-                                          "active": user.active, "version": user.session_version,
-                                          "full_name": user.full_name}
-    return query(load)
+    return query.one(User, lambda user: {"role": user.role, "unit": user.unit.code if user.unit else None,
+                                         "active": user.active, "version": user.session_version,
+                                         "full_name": user.full_name}, login=login)
 
 
 def new_account(**values):
@@ -50,12 +41,12 @@ def other_client(app, client, demo):
 
 
 def test_create_a_staff_account_that_can_log_in(client, admin, query, audit_log, other_client):
-    response = client.post("/admin/accounts/new", data=new_account(unit_id=unit_id(query, "BD.P01")))
+    response = client.post("/admin/accounts/new", data=new_account(unit_id=query.id_of(Unit, code="BD.P01")))
     assert response.status_code == 303
     assert account(query, "bd-p01-2") == {"role": "staff", "unit": "BD.P01", "active": True, "version": 1,
                                           "full_name": "Lê Thị Hoa"}
     [(who, target, detail)] = audit_log("account_created")
-    assert who == "admin" and target == user_id(query, "bd-p01-2")
+    assert who == "admin" and target == query.id_of(User, login="bd-p01-2")
     assert detail == {"login": "bd-p01-2", "role": "staff", "unit_code": "BD.P01"}
     assert NEW_PASSWORD not in str(audit_log("account_created"))
     browser = other_client("bd-p01-2", NEW_PASSWORD)
@@ -71,7 +62,7 @@ def test_create_a_staff_account_that_can_log_in(client, admin, query, audit_log,
     ({"role": "root"}, "Chọn vai trò"),
 ])
 def test_create_refusals(client, admin, query, audit_log, values, message):
-    form = new_account(unit_id=unit_id(query, "BD.P01"))
+    form = new_account(unit_id=query.id_of(Unit, code="BD.P01"))
     form.update(values)
     response = client.post("/admin/accounts/new", data=form)
     assert response.status_code == 422
@@ -86,8 +77,8 @@ def test_a_reviewer_needs_no_unit(client, admin, query):
 
 
 def test_change_role_and_unit_scope(client, admin, query, audit_log):
-    target = user_id(query, "bd-p01")
-    form = {"full_name": "Cán bộ chuyển", "role": "staff", "unit_id": unit_id(query, "BD.P02")}
+    target = query.id_of(User, login="bd-p01")
+    form = {"full_name": "Cán bộ chuyển", "role": "staff", "unit_id": query.id_of(Unit, code="BD.P02")}
     assert client.post(f"/admin/accounts/{target}", data=form).status_code == 303
     assert account(query, "bd-p01")["unit"] == "BD.P02"
     [(who, changed, detail)] = audit_log("account_updated")
@@ -101,7 +92,7 @@ def test_reset_password_ends_the_users_sessions(client, admin, demo, query, audi
     browser = other_client("bd-p01", staff.password)
     assert browser.get("/units/BD.P01").status_code == 200
     version = account(query, "bd-p01")["version"]
-    target = user_id(query, "bd-p01")
+    target = query.id_of(User, login="bd-p01")
     response = client.post(f"/admin/accounts/{target}/password",
                            data={"password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
     assert response.status_code == 303
@@ -114,7 +105,7 @@ def test_reset_password_ends_the_users_sessions(client, admin, demo, query, audi
 
 
 def test_a_short_new_password_is_refused(client, admin, query, audit_log):
-    target = user_id(query, "bd-p01")
+    target = query.id_of(User, login="bd-p01")
     response = client.post(f"/admin/accounts/{target}/password", data={"password": "123456789", "password_again": "123456789"})
     assert response.status_code == 422
     assert "ít nhất 10 ký tự" in response.get_data(as_text=True)
@@ -122,7 +113,7 @@ def test_a_short_new_password_is_refused(client, admin, query, audit_log):
 
 
 def test_an_admin_resetting_their_own_password_stays_logged_in(client, admin, query):
-    target = user_id(query, "admin")
+    target = query.id_of(User, login="admin")
     client.post(f"/admin/accounts/{target}/password", data={"password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
     assert client.get("/admin/").status_code == 200
 
@@ -130,7 +121,7 @@ def test_an_admin_resetting_their_own_password_stays_logged_in(client, admin, qu
 def test_deactivate_ends_sessions_and_blocks_login(client, admin, demo, query, audit_log, other_client):
     staff = next(user for user in demo.users if user.login == "bd-p02")
     browser = other_client("bd-p02", staff.password)
-    target = user_id(query, "bd-p02")
+    target = query.id_of(User, login="bd-p02")
     response = client.post(f"/admin/accounts/{target}/deactivate", headers=HX)
     assert response.status_code == 200
     body = response.get_data(as_text=True)
@@ -143,7 +134,7 @@ def test_deactivate_ends_sessions_and_blocks_login(client, admin, demo, query, a
 
 
 def test_activate_again(client, admin, query, audit_log):
-    target = user_id(query, "bd-p02")
+    target = query.id_of(User, login="bd-p02")
     client.post(f"/admin/accounts/{target}/deactivate")
     assert client.post(f"/admin/accounts/{target}/activate").status_code == 303
     assert account(query, "bd-p02")["active"] is True
@@ -151,7 +142,7 @@ def test_activate_again(client, admin, query, audit_log):
 
 
 def test_an_admin_cannot_lock_themselves_out(client, admin, query, audit_log):
-    me = user_id(query, "admin")
+    me = query.id_of(User, login="admin")
     response = client.post(f"/admin/accounts/{me}/deactivate", headers=HX)
     assert response.status_code == 409
     assert "Không thể tự khóa" in response.get_data(as_text=True)
@@ -160,7 +151,7 @@ def test_an_admin_cannot_lock_themselves_out(client, admin, query, audit_log):
 
 
 def test_the_last_admin_cannot_be_demoted(client, admin, query, audit_log):
-    me = user_id(query, "admin")
+    me = query.id_of(User, login="admin")
     response = client.post(f"/admin/accounts/{me}", data={"full_name": "Quản trị", "role": "reviewer", "unit_id": ""})
     assert response.status_code == 422
     assert "quản trị cuối cùng" in response.get_data(as_text=True)
@@ -181,9 +172,9 @@ def test_the_last_admin_cannot_be_deactivated(app, demo, query):
 
 def test_with_a_second_admin_one_may_be_demoted_but_not_both(client, admin, query):
     client.post("/admin/accounts/new", data=new_account(login="admin2", role="admin", full_name="Quản trị 2"))
-    second = user_id(query, "admin2")
+    second = query.id_of(User, login="admin2")
     assert client.post(f"/admin/accounts/{second}/deactivate").status_code == 303
-    me = user_id(query, "admin")
+    me = query.id_of(User, login="admin")
     response = client.post(f"/admin/accounts/{me}", data={"full_name": "Quản trị", "role": "reviewer", "unit_id": ""})
     assert response.status_code == 422  # admin2 is locked: this is still the last active admin
     client.post(f"/admin/accounts/{second}/activate")

@@ -2,22 +2,10 @@
 roster dry run in place, every field has a label, and nothing errs in the console."""
 import re
 
-import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.admin.files import xlsx
 from tests.admin.test_roster_import import roster_rows
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, open_tab, screenshot, server_url  # noqa: F401
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """A browser of this module's own, closed before tests/browser starts its session-wide one: two Playwright
-    instances alive at once in one process refuse to run."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_admin_pages_work_in_place_in_a_browser(open_tab, screenshot, demo):

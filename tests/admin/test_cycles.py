@@ -9,14 +9,10 @@ from kdweb.models import Collective, Cycle, LeaderPost, Person, Unit, UnitCycle
 
 
 def cycle(query, year):
-    def load():
-        found = db.session.execute(db.select(Cycle).filter_by(year=year)).scalar_one_or_none()
-        if found is None:
-            return None
-        return {"rule_set_id": found.rule_set_id, "review_date": found.review_date, "is_open": found.is_open,
-                "grassroots_deadline": found.grassroots_deadline, "district_deadline": found.district_deadline,
-                "opened": found.opened_at is not None, "closed": found.closed_at is not None, "id": found.id}
-    return query(load)
+    return query.one(Cycle, lambda found: {
+        "rule_set_id": found.rule_set_id, "review_date": found.review_date, "is_open": found.is_open,
+        "grassroots_deadline": found.grassroots_deadline, "district_deadline": found.district_deadline,
+        "opened": found.opened_at is not None, "closed": found.closed_at is not None, "id": found.id}, year=year)
 
 
 def count(query, model, year, **filters):

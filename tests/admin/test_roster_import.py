@@ -75,14 +75,10 @@ def members(query):
 
 
 def person(query, code):
-    def load():
-        found = db.session.execute(db.select(Person).filter_by(code=code)).scalar_one_or_none()
-        if found is None:
-            return None
-        return {"full_name": found.full_name, "birth_date": found.birth_date, "gender": found.gender,
-                "cell": found.cell.code, "grassroots": found.grassroots.code, "admitted_on": found.admitted_on,
-                "probationary": found.probationary, "post": found.post, "exempt": found.exempt}
-    return query(load)
+    return query.one(Person, lambda found: {
+        "full_name": found.full_name, "birth_date": found.birth_date, "gender": found.gender,
+        "cell": found.cell.code, "grassroots": found.grassroots.code, "admitted_on": found.admitted_on,
+        "probationary": found.probationary, "post": found.post, "exempt": found.exempt}, code=code)
 
 
 def roster_import(query, import_id):

@@ -4,7 +4,7 @@ from datetime import date
 
 from kdweb.extensions import db
 from kdweb.models import Cycle, Unit, UnitCycle
-from tests.admin.test_units import get_unit, unit_form, unit_id
+from tests.admin.test_units import get_unit, unit_form
 
 
 def validity(query, code):
@@ -23,7 +23,7 @@ def edit(client, query, code, **values):
 
 
 def test_a_merged_unit_names_its_successor_and_its_last_day(client, admin, query, audit_log):
-    successor = unit_id(query, "BD.P02")
+    successor = query.id_of(Unit, code="BD.P02")
     response = edit(client, query, "BD.P01", valid_to="30/06/2025", successor_id=str(successor))
     assert response.status_code == 303
     assert validity(query, "BD.P01") == (None, date(2025, 6, 30), "BD.P02")
@@ -36,15 +36,15 @@ def test_a_merged_unit_names_its_successor_and_its_last_day(client, admin, query
 def test_validity_is_checked(client, admin, query):
     bad = edit(client, query, "BD.P01", valid_from="01/07/2025", valid_to="30/06/2025")
     assert bad.status_code == 422 and "không được trước" in bad.get_data(as_text=True)
-    itself = edit(client, query, "BD.P01", successor_id=str(unit_id(query, "BD.P01")))
+    itself = edit(client, query, "BD.P01", successor_id=str(query.id_of(Unit, code="BD.P01")))
     assert itself.status_code == 422
-    edit(client, query, "BD.P02", successor_id=str(unit_id(query, "BD.P01")))
-    loop = edit(client, query, "BD.P01", successor_id=str(unit_id(query, "BD.P02")))
+    edit(client, query, "BD.P02", successor_id=str(query.id_of(Unit, code="BD.P01")))
+    loop = edit(client, query, "BD.P01", successor_id=str(query.id_of(Unit, code="BD.P02")))
     assert loop.status_code == 422 and "kế thừa" in loop.get_data(as_text=True)
 
 
 def test_a_new_cycle_expects_only_units_valid_at_its_review_date(client, admin, query):
-    edit(client, query, "BD.P01", valid_to="30/06/2027", successor_id=str(unit_id(query, "BD.P02")))
+    edit(client, query, "BD.P01", valid_to="30/06/2027", successor_id=str(query.id_of(Unit, code="BD.P02")))
     edit(client, query, "BD.TH01", valid_from="01/01/2028")
     client.post("/admin/cycles/2026/close", data={"confirm_year": "2026"})
     client.post("/admin/cycles", data={"year": "2027", "rule_set_id": "qd366-hd43"})

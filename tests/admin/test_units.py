@@ -14,17 +14,11 @@ def unit_form(**values):
     return {key: value for key, value in form.items() if value is not None}
 
 
-def unit_id(query, code):
-    return query(lambda: db.session.execute(db.select(Unit.id).filter_by(code=code)).scalar_one())
-
 
 def get_unit(query, code):
-    def load():
-        unit = db.session.execute(db.select(Unit).filter_by(code=code)).scalar_one_or_none()
-        return None if unit is None else {"name": unit.name, "parent": unit.parent.code if unit.parent else None,
-                                          "active": unit.active, "group": unit.group, "reports": unit.reports,
-                                          "kind": unit.kind, "level": unit.level}
-    return query(load)
+    return query.one(Unit, lambda unit: {"name": unit.name, "parent": unit.parent.code if unit.parent else None,
+                                         "active": unit.active, "group": unit.group, "reports": unit.reports,
+                                         "kind": unit.kind, "level": unit.level}, code=code)
 
 
 def test_tree_shows_every_unit_indented_under_its_parent(client, admin, demo):
@@ -37,23 +31,23 @@ def test_tree_shows_every_unit_indented_under_its_parent(client, admin, demo):
 
 
 def test_create_a_chi_bo_under_a_ward(client, admin, query, audit_log):
-    parent = unit_id(query, "BD.P01")
+    parent = query.id_of(Unit, code="BD.P01")
     response = client.post("/admin/units/new", data=unit_form(code="BD.P01.C04", parent_id=parent))
     assert response.status_code == 303
     assert get_unit(query, "BD.P01.C04") == {"name": "Chi bộ Tổ dân phố số 4", "parent": "BD.P01", "active": True,
                                              "group": "Chi bộ khu dân cư", "reports": False, "kind": "cell",
                                              "level": "grassroots"}
     [(who, target, detail)] = audit_log("unit_created")
-    assert who == "admin" and target == unit_id(query, "BD.P01.C04")
+    assert who == "admin" and target == query.id_of(Unit, code="BD.P01.C04")
     assert detail["code"] == "BD.P01.C04" and detail["parent"] == "BD.P01"
     assert "Đã tạo đơn vị" in client.get("/admin/units").get_data(as_text=True)
 
 
 def test_a_new_reporting_unit_joins_the_open_cycle(client, admin, query):
-    district = unit_id(query, "BD")
+    district = query.id_of(Unit, code="BD")
     client.post("/admin/units/new", data=unit_form(code="BD.TH09", name="Chi bộ Trường THCS Mới", kind="grassroots_cell",
                                                    group="Khối giáo dục", parent_id=district, reports="1"))
-    new_id = unit_id(query, "BD.TH09")
+    new_id = query.id_of(Unit, code="BD.TH09")
     rows = query(lambda: db.session.execute(db.select(UnitCycle.status).filter_by(unit_id=new_id)).scalars().all())
     assert rows == ["not_downloaded"]
 
@@ -66,7 +60,7 @@ def test_a_new_reporting_unit_joins_the_open_cycle(client, admin, query):
     ({"code": "BD.X", "parent_id": ""}, "Chọn đơn vị cấp trên"),
 ])
 def test_create_refusals_keep_the_form(client, admin, query, audit_log, values, message):
-    form = unit_form(parent_id=unit_id(query, "BD.P01"))
+    form = unit_form(parent_id=query.id_of(Unit, code="BD.P01"))
     form.update(values)
     response = client.post("/admin/units/new", data=form)
     assert response.status_code == 422
@@ -78,7 +72,7 @@ def test_create_refusals_keep_the_form(client, admin, query, audit_log, values, 
 
 def test_edit_kind_level_group_and_reports(client, admin, query, audit_log):
     form = unit_form(name="Chi bộ Khu dân cư số 1 (mới)", kind="cell", level="grassroots", group="Nhóm A",
-                     parent_id=unit_id(query, "BD.P01"), reports="1")
+                     parent_id=query.id_of(Unit, code="BD.P01"), reports="1")
     assert client.post("/admin/units/BD.P01.C01", data=form).status_code == 303
     unit = get_unit(query, "BD.P01.C01")
     assert unit["name"] == "Chi bộ Khu dân cư số 1 (mới)" and unit["group"] == "Nhóm A" and unit["reports"] is True
@@ -97,10 +91,10 @@ def test_the_edit_form_shows_the_unit(client, admin):
 
 def test_move_a_chi_bo_to_another_ward_takes_its_members_along(client, admin, query, audit_log, demo):
     members = [person.code for person in demo.persons if person.cell_code == "BD.P01.C01"]
-    form = unit_form(name="Chi bộ chuyển", parent_id=unit_id(query, "BD.P02"))
+    form = unit_form(name="Chi bộ chuyển", parent_id=query.id_of(Unit, code="BD.P02"))
     assert client.post("/admin/units/BD.P01.C01", data=form).status_code == 303
     assert get_unit(query, "BD.P01.C01")["parent"] == "BD.P02"
-    p02 = unit_id(query, "BD.P02")
+    p02 = query.id_of(Unit, code="BD.P02")
     grassroots = query(lambda: set(db.session.execute(
         db.select(Person.grassroots_id).where(Person.code.in_(members))).scalars()))
     assert grassroots == {p02}
@@ -111,7 +105,7 @@ def test_move_a_chi_bo_to_another_ward_takes_its_members_along(client, admin, qu
 
 @pytest.mark.parametrize("new_parent", ["BD.P01", "BD.P01.C02"])
 def test_moving_a_unit_into_itself_or_its_subtree_is_refused(client, admin, query, audit_log, new_parent):
-    form = unit_form(name="Đảng bộ phường Cống Vị", kind="grassroots_committee", parent_id=unit_id(query, new_parent))
+    form = unit_form(name="Đảng bộ phường Cống Vị", kind="grassroots_committee", parent_id=query.id_of(Unit, code=new_parent))
     response = client.post("/admin/units/BD.P01", data=form)
     assert response.status_code == 422
     assert "Không thể chuyển đơn vị vào chính nó" in response.get_data(as_text=True)
@@ -129,7 +123,7 @@ def test_deactivate_keeps_the_unit_and_its_history(client, admin, query, audit_l
         Unit, Person.cell_id == Unit.id).where(Unit.code == "BD.P01.C03")))
     assert members_after == members_before > 0
     [(who, target, detail)] = audit_log("unit_deactivated")
-    assert who == "admin" and target == unit_id(query, "BD.P01.C03") and detail == {"code": "BD.P01.C03"}
+    assert who == "admin" and target == query.id_of(Unit, code="BD.P01.C03") and detail == {"code": "BD.P01.C03"}
     page = client.get("/admin/units").get_data(as_text=True)
     assert "Ngừng hoạt động" in page and "Kích hoạt lại" in page
 
@@ -138,7 +132,7 @@ def test_deactivate_and_reactivate_with_htmx_swap_the_row(client, admin, query, 
     response = client.post("/admin/units/BD.P01.C03/deactivate", headers=HX)
     body = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert body.lstrip().startswith(f'<tr id="unit-{unit_id(query, "BD.P01.C03")}" class="is-inactive">')
+    assert body.lstrip().startswith(f'<tr id="unit-{query.id_of(Unit, code="BD.P01.C03")}" class="is-inactive">')
     assert "Kích hoạt lại" in body and "<html" not in body
     response = client.post("/admin/units/BD.P01.C03/activate", headers=HX)
     assert response.status_code == 200 and "Đang hoạt động" in response.get_data(as_text=True)
@@ -177,7 +171,7 @@ def test_a_unit_under_an_inactive_parent_cannot_be_reactivated(client, admin, qu
 def test_founding_date_is_set_shown_audited_and_checked(client, admin, query, audit_log):
     from datetime import date
 
-    parent = unit_id(query, "BD.P01")
+    parent = query.id_of(Unit, code="BD.P01")
     form = unit_form(code="BD.P01.C09", parent_id=parent, founded_on="2026-09-15")
     assert client.post("/admin/units/new", data=form).status_code == 303
     founded = lambda: query(lambda: db.session.execute(
@@ -204,6 +198,6 @@ def test_editing_a_unit_marks_the_roster_changed_for_the_units_around_it(client,
             .filter(Unit.code == code)).scalar_one())
 
     assert changed_at("BD.P01") is None and changed_at("BD.P02") is None
-    form = unit_form(name="Chi bộ Khu dân cư số 1", parent_id=unit_id(query, "BD.P02"))
+    form = unit_form(name="Chi bộ Khu dân cư số 1", parent_id=query.id_of(Unit, code="BD.P02"))
     assert client.post("/admin/units/BD.P01.C01", data=form).status_code == 303
     assert changed_at("BD.P01") is not None and changed_at("BD.P02") is not None  # left one, joined the other

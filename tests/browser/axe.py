@@ -17,7 +17,7 @@ SCHEMES = ("light", "dark")
 WIDTHS = {390: 844, 1366: 768}  # a phone held upright; the most common office laptop screen
 PHONE_WIDTH = 390
 # A full-page screenshot of every audited state in both schemes at both widths (four per state, about a second
-# each) only when someone asked for the pictures by naming a folder (KDWEB_SCREENSHOTS, see tests/browser/conftest.py).
+# each) only when someone asked for the pictures by naming a folder (KDWEB_SCREENSHOTS, see tests/browser/harness.py).
 SCREENSHOT_PAIRS = {(s, w) for s in SCHEMES for w in WIDTHS} if os.environ.get("KDWEB_SCREENSHOTS") else set()
 
 RUN_AXE_JS = """async (tags) => {

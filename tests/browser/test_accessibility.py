@@ -117,6 +117,8 @@ def test_page_states_of_a_units_staff(audited, client, auth, app):
         auditor.check(state)
     visit(tab, auditor, "the preview of a version on its own page", f"/units/{APPROVED}/v/1/preview",
           lambda page: page.locator("#preview table.preview-table"))
+    visit(tab, auditor, "notifications", "/notifications/", lambda page: page.get_by_role("heading", level=1))
+    visit(tab, auditor, "own account: e-mail and password", "/account", lambda page: page.get_by_label("Địa chỉ e-mail"))
     page.goto(f"/units/{UNTOUCHED}")
     expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile(r"\(40[34]\)"))
     auditor.check("another unit's page (refused)")

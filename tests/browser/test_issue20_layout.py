@@ -140,6 +140,8 @@ def test_no_sideways_page_scroll_at_1366_px(open_tab, client, auth, app, screens
     reviewer.log_in("admin")
     pages = [(staff, f"/units/{UNIT_WITH_ERRORS}", "issue20-unit-with-errors-1366"),
              (staff, f"/units/{UNIT_WITH_ERRORS}/v/1/preview", "issue20-preview-1366"),
+             (staff, "/notifications/", "issue20-notifications-1366"),
+             (staff, "/account", "issue20-own-account-1366"),
              (reviewer, "/review/", "issue20-dashboard-1366"),
              (reviewer, f"/review/units/{UNIT}", "issue20-review-unit-1366"),
              (reviewer, f"/review/units/{UNIT_WITH_ERRORS}", "issue20-review-unit-errors-1366"),
@@ -171,4 +173,29 @@ def test_findings_stack_on_a_phone(tab, client, auth, app, screenshot):
     boxes = [page.locator(".steps > li").nth(index).bounding_box() for index in range(3)]
     assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"], "the steps stack on a phone"
     screenshot(page, "issue20-unit-findings-390")
+    tab.assert_clean()
+
+
+def test_the_name_columns_stay_beside_a_cell_far_to_the_right(tab, client, auth, app, screenshot):
+    prepare_with_client(client, auth, app, UNIT_WITH_ERRORS, bad_level="xuất sắc lắm")
+    page = tab.page
+    page.set_viewport_size(DESKTOP)
+    tab.log_in("staff", UNIT_WITH_ERRORS)
+    page.goto(f"/units/{UNIT_WITH_ERRORS}/v/1/preview")
+    wrap = page.locator(".preview-wrap")
+    pinned = page.locator(".preview-table thead th[data-pin]")
+    expect(pinned).to_have_count(3)  # STT, code, name of the member sheet (tests/unit_page/test_preview_pins.py)
+    wrap.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
+    page.wait_for_function("() => document.querySelector('.preview-wrap').scrollLeft > 0")
+    box = wrap.bounding_box()
+    edges = [pinned.nth(index).bounding_box() for index in range(3)]
+    assert all(box["x"] <= edge["x"] and edge["x"] + edge["width"] <= box["x"] + box["width"] for edge in edges)
+    assert [round(edge["x"] + edge["width"]) for edge in edges[:-1]] == [round(edge["x"]) for edge in edges[1:]], \
+        "each pinned column starts where the one on its left ends"
+    name_cell = page.locator(".preview-table tbody tr").nth(1).locator("td[data-pin]").last
+    name_box = name_cell.bounding_box()
+    assert box["x"] <= name_box["x"] < box["x"] + box["width"] / 2, "a member's name is in view on the left"
+    scrolled_away = page.locator(".preview-table thead th:not([data-pin])").nth(1).bounding_box()
+    assert scrolled_away["x"] + scrolled_away["width"] < box["x"], "the other columns scrolled away"
+    screenshot(page, "issue20-preview-scrolled-right-1366")
     tab.assert_clean()

@@ -7,9 +7,11 @@ import zipfile
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from kdweb.rules import Level
-from tests.browser.data import UnitWorkbooks, member_counts, prepare_with_client
+from kdweb.excel.columns import sheet_specs
+from kdweb.rules import Level, SubjectKind, get_rule_set
+from tests.browser.data import UnitWorkbooks, member_counts, plain_member, prepare_with_client
 from tests.browser.pages import status_badge, submit_on_unit_page, upload_on_unit_page, version_address
+from tests.workbooks import cell_of, roster
 
 UNIT, UNIT_NAME = "BD.P01", "Đảng bộ phường Cống Vị"
 OTHER_WARD = "BD.P02"
@@ -25,6 +27,12 @@ def dashboard_filter(page, label):
 
 
 def test_filter_return_resubmit_approve_and_download_the_report(open_tab, client, auth, app, screenshot):
+    auth.login_as("staff", UNIT)
+    template = client.get(f"/units/{UNIT}/workbook.xlsx").data
+    auth.logout()
+    member = plain_member(roster(app, UNIT))
+    sheet, cell = cell_of(template, SubjectKind.MEMBER, member.code, "level")
+    comment = f"{COMMENT} Xem ô '{sheet}'!{cell} của đảng viên {member.code}."
     prepare_with_client(client, auth, app, UNIT, submit=True)
     prepare_with_client(client, auth, app, OTHER_WARD)  # valid, not submitted: the status filter drops it
 
@@ -60,7 +68,7 @@ def test_filter_return_resubmit_approve_and_download_the_report(open_tab, client
     expect(status_badge(page)).to_have_attribute("data-status", "submitted")
     screenshot(page, "review-03-unit-submitted")
     address = reviewer.mark_page()
-    page.get_by_label("Nhận xét khi trả lại (bắt buộc)").fill(COMMENT)
+    page.get_by_label("Nhận xét khi trả lại (bắt buộc)").fill(comment)
     page.get_by_role("button", name="Trả lại", exact=True).click()
     expect(page.locator("#review-actions")).to_contain_text("Đã trả lại đơn vị kèm nhận xét.")
     expect(status_badge(page)).to_have_attribute("data-status", "returned")
@@ -78,7 +86,14 @@ def test_filter_return_resubmit_approve_and_download_the_report(open_tab, client
     screenshot(unit_page, "unit-04-returned-with-comment")
     _name, downloaded = staff.download(
         unit_page.get_by_role("button", name="Tải xuống tệp đã nộp kèm nhận xét").click)
-    assert COMMENT in load_workbook(io.BytesIO(downloaded))["Hướng dẫn"]["A1"].comment.text
+    returned = load_workbook(io.BytesIO(downloaded))  # the reviewer's comment as Excel notes
+    assert comment in returned["Hướng dẫn"]["A1"].comment.text
+    assert comment in returned[sheet][cell].comment.text  # on the cell it names
+    code_column = next(spec for spec in sheet_specs(get_rule_set()) if spec.kind is SubjectKind.MEMBER) \
+        .column_letter("code")
+    member_row = next(row for row in range(1, returned[sheet].max_row + 1)
+                      if returned[sheet][f"{code_column}{row}"].value == member.code)
+    assert comment in returned[sheet][f"A{member_row}"].comment.text  # and on the row of the member it names
     workbooks = UnitWorkbooks(app, UNIT, downloaded)
     address = staff.mark_page()
     upload_on_unit_page(staff, workbooks.clean(level=Level.HTNV), name="ket-qua-sua-theo-nhan-xet.xlsx", version=2)

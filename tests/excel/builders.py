@@ -1,11 +1,15 @@
 """A demo unit, its roster and workbook, and a `Filler` that edits the workbook the way a user would."""
 from __future__ import annotations
 
+import base64
 import io
+import json
 import unicodedata
 from datetime import date
+from pathlib import Path
 
 import openpyxl
+from isal import isal_zlib
 
 from kdweb.excel import CycleInfo, Roster, UnitInfo, build_workbook, validate_upload
 from kdweb.excel.columns import FIRST_DATA_ROW, HEADER_ROW, SHEET_NAMES, column_letter, sheet_specs
@@ -200,3 +204,23 @@ def fill_clean(filler: Filler) -> Filler:
 
 def letters(count: int) -> list[str]:
     return [column_letter(number) for number in range(1, count + 1)]
+
+
+ISSUED_BEFORE_LAYOUT_2 = Path(__file__).parent / "data" / "layout1_filled.xlsx"  # see test_signed_layouts.py
+
+
+def edit_issued_rows(payload: str, edit) -> str:
+    """The payload text with each sheet's signed rows given to edit(rows) → rows and written back as the layout
+    writes them (layout 2: deflated again, as a forger who knows the format would): the signature is not redone."""
+    body = json.loads(payload)
+    for sheet in body["sheets"]:
+        if "rows" in sheet:
+            sheet["rows"] = edit(sheet["rows"])
+        else:
+            columns = json.loads(isal_zlib.decompress(base64.b64decode(sheet["columns_deflated"]), -15))
+            columns = [column if isinstance(column, list) else [column["values"][at] for at in column["index"]]
+                       for column in columns]
+            rows = edit([list(row) for row in zip(*columns)])
+            columns = json.dumps([list(column) for column in zip(*rows)]).encode()
+            sheet["columns_deflated"] = base64.b64encode(isal_zlib.compress(columns, 2, -15)).decode()
+    return json.dumps(body, ensure_ascii=True, separators=(",", ":"), sort_keys=True)

@@ -34,10 +34,10 @@ def newer_layout(monkeypatch):
 
 def test_a_workbook_issued_before_a_column_change_still_reads(newer_layout):
     issued_before, version = newer_layout
-    assert current_layout("qd366-hd43") == version == 2
-    old = fill_366(Filler(issued_before, "qd366-hd43", layout=1))
+    assert current_layout("qd366-hd43") == version
+    old = fill_366(Filler(issued_before, "qd366-hd43", layout=version - 1))
     result = read_demo(old.bytes())
-    assert result.ok and result.metadata.columns_layout == 1
+    assert result.ok and result.metadata.columns_layout == version - 1
     assert not [finding for finding in result.findings if finding.rule == "W-COLUMN"]
     assert {finding.rule for finding in result.findings} == {"Q-25"}
 
@@ -61,6 +61,19 @@ def test_a_new_member_input_has_its_dropdown_summary_count_help_and_is_read(newe
     result = read_demo(filler.bytes())
     assert result.metadata.columns_layout == version
     assert [member.code for member in result.batch.members if member.targets_below_half] == ["DV001"]
+
+
+def test_a_layout_1_workbook_with_its_old_spelling_still_reads(monkeypatch):
+    """Layout 2 only respelled two headers ("tỉ lệ" → "tỷ lệ"): a workbook issued with layout 1 keeps its own."""
+    monkeypatch.setitem(columns.LAYOUTS, "qd366-hd43", {1: columns.LAYOUTS["qd366-hd43"][1]})
+    issued_before = build_366()
+    monkeypatch.undo()
+    assert current_layout("qd366-hd43") == 2
+    book = openpyxl.load_workbook(io.BytesIO(issued_before))
+    assert "Nhóm tính tỉ lệ (trống: theo quy định chung)" in [cell.value for cell in book[MEMBERS_SHEET][4]]
+    result = read_demo(fill_366(Filler(issued_before, "qd366-hd43", layout=1)).bytes())
+    assert result.ok and result.metadata.columns_layout == 1
+    assert not [finding for finding in result.findings if finding.rule == "W-COLUMN"]
 
 
 def test_a_layout_this_server_does_not_know_is_refused(newer_layout, monkeypatch):

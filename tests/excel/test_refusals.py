@@ -10,7 +10,10 @@ import pytest
 from kdweb.excel import MESSAGES, build_workbook
 from kdweb.excel.metadata import META_SHEET
 
-from .builders import CYCLE, UNIT, VERSION, Filler, SECRET, build_demo, demo_roster, fill_clean, read_demo
+from .builders import (
+    CYCLE, ISSUED_BEFORE_LAYOUT_2, SECRET, UNIT, VERSION, Filler, build_demo, demo_roster, edit_issued_rows, fill_clean,
+    read_demo,
+)
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +78,7 @@ def test_a_template_version_no_longer_accepted(filled):
 def test_an_older_layout_is_told_after_the_version(filled, monkeypatch):
     import kdweb.excel.reader as reader
 
-    monkeypatch.setattr(reader, "LAYOUT", reader.LAYOUT + 1)  # the site now reads a newer layout
+    monkeypatch.setattr(reader, "READ_LAYOUTS", frozenset())  # the site now reads only newer layouts
     refused(read_demo(filled), "E-LAYOUT")
     refused(read_demo(filled, known_template_versions={"2024.9"}), "E-VERSION")
 
@@ -91,22 +94,31 @@ def test_a_workbook_signed_with_another_secret(filled):
     refused(read_demo(filled, secret=b"the production secret"), "E-TAMPERED")
 
 
-def test_a_roster_edited_in_the_hidden_sheet(filled):
+@pytest.fixture(params=["layout 2", "issued before layout 2"])
+def either_layout(request, filled) -> bytes:
+    return filled if request.param == "layout 2" else ISSUED_BEFORE_LAYOUT_2.read_bytes()
+
+
+def test_a_roster_edited_in_the_hidden_sheet(either_layout):
+    assert read_demo(either_layout).ok
+
     def add_a_member(sheet):
         cell = payload_cell(sheet)
-        cell.value = cell.value.replace('"DV012"', '"DV013"')
+        edited = edit_issued_rows(cell.value, lambda rows: rows + [["DV013", *rows[-1][1:]]] if rows[0][0] == "DV001" else rows)
+        assert edited != cell.value
+        cell.value = edited
 
-    result = read_demo(edit_meta(filled, add_a_member))
+    result = read_demo(edit_meta(either_layout, add_a_member))
     refused(result, "E-TAMPERED")
     assert result.problem.message == MESSAGES["E-TAMPERED"]
 
 
-def test_a_hidden_sheet_changed_to_pass_for_another_unit(filled):
+def test_a_hidden_sheet_changed_to_pass_for_another_unit(either_layout):
     def claim_unit(sheet):
         cell = payload_cell(sheet)
         cell.value = cell.value.replace('"code":"KM"', '"code":"DC"')
 
-    refused(read_demo(edit_meta(filled, claim_unit), expected_unit_code="DC"), "E-TAMPERED")
+    refused(read_demo(edit_meta(either_layout, claim_unit), expected_unit_code="DC"), "E-TAMPERED")
 
 
 def test_a_mangled_payload(filled):

@@ -20,6 +20,7 @@ from kdweb.rules import (
 )
 
 from . import files
+from .builders import edit_issued_rows
 
 
 @pytest.mark.parametrize(("data", "kind"), [
@@ -41,16 +42,41 @@ def test_markup_saved_as_a_spreadsheet_is_told_apart_from_csv():
     assert not sniff.is_markup("Mã đảng viên,Họ và tên\n".encode())
 
 
-def test_the_signature_covers_every_byte_of_the_payload():
-    meta = WorkbookMeta("v1", "KM", "Đảng bộ phường Kim Mã", "grassroots", 2024, "qd132-hd21",
+@pytest.mark.parametrize("layout", [1, 2])
+def test_the_signature_covers_every_byte_of_the_payload(layout):
+    meta = WorkbookMeta("v1", "KM", "Đảng bộ phường Kim Mã", "grassroots", 2024, "qd132-hd21", layout=layout,
                         sheets=(IssuedSheet("MEMBER", "Đảng viên", ("code", "name"), (("DV001", "Nguyễn Văn An"),)),))
     rows = [list(row) for row in meta_rows(meta, "secret")]
     assert signed_meta(rows).verified("secret")
     assert WorkbookMeta.from_payload(signed_meta(rows).payload) == meta
     payload_row = next(row for row in rows if row[0] == "payload")
-    payload_row[1] = payload_row[1].replace("DV001", "DV002")
+    issued = payload_row[1]
+    payload_row[1] = edit_issued_rows(issued, lambda sheet_rows: [["DV002", name] for _, name in sheet_rows])
+    assert payload_row[1] != issued and "DV002" in str(WorkbookMeta.from_payload(payload_row[1]).sheets)
+    assert not signed_meta(rows).verified("secret")
+    payload_row[1] = issued[:-9] + ("x" if issued[-9] != "x" else "y") + issued[-8:]  # one character
     assert not signed_meta(rows).verified("secret")
     assert signed_meta([["not ours", 1]]) is None
+
+
+def test_layout_2_signs_the_roster_deflated_and_reads_it_back_as_layout_1_did():
+    sheets = (IssuedSheet("MEMBER", "Đảng viên", ("code", "name", "cell_name", "birth_date", "probationary"),
+                          tuple((f"DV{n:04d}", f"Nguyễn Văn {n}", "Chi bộ số 1", "1970-01-02", n % 2 == 0)
+                                for n in range(2000))),)
+    old, new = (WorkbookMeta("v1", "KM", "", "grassroots", 2024, "qd132-hd21", sheets=sheets, layout=layout)
+                for layout in (1, 2))
+    assert "DV1999" in old.payload() and "DV1999" not in new.payload() and len(new.payload()) * 5 < len(old.payload())
+    read_old, read_new = WorkbookMeta.from_payload(old.payload()), WorkbookMeta.from_payload(new.payload())
+    assert read_new.sheets == read_old.sheets == sheets and (read_old.layout, read_new.layout) == (1, 2)
+    rows = read_new.sheets[0].rows
+    assert rows[0][2] is rows[1999][2]  # a repeated text is one object for every row
+    mixed = (IssuedSheet("LEADER", "Lãnh đạo", ("code", "heads", "months", "flag"),
+                         tuple((f"L{n}", ["DV1", "DV2"] if n % 2 else [], [1, 1.0, True, 0][n % 4], n % 3 == 0)
+                               for n in range(40))),)
+    meta = WorkbookMeta("v1", "KM", "", "grassroots", 2024, "qd132-hd21", sheets=mixed, layout=2)
+    read = WorkbookMeta.from_payload(meta.payload()).sheets[0].rows
+    assert [tuple(map(type, row[1:])) for row in read] == [(list, type(row[2]), bool) for row in mixed[0].rows]
+    assert read == mixed[0].rows
 
 
 def test_addresses_quote_the_sheet_as_spreadsheets_do():

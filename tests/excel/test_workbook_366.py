@@ -9,7 +9,7 @@ from datetime import date
 import openpyxl
 import pytest
 
-from kdweb.excel.columns import FIRST_DATA_ROW, sheet_specs
+from kdweb.excel.columns import FIRST_DATA_ROW, current_layout, sheet_specs
 from kdweb.excel.summary import SHEET as SUMMARY
 from kdweb.rules import Level, SubjectKind, get_rule_set
 
@@ -90,7 +90,7 @@ def test_the_summary_has_the_mean_score_and_a_row_per_quota_group(book):
     headers = [cell.value for cell in sheet[4]]
     assert "Điểm bình quân" in headers
     labels = [sheet.cell(row, 1).value for row in range(5, 12)]
-    group_row = 5 + labels.index("Đảng viên: nhóm “Cán bộ hưu trí” (nổi trội, tỉ lệ 25%)")
+    group_row = 5 + labels.index("Đảng viên: nhóm “Cán bộ hưu trí” (nổi trội, tỷ lệ 25%)")
     assert sheet[f"J{group_row}"].value == "=MAX(INT(D{0}*0.25+0.000001),0)".format(group_row)
     assert "Q-SMALL" not in str(sheet["A2"].value) and "25%" in sheet["A2"].value
     assert sheet["J5"].value == "=MAX(INT(D5*0.2+0.000001),0)"
@@ -98,7 +98,7 @@ def test_the_summary_has_the_mean_score_and_a_row_per_quota_group(book):
 
 def test_the_metadata_records_the_rule_set_and_its_layout():
     result = read_demo(build_366())
-    assert result.ok and result.metadata.rule_set_id == "qd366-hd43" and result.metadata.columns_layout == 1
+    assert result.ok and result.metadata.rule_set_id == "qd366-hd43" and result.metadata.columns_layout == current_layout("qd366-hd43") == 2
 
 
 def test_a_filled_366_workbook_reads_back_with_its_findings():

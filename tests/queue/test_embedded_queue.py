@@ -74,12 +74,8 @@ def test_flask_run_alone_runs_a_bulk_zip(tmp_path):
         assert status == 303, server.log()  # See Other: the job's page
         job_path = urllib.parse.urlsplit(browser.last_location).path
         assert re.fullmatch(r"/review/bulk/\d+", job_path), job_path
-        for _ in range(600):
-            status, page = browser.get(job_path)
-            if 'data-job-state="queued"' not in page.decode() and 'data-job-state="running"' not in page.decode():
-                break
-            time.sleep(0.2)
-        assert 'data-job-state="done"' in page.decode(), page.decode()[-1500:] + server.log()
+        page = browser.finished_job(job_path)
+        assert 'data-job-state="done"' in page, page[-1500:] + server.log()
         status, archive = browser.get(job_path + "/file")
         assert status == 200
         names = zipfile.ZipFile(io.BytesIO(archive)).namelist()

@@ -1,6 +1,6 @@
 """A report of a qd366-hd43 cycle: mean score and counts per score band beside the docs/rulebook.md §6 columns, in the page
 and every export; a comparison with a year rated under another rule set says so; last year's numbers of a unit
-that was merged into another follow its successor."""
+that was merged into another (after last year's review) follow its successor."""
 from __future__ import annotations
 
 import csv
@@ -41,7 +41,7 @@ def scored_year(app, demo):
         previous = factories.add_cycle(2025)
         ward = factories.unit("BD.P01")
         merged = Unit(code="BD.P01-CU", name="Đảng bộ phường cũ", kind=ward.kind, level=ward.level, group=ward.group,
-                      parent_id=ward.parent_id, reports=True, active=False, valid_to=date(2025, 6, 30),
+                      parent_id=ward.parent_id, reports=True, active=False, valid_to=date(2025, 12, 31),
                       successor_id=ward.id)
         db.session.add(merged)
         db.session.flush()

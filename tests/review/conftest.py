@@ -14,7 +14,7 @@ def submit_unit(client, auth, app):
         auth.login_as("staff", unit_code)
         data = client.get(f"/units/{unit_code}/workbook.xlsx").data
         values = clean_values(roster(app, unit_code))
-        filled = fill(data, lambda kind, code: (override or (lambda k, c, v: v))(kind, code, values(kind, code)))
+        filled = fill(data, values if override is None else lambda kind, code: override(kind, code, values(kind, code)))
         response = client.post(f"/units/{unit_code}/uploads", data={"file": (io.BytesIO(filled), "kq.xlsx")},
                                content_type="multipart/form-data", headers={"HX-Request": "true"})
         assert "Không có lỗi" in response.get_data(as_text=True), (unit_code, _messages(app, unit_code))

@@ -3,7 +3,8 @@ PUBLIC, LOGGED_IN, UNIT_READ, UNIT_ACT, REVIEW, ADMIN = "public", "logged_in", "
 
 ACCESS = {
     "static": PUBLIC, "home.favicon": PUBLIC, "auth.login": PUBLIC, "auth.login_post": PUBLIC,
-    "home.index": LOGGED_IN, "auth.logout": LOGGED_IN, "auth.password": LOGGED_IN, "auth.password_post": LOGGED_IN,
+    "home.index": LOGGED_IN, "auth.logout": LOGGED_IN, "auth.account": LOGGED_IN, "auth.password_post": LOGGED_IN,
+    "auth.email_post": LOGGED_IN,
     "notifications.index": LOGGED_IN,
     # a unit's page and files: its own staff, reviewers and admins; other units' staff get 404
     "units.show": UNIT_READ, "units.version": UNIT_READ, "units.findings": UNIT_READ, "units.preview": UNIT_READ,

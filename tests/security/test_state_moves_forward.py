@@ -50,6 +50,7 @@ def workbooks(app, people):
             if broken and code == first_member:
                 found["level"] = "Mức không có"
             return found
+        values_for.fill_key = (values.fill_key, remark, broken and first_member)  # made once a session (fill)
         return fill(template, values_for)
 
     return {"valid": made("một", False), "valid_2": made("hai", False),

@@ -1,6 +1,7 @@
 import pytest
 
-from tests.workbooks import clean_values, fill, roster
+from kdweb.rules import SubjectKind
+from tests.workbooks import cell_of, changed, clean_values, fill, roster
 
 UNIT = "BD.P01"
 
@@ -27,6 +28,17 @@ def download(client, staff):
 @pytest.fixture
 def clean_workbook(download, batch):
     return fill(download(), clean_values(batch))
+
+
+@pytest.fixture
+def upload_wrong_level(client, download, batch):
+    """upload_wrong_level(member, level): the unit's clean workbook with one member's level mistyped, uploaded;
+    returns (sheet, cell) of that level."""
+    def _upload(member, level):
+        data = download()
+        upload(client, fill(data, changed(clean_values(batch), member.code, level=level)))
+        return cell_of(data, SubjectKind.MEMBER, member.code, "level")
+    return _upload
 
 
 def upload(client, data, filename="ket-qua.xlsx", htmx=True):

@@ -106,13 +106,8 @@ def test_findings_filter_by_severity_and_sheet(client, app, download, batch):
         assert f"'{other}'!" not in filtered
 
 
-def test_preview_marks_the_chosen_cell(client, download, batch):
-    data = download()
-    values = clean_values(batch)
-    member = batch.members[0]
-    broken = fill(data, lambda kind, code: dict(values(kind, code), level="sai") if code == member.code else values(kind, code))
-    upload(client, broken)
-    sheet, cell = cell_of(data, SubjectKind.MEMBER, member.code, "level")
+def test_preview_marks_the_chosen_cell(client, upload_wrong_level, batch):
+    sheet, cell = upload_wrong_level(batch.members[0], "sai")
     fragment = client.get(f"/units/{UNIT}/v/1/preview", query_string={"sheet": sheet, "cell": cell},
                           headers={"HX-Request": "true", "HX-Target": "preview"}).get_data(as_text=True)
     marked = re.search(rf'<td data-cell="{cell}"\s+class="([^"]*)"', fragment)

@@ -1,23 +1,28 @@
 """A cycle under qd366-hd43, end to end: the admin chooses the rule set and sees its parameters (UNCONFIRMED
 ones marked), the unit downloads the scored workbook, fills it, uploads it and sees the 366 findings."""
 import re
-from datetime import timedelta
 
+from kdweb.demo.results import member_remarks
 from kdweb.extensions import db
 from kdweb.models import Cycle
-from kdweb.rules import NOT_RATED_TEXT, Level, SubjectKind
+from kdweb.rules import Level, SubjectKind
 from tests.unit_page.conftest import UNIT, upload
-from tests.workbooks import cell_of, fill, not_rated_reason
+from tests.workbooks import cell_of, fill, not_rated_reason, roster_values
 
 RULE_SET = "qd366-hd43"
 
 
-def switch_to_366(client, auth, app):
-    auth.login_as("admin")
+def cycle_dates(app) -> tuple[int, dict]:
+    """The open cycle's year and its dates as the cycle form posts them."""
     with app.app_context():
         cycle = db.session.execute(db.select(Cycle)).scalar_one()
-        year, dates = cycle.year, {name: getattr(cycle, name).strftime("%d/%m/%Y") for name in
-                                   ("review_date", "grassroots_deadline", "district_deadline")}
+        return cycle.year, {name: getattr(cycle, name).strftime("%d/%m/%Y") for name in
+                            ("review_date", "grassroots_deadline", "district_deadline")}
+
+
+def switch_to_366(client, auth, app):
+    auth.login_as("admin")
+    year, dates = cycle_dates(app)
     response = client.post(f"/admin/cycles/{year}", data={"rule_set_id": RULE_SET, **dates})
     assert response.status_code == 303, response.get_data(as_text=True)[:400]
     page = client.get(f"/admin/cycles/{year}").get_data(as_text=True)
@@ -26,33 +31,14 @@ def switch_to_366(client, auth, app):
 
 
 def scored_values(batch, level=Level.HTTNV):
-    by_code = {(kind, record.code): record for kind in SubjectKind for record in batch.records_of(kind)}
-
-    def values_for(kind, code):
-        record = by_code.get((kind, code))
-        if record is None:
-            return None
-        reason = not_rated_reason(record, batch.review_date) if kind is SubjectKind.MEMBER else None
-        if kind is not SubjectKind.MEMBER and getattr(record, "founded_on", None) and batch.review_date \
-                and record.founded_on > batch.review_date - timedelta(days=183):
-            reason = "NEW"
-        if reason is not None:
-            return {"level": NOT_RATED_TEXT, "not_rated_reason": "Mới kết nạp/mới thành lập chưa đủ 6 tháng"
-                    if reason == "NEW" else reason.text}
+    def rated(kind, record):
         values = {"level": level.text, "score_common": 26, "score_tasks": 58.5, "tasks_assigned": 8,
                   "tasks_done": 8, "tasks_on_time": 8, "tasks_late": 0, "tasks_exceeded": 1}
         if getattr(record, "disciplined_in_year", False):
             values.update(level=Level.KHTNV.text, score_tasks=30)
-        if kind is SubjectKind.MEMBER:
-            if record.is_civil_servant:
-                values["civil_rating"] = level.text
-            if record.transferred_in:
-                values["transfer_remarks_received"] = "Có"
-            if record.temporary_activity_elsewhere:
-                values["temporary_remarks_received"] = "Có"
-        return values
+        return {**values, **member_remarks(record, kind, level.text)}
 
-    return values_for
+    return roster_values(batch, rated)
 
 
 def test_an_admin_opens_the_cycle_under_366_and_a_unit_fills_the_scored_workbook(client, auth, app, batch):
@@ -86,10 +72,7 @@ def test_the_rule_set_cannot_change_once_workbooks_are_issued(client, auth, app)
     assert client.get(f"/units/{UNIT}/workbook.xlsx").status_code == 200
     client.post("/logout")
     auth.login_as("admin")
-    with app.app_context():
-        cycle = db.session.execute(db.select(Cycle)).scalar_one()
-        year, dates = cycle.year, {name: getattr(cycle, name).strftime("%d/%m/%Y") for name in
-                                   ("review_date", "grassroots_deadline", "district_deadline")}
+    year, dates = cycle_dates(app)
     response = client.post(f"/admin/cycles/{year}", data={"rule_set_id": RULE_SET, **dates})
     assert response.status_code == 422 and "không đổi được bộ quy tắc" in response.get_data(as_text=True)
 

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from kdweb.excel import FIRST_DATA_ROW, HEADER_ROW
 from kdweb.extensions import db
 from kdweb.models import Finding, Person, Rating, Unit, UnitCycle, Upload
+from kdweb.rules import SubjectKind
 from tests.admin.files import HEADERS, xlsx
 from tests.admin.test_roster_import import confirm_form
 from tests.admin.test_roster_import import upload as upload_roster
@@ -220,6 +221,36 @@ def test_a_member_added_after_download_may_be_typed_as_a_new_row(client, app, au
     result = latest_upload(app)
     assert not [f for f in result["findings"] if f[0] == "X-MISSING"], result["findings"]
     assert NEW_CODE in result["rated"]
+
+
+def test_the_roster_is_sent_to_the_sandbox_only_when_it_changed_since_a_download(client, app, auth, demo,
+                                                                                  monkeypatch):
+    from kdweb.services import uploads
+
+    sent = []
+    run = uploads.untrusted.run
+
+    def watched(function, *args, **kwargs):
+        if function is uploads.outcome.check:
+            sent.append(kwargs["roster_of_record"])
+        return run(function, *args, **kwargs)
+
+    monkeypatch.setattr(uploads.untrusted, "run", watched)
+    auth.login_as("staff", UNIT)
+    old_roster = roster(app, UNIT)
+    data = download(client)
+    upload(client, fill(data, clean_values(old_roster)))
+    assert sent == [None] and latest_upload(app)["outcome"] == "valid"  # issued for the roster as it stands
+    auth.logout()
+    add_member(client, auth)
+
+    auth.login_as("staff", UNIT)
+    values = clean_values(old_roster)
+    again = lambda kind, code: (  # noqa: E731 - not the same bytes, so checked again
+        {**values(kind, code), "remarks": "Gửi lại"} if kind is SubjectKind.MEMBER and values(kind, code) else values(kind, code))
+    upload(client, fill(data, again))
+    assert len(sent) == 2 and sent[-1] is not None and NEW_CODE in sent[-1].subjects[SubjectKind.MEMBER]
+    assert [f[0] for f in latest_upload(app)["findings"] if f[0] == "X-MISSING"] == ["X-MISSING"]
 
 
 def test_a_member_moved_out_after_submission_is_flagged_on_the_dashboard_and_in_the_district_checks(

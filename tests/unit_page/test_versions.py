@@ -64,18 +64,10 @@ def test_each_version_downloads_as_sent(client, clean_workbook, app):
     assert "filename*=UTF-8''K%E1%BA%BFt" in disposition and 'filename="Ket qua phuong.xlsx"' in disposition
 
 
-def test_annotated_copy_carries_colours_and_comments(client, download, batch):
-    from tests.workbooks import cell_of, clean_values, fill
-    from kdweb.rules import SubjectKind
-
-    data = download()
-    values = clean_values(batch)
-    member = batch.members[1]
-    broken = fill(data, lambda k, c: dict(values(k, c), level="abc") if c == member.code else values(k, c))
-    upload(client, broken)
+def test_annotated_copy_carries_colours_and_comments(client, upload_wrong_level, batch):
+    sheet, cell = upload_wrong_level(batch.members[1], "abc")
     response = client.get(f"/units/{UNIT}/v/1/annotated.xlsx")
     assert response.status_code == 200
-    sheet, cell = cell_of(data, SubjectKind.MEMBER, member.code, "level")
     workbook = load_workbook(io.BytesIO(response.data))
     marked = workbook[sheet][cell]
     assert marked.comment is not None and "M-LEVEL" in marked.comment.text or "abc" in marked.comment.text

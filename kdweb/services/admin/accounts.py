@@ -6,11 +6,12 @@ import re
 
 from sqlalchemy.orm import joinedload
 
+from kdweb.email_address import EmailRefused, checked_email
 from kdweb.extensions import db
 from kdweb.models import Role, Unit, User
 from kdweb.models.base import id_from
 from kdweb.services import audit
-from kdweb.services.admin import AdminRefusal
+from kdweb.services.admin import AdminRefusal, switch_active
 from kdweb.services.transaction import use_case
 from kdweb.search import search_key
 
@@ -33,7 +34,8 @@ def accounts(search: str = "") -> list[User]:
 
 
 @use_case
-def create_account(actor, *, login: str, full_name: str, role: str, unit_id, password: str) -> User:
+def create_account(actor, *, login: str, full_name: str, role: str, unit_id, password: str,
+                   email: str = "") -> User:
     login = (login or "").strip().lower()
     if not LOGIN_PATTERN.fullmatch(login):
         raise AdminRefusal("Tên đăng nhập 3–80 ký tự: chữ thường không dấu, số, dấu chấm, gạch ngang, gạch dưới.")
@@ -42,23 +44,26 @@ def create_account(actor, *, login: str, full_name: str, role: str, unit_id, pas
     _check_password(password)
     user = User(login=login, active=True, session_version=1)
     user.full_name, user.role, user.unit_id = _checked_profile(full_name, role, unit_id)
+    user.email = _checked_email(email)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
     audit.record("account_created", user=actor, unit=user.unit, target=user, login=login, role=user.role,
-                 unit_code=_unit_code(user.unit_id))
+                 unit_code=_unit_code(user.unit_id), **({"email": user.email} if user.email else {}))
     db.session.commit()
     return user
 
 
 @use_case
-def update_account(actor, user: User, *, full_name: str, role: str, unit_id) -> User:
+def update_account(actor, user: User, *, full_name: str, role: str, unit_id, email: str | None = None) -> User:
+    """email None keeps the address; an empty one removes it."""
     full_name, role, unit_id = _checked_profile(full_name, role, unit_id, keep_unit_id=user.unit_id)
+    email = user.email if email is None else _checked_email(email)
     if user.role == "admin" and role != "admin" and user.active:
         _refuse_if_last_admin(user, "hạ quyền")
-    before = {"full_name": user.full_name, "role": user.role, "unit": _unit_code(user.unit_id)}
-    user.full_name, user.role, user.unit_id = full_name, role, unit_id
-    after = {"full_name": full_name, "role": role, "unit": _unit_code(unit_id)}
+    before = {"full_name": user.full_name, "role": user.role, "unit": _unit_code(user.unit_id), "email": user.email}
+    user.full_name, user.role, user.unit_id, user.email = full_name, role, unit_id, email
+    after = {"full_name": full_name, "role": role, "unit": _unit_code(unit_id), "email": email}
     changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     if changes:
         audit.record("account_updated", user=actor, unit=db.session.get(Unit, unit_id) if unit_id else None,
@@ -80,28 +85,22 @@ def reset_password(actor, user: User, password: str) -> User:
 
 @use_case
 def deactivate_account(actor, user: User) -> User:
-    if not user.active:
-        return user
-    if user.id == actor.id:
-        raise AdminRefusal("Không thể tự khóa tài khoản của chính mình.")
-    if user.role == "admin":
-        _refuse_if_last_admin(user, "khóa")
-    user.active = False
-    user.session_version += 1  # Flask-Login checks is_active only at login: end the open sessions too
-    audit.record("account_deactivated", user=actor, unit=user.unit, target=user, login=user.login)
-    db.session.commit()
+    if user.active:
+        if user.id == actor.id:
+            raise AdminRefusal("Không thể tự khóa tài khoản của chính mình.")
+        if user.role == "admin":
+            _refuse_if_last_admin(user, "khóa")
+        user.session_version += 1  # Flask-Login checks is_active only at login: end the open sessions too
+        switch_active(actor, user, False, "account_deactivated", unit=user.unit, login=user.login)
     return user
 
 
 @use_case
 def activate_account(actor, user: User) -> User:
-    if user.active:
-        return user
-    if user.role == "staff" and (user.unit is None or not user.unit.active):
-        raise AdminRefusal("Đơn vị của tài khoản đang ngừng hoạt động; hãy chọn đơn vị khác trước khi mở khóa.")
-    user.active = True
-    audit.record("account_activated", user=actor, unit=user.unit, target=user, login=user.login)
-    db.session.commit()
+    if not user.active:
+        if user.role == "staff" and (user.unit is None or not user.unit.active):
+            raise AdminRefusal("Đơn vị của tài khoản đang ngừng hoạt động; hãy chọn đơn vị khác trước khi mở khóa.")
+        switch_active(actor, user, True, "account_activated", unit=user.unit, login=user.login)
     return user
 
 
@@ -130,6 +129,13 @@ def _checked_profile(full_name: str, role: str, unit_id, keep_unit_id=None) -> t
     if role == "staff" and unit is None:
         raise AdminRefusal("Tài khoản cán bộ đơn vị phải gắn với một đơn vị.")
     return full_name, role, unit.id if unit else None
+
+
+def _checked_email(email: str) -> str | None:
+    try:
+        return checked_email(email)
+    except EmailRefused as refused:
+        raise AdminRefusal(refused.message) from None
 
 
 def _check_password(password: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, insert, or_
+from sqlalchemy import func, insert
 
 from kdweb.extensions import db
 from kdweb.models import Collective, Cycle, LeaderPost, Person, QuotaMark, Template, Unit, UnitCycle
@@ -115,7 +115,9 @@ def update_cycle(actor, cycle: Cycle, *, rule_set_id, **dates) -> Cycle:
         setattr(cycle, key, value)
     changes = {key: [before[key], value] for key, value in _described(cycle).items() if before[key] != value}
     if changes:
-        audit.record("cycle_updated", user=actor, target=cycle, year=cycle.year, changes=changes)
+        added = _add_unit_rows(cycle) if cycle.is_open and "review_date" in changes else 0  # expected units follow it
+        audit.record("cycle_updated", user=actor, target=cycle, year=cycle.year, changes=changes,
+                     **({"unit_rows_added": added} if added else {}))
         db.session.commit()
     return cycle
 
@@ -164,7 +166,9 @@ class CloseEffect:
 
 def close_effect(cycle: Cycle) -> CloseEffect:
     counts = dict(db.session.execute(
-        db.select(UnitCycle.status, func.count()).filter_by(cycle_id=cycle.id).group_by(UnitCycle.status)).all())
+        db.select(UnitCycle.status, func.count()).join(Unit, Unit.id == UnitCycle.unit_id)
+        .where(UnitCycle.cycle_id == cycle.id, Unit.valid_on_clause(cycle.review_date))  # the units it expects
+        .group_by(UnitCycle.status)).all())
     units = sum(counts.values())
     waiting, approved = counts.get("submitted", 0), counts.get("approved", 0)
     return CloseEffect(units, units - waiting - approved, waiting, approved)
@@ -221,14 +225,17 @@ def _copy_rows(model, source: Cycle, cycle: Cycle, reset=(), **remap) -> dict[in
 
 def _add_unit_rows(cycle: Cycle) -> int:
     """Every active reporting unit valid at the cycle's review date gets its row (units merged or dissolved
-    before it, or founded after it, are not expected to report)."""
-    present = set(db.session.execute(db.select(UnitCycle.unit_id).filter_by(cycle_id=cycle.id)).scalars())
-    day = cycle.review_date
-    reporting = db.session.execute(
-        db.select(Unit.id).filter_by(reports=True, active=True)
-        .where(or_(Unit.valid_from.is_(None), Unit.valid_from <= day), or_(Unit.valid_to.is_(None), Unit.valid_to >= day))
-    ).scalars().all()
-    missing = [unit_id for unit_id in reporting if unit_id not in present]
+    before it, or founded after it, are not expected to report); a row of a unit no longer expected goes, unless
+    the unit has uploaded (its files stay, shown as no longer expected). Returns how many rows were added."""
+    rows = dict(db.session.execute(
+        db.select(UnitCycle.unit_id, UnitCycle).filter_by(cycle_id=cycle.id)).all())
+    expected = set(db.session.execute(
+        db.select(Unit.id).filter_by(reports=True, active=True).where(Unit.valid_on_clause(cycle.review_date))
+    ).scalars())
+    for unit_id, state in rows.items():
+        if unit_id not in expected and state.latest_upload_id is None and state.submission_id is None:
+            db.session.delete(state)
+    missing = sorted(expected - set(rows))
     for unit_id in missing:
         db.session.add(UnitCycle(cycle_id=cycle.id, unit_id=unit_id, status="not_downloaded"))
     return len(missing)
@@ -243,23 +250,27 @@ def _current_dates(cycle: Cycle) -> dict:
             "district_deadline": cycle.district_deadline}
 
 
-_DATE_LABELS = {"review_date": "Thời điểm đánh giá", "grassroots_deadline": "Hạn nộp cấp cơ sở",
-                "district_deadline": "Hạn nộp cấp quận"}
+def _date_labels() -> dict[str, str]:
+    from kdweb.services.superior import current_superior
+
+    return {"review_date": "Thời điểm đánh giá", "grassroots_deadline": "Hạn nộp cấp cơ sở",
+            "district_deadline": f"Hạn nộp {current_superior().level_name}"}
 
 
 def _checked(rule_set_id, dates: dict) -> dict:
     if rule_set_id not in RULE_SETS:
         raise AdminRefusal("Chọn bộ quy tắc trong danh sách.")
     values = {"rule_set_id": rule_set_id}
-    for key, label in _DATE_LABELS.items():
+    labels = _date_labels()
+    for key, label in labels.items():
         parsed = parse_date(dates.get(key))
         if not parsed.ok or parsed.value is None:
             raise AdminRefusal(f"{label}: ghi ngày theo dạng ngày/tháng/năm, ví dụ 15/12/2026.")
         values[key] = parsed.value
     if values["grassroots_deadline"] > values["district_deadline"]:
-        raise AdminRefusal("Hạn nộp cấp cơ sở không được sau hạn nộp cấp quận.")
+        raise AdminRefusal(f"Hạn nộp cấp cơ sở không được sau {labels['district_deadline'].lower()}.")
     if values["review_date"] > values["district_deadline"]:
-        raise AdminRefusal("Thời điểm đánh giá không được sau hạn nộp cấp quận.")
+        raise AdminRefusal(f"Thời điểm đánh giá không được sau {labels['district_deadline'].lower()}.")
     return values
 
 

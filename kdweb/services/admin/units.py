@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 
 from kdweb.extensions import db
-from kdweb.models import Person, Unit, UnitCycle, UnitKind, UnitLevel, User
+from kdweb.models import Person, Template, Unit, UnitCycle, UnitKind, UnitLevel, User
 from kdweb.models.base import id_from
 from kdweb.rules import parse_date
 from kdweb.rules.dates import dmy
 from kdweb.services import audit
-from kdweb.services.admin import AdminRefusal
+from kdweb.services.admin import AdminRefusal, switch_active
 from kdweb.services.admin.roster_mapping import GRASSROOTS_KINDS
 from kdweb.services.cycles import open_cycle
 from kdweb.services.roster import mark_roster_changed
@@ -107,7 +107,7 @@ def create_unit(actor, *, code: str, **fields) -> Unit:
     _apply(unit, _checked(unit, fields))
     db.session.add(unit)
     db.session.flush()
-    _ensure_unit_cycle(unit)
+    _sync_unit_cycle(unit)
     audit.record("unit_created", user=actor, unit=unit, target=unit, code=code, **_described(unit))
     db.session.commit()
     return unit
@@ -122,20 +122,41 @@ def update_unit(actor, unit: Unit, **fields) -> Unit:
     after = _described(unit)
     changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     if changes:
-        _ensure_unit_cycle(unit)
+        expected = _sync_unit_cycle(unit)
         moved = _refresh_members_grassroots(unit) if {"parent", "kind"} & set(changes) else 0
         if {"parent", "kind", "name", "reports", "founded_on"} & set(changes):
             mark_roster_changed(open_cycle(), _grassroots_around(unit, before))
         audit.record("unit_moved" if "parent" in changes else "unit_updated", user=actor, unit=unit, target=unit,
-                     code=unit.code, changes=changes, members_regrouped=moved)
+                     code=unit.code, changes=changes, members_regrouped=moved,
+                     **({"open_cycle_row": expected} if expected else {}))
         db.session.commit()
     return unit
 
 
 @use_case
 def deactivate_unit(actor, unit: Unit) -> Unit:
+    if unit.active:
+        _refuse_if_still_used(unit)
+        unit.active = False
+        expected = _sync_unit_cycle(unit)
+        switch_active(actor, unit, False, "unit_deactivated", unit=unit, code=unit.code,
+                      **({"open_cycle_row": expected} if expected else {}))
+    return unit
+
+
+@use_case
+def activate_unit(actor, unit: Unit) -> Unit:
     if not unit.active:
-        return unit
+        if unit.parent is not None and not unit.parent.active:
+            raise AdminRefusal(f"Đơn vị cấp trên “{unit.parent.name}” đang ngừng hoạt động; "
+                               "hãy kích hoạt đơn vị đó trước.")
+        unit.active = True
+        _sync_unit_cycle(unit)
+        switch_active(actor, unit, True, "unit_activated", unit=unit, code=unit.code)
+    return unit
+
+
+def _refuse_if_still_used(unit: Unit) -> None:
     active_children = [child.code for child in unit.children if child.active]
     if active_children:
         raise AdminRefusal(f"Đơn vị còn {len(active_children)} đơn vị trực thuộc đang hoạt động "
@@ -146,23 +167,6 @@ def deactivate_unit(actor, unit: Unit) -> Unit:
     if accounts:
         raise AdminRefusal(f"Còn {len(accounts)} tài khoản đang hoạt động thuộc đơn vị này "
                            f"({', '.join(accounts[:5])}); hãy khóa hoặc chuyển các tài khoản đó trước.")
-    unit.active = False
-    audit.record("unit_deactivated", user=actor, unit=unit, target=unit, code=unit.code)
-    db.session.commit()
-    return unit
-
-
-@use_case
-def activate_unit(actor, unit: Unit) -> Unit:
-    if unit.active:
-        return unit
-    if unit.parent is not None and not unit.parent.active:
-        raise AdminRefusal(f"Đơn vị cấp trên “{unit.parent.name}” đang ngừng hoạt động; hãy kích hoạt đơn vị đó trước.")
-    unit.active = True
-    _ensure_unit_cycle(unit)
-    audit.record("unit_activated", user=actor, unit=unit, target=unit, code=unit.code)
-    db.session.commit()
-    return unit
 
 
 def _checked(unit: Unit, fields: dict) -> dict:
@@ -277,15 +281,31 @@ def _grassroots_around(unit: Unit, before: dict) -> set[int]:
     return ids
 
 
-def _ensure_unit_cycle(unit: Unit) -> None:
-    """A unit that reports gets its row in the open cycle at once, so it shows on the dashboard."""
+def _sync_unit_cycle(unit: Unit) -> str | None:
+    """Keep the open cycle's expected units in step with the unit (docs/design.md, "Units that change"): a unit
+    the cycle now expects gets its row at once, so it shows on the dashboard and gets deadline reminders; one it
+    no longer expects (valid-to before the review date, merged, no longer reporting) loses its row, unless the
+    unit has already uploaded: then the row and its files stay, shown as no longer expected. Returns what
+    happened ("added", "removed", "kept") or None."""
     cycle = open_cycle()
-    if cycle is None or not (unit.reports and unit.active and unit.valid_on(cycle.review_date)):
-        return
-    exists = db.session.execute(
-        db.select(UnitCycle.id).filter_by(cycle_id=cycle.id, unit_id=unit.id)).scalar_one_or_none()
-    if exists is None:
-        db.session.add(UnitCycle(cycle_id=cycle.id, unit_id=unit.id, status="not_downloaded"))
+    if cycle is None:
+        return None
+    state = db.session.execute(
+        db.select(UnitCycle).filter_by(cycle_id=cycle.id, unit_id=unit.id)).scalar_one_or_none()
+    if unit.expected_in(cycle):
+        if state is not None:
+            return None
+        first_download = db.session.scalar(
+            db.select(func.min(Template.generated_at)).filter_by(cycle_id=cycle.id, unit_id=unit.id))
+        db.session.add(UnitCycle(cycle_id=cycle.id, unit_id=unit.id, first_downloaded_at=first_download,
+                                 status="downloaded" if first_download else "not_downloaded"))
+        return "added"
+    if state is None:
+        return None
+    if state.latest_upload_id is None and state.submission_id is None:
+        db.session.delete(state)
+        return "removed"
+    return "kept"
 
 
 def _refresh_members_grassroots(unit: Unit) -> int:

@@ -1,11 +1,11 @@
 """Administration (admin role only): the unit tree, accounts, the yearly cycle, the roster import, the superior."""
-from flask import Blueprint, abort, flash, redirect
+from flask import Blueprint, abort
 from flask_login import current_user
 
-from kdweb.extensions import db, login_manager
+from kdweb.extensions import login_manager
 from kdweb.rules.dates import dmy
 from kdweb.services.admin import AdminRefusal
-from kdweb.views.rendering import answer
+from kdweb.views.rendering import answer, redirect_with
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -32,8 +32,22 @@ def refusal_text(error) -> str:
 
 def refused(error, back_to: str):
     """A refusal without htmx: say why at the top of the page the admin came from."""
-    flash(refusal_text(error), "danger")
-    return redirect(back_to, code=303)
+    return redirect_with(refusal_text(error), back_to, "danger")
+
+
+def switch_routes(rule: str, name: str, switch) -> None:
+    """POST `rule`/deactivate and `rule`/activate, the endpoints deactivate_`name` and activate_`name`, both
+    answered by switch(<the rule's arguments>, active=False or True)."""
+    for verb, active in (("deactivate", False), ("activate", True)):
+        bp.add_url_rule(f"{rule}/{verb}", view_func=_switching(switch, active, f"{verb}_{name}"), methods=["POST"])
+
+
+def _switching(switch, active: bool, endpoint: str):
+    def view(**arguments):
+        return switch(**arguments, active=active)
+
+    view.__name__ = endpoint  # the endpoint's name, and what Flask-WTF's exemptions look up
+    return view
 
 
 def row_action(action, record, *, done: str, page: str, row: str, context, back_to: str, refused_to: str = ""):

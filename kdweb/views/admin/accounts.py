@@ -1,4 +1,4 @@
-from flask import flash, redirect, request, url_for
+from flask import request, url_for
 from flask_login import current_user, login_user
 
 from kdweb.extensions import db
@@ -6,8 +6,8 @@ from kdweb.models import Role, User
 from kdweb.services.admin import AdminRefusal, accounts as account_service
 from kdweb.services.admin.accounts import MIN_PASSWORD_LENGTH
 from kdweb.services.admin.units import unit_tree
-from kdweb.views.admin import bp, refusal_text, row_action
-from kdweb.views.rendering import render_page
+from kdweb.views.admin import bp, refusal_text, row_action, switch_routes
+from kdweb.views.rendering import redirect_with, render_page
 
 
 @bp.get("/accounts")
@@ -25,39 +25,38 @@ def new_account():
 @bp.post("/accounts/new")
 def create_account():
     form = request.form
-    values = {name: form.get(name, "").strip() for name in ("login", "full_name", "role", "unit_id")}
+    values = {name: form.get(name, "").strip() for name in ("login", "full_name", "role", "unit_id", "email")}
     if form.get("password", "") != form.get("password_again", ""):
         return _new_form(values, "Hai lần nhập mật khẩu không khớp.", 422)
     try:
         user = account_service.create_account(current_user, password=form.get("password", ""), **values)
     except AdminRefusal as error:
         return _new_form(values, refusal_text(error), 422)
-    flash(f"Đã tạo tài khoản “{user.login}”.", "success")
-    return redirect(url_for("admin.accounts"), code=303)
+    return redirect_with(f"Đã tạo tài khoản “{user.login}”.", url_for("admin.accounts"))
 
 
 @bp.get("/accounts/<int:user_id>")
 def edit_account(user_id):
     user = db.get_or_404(User, user_id)
-    return _edit_form(user, {"full_name": user.full_name, "role": user.role, "unit_id": user.unit_id or ""})
+    return _edit_form(user, _profile(user))
 
 
 @bp.post("/accounts/<int:user_id>")
 def update_account(user_id):
     user = db.get_or_404(User, user_id)
     values = {name: request.form.get(name, "").strip() for name in ("full_name", "role", "unit_id")}
+    values["email"] = request.form.get("email")  # absent: the address stays as it is
     try:
         account_service.update_account(current_user, user, **values)
     except AdminRefusal as error:
         return _edit_form(user, values, refusal_text(error), 422)
-    flash(f"Đã lưu tài khoản “{user.login}”.", "success")
-    return redirect(url_for("admin.edit_account", user_id=user.id), code=303)
+    return redirect_with(f"Đã lưu tài khoản “{user.login}”.", url_for("admin.edit_account", user_id=user.id))
 
 
 @bp.post("/accounts/<int:user_id>/password")
 def reset_password(user_id):
     user = db.get_or_404(User, user_id)
-    profile = {"full_name": user.full_name, "role": user.role, "unit_id": user.unit_id or ""}
+    profile = _profile(user)
     password = request.form.get("password", "")
     if password != request.form.get("password_again", ""):
         return _edit_form(user, profile, "Hai lần nhập mật khẩu không khớp.", 422)
@@ -67,25 +66,20 @@ def reset_password(user_id):
         return _edit_form(user, profile, refusal_text(error), 422)
     if user.id == current_user.id:
         login_user(user)  # the admin's own sessions elsewhere end; this one carries on with the new version
-    flash(f"Đã đặt lại mật khẩu của “{user.login}”; mọi phiên đăng nhập của tài khoản này đã kết thúc.", "success")
-    return redirect(url_for("admin.edit_account", user_id=user.id), code=303)
+    return redirect_with(f"Đã đặt lại mật khẩu của “{user.login}”; mọi phiên đăng nhập của tài khoản này đã kết thúc.",
+                         url_for("admin.edit_account", user_id=user.id))
 
 
-@bp.post("/accounts/<int:user_id>/deactivate")
-def deactivate_account(user_id):
-    return _row_action(user_id, account_service.deactivate_account, "Đã khóa tài khoản “{}”.")
-
-
-@bp.post("/accounts/<int:user_id>/activate")
-def activate_account(user_id):
-    return _row_action(user_id, account_service.activate_account, "Đã mở khóa tài khoản “{}”.")
-
-
-def _row_action(user_id, action, done):
+def switch_account(user_id, active):
     user = db.get_or_404(User, user_id)
+    action, done = ((account_service.activate_account, "Đã mở khóa tài khoản “{}”.") if active
+                    else (account_service.deactivate_account, "Đã khóa tài khoản “{}”."))
     return row_action(action, user, done=done.format(user.login), page="admin/accounts.html",
                       row="admin/_account_row.html", context=lambda: {"user": user}, back_to=_back_to(user),
                       refused_to=request.referrer or url_for("admin.accounts"))
+
+
+switch_routes("/accounts/<int:user_id>", "account", switch_account)
 
 
 def _back_to(user):
@@ -93,6 +87,10 @@ def _back_to(user):
     if referrer.startswith(request.host_url) and f"/admin/accounts/{user.id}" in referrer:
         return url_for("admin.edit_account", user_id=user.id)
     return url_for("admin.accounts")
+
+
+def _profile(user):
+    return {"full_name": user.full_name, "role": user.role, "unit_id": user.unit_id or "", "email": user.email or ""}
 
 
 def _scope_choices():

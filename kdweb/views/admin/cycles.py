@@ -1,13 +1,13 @@
 from datetime import date
 
-from flask import flash, redirect, request, url_for
+from flask import request, url_for
 from flask_login import current_user
 
 from kdweb.rules import DEFAULT_RULE_SET_ID, SubjectKind
 from kdweb.services.admin import AdminRefusal, cycles as cycle_service
 from kdweb.views.admin import bp, dmy, refusal_text, refused
 from kdweb.views.lookups import cycle_or_404
-from kdweb.views.rendering import render_page
+from kdweb.views.rendering import redirect_with, render_page
 
 DATE_FIELDS = ("review_date", "grassroots_deadline", "district_deadline")
 
@@ -24,8 +24,8 @@ def create_cycle():
         cycle = cycle_service.create_cycle(current_user, **values)
     except AdminRefusal as error:
         return _list(values, refusal_text(error), 422)
-    flash(f"Đã tạo đợt kiểm điểm năm {cycle.year}. Đợt chưa mở: bấm “Mở đợt” khi sẵn sàng.", "success")
-    return redirect(url_for("admin.cycles"), code=303)
+    return redirect_with(f"Đã tạo đợt kiểm điểm năm {cycle.year}. Đợt chưa mở: bấm “Mở đợt” khi sẵn sàng.",
+                         url_for("admin.cycles"))
 
 
 @bp.get("/cycles/<int:year>")
@@ -44,8 +44,7 @@ def update_cycle(year):
         cycle_service.update_cycle(current_user, cycle, **values)
     except AdminRefusal as error:
         return _edit(cycle, values, refusal_text(error), 422)
-    flash(f"Đã lưu đợt kiểm điểm năm {cycle.year}.", "success")
-    return redirect(url_for("admin.cycles"), code=303)
+    return redirect_with(f"Đã lưu đợt kiểm điểm năm {cycle.year}.", url_for("admin.cycles"))
 
 
 @bp.post("/cycles/<int:year>/quota-marks")
@@ -56,8 +55,8 @@ def add_quota_mark(year):
                                      request.form.get("subject_kind", ""))
     except AdminRefusal as error:
         return refused(error, url_for("admin.edit_cycle", year=year))
-    flash("Đã đánh dấu nhóm nổi trội (tỉ lệ tới 25%); mẫu Excel tải từ nay ghi nhận điều này.", "success")
-    return redirect(url_for("admin.edit_cycle", year=year, _anchor="quota-marks"), code=303)
+    return redirect_with("Đã đánh dấu nhóm nổi trội (tỷ lệ tới 25%); mẫu Excel tải từ nay ghi nhận điều này.",
+                         url_for("admin.edit_cycle", year=year, _anchor="quota-marks"))
 
 
 @bp.post("/cycles/<int:year>/quota-marks/<int:mark_id>/delete")
@@ -67,8 +66,7 @@ def remove_quota_mark(year, mark_id):
         cycle_service.remove_quota_mark(current_user, cycle, mark_id)
     except AdminRefusal as error:
         return refused(error, url_for("admin.edit_cycle", year=year))
-    flash("Đã bỏ đánh dấu nhóm nổi trội.", "success")
-    return redirect(url_for("admin.edit_cycle", year=year, _anchor="quota-marks"), code=303)
+    return redirect_with("Đã bỏ đánh dấu nhóm nổi trội.", url_for("admin.edit_cycle", year=year, _anchor="quota-marks"))
 
 
 @bp.post("/cycles/<int:year>/open")
@@ -84,8 +82,7 @@ def open_cycle(year):
                     f"{opened.collectives} tập thể, {opened.leader_posts} chức danh lãnh đạo.")
     if opened.unit_rows:
         message += f" {opened.unit_rows} đơn vị báo cáo được đưa vào đợt."
-    flash(message, "success")
-    return redirect(url_for("admin.cycles"), code=303)
+    return redirect_with(message, url_for("admin.cycles"))
 
 
 @bp.get("/cycles/<int:year>/close")
@@ -102,8 +99,7 @@ def close_cycle(year):
     except AdminRefusal as error:
         return render_page("admin/cycle_close.html", http_status=422, cycle=cycle,
                            effect=cycle_service.close_effect(cycle), error=refusal_text(error))
-    flash(f"Đã đóng đợt kiểm điểm năm {cycle.year}.", "success")
-    return redirect(url_for("admin.cycles"), code=303)
+    return redirect_with(f"Đã đóng đợt kiểm điểm năm {cycle.year}.", url_for("admin.cycles"))
 
 
 def _values() -> dict:

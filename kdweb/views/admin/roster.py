@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from kdweb.extensions import db
@@ -11,7 +11,7 @@ from kdweb.services.admin.units import unit_tree
 from kdweb.services.cycles import open_cycle
 from kdweb.views.admin import bp, refusal_text, refused
 from kdweb.views.params import int_arg
-from kdweb.views.rendering import render_page, send_download
+from kdweb.views.rendering import redirect_with, render_page, send_download
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_ROWS = 200
@@ -93,14 +93,13 @@ def apply_roster_import(import_id):
                                            mapping=import_service.mapping_from_form(form) or {}, expected=expected,
                                            valid_only=form.get("valid_only") == "1")
     except AdminRefusal as error:
-        flash(refusal_text(error), "danger")
-        return redirect(url_for("admin.roster_import", import_id=import_id, **_mapping_args(form)), code=303)
+        return redirect_with(refusal_text(error),
+                             url_for("admin.roster_import", import_id=import_id, **_mapping_args(form)), "danger")
     except import_service.RosterImportFailed as error:
-        flash(str(error), "danger")
-        return redirect(url_for("admin.roster_import", import_id=import_id, **_mapping_args(form)), code=303)
-    flash(f"Đã nhập danh sách: {done.added_count} đảng viên mới, {done.updated_count} cập nhật, "
-          f"{done.unchanged_count} không đổi.", "success")
-    return redirect(url_for("admin.roster_import", import_id=import_id), code=303)
+        return redirect_with(str(error),
+                             url_for("admin.roster_import", import_id=import_id, **_mapping_args(form)), "danger")
+    return redirect_with(f"Đã nhập danh sách: {done.added_count} đảng viên mới, {done.updated_count} cập nhật, "
+                         f"{done.unchanged_count} không đổi.", url_for("admin.roster_import", import_id=import_id))
 
 
 @bp.get("/roster/imports/<int:import_id>/errors.xlsx")

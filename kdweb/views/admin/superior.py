@@ -1,11 +1,11 @@
-from flask import flash, redirect, request, url_for
+from flask import request, url_for
 from flask_login import current_user
 
 from kdweb.services.admin import AdminRefusal
 from kdweb.services.superior import current_superior, save_superior
 from kdweb.superior import FIELD_LABELS
 from kdweb.views.admin import bp, refusal_text
-from kdweb.views.rendering import render_page
+from kdweb.views.rendering import redirect_with, render_page
 
 
 @bp.get("/superior")
@@ -20,8 +20,7 @@ def save_superior_settings():
         save_superior(current_user, values)
     except AdminRefusal as error:
         return _page(values, refusal_text(error), 422)
-    flash("Đã lưu thông tin cấp trên.", "success")
-    return redirect(url_for("admin.superior"), code=303)
+    return redirect_with("Đã lưu thông tin cấp trên.", url_for("admin.superior"))
 
 
 def _page(values, error=None, http_status=200):

@@ -1,10 +1,10 @@
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, request, url_for
 from flask_login import current_user
 
 from kdweb.models import UnitKind, UnitLevel
 from kdweb.services.admin import AdminRefusal, units as unit_service
-from kdweb.views.admin import bp, refusal_text, row_action
-from kdweb.views.rendering import render_page
+from kdweb.views.admin import bp, refusal_text, row_action, switch_routes
+from kdweb.views.rendering import redirect_with, render_page
 
 FORM_FIELDS = ("name", "kind", "level", "group", "parent_id", "sort_order", "founded_on", "valid_from", "valid_to",
                "successor_id")
@@ -32,8 +32,7 @@ def create_unit():
         unit = unit_service.create_unit(current_user, code=request.form.get("code", ""), **values)
     except AdminRefusal as error:
         return _form(None, {**values, "code": request.form.get("code", "")}, error, 422)
-    flash(f"Đã tạo đơn vị “{unit.name}”.", "success")
-    return redirect(url_for("admin.units", _anchor=f"unit-{unit.id}"), code=303)
+    return redirect_with(f"Đã tạo đơn vị “{unit.name}”.", url_for("admin.units", _anchor=f"unit-{unit.id}"))
 
 
 @bp.get("/units/<code>")
@@ -52,24 +51,18 @@ def update_unit(code):
         unit_service.update_unit(current_user, unit, **values)
     except AdminRefusal as error:
         return _form(unit, values, error, 422)
-    flash(f"Đã lưu đơn vị “{unit.name}”.", "success")
-    return redirect(url_for("admin.units", _anchor=f"unit-{unit.id}"), code=303)
+    return redirect_with(f"Đã lưu đơn vị “{unit.name}”.", url_for("admin.units", _anchor=f"unit-{unit.id}"))
 
 
-@bp.post("/units/<code>/deactivate")
-def deactivate_unit(code):
-    return _row_action(code, unit_service.deactivate_unit, "Đã ngừng hoạt động đơn vị “{}”.")
-
-
-@bp.post("/units/<code>/activate")
-def activate_unit(code):
-    return _row_action(code, unit_service.activate_unit, "Đã kích hoạt lại đơn vị “{}”.")
-
-
-def _row_action(code, action, done):
+def switch_unit(code, active):
     unit = unit_service.unit_by_code(code) or abort(404)
+    action, done = ((unit_service.activate_unit, "Đã kích hoạt lại đơn vị “{}”.") if active
+                    else (unit_service.deactivate_unit, "Đã ngừng hoạt động đơn vị “{}”."))
     return row_action(action, unit, done=done.format(unit.name), page="admin/units.html", row="admin/_unit_row.html",
                       context=lambda: {"row": _row_of(unit)}, back_to=url_for("admin.units", _anchor=f"unit-{unit.id}"))
+
+
+switch_routes("/units/<code>", "unit", switch_unit)
 
 
 def _row_of(unit):

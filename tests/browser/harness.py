@@ -1,5 +1,8 @@
 """Browser tests: the app served for real on 127.0.0.1, driven by Debian's Chromium through Playwright.
 
+A plugin of the root conftest (`pytest_plugins`), so tests/browser and every other folder with a browser test
+(tests/admin/test_browser.py) share one server, one Playwright and one Chromium, in whatever order they run.
+
 The server is a thread of this process (werkzeug's make_server on a free port) rather than a forked
 process, so it shares the session's app and engine: the demo district loaded by the `demo` fixture is
 what the browser sees, and the tables emptied after each test are empty for it too, on SQLite and on
@@ -11,10 +14,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from tests.browser.pages import Tab
 from tests.conftest import CHROMIUM
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -46,14 +47,15 @@ def server_url(app):
 
 class SharedChromium:
     """One Playwright and one Chromium for the whole process: a second sync Playwright started while one runs
-    refuses to work ("Sync API inside the asyncio loop"), so every module that wants a browser, even one that
-    imports the `chromium` fixture into its own namespace, gets this one."""
+    refuses to work ("Sync API inside the asyncio loop"). Playwright is imported only when a test wants a browser."""
     playwright = None
     browser = None
 
     @classmethod
     def get(cls):
         if cls.browser is None:
+            from playwright.sync_api import sync_playwright
+
             cls.playwright = sync_playwright().start()
             cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         return cls.browser
@@ -84,6 +86,8 @@ def pytest_runtest_makereport(item, call):
 def open_tab(request, chromium, server_url, demo):
     """open_tab() → a new browser context and page for one user; when the test passed, every tab it
     opened is checked once more for console errors and requests to other hosts."""
+    from tests.browser.pages import Tab
+
     tabs = []
 
     def _open():

@@ -1,0 +1,54 @@
+"""Layout 2 signs the roster deflated; workbooks issued before it (layout 1) keep being read, the same way.
+
+`data/layout1_filled.xlsx` is the demo unit's workbook as the code before layout 2 issued it, filled by
+`fill_clean`: made once, with that code, by
+`fill_clean(Filler(build_demo())).bytes()` (tests/excel/builders.py, SECRET and VERSION as there).
+Tampering with either layout is refused: tests/excel/test_refusals.py (`either_layout`), test_units.py.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from kdweb.excel import outcome
+from kdweb.excel.metadata import LAYOUT
+from kdweb.rules.stored import record_to_json
+
+from .builders import ISSUED_BEFORE_LAYOUT_2, SECRET, CYCLE, UNIT, VERSION, Filler, build_demo, fill_clean, read_demo
+
+
+def _read(data: bytes):
+    result = read_demo(data)
+    assert result.ok, result.problem
+    records = [record_to_json(record) for kind in ("members", "organisations", "collectives", "leaders")
+               for record in getattr(result.batch, kind)]
+    findings = [(f.rule, f.sheet, f.cell, f.message) for f in result.findings]
+    return result, records, findings
+
+
+def test_a_workbook_issued_before_layout_2_reads_as_the_same_workbook_issued_now():
+    old, old_records, old_findings = _read(ISSUED_BEFORE_LAYOUT_2.read_bytes())
+    new, new_records, new_findings = _read(fill_clean(Filler(build_demo())).bytes())
+    assert (old.metadata.layout, new.metadata.layout) == (1, LAYOUT) and LAYOUT == 2
+    assert len(old_records) > 12 and old_records == new_records
+    assert old_findings == new_findings
+    assert old.batch.expected == new.batch.expected
+    assert dataclasses.replace(old.metadata, layout=2) == new.metadata
+
+
+def test_the_sandboxed_check_answers_the_same_for_both_layouts():
+    options = dict(secret=SECRET, expected_unit_code=UNIT.code, open_cycle_year=CYCLE.year,
+                   known_template_versions={VERSION})
+    old = outcome.check(ISSUED_BEFORE_LAYOUT_2.read_bytes(), **options)
+    new = outcome.check(fill_clean(Filler(build_demo())).bytes(), **options)
+    assert old.ok and new.ok
+    assert len(new.ratings) > 12 and old.ratings == new.ratings
+    assert [sheet.levels for sheet in old.sheets] == [sheet.levels for sheet in new.sheets]
+
+
+def test_rating_rows_cross_packed_and_come_back_as_they_were():
+    rows = [("mem", f"DV{n:05d}", "Nguyễn Văn Ân", None, "HTTNV", None, n % 3 == 0, "Nhận xét " * (n % 50) or None,
+             '{"code":"x"}', n / 3 if n % 2 else None, None) for n in range(1300)]
+    packed = outcome.pack_rows(iter(rows))
+    assert outcome.CheckedUpload(ok=True, packed_ratings=packed).ratings == rows
+    assert len(packed) * 5 < sum(len(repr(row)) for row in rows)
+    assert outcome.CheckedUpload(ok=True).ratings == [] and outcome.unpack_rows(outcome.pack_rows([])) == []
