@@ -148,13 +148,13 @@ ORGANISATION_KINDS = tuple(kind for kind in UnitKind if kind is not UnitKind.DIS
 
 
 class UnitLevel(Coded):
-    DISTRICT = Term("district", "Cấp quận")
+    DISTRICT = Term("district", "Cấp trên cơ sở")  # the superior's own bodies; pages name the level by the setting
     GRASSROOTS = Term("grassroots", "Cấp cơ sở")
 
 
 class Role(Coded):
     STAFF = Term("staff", "Cán bộ đơn vị")
-    REVIEWER = Term("reviewer", "Ban Tổ chức Quận ủy")
+    REVIEWER = Term("reviewer", "Cán bộ duyệt (cơ quan tham mưu cấp trên)")
     ADMIN = Term("admin", "Quản trị")
 
 

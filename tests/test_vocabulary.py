@@ -113,7 +113,7 @@ def test_the_shown_words_come_from_the_members():
     for status in WorkbookStatus:
         assert state_text(status.code) == status.text
     assert [level.short for level in sorted(Level, reverse=True)] == ["HTXSNV", "HTTNV", "HTNV", "KHTNV"]
-    assert UnitLevel.DISTRICT.text == "Cấp quận"
+    assert UnitLevel.DISTRICT.text == "Cấp trên cơ sở"  # neutral: a district or a ward is the superior
 
 
 def test_the_instruction_sheet_lists_each_level_by_its_short_form_and_text():

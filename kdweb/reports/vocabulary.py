@@ -36,7 +36,7 @@ _MEASURE_TEXTS = {
 BASES = {"approved": ("approved",), "submitted": ("submitted", "approved")}
 DEFAULT_BASIS = "approved"
 BASIS_TEXTS = {
-    "approved": "Kết quả đã được Ban Tổ chức duyệt",
+    "approved": "Kết quả đã được cấp trên duyệt",
     "submitted": "Kết quả các đơn vị đã nộp (gồm cả chưa duyệt)",
 }
 

@@ -41,7 +41,7 @@ DETAIL_TEXTS = {
 }
 VALUE_TEXTS = {True: "có", False: "không", **{outcome.code: outcome.text.lower() for outcome in UploadOutcome},
                "templates": "mẫu Excel", "approved": "kết quả đã duyệt", "staff": "cán bộ đơn vị",
-               "reviewer": "Ban Tổ chức", "admin": "quản trị", "roster_import": "tệp danh sách đảng viên"}
+               "reviewer": "cán bộ duyệt", "admin": "quản trị", "roster_import": "tệp danh sách đảng viên"}
 
 
 @dataclass

@@ -4,8 +4,8 @@ import pytest
 
 from kdweb.email_address import EmailRefused, checked_email
 from kdweb.extensions import db
-from kdweb.models import User
-from tests.admin.test_accounts import new_account, unit_id, user_id
+from kdweb.models import Unit, User
+from tests.admin.test_accounts import new_account
 
 
 def email_of(query, login):
@@ -34,7 +34,7 @@ def test_anything_but_one_plain_address_is_refused(typed):
 
 
 def test_create_an_account_with_an_address(client, admin, query, audit_log):
-    form = new_account(unit_id=unit_id(query, "BD.P01"), email="Hoa.Le@Phuong.VN")
+    form = new_account(unit_id=query.id_of(Unit, code="BD.P01"), email="Hoa.Le@Phuong.VN")
     page = client.get("/admin/accounts/new").get_data(as_text=True)
     assert 'name="email" type="email"' in page and "E-mail nhận thông báo" in page
     assert client.post("/admin/accounts/new", data=form).status_code == 303
@@ -44,7 +44,7 @@ def test_create_an_account_with_an_address(client, admin, query, audit_log):
 
 
 def test_a_malformed_address_refuses_the_new_account_and_keeps_what_was_typed(client, admin, query, audit_log):
-    form = new_account(unit_id=unit_id(query, "BD.P01"), email="hoa@phuong")
+    form = new_account(unit_id=query.id_of(Unit, code="BD.P01"), email="hoa@phuong")
     response = client.post("/admin/accounts/new", data=form)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -55,17 +55,17 @@ def test_a_malformed_address_refuses_the_new_account_and_keeps_what_was_typed(cl
 
 def test_two_accounts_may_share_the_units_mailbox(client, admin, query):
     shared = "chibo1@phuong.vn"
-    target = user_id(query, "bd-p01")
-    form = {"full_name": "Cán bộ BD.P01", "role": "staff", "unit_id": unit_id(query, "BD.P01"), "email": shared}
+    target = query.id_of(User, login="bd-p01")
+    form = {"full_name": "Cán bộ BD.P01", "role": "staff", "unit_id": query.id_of(Unit, code="BD.P01"), "email": shared}
     assert client.post(f"/admin/accounts/{target}", data=form).status_code == 303
-    second = new_account(unit_id=unit_id(query, "BD.P01"), email=shared)
+    second = new_account(unit_id=query.id_of(Unit, code="BD.P01"), email=shared)
     assert client.post("/admin/accounts/new", data=second).status_code == 303
     assert email_of(query, "bd-p01") == email_of(query, "bd-p01-2") == shared
 
 
 def test_edit_changes_then_removes_the_address_and_audits_both(client, admin, query, audit_log):
-    target = user_id(query, "bd-p02")
-    form = {"full_name": "Cán bộ BD.P02", "role": "staff", "unit_id": unit_id(query, "BD.P02")}
+    target = query.id_of(User, login="bd-p02")
+    form = {"full_name": "Cán bộ BD.P02", "role": "staff", "unit_id": query.id_of(Unit, code="BD.P02")}
     assert client.post(f"/admin/accounts/{target}", data={**form, "email": "p02@phuong.vn"}).status_code == 303
     assert 'value="p02@phuong.vn"' in client.get(f"/admin/accounts/{target}").get_data(as_text=True)
     assert client.post(f"/admin/accounts/{target}", data=form).status_code == 303  # no field: kept
@@ -77,8 +77,8 @@ def test_edit_changes_then_removes_the_address_and_audits_both(client, admin, qu
 
 
 def test_edit_refuses_a_malformed_address_and_changes_nothing(client, admin, query, audit_log):
-    target = user_id(query, "bd-p02")
-    form = {"full_name": "Tên mới", "role": "staff", "unit_id": unit_id(query, "BD.P02"), "email": "p02 @phuong.vn"}
+    target = query.id_of(User, login="bd-p02")
+    form = {"full_name": "Tên mới", "role": "staff", "unit_id": query.id_of(Unit, code="BD.P02"), "email": "p02 @phuong.vn"}
     response = client.post(f"/admin/accounts/{target}", data=form)
     assert response.status_code == 422 and "không hợp lệ" in response.get_data(as_text=True)
     assert email_of(query, "bd-p02") is None

@@ -57,7 +57,7 @@ def xlsx_rows(sheet, scenario, kind_of_rows="unit"):
         elif number.isdigit():
             key = f"unit:{by_name[label]}"
         else:
-            key = "group:" + ("~" if label == "Cấp quận" else label)
+            key = "group:" + ("~" if label == "Cấp trên cơ sở" else label)
         rows[key] = {cell.column_letter: cell for cell in row}
     return rows
 
@@ -108,7 +108,7 @@ def test_xlsx_has_the_official_title_block_headers_and_print_setup(client, revie
     assert sheet["P1"].value == "ĐẢNG CỘNG SẢN VIỆT NAM"
     assert re.fullmatch(r"Ba Đình, ngày \d\d tháng \d\d năm \d{4}", sheet["P2"].value)
     assert sheet["A4"].value == "BÁO CÁO KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG ĐẢNG VIÊN NĂM 2026"
-    assert sheet["A5"].value == ("Cơ sở số liệu: Kết quả đã được Ban Tổ chức duyệt (4/8 đơn vị có số liệu)")
+    assert sheet["A5"].value == ("Cơ sở số liệu: Kết quả đã được cấp trên duyệt (4/8 đơn vị có số liệu)")
     merged = {str(area) for area in sheet.merged_cells.ranges}
     assert {"A1:F1", "A4:U4", "A7:A9", "B7:B9", "C7:C9", "D7:D9", "E7:M7", "N7:S7", "E8:F8", "G8:H8", "I8:J8",
             "K8:L8", "M8:M9", "N8:N9", "O8:O9", "S8:S9", "T7:T9", "U7:U9"} <= merged
@@ -175,7 +175,7 @@ def csv_key(row):
     if row_type == "Đơn vị":
         return kind, f"unit:{row['Mã đơn vị']}"
     if row_type == "Cộng nhóm":
-        return kind, "group:" + ("~" if row["Nhóm"] == "Cấp quận" else row["Nhóm"])
+        return kind, "group:" + ("~" if row["Nhóm"] == "Cấp trên cơ sở" else row["Nhóm"])
     if row_type == "Theo nhóm đối tượng":
         return kind, "rating_group:" + row["Nhóm"].removeprefix("'")
     assert row_type == "Tổng cộng"

@@ -71,7 +71,7 @@ def test_identities_catch_a_row_that_does_not_add_up():
 
 def test_the_district_unit_is_labelled_cap_quan_and_rating_groups_are_summed_across_units():
     table = sample_report().table("COLLECTIVE")
-    assert table.group_rows[0].label == "Cấp quận"
+    assert table.group_rows[0].label == "Cấp trên cơ sở"
     assert table.group_rows[0].filters == {"group": "~"}
     by_label = {row.label: row for row in table.rating_group_rows}
     assert by_label["Cấp ủy"].counts == counts("TTN", ("NEW",))

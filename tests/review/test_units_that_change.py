@@ -8,7 +8,7 @@ from kdweb.extensions import db
 from kdweb.models import Cycle, Notification, Unit, UnitCycle
 from kdweb.services.notifications import remind
 from tests.admin.test_unit_validity import edit
-from tests.admin.test_units import unit_id
+from tests.admin.conftest import Query
 
 UNIT = "BD.P01"
 
@@ -21,13 +21,7 @@ def cycle_row(app, code):
 
 
 def query(app):
-    def run(function):
-        with app.app_context():
-            try:
-                return function()
-            finally:
-                db.session.remove()
-    return run
+    return Query(app)
 
 
 def dashboard(client, auth):
@@ -45,7 +39,7 @@ def main_table(page):
 
 def merge_away(client, app, **extra):
     """The admin ends the unit's validity before the 2026 review date (01/12) and names its successor."""
-    values = {"valid_to": "30/06/2026", "successor_id": str(unit_id(query(app), "BD.P02")), **extra}
+    values = {"valid_to": "30/06/2026", "successor_id": str(query(app).id_of(Unit, code="BD.P02")), **extra}
     response = edit(client, query(app), UNIT, **values)
     assert response.status_code == 303
     return response
