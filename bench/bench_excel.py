@@ -1,19 +1,29 @@
-"""Benchmark of the unit workbook: reading (ours against bare readers), writing, and memory.
+"""Benchmark of the unit workbook: the whole upload path on real shapes against bare readers, writing, and memory.
 
-    .venv/bin/python bench/bench_excel.py            # 100, 1,000 and 10,000 member rows
-    .venv/bin/python bench/bench_excel.py --quick    # 100 and 1,000 only
+    .venv/bin/python bench/bench_excel.py            # the demo's 501- and 1,184-member units, and 10,000 members
+    .venv/bin/python bench/bench_excel.py --quick    # the two demo units only, fewer turns
     .venv/bin/python bench/bench_excel.py --sandbox  # only what the sandbox costs per upload
+    .venv/bin/python bench/bench_excel.py --profile 10000   # cProfile of the whole path at that size, top 25
 
-For each size it builds the unit's template, fills every member row as a user would (openpyxl), and times on
-the same bytes: our read + validate (kdweb.excel.validate_upload: guards, calamine, records, rule book), the
-bare calamine parse (every sheet to Python lists), openpyxl read-only, and tablib. Medians of several runs;
-ours and bare calamine take turns, and "paired" is the median of their ratio within each turn.
-Then the template for a 500-member unit, and the peak memory of reading a ~10 MB workbook in a fresh process.
+The demo district is loaded into a throw-away SQLite database; each unit's workbook is downloaded through the
+app's own service (`workbooks.issue_workbook`: the roster of record, signed), then filled as units fill it
+(every criterion graded, levels of every kind typed in the mixed ways users type, remarks on a quarter of the
+rows, members not rated with their reasons, civil servants' ratings and months, sick leave, dates in remarks,
+and a few mistakes) and saved by openpyxl. The 10,000-member unit is a demo unit whose roster was copied with
+new codes until it held 10,000 members. Then, on the same bytes, taking turns within one run (the order rotated
+each turn) and timed in CPU time of this process: the bare calamine parse (every sheet to Python lists), the
+whole upload path as `services.uploads.check` runs it minus the database writes and the sandbox (hash, version
+lookup, roster of record, read, validate, findings and ratings rows, summary), and tablib. Ratios are medians of
+the per-turn ratios. The sandbox and memory sections use the synthetic two-pattern workbook (`filled`).
 """
 from __future__ import annotations
 
 import argparse
+import cProfile
+import gc
+import hashlib
 import io
+import pstats
 import os
 import json
 import platform
@@ -24,6 +34,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from importlib.metadata import version
 from pathlib import Path
@@ -36,7 +47,7 @@ import tablib  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
 from kdweb import isolation  # noqa: E402
-from kdweb.excel import CycleInfo, Roster, UnitInfo, build_workbook, outcome, read_upload, validate_upload  # noqa: E402
+from kdweb.excel import CycleInfo, Roster, UnitInfo, build_workbook, outcome, read_upload  # noqa: E402
 from kdweb.excel.columns import FIRST_DATA_ROW, SHEET_NAMES, sheet_specs  # noqa: E402
 from kdweb.rules import MemberRecord, OrganisationRecord, UnitKind, SubjectKind, get_rule_set  # noqa: E402
 
@@ -99,11 +110,6 @@ def _remark(seed: int, length: int) -> str:
     return " ".join(words)[:length]
 
 
-def ours(data: bytes) -> None:
-    result = validate_upload(data, **READ_OPTIONS)
-    assert result.ok and not result.errors, (result.problem, result.errors[:3])
-
-
 def ours_read_only(data: bytes) -> None:
     assert read_upload(data, **READ_OPTIONS).ok
 
@@ -112,14 +118,6 @@ def bare_calamine(data: bytes) -> None:
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     for name in workbook.sheet_names:
         workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-
-
-def openpyxl_read_only(data: bytes) -> None:
-    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    for sheet in workbook.worksheets:
-        for _ in sheet.iter_rows(values_only=True):
-            pass
-    workbook.close()
 
 
 def tablib_parse(data: bytes) -> None:
@@ -136,49 +134,287 @@ def median_ms(function, data, runs: int, clock=time.perf_counter) -> float:
     return statistics.median(times) * 1000
 
 
-READERS = (("ours", ours), ("ours_read", ours_read_only), ("calamine", bare_calamine),
-           ("openpyxl", openpyxl_read_only), ("tablib", tablib_parse))
-PAIRED = READERS[:3]  # the readers that take turns
+# --- real shapes: the demo's units, downloaded and filled as units fill them ------------------------------------
+REAL_SIZES = (500, 1_200, 10_000)  # the demo's 501- and 1,184-member units, and 10,000 members
+REMARKS = (
+    "Gương mẫu, nhiệt tình trong công tác khu dân cư", "Tham gia đầy đủ sinh hoạt chi bộ", "Tuổi cao, sức yếu",
+    "Đóng đảng phí đầy đủ, đúng hạn", "Còn hạn chế trong việc tham gia ý kiến tại sinh hoạt", "Nghỉ ốm dài ngày",
+    "Được khen thưởng cấp phường", "Hoàn thành tốt nhiệm vụ được giao ở cơ quan", "Tích cực tuyên truyền vận động",
+    "Chuyển sinh hoạt đến ngày {day:02d}/{month:02d}/2026", "Vắng sinh hoạt {n} buổi có lý do",
+    "Tham gia {n} buổi sinh hoạt chuyên đề", "Đi công tác nước ngoài từ ngày {day:02d}/{month:02d}/2026",
+    "Phụ trách {n} hộ gia đình", "Đạt danh hiệu chiến sĩ thi đua cơ sở năm 2026",
+)
+LEVEL_TYPED = {  # the ways users type each level: canonical text mostly, short forms, lower case, NFD
+    "HTXSNV": ("Hoàn thành xuất sắc nhiệm vụ",) * 6 + ("HTXSNV", "hoàn thành xuất sắc nhiệm vụ", "Xuất sắc"),
+    "HTTNV": ("Hoàn thành tốt nhiệm vụ",) * 6 + ("HTTNV", "hoàn thành tốt nhiệm vụ", "Tốt", "Hoàn thành tốt nhiệm vụ "),
+    "HTNV": ("Hoàn thành nhiệm vụ",) * 4 + ("HTNV",),
+    "KHTNV": ("Không hoàn thành nhiệm vụ", "KHTNV"),
+}
+GRADE_TYPED = {"XS": ("Xuất sắc",) * 5 + ("XS", "xuất sắc"), "T": ("Tốt",) * 6 + ("tốt",), "TB": ("Trung bình", "TB")}
+MISTAKES = (("level", "Hoàn thành tốt nhiệm vự"), ("level", "HTXS"), ("grade", "Khá"), ("sick_leave_months", "hai"),
+            ("civil_rating", "Hoàn thành tốt"))
 
 
-def read_table(sizes, runs) -> dict[str, list[dict]]:
-    """Per clock (wall, CPU of this process), a row per size: the median of each reader on the same bytes.
-    Ours and bare calamine take turns, run after run, so that a busy moment of the machine falls on both alike;
-    `paired` is the median of ours ÷ calamine within each turn. openpyxl and tablib, far slower, run after."""
-    tables = {"wall": [], "cpu": []}
-    for size in sizes:
-        data = filled(size)
-        turns = runs * 5 if size < 1_000 else runs  # small reads: more turns, for steadier medians
-        slow_turns = runs if size < 10_000 else max(3, runs // 2)  # openpyxl and tablib take seconds at 10,000
-        spent = {clock: {name: [] for name, _ in READERS} for clock in tables}
-        for group, count in ((PAIRED, turns), (READERS[len(PAIRED):], slow_turns)):
-            for _, function in group:
-                function(data)  # warm: imports, caches
-            for _ in range(count):
-                for name, function in group:
-                    wall, cpu = time.perf_counter(), time.process_time()
-                    function(data)
-                    spent["cpu"][name].append(time.process_time() - cpu)
-                    spent["wall"][name].append(time.perf_counter() - wall)
-        for clock, times in spent.items():
-            row = {"rows": size, "kb": len(data) / 1024}
-            row.update({name: statistics.median(values) * 1000 for name, values in times.items()})
-            row["paired"] = statistics.median(ours / bare for ours, bare in zip(times["ours"], times["calamine"]))
-            tables[clock].append(row)
-    return tables
+def member_values(record, criteria, rng: random.Random) -> dict:
+    """What a unit types for one member: its level and grades, and what else applies to it."""
+    values = {}
+    reason = ("Miễn công tác và sinh hoạt đảng" if record.exempt else "Đình chỉ sinh hoạt đảng" if record.suspended
+              else "Sinh hoạt tạm thời" if record.temporary_activity
+              else "Mới kết nạp/mới thành lập chưa đủ 6 tháng" if record.admitted_on and record.admitted_on > date(2026, 5, 1)
+              else None)
+    if reason:
+        return {"level": rng.choice(("Không xếp loại", "Không xếp loại", "không xếp loại")), "not_rated_reason": reason}
+    roll = rng.random()
+    level = "HTXSNV" if roll < 0.12 else "HTTNV" if roll < 0.9 else "HTNV" if roll < 0.99 else "KHTNV"
+    if record.disciplined_in_year:
+        level = "KHTNV"
+    mix = {"HTXSNV": ("XS", "XS", "XS", "T"), "HTTNV": ("T", "T", "T", "T", "XS"), "HTNV": ("T", "TB", "TB"),
+           "KHTNV": ("TB",)}[level]
+    for criterion in criteria:
+        values[criterion.field] = rng.choice(GRADE_TYPED[rng.choice(mix)])
+    values["level"] = rng.choice(LEVEL_TYPED[level])
+    if record.is_civil_servant:
+        values["civil_rating"] = rng.choice(LEVEL_TYPED[level][:1] + (level,))
+        if rng.random() < 0.3:
+            values["monthly_ratings"] = ", ".join(rng.choice(("HTTNV",) * 5 + ("HTXSNV",)) for _ in range(12))
+    if record.transferred_in:
+        values["transfer_remarks_received"] = "Có"
+    if record.temporary_activity_elsewhere:
+        values["temporary_remarks_received"] = rng.choice(("Có", "x", "có"))
+    if rng.random() < 0.03:
+        values["sick_leave_months"] = rng.choice((1, 2, 3, "2,5", 4.5))
+    if rng.random() < 0.25:
+        values["remarks"] = rng.choice(REMARKS).format(n=rng.randint(1, 12), day=rng.randint(1, 28), month=rng.randint(1, 12))
+    if rng.random() < 0.002:  # a few mistakes: a typo, a cut-short level, a grade not on the list, a number in words
+        key, typed = rng.choice(MISTAKES)
+        values[next((c.field for c in criteria), "level") if key == "grade" else key] = typed
+    return values
 
 
-def print_read_table(rows, clock: str) -> None:
-    print(f"Reading a filled unit workbook: median {clock}, ms (same bytes for every reader; ours and calamine taking turns)")
-    header = (f"{'member rows':>11} {'file KB':>8} | {'ours: read+validate':>19} {'(read only)':>11} | "
-              f"{'calamine bare':>13} {'openpyxl r/o':>12} {'tablib':>8} | {'ours/calamine':>13} {'paired':>7} "
-              f"{'openpyxl/ours':>13}")
+def body_values(kind, criteria, rng: random.Random) -> dict:
+    level = "HTXSNV" if rng.random() < 0.15 else "HTTNV"
+    values = {criterion.field: rng.choice(GRADE_TYPED["XS" if level == "HTXSNV" else "T"]) for criterion in criteria}
+    values["level"] = rng.choice(LEVEL_TYPED[level])
+    if rng.random() < 0.3:
+        values["remarks"] = rng.choice(REMARKS).format(n=rng.randint(1, 12), day=rng.randint(1, 28), month=rng.randint(1, 12))
+    return values
+
+
+def fill_as_users(data: bytes, batch, rule_set, rng: random.Random) -> bytes:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    for spec in sheet_specs(rule_set):
+        if spec.name not in book.sheetnames:
+            continue
+        sheet = book[spec.name]
+        at = {column.key: index + 1 for index, column in enumerate(spec.columns)}
+        criteria = rule_set.criteria_of(spec.kind)
+        for offset, record in enumerate(batch.records_of(spec.kind)):
+            row = FIRST_DATA_ROW + offset
+            assert sheet.cell(row, at["code"]).value == record.code
+            values = (member_values(record, criteria, rng) if spec.kind is SubjectKind.MEMBER
+                      else body_values(spec.kind, criteria, rng))
+            for key, value in values.items():
+                if key in at:
+                    sheet.cell(row, at[key], value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _grow_roster(unit, members: int) -> None:
+    """Copy the unit's members with new codes until it has `members` (the demo's largest unit has ~1,170)."""
+    from sqlalchemy import func, select
+
+    from kdweb.extensions import db
+    from kdweb.models import Person
+
+    people = db.session.execute(select(Person).filter_by(grassroots_id=unit.id).order_by(Person.code)).scalars().all()
+    count, copy = len(people), 1
+    # copies stay home: a copy in temporary activity elsewhere would join that unit's roster after its download
+    kept = ("id", "code", "temporary_cell_id")
+    columns = [column.key for column in Person.__table__.columns if column.key not in kept]
+    while count < members:
+        for person in people[: members - count]:
+            db.session.add(Person(code=f"{person.code}-{copy}", **{name: getattr(person, name) for name in columns}))
+        count = db.session.scalar(select(func.count()).select_from(Person).filter_by(grassroots_id=unit.id))
+        copy += 1
+    db.session.commit()
+
+
+class RealUnits:
+    """The demo district in a throw-away SQLite database, and a workbook per size, downloaded and filled."""
+
+    def __init__(self, sizes):
+        import common
+
+        self._database = common.fresh_database("sqlite")
+        url = self._database.__enter__()
+        self.app, _ = common.seed_district(url, "full", results=False)
+        self.context = self.app.app_context()
+        self.context.push()
+        self.cases = [self._case(size) for size in sizes]
+
+    def _case(self, size: int):
+        from sqlalchemy import select
+
+        from kdweb.extensions import db
+        from kdweb.models import Cycle, Unit, User
+        from kdweb.services import workbooks
+        from kdweb.services.roster import roster_batch
+
+        cycle = db.session.execute(select(Cycle).filter_by(is_open=True)).scalar_one()
+        units = db.session.execute(select(Unit).filter_by(reports=True, level="grassroots")).scalars().all()
+        counts = [(unit.id, len(roster_batch(cycle, unit).members)) for unit in units]
+        if size > max(count for _, count in counts):
+            unit_id = sorted(counts, key=lambda pair: pair[1])[-3][0]  # a large unit other than the two benched
+            _grow_roster(db.session.get(Unit, unit_id), size)
+        else:  # the demo's unit whose roster is closest to this size
+            unit_id = min(counts, key=lambda pair: abs(pair[1] - size))[0]
+        unit = db.session.get(Unit, unit_id)
+        staff = db.session.execute(select(User).filter_by(unit_id=unit.id, role="staff")).scalars().first()
+        issued, _ = workbooks.issue_workbook(cycle, unit, staff)
+        db.session.commit()
+        batch = roster_batch(cycle, unit)
+        data = fill_as_users(issued, batch, get_rule_set(cycle.rule_set_id), random.Random(size))
+        return cycle, unit, batch, data
+
+    def close(self) -> None:
+        self.context.pop()
+        self._database.__exit__(None, None, None)
+
+
+def whole_path(cycle, unit, data: bytes):
+    """services.uploads.check without its database writes and without the sandbox: what an upload costs."""
+    from kdweb.services import uploads
+    from kdweb.services.roster import roster_of_record
+    from kdweb.services.workbooks import issued_versions
+
+    hashlib.sha256(data).hexdigest()
+    options = {"secret": SECRET_OF_APP, "expected_unit_code": unit.code, "open_cycle_year": cycle.year,
+               "known_template_versions": issued_versions(cycle, unit)}
+    result = outcome.check(data, **options, roster_of_record=roster_of_record(cycle, unit))
+    assert result.ok, result.problem
+    findings = [{"position": position, "rule": f.rule, "severity": f.severity.value, "sheet": f.sheet, "cell": f.cell,
+                 "subject_kind": f.subject_kind.code if f.subject_kind else None, "subject_code": f.subject_code,
+                 "subject_name": f.subject_name, "field": f.field, "message": f.message}
+                for position, f in enumerate(result.findings)]
+    ratings = [dict(zip(outcome.RATING_COLUMNS, rating)) for rating in result.ratings]
+    uploads.summary(result, cycle)
+    return result, findings, ratings
+
+
+SECRET_OF_APP = None  # the seeded app's SECRET_KEY, set once the app exists
+
+
+def real_table(real: RealUnits, turns: int) -> list[dict]:
+    rows = []
+    for cycle, unit, batch, data in real.cases:
+        contenders = [("calamine", lambda: bare_calamine(data)), ("whole", lambda: whole_path(cycle, unit, data)),
+                      ("tablib", lambda: tablib_parse(data))]
+        for _, function in contenders:
+            function()  # warm: imports, caches
+        spent = {name: [] for name, _ in contenders}
+        for turn in range(turns):
+            for name, function in contenders[turn % 3:] + contenders[: turn % 3]:
+                started = time.process_time()
+                function()
+                spent[name].append(time.process_time() - started)
+        result, findings, ratings = whole_path(cycle, unit, data)
+        rules = {}
+        for finding in result.findings:
+            rules[finding.rule] = rules.get(finding.rule, 0) + 1
+        rows.append({
+            "unit": unit.code, "members": len(batch.members), "kb": len(data) / 1024, "turns": turns,
+            **{name: statistics.median(values) * 1000 for name, values in spent.items()},
+            "whole/calamine": statistics.median(w / c for w, c in zip(spent["whole"], spent["calamine"])),
+            "tablib/whole": statistics.median(t / w for t, w in zip(spent["tablib"], spent["whole"])),
+            "findings": rules, "ratings": len(ratings),
+        })
+    return rows
+
+
+def print_real_table(rows) -> None:
+    print("The whole upload path on real shapes: median CPU time of this process, ms (same bytes; calamine, the whole "
+          "path and tablib taking turns, order rotated each turn)")
+    header = (f"{'unit':>8} {'members':>8} {'file KB':>8} {'turns':>5} | {'calamine':>9} {'whole path':>10} "
+              f"{'tablib':>9} | {'whole/calamine':>14} {'tablib/whole':>12}")
     print(header)
     print("-" * len(header))
     for row in rows:
-        print(f"{row['rows']:>11,} {row['kb']:>8.0f} | {row['ours']:>19.1f} {row['ours_read']:>11.1f} | "
-              f"{row['calamine']:>13.1f} {row['openpyxl']:>12.1f} {row['tablib']:>8.1f} | "
-              f"{row['ours'] / row['calamine']:>12.2f}x {row['paired']:>6.2f}x {row['openpyxl'] / row['ours']:>12.1f}x")
+        print(f"{row['unit']:>8} {row['members']:>8,} {row['kb']:>8.0f} {row['turns']:>5} | {row['calamine']:>9.1f} "
+              f"{row['whole']:>10.1f} {row['tablib']:>9.1f} | {row['whole/calamine']:>13.2f}x "
+              f"{row['tablib/whole']:>11.2f}x")
+    for row in rows:
+        print(f"  {row['unit']}: {row['ratings']:,} ratings; findings by rule {dict(sorted(row['findings'].items()))}")
+    print("goals: whole path ≤ 2x calamine; tablib ≥ 5x the whole path")
+
+
+@contextmanager
+def _patched(module, name: str, value):
+    before = getattr(module, name)
+    setattr(module, name, value)
+    try:
+        yield
+    finally:
+        setattr(module, name, before)
+
+
+@contextmanager
+def _no_gc_pause(*modules):
+    with _patched(modules[0], "gc_paused", nullcontext), _patched(modules[1], "gc_paused", nullcontext):
+        yield
+
+
+def trick_contenders():
+    """The hot path's tricks, each taken out of (or put back into) the plain whole path, where it can be measured:
+    the gc pause and orjson are in the code, isal was dropped."""
+    from kdweb.excel import metadata, reader, safety
+
+    tricks = [("as is", nullcontext), ("- gc pause", lambda: _no_gc_pause(reader, outcome))]
+    try:
+        from isal import isal_zlib
+        tricks.append(("+ isal inflate", lambda: _patched(safety, "zlib", isal_zlib)))
+    except ImportError:
+        print("(isal not installed: `pip install isal` to measure it)")
+    if getattr(metadata, "orjson", None) is not None:  # the payload is read by orjson: measure json instead
+        shim = type("json_as_orjson", (), {"loads": staticmethod(json.loads), "JSONDecodeError": ValueError})
+        tricks.append(("- orjson (json)", lambda: _patched(metadata, "orjson", shim)))
+    return tricks
+
+
+def tricks_table(real: RealUnits, turns: int) -> None:
+    """The whole path with and without each trick, taking turns on the same bytes (CPU time; the collection
+    that follows a paused read is timed with it)."""
+    tricks = trick_contenders()
+    print("The hot path's tricks, side by side: median CPU ms of the whole path (with the collection after it), "
+          "ratio to the code as it is, paired per turn")
+    for cycle, unit, batch, data in real.cases:
+        spent = {name: [] for name, _ in tricks}
+        for _, context in tricks:
+            with context():
+                whole_path(cycle, unit, data)
+        for turn in range(turns):
+            for name, context in tricks[turn % len(tricks):] + tricks[: turn % len(tricks)]:
+                started = time.process_time()
+                with context():
+                    whole_path(cycle, unit, data)
+                gc.collect(0)
+                spent[name].append(time.process_time() - started)
+        cells = [f"{name} {statistics.median(values) * 1000:.1f} ms "
+                 f"({statistics.median(v / p for v, p in zip(values, spent['as is'])):.3f}x)"
+                 for name, values in spent.items()]
+        print(f"  {unit.code} ({len(batch.members):,} members, {turns} turns): " + "; ".join(cells))
+
+
+def profile_whole(real: RealUnits, size_index: int, top: int = 25) -> None:
+    cycle, unit, batch, data = real.cases[size_index]
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for _ in range(3):
+        whole_path(cycle, unit, data)
+    profiler.disable()
+    print(f"cProfile of the whole path, 3 runs, unit {unit.code} ({len(batch.members):,} members), CPU time:")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
 
 
 SANDBOX = isolation.SandboxLimits(workers=1)  # the app's defaults, one worker: its CPU time is read below
@@ -307,35 +543,47 @@ def memory_of_big_read(rows: int, remarks: int, scan_megabytes: float) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="100 and 1,000 rows only, fewer runs")
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--quick", action="store_true", help="the two demo units only, fewer turns")
+    parser.add_argument("--turns", type=int, default=9, help="turns of the real-shape table at 500 and 1,000 rows")
     parser.add_argument("--sandbox", action="store_true", help="only the sandbox's cost per upload")
+    parser.add_argument("--profile", type=int, metavar="MEMBERS", help="cProfile the whole path at this size only")
+    parser.add_argument("--runs", type=int, default=7, help="runs of the sandbox table and of the template")
+    parser.add_argument("--tricks", action="store_true", help="only the hot path's tricks, side by side")
+    parser.add_argument("--sizes", help="member counts to bench instead of the usual, e.g. 10000 or 500,1200")
     options = parser.parse_args()
-    sizes = (100, 1_000) if options.quick else (100, 1_000, 10_000)
-    runs = 5 if options.quick else options.runs
     print(f"kdweb.excel benchmark: Python {platform.python_version()}, python-calamine {version('python-calamine')}, "
           f"openpyxl {version('openpyxl')}, tablib {version('tablib')}, {platform.machine()}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     print()
-    sandbox = sandbox_table(sizes, runs)
-    print_sandbox_table(sandbox["wall"], "wall time")
-    print()
-    print_sandbox_table(sandbox["cpu"], "CPU time (this process, plus the sandbox worker's for the sandboxed check)")
-    print("targets: isolation at most 0.3x of the calamine parse at 10,000 rows; guards+read within 2x of calamine "
-          "(ratios: medians of the paired turns)")
-    print()
     if options.sandbox:
+        sizes = (100, 1_000) if options.quick else (100, 1_000, 10_000)
+        sandbox = sandbox_table(sizes, options.runs)
+        print_sandbox_table(sandbox["cpu"], "CPU time (this process, plus the sandbox worker's for the sandboxed check)")
+        print("targets: isolation at most 0.3x of the calamine parse at 10,000 rows; guards+read within 2x of calamine "
+              "(ratios: medians of the paired turns)")
         return
-    tables = read_table(sizes, runs)
-    print_read_table(tables["wall"], "wall time")
+    global SECRET_OF_APP
+    sizes = ((options.profile,) if options.profile else tuple(int(size) for size in options.sizes.split(","))
+             if options.sizes else REAL_SIZES[:2] if options.quick else REAL_SIZES)
+    real = RealUnits(sizes)
+    SECRET_OF_APP = real.app.config["SECRET_KEY"]
+    try:
+        if options.profile:
+            profile_whole(real, 0)
+            return
+        if options.tricks:
+            tricks_table(real, options.turns)
+            return
+        print(f"load average before timing {os.getloadavg()[0]:.1f}")
+        rows = real_table(_cases(real, lambda size: size < 5_000), 3 if options.quick else options.turns)
+        rows += real_table(_cases(real, lambda size: size >= 5_000), 5)
+        print_real_table(rows)
+        print(f"load average after timing {os.getloadavg()[0]:.1f}")
+    finally:
+        real.close()
     print()
-    print_read_table(tables["cpu"], "CPU time of this process (steadier on a shared machine)")
-    print("target: ours within 2x of the bare calamine parse")
-    print()
-    wall, cpu = template_time(runs, time.perf_counter), template_time(runs, time.process_time)
-    print(f"Template for a 500-member unit: {wall:.1f} ms median wall, {cpu:.1f} ms CPU (target 150 ms)")
-    print()
-    print(f"load average now {os.getloadavg()[0]:.1f}")
+    cpu = template_time(options.runs, time.process_time)
+    print(f"Template for a 500-member unit (synthetic roster): {cpu:.1f} ms CPU (target 150 ms)")
     big = memory_of_big_read(rows=1_000 if options.quick else 10_000, remarks=150, scan_megabytes=9.0)
     print(
         f"Reading a {big['mb']:.1f} MB workbook ({big['rows']:,} member rows with remarks, and a 9 MB scan pasted "
@@ -344,6 +592,13 @@ def main() -> None:
         f"+{(big['peak_kb'] - big['baseline_kb']) / 1024:.0f} MB for the read); {big['seconds'] * 1000:.0f} ms; "
         f"{big['members']:,} records, {big['errors']} errors (target < 150 MB)"
     )
+
+
+def _cases(real: RealUnits, wanted):
+    """The same RealUnits, with only the cases whose member count `wanted` accepts."""
+    subset = object.__new__(RealUnits)
+    subset.cases = [case for case in real.cases if wanted(len(case[2].members))]
+    return subset
 
 
 if __name__ == "__main__":

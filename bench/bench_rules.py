@@ -131,7 +131,8 @@ def a_unit(rnd: random.Random, index: int, size: int, ward_name: str | None) -> 
         (SubjectKind.MEMBER, members), (SubjectKind.ORGANISATION, organisations),
         (SubjectKind.COLLECTIVE, collectives), (SubjectKind.LEADER, leaders),
     )}
-    return UnitBatch(unit, name, REVIEW, members, organisations, collectives, leaders, expected)
+    return UnitBatch(unit_code=unit, unit_name=name, review_date=REVIEW, members=members, organisations=organisations,
+                     collectives=collectives, leaders=leaders, expected=expected)
 
 
 def district(members: int, units: int) -> list[UnitBatch]:

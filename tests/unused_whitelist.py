@@ -78,7 +78,7 @@ _._visible_unit_ids
 _.score_subgroup_maxima, _.band_mode, _.htxsnv_on_time_share, _.htxsnv_exceeded_share, _.htxsnv_remedied_share
 _.httnv_on_time_share, _.htnv_done_share, _.htnv_late_share, _.khtnv_failed_share, _.khtnv_unit_done_share
 
-# dataclasses read a class's __annotations__: score_fields.with_fields adds the declared fields to it.
+# dataclasses read a class's __annotations__: field_registry.with_fields adds the declared fields to it.
 _.__annotations__
 
 # The superior read once per request is kept on flask.g and read back with g.get("_kdweb_superior").

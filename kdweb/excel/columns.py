@@ -1,17 +1,15 @@
-"""The field registry of the workbook: each subject sheet's columns, declared once, per rule set and layout.
+"""Each subject sheet's columns, per rule set and layout, from the field registry (kdweb.rules.field_registry).
 
-A column's `key` is the rules engine's raw-row key: a record field name, or "grade:<criterion code>"; the
-record field's parser (kdweb.rules.rows, kdweb.rules.score_fields) reads it. One declaration gives the header,
-who fills it (identity: pre-filled from the roster, locked and signed; input: the unit's; computed: a formula
-the workbook keeps live), its dropdown list or number range, width, help text for the instructions sheet and
-the values the summary sheet counts. Everything else (letters, validations, formulas, cell locations) is
-computed from the declarations. Keys of the workbook's own: "index" (STT), "status" (the member's statuses as
-one text) and "allowed_level" (the level a score allows, a formula).
+A column's `key` is the rules engine's raw-row key: a record field name, or "grade:<criterion code>". Its header,
+who fills it (identity: pre-filled from the roster, locked and signed; input: the unit's; computed: a formula the
+workbook keeps live), its dropdown list or number range, width, help text and the values the summary sheet counts
+all come from the field's one declaration; a layout only names the keys in sheet order. Everything else (letters,
+validations, formulas, cell locations) is computed. Keys of the workbook's own (`WORKBOOK_COLUMNS`): "index"
+(STT), "status" (the member's statuses as one text) and "allowed_level" (the level a score allows, a formula).
 
 The column set of a rule set is versioned (`LAYOUTS`): a workbook records the layout it was issued with in its
 signed metadata and is read with those columns, so changing the columns never breaks a workbook in the field.
-Recipe (docs/rules.md): a new input is a Column added to the rule set's newest layout under a new version; a
-new record fact is one RecordField line in kdweb/rules/score_fields.py.
+Recipe (docs/changing.md): a new input is one Field in the registry and its key in a new layout version.
 """
 from __future__ import annotations
 
@@ -20,42 +18,21 @@ from functools import cached_property, lru_cache
 
 from openpyxl.utils import get_column_letter as column_letter  # 1 → A, 27 → AA; re-exported for the sheets
 
-from kdweb.rules.labels import field_label
-from kdweb.rules.parse import (
-    CIVIL_RATING_CHOICES, DISCIPLINE_CHOICES, GRADE_CHOICES, LEVEL_CHOICES, REASON_CHOICES, YES_NO_CHOICES,
-    normalise_text,
+from kdweb.rules.field_registry import (
+    CHOICE, CHOICE_LISTS, CODES, COMPUTED, COUNT, DATE, IDENTITY, INPUT, NUMBER, REGISTRY, SCORE, TEXT, Field, Registry,
 )
+from kdweb.rules.parse import LEVEL_CHOICES, normalise_text
 from kdweb.rules.records import RECORD_TYPES
 from kdweb.rules.ruleset import RuleSet
-from kdweb.rules.score_fields import VIOLATION_KINDS
 from kdweb.rules.terms import SubjectKind
 
-INDEX, IDENTITY, INPUT, COMPUTED = "index", "identity", "input", "computed"
-TEXT, DATE, NUMBER, CHOICE, CODES, SCORE, COUNT = "text", "date", "number", "choice", "codes", "score", "count"
+INDEX = "index"
 
 HEADER_ROW = 4  # 1-based rows of every subject sheet
 FIRST_DATA_ROW = 5
 
-LISTS: dict[str, tuple[str, ...]] = {
-    "levels": LEVEL_CHOICES,
-    "grades": GRADE_CHOICES,
-    "yes_no": YES_NO_CHOICES,
-    "disciplines": DISCIPLINE_CHOICES,
-    "reasons": REASON_CHOICES,
-    "civil_ratings": CIVIL_RATING_CHOICES,
-    "unit_levels": LEVEL_CHOICES[:-1],
-    "violations": VIOLATION_KINDS,
-}
-LIST_TITLES = {
-    "levels": "Mức xếp loại",
-    "grades": "Cấp độ tiêu chí",
-    "yes_no": "Có/Không",
-    "disciplines": "Hình thức kỷ luật",
-    "reasons": "Lý do không xếp loại",
-    "civil_ratings": "Xếp loại công chức, viên chức",
-    "unit_levels": "Mức xếp loại của đơn vị",
-    "violations": "Loại vi phạm",
-}
+LISTS: dict[str, tuple[str, ...]] = {key: texts for key, (_, texts) in CHOICE_LISTS.items()}
+LIST_TITLES = {key: title for key, (title, _) in CHOICE_LISTS.items()}
 
 # Record fields that are never roster facts: the rating itself and the reader's own bookkeeping.
 _RATING_FIELDS = frozenset({"level", "not_rated", "not_rated_reason", "grades", "unreadable", "monthly_ratings"})
@@ -116,15 +93,15 @@ class SheetSpec:
         return tuple(column for column in self.columns if column.is_identity)
 
     @property
+    def input_columns(self) -> tuple[Column, ...]:
+        return tuple(column for column in self.columns if column.is_input)
+
+    @property
     def label_columns(self) -> tuple[Column, ...]:
         """The columns that say whose row it is, from the first through the name (STT, code, name): what the
         preview keeps in view beside any cell of the row."""
         end = next(index for index, column in enumerate(self.columns) if column.key == "name")
         return self.columns[: end + 1]
-
-    @property
-    def input_columns(self) -> tuple[Column, ...]:
-        return tuple(column for column in self.columns if column.is_input)
 
     @cached_property
     def keys_by_header(self) -> dict[str, str]:
@@ -167,224 +144,142 @@ class _FormulaNames(dict):
         return str(getattr(self.parameters, name))
 
 
-def _id(key, header=None, width=14.0, kind=TEXT) -> Column:
-    return Column(key, header or field_label(key), width, IDENTITY, kind)
+def column_of(field: Field, kind: SubjectKind) -> Column:
+    """A declared field's column on the sheet of `kind`."""
+    if field.role == IDENTITY:  # shown as the roster has it: no dropdown, no range
+        cell = field.cell if field.cell in (DATE, CODES) else TEXT
+        return Column(field.name, field.header_of(kind), field.width_of(kind), IDENTITY, cell, help=field.help)
+    return Column(
+        field.name, field.header_of(kind), field.width_of(kind), field.role, field.cell,
+        field.choices if field.cell == CHOICE else None, field.help, field.bounds, field.formula, field.read,
+        field.summary,
+    )
 
 
-def _in(key, header=None, width=12.0, kind=CHOICE, choices="yes_no", **more) -> Column:
-    return Column(key, header or field_label(key), width, INPUT, kind, choices if kind == CHOICE else None, **more)
+def _allowed_level() -> Column:
+    """The level a score allows, kept live by the workbook (docs/rulebook-366.md §1)."""
+    level_by_band = (
+        '=IF({score_total}="","",IF({score_total}>={band_htxsnv},"%s",IF({score_total}>={band_httnv},"%s",'
+        'IF({score_total}>={band_htnv},"%s","%s"))))' % tuple(text for text in LEVEL_CHOICES[:4])
+    )
+    return Column("allowed_level", "Mức tối đa theo tổng điểm", 20.0, COMPUTED, TEXT, formula=level_by_band,
+                  help="Tự tính theo khung điểm: từ 90 HTXSNV, từ 70 HTTNV, từ 50 HTNV, dưới 50 KHTNV. Mức "
+                       "còn phụ thuộc các điều kiện về nhiệm vụ: hệ thống kiểm tra khi tải lên.")
 
 
-_INDEX = Column("index", "STT", 5.0, INDEX, NUMBER)
-_RATING = (
-    _in("level", "Mức xếp loại", 22.0, choices="levels"),
-    _in("not_rated_reason", "Lý do không xếp loại", 22.0, choices="reasons"),
-)
-_DISCIPLINE = (
-    _in("disciplined_in_year"),
-    _in("discipline", width=12.0, choices="disciplines"),
-    _in("violation_counted_before"),
-)
-_REMARKS = _in("remarks", "Ghi chú", 24.0, kind=TEXT)
-
-_HEADS: dict[SubjectKind, tuple[Column, ...]] = {
-    SubjectKind.MEMBER: (
-        _INDEX,
-        _id("code", "Mã đảng viên", 12.0),
-        _id("name", "Họ và tên", 24.0),
-        _id("birth_date", width=11.0, kind=DATE),
-        _id("cell_name", width=20.0),
-        _id("admitted_on", width=11.0, kind=DATE),
-        _id("status", "Tình trạng", 18.0),
-        _id("post", width=16.0),
-    ),
-    SubjectKind.ORGANISATION: (
-        _INDEX,
-        _id("code", "Mã tổ chức đảng", 12.0),
-        _id("name", "Tên tổ chức đảng", 28.0),
-        _id("kind", width=16.0),
-        _id("parent_code", width=12.0),
-        _id("founded_on", width=11.0, kind=DATE),
-        _id("group", width=18.0),
-    ),
-    SubjectKind.COLLECTIVE: (
-        _INDEX,
-        _id("code", "Mã tập thể", 12.0),
-        _id("name", "Tên tập thể lãnh đạo, quản lý", 28.0),
-        _id("collective_type", width=18.0),
-        _id("led_unit_code", width=14.0),
-        _id("founded_on", width=11.0, kind=DATE),
-    ),
-    SubjectKind.LEADER: (
-        _INDEX,
-        _id("code", "Mã cán bộ", 12.0),
-        _id("name", "Họ và tên", 24.0),
-        _id("post", width=20.0),
-        _id("post_group", width=16.0),
-        _id("heads", width=16.0, kind=CODES),
-        _id("party_member", width=9.0),
-    ),
-}
-
-_TAILS: dict[SubjectKind, tuple[Column, ...]] = {
-    SubjectKind.MEMBER: (
-        *_RATING,
-        _in("civil_rating", "Xếp loại công chức, viên chức trong năm", 20.0, choices="civil_ratings"),
-        *_DISCIPLINE,
-        _in("discipline_origin_elsewhere"),
-        _in("discipline_origin_unit", width=14.0, kind=TEXT),
-        _in("targets_below_half"),
-        _in("sick_leave_months", width=10.0, kind=NUMBER),
-        _in("maternity_leave_months", width=10.0, kind=NUMBER),
-        _in("transfer_remarks_received", width=14.0),
-        _in("temporary_remarks_received", width=14.0),
-        _in("monthly_ratings", "Xếp loại hằng tháng (nếu có; các tháng cách nhau dấu phẩy)", 24.0, kind=TEXT),
-        _REMARKS,
-    ),
-    SubjectKind.ORGANISATION: (
-        *_RATING,
-        *_DISCIPLINE,
-        _in("self_remedied"),
-        _in("targets_below_half"),
-        _in("same_level_bodies_lowest", width=20.0, choices="unit_levels"),
-        _REMARKS,
-    ),
-    SubjectKind.COLLECTIVE: (
-        *_RATING,
-        _in("led_unit_level", width=20.0, choices="unit_levels"),
-        *_DISCIPLINE,
-        _in("member_discipline", width=16.0, choices="disciplines"),
-        _in("targets_below_half"),
-        _in("main_target_missed"),
-        _in("force_majeure"),
-        _REMARKS,
-    ),
-    SubjectKind.LEADER: (
-        *_RATING,
-        _in("headed_unit_level", width=20.0, choices="unit_levels"),
-        _in("moved_in_no_responsibility", width=14.0),
-        *_DISCIPLINE,
-        _in("targets_below_half"),
-        _in("corruption_under_leadership", width=14.0),
-        _in("corruption_self_remedied", width=14.0),
-        _REMARKS,
-    ),
+# The workbook's own columns, beside the declared fields: the row number, the member's statuses as one text and
+# the level a score allows.
+WORKBOOK_COLUMNS = {
+    "index": Column("index", "STT", 5.0, INDEX, NUMBER),
+    "status": Column("status", "Tình trạng", 18.0, IDENTITY, TEXT),
+    "allowed_level": _allowed_level(),
 }
 
 SHEET_NAMES = {kind: kind.sheet for kind in SubjectKind}
 SHEET_TITLES = {kind: f"DANH SÁCH {kind.text.upper()}" for kind in SubjectKind}
 
+# The layouts name columns by key, in sheet order: the heads (the roster, grey) come before the criteria's grade
+# columns, the tails (what the unit fills) after them.
+_RATING = ("level", "not_rated_reason")
+_DISCIPLINE = ("disciplined_in_year", "discipline", "violation_counted_before")
 
-def _score_block() -> tuple[Column, ...]:
-    """docs/rulebook-366.md §1, §7: the two scores, the total and the band's level kept live, the task counts."""
-    level_by_band = (
-        '=IF({score_total}="","",IF({score_total}>={band_htxsnv},"%s",IF({score_total}>={band_httnv},"%s",'
-        'IF({score_total}>={band_htnv},"%s","%s"))))' % tuple(text for text in LEVEL_CHOICES[:4])
-    )
-    count_help = "Số nguyên, không lớn hơn số nhiệm vụ được giao."
-    return (
-        _in("score_common", width=10.0, kind=SCORE, bounds=(0, 30),
-            help="Điểm các tiêu chí chung, từ 0 đến 30; được ghi hai chữ số thập phân, dấu phẩy hoặc dấu chấm."),
-        _in("score_tasks", width=10.0, kind=SCORE, bounds=(0, 70),
-            help="Điểm kết quả thực hiện chức trách, nhiệm vụ được giao, từ 0 đến 70."),
-        Column("score_total", "Tổng điểm", 9.0, COMPUTED, SCORE, read=True,
-               formula='=IF(OR({score_common}="",{score_tasks}=""),"",IFERROR({score_common}+{score_tasks},""))',
-               help="Tự tính: điểm tiêu chí chung cộng điểm kết quả thực hiện nhiệm vụ; không sửa."),
-        Column("allowed_level", "Mức tối đa theo tổng điểm", 20.0, COMPUTED, TEXT, formula=level_by_band,
-               help="Tự tính theo khung điểm: từ 90 HTXSNV, từ 70 HTTNV, từ 50 HTNV, dưới 50 KHTNV. Mức "
-                    "còn phụ thuộc các điều kiện về nhiệm vụ: hệ thống kiểm tra khi tải lên."),
-        _in("tasks_assigned", width=10.0, kind=COUNT, help="Tổng số nhiệm vụ được giao trong năm."),
-        _in("tasks_done", width=10.0, kind=COUNT, help="Bằng số đúng tiến độ cộng số chậm tiến độ. " + count_help),
-        _in("tasks_on_time", width=11.0, kind=COUNT, help=count_help),
-        _in("tasks_late", width=10.0, kind=COUNT, help=count_help),
-        _in("tasks_exceeded", width=10.0, kind=COUNT, help="HTXSNV cần ít nhất 30% nhiệm vụ vượt mức. " + count_help),
-        _in("shortcomings_pointed", width=11.0, kind=COUNT, help="Để trống nếu năm trước không có."),
-        _in("shortcomings_remedied", width=11.0, kind=COUNT, help="HTXSNV cần khắc phục hết."),
-    )
+_HEADS: dict[SubjectKind, tuple[str, ...]] = {
+    SubjectKind.MEMBER: ("index", "code", "name", "birth_date", "cell_name", "admitted_on", "status", "post"),
+    SubjectKind.ORGANISATION: ("index", "code", "name", "kind", "parent_code", "founded_on", "group"),
+    SubjectKind.COLLECTIVE: ("index", "code", "name", "collective_type", "led_unit_code", "founded_on"),
+    SubjectKind.LEADER: ("index", "code", "name", "post", "post_group", "heads", "party_member"),
+}
 
-
-_DISCIPLINE_366 = (
-    _in("disciplined_in_year"),
-    _in("discipline", width=12.0, choices="disciplines"),
-    _in("violation_kind", width=20.0, choices="violations",
-        help="Từ khiển trách trở lên do vi phạm liên quan đến nhiệm vụ, điều không được làm hoặc trách nhiệm "
-             "nêu gương thì xếp loại không hoàn thành nhiệm vụ."),
-    _in("violation_counted_before"),
-)
-_WAIVER_366 = (
-    _in("self_detected", width=14.0),
-    _in("force_majeure", width=12.0),
-    _in("waiver_reason", width=24.0, kind=TEXT,
-        help="Bắt buộc khi chọn tự phát hiện, khắc phục hoặc bất khả kháng; cấp có thẩm quyền xem xét, quyết định."),
-)
-_QUARTERS = _in("quarterly_levels", width=20.0, kind=TEXT,
-                help="Nếu có xếp loại hằng quý: các mức cách nhau dấu phẩy, ví dụ HTTNV, HTTNV, HTXSNV, HTTNV.")
-_QUOTA_FACTS = (
-    _id("quota_group", "Nhóm tính tỷ lệ (trống: theo quy định chung)", 16.0),
-    _id("quota_outstanding", width=12.0),
-)
-# Layout 1 wrote these two headers with the other spelling; its workbooks are read with the headers they were issued with.
-_QUOTA_FACTS_TI = (
-    _id("quota_group", "Nhóm tính tỉ lệ (trống: theo quy định chung)", 16.0),
-    _id("quota_outstanding", "Nhóm được cấp có thẩm quyền đánh giá nổi trội (tỉ lệ 25%)", 12.0),
-)
-
-_TAILS_366: dict[SubjectKind, tuple[Column, ...]] = {
+_TAILS: dict[SubjectKind, tuple[str, ...]] = {
     SubjectKind.MEMBER: (
-        *_RATING, *_score_block(), *_DISCIPLINE_366, _in("degenerate", width=14.0), *_WAIVER_366,
-        _in("civil_rating", "Xếp loại công chức, viên chức trong năm", 20.0, choices="civil_ratings"),
-        _in("discipline_origin_elsewhere"),
-        _in("discipline_origin_unit", width=14.0, kind=TEXT),
-        _in("transfer_remarks_received", width=14.0),
-        _in("temporary_remarks_received", width=14.0),
-        _QUARTERS, _REMARKS,
+        *_RATING, "civil_rating", *_DISCIPLINE, "discipline_origin_elsewhere", "discipline_origin_unit",
+        "targets_below_half", "sick_leave_months", "maternity_leave_months", "transfer_remarks_received",
+        "temporary_remarks_received", "monthly_ratings", "remarks",
     ),
     SubjectKind.ORGANISATION: (
-        *_RATING, *_score_block(), *_DISCIPLINE_366, _in("self_remedied"), _in("five_targets_missed", width=14.0),
-        _in("subordinate_disciplined", width=16.0), _in("collective_wrongdoing", width=16.0), *_WAIVER_366,
-        _QUARTERS, _REMARKS,
+        *_RATING, *_DISCIPLINE, "self_remedied", "targets_below_half", "same_level_bodies_lowest", "remarks",
     ),
     SubjectKind.COLLECTIVE: (
-        *_RATING, *_score_block(), _in("led_unit_level", width=20.0, choices="unit_levels"), *_DISCIPLINE_366,
-        _in("member_discipline", width=16.0, choices="disciplines"), _in("five_targets_missed", width=14.0),
-        _in("subordinate_disciplined", width=16.0), _in("collective_wrongdoing", width=16.0),
-        _in("degenerate", width=14.0), *_WAIVER_366, _QUARTERS, _REMARKS,
+        *_RATING, "led_unit_level", *_DISCIPLINE, "member_discipline", "targets_below_half", "main_target_missed",
+        "force_majeure", "remarks",
     ),
     SubjectKind.LEADER: (
-        *_RATING, *_score_block(), _in("headed_unit_level", width=20.0, choices="unit_levels"),
-        _in("moved_in_no_responsibility", width=14.0), *_DISCIPLINE_366, _in("degenerate", width=14.0),
-        _in("five_targets_missed", width=14.0), _in("led_units_khtnv_majority", width=14.0),
-        _in("low_confidence_majority", width=14.0), _in("corruption_under_leadership", width=14.0),
-        _in("corruption_self_remedied", width=14.0), *_WAIVER_366, _QUARTERS, _REMARKS,
+        *_RATING, "headed_unit_level", "moved_in_no_responsibility", *_DISCIPLINE, "targets_below_half",
+        "corruption_under_leadership", "corruption_self_remedied", "remarks",
+    ),
+}
+
+# docs/rulebook-366.md §1, §7: the two scores, the total and the band's level kept live, the task counts
+_SCORE_BLOCK = (
+    "score_common", "score_tasks", "score_total", "allowed_level", "tasks_assigned", "tasks_done", "tasks_on_time",
+    "tasks_late", "tasks_exceeded", "shortcomings_pointed", "shortcomings_remedied",
+)
+_DISCIPLINE_366 = ("disciplined_in_year", "discipline", "violation_kind", "violation_counted_before")
+_WAIVER_366 = ("self_detected", "force_majeure", "waiver_reason")
+
+_TAILS_366: dict[SubjectKind, tuple[str, ...]] = {
+    SubjectKind.MEMBER: (
+        *_RATING, *_SCORE_BLOCK, *_DISCIPLINE_366, "degenerate", *_WAIVER_366, "civil_rating",
+        "discipline_origin_elsewhere", "discipline_origin_unit", "transfer_remarks_received",
+        "temporary_remarks_received", "quarterly_levels", "remarks",
+    ),
+    SubjectKind.ORGANISATION: (
+        *_RATING, *_SCORE_BLOCK, *_DISCIPLINE_366, "self_remedied", "five_targets_missed", "subordinate_disciplined",
+        "collective_wrongdoing", *_WAIVER_366, "quarterly_levels", "remarks",
+    ),
+    SubjectKind.COLLECTIVE: (
+        *_RATING, *_SCORE_BLOCK, "led_unit_level", *_DISCIPLINE_366, "member_discipline", "five_targets_missed",
+        "subordinate_disciplined", "collective_wrongdoing", "degenerate", *_WAIVER_366, "quarterly_levels", "remarks",
+    ),
+    SubjectKind.LEADER: (
+        *_RATING, *_SCORE_BLOCK, "headed_unit_level", "moved_in_no_responsibility", *_DISCIPLINE_366, "degenerate",
+        "five_targets_missed", "led_units_khtnv_majority", "low_confidence_majority", "corruption_under_leadership",
+        "corruption_self_remedied", *_WAIVER_366, "quarterly_levels", "remarks",
     ),
 }
 
 
+# Layout 1 wrote these two headers with the other spelling; its workbooks are read with the headers they were issued with.
+_QUOTA_FACTS_TI = (
+    Column("quota_group", "Nhóm tính tỉ lệ (trống: theo quy định chung)", 16.0, IDENTITY, TEXT),
+    Column("quota_outstanding", "Nhóm được cấp có thẩm quyền đánh giá nổi trội (tỉ lệ 25%)", 12.0, IDENTITY, TEXT),
+)
+
+
 @dataclass(frozen=True)
 class Layout:
-    """One version of a rule set's column set: heads (identity) and tails (inputs), per subject kind."""
+    """One version of a rule set's column set: heads (the roster) and tails (inputs), by key, per subject kind,
+    each key a field of `registry` or one of the WORKBOOK_COLUMNS."""
 
     version: int
     heads: dict
     tails: dict
+    registry: Registry = REGISTRY
+
+    def columns(self, kind: SubjectKind, keys: tuple) -> tuple[Column, ...]:
+        """A key's column from its declaration; a Column given in its place is a column as an older layout wrote it."""
+        return tuple(key if isinstance(key, Column) else WORKBOOK_COLUMNS.get(key) or column_of(self.registry[key], kind)
+                     for key in keys)
 
 
 LAYOUTS: dict[str, dict[int, Layout]] = {
     "qd132-hd21": {1: Layout(1, _HEADS, _TAILS)},
     "qd366-hd43": {1: Layout(1, {kind: _HEADS[kind] + _QUOTA_FACTS_TI for kind in SubjectKind}, _TAILS_366),
-                   2: Layout(2, {kind: _HEADS[kind] + _QUOTA_FACTS for kind in SubjectKind}, _TAILS_366)},
+                   2: Layout(2, {kind: _HEADS[kind] + ("quota_group", "quota_outstanding") for kind in SubjectKind},
+                             _TAILS_366)},
 }
 
 
-def extended_layout(rule_set_id: str, kind: SubjectKind, *columns: Column) -> Layout:
-    """The rule set's newest layout with `columns` added to a kind's inputs, before the remarks, under the next
-    version number: register it in LAYOUTS and new workbooks carry the columns while issued ones keep theirs."""
+def extended_layout(rule_set_id: str, kind: SubjectKind, *keys: str, registry: Registry | None = None) -> Layout:
+    """The rule set's newest layout with the fields `keys` added to a kind's inputs, before the remarks, under the
+    next version number (and with `registry` when the fields are declared in a derived one): register it in LAYOUTS
+    and new workbooks carry the columns while issued ones keep theirs."""
     newest = layout_of(rule_set_id)
     tails = dict(newest.tails)
     current = tails[kind]
-    at = next((index for index, column in enumerate(current) if column.key == "remarks"), len(current))
-    tails[kind] = current[:at] + columns + current[at:]
-    return Layout(newest.version + 1, newest.heads, tails)
+    at = current.index("remarks") if "remarks" in current else len(current)
+    tails[kind] = current[:at] + keys + current[at:]
+    return Layout(newest.version + 1, newest.heads, tails, registry or newest.registry)
 
 
 def current_layout(rule_set_id: str) -> int:
@@ -414,6 +309,6 @@ def _specs(rule_set_id: str, version: int, criteria) -> tuple[SheetSpec, ...]:
             Column(criterion.field, f"{criterion.code}. {criterion.title}", 14.0, INPUT, CHOICE, "grades")
             for criterion in kind_criteria
         )
-        columns = layout.heads[kind] + grades + layout.tails[kind]
+        columns = layout.columns(kind, layout.heads[kind]) + grades + layout.columns(kind, layout.tails[kind])
         specs.append(SheetSpec(kind, SHEET_NAMES[kind], SHEET_TITLES[kind], columns))
     return tuple(specs)

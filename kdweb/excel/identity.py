@@ -1,12 +1,12 @@
 """Roster facts on their way out and back: fact → JSON (signed) → identity cell, and a cell → comparable key."""
 from __future__ import annotations
 
-import typing
 from datetime import date
 from enum import Enum
 from functools import lru_cache
-from types import UnionType
+from typing import Callable
 
+from kdweb.rules.field_registry import REGISTRY, Registry
 from kdweb.rules.parse import YES_NO_CHOICES, display_text, normalise_text, parse_date
 from kdweb.rules.rows import tuple_getter
 from kdweb.rules.terms import UnitKind
@@ -25,33 +25,21 @@ def to_json(value):
     return value
 
 
-def json_conversions(record_type: type) -> dict[str, typing.Callable]:
-    """The inverse of to_json, by field: how a signed fact (a JSON value) becomes the record's value; fields
-    whose JSON value already is the value (text, numbers, booleans) are left out."""
-    return {name: convert for name, convert in _converters(record_type).items() if convert is not None}
-
-
-@lru_cache(maxsize=8)
-def _converters(record_type: type) -> dict[str, typing.Callable | None]:
-    """Each field's JSON → value conversion (None: the JSON value is the value)."""
-    return {name: _from_json(hint) for name, hint in typing.get_type_hints(record_type).items()}
-
-
-def _from_json(hint) -> typing.Callable | None:
-    """How a JSON value becomes a value of this field type; None when it already is one."""
-    options = [hint]
-    if isinstance(hint, UnionType):
-        options = [option for option in typing.get_args(hint) if option is not type(None)]
-    if len(options) != 1:
-        return None
-    wanted = typing.get_origin(options[0]) or options[0]
-    if wanted is date:
-        return date.fromisoformat  # TypeError for a value that is not text
-    if isinstance(wanted, type) and issubclass(wanted, Enum):
-        return {member.value: member for member in wanted}.__getitem__  # as Enum(value), without its Python call
-    if wanted is tuple:
-        return tuple
-    return None
+@lru_cache(maxsize=16)
+def json_conversions(record_type: type, registry: Registry = REGISTRY) -> dict[str, Callable]:
+    """The inverse of to_json, by field, as the field registry declares the field: how a signed fact (a JSON
+    value) becomes the record's value. Fields whose JSON value already is the value (text, numbers, booleans)
+    are left out."""
+    conversions = {}
+    for item in registry.of(record_type.subject_kind):
+        choices = getattr(item.parser, "accepts", None)
+        if item.cell == DATE:
+            conversions[item.name] = date.fromisoformat  # TypeError for a value that is not text
+        elif isinstance(choices, type) and issubclass(choices, Enum):  # by value, as Enum(value) without its call
+            conversions[item.name] = {member.value: member for member in choices}.__getitem__
+        elif item.annotation.startswith("tuple"):
+            conversions[item.name] = tuple
+    return conversions
 
 
 def cell_value(column: Column, facts: dict):

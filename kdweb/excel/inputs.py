@@ -1,12 +1,11 @@
 """What the template writer is given: the unit, the cycle and the roster (rules records with identity facts)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from kdweb.rules.dates import deadline_for_level
-from kdweb.rules.records import CollectiveRecord, LeaderRecord, MemberRecord, OrganisationRecord
-from kdweb.rules.terms import SubjectKind
+from kdweb.rules.records import Subjects
 
 GRASSROOTS = "grassroots"  # a Unit.level code; the other is "district"
 
@@ -33,24 +32,4 @@ class CycleInfo:
         return deadline_for_level(unit.level, self.grassroots_deadline, self.district_deadline)
 
 
-@dataclass
-class Roster:
-    """The subjects a unit rates; each record carries roster facts only (code, name, dates, statuses, posts)."""
-
-    members: list[MemberRecord] = field(default_factory=list)
-    organisations: list[OrganisationRecord] = field(default_factory=list)
-    collectives: list[CollectiveRecord] = field(default_factory=list)
-    leaders: list[LeaderRecord] = field(default_factory=list)
-
-    def records_of(self, kind: SubjectKind) -> list:
-        return {
-            SubjectKind.MEMBER: self.members,
-            SubjectKind.ORGANISATION: self.organisations,
-            SubjectKind.COLLECTIVE: self.collectives,
-            SubjectKind.LEADER: self.leaders,
-        }[kind]
-
-    def kinds(self) -> tuple[SubjectKind, ...]:
-        """The kinds this unit rates: those with anyone on the roster (members at least)."""
-        found = tuple(kind for kind in SubjectKind if self.records_of(kind))
-        return found or (SubjectKind.MEMBER,)
+Roster = Subjects  # the subjects a unit rates; each record carries roster facts only (code, name, dates, statuses)

@@ -20,7 +20,7 @@ from kdweb.rules.stored import record_to_json
 from kdweb.rules.terms import Level, SubjectKind
 
 from .problems import Problem
-from .reader import read_upload, validate_upload
+from .reader import gc_paused, read_upload, validate_upload
 from .results import PreviewCell, SortedFindings
 
 GROUP_FIELDS = {SubjectKind.ORGANISATION: "group", SubjectKind.COLLECTIVE: "collective_type",
@@ -59,8 +59,13 @@ class CheckedUpload(SortedFindings):
 
 
 def check(data: bytes, **options) -> CheckedUpload:
-    """validate_upload, boiled down to what is recorded."""
-    result = validate_upload(data, **options)
+    """validate_upload, boiled down to what is recorded; the collector paused over the rating rows too, since
+    writing a record's JSON makes garbage while every record is still alive (reader.gc_paused)."""
+    with gc_paused():
+        return _checked(validate_upload(data, **options))
+
+
+def _checked(result) -> CheckedUpload:
     if not result.ok:
         return CheckedUpload(ok=False, problem=result.problem)
     sheets = []

@@ -9,7 +9,7 @@ member: docs/performance.md §1 has its profile.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
 from itertools import chain, islice
@@ -30,7 +30,6 @@ from .metadata import IssuedSheet
 from .results import SheetPreview, cell_text
 
 HEADER_SEARCH_ROWS = 30
-_UNSET = object()  # equal to no cell
 
 
 @dataclass
@@ -104,15 +103,16 @@ class _SheetReader:
         shown = [(index, column) for index, column in self.identity if column.key != "status"]
         self.status_index = next((index for index, column in self.identity if column.key == "status"), None)
         self.shown_columns = [column for _, column in shown]
+        # each shown identity column: where its fact is in a signed row, and its cells as written, by fact
         self.written_cells = [
             (column, issued.fields.index(column.key) if column.key in issued.fields else None, {})
             for column in self.shown_columns
         ]
         self.shown_cells = _tuple_getter([index for index, _ in shown])
         record_type = RECORD_TYPES[spec.kind]
-        shown_keys = [column.key for column in self.shown_columns]
-        # the record's values in the same order, when each shown column is a field of the record
-        self.shown_values = _tuple_getter(shown_keys, attrgetter) if set(shown_keys) <= _field_names(record_type) else None
+        # the record's values of the shown columns, in the same order (every identity column but the status is
+        # a declared field of the record)
+        self.shown_values = _tuple_getter([column.key for column in self.shown_columns], attrgetter)
         self.parse = RowParser(
             record_type, cell_keys=[key for _, key in self.inputs], fact_keys=issued.fields,
             fact_conversions=json_conversions(record_type),
@@ -143,10 +143,10 @@ class _SheetReader:
                 row = row + [""] * (width - len(row))
             typed = row[code_index]
             issued = issued_row(typed) if type(typed) is str else None
-            read = with_facts(issued, input_cells(row)) if issued is not None else None
-            if read is None:
+            if issued is None:
                 self._read_other_row(number, row, typed)
                 continue
+            read = with_facts(issued, input_cells(row))
             record, problems = read
             if problems:
                 findings.extend(self._at(finding, number) for finding in problems)
@@ -156,21 +156,21 @@ class _SheetReader:
             rows_by_code.setdefault(record.code, []).append(number)
 
     def _read_other_row(self, number: int, row: list, typed) -> None:
-        """A blank row, a code retyped (other case, spaces, a number), an unlisted code, or signed facts of
-        another shape: each cell parsed as typed text."""
+        """A blank row, a code retyped (other case, spaces, a number) or an unlisted code: an issued code's facts
+        as signed, else each cell parsed as typed text."""
         if typed == "" and not any(row[index] not in ("", None) for index in self.watched):
             return  # a blank row
         code = display_text(typed)  # as parse_code reads it, "" when blank
         issued = (self.issued.get(code) or self.issued.get(self._loose_codes.get(normalise_text(code), ""))) if code else None
-        read = self.parse.with_facts(issued, self.input_cells(row)) if issued is not None else None
-        if read is None:
-            raw = dict(zip(self.issued_fields, issued)) if issued is not None else self._identity_from_cells(row, code)
+        if issued is not None:
+            record, findings = self.parse.with_facts(issued, self.input_cells(row))
+        else:
+            raw = self._identity_from_cells(row, code)
             for index, key in self.inputs:
                 value = row[index]
                 if value != "" and value is not None:
                     raw[key] = value
-            read = self.parse(raw)
-        record, findings = read
+            record, findings = self.parse(raw)
         if findings:
             self.result.findings.extend(self._at(finding, number) for finding in findings)
         if issued is not None and not self._untouched(row, issued, record):
@@ -195,12 +195,13 @@ class _SheetReader:
         return raw
 
     def _untouched(self, row: list, issued: tuple, record) -> bool:
-        """Every identity cell as issued: equal to the record's value from the signed facts (text, dates: the
-        usual row, one comparison), or else to what the template wrote (a blank, a kind by its name)."""
+        """Every identity cell as issued. The usual row takes one tuple comparison: the cells against the record's
+        values from the signed facts (text and dates read back equal). Else, column by column, a cell may still
+        be as the template wrote it (a blank, a kind by its name, a list of codes as one text)."""
         if self.status_index is not None and row[self.status_index] != self.status_line(issued):
             return False
         cells = self.shown_cells(row)
-        values = self.shown_values(record) if self.shown_values is not None else (_UNSET,) * len(cells)
+        values = self.shown_values(record)
         if cells == values:
             return True
         return all(
@@ -209,17 +210,14 @@ class _SheetReader:
         )
 
     def _as_written(self, position: int, issued: tuple):
-        """A shown identity cell as the template wrote it and calamine reads it back ("" when blank), each
-        distinct issued value worked out once per column."""
+        """A shown identity cell as the template wrote it and calamine reads it back ("" when blank), worked out
+        once per column and distinct fact (a column's facts are all of one JSON type, so the fact is the key)."""
         column, fact_at, written = self.written_cells[position]
         fact = issued[fact_at] if fact_at is not None else None
-        try:
-            value = written[type(fact), fact]
-        except KeyError:
-            value = written[type(fact), fact] = _blank_as_read(cell_value(column, {column.key: fact}))
-        except TypeError:  # a list (a leader's heads) is no key: worked out each time
-            value = _blank_as_read(cell_value(column, {column.key: fact}))
-        return value
+        key = tuple(fact) if isinstance(fact, list) else fact  # a leader's heads: a list of codes
+        if key not in written:
+            written[key] = _blank_as_read(cell_value(column, {column.key: fact}))
+        return written[key]
 
     def _edited_identity(self, row: list, number: int, issued: tuple, record) -> list[Finding]:
         """Compared first with the record's value (an untouched cell is equal), then, for the rest, as people
@@ -282,11 +280,6 @@ def _map_header(row: list, spec: SheetSpec) -> dict[str, int]:
 def _header_key(text: str) -> str:
     """A header row's text as matched; the same headers come back upload after upload."""
     return normalise_text(text)
-
-
-@lru_cache(maxsize=8)
-def _field_names(record_type: type) -> frozenset[str]:
-    return frozenset(item.name for item in fields(record_type))
 
 
 def _blank_as_read(value):

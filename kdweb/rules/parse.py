@@ -58,19 +58,8 @@ def _key(value: object) -> str:
     return normalise_text(value).strip(_EDGE_PUNCTUATION)
 
 
-def _table(pairs) -> dict:
-    return {_key(alias): value for alias, value in pairs}
-
-
 def _choices(texts) -> str:
     return "; ".join(f"“{text}”" for text in texts)
-
-
-def _invalid(value: object, what: str, texts) -> Parsed:
-    texts = list(texts)
-    guess = closest_choice(value, texts)
-    hint = f" Có phải: “{guess}”?" if guess else ""
-    return Parsed(error=f"“{display_text(value)}” không phải {what} hợp lệ.{hint} Chọn một trong: {_choices(texts)}.")
 
 
 def _bare(text: str) -> str:
@@ -90,211 +79,169 @@ def closest_choice(value: object, texts: list[str]) -> str | None:
     return best[1] if best[0] >= 0.75 and (best[0] == 1.0 or best[0] - runner_up >= 0.09) else None
 
 
-# "Hoàn thành" alone is not a level (RULES.md §1): it begins three of them, so it is never read as HTNV.
-_LEVEL_ALIASES = [(level.text, level) for level in Level] + [(level.code, level) for level in Level] + [
-    ("xuất sắc", Level.HTXSNV), ("hoàn thành xuất sắc", Level.HTXSNV),
-    ("tốt", Level.HTTNV), ("hoàn thành tốt", Level.HTTNV),
-    ("không hoàn thành", Level.KHTNV),
-]
-_LEVELS = _table(_LEVEL_ALIASES)
-_NOT_RATED = {_key(NOT_RATED_TEXT), "kxl", _key("không đánh giá, xếp loại")}
-LEVEL_CHOICES = tuple(level.text for level in sorted(Level, reverse=True)) + (NOT_RATED_TEXT,)
+NOT_RATED = object()  # the value of an option that means "Không xếp loại": Parsed(not_rated=True)
+_UNKNOWN = object()
 _TRUNCATION = ("…", "...", "..")
 
 
-def _ambiguous(value: object, what: str, texts) -> Parsed | None:
-    """Text that only begins one or more of the choices ("Hoàn thành", "Hoàn thành tốt nhiệm…", a cell cut short):
-    an error naming the choices it could be, never a guess (a guess would often be a lower level)."""
-    key = normalise_text(value).strip(_EDGE_PUNCTUATION)
-    for mark in _TRUNCATION:
-        key = key.removesuffix(mark).strip()
-    if not key:
-        return None
-    candidates = [text for text in texts if normalise_text(text).startswith(key) and normalise_text(text) != key]
-    if not candidates:
-        return None
-    quoted = [f"“{text}”" for text in candidates]
-    could_be = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} hoặc {quoted[-1]}"
-    return Parsed(error=(
-        f"“{display_text(value)}” chưa đủ để biết là {what} nào (có thể là {could_be}). "
-        f"Chọn đúng một trong: {_choices(texts)}."
-    ))
+class Choice:
+    """A closed list of values a cell may hold, read tolerantly: the one parser of every dropdown column.
+
+    `options` are the dropdown's texts with their values, in the list's order; `aliases` other spellings (codes,
+    short forms) read the same way. A cell is matched on its normalised text (case, spaces, NFD, edge punctuation),
+    after `prefixes` are taken off ("kỷ luật cảnh cáo"), then on the first of `hints` it contains. A value of
+    `accepts` is taken as it is. An alias whose value is None reads as blank ("Không" for a discipline form).
+    Text that only begins some choices ("Hoàn thành", a cell cut short) is an error naming those choices, never a
+    guess; a choice typed in a TCVN3 or VNI font is converted, with a warning; anything else is an error listing
+    the choices and, when one stands out, the one it most likely meant."""
+
+    def __init__(self, what: str, options, aliases=(), *, accepts: type | tuple = (), prefixes=(), hints=()):
+        self.what = what
+        self.texts = tuple(text for text, _ in options)
+        self.accepts = accepts
+        self.table = {_key(alias): value for alias, value in (*options, *aliases)}
+        self.shown = {}
+        for text, value in options:
+            self.shown.setdefault(value, text)
+        self.prefixes = tuple(normalise_text(prefix) for prefix in prefixes)
+        self.hints = tuple((_key(hint), value) for hint, value in hints)
+
+    def __call__(self, value: object) -> Parsed:
+        if is_blank(value):
+            return Parsed()
+        if self.accepts and isinstance(value, self.accepts):
+            return Parsed(value)
+        parsed = self._read(value)
+        return parsed if parsed.ok else self._in_legacy_font(value) or parsed
+
+    def _read(self, value: object) -> Parsed:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # 1.0 reads as 1
+        found = self._lookup(_key(value))
+        if found is NOT_RATED:
+            return Parsed(not_rated=True)
+        if found is not _UNKNOWN:
+            return Parsed(found)
+        return self._ambiguous(value) or self._invalid(value)
+
+    def _lookup(self, key: str):
+        found = self.table.get(key, _UNKNOWN)
+        if found is _UNKNOWN and self.prefixes:
+            for prefix in self.prefixes:
+                key = key.removeprefix(prefix).strip()
+            found = self.table.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = next((value for hint, value in self.hints if hint in key), _UNKNOWN)
+        return found
+
+    def _ambiguous(self, value: object) -> Parsed | None:
+        key = normalise_text(value).strip(_EDGE_PUNCTUATION)
+        for mark in _TRUNCATION:
+            key = key.removesuffix(mark).strip()
+        if not key:
+            return None
+        candidates = [text for text in self.texts if normalise_text(text).startswith(key) and normalise_text(text) != key]
+        if not candidates:
+            return None
+        quoted = [f"“{text}”" for text in candidates]
+        could_be = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} hoặc {quoted[-1]}"
+        return Parsed(error=(
+            f"“{display_text(value)}” chưa đủ để biết là {self.what} nào (có thể là {could_be}). "
+            f"Chọn đúng một trong: {_choices(self.texts)}."
+        ))
+
+    def _invalid(self, value: object) -> Parsed:
+        guess = closest_choice(value, list(self.texts))
+        hint = f" Có phải: “{guess}”?" if guess else ""
+        return Parsed(error=f"“{display_text(value)}” không phải {self.what} hợp lệ.{hint} Chọn một trong: {_choices(self.texts)}.")
+
+    def _in_legacy_font(self, value: object) -> Parsed | None:
+        """Converted when exactly one conversion (TCVN3, VNI) is a valid choice."""
+        if not isinstance(value, str) or value.isascii():
+            return None
+        found = {}
+        for font, convert in LEGACY_FONTS:
+            converted = convert(value)
+            if converted == value:
+                continue
+            parsed = self._read(converted)
+            if parsed.ok and (parsed.value is not None or parsed.not_rated):
+                found.setdefault((parsed.value, parsed.not_rated), (font, parsed))
+        if len(found) != 1:
+            return None
+        font, parsed = next(iter(found.values()))
+        shown = self.shown.get(NOT_RATED if parsed.not_rated else parsed.value, "")
+        return Parsed(parsed.value, not_rated=parsed.not_rated, warning=(
+            f"“{display_text(value)}” được gõ bằng phông {font}; đã chuyển từ phông {font} thành “{shown}”. "
+            f"Lần sau hãy chọn trong danh sách hoặc gõ bằng phông Unicode."
+        ))
 
 
-def _in_legacy_font(value: object, read, shown) -> Parsed | None:
-    """A choice typed with a TCVN3 or VNI font: converted when exactly one conversion is a valid choice."""
-    if not isinstance(value, str) or value.isascii():
-        return None
-    found = {}
-    for font, convert in LEGACY_FONTS:
-        converted = convert(value)
-        if converted == value:
-            continue
-        parsed = read(converted)
-        if parsed.ok and (parsed.value is not None or parsed.not_rated):
-            found.setdefault((parsed.value, parsed.not_rated), (font, parsed))
-    if len(found) != 1:
-        return None
-    font, parsed = next(iter(found.values()))
-    return Parsed(parsed.value, not_rated=parsed.not_rated, warning=(
-        f"“{display_text(value)}” được gõ bằng phông {font}; đã chuyển từ phông {font} thành “{shown(parsed)}”. "
-        f"Lần sau hãy chọn trong danh sách hoặc gõ bằng phông Unicode."
-    ))
+def _coded(enum) -> list[tuple[str, object]]:
+    """An enum's members by their text, in order, and by their code."""
+    return [(member.text, member) for member in enum]
 
 
-def _level_text(parsed: Parsed) -> str:
-    return NOT_RATED_TEXT if parsed.not_rated else getattr(parsed.value, "text", str(parsed.value))
+def _codes(enum) -> list[tuple[str, object]]:
+    return [(member.code, member) for member in enum]
 
 
-def _read_level(value: object) -> Parsed:
-    key = _key(value)
-    if key in _NOT_RATED:
-        return Parsed(not_rated=True)
-    level = _LEVELS.get(key)
-    if level:
-        return Parsed(level)
-    return _ambiguous(value, "mức xếp loại", LEVEL_CHOICES) or _invalid(value, "mức xếp loại", LEVEL_CHOICES)
-
-
-def parse_level(value: object) -> Parsed:
-    """A level (HTXSNV…KHTNV, canonical text or short form), or "Không xếp loại" (not_rated=True)."""
-    if is_blank(value):
-        return Parsed()
-    if isinstance(value, Level):
-        return Parsed(value)
-    parsed = _read_level(value)
-    return parsed if parsed.ok else _in_legacy_font(value, _read_level, _level_text) or parsed
-
-
-_CIVIL = {**_LEVELS, **_table([(OLD_CIVIL_HTNV_TEXT, Level.HTNV), ("HTNV nhưng còn hạn chế về năng lực", Level.HTNV)])}
-CIVIL_RATING_CHOICES = LEVEL_CHOICES[:-1] + (OLD_CIVIL_HTNV_TEXT,)
-
-
-def _read_civil_rating(value: object) -> Parsed:
-    key = _key(value)
-    if key in _NOT_RATED:
-        return Parsed(not_rated=True)
-    level = _CIVIL.get(key)
-    if level is None:
-        what = "mức xếp loại công chức, viên chức"
-        return _ambiguous(value, what, CIVIL_RATING_CHOICES) or _invalid(value, what, CIVIL_RATING_CHOICES)
-    return Parsed(level)
-
-
-def parse_civil_rating(value: object) -> Parsed:
-    """A civil-service rating; the 2019 level "…nhưng còn hạn chế về năng lực" counts as HTNV."""
-    if is_blank(value):
-        return Parsed()
-    if isinstance(value, Level):
-        return Parsed(value)
-    parsed = _read_civil_rating(value)
-    return parsed if parsed.ok else _in_legacy_font(value, _read_civil_rating, _level_text) or parsed
-
-
-_GRADES = _table([(grade.text, grade) for grade in Grade] + [(grade.code, grade) for grade in Grade] + [
-    ("XS", Grade.XUAT_SAC), ("TB", Grade.TRUNG_BINH),
-])
-GRADE_CHOICES = tuple(grade.text for grade in sorted(Grade, reverse=True))
-
-
-def _read_grade(value: object) -> Parsed:
-    grade = _GRADES.get(_key(value))
-    return Parsed(grade) if grade else _invalid(value, "cấp độ tiêu chí", GRADE_CHOICES)
-
-
-def parse_grade(value: object) -> Parsed:
-    if is_blank(value):
-        return Parsed()
-    if isinstance(value, Grade):
-        return Parsed(value)
-    parsed = _read_grade(value)
-    return parsed if parsed.ok else _in_legacy_font(value, _read_grade, _level_text) or parsed
-
-
-_YES = {"có", "co", "c", "x", "v", "yes", "y", "true", "đúng", "1", "✓", "✔"}
-_NO = {"không", "khong", "k", "no", "n", "false", "sai", "0"}
-YES_NO_CHOICES = ("Có", "Không")
-
-
-def parse_yes_no(value: object) -> Parsed:
-    if is_blank(value):
-        return Parsed()
-    if isinstance(value, bool):
-        return Parsed(value)
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return Parsed(bool(value))
-    parsed = _read_yes_no(value)
-    return parsed if parsed.ok else _in_legacy_font(value, _read_yes_no, _yes_no_text) or parsed
-
-
-def _read_yes_no(value: object) -> Parsed:
-    key = _key(value)
-    if key in _YES:
-        return Parsed(True)
-    if key in _NO:
-        return Parsed(False)
-    return _invalid(value, "giá trị Có/Không", YES_NO_CHOICES)
-
-
-def _yes_no_text(parsed: Parsed) -> str:
-    return YES_NO_CHOICES[0] if parsed.value else YES_NO_CHOICES[1]
-
-
-_DISCIPLINES = _table([(form.text, form) for form in Discipline] + [(form.code, form) for form in Discipline])
-_DISCIPLINE_PREFIXES = tuple(normalise_text(prefix) for prefix in ("hình thức", "kỷ luật"))
-DISCIPLINE_CHOICES = tuple(form.text for form in Discipline)
-
-
-def parse_discipline(value: object) -> Parsed:
-    """A discipline form; "Không" means none (value None)."""
-    if is_blank(value):
-        return Parsed()
-    if isinstance(value, Discipline):
-        return Parsed(value)
-    key = _key(value)
-    if key in _NO:
-        return Parsed()
-    for prefix in _DISCIPLINE_PREFIXES:
-        key = key.removeprefix(prefix).strip()
-    form = _DISCIPLINES.get(key)
-    return Parsed(form) if form else _invalid(value, "hình thức kỷ luật", DISCIPLINE_CHOICES)
-
-
-_REASONS = _table([(reason.text, reason) for reason in NotRatedReason] + [(r.code, r) for r in NotRatedReason])
-_REASON_HINTS = [
-    (_key("miễn"), NotRatedReason.EXEMPT),
-    (_key("đình chỉ"), NotRatedReason.SUSPENDED),
-    (_key("mới kết nạp"), NotRatedReason.NEW),
-    (_key("mới thành lập"), NotRatedReason.NEW),
-    (_key("chưa đủ 6 tháng"), NotRatedReason.NEW),
-    (_key("chưa đủ 06 tháng"), NotRatedReason.NEW),
-    (_key("tạm thời"), NotRatedReason.TEMPORARY),
-    (_key("khác"), NotRatedReason.OTHER),
+# "Hoàn thành" alone is not a level (RULES.md §1): it begins three of them, so it is never read as HTNV.
+_LEVEL_OPTIONS = [(level.text, level) for level in sorted(Level, reverse=True)] + [(NOT_RATED_TEXT, NOT_RATED)]
+_LEVEL_ALIASES = _codes(Level) + [
+    ("xuất sắc", Level.HTXSNV), ("hoàn thành xuất sắc", Level.HTXSNV),
+    ("tốt", Level.HTTNV), ("hoàn thành tốt", Level.HTTNV),
+    ("không hoàn thành", Level.KHTNV),
+    ("kxl", NOT_RATED), ("không đánh giá, xếp loại", NOT_RATED),
 ]
-REASON_CHOICES = tuple(reason.text for reason in NotRatedReason)
+# a level (HTXSNV…KHTNV, canonical text or short form), or "Không xếp loại" (not_rated=True)
+parse_level = Choice("mức xếp loại", _LEVEL_OPTIONS, _LEVEL_ALIASES, accepts=Level)
+LEVEL_CHOICES = parse_level.texts
 
+# A civil-service rating; the 2019 level "…nhưng còn hạn chế về năng lực" counts as HTNV.
+parse_civil_rating = Choice(
+    "mức xếp loại công chức, viên chức",
+    _LEVEL_OPTIONS[:-1] + [(OLD_CIVIL_HTNV_TEXT, Level.HTNV)],
+    _LEVEL_ALIASES + [(NOT_RATED_TEXT, NOT_RATED), ("HTNV nhưng còn hạn chế về năng lực", Level.HTNV)],
+    accepts=Level,
+)
+CIVIL_RATING_CHOICES = parse_civil_rating.texts
 
-def parse_not_rated_reason(value: object) -> Parsed:
-    if is_blank(value):
-        return Parsed()
-    if isinstance(value, NotRatedReason):
-        return Parsed(value)
-    key = _key(value)
-    reason = _REASONS.get(key) or next((reason for hint, reason in _REASON_HINTS if hint in key), None)
-    return Parsed(reason) if reason else _invalid(value, "lý do không xếp loại", REASON_CHOICES)
+parse_grade = Choice(
+    "cấp độ tiêu chí", [(grade.text, grade) for grade in sorted(Grade, reverse=True)],
+    _codes(Grade) + [("XS", Grade.XUAT_SAC), ("TB", Grade.TRUNG_BINH)], accepts=Grade,
+)
+GRADE_CHOICES = parse_grade.texts
 
+_YES = ("có", "co", "c", "x", "v", "yes", "y", "true", "đúng", "1", "✓", "✔")
+_NO = ("không", "khong", "k", "no", "n", "false", "sai", "0")
+parse_yes_no = Choice(
+    "giá trị Có/Không", [("Có", True), ("Không", False)],
+    [(text, True) for text in _YES] + [(text, False) for text in _NO], accepts=bool,
+)
+YES_NO_CHOICES = parse_yes_no.texts
 
-_ORG_KINDS = _table([(kind.text, kind) for kind in ORGANISATION_KINDS]
-                    + [(kind.code, kind) for kind in ORGANISATION_KINDS])
+parse_discipline = Choice(  # "Không" means none (value None)
+    "hình thức kỷ luật", _coded(Discipline), _codes(Discipline) + [(text, None) for text in _NO],
+    accepts=Discipline, prefixes=("hình thức", "kỷ luật"),
+)
+DISCIPLINE_CHOICES = parse_discipline.texts
 
+parse_not_rated_reason = Choice(
+    "lý do không xếp loại", _coded(NotRatedReason), _codes(NotRatedReason), accepts=NotRatedReason, hints=[
+        ("miễn", NotRatedReason.EXEMPT),
+        ("đình chỉ", NotRatedReason.SUSPENDED),
+        ("mới kết nạp", NotRatedReason.NEW),
+        ("mới thành lập", NotRatedReason.NEW),
+        ("chưa đủ 6 tháng", NotRatedReason.NEW),
+        ("chưa đủ 06 tháng", NotRatedReason.NEW),
+        ("tạm thời", NotRatedReason.TEMPORARY),
+        ("khác", NotRatedReason.OTHER),
+    ],
+)
+REASON_CHOICES = parse_not_rated_reason.texts
 
-def parse_org_kind(value: object) -> Parsed:
-    if is_blank(value):
-        return Parsed()
-    if isinstance(value, UnitKind):
-        return Parsed(value)
-    kind = _ORG_KINDS.get(_key(value))
-    return Parsed(kind) if kind else _invalid(value, "loại tổ chức đảng", [kind.text for kind in ORGANISATION_KINDS])
+parse_org_kind = Choice("loại tổ chức đảng", _coded(ORGANISATION_KINDS), _codes(ORGANISATION_KINDS), accepts=UnitKind)
 
 
 _EXCEL_EPOCH = date(1899, 12, 30)

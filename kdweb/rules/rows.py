@@ -16,95 +16,14 @@ from typing import Callable, Mapping, NamedTuple, Sequence
 from .findings import Finding
 from .labels import field_label
 from .messages import subject_phrase
-from .parse import (
-    Parsed, display_text, is_blank, looks_like_legacy_font, parse_civil_rating, parse_code, parse_codes,
-    parse_date, parse_discipline, parse_grade, parse_level, parse_not_rated_reason, parse_number,
-    parse_org_kind, parse_yes_no,
-)
+from .field_registry import REGISTRY, Registry
+from .parse import Parsed, display_text, is_blank, looks_like_legacy_font, parse_civil_rating, parse_codes, parse_grade
 from .records import CollectiveRecord, LeaderRecord, MemberRecord, OrganisationRecord
-from .score_fields import SCORE_FIELDS
 from .terms import Severity
 
 GRADE_PREFIX = "grade:"
 MONTH_PREFIX = "month:"
 
-
-def _text(value: object) -> Parsed:
-    return Parsed(display_text(value))
-
-
-_COMMON: dict[str, Callable[[object], Parsed]] = {
-    "code": parse_code,
-    "name": _text,
-    "unit_code": parse_code,
-    "level": parse_level,
-    "not_rated_reason": parse_not_rated_reason,
-    "disciplined_in_year": parse_yes_no,
-    "discipline": parse_discipline,
-    "violation_counted_before": parse_yes_no,
-    "targets_below_half": parse_yes_no,
-    "remarks": _text,
-}
-
-_MEMBER = _COMMON | {
-    "cell_code": parse_code,
-    "cell_name": _text,
-    "birth_date": parse_date,
-    "probationary": parse_yes_no,
-    "admitted_on": parse_date,
-    "exempt": parse_yes_no,
-    "suspended": parse_yes_no,
-    "committee_suspended": parse_yes_no,
-    "transferred_in": parse_yes_no,
-    "months_at_old_place": parse_number,
-    "transfer_remarks_received": parse_yes_no,
-    "temporary_activity": parse_yes_no,
-    "temporary_activity_elsewhere": parse_yes_no,
-    "temporary_remarks_received": parse_yes_no,
-    "is_civil_servant": parse_yes_no,
-    "post": _text,
-    "discipline_origin_elsewhere": parse_yes_no,
-    "discipline_origin_unit": parse_code,
-    "civil_rating": parse_civil_rating,
-    "sick_leave_months": parse_number,
-    "maternity_leave_months": parse_number,
-}
-
-_ORGANISATION = _COMMON | {
-    "kind": parse_org_kind,
-    "parent_code": parse_code,
-    "founded_on": parse_date,
-    "group": _text,
-    "self_remedied": parse_yes_no,
-    "same_level_bodies_lowest": parse_civil_rating,
-}
-
-_COLLECTIVE = _COMMON | {
-    "collective_type": _text,
-    "led_unit_code": parse_code,
-    "led_unit_level": parse_civil_rating,
-    "founded_on": parse_date,
-    "member_discipline": parse_discipline,
-    "main_target_missed": parse_yes_no,
-    "force_majeure": parse_yes_no,
-}
-
-_LEADER = _COMMON | {
-    "post": _text,
-    "post_group": _text,
-    "heads": parse_codes,
-    "headed_unit_level": parse_civil_rating,
-    "moved_in_no_responsibility": parse_yes_no,
-    "party_member": parse_yes_no,
-    "corruption_under_leadership": parse_yes_no,
-    "corruption_self_remedied": parse_yes_no,
-}
-
-_TEXT_FIELDS = frozenset({"name", "cell_name", "post", "remarks", "group", "collective_type", "post_group"}) | {
-    item.name for item in SCORE_FIELDS if item.text
-}
-# values that differ from row to row: not worth remembering
-_OWN_FIELDS = frozenset({"code", "name", "remarks"}) | {item.name for item in SCORE_FIELDS if item.own}
 
 # Where a parsed cell goes: a plain record field, a criterion grade or a monthly rating.
 _VALUES, _GRADES, _MONTHS = 0, 1, 2
@@ -141,23 +60,16 @@ class _RowShape:
         return None
 
 
-def _shape(record_type, parsers) -> _RowShape:
+@lru_cache(maxsize=16)
+def _shape(record_type: type, registry: Registry = REGISTRY) -> _RowShape:
+    """The declared fields of the record's kind that it holds, each read by its declared parser."""
     names = {item.name for item in fields(record_type)}
-    parsers = {**parsers, **{item.name: item.parser for item in SCORE_FIELDS if item.name not in parsers}}
-    kept = [(key, parser) for key, parser in parsers.items() if key in names]
+    kept = [item for item in registry.of(record_type.subject_kind) if item.parser is not None and item.name in names]
     plain = {
-        key: _Field(position, parser, key in _TEXT_FIELDS, key not in _OWN_FIELDS, _VALUES, key)
-        for position, (key, parser) in enumerate(kept)
+        item.name: _Field(position, item.parser, item.is_text, not item.own, _VALUES, item.name)
+        for position, item in enumerate(kept)
     }
     return _RowShape(record_type, plain, "monthly_ratings" in names)
-
-
-_SHAPES = {
-    MemberRecord: _shape(MemberRecord, _MEMBER),
-    OrganisationRecord: _shape(OrganisationRecord, _ORGANISATION),
-    CollectiveRecord: _shape(CollectiveRecord, _COLLECTIVE),
-    LeaderRecord: _shape(LeaderRecord, _LEADER),
-}
 
 
 def parse_member_row(raw: Mapping[str, object]) -> tuple[MemberRecord, list[Finding]]:
@@ -208,9 +120,9 @@ class RowParser:
 
     def __init__(
         self, record_type: type, cell_keys: Sequence[str] = (), fact_keys: Sequence[str] = (),
-        fact_conversions: Mapping[str, Callable] | None = None,
+        fact_conversions: Mapping[str, Callable] | None = None, registry: Registry = REGISTRY,
     ):
-        self.shape = _SHAPES[record_type]
+        self.shape = _shape(record_type, registry)
         self.fields: dict[object, _Field | None] = {}  # by raw key
         self.parsed_texts = _ParsedTexts()
         self.legacy_font_texts = _Remembered(looks_like_legacy_font)
@@ -247,13 +159,13 @@ class RowParser:
         _complete(self.shape, raw, found, problems)
         return _record_with_findings(self.shape, values, problems)
 
-    def with_facts(self, facts: Sequence, cells: Sequence) -> tuple[object, list[Finding]] | None:
-        """The record of a row, as `self({**facts, **cells})` reads it, except that the facts are taken as they
-        are (converted, not parsed). None when a fact names no field of the record or its conversion raises
-        ValueError, TypeError or LookupError: the caller then parses the row as typed text. Facts and cells
-        name different fields."""
+    def with_facts(self, facts: Sequence, cells: Sequence) -> tuple[object, list[Finding]]:
+        """The record of a row, as `self({**facts, **cells})` reads it (facts and cells name different fields),
+        the facts taken as they are (converted, not parsed): the usual row. Facts of another shape (a fact the
+        record has no field for, a row of another length, a value its conversion refuses) are read as typed text,
+        as the plain parser reads them."""
         if not self._facts_known or len(facts) != len(self.fact_keys):
-            return None
+            return self._as_text(facts, cells)
         repeating = self._repeating(cells)
         part = self._cell_parts.get(repeating)
         problems, base = part if part is not None else self._cell_part(repeating)
@@ -265,7 +177,7 @@ class RowParser:
                 if fields[position] is not None:
                     fields[position] = convert(fields[position])
         except (ValueError, TypeError, LookupError):
-            return None
+            return self._as_text(facts, cells)
         own_problems: list = []
         positions = self._layout.positions
         for index, key, parser, seen in self._own_values:
@@ -294,25 +206,26 @@ class RowParser:
             return _record_with_findings(self.shape, dict(zip(self._layout.names, fields)), problems + own_problems)
         return self.shape.record_type(*fields), []  # the usual row: nothing to report
 
+    def _as_text(self, facts: Sequence, cells: Sequence) -> tuple[object, list[Finding]]:
+        raw = dict(zip(self.fact_keys, facts))
+        raw.update((key, value) for key, value in zip(self.cell_keys, cells) if value != "" and value is not None)
+        return self(raw)
+
     def _cell_part(self, repeating: tuple) -> tuple[list, list]:
-        """The repeating cells' problems, and the record's fields holding their values (the others blank),
-        read once per distinct tuple of cells. Text-only tuples (nearly every row) are remembered by the tuple;
-        others by the tuple and its types, because 1, 1.0 and True are equal, and one dict key, but are read
-        differently. A text-only tuple never equals another kind, so a hit by the tuple alone is always right."""
-        text_only = all(type(value) is str for value in repeating)
-        memo_key = repeating if text_only else (repeating, tuple(map(type, repeating)))
-        part = self._cell_parts.get(memo_key)
-        if part is None:
-            raw = {key: value for key, value in zip(self._repeating_keys, repeating) if value != "" and value is not None}
-            values: dict[str, object] = {}
-            found, problems = (values, {}, {}), []
-            self._read(raw.items(), found, problems)
-            _complete(self.shape, raw, found, problems)
-            fields = list(self._layout.blanks)
-            for name, value in values.items():
-                fields[self._layout.positions[name]] = value
-            part = self._cell_parts[memo_key] = (problems, fields)
-        return part
+        """The repeating cells' problems, and the record's fields holding their values (the others blank), read
+        once per distinct tuple of text cells (nearly every row). A tuple holding a number or a boolean is read
+        each time and not remembered: 1, 1.0 and True are one dict key but read differently."""
+        raw = {key: value for key, value in zip(self._repeating_keys, repeating) if value != "" and value is not None}
+        values: dict[str, object] = {}
+        found, problems = (values, {}, {}), []
+        self._read(raw.items(), found, problems)
+        _complete(self.shape, raw, found, problems)
+        fields = list(self._layout.blanks)
+        for name, value in values.items():
+            fields[self._layout.positions[name]] = value
+        if all(type(value) is str for value in repeating):
+            self._cell_parts[repeating] = (problems, fields)
+        return problems, fields
 
     def _field(self, key: object) -> _Field | None:
         field = self.fields.get(key, _UNSEEN)

@@ -9,7 +9,8 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
-from types import UnionType
+from operator import attrgetter
+from types import MappingProxyType, UnionType
 
 from .records import RECORD_TYPES, Record
 from .terms import SubjectKind
@@ -17,12 +18,24 @@ from .terms import SubjectKind
 
 def record_to_json(record: Record) -> str:
     """The record's fields that differ from their defaults, as compact JSON (enums by code, dates ISO)."""
-    body = {}
-    for item in fields(record):
-        value = getattr(record, item.name)
-        if value != _default(item):
-            body[item.name] = _plain(value)
+    names, values_of, defaults = _layout(type(record))
+    body = {
+        name: value if type(value) in _AS_IS else _plain(value)
+        for name, value, default in zip(names, values_of(record), defaults) if value != default
+    }
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+_AS_IS = frozenset({str, int, float, bool})  # JSON values already: most fields of most records
+
+
+@lru_cache(maxsize=16)
+def _layout(record_type: type) -> tuple[tuple[str, ...], typing.Callable, tuple]:
+    """The record type's field names, a getter of their values in that order, and their defaults (once per type:
+    one record is written per rating of every upload)."""
+    items = fields(record_type)
+    names = tuple(item.name for item in items)
+    return names, attrgetter(*names), tuple(_default(item) for item in items)
 
 
 def record_from_json(kind: SubjectKind, text: str) -> Record:
@@ -37,14 +50,17 @@ def _default(item):
 
 
 def _plain(value):
+    kind = type(value)
+    if kind in _AS_IS or value is None:
+        return value
     if isinstance(value, Enum):
         return value.value
+    if kind in (dict, MappingProxyType) or isinstance(value, typing.Mapping):  # grades: the exact types first
+        return {str(key): item.value if isinstance(item, Enum) else _plain(item) for key, item in value.items()}
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):  # a score: exact, as text
         return str(value)
-    if isinstance(value, typing.Mapping):
-        return {str(key): _plain(item) for key, item in value.items()}
     if isinstance(value, (tuple, list)):
         return [_plain(item) for item in value]
     if isinstance(value, (set, frozenset)):

@@ -145,14 +145,23 @@ def leader_records(cycle, unit) -> list[LeaderRecord]:
 def roster_of_record(cycle, unit, batch: UnitBatch | None = None) -> RosterOfRecord:
     """The unit's subjects as the database holds them now: what an upload is checked against; with the roster
     facts of those some issued workbook of the unit does not list (a row typed for one is read with them)."""
-    batch = batch or roster_batch(cycle, unit)
-    subjects = {kind: {record.code: record.name for record in batch.records_of(kind)} for kind in SubjectKind}
+    if batch is not None:
+        subjects = {kind: {record.code: record.name for record in batch.records_of(kind)} for kind in SubjectKind}
+    else:  # every upload asks for it: the members' codes and names only, not their records (ten times the time)
+        subjects = {SubjectKind.MEMBER: {} if unit.level == "district" else dict(
+            db.session.execute(members_listed(cycle, unit, Person.code, Person.full_name)[0]).all())}
+        for kind, records in ((SubjectKind.ORGANISATION, organisation_records(unit)),
+                              (SubjectKind.COLLECTIVE, collective_records(cycle, unit)),
+                              (SubjectKind.LEADER, leader_records(cycle, unit))):
+            subjects[kind] = {record.code: record.name for record in records}
     arrivals = _not_issued_everywhere(cycle, unit, subjects)
     facts = {}
-    for spec in sheet_specs(get_rule_set(cycle.rule_set_id)):
-        names = spec.roster_fields()
-        facts[spec.kind] = {record.code: {name: getattr(record, name) for name in names}
-                            for record in batch.records_of(spec.kind) if record.code in arrivals[spec.kind]}
+    if any(arrivals.values()):  # the full records only when some subject needs its facts
+        batch = batch or roster_batch(cycle, unit)
+        for spec in sheet_specs(get_rule_set(cycle.rule_set_id)):
+            names = spec.roster_fields()
+            facts[spec.kind] = {record.code: {name: getattr(record, name) for name in names}
+                                for record in batch.records_of(spec.kind) if record.code in arrivals[spec.kind]}
     return RosterOfRecord(subjects, facts)
 
 

@@ -7,24 +7,27 @@ import io
 import openpyxl
 import pytest
 
+from dataclasses import replace
+
 from kdweb.excel import columns
-from kdweb.excel.columns import FIRST_DATA_ROW, Column, current_layout, extended_layout, sheet_specs
+from kdweb.excel.columns import FIRST_DATA_ROW, current_layout, extended_layout, sheet_specs
 from kdweb.excel.summary import SHEET as SUMMARY
 from kdweb.rules import SubjectKind, get_rule_set
+from kdweb.rules.field_registry import REGISTRY
 
 from .builders import MEMBERS_SHEET, Filler, read_demo
 from .test_workbook_366 import build_366, fill_366
 
 RS = get_rule_set("qd366-hd43")
-# the recipe: one Column, with its dropdown and the value the summary counts (the record field already declared)
-NEW_INPUT = Column("targets_below_half", "Hoàn thành dưới 50% chỉ tiêu được giao", 14.0, columns.INPUT, columns.CHOICE,
-                   "yes_no", help="Chọn “Có” nếu đúng.", summary=("Có",))
+# the recipe: the field's declaration with its dropdown and the value the summary counts, and its key in a layout
+NEW_INPUT = replace(REGISTRY["targets_below_half"], header="Hoàn thành dưới 50% chỉ tiêu được giao", width=14.0,
+                    help="Chọn “Có” nếu đúng.", summary=("Có",))
 
 
 @pytest.fixture
 def newer_layout(monkeypatch):
     issued_before = build_366()
-    layout = extended_layout("qd366-hd43", SubjectKind.MEMBER, NEW_INPUT)
+    layout = extended_layout("qd366-hd43", SubjectKind.MEMBER, NEW_INPUT.name, registry=REGISTRY.declaring(NEW_INPUT))
     monkeypatch.setitem(columns.LAYOUTS["qd366-hd43"], layout.version, layout)
     return issued_before, layout.version
 

@@ -56,7 +56,7 @@ def test_location_is_filled_on_a_copy():
 
 def test_records_of_the_wrong_shape_become_findings_not_crashes():
     wrong = MemberRecord("DV1", "Nguyễn Văn A", "CS01", level="HTNV", grades=None)
-    findings = validate_unit(UnitBatch("CS01", members=[wrong]))
+    findings = validate_unit(UnitBatch(unit_code="CS01", members=[wrong]))
     assert {finding.rule for finding in findings} == {UNCHECKED}
     assert all("Không kiểm tra được quy tắc" in finding.message for finding in findings)
-    assert validate_unit(UnitBatch("CS01", members=None))[0].rule == UNCHECKED
+    assert validate_unit(UnitBatch(unit_code="CS01", members=None))[0].rule == UNCHECKED

@@ -1,5 +1,6 @@
 """Rule set qd366-hd43 (docs/rulebook-366.md): every new code at its boundaries, the codes switched off, the waivers,
-and properties: a level is never above what score and conditions allow; every declared field parses back."""
+and properties: a level is never above what score and conditions allow (the registry round trip of every declared
+field: tests/rules/test_field_registry.py)."""
 from __future__ import annotations
 
 from datetime import date
@@ -13,8 +14,7 @@ from kdweb.rules import (
     UnitBatch, get_rule_set, suggest_level, validate_unit,
 )
 from kdweb.rules.checks_score import assess, suggest_scored
-from kdweb.rules.rows import RowParser
-from kdweb.rules.score_fields import SCORE_FIELDS, VIOLATION_KINDS, score_fields_of
+from kdweb.rules.score_fields import VIOLATION_KINDS
 
 RS = get_rule_set("qd366-hd43")
 REVIEW = date(2026, 12, 10)
@@ -35,7 +35,7 @@ def rules_of(*records, rule_set=RS) -> list[str]:
 
 
 def findings_of(*records, rule_set=RS):
-    batch = UnitBatch("CS01", "Chi bộ 1", REVIEW)
+    batch = UnitBatch(unit_code="CS01", unit_name="Chi bộ 1", review_date=REVIEW)
     for record in records:
         batch.records_of(record.subject_kind).append(record)
     return validate_unit(batch, rule_set)
@@ -261,35 +261,3 @@ def test_the_fast_condition_test_agrees_with_the_worded_one(
     found = assess(record, RS)
     for level in Level:
         assert conditions_hold(record, level, thresholds(RS)) == (found.conditions_level >= level), level
-
-
-FIELD_VALUES = {
-    "score": st.decimals(min_value=0, max_value=100, places=2).map(str).map(lambda text: text.replace(".", ",")),
-    "count": st.integers(min_value=0, max_value=500),
-    "yes_no": st.sampled_from(["Có", "Không"]),
-    "text": st.sampled_from(["Tự phát hiện, báo cáo và khắc phục", "Dịch bệnh kéo dài", "Khu dân cư số 3", "x"]),
-    "violation": st.sampled_from(VIOLATION_KINDS),
-    "levels": st.lists(st.sampled_from([level.code for level in Level]), min_size=1, max_size=4).map(", ".join),
-}
-_FIELD_KINDS = {
-    "parse_score": "score", "parse_count": "count", "parse_yes_no": "yes_no", "_text": "text",
-    "parse_violation_kind": "violation", "parse_levels": "levels",
-}
-
-
-@settings(max_examples=60, deadline=None)
-@given(data=st.data(), kind=st.sampled_from(SubjectKind))
-def test_every_declared_field_parses_back_what_was_written(data, kind):
-    record_type = {SubjectKind.MEMBER: MemberRecord, SubjectKind.ORGANISATION: OrganisationRecord,
-                   SubjectKind.COLLECTIVE: CollectiveRecord, SubjectKind.LEADER: LeaderRecord}[kind]
-    raw = {"code": "A", "name": "Tên"}
-    for item in score_fields_of(kind):
-        raw[item.name] = data.draw(FIELD_VALUES[_FIELD_KINDS[item.parser.__name__]])
-    record, problems = RowParser(record_type)(raw)
-    assert problems == []
-    for item in score_fields_of(kind):
-        assert item.parser(raw[item.name]).value == getattr(record, item.name), item.name
-
-
-def test_every_declared_field_has_a_known_value_kind():
-    assert {item.parser.__name__ for item in SCORE_FIELDS} <= set(_FIELD_KINDS)
