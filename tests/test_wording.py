@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LEGACY_HEADERS = re.compile(r'_id\("quota_(group|outstanding)", "[^"]*tỉ lệ')
+LEGACY_HEADERS = re.compile(r'(_id\("|Column\(")quota_(group|outstanding)", "[^"]*tỉ lệ')  # layout 1, as issued
 
 
 def texts():
