@@ -73,7 +73,7 @@ def poll_dashboard(user, headers):
 def get_dashboard(user, headers):
     with user.client.get("/review/", headers=headers, allow_redirects=False, name="GET /review/",
                          catch_response=True) as response:
-        expect(response, 200, "Theo dõi kiểm điểm, xếp loại năm")
+        expect(response, 200, "Theo dõi kiểm điểm, đánh giá, xếp loại năm")
 
 
 def post_upload(user, unit, data, headers, identical=False):
