@@ -13,12 +13,10 @@ import base64
 import hashlib
 import hmac
 import json
-import sys
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 
-import orjson
-from isal import isal_zlib
 
 META_SHEET = "_kdweb"
 MARKER = "kdweb-workbook"
@@ -90,8 +88,7 @@ class WorkbookMeta:
             review_date=_from_iso(body.get("review_date")),
             deadline=_from_iso(body.get("deadline")),
             sheets=tuple(
-                # field names interned, as the record's own are: a record built from them takes its keywords faster
-                IssuedSheet(sheet["kind"], sheet["name"], tuple(map(sys.intern, sheet["fields"])), _issued_rows(sheet, layout))
+                IssuedSheet(sheet["kind"], sheet["name"], tuple(sheet["fields"]), _issued_rows(sheet, layout))
                 for sheet in body.get("sheets", ())
             ),
             layout=layout,
@@ -104,11 +101,9 @@ def _rows_entry(rows, layout: int) -> dict:
     if layout < 2:
         return {"rows": [list(row) for row in rows]}
     columns = [_column(values) for values in zip(*rows)]
-    try:
-        text = orjson.dumps(columns)
-    except orjson.JSONEncodeError:  # a lone surrogate, which json escapes
-        text = json.dumps(columns, ensure_ascii=True, separators=(",", ":")).encode("ascii")
-    return {"columns_deflated": base64.b64encode(isal_zlib.compress(text, 2, -15)).decode("ascii")}
+    text = json.dumps(columns, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    deflate = zlib.compressobj(2, zlib.DEFLATED, -15)  # raw deflate, as layout 2 has always been written
+    return {"columns_deflated": base64.b64encode(deflate.compress(text) + deflate.flush()).decode("ascii")}
 
 
 def _column(values: tuple) -> list | dict:
@@ -131,8 +126,8 @@ def _issued_rows(sheet: dict, layout: int) -> tuple[tuple, ...]:
     if layout < 2:
         return tuple(map(tuple, sheet["rows"]))
     try:
-        columns = _loads(isal_zlib.decompress(base64.b64decode(sheet["columns_deflated"], validate=True), -15))
-    except isal_zlib.error as error:
+        columns = _loads(zlib.decompress(base64.b64decode(sheet["columns_deflated"], validate=True), -15))
+    except zlib.error as error:
         raise ValueError(f"rows not deflated: {error}") from None
     columns = [column if type(column) is list else list(map(column["values"].__getitem__, column["index"]))
                for column in columns]
@@ -140,12 +135,10 @@ def _issued_rows(sheet: dict, layout: int) -> tuple[tuple, ...]:
 
 
 def _loads(payload: str | bytes):
-    """The payload's JSON: the whole roster, parsed by orjson in under half json's time; json for what orjson
-    refuses and json takes (an escaped lone surrogate)."""
-    try:
-        return orjson.loads(payload)
-    except orjson.JSONDecodeError:
-        return json.loads(payload)
+    """The payload's JSON (layout 2's deflated columns are UTF-8 that may carry a lone surrogate, as typed)."""
+    if isinstance(payload, bytes):
+        payload = payload.decode("utf-8", "surrogatepass")
+    return json.loads(payload)
 
 
 def sign(payload: str, secret: bytes | str) -> str:

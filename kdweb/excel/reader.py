@@ -225,7 +225,7 @@ def _checked_meta(workbook, secret, unit_code, cycle_year, versions) -> Workbook
 def _parse_meta(signed: SignedMeta) -> WorkbookMeta:
     try:
         return WorkbookMeta.from_payload(signed.payload)
-    except (ValueError, KeyError, TypeError, AttributeError) as error:  # orjson.JSONDecodeError is a ValueError
+    except (ValueError, KeyError, TypeError, AttributeError) as error:  # json.JSONDecodeError is a ValueError
         raise refuse("E-TAMPERED", detail=f"payload unreadable: {error}") from None
 
 
