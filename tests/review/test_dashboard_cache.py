@@ -2,7 +2,6 @@
 anything changed; the board is built again only after a change (no per-poll GROUP BY over the ratings)."""
 import re
 
-
 from kdweb.extensions import db
 from kdweb.status import WorkbookStatus
 
