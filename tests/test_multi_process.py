@@ -8,7 +8,6 @@ the workbook A issued (the template's signature and version are checked against 
 A bulk job started on A runs on the embedded queue's worker; B follows its progress and serves its zip, both from
 the database.
 """
-import http.cookiejar
 import io
 import os
 import re
@@ -16,15 +15,14 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 import zipfile
 from pathlib import Path
 
 import pytest
 
+import bench.common
 from kdweb.extensions import db
 from kdweb.models import Cycle, Unit, Upload
 from kdweb.services.roster import roster_batch
@@ -35,7 +33,6 @@ pytestmark = pytest.mark.slow  # two gunicorn processes
 
 ROOT = Path(__file__).resolve().parent.parent
 UNIT = "BD.P01"
-CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 
 class Server:
@@ -78,70 +75,31 @@ class Server:
         return self.log_path.read_text(errors="replace")[-3000:]
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Browser:
-    """A browser against one server at a time: cookies, the page's CSRF token, forms and file uploads."""
+class Browser(bench.common.Browser):
+    """The benchmarks' browser-like client against one server at a time."""
 
     def __init__(self, server: Server):
+        super().__init__(server.base)
         self.server = server
-        self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), NoRedirect)
-        self.csrf = ""
-        self.last_location = ""
 
     def use(self, server: Server) -> "Browser":
         """Same cookies, another server (the cookie jar keys cookies by host, and both are 127.0.0.1)."""
-        self.server = server
+        self.server, self.base = server, server.base
         return self
-
-    def request(self, method, path, body=None, headers=None):
-        request = urllib.request.Request(self.server.base + path, data=body, method=method,
-                                         headers={"User-Agent": "kdweb-multi-process-test", **(headers or {})})
-        try:
-            with self.opener.open(request, timeout=60) as answer:
-                return answer.status, answer.read()
-        except urllib.error.HTTPError as error:  # 3xx (not followed), 4xx, 5xx
-            self.last_location = error.headers.get("Location", "")
-            return error.code, error.read()
-
-    def get(self, path):
-        status, body = self.request("GET", path)
-        match = CSRF_META.search(body.decode("utf-8", "replace"))
-        if match:
-            self.csrf = match.group(1)
-        return status, body
-
-    def login(self, login, password):
-        self.get("/login")
-        form = urllib.parse.urlencode({"login": login, "password": password, "csrf_token": self.csrf}).encode()
-        status, _ = self.request("POST", "/login", form, {"Content-Type": "application/x-www-form-urlencoded"})
-        assert status == 302, f"login on server {self.server.name}: HTTP {status}\n{self.server.log()}"
-        self.get("/")
-        if self.last_location:  # "/" sends each role to its page: read the token there (login renews the secret)
-            self.get(urllib.parse.urlsplit(self.last_location).path)
 
     def finished_job(self, job_path: str) -> str:
         """The bulk job's page once the job has left "queued" and "running" (polled for up to two minutes)."""
         for _ in range(600):
-            status, page = self.get(job_path)
+            status, _, page = self.get(job_path)
             assert status == 200, self.server.log()
             if not re.search(r'data-job-state="(queued|running)"', page.decode()):
                 break
             time.sleep(0.2)  # a real server in another process: its clock cannot be moved from here
         return page.decode()
 
-    def upload(self, data: bytes, filename: str):
+    def upload_workbook(self, data: bytes, filename: str):
         self.get(f"/units/{UNIT}")  # the CSRF token of this session
-        boundary = uuid.uuid4().hex
-        body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-                "Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
-        return self.request("POST", f"/units/{UNIT}/uploads", body, {
-            "Content-Type": f"multipart/form-data; boundary={boundary}", "X-CSRFToken": self.csrf,
-            "HX-Request": "true", "HX-Target": "results"})
+        return self.upload(f"/units/{UNIT}/uploads", filename, data)
 
 
 @pytest.fixture
@@ -188,33 +146,33 @@ def test_an_upload_through_one_server_is_seen_through_the_other(servers, demo, v
 
     on_a = Browser(server_a)
     on_a.login(staff.login, staff.password)
-    status, template = on_a.get(f"/units/{UNIT}/workbook.xlsx")
+    status, _, template = on_a.get(f"/units/{UNIT}/workbook.xlsx")
     assert status == 200 and template[:2] == b"PK", f"HTTP {status}\n{server_a.log()}"
     first = fill(template, values_for)
-    status, body = on_a.upload(first, "ket-qua.xlsx")
+    status, _, body = on_a.upload_workbook(first, "ket-qua.xlsx")
     assert status == 200 and "phiên bản 1" in body.decode(), f"HTTP {status}\n{server_a.log()}"
 
     on_b = on_a.use(server_b)  # server A's session cookie, sent to server B
-    status, page = on_b.get(f"/units/{UNIT}")
+    status, _, page = on_b.get(f"/units/{UNIT}")
     assert status == 200, f"B refused A's session: HTTP {status}\n{server_b.log()}"
     history = page.decode().split("Lịch sử các phiên bản", 1)[1]
     assert f"/units/{UNIT}/v/1/original" in history, text_of(history)
-    status, original = on_b.get(f"/units/{UNIT}/v/1/original")
+    status, _, original = on_b.get(f"/units/{UNIT}/v/1/original")
     assert status == 200 and original == first
 
     second = fill(template, lambda kind, code: {**(values_for(kind, code) or {}), "remarks": "Sửa trên máy B"}
                   if code == first_member else values_for(kind, code))
     fresh_on_b = Browser(server_b)
     fresh_on_b.login(staff.login, staff.password)
-    status, body = fresh_on_b.upload(second, "ket-qua-sua.xlsx")
+    status, _, body = fresh_on_b.upload_workbook(second, "ket-qua-sua.xlsx")
     assert status == 200 and "phiên bản 2" in body.decode() and "giống hệt" not in body.decode(), server_b.log()
 
-    status, page = Browser(server_a).get(f"/units/{UNIT}")
+    status, _, page = Browser(server_a).get(f"/units/{UNIT}")
     assert status == 302  # without a session, A sends to the login page
-    status, page = fresh_on_b.use(server_a).get(f"/units/{UNIT}")
+    status, _, page = fresh_on_b.use(server_a).get(f"/units/{UNIT}")
     history = page.decode().split("Lịch sử các phiên bản", 1)[1]
     assert status == 200 and f"/units/{UNIT}/v/2/original" in history, text_of(history)
-    status, original = fresh_on_b.get(f"/units/{UNIT}/v/2/original")
+    status, _, original = fresh_on_b.get(f"/units/{UNIT}/v/2/original")
     assert status == 200 and original == second
 
     stored = stored_uploads(app)
@@ -230,15 +188,15 @@ def test_a_bulk_job_started_on_one_server_is_followed_and_served_by_the_other(se
     browser = Browser(server_a)
     browser.login(reviewer.login, reviewer.password)
     browser.get("/review/")  # the CSRF token of the session renewed at login
-    status, _ = browser.request("POST", "/review/bulk/templates", b"",
+    status, headers, _ = browser.request("POST", "/review/bulk/templates", b"",
                                 {"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": browser.csrf})
     assert status == 303, server_a.log()
-    job_path = urllib.parse.urlsplit(browser.last_location).path
+    job_path = urllib.parse.urlsplit(headers.get("Location", "")).path
     assert re.fullmatch(r"/review/bulk/\d+", job_path), job_path
 
     page = browser.use(server_b).finished_job(job_path)  # the job runs on a queue worker; B reads it from the db
     assert 'data-job-state="done"' in page, page[-2000:] + server_a.log()
-    status, archive = browser.get(job_path + "/file")
+    status, _, archive = browser.get(job_path + "/file")
     assert status == 200
     names = zipfile.ZipFile(io.BytesIO(archive)).namelist()
     assert len(names) == len(demo.reporting_units) and all(name.endswith(".xlsx") for name in names)

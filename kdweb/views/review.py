@@ -1,5 +1,6 @@
 """Ban Tổ chức's side: the dashboard of every unit, a unit's review, district-wide checks, audit log, bulk zips."""
 from dataclasses import astuple
+from functools import wraps
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -25,12 +26,21 @@ bp = Blueprint("review", __name__, url_prefix="/review")
 REVIEWERS = ("reviewer", "admin")
 
 
+def needs_open_cycle(page):
+    """A landing page of the open cycle, given as `cycle`; with no cycle open, the page that says so instead."""
+    @wraps(page)
+    def with_open_cycle(*args, **kwargs):
+        cycle = open_cycle()
+        if cycle is None:
+            return no_cycle_page()
+        return page(cycle, *args, **kwargs)
+    return with_open_cycle
+
+
 @bp.get("/")
 @role_required(*REVIEWERS)
-def index():
-    cycle = open_cycle()
-    if cycle is None:
-        return no_cycle_page()
+@needs_open_cycle
+def index(cycle):
     filters = dashboard.Filters.from_args(request.args)
     marker = dashboard.change_marker(cycle)
     polling = request.headers.get("HX-Target") == "dashboard-body" and wants_fragment()
@@ -147,10 +157,8 @@ def act(code, action):
 
 @bp.get("/approve-clean")
 @role_required(*REVIEWERS)
-def approve_clean_list():
-    cycle = open_cycle()
-    if cycle is None:
-        return no_cycle_page()
+@needs_open_cycle
+def approve_clean_list(cycle):
     return render_page("review/approve_clean.html", cycle=cycle, units=review_page.clean_submissions(cycle))
 
 
@@ -166,10 +174,8 @@ def approve_clean():
 
 @bp.get("/checks")
 @role_required(*REVIEWERS)
-def checks():
-    cycle = open_cycle()
-    if cycle is None:
-        return no_cycle_page()
+@needs_open_cycle
+def checks(cycle):
     checks = checks_store.page(cycle, request.args.get("page", 1, type=int))  # computed by the queue, stored
     return render_page("review/checks.html", "review/_checks.html", cycle=cycle, checks=checks,
                        severity_texts=checks_store.SEVERITY_TEXTS)

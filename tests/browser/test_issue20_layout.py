@@ -35,6 +35,14 @@ def widest(page) -> list[str]:
         .filter((e) => !e.closest('.preview-wrap, .table-scroll') || e.matches('.preview-wrap, .table-scroll')).slice(0, 5).map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)); }""")
 
 
+def staff_on_a_unit_with_errors(tab, client, auth, app, viewport):
+    """The unit's staff, logged in at this screen size, after an upload with a wrong level."""
+    prepare_with_client(client, auth, app, UNIT_WITH_ERRORS, bad_level="xuất sắc lắm")
+    tab.page.set_viewport_size(viewport)
+    tab.log_in("staff", UNIT_WITH_ERRORS)
+    return tab.page
+
+
 def test_approve_from_the_data_view_asks_first(open_tab, client, auth, app, screenshot):
     prepare_with_client(client, auth, app, UNIT, submit=True)
     reviewer = open_tab()
@@ -160,10 +168,7 @@ def test_no_sideways_page_scroll_at_1366_px(open_tab, client, auth, app, screens
 
 
 def test_findings_stack_on_a_phone(tab, client, auth, app, screenshot):
-    prepare_with_client(client, auth, app, UNIT_WITH_ERRORS, bad_level="xuất sắc lắm")
-    page = tab.page
-    page.set_viewport_size(PHONE)
-    tab.log_in("staff", UNIT_WITH_ERRORS)
+    page = staff_on_a_unit_with_errors(tab, client, auth, app, PHONE)
     finding = page.locator("#findings .finding").first
     expect(finding).to_be_visible()
     assert finding.evaluate("e => getComputedStyle(e).display") == "block"
@@ -177,10 +182,7 @@ def test_findings_stack_on_a_phone(tab, client, auth, app, screenshot):
 
 
 def test_the_name_columns_stay_beside_a_cell_far_to_the_right(tab, client, auth, app, screenshot):
-    prepare_with_client(client, auth, app, UNIT_WITH_ERRORS, bad_level="xuất sắc lắm")
-    page = tab.page
-    page.set_viewport_size(DESKTOP)
-    tab.log_in("staff", UNIT_WITH_ERRORS)
+    page = staff_on_a_unit_with_errors(tab, client, auth, app, DESKTOP)
     page.goto(f"/units/{UNIT_WITH_ERRORS}/v/1/preview")
     wrap = page.locator(".preview-wrap")
     pinned = page.locator(".preview-table thead th[data-pin]")

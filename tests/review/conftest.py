@@ -1,8 +1,24 @@
 import io
 
 import pytest
+from sqlalchemy import event
 
+from kdweb.extensions import db
 from tests.workbooks import clean_values, fill, roster, submit_latest_upload
+
+
+@pytest.fixture
+def statements(app):
+    """Every SQL statement the app runs while the test runs."""
+    seen = []
+
+    def remember(_connection, _cursor, statement, *_):
+        seen.append(statement)
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", remember)
+    yield seen
+    event.remove(engine, "before_cursor_execute", remember)
 
 
 @pytest.fixture
@@ -27,7 +43,6 @@ def submit_unit(client, auth, app):
 
 def _messages(app, unit_code):
     """The newest upload's errors, to say why a fill meant to be clean was not."""
-    from kdweb.extensions import db
     from kdweb.models import Finding, Unit, Upload
 
     with app.app_context():

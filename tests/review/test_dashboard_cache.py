@@ -2,26 +2,10 @@
 anything changed; the board is built again only after a change (no per-poll GROUP BY over the ratings)."""
 import re
 
-import pytest
-from sqlalchemy import event
-
 from kdweb.extensions import db
 from kdweb.status import WorkbookStatus
 
 POLL = {"HX-Request": "true", "HX-Target": "dashboard-body"}
-
-
-@pytest.fixture
-def statements(app):
-    seen = []
-
-    def remember(_connection, _cursor, statement, *_):
-        seen.append(statement)
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", remember)
-    yield seen
-    event.remove(engine, "before_cursor_execute", remember)
 
 
 def status_of(fragment: str, unit_code: str) -> str:

@@ -2,24 +2,10 @@
 the stored result (never the ratings), says when it was computed and whether a new computation is pending; a
 burst of changes asks for one computation, not one each."""
 import pytest
-from sqlalchemy import event
 
 from kdweb.extensions import db
 from kdweb.models import AuditEvent, BulkJob, Cycle, DistrictCheck
 from kdweb.services import audit, checks_store, jobs
-
-
-@pytest.fixture
-def statements(app):
-    seen = []
-
-    def remember(_connection, _cursor, statement, *_):
-        seen.append(statement)
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", remember)
-    yield seen
-    event.remove(engine, "before_cursor_execute", remember)
 
 
 @pytest.fixture

@@ -19,6 +19,24 @@ from .conftest import UNIT, upload
 NEW_CODE, NEW_NAME = "DV900001", "Phạm Văn Mới"
 
 
+def with_typed_row(data, code, name, level="Hoàn thành xuất sắc nhiệm vụ", grade="Xuất sắc"):
+    """The workbook with one more member row typed below the issued ones: code, name, level, every grade;
+    returns its bytes, the new row's number and the header's column by title."""
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["Đảng viên"]
+    header = {cell.value: cell.column for cell in sheet[HEADER_ROW]}
+    row = sheet.max_row + 1
+    sheet.cell(row, header["Mã đảng viên"], code)
+    sheet.cell(row, header["Họ và tên"], name)
+    sheet.cell(row, header["Mức xếp loại"], level)
+    for title, column in header.items():
+        if title and title[:1].isdigit():  # the criterion grades, "1. Tư tưởng chính trị" …
+            sheet.cell(row, column, grade)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue(), row, header
+
+
 def import_roster_rows(client, auth, rows):
     """The admin imports roster rows through the admin pages, as a real roster change is made."""
     auth.login_as("admin")
@@ -203,21 +221,10 @@ def test_a_member_added_after_download_may_be_typed_as_a_new_row(client, app, au
     auth.logout()
     add_member(client, auth)
 
-    book = load_workbook(io.BytesIO(data))
-    sheet = book["Đảng viên"]
-    header = {cell.value: cell.column for cell in sheet[HEADER_ROW]}
-    row = sheet.max_row + 1
-    sheet.cell(row, header["Mã đảng viên"], NEW_CODE)
-    sheet.cell(row, header["Họ và tên"], NEW_NAME)
-    sheet.cell(row, header["Mức xếp loại"], "Hoàn thành tốt nhiệm vụ")
-    for column, title in enumerate(cell.value for cell in sheet[HEADER_ROW]):
-        if title and title[:1].isdigit():  # the criterion grades, "1. Tư tưởng chính trị" …
-            sheet.cell(row, column + 1, "Tốt")
-    buffer = io.BytesIO()
-    book.save(buffer)
+    data, _, _ = with_typed_row(data, NEW_CODE, NEW_NAME, level="Hoàn thành tốt nhiệm vụ", grade="Tốt")
 
     auth.login_as("staff", UNIT)
-    upload(client, buffer.getvalue())
+    upload(client, data)
     result = latest_upload(app)
     assert not [f for f in result["findings"] if f[0] == "X-MISSING"], result["findings"]
     assert NEW_CODE in result["rated"]

@@ -7,33 +7,16 @@ import json
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from kdweb.excel import FIRST_DATA_ROW, HEADER_ROW
+from kdweb.excel import FIRST_DATA_ROW
 from kdweb.extensions import db
 from kdweb.models import Rating, Upload
 from kdweb.rules import SubjectKind
 from tests.workbooks import cell_of, clean_values, fill, roster
 
 from .conftest import UNIT, upload
-from .test_roster_of_record import NEW_CODE, NEW_NAME, download, import_roster_rows, latest_upload
+from .test_roster_of_record import NEW_CODE, NEW_NAME, download, import_roster_rows, latest_upload, with_typed_row
 
-LEVEL = "Hoàn thành xuất sắc nhiệm vụ"
-
-
-def with_typed_row(data, code, name, level=LEVEL):
-    """The workbook with one more member row typed below the issued ones: code, name, level, every grade."""
-    book = load_workbook(io.BytesIO(data))
-    sheet = book["Đảng viên"]
-    header = {cell.value: cell.column for cell in sheet[HEADER_ROW]}
-    row = sheet.max_row + 1
-    sheet.cell(row, header["Mã đảng viên"], code)
-    sheet.cell(row, header["Họ và tên"], name)
-    sheet.cell(row, header["Mức xếp loại"], level)
-    for title, column in header.items():
-        if title and title[:1].isdigit():  # the criterion grades, "1. Tư tưởng chính trị" …
-            sheet.cell(row, column, "Xuất sắc")
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue(), row, header
+LEVEL = "Hoàn thành xuất sắc nhiệm vụ"  # what with_typed_row types by default
 
 
 def filled_workbook(client, app):
