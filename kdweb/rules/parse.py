@@ -112,7 +112,17 @@ class Choice:
         if self.accepts and isinstance(value, self.accepts):
             return Parsed(value)
         parsed = self._read(value)
-        return parsed if parsed.ok else self._in_legacy_font(value) or parsed
+        if parsed.ok:
+            return parsed
+        return self._in_legacy_font(value) or self._legacy_font_unread(value, parsed) or parsed
+
+    @staticmethod
+    def _legacy_font_unread(value: object, parsed: Parsed) -> Parsed | None:
+        """Text in an old font that converts to no choice: the error says so, not only "not valid"."""
+        if not looks_like_legacy_font(value):
+            return None
+        return Parsed(error=f"{parsed.error} Ô này có vẻ được gõ bằng phông cũ (TCVN3 hoặc VNI), không phải phông "
+                            f"Unicode: hãy chọn trong danh sách hoặc gõ lại bằng phông Unicode.")
 
     def _read(self, value: object) -> Parsed:
         if isinstance(value, float) and value.is_integer():

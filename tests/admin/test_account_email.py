@@ -41,6 +41,9 @@ def test_create_an_account_with_an_address(client, admin, query, audit_log):
     assert email_of(query, "bd-p01-2") == "Hoa.Le@phuong.vn"
     [(_who, _target, detail)] = audit_log("account_created")
     assert detail["email"] == "Hoa.Le@phuong.vn"
+    listing = client.get("/admin/accounts").get_data(as_text=True)  # the list shows who can be reached
+    assert "<th scope=\"col\">E-mail nhận thông báo</th>" in listing
+    assert '<td class="email">Hoa.Le@phuong.vn</td>' in listing and "Chưa có" in listing
 
 
 def test_a_malformed_address_refuses_the_new_account_and_keeps_what_was_typed(client, admin, query, audit_log):

@@ -106,6 +106,18 @@ def test_a_choice_typed_in_a_legacy_font_is_converted_with_a_warning(client, app
     assert rating_of(app, member.code)[0] == "HTTNV"
 
 
+@pytest.mark.parametrize("key, typed", [("level", "Hoµn thµnh"), ("grade:1", "Tèt l¾m"), ("targets_below_half", "Cã lÏ")])
+def test_a_choice_in_a_legacy_font_that_converts_to_no_choice_says_so(client, app, auth, demo, key, typed):
+    auth.login_as("staff", UNIT)
+    member = plain_member(demo)
+    data = upload_with(client, app, member.code, {key: typed})
+    result = latest_upload(app)
+    sheet, cell = cell_of(data, MEMBER, member.code, key)
+    [error] = [f for f in result["findings"] if (f[3], f[4]) == (sheet, cell)]
+    assert error[:2] == ("P-VALUE", "error")
+    assert "phông cũ (TCVN3 hoặc VNI)" in error[2] and "Chọn" in error[2]  # the font named, the choices listed
+
+
 def test_a_yes_no_cell_in_tcvn3_is_read(client, app, auth, demo):
     auth.login_as("staff", UNIT)
     member = plain_member(demo)
