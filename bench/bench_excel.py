@@ -414,7 +414,7 @@ def profile_whole(real: RealUnits, size_index: int, top: int = 25) -> None:
         whole_path(cycle, unit, data)
     profiler.disable()
     print(f"cProfile of the whole path, 3 runs, unit {unit.code} ({len(batch.members):,} members), CPU time:")
-    pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
+    pstats.Stats(profiler).sort_stats(os.environ.get("KDWEB_PROFILE_SORT", "tottime")).print_stats(top)
 
 
 SANDBOX = isolation.SandboxLimits(workers=1)  # the app's defaults, one worker: its CPU time is read below

@@ -321,5 +321,9 @@ def parse_codes(value: object) -> Parsed:
         return Parsed(())
     if isinstance(value, (list, tuple, set, frozenset)):
         return Parsed(tuple(sorted({display_text(item) for item in value if not is_blank(item)})))
-    parts = (display_text(part) for part in _CODE_SEPARATORS.split(display_text(value)))
+    text = display_text(value)
+    if isinstance(value, str) and value.isprintable() and "  " not in value:
+        parts = (part.strip(" ") for part in _CODE_SEPARATORS.split(text))  # tidy already, as typed lists are
+    else:
+        parts = (display_text(part) for part in _CODE_SEPARATORS.split(text))
     return Parsed(tuple(part for part in parts if part))

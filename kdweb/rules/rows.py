@@ -156,7 +156,7 @@ class RowParser:
         found = (values, {}, {})  # by _VALUES, _GRADES, _MONTHS
         problems: list[tuple[int, str, str, str, Severity]] = []  # (position, rule, field, text, severity)
         self._read(raw.items(), found, problems)
-        _complete(self.shape, raw, found, problems)
+        _complete(self.shape, raw, found, problems, self.parsed_texts[parse_civil_rating])
         return _record_with_findings(self.shape, values, problems)
 
     def with_facts(self, facts: Sequence, cells: Sequence) -> tuple[object, list[Finding]]:
@@ -219,7 +219,7 @@ class RowParser:
         values: dict[str, object] = {}
         found, problems = (values, {}, {}), []
         self._read(raw.items(), found, problems)
-        _complete(self.shape, raw, found, problems)
+        _complete(self.shape, raw, found, problems, self.parsed_texts[parse_civil_rating])
         fields = list(self._layout.blanks)
         for name, value in values.items():
             fields[self._layout.positions[name]] = value
@@ -316,15 +316,17 @@ def tuple_getter(keys: Sequence, getter=itemgetter) -> Callable[[object], tuple]
     return lambda container: ()
 
 
-def _complete(shape: _RowShape, raw: Mapping[str, object], found: tuple[dict, dict, dict], problems: list) -> None:
-    """The values that come from several cells: grades, monthly ratings, a discipline implying the year's."""
+def _complete(shape: _RowShape, raw: Mapping[str, object], found: tuple[dict, dict, dict], problems: list,
+              month_texts: Mapping[str, Parsed]) -> None:
+    """The values that come from several cells: grades, monthly ratings, a discipline implying the year's.
+    `month_texts`: a month's rating by its text, each text read once per sheet."""
     values, grades, months = found
     if grades:
         values["grades"] = MappingProxyType(grades)  # read-only: the rows that read alike share it
     if shape.reads_months:
         listed = raw.get(MONTHLY_LIST)
         if listed is not None:
-            _read_monthly_list(len(shape.plain) + 2, listed, months, problems)
+            _read_monthly_list(len(shape.plain) + 2, listed, months, problems, month_texts)
         if months:
             values["monthly_ratings"] = tuple(months[key] for key in sorted(months, key=_month_order))
     if values.get("discipline") is not None and is_blank(raw.get("disciplined_in_year")):
@@ -350,14 +352,14 @@ def _position(problem: tuple) -> int:
     return problem[0]
 
 
-def _read_monthly_list(position: int, listed, months: dict, problems: list) -> None:
+def _read_monthly_list(position: int, listed, months: dict, problems: list, month_texts: Mapping[str, Parsed]) -> None:
     """The months typed in one cell ("HTTNV, HTXSNV, …"); a month also given in its own cell keeps that value."""
     if isinstance(listed, str):
         listed = parse_codes(listed).value
     if not isinstance(listed, (list, tuple)):
         return
     for index, value in enumerate(listed, start=1):
-        parsed = _safe(parse_civil_rating, value)
+        parsed = month_texts[value] if type(value) is str else _safe(parse_civil_rating, value)
         if parsed.error:
             problems.append((position, "P-VALUE", "monthly_ratings", parsed.error, Severity.ERROR))
         elif parsed.value is not None:

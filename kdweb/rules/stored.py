@@ -19,14 +19,16 @@ from .terms import SubjectKind
 def record_to_json(record: Record) -> str:
     """The record's fields that differ from their defaults, as compact JSON (enums by code, dates ISO)."""
     names, values_of, defaults = _layout(type(record))
-    body = {
-        name: value if type(value) in _AS_IS else _plain(value)
-        for name, value, default in zip(names, values_of(record), defaults) if value != default
-    }
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    body = {}
+    for name, value, default in zip(names, values_of(record), defaults):
+        if value != default:
+            kind = type(value)
+            body[name] = value if kind in _AS_IS else _plain_of(kind)(value)
+    return _ENCODER.encode(body)
 
 
 _AS_IS = frozenset({str, int, float, bool})  # JSON values already: most fields of most records
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 @lru_cache(maxsize=16)
@@ -51,21 +53,37 @@ def _default(item):
 
 def _plain(value):
     kind = type(value)
-    if kind in _AS_IS or value is None:
-        return value
-    if isinstance(value, Enum):
-        return value.value
-    if kind in (dict, MappingProxyType) or isinstance(value, typing.Mapping):  # grades: the exact types first
-        return {str(key): item.value if isinstance(item, Enum) else _plain(item) for key, item in value.items()}
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):  # a score: exact, as text
-        return str(value)
-    if isinstance(value, (tuple, list)):
-        return [_plain(item) for item in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted(_plain(item) for item in value)
-    return value
+    return value if kind in _AS_IS else _plain_of(kind)(value)
+
+
+def _plain_of(kind: type) -> typing.Callable:
+    """How a value of this type becomes a JSON value, decided once per type (a record per rating is written)."""
+    try:
+        return _PLAIN_BY_TYPE[kind]
+    except KeyError:
+        convert = _PLAIN_BY_TYPE[kind] = _plain_converter(kind)
+        return convert
+
+
+_PLAIN_BY_TYPE: dict[type, typing.Callable] = {}
+
+
+def _plain_converter(kind: type) -> typing.Callable:
+    if kind in _AS_IS or kind is type(None):
+        return _identity
+    if issubclass(kind, Enum):
+        return attrgetter("_value_")
+    if kind in (dict, MappingProxyType) or issubclass(kind, typing.Mapping):  # grades
+        return lambda value: {str(key): _plain(item) for key, item in value.items()}
+    if issubclass(kind, date):
+        return kind.isoformat
+    if issubclass(kind, Decimal):  # a score: exact, as text
+        return str
+    if issubclass(kind, (tuple, list)):
+        return lambda value: [_plain(item) for item in value]
+    if issubclass(kind, (set, frozenset)):
+        return lambda value: sorted(_plain(item) for item in value)
+    return _identity
 
 
 @lru_cache(maxsize=8)
