@@ -19,7 +19,7 @@ PURE = {
     "rules": (set(), {"domain"}),
     "reports": (set(), {"domain"}),
     "exports": ({"openpyxl", "tablib"}, {"domain", "reports"}),
-    "excel": ({"openpyxl", "python_calamine", "orjson", "isal"}, {"domain", "rules", "exports"}),
+    "excel": ({"openpyxl", "python_calamine", "isal"}, {"domain", "rules", "exports"}),
 }
 WEB_SIDE = ("flask", "flask_sqlalchemy", "flask_login", "flask_wtf", "flask_migrate", "htmx_flask", "sqlalchemy",
             "werkzeug", "jinja2", "alembic", "psycopg", "kdweb.app", "kdweb.models", "kdweb.services", "kdweb.views",

@@ -108,7 +108,7 @@ _BATCH = 512
 def pack_rows(rows) -> tuple[bytes, ...]:
     """Rows (tuples of plain values) as compressed pickles of a few hundred rows each, made as the rows come: the
     30,000 rating rows of a very large unit, remarks and full records included, would take some 75 MB as Python
-    strings and 49 MB more as one pickle; packed they take 12 MB (docs/performance.md §3)."""
+    strings and 49 MB more as one pickle; packed they take 12 MB (docs/performance.md, the memory row)."""
     rows = iter(rows)
     parts = []
     while batch := list(islice(rows, _BATCH)):

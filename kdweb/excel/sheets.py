@@ -5,7 +5,7 @@ matter. Roster facts come from the signature, never from the cells: an edited id
 it is and the issued value stands. The signed facts are the roster's own values, so they become the record's
 values as they are (converted from JSON, not parsed again); the cells the unit typed are parsed by the rules
 engine's row parser, each distinct tuple of choices once per sheet. This is the upload's hot path, one pass per
-member: docs/performance.md §1 has its profile.
+member: `bench/bench_excel.py --profile N` shows it.
 """
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ report a second, misleading finding about them.
 
 Records are values: nothing changes a record once it is built (use dataclasses.replace for a changed copy).
 They are not declared frozen because a frozen dataclass sets each field through object.__setattr__: 3 µs more
-for each of the 10,000 member rows an upload may hold, on the reading hot path (docs/performance.md §1).
+for each of the 10,000 member rows an upload may hold, on the reading hot path (docs/reading.md, docs/performance.md).
 """
 from __future__ import annotations
 

@@ -196,7 +196,7 @@ def read(cycle, unit, data: bytes, filename=None) -> outcome.CheckedUpload:
 def roster_if_changed(cycle, unit):
     """The roster of record to bring the upload to; None when every workbook issued to the unit this cycle was
     issued for the roster as it stands (by its digest), since the comparison would then find nothing: a large
-    unit's roster is neither built here nor sent to the sandbox (docs/performance.md §3)."""
+    unit's roster is neither built here nor sent to the sandbox (docs/performance.md, the memory row)."""
     issued_for = set(db.session.execute(
         db.select(Template.roster_digest).filter_by(cycle_id=cycle.id, unit_id=unit.id)).scalars())
     if issued_for == {names_digest(roster_names(cycle, unit))}:

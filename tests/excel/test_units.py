@@ -149,8 +149,8 @@ def test_reading_leaves_the_garbage_collector_as_it_found_it(enabled):
         gc.enable() if was else gc.disable()
 
 
-def test_a_payload_orjson_refuses_is_still_read():
-    """json.dumps escapes a lone surrogate, which orjson will not parse; the payload reader falls back to json."""
+def test_a_payload_with_a_lone_surrogate_is_still_read():
+    """A lone surrogate typed into a name (json escapes it) comes back as it was."""
     meta = WorkbookMeta("v1", "KM", "Kim Mã \ud800", "grassroots", 2024, "qd132-hd21")
     assert WorkbookMeta.from_payload(meta.payload()) == meta
 

@@ -69,14 +69,14 @@ def test_flask_run_alone_runs_a_bulk_zip(tmp_path):
         browser = Browser(server)
         browser.login(reviewer.login, reviewer.password)
         browser.get("/review/")  # the CSRF token of the session renewed at login
-        status, _ = browser.request("POST", "/review/bulk/templates", b"", {
+        status, headers, _ = browser.request("POST", "/review/bulk/templates", b"", {
             "Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": browser.csrf})
         assert status == 303, server.log()  # See Other: the job's page
-        job_path = urllib.parse.urlsplit(browser.last_location).path
+        job_path = urllib.parse.urlsplit(headers["Location"]).path
         assert re.fullmatch(r"/review/bulk/\d+", job_path), job_path
         page = browser.finished_job(job_path)
         assert 'data-job-state="done"' in page, page[-1500:] + server.log()
-        status, archive = browser.get(job_path + "/file")
+        status, _, archive = browser.get(job_path + "/file")
         assert status == 200
         names = zipfile.ZipFile(io.BytesIO(archive)).namelist()
         assert len(names) == len(generate("small").reporting_units)

@@ -67,7 +67,7 @@ def test_the_worst_files_kill_no_worker(server, demo):
     staff = next(u for u in demo.users if u.role == "staff" and u.unit_code == UNIT)
     browser = Browser(server)
     browser.login(staff.login, staff.password)
-    status, workbook = browser.get(f"/units/{UNIT}/workbook.xlsx")
+    status, _, workbook = browser.get(f"/units/{UNIT}/workbook.xlsx")
     assert status == 200 and workbook[:2] == b"PK"
     worst = {name: build(workbook) for name, build in hostile_files.WORST.items()}
     worst["W-SHEET:many-sheets"] = hostile_files.many_large_sheets(workbook)
@@ -81,10 +81,10 @@ def test_the_worst_files_kill_no_worker(server, demo):
     }
     for round_ in range(2):  # each file twice: two workers, both likely to get some
         for name, data in worst.items():
-            status, body = browser.upload(data, f"{name}-{round_}.xlsx")
+            status, _, body = browser.upload_workbook(data, f"{name}-{round_}.xlsx")
             text = body.decode("utf-8", "replace")
             assert status == 200 and expected[name] in text, f"{name}: HTTP {status}\n{text[-1500:]}\n{server.log()}"
-    status, _ = browser.get(f"/units/{UNIT}")
+    status, _, _ = browser.get(f"/units/{UNIT}")
     assert status == 200
     assert server.worker_pids() == workers, server.log()
     assert server.process.poll() is None
