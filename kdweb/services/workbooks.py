@@ -11,6 +11,7 @@ from kdweb.excel.template import build_workbook
 from kdweb.extensions import db
 from kdweb.models import Rating, Template, Upload
 from kdweb.rules import GRADE_PREFIX, SubjectKind, get_rule_set
+from kdweb.rules.records import SUBJECT_LISTS
 from kdweb.rules.stored import record_from_json
 from kdweb.services import workflow
 from kdweb.services.roster import issued_roster_json, roster_batch, roster_digest
@@ -59,7 +60,7 @@ def build_and_record(cycle, unit, user, carry_over: bool = False) -> tuple[bytes
     typed = typed_in_latest_upload(cycle, unit) if carry_over else {}
     roster = Roster(**{name: [with_typed(record, typed.get((kind, record.code)), cycle)
                               for record in batch.records_of(kind)]
-                       for kind, name in ROSTER_LISTS.items()})
+                       for kind, name in SUBJECT_LISTS.items()})
     workflow.lock(cycle, unit)  # serialises version numbers per unit
     version = 1 + (db.session.scalar(
         db.select(func.max(Template.version)).filter_by(cycle_id=cycle.id, unit_id=unit.id)) or 0)
@@ -72,10 +73,6 @@ def build_and_record(cycle, unit, user, carry_over: bool = False) -> tuple[bytes
     db.session.add(template)
     db.session.flush()
     return data, template
-
-
-ROSTER_LISTS = {SubjectKind.MEMBER: "members", SubjectKind.ORGANISATION: "organisations",
-                SubjectKind.COLLECTIVE: "collectives", SubjectKind.LEADER: "leaders"}
 
 
 def typed_in_latest_upload(cycle, unit) -> dict:
