@@ -265,9 +265,15 @@ class RowParser:
 
     def _months_listed(self, listed) -> tuple[tuple, list]:
         """The months' ratings one list cell gives ("HTTNV, HTXSNV, …"), in month order, and its problems."""
+        month_texts = self.parsed_texts[parse_civil_rating]
+        if type(listed) is str and listed.isascii() and listed.isprintable() and "  " not in listed and ";" not in listed:
+            # codes typed tidily, as parse_codes reads them: split on the commas, each code read once per sheet
+            read = [month_texts[part] for part in (part.strip(" ") for part in listed.split(",")) if part]
+            if not any(parsed.error for parsed in read):
+                return tuple(parsed.value for parsed in read if parsed.value is not None), []
         months: dict[str, object] = {}
         problems: list = []
-        _read_monthly_list(_months_position(self.shape), listed, months, problems, self.parsed_texts[parse_civil_rating])
+        _read_monthly_list(_months_position(self.shape), listed, months, problems, month_texts)
         return tuple(months[key] for key in sorted(months, key=_month_order)), problems
 
     def reading_of(self, key: str, value) -> tuple:

@@ -68,7 +68,12 @@ def _mapping_json(value) -> str:
     kept = _MAPPINGS.get(id(value))
     if kept is not None and kept[0] is value:
         return kept[1]
-    text = _as_json(value)
+    if isinstance(value, Mapping) and all(type(key) is str and isinstance(item, Enum) and type(item._value_) is str
+                                          for key, item in value.items()):  # grades, as read
+        text = "{" + ",".join(encode_basestring(key) + ":" + encode_basestring(item._value_)
+                              for key, item in sorted(value.items())) + "}"
+    else:
+        text = _as_json(value)
     if type(value) is MappingProxyType:  # read-only: its JSON cannot change
         if len(_MAPPINGS) >= _MAPPINGS_KEPT:
             _MAPPINGS.clear()

@@ -19,7 +19,8 @@ CHOICES = LEVEL_CHOICES + GRADE_CHOICES + YES_NO_CHOICES + DISCIPLINE_CHOICES + 
 CELLS = st.one_of(
     st.just(""), st.just(""), st.sampled_from(CHOICES), st.sampled_from(["tốt", " HTXSNV ", "XS", "x", "có", "K", "Giỏi"]),
     st.sampled_from([0.0, 1.0, 2.5, 12.0, True, False, date(2024, 5, 1)]),
-    st.sampled_from(["HTTNV, HTXSNV", "HTXSNV, HTTNV, HTNV", "HTTNV, Tốt", "1,5", "12/03/2024", "NguyÔn V¨n A", "  "]),
+    st.sampled_from(["HTTNV, HTXSNV", "HTXSNV, HTTNV, HTNV", "HTTNV, Tốt", "HTTNV,, KHTNV, xx", "1,5", "12/03/2024",
+                     "NguyÔn V¨n A", "  "]),
 )
 MEMBER_CELLS = (
     "grade:1", "grade:2", "grade:3", "grade:4", "grade:5", "level", "not_rated_reason", "civil_rating",
