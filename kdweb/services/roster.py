@@ -230,10 +230,11 @@ def roster_codes(cycle, unit) -> dict[SubjectKind, list[str]]:
         sub_committees = db.select(Unit.id).where(Unit.parent_id == unit.id, Unit.kind == "sub_committee")
         cells = db.select(Unit.id).where((Unit.id == unit.id) | (Unit.parent_id == unit.id)
                                          | Unit.parent_id.in_(sub_committees))
-        members = db.session.execute(
-            db.select(Person.code).where(Person.cycle_id == cycle.id, Person.grassroots_id == unit.id)
-            .union(db.select(Person.code).where(Person.cycle_id == cycle.id, Person.temporary_cell_id.in_(cells)))
-        ).scalars().all()
+        members = set(db.session.execute(db.select(Person.code).where(
+            Person.cycle_id == cycle.id, Person.grassroots_id == unit.id)).scalars())
+        # by the temporary chi bộ's index alone (the cycle's would read the whole district), the cycle checked here
+        members.update(code for code, cycle_id in db.session.execute(
+            db.select(Person.code, Person.cycle_id).where(Person.temporary_cell_id.in_(cells))) if cycle_id == cycle.id)
     collectives = db.session.execute(db.select(Collective.code).where(
         Collective.cycle_id == cycle.id, Collective.rated_in_id == unit.id)).scalars().all()
     leaders = db.session.execute(db.select(LeaderPost.code).where(
