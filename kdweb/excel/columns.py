@@ -19,7 +19,7 @@ from functools import cached_property, lru_cache
 from openpyxl.utils import get_column_letter as column_letter  # 1 → A, 27 → AA; re-exported for the sheets
 
 from kdweb.rules.field_registry import (
-    CHOICE, CHOICE_LISTS, CODES, COMPUTED, COUNT, DATE, IDENTITY, INPUT, NUMBER, REGISTRY, TEXT, Field, Registry,
+    CHOICE, CHOICE_LISTS, CODES, COMPUTED, COUNT, DATE, IDENTITY, INPUT, NUMBER, REGISTRY, SCORE, TEXT, Field, Registry,
 )
 from kdweb.rules.parse import LEVEL_CHOICES, normalise_text
 from kdweb.rules.records import RECORD_TYPES
