@@ -48,6 +48,7 @@ def wait_for_file(path, workers, seconds=60):
 def test_a_worker_killed_mid_import_leaves_nothing_and_the_retry_writes_each_member_once(
         redis_app, workers, demo, tmp_path):
     job_id, import_id = confirmed_import(redis_app)
+    (tmp_path / "hold-writes").touch()
     first = workers.start()
     wait_for_file(tmp_path / f"writing-{job_id}", workers)  # two members written, the transaction still open
     if ON_POSTGRES:  # committed aside: any app server sees it (SQLite's one writer is the import itself)

@@ -1,6 +1,6 @@
 """The app a test's queue worker runs (`flask --app tests.queue.worker_app worker`): kdweb, plus two job kinds whose
 pace the test controls through files in KDWEB_TEST_GATE, so it can kill a worker in the middle of a job; and the
-roster import held there after its first batch of members is written (batches of two members here)."""
+roster import held there, when asked, after its first batch of members is written (batches of two members here)."""
 import os
 import time
 from pathlib import Path
@@ -33,9 +33,11 @@ def hangs_without_beating(job) -> None:
 
 
 def written_then_held_at_the_gate(job, done: int, total: int) -> None:
-    """The roster import's progress after a batch; after the first, it says so and waits for the gate, its
-    transaction open: the test kills the worker there."""
+    """The roster import's progress after a batch; when the test asks it (a file `hold-writes`), it then says so and
+    waits for the gate, its transaction open: the test kills the worker there."""
     reports_written(job, done, total)
+    if not (Path(os.environ["KDWEB_TEST_GATE"]) / "hold-writes").exists():
+        return
     (Path(os.environ["KDWEB_TEST_GATE"]) / f"writing-{job.id}").touch()
     while not gate(job.id).exists():
         time.sleep(0.1)

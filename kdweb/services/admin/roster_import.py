@@ -36,10 +36,10 @@ from kdweb.services.transaction import use_case
 
 log = logging.getLogger(__name__)
 SAMPLE_ROWS = 3
-# Over this size a file is read and previewed by a queue job, not in the request: the app's own export holds about
-# 49 bytes a member, so this is some 2,000 members, read and checked in about 0.2 s of CPU (bench/bench_roster_preview.py);
-# below it the answer in the request comes sooner than a job's first poll (1 s), above it the web worker would be held
-# for seconds (16,000 members: 1.7 s).
+# Over this size a file is read and previewed by a queue job, not in the request. The app's own export holds about
+# 49 bytes a member: this is some 2,000 members, read and checked in about 0.25 s of CPU (web process and sandbox;
+# 15,694 members: 2.2 s for the upload and its page, bench/bench_roster_preview.py). Below it the answer in the
+# request comes sooner than a job's first poll (1 s); above it a web worker would be held for seconds.
 PREVIEW_IN_REQUEST_BYTES = 100_000
 WRITE_BATCH = 2000
 Progress = Callable[[int, int], None]  # (done, total)
