@@ -70,10 +70,14 @@ def test_the_upload_only_keeps_the_file_and_the_page_polls_until_the_preview(cli
     status_url = f"/admin/roster/imports/{import_id}/previews/{job_id}"
     assert 'data-job-state="queued"' in page and f'hx-get="{status_url}"' in page and "data-added" not in page
     assert 'hx-trigger="load delay:1s"' in page and "Đang đọc và kiểm tra tệp" in page
+    reloaded = client.get(f"/admin/roster/imports/{import_id}").get_data(as_text=True)
+    assert held == [job_id] and f'hx-get="{status_url}"' in reloaded  # a reload follows the same reading
 
     run(job_id)
     fragment = client.get(status_url, headers=HX).get_data(as_text=True)
     assert fragment.startswith('<section id="roster-preview">') and "hx-trigger=\"load" not in fragment
+    assert counts(client.get(f"/admin/roster/imports/{import_id}").get_data(as_text=True)) == (2, 1, 1, 0)
+    assert held == [job_id]  # the page, opened again, shows the done reading: the file is not read twice
     assert counts(fragment) == (2, 1, 1, 0)
     form = confirm_form(fragment)
     assert (form["expected_added"], form["expected_updated"]) == ("2", "1")  # the stale-preview guard's counts

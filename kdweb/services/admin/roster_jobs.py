@@ -34,20 +34,26 @@ def start_import(user, roster_import: RosterImport, *, sheet, header_row, mappin
 
 
 def start_preview(user, roster_import: RosterImport, *, sheet, header_row, mapping: dict[int, str] | None) -> BulkJob:
-    """Read and preview a large kept file as the admin chose (None: as proposed), on a worker. The file's earlier
+    """Read and preview a large kept file as the admin chose (None: as proposed), on a worker. A reading of the
+    same choices that is under way or done is the answer (a reload never reads the file again); the file's other
     previews that are over are dropped: a preview is worth its last reading only."""
-    for old in previews_of(roster_import):
-        if not old.active:
-            db.session.delete(old)
     params = {"import_id": roster_import.id, "sheet": sheet, "header_row": header_row,
               "mapping": None if mapping is None else {str(index): key for index, key in mapping.items()}}
+    earlier = previews_of(roster_import)
+    same = next((job for job in earlier if job.params == params and job.state != "failed"), None)
+    if same is not None:
+        return same
+    for old in earlier:
+        if not old.active:
+            db.session.delete(old)
     job = jobs.create(PREVIEW, roster_import.cycle_id, user, params=params)
     db.session.commit()
     return handed_over(job)
 
 
 def previews_of(roster_import: RosterImport) -> list[BulkJob]:
-    return [job for job in db.session.execute(db.select(BulkJob).where(BulkJob.kind == PREVIEW)).scalars()
+    return [job for job in db.session.execute(
+        db.select(BulkJob).where(BulkJob.kind == PREVIEW).order_by(BulkJob.id.desc())).scalars()
             if job.params.get("import_id") == roster_import.id]
 
 
