@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 import zipfile
+import zlib
 from contextlib import contextmanager, nullcontext
 from datetime import date
 from importlib.metadata import version
@@ -346,17 +347,13 @@ def _no_gc_pause(*modules):
 
 def trick_contenders():
     """The hot path's tricks, each taken out of (or put back into) the plain whole path, where it can be measured:
-    the gc pause and the records' compiled JSON encoder are in the code; isal (in the guards) and orjson were
-    dropped and are measured put back."""
+    the gc pause, the records' compiled JSON encoder and isal inflating in the guards are in the code; orjson was
+    dropped and is measured put back."""
     from kdweb.excel import metadata, reader, safety
 
     tricks = [("as is", nullcontext), ("- gc pause", lambda: _no_gc_pause(reader, outcome)),
               ("- compiled JSON", lambda: _patched(outcome, "record_to_json", record_json_by_dict))]
-    try:
-        from isal import isal_zlib
-        tricks.append(("+ isal inflate", lambda: _patched(safety, "zlib", isal_zlib)))
-    except ImportError:
-        print("(isal not installed: `pip install isal` to measure it)")
+    tricks.append(("- isal inflate (zlib)", lambda: _patched(safety, "zlib", zlib)))
     if getattr(metadata, "orjson", None) is not None:  # the payload is read by orjson: measure json instead
         shim = type("json_as_orjson", (), {"loads": staticmethod(json.loads), "JSONDecodeError": ValueError})
         tricks.append(("- orjson (json)", lambda: _patched(metadata, "orjson", shim)))

@@ -48,7 +48,7 @@ def _encoder(record_type: type) -> typing.Callable[[Record], str]:
         at = names.index(name)
         constants[f"_default_{at}"] = defaults[at]
         key = encode_basestring(name) + ":"
-        body += [f"    value = record.{name}", f"    if value != _default_{at}:",
+        body += [f"    value = record.{name}", f"    if value is not _default_{at} and value != _default_{at}:",
                  f"        parts.append({key!r} + {_written(hints[name], constants)})"]
     # the constants as defaults of the function's arguments: local names, the fastest to read
     lines = ["def encode(record, *, " + ", ".join(f"{name}={name}" for name in constants) + "):", "    parts = []",
