@@ -71,6 +71,7 @@ _REF = re.compile(rb"\$?([A-Za-z]+)\$?([0-9]+)$")
 _BEYOND = (10**9, 10**9)  # a reference longer than any sheet has: as far away as it gets
 _DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\s[^>]*?ref\s*=\s*[\"']([^\"']*)[\"']")
 _STRING_COUNT = re.compile(rb"\b(?:uniqueCount|count)\s*=\s*[\"']([0-9]+)[\"']")
+_SMALLEST_CELL_BYTES = len(b"<c/>")
 _ODS_MIMETYPES = (b"application/vnd.oasis.opendocument.spreadsheet",)
 
 
@@ -190,12 +191,16 @@ class _Tally:
     cells: int = 0
     string_lengths: list[int] | None = None
     sheet_parts: list = field(default_factory=list)  # (info, shared-string cells if the exact pass counted them)
+    counting: bool = True  # whether the fast pass counts its cells
 
 
 def _scan_parts(archive: zipfile.ZipFile, data: bytes, infos: list[zipfile.ZipInfo], limits: Limits) -> PackageReport:
     targets = _relationship_targets(archive)
     related = {part: kind for part, kind in targets.values()}  # each part the workbook points at → its type
     tally = _Tally()
+    # every cell takes at least the 4 bytes of '<c/>' of its part's declared (and checked) size: a package too small
+    # to hold max_total_cells cells (10,000 members take 9 MB, the bound 16 MB) is not counted by the fast pass
+    tally.counting = sum(info.file_size for info in infos) > limits.max_total_cells * _SMALLEST_CELL_BYTES
     for info in infos:
         _scan_part(archive, data, info, limits, related.get(info.filename, ""), tally)
         if tally.cells > limits.max_total_cells:
@@ -218,7 +223,7 @@ def _scan_part(archive, data: bytes, info: zipfile.ZipInfo, limits: Limits, rela
         for _ in chunks:  # media and the like: only their real size matters
             pass
         return
-    suspect, cells = _fast_sheet_pass(archive, info, head, chunks, limits)
+    suspect, cells = _fast_sheet_pass(archive, info, head, chunks, limits, tally.counting)
     string_cells = None
     if suspect:
         cells, string_cells = _exact_sheet_pass(archive, data, info, limits)
@@ -267,9 +272,9 @@ class _RootReached(Exception):
     pass
 
 
-def _fast_sheet_pass(archive, info, head: bytes, chunks, limits: Limits) -> tuple[bool, int]:
-    """(needs the exact pass, cells with values), from raw bytes. Every chunk holds whole tags (see _chunks);
-    any cell or row not in the plain form Excel writes makes the part suspect."""
+def _fast_sheet_pass(archive, info, head: bytes, chunks, limits: Limits, counting: bool) -> tuple[bool, int]:
+    """(needs the exact pass, cells with values: 0 unless `counting`), from raw bytes. Every chunk holds whole tags
+    (see _chunks); any cell or row not in the plain form Excel writes makes the part suspect."""
     suspect = _too_big(*_FAST_BOX, limits)
     cells = 0
     for chunk in _all(head, chunks):
@@ -278,7 +283,8 @@ def _fast_sheet_pass(archive, info, head: bytes, chunks, limits: Limits) -> tupl
                 _check_claimed_dimension(archive, info, match, limits)
         if not suspect:
             suspect = _SUSPECT.search(chunk) is not None or _PREFIXED.search(chunk) is not None
-        cells += chunk.count(b"<c ")  # '<c>' and other forms make the part suspect, and the exact pass counts
+        if counting:  # '<c>' and other forms make the part suspect, and the exact pass counts
+            cells += chunk.count(b"<c ")
     return suspect, cells
 
 

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func, insert, update
+from sqlalchemy import bindparam, func, insert, update
 
 from kdweb import excel
 from kdweb.control_chars import strip_controls
@@ -197,11 +197,14 @@ def roster_if_changed(cycle, unit):
     """The roster of record to bring the upload to; None when every workbook issued to the unit this cycle was
     issued for the roster as it stands (by its digest), since the comparison would then find nothing: a large
     unit's roster is neither built here nor sent to the sandbox (docs/performance.md, the memory row)."""
-    issued_for = set(db.session.execute(
-        db.select(Template.roster_digest).filter_by(cycle_id=cycle.id, unit_id=unit.id)).scalars())
+    issued_for = set(db.session.execute(_ISSUED_DIGESTS, {"cycle": cycle.id, "unit": unit.id}).scalars())
     if issued_for == {names_digest(roster_codes(cycle, unit))}:
         return None
     return roster_of_record(cycle, unit)
+
+
+_ISSUED_DIGESTS = db.select(Template.roster_digest).where(Template.cycle_id == bindparam("cycle"),
+                                                         Template.unit_id == bindparam("unit"))
 
 
 def read_options(cycle, unit) -> dict:

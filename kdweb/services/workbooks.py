@@ -3,7 +3,7 @@ import hashlib
 from dataclasses import replace
 
 from flask import current_app
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 
 from kdweb.excel.columns import sheet_specs
 from kdweb.excel.inputs import CycleInfo, Roster, UnitInfo
@@ -38,10 +38,11 @@ def template_version_label(cycle, version: int) -> str:
     return f"{cycle.year}.{version}"
 
 
-def issued_versions(cycle, unit) -> set[str]:
-    versions = db.session.execute(
-        db.select(Template.version).filter_by(cycle_id=cycle.id, unit_id=unit.id)
-    ).scalars()
+_ISSUED = db.select(Template.version).where(Template.cycle_id == bindparam("cycle"), Template.unit_id == bindparam("unit"))
+
+
+def issued_versions(cycle, unit) -> set[str]:  # on every upload: the statement built once
+    versions = db.session.execute(_ISSUED, {"cycle": cycle.id, "unit": unit.id}).scalars()
     return {template_version_label(cycle, version) for version in versions}
 
 
