@@ -42,7 +42,8 @@ def _encoder(record_type: type) -> typing.Callable[[Record], str]:
     a loop over the fields and a dict per record cost four times as much (bench/bench_excel.py)."""
     names, defaults = _layout(record_type)
     hints = typing.get_type_hints(record_type)
-    constants = {"_as_json": _as_json, "_text": encode_basestring, "_date": date, "_mapping": _mapping_json}
+    constants = {"_as_json": _as_json, "_text": encode_basestring, "_date": date, "_mapping": _mapping_json,
+                 "_codes": _codes_json}
     body = []
     for name in sorted(names):
         at = names.index(name)
@@ -81,6 +82,13 @@ def _mapping_json(value) -> str:
     return text
 
 
+def _codes_json(value, kind: type) -> str:
+    """A tuple of one enum's members or None, as json.dumps writes their codes: a civil servant's twelve months."""
+    if type(value) is tuple and all(item is None or type(item) is kind for item in value):
+        return "[" + ",".join(["null" if item is None else encode_basestring(item._value_) for item in value]) + "]"
+    return _as_json(value)
+
+
 def _declared(hint):
     """The one type a field holds besides None, or None when it may hold several."""
     options = [option for option in typing.get_args(hint) if option is not type(None)] \
@@ -92,6 +100,12 @@ def _written(hint, constants: dict) -> str:
     """The expression writing `value` when its type is exactly the declared one, else `_as_json(value)`."""
     if typing.get_origin(hint) in (Mapping, dict):  # grades
         return "_mapping(value)"
+    if typing.get_origin(hint) is tuple:  # the months' ratings: a tuple of one enum (None for a month not rated)
+        items = typing.get_args(hint)
+        item = _declared(items[0]) if len(items) == 2 and items[1] is Ellipsis else None
+        if item is not None and issubclass(item, Enum) and all(type(member.value) is str for member in item):
+            constants[f"_{item.__name__}"] = item
+            return f"_codes(value, _{item.__name__})"
     declared = _declared(hint)
     if declared is str:
         return "(_text(value) if type(value) is str else _as_json(value))"

@@ -19,6 +19,7 @@ VALUES = st.sampled_from([
     None, "", "Nguyễn Văn “An”", 'dấu "ngoặc" \\ và\nxuống dòng\t\x01', True, False, 0, 1, 2.5, -0.0, 1e300,
     date(2024, 2, 29), datetime(2024, 5, 1, 7, 30), Decimal("87.50"), Level.HTTNV, Level.KHTNV, Grade.TOT,
     Discipline.CANH_CAO, list(NotRatedReason)[0], UnitKind.CELL, (Level.HTTNV, None), ("CB01", "CB02"),
+    (Level.HTXSNV,) * 12, (None, None), (Grade.TOT, Level.HTTNV), [Level.HTNV], (Level.HTTNV, "HTTNV"),
     frozenset({"level", "grade:1"}), {"2": Grade.XUAT_SAC, "1": Grade.TOT},
     MappingProxyType({"I.1": Grade.TOT}),
 ])
