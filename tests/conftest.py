@@ -38,10 +38,17 @@ REQUIRED_TOOLS = {
 }
 
 
+SLOW_MARKERS = ("slow", "browser", "libreoffice")
+
+
 def pytest_collection_modifyitems(items):
+    """Marks browser tests, then puts the tests that take seconds first (otherwise in their order): xdist hands
+    tests out in this order, so the long ones start at once and the short ones fill in around them, instead of one
+    worker finishing a minute-long test alone at the end."""
     for item in items:
         if "chromium" in item.fixturenames:
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: not any(item.get_closest_marker(marker) for marker in SLOW_MARKERS))
 
 
 @pytest.hookimpl(tryfirst=True)

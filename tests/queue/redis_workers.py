@@ -1,5 +1,6 @@
 """Helpers of the tests with the real broker: `flask worker` processes on the test database and a Redis queue of
-the test's own (KDWEB_TEST_REDIS_URL, redis://127.0.0.1:6379/0 by default, plus the xdist worker's index), and polling a job as its page does."""
+the test's own (in KDWEB_TEST_REDIS_URL, redis://127.0.0.1:6379/0 by default, whose database number each xdist
+worker shifts by its index), and polling a job as its page does."""
 import os
 import subprocess
 import sys

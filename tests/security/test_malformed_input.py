@@ -101,6 +101,7 @@ def test_malformed_url_parts_on_every_route_answer_4xx(app, clients, blueprint):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.slow  # seconds per blueprint; the bulk zip of `review` starts 50 times
 @pytest.mark.parametrize("blueprint", BLUEPRINTS)
 def test_malformed_query_strings_and_form_fields_on_every_route_answer_4xx(app, clients, blueprint):
     from tests.security.test_access_sweep import address
