@@ -2,7 +2,9 @@
 test, a test client that sends the CSRF token like the browser does and checks every HTML answer,
 and the small demo district.
 
-The engine is SQLite unless KDWEB_TEST_DATABASE_URL names a PostgreSQL database (CI runs both).
+The engine is SQLite unless KDWEB_TEST_DATABASE_URL names a PostgreSQL database (CI runs both). The suite runs on
+one pytest-xdist worker per CPU; "per session" means per worker, and each worker has its own database
+(tests/per_worker.py).
 
 Markers (registered in pyproject.toml): a test that uses the `chromium` fixture is a `browser` test whether or not
 it says so; `browser`, `libreoffice` and `postgres` tests skip, with the reason, where their tool is missing, and
