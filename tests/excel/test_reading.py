@@ -118,7 +118,9 @@ def test_a_duplicated_row_and_a_row_without_code(filled):
     name, level = column_of(MEMBERS_SHEET, "name"), column_of(MEMBERS_SHEET, "level")
     sheet[f"{name}20"], sheet[f"{level}20"] = "Nguyễn Văn Mới", "HTTNV"
     result = read_demo(filled.bytes())
-    assert located(result) == {("X-MISSING", at(MEMBERS_SHEET, "code", 18)), ("P-CODE", at(MEMBERS_SHEET, "code", 20))}
+    assert located(result) == {("X-MISSING", at(MEMBERS_SHEET, "code", 5)), ("X-MISSING", at(MEMBERS_SHEET, "code", 18)),
+                               ("P-CODE", at(MEMBERS_SHEET, "code", 20))}
+    assert len(result.findings) == 3  # the repeated code told once on each of its rows, not twice on one
     assert [member.code for member in result.batch.members].count("DV001") == 2
     assert "Nguyễn Văn Mới" not in {member.name for member in result.batch.members}
 

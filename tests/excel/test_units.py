@@ -98,7 +98,8 @@ def test_a_finding_goes_to_its_row_and_column_or_the_nearest_sensible_cell():
     assert place(finding("M-SICK")) == "'Đảng viên'!N5"  # no field: the level cell
     assert place(finding("M-EXCLUDED", field="exempt")) == "'Đảng viên'!G5"  # a status fact: the status cell
     assert place(finding("M-MONTHLY", field="month:3")) == "'Đảng viên'!AA5"
-    assert place(finding("X-MISSING", code="DV002", field="code")) == "'Đảng viên'!B9"  # the repeat
+    repeated = finding("X-MISSING", code="DV002", field="code")
+    assert [place(repeated) for _ in range(3)] == ["'Đảng viên'!B6", "'Đảng viên'!B9", "'Đảng viên'!B9"]  # each row
     assert place(finding("X-MISSING", code="DV404")) == "'Đảng viên'!B4"  # dropped: the code header
     assert place(finding("Q-20", code="KM")) == f"'Tổng hợp'!{CHECK_COLUMN}5"  # the summary's quota check
     assert place(finding("L-HEAD", kind=SubjectKind.LEADER, code="LD1")) == "'Tổng hợp'!A8"  # sheet gone

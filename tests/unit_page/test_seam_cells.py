@@ -1,0 +1,75 @@
+"""The guards against the parser, cell by cell: what a spreadsheet program leaves in a cell that the guards let through
+must reach the unit as what the cell shows, on every subject sheet of both rule sets, through the real download →
+fill → upload path. Each class of cell: an Excel error (#N/A, #REF!), a boolean, invisible characters pasted into a
+dropdown cell, a roster date kept as its serial number, a row copied twice."""
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from kdweb.excel import sheet_specs
+from kdweb.extensions import db
+from kdweb.models import Upload
+from kdweb.rules import Level, SubjectKind, get_rule_set
+from tests.excel import files
+from tests.unit_page.conftest import UNIT, upload
+from tests.unit_page.test_flow_366 import scored_values, switch_to_366
+from tests.workbooks import cell_of, changed, clean_values, fill, roster
+
+RULE_SETS = ("qd132-hd21", "qd366-hd43")
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+@pytest.fixture(params=RULE_SETS)
+def issued(request, client, auth, app, demo):
+    """(rule set id, the unit's downloaded workbook, values_for that rates every subject cleanly, the roster), with
+    the unit's staff logged in; under qd366 the admin first switches the open cycle to it."""
+    rule_set_id = request.param
+    if rule_set_id == "qd366-hd43":
+        switch_to_366(client, auth, app)
+    auth.login_as("staff", UNIT)
+    batch = roster(app, UNIT)
+    data = client.get(f"/units/{UNIT}/workbook.xlsx").data
+    values = scored_values(batch) if rule_set_id == "qd366-hd43" else clean_values(batch, rule_set_id)
+    assert "Không có lỗi" in upload(client, fill(data, values, rule_set_id)).get_data(as_text=True)
+    return rule_set_id, data, values, batch
+
+
+def rated_codes(issued_workbook, kind: SubjectKind, count: int = 2) -> list[str]:
+    _rule_set_id, _data, values, batch = issued_workbook
+    codes = [record.code for record in batch.records_of(kind) if values(kind, record.code)["level"] == Level.HTTNV.text]
+    assert len(codes) >= count, f"the demo unit has too few rated {kind.text.lower()}"
+    return codes[:count]
+
+
+def with_cell_xml(data: bytes, kind: SubjectKind, ref: str, xml: str, rule_set_id: str) -> bytes:
+    sheet = next(spec.name for spec in sheet_specs(get_rule_set(rule_set_id)) if spec.kind is kind)
+    return files.patch_part(data, files.sheet_part(data, sheet), rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)'.encode(),
+                            xml.encode())
+
+
+def newest_findings(app) -> list[tuple[str, str, str]]:
+    with app.app_context():
+        found = db.session.execute(db.select(Upload).order_by(Upload.id.desc())).scalars().first()
+        rows = [(f.rule, f"'{f.sheet}'!{f.cell}", f.message) for f in found.findings]
+        db.session.remove()
+    return rows
+
+
+@pytest.mark.parametrize("kind", list(SubjectKind))
+def test_a_row_copied_twice_is_told_once_on_each_of_its_rows(client, app, issued, kind):
+    rule_set_id, data, values, _batch = issued
+    code = rated_codes(issued, kind, 1)[0]
+    sheet, first = cell_of(data, kind, code, "code", rule_set_id)
+    book = load_workbook(io.BytesIO(fill(data, values, rule_set_id)))
+    worksheet = book[sheet]
+    row, copy = int(first.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), worksheet.max_row + 1
+    for cell in worksheet[row]:
+        worksheet.cell(copy, cell.column, cell.value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    upload(client, buffer.getvalue())
+    repeated = [at for rule, at, message in newest_findings(app) if rule == "X-MISSING" and "2 lần" in message]
+    letter = first.rstrip("0123456789")
+    assert repeated == [f"'{sheet}'!{first}", f"'{sheet}'!{letter}{copy}"]
