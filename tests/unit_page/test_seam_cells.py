@@ -58,6 +58,20 @@ def newest_findings(app) -> list[tuple[str, str, str]]:
 
 
 @pytest.mark.parametrize("kind", list(SubjectKind))
+def test_invisible_characters_pasted_into_a_choice_read_as_the_choice(client, app, issued, kind):
+    rule_set_id, data, values, _batch = issued
+    first, second = rated_codes(issued, kind)
+    pasted = changed(changed(values, first, level="\ufeffHoàn thành tốt\u200b nhiệm\u00a0vụ\u200f"),
+                     second, level="\u202bHoàn thành tốt nhiệm vụ\u202c\u00ad")
+    filled = fill(data, pasted, rule_set_id)
+    _, level_cell = cell_of(data, kind, first, "level", rule_set_id)  # and a control character, written "_x0001_"
+    filled = with_cell_xml(filled, kind, level_cell, f'<c r="{level_cell}" t="inlineStr"><is><t>Hoàn thành tốt'
+                                                     f'_x0001_nhiệm vụ</t></is></c>', rule_set_id)
+    body = upload(client, filled).get_data(as_text=True)
+    assert "Không có lỗi" in body, newest_findings(app)[:3]
+
+
+@pytest.mark.parametrize("kind", list(SubjectKind))
 def test_a_row_copied_twice_is_told_once_on_each_of_its_rows(client, app, issued, kind):
     rule_set_id, data, values, _batch = issued
     code = rated_codes(issued, kind, 1)[0]
