@@ -19,7 +19,7 @@ from typing import Iterable
 from kdweb.rules.findings import Finding
 from kdweb.rules.messages import subject_phrase
 from kdweb.rules.records import RECORD_TYPES
-from kdweb.rules.parse import display_text, normalise_text
+from kdweb.rules.parse import display_text, normalise_text, parse_date
 from kdweb.rules.rows import RowParser, tuple_getter as _tuple_getter
 from kdweb.rules.terms import Severity
 
@@ -294,6 +294,8 @@ def _same(column: Column, value, facts: dict) -> bool:
     issued = facts.get(column.key)
     if value == issued or (value == "" and issued is None):
         return True
+    if column.kind == DATE and type(value) in (int, float):  # the date as its serial number ("General" format)
+        value = parse_date(value).value or value
     if column.kind == DATE and isinstance(value, date) and value.isoformat()[:10] == issued:
         return True
     return comparable(value) == comparable(cell_value(column, facts))

@@ -71,6 +71,32 @@ def test_invisible_characters_pasted_into_a_choice_read_as_the_choice(client, ap
     assert "Không có lỗi" in body, newest_findings(app)[:3]
 
 
+DATE_FIELDS = {SubjectKind.MEMBER: "admitted_on", SubjectKind.ORGANISATION: "founded_on",
+               SubjectKind.COLLECTIVE: "founded_on"}
+
+
+@pytest.mark.parametrize("kind", list(DATE_FIELDS))
+def test_a_roster_date_kept_as_its_serial_number_is_not_an_edit(client, app, issued, kind):
+    """A date column pasted as values or formatted "General" shows the day's serial number: the same day."""
+    rule_set_id, data, values, batch = issued
+    key = DATE_FIELDS[kind]
+    record = next(r for r in batch.records_of(kind) if getattr(r, key) is not None)
+    sheet, cell = cell_of(data, kind, record.code, key, rule_set_id)
+    book = load_workbook(io.BytesIO(fill(data, values, rule_set_id)))
+    book[sheet][cell].value = (getattr(record, key) - EXCEL_EPOCH).days
+    book[sheet][cell].number_format = "General"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    body = upload(client, buffer.getvalue()).get_data(as_text=True)
+    assert "Không có lỗi" in body, newest_findings(app)[:3]
+
+    book[sheet][cell].value = (getattr(record, key) - EXCEL_EPOCH).days + 1  # another day is still an edit
+    buffer = io.BytesIO()
+    book.save(buffer)
+    upload(client, buffer.getvalue())
+    assert [rule for rule, at, _ in newest_findings(app) if at == f"'{sheet}'!{cell}"] == ["W-IDENTITY"]
+
+
 @pytest.mark.parametrize("kind", list(SubjectKind))
 def test_a_row_copied_twice_is_told_once_on_each_of_its_rows(client, app, issued, kind):
     rule_set_id, data, values, _batch = issued
