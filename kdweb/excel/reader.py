@@ -12,6 +12,7 @@ import logging
 from contextlib import contextmanager
 from typing import Collection
 
+from openpyxl.utils import column_index_from_string as column_index
 from python_calamine import CalamineWorkbook, PasswordError
 
 from kdweb.rules.findings import Finding
@@ -60,7 +61,8 @@ def _read_upload(data, secret, expected_unit_code, open_cycle_year, known_templa
         with _open(data) as workbook:
             meta = _checked_meta(workbook, secret, expected_unit_code, open_cycle_year, known_template_versions)
             rule_set = _rule_set(meta)
-            return _read_sheets(workbook, meta, rule_set, keep_values, _SearchBudget(report, limits))
+            return _read_sheets(workbook, meta, rule_set, keep_values, _SearchBudget(report, limits),
+                                report.error_cells if report else {})
     except Refusal as refusal:
         return ReadResult(ok=False, problem=refusal.problem)
     except MemoryError:
@@ -186,6 +188,27 @@ def _sheet_rows(workbook: CalamineWorkbook, name: str):
     return _converted(rows)
 
 
+def _with_error_texts(rows, errors: dict[str, str] | None):
+    """The rows with each cell that holds an Excel error given its text ("#N/A"), which calamine reads as blank:
+    the unit is then told what the cell shows, not that it is empty."""
+    if not errors:
+        return rows
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for ref, text in errors.items():
+        row, letters = _split_cell(ref)
+        by_row.setdefault(row, []).append((column_index(letters) - 1, text))
+    return _patched_rows(rows, by_row)
+
+
+def _patched_rows(rows, by_row: dict[int, list[tuple[int, str]]]):
+    for number, row in enumerate(rows, start=1):
+        for index, text in by_row.get(number, ()):
+            if index >= len(row):
+                row = row + [""] * (index + 1 - len(row))
+            row[index] = text
+        yield row
+
+
 def _converted(rows):
     """calamine converts each cell as its row is asked for; a failure then is still the file's, not ours."""
     try:
@@ -253,7 +276,7 @@ class _SearchBudget:
 
 
 def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleSet, keep_values: bool,
-                 budget: _SearchBudget) -> ReadResult:
+                 budget: _SearchBudget, error_cells: dict[str, dict[str, str]]) -> ReadResult:
     specs = {spec.kind: spec for spec in _issued_specs(meta, rule_set)}
     batch = UnitBatch(unit_code=meta.unit_code, unit_name=meta.unit_name, review_date=meta.review_date)
     locator = Locator()
@@ -268,7 +291,7 @@ def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleS
             findings.append(_missing_sheet(kind, issued.name, locator.summary_rows[kind]))
             continue
         claimed.add(name)
-        rows = _sheet_rows(workbook, name)
+        rows = _with_error_texts(_sheet_rows(workbook, name), error_cells.get(name))
         read: SheetRead = read_subject_sheet(rows, name, spec, issued, meta.unit_code, keep_values)
         batch.records_of(kind).extend(read.records)
         findings.extend(read.findings)

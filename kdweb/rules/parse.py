@@ -43,6 +43,8 @@ def display_text(value: object) -> str:
     (a message quoting the cell is written back into the workbook, which refuses them)."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"  # as the spreadsheet shows a boolean cell, not Python's True
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = unicodedata.normalize("NFC", str(value))

@@ -58,6 +58,28 @@ def newest_findings(app) -> list[tuple[str, str, str]]:
 
 
 @pytest.mark.parametrize("kind", list(SubjectKind))
+def test_a_cell_showing_an_excel_error_or_a_boolean_is_told_as_it_shows(client, app, issued, kind):
+    rule_set_id, data, values, _batch = issued
+    first, second = rated_codes(issued, kind)
+    filled = fill(data, values, rule_set_id)
+    level_sheet, level_cell = cell_of(data, kind, first, "level", rule_set_id)
+    _, name_cell = cell_of(data, kind, first, "name", rule_set_id)
+    _, other_level = cell_of(data, kind, second, "level", rule_set_id)
+    filled = with_cell_xml(filled, kind, level_cell, f'<c r="{level_cell}" t="e"><f>VLOOKUP(A1,Z:Z,2,0)</f>'
+                                                     f'<v>#N/A</v></c>', rule_set_id)
+    filled = with_cell_xml(filled, kind, name_cell, f'<c r="{name_cell}" t="e"><v>#REF!</v></c>', rule_set_id)
+    filled = with_cell_xml(filled, kind, other_level, f'<c r="{other_level}" t="b"><v>1</v></c>', rule_set_id)
+
+    body = upload(client, filled).get_data(as_text=True)
+    found = {cell: (rule, message) for rule, cell, message in newest_findings(app)}
+    at = lambda cell: f"'{level_sheet}'!{cell}"  # noqa: E731
+    assert found[at(level_cell)][0] == "P-VALUE" and "“#N/A”" in found[at(level_cell)][1]
+    assert "chưa có mức xếp loại" not in body  # the cell is not empty: it shows an error
+    assert found[at(name_cell)][0] == "W-IDENTITY" and "trong tệp là “#REF!”" in found[at(name_cell)][1]
+    assert "“TRUE”" in found[at(other_level)][1] and "“True”" not in body
+
+
+@pytest.mark.parametrize("kind", list(SubjectKind))
 def test_invisible_characters_pasted_into_a_choice_read_as_the_choice(client, app, issued, kind):
     rule_set_id, data, values, _batch = issued
     first, second = rated_codes(issued, kind)
