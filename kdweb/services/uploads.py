@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, update
 from kdweb import excel
 from kdweb.control_chars import strip_controls
 from kdweb.extensions import db
-from kdweb.models import Cycle, Finding, Rating, Template, Upload
+from kdweb.models import Cycle, Finding, Rating, Template, UnitCycle, Upload
 from kdweb.models.base import utcnow
 from kdweb.rules import Finding as RuleFinding
 from kdweb.rules import Level, Severity, SubjectKind, get_rule_set
@@ -195,13 +195,18 @@ def read(cycle, unit, data: bytes, filename=None) -> outcome.CheckedUpload:
 
 def roster_if_changed(cycle, unit):
     """The roster of record to bring the upload to; None when every workbook issued to the unit this cycle was
-    issued for the roster as it stands (by its digest), since the comparison would then find nothing: a large
-    unit's roster is neither built here nor sent to the sandbox (docs/performance.md, the memory row)."""
-    issued_for = set(db.session.execute(
-        db.select(Template.roster_digest).filter_by(cycle_id=cycle.id, unit_id=unit.id)).scalars())
-    if issued_for == {names_digest(roster_names(cycle, unit))}:
+    issued for the roster as it stands (by its digest) and no admin changed the roster since, since the comparison
+    would then find nothing: a large unit's roster is neither built here nor sent to the sandbox
+    (docs/performance.md, the memory row). After such a change, with every subject's facts: a workbook issued
+    before it carries facts that may have changed since (a corrected admission date, a name)."""
+    issued = db.session.execute(db.select(Template.roster_digest, Template.generated_at)
+                                .filter_by(cycle_id=cycle.id, unit_id=unit.id)).all()
+    changed_at = db.session.scalar(db.select(UnitCycle.roster_changed_at).filter_by(cycle_id=cycle.id,
+                                                                                    unit_id=unit.id))
+    facts_may_differ = changed_at is not None and any(at is None or at < changed_at for _, at in issued)
+    if not facts_may_differ and {digest for digest, _ in issued} == {names_digest(roster_names(cycle, unit))}:
         return None
-    return roster_of_record(cycle, unit)
+    return roster_of_record(cycle, unit, every_fact=facts_may_differ)
 
 
 def read_options(cycle, unit) -> dict:
