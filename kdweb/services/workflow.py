@@ -22,6 +22,9 @@ class WorkflowRefused(Exception):
         self.http_status = http_status
 
 
+NO_OPEN_CYCLE = ("Không có đợt kiểm điểm nào đang mở (đợt đã đóng hoặc chưa mở đợt mới), nên không tải mẫu, không tải "
+                 "lên và không nộp được; tệp gửi lúc này không được lưu. Các đợt đã qua vẫn xem được trên trang đơn vị.")
+
 REFUSALS = {
     "upload": {
         WorkbookStatus.SUBMITTED: "Đơn vị đã nộp kết quả và đang chờ duyệt: không thể tải lên tệp mới. "
