@@ -19,7 +19,7 @@ from typing import Iterable
 from kdweb.rules.findings import Finding
 from kdweb.rules.messages import subject_phrase
 from kdweb.rules.records import RECORD_TYPES
-from kdweb.rules.parse import display_text, normalise_text, parse_date
+from kdweb.rules.parse import display_text, normalise_text, parse_date, quoted
 from kdweb.rules.rows import RowParser, tuple_getter as _tuple_getter
 from kdweb.rules.terms import Severity
 
@@ -238,7 +238,7 @@ class _SheetReader:
         issued = cell_text(cell_value(column, facts))
         message = (
             f"{subject_phrase(self.kind, record.name, record.code)}: ô “{column.header}” thuộc danh sách do hệ thống "
-            f"cấp nên không được sửa; giá trị được cấp là “{issued}”, trong tệp là “{cell_text(value or None)}”. "
+            f"cấp nên không được sửa; giá trị được cấp là “{issued}”, trong tệp là “{quoted(cell_text(value or None))}”. "
             "Hãy trả lại giá trị được cấp; nếu danh sách sai, báo cơ quan tham mưu của cấp trên cập nhật."
         )
         return Finding(

@@ -135,3 +135,20 @@ def test_a_row_copied_twice_is_told_once_on_each_of_its_rows(client, app, issued
     repeated = [at for rule, at, message in newest_findings(app) if rule == "X-MISSING" and "2 lần" in message]
     letter = first.rstrip("0123456789")
     assert repeated == [f"'{sheet}'!{first}", f"'{sheet}'!{letter}{copy}"]
+
+
+@pytest.mark.parametrize("kind", list(SubjectKind))
+def test_a_huge_cell_is_quoted_short_in_its_message(client, app, issued, kind):
+    """A cell may hold 32,767 characters; the message quoting it is stored, shown and written back as a note."""
+    rule_set_id, data, values, _batch = issued
+    code = rated_codes(issued, kind, 1)[0]
+    filled = fill(data, changed(values, code, level="Hoàn thành " + "x" * 32_000), rule_set_id)
+    sheet, name_cell = cell_of(data, kind, code, "name", rule_set_id)
+    _, level_cell = cell_of(data, kind, code, "level", rule_set_id)
+    filled = with_cell_xml(filled, kind, name_cell, f'<c r="{name_cell}" t="inlineStr"><is><t>{"y" * 5_000}</t></is></c>',
+                           rule_set_id)
+    upload(client, filled)
+    told = {at: message for _, at, message in newest_findings(app)}
+    for cell in (level_cell, name_cell):
+        message = told[f"'{sheet}'!{cell}"]
+        assert len(message) < 1_000 and "…”" in message, message[:200]
