@@ -177,7 +177,10 @@ def submit(cycle, unit, user, upload_id: int, acknowledge_warnings: bool) -> tup
 
 @use_case
 def review(cycle, unit, reviewer, action: str, comment: str | None) -> Review:
-    """approve | return | reopen, by a reviewer; return and reopen need a comment."""
+    """approve | return | reopen, by a reviewer; return and reopen need a comment. A unit the cycle no longer
+    expects cannot be approved (its results count nowhere); it can still be returned or reopened."""
+    if action == "approve":
+        ensure_expected(cycle, unit)
     state = lock(cycle, unit)
     ensure_allowed(action, state, {
         "approve": "Chỉ duyệt được kết quả đã nộp và đang chờ duyệt.",
