@@ -281,7 +281,10 @@ def staged(name, function):
             reset()
     return call
 
-data = open({path!r}, "rb").read()
+from pathlib import Path
+# this code's worker is handed the path of the web process's copy (services/untrusted.spooled); the code before
+# (--main), the bytes
+data = Path({path!r}) if {by_path!r} else open({path!r}, "rb").read()
 options = pickle.load(open({options!r}, "rb"))
 baseline = status("VmRSS")
 started = time.process_time()
@@ -332,7 +335,7 @@ print(json.dumps({{"baseline_kb": baseline, "peak_kb": status("VmHWM"), "cpu": c
 def measure(path: Path, options: Path, root: Path, stages: bool = False, sandbox: bool = False,
             mode: str = "total") -> dict:
     mode = "sandbox" if sandbox else "stages" if stages else mode
-    script = CHILD.format(root=str(root), path=str(path), options=str(options), mode=mode)
+    script = CHILD.format(root=str(root), path=str(path), options=str(options), mode=mode, by_path=root == ROOT)
     # Through a shell that forks (not execs) Python: ru_maxrss survives fork and exec, so a child forked straight
     # from this big process would start with this process's high-water mark.
     done = subprocess.run(["/bin/sh", "-c", '"$0" -c "$1"; exit $?', sys.executable, script], capture_output=True,

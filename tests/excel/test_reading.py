@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from kdweb.excel import finding_address, read_upload
-from kdweb.excel.summary import CHECK_COLUMN, SHEET as SUMMARY_SHEET
+from kdweb.excel.summary_cells import CHECK_COLUMN, SHEET as SUMMARY_SHEET
 from kdweb.rules import Discipline, Grade, Level, NotRatedReason, Severity, SubjectKind
 
 from .builders import (
