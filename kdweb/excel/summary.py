@@ -18,7 +18,7 @@ from kdweb.rules.terms import NOT_RATED_TEXT, QuotaBase, QuotaScope, Severity
 
 from . import styles
 from .columns import FIRST_DATA_ROW, SheetSpec, column_letter
-from .summary_cells import COLUMN_LETTERS as _AT, FIRST_ROW, HEADER_ROW, LEVELS, SHEET
+from .summary_cells import CHECK_COLUMN, COLUMN_LETTERS as _AT, FIRST_ROW, HEADER_ROW, LEVELS, SHEET
 
 HEADERS = (
     "Đối tượng", "Tổng số trong danh sách", *(level.text for level in LEVELS), NOT_RATED_TEXT,
