@@ -142,6 +142,21 @@ def beating(job: BulkJob, seconds: float = 5.0) -> Callable[[], None]:
     return alive
 
 
+def report_aside(job: BulkJob, done: int, total: int) -> None:
+    """Commit the job's progress and heartbeat on a connection of its own, while the caller's transaction (an
+    all-or-nothing write) stays open; raise JobLost if the job is no longer this attempt's. SQLite has one writer
+    at a time, the caller's: there the progress is seen when the caller commits."""
+    if db.engine.dialect.name == "sqlite":
+        return
+    with db.engine.begin() as connection:
+        owned = connection.execute(
+            db.update(BulkJob).where(BulkJob.id == job.id, BulkJob.attempts == job.attempts,
+                                     BulkJob.state == "running")
+            .values(done_count=done, total_count=total, heartbeat_at=utcnow())).rowcount
+    if not owned:
+        raise JobLost(job.id)
+
+
 def retry_or_fail(job_id: int, attempt: int, message: str) -> None:
     job = db.session.get(BulkJob, job_id)
     if job is None or job.attempts != attempt or job.state != "running":

@@ -15,7 +15,6 @@ from kdweb.rules import Level
 from kdweb.services import (
     audit_log, bulk, checks_store, dashboard, jobs, notifications, review_page, unit_page, workflow,
 )
-from kdweb.services.admin import roster_jobs
 from kdweb.services.cycles import open_cycle, unit_cycle
 from kdweb.status import WorkbookStatus
 from kdweb.views import local_time
@@ -203,7 +202,7 @@ def bulk_start(kind):
 @role_required(*REVIEWERS)
 def bulk_status(job_id):
     job = jobs.status(job_id)
-    if job is None or job.kind in roster_jobs.KINDS:  # the roster's jobs are the admin's (views/admin/roster.py)
+    if job is None or job.kind not in bulk.KINDS:  # each job's page shows its own kind only
         abort(404)
     return render_page("review/bulk.html", "review/_bulk_progress.html", **bulk_page(job))
 

@@ -5,12 +5,14 @@ import pytest
 from kdweb.extensions import db
 from kdweb.models import AuditEvent, BulkJob, Cycle, User
 from kdweb.models.base import utcnow
-from kdweb.services import jobs
+from kdweb.services import bulk, jobs
 
 
 @pytest.fixture
-def failing_kinds():
+def failing_kinds(monkeypatch):
     calls = []
+    for kind in ("test_fails_once", "test_always_fails"):
+        monkeypatch.setitem(bulk.KINDS, kind, "Việc thử")  # shown by the bulk page, as a bulk zip is
 
     def fails_once(job):
         calls.append(job.attempts)

@@ -12,8 +12,10 @@ import io
 import json
 import logging
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from flask import current_app
 from openpyxl import Workbook
 from sqlalchemy import insert, update
 
@@ -34,6 +36,13 @@ from kdweb.services.transaction import use_case
 
 log = logging.getLogger(__name__)
 SAMPLE_ROWS = 3
+# Over this size a file is read and previewed by a queue job, not in the request. The app's own export holds about
+# 49 bytes a member: this is some 2,000 members, read and checked in about 0.25 s of CPU (web process and sandbox;
+# 15,694 members: 2.2 s for the upload and its page, bench/bench_roster_preview.py). Below it the answer in the
+# request comes sooner than a job's first poll (1 s); above it a web worker would be held for seconds.
+PREVIEW_IN_REQUEST_BYTES = 100_000
+WRITE_BATCH = 2000
+Progress = Callable[[int, int], None]  # (done, total)
 PERSON_DEFAULTS = {"probationary": False, "exempt": False, "suspended": False, "committee_suspended": False,
                    "is_civil_servant": False, "retired": False}
 
@@ -70,25 +79,27 @@ def imports_of(cycle) -> list[RosterImport]:
     ).scalars().all()
 
 
+def previewed_in_a_job(roster_import: RosterImport) -> bool:
+    """A large file is read and previewed by a queue job; a small one in the request (PREVIEW_IN_REQUEST_BYTES)."""
+    return roster_import.size > current_app.config.get("KDWEB_ROSTER_PREVIEW_IN_REQUEST_BYTES",
+                                                       PREVIEW_IN_REQUEST_BYTES)
+
+
 @use_case
 def receive_file(actor, filename: str, content: bytes) -> RosterImport:
-    """Keep an uploaded roster file for the open cycle, with the mapping the page will propose."""
+    """Keep an uploaded roster file for the open cycle. A small file is read at once, refused if unreadable, and
+    kept with the mapping the page will propose; a large one is kept unread, for its preview job to read."""
     cycle = open_cycle()
     if cycle is None:
         raise AdminRefusal("Chưa có đợt kiểm điểm nào đang mở: hãy mở đợt của năm trước khi nhập danh sách.")
     filename = _clean_filename(filename)
     if not filename.lower().endswith(EXTENSIONS):
         raise AdminRefusal("Chỉ nhận tệp .xlsx, .ods hoặc .csv.")
-    sheets, digest = _read(filename, content), hashlib.sha256(content).hexdigest()
-    sheet = max(range(len(sheets)), key=lambda index: (_score(sheets[index]), -index), default=None)
-    if sheet is None or not any(any(value not in (None, "") for value in row) for row in sheets[sheet].rows):
-        raise AdminRefusal("Tệp không có dữ liệu.")
-    header_row = find_header_row(sheets[sheet].rows)
     roster_import = RosterImport(
         cycle_id=cycle.id, user_id=actor.id, filename=filename, size=len(content),
-        sha256=digest, content=content, state="preview",
-        mapping_json=_mapping_json(sheet, header_row, propose_mapping(sheets[sheet].rows[header_row - 1])),
-    )
+        sha256=hashlib.sha256(content).hexdigest(), content=content, state="preview")
+    if not previewed_in_a_job(roster_import):
+        roster_import.mapping_json = json.dumps(_proposal(_read(filename, content)))
     db.session.add(roster_import)
     db.session.flush()
     audit.record("roster_file_received", user=actor, target=roster_import, filename=filename,
@@ -97,10 +108,23 @@ def receive_file(actor, filename: str, content: bytes) -> RosterImport:
     return roster_import
 
 
-def preview(roster_import: RosterImport, *, sheet=None, header_row=None, mapping=None) -> Preview:
-    """The proposed (or given) mapping and, when it is complete, the dry run. Writes nothing."""
-    stored = json.loads(roster_import.mapping_json or "{}")
+def _proposal(sheets: list[Sheet]) -> dict:
+    """The sheet, header row and mapping the page proposes first; AdminRefusal for a file without data."""
+    sheet = max(range(len(sheets)), key=lambda index: (_score(sheets[index]), -index), default=None)
+    if sheet is None or not any(any(value not in (None, "") for value in row) for row in sheets[sheet].rows):
+        raise AdminRefusal("Tệp không có dữ liệu.")
+    header_row = find_header_row(sheets[sheet].rows)
+    return _choices(sheet, header_row, propose_mapping(sheets[sheet].rows[header_row - 1]))
+
+
+def preview(roster_import: RosterImport, *, sheet=None, header_row=None, mapping=None,
+            progress: Progress | None = None) -> Preview:
+    """The proposed (or given) mapping and, when it is complete, the dry run (`progress` told as rows are checked).
+    Writes nothing, except the proposal on a file kept unread (a large one): its first reading finds it."""
     sheets = _sheets(roster_import)
+    if roster_import.mapping_json is None:
+        roster_import.mapping_json = json.dumps(_proposal(sheets))
+    stored = json.loads(roster_import.mapping_json)
     sheet = _in_range(sheet, len(sheets) - 1, stored.get("sheet", 0), low=0)
     rows = sheets[sheet].rows
     same_sheet = sheet == stored.get("sheet", 0)
@@ -114,43 +138,40 @@ def preview(roster_import: RosterImport, *, sheet=None, header_row=None, mapping
     mapping = {index: key for index, key in mapping.items() if key in FIELDS_BY_KEY and index < len(headers)}
     result = Preview(roster_import, [item.title for item in sheets], sheet, header_row,
                      _columns(rows, header_row, mapping), mapping, mapping_problems(mapping))
-    result.applied_before = db.session.execute(
-        db.select(RosterImport).filter_by(cycle_id=roster_import.cycle_id, sha256=roster_import.sha256,
-                                          state="applied").limit(1)).scalar_one_or_none()
+    result.applied_before = applied_before(roster_import)
     if not result.problems:
-        result.dry_run = _dry_run(roster_import.cycle_id, rows, header_row, mapping)
+        result.dry_run = _dry_run(roster_import.cycle_id, rows, header_row, mapping, progress)
     return result
 
 
 @use_case
 def apply_import(actor, roster_import: RosterImport, *, sheet=None, header_row=None, mapping=None,
-                 expected: tuple[int, int, int] | None = None, valid_only: bool = False) -> RosterImport:
-    """Import for real, in one transaction: all rows or none; with valid_only, every valid row and none of the
-    rows with errors (the admin chose so after seeing them)."""
-    roster_import = db.session.execute(
-        db.select(RosterImport).filter_by(id=roster_import.id).with_for_update()
-        .execution_options(populate_existing=True)).scalar_one()
-    if roster_import.state != "preview":
-        raise AdminRefusal("Tệp này đã được nhập rồi.")
-    cycle = open_cycle()
-    if cycle is None or cycle.id != roster_import.cycle_id:
-        raise AdminRefusal("Đợt kiểm điểm của tệp này không còn mở; hãy tải tệp lên lại cho đợt đang mở.")
-    checked = preview(roster_import, sheet=sheet, header_row=header_row, mapping=mapping)
+                 expected: tuple[int, int, int] | None = None, valid_only: bool = False,
+                 checking: Progress | None = None, writing: Progress | None = None) -> RosterImport:
+    """Import for real: the dry run again (`checking` told as rows are checked, and free to commit: nothing is
+    written yet), then every write in one transaction, all rows or none (`writing` told after each batch of
+    members, and must not commit); with valid_only, every valid row and none of the rows with errors (the admin
+    chose so after seeing them)."""
+    _refuse_unless_open(roster_import)
+    checked = preview(roster_import, sheet=sheet, header_row=header_row, mapping=mapping, progress=checking)
     dry_run = checked.dry_run
     if checked.problems or dry_run is None or (dry_run.errors and not valid_only):
         raise AdminRefusal("Tệp còn lỗi: hãy sửa tệp (hoặc cách ghép cột) rồi xem trước lại; chưa có gì được nhập.")
     if expected is not None and expected != (len(dry_run.added), len(dry_run.updated), len(dry_run.founded)):
         raise AdminRefusal("Danh sách đảng viên đã thay đổi từ lúc xem trước; hãy xem lại bản xem trước rồi xác nhận.")
+    roster_import = db.session.execute(
+        db.select(RosterImport).filter_by(id=roster_import.id).with_for_update()
+        .execution_options(populate_existing=True)).scalar_one()
+    cycle = _refuse_unless_open(roster_import)  # again, under the lock: the writes start here
     try:
         touched = touched_units(dry_run)
-        _insert_people(cycle.id, dry_run)
-        _update_people(dry_run)
+        _write_people(cycle.id, dry_run, writing)
         _set_founding_dates(actor, dry_run)
         mark_roster_changed(cycle, touched)
         roster_import.state, roster_import.applied_at = "applied", utcnow()
         roster_import.added_count, roster_import.updated_count = len(dry_run.added), len(dry_run.updated)
         roster_import.unchanged_count = len(dry_run.unchanged)
-        roster_import.mapping_json = _mapping_json(checked.sheet, checked.header_row, checked.mapping)
+        roster_import.mapping_json = json.dumps(_choices(checked.sheet, checked.header_row, checked.mapping))
         audit.record("roster_imported", user=actor, target=roster_import, year=cycle.year,
                      filename=roster_import.filename, sha256=roster_import.sha256, added=len(dry_run.added),
                      updated=len(dry_run.updated), unchanged=len(dry_run.unchanged),
@@ -163,6 +184,23 @@ def apply_import(actor, roster_import: RosterImport, *, sheet=None, header_row=N
         raise RosterImportFailed("Nhập danh sách không thành công; không có thay đổi nào được ghi. "
                                  "Vui lòng thử lại hoặc báo quản trị hệ thống.") from error
     return roster_import
+
+
+def applied_before(roster_import: RosterImport) -> RosterImport | None:
+    """The same bytes, already imported into this cycle."""
+    return db.session.execute(
+        db.select(RosterImport).filter_by(cycle_id=roster_import.cycle_id, sha256=roster_import.sha256,
+                                          state="applied").limit(1)).scalar_one_or_none()
+
+
+def _refuse_unless_open(roster_import: RosterImport):
+    """The open cycle, if the file is still to import into it."""
+    if roster_import.state != "preview":
+        raise AdminRefusal("Tệp này đã được nhập rồi.")
+    cycle = open_cycle()
+    if cycle is None or cycle.id != roster_import.cycle_id:
+        raise AdminRefusal("Đợt kiểm điểm của tệp này không còn mở; hãy tải tệp lên lại cho đợt đang mở.")
+    return cycle
 
 
 def error_rows_workbook(roster_import: RosterImport, *, sheet=None, header_row=None, mapping=None) -> bytes | None:
@@ -210,22 +248,31 @@ def _set_founding_dates(actor, dry_run: DryRun) -> None:
                      changes={"founded_on": [change.old.isoformat() if change.old else None, change.new.isoformat()]})
 
 
-def _insert_people(cycle_id: int, dry_run: DryRun) -> None:
-    rows = [{**PERSON_DEFAULTS, **planned.values, "cycle_id": cycle_id} for planned in dry_run.added]
-    for start in range(0, len(rows), 2000):
-        db.session.execute(insert(Person), rows[start:start + 2000])
+def _write_people(cycle_id: int, dry_run: DryRun, writing: Progress | None) -> None:
+    """The new members, then the changed ones, a batch at a time, all in the caller's transaction."""
+    total, written = len(dry_run.added) + len(dry_run.updated), 0
+    for write, rows in ((_insert_people, [{**PERSON_DEFAULTS, **planned.values, "cycle_id": cycle_id}
+                                          for planned in dry_run.added]),
+                        (_update_people, [{**planned.values, "id": planned.person_id} for planned in dry_run.updated])):
+        for start in range(0, len(rows), WRITE_BATCH):
+            write(rows[start:start + WRITE_BATCH])
+            written += len(rows[start:start + WRITE_BATCH])
+            if writing is not None:
+                writing(written, total)
 
 
-def _update_people(dry_run: DryRun) -> None:
-    rows = [{**planned.values, "id": planned.person_id} for planned in dry_run.updated]
-    for start in range(0, len(rows), 2000):
-        db.session.execute(update(Person), rows[start:start + 2000])
+def _insert_people(rows: list[dict]) -> None:
+    db.session.execute(insert(Person), rows)
 
 
-def _dry_run(cycle_id: int, rows, header_row: int, mapping: dict[int, str]) -> DryRun:
+def _update_people(rows: list[dict]) -> None:
+    db.session.execute(update(Person), rows)
+
+
+def _dry_run(cycle_id: int, rows, header_row: int, mapping: dict[int, str], progress: Progress | None) -> DryRun:
     units = UnitDirectory([UnitRef(*row) for row in db.session.execute(
         db.select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.parent_id, Unit.active, Unit.founded_on))])
-    parsed, errors = parse_rows(rows, header_row, mapping, units)
+    parsed, errors = parse_rows(rows, header_row, mapping, units, progress=progress)
     attributes = ["id", "grassroots_id"] + [roster_field.column for roster_field in FIELDS
                                             if roster_field.kind != FOUNDING]
     existing = {
@@ -285,8 +332,8 @@ def _in_range(value, high: int, default: int, low: int = 1) -> int:
     return number if low <= number <= high else default
 
 
-def _mapping_json(sheet: int, header_row: int, mapping: dict[int, str]) -> str:
-    return json.dumps({"sheet": sheet, "header_row": header_row, "mapping": {str(k): v for k, v in mapping.items()}})
+def _choices(sheet: int, header_row: int, mapping: dict[int, str]) -> dict:
+    return {"sheet": sheet, "header_row": header_row, "mapping": {str(k): v for k, v in mapping.items()}}
 
 
 def _clean_filename(filename: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -23,6 +24,7 @@ FOUNDING = "founding"  # the member's chi bộ's founding date: written on the u
 CELL_KINDS = ("cell", "grassroots_cell")  # a member's home chi bộ is a chi bộ trực thuộc or a chi bộ cơ sở
 GRASSROOTS_KINDS = ("grassroots_committee", "grassroots_cell")
 HEADER_SCAN_ROWS = 20
+PROGRESS_ROWS = 1000
 MAX_LENGTH = {CODE: 40, NAME: 200, TEXT: 200}
 
 
@@ -288,9 +290,11 @@ _BLANK_MESSAGES = {
 }
 
 
-def parse_rows(rows: list[list[object]], header_row: int, mapping: dict[int, str],
-               units: UnitDirectory, today: date | None = None) -> tuple[list[ParsedRow], list[RowError]]:
-    """Every data row below the header: parsed values, or errors naming row and column. Blank rows are skipped."""
+def parse_rows(rows: list[list[object]], header_row: int, mapping: dict[int, str], units: UnitDirectory,
+               today: date | None = None, progress: Callable[[int, int], None] | None = None,
+               ) -> tuple[list[ParsedRow], list[RowError]]:
+    """Every data row below the header: parsed values, or errors naming row and column. Blank rows are skipped.
+    `progress(rows read, rows in all)` is told every PROGRESS_ROWS rows."""
     today = today or date.today()
     headers = rows[header_row - 1] if 0 < header_row <= len(rows) else []
     parsed: list[ParsedRow] = []
@@ -302,7 +306,10 @@ def parse_rows(rows: list[list[object]], header_row: int, mapping: dict[int, str
         header = _text(headers[index]) if index < len(headers) else ""
         errors.append(RowError(number, column_letter(index), header, FIELDS_BY_KEY[mapping[index]].label, message))
 
+    data_rows = max(len(rows) - header_row, 0)
     for number, row in enumerate(rows[header_row:], start=header_row + 1):
+        if progress is not None and (number - header_row - 1) % PROGRESS_ROWS == 0:
+            progress(number - header_row - 1, data_rows)
         cells = {index: (row[index] if index < len(row) else None) for index in mapping}
         if all(_text(value) == "" for value in cells.values()):
             continue

@@ -93,11 +93,42 @@ def roster_import(import_id):
         header_row = mapping = None  # another sheet: find its header row and propose again
     elif header_row != args.get("shown_header_row", header_row):
         mapping = None  # another header row: other headers, so propose again
+    if import_service.previewed_in_a_job(roster_import):  # a large file: read and checked by a worker
+        job = roster_jobs.start_preview(current_user, roster_import, sheet=args.get("sheet"), header_row=header_row,
+                                        mapping=mapping)
+        return _preview_or_progress(roster_import, job)
     try:
         preview = import_service.preview(roster_import, sheet=args.get("sheet"), header_row=header_row,
                                          mapping=mapping)
     except AdminRefusal as error:
         return refused(error, url_for("admin.roster"))
+    return _preview_page(roster_import, preview)
+
+
+@bp.get("/roster/imports/<int:import_id>/previews/<int:job_id>")
+def roster_preview_job(import_id, job_id):
+    """The reading and preview of a large file, polled while a worker does it, then the preview it kept."""
+    roster_import = db.get_or_404(RosterImport, import_id)
+    job = jobs.status(job_id)
+    if job is None:  # dropped for a newer preview of the file: read it again
+        return redirect(url_for("admin.roster_import", import_id=import_id), code=303)
+    if job.kind != roster_jobs.PREVIEW or job.params.get("import_id") != import_id:
+        abort(404)
+    if roster_import.state != "preview":
+        return render_page("admin/roster_import.html", roster_import=roster_import, preview=None)
+    return _preview_or_progress(roster_import, job)
+
+
+def _preview_or_progress(roster_import, job):
+    if job.state == "done":
+        return _preview_page(roster_import, roster_jobs.previewed(job, roster_import))
+    return render_page("admin/roster_import.html", "admin/_roster_preview_job.html", roster_import=roster_import,
+                       preview=None, **job_page(
+                           job, url_for("admin.roster_preview_job", import_id=roster_import.id, job_id=job.id),
+                           back=(url_for("admin.roster"), "Danh sách đảng viên")))
+
+
+def _preview_page(roster_import, preview):
     return render_page("admin/roster_import.html", "admin/_roster_preview.html", roster_import=roster_import,
                        preview=preview, fields=FIELDS, shown_rows=SHOWN_ROWS,
                        preview_mapping_args={f"col_{index}": key for index, key in preview.mapping.items()})
