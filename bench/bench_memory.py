@@ -154,7 +154,7 @@ def kept(folder: Path) -> dict | None:
 
 def grow_biggest_unit(members: int):
     """The demo's largest tổ chức cơ sở đảng, its roster copied over and over (new codes and names) up to `members`."""
-    from sqlalchemy import func, insert
+    from sqlalchemy import func
 
     from kdweb.extensions import db
     from kdweb.models import Cycle, Person, Unit
@@ -164,19 +164,29 @@ def grow_biggest_unit(members: int):
         db.select(Person.grassroots_id).group_by(Person.grassroots_id).order_by(func.count().desc()).limit(1)
     ).scalar_one()
     unit = db.session.get(Unit, unit_id)
-    pattern = db.session.execute(db.select(Person).filter_by(grassroots_id=unit_id)).scalars().all()
+    grow_unit(unit, members)
+    return unit, cycle
+
+
+def grow_unit(unit, members: int, prefix: str = "MEM") -> None:
+    """The unit's members copied over and over, with new codes (`prefix` and a number) and names, until it has
+    `members`. The copies stay home: a copy in temporary activity elsewhere would join that unit's roster too."""
+    from sqlalchemy import insert
+
+    from kdweb.extensions import db
+    from kdweb.models import Person
+
+    pattern = db.session.execute(db.select(Person).filter_by(grassroots_id=unit.id)).scalars().all()
     columns = [column.key for column in Person.__table__.columns if column.key != "id"]
     rows = []
     for n in range(members - len(pattern)):
         person = pattern[n % len(pattern)]
         row = {key: getattr(person, key) for key in columns}
-        row["code"] = f"MEM{n:07d}"
-        row["full_name"] = f"{person.full_name} {n}"
+        row.update(code=f"{prefix}{n:07d}", full_name=f"{person.full_name} {n}", temporary_cell_id=None)
         rows.append(row)
     for at in range(0, len(rows), 5000):
         db.session.execute(insert(Person), rows[at:at + 5000])
     db.session.commit()
-    return unit, cycle
 
 
 def as_layout_1(data: bytes, secret, metadata) -> bytes:

@@ -74,26 +74,14 @@ def _read_upload(data, secret, expected_unit_code, open_cycle_year, known_templa
 
 
 def validate_upload(
-    data: bytes | Path,
-    *,
-    secret: bytes | str,
-    expected_unit_code: str,
-    open_cycle_year: int,
-    known_template_versions: Collection[str],
-    filename: str | None = None,
-    rule_set: RuleSet | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-    keep_values: bool = False,
-    roster_of_record: RosterOfRecord | None = None,
+    data: bytes | Path, *, rule_set: RuleSet | None = None, roster_of_record: RosterOfRecord | None = None,
+    **options,
 ) -> ReadResult:
-    """read_upload, then the rule book's checks of the unit; every finding carries its sheet and cell. With the
-    roster of record, the batch is first brought to it (rows of subjects gone dropped, subjects added expected)."""
+    """read_upload (with its keyword `options`), then the rule book's checks of the unit; every finding carries its
+    sheet and cell. With the roster of record, the batch is first brought to it (rows of subjects gone dropped,
+    subjects added expected)."""
     with gc_paused():
-        result = read_upload(
-            data, secret=secret, expected_unit_code=expected_unit_code, open_cycle_year=open_cycle_year,
-            known_template_versions=known_template_versions, filename=filename, limits=limits,
-            keep_values=keep_values,
-        )
+        result = read_upload(data, **options)
         if not result.ok:
             return result
         rule_set = rule_set or get_rule_set(result.rule_set_id)

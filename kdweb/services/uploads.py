@@ -24,7 +24,7 @@ from kdweb.excel.annotate import annotate
 from kdweb.rules.checks_quota import quota_limit
 from kdweb.rules.roster_changes import with_where_now
 from kdweb.services import audit, untrusted, workflow
-from kdweb.services.roster import names_digest, roster_names, roster_of_record, where_now
+from kdweb.services.roster import names_digest, roster_codes, roster_of_record, where_now
 from kdweb.services.superior import current_superior
 from kdweb.services.transaction import use_case
 from kdweb.services.workbooks import issued_versions
@@ -201,7 +201,7 @@ def roster_if_changed(cycle, unit):
     unit's roster is neither built here nor sent to the sandbox (docs/performance.md, the memory row)."""
     issued_for = set(db.session.execute(
         db.select(Template.roster_digest).filter_by(cycle_id=cycle.id, unit_id=unit.id)).scalars())
-    if issued_for == {names_digest(roster_names(cycle, unit))}:
+    if issued_for == {names_digest(roster_codes(cycle, unit))}:
         return None
     return roster_of_record(cycle, unit)
 
@@ -212,22 +212,30 @@ def read_options(cycle, unit) -> dict:
 
 
 def record_findings(upload, result) -> None:
-    rows = [{"upload_id": upload.id, "position": position, "rule": f.rule, "severity": f.severity.value,
-             "sheet": f.sheet, "cell": f.cell, "subject_kind": f.subject_kind.code if f.subject_kind else None,
-             "subject_code": (f.subject_code or "")[:40] or None, "subject_name": (f.subject_name or "")[:200] or None,
-             "field": (f.field or "")[:60] or None, "message": f.message}
-            for position, f in enumerate(result.findings)]
+    rows = finding_rows(upload.id, result)
     if rows:
         db.session.execute(insert(Finding).execution_options(render_nulls=True), rows)
     upload.error_count = len(result.errors)
     upload.warning_count = len(result.warnings)
 
 
+def finding_rows(upload_id: int, result) -> list[dict]:
+    return [{"upload_id": upload_id, "position": position, "rule": f.rule, "severity": f.severity.value,
+             "sheet": f.sheet, "cell": f.cell, "subject_kind": f.subject_kind.code if f.subject_kind else None,
+             "subject_code": (f.subject_code or "")[:40] or None, "subject_name": (f.subject_name or "")[:200] or None,
+             "field": (f.field or "")[:60] or None, "message": f.message}
+            for position, f in enumerate(result.findings)]
+
+
 def record_ratings(upload, ratings: list[tuple]) -> None:
-    rows = [dict(zip(outcome.RATING_COLUMNS, rating), upload_id=upload.id) for rating in ratings]
+    rows = rating_rows(upload.id, ratings)
     if rows:
         # render_nulls: rows with and without NULLs go in the same multi-row INSERTs (else one batch per pattern)
         db.session.execute(insert(Rating).execution_options(render_nulls=True), rows)
+
+
+def rating_rows(upload_id: int, ratings: list[tuple]) -> list[dict]:
+    return [dict(zip(outcome.RATING_COLUMNS, rating), upload_id=upload_id) for rating in ratings]
 
 
 def point_state_at(state, upload: Upload) -> None:
