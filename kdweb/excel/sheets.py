@@ -137,7 +137,7 @@ class _SheetReader:
         path, with what it uses looked up once for the sheet: this loop runs once per member."""
         issued_row, input_cells = self.issued.get, self.input_cells
         with_facts, untouched = self.parse.with_facts, self._untouched
-        records, rows_by_code, findings = self.result.records, self.places.rows, self.result.findings
+        records, add_row, findings = self.result.records, self.places.add_row, self.result.findings
         for number, row in enumerate(self.body, start=self.header + 2):
             if len(row) < width:
                 row = row + [""] * (width - len(row))
@@ -153,7 +153,7 @@ class _SheetReader:
             if not untouched(row, issued, record):
                 findings.extend(self._edited_identity(row, number, issued, record))
             records.append(record)
-            rows_by_code.setdefault(record.code, []).append(number)
+            add_row(record.code, number)
 
     def _read_other_row(self, number: int, row: list, typed) -> None:
         """A blank row, a code retyped (other case, spaces, a number) or an unlisted code: an issued code's facts
@@ -177,7 +177,7 @@ class _SheetReader:
             self.result.findings.extend(self._edited_identity(row, number, issued, record))
         if record.code:
             self.result.records.append(record)
-            self.places.rows.setdefault(record.code, []).append(number)
+            self.places.add_row(record.code, number)
 
     @cached_property
     def _loose_codes(self) -> dict[str, str]:

@@ -20,6 +20,7 @@ from kdweb.models.base import utcnow
 from kdweb.rules import Finding as RuleFinding
 from kdweb.rules import Level, Severity, SubjectKind, get_rule_set
 from kdweb.excel import outcome
+from kdweb.excel.annotate import annotate
 from kdweb.rules.checks_quota import quota_limit
 from kdweb.rules.roster_changes import with_where_now
 from kdweb.services import audit, untrusted, workflow
@@ -186,8 +187,9 @@ def record_unchecked(cycle, unit, upload: Upload, reason: str, problem_code: str
 
 def read(cycle, unit, data: bytes, filename=None) -> outcome.CheckedUpload:
     """Read and validate in the sandbox, against the roster of record; SandboxRefused when a limit stopped it."""
-    result = untrusted.run(outcome.check, data, **read_options(cycle, unit), filename=filename,
-                           roster_of_record=roster_if_changed(cycle, unit))
+    with untrusted.spooled(data) as path:
+        result = untrusted.run(outcome.check, path, **read_options(cycle, unit), filename=filename,
+                               roster_of_record=roster_if_changed(cycle, unit))
     if result.ok:  # where the subjects who left the roster are now: a few look-ups, made here, not in the reader
         result.findings = with_where_now(result.findings, lambda kind, code: where_now(cycle, unit, kind, code))
     return result
@@ -347,7 +349,7 @@ def annotated_copy(upload: Upload) -> bytes | None:
                             sheet=f.sheet, cell=f.cell)
                 for f in stored if f.sheet and f.cell]
     try:
-        return untrusted.run(excel.annotate, upload.content, findings)
+        return untrusted.run(annotate, upload.content, findings)
     except excel.Refusal as refusal:
         raise Unreadable(refusal.problem.message) from None
     except untrusted.SandboxRefused as refused:

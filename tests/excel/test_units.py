@@ -14,7 +14,7 @@ from kdweb.excel.reader import _converted, gc_paused
 from kdweb.excel.sheets import read_subject_sheet
 from kdweb.excel.locate import Locator, SheetPlaces
 from kdweb.excel.metadata import IssuedSheet, WorkbookMeta, meta_rows, signed_meta
-from kdweb.excel.summary import CHECK_COLUMN
+from kdweb.excel.summary_cells import CHECK_COLUMN
 from kdweb.rules import (
     Finding, LeaderRecord, Level, OrganisationRecord, UnitKind, Severity, SubjectKind, get_rule_set,
 )
@@ -91,7 +91,7 @@ def finding(rule, kind=SubjectKind.MEMBER, code="DV001", field=None):
 
 def test_a_finding_goes_to_its_row_and_column_or_the_nearest_sensible_cell():
     places = SheetPlaces("Đảng viên", 4, {"code": "B", "level": "N", "status": "G", "monthly_ratings": "AA"},
-                         {"DV001": [5], "DV002": [6, 9]})
+                         {"DV001": 5, "DV002": 6}, {"DV002": [6, 9]})
     locator = Locator({SubjectKind.MEMBER: places}, {SubjectKind.MEMBER: 5, SubjectKind.LEADER: 8})
     place = lambda f: address(*locator.place(f))  # noqa: E731
     assert place(finding("M-LEVEL", field="level")) == "'Đảng viên'!N5"
