@@ -33,7 +33,7 @@ class Coded(Enum):
 
     @property
     def code(self) -> str:
-        return self.value
+        return self._value_  # not Enum's `value` descriptor: read for every rating of every upload
 
     def __str__(self) -> str:
         return self.text

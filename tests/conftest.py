@@ -16,6 +16,7 @@ import shutil
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import settings
 from itsdangerous import BadSignature
 
 from kdweb import create_app
@@ -30,6 +31,11 @@ pytest_plugins = ["tests.browser.harness"]  # the browser fixtures, shared by ev
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 ON_POSTGRES = os.environ.get("KDWEB_TEST_DATABASE_URL", "").startswith("postgresql")
+
+# Property tests measure no time: on a loaded machine (2 cores shared by several runs) Hypothesis's 200 ms deadline
+# fails examples that are only slow. A test that wants a deadline sets one itself.
+settings.register_profile("kdweb", deadline=None)
+settings.load_profile("kdweb")
 
 # marker: (is the tool missing?, why the test is skipped)
 REQUIRED_TOOLS = {

@@ -23,7 +23,7 @@ class Person(CycleCoded):
     committee_suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     transferred_in_on: Mapped[date | None] = mapped_column(Date)
     months_at_old_place: Mapped[int | None] = mapped_column(Integer)
-    temporary_cell_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    temporary_cell_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     is_civil_servant: Mapped[bool] = mapped_column(Boolean, default=False)
     post: Mapped[str | None] = mapped_column(String(200))
     retired: Mapped[bool] = mapped_column(Boolean, default=False)

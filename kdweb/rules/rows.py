@@ -9,7 +9,7 @@ from dataclasses import MISSING, dataclass, fields
 from datetime import date
 from enum import Enum
 from functools import lru_cache
-from operator import itemgetter
+from operator import getitem, itemgetter
 from types import MappingProxyType
 from typing import Callable, Mapping, NamedTuple, Sequence
 
@@ -17,7 +17,7 @@ from .findings import Finding
 from .labels import field_label
 from .messages import subject_phrase
 from .field_registry import REGISTRY, Registry
-from .parse import Parsed, display_text, is_blank, looks_like_legacy_font, parse_civil_rating, parse_codes, parse_grade
+from .parse import Parsed, is_blank, looks_like_legacy_font, parse_civil_rating, parse_codes, parse_grade, quoted
 from .records import CollectiveRecord, LeaderRecord, MemberRecord, OrganisationRecord
 from .terms import Severity
 
@@ -108,6 +108,26 @@ class _ParsedTexts(dict):
         return texts
 
 
+class _Readings(dict):
+    """One repeating cell's readings by its text: a token per distinct reading (`RowParser.reading_of`), shared by
+    the texts that read alike, so that a row's tokens key the memo of its fields. Only text is remembered: a number
+    or a boolean is read each time (1, 1.0 and True are one dict key but read differently), into the same tokens."""
+
+    def __init__(self, parser: "RowParser", key: str):
+        super().__init__()
+        self.parser, self.key = parser, key
+        self.tokens: dict[tuple, object] = {}  # reading → its token
+
+    def __missing__(self, value):
+        reading = self.parser.reading_of(self.key, value)
+        token = self.tokens.get(reading)
+        if token is None:
+            token = self.tokens[reading] = object()
+        if type(value) is str:
+            self[value] = token
+        return token
+
+
 class RowParser:
     """The rows of one sheet to records, as parse_<kind>_row does, each key's reading worked out once and each
     distinct text parsed once for all the rows: grades, levels, yes/no and cell names repeat on almost every row.
@@ -128,9 +148,17 @@ class RowParser:
         self.legacy_font_texts = _Remembered(looks_like_legacy_font)
         self.cell_keys = tuple(cell_keys)
         read = [(index, key, self._field(key)) for index, key in enumerate(self.cell_keys)]
-        repeating = [index for index, key, field in read if key == MONTHLY_LIST or (field and field.remembered)]
+        # the list of months varies from row to row: read apart, by its text, unless months have cells of their own
+        listed = [index for index, key, _ in read if key == MONTHLY_LIST]
+        alone = bool(listed) and self.shape.reads_months and not any(key.startswith(MONTH_PREFIX) for key in self.cell_keys)
+        self._monthly_list = listed[0] if alone else None
+        self._monthly_at = _layout(record_type).positions.get(MONTHLY_LIST) if alone else None
+        self._month_lists = _Remembered(self._months_listed)
+        repeating = [index for index, key, field in read
+                     if (key == MONTHLY_LIST and not alone) or (field and field.remembered)]
         self._repeating_keys = tuple(self.cell_keys[index] for index in repeating)
         self._repeating = tuple_getter(repeating)
+        self._readings = tuple(_Readings(self, key) for key in self._repeating_keys)  # each cell's, by its text
         self._own_cells = tuple((index, key) for index, key, field in read if field and not field.remembered)
         # own cells that are plain values (scores, counts): each distinct value parsed once, into its position
         self._own_values = tuple(
@@ -140,7 +168,7 @@ class RowParser:
         self._own_cells = tuple(
             (index, key) for index, key in self._own_cells if key not in {item[1] for item in self._own_values}
         )
-        self._cell_parts: dict[tuple, tuple[list, list]] = {}  # cells → (problems, the record's fields)
+        self._cell_parts: dict[tuple, tuple[list, list]] = {}  # the cells' readings → (problems, the record's fields)
         self._layout = _layout(record_type)
         positions = self._layout.positions
         self.fact_keys = tuple(fact_keys)
@@ -167,9 +195,21 @@ class RowParser:
         if not self._facts_known or len(facts) != len(self.fact_keys):
             return self._as_text(facts, cells)
         repeating = self._repeating(cells)
-        part = self._cell_parts.get(repeating)
-        problems, base = part if part is not None else self._cell_part(repeating)
+        readings = tuple(map(getitem, self._readings, repeating))
+        part = self._cell_parts.get(readings)
+        if part is None:
+            part = self._cell_parts[readings] = self._cell_part(repeating)
+        problems, base = part
         fields = base.copy()
+        own_problems: list = []
+        if self._monthly_list is not None:
+            listed = cells[self._monthly_list]
+            if listed != "" and listed is not None:
+                months, listed_problems = (self._month_lists[listed] if type(listed) is str
+                                           else self._months_listed(listed))
+                if months:
+                    fields[self._monthly_at] = months
+                own_problems += listed_problems
         for start, begin, end in self._fact_runs:
             fields[start : start + end - begin] = facts[begin:end]
         try:
@@ -178,7 +218,6 @@ class RowParser:
                     fields[position] = convert(fields[position])
         except (ValueError, TypeError, LookupError):
             return self._as_text(facts, cells)
-        own_problems: list = []
         positions = self._layout.positions
         for index, key, parser, seen in self._own_values:
             value = cells[index]
@@ -212,9 +251,8 @@ class RowParser:
         return self(raw)
 
     def _cell_part(self, repeating: tuple) -> tuple[list, list]:
-        """The repeating cells' problems, and the record's fields holding their values (the others blank), read
-        once per distinct tuple of text cells (nearly every row). A tuple holding a number or a boolean is read
-        each time and not remembered: 1, 1.0 and True are one dict key but read differently."""
+        """The repeating cells' problems, and the record's fields holding their values (the others blank): read
+        once per distinct tuple of the cells' readings (`_Readings`), which rows typed in different ways share."""
         raw = {key: value for key, value in zip(self._repeating_keys, repeating) if value != "" and value is not None}
         values: dict[str, object] = {}
         found, problems = (values, {}, {}), []
@@ -223,9 +261,44 @@ class RowParser:
         fields = list(self._layout.blanks)
         for name, value in values.items():
             fields[self._layout.positions[name]] = value
-        if all(type(value) is str for value in repeating):
-            self._cell_parts[repeating] = (problems, fields)
         return problems, fields
+
+    def _months_listed(self, listed) -> tuple[tuple, list]:
+        """The months' ratings one list cell gives ("HTTNV, HTXSNV, …"), in month order, and its problems."""
+        month_texts = self.parsed_texts[parse_civil_rating]
+        if type(listed) is str and listed.isascii() and listed.isprintable() and "  " not in listed and ";" not in listed:
+            # codes typed tidily, as parse_codes reads them: split on the commas, each code read once per sheet
+            read = [month_texts[part] for part in (part.strip(" ") for part in listed.split(",")) if part]
+            if not any(parsed.error for parsed in read):
+                return tuple(parsed.value for parsed in read if parsed.value is not None), []
+        months: dict[str, object] = {}
+        problems: list = []
+        _read_monthly_list(_months_position(self.shape), listed, months, problems, month_texts)
+        return tuple(months[key] for key in sorted(months, key=_month_order)), problems
+
+    def reading_of(self, key: str, value) -> tuple:
+        """What one repeating cell does to a row's record, as a hashable key: the values it sets (with their types)
+        and whether it is blank, so that "XS", "Xuất sắc" and "xuất sắc" read alike; a cell with a problem, or
+        free text, is its own reading (its text shows in the message)."""
+        found: tuple[dict, dict, dict] = ({}, {}, {})
+        problems: list = []
+        if value != "" and value is not None:
+            if key == MONTHLY_LIST:
+                _read_monthly_list(0, value, found[_MONTHS], problems, self.parsed_texts[parse_civil_rating])
+            else:
+                self._read(((key, value),), found, problems)
+        field = self._field(key)
+        as_typed = ("as typed", type(value), value)
+        if problems or (field is not None and field.is_text):
+            return as_typed
+        # the type and repr too: 1 and 1.0, 0.0 and -0.0 are equal but are not written alike
+        reading = (is_blank(value),) + tuple((into, name, type(item), repr(item), item)
+                                             for into, part in enumerate(found) for name, item in part.items())
+        try:
+            hash(reading)
+        except TypeError:  # a value of a kind that cannot be a key: read alone
+            return as_typed
+        return reading
 
     def _field(self, key: object) -> _Field | None:
         field = self.fields.get(key, _UNSEEN)
@@ -326,11 +399,16 @@ def _complete(shape: _RowShape, raw: Mapping[str, object], found: tuple[dict, di
     if shape.reads_months:
         listed = raw.get(MONTHLY_LIST)
         if listed is not None:
-            _read_monthly_list(len(shape.plain) + 2, listed, months, problems, month_texts)
+            _read_monthly_list(_months_position(shape), listed, months, problems, month_texts)
         if months:
             values["monthly_ratings"] = tuple(months[key] for key in sorted(months, key=_month_order))
     if values.get("discipline") is not None and is_blank(raw.get("disciplined_in_year")):
         values["disciplined_in_year"] = True
+
+
+def _months_position(shape: _RowShape) -> int:
+    """Where the problems of a list of months come among a row's findings: after its grades and month cells."""
+    return len(shape.plain) + 2
 
 
 def _record_with_findings(shape: _RowShape, values: dict, problems: list):
@@ -385,7 +463,7 @@ def _safe(parser, value) -> Parsed:
     try:
         return parser(value)
     except Exception as error:  # a cell value of a type no parser expects: report it, never raise
-        return Parsed(error=f"không đọc được giá trị “{display_text(value)}” ({type(error).__name__}).")
+        return Parsed(error=f"không đọc được giá trị “{quoted(value)}” ({type(error).__name__}).")
 
 
 def _month_order(key: str) -> tuple:

@@ -9,35 +9,107 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
+from json.encoder import encode_basestring
 from operator import attrgetter
 from types import MappingProxyType, UnionType
+from collections.abc import Mapping
 
 from .records import RECORD_TYPES, Record
 from .terms import SubjectKind
 
 
 def record_to_json(record: Record) -> str:
-    """The record's fields that differ from their defaults, as compact JSON (enums by code, dates ISO)."""
-    names, values_of, defaults = _layout(type(record))
-    body = {}
-    for name, value, default in zip(names, values_of(record), defaults):
-        if value != default:
-            kind = type(value)
-            body[name] = value if kind in _AS_IS else _plain_of(kind)(value)
-    return _ENCODER.encode(body)
+    """The record's fields that differ from their defaults, as compact JSON (enums by code, dates ISO), keys
+    sorted: `json.dumps({name: _plain(value)}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)`,
+    written by its type's encoder (`_encoder`)."""
+    return _encoder(type(record))(record)
 
 
 _AS_IS = frozenset({str, int, float, bool})  # JSON values already: most fields of most records
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
+def _as_json(value) -> str:
+    """Any field's value as JSON, the way every other is written when its type is not the declared one."""
+    return _ENCODER.encode(_plain(value))
+
+
 @lru_cache(maxsize=16)
-def _layout(record_type: type) -> tuple[tuple[str, ...], typing.Callable, tuple]:
-    """The record type's field names, a getter of their values in that order, and their defaults (once per type:
-    one record is written per rating of every upload)."""
+def _encoder(record_type: type) -> typing.Callable[[Record], str]:
+    """The record type's JSON writer, compiled once: one straight line per field in key order, comparing the
+    value with its default and writing the declared type directly (text, yes/no, enum by code, date), any other
+    value as `_as_json` writes it. A rating row's record is written for each of an upload's 10,000 members;
+    a loop over the fields and a dict per record cost four times as much (bench/bench_excel.py)."""
+    names, defaults = _layout(record_type)
+    hints = typing.get_type_hints(record_type)
+    constants = {"_as_json": _as_json, "_text": encode_basestring, "_date": date, "_mapping": _mapping_json}
+    body = []
+    for name in sorted(names):
+        at = names.index(name)
+        constants[f"_default_{at}"] = defaults[at]
+        key = encode_basestring(name) + ":"
+        body += [f"    value = record.{name}", f"    if value != _default_{at}:",
+                 f"        parts.append({key!r} + {_written(hints[name], constants)})"]
+    # the constants as defaults of the function's arguments: local names, the fastest to read
+    lines = ["def encode(record, *, " + ", ".join(f"{name}={name}" for name in constants) + "):", "    parts = []",
+             *body, '    return "{" + ",".join(parts) + "}"']
+    namespace = dict(constants)
+    exec(compile("\n".join(lines), f"<record_to_json {record_type.__name__}>", "exec"), namespace)  # noqa: S102
+    return namespace["encode"]
+
+
+_MAPPINGS: dict[int, tuple[MappingProxyType, str]] = {}  # by id: the mapping (kept alive, so its id stays its own)
+_MAPPINGS_KEPT = 4096
+
+
+def _mapping_json(value) -> str:
+    """A record's grades as JSON, written once per mapping: the rows that read alike share one read-only mapping
+    (kdweb/rules/rows.py), so an upload's 10,000 members have a few hundred."""
+    kept = _MAPPINGS.get(id(value))
+    if kept is not None and kept[0] is value:
+        return kept[1]
+    if isinstance(value, Mapping) and all(type(key) is str and isinstance(item, Enum) and type(item._value_) is str
+                                          for key, item in value.items()):  # grades, as read
+        text = "{" + ",".join(encode_basestring(key) + ":" + encode_basestring(item._value_)
+                              for key, item in sorted(value.items())) + "}"
+    else:
+        text = _as_json(value)
+    if type(value) is MappingProxyType:  # read-only: its JSON cannot change
+        if len(_MAPPINGS) >= _MAPPINGS_KEPT:
+            _MAPPINGS.clear()
+        _MAPPINGS[id(value)] = (value, text)
+    return text
+
+
+def _declared(hint):
+    """The one type a field holds besides None, or None when it may hold several."""
+    options = [option for option in typing.get_args(hint) if option is not type(None)] \
+        if isinstance(hint, UnionType) or typing.get_origin(hint) is typing.Union else [hint]
+    return options[0] if len(options) == 1 and isinstance(options[0], type) else None
+
+
+def _written(hint, constants: dict) -> str:
+    """The expression writing `value` when its type is exactly the declared one, else `_as_json(value)`."""
+    if typing.get_origin(hint) in (Mapping, dict):  # grades
+        return "_mapping(value)"
+    declared = _declared(hint)
+    if declared is str:
+        return "(_text(value) if type(value) is str else _as_json(value))"
+    if declared is bool:
+        return '("true" if value is True else "false" if value is False else _as_json(value))'
+    if declared is date:
+        return "('\"' + value.isoformat() + '\"' if type(value) is _date else _as_json(value))"
+    if declared is not None and issubclass(declared, Enum) and all(type(item.value) is str for item in declared):
+        constants[f"_{declared.__name__}"] = declared
+        return f"(_text(value._value_) if type(value) is _{declared.__name__} else _as_json(value))"
+    return "_as_json(value)"
+
+
+@lru_cache(maxsize=16)
+def _layout(record_type: type) -> tuple[tuple[str, ...], tuple]:
+    """The record type's field names and their defaults, in declaration order."""
     items = fields(record_type)
-    names = tuple(item.name for item in items)
-    return names, attrgetter(*names), tuple(_default(item) for item in items)
+    return tuple(item.name for item in items), tuple(_default(item) for item in items)
 
 
 def record_from_json(kind: SubjectKind, text: str) -> Record:

@@ -15,15 +15,16 @@ from sqlalchemy import func, insert, update
 from kdweb import excel
 from kdweb.control_chars import strip_controls
 from kdweb.extensions import db
-from kdweb.models import Cycle, Finding, Rating, Template, Upload
+from kdweb.models import Cycle, Finding, Rating, Template, UnitCycle, Upload
 from kdweb.models.base import utcnow
 from kdweb.rules import Finding as RuleFinding
 from kdweb.rules import Level, Severity, SubjectKind, get_rule_set
 from kdweb.excel import outcome
+from kdweb.excel.annotate import annotate
 from kdweb.rules.checks_quota import quota_limit
 from kdweb.rules.roster_changes import with_where_now
 from kdweb.services import audit, untrusted, workflow
-from kdweb.services.roster import names_digest, roster_names, roster_of_record, where_now
+from kdweb.services.roster import names_digest, roster_codes, roster_of_record, where_now
 from kdweb.services.superior import current_superior
 from kdweb.services.transaction import use_case
 from kdweb.services.workbooks import issued_versions
@@ -186,8 +187,9 @@ def record_unchecked(cycle, unit, upload: Upload, reason: str, problem_code: str
 
 def read(cycle, unit, data: bytes, filename=None) -> outcome.CheckedUpload:
     """Read and validate in the sandbox, against the roster of record; SandboxRefused when a limit stopped it."""
-    result = untrusted.run(outcome.check, data, **read_options(cycle, unit), filename=filename,
-                           roster_of_record=roster_if_changed(cycle, unit))
+    with untrusted.spooled(data) as path:
+        result = untrusted.run(outcome.check, path, **read_options(cycle, unit), filename=filename,
+                               roster_of_record=roster_if_changed(cycle, unit))
     if result.ok:  # where the subjects who left the roster are now: a few look-ups, made here, not in the reader
         result.findings = with_where_now(result.findings, lambda kind, code: where_now(cycle, unit, kind, code))
     return result
@@ -195,13 +197,18 @@ def read(cycle, unit, data: bytes, filename=None) -> outcome.CheckedUpload:
 
 def roster_if_changed(cycle, unit):
     """The roster of record to bring the upload to; None when every workbook issued to the unit this cycle was
-    issued for the roster as it stands (by its digest), since the comparison would then find nothing: a large
-    unit's roster is neither built here nor sent to the sandbox (docs/performance.md, the memory row)."""
-    issued_for = set(db.session.execute(
-        db.select(Template.roster_digest).filter_by(cycle_id=cycle.id, unit_id=unit.id)).scalars())
-    if issued_for == {names_digest(roster_names(cycle, unit))}:
+    issued for the roster as it stands (by its digest) and no admin changed the roster since, since the comparison
+    would then find nothing: a large unit's roster is neither built here nor sent to the sandbox
+    (docs/performance.md, the memory row). After such a change, with every subject's facts: a workbook issued
+    before it carries facts that may have changed since (a corrected admission date, a name)."""
+    issued = db.session.execute(db.select(Template.roster_digest, Template.generated_at)
+                                .filter_by(cycle_id=cycle.id, unit_id=unit.id)).all()
+    changed_at = db.session.scalar(db.select(UnitCycle.roster_changed_at).filter_by(cycle_id=cycle.id,
+                                                                                    unit_id=unit.id))
+    facts_may_differ = changed_at is not None and any(at is None or at < changed_at for _, at in issued)
+    if not facts_may_differ and {digest for digest, _ in issued} == {names_digest(roster_codes(cycle, unit))}:
         return None
-    return roster_of_record(cycle, unit)
+    return roster_of_record(cycle, unit, every_fact=facts_may_differ)
 
 
 def read_options(cycle, unit) -> dict:
@@ -210,22 +217,30 @@ def read_options(cycle, unit) -> dict:
 
 
 def record_findings(upload, result) -> None:
-    rows = [{"upload_id": upload.id, "position": position, "rule": f.rule, "severity": f.severity.value,
-             "sheet": f.sheet, "cell": f.cell, "subject_kind": f.subject_kind.code if f.subject_kind else None,
-             "subject_code": (f.subject_code or "")[:40] or None, "subject_name": (f.subject_name or "")[:200] or None,
-             "field": (f.field or "")[:60] or None, "message": f.message}
-            for position, f in enumerate(result.findings)]
+    rows = finding_rows(upload.id, result)
     if rows:
         db.session.execute(insert(Finding).execution_options(render_nulls=True), rows)
     upload.error_count = len(result.errors)
     upload.warning_count = len(result.warnings)
 
 
+def finding_rows(upload_id: int, result) -> list[dict]:
+    return [{"upload_id": upload_id, "position": position, "rule": f.rule, "severity": f.severity.value,
+             "sheet": f.sheet, "cell": f.cell, "subject_kind": f.subject_kind.code if f.subject_kind else None,
+             "subject_code": (f.subject_code or "")[:40] or None, "subject_name": (f.subject_name or "")[:200] or None,
+             "field": (f.field or "")[:60] or None, "message": f.message}
+            for position, f in enumerate(result.findings)]
+
+
 def record_ratings(upload, ratings: list[tuple]) -> None:
-    rows = [dict(zip(outcome.RATING_COLUMNS, rating), upload_id=upload.id) for rating in ratings]
+    rows = rating_rows(upload.id, ratings)
     if rows:
         # render_nulls: rows with and without NULLs go in the same multi-row INSERTs (else one batch per pattern)
         db.session.execute(insert(Rating).execution_options(render_nulls=True), rows)
+
+
+def rating_rows(upload_id: int, ratings: list[tuple]) -> list[dict]:
+    return [dict(zip(outcome.RATING_COLUMNS, rating), upload_id=upload_id) for rating in ratings]
 
 
 def point_state_at(state, upload: Upload) -> None:
@@ -334,7 +349,7 @@ def annotated_copy(upload: Upload) -> bytes | None:
                             sheet=f.sheet, cell=f.cell)
                 for f in stored if f.sheet and f.cell]
     try:
-        return untrusted.run(excel.annotate, upload.content, findings)
+        return untrusted.run(annotate, upload.content, findings)
     except excel.Refusal as refusal:
         raise Unreadable(refusal.problem.message) from None
     except untrusted.SandboxRefused as refused:
