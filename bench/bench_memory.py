@@ -10,12 +10,13 @@
    the civil-service rating, long remarks.
 2. Measure: each contender in a fresh process started through a shell (ru_maxrss survives fork and exec), turns
    interleaved: the process imports what a sandbox worker imports (`kdweb.isolation.PRELOAD`), then does what
-   the worker does for an upload check — `kdweb.excel.outcome.check` with the roster of record, then pickles the
-   answer — and prints its peak RSS (ru_maxrss and VmHWM) in total; a second run of the same process resets
+   the worker does for an upload check — `kdweb.excel.outcome.check` with the roster of record (what the app
+   sends: none when the workbook was issued for the roster as it stands) on the path of the file, as
+   services/uploads.read hands it over (the code before, --main: on the bytes), then pickles the answer — and prints its peak RSS (ru_maxrss and VmHWM) in total; a second run of the same process resets
    the high-water mark (/proc/self/clear_refs) before each stage and prints each stage's own peak. Then the real
    sandbox: a pool of one worker, `isolation.run(outcome.check, ...)`, and the worker's VmHWM.
-   With --main PATH (a checkout of the code before this change, e.g. `git worktree add /tmp/main main`), the
-   layout-1 workbook is also read by that code, in the same interleaved turns.
+   With --main PATH (a checkout of the code before this change, e.g. `git worktree add --detach /tmp/main main`),
+   both workbooks are also read by that code, in the same interleaved turns.
 Target: peak RSS <= 150 MB for the process that reads the 30,000-row workbook.
 """
 from __future__ import annotations
@@ -53,9 +54,11 @@ def main():
     files = kept(folder) or build(folder, args.members, args.remarks)
     contenders = [("current layout, this code", files["current"], ROOT, files["options"]),
                   ("layout 1 (issued before), this code", files["layout1"], ROOT, files["options"])]
-    if args.main:
-        contenders.append(("layout 1, the code before (--main)", files["layout1"], Path(args.main).resolve(),
-                           files["options_main"]))
+    if args.main:  # the same files and options, read by the code before
+        contenders += [("current layout, the code before (--main)", files["current"], Path(args.main).resolve(),
+                        files["options"]),
+                       ("layout 1, the code before (--main)", files["layout1"], Path(args.main).resolve(),
+                        files["options"])]
     results = {name: [] for name, _, _, _ in contenders}
     stages = {}
     for turn in range(args.runs):
@@ -118,7 +121,7 @@ def build(folder: Path, members: int, remarks: int) -> dict:
         with app.app_context():
             from kdweb.excel import metadata
             from kdweb.models import Cycle, Unit
-            from kdweb.services.roster import roster_batch, roster_of_record
+            from kdweb.services.roster import roster_batch
             from kdweb.services.uploads import read_options, roster_if_changed
 
             cycle = db.session.execute(db.select(Cycle)).scalar_one()
@@ -126,7 +129,7 @@ def build(folder: Path, members: int, remarks: int) -> dict:
             batch = roster_batch(cycle, unit)
             options = read_options(cycle, unit)
             options["known_template_versions"] = sorted(options["known_template_versions"])
-            roster, always = roster_if_changed(cycle, unit), roster_of_record(cycle, unit, batch)
+            roster = roster_if_changed(cycle, unit)
             layout1 = as_layout_1(current, app.config["SECRET_KEY"], metadata)
             db.session.remove()
     values = user_values(batch, remarks)
@@ -134,17 +137,15 @@ def build(folder: Path, members: int, remarks: int) -> dict:
     for name, data in (("current", current), ("layout1", layout1)):
         paths[name] = folder / f"{name}.xlsx"
         paths[name].write_bytes(fill(data, values))
-    # what the app sends the sandbox (no roster when it is the one the workbook was issued for), and what the
-    # code before this change always sent
+    # what the app sends the sandbox (no roster when it is the one the workbook was issued for)
     (folder / "options.pickle").write_bytes(pickle.dumps({**options, "roster_of_record": roster}))
-    (folder / "options-main.pickle").write_bytes(pickle.dumps({**options, "roster_of_record": always}))
     return kept(folder)
 
 
 def kept(folder: Path) -> dict | None:
     """The workbooks of an earlier run with --keep, if they are there."""
     paths = {name: folder / f"{name}.xlsx" for name in ("current", "layout1")}
-    options = {"options": folder / "options.pickle", "options_main": folder / "options-main.pickle"}
+    options = {"options": folder / "options.pickle"}
     if not all(path.exists() for path in [*paths.values(), *options.values()]):
         return None
     return {**paths, **options, "mb": paths["current"].stat().st_size / 1024 / 1024,
@@ -291,7 +292,10 @@ def staged(name, function):
             reset()
     return call
 
-data = open({path!r}, "rb").read()
+from pathlib import Path
+# this code's worker is handed the path of the web process's copy (services/untrusted.spooled); the code before
+# (--main), the bytes
+data = Path({path!r}) if {by_path!r} else open({path!r}, "rb").read()
 options = pickle.load(open({options!r}, "rb"))
 baseline = status("VmRSS")
 started = time.process_time()
@@ -342,7 +346,7 @@ print(json.dumps({{"baseline_kb": baseline, "peak_kb": status("VmHWM"), "cpu": c
 def measure(path: Path, options: Path, root: Path, stages: bool = False, sandbox: bool = False,
             mode: str = "total") -> dict:
     mode = "sandbox" if sandbox else "stages" if stages else mode
-    script = CHILD.format(root=str(root), path=str(path), options=str(options), mode=mode)
+    script = CHILD.format(root=str(root), path=str(path), options=str(options), mode=mode, by_path=root == ROOT)
     # Through a shell that forks (not execs) Python: ru_maxrss survives fork and exec, so a child forked straight
     # from this big process would start with this process's high-water mark.
     done = subprocess.run(["/bin/sh", "-c", '"$0" -c "$1"; exit $?', sys.executable, script], capture_output=True,

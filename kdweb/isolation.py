@@ -25,8 +25,10 @@ from collections import deque
 from dataclasses import dataclass
 
 _CONTEXT = multiprocessing.get_context("spawn")
-# Imported by every worker as it starts, so the first task does not pay for them.
-PRELOAD = ("kdweb.excel", "kdweb.excel.outcome", "kdweb.rules", "openpyxl", "python_calamine")
+# Imported by every worker as it starts, so that an upload check does not pay for them: what reading an upload
+# needs, and no more. openpyxl (12 MB of a worker's memory) is loaded by the first task that writes a workbook
+# (an annotated copy, review notes) or reads a roster file; tests/security/test_sandbox.py holds this.
+PRELOAD = ("kdweb.excel.outcome", "kdweb.rules", "python_calamine")
 _MB = 1024 * 1024
 
 

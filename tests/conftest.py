@@ -2,7 +2,9 @@
 test, a test client that sends the CSRF token like the browser does and checks every HTML answer,
 and the small demo district.
 
-The engine is SQLite unless KDWEB_TEST_DATABASE_URL names a PostgreSQL database (CI runs both).
+The engine is SQLite unless KDWEB_TEST_DATABASE_URL names a PostgreSQL database (CI runs both). The suite runs on
+one pytest-xdist worker per CPU; "per session" means per worker, and each worker has its own database
+(tests/per_worker.py).
 
 Markers (registered in pyproject.toml): a test that uses the `chromium` fixture is a `browser` test whether or not
 it says so; `browser`, `libreoffice` and `postgres` tests skip, with the reason, where their tool is missing, and
@@ -14,10 +16,13 @@ import shutil
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import settings
+from itsdangerous import BadSignature
 
 from kdweb import create_app
 from kdweb.extensions import db
 from tests.html_checks import html_problems
+from tests.per_worker import WORKER, own_postgres_database
 
 TEST_SECRET = "test-secret-" + "x" * 40
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -26,6 +31,11 @@ pytest_plugins = ["tests.browser.harness"]  # the browser fixtures, shared by ev
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 ON_POSTGRES = os.environ.get("KDWEB_TEST_DATABASE_URL", "").startswith("postgresql")
+
+# Property tests measure no time: on a loaded machine (2 cores shared by several runs) Hypothesis's 200 ms deadline
+# fails examples that are only slow. A test that wants a deadline sets one itself.
+settings.register_profile("kdweb", deadline=None)
+settings.load_profile("kdweb")
 
 # marker: (is the tool missing?, why the test is skipped)
 REQUIRED_TOOLS = {
@@ -36,10 +46,17 @@ REQUIRED_TOOLS = {
 }
 
 
+SLOW_MARKERS = ("slow", "browser", "libreoffice")
+
+
 def pytest_collection_modifyitems(items):
+    """Marks browser tests, then puts the tests that take seconds first (otherwise in their order): xdist hands
+    tests out in this order, so the long ones start at once and the short ones fill in around them, instead of one
+    worker finishing a minute-long test alone at the end."""
     for item in items:
         if "chromium" in item.fixturenames:
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: not any(item.get_closest_marker(marker) for marker in SLOW_MARKERS))
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -52,11 +69,28 @@ def pytest_runtest_setup(item):
             pytest.skip(reason)
 
 
-def database_url(tmp_path_factory) -> str:
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config):
+    """Parallel by default: one xdist worker per logical CPU (`-n logical`), tests sharing an expensive fixture kept
+    together by `xdist_group` marks (`--dist loadgroup`). `-n 0` or `-p no:xdist` run in this one process; an
+    explicit `-n`/`--dist` wins. Here rather than in addopts so that `-p no:xdist` does not make `-n` unknown."""
+    if not config.pluginmanager.has_plugin("xdist") or WORKER:
+        return
+    if config.option.numprocesses is None:
+        config.option.numprocesses = "logical"
+    if config.option.dist == "no" and config.option.numprocesses != 0:
+        config.option.dist = "loadgroup"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """SQLite in the worker's temporary folder, or the worker's own PostgreSQL database (tests/per_worker.py)."""
     url = os.environ.get("KDWEB_TEST_DATABASE_URL")
-    if url:
-        return url
-    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "kdweb-test.sqlite")
+    if not url:
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "kdweb-test.sqlite")
+        return
+    with own_postgres_database(url) as own:
+        yield own
 
 
 def app_config(url: str, **extra) -> dict:
@@ -88,7 +122,32 @@ class KdwebClient(FlaskClient):
             assert not problems, f"{args[0] if args else ''}: {problems}"
         return response
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._csrf_tokens = {}  # the session's raw token → the form token a page gave for it
+
     def csrf_token(self) -> str:
+        """The token a page of this session carries, read from a page once per session: it changes only with the
+        session's raw token (WTF_CSRF_TIME_LIMIT is None), which is read from the session cookie."""
+        known = self._csrf_tokens.get(self._raw_csrf_token())
+        if known:
+            return known
+        token = self._csrf_token_from_a_page()
+        if raw := self._raw_csrf_token():
+            self._csrf_tokens[raw] = token
+        return token
+
+    def _raw_csrf_token(self) -> str | None:
+        cookie = self.get_cookie(self.application.config["SESSION_COOKIE_NAME"])
+        if cookie is None:
+            return None
+        serializer = self.application.session_interface.get_signing_serializer(self.application)
+        try:
+            return serializer.loads(cookie.value).get("csrf_token")
+        except BadSignature:
+            return None
+
+    def _csrf_token_from_a_page(self) -> str:
         match = None
         # logged out: the login page; logged in (/login redirects): the password page, the lightest page with the
         # token (the session's token is the same on every page); else whatever page "/" leads to
@@ -101,8 +160,8 @@ class KdwebClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
-    app = create_app(app_config(database_url(tmp_path_factory)))
+def app(database_url):
+    app = create_app(app_config(database_url))
     app.test_client_class = KdwebClient
     with app.app_context():
         db.drop_all()
@@ -133,16 +192,25 @@ def clean_database(request):
 
 
 def empty_all_tables():
+    """DELETE, children first, and the ids restarted at 1. On PostgreSQL a DELETE of these few rows takes a tenth of
+    the time of a TRUNCATE of every table (which makes new files for each)."""
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{table.name}"' for table in tables)
-            connection.execute(db.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            for table in tables:
+                connection.execute(table.delete())
+            connection.execute(db.text("SELECT setval(pg_get_serial_sequence(name, 'id'), 1, false) "
+                                       "FROM unnest(CAST(:names AS text[])) AS name"),
+                               {"names": [table.name for table in tables if _has_serial_id(table)]})
         else:
             connection.execute(db.text("PRAGMA foreign_keys=OFF"))
             for table in tables:
                 connection.execute(table.delete())
             connection.execute(db.text("PRAGMA foreign_keys=ON"))
+
+
+def _has_serial_id(table) -> bool:
+    return "id" in table.c and bool(table.c.id.autoincrement)
 
 
 @pytest.fixture
@@ -154,15 +222,46 @@ def app_ctx(app):
 
 @pytest.fixture
 def demo(app):
-    """The small demo district, loaded; returns the generated records (with the users' passwords)."""
+    """The small demo district, loaded; returns the generated records (with the users' passwords).
+
+    The first test of the session loads it through kdweb.demo.load; the rows it wrote are kept and the later tests
+    get them back by one bulk insert per table (a fifth of the time: ~800 tests use the demo)."""
     from kdweb.demo.generate import generate
     from kdweb.demo.load import load
 
-    district = generate("small")
+    district = generate("small")  # deterministic: the same records, passwords included, every time
     with app.app_context():
-        load(district)
+        if _demo_rows:
+            insert_rows(_demo_rows)
+        else:
+            load(district)
+            _demo_rows.update(all_rows())
         db.session.remove()
     return district
+
+
+_demo_rows: dict[str, list[dict]] = {}  # table name → the demo's rows, as the first load wrote them
+
+
+def all_rows() -> dict[str, list[dict]]:
+    with db.engine.connect() as connection:
+        return {table.name: [dict(row) for row in connection.execute(
+                    table.select().order_by(*table.primary_key.columns)).mappings()]
+                for table in db.metadata.sorted_tables}
+
+
+def insert_rows(rows: dict[str, list[dict]]) -> None:
+    """Writes rows back with their ids (parents first, by id within a table), then moves PostgreSQL's sequences
+    past them as a load would have."""
+    with db.engine.begin() as connection:
+        for table in db.metadata.sorted_tables:
+            if rows.get(table.name):
+                connection.execute(table.insert(), rows[table.name])
+        if connection.dialect.name == "postgresql":
+            for table in db.metadata.sorted_tables:
+                if rows.get(table.name) and _has_serial_id(table):
+                    connection.execute(db.text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                               f"(SELECT max(id) FROM {table.name}))"))
 
 
 class AuthActions:

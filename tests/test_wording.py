@@ -28,6 +28,10 @@ def test_one_spelling_of_ty_le():
     assert len(offending(re.compile(r"[Tt]ỷ lệ"))) > 10
 
 
+def test_the_report_is_named_with_danh_gia_wherever_it_is_written():
+    assert offending(re.compile(r"[Kk]ết quả xếp loại chất lượng|[Bb]áo cáo xếp loại")) == []
+
+
 def test_the_product_and_the_dashboard_say_danh_gia(client, auth):
     auth.login_as("reviewer")
     page = client.get("/review/").get_data(as_text=True)

@@ -89,3 +89,6 @@ __table_args__
 
 # Written by keyword when a workbook is issued (services/workbooks.py) and kept as the record of the file issued.
 file_sha256
+
+# Python calls a module's __getattr__ for a name it lacks (PEP 562): kdweb.excel loads its names on first use.
+__getattr__

@@ -1,22 +1,34 @@
 """The unit workbook: the signed template a unit downloads, and the safe, cell-precise reader of its upload.
 
-No Flask and no models here: plain inputs in, bytes or plain results out.
+No Flask and no models here: plain inputs in, bytes or plain results out. The names below are loaded on first
+use, each from its module: reading an upload (the sandbox worker's job) never imports the template writer and
+openpyxl, which would add some 12 MB to every worker (docs/performance.md, the memory row). The annotated
+copy of an upload is `kdweb.excel.annotate.annotate`: a name the same as its module's cannot be loaded so.
 """
-from .annotate import annotate
-from .review_notes import ReviewNote, add_review_notes
-from .columns import FIRST_DATA_ROW, HEADER_ROW, Column, SheetSpec, sheet_specs
-from .inputs import CycleInfo, Roster, UnitInfo
-from .locate import address
-from .metadata import LAYOUT, META_SHEET, WorkbookMeta
-from .problems import MESSAGES, Problem, Refusal
-from .reader import read_upload, validate_upload
-from .results import PreviewCell, ReadResult, SheetPreview, finding_address
-from .safety import DEFAULT_LIMITS, Limits
-from .template import build_workbook
+from importlib import import_module
 
-__all__ = [
-    "DEFAULT_LIMITS", "FIRST_DATA_ROW", "HEADER_ROW", "LAYOUT", "MESSAGES", "META_SHEET", "ReviewNote", "add_review_notes", "Column", "CycleInfo",
-    "Limits", "PreviewCell", "Problem", "ReadResult", "Refusal", "Roster", "SheetPreview", "SheetSpec", "UnitInfo",
-    "WorkbookMeta", "address", "annotate", "build_workbook", "finding_address", "read_upload", "sheet_specs",
-    "validate_upload",
-]
+_MODULES = {
+    "review_notes": ("ReviewNote", "add_review_notes"),
+    "columns": ("FIRST_DATA_ROW", "HEADER_ROW", "Column", "SheetSpec", "sheet_specs"),
+    "inputs": ("CycleInfo", "Roster", "UnitInfo"),
+    "locate": ("address",),
+    "metadata": ("LAYOUT", "META_SHEET", "WorkbookMeta"),
+    "problems": ("MESSAGES", "Problem", "Refusal"),
+    "reader": ("read_upload", "validate_upload"),
+    "results": ("PreviewCell", "ReadResult", "SheetPreview", "finding_address"),
+    "safety": ("DEFAULT_LIMITS", "Limits"),
+    "template": ("build_workbook",),
+}
+_HOME = {name: module for module, names in _MODULES.items() for name in names}
+
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str):
+    """`from kdweb.excel import build_workbook` imports kdweb.excel.template then, not when the package loads."""
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

@@ -16,8 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
 
-from openpyxl.utils import get_column_letter as column_letter  # 1 → A, 27 → AA; re-exported for the sheets
-
 from kdweb.rules.field_registry import (
     CHOICE, CHOICE_LISTS, CODES, COMPUTED, COUNT, DATE, IDENTITY, INPUT, NUMBER, REGISTRY, SCORE, TEXT, Field, Registry,
 )
@@ -27,6 +25,17 @@ from kdweb.rules.ruleset import RuleSet
 from kdweb.rules.terms import SubjectKind
 
 INDEX = "index"
+
+
+@lru_cache(maxsize=1024)
+def column_letter(number: int) -> str:
+    """1 → A, 27 → AA, as Excel names columns (here, not from openpyxl, so that reading an upload never imports the
+    writer's library: the sandbox worker stays small)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 HEADER_ROW = 4  # 1-based rows of every subject sheet
 FIRST_DATA_ROW = 5

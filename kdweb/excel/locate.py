@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from kdweb.rules.findings import Finding
 from kdweb.rules.terms import SubjectKind
 
-from .summary import CHECK_COLUMN, SHEET as SUMMARY_SHEET
+from .summary_cells import CHECK_COLUMN, SHEET as SUMMARY_SHEET
 
 QUOTA_RULES = frozenset({"Q-20", "Q-25", "Q-SMALL"})
 UNIT_RULES = frozenset({"E-CHECK"})  # about the whole workbook, not a subject
@@ -31,14 +31,26 @@ class SheetPlaces:
     name: str
     header_row: int
     columns: dict[str, str] = field(default_factory=dict)  # field key → column letter
-    rows: dict[str, list[int]] = field(default_factory=dict)  # subject code → row numbers, in sheet order
+    # subject code → its first row; a code on more than one row → all its rows too (an int, not a list, per code:
+    # 2 MB less for 30,000 members)
+    rows: dict[str, int] = field(default_factory=dict)
+    repeated_rows: dict[str, list[int]] = field(default_factory=dict)
 
-    def cell(self, code: str, key: str | None, last: bool = False) -> str | None:
-        rows = self.rows.get(code)
-        if not rows:
+    def add_row(self, code: str, number: int) -> None:
+        first = self.rows.setdefault(code, number)
+        if first != number:
+            self.repeated_rows.setdefault(code, [first]).append(number)
+
+    def cell(self, code: str, key: str | None, nth: int = 0) -> str | None:
+        """The field's cell on the code's first row, or on its nth row (the last when it has fewer)."""
+        row = self.rows.get(code)
+        if row is None:
             return None
+        if nth:
+            repeated = self.repeated_rows.get(code, (row,))
+            row = repeated[min(nth, len(repeated) - 1)]
         letter = self.column_of(key) or self.columns.get("level") or self.columns.get("code") or "A"
-        return f"{letter}{rows[-1] if last else rows[0]}"
+        return f"{letter}{row}"
 
     def column_of(self, key: str | None) -> str | None:
         if key is None:
@@ -61,6 +73,7 @@ _STATUS_FIELDS = frozenset({
 class Locator:
     sheets: dict[SubjectKind, SheetPlaces] = field(default_factory=dict)
     summary_rows: dict[SubjectKind, int] = field(default_factory=dict)
+    placed_on_rows: dict[tuple, int] = field(default_factory=dict)  # a code on several rows: findings placed so far
 
     def locate(self, finding: Finding) -> Finding:
         if finding.sheet and finding.cell:
@@ -77,8 +90,11 @@ class Locator:
         places = self.sheets.get(kind)
         if places is None:  # its sheet is gone: the kind's line on the summary
             return SUMMARY_SHEET, f"A{self.summary_rows[kind]}" if kind in self.summary_rows else "A1"
-        last = finding.rule == "X-MISSING" and finding.field == "code"  # a duplicate: point at its repeat
-        cell = places.cell(finding.subject_code, finding.field, last=last)
+        nth = 0
+        if finding.rule == "X-MISSING" and finding.field == "code":  # one finding per row of a repeated code
+            key = (kind, finding.subject_code, finding.message)
+            nth = self.placed_on_rows[key] = self.placed_on_rows.get(key, -1) + 1
+        cell = places.cell(finding.subject_code, finding.field, nth=nth)
         if cell is None:
             return places.name, places.header_cell()
         return places.name, cell

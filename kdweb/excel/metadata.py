@@ -124,7 +124,7 @@ def _issued_rows(sheet: dict, layout: int) -> tuple[tuple, ...]:
     """The sheet's signed rows as tuples. Layout 2 signs them by field (deflated), so a text that repeats is one
     object in every row holding it, and the rows are made in one pass: a third of layout 1's memory and time."""
     if layout < 2:
-        return tuple(map(tuple, sheet["rows"]))
+        return _as_layout_2(sheet["rows"])
     try:
         columns = _loads(zlib.decompress(base64.b64decode(sheet["columns_deflated"], validate=True), -15))
     except zlib.error as error:
@@ -132,6 +132,40 @@ def _issued_rows(sheet: dict, layout: int) -> tuple[tuple, ...]:
     columns = [column if type(column) is list else list(map(column["values"].__getitem__, column["index"]))
                for column in columns]
     return tuple(zip(*columns))
+
+
+_TEXT = frozenset({str, type(None)})  # a field whose values are told apart by equality alone
+_SINGLETONS = frozenset({bool, type(None)})
+
+
+def _as_layout_2(rows: list[list]) -> tuple[tuple, ...]:
+    """Layout 1's rows (a JSON list per row: a new object for every value) made as layout 2's are: each repeated
+    text of a field one object, and every value a copy, so that all the objects of the payload's parse are let
+    go with the payload, and their memory with them (17 MB less at the peak of a 30,000-member workbook,
+    docs/performance.md, the memory row). Rows of unequal length are taken as they are."""
+    if len({len(row) for row in rows}) != 1:
+        return tuple(map(tuple, rows))
+    columns = []
+    for values in zip(*rows):
+        distinct = list(dict.fromkeys(values)) if set(map(type, values)) <= _TEXT else values
+        if len(distinct) * 4 <= len(values):
+            columns.append(list(map(dict(zip(distinct, _copies(distinct))).__getitem__, values)))
+        else:
+            columns.append(_copies(values))
+    return tuple(zip(*columns))
+
+
+def _copies(values) -> list:
+    """New objects equal to JSON values, of the same types: texts split from one joined text (fast), yes/no and
+    nothing as they are (one object each, always), else through JSON."""
+    types = set(map(type, values))
+    if types <= _SINGLETONS:
+        return list(values)
+    if types == {str} and len(values) > 1:  # one text joined is that text itself, not a copy
+        joined = "\x00".join(values)
+        if joined.count("\x00") == len(values) - 1:
+            return joined.split("\x00")
+    return json.loads(json.dumps(list(values), ensure_ascii=False))
 
 
 def _loads(payload: str | bytes):

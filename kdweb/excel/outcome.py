@@ -10,6 +10,7 @@ from __future__ import annotations
 import pickle
 from dataclasses import dataclass, field
 from itertools import islice
+from pathlib import Path
 
 from isal import isal_zlib
 
@@ -58,9 +59,10 @@ class CheckedUpload(SortedFindings):
         return unpack_rows(self.packed_ratings)
 
 
-def check(data: bytes, **options) -> CheckedUpload:
+def check(data: bytes | Path, **options) -> CheckedUpload:
     """validate_upload, boiled down to what is recorded; the collector paused over the rating rows too, since
-    writing a record's JSON makes garbage while every record is still alive (reader.gc_paused)."""
+    writing a record's JSON makes garbage while every record is still alive (reader.gc_paused). `data`: the
+    bytes, or the path of a file holding them (the web process's copy: services/untrusted.spooled)."""
     with gc_paused():
         return _checked(validate_upload(data, **options))
 

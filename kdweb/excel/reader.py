@@ -7,11 +7,13 @@ be used at all comes back with `ok=False` and one Problem.
 from __future__ import annotations
 
 import gc
-import io
 import logging
+import tempfile
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Collection
 
+from openpyxl.utils import column_index_from_string as column_index
 from python_calamine import CalamineWorkbook, PasswordError
 
 from kdweb.rules.findings import Finding
@@ -30,12 +32,12 @@ from .problems import Refusal, problem, refuse
 from .results import ReadResult
 from .safety import DEFAULT_LIMITS, Limits, check_upload
 from .sheets import SheetRead, find_header, read_subject_sheet
-from .summary import FIRST_ROW as SUMMARY_FIRST_ROW, SHEET as SUMMARY_SHEET
+from .summary_cells import FIRST_ROW as SUMMARY_FIRST_ROW, SHEET as SUMMARY_SHEET
 
 log = logging.getLogger(__name__)
 
 def read_upload(
-    data: bytes,
+    data: bytes | Path,
     *,
     secret: bytes | str,
     expected_unit_code: str,
@@ -46,7 +48,9 @@ def read_upload(
     keep_values: bool = False,
 ) -> ReadResult:
     """The upload as records and findings (structural and parse), or a refusal with its reason. The sheets'
-    cells are read a row at a time and let go; `keep_values` keeps them in `sheets` for a preview."""
+    cells are read a row at a time and let go; `keep_values` keeps them in `sheets` for a preview. `data` is the
+    file's bytes, or the path of a file holding them: then its bytes are in memory only while the guards read
+    them (the sandbox worker, reading a large upload: docs/performance.md, the memory row)."""
     with gc_paused():
         return _read_upload(
             data, secret, expected_unit_code, open_cycle_year, known_template_versions, filename, limits, keep_values
@@ -56,11 +60,12 @@ def read_upload(
 def _read_upload(data, secret, expected_unit_code, open_cycle_year, known_template_versions, filename, limits,
                  keep_values):
     try:
-        report = check_upload(data, limits)
+        report = check_upload(data if isinstance(data, bytes) else data.read_bytes(), limits)
         with _open(data) as workbook:
             meta = _checked_meta(workbook, secret, expected_unit_code, open_cycle_year, known_template_versions)
             rule_set = _rule_set(meta)
-            return _read_sheets(workbook, meta, rule_set, keep_values, _SearchBudget(report, limits))
+            return _read_sheets(workbook, meta, rule_set, keep_values, _SearchBudget(report, limits),
+                                report.error_cells if report else {})
     except Refusal as refusal:
         return ReadResult(ok=False, problem=refusal.problem)
     except MemoryError:
@@ -71,7 +76,8 @@ def _read_upload(data, secret, expected_unit_code, open_cycle_year, known_templa
 
 
 def validate_upload(
-    data: bytes, *, rule_set: RuleSet | None = None, roster_of_record: RosterOfRecord | None = None, **options,
+    data: bytes | Path, *, rule_set: RuleSet | None = None, roster_of_record: RosterOfRecord | None = None,
+    **options,
 ) -> ReadResult:
     """read_upload (with its keyword `options`), then the rule book's checks of the unit; every finding carries its
     sheet and cell. With the roster of record, the batch is first brought to it (rows of subjects gone dropped,
@@ -122,13 +128,22 @@ def _split_cell(cell: str) -> tuple[int, str]:
 
 
 class _open:
-    """calamine's workbook as a context manager whose every failure is a Refusal."""
+    """calamine's workbook as a context manager whose every failure is a Refusal. calamine reads a file, never the
+    bytes: given the bytes (`from_filelike`) it would keep a copy of them for as long as the workbook is open,
+    10 MB more at the peak of a 10 MB upload (docs/performance.md, the memory row). Bytes are written to a
+    temporary file, deleted as soon as calamine has it open. Either way the format is found by the content."""
 
-    def __init__(self, data: bytes):
+    def __init__(self, data: bytes | Path):
         self.data = data
 
     def __enter__(self) -> CalamineWorkbook:
-        self.workbook = _calamine(lambda: CalamineWorkbook.from_filelike(io.BytesIO(self.data)))
+        if isinstance(self.data, Path):
+            self.workbook = _calamine(lambda: CalamineWorkbook.from_path(str(self.data)))
+            return self.workbook
+        with tempfile.NamedTemporaryFile(prefix="kdweb-upload-") as file:
+            file.write(self.data)
+            file.flush()
+            self.workbook = _calamine(lambda: CalamineWorkbook.from_path(file.name))
         return self.workbook
 
     def __exit__(self, *_exc) -> None:
@@ -171,6 +186,27 @@ def _sheet_rows(workbook: CalamineWorkbook, name: str):
         padding = [""] * first_column
         rows = (padding + row for row in rows)
     return _converted(rows)
+
+
+def _with_error_texts(rows, errors: dict[str, str] | None):
+    """The rows with each cell that holds an Excel error given its text ("#N/A"), which calamine reads as blank:
+    the unit is then told what the cell shows, not that it is empty."""
+    if not errors:
+        return rows
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for ref, text in errors.items():
+        row, letters = _split_cell(ref)
+        by_row.setdefault(row, []).append((column_index(letters) - 1, text))
+    return _patched_rows(rows, by_row)
+
+
+def _patched_rows(rows, by_row: dict[int, list[tuple[int, str]]]):
+    for number, row in enumerate(rows, start=1):
+        for index, text in by_row.get(number, ()):
+            if index >= len(row):
+                row = row + [""] * (index + 1 - len(row))
+            row[index] = text
+        yield row
 
 
 def _converted(rows):
@@ -240,7 +276,7 @@ class _SearchBudget:
 
 
 def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleSet, keep_values: bool,
-                 budget: _SearchBudget) -> ReadResult:
+                 budget: _SearchBudget, error_cells: dict[str, dict[str, str]]) -> ReadResult:
     specs = {spec.kind: spec for spec in _issued_specs(meta, rule_set)}
     batch = UnitBatch(unit_code=meta.unit_code, unit_name=meta.unit_name, review_date=meta.review_date)
     locator = Locator()
@@ -255,7 +291,7 @@ def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleS
             findings.append(_missing_sheet(kind, issued.name, locator.summary_rows[kind]))
             continue
         claimed.add(name)
-        rows = _sheet_rows(workbook, name)
+        rows = _with_error_texts(_sheet_rows(workbook, name), error_cells.get(name))
         read: SheetRead = read_subject_sheet(rows, name, spec, issued, meta.unit_code, keep_values)
         batch.records_of(kind).extend(read.records)
         findings.extend(read.findings)

@@ -73,13 +73,21 @@ _DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\s[^>]*?ref\s*=\s*[\"']([^\"']
 _STRING_COUNT = re.compile(rb"\b(?:uniqueCount|count)\s*=\s*[\"']([0-9]+)[\"']")
 _SMALLEST_CELL_BYTES = len(b"<c/>")
 _ODS_MIMETYPES = (b"application/vnd.oasis.opendocument.spreadsheet",)
+# A cell holding an Excel error, as Excel and LibreOffice write it (t="e", its formula if any, then its text);
+# looked for only in a chunk that holds ' t="e"', so a sheet without one pays a single search per chunk.
+_ERROR_CELL = re.compile(rb'<c\b[^>]*?\bt="e"[^>]*>')
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
+_ERROR_TEXT = re.compile(rb'(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<v>([^<]{1,16})</v>')
+MAX_ERROR_CELLS = 1_000  # per sheet: enough to tell the unit; the rest still read as blank
 
 
 @dataclass
 class PackageReport:
-    """What the guards learnt that the reader uses: each sheet's XML size by tab name."""
+    """What the guards learnt that the reader uses: each sheet's XML size by tab name, and the cells that hold an
+    Excel error (#N/A, #REF!…) by tab name, each with its text: calamine reads such a cell as blank."""
 
     sheet_bytes: dict[str, int] = field(default_factory=dict)
+    error_cells: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def check_upload(data: bytes, limits: Limits = DEFAULT_LIMITS) -> PackageReport:
@@ -191,6 +199,7 @@ class _Tally:
     cells: int = 0
     string_lengths: list[int] | None = None
     sheet_parts: list = field(default_factory=list)  # (info, shared-string cells if the exact pass counted them)
+    error_cells: dict = field(default_factory=dict)  # part name → {cell reference: error text}
     counting: bool = True  # whether the fast pass counts its cells
 
 
@@ -208,7 +217,8 @@ def _scan_parts(archive: zipfile.ZipFile, data: bytes, infos: list[zipfile.ZipIn
     _check_string_expansion(data, tally, limits)
     names = _sheet_names(archive, targets)
     sizes = {info.filename: info.file_size for info in infos}
-    return PackageReport({name: sizes.get(part, 0) for part, name in names.items()})
+    return PackageReport({name: sizes.get(part, 0) for part, name in names.items()},
+                         {names[part]: cells for part, cells in tally.error_cells.items() if part in names})
 
 
 def _scan_part(archive, data: bytes, info: zipfile.ZipInfo, limits: Limits, relationship: str, tally: _Tally) -> None:
@@ -223,7 +233,10 @@ def _scan_part(archive, data: bytes, info: zipfile.ZipInfo, limits: Limits, rela
         for _ in chunks:  # media and the like: only their real size matters
             pass
         return
-    suspect, cells = _fast_sheet_pass(archive, info, head, chunks, limits, tally.counting)
+    errors = tally.error_cells.setdefault(info.filename, {})
+    suspect, cells = _fast_sheet_pass(archive, info, head, chunks, limits, errors, tally.counting)
+    if not errors:
+        del tally.error_cells[info.filename]
     string_cells = None
     if suspect:
         cells, string_cells = _exact_sheet_pass(archive, data, info, limits)
@@ -272,12 +285,16 @@ class _RootReached(Exception):
     pass
 
 
-def _fast_sheet_pass(archive, info, head: bytes, chunks, limits: Limits, counting: bool) -> tuple[bool, int]:
-    """(needs the exact pass, cells with values: 0 unless `counting`), from raw bytes. Every chunk holds whole tags
-    (see _chunks); any cell or row not in the plain form Excel writes makes the part suspect."""
+def _fast_sheet_pass(archive, info, head: bytes, chunks, limits: Limits, errors: dict,
+                     counting: bool) -> tuple[bool, int]:
+    """(needs the exact pass, cells with values: 0 unless `counting`), from raw bytes, noting the error cells in
+    `errors`. Every chunk holds whole tags (see _chunks); any cell or row not in the plain form Excel writes makes
+    the part suspect."""
     suspect = _too_big(*_FAST_BOX, limits)
     cells = 0
     for chunk in _all(head, chunks):
+        if b' t="e"' in chunk and len(errors) < MAX_ERROR_CELLS:
+            _note_error_cells(chunk, errors)
         if b"dimension" in chunk:
             for match in _DIMENSION.finditer(chunk):
                 _check_claimed_dimension(archive, info, match, limits)
@@ -286,6 +303,15 @@ def _fast_sheet_pass(archive, info, head: bytes, chunks, limits: Limits, countin
         if counting:  # '<c>' and other forms make the part suspect, and the exact pass counts
             cells += chunk.count(b"<c ")
     return suspect, cells
+
+
+def _note_error_cells(chunk: bytes, errors: dict) -> None:
+    for match in _ERROR_CELL.finditer(chunk):
+        ref = _CELL_REF.search(match.group())
+        if ref is None or len(errors) >= MAX_ERROR_CELLS:
+            continue
+        text = _ERROR_TEXT.match(chunk, match.end())
+        errors[ref.group(1).decode()] = text.group(1).decode("utf-8", "replace").strip() if text else "#LỖI"
 
 
 def _fast_string_cells(data: bytes, info: zipfile.ZipInfo, limits: Limits) -> int | None:

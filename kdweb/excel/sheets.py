@@ -19,7 +19,7 @@ from typing import Iterable
 from kdweb.rules.findings import Finding
 from kdweb.rules.messages import subject_phrase
 from kdweb.rules.records import RECORD_TYPES
-from kdweb.rules.parse import display_text, normalise_text
+from kdweb.rules.parse import display_text, normalise_text, parse_date, quoted
 from kdweb.rules.rows import RowParser, tuple_getter as _tuple_getter
 from kdweb.rules.terms import Severity
 
@@ -137,7 +137,7 @@ class _SheetReader:
         path, with what it uses looked up once for the sheet: this loop runs once per member."""
         issued_row, input_cells = self.issued.get, self.input_cells
         with_facts, untouched = self.parse.with_facts, self._untouched
-        records, rows_by_code, findings = self.result.records, self.places.rows, self.result.findings
+        records, add_row, findings = self.result.records, self.places.add_row, self.result.findings
         for number, row in enumerate(self.body, start=self.header + 2):
             if len(row) < width:
                 row = row + [""] * (width - len(row))
@@ -153,7 +153,7 @@ class _SheetReader:
             if not untouched(row, issued, record):
                 findings.extend(self._edited_identity(row, number, issued, record))
             records.append(record)
-            rows_by_code.setdefault(record.code, []).append(number)
+            add_row(record.code, number)
 
     def _read_other_row(self, number: int, row: list, typed) -> None:
         """A blank row, a code retyped (other case, spaces, a number) or an unlisted code: an issued code's facts
@@ -177,7 +177,7 @@ class _SheetReader:
             self.result.findings.extend(self._edited_identity(row, number, issued, record))
         if record.code:
             self.result.records.append(record)
-            self.places.rows.setdefault(record.code, []).append(number)
+            self.places.add_row(record.code, number)
 
     @cached_property
     def _loose_codes(self) -> dict[str, str]:
@@ -238,7 +238,7 @@ class _SheetReader:
         issued = cell_text(cell_value(column, facts))
         message = (
             f"{subject_phrase(self.kind, record.name, record.code)}: ô “{column.header}” thuộc danh sách do hệ thống "
-            f"cấp nên không được sửa; giá trị được cấp là “{issued}”, trong tệp là “{cell_text(value or None)}”. "
+            f"cấp nên không được sửa; giá trị được cấp là “{issued}”, trong tệp là “{quoted(cell_text(value or None))}”. "
             "Hãy trả lại giá trị được cấp; nếu danh sách sai, báo cơ quan tham mưu của cấp trên cập nhật."
         )
         return Finding(
@@ -294,6 +294,8 @@ def _same(column: Column, value, facts: dict) -> bool:
     issued = facts.get(column.key)
     if value == issued or (value == "" and issued is None):
         return True
+    if column.kind == DATE and type(value) in (int, float):  # the date as its serial number ("General" format)
+        value = parse_date(value).value or value
     if column.kind == DATE and isinstance(value, date) and value.isoformat()[:10] == issued:
         return True
     return comparable(value) == comparable(cell_value(column, facts))

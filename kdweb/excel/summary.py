@@ -14,24 +14,16 @@ from openpyxl.formatting.rule import FormulaRule
 
 from kdweb.exports.page_setup import fit_to_a4
 from kdweb.rules.ruleset import RuleSet
-from kdweb.rules.terms import NOT_RATED_TEXT, Level, QuotaBase, QuotaScope, Severity
+from kdweb.rules.terms import NOT_RATED_TEXT, QuotaBase, QuotaScope, Severity
 
 from . import styles
 from .columns import FIRST_DATA_ROW, SheetSpec, column_letter
+from .summary_cells import CHECK_COLUMN, COLUMN_LETTERS as _AT, FIRST_ROW, HEADER_ROW, LEVELS, SHEET
 
-SHEET = "Tổng hợp"
-HEADER_ROW = 4
-FIRST_ROW = 5
-
-LEVELS = tuple(sorted(Level, reverse=True))
 HEADERS = (
     "Đối tượng", "Tổng số trong danh sách", *(level.text for level in LEVELS), NOT_RATED_TEXT,
     "Chưa ghi mức xếp loại", "Tỷ lệ HTXSNV/HTTNV", "Số HTXSNV tối đa", "Kiểm tra tỷ lệ",
 )
-_AT = {name: column_letter(number) for number, name in enumerate(
-    ("subject", "total", *(level.code for level in LEVELS), "not_rated", "blank", "ratio", "limit", "check"), start=1,
-)}
-CHECK_COLUMN = _AT["check"]  # the cell a quota finding points at
 MEAN_HEADER = "Điểm bình quân"
 _WIDTHS = (30, 12, 16, 16, 16, 16, 14, 12, 12, 12, 26)
 

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 # RFC 5987 attr-char, less what `quote` always keeps (letters, digits, "_.-~").
 _ATTR_CHAR_EXTRA = "!#$&+^`|"
-_UNSAFE_ASCII = re.compile(r'[^A-Za-z0-9 ._()\-]+')
+_UNSAFE_ASCII = re.compile(r'[^A-Za-z0-9 ,._()\-]+')
 _LETTERS_WITHOUT_DECOMPOSITION = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
 
 

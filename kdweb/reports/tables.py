@@ -190,16 +190,17 @@ class Report:
 def build_report(year: int, basis: str, generated_on: date, units: list[ReportedUnit],
                  counts: list[UnitCounts], missing: list[MissingUnit], distinct_members: int | None = None,
                  rule_set_id: str | None = None, scored: bool = False, quota_marks: set | None = None,
-                 shares=None) -> Report:
+                 shares=None, rated_twice: int = 0) -> Report:
     """`distinct_members`: members listed in the basis, each counted once (a temporary listing duplicates a member
     only when his or her home unit is in the basis too); without it, every temporary listing is taken as one.
+    `rated_twice`: members rated by two units of the basis (moved after the first one submitted), said in the note.
     `scored`: the cycle's rule set scores (qd366-hd43): rows carry their scores, and each table has its quota
     groups, outstanding where `quota_marks` holds (unit id, kind), with the rule set's `shares`."""
     from .quota import QuotaShares, quota_rows
 
     by_id = {unit.id: unit for unit in units}
-    tables = tuple(_kind_table(kind, by_id, [c for c in counts if c.kind == kind], distinct_members, scored)
-                   for kind in SUBJECT_KINDS)
+    tables = tuple(_kind_table(kind, by_id, [c for c in counts if c.kind == kind], distinct_members, scored,
+                               rated_twice) for kind in SUBJECT_KINDS)
     if scored:
         tables = tuple(replace(table, quota_rows=quota_rows(table.kind, by_id, counts, quota_marks or set(),
                                                             shares or QuotaShares()))
@@ -255,7 +256,7 @@ def _last_successor(code: str, successors: dict[str, str]) -> str:
 
 
 def _kind_table(kind: str, units: dict[int, ReportedUnit], counts: list[UnitCounts],
-                distinct_members: int | None = None, scored: bool = False) -> KindTable:
+                distinct_members: int | None = None, scored: bool = False, rated_twice: int = 0) -> KindTable:
     per_unit: dict[int, Counts] = {}
     per_unit_scores: dict[int, ScoreStats] = {}
     for item in counts:
@@ -282,7 +283,7 @@ def _kind_table(kind: str, units: dict[int, ReportedUnit], counts: list[UnitCoun
     rating_rows: tuple[TableRow, ...] = ()
     if kind in RATING_GROUP_TEXTS:
         rating_rows = _rating_group_rows(units, counts, total, scored, total_scores)
-    notes = (_temporary_note(total, distinct_members),) if kind == MEMBER else ()
+    notes = (_temporary_note(total, distinct_members, rated_twice),) if kind == MEMBER else ()
     return KindTable(kind, tuple(rows), rating_rows, notes)
 
 
@@ -310,17 +311,21 @@ def _unit_note(unit: ReportedUnit) -> str:
     return state_text(unit.state) if unit.state == WorkbookStatus.SUBMITTED.code else ""
 
 
-def _temporary_note(total: Counts, distinct_members: int | None = None) -> str:
-    distinct = total.roster - total.temporary if distinct_members is None else distinct_members
-    counted_twice = total.roster - distinct
+def _temporary_note(total: Counts, distinct_members: int | None = None, rated_twice: int = 0) -> str:
+    distinct = total.roster - total.temporary - rated_twice if distinct_members is None else distinct_members
+    counted_twice = total.roster - distinct - rated_twice  # temporary listings whose home unit is in the basis
     elsewhere = total.temporary - counted_twice
     also = (f" ({vn_count(elsewhere)} người trong số đó có đơn vị sinh hoạt chính thức chưa có trong số liệu này, "
             f"nên chỉ được tính một lần)") if elsewhere > 0 else ""
+    rated = ("Vì vậy số được đánh giá, xếp loại không tính trùng ai" if not rated_twice else
+             f"Vì vậy số được đánh giá, xếp loại chỉ tính trùng {vn_count(rated_twice)} đảng viên được hai đơn vị cùng "
+             f"đánh giá, xếp loại (chuyển sinh hoạt sau khi đơn vị cũ đã nộp; trang kiểm tra giữa các đơn vị nêu tên "
+             f"từng người)")
     return (
         "Đảng viên sinh hoạt tạm thời được đánh giá, xếp loại ở chi bộ nơi sinh hoạt chính thức; danh sách của "
         "chi bộ nơi sinh hoạt tạm thời vẫn ghi tên họ nhưng không xếp loại (cột “Khác: sinh hoạt tạm thời”). "
-        "Vì vậy số được đánh giá, xếp loại không tính trùng ai; riêng “Tổng số” đảng viên của toàn Đảng bộ gồm cả "
-        f"{vn_count(total.temporary)} lượt ghi tên này{also}, tức {vn_count(distinct)} đảng viên không tính trùng."
+        f"{rated}; riêng “Tổng số” đảng viên của toàn Đảng bộ gồm cả {vn_count(total.temporary)} lượt ghi tên "
+        f"này{also}, tức {vn_count(distinct)} đảng viên không tính trùng."
     )
 
 

@@ -11,7 +11,7 @@ from .terms import NOT_RATED_TEXT, ORGANISATION_KINDS, Discipline, Grade, Level,
 from .text import LEGACY_FONTS, looks_like_legacy_font, normalise_text
 
 __all__ = [
-    "Parsed", "normalise_text", "looks_like_legacy_font", "display_text", "is_blank",
+    "Parsed", "normalise_text", "looks_like_legacy_font", "display_text", "quoted", "is_blank",
     "parse_level", "parse_grade", "parse_yes_no", "parse_discipline", "parse_not_rated_reason",
     "parse_civil_rating", "parse_org_kind", "parse_date", "parse_number", "parse_code", "parse_codes",
     "LEVEL_CHOICES", "GRADE_CHOICES", "YES_NO_CHOICES", "DISCIPLINE_CHOICES", "REASON_CHOICES",
@@ -43,6 +43,8 @@ def display_text(value: object) -> str:
     (a message quoting the cell is written back into the workbook, which refuses them)."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"  # as the spreadsheet shows a boolean cell, not Python's True
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = unicodedata.normalize("NFC", str(value))
@@ -52,6 +54,16 @@ def display_text(value: object) -> str:
     if not text.isprintable():
         text = "".join(char for char in text if unicodedata.category(char) != "Cc")
     return text
+
+
+QUOTED_LENGTH = 80
+
+
+def quoted(value: object) -> str:
+    """A typed value as a message quotes it: display_text, cut to QUOTED_LENGTH characters (a cell may hold 32,767,
+    and the message is stored, shown, and written back into the workbook as a note)."""
+    text = display_text(value)
+    return text if len(text) <= QUOTED_LENGTH else text[:QUOTED_LENGTH - 1].rstrip() + "…"
 
 
 def _key(value: object) -> str:
@@ -153,17 +165,17 @@ class Choice:
         candidates = [text for text in self.texts if normalise_text(text).startswith(key) and normalise_text(text) != key]
         if not candidates:
             return None
-        quoted = [f"“{text}”" for text in candidates]
-        could_be = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} hoặc {quoted[-1]}"
+        named = [f"“{text}”" for text in candidates]
+        could_be = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} hoặc {named[-1]}"
         return Parsed(error=(
-            f"“{display_text(value)}” chưa đủ để biết là {self.what} nào (có thể là {could_be}). "
+            f"“{quoted(value)}” chưa đủ để biết là {self.what} nào (có thể là {could_be}). "
             f"Chọn đúng một trong: {_choices(self.texts)}."
         ))
 
     def _invalid(self, value: object) -> Parsed:
         guess = closest_choice(value, list(self.texts))
         hint = f" Có phải: “{guess}”?" if guess else ""
-        return Parsed(error=f"“{display_text(value)}” không phải {self.what} hợp lệ.{hint} Chọn một trong: {_choices(self.texts)}.")
+        return Parsed(error=f"“{quoted(value)}” không phải {self.what} hợp lệ.{hint} Chọn một trong: {_choices(self.texts)}.")
 
     def _in_legacy_font(self, value: object) -> Parsed | None:
         """Converted when exactly one conversion (TCVN3, VNI) is a valid choice."""
@@ -182,7 +194,7 @@ class Choice:
         font, parsed = next(iter(found.values()))
         shown = self.shown.get(NOT_RATED if parsed.not_rated else parsed.value, "")
         return Parsed(parsed.value, not_rated=parsed.not_rated, warning=(
-            f"“{display_text(value)}” được gõ bằng phông {font}; đã chuyển từ phông {font} thành “{shown}”. "
+            f"“{quoted(value)}” được gõ bằng phông {font}; đã chuyển từ phông {font} thành “{shown}”. "
             f"Lần sau hãy chọn trong danh sách hoặc gõ bằng phông Unicode."
         ))
 
@@ -271,7 +283,7 @@ def parse_date(value: object) -> Parsed:
         return Parsed(_to_date(value))
     except (ValueError, OverflowError, TypeError):
         return Parsed(
-            error=f"“{display_text(value)}” không phải ngày hợp lệ. Ghi theo dạng ngày/tháng/năm, ví dụ 15/12/2024."
+            error=f"“{quoted(value)}” không phải ngày hợp lệ. Ghi theo dạng ngày/tháng/năm, ví dụ 15/12/2024."
         )
 
 
@@ -295,13 +307,13 @@ def parse_number(value: object) -> Parsed:
     if is_blank(value):
         return Parsed()
     if isinstance(value, bool):
-        return Parsed(error=f"“{display_text(value)}” không phải số hợp lệ.")
+        return Parsed(error=f"“{quoted(value)}” không phải số hợp lệ.")
     try:
         number = float(value) if isinstance(value, (int, float)) else float(str(value).strip().replace(",", "."))
     except ValueError:
         number = float("nan")
     if number != number or number < 0 or number == float("inf"):
-        return Parsed(error=f"“{display_text(value)}” không phải số hợp lệ (số không âm, ví dụ 3 hoặc 2,5).")
+        return Parsed(error=f"“{quoted(value)}” không phải số hợp lệ (số không âm, ví dụ 3 hoặc 2,5).")
     return Parsed(number)
 
 

@@ -1,16 +1,21 @@
 """The roster of record is the database's, per cycle: a workbook signed over an older roster is checked against
 the roster as it stands now. Subjects added since the download must be rated (X-MISSING, naming them); rows of
-subjects removed or moved out since are not counted here, and the unit is told so (X-ROSTER, a warning)."""
+subjects removed or moved out since are not counted here, and the unit is told so (X-ROSTER, a warning); subjects
+whose roster facts changed since (a corrected admission date, a name, a status) are checked with the facts as they
+stand, and the unit is told which (X-ROSTER, a warning)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Callable, Mapping
 
 from .findings import Finding
+from .labels import field_label
 from .records import UnitBatch
 from .terms import Severity, SubjectKind
 
 ROSTER_CHANGED = "X-ROSTER"
+TOLD_ON_ITS_OWN_ROW = frozenset({"cell_name"})  # a renamed chi bộ is told once, on its row, not on each member's
 
 
 @dataclass(frozen=True)
@@ -19,7 +24,9 @@ class RosterOfRecord:
     may run in a sandbox). Where a subject who left went is added afterwards (`with_where_now`).
 
     `facts` holds the roster facts (field → value) of the subjects some workbook of the unit was issued without:
-    a row the unit typed for one of them is read with the roster's facts, not with what its own cells say."""
+    a row the unit typed for one of them is read with the roster's facts, not with what its own cells say; and,
+    once an admin changed the unit's roster after a workbook was issued, of every subject, so that facts changed
+    since the download replace the signed ones."""
 
     subjects: Mapping[SubjectKind, Mapping[str, str]] = field(default_factory=dict)
     facts: Mapping[SubjectKind, Mapping[str, Mapping[str, object]]] = field(default_factory=dict)
@@ -55,8 +62,18 @@ def reconcile(batch: UnitBatch, now: RosterOfRecord, severity_of: Callable[[str]
         present = {record.code for record in records}
         gone = set(change.removed[kind])
         arrived, facts = set(change.added[kind]), now.facts.get(kind, {})
-        kept = [replace(record, **facts[record.code]) if record.code in arrived and record.code in facts else record
-                for record in records if record.code not in gone]
+        kept = []
+        for record in records:
+            if record.code in gone:
+                continue
+            current = facts.get(record.code)
+            if current is not None and record.code not in arrived:
+                updated = {name: value for name, value in current.items() if getattr(record, name) != value}
+                told = {name: value for name, value in updated.items() if name not in TOLD_ON_ITS_OWN_ROW}
+                if told:
+                    findings.append(_updated(kind, record, told, batch.unit_code))
+                current = updated
+            kept.append(replace(record, **current) if current else record)
         for record in records:
             if record.code in gone:
                 findings.append(_left(kind, record.code, record.name, None, batch.unit_code))
@@ -82,6 +99,31 @@ def _added(kind, code, name, unit_code, severity_of) -> Finding:
         ),
         unit_code=unit_code or None,
     )
+
+
+def _updated(kind, record, updated: dict, unit_code) -> Finding:
+    changes = "; ".join(f"{field_label(name)}: “{_fact_text(getattr(record, name))}” → “{_fact_text(value)}”"
+                        for name, value in updated.items())
+    return Finding(
+        rule=ROSTER_CHANGED, severity=Severity.WARNING, subject_kind=kind, subject_code=record.code,
+        subject_name=updated.get("name", record.name), field=next(iter(updated)),
+        message=(f"{kind.text} {record.name} (mã {record.code}): thông tin trong danh sách đã được cập nhật sau khi "
+                 f"đơn vị tải mẫu ({changes}); tệp được kiểm tra theo thông tin mới. Hãy tải mẫu mới (số liệu đã "
+                 f"nhập được giữ lại)."),
+        unit_code=unit_code or None,
+    )
+
+
+def _fact_text(value) -> str:
+    if value is None or value == "" or value == ():
+        return "trống"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, tuple):
+        return ", ".join(map(_fact_text, value))
+    return getattr(value, "text", None) or str(value)
 
 
 def _left(kind, code, name, where_now, unit_code) -> Finding:

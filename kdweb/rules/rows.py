@@ -17,7 +17,7 @@ from .findings import Finding
 from .labels import field_label
 from .messages import subject_phrase
 from .field_registry import REGISTRY, Registry
-from .parse import Parsed, display_text, is_blank, looks_like_legacy_font, parse_civil_rating, parse_codes, parse_grade
+from .parse import Parsed, is_blank, looks_like_legacy_font, parse_civil_rating, parse_codes, parse_grade, quoted
 from .records import CollectiveRecord, LeaderRecord, MemberRecord, OrganisationRecord
 from .terms import Severity
 
@@ -463,7 +463,7 @@ def _safe(parser, value) -> Parsed:
     try:
         return parser(value)
     except Exception as error:  # a cell value of a type no parser expects: report it, never raise
-        return Parsed(error=f"không đọc được giá trị “{display_text(value)}” ({type(error).__name__}).")
+        return Parsed(error=f"không đọc được giá trị “{quoted(value)}” ({type(error).__name__}).")
 
 
 def _month_order(key: str) -> tuple:

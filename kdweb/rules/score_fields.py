@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from .parse import Choice, Parsed, display_text, is_blank, parse_codes, parse_level
+from .parse import Choice, Parsed, is_blank, parse_codes, parse_level, quoted
 
 _TWO_DECIMALS = Decimal("0.01")
 
@@ -24,12 +24,12 @@ def parse_score(value: object) -> Parsed:
     if not number.is_finite() or number < 0:
         return _bad_score(value)
     if number != number.quantize(_TWO_DECIMALS):
-        return Parsed(error=f"“{display_text(value)}”: điểm chỉ ghi tối đa hai chữ số thập phân, ví dụ 27,5 hoặc 65,25.")
+        return Parsed(error=f"“{quoted(value)}”: điểm chỉ ghi tối đa hai chữ số thập phân, ví dụ 27,5 hoặc 65,25.")
     return Parsed(number.normalize() if number == number.to_integral() else number)
 
 
 def _bad_score(value: object) -> Parsed:
-    return Parsed(error=f"“{display_text(value)}” không phải số điểm hợp lệ (số không âm, ví dụ 27,5).")
+    return Parsed(error=f"“{quoted(value)}” không phải số điểm hợp lệ (số không âm, ví dụ 27,5).")
 
 
 def parse_count(value: object) -> Parsed:
@@ -49,7 +49,7 @@ def parse_count(value: object) -> Parsed:
 
 
 def _bad_count(value: object) -> Parsed:
-    return Parsed(error=f"“{display_text(value)}” không phải số lượng hợp lệ (số nguyên không âm, ví dụ 12).")
+    return Parsed(error=f"“{quoted(value)}” không phải số lượng hợp lệ (số nguyên không âm, ví dụ 12).")
 
 
 def parse_levels(value: object) -> Parsed:
@@ -59,7 +59,7 @@ def parse_levels(value: object) -> Parsed:
     for part in parts or ():
         parsed = parse_level(part)
         if parsed.error or parsed.value is None:
-            return Parsed(error=parsed.error or f"“{display_text(part)}” không phải mức xếp loại quý hợp lệ.")
+            return Parsed(error=parsed.error or f"“{quoted(part)}” không phải mức xếp loại quý hợp lệ.")
         levels.append(parsed.value)
     return Parsed(tuple(levels)) if levels else Parsed()
 

@@ -8,13 +8,20 @@ from functools import lru_cache
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
 _VOWELS = frozenset("aăâeêioôơuưy")
 _MARKED_VOWELS = frozenset("ăâêôơư")
-_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u00a0": " ", "\u200b": ""})
+# Invisible characters a cell may carry from a copy and paste (zero-width, direction marks, soft hyphen, BOM) are
+# dropped; control characters (an Excel "_x0001_") separate words as a space would.
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064" \
+             "\u2066\u2067\u2068\u2069\ufeff"
+_CONTROLS = "".join(map(chr, [*range(0x20), *range(0x7f, 0xa0)]))
+_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u00a0": " ",
+                             **dict.fromkeys(_INVISIBLE, ""), **dict.fromkeys(_CONTROLS, " ")})
 _WORD = re.compile(r"[^\W\d_]+")
 _SPACES = re.compile(r"\s+")
 
 
 def normalise_text(value: object) -> str:
-    """NFC, look-alike Ð → Đ, casefold, single spaces, and one tone placement (hòa, thủy) for hoà/hòa, thuỷ/thủy."""
+    """NFC, look-alike Ð → Đ, casefold, single spaces, no invisible or control characters, and one tone placement
+    (hòa, thủy) for hoà/hòa, thuỷ/thủy."""
     if value is None:
         return ""
     text = _SPACES.sub(" ", str(value).translate(_LOOKALIKES)).strip()

@@ -46,6 +46,7 @@ def _report(cycle: Cycle, basis: str, today: date) -> Report:
     report = build_report(cycle.year, basis, today, reported_units(cycle.id, basis),
                           unit_counts(cycle.id, basis, scored), missing_units(cycle.id, basis),
                           distinct_members=distinct_members(cycle.id, basis), rule_set_id=cycle.rule_set_id,
+                          rated_twice=members_rated_twice(cycle.id, basis),
                           scored=scored, quota_marks=quota_marks(cycle.id) if scored else None,
                           shares=_shares(cycle) if scored else None)
     retired = no_longer_expected(cycle.id, basis)
@@ -87,6 +88,15 @@ def distinct_members(cycle_id: int, basis: str) -> int:
              .where(Rating.subject_kind == MEMBER)
              .add_columns(func.count(func.distinct(Rating.subject_code))))
     return db.session.scalar(query) or 0
+
+
+def members_rated_twice(cycle_id: int, basis: str) -> int:
+    """Members rated (a level, not a listing) by more than one unit in the basis: moved after the first submitted."""
+    twice = (_in_basis(cycle_id, basis).join(Rating, Rating.upload_id == Upload.id)
+             .where(Rating.subject_kind == MEMBER, Rating.level.in_(LEVELS))
+             .add_columns(Rating.subject_code).group_by(Rating.subject_code)
+             .having(func.count() > 1).subquery())
+    return db.session.scalar(db.select(func.count()).select_from(twice)) or 0
 
 
 def measure_condition(measure: str):

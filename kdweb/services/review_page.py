@@ -126,7 +126,7 @@ def clean_submissions(cycle) -> list[Approvable]:
         .join(Submission, UnitCycle.submission_id == Submission.id)
         .join(Upload, Submission.upload_id == Upload.id)
         .where(UnitCycle.cycle_id == cycle.id, UnitCycle.status == WorkbookStatus.SUBMITTED.code,
-               Upload.error_count == 0, Upload.warning_count == 0,
+               Unit.valid_on_clause(cycle.review_date), Upload.error_count == 0, Upload.warning_count == 0,
                ~db.select(Finding.id).where(Finding.upload_id == Upload.id).exists())
         .order_by(Unit.level, Unit.sort_order, Unit.name)
     ).all()

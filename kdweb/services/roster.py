@@ -142,9 +142,10 @@ def leader_records(cycle, unit) -> list[LeaderRecord]:
             for post, name, unit_code, collective_code in rows]
 
 
-def roster_of_record(cycle, unit, batch: UnitBatch | None = None) -> RosterOfRecord:
+def roster_of_record(cycle, unit, batch: UnitBatch | None = None, every_fact: bool = False) -> RosterOfRecord:
     """The unit's subjects as the database holds them now: what an upload is checked against; with the roster
-    facts of those some issued workbook of the unit does not list (a row typed for one is read with them)."""
+    facts of those some issued workbook of the unit does not list (a row typed for one is read with them), or,
+    with `every_fact` (the roster changed after a workbook was issued), of every subject."""
     if batch is not None:
         subjects = {kind: {record.code: record.name for record in batch.records_of(kind)} for kind in SubjectKind}
     else:  # every upload asks for it: the members' codes and names only, not their records (ten times the time)
@@ -154,7 +155,8 @@ def roster_of_record(cycle, unit, batch: UnitBatch | None = None) -> RosterOfRec
                               (SubjectKind.COLLECTIVE, collective_records(cycle, unit)),
                               (SubjectKind.LEADER, leader_records(cycle, unit))):
             subjects[kind] = {record.code: record.name for record in records}
-    arrivals = _not_issued_everywhere(cycle, unit, subjects)
+    arrivals = {kind: set(codes) for kind, codes in subjects.items()} if every_fact \
+        else _not_issued_everywhere(cycle, unit, subjects)
     facts = {}
     if any(arrivals.values()):  # the full records only when some subject needs its facts
         batch = batch or roster_batch(cycle, unit)

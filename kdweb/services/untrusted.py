@@ -1,10 +1,14 @@
 """Every read of an uploaded or stored file goes through here: into the sandbox, with the app's limits."""
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
 from flask import current_app
 
 from kdweb import isolation
 from kdweb.isolation import SandboxRefused
 
-__all__ = ["SandboxRefused", "limits", "run"]
+__all__ = ["SandboxRefused", "limits", "run", "spooled"]
 
 
 def limits() -> isolation.SandboxLimits:
@@ -14,3 +18,14 @@ def limits() -> isolation.SandboxLimits:
 def run(function, *args, **kwargs):
     """function(*args, **kwargs) in a sandbox worker; SandboxRefused when a limit stopped it."""
     return isolation.run(limits(), function, *args, **kwargs)
+
+
+@contextmanager
+def spooled(data: bytes):
+    """The bytes in a temporary file, deleted afterwards, for a task that reads its file by path: the worker then
+    holds them only while its guards read them, not at the peak of the read, and they do not cross the pipe as
+    a pickle (docs/performance.md, the memory row)."""
+    with tempfile.NamedTemporaryFile(prefix="kdweb-upload-") as file:
+        file.write(data)
+        file.flush()
+        yield Path(file.name)

@@ -15,11 +15,12 @@ from sqlalchemy import bindparam, func, insert, update
 from kdweb import excel
 from kdweb.control_chars import strip_controls
 from kdweb.extensions import db
-from kdweb.models import Cycle, Finding, Rating, Template, Upload
+from kdweb.models import Cycle, Finding, Rating, Template, UnitCycle, Upload
 from kdweb.models.base import utcnow
 from kdweb.rules import Finding as RuleFinding
 from kdweb.rules import Level, Severity, SubjectKind, get_rule_set
 from kdweb.excel import outcome
+from kdweb.excel.annotate import annotate
 from kdweb.rules.checks_quota import quota_limit
 from kdweb.rules.roster_changes import with_where_now
 from kdweb.services import audit, untrusted, workflow
@@ -186,8 +187,9 @@ def record_unchecked(cycle, unit, upload: Upload, reason: str, problem_code: str
 
 def read(cycle, unit, data: bytes, filename=None) -> outcome.CheckedUpload:
     """Read and validate in the sandbox, against the roster of record; SandboxRefused when a limit stopped it."""
-    result = untrusted.run(outcome.check, data, **read_options(cycle, unit), filename=filename,
-                           roster_of_record=roster_if_changed(cycle, unit))
+    with untrusted.spooled(data) as path:
+        result = untrusted.run(outcome.check, path, **read_options(cycle, unit), filename=filename,
+                               roster_of_record=roster_if_changed(cycle, unit))
     if result.ok:  # where the subjects who left the roster are now: a few look-ups, made here, not in the reader
         result.findings = with_where_now(result.findings, lambda kind, code: where_now(cycle, unit, kind, code))
     return result
@@ -195,16 +197,24 @@ def read(cycle, unit, data: bytes, filename=None) -> outcome.CheckedUpload:
 
 def roster_if_changed(cycle, unit):
     """The roster of record to bring the upload to; None when every workbook issued to the unit this cycle was
-    issued for the roster as it stands (by its digest), since the comparison would then find nothing: a large
-    unit's roster is neither built here nor sent to the sandbox (docs/performance.md, the memory row)."""
-    issued_for = set(db.session.execute(_ISSUED_DIGESTS, {"cycle": cycle.id, "unit": unit.id}).scalars())
-    if issued_for == {names_digest(roster_codes(cycle, unit))}:
+    issued for the roster as it stands (by its digest) and no admin changed the roster since, since the comparison
+    would then find nothing: a large unit's roster is neither built here nor sent to the sandbox
+    (docs/performance.md, the memory row). After such a change, with every subject's facts: a workbook issued
+    before it carries facts that may have changed since (a corrected admission date, a name)."""
+    known = {"cycle": cycle.id, "unit": unit.id}
+    issued = db.session.execute(_ISSUED, known).all()
+    changed_at = db.session.scalar(_ROSTER_CHANGED, known)
+    facts_may_differ = changed_at is not None and any(at is None or at < changed_at for _, at in issued)
+    if not facts_may_differ and {digest for digest, _ in issued} == {names_digest(roster_codes(cycle, unit))}:
         return None
-    return roster_of_record(cycle, unit)
+    return roster_of_record(cycle, unit, every_fact=facts_may_differ)
 
 
-_ISSUED_DIGESTS = db.select(Template.roster_digest).where(Template.cycle_id == bindparam("cycle"),
-                                                         Template.unit_id == bindparam("unit"))
+# asked on every upload: built once
+_ISSUED = db.select(Template.roster_digest, Template.generated_at).where(Template.cycle_id == bindparam("cycle"),
+                                                                       Template.unit_id == bindparam("unit"))
+_ROSTER_CHANGED = db.select(UnitCycle.roster_changed_at).where(UnitCycle.cycle_id == bindparam("cycle"),
+                                                               UnitCycle.unit_id == bindparam("unit"))
 
 
 def read_options(cycle, unit) -> dict:
@@ -350,7 +360,7 @@ def annotated_copy(upload: Upload) -> bytes | None:
                             sheet=f.sheet, cell=f.cell)
                 for f in stored if f.sheet and f.cell]
     try:
-        return untrusted.run(excel.annotate, upload.content, findings)
+        return untrusted.run(annotate, upload.content, findings)
     except excel.Refusal as refusal:
         raise Unreadable(refusal.problem.message) from None
     except untrusted.SandboxRefused as refused:

@@ -22,6 +22,9 @@ class WorkflowRefused(Exception):
         self.http_status = http_status
 
 
+NO_OPEN_CYCLE = ("Không có đợt kiểm điểm nào đang mở (đợt đã đóng hoặc chưa mở đợt mới), nên không tải mẫu, không tải "
+                 "lên và không nộp được; tệp gửi lúc này không được lưu. Các đợt đã qua vẫn xem được trên trang đơn vị.")
+
 REFUSALS = {
     "upload": {
         WorkbookStatus.SUBMITTED: "Đơn vị đã nộp kết quả và đang chờ duyệt: không thể tải lên tệp mới. "
@@ -174,7 +177,10 @@ def submit(cycle, unit, user, upload_id: int, acknowledge_warnings: bool) -> tup
 
 @use_case
 def review(cycle, unit, reviewer, action: str, comment: str | None) -> Review:
-    """approve | return | reopen, by a reviewer; return and reopen need a comment."""
+    """approve | return | reopen, by a reviewer; return and reopen need a comment. A unit the cycle no longer
+    expects cannot be approved (its results count nowhere); it can still be returned or reopened."""
+    if action == "approve":
+        ensure_expected(cycle, unit)
     state = lock(cycle, unit)
     ensure_allowed(action, state, {
         "approve": "Chỉ duyệt được kết quả đã nộp và đang chờ duyệt.",

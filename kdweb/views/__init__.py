@@ -1,5 +1,6 @@
 """Blueprints by feature; each view parses the request, calls a use case and renders."""
 from kdweb.domain import VOCABULARY
+from kdweb.views.wording import for_reader
 
 
 def register_views(app):
@@ -23,6 +24,7 @@ def register_views(app):
     app.context_processor(template_globals)
     app.jinja_env.globals["terms"] = VOCABULARY
     app.add_template_filter(local_time)
+    app.add_template_filter(for_reader)
 
 
 def template_globals():

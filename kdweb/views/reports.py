@@ -113,7 +113,7 @@ def _basis() -> str:
 
 
 def _download(content: bytes, report, extension: str):
-    filename = (f"Báo cáo kết quả xếp loại chất lượng năm {report.year} - "
+    filename = (f"Báo cáo kết quả đánh giá, xếp loại chất lượng năm {report.year} - "
                 f"{BASIS_FILE_WORDS[report.basis]}.{extension}")
     return send_download(content, filename, DOWNLOADS[extension])
 

@@ -125,6 +125,7 @@ def review_context(unit, cycle, **extra) -> dict:
                                 severity=request.args.get("severity") or None, sheet=request.args.get("sheet") or None)
     shown = context["shown"]
     context.update(submission=submission, findings_page=url_for("review.unit", code=unit.code),
+                   not_expected=workflow.no_longer_expected(cycle, unit),
                    quota=review_page.quota_by_group(shown, cycle) if shown is not None else [],
                    diff=review_page.diff(cycle, unit, shown) if shown is not None else None)
     context.update(extra)

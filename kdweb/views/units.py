@@ -56,7 +56,9 @@ def returned_copy(code):
 @login_required
 def workbook(code):
     unit = own_unit_or_403(code)
-    cycle = open_cycle_or_404()
+    cycle = open_cycle()
+    if cycle is None:
+        return refusal(unit, cycle, workflow.NO_OPEN_CYCLE, 409)
     refused = workflow.no_longer_expected(cycle, unit)
     if refused:
         return refusal(unit, cycle, refused, 409)
@@ -69,7 +71,9 @@ def workbook(code):
 @login_required
 def upload(code):
     unit = own_unit_or_403(code)
-    cycle = open_cycle_or_404()
+    cycle = open_cycle()
+    if cycle is None:  # closed while the page was open: said as such, not as a page not found
+        return refusal(unit, cycle, workflow.NO_OPEN_CYCLE, 409)
     file = request.files.get("file")
     if file is None or not file.filename:
         return refusal(unit, cycle, "Chưa chọn tệp. Hãy chọn tệp Excel (.xlsx) đã điền của đơn vị.", 422)
@@ -150,7 +154,9 @@ def recheck(code, version):
 @login_required
 def submit(code):
     unit = own_unit_or_403(code)
-    cycle = open_cycle_or_404()
+    cycle = open_cycle()
+    if cycle is None:
+        return refusal(unit, cycle, workflow.NO_OPEN_CYCLE, 409)
     upload_id = form_id("upload_id") or 0
     if not request.form.get("confirmed"):
         context = unit_page.context(unit, cycle, current_user)

@@ -4,11 +4,13 @@ and counts this process's CPU time so a busy machine does not make it flaky."""
 import io
 import time
 
+import pytest
 from openpyxl import load_workbook
 
 from kdweb.extensions import db
 from kdweb.models import Cycle, Person
 
+pytestmark = pytest.mark.slow  # the full demo district
 GENEROUS_SECONDS = 10.0
 
 

@@ -123,8 +123,19 @@ def screenshot(tmp_path_factory):
     return _shoot
 
 
+def pytest_sessionfinish(session):
+    """In an xdist worker: hand the screenshots taken here to the controller, which prints the summary."""
+    if hasattr(session.config, "workeroutput") and _screenshots_written:
+        session.config.workeroutput["screenshots"] = sorted(str(path) for path in _screenshots_written)
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: unknown under `-p no:xdist`
+def pytest_testnodedown(node):
+    _screenshots_written.update(Path(path) for path in node.workeroutput.get("screenshots", ()))
+
+
 def pytest_terminal_summary(terminalreporter):
     if _screenshots_written:
         terminalreporter.write_sep("-", "browser screenshots")
-        folder = _screenshots_folder[0]
-        terminalreporter.write_line(f"{len(_screenshots_written)} screenshots of the main pages in {folder}")
+        folders = sorted({str(path.parent) for path in _screenshots_written})
+        terminalreporter.write_line(f"{len(_screenshots_written)} screenshots of the main pages in {', '.join(folders)}")

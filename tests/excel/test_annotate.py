@@ -5,7 +5,7 @@ import io
 
 import openpyxl
 
-from kdweb.excel import annotate
+from kdweb.excel.annotate import annotate
 from kdweb.excel.styles import ERROR_FILL, WARNING_FILL
 from kdweb.rules import Finding, Severity, SubjectKind
 

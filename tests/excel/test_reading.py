@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from kdweb.excel import finding_address, read_upload
-from kdweb.excel.summary import CHECK_COLUMN, SHEET as SUMMARY_SHEET
+from kdweb.excel.summary_cells import CHECK_COLUMN, SHEET as SUMMARY_SHEET
 from kdweb.rules import Discipline, Grade, Level, NotRatedReason, Severity, SubjectKind
 
 from .builders import (
@@ -118,7 +118,9 @@ def test_a_duplicated_row_and_a_row_without_code(filled):
     name, level = column_of(MEMBERS_SHEET, "name"), column_of(MEMBERS_SHEET, "level")
     sheet[f"{name}20"], sheet[f"{level}20"] = "Nguyễn Văn Mới", "HTTNV"
     result = read_demo(filled.bytes())
-    assert located(result) == {("X-MISSING", at(MEMBERS_SHEET, "code", 18)), ("P-CODE", at(MEMBERS_SHEET, "code", 20))}
+    assert located(result) == {("X-MISSING", at(MEMBERS_SHEET, "code", 5)), ("X-MISSING", at(MEMBERS_SHEET, "code", 18)),
+                               ("P-CODE", at(MEMBERS_SHEET, "code", 20))}
+    assert len(result.findings) == 3  # the repeated code told once on each of its rows, not twice on one
     assert [member.code for member in result.batch.members].count("DV001") == 2
     assert "Nguyễn Văn Mới" not in {member.name for member in result.batch.members}
 
@@ -246,3 +248,14 @@ def test_a_sheet_whose_header_row_is_gone(filled):
     assert result.batch.members == [] and result.sheet(MEMBERS_SHEET).header == []
     missing = [finding for finding in result.findings if finding.rule == "X-MISSING"]
     assert len(missing) == 12 and {finding.cell for finding in missing} == {"A1"}  # no header: the first cell
+
+
+def test_a_file_given_by_its_path_reads_as_its_bytes(filled, tmp_path):
+    """The sandbox worker is handed the path of the web process's copy (services/untrusted.spooled)."""
+    filled.sheet(MEMBERS_SHEET)[f"{column_of(MEMBERS_SHEET, 'level')}6"] = "Tốt lắm"
+    data = filled.bytes()
+    path = tmp_path / "ket-qua.xlsx"
+    path.write_bytes(data)
+    by_bytes, by_path = read_demo(data), read_demo(path)
+    assert by_path.ok and by_path.findings and by_path.findings == by_bytes.findings
+    assert by_path.batch == by_bytes.batch and len(by_path.batch.members) == 12

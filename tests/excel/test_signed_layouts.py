@@ -52,3 +52,24 @@ def test_rating_rows_cross_packed_and_come_back_as_they_were():
     assert outcome.CheckedUpload(ok=True, packed_ratings=packed).ratings == rows
     assert len(packed) * 5 < sum(len(repr(row)) for row in rows)
     assert outcome.CheckedUpload(ok=True).ratings == [] and outcome.unpack_rows(outcome.pack_rows([])) == []
+
+
+def test_layout_1_rows_read_as_their_json_says_each_repeated_text_one_object():
+    """metadata._as_layout_2: copies of every value (so the payload's parse is let go), types kept apart."""
+    import json
+
+    from kdweb.excel import metadata
+
+    rows = [["DV1", "Chi bộ 1", 1, True, None, ["A", "B"], "1950-03-02", "x\udc80"],
+            ["DV2", "Chi bộ 1", 1.0, False, None, ["A"], "1950-03-02", "a\x00b"],
+            ["DV3", "Chi bộ 1", 2, True, 300, [], "1960-01-01", ""],
+            ["DV4", "Chi bộ 1", True, None, 1.5, ["C"], "1950-03-02", "Chi bộ 1"]]
+    body = {"kind": "M", "name": "Đảng viên", "fields": ["f"] * 8, "rows": json.loads(json.dumps(rows))}
+    read = metadata._issued_rows(body, 1)
+    assert read == tuple(map(tuple, rows))
+    assert [[type(value) for value in row] for row in read] == [[type(value) for value in row] for row in rows]
+    assert read[0][1] is read[1][1] is read[3][1]  # a repeated text: one object
+    assert not any(value is parsed for row, parsed_row in zip(read, body["rows"])
+                   for value, parsed in zip(row, parsed_row) if isinstance(value, (str, list, float)) and value)
+    ragged = {**body, "rows": [["DV1", 1], ["DV2"]]}
+    assert metadata._issued_rows(ragged, 1) == (("DV1", 1), ("DV2",))

@@ -14,7 +14,7 @@ from kdweb.excel.reader import _converted, gc_paused
 from kdweb.excel.sheets import read_subject_sheet
 from kdweb.excel.locate import Locator, SheetPlaces
 from kdweb.excel.metadata import IssuedSheet, WorkbookMeta, meta_rows, signed_meta
-from kdweb.excel.summary import CHECK_COLUMN
+from kdweb.excel.summary_cells import CHECK_COLUMN
 from kdweb.rules import (
     Finding, LeaderRecord, Level, OrganisationRecord, UnitKind, Severity, SubjectKind, get_rule_set,
 )
@@ -91,14 +91,15 @@ def finding(rule, kind=SubjectKind.MEMBER, code="DV001", field=None):
 
 def test_a_finding_goes_to_its_row_and_column_or_the_nearest_sensible_cell():
     places = SheetPlaces("Đảng viên", 4, {"code": "B", "level": "N", "status": "G", "monthly_ratings": "AA"},
-                         {"DV001": [5], "DV002": [6, 9]})
+                         {"DV001": 5, "DV002": 6}, {"DV002": [6, 9]})
     locator = Locator({SubjectKind.MEMBER: places}, {SubjectKind.MEMBER: 5, SubjectKind.LEADER: 8})
     place = lambda f: address(*locator.place(f))  # noqa: E731
     assert place(finding("M-LEVEL", field="level")) == "'Đảng viên'!N5"
     assert place(finding("M-SICK")) == "'Đảng viên'!N5"  # no field: the level cell
     assert place(finding("M-EXCLUDED", field="exempt")) == "'Đảng viên'!G5"  # a status fact: the status cell
     assert place(finding("M-MONTHLY", field="month:3")) == "'Đảng viên'!AA5"
-    assert place(finding("X-MISSING", code="DV002", field="code")) == "'Đảng viên'!B9"  # the repeat
+    repeated = finding("X-MISSING", code="DV002", field="code")
+    assert [place(repeated) for _ in range(3)] == ["'Đảng viên'!B6", "'Đảng viên'!B9", "'Đảng viên'!B9"]  # each row
     assert place(finding("X-MISSING", code="DV404")) == "'Đảng viên'!B4"  # dropped: the code header
     assert place(finding("Q-20", code="KM")) == f"'Tổng hợp'!{CHECK_COLUMN}5"  # the summary's quota check
     assert place(finding("L-HEAD", kind=SubjectKind.LEADER, code="LD1")) == "'Tổng hợp'!A8"  # sheet gone

@@ -1,5 +1,6 @@
 """Helpers of the tests with the real broker: `flask worker` processes on the test database and a Redis queue of
-the test's own (KDWEB_TEST_REDIS_URL, redis://127.0.0.1:6379/0 by default), and polling a job as its page does."""
+the test's own (in KDWEB_TEST_REDIS_URL, redis://127.0.0.1:6379/0 by default, whose database number each xdist
+worker shifts by its index), and polling a job as its page does."""
 import os
 import subprocess
 import sys
@@ -12,9 +13,10 @@ from kdweb.extensions import db
 from kdweb.models import BulkJob
 from kdweb.services import jobs
 from tests.conftest import TEST_SECRET
+from tests.per_worker import redis_url
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("KDWEB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+REDIS_URL = redis_url(os.environ.get("KDWEB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"))  # per xdist worker
 HEARTBEAT_SECONDS = 1.5
 
 

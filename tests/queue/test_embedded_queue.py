@@ -19,6 +19,7 @@ from tests.conftest import TEST_SECRET
 from tests.test_multi_process import Browser
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow  # a `flask run` process and a demo loaded by the CLI
 
 
 class FlaskRun:

@@ -5,11 +5,15 @@ queue, and another worker finishes it); a stuck job turns failed with a message 
 import signal
 import time
 
+import pytest
+
 from kdweb.extensions import db
 from kdweb.models import AuditEvent, BulkJob, Cycle, User
 from kdweb.models.base import utcnow
 from kdweb.services import bulk, jobs
 from tests.queue.redis_workers import wait_for
+
+pytestmark = pytest.mark.slow  # `flask worker` processes, a heartbeat to outlive
 
 
 def queue_job(server, kind: str, max_attempts: int = 3) -> int:

@@ -14,6 +14,8 @@ from tests.conftest import ON_POSTGRES
 from tests.queue.redis_workers import wait_for
 from tests.queue.test_roster_reminder_checks_jobs import finished, in_app, open_cycle_and_admin
 
+pytestmark = pytest.mark.slow  # `flask worker` processes, one killed
+
 NEW_CODES = [f"DV90000{number}" for number in range(1, 6)]
 
 

@@ -4,6 +4,7 @@ the outcome. (A worker's kill and a stuck job are tested once, on that machinery
 import io
 from datetime import datetime
 
+import pytest
 from openpyxl import load_workbook
 
 from kdweb.extensions import db
@@ -14,6 +15,8 @@ from kdweb.services.admin import roster_import as import_service, roster_jobs
 from kdweb.services.admin.roster_template import ROSTER_SHEET
 from tests.admin.files import HEADERS, xlsx
 from tests.queue.redis_workers import wait_for
+
+pytestmark = pytest.mark.slow  # `flask worker` processes
 
 
 def finished(job) -> bool:

@@ -285,8 +285,8 @@ def test_downloads_carry_a_vietnamese_file_name(client, reviewer, scenario, exte
     disposition = response.headers["Content-Disposition"]
     assert disposition.isascii()
     fallback, encoded = disposition.split("; filename*=UTF-8''")
-    assert fallback == (f'attachment; filename="Bao cao ket qua xep loai chat luong nam 2026 - da nop.{extension}"')
-    assert unquote(encoded) == f"Báo cáo kết quả xếp loại chất lượng năm 2026 - đã nộp.{extension}"
+    assert fallback == (f'attachment; filename="Bao cao ket qua danh gia, xep loai chat luong nam 2026 - da nop.{extension}"')
+    assert unquote(encoded) == f"Báo cáo kết quả đánh giá, xếp loại chất lượng năm 2026 - đã nộp.{extension}"
 
 
 def test_exports_refuse_an_unknown_basis_or_year(client, reviewer, scenario):

@@ -129,3 +129,19 @@ def test_moving_the_review_date_of_the_open_cycle_moves_the_expected_units(clien
         "district_deadline": "10/01/2027"})
     assert response.status_code in (200, 303)
     assert cycle_row(app, UNIT) == "not_downloaded"
+
+
+def test_a_unit_no_longer_expected_cannot_be_approved_but_can_be_returned(client, auth, app, submit_unit):
+    submit_unit(UNIT)
+    auth.login_as("admin")
+    merge_away(client, app)
+    auth.logout()
+    auth.login_as("reviewer")
+    page = client.get(f"/review/units/{UNIT}").get_data(as_text=True)
+    assert "data-not-expected" in page and "data-approve" not in page and "không còn phải nộp" in page
+    refused = client.post(f"/review/units/{UNIT}/approve", data={"confirmed": "1"}, headers={"HX-Request": "true"})
+    assert refused.status_code == 409 and "không còn phải nộp" in refused.get_data(as_text=True)
+    assert cycle_row(app, UNIT) == "submitted"  # nothing decided
+    assert f'value="{UNIT}"' not in client.get("/review/approve-clean").get_data(as_text=True)  # nor in bulk
+    returned = client.post(f"/review/units/{UNIT}/return", data={"comment": "Đơn vị đã sáp nhập."})
+    assert returned.status_code == 303 and cycle_row(app, UNIT) == "returned"

@@ -172,3 +172,8 @@ def test_a_mistyped_level_gets_a_suggestion(typed, meant):
 @pytest.mark.parametrize("typed", ["rất tốt", "abc", "Hoàn thành nhiệm vụ tốt"])
 def test_no_suggestion_when_none_stands_out(typed):
     assert "Có phải" not in parse_level(typed).error
+
+
+def test_property_tests_have_no_deadline_to_miss_on_a_loaded_machine():
+    """tests/conftest.py's profile: the examples above are timed out by nothing but their own count."""
+    assert settings.default.deadline is None

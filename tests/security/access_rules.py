@@ -28,7 +28,7 @@ ACCESS = {
         "admin.reset_password", "admin.cycles", "admin.create_cycle", "admin.edit_cycle", "admin.update_cycle",
         "admin.open_cycle", "admin.close_cycle", "admin.confirm_close_cycle", "admin.roster", "admin.roster_export", "admin.roster_job",
         "admin.roster_job_file", "admin.roster_template",
-        "admin.upload_roster", "admin.roster_import", "admin.roster_import_file", "admin.roster_import_errors", "admin.roster_members", "admin.apply_roster_import",
+        "admin.upload_roster", "admin.roster_import", "admin.roster_import_file", "admin.roster_preview_job", "admin.roster_import_errors", "admin.roster_members", "admin.apply_roster_import",
         "admin.superior", "admin.save_superior_settings", "admin.add_quota_mark", "admin.remove_quota_mark",
     )},
 }

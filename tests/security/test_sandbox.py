@@ -206,3 +206,24 @@ def test_a_stored_file_over_a_limit_answers_in_vietnamese(client, app, workbook,
     preview = client.get(f"/units/{UNIT}/v/{version}/preview", headers={"HX-Request": "true"})
     assert "quá giới hạn thời gian (0,001 giây)" in preview.get_data(as_text=True)
     still_serving(client)
+
+
+def test_a_worker_loads_what_reading_an_upload_needs_not_the_writer_nor_the_web():
+    """openpyxl alone is 12 MB of every worker's memory, the web stack more (docs/performance.md, the memory row);
+    the first task that writes a workbook loads openpyxl then."""
+    isolation.shutdown()  # a fresh worker: one that served an annotated copy has loaded openpyxl since
+    try:
+        loaded = set(isolation.run(isolation.SandboxLimits(workers=1), eval,
+                                   "sorted({name.split('.')[0] for name in __import__('sys').modules})"))
+    finally:
+        isolation.shutdown()
+    assert {"kdweb", "python_calamine", "isal"} <= loaded
+    assert not loaded & {"openpyxl", "flask", "sqlalchemy", "werkzeug", "jinja2", "tablib"}
+
+
+def test_an_upload_reaches_the_worker_as_a_file_deleted_after_the_check():
+    from kdweb.services import untrusted
+
+    with untrusted.spooled(b"PK\x03\x04 not really") as path:
+        assert path.read_bytes() == b"PK\x03\x04 not really"
+    assert not path.exists()
