@@ -87,14 +87,14 @@ def _checked(result) -> CheckedUpload:
 
 def _rating_rows(kind: SubjectKind, records, rule_set):
     group_field = GROUP_FIELDS.get(kind)
-    scored = rule_set.scored
+    scored, kind_code = rule_set.scored, kind.code
     for record in records:
         group = (getattr(record, group_field) or None) if group_field else None
         score = total_of(record) if scored and record.level is not None else None
         if score is not None and score >= 1000:  # beyond the column: S-SUM has said so already
             score = None
         yield (
-            kind.code, record.code[:40], (record.name or "")[:200],
+            kind_code, record.code[:40], (record.name or "")[:200],
             ((record.quota_group or None) if scored else None) or group,
             record.level.code if record.level else None,
             record.not_rated_reason.code if record.not_rated_reason else None,
