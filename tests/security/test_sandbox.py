@@ -6,6 +6,7 @@ its RSS grew by less than RSS_BOUND_MB (the worst of these files, read bare, too
 1.3 GB or killed it).
 """
 import io
+import zipfile
 
 import pytest
 
@@ -92,6 +93,24 @@ def test_total_cells_across_sheets_have_a_budget(workbook):
     with pytest.raises(Refusal) as refused:
         check_upload(data, Limits(max_total_cells=100_000))
     assert refused.value.problem.code == "E-TOO-MANY-CELLS" and "100.000 ô" in refused.value.problem.message
+
+
+def test_the_cell_budget_is_counted_to_the_cell_whenever_a_package_could_exceed_it(workbook):
+    """The fast pass skips counting only where the package's size cannot hold more cells than the limit (each at
+    least '<c/>'); at the edge, one cell over is refused and the exact count passes."""
+    data = hostile_files.many_cells(workbook, sheets=2, rows=500, columns=20)  # 20,000 cells in the extra tabs
+    cells = _cells_in(data)
+    check_upload(data, Limits(max_total_cells=cells))
+    with pytest.raises(Refusal) as refused:
+        check_upload(data, Limits(max_total_cells=cells - 1))
+    assert refused.value.problem.code == "E-TOO-MANY-CELLS"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # both limits are in reach of the package's size: counted
+        assert sum(info.file_size for info in archive.infolist()) > cells * 4
+
+
+def _cells_in(data: bytes) -> int:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(archive.read(name).count(b"<c ") for name in archive.namelist())
 
 
 def test_shared_strings_under_the_budget_pass(workbook):
