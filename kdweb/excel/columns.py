@@ -37,6 +37,14 @@ def column_letter(number: int) -> str:
         letters = chr(ord("A") + rest) + letters
     return letters
 
+
+def column_number(letters: str) -> int:
+    """A → 1, AA → 27: column_letter's inverse."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
 HEADER_ROW = 4  # 1-based rows of every subject sheet
 FIRST_DATA_ROW = 5
 

@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Collection
 
-from openpyxl.utils import column_index_from_string as column_index
 from python_calamine import CalamineWorkbook, PasswordError
 
 from kdweb.rules.findings import Finding
@@ -25,7 +24,7 @@ from kdweb.rules.ruleset import RuleSet
 from kdweb.rules.terms import Severity, SubjectKind
 from kdweb.rules.validate import validate_unit
 
-from .columns import sheet_specs
+from .columns import column_number, sheet_specs
 from .locate import Locator
 from .metadata import META_SHEET, READ_LAYOUTS, SignedMeta, WorkbookMeta, signed_meta
 from .problems import Refusal, problem, refuse
@@ -196,7 +195,7 @@ def _with_error_texts(rows, errors: dict[str, str] | None):
     by_row: dict[int, list[tuple[int, str]]] = {}
     for ref, text in errors.items():
         row, letters = _split_cell(ref)
-        by_row.setdefault(row, []).append((column_index(letters) - 1, text))
+        by_row.setdefault(row, []).append((column_number(letters) - 1, text))
     return _patched_rows(rows, by_row)
 
 

@@ -4,6 +4,7 @@ import re
 from flask import request
 from werkzeug.exceptions import BadRequest
 
+from kdweb.excel.columns import column_number
 from kdweb.views.converters import DATABASE_INT_MAX
 
 CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})")
@@ -25,13 +26,6 @@ def cell_arg(name: str = "cell") -> str | None:
     if match is None or column_number(match.group(1)) > MAX_COLUMN or int(match.group(2)) > MAX_ROW:
         raise BadParameter(f"Ô “{text[:20]}” không phải là địa chỉ ô hợp lệ trong trang tính (ví dụ đúng: D12).")
     return f"{match.group(1).upper()}{match.group(2)}"
-
-
-def column_number(letters: str) -> int:
-    number = 0
-    for letter in letters.upper():
-        number = number * 26 + ord(letter) - 64
-    return number
 
 
 def int_arg(name: str, default: int, minimum: int = 1) -> int:

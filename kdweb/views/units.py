@@ -1,4 +1,6 @@
 """The unit's page: download the workbook, upload, see findings inline, submit; and its history."""
+from functools import wraps
+
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
@@ -14,6 +16,19 @@ from kdweb.views.rendering import answer, render_page, send_download
 bp = Blueprint("units", __name__, url_prefix="/units")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def in_open_cycle(action):
+    """A unit staff's action on their own unit in the open cycle, given as (unit, cycle). A cycle closed while the
+    page was open is said as such (409), not as a page not found."""
+    @wraps(action)
+    def in_cycle(code):
+        unit = own_unit_or_403(code)
+        cycle = open_cycle()
+        if cycle is None:
+            return refusal(unit, cycle, workflow.NO_OPEN_CYCLE, 409)
+        return action(unit, cycle)
+    return in_cycle
 
 
 @bp.get("/")
@@ -54,11 +69,8 @@ def returned_copy(code):
 
 @bp.get("/<code>/workbook.xlsx")
 @login_required
-def workbook(code):
-    unit = own_unit_or_403(code)
-    cycle = open_cycle()
-    if cycle is None:
-        return refusal(unit, cycle, workflow.NO_OPEN_CYCLE, 409)
+@in_open_cycle
+def workbook(unit, cycle):
     refused = workflow.no_longer_expected(cycle, unit)
     if refused:
         return refusal(unit, cycle, refused, 409)
@@ -69,11 +81,8 @@ def workbook(code):
 
 @bp.post("/<code>/uploads")
 @login_required
-def upload(code):
-    unit = own_unit_or_403(code)
-    cycle = open_cycle()
-    if cycle is None:  # closed while the page was open: said as such, not as a page not found
-        return refusal(unit, cycle, workflow.NO_OPEN_CYCLE, 409)
+@in_open_cycle
+def upload(unit, cycle):
     file = request.files.get("file")
     if file is None or not file.filename:
         return refusal(unit, cycle, "Chưa chọn tệp. Hãy chọn tệp Excel (.xlsx) đã điền của đơn vị.", 422)
@@ -152,11 +161,8 @@ def recheck(code, version):
 
 @bp.post("/<code>/submit")
 @login_required
-def submit(code):
-    unit = own_unit_or_403(code)
-    cycle = open_cycle()
-    if cycle is None:
-        return refusal(unit, cycle, workflow.NO_OPEN_CYCLE, 409)
+@in_open_cycle
+def submit(unit, cycle):
     upload_id = form_id("upload_id") or 0
     if not request.form.get("confirmed"):
         context = unit_page.context(unit, cycle, current_user)
