@@ -7,8 +7,9 @@ one pytest-xdist worker per CPU; "per session" means per worker, and each worker
 (tests/per_worker.py).
 
 Markers (registered in pyproject.toml): a test that uses the `chromium` fixture is a `browser` test whether or not
-it says so; `browser`, `libreoffice` and `postgres` tests skip, with the reason, where their tool is missing, and
-under CI=true a missing Chromium or LibreOffice is a failure, not a skip.
+it says so; `browser` and `libreoffice` tests skip, with the reason, where their tool is missing, and under CI=true
+a missing Chromium or LibreOffice is a failure, not a skip; `postgres` tests are deselected on SQLite (the header
+says so) and run in the PostgreSQL pass.
 """
 import os
 import re
@@ -42,17 +43,27 @@ REQUIRED_TOOLS = {
     "browser": (lambda: not os.access(CHROMIUM, os.X_OK),
                 f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"),
     "libreoffice": (lambda: SOFFICE is None, "LibreOffice is not installed (apt-get install libreoffice-calc-nogui)"),
-    "postgres": (lambda: not ON_POSTGRES, "needs PostgreSQL: set KDWEB_TEST_DATABASE_URL=postgresql+psycopg://..."),
 }
+POSTGRES_ONLY = "needs PostgreSQL (row locks under real concurrency): set KDWEB_TEST_DATABASE_URL=postgresql+psycopg://..."
 
 
 SLOW_MARKERS = ("slow", "browser", "libreoffice")
 
 
-def pytest_collection_modifyitems(items):
+def pytest_report_header(config):
+    return None if ON_POSTGRES else f"postgres tests deselected: {POSTGRES_ONLY} (CI runs them in its PostgreSQL pass)"
+
+
+def pytest_collection_modifyitems(config, items):
     """Marks browser tests, then puts the tests that take seconds first (otherwise in their order): xdist hands
     tests out in this order, so the long ones start at once and the short ones fill in around them, instead of one
-    worker finishing a minute-long test alone at the end."""
+    worker finishing a minute-long test alone at the end. On SQLite the `postgres` tests are deselected, not
+    skipped: they are counted as such, and run in the PostgreSQL pass."""
+    if not ON_POSTGRES:
+        elsewhere = [item for item in items if item.get_closest_marker("postgres")]
+        if elsewhere:
+            items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+            config.hook.pytest_deselected(items=elsewhere)
     for item in items:
         if "chromium" in item.fixturenames:
             item.add_marker(pytest.mark.browser)
@@ -64,7 +75,7 @@ def pytest_runtest_setup(item):
     """Before any fixture starts a browser or an soffice: skip (or, under CI, fail) where the tool is missing."""
     for marker, (missing, reason) in REQUIRED_TOOLS.items():
         if item.get_closest_marker(marker) and missing():
-            if IN_CI and marker != "postgres":
+            if IN_CI:
                 pytest.fail(f"CI=true: {reason}", pytrace=False)
             pytest.skip(reason)
 
