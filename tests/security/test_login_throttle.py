@@ -1,6 +1,5 @@
 """Password guessing is slowed per account and address, with growing delays the person is told about; a guesser
 elsewhere cannot lock an account for its owner; concurrent guesses cannot slip past the count (PostgreSQL)."""
-import os
 import re
 from datetime import timedelta
 
@@ -11,7 +10,6 @@ from kdweb.models import LoginThrottle
 from kdweb.models.base import utcnow
 
 BLOCKED = "Đăng nhập sai quá nhiều lần"
-ON_POSTGRES = os.environ.get("KDWEB_TEST_DATABASE_URL", "").startswith("postgresql")
 
 
 def login_from(client, address, login, password):
@@ -130,7 +128,7 @@ def test_behind_a_trusted_proxy_the_client_address_is_counted(tmp_path):
     assert buckets == {"account:x|203.0.113.9", "address:203.0.113.9"}
 
 
-@pytest.mark.skipif(not ON_POSTGRES, reason="row locks under real concurrency: PostgreSQL")
+@pytest.mark.postgres  # row locks under real concurrency
 def test_concurrent_wrong_guesses_cannot_pass_the_count(app, demo):
     from tests.security.test_concurrency import run_together
 
