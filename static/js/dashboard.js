@@ -16,3 +16,18 @@ document.addEventListener("htmx:configRequest", function (event) {
         (name === "order" && parameters[name] === "asc")) { delete parameters[name]; }
   });
 });
+
+// The filters read what the address says after every step back or forward, whichever restored page lands last:
+// two restores in flight (back pressed twice) may land in either order.
+function syncDashboardFilters() {
+  var form = document.getElementById("dashboard-filters");
+  if (!form) { return; }
+  var parameters = new URLSearchParams(window.location.search);
+  var defaults = { sort: "unit", order: "asc" };
+  ["q", "status", "group", "level", "sort", "order"].forEach(function (name) {
+    var field = form.elements[name];
+    if (field) { field.value = parameters.get(name) || defaults[name] || ""; }
+  });
+  if (form.elements.late) { form.elements.late.checked = parameters.get("late") === "1"; }
+}
+document.addEventListener("htmx:historyRestore", syncDashboardFilters);
