@@ -17,8 +17,10 @@ document.addEventListener("htmx:configRequest", function (event) {
   });
 });
 
-// The filters read what the address says after every step back or forward, whichever restored page lands last:
-// two restores in flight (back pressed twice) may land in either order.
+// The filters read what the address says after every step back or forward. A step back reloads the page (the
+// dashboard keeps no history snapshot), and a browser may refill a reloaded form with the values it had when the page
+// was left (Firefox does), which belong to a later address: the form's autocomplete="off" asks it not to, this makes
+// sure.
 function syncDashboardFilters() {
   var form = document.getElementById("dashboard-filters");
   if (!form) { return; }
@@ -31,3 +33,5 @@ function syncDashboardFilters() {
   if (form.elements.late) { form.elements.late.checked = parameters.get("late") === "1"; }
 }
 document.addEventListener("htmx:historyRestore", syncDashboardFilters);
+document.addEventListener("DOMContentLoaded", syncDashboardFilters);
+window.addEventListener("pageshow", syncDashboardFilters);
