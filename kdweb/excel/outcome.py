@@ -105,23 +105,28 @@ def _rating_rows(kind: SubjectKind, records, rule_set):
 
 
 _BATCH = 512
+_PLAIN_BYTES = 1024 * 1024  # the first pickles, up to this size, are not compressed
 
 
 def pack_rows(rows) -> tuple[bytes, ...]:
-    """Rows (tuples of plain values) as compressed pickles of a few hundred rows each, made as the rows come: the
-    30,000 rating rows of a very large unit, remarks and full records included, would take some 75 MB as Python
-    strings and 49 MB more as one pickle; packed they take 12 MB (docs/performance.md, the memory row)."""
+    """Rows (tuples of plain values) as pickles of a few hundred rows each, made as the rows come, compressed
+    after the first megabyte: the 30,000 rating rows of a very large unit, remarks and full records included,
+    would take some 75 MB as Python strings and 49 MB more as one pickle; packed they take 12 MB
+    (docs/performance.md, the memory row). The first megabyte (2,500 members' rows, a unit of 1,000 whole) goes
+    as it is: compressing and inflating it cost a tenth of what follows the reading (bench/bench_excel.py)."""
     rows = iter(rows)
-    parts = []
+    parts, plain = [], 0
     while batch := list(islice(rows, _BATCH)):
-        parts.append(isal_zlib.compress(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL), 0))
+        part = pickle.dumps(batch, pickle.HIGHEST_PROTOCOL)
+        plain += len(part)
+        parts.append(part if plain <= _PLAIN_BYTES else isal_zlib.compress(part, 0))
     return tuple(parts)
 
 
 def unpack_rows(packed: tuple[bytes, ...]) -> list[tuple]:
     rows = []
-    for part in packed:
-        rows += pickle.loads(isal_zlib.decompress(part))
+    for part in packed:  # a pickle starts with its PROTO opcode (0x80); a zlib stream with 0x78
+        rows += pickle.loads(part if part[:1] == b"\x80" else isal_zlib.decompress(part))
     return rows
 
 

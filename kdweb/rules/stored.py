@@ -39,24 +39,35 @@ def _encoder(record_type: type) -> typing.Callable[[Record], str]:
     """The record type's JSON writer, compiled once: one straight line per field in key order, comparing the
     value with its default and writing the declared type directly (text, yes/no, enum by code, date), any other
     value as `_as_json` writes it. A rating row's record is written for each of an upload's 10,000 members;
-    a loop over the fields and a dict per record cost four times as much (bench/bench_excel.py)."""
+    a loop over the fields and a dict per record cost four times as much (bench/bench_excel.py). Most of a
+    record's fields hold their default, so a field is read again only when it holds another object; its key is
+    written into the same constant as the text around its value; a field without a default is always written."""
     names, defaults = _layout(record_type)
     hints = typing.get_type_hints(record_type)
     constants = {"_as_json": _as_json, "_text": encode_basestring, "_date": date, "_mapping": _mapping_json,
-                 "_codes": _codes_json}
+                 "_codes": _codes_json, "_kept": _MAPPINGS}
     body = []
     for name in sorted(names):
         at = names.index(name)
-        constants[f"_default_{at}"] = defaults[at]
         key = encode_basestring(name) + ":"
-        body += [f"    value = record.{name}", f"    if value is not _default_{at} and value != _default_{at}:",
-                 f"        parts.append({key!r} + {_written(hints[name], constants)})"]
-    # the constants as defaults of the function's arguments: local names, the fastest to read
-    lines = ["def encode(record, *, " + ", ".join(f"{name}={name}" for name in constants) + "):", "    parts = []",
-             *body, '    return "{" + ",".join(parts) + "}"']
-    namespace = dict(constants)
+        write = f"        append({_written(hints[name], constants, key)})"
+        if defaults[at] is MISSING:  # a field the record cannot be built without: always there
+            body += [f"    value = record.{name}", write[4:]]
+            continue
+        if defaults[at] is None:  # any value but None differs from None: no comparison to make (a date's is slow)
+            body += [f"    if (value := record.{name}) is not None:", write]
+            continue
+        constants[f"_default_{at}"] = defaults[at]
+        body += [f"    if record.{name} is not _default_{at}:", f"        value = record.{name}",
+                 f"        if value != _default_{at}:", "    " + write]
+    # the constants as the variables of a closure: as fast to read as local names, and nothing to copy per call
+    # (as defaults of keyword arguments, each call filled in all sixty of them: an eighth of the writer's time)
+    lines = ["def encoder(" + ", ".join(constants) + "):", "  def encode(record):", "    parts = []",
+             "    append = parts.append", *body, '    return "{" + ",".join(parts) + "}"',
+             "  return encode"]
+    namespace: dict = {}
     exec(compile("\n".join(lines), f"<record_to_json {record_type.__name__}>", "exec"), namespace)  # noqa: S102
-    return namespace["encode"]
+    return namespace["encoder"](**constants)
 
 
 _MAPPINGS: dict[int, tuple[MappingProxyType, str]] = {}  # by id: the mapping (kept alive, so its id stays its own)
@@ -96,27 +107,30 @@ def _declared(hint):
     return options[0] if len(options) == 1 and isinstance(options[0], type) else None
 
 
-def _written(hint, constants: dict) -> str:
-    """The expression writing `value` when its type is exactly the declared one, else `_as_json(value)`."""
-    if typing.get_origin(hint) in (Mapping, dict):  # grades
-        return "_mapping(value)"
+def _written(hint, constants: dict, key: str) -> str:
+    """The expression writing `key` and `value`: the declared type written directly when the value is exactly
+    of it, else `_as_json(value)`."""
+    other = f"{key!r} + _as_json(value)"
+    if typing.get_origin(hint) in (Mapping, dict):  # grades: the rows that read alike share one (_mapping_json)
+        return (f"{key!r} + (kept[1] if (kept := _kept.get(id(value))) is not None and kept[0] is value "
+                "else _mapping(value))")
     if typing.get_origin(hint) is tuple:  # the months' ratings: a tuple of one enum (None for a month not rated)
         items = typing.get_args(hint)
         item = _declared(items[0]) if len(items) == 2 and items[1] is Ellipsis else None
         if item is not None and issubclass(item, Enum) and all(type(member.value) is str for member in item):
             constants[f"_{item.__name__}"] = item
-            return f"_codes(value, _{item.__name__})"
+            return f"{key!r} + _codes(value, _{item.__name__})"
     declared = _declared(hint)
     if declared is str:
-        return "(_text(value) if type(value) is str else _as_json(value))"
+        return f"({key!r} + _text(value) if type(value) is str else {other})"
     if declared is bool:
-        return '("true" if value is True else "false" if value is False else _as_json(value))'
+        return f"({key + 'true'!r} if value is True else {key + 'false'!r} if value is False else {other})"
     if declared is date:
-        return "('\"' + value.isoformat() + '\"' if type(value) is _date else _as_json(value))"
+        return f"({key + chr(34)!r} + value.isoformat() + '\"' if type(value) is _date else {other})"
     if declared is not None and issubclass(declared, Enum) and all(type(item.value) is str for item in declared):
         constants[f"_{declared.__name__}"] = declared
-        return f"(_text(value._value_) if type(value) is _{declared.__name__} else _as_json(value))"
-    return "_as_json(value)"
+        return f"({key!r} + _text(value._value_) if type(value) is _{declared.__name__} else {other})"
+    return other
 
 
 @lru_cache(maxsize=16)

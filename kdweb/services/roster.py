@@ -232,9 +232,9 @@ def roster_codes(cycle, unit) -> dict[SubjectKind, list[str]]:
     rows = db.session.connection().execute  # plain rows of values: no ORM bookkeeping for 10,000 codes
     members = []
     if unit.level != "district":
-        members = set(rows(_CODES["members"], known).scalars())
+        members = set(rows(_CODES["members"], known).scalars().all())
         # by the temporary chi bộ's index alone (the cycle's would read the whole district), the cycle checked here
-        members.update(code for code, cycle_id in rows(_CODES["temporary"], known) if cycle_id == cycle.id)
+        members.update(code for code, cycle_id in rows(_CODES["temporary"], known).all() if cycle_id == cycle.id)
     collectives = rows(_CODES["collectives"], known).scalars().all()
     leaders = rows(_CODES["leaders"], known).scalars().all()
     return {SubjectKind.MEMBER: members, SubjectKind.ORGANISATION: [record.code for record in organisation_records(unit)],

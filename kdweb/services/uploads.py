@@ -27,7 +27,7 @@ from kdweb.services import audit, untrusted, workflow
 from kdweb.services.roster import names_digest, roster_codes, roster_of_record, where_now
 from kdweb.services.superior import current_superior
 from kdweb.services.transaction import use_case
-from kdweb.services.workbooks import issued_versions
+from kdweb.services.workbooks import issued_versions, template_version_label
 
 log = logging.getLogger(__name__)
 
@@ -187,39 +187,48 @@ def record_unchecked(cycle, unit, upload: Upload, reason: str, problem_code: str
 
 def read(cycle, unit, data: bytes, filename=None) -> outcome.CheckedUpload:
     """Read and validate in the sandbox, against the roster of record; SandboxRefused when a limit stopped it."""
+    issued = issued_to(cycle, unit)
     with untrusted.spooled(data) as path:
-        result = untrusted.run(outcome.check, path, **read_options(cycle, unit), filename=filename,
-                               roster_of_record=roster_if_changed(cycle, unit))
+        result = untrusted.run(outcome.check, path, **read_options(cycle, unit, issued), filename=filename,
+                               roster_of_record=roster_if_changed(cycle, unit, issued))
     if result.ok:  # where the subjects who left the roster are now: a few look-ups, made here, not in the reader
         result.findings = with_where_now(result.findings, lambda kind, code: where_now(cycle, unit, kind, code))
     return result
 
 
-def roster_if_changed(cycle, unit):
+def roster_if_changed(cycle, unit, issued=None):
     """The roster of record to bring the upload to; None when every workbook issued to the unit this cycle was
     issued for the roster as it stands (by its digest) and no admin changed the roster since, since the comparison
     would then find nothing: a large unit's roster is neither built here nor sent to the sandbox
     (docs/performance.md, the memory row). After such a change, with every subject's facts: a workbook issued
-    before it carries facts that may have changed since (a corrected admission date, a name)."""
-    known = {"cycle": cycle.id, "unit": unit.id}
-    issued = db.session.execute(_ISSUED, known).all()
-    changed_at = db.session.scalar(_ROSTER_CHANGED, known)
-    facts_may_differ = changed_at is not None and any(at is None or at < changed_at for _, at in issued)
-    if not facts_may_differ and {digest for digest, _ in issued} == {names_digest(roster_codes(cycle, unit))}:
+    before it carries facts that may have changed since (a corrected admission date, a name). `issued`: what
+    `issued_to` answered, when the caller asked already."""
+    issued = issued_to(cycle, unit) if issued is None else issued
+    facts_may_differ = any(changed is not None and (at is None or at < changed) for _, _, at, changed in issued)
+    if not facts_may_differ and {digest for _, digest, _, _ in issued} == {names_digest(roster_codes(cycle, unit))}:
         return None
     return roster_of_record(cycle, unit, every_fact=facts_may_differ)
 
 
+def issued_to(cycle, unit) -> list:
+    """Every workbook issued to the unit this cycle: (version, roster digest, issued at, when an admin last
+    changed the unit's roster), one statement for what each upload asks first (versions known, roster changed)."""
+    return db.session.execute(_ISSUED, {"cycle": cycle.id, "unit": unit.id}).all()
+
+
 # asked on every upload: built once
-_ISSUED = db.select(Template.roster_digest, Template.generated_at).where(Template.cycle_id == bindparam("cycle"),
-                                                                       Template.unit_id == bindparam("unit"))
-_ROSTER_CHANGED = db.select(UnitCycle.roster_changed_at).where(UnitCycle.cycle_id == bindparam("cycle"),
-                                                               UnitCycle.unit_id == bindparam("unit"))
+_ISSUED = db.select(
+    Template.version, Template.roster_digest, Template.generated_at,
+    db.select(UnitCycle.roster_changed_at).where(UnitCycle.cycle_id == bindparam("cycle"),
+                                                 UnitCycle.unit_id == bindparam("unit")).scalar_subquery(),
+).where(Template.cycle_id == bindparam("cycle"), Template.unit_id == bindparam("unit"))
 
 
-def read_options(cycle, unit) -> dict:
+def read_options(cycle, unit, issued=None) -> dict:
+    versions = ({template_version_label(cycle, version) for version, _, _, _ in issued} if issued is not None
+                else issued_versions(cycle, unit))
     return {"secret": current_app.config["SECRET_KEY"], "expected_unit_code": unit.code,
-            "open_cycle_year": cycle.year, "known_template_versions": issued_versions(cycle, unit)}
+            "open_cycle_year": cycle.year, "known_template_versions": versions}
 
 
 def record_findings(upload, result) -> None:
