@@ -352,7 +352,7 @@ def trick_contenders():
     from kdweb.excel import metadata, reader, safety
 
     tricks = [("as is", nullcontext), ("- gc pause", lambda: _no_gc_pause(reader, outcome)),
-              ("- compiled JSON", lambda: _patched(outcome, "record_to_json", record_json_by_dict))]
+              ("- compiled JSON", lambda: _patched(outcome, "json_writer", lambda record_type: record_json_by_dict))]
     tricks.append(("- isal inflate (zlib)", lambda: _patched(safety, "zlib", zlib)))
     if getattr(metadata, "orjson", None) is not None:  # the payload is read by orjson: measure json instead
         shim = type("json_as_orjson", (), {"loads": staticmethod(json.loads), "JSONDecodeError": ValueError})

@@ -8,8 +8,10 @@ runs (kdweb/isolation.py): reading inside it, the small answer out.
 from __future__ import annotations
 
 import pickle
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice
+from operator import attrgetter
 from pathlib import Path
 
 from isal import isal_zlib
@@ -17,7 +19,7 @@ from isal import isal_zlib
 from kdweb.rules.checks_score import band_of, total_of
 from kdweb.rules.findings import Finding
 from kdweb.rules.registry import get_rule_set
-from kdweb.rules.stored import record_to_json
+from kdweb.rules.stored import json_writer
 from kdweb.rules.terms import Level, SubjectKind
 
 from .problems import Problem
@@ -75,31 +77,38 @@ def _checked(result) -> CheckedUpload:
     ratings = pack_rows(row for sheet in result.sheets
                         for row in _rating_rows(sheet.kind, result.batch.records_of(sheet.kind), rule_set))
     for sheet in result.sheets:
-        records = result.batch.records_of(sheet.kind)
-        levels = {level.code: 0 for level in Level}
-        for record in records:
-            if record.level is not None:
-                levels[record.level.code] += 1
-        sheets.append(SheetCounts(sheet.name, sheet.kind, levels, sum(1 for r in records if r.level is None)))
+        counted = Counter(map(_LEVEL, result.batch.records_of(sheet.kind)))  # levels hash by identity (domain.Coded)
+        levels = {level.code: counted.get(level, 0) for level in Level}
+        sheets.append(SheetCounts(sheet.name, sheet.kind, levels, counted.get(None, 0)))
     return CheckedUpload(ok=True, findings=result.findings, packed_ratings=ratings, sheets=tuple(sheets),
                          rule_set_id=result.rule_set_id)
 
 
+_LEVEL = attrgetter("level")
+
+
 def _rating_rows(kind: SubjectKind, records, rule_set):
+    """Each record's rating row (RATING_COLUMNS); its enums by code (`_value_`: domain.Coded.code reads it)."""
     group_field = GROUP_FIELDS.get(kind)
     scored, kind_code = rule_set.scored, kind.code
+    write, written = None, None  # the record type's JSON writer (rules/stored.py), looked up once per type
     for record in records:
+        if type(record) is not written:
+            written = type(record)
+            write = json_writer(written)
         group = (getattr(record, group_field) or None) if group_field else None
-        score = total_of(record) if scored and record.level is not None else None
+        level = record.level
+        score = total_of(record) if scored and level is not None else None
         if score is not None and score >= 1000:  # beyond the column: S-SUM has said so already
             score = None
+        reason = record.not_rated_reason
         yield (
             kind_code, record.code[:40], (record.name or "")[:200],
             ((record.quota_group or None) if scored else None) or group,
-            record.level.code if record.level else None,
-            record.not_rated_reason.code if record.not_rated_reason else None,
+            level._value_ if level is not None else None,
+            reason._value_ if reason is not None else None,
             bool(record.disciplined_in_year), record.remarks or None,
-            record_to_json(record),  # the whole record, for the checks across workbooks (rules/stored.py)
+            write(record),  # the whole record, for the checks across workbooks (rules/stored.py)
             score, band_of(score, rule_set).code if score is not None else None,
         )
 

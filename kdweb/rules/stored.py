@@ -25,6 +25,11 @@ def record_to_json(record: Record) -> str:
     return _encoder(type(record))(record)
 
 
+def json_writer(record_type: type) -> typing.Callable[[Record], str]:
+    """record_to_json for records of this type, for a caller writing many (outcome._rating_rows)."""
+    return _encoder(record_type)
+
+
 _AS_IS = frozenset({str, int, float, bool})  # JSON values already: most fields of most records
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
@@ -70,7 +75,7 @@ def _encoder(record_type: type) -> typing.Callable[[Record], str]:
     return namespace["encoder"](**constants)
 
 
-_MAPPINGS: dict[int, tuple[MappingProxyType, str]] = {}  # by id: the mapping (kept alive, so its id stays its own)
+_MAPPINGS: dict[int, tuple[object, str]] = {}  # by id: the mapping or tuple (kept alive, so its id stays its own)
 _MAPPINGS_KEPT = 4096
 
 
@@ -94,10 +99,19 @@ def _mapping_json(value) -> str:
 
 
 def _codes_json(value, kind: type) -> str:
-    """A tuple of one enum's members or None, as json.dumps writes their codes: a civil servant's twelve months."""
-    if type(value) is tuple and all(item is None or type(item) is kind for item in value):
-        return "[" + ",".join(["null" if item is None else encode_basestring(item._value_) for item in value]) + "]"
-    return _as_json(value)
+    """A tuple of one enum's members or None, as json.dumps writes their codes: a civil servant's twelve months,
+    written once per tuple, kept as the grades are (`_mapping_json`): the rows that list the same months share
+    one tuple (kdweb/rules/rows.py)."""
+    kept = _MAPPINGS.get(id(value))
+    if kept is not None and kept[0] is value:
+        return kept[1]
+    if type(value) is not tuple or not all(item is None or type(item) is kind for item in value):
+        return _as_json(value)
+    text = "[" + ",".join(["null" if item is None else encode_basestring(item._value_) for item in value]) + "]"
+    if len(_MAPPINGS) >= _MAPPINGS_KEPT:
+        _MAPPINGS.clear()
+    _MAPPINGS[id(value)] = (value, text)  # a tuple of enum members: its JSON cannot change
+    return text
 
 
 def _declared(hint):
