@@ -8,6 +8,7 @@ Tampering with either layout is refused: tests/excel/test_refusals.py (`either_l
 from __future__ import annotations
 
 import dataclasses
+import pickle
 
 from kdweb.excel import outcome
 from kdweb.excel.metadata import LAYOUT
@@ -52,6 +53,17 @@ def test_rating_rows_cross_packed_and_come_back_as_they_were():
     assert outcome.CheckedUpload(ok=True, packed_ratings=packed).ratings == rows
     assert len(packed) * 5 < sum(len(repr(row)) for row in rows)
     assert outcome.CheckedUpload(ok=True).ratings == [] and outcome.unpack_rows(outcome.pack_rows([])) == []
+
+
+def test_rating_rows_past_the_first_megabyte_cross_compressed_and_come_back_as_they_were():
+    """pack_rows: the first megabyte of pickles goes as it is, the rest compressed; unpack_rows reads both."""
+    rows = [("MEMBER", f"DV{n:05d}", "Trần Thị Bích", None, "HTTNV", None, False, f"Nhận xét {n} " * 40,
+             '{"code":"DV%05d","name":"Trần Thị Bích"}' % n, None, None) for n in range(6000)]
+    packed = outcome.pack_rows(iter(rows))
+    plain = [part for part in packed if part[:1] == b"\x80"]
+    assert plain and len(plain) < len(packed) and sum(map(len, plain)) <= 1024 * 1024
+    assert sum(map(len, packed)) < sum(len(pickle.dumps(rows[n:n + 512])) for n in range(0, len(rows), 512)) / 2
+    assert outcome.unpack_rows(packed) == rows
 
 
 def test_layout_1_rows_read_as_their_json_says_each_repeated_text_one_object():
