@@ -556,21 +556,23 @@ def _chunks(data: bytes, info: zipfile.ZipInfo, limits: Limits = DEFAULT_LIMITS)
         return
     carry = b""
     for chunk in _inflate(data, info):
-        chunk = carry + chunk
+        chunk = bytes(chunk)  # a stored part's chunks are views
         cut = chunk.rfind(b"<")
-        if cut < 0:  # text only, the carried tag (if any) already closed: nothing to keep
-            carry = b""
+        if cut < 0 and not carry:  # text only, no tag carried: nothing to keep
             yield chunk
             continue
-        carry = chunk[cut:]
-        if _CLOSED_TAG.match(carry):
+        # the same cut as in carry + chunk (a carried tag starts with its only '<'), joined once: concatenating,
+        # then slicing, copied every megabyte twice (a tenth of the guards' time on an 8 MB sheet)
+        tail = chunk[cut:] if cut >= 0 else carry + chunk
+        if _CLOSED_TAG.match(tail):
+            yield carry + chunk if carry else chunk
             carry = b""
-            yield chunk
             continue
-        if len(carry) > limits.max_run_bytes:
+        if len(tail) > limits.max_run_bytes:
             raise refuse("E-CORRUPT", detail=f"{info.filename}: a tag longer than {limits.max_run_bytes} bytes")
-        if cut:
-            yield chunk[:cut]
+        if cut > 0 or (cut == 0 and carry):
+            yield b"".join((carry, memoryview(chunk)[:cut]))
+        carry = tail
     if carry:
         yield carry
 
