@@ -340,10 +340,10 @@ def _dimensions(chunk: bytes, found: list[int]):
 
 def _prefixed(chunk: bytes) -> bool:
     """_PREFIXED.search(chunk) found, from its colons: a sheet holds few (xml:space), found at memchr speed and
-    matched there, while a regex pass costs some 0.3 ms a megabyte; past one colon in 4 KB (a theme, say) the
-    regex takes the rest."""
+    matched there, while a regex pass costs some 0.3 ms a megabyte; past one colon in 4 KB (a theme, a small
+    part) the regex takes the rest."""
     at = chunk.find(b":")
-    for _ in range(8 + len(chunk) // 4096):
+    for _ in range(len(chunk) // 4096):
         if at < 0:
             return False
         if _PREFIXED.match(chunk, at) is not None:
