@@ -59,7 +59,7 @@ _XML_BOMB = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
 # sheet gets the exact count.
 _FAST_BOX = (49_999, 50)
 # One letter first, as most cells have, then rows 1-9,999 and rows 10,000-49,999 in two lookaheads: the same box
-# as '(?! r="(?:A?[A-X]|[A-Z])(?:[1-9][0-9]{0,3}|[1-4][0-9]{4})")' in a sixth less CPU.
+# as '(?! r="(?:A?[A-X]|[A-Z])(?:[1-9][0-9]{0,3}|[1-4][0-9]{4})")' in an eighth less CPU (an 8 MB sheet).
 _SUSPECT = re.compile(rb'<c(?! r="(?:[A-Z]|A[A-X])[1-9][0-9]{0,3}")(?! r="(?:[A-Z]|A[A-X])[1-4][0-9]{4}")[\s/>]')
 _PREFIXED = re.compile(rb":(?:c|row|v)[\s/>]")
 _ROOT = re.compile(rb"<[A-Za-z_]")
