@@ -121,8 +121,9 @@ def pack_rows(rows) -> tuple[bytes, ...]:
     """Rows (tuples of plain values) as pickles of a few hundred rows each, made as the rows come, compressed
     after the first megabyte: the 30,000 rating rows of a very large unit, remarks and full records included,
     would take some 75 MB as Python strings and 49 MB more as one pickle; packed they take 12 MB
-    (docs/performance.md, the memory row). The first megabyte (2,500 members' rows, a unit of 1,000 whole) goes
-    as it is: compressing and inflating it cost a tenth of what follows the reading (bench/bench_excel.py)."""
+    (docs/performance.md, the memory row). The first megabyte (some 2,500 members' rows: a unit of 1,000 whole)
+    goes as it is: compressing and inflating it cost 5-6 % of what follows the reading at 500 and 1,000 members,
+    and a megabyte more in the worker is within the memory row's margin (bench/bench_memory.py: 144 MB)."""
     rows = iter(rows)
     parts, plain = [], 0
     while batch := list(islice(rows, _BATCH)):
