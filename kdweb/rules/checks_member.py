@@ -24,8 +24,13 @@ def civil_cap(member, rule_set) -> Cap | None:
     """M-CIVIL: a civil servant or public employee is never rated above the civil-service rating of the year."""
     civil = member.civil_rating
     if member.is_civil_servant and civil is not None:
-        return Cap(civil, lambda: f"là cán bộ, công chức, viên chức được xếp loại {quoted_level(civil)} trong năm")
+        return _CIVIL_CAPS[civil]
     return None
+
+
+# a cap per civil-service rating, written once: asked of every civil servant, most of a unit's members in some
+_CIVIL_CAPS = {level: Cap(level, f"là cán bộ, công chức, viên chức được xếp loại {quoted_level(level)} trong năm")
+               for level in Level}
 
 
 def targets_cap(member, rule_set) -> Cap | None:
