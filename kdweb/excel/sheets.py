@@ -136,7 +136,7 @@ class _SheetReader:
         """Every row below the header; the usual row (its code as issued, its facts as signed) on a straight
         path, with what it uses looked up once for the sheet: this loop runs once per member."""
         issued_row, input_cells = self.issued.get, self.input_cells
-        with_facts, untouched = self.parse.with_facts, self._untouched
+        with_facts, untouched = self.parse.usual_rows(), self._untouched
         records, add_row, findings = self.result.records, self.places.add_row, self.result.findings
         for number, row in enumerate(self.body, start=self.header + 2):
             if len(row) < width:
