@@ -3,7 +3,6 @@ when the unit led or headed is in another workbook."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from operator import attrgetter
 
 from .checks_collective import led_organisation_caps
 from .checks_common import over_cap
@@ -19,17 +18,16 @@ def check_roster(ctx):
     """X-MISSING: every expected subject appears exactly once; none is invented, duplicated or dropped."""
     for kind in SubjectKind:
         records = ctx.records(kind)
-        counts = Counter(map(_code, records))
+        codes = [record.code for record in records]
+        present = set(codes)  # rows are counted only when some code is blank, repeated or not issued
         expected = ctx.batch.expected.get(kind)
-        expected = None if expected is None else set(expected)
-        invented = counts.keys() - expected if expected is not None else set()
-        if len(counts) < len(records) or "" in counts or invented:
-            yield from _misplaced_rows(ctx, kind, records, counts, invented)
-        for code in sorted(expected - counts.keys()) if expected is not None else ():
+        if expected is not None and not isinstance(expected, (set, frozenset)):
+            expected = set(expected)
+        invented = present - expected if expected is not None else set()
+        if len(present) < len(records) or "" in present or invented:
+            yield from _misplaced_rows(ctx, kind, records, Counter(codes), invented)
+        for code in sorted(expected - present) if expected is not None else ():
             yield _dropped(ctx, kind, code)
-
-
-_code = attrgetter("code")
 
 
 def _misplaced_rows(ctx, kind, records, counts, invented):

@@ -24,8 +24,13 @@ def civil_cap(member, rule_set) -> Cap | None:
     """M-CIVIL: a civil servant or public employee is never rated above the civil-service rating of the year."""
     civil = member.civil_rating
     if member.is_civil_servant and civil is not None:
-        return Cap(civil, lambda: f"là cán bộ, công chức, viên chức được xếp loại {quoted_level(civil)} trong năm")
+        return _CIVIL_CAPS[civil]
     return None
+
+
+# a cap per civil-service rating, written once: asked of every civil servant, most of a unit's members in some
+_CIVIL_CAPS = {level: Cap(level, f"là cán bộ, công chức, viên chức được xếp loại {quoted_level(level)} trong năm")
+               for level in Level}
 
 
 def targets_cap(member, rule_set) -> Cap | None:
@@ -79,7 +84,14 @@ _EXCLUSION_PHRASES = {
 
 
 def _exclusion_reasons(member) -> tuple[NotRatedReason, ...]:
-    return tuple(reason for reason, flag in _EXCLUSION_FLAGS.items() if getattr(member, flag))
+    """The reasons `_EXCLUSION_FLAGS` allows, in its order: asked of every member not rated or excluded."""
+    if member.exempt:
+        return _EXEMPT_AND_SUSPENDED if member.suspended else _EXEMPT
+    return _SUSPENDED if member.suspended else ()
+
+
+_EXEMPT, _SUSPENDED = (NotRatedReason.EXEMPT,), (NotRatedReason.SUSPENDED,)
+_EXEMPT_AND_SUSPENDED = _EXEMPT + _SUSPENDED
 
 
 def _exclusion_text(reasons) -> str:
@@ -105,9 +117,10 @@ def check_transfer(ctx):
 
 def check_temporary(ctx):
     """M-TEMPORARY: rated only at the chi bộ of official activity, with the temporary chi bộ's remarks."""
+    temporary = NotRatedReason.TEMPORARY  # an enum member read from its class costs more than the rest of the test
     candidates = [
         m for m in ctx.records(MEMBER)
-        if m.temporary_activity or m.temporary_activity_elsewhere or m.not_rated_reason is NotRatedReason.TEMPORARY
+        if m.temporary_activity or m.temporary_activity_elsewhere or m.not_rated_reason is temporary
     ]
     for member in candidates:
         if member.temporary_activity and member.level is not None:

@@ -1,7 +1,7 @@
 """A finding: one broken rule, about one subject, in Vietnamese, with a slot for its cell."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .terms import Severity, SubjectKind
 
@@ -26,7 +26,9 @@ class Finding:
         return self.severity is Severity.ERROR
 
     def with_location(self, sheet: str | None, cell: str | None) -> Finding:
-        return replace(self, sheet=sheet, cell=cell)
+        """A copy on its cell; made directly, as dataclasses.replace costs several times more per finding."""
+        return Finding(self.rule, self.severity, self.subject_kind, self.subject_code, self.subject_name, self.field,
+                       self.message, self.unit_code, sheet, cell)
 
     def sort_key(self) -> tuple:
         return (

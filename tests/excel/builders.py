@@ -1,7 +1,7 @@
 """A demo unit, its roster and workbook, and a `Filler` that edits the workbook the way a user would."""
 from __future__ import annotations
 
-import base64
+import dataclasses
 import io
 import json
 import unicodedata
@@ -9,9 +9,8 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
-from isal import isal_zlib
 
-from kdweb.excel import CycleInfo, Roster, UnitInfo, build_workbook, validate_upload
+from kdweb.excel import CycleInfo, Roster, UnitInfo, build_workbook, metadata, validate_upload
 from kdweb.excel.columns import FIRST_DATA_ROW, HEADER_ROW, SHEET_NAMES, column_letter, sheet_specs
 from kdweb.rules import (
     CollectiveRecord, Discipline, LeaderRecord, MemberRecord, OrganisationRecord, UnitKind, SubjectKind, get_rule_set,
@@ -211,16 +210,32 @@ ISSUED_BEFORE_LAYOUT_2 = Path(__file__).parent / "data" / "layout1_filled.xlsx" 
 
 def edit_issued_rows(payload: str, edit) -> str:
     """The payload text with each sheet's signed rows given to edit(rows) → rows and written back as the layout
-    writes them (layout 2: deflated again, as a forger who knows the format would): the signature is not redone."""
+    writes them (from layout 2: deflated again, as a forger who knows the format would): the signature is not
+    redone."""
     body = json.loads(payload)
+    layout = int(body.get("layout", 0))
     for sheet in body["sheets"]:
         if "rows" in sheet:
             sheet["rows"] = edit(sheet["rows"])
         else:
-            columns = json.loads(isal_zlib.decompress(base64.b64decode(sheet["columns_deflated"]), -15))
-            columns = [column if isinstance(column, list) else [column["values"][at] for at in column["index"]]
-                       for column in columns]
-            rows = edit([list(row) for row in zip(*columns)])
-            columns = json.dumps([list(column) for column in zip(*rows)]).encode()
-            sheet["columns_deflated"] = base64.b64encode(isal_zlib.compress(columns, 2, -15)).decode()
+            rows = edit([list(row) for row in metadata._issued_rows(sheet, layout)])
+            sheet.update(metadata._rows_entry([tuple(row) for row in rows], layout))
     return json.dumps(body, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
+
+
+def reissued_in_layout(data: bytes, layout: int) -> bytes:
+    """The workbook as the code of an earlier payload layout would have signed it (same roster, same cells): its
+    metadata sheet rewritten in `layout` and signed with SECRET."""
+    from kdweb.excel.metadata import META_SHEET, signed_meta
+    from kdweb.exports.safe_cells import set_text
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book[META_SHEET]
+    meta = metadata.WorkbookMeta.from_payload(signed_meta([[cell.value for cell in row] for row in sheet.iter_rows()]).payload)
+    sheet.delete_rows(1, sheet.max_row)
+    for row, (key, value) in enumerate(metadata.meta_rows(dataclasses.replace(meta, layout=layout), SECRET), start=1):
+        sheet.cell(row, 1, key)
+        set_text(sheet.cell(row, 2), value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -12,7 +12,7 @@ from kdweb.excel.metadata import META_SHEET
 
 from .builders import (
     CYCLE, ISSUED_BEFORE_LAYOUT_2, SECRET, UNIT, VERSION, Filler, build_demo, demo_roster, edit_issued_rows, fill_clean,
-    read_demo,
+    read_demo, reissued_in_layout,
 )
 
 
@@ -94,9 +94,11 @@ def test_a_workbook_signed_with_another_secret(filled):
     refused(read_demo(filled, secret=b"the production secret"), "E-TAMPERED")
 
 
-@pytest.fixture(params=["layout 2", "issued before layout 2"])
+@pytest.fixture(params=["issued now", "layout 2", "issued before layout 2"])
 def either_layout(request, filled) -> bytes:
-    return filled if request.param == "layout 2" else ISSUED_BEFORE_LAYOUT_2.read_bytes()
+    if request.param == "layout 2":
+        return reissued_in_layout(filled, 2)
+    return filled if request.param == "issued now" else ISSUED_BEFORE_LAYOUT_2.read_bytes()
 
 
 def test_a_roster_edited_in_the_hidden_sheet(either_layout):

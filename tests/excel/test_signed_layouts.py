@@ -1,4 +1,5 @@
-"""Layout 2 signs the roster deflated; workbooks issued before it (layout 1) keep being read, the same way.
+"""Layout 2 signs the roster deflated, layout 3 too with the rows' positions as bytes; workbooks issued before
+(layouts 1 and 2) keep being read, the same way.
 
 `data/layout1_filled.xlsx` is the demo unit's workbook as the code before layout 2 issued it, filled by
 `fill_clean`: made once, with that code, by
@@ -14,7 +15,9 @@ from kdweb.excel import outcome
 from kdweb.excel.metadata import LAYOUT
 from kdweb.rules.stored import record_to_json
 
-from .builders import ISSUED_BEFORE_LAYOUT_2, SECRET, CYCLE, UNIT, VERSION, Filler, build_demo, fill_clean, read_demo
+from .builders import (
+    ISSUED_BEFORE_LAYOUT_2, SECRET, CYCLE, UNIT, VERSION, Filler, build_demo, fill_clean, read_demo, reissued_in_layout,
+)
 
 
 def _read(data: bytes):
@@ -29,11 +32,20 @@ def _read(data: bytes):
 def test_a_workbook_issued_before_layout_2_reads_as_the_same_workbook_issued_now():
     old, old_records, old_findings = _read(ISSUED_BEFORE_LAYOUT_2.read_bytes())
     new, new_records, new_findings = _read(fill_clean(Filler(build_demo())).bytes())
-    assert (old.metadata.layout, new.metadata.layout) == (1, LAYOUT) and LAYOUT == 2
+    assert (old.metadata.layout, new.metadata.layout) == (1, LAYOUT) and LAYOUT == 3
     assert len(old_records) > 12 and old_records == new_records
     assert old_findings == new_findings
     assert old.batch.expected == new.batch.expected
-    assert dataclasses.replace(old.metadata, layout=2) == new.metadata
+    assert dataclasses.replace(old.metadata, layout=LAYOUT) == new.metadata
+
+
+def test_a_workbook_issued_in_layout_2_reads_as_the_same_workbook_issued_now():
+    filled = fill_clean(Filler(build_demo())).bytes()
+    (old, old_records, old_findings), (new, new_records, new_findings) = _read(reissued_in_layout(filled, 2)), _read(filled)
+    assert (old.metadata.layout, new.metadata.layout) == (2, 3)
+    assert len(old_records) > 12 and old_records == new_records and old_findings == new_findings
+    assert old.batch.expected == new.batch.expected
+    assert dataclasses.replace(old.metadata, layout=3) == new.metadata
 
 
 def test_the_sandboxed_check_answers_the_same_for_both_layouts():

@@ -42,7 +42,7 @@ def test_markup_saved_as_a_spreadsheet_is_told_apart_from_csv():
     assert not sniff.is_markup("Mã đảng viên,Họ và tên\n".encode())
 
 
-@pytest.mark.parametrize("layout", [1, 2])
+@pytest.mark.parametrize("layout", [1, 2, 3])
 def test_the_signature_covers_every_byte_of_the_payload(layout):
     meta = WorkbookMeta("v1", "KM", "Đảng bộ phường Kim Mã", "grassroots", 2024, "qd132-hd21", layout=layout,
                         sheets=(IssuedSheet("MEMBER", "Đảng viên", ("code", "name"), (("DV001", "Nguyễn Văn An"),)),))
@@ -77,6 +77,32 @@ def test_layout_2_signs_the_roster_deflated_and_reads_it_back_as_layout_1_did():
     read = WorkbookMeta.from_payload(meta.payload()).sheets[0].rows
     assert [tuple(map(type, row[1:])) for row in read] == [(list, type(row[2]), bool) for row in mixed[0].rows]
     assert read == mixed[0].rows
+
+
+def test_layout_3_signs_the_positions_as_bytes_and_reads_back_as_layout_2_did():
+    """A field of few values (≤ 256: a byte per row; more: two), fields of many: texts (joined by NUL, unless one
+    holds a NUL), mixed types kept apart."""
+    fields = ("code", "name", "remark", "cell_name", "birth_date", "probationary", "months", "heads", "count")
+    rows = tuple((f"DV{n:04d}", ["Nguyễn Văn Ân", "", "x\udc80", "Lê\u200bThị"][n % 4] + str(n), "a\x00b" if n == 7 else str(n),
+                  f"Chi bộ số {n % 7}", f"19{n % 400:03d}-01-02", n % 2 == 0, [1, 1.0, True, None][n % 4],
+                  ["DV1"] if n % 3 else [], n % 5) for n in range(2000))
+    sheets = (IssuedSheet("MEMBER", "Đảng viên", fields, rows), IssuedSheet("LEADER", "Lãnh đạo", ("code",), ()))
+    layout_2, layout_3 = (WorkbookMeta("v1", "KM", "", "grassroots", 2024, "qd132-hd21", sheets=sheets, layout=layout)
+                          for layout in (2, 3))
+    read_2, read_3 = WorkbookMeta.from_payload(layout_2.payload()), WorkbookMeta.from_payload(layout_3.payload())
+    assert read_3.sheets == read_2.sheets == sheets and (read_2.layout, read_3.layout) == (2, 3)
+    assert [tuple(map(type, row)) for row in read_3.sheets[0].rows] == [tuple(map(type, row)) for row in rows]
+    assert read_3.sheets[0].rows[0][3] is read_3.sheets[0].rows[7][3]  # a repeated text is one object
+    assert '"texts"' in _inflated(layout_3, 0) and '"a\\u0000b"' in _inflated(layout_3, 0)  # code, name; remark
+    assert len(layout_3.payload()) < len(layout_2.payload())
+
+
+def _inflated(meta: WorkbookMeta, sheet: int) -> str:
+    """The JSON that describes a sheet's fields in layout 3 (the bytes after it are not text)."""
+    import base64, json, zlib
+
+    deflated = json.loads(meta.payload())["sheets"][sheet]["columns_deflated"]
+    return zlib.decompress(base64.b64decode(deflated), -15).partition(b"\n")[0].decode("utf-8", "surrogatepass")
 
 
 def test_addresses_quote_the_sheet_as_spreadsheets_do():
