@@ -10,6 +10,7 @@ import gc
 import logging
 import tempfile
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 from typing import Collection
 
@@ -283,7 +284,7 @@ def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleS
     for position, issued in enumerate(meta.sheets):
         kind = SubjectKind(issued.kind)
         spec = specs[kind]
-        expected[kind] = frozenset(row[0] for row in issued.rows)
+        expected[kind] = frozenset(map(itemgetter(0), issued.rows))  # the issued codes
         locator.summary_rows[kind] = SUMMARY_FIRST_ROW + position
         name = _find_sheet(workbook, issued.name, spec, claimed, budget)
         if name is None:
