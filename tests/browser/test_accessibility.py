@@ -275,6 +275,10 @@ def test_find_a_unit_and_return_it_with_a_comment_with_the_keyboard_alone(tab, c
     page.keyboard.type("cong vi")
     rows = page.locator("#dashboard-body tr[data-unit]")
     expect(rows).to_have_count(1)
+    # the whole search answered and settled (a slow typist's earlier letters may each have asked the server),
+    # so no later answer swaps the table while the keyboard walks through it
+    expect(page).to_have_url(re.compile(r"[?&]q=cong(\+|%20)vi(&|$)"))
+    tab.wait_for_htmx()
     tab.tab_to(f"#dashboard-body a[href$='/review/units/{UNIT}']")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"/review/units/{re.escape(UNIT)}$"))
