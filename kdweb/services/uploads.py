@@ -27,7 +27,7 @@ from kdweb.services import audit, untrusted, workflow
 from kdweb.services.roster import names_digest, roster_codes, roster_of_record, where_now
 from kdweb.services.superior import current_superior
 from kdweb.services.transaction import use_case
-from kdweb.services.workbooks import issued_versions, template_version_label
+from kdweb.services.workbooks import template_version_label
 
 log = logging.getLogger(__name__)
 
@@ -225,8 +225,9 @@ _ISSUED = db.select(
 
 
 def read_options(cycle, unit, issued=None) -> dict:
-    versions = ({template_version_label(cycle, version) for version, _, _, _ in issued} if issued is not None
-                else issued_versions(cycle, unit))
+    """What the reader checks a workbook against; `issued`: what `issued_to` answered, when the caller asked already."""
+    issued = issued_to(cycle, unit) if issued is None else issued
+    versions = {template_version_label(cycle, version) for version, _, _, _ in issued}
     return {"secret": current_app.config["SECRET_KEY"], "expected_unit_code": unit.code,
             "open_cycle_year": cycle.year, "known_template_versions": versions}
 

@@ -3,7 +3,7 @@ import hashlib
 from dataclasses import replace
 
 from flask import current_app
-from sqlalchemy import bindparam, func
+from sqlalchemy import func
 
 from kdweb.excel.columns import sheet_specs
 from kdweb.excel.inputs import CycleInfo, Roster, UnitInfo
@@ -36,14 +36,6 @@ def cycle_info(cycle) -> CycleInfo:
 
 def template_version_label(cycle, version: int) -> str:
     return f"{cycle.year}.{version}"
-
-
-_ISSUED = db.select(Template.version).where(Template.cycle_id == bindparam("cycle"), Template.unit_id == bindparam("unit"))
-
-
-def issued_versions(cycle, unit) -> set[str]:  # on every upload: the statement built once
-    versions = db.session.execute(_ISSUED, {"cycle": cycle.id, "unit": unit.id}).scalars()
-    return {template_version_label(cycle, version) for version in versions}
 
 
 @use_case
