@@ -51,6 +51,7 @@ def _sqlite() -> list[str]:
 
 
 def trigger_names(dialect: str) -> set[str]:
+    """The names `install` gives the triggers (the tests look for them)."""
     if dialect == "postgresql":
         return {f"{table}_roster_revision" for table in ROSTER_TABLES}
     return {f"{table}_roster_revision_{name}" for table in ROSTER_TABLES for name in ("insert", "update", "delete")}
