@@ -126,7 +126,7 @@ def codes_read(monkeypatch):
     return calls
 
 
-def issue(client, auth, app):
+def issue(client, auth):
     auth.login_as("staff", UNIT)
     data = client.get(f"/units/{UNIT}/workbook.xlsx").data
     auth.logout()
@@ -139,7 +139,7 @@ def test_an_unchanged_roster_is_not_read_on_upload(client, app, auth, demo, monk
 
     monkeypatch.setattr(uploads, "roster_codes", never)
     batch = roster(app, UNIT)
-    data = issue(client, auth, app)
+    data = issue(client, auth)
     auth.login_as("staff", UNIT)
     upload(client, fill(data, clean_values(batch)))
     result = latest_upload(app)
@@ -150,7 +150,7 @@ def test_an_unchanged_roster_is_not_read_on_upload(client, app, auth, demo, monk
 def test_a_workbook_issued_before_the_revision_existed_takes_the_digest_comparison(client, app, auth, demo,
                                                                                      codes_read):
     batch = roster(app, UNIT)
-    data = issue(client, auth, app)
+    data = issue(client, auth)
     sql(app, "UPDATE templates SET roster_revision = NULL")
     auth.login_as("staff", UNIT)
     upload(client, fill(data, clean_values(batch)))
@@ -161,11 +161,11 @@ def test_a_workbook_issued_before_a_change_beside_one_issued_after_takes_the_dig
         client, app, auth, demo, codes_read):
     member = plain_member(demo)
     batch = roster(app, UNIT)
-    data = issue(client, auth, app)
+    data = issue(client, auth)
     sql(app, "UPDATE persons SET grassroots_id = (SELECT id FROM units WHERE code = :unit), "
              "cell_id = (SELECT id FROM units WHERE code = :cell) WHERE code = :code",
         unit=OTHER, cell=OTHER_CELL, code=member.code)
-    issue(client, auth, app)  # the fresh one matches the roster; the first does not
+    issue(client, auth)  # the fresh one matches the roster; the first does not
     auth.login_as("staff", UNIT)
     upload(client, fill(data, clean_values(batch)))
     assert codes_read == [UNIT]
@@ -233,7 +233,7 @@ def test_a_roster_changed_after_the_download_is_brought_to_the_upload_as_the_dig
         client, app, auth, demo, monkeypatch, codes_read, change):
     make, finding = CHANGES[change]
     batch = roster(app, UNIT)
-    data = issue(client, auth, app)
+    data = issue(client, auth)
     make(Context(client, auth, app, plain_member(demo)))
 
     with app.app_context():
