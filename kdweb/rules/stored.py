@@ -13,6 +13,7 @@ from types import MappingProxyType, UnionType
 from collections.abc import Mapping
 
 import msgspec
+from msgspec.structs import replace
 
 from .records import RECORD_TYPES, Record, grades_of
 from .terms import SubjectKind
@@ -43,12 +44,12 @@ def json_writer(record_type: type) -> typing.Callable[[Record], str]:
     """record_to_json for records of this type, for a caller writing many (outcome._rating_rows).
 
     msgspec's encoder writes a record as json.dumps writes its plain fields, and leaves out a field that holds
-    its default, the very object: a value that only equals its default (a float 0.0 read from a cell, an empty
-    set of unreadable fields, an empty plain dict of grades) it would write. So would it write a float outside
-    `_FLOAT_AS_REPR` otherwise than repr() does. The few records holding such a value go through `_by_json_dumps`;
-    the usual one costs msgspec's encoding (a quarter of the compiled writer's before it) and a look at a few fields.
-    A value of a type other than its field's (a test's) is written as msgspec writes it: the same JSON, whose text
-    differs only when it equals the default or is a float (1 for True, 1e+16)."""
+    its default, the very object: a value that only equals it (a float 0.0 read from a cell, an empty set of
+    unreadable fields, empty grades not NO_GRADES) is written as the default itself, in a copy. A float outside
+    `_FLOAT_AS_REPR`, which msgspec writes otherwise than repr() does, is written by `_by_json_dumps`. The usual
+    record costs msgspec's encoding (a quarter of the compiled writer's before it) and a look at a few fields.
+    A value of a type other than its field's (a test's) is written as msgspec writes it: the same JSON, whose
+    text differs only when it equals the default or is a float (1 for True, 1e+16)."""
     names, defaults = _layout(record_type)
     hints = typing.get_type_hints(record_type)
     floats = tuple((name, default) for name, default in zip(names, defaults) if _declared(hints[name]) is float)
@@ -56,18 +57,21 @@ def json_writer(record_type: type) -> typing.Callable[[Record], str]:
     low, high = _FLOAT_AS_REPR
     encode = _ENCODER.encode
 
-    def as_msgspec_writes(record) -> bool:
+    def write(record) -> str:
+        changes = None
         grades, unreadable = record.grades, record.unreadable
-        if not (grades or grades is no_grades) or not (unreadable or unreadable is nothing_unreadable):
-            return False
+        if not grades and grades is not no_grades and grades == no_grades:
+            changes = {"grades": no_grades}
+        if not unreadable and unreadable is not nothing_unreadable and unreadable == nothing_unreadable:
+            changes = {**(changes or {}), "unreadable": nothing_unreadable}
         for name, default in floats:
             value = getattr(record, name)
-            if value is not default and (type(value) is not float or not low <= value < high):
-                return False
-        return True
-
-    def write(record) -> str:
-        return encode(record).decode() if as_msgspec_writes(record) else _by_json_dumps(record)
+            if value is default or type(value) is float and low <= value < high or type(value) is int and value != default:
+                continue
+            if value != default:  # a float msgspec writes otherwise (or not a float)
+                return _by_json_dumps(record)
+            changes = {**(changes or {}), name: default}
+        return encode(replace(record, **changes) if changes else record).decode()
 
     return write
 
