@@ -23,7 +23,7 @@ def record_to_json(record: Record) -> str:
     """The record's fields that differ from their defaults, as compact JSON (enums by code, dates ISO), keys
     sorted: `json.dumps({name: _plain(value)}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)`, byte
     for byte (tests/rules/test_stored_json.py), written by msgspec (`json_writer`)."""
-    return json_writer(type(record))(record)
+    return json_writer(type(record))(record).decode()
 
 
 def _encodable(value):
@@ -40,8 +40,10 @@ _FLOAT_AS_REPR = (1e-4, 1e16)  # a float in this range is written as repr() writ
 
 
 @lru_cache(maxsize=16)
-def json_writer(record_type: type) -> typing.Callable[[Record], str]:
-    """record_to_json for records of this type, for a caller writing many (outcome._rating_rows).
+def json_writer(record_type: type) -> typing.Callable[[Record], bytes]:
+    """record_to_json for records of this type, as UTF-8 bytes, for a caller writing many (outcome._rating_rows:
+    the rating rows cross the sandbox's boundary pickled, where bytes are copied and text is encoded, and
+    decoded again; services/uploads.rating_rows decodes them once).
 
     msgspec's encoder writes a record as json.dumps writes its plain fields, and leaves out a field that holds
     its default, the very object: a value that only equals it (a float 0.0 read from a cell, an empty set of
@@ -71,12 +73,12 @@ def json_writer(record_type: type) -> typing.Callable[[Record], str]:
             if value != default:  # a float msgspec writes otherwise (or not a float)
                 return _by_json_dumps(record)
             changes = {**(changes or {}), name: default}
-        return encode(replace(record, **changes) if changes else record).decode()
+        return encode(replace(record, **changes) if changes else record)
 
     return write
 
 
-def _by_json_dumps(record) -> str:
+def _by_json_dumps(record) -> bytes:
     """The record's JSON as json.dumps writes it: what record_to_json promises, for the records msgspec would
     write otherwise."""
     names, defaults = _layout(type(record))
@@ -85,7 +87,7 @@ def _by_json_dumps(record) -> str:
         value = getattr(record, name)
         if value != default:
             body[name] = _plain(value)
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
 
 _AS_IS = frozenset({str, int, float, bool})  # JSON values already
