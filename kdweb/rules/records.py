@@ -44,7 +44,7 @@ class Grades(dict):
     def __copy__(self):
         return self
 
-    def __deepcopy__(self, memo):
+    def __deepcopy__(self, _memo):
         return self
 
     def __repr__(self) -> str:
