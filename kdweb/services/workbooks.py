@@ -1,8 +1,8 @@
 """Issue a unit's pre-filled, signed workbook: generate it, record the template, mark the unit as downloaded."""
 import hashlib
-from dataclasses import replace
 
 from flask import current_app
+from msgspec.structs import replace
 from sqlalchemy import func
 
 from kdweb.excel.columns import sheet_specs
