@@ -13,7 +13,8 @@ and a few mistakes) and saved by openpyxl. Each size is a demo unit within 20 % 
 below it with its roster copied (new codes) up to the size: the demo has no unit of 500 members nor of 10,000.
 Then, on the same bytes, taking turns within one run (the order rotated each turn) and timed in CPU time of this process: the bare calamine parse (every sheet to Python lists), the
 whole upload path as `services.uploads.check` runs it minus the database writes and the sandbox (hash, version
-lookup, roster of record, read, validate, findings and ratings rows, summary), and tablib. Ratios are medians of
+lookup, roster of record, read, validate, findings and ratings rows, summary), and tablib, each after a full
+collection (the seeded app's objects frozen out of it), so that none pays for another's garbage. Ratios are medians of
 the per-turn ratios. The sandbox and memory sections use the synthetic two-pattern workbook (`filled`).
 """
 from __future__ import annotations
@@ -293,9 +294,11 @@ def real_table(real: RealUnits, turns: int) -> list[dict]:
                       ("tablib", lambda: tablib_parse(data))]
         for _, function in contenders:
             function()  # warm: imports, caches
+        gc.freeze()  # the seeded app's objects: not walked by the collections each contender's garbage triggers
         spent = {name: [] for name, _ in contenders}
         for turn in range(turns):
             for name, function in contenders[turn % 3:] + contenders[: turn % 3]:
+                gc.collect()  # each starts clean: no contender pays for the garbage of the one before it
                 started = time.process_time()
                 function()
                 spent[name].append(time.process_time() - started)
