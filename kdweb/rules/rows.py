@@ -5,10 +5,11 @@ and a monthly civil-service rating "month:<1..12>". A finding's `field` is the k
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import MISSING, dataclass, fields
 from datetime import date
 from enum import Enum
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import getitem, itemgetter
 from types import MappingProxyType
 from typing import Callable, Mapping, NamedTuple, Sequence
@@ -111,15 +112,17 @@ class _ParsedTexts(dict):
 class _Readings(dict):
     """One repeating cell's readings by its text: a token per distinct reading (`RowParser.reading_of`), shared by
     the texts that read alike, so that a row's tokens key the memo of its fields. Only text is remembered: a number
-    or a boolean is read each time (1, 1.0 and True are one dict key but read differently), into the same tokens."""
+    or a boolean is read each time (1, 1.0 and True are one dict key but read differently), into the same tokens.
+    It holds its parser weakly: the parser holds it, and a cycle would outlive the read until the cyclic collector
+    walks it (RowParser: no cycles)."""
 
     def __init__(self, parser: "RowParser", key: str):
         super().__init__()
-        self.parser, self.key = parser, key
+        self.parser, self.key = weakref.ref(parser), key
         self.tokens: dict[tuple, object] = {}  # reading → its token
 
     def __missing__(self, value):
-        reading = self.parser.reading_of(self.key, value)
+        reading = self.parser().reading_of(self.key, value)
         token = self.tokens.get(reading)
         if token is None:
             token = self.tokens[reading] = object()
@@ -136,7 +139,11 @@ class RowParser:
     into field values by `fact_conversions`, never parsed as text) and the cells typed by the unit, in
     `cell_keys` order. A row's repeating cells (grades, level, yes/no…) are read once per distinct tuple, into
     the record's fields in order, so the usual row is a dictionary lookup, two slice copies and a constructor.
-    Grades come as a read-only mapping, shared by the records whose cells read alike."""
+    Grades come as a read-only mapping, shared by the records whose cells read alike.
+
+    A parser makes no reference cycle (nothing it holds refers back to it), so a sheet's parser and its memos go
+    as soon as the sheet is read: in a cycle they waited for the collector's first pass after the read
+    (reader.gc_paused), which walked them all, some 3 % of a small upload's CPU."""
 
     def __init__(
         self, record_type: type, cell_keys: Sequence[str] = (), fact_keys: Sequence[str] = (),
@@ -153,7 +160,7 @@ class RowParser:
         alone = bool(listed) and self.shape.reads_months and not any(key.startswith(MONTH_PREFIX) for key in self.cell_keys)
         self._monthly_list = listed[0] if alone else None
         self._monthly_at = _layout(record_type).positions.get(MONTHLY_LIST) if alone else None
-        self._month_lists = _Remembered(self._months_listed)
+        self._month_lists = _Remembered(partial(_months_listed, self.shape, self.parsed_texts))
         repeating = [index for index, key, field in read
                      if (key == MONTHLY_LIST and not alone) or (field and field.remembered)]
         self._repeating_keys = tuple(self.cell_keys[index] for index in repeating)
@@ -170,7 +177,6 @@ class RowParser:
         )
         self._cell_parts: dict[tuple, tuple[list, list]] = {}  # the cells' readings → (problems, the record's fields)
         self._parts_by_text: dict[tuple, tuple[list, list]] = {}  # the same, by the cells' texts (all text)
-        self._bound = None
         self._layout = _layout(record_type)
         positions = self._layout.positions
         self.fact_keys = tuple(fact_keys)
@@ -201,13 +207,12 @@ class RowParser:
         """`with_facts` as a function with everything it looks up bound once: it runs once per member, and
         a dozen attribute look-ups per row were a fifth of its time (bench/bench_excel.py). A row whose
         repeating cells are all text is first looked up by those texts as they are (the rows typed alike:
-        two thirds of a real 10,000-member sheet), else by their readings (`_Readings`)."""
-        if self._bound is not None:
-            return self._bound
+        two thirds of a real 10,000-member sheet), else by their readings (`_Readings`). Bound anew at each
+        call (the parser keeps no reference to it: no cycle), so a caller binds it once per sheet."""
         known, fact_count, as_text = self._facts_known, len(self.fact_keys), self._as_text
         repeating_of, readings, parts, by_text = self._repeating, self._readings, self._cell_parts, self._parts_by_text
         cell_part, monthly_list, monthly_at = self._cell_part, self._monthly_list, self._monthly_at
-        month_lists, months_listed, runs = self._month_lists, self._months_listed, self._fact_runs
+        month_lists, months_listed, runs = self._month_lists, self._month_lists.function, self._fact_runs
         conversions, own_values, own_cells, read = self._fact_conversions, self._own_values, self._own_cells, self._read
         positions, names, code_at = self._layout.positions, self._layout.names, self._layout.code
         shape, record_type = self.shape, self.shape.record_type
@@ -268,7 +273,6 @@ class RowParser:
                 return _record_with_findings(shape, dict(zip(names, fields)), problems + own_problems)
             return record_type(*fields), []  # the usual row: nothing to report
 
-        self._bound = with_facts
         return with_facts
 
     def _as_text(self, facts: Sequence, cells: Sequence) -> tuple[object, list[Finding]]:
@@ -288,19 +292,6 @@ class RowParser:
         for name, value in values.items():
             fields[self._layout.positions[name]] = value
         return problems, fields
-
-    def _months_listed(self, listed) -> tuple[tuple, list]:
-        """The months' ratings one list cell gives ("HTTNV, HTXSNV, …"), in month order, and its problems."""
-        month_texts = self.parsed_texts[parse_civil_rating]
-        if type(listed) is str and listed.isascii() and listed.isprintable() and "  " not in listed and ";" not in listed:
-            # codes typed tidily, as parse_codes reads them: split on the commas, each code read once per sheet
-            read = [month_texts[part] for part in (part.strip(" ") for part in listed.split(",")) if part]
-            if not any(parsed.error for parsed in read):
-                return tuple(parsed.value for parsed in read if parsed.value is not None), []
-        months: dict[str, object] = {}
-        problems: list = []
-        _read_monthly_list(_months_position(self.shape), listed, months, problems, month_texts)
-        return tuple(months[key] for key in sorted(months, key=_month_order)), problems
 
     def reading_of(self, key: str, value) -> tuple:
         """What one repeating cell does to a row's record, as a hashable key: the values it sets (with their types)
@@ -359,6 +350,20 @@ class RowParser:
         if remembered and type(value) is str:
             return self.legacy_font_texts[value]
         return looks_like_legacy_font(value)
+
+
+def _months_listed(shape: _RowShape, parsed_texts: _ParsedTexts, listed) -> tuple[tuple, list]:
+    """The months' ratings one list cell gives ("HTTNV, HTXSNV, …"), in month order, and its problems."""
+    month_texts = parsed_texts[parse_civil_rating]
+    if type(listed) is str and listed.isascii() and listed.isprintable() and "  " not in listed and ";" not in listed:
+        # codes typed tidily, as parse_codes reads them: split on the commas, each code read once per sheet
+        read = [month_texts[part] for part in (part.strip(" ") for part in listed.split(",")) if part]
+        if not any(parsed.error for parsed in read):
+            return tuple(parsed.value for parsed in read if parsed.value is not None), []
+    months: dict[str, object] = {}
+    problems: list = []
+    _read_monthly_list(_months_position(shape), listed, months, problems, month_texts)
+    return tuple(months[key] for key in sorted(months, key=_month_order)), problems
 
 
 class _Layout(NamedTuple):
