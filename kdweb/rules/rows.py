@@ -18,7 +18,7 @@ from .findings import Finding
 from .labels import field_label
 from .messages import subject_phrase
 from .field_registry import REGISTRY, Registry
-from .parse import Parsed, is_blank, looks_like_legacy_font, parse_civil_rating, parse_codes, parse_grade, quoted
+from .parse import Choice, Parsed, is_blank, looks_like_legacy_font, parse_civil_rating, parse_codes, parse_grade, quoted
 from .records import CollectiveRecord, LeaderRecord, MemberRecord, OrganisationRecord
 from .terms import Severity
 
@@ -102,11 +102,43 @@ class _Remembered(dict):
 
 
 class _ParsedTexts(dict):
-    """A parser's results by cell text, by parser."""
+    """A parser's results by cell text, by parser; a dropdown's (`Choice`) taken from what the process has read."""
 
     def __missing__(self, parser) -> _Remembered:
-        texts = self[parser] = _Remembered(lambda text: _safe(parser, text))
+        texts = self[parser] = _Remembered(
+            _choice_texts(parser).__getitem__ if isinstance(parser, Choice) else lambda text: _safe(parser, text))
         return texts
+
+
+class _ChoiceTexts(dict):
+    """One dropdown's readings by text, for the process. Its texts are a closed vocabulary that every unit types
+    (levels, grades, yes/no, in a handful of spellings), so a sandbox worker, which serves many uploads
+    (isolation.SandboxLimits.max_tasks), reads each one once rather than once per sheet; a Choice is pure and its
+    Parsed frozen. Bounded: only texts that read without an error (a typo is one unit's, read once per sheet as
+    before), of at most _SHARED_LENGTH characters, at most _SHARED_TEXTS of them. Free text (remarks, names) is
+    never kept across uploads: it differs from unit to unit, and remembering it would only flatter a bench that
+    reads one file again and again."""
+
+    def __init__(self, parser: Choice):
+        super().__init__()
+        self.parser = parser
+
+    def __missing__(self, text: str) -> Parsed:
+        parsed = _safe(self.parser, text)
+        if parsed.error is None and len(text) <= _SHARED_LENGTH and len(self) < _SHARED_TEXTS:
+            self[text] = parsed
+        return parsed
+
+
+_SHARED_TEXTS, _SHARED_LENGTH = 1_000, 120
+_CHOICE_TEXTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _choice_texts(parser: Choice) -> _ChoiceTexts:
+    texts = _CHOICE_TEXTS.get(parser)
+    if texts is None:
+        texts = _CHOICE_TEXTS[parser] = _ChoiceTexts(parser)
+    return texts
 
 
 class _Readings(dict):
