@@ -73,6 +73,13 @@ def _shape(record_type: type, registry: Registry = REGISTRY) -> _RowShape:
     return _RowShape(record_type, plain, "monthly_ratings" in names)
 
 
+@lru_cache(maxsize=16)
+def _fields_seen(record_type: type, registry: Registry = REGISTRY) -> dict[object, _Field | None]:
+    """How each raw key is read (`_RowShape.field`), filled as keys are met and shared by the record type's parsers:
+    the keys are the layouts' columns, the same at every sheet."""
+    return {}
+
+
 def parse_member_row(raw: Mapping[str, object]) -> tuple[MemberRecord, list[Finding]]:
     return RowParser(MemberRecord)(raw)
 
@@ -182,7 +189,7 @@ class RowParser:
         fact_conversions: Mapping[str, Callable] | None = None, registry: Registry = REGISTRY,
     ):
         self.shape = _shape(record_type, registry)
-        self.fields: dict[object, _Field | None] = {}  # by raw key
+        self.fields = _fields_seen(record_type, registry)  # by raw key
         self.parsed_texts = _ParsedTexts()
         self.legacy_font_texts = _Remembered(looks_like_legacy_font)
         self.cell_keys = tuple(cell_keys)
