@@ -138,6 +138,11 @@ class _ChoiceTexts(dict):
 
 
 _SHARED_TEXTS, _SHARED_LENGTH = 1_000, 120
+# (field, key, text) → RowParser.reading_of, for a dropdown's text that reads without a problem: the same
+# vocabulary, by column (a few dozen columns)
+_CHOICE_READINGS: dict[tuple, tuple] = {}
+_SHARED_READINGS = 5_000
+_AS_TYPED = "as typed"
 _CHOICE_TEXTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -335,7 +340,21 @@ class RowParser:
     def reading_of(self, key: str, value) -> tuple:
         """What one repeating cell does to a row's record, as a hashable key: the values it sets (with their types)
         and whether it is blank, so that "XS", "Xuất sắc" and "xuất sắc" read alike; a cell with a problem, or
-        free text, is its own reading (its text shows in the message)."""
+        free text, is its own reading (its text shows in the message). A dropdown's text that reads without a
+        problem is read once for the process, as its parse is (`_ChoiceTexts`, bounded alike)."""
+        field = self._field(key)
+        if field is None or type(value) is not str or not isinstance(field.parser, Choice) or key == MONTHLY_LIST \
+                or len(value) > _SHARED_LENGTH:
+            return self._reading_of(key, value)
+        known = (field, key, value)
+        reading = _CHOICE_READINGS.get(known)
+        if reading is None:
+            reading = self._reading_of(key, value)
+            if reading[0] != _AS_TYPED and len(_CHOICE_READINGS) < _SHARED_READINGS:
+                _CHOICE_READINGS[known] = reading
+        return reading
+
+    def _reading_of(self, key: str, value) -> tuple:
         found: tuple[dict, dict, dict] = ({}, {}, {})
         problems: list = []
         if value != "" and value is not None:
@@ -344,7 +363,7 @@ class RowParser:
             else:
                 self._read(((key, value),), found, problems)
         field = self._field(key)
-        as_typed = ("as typed", type(value), value)
+        as_typed = (_AS_TYPED, type(value), value)
         if problems or (field is not None and field.is_text):
             return as_typed
         # the type and repr too: 1 and 1.0, 0.0 and -0.0 are equal but are not written alike
