@@ -80,6 +80,49 @@ def _fields_seen(record_type: type, registry: Registry = REGISTRY) -> dict[objec
     return {}
 
 
+class _Plan(NamedTuple):
+    """What a parser works out from its record type and keys alone, the same at every sheet of a layout."""
+
+    monthly_list: int | None  # the cell listing the months, when read apart
+    monthly_at: int | None  # the record's field it fills
+    repeating_keys: tuple[str, ...]
+    repeating: Callable[[Sequence], tuple]  # a row's cells → its repeating cells
+    own_values: tuple  # (index, key, parser) of the own cells that are plain values (scores, counts)
+    own_cells: tuple  # (index, key) of the other own cells
+    layout: "_Layout"
+    facts_known: bool
+    fact_runs: tuple
+
+
+@lru_cache(maxsize=64)
+def _plan(record_type: type, registry: Registry, cell_keys: tuple, fact_keys: tuple) -> _Plan:
+    shape, known = _shape(record_type, registry), _fields_seen(record_type, registry)
+    read = []
+    for index, key in enumerate(cell_keys):
+        if key not in known:
+            known[key] = shape.field(key)
+        read.append((index, key, known[key]))
+    # the list of months varies from row to row: read apart, by its text, unless months have cells of their own
+    listed = [index for index, key, _ in read if key == MONTHLY_LIST]
+    alone = bool(listed) and shape.reads_months and not any(key.startswith(MONTH_PREFIX) for key in cell_keys)
+    layout = _layout(record_type)
+    repeating = [index for index, key, field in read
+                 if (key == MONTHLY_LIST and not alone) or (field and field.remembered)]
+    own_values = tuple(
+        (index, key, field.parser) for index, key, field in read
+        if field and not field.remembered and not field.is_text and field.into == _VALUES and key != "level"
+    )
+    valued = {key for _, key, _ in own_values}
+    own_cells = tuple((index, key) for index, key, field in read
+                      if field and not field.remembered and key not in valued)
+    facts_known = all(key in layout.positions for key in fact_keys)
+    return _Plan(
+        listed[0] if alone else None, layout.positions.get(MONTHLY_LIST) if alone else None,
+        tuple(cell_keys[index] for index in repeating), tuple_getter(repeating), own_values, own_cells, layout,
+        facts_known, _runs([layout.positions.get(key) for key in fact_keys]) if facts_known else (),
+    )
+
+
 def parse_member_row(raw: Mapping[str, object]) -> tuple[MemberRecord, list[Finding]]:
     return RowParser(MemberRecord)(raw)
 
@@ -197,35 +240,20 @@ class RowParser:
         self.fields = _fields_seen(record_type, registry)  # by raw key
         self.parsed_texts = _ParsedTexts()
         self.legacy_font_texts = _Remembered(looks_like_legacy_font)
-        self.cell_keys = tuple(cell_keys)
-        read = [(index, key, self._field(key)) for index, key in enumerate(self.cell_keys)]
-        # the list of months varies from row to row: read apart, by its text, unless months have cells of their own
-        listed = [index for index, key, _ in read if key == MONTHLY_LIST]
-        alone = bool(listed) and self.shape.reads_months and not any(key.startswith(MONTH_PREFIX) for key in self.cell_keys)
-        self._monthly_list = listed[0] if alone else None
-        self._monthly_at = _layout(record_type).positions.get(MONTHLY_LIST) if alone else None
+        self.cell_keys, self.fact_keys = tuple(cell_keys), tuple(fact_keys)
+        plan = _plan(record_type, registry, self.cell_keys, self.fact_keys)
+        self._monthly_list, self._monthly_at = plan.monthly_list, plan.monthly_at
         self._month_lists = _Remembered(partial(_months_listed, self.shape, self.parsed_texts))
-        repeating = [index for index, key, field in read
-                     if (key == MONTHLY_LIST and not alone) or (field and field.remembered)]
-        self._repeating_keys = tuple(self.cell_keys[index] for index in repeating)
-        self._repeating = tuple_getter(repeating)
+        self._repeating_keys, self._repeating = plan.repeating_keys, plan.repeating
         self._readings = tuple(_Readings(self, key) for key in self._repeating_keys)  # each cell's, by its text
-        self._own_cells = tuple((index, key) for index, key, field in read if field and not field.remembered)
         # own cells that are plain values (scores, counts): each distinct value parsed once, into its position
-        self._own_values = tuple(
-            (index, key, field.parser, {}) for index, key, field in read
-            if field and not field.remembered and not field.is_text and field.into == _VALUES and key != "level"
-        )
-        self._own_cells = tuple(
-            (index, key) for index, key in self._own_cells if key not in {item[1] for item in self._own_values}
-        )
+        self._own_values = tuple((index, key, parser, {}) for index, key, parser in plan.own_values)
+        self._own_cells = plan.own_cells
         self._cell_parts: dict[tuple, tuple[list, list]] = {}  # the cells' readings → (problems, the record's fields)
         self._parts_by_text: dict[tuple, tuple[list, list]] = {}  # the same, by the cells' texts (all text)
-        self._layout = _layout(record_type)
+        self._layout = plan.layout
         positions = self._layout.positions
-        self.fact_keys = tuple(fact_keys)
-        self._facts_known = all(key in positions for key in self.fact_keys)
-        self._fact_runs = _runs([positions.get(key) for key in self.fact_keys]) if self._facts_known else ()
+        self._facts_known, self._fact_runs = plan.facts_known, plan.fact_runs
         self._fact_conversions = tuple(
             (positions[key], convert) for key, convert in (fact_conversions or {}).items()
             if convert is not None and key in self.fact_keys
