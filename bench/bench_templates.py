@@ -17,7 +17,6 @@ reading a ~10 MB upload.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import io
 import json
 import random
@@ -29,6 +28,8 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
+
+import msgspec
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import BENCH_SECRET, ROOT, fresh_database, machine, median_ms, print_table, seed_district  # noqa: E402
@@ -208,7 +209,7 @@ def big_workbook(pattern, rows: int, remarks: int) -> tuple[bytes, dict]:
     from kdweb.excel import CycleInfo, Roster, UnitInfo, build_workbook
     from kdweb.rules import SubjectKind, UnitBatch
 
-    members = [dataclasses.replace(pattern.members[n % len(pattern.members)], code=f"BIG{n:07d}")
+    members = [msgspec.structs.replace(pattern.members[n % len(pattern.members)], code=f"BIG{n:07d}")
                for n in range(rows)]
     batch = UnitBatch(unit_code=pattern.unit_code, unit_name=pattern.unit_name, review_date=pattern.review_date,
                       members=members, organisations=pattern.organisations, collectives=pattern.collectives,

@@ -121,3 +121,45 @@ def test_one_vocabulary_recodes_the_stored_words_and_renames_the_template_hash_b
     assert {form for form in after[1] if form} == {form.code for form in Discipline}
     assert back == before
     assert before[2] == "signature" and before[0][1] == ("S2", "member", "exempt") and before[1][0] == "khien_trach"
+
+
+def _roster_revision_state(connection):
+    """The triggers, whether the counter's table and the templates' column are there, and the counter."""
+    from tests.unit_page.test_roster_revision import triggers_in
+
+    inspector = db.inspect(connection)
+    tables = set(inspector.get_table_names())
+    counter = connection.execute(text("SELECT revision FROM roster_revision")).scalar() \
+        if "roster_revision" in tables else None
+    return (triggers_in(connection), "roster_revision" in tables,
+            "roster_revision" in {column["name"] for column in inspector.get_columns("templates")}, counter)
+
+
+def test_the_roster_revision_comes_with_its_migration_and_goes_with_its_downgrade(empty_database_url):
+    """hroster_revision: the same triggers as create_all makes (tests/unit_page/test_roster_revision.py), moving the
+    counter on a raw write; the downgrade takes triggers, counter and column away, and the upgrade runs again."""
+    from kdweb.models.roster_revision import PG_FUNCTION, trigger_names
+
+    app = create_app(app_config(empty_database_url))
+    with app.app_context():
+        upgrade()
+        with db.engine.begin() as connection:
+            upgraded = _roster_revision_state(connection)
+            dialect = connection.dialect.name
+            connection.execute(text("INSERT INTO units (code, name, kind, level, reports, active, sort_order) "
+                                    "VALUES ('BD', 'Đảng bộ', 'district', 'district', TRUE, TRUE, 0)"))
+        with db.engine.connect() as connection:
+            moved = connection.execute(text("SELECT revision FROM roster_revision")).scalar()
+        downgrade(revision="hupload_temporary_cell_index")
+        with db.engine.connect() as connection:
+            downgraded = _roster_revision_state(connection)
+            functions = connection.execute(text(
+                "SELECT count(*) FROM pg_proc WHERE proname = :name"), {"name": PG_FUNCTION}).scalar() \
+                if dialect == "postgresql" else 0
+        upgrade()
+        with db.engine.connect() as connection:
+            again = _roster_revision_state(connection)
+        db.engine.dispose()
+    assert upgraded == (trigger_names(dialect), True, True, 0) and moved == 1
+    assert downgraded == (set(), False, False, None) and functions == 0
+    assert again == upgraded

@@ -16,10 +16,10 @@ KDWEB = Path(__file__).resolve().parent.parent / "kdweb"
 
 # package: (third-party roots it may import, kdweb packages it may import besides itself)
 PURE = {
-    "rules": (set(), {"domain"}),
+    "rules": ({"msgspec"}, {"domain"}),  # the records are msgspec Structs, written as JSON by its encoder
     "reports": (set(), {"domain"}),
     "exports": ({"openpyxl", "tablib"}, {"domain", "reports"}),
-    "excel": ({"openpyxl", "python_calamine", "isal"}, {"domain", "rules", "exports"}),
+    "excel": ({"openpyxl", "python_calamine", "isal", "msgspec"}, {"domain", "rules", "exports"}),
 }
 WEB_SIDE = ("flask", "flask_sqlalchemy", "flask_login", "flask_wtf", "flask_migrate", "htmx_flask", "sqlalchemy",
             "werkzeug", "jinja2", "alembic", "psycopg", "kdweb.app", "kdweb.models", "kdweb.services", "kdweb.views",

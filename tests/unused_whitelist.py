@@ -92,3 +92,6 @@ file_sha256
 
 # Python calls a module's __getattr__ for a name it lacks (PEP 562): kdweb.excel loads its names on first use.
 __getattr__
+
+# The migration hroster_revision (migrations/ is not scanned) takes the roster revision's triggers away on downgrade.
+uninstall

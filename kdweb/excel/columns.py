@@ -13,7 +13,7 @@ Recipe (docs/changing.md): a new input is one Field in the registry and its key 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from kdweb.rules.field_registry import (
@@ -133,8 +133,8 @@ class SheetSpec:
         """Fields of the record that come from the roster (signed), shown or not."""
         inputs = {column.key for column in self.read_columns}
         return tuple(
-            item.name for item in fields(RECORD_TYPES[self.kind])
-            if item.name not in inputs and item.name not in _RATING_FIELDS
+            name for name in RECORD_TYPES[self.kind].__struct_fields__
+            if name not in inputs and name not in _RATING_FIELDS
         )
 
     def formula_template(self, column: Column, parameters: object) -> str:

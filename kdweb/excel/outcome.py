@@ -88,7 +88,8 @@ _LEVEL = attrgetter("level")
 
 
 def _rating_rows(kind: SubjectKind, records, rule_set):
-    """Each record's rating row (RATING_COLUMNS); its enums by code (`_value_`: domain.Coded.code reads it)."""
+    """Each record's rating row (RATING_COLUMNS); its enums by code (`_value_`: domain.Coded.code reads it), its
+    record's JSON as UTF-8 bytes (rules/stored.json_writer)."""
     group_field = GROUP_FIELDS.get(kind)
     scored, kind_code = rule_set.scored, kind.code
     write, written = None, None  # the record type's JSON writer (rules/stored.py), looked up once per type
@@ -108,7 +109,7 @@ def _rating_rows(kind: SubjectKind, records, rule_set):
             level._value_ if level is not None else None,
             reason._value_ if reason is not None else None,
             bool(record.disciplined_in_year), record.remarks or None,
-            write(record),  # the whole record, for the checks across workbooks (rules/stored.py)
+            write(record),  # the whole record, for the checks across workbooks (rules/stored.py), as bytes
             score, band_of(score, rule_set).code if score is not None else None,
         )
 

@@ -3,10 +3,10 @@ lists behind the dropdowns, and the signed metadata sheet."""
 from __future__ import annotations
 
 import io
-from dataclasses import fields as dataclass_fields
 from enum import Enum
 from math import ceil
 
+import msgspec
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -140,7 +140,7 @@ def _write_header(sheet, columns: tuple[Column, ...]) -> None:
 def _issued_fields(spec: SheetSpec, records) -> tuple[str, ...]:
     """The roster fields worth signing: "code" first, then those any record sets away from the default."""
     record_type = RECORD_TYPES[spec.kind]
-    defaults = {item.name: item.default for item in dataclass_fields(record_type)}
+    defaults = {item.name: item.default for item in msgspec.structs.fields(record_type)}
     shown = {column.key for column in spec.identity_columns}
     names = [name for name in spec.roster_fields() if name != "code"]
     used = [name for name in names if name in shown or any(getattr(record, name) != defaults.get(name) for record in records)]

@@ -6,6 +6,7 @@ from kdweb.models.jobs import BulkJob
 from kdweb.models.notifications import Notification
 from kdweb.models.people import Collective, LeaderPost, Person
 from kdweb.models.roster_import import RosterImport
+from kdweb.models.roster_revision import RosterRevision
 from kdweb.models.settings import QuotaMark, Setting
 from kdweb.models.throttle import LoginThrottle
 from kdweb.models.units import Unit, UnitKind, UnitLevel
@@ -15,6 +16,6 @@ from kdweb.models.workflow import Review, Submission, UnitCycle
 
 __all__ = [
     "AuditEvent", "BulkJob", "Collective", "Cycle", "DistrictCheck", "Finding", "LeaderPost", "LoginThrottle", "Notification", "Person", "QuotaMark",
-    "Rating", "Review", "Role", "RosterImport", "Setting", "Submission", "Template", "Unit", "UnitCycle", "UnitKind",
+    "Rating", "Review", "Role", "RosterImport", "RosterRevision", "Setting", "Submission", "Template", "Unit", "UnitCycle", "UnitKind",
     "UnitLevel", "Upload", "User",
 ]

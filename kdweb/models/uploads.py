@@ -24,6 +24,9 @@ class Template(UnitVersion):
     roster_digest: Mapped[str | None] = mapped_column(String(64))
     # who it listed, {kind: {code: name}} (kdweb.services.roster.issued_roster_json), to name who changed since
     roster_json: Mapped[str | None] = mapped_column(Text)
+    # the roster revision (models/roster_revision.py) read before its roster was: while the revision has not moved,
+    # the roster is the one it lists (None: issued before the revision existed)
+    roster_revision: Mapped[int | None] = mapped_column(Integer)
 
 
 class Upload(UnitVersion):

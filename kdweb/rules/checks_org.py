@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 from fractions import Fraction
+
+from msgspec.structs import replace
 
 from .context import UnitContext
 from .grading import Cap, RecordCap

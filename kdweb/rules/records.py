@@ -1,4 +1,4 @@
-"""Plain records: every fact a check needs, one dataclass per subject kind, and a unit's batch.
+"""Plain records: every fact a check needs, one msgspec Struct per subject kind, and a unit's batch.
 
 A record's fields beyond its code, name and unit, the not-rated flag and the grades are those the field registry
 (kdweb.rules.field_registry) declares for its kind, each with its type and default.
@@ -7,37 +7,77 @@ A record that is not rated has `level is None` and `not_rated` True ("Không x�
 cell is blank has both unset. `unreadable` names the fields whose cell could not be parsed, so the checks do not
 report a second, misleading finding about them.
 
-Records are values: nothing changes a record once it is built (use dataclasses.replace for a changed copy).
-They are not declared frozen because a frozen dataclass sets each field through object.__setattr__: 3 µs more
-for each of the 10,000 member rows an upload may hold, on the reading hot path (docs/reading.md, docs/performance.md).
+Records are values: nothing changes a record once it is built (use msgspec.structs.replace for a changed copy).
+They are msgspec Structs, not dataclasses: one is built from its 50-odd fields in half a dataclass's time, and
+its JSON is written by msgspec's encoder (kdweb/rules/stored.py), both once for each of the 10,000 member rows an
+upload may hold (docs/reading.md, docs/performance.md). Their grades are `Grades`, a read-only dict that the
+records whose cells read alike share (kdweb/rules/rows.py), or the one empty `NO_GRADES`, their default.
 """
 from __future__ import annotations
 
+import types
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal  # noqa: F401 - named by the declared fields' annotations
 from typing import Collection, Mapping
 
-from .field_registry import with_fields
+import msgspec
+
+from .field_registry import REGISTRY, Registry, with_fields
 from .terms import Discipline, Grade, Level, NotRatedReason, SubjectKind, UnitKind  # noqa: F401 - named by the declared fields' annotations
 
 
-def _record_class(name: str, kind: SubjectKind) -> type:
+class Grades(dict):
+    """A record's criterion grades (criterion code → Grade), read-only: the records whose cells read alike share
+    one. A dict, so that msgspec writes it as a JSON object; read-only, so that sharing it is safe."""
+
+    __slots__ = ()
+
+    def _read_only(self, *args, **kwargs):
+        raise TypeError("a record's grades are read-only")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _read_only
+
+    def __reduce__(self):  # not dict's, which would fill the copy through __setitem__
+        return grades_of, (dict(self),)
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, _memo):
+        return self
+
+    def __repr__(self) -> str:
+        return f"Grades({dict.__repr__(self)})"
+
+
+NO_GRADES = Grades()  # every record's default: msgspec leaves a field out of the JSON when it holds its default
+
+
+def grades_of(items: Mapping | None) -> Grades:
+    """Grades holding these items: NO_GRADES when there are none."""
+    return Grades(items) if items else NO_GRADES
+
+
+def record_class(name: str, kind: SubjectKind, registry: Registry = REGISTRY) -> type:
     """The record of a kind: its code, name and unit, the not-rated flag, the grades, then the fields the registry
-    declares for the kind, and `unreadable` last."""
-    namespace = {
-        "__module__": __name__, "__qualname__": name, "__doc__": f"A {kind.name.lower()} as the checks see it.",
+    declares for the kind, and `unreadable` last. `omit_defaults`: a field that holds its default (the very
+    object: `stored.json_writer` sees to values that only equal it) is left out of the record's JSON."""
+    declared = with_fields(kind, registry)(type(name, (), {
         "__annotations__": {"code": "str", "name": "str", "unit_code": "str", "not_rated": "bool",
                             "grades": "Mapping[str, Grade]", "unreadable": "frozenset[str]"},
-        "not_rated": False, "grades": field(default_factory=dict), "unreadable": frozenset(), "subject_kind": kind,
-    }
-    return dataclass(slots=True)(with_fields(kind)(type(name, (), namespace)))
+        "not_rated": False, "grades": NO_GRADES, "unreadable": frozenset(),
+    }))
+    body = {key: value for key, value in vars(declared).items() if key not in ("__dict__", "__weakref__", "__doc__")}
+    body.update({"__module__": __name__, "__qualname__": name, "subject_kind": kind,
+                 "__doc__": f"A {kind.name.lower()} as the checks see it."})
+    return types.new_class(name, (msgspec.Struct,), {"omit_defaults": True}, lambda namespace: namespace.update(body))
 
 
-MemberRecord = _record_class("MemberRecord", SubjectKind.MEMBER)
-OrganisationRecord = _record_class("OrganisationRecord", SubjectKind.ORGANISATION)
-CollectiveRecord = _record_class("CollectiveRecord", SubjectKind.COLLECTIVE)
-LeaderRecord = _record_class("LeaderRecord", SubjectKind.LEADER)
+MemberRecord = record_class("MemberRecord", SubjectKind.MEMBER)
+OrganisationRecord = record_class("OrganisationRecord", SubjectKind.ORGANISATION)
+CollectiveRecord = record_class("CollectiveRecord", SubjectKind.COLLECTIVE)
+LeaderRecord = record_class("LeaderRecord", SubjectKind.LEADER)
 
 Record = MemberRecord | OrganisationRecord | CollectiveRecord | LeaderRecord
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Callable, Mapping
 
+import msgspec
+
 from .findings import Finding
 from .labels import field_label
 from .records import UnitBatch
@@ -73,7 +75,7 @@ def reconcile(batch: UnitBatch, now: RosterOfRecord, severity_of: Callable[[str]
                 if told:
                     findings.append(_updated(kind, record, told, batch.unit_code))
                 current = updated
-            kept.append(replace(record, **current) if current else record)
+            kept.append(msgspec.structs.replace(record, **current) if current else record)
         for record in records:
             if record.code in gone:
                 findings.append(_left(kind, record.code, record.name, None, batch.unit_code))

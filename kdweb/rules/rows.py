@@ -6,12 +6,11 @@ and a monthly civil-service rating "month:<1..12>". A finding's `field` is the k
 from __future__ import annotations
 
 import weakref
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from functools import lru_cache, partial
 from operator import getitem, itemgetter
-from types import MappingProxyType
 from typing import Callable, Mapping, NamedTuple, Sequence
 
 from .findings import Finding
@@ -19,7 +18,7 @@ from .labels import field_label
 from .messages import subject_phrase
 from .field_registry import REGISTRY, Registry
 from .parse import Choice, Parsed, is_blank, looks_like_legacy_font, parse_civil_rating, parse_codes, parse_grade, quoted
-from .records import CollectiveRecord, LeaderRecord, MemberRecord, OrganisationRecord
+from .records import CollectiveRecord, Grades, LeaderRecord, MemberRecord, OrganisationRecord
 from .terms import Severity
 
 GRADE_PREFIX = "grade:"
@@ -64,7 +63,7 @@ class _RowShape:
 @lru_cache(maxsize=16)
 def _shape(record_type: type, registry: Registry = REGISTRY) -> _RowShape:
     """The declared fields of the record's kind that it holds, each read by its declared parser."""
-    names = {item.name for item in fields(record_type)}
+    names = set(record_type.__struct_fields__)
     kept = [item for item in registry.of(record_type.subject_kind) if item.parser is not None and item.name in names]
     plain = {
         item.name: _Field(position, item.parser, item.is_text, not item.own, _VALUES, item.name)
@@ -226,7 +225,7 @@ class RowParser:
     into field values by `fact_conversions`, never parsed as text) and the cells typed by the unit, in
     `cell_keys` order. A row's repeating cells (grades, level, yes/no…) are read once per distinct tuple, into
     the record's fields in order, so the usual row is a dictionary lookup, two slice copies and a constructor.
-    Grades come as a read-only mapping, shared by the records whose cells read alike.
+    Grades come as a read-only `Grades`, shared by the records whose cells read alike.
 
     A parser makes no reference cycle (nothing it holds refers back to it), so a sheet's parser and its memos go
     as soon as the sheet is read: in a cycle they waited for the collector's first pass after the read
@@ -457,26 +456,16 @@ class _Layout(NamedTuple):
 
     names: tuple[str, ...]
     positions: dict[str, int]
-    blanks: tuple  # defaults (a factory's dict as a read-only mapping); "" for the required code, name, unit_code
+    blanks: tuple  # the defaults, the very objects (msgspec leaves them out of the JSON); "" for code, name, unit_code
     code: int
 
 
 @lru_cache(maxsize=8)
 def _layout(record_type: type) -> _Layout:
-    items = fields(record_type)
-    blanks = tuple(
-        item.default if item.default is not MISSING
-        else _read_only(item.default_factory()) if item.default_factory is not MISSING
-        else ""
-        for item in items
-    )
-    names = tuple(item.name for item in items)
+    names = record_type.__struct_fields__
+    defaults = record_type.__struct_defaults__  # those of the last fields: the first ones have none
+    blanks = ("",) * (len(names) - len(defaults)) + defaults
     return _Layout(names, {name: index for index, name in enumerate(names)}, blanks, names.index("code"))
-
-
-def _read_only(value):
-    """A default shared by every record read: a dict as a read-only view of it."""
-    return MappingProxyType(value) if isinstance(value, dict) else value
 
 
 def _runs(positions: list[int]) -> tuple[tuple[int, int, int], ...]:
@@ -512,7 +501,7 @@ def _complete(shape: _RowShape, raw: Mapping[str, object], found: tuple[dict, di
     `month_texts`: a month's rating by its text, each text read once per sheet."""
     values, grades, months = found
     if grades:
-        values["grades"] = MappingProxyType(grades)  # read-only: the rows that read alike share it
+        values["grades"] = Grades(grades)  # read-only: the rows that read alike share it
     if shape.reads_months:
         listed = raw.get(MONTHLY_LIST)
         if listed is not None:
@@ -538,7 +527,9 @@ def _record_with_findings(shape: _RowShape, values: dict, problems: list):
         problems.append((0, "P-CODE", "code", _NO_CODE, Severity.ERROR))
     if not problems:
         return shape.record_type(**values), []
-    values["unreadable"] = frozenset(key for _, rule, key, _, _ in problems if rule == "P-VALUE")
+    unreadable = frozenset(key for _, rule, key, _, _ in problems if rule == "P-VALUE")
+    if unreadable:  # else the default, the very object (kdweb/rules/stored.py)
+        values["unreadable"] = unreadable
     record = shape.record_type(**values)
     return record, [_finding(record, rule, key, text, severity) for _, rule, key, text, severity in problems]
 

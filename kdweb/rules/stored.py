@@ -4,114 +4,94 @@ from __future__ import annotations
 
 import json
 import typing
-from dataclasses import MISSING, fields
 from datetime import date
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
-from json.encoder import encode_basestring
 from operator import attrgetter
 from types import MappingProxyType, UnionType
 from collections.abc import Mapping
 
-from .records import RECORD_TYPES, Record
+import msgspec
+from msgspec.structs import replace
+
+from .records import RECORD_TYPES, Record, grades_of
 from .terms import SubjectKind
 
 
 def record_to_json(record: Record) -> str:
     """The record's fields that differ from their defaults, as compact JSON (enums by code, dates ISO), keys
-    sorted: `json.dumps({name: _plain(value)}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)`,
-    written by its type's encoder (`_encoder`)."""
-    return _encoder(type(record))(record)
+    sorted: `json.dumps({name: _plain(value)}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)`, byte
+    for byte (tests/rules/test_stored_json.py), written by msgspec (`json_writer`)."""
+    return json_writer(type(record))(record).decode()
 
 
-def json_writer(record_type: type) -> typing.Callable[[Record], str]:
-    """record_to_json for records of this type, for a caller writing many (outcome._rating_rows)."""
-    return _encoder(record_type)
+def _encodable(value):
+    """msgspec's hook for a type it does not write: a read-only mapping as a dict (its grades, in a test)."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise NotImplementedError
 
 
-_AS_IS = frozenset({str, int, float, bool})  # JSON values already: most fields of most records
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-
-def _as_json(value) -> str:
-    """Any field's value as JSON, the way every other is written when its type is not the declared one."""
-    return _ENCODER.encode(_plain(value))
+# order="sorted": struct fields, dict keys and set items sorted, as json.dumps(sort_keys=True) and _plain do
+_ENCODER = msgspec.json.Encoder(order="sorted", enc_hook=_encodable)
+_FLOAT_AS_REPR = (1e-4, 1e16)  # a float in this range is written as repr() writes it; outside, msgspec writes
+# no "+" in its exponent and no leading zero in it (1e16, 1e-5: repr's 1e+16, 1e-05)
 
 
 @lru_cache(maxsize=16)
-def _encoder(record_type: type) -> typing.Callable[[Record], str]:
-    """The record type's JSON writer, compiled once: one straight line per field in key order, comparing the
-    value with its default and writing the declared type directly (text, yes/no, enum by code, date), any other
-    value as `_as_json` writes it. A rating row's record is written for each of an upload's 10,000 members;
-    a loop over the fields and a dict per record cost four times as much (bench/bench_excel.py). Most of a
-    record's fields hold their default, so a field is read again only when it holds another object; its key is
-    written into the same constant as the text around its value; a field without a default is always written."""
+def json_writer(record_type: type) -> typing.Callable[[Record], bytes]:
+    """record_to_json for records of this type, as UTF-8 bytes, for a caller writing many (outcome._rating_rows:
+    the rating rows cross the sandbox's boundary pickled, where bytes are copied and text is encoded, and
+    decoded again; services/uploads.rating_rows decodes them once).
+
+    msgspec's encoder writes a record as json.dumps writes its plain fields, and leaves out a field that holds
+    its default, the very object: a value that only equals it (a float 0.0 read from a cell, an empty set of
+    unreadable fields, empty grades not NO_GRADES) is written as the default itself, in a copy. A float outside
+    `_FLOAT_AS_REPR`, which msgspec writes otherwise than repr() does, is written by `_by_json_dumps`. The usual
+    record costs msgspec's encoding and a look at a few fields: half the exec-compiled writer's time it replaced.
+    A value of a type other than its field's (a test's) is written as msgspec writes it: the same JSON, whose
+    text differs when the value equals its default (1 where True is) or is a float with an exponent."""
     names, defaults = _layout(record_type)
     hints = typing.get_type_hints(record_type)
-    constants = {"_as_json": _as_json, "_text": encode_basestring, "_date": date, "_mapping": _mapping_json,
-                 "_codes": _codes_json, "_kept": _MAPPINGS}
-    body = []
-    for name in sorted(names):
-        at = names.index(name)
-        key = encode_basestring(name) + ":"
-        write = f"        append({_written(hints[name], constants, key)})"
-        if defaults[at] is MISSING:  # a field the record cannot be built without: always there
-            body += [f"    value = record.{name}", write[4:]]
-            continue
-        if defaults[at] is None:  # any value but None differs from None: no comparison to make (a date's is slow)
-            body += [f"    if (value := record.{name}) is not None:", write]
-            continue
-        constants[f"_default_{at}"] = defaults[at]
-        body += [f"    if record.{name} is not _default_{at}:", f"        value = record.{name}",
-                 f"        if value != _default_{at}:", "    " + write]
-    # the constants as the variables of a closure: as fast to read as local names, and nothing to copy per call
-    # (as defaults of keyword arguments, each call filled in all sixty of them: an eighth of the writer's time)
-    lines = ["def encoder(" + ", ".join(constants) + "):", "  def encode(record):", "    parts = []",
-             "    append = parts.append", *body, '    return "{" + ",".join(parts) + "}"',
-             "  return encode"]
-    namespace: dict = {}
-    exec(compile("\n".join(lines), f"<record_to_json {record_type.__name__}>", "exec"), namespace)  # noqa: S102
-    return namespace["encoder"](**constants)
+    floats = tuple((name, default) for name, default in zip(names, defaults) if _declared(hints[name]) is float)
+    no_grades, nothing_unreadable = defaults[names.index("grades")], defaults[names.index("unreadable")]
+    low, high = _FLOAT_AS_REPR
+    encode = _ENCODER.encode
+
+    def write(record) -> bytes:
+        changes = None
+        grades, unreadable = record.grades, record.unreadable
+        if not grades and grades is not no_grades and grades == no_grades:
+            changes = {"grades": no_grades}
+        if not unreadable and unreadable is not nothing_unreadable and unreadable == nothing_unreadable:
+            changes = {**(changes or {}), "unreadable": nothing_unreadable}
+        for name, default in floats:
+            value = getattr(record, name)
+            if value is default or (type(value) is float and low <= value < high
+                                    or type(value) is int and value != default):
+                continue
+            if value != default:  # a float msgspec writes otherwise (or not a float)
+                return _by_json_dumps(record)
+            changes = {**(changes or {}), name: default}
+        return encode(replace(record, **changes) if changes else record)
+
+    return write
 
 
-_MAPPINGS: dict[int, tuple[object, str]] = {}  # by id: the mapping or tuple (kept alive, so its id stays its own)
-_MAPPINGS_KEPT = 4096
+def _by_json_dumps(record) -> bytes:
+    """The record's JSON as json.dumps writes it: what record_to_json promises, for the records msgspec would
+    write otherwise."""
+    names, defaults = _layout(type(record))
+    body = {}
+    for name, default in zip(names, defaults):
+        value = getattr(record, name)
+        if value != default:
+            body[name] = _plain(value)
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
 
-def _mapping_json(value) -> str:
-    """A record's grades as JSON, written once per mapping: the rows that read alike share one read-only mapping
-    (kdweb/rules/rows.py), so an upload's 10,000 members have a few hundred."""
-    kept = _MAPPINGS.get(id(value))
-    if kept is not None and kept[0] is value:
-        return kept[1]
-    if isinstance(value, Mapping) and all(type(key) is str and isinstance(item, Enum) and type(item._value_) is str
-                                          for key, item in value.items()):  # grades, as read
-        text = "{" + ",".join(encode_basestring(key) + ":" + encode_basestring(item._value_)
-                              for key, item in sorted(value.items())) + "}"
-    else:
-        text = _as_json(value)
-    if type(value) is MappingProxyType:  # read-only: its JSON cannot change
-        if len(_MAPPINGS) >= _MAPPINGS_KEPT:
-            _MAPPINGS.clear()
-        _MAPPINGS[id(value)] = (value, text)
-    return text
-
-
-def _codes_json(value, kind: type) -> str:
-    """A tuple of one enum's members or None, as json.dumps writes their codes: a civil servant's twelve months,
-    written once per tuple, kept as the grades are (`_mapping_json`): the rows that list the same months share
-    one tuple (kdweb/rules/rows.py)."""
-    kept = _MAPPINGS.get(id(value))
-    if kept is not None and kept[0] is value:
-        return kept[1]
-    if type(value) is not tuple or not all(item is None or type(item) is kind for item in value):
-        return _as_json(value)
-    text = "[" + ",".join(["null" if item is None else encode_basestring(item._value_) for item in value]) + "]"
-    if len(_MAPPINGS) >= _MAPPINGS_KEPT:
-        _MAPPINGS.clear()
-    _MAPPINGS[id(value)] = (value, text)  # a tuple of enum members: its JSON cannot change
-    return text
+_AS_IS = frozenset({str, int, float, bool})  # JSON values already
 
 
 def _declared(hint):
@@ -121,37 +101,11 @@ def _declared(hint):
     return options[0] if len(options) == 1 and isinstance(options[0], type) else None
 
 
-def _written(hint, constants: dict, key: str) -> str:
-    """The expression writing `key` and `value`: the declared type written directly when the value is exactly
-    of it, else `_as_json(value)`."""
-    other = f"{key!r} + _as_json(value)"
-    if typing.get_origin(hint) in (Mapping, dict):  # grades: the rows that read alike share one (_mapping_json)
-        return (f"{key!r} + (kept[1] if (kept := _kept.get(id(value))) is not None and kept[0] is value "
-                "else _mapping(value))")
-    if typing.get_origin(hint) is tuple:  # the months' ratings: a tuple of one enum (None for a month not rated)
-        items = typing.get_args(hint)
-        item = _declared(items[0]) if len(items) == 2 and items[1] is Ellipsis else None
-        if item is not None and issubclass(item, Enum) and all(type(member.value) is str for member in item):
-            constants[f"_{item.__name__}"] = item
-            return f"{key!r} + _codes(value, _{item.__name__})"
-    declared = _declared(hint)
-    if declared is str:
-        return f"({key!r} + _text(value) if type(value) is str else {other})"
-    if declared is bool:
-        return f"({key + 'true'!r} if value is True else {key + 'false'!r} if value is False else {other})"
-    if declared is date:
-        return f"({key + chr(34)!r} + value.isoformat() + '\"' if type(value) is _date else {other})"
-    if declared is not None and issubclass(declared, Enum) and all(type(item.value) is str for item in declared):
-        constants[f"_{declared.__name__}"] = declared
-        return f"({key!r} + _text(value._value_) if type(value) is _{declared.__name__} else {other})"
-    return other
-
-
 @lru_cache(maxsize=16)
 def _layout(record_type: type) -> tuple[tuple[str, ...], tuple]:
-    """The record type's field names and their defaults, in declaration order."""
-    items = fields(record_type)
-    return tuple(item.name for item in items), tuple(_default(item) for item in items)
+    """The record type's field names and their defaults (NODEFAULT for code, name, unit_code), in order."""
+    items = msgspec.structs.fields(record_type)
+    return tuple(item.name for item in items), tuple(item.default for item in items)
 
 
 def record_from_json(kind: SubjectKind, text: str) -> Record:
@@ -159,10 +113,6 @@ def record_from_json(kind: SubjectKind, text: str) -> Record:
     converters = _converters(record_type)
     body = json.loads(text)
     return record_type(**{name: converters[name](value) for name, value in body.items() if name in converters})
-
-
-def _default(item):
-    return item.default_factory() if item.default_factory is not MISSING else item.default
 
 
 def _plain(value):
@@ -222,7 +172,7 @@ def _converter(hint) -> typing.Callable:
         return _nullable(origin)
     if origin in (typing.Mapping, dict) or (isinstance(origin, type) and issubclass(origin, typing.Mapping)):
         convert_item = _converter(arguments[1]) if len(arguments) == 2 else _identity
-        return lambda value: {key: convert_item(item) for key, item in value.items()}
+        return lambda value: grades_of({key: convert_item(item) for key, item in value.items()})
     if origin is tuple:
         convert_item = _converter(arguments[0]) if arguments else _identity
         return lambda value: tuple(convert_item(item) for item in value)

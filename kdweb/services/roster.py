@@ -6,7 +6,8 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.orm import aliased
 
 from kdweb.extensions import db
-from kdweb.models import Collective, LeaderPost, Person, QuotaMark, Template, Unit
+from kdweb.models import Collective, LeaderPost, Person, QuotaMark, RosterRevision, Template, Unit
+from kdweb.models.roster_revision import THE_ROW
 from kdweb.rules import (
     CollectiveRecord, Discipline, LeaderRecord, MemberRecord, OrganisationRecord, SubjectKind, UnitBatch, UnitKind,
     get_rule_set,
@@ -197,6 +198,20 @@ def where_now(cycle, unit, kind: SubjectKind, code: str) -> str | None:
             LeaderPost.cycle_id == cycle.id, LeaderPost.code == code)
     found = db.session.execute(query.limit(1)).first()
     return found.name if found is not None and found.id != unit.id else None
+
+
+# the revision as it stands: a scalar subquery, so that an upload reads it in the statement it runs anyway
+CURRENT_REVISION = db.select(RosterRevision.revision).where(RosterRevision.id == THE_ROW).scalar_subquery()
+
+
+def revision_before_reading() -> int | None:
+    """The roster revision, read before a workbook's roster is (None on a database without the counter's row).
+    The session's objects are then expired, so the roster is read from the database after the revision, never
+    from an object loaded before it: a roster change meanwhile can only make the workbook look stale, never fresh."""
+    db.session.flush()
+    revision = db.session.execute(db.select(CURRENT_REVISION)).scalar()
+    db.session.expire_all()
+    return revision
 
 
 def roster_digest(batch: UnitBatch) -> str:

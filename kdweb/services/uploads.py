@@ -24,7 +24,7 @@ from kdweb.excel.annotate import annotate
 from kdweb.rules.checks_quota import quota_limit
 from kdweb.rules.roster_changes import with_where_now
 from kdweb.services import audit, untrusted, workflow
-from kdweb.services.roster import names_digest, roster_codes, roster_of_record, where_now
+from kdweb.services.roster import CURRENT_REVISION, names_digest, roster_codes, roster_of_record, where_now
 from kdweb.services.superior import current_superior
 from kdweb.services.transaction import use_case
 from kdweb.services.workbooks import template_version_label
@@ -198,21 +198,34 @@ def read(cycle, unit, data: bytes, filename=None) -> outcome.CheckedUpload:
 
 def roster_if_changed(cycle, unit, issued=None):
     """The roster of record to bring the upload to; None when every workbook issued to the unit this cycle was
-    issued for the roster as it stands (by its digest) and no admin changed the roster since, since the comparison
-    would then find nothing: a large unit's roster is neither built here nor sent to the sandbox
-    (docs/performance.md, the memory row). After such a change, with every subject's facts: a workbook issued
-    before it carries facts that may have changed since (a corrected admission date, a name). `issued`: what
-    `issued_to` answered, when the caller asked already."""
+    issued for the roster as it stands and no admin changed the roster since, since the comparison would then find
+    nothing: a large unit's roster is neither built here nor sent to the sandbox (docs/performance.md, the memory
+    row). "As it stands": the roster revision has not moved since each workbook's roster was read (the database's
+    triggers move it on any write to the roster's tables: models/roster_revision.py), else its digest is that of
+    the roster's codes now. After an admin's change, with every subject's facts: a workbook issued before it
+    carries facts that may have changed since (a corrected admission date, a name). `issued`: what `issued_to`
+    answered, when the caller asked already."""
     issued = issued_to(cycle, unit) if issued is None else issued
-    facts_may_differ = any(changed is not None and (at is None or at < changed) for _, _, at, changed in issued)
-    if not facts_may_differ and {digest for _, digest, _, _ in issued} == {names_digest(roster_codes(cycle, unit))}:
+    facts_may_differ = any(row.roster_changed_at is not None
+                           and (row.generated_at is None or row.generated_at < row.roster_changed_at)
+                           for row in issued)
+    if not facts_may_differ and (_revision_unmoved(issued) or {row.roster_digest for row in issued}
+                                 == {names_digest(roster_codes(cycle, unit))}):
         return None
     return roster_of_record(cycle, unit, every_fact=facts_may_differ)
 
 
+def _revision_unmoved(issued) -> bool:
+    """Workbooks were issued and each read its roster at the revision current now (one issued before the revision
+    existed, or a database without the counter's row, never qualifies)."""
+    return bool(issued) and all(row.roster_revision is not None and row.roster_revision == row.current_revision
+                                for row in issued)
+
+
 def issued_to(cycle, unit) -> list:
     """Every workbook issued to the unit this cycle: (version, roster digest, issued at, when an admin last
-    changed the unit's roster), one statement for what each upload asks first (versions known, roster changed)."""
+    changed the unit's roster, the roster revision it was issued at, the revision now), one statement for what each
+    upload asks first (versions known, roster changed)."""
     # on the session's connection (its transaction): the ORM's path (autoflush, events, ORM result) cost twice the
     # statement itself, ~1 % of a small upload; the callers commit before reading, so nothing waits to be flushed
     return db.session.connection().execute(_ISSUED, {"cycle": cycle.id, "unit": unit.id}).all()
@@ -222,14 +235,16 @@ def issued_to(cycle, unit) -> list:
 _ISSUED = db.select(
     Template.version, Template.roster_digest, Template.generated_at,
     db.select(UnitCycle.roster_changed_at).where(UnitCycle.cycle_id == bindparam("cycle"),
-                                                 UnitCycle.unit_id == bindparam("unit")).scalar_subquery(),
+                                                 UnitCycle.unit_id == bindparam("unit"))
+    .scalar_subquery().label("roster_changed_at"),
+    Template.roster_revision, CURRENT_REVISION.label("current_revision"),
 ).where(Template.cycle_id == bindparam("cycle"), Template.unit_id == bindparam("unit"))
 
 
 def read_options(cycle, unit, issued=None) -> dict:
     """What the reader checks a workbook against; `issued`: what `issued_to` answered, when the caller asked already."""
     issued = issued_to(cycle, unit) if issued is None else issued
-    versions = {template_version_label(cycle, version) for version, _, _, _ in issued}
+    versions = {template_version_label(cycle, row.version) for row in issued}
     return {"secret": current_app.config["SECRET_KEY"], "expected_unit_code": unit.code,
             "open_cycle_year": cycle.year, "known_template_versions": versions}
 
@@ -259,10 +274,11 @@ def record_ratings(upload, ratings: list[tuple]) -> None:
 
 def rating_rows(upload_id: int, ratings: list[tuple]) -> list[dict]:
     """Each rating (outcome.RATING_COLUMNS in order) as the insert's row: written out, 2.5 times as fast as
-    dict(zip(...)) for the 10,000 rows of a large unit (tests/unit_page/test_upload_rows.py holds the order)."""
+    dict(zip(...)) for the 10,000 rows of a large unit (tests/unit_page/test_upload_rows.py holds the order); the
+    record's JSON comes as UTF-8 bytes (outcome._rating_rows) and is decoded here."""
     return [{"subject_kind": kind, "subject_code": code, "subject_name": name, "group": group, "level": level,
-             "not_rated_reason": reason, "disciplined": disciplined, "remarks": remarks, "record_json": record_json,
-             "score": score, "score_band": band, "upload_id": upload_id}
+             "not_rated_reason": reason, "disciplined": disciplined, "remarks": remarks,
+             "record_json": record_json.decode(), "score": score, "score_band": band, "upload_id": upload_id}
             for kind, code, name, group, level, reason, disciplined, remarks, record_json, score, band in ratings]
 
 

@@ -1,8 +1,8 @@
 """Issue a unit's pre-filled, signed workbook: generate it, record the template, mark the unit as downloaded."""
 import hashlib
-from dataclasses import replace
 
 from flask import current_app
+from msgspec.structs import replace
 from sqlalchemy import func
 
 from kdweb.excel.columns import sheet_specs
@@ -14,7 +14,7 @@ from kdweb.rules import GRADE_PREFIX, SubjectKind, get_rule_set
 from kdweb.rules.records import SUBJECT_LISTS
 from kdweb.rules.stored import record_from_json
 from kdweb.services import workflow
-from kdweb.services.roster import issued_roster_json, roster_batch, roster_digest
+from kdweb.services.roster import issued_roster_json, revision_before_reading, roster_batch, roster_digest
 from kdweb.services.superior import current_superior
 from kdweb.services.transaction import use_case
 
@@ -48,7 +48,9 @@ def issue_workbook(cycle, unit, user, carry_over: bool = False) -> tuple[bytes, 
 
 
 def build_and_record(cycle, unit, user, carry_over: bool = False) -> tuple[bytes, Template]:
-    """Build the unit's workbook from the roster as it stands and record the issued version."""
+    """Build the unit's workbook from the roster as it stands and record the issued version, with the roster
+    revision read before the roster was (an upload trusts the workbook's roster while the revision stays)."""
+    revision = revision_before_reading()
     batch = roster_batch(cycle, unit)
     typed = typed_in_latest_upload(cycle, unit) if carry_over else {}
     roster = Roster(**{name: [with_typed(record, typed.get((kind, record.code)), cycle)
@@ -62,7 +64,8 @@ def build_and_record(cycle, unit, user, carry_over: bool = False) -> tuple[bytes
                           secret=current_app.config["SECRET_KEY"])
     template = Template(cycle_id=cycle.id, unit_id=unit.id, version=version,
                         file_sha256=hashlib.sha256(data).hexdigest(), generated_by_id=user.id,
-                        roster_digest=roster_digest(batch), roster_json=issued_roster_json(batch))
+                        roster_digest=roster_digest(batch), roster_json=issued_roster_json(batch),
+                        roster_revision=revision)
     db.session.add(template)
     db.session.flush()
     return data, template

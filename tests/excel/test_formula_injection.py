@@ -1,6 +1,6 @@
 """Roster text that looks like a formula is written into the unit's workbook as text, and reads back unchanged."""
 import io
-from dataclasses import replace
+from msgspec.structs import replace
 
 from openpyxl import load_workbook
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
+
+from msgspec.structs import replace as changed
 from datetime import date
 
 import openpyxl
@@ -24,8 +26,8 @@ MEMBERS = next(spec for spec in sheet_specs(RS) if spec.kind is SubjectKind.MEMB
 
 def roster_366():
     roster = demo_roster()
-    roster.members[4] = replace(roster.members[4], quota_group="Cán bộ hưu trí", quota_outstanding=True)
-    roster.members[6] = replace(roster.members[6], quota_group="Cán bộ hưu trí", quota_outstanding=True)
+    roster.members[4] = changed(roster.members[4], quota_group="Cán bộ hưu trí", quota_outstanding=True)
+    roster.members[6] = changed(roster.members[6], quota_group="Cán bộ hưu trí", quota_outstanding=True)
     return roster
 
 

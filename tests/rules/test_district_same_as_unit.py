@@ -2,7 +2,7 @@
 same records, and records kept as JSON per upload come back equal to what was read."""
 import itertools
 import typing
-from dataclasses import fields
+from msgspec.structs import fields
 from datetime import date
 from decimal import Decimal
 

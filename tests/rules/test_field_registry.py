@@ -3,17 +3,17 @@ and a field declared in a derived registry gets its record field, parser, column
 help without a change to any other file (the recipe of docs/changing.md)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Mapping
 
 from hypothesis import given, settings, strategies as st
+from msgspec.structs import fields
 
 from kdweb.excel.columns import CHOICE, INPUT, Layout, LAYOUTS, column_of, sheet_specs
 from kdweb.excel.summary import extra_headers
-from kdweb.rules import RECORD_TYPES, Grade, SubjectKind, get_rule_set
-from kdweb.rules.field_registry import CHOICE_LISTS, IDENTITY, REGISTRY, Field, read_text, with_fields
+from kdweb.rules import RECORD_TYPES, SubjectKind, get_rule_set
+from kdweb.rules.field_registry import CHOICE_LISTS, IDENTITY, REGISTRY, Field, read_text
 from kdweb.rules.parse import Choice, parse_code, parse_codes, parse_date, parse_number, parse_yes_no
+from kdweb.rules.records import record_class
 from kdweb.rules.rows import RowParser
 from kdweb.rules.score_fields import parse_count, parse_levels, parse_score
 
@@ -71,17 +71,7 @@ NIGHT_SHIFT = Field("night_shift", "Trực đêm thường xuyên", parse_yes_no
 DERIVED = REGISTRY.declaring(NIGHT_SHIFT)
 
 
-@dataclass(slots=True)
-@with_fields(SubjectKind.MEMBER, DERIVED)
-class _Member:
-    code: str
-    name: str
-    unit_code: str
-    not_rated: bool = False
-    grades: Mapping[str, Grade] = field(default_factory=dict)
-    unreadable: frozenset[str] = frozenset()
-
-    subject_kind = SubjectKind.MEMBER
+_Member = record_class("_Member", SubjectKind.MEMBER, DERIVED)
 
 
 def test_a_field_declared_in_a_derived_registry_is_a_record_field_a_column_and_a_summary_count(monkeypatch):

@@ -4,6 +4,7 @@ import os
 import random
 import unicodedata
 
+import msgspec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -81,7 +82,7 @@ def quota_errors(findings) -> set:
 
 def lowered(batch, kind, index, level):
     records = list(getattr(batch, KIND_FIELDS[kind]))
-    records[index] = dataclasses.replace(records[index], level=level)
+    records[index] = msgspec.structs.replace(records[index], level=level)
     return dataclasses.replace(batch, **{KIND_FIELDS[kind]: records})
 
 
@@ -125,10 +126,10 @@ FULL_GRADES = st.fixed_dictionaries({code: st.sampled_from(Grade) for code in ("
 @RICH
 @given(members, FULL_GRADES)
 def test_suggestion_is_never_above_what_validation_accepts(member, grades):
-    rateable = dataclasses.replace(member, grades=grades, exempt=False, suspended=False, temporary_activity=False)
+    rateable = msgspec.structs.replace(member, grades=grades, exempt=False, suspended=False, temporary_activity=False)
     suggestion = suggest_level(rateable)
     assert suggestion is not None
-    rated = dataclasses.replace(rateable, level=suggestion, not_rated=False, not_rated_reason=None)
+    rated = msgspec.structs.replace(rateable, level=suggestion, not_rated=False, not_rated_reason=None)
     caps = {"M-DISCIPLINE", "M-CIVIL", "M-SICK"}
     findings = validate_unit(UnitBatch(unit_code="CS01", members=[rated]))
     assert not [f for f in findings if (f.rule in caps and f.is_error) or (f.rule == "M-GRADES" and f.field == "level")]
@@ -138,7 +139,7 @@ def test_suggestion_is_never_above_what_validation_accepts(member, grades):
 @given(seeded_batches)
 def test_validation_changes_no_record(batch):
     """Records are values (not frozen, for speed: rules/records.py): no check may change one."""
-    before = {name: [dataclasses.replace(record) for record in getattr(batch, name)] for name in KIND_FIELDS.values()}
+    before = {name: [msgspec.structs.replace(record) for record in getattr(batch, name)] for name in KIND_FIELDS.values()}
     grades = {name: [dict(record.grades) for record in getattr(batch, name)] for name in KIND_FIELDS.values()}
     validate_unit(batch)
     validate_district([batch])

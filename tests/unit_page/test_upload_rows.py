@@ -4,7 +4,9 @@ from kdweb.services.uploads import rating_rows
 
 
 def test_a_rating_row_names_each_value_by_its_column():
-    ratings = [tuple(f"{column}-{n}" for column in RATING_COLUMNS) for n in range(3)]
+    ratings = [tuple(f"{column}-{n}".encode() if column == "record_json" else f"{column}-{n}"
+                     for column in RATING_COLUMNS) for n in range(3)]
     rows = rating_rows(7, ratings)
-    assert rows == [dict(zip(RATING_COLUMNS, rating), upload_id=7) for rating in ratings]
+    assert rows == [{**dict(zip(RATING_COLUMNS, rating)), "record_json": f"record_json-{n}", "upload_id": 7}
+                    for n, rating in enumerate(ratings)]
     assert [list(row) for row in rows] == [[*RATING_COLUMNS, "upload_id"]] * 3
