@@ -14,7 +14,7 @@ from datetime import date
 from functools import cached_property, lru_cache
 from itertools import chain, islice
 from operator import attrgetter
-from typing import Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from kdweb.rules.findings import Finding
 from kdweb.rules.messages import subject_phrase
@@ -95,30 +95,19 @@ class _SheetReader:
         self.issued = {row[0]: row for row in issued.rows}  # facts become a dict only for the row being read
         self.issued_fields = issued.fields
         self.status_line = StatusLine(issued.fields)
-        self.indexes = _map_header(header_row, spec)
-        self.places = SheetPlaces(name, header + 1, {key: column_letter(index + 1) for key, index in self.indexes.items()})
-        by_key = {column.key: column for column in spec.columns}
-        self.identity = [(index, by_key[key]) for key, index in self.indexes.items() if by_key[key].is_identity]
-        self.inputs = [(index, key) for key, index in self.indexes.items() if by_key[key].is_read]
-        shown = [(index, column) for index, column in self.identity if column.key != "status"]
-        self.status_index = next((index for index, column in self.identity if column.key == "status"), None)
-        self.shown_columns = [column for _, column in shown]
+        layout = _columns_of(header_row, spec, tuple(issued.fields))
+        self.indexes, self.identity, self.inputs = layout.indexes, layout.identity, layout.inputs
+        self.places = SheetPlaces(name, header + 1, dict(layout.letters))
+        self.status_index, self.shown_columns = layout.status_index, layout.shown_columns
         # each shown identity column: where its fact is in a signed row, and its cells as written, by fact
-        self.written_cells = [
-            (column, issued.fields.index(column.key) if column.key in issued.fields else None, {})
-            for column in self.shown_columns
-        ]
-        self.shown_cells = _tuple_getter([index for index, _ in shown])
+        self.written_cells = [(column, fact_at, {}) for column, fact_at in layout.shown_facts]
+        self.shown_cells, self.shown_values = layout.shown_cells, layout.shown_values
         record_type = RECORD_TYPES[spec.kind]
-        # the record's values of the shown columns, in the same order (every identity column but the status is
-        # a declared field of the record)
-        self.shown_values = _tuple_getter([column.key for column in self.shown_columns], attrgetter)
         self.parse = RowParser(
             record_type, cell_keys=[key for _, key in self.inputs], fact_keys=issued.fields,
             fact_conversions=json_conversions(record_type),
         )
-        self.input_cells = _tuple_getter([index for index, _ in self.inputs])
-        self.watched = [index for key, index in self.indexes.items() if by_key[key].role != INDEX]
+        self.input_cells, self.watched = layout.input_cells, layout.watched
         self.result = SheetRead(places=self.places)
 
     def read(self) -> SheetRead:
@@ -263,6 +252,66 @@ class _SheetReader:
             )
             found.append(_sheet_finding(self.spec, self.name, f"A{self.header + 1}", "W-COLUMN", text, severity, column.key))
         return found
+
+
+class _Layout(NamedTuple):
+    """Where a sheet's columns are and what reading its rows needs from them: worked out from the layout, the
+    header row and the signed roster fields alone, so once for all the uploads that share them (`_columns_of`).
+    Read only: each sheet copies what it changes."""
+
+    indexes: dict[str, int]  # field key → 0-based column index
+    letters: dict[str, str]  # field key → column letter
+    identity: tuple  # (index, column) of the identity columns
+    inputs: tuple  # (index, key) of the columns the row parser reads
+    status_index: int | None
+    shown_columns: tuple  # the identity columns but the status
+    shown_facts: tuple  # (column, where its fact is in a signed row or None) of each shown column
+    shown_cells: Callable  # a row → its shown identity cells
+    shown_values: Callable  # a record → its values of the shown columns, in the same order
+    input_cells: Callable  # a row → the cells the row parser reads
+    watched: tuple  # the columns that make a row not blank
+
+
+_LAYOUTS: dict[tuple, tuple[SheetSpec, _Layout]] = {}  # (id(spec), header row, fields) → (spec, its layout)
+_MAX_LAYOUTS = 64
+
+
+def _columns_of(header_row: list, spec: SheetSpec, issued_fields: tuple) -> _Layout:
+    """The sheet's `_Layout`, remembered by the spec's identity (hashing a spec hashes every column: 7 us; the
+    specs are built once per layout, columns._specs), the header row's values and the roster fields. Bounded:
+    the memo starts afresh past _MAX_LAYOUTS (a header row the unit edited is one more key)."""
+    key = (id(spec), tuple(header_row), issued_fields)
+    try:
+        known = _LAYOUTS.get(key)
+    except TypeError:  # a cell value that cannot be a key (none that calamine gives): worked out, not remembered
+        return _work_out_layout(header_row, spec, issued_fields)
+    if known is not None and known[0] is spec:
+        return known[1]
+    layout = _work_out_layout(header_row, spec, issued_fields)
+    if len(_LAYOUTS) >= _MAX_LAYOUTS:
+        _LAYOUTS.clear()
+    _LAYOUTS[key] = (spec, layout)
+    return layout
+
+
+def _work_out_layout(header_row: list, spec: SheetSpec, issued_fields: tuple) -> _Layout:
+    indexes = _map_header(header_row, spec)
+    by_key = {column.key: column for column in spec.columns}
+    identity = tuple((index, by_key[key]) for key, index in indexes.items() if by_key[key].is_identity)
+    inputs = tuple((index, key) for key, index in indexes.items() if by_key[key].is_read)
+    shown = [(index, column) for index, column in identity if column.key != "status"]
+    shown_columns = tuple(column for _, column in shown)
+    return _Layout(
+        indexes, {key: column_letter(index + 1) for key, index in indexes.items()}, identity, inputs,
+        next((index for index, column in identity if column.key == "status"), None), shown_columns,
+        tuple((column, issued_fields.index(column.key) if column.key in issued_fields else None)
+              for column in shown_columns),
+        _tuple_getter([index for index, _ in shown]),
+        # every identity column but the status is a declared field of the record
+        _tuple_getter([column.key for column in shown_columns], attrgetter),
+        _tuple_getter([index for index, _ in inputs]),
+        tuple(index for key, index in indexes.items() if by_key[key].role != INDEX),
+    )
 
 
 def _map_header(row: list, spec: SheetSpec) -> dict[str, int]:

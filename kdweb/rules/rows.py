@@ -5,10 +5,11 @@ and a monthly civil-service rating "month:<1..12>". A finding's `field` is the k
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import getitem, itemgetter
 from typing import Callable, Mapping, NamedTuple, Sequence
 
@@ -16,7 +17,7 @@ from .findings import Finding
 from .labels import field_label
 from .messages import subject_phrase
 from .field_registry import REGISTRY, Registry
-from .parse import Parsed, is_blank, looks_like_legacy_font, parse_civil_rating, parse_codes, parse_grade, quoted
+from .parse import Choice, Parsed, is_blank, looks_like_legacy_font, parse_civil_rating, parse_codes, parse_grade, quoted
 from .records import CollectiveRecord, Grades, LeaderRecord, MemberRecord, OrganisationRecord
 from .terms import Severity
 
@@ -71,6 +72,56 @@ def _shape(record_type: type, registry: Registry = REGISTRY) -> _RowShape:
     return _RowShape(record_type, plain, "monthly_ratings" in names)
 
 
+@lru_cache(maxsize=16)
+def _fields_seen(record_type: type, registry: Registry = REGISTRY) -> dict[object, _Field | None]:
+    """How each raw key is read (`_RowShape.field`), filled as keys are met and shared by the record type's parsers:
+    the keys are the layouts' columns, the same at every sheet."""
+    return {}
+
+
+class _Plan(NamedTuple):
+    """What a parser works out from its record type and keys alone, the same at every sheet of a layout."""
+
+    monthly_list: int | None  # the cell listing the months, when read apart
+    monthly_at: int | None  # the record's field it fills
+    repeating_keys: tuple[str, ...]
+    repeating: Callable[[Sequence], tuple]  # a row's cells → its repeating cells
+    own_values: tuple  # (index, key, parser) of the own cells that are plain values (scores, counts)
+    own_cells: tuple  # (index, key) of the other own cells
+    layout: "_Layout"
+    facts_known: bool
+    fact_runs: tuple
+
+
+@lru_cache(maxsize=64)
+def _plan(record_type: type, registry: Registry, cell_keys: tuple, fact_keys: tuple) -> _Plan:
+    shape, known = _shape(record_type, registry), _fields_seen(record_type, registry)
+    read = []
+    for index, key in enumerate(cell_keys):
+        if key not in known:
+            known[key] = shape.field(key)
+        read.append((index, key, known[key]))
+    # the list of months varies from row to row: read apart, by its text, unless months have cells of their own
+    listed = [index for index, key, _ in read if key == MONTHLY_LIST]
+    alone = bool(listed) and shape.reads_months and not any(key.startswith(MONTH_PREFIX) for key in cell_keys)
+    layout = _layout(record_type)
+    repeating = [index for index, key, field in read
+                 if (key == MONTHLY_LIST and not alone) or (field and field.remembered)]
+    own_values = tuple(
+        (index, key, field.parser) for index, key, field in read
+        if field and not field.remembered and not field.is_text and field.into == _VALUES and key != "level"
+    )
+    valued = {key for _, key, _ in own_values}
+    own_cells = tuple((index, key) for index, key, field in read
+                      if field and not field.remembered and key not in valued)
+    facts_known = all(key in layout.positions for key in fact_keys)
+    return _Plan(
+        listed[0] if alone else None, layout.positions.get(MONTHLY_LIST) if alone else None,
+        tuple(cell_keys[index] for index in repeating), tuple_getter(repeating), own_values, own_cells, layout,
+        facts_known, _runs([layout.positions.get(key) for key in fact_keys]) if facts_known else (),
+    )
+
+
 def parse_member_row(raw: Mapping[str, object]) -> tuple[MemberRecord, list[Finding]]:
     return RowParser(MemberRecord)(raw)
 
@@ -100,25 +151,64 @@ class _Remembered(dict):
 
 
 class _ParsedTexts(dict):
-    """A parser's results by cell text, by parser."""
+    """A parser's results by cell text, by parser; a dropdown's (`Choice`) taken from what the process has read."""
 
     def __missing__(self, parser) -> _Remembered:
-        texts = self[parser] = _Remembered(lambda text: _safe(parser, text))
+        texts = self[parser] = _Remembered(
+            _choice_texts(parser).__getitem__ if isinstance(parser, Choice) else lambda text: _safe(parser, text))
         return texts
+
+
+class _ChoiceTexts(dict):
+    """One dropdown's readings by text, for the process. Its texts are a closed vocabulary that every unit types
+    (levels, grades, yes/no, in a handful of spellings), so a sandbox worker, which serves many uploads
+    (isolation.SandboxLimits.max_tasks), reads each one once rather than once per sheet; a Choice is pure and its
+    Parsed frozen. Bounded: only texts that read without an error (a typo is one unit's, read once per sheet as
+    before), of at most _SHARED_LENGTH characters, at most _SHARED_TEXTS of them. Free text (remarks, names) is
+    never kept across uploads: it differs from unit to unit, and remembering it would only flatter a bench that
+    reads one file again and again."""
+
+    def __init__(self, parser: Choice):
+        super().__init__()
+        self.parser = parser
+
+    def __missing__(self, text: str) -> Parsed:
+        parsed = _safe(self.parser, text)
+        if parsed.error is None and len(text) <= _SHARED_LENGTH and len(self) < _SHARED_TEXTS:
+            self[text] = parsed
+        return parsed
+
+
+_SHARED_TEXTS, _SHARED_LENGTH = 1_000, 120
+# (field, key, text) → RowParser.reading_of, for a dropdown's text that reads without a problem: the same
+# vocabulary, by column (a few dozen columns)
+_CHOICE_READINGS: dict[tuple, tuple] = {}
+_SHARED_READINGS = 5_000
+_AS_TYPED = "as typed"
+_CHOICE_TEXTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _choice_texts(parser: Choice) -> _ChoiceTexts:
+    texts = _CHOICE_TEXTS.get(parser)
+    if texts is None:
+        texts = _CHOICE_TEXTS[parser] = _ChoiceTexts(parser)
+    return texts
 
 
 class _Readings(dict):
     """One repeating cell's readings by its text: a token per distinct reading (`RowParser.reading_of`), shared by
     the texts that read alike, so that a row's tokens key the memo of its fields. Only text is remembered: a number
-    or a boolean is read each time (1, 1.0 and True are one dict key but read differently), into the same tokens."""
+    or a boolean is read each time (1, 1.0 and True are one dict key but read differently), into the same tokens.
+    It holds its parser weakly: the parser holds it, and a cycle would outlive the read until the cyclic collector
+    walks it (RowParser: no cycles)."""
 
     def __init__(self, parser: "RowParser", key: str):
         super().__init__()
-        self.parser, self.key = parser, key
+        self.parser, self.key = weakref.ref(parser), key
         self.tokens: dict[tuple, object] = {}  # reading → its token
 
     def __missing__(self, value):
-        reading = self.parser.reading_of(self.key, value)
+        reading = self.parser().reading_of(self.key, value)
         token = self.tokens.get(reading)
         if token is None:
             token = self.tokens[reading] = object()
@@ -135,46 +225,34 @@ class RowParser:
     into field values by `fact_conversions`, never parsed as text) and the cells typed by the unit, in
     `cell_keys` order. A row's repeating cells (grades, level, yes/no…) are read once per distinct tuple, into
     the record's fields in order, so the usual row is a dictionary lookup, two slice copies and a constructor.
-    Grades come as a read-only `Grades`, shared by the records whose cells read alike."""
+    Grades come as a read-only `Grades`, shared by the records whose cells read alike.
+
+    A parser makes no reference cycle (nothing it holds refers back to it), so a sheet's parser and its memos go
+    as soon as the sheet is read: in a cycle they waited for the collector's first pass after the read
+    (reader.gc_paused), which walked them all, some 3 % of a small upload's CPU."""
 
     def __init__(
         self, record_type: type, cell_keys: Sequence[str] = (), fact_keys: Sequence[str] = (),
         fact_conversions: Mapping[str, Callable] | None = None, registry: Registry = REGISTRY,
     ):
         self.shape = _shape(record_type, registry)
-        self.fields: dict[object, _Field | None] = {}  # by raw key
+        self.fields = _fields_seen(record_type, registry)  # by raw key
         self.parsed_texts = _ParsedTexts()
         self.legacy_font_texts = _Remembered(looks_like_legacy_font)
-        self.cell_keys = tuple(cell_keys)
-        read = [(index, key, self._field(key)) for index, key in enumerate(self.cell_keys)]
-        # the list of months varies from row to row: read apart, by its text, unless months have cells of their own
-        listed = [index for index, key, _ in read if key == MONTHLY_LIST]
-        alone = bool(listed) and self.shape.reads_months and not any(key.startswith(MONTH_PREFIX) for key in self.cell_keys)
-        self._monthly_list = listed[0] if alone else None
-        self._monthly_at = _layout(record_type).positions.get(MONTHLY_LIST) if alone else None
-        self._month_lists = _Remembered(self._months_listed)
-        repeating = [index for index, key, field in read
-                     if (key == MONTHLY_LIST and not alone) or (field and field.remembered)]
-        self._repeating_keys = tuple(self.cell_keys[index] for index in repeating)
-        self._repeating = tuple_getter(repeating)
+        self.cell_keys, self.fact_keys = tuple(cell_keys), tuple(fact_keys)
+        plan = _plan(record_type, registry, self.cell_keys, self.fact_keys)
+        self._monthly_list, self._monthly_at = plan.monthly_list, plan.monthly_at
+        self._month_lists = _Remembered(partial(_months_listed, self.shape, self.parsed_texts))
+        self._repeating_keys, self._repeating = plan.repeating_keys, plan.repeating
         self._readings = tuple(_Readings(self, key) for key in self._repeating_keys)  # each cell's, by its text
-        self._own_cells = tuple((index, key) for index, key, field in read if field and not field.remembered)
         # own cells that are plain values (scores, counts): each distinct value parsed once, into its position
-        self._own_values = tuple(
-            (index, key, field.parser, {}) for index, key, field in read
-            if field and not field.remembered and not field.is_text and field.into == _VALUES and key != "level"
-        )
-        self._own_cells = tuple(
-            (index, key) for index, key in self._own_cells if key not in {item[1] for item in self._own_values}
-        )
+        self._own_values = tuple((index, key, parser, {}) for index, key, parser in plan.own_values)
+        self._own_cells = plan.own_cells
         self._cell_parts: dict[tuple, tuple[list, list]] = {}  # the cells' readings → (problems, the record's fields)
         self._parts_by_text: dict[tuple, tuple[list, list]] = {}  # the same, by the cells' texts (all text)
-        self._bound = None
-        self._layout = _layout(record_type)
+        self._layout = plan.layout
         positions = self._layout.positions
-        self.fact_keys = tuple(fact_keys)
-        self._facts_known = all(key in positions for key in self.fact_keys)
-        self._fact_runs = _runs([positions.get(key) for key in self.fact_keys]) if self._facts_known else ()
+        self._facts_known, self._fact_runs = plan.facts_known, plan.fact_runs
         self._fact_conversions = tuple(
             (positions[key], convert) for key, convert in (fact_conversions or {}).items()
             if convert is not None and key in self.fact_keys
@@ -200,13 +278,12 @@ class RowParser:
         """`with_facts` as a function with everything it looks up bound once: it runs once per member, and
         a dozen attribute look-ups per row were a fifth of its time (bench/bench_excel.py). A row whose
         repeating cells are all text is first looked up by those texts as they are (the rows typed alike:
-        two thirds of a real 10,000-member sheet), else by their readings (`_Readings`)."""
-        if self._bound is not None:
-            return self._bound
+        two thirds of a real 10,000-member sheet), else by their readings (`_Readings`). Bound anew at each
+        call (the parser keeps no reference to it: no cycle), so a caller binds it once per sheet."""
         known, fact_count, as_text = self._facts_known, len(self.fact_keys), self._as_text
         repeating_of, readings, parts, by_text = self._repeating, self._readings, self._cell_parts, self._parts_by_text
         cell_part, monthly_list, monthly_at = self._cell_part, self._monthly_list, self._monthly_at
-        month_lists, months_listed, runs = self._month_lists, self._months_listed, self._fact_runs
+        month_lists, months_listed, runs = self._month_lists, self._month_lists.function, self._fact_runs
         conversions, own_values, own_cells, read = self._fact_conversions, self._own_values, self._own_cells, self._read
         positions, names, code_at = self._layout.positions, self._layout.names, self._layout.code
         shape, record_type = self.shape, self.shape.record_type
@@ -267,7 +344,6 @@ class RowParser:
                 return _record_with_findings(shape, dict(zip(names, fields)), problems + own_problems)
             return record_type(*fields), []  # the usual row: nothing to report
 
-        self._bound = with_facts
         return with_facts
 
     def _as_text(self, facts: Sequence, cells: Sequence) -> tuple[object, list[Finding]]:
@@ -288,23 +364,24 @@ class RowParser:
             fields[self._layout.positions[name]] = value
         return problems, fields
 
-    def _months_listed(self, listed) -> tuple[tuple, list]:
-        """The months' ratings one list cell gives ("HTTNV, HTXSNV, …"), in month order, and its problems."""
-        month_texts = self.parsed_texts[parse_civil_rating]
-        if type(listed) is str and listed.isascii() and listed.isprintable() and "  " not in listed and ";" not in listed:
-            # codes typed tidily, as parse_codes reads them: split on the commas, each code read once per sheet
-            read = [month_texts[part] for part in (part.strip(" ") for part in listed.split(",")) if part]
-            if not any(parsed.error for parsed in read):
-                return tuple(parsed.value for parsed in read if parsed.value is not None), []
-        months: dict[str, object] = {}
-        problems: list = []
-        _read_monthly_list(_months_position(self.shape), listed, months, problems, month_texts)
-        return tuple(months[key] for key in sorted(months, key=_month_order)), problems
-
     def reading_of(self, key: str, value) -> tuple:
         """What one repeating cell does to a row's record, as a hashable key: the values it sets (with their types)
         and whether it is blank, so that "XS", "Xuất sắc" and "xuất sắc" read alike; a cell with a problem, or
-        free text, is its own reading (its text shows in the message)."""
+        free text, is its own reading (its text shows in the message). A dropdown's text that reads without a
+        problem is read once for the process, as its parse is (`_ChoiceTexts`, bounded alike)."""
+        field = self._field(key)
+        if field is None or type(value) is not str or not isinstance(field.parser, Choice) or key == MONTHLY_LIST \
+                or len(value) > _SHARED_LENGTH:
+            return self._reading_of(key, value)
+        known = (field, key, value)
+        reading = _CHOICE_READINGS.get(known)
+        if reading is None:
+            reading = self._reading_of(key, value)
+            if reading[0] != _AS_TYPED and len(_CHOICE_READINGS) < _SHARED_READINGS:
+                _CHOICE_READINGS[known] = reading
+        return reading
+
+    def _reading_of(self, key: str, value) -> tuple:
         found: tuple[dict, dict, dict] = ({}, {}, {})
         problems: list = []
         if value != "" and value is not None:
@@ -313,7 +390,7 @@ class RowParser:
             else:
                 self._read(((key, value),), found, problems)
         field = self._field(key)
-        as_typed = ("as typed", type(value), value)
+        as_typed = (_AS_TYPED, type(value), value)
         if problems or (field is not None and field.is_text):
             return as_typed
         # the type and repr too: 1 and 1.0, 0.0 and -0.0 are equal but are not written alike
@@ -358,6 +435,20 @@ class RowParser:
         if remembered and type(value) is str:
             return self.legacy_font_texts[value]
         return looks_like_legacy_font(value)
+
+
+def _months_listed(shape: _RowShape, parsed_texts: _ParsedTexts, listed) -> tuple[tuple, list]:
+    """The months' ratings one list cell gives ("HTTNV, HTXSNV, …"), in month order, and its problems."""
+    month_texts = parsed_texts[parse_civil_rating]
+    if type(listed) is str and listed.isascii() and listed.isprintable() and "  " not in listed and ";" not in listed:
+        # codes typed tidily, as parse_codes reads them: split on the commas, each code read once per sheet
+        read = [month_texts[part] for part in (part.strip(" ") for part in listed.split(",")) if part]
+        if not any(parsed.error for parsed in read):
+            return tuple(parsed.value for parsed in read if parsed.value is not None), []
+    months: dict[str, object] = {}
+    problems: list = []
+    _read_monthly_list(_months_position(shape), listed, months, problems, month_texts)
+    return tuple(months[key] for key in sorted(months, key=_month_order)), problems
 
 
 class _Layout(NamedTuple):

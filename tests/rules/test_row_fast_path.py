@@ -132,3 +132,42 @@ def test_rows_typed_differently_but_read_alike_share_one_reading():
     assert first.grades is second.grades and first.level is second.level
     assert first.monthly_ratings == second.monthly_ratings[::-1] != second.monthly_ratings
     assert len(parser._cell_parts) == 1
+
+
+def test_a_parser_makes_no_reference_cycle():
+    """A sheet's parser and its memos go as soon as the sheet is read, not at the collector's next pass."""
+    import gc
+    import weakref
+
+    facts = {"code": "DV001", "name": "An", "unit_code": "KM"}
+    cell_keys = ("grade:1", "level", "monthly_ratings", "remarks")
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        parser = fast_parser(MemberRecord, facts, cell_keys)
+        usual = parser.usual_rows()
+        for cells in [("XS", "tốt", "HTTNV, HTXSNV", "ghi chú"), ("Tốt", "HTXSNV", "HTTNV", ""), (1.0, "x", "", "")]:
+            usual(tuple(facts.values()), cells)
+            parser(facts | dict(zip(cell_keys, cells)))
+        gone = weakref.ref(parser)
+        del parser, usual
+        assert gone() is None
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def test_a_dropdowns_readings_are_kept_for_the_process_bounded():
+    """Texts that read without a problem are kept across parsers; typos and long texts are read per sheet."""
+    from kdweb.rules import rows as row_module
+    from kdweb.rules.parse import parse_level
+
+    facts = {"code": "DV001", "name": "An", "unit_code": "KM"}
+    kept = row_module._choice_texts(parse_level)
+    long_text = "Hoàn thành tốt nhiệm vụ" + " " * 200
+    for text in ("  hoàn thành TỐT nhiệm vụ ", "Hoàn thành tốtt", long_text):
+        record, findings = fast_parser(MemberRecord, facts, ("level",)).with_facts(tuple(facts.values()), (text,))
+        assert (record, findings) == RowParser(MemberRecord)(facts | {"level": text})
+    assert "  hoàn thành TỐT nhiệm vụ " in kept
+    assert "Hoàn thành tốtt" not in kept and long_text not in kept
+    assert len(row_module._CHOICE_READINGS) <= row_module._SHARED_READINGS
