@@ -247,9 +247,7 @@ def test_log_in_upload_and_submit_with_the_keyboard_alone(tab, app):
     clean = UnitWorkbooks(app, UNIT, downloaded).clean()
 
     tab.tab_to("#upload-file")
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(files=[{"name": "ket-qua.xlsx", "mimeType": XLSX, "buffer": clean}])
+    tab.file_chooser_by_key("Space").set_files(files=[{"name": "ket-qua.xlsx", "mimeType": XLSX, "buffer": clean}])
     address = tab.mark_page()
     page.keyboard.press("Tab")
     assert tab.focused_matches("form[data-upload-form] button[type=submit]")
