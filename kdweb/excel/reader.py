@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import tempfile
 from contextlib import contextmanager
 from operator import itemgetter
@@ -60,8 +61,7 @@ def read_upload(
 def _read_upload(data, secret, expected_unit_code, open_cycle_year, known_template_versions, filename, limits,
                  keep_values):
     try:
-        report = check_upload(data if isinstance(data, bytes) else data.read_bytes(), limits)
-        with _open(data) as workbook:
+        with _guarded(data, limits) as (report, workbook):
             meta = _checked_meta(workbook, secret, expected_unit_code, open_cycle_year, known_template_versions)
             rule_set = _rule_set(meta)
             return _read_sheets(workbook, meta, rule_set, keep_values, _SearchBudget(report, limits),
@@ -127,24 +127,30 @@ def _split_cell(cell: str) -> tuple[int, str]:
     return (int(digits) if digits else 0), letters
 
 
-class _open:
-    """calamine's workbook as a context manager whose every failure is a Refusal. calamine reads a file, never the
-    bytes: given the bytes (`from_filelike`) it would keep a copy of them for as long as the workbook is open,
-    10 MB more at the peak of a 10 MB upload (docs/performance.md, the memory row). Bytes are written to a
-    temporary file, deleted as soon as calamine has it open. Either way the format is found by the content."""
+class _guarded:
+    """The guards on the bytes, then calamine's workbook, as a context manager whose every failure is a Refusal.
+    The guards write the package into a temporary file as they read it, its sheets stored as they inflate them
+    (`safety.StoredCopy`), and calamine opens that copy: it inflates no sheet a second time and reads only
+    what the guards checked. calamine reads a file, never the bytes: given the bytes (`from_filelike`) it would
+    keep a copy of them for as long as the workbook is open, 10 MB more at the peak of a 10 MB upload
+    (docs/performance.md, the memory row). The copy is written chunk by chunk and deleted as soon as calamine
+    has it open (or the guards refused); the bytes are in memory only while the guards read them. The format is
+    found by the content."""
 
-    def __init__(self, data: bytes | Path):
-        self.data = data
+    def __init__(self, data: bytes | Path, limits: Limits):
+        self.data, self.limits = data, limits
 
-    def __enter__(self) -> CalamineWorkbook:
-        if isinstance(self.data, Path):
-            self.workbook = _calamine(lambda: CalamineWorkbook.from_path(str(self.data)))
-            return self.workbook
-        with tempfile.NamedTemporaryFile(prefix="kdweb-upload-") as file:
-            file.write(self.data)
-            file.flush()
-            self.workbook = _calamine(lambda: CalamineWorkbook.from_path(file.name))
-        return self.workbook
+    def __enter__(self) -> tuple:
+        descriptor, name = tempfile.mkstemp(prefix="kdweb-upload-")
+        try:
+            with open(descriptor, "wb") as file:
+                data = self.data if isinstance(self.data, bytes) else self.data.read_bytes()
+                report = check_upload(data, self.limits, stored_copy=file)
+                del data
+            self.workbook = _calamine(lambda: CalamineWorkbook.from_path(name))
+        finally:
+            os.unlink(name)
+        return report, self.workbook
 
     def __exit__(self, *_exc) -> None:
         try:
