@@ -7,6 +7,7 @@ be used at all comes back with `ok=False` and one Problem.
 from __future__ import annotations
 
 import gc
+import io
 import logging
 import os
 import tempfile
@@ -127,29 +128,32 @@ def _split_cell(cell: str) -> tuple[int, str]:
     return (int(digits) if digits else 0), letters
 
 
+SPOOL_BYTES = 4 * 1024 * 1024  # a stored copy up to this size stays in memory (a unit of ~4,000 members)
+
+
 class _guarded:
     """The guards on the bytes, then calamine's workbook, as a context manager whose every failure is a Refusal.
-    The guards write the package into a temporary file as they read it, its sheets stored as they inflate them
-    (`safety.StoredCopy`), and calamine opens that copy: it inflates no sheet a second time and reads only
-    what the guards checked. calamine reads a file, never the bytes: given the bytes (`from_filelike`) it would
-    keep a copy of them for as long as the workbook is open, 10 MB more at the peak of a 10 MB upload
-    (docs/performance.md, the memory row). The copy is written chunk by chunk and deleted as soon as calamine
-    has it open (or the guards refused); the bytes are in memory only while the guards read them. The format is
-    found by the content."""
+    The guards write the package as they read it, its sheets stored as they inflate them (`safety.StoredCopy`),
+    and calamine opens that copy: it inflates no sheet a second time and reads only what the guards checked.
+    A copy of up to SPOOL_BYTES is kept in memory and given to calamine as such (`_Spool`): creating, writing
+    and deleting a file cost more than the copy saves at 500 members. A larger one goes to a temporary file,
+    written chunk by chunk and deleted as soon as calamine has it open: calamine given bytes keeps a copy of
+    them for as long as the workbook is open (8.5 MB more at 10,000 members), given a path it reads the file
+    (docs/performance.md, the memory row). The upload's own bytes are in memory only while the guards read
+    them. The format is found by the content."""
 
     def __init__(self, data: bytes | Path, limits: Limits):
         self.data, self.limits = data, limits
 
     def __enter__(self) -> tuple:
-        descriptor, name = tempfile.mkstemp(prefix="kdweb-upload-")
+        spool = _Spool()
         try:
-            with open(descriptor, "wb") as file:
-                data = self.data if isinstance(self.data, bytes) else self.data.read_bytes()
-                report = check_upload(data, self.limits, stored_copy=file)
-                del data
-            self.workbook = _calamine(lambda: CalamineWorkbook.from_path(name))
+            data = self.data if isinstance(self.data, bytes) else self.data.read_bytes()
+            report = check_upload(data, self.limits, stored_copy=spool)
+            del data
+            self.workbook = spool.open()
         finally:
-            os.unlink(name)
+            spool.discard()
         return report, self.workbook
 
     def __exit__(self, *_exc) -> None:
@@ -157,6 +161,45 @@ class _guarded:
             self.workbook.close()
         except Exception:
             pass
+
+
+class _Spool:
+    """Where the guards write their stored copy: memory up to SPOOL_BYTES, past it a temporary file (what was
+    in memory moved into it first)."""
+
+    def __init__(self):
+        self.buffer: io.BytesIO | None = io.BytesIO()
+        self.file = None
+        self.name: str | None = None
+
+    def write(self, chunk) -> None:
+        if self.buffer is not None:
+            if self.buffer.tell() + len(chunk) <= SPOOL_BYTES:
+                self.buffer.write(chunk)
+                return
+            descriptor, self.name = tempfile.mkstemp(prefix="kdweb-upload-")
+            self.file = open(descriptor, "wb")
+            self.file.write(self.buffer.getbuffer())
+            self.buffer = None
+        self.file.write(chunk)
+
+    def flush(self) -> None:
+        if self.file is not None:
+            self.file.flush()
+
+    def open(self) -> CalamineWorkbook:
+        if self.file is None:
+            self.buffer.seek(0)
+            return _calamine(lambda: CalamineWorkbook.from_filelike(self.buffer))
+        self.file.close()
+        return _calamine(lambda: CalamineWorkbook.from_path(self.name))
+
+    def discard(self) -> None:
+        self.buffer = None
+        if self.file is not None:
+            self.file.close()
+            os.unlink(self.name)
+            self.file = None
 
 
 _NOT_THE_FILES = (KeyboardInterrupt, SystemExit, MemoryError)

@@ -107,11 +107,13 @@ def test_the_stored_copy_reads_as_the_original_sheet_by_sheet(good, case):
 
 
 def test_an_upload_reads_the_same_findings_and_records_through_the_copy(good, monkeypatch):
-    """The reader's own path (the copy) against calamine opening the upload itself."""
+    """The reader's own path (the copy, in memory and spooled to a file) against calamine opening the upload."""
     from kdweb.excel import reader
 
     data = Filler(good).set(MEMBERS_SHEET, "DV001", level="Hoàn thành tốt nhiệm vụ", remarks="x" * 90).bytes()
     through_copy = read_demo(data)
+    monkeypatch.setattr(reader, "SPOOL_BYTES", 10_000)
+    through_file = read_demo(data)
 
     class _Uncopied(reader._guarded):
         def __enter__(self):
@@ -127,8 +129,9 @@ def test_an_upload_reads_the_same_findings_and_records_through_the_copy(good, mo
 
     monkeypatch.setattr(reader, "_guarded", _Uncopied)
     plain = read_demo(data)
-    assert through_copy.ok and plain.ok
-    assert through_copy.findings == plain.findings and through_copy.batch == plain.batch
+    assert through_copy.ok and plain.ok and through_file.ok
+    assert through_copy.findings == plain.findings == through_file.findings
+    assert through_copy.batch == plain.batch == through_file.batch
 
 
 def hostile(good: bytes) -> dict[str, tuple[bytes, Limits]]:
@@ -190,8 +193,17 @@ def test_the_copy_is_written_as_the_guards_go_never_held_whole(good):
     assert peak < 16 * 1024 * 1024
 
 
-def test_the_reader_leaves_no_file_behind(good, tmp_path, monkeypatch):
+@pytest.mark.parametrize("spool", [None, 10_000])
+def test_the_reader_leaves_no_file_behind(good, tmp_path, monkeypatch, spool):
+    """A copy past SPOOL_BYTES goes to a temporary file, deleted once calamine has it open, or refused."""
+    from kdweb.excel import reader
+
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    if spool:
+        monkeypatch.setattr(reader, "SPOOL_BYTES", spool)
+    created = []
+    mkstemp = tempfile.mkstemp
+    monkeypatch.setattr(tempfile, "mkstemp", lambda *args, **kwargs: created.append(1) or mkstemp(*args, **kwargs))
     assert read_demo(good).ok
     assert read_demo(files.dense_bomb(good, megabytes=20)).problem.code == "E-ZIP-BOMB"
     assert read_demo(good[: len(good) // 2]).problem.code == "E-CORRUPT"
@@ -199,3 +211,4 @@ def test_the_reader_leaves_no_file_behind(good, tmp_path, monkeypatch):
     path.write_bytes(good)
     assert read_demo(path).ok
     assert [item.name for item in tmp_path.iterdir()] == ["upload.xlsx"]
+    assert len(created) == (2 if spool else 0)  # the good file, twice; the bomb and the truncated file are refused first
