@@ -2,7 +2,7 @@
 from dataclasses import astuple
 from functools import wraps
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -19,7 +19,7 @@ from kdweb.services.cycles import open_cycle, unit_cycle
 from kdweb.status import WorkbookStatus
 from kdweb.views import local_time
 from kdweb.views.jobs import job_page
-from kdweb.views.rendering import answer, render_page, send_download, wants_fragment
+from kdweb.views.rendering import answer, redirect_with, render_page, send_download, wants_fragment
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 REVIEWERS = ("reviewer", "admin")
@@ -168,8 +168,8 @@ def approve_clean():
     cycle = open_cycle_or_refuse()
     approved = workflow.approve_clean(cycle, current_user, request.form.getlist("unit"))
     notifications.send_pending_mail()
-    flash(f"Đã duyệt {len(approved)} đơn vị không có lỗi, không có cảnh báo.", "success")
-    return redirect(url_for("review.index", status=WorkbookStatus.APPROVED.code))
+    return redirect_with(f"Đã duyệt {len(approved)} đơn vị không có lỗi, không có cảnh báo.",
+                         url_for("review.index", status=WorkbookStatus.APPROVED.code))
 
 
 @bp.get("/checks")
