@@ -156,7 +156,6 @@ def apply_roster_import(import_id):
         return redirect_with(job.error, url_for("admin.roster_import", import_id=import_id, **_mapping_args(form)),
                              "danger")
     if job.state == "done":  # a queue that runs jobs at once (or a fast worker)
-        db.session.refresh(roster_import)
         return redirect_with(f"Đã nhập danh sách: {roster_import.added_count} đảng viên mới, "
                              f"{roster_import.updated_count} cập nhật, {roster_import.unchanged_count} không đổi.",
                              url_for("admin.roster_import", import_id=import_id))
