@@ -52,6 +52,7 @@ from kdweb import isolation  # noqa: E402
 from kdweb.excel import CycleInfo, Roster, UnitInfo, build_workbook, outcome, read_upload  # noqa: E402
 from kdweb.excel.columns import FIRST_DATA_ROW, SHEET_NAMES, sheet_specs  # noqa: E402
 from kdweb.rules import MemberRecord, OrganisationRecord, UnitKind, SubjectKind, get_rule_set  # noqa: E402
+from tests.sandbox_workers import sandbox_worker_pids  # noqa: E402
 
 SECRET = b"bench-secret"
 VERSION = "bench.1"
@@ -468,7 +469,7 @@ def sandbox_table(sizes, runs) -> dict[str, list[dict]]:
         data = filled(size)
         for _, function in functions:
             function(data)
-        worker = isolation.worker_pids()[0]
+        worker = sandbox_worker_pids()[0]
         times = {clock: {name: [] for name, _ in functions} for clock in tables}
         for _ in range(runs * 5 if size < 1_000 else runs * 2):
             for name, function in functions:
@@ -478,7 +479,7 @@ def sandbox_table(sizes, runs) -> dict[str, list[dict]]:
                 times["cpu"][name].append(time.process_time() - cpu
                                           + ((_cpu_ns(worker) - worker_before) / 1e9 if name == "sandbox" else 0))
                 times["wall"][name].append(time.perf_counter() - wall)
-        assert isolation.worker_pids() == [worker], "the sandbox worker was replaced during the run"
+        assert sandbox_worker_pids() == [worker], "the sandbox worker was replaced during the run"
         for clock, spent in times.items():
             row = {"rows": size, "kb": len(data) / 1024}
             row.update({name: statistics.median(values) * 1000 for name, values in spent.items()})

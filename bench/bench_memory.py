@@ -269,6 +269,7 @@ CHILD = r"""
 import importlib, json, os, pickle, resource, sys, time
 sys.path.insert(0, {root!r})
 from kdweb import isolation
+from tests.sandbox_workers import sandbox_worker_pids
 for name in isolation.PRELOAD:  # what a sandbox worker imports before its first task
     importlib.import_module(name)
 from kdweb.excel import outcome, reader
@@ -312,7 +313,7 @@ if mode == "stages":
 if mode == "sandbox":
     limits = isolation.SandboxLimits(workers=1)
     isolation.prestart(limits)
-    worker = isolation.worker_pids()[0]
+    worker = sandbox_worker_pids()[0]
     isolation.run(limits, len, b"")  # the worker has imported its modules: its idle size
     worker_status = lambda field: int(next(line.split()[1] for line in open(f"/proc/{{worker}}/status")
                                            if line.startswith(field + ":")))

@@ -30,6 +30,7 @@ from kdweb.queue import current_queue  # noqa: E402
 from kdweb.services import jobs, untrusted  # noqa: E402
 from kdweb.services.admin import roster_import as import_service, roster_jobs  # noqa: E402
 from kdweb.services.admin.roster_template import roster_export  # noqa: E402
+from tests.sandbox_workers import sandbox_worker_pids  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -37,7 +38,7 @@ TICK = os.sysconf("SC_CLK_TCK")
 def sandbox_cpu() -> float:
     """CPU seconds used so far by this process's sandbox workers (alive ones; a worker is kept between tasks)."""
     total = 0
-    for pid in isolation.worker_pids():
+    for pid in sandbox_worker_pids():
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / TICK

@@ -4,7 +4,7 @@ A deadline date is the last day on which a submission is on time: a submission d
 15/12 (local time) is on time, one at 00:00 on 16/12 is late. Late is marked, never refused.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -14,11 +14,6 @@ def local_date(moment: datetime) -> date:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo("UTC"))
     return moment.astimezone(VIETNAM).date()
-
-
-def deadline_end(deadline: date) -> datetime:
-    """The first instant that is late: midnight after the deadline day, Vietnam time."""
-    return datetime.combine(deadline + timedelta(days=1), time.min, tzinfo=VIETNAM)
 
 
 def is_late(deadline: date, moment: datetime) -> bool:

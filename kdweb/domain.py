@@ -169,10 +169,6 @@ class WorkbookStatus(Coded):
     RETURNED = Term("returned", "Bị trả lại", tone="danger")
     APPROVED = Term("approved", "Đã duyệt", tone="success")
 
-    @property
-    def accepts_upload(self) -> bool:
-        return self not in (WorkbookStatus.SUBMITTED, WorkbookStatus.APPROVED)
-
 
 NOT_SUBMITTED_TEXT = "Chưa nộp"
 

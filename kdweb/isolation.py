@@ -99,11 +99,6 @@ def prestart(limits: SandboxLimits | None = None) -> None:
     _pool(limits or SandboxLimits()).fill()
 
 
-def worker_pids() -> list[int]:
-    pool = _pools.get(os.getpid())
-    return pool.pids() if pool else []
-
-
 # --- the web process's side ------------------------------------------------------------------------------------
 class _Worker:
     def __init__(self):
@@ -142,10 +137,6 @@ class _Pool:
             while self.count < self.size:
                 self.idle.append(_Worker())
                 self.count += 1
-
-    def pids(self) -> list[int]:
-        with self.lock:
-            return [worker.process.pid for worker in self.idle]
 
     def acquire(self) -> _Worker:
         with self.lock:

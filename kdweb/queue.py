@@ -8,7 +8,6 @@
 
 Why Huey, and how the workers are run: docs/deploy.md."""
 import hashlib
-import importlib
 import logging
 import multiprocessing
 import os
@@ -32,8 +31,6 @@ class Queue:
         self.embedded_worker = app.config.get("KDWEB_QUEUE_EMBEDDED_WORKER", self.url.startswith("sqlite:"))
         self._consumer, self._consumer_lock = None, threading.Lock()
         self.run_job_task = self.huey.task(name="run_job")(self._in_app(run_job))
-        retry_delay = 0 if self.huey.immediate else 30  # immediate mode never runs what is scheduled for later
-        self.call_task = self.huey.task(name="call", retries=2, retry_delay=retry_delay)(self._in_app(call))
         self.huey.periodic_task(crontab(), name="reap_stale_jobs")(self._in_app(reap_stale_jobs))
         remind_at = app.config.get("KDWEB_REMIND_AT", "00:30")  # UTC (Huey's clock): 07:30 in Hà Nội
         if remind_at:
@@ -58,11 +55,6 @@ class Queue:
             self.run_job_task.schedule(args=(job_id,), delay=delay)
         else:
             self.run_job_task(job_id)
-
-    def enqueue_call(self, target: str, *args) -> None:
-        """Run `module:function(*args)` on a worker, retried twice; for small work that keeps no job row."""
-        self.ensure_embedded_worker()
-        self.call_task(target, *args)
 
     def ensure_embedded_worker(self) -> None:
         if not self.embedded_worker or self.huey.immediate or self._consumer is not None:
@@ -138,8 +130,3 @@ def reap_stale_jobs() -> None:
 def start_reminders() -> None:
     from kdweb.services import notifications_jobs
     notifications_jobs.start()
-
-
-def call(target: str, *args) -> None:
-    module, function = target.split(":")
-    getattr(importlib.import_module(module), function)(*args)

@@ -1,11 +1,16 @@
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
-from kdweb.deadlines import deadline_end, deadline_state, is_late
-from kdweb.status import WorkbookStatus
+from kdweb.deadlines import VIETNAM, deadline_state, is_late
+from kdweb.status import WorkbookStatus, can
 
 DEC15 = date(2026, 12, 15)
+
+
+def deadline_end(deadline: date) -> datetime:
+    """The first instant that is late: midnight after the deadline day, Vietnam time."""
+    return datetime.combine(deadline + timedelta(days=1), time.min, tzinfo=VIETNAM)
 
 
 @pytest.mark.parametrize("utc_moment, late", [
@@ -18,7 +23,9 @@ def test_deadline_boundary_is_midnight_in_vietnam(utc_moment, late):
 
 
 def test_deadline_end_is_local_midnight():
-    assert deadline_end(DEC15).astimezone(timezone.utc) == datetime(2026, 12, 15, 17, 0, tzinfo=timezone.utc)
+    end = deadline_end(DEC15)
+    assert end.astimezone(timezone.utc) == datetime(2026, 12, 15, 17, 0, tzinfo=timezone.utc)
+    assert is_late(DEC15, end) and not is_late(DEC15, end - timedelta(microseconds=1))
 
 
 def test_year_end_deadline():
@@ -50,7 +57,7 @@ def test_status_list_is_the_one_from_the_design():
         "Chưa tải mẫu", "Đã tải mẫu", "Có lỗi", "Hợp lệ, chưa nộp", "Đã nộp, chờ duyệt", "Bị trả lại", "Đã duyệt",
     ]
     assert WorkbookStatus("returned") is WorkbookStatus.RETURNED
-    assert WorkbookStatus.RETURNED.accepts_upload and not WorkbookStatus.APPROVED.accepts_upload
+    assert can("upload", WorkbookStatus.RETURNED) and not can("upload", WorkbookStatus.APPROVED)
     with pytest.raises(ValueError):
         WorkbookStatus("nope")
 

@@ -2,7 +2,9 @@
 
 A name counts as used when kdweb, wsgi.py, the tests, the benchmarks or a template use it; Flask routes, hooks and CLI
 commands are used by their decorators; what frameworks read by name is listed, with the reason, in
-tests/unused_whitelist.py.
+tests/unused_whitelist.py. And no name in kdweb/ is there only for the tests or the benchmarks: counting only the
+app (kdweb, wsgi.py, the templates and the whitelist) as users, what remains unused is a helper to move into tests/
+(or bench/), dead code to delete, or one of the few extension points in KEPT_FOR_TESTS, each with its reason.
 """
 import keyword
 import re
@@ -29,12 +31,46 @@ def template_names(folder: Path) -> Path:
     return module
 
 
-def test_kdweb_has_no_unused_names(tmp_path):
+# Names of kdweb/ that only tests use and that stay all the same: (file, name) → why.
+KEPT_FOR_TESTS = {
+    ("kdweb/excel/columns.py", "extended_layout"):
+        "the way to add a workbook column (docs/changing.md, 'A workbook field' step 2; docs/rules.md): a new layout "
+        "is registered with it; tests/excel/test_layouts.py runs the recipe",
+    ("kdweb/rules/field_registry.py", "declaring"):
+        "a field declared in a derived registry (docs/changing.md, 'A workbook field' step 5), the registry "
+        "extended_layout takes; tests/rules/test_field_registry.py and tests/excel/test_layouts.py use it",
+    ("kdweb/rules/ruleset.py", "enabling"):
+        "how a rule set is derived with a rule switched on (docs/rules.md 'Parameters', docs/changing.md "
+        "'A rule set'); the rules' tests switch rules with it",
+    ("kdweb/rules/ruleset.py", "disabling"):
+        "how a rule set is derived with a rule switched off (docs/rules.md 'Parameters', docs/changing.md "
+        "'A rule set'); the rules' tests switch rules with it",
+    ("kdweb/rules/stored.py", "record_to_json"):
+        "one record's stored JSON, the reference form of json_writer (tests/rules/test_stored_json.py); left in "
+        "place while kdweb/rules/stored.py is another change's to edit (a candidate to move into tests/)",
+}
+
+
+def unused_in_kdweb(users: tuple[str, ...], folder: Path) -> dict[tuple[str, str], str]:
+    """(file, name) → vulture's line for each name of kdweb/ that none of `users` (and no template) uses."""
     scanner = vulture.Vulture(ignore_decorators=FRAMEWORK_DECORATORS)
-    users = [str(ROOT / path) for path in ("kdweb", "wsgi.py", "tests", "bench")]
-    scanner.scavenge(users + [str(template_names(tmp_path))])
+    scanner.scavenge([str(ROOT / path) for path in users] + [str(template_names(folder))])
     kdweb = ROOT / "kdweb"
-    unused = [f"{Path(item.filename).relative_to(ROOT)}:{item.first_lineno}: {item.message}"
-              for item in scanner.get_unused_code() if Path(item.filename).is_relative_to(kdweb)]
+    return {(str(Path(item.filename).relative_to(ROOT)), item.name):
+            f"{Path(item.filename).relative_to(ROOT)}:{item.first_lineno}: {item.message}"
+            for item in scanner.get_unused_code() if Path(item.filename).is_relative_to(kdweb)}
+
+
+def test_kdweb_has_no_unused_names(tmp_path):
+    unused = unused_in_kdweb(("kdweb", "wsgi.py", "tests", "bench"), tmp_path)
     assert not unused, "unused names (delete them, or say in tests/unused_whitelist.py why they are used):\n" + \
-        "\n".join(unused)
+        "\n".join(sorted(unused.values()))
+
+
+def test_kdweb_has_no_names_only_tests_or_benchmarks_use(tmp_path):
+    unused = unused_in_kdweb(("kdweb", "wsgi.py", "tests/unused_whitelist.py"), tmp_path)
+    only_for_tests = [line for key, line in unused.items() if key not in KEPT_FOR_TESTS]
+    assert not only_for_tests, (
+        "names of kdweb/ the app does not use (move a test's helper into tests/, delete dead code, or add an "
+        "extension point to KEPT_FOR_TESTS with its reason):\n" + "\n".join(sorted(only_for_tests)))
+    assert set(KEPT_FOR_TESTS) <= set(unused), "KEPT_FOR_TESTS lists a name the app uses now: take it off"

@@ -52,20 +52,23 @@ _.is_active, _.get_id
 impl, cache_ok, process_bind_param, process_result_value
 
 # Enum members and values: the vocabulary, read by value from the database and the workbook.
-_._value_, SUB_COMMITTEE, STAFF, REVIEWER
+_._value_, SUB_COMMITTEE, STAFF, REVIEWER, ADMIN, KHAI_TRU, GRASSROOTS_CELL
 
 # Columns and relationships: the schema (migrations/ creates them); data written for the audit trail and reports.
 finished_at, generated_at, generated_by_id, submitted_by_id, reviewer_id, leads_unit, latest_upload, valid_upload
+# Submission.warnings_acknowledged: the submitter ticked "Tôi đã xem các cảnh báo" (services/workflow.submit writes it).
+warnings_acknowledged
 
-# Record and count fields filled by name (rows.py parsers, Counts.from_measures, demo asdict) or shown to users.
+# Record and count fields filled by name (rows.py parsers, Counts.get(measure), demo asdict) or shown to users.
 grassroots_code, maternity_leave_months, post_group, party_member, htnv, khtnv, latest_version
 
 # Rule set parameters read through RuleSet.share("...").
-org_httnv_floor_share, org_httnv_share
+org_httnv_floor_share, org_httnv_share, org_htxsnv_share
 
 # openpyxl reads what these set on its objects when it saves the workbook.
 _.showGridLines, _.lockStructure, _.creator, _.errorTitle, _.formatColumns, _.formatRows, _.horizontalCentered
-_.print_area
+_.print_area, _.data_type, _.quotePrefix, _.showErrorMessage, _.freeze_panes, _.print_title_rows, _.autoFilter
+_.paperSize, _.orientation, _.fitToWidth, _.fitToHeight, _.fitToPage
 
 # expat calls the handlers set on its parser.
 _.StartDoctypeDeclHandler, _.EntityDeclHandler, _.StartElementHandler, _.EndElementHandler, _.CharacterDataHandler

@@ -15,7 +15,7 @@ _MODULES = {
     "metadata": ("LAYOUT", "META_SHEET", "WorkbookMeta"),
     "problems": ("MESSAGES", "Problem", "Refusal"),
     "reader": ("read_upload", "validate_upload"),
-    "results": ("PreviewCell", "ReadResult", "SheetPreview", "finding_address"),
+    "results": ("PreviewCell", "ReadResult", "SheetPreview"),
     "safety": ("DEFAULT_LIMITS", "Limits"),
     "template": ("build_workbook",),
 }

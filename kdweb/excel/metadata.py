@@ -40,9 +40,6 @@ class IssuedSheet:
     fields: tuple[str, ...]  # roster fields of each row, "code" first
     rows: tuple[tuple, ...]  # signed facts, JSON values
 
-    def facts_by_code(self) -> dict[str, dict]:
-        return {row[0]: dict(zip(self.fields, row)) for row in self.rows}
-
 
 @dataclass(frozen=True)
 class WorkbookMeta:

@@ -28,8 +28,6 @@ from .results import PreviewCell, SortedFindings
 
 GROUP_FIELDS = {SubjectKind.ORGANISATION: "group", SubjectKind.COLLECTIVE: "collective_type",
                 SubjectKind.LEADER: "post_group"}
-RATING_COLUMNS = ("subject_kind", "subject_code", "subject_name", "group", "level", "not_rated_reason",
-                  "disciplined", "remarks", "record_json", "score", "score_band")
 
 
 @dataclass(frozen=True)
@@ -46,8 +44,8 @@ class SheetCounts:
 
 @dataclass
 class CheckedUpload(SortedFindings):
-    """`ok` False: `problem` says why the file cannot be used. Else the findings, the ratings (tuples in
-    RATING_COLUMNS order, packed: `pack_rows`) and each subject sheet's counts."""
+    """`ok` False: `problem` says why the file cannot be used. Else the findings, the ratings (tuples in the order
+    of `_rating_rows`, packed: `pack_rows`) and each subject sheet's counts."""
 
     ok: bool
     problem: Problem | None = None
@@ -88,7 +86,9 @@ _LEVEL = attrgetter("level")
 
 
 def _rating_rows(kind: SubjectKind, records, rule_set):
-    """Each record's rating row (RATING_COLUMNS); its enums by code (`_value_`: domain.Coded.code reads it), its
+    """Each record's rating row: subject kind, code, name, group, level, not-rated reason, disciplined, remarks,
+    record JSON, score, score band (the order services/uploads.rating_rows names them in;
+    tests/unit_page/test_upload_rows.py holds it); its enums by code (`_value_`: domain.Coded.code reads it), its
     record's JSON as UTF-8 bytes (rules/stored.json_writer)."""
     group_field = GROUP_FIELDS.get(kind)
     scored, kind_code = rule_set.scored, kind.code

@@ -11,7 +11,7 @@ from kdweb.rules.records import UnitBatch
 from kdweb.rules.terms import Severity, SubjectKind
 
 from .columns import column_letter
-from .locate import Locator, address
+from .locate import Locator
 from .metadata import WorkbookMeta
 from .problems import Problem
 
@@ -105,7 +105,3 @@ class ReadResult(SortedFindings):
 
     def sheet(self, name_or_kind) -> SheetPreview | None:
         return next((sheet for sheet in self.sheets if name_or_kind in (sheet.name, sheet.kind)), None)
-
-
-def finding_address(finding: Finding) -> str:
-    return address(finding.sheet, finding.cell)

@@ -1,11 +1,12 @@
-"""The numbers of one report row, and the identities every row obeys (docs/rulebook.md §6)."""
+"""The numbers of one report row (docs/rulebook.md §6; tests/reports/test_tables.py checks that every row obeys the
+section's identities)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 from operator import add, attrgetter
 
-from .vocabulary import LEVELS, MEASURES, REASONS
+from .vocabulary import LEVELS, MEASURES
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,10 +26,6 @@ class Counts:
     disciplined: int = 0
 
     @classmethod
-    def from_measures(cls, values: dict[str, int]) -> Counts:
-        return cls(**{_field(measure): int(values.get(measure) or 0) for measure in MEASURES})
-
-    @classmethod
     def from_row(cls, values) -> Counts:
         """From numbers in the order of MEASURES (which is the order of the fields)."""
         return cls(*(int(value or 0) for value in values))
@@ -38,19 +35,6 @@ class Counts:
 
     def get(self, measure: str) -> int:
         return getattr(self, _field(measure))
-
-    def broken_identities(self) -> list[str]:
-        """The identities of docs/rulebook.md §6 this row breaks; empty when it adds up."""
-        broken = []
-        if self.roster != self.rated + self.not_rated:
-            broken.append("roster = rated + not rated")
-        if self.rated != sum(self.get(level) for level in LEVELS):
-            broken.append("rated = HTXSNV + HTTNV + HTNV + KHTNV")
-        if self.not_rated != sum(self.get(reason) for reason in REASONS):
-            broken.append("not rated = sum of the reasons")
-        if self.disciplined > self.rated:
-            broken.append("disciplined ≤ rated")
-        return broken
 
 
 def _field(measure: str) -> str:

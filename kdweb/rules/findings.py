@@ -41,20 +41,6 @@ class Finding:
             str(self.severity),
         )
 
-    def to_dict(self) -> dict:
-        return {
-            "rule": self.rule,
-            "severity": self.severity.value,
-            "subject_kind": self.subject_kind.code,
-            "subject_code": self.subject_code,
-            "subject_name": self.subject_name,
-            "field": self.field,
-            "message": self.message,
-            "unit_code": self.unit_code,
-            "sheet": self.sheet,
-            "cell": self.cell,
-        }
-
 
 def sorted_findings(findings) -> list[Finding]:
     """The one output order: by unit, subject kind, subject code, rule, field, message."""

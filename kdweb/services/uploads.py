@@ -273,9 +273,9 @@ def record_ratings(upload, ratings: list[tuple]) -> None:
 
 
 def rating_rows(upload_id: int, ratings: list[tuple]) -> list[dict]:
-    """Each rating (outcome.RATING_COLUMNS in order) as the insert's row: written out, 2.5 times as fast as
-    dict(zip(...)) for the 10,000 rows of a large unit (tests/unit_page/test_upload_rows.py holds the order); the
-    record's JSON comes as UTF-8 bytes (outcome._rating_rows) and is decoded here."""
+    """Each rating (a tuple in the order of excel.outcome._rating_rows) as the insert's row: written out, 2.5 times
+    as fast as dict(zip(...)) for the 10,000 rows of a large unit (tests/unit_page/test_upload_rows.py holds the
+    order); the record's JSON comes as UTF-8 bytes (outcome._rating_rows) and is decoded here."""
     return [{"subject_kind": kind, "subject_code": code, "subject_name": name, "group": group, "level": level,
              "not_rated_reason": reason, "disciplined": disciplined, "remarks": remarks,
              "record_json": record_json.decode(), "score": score, "score_band": band, "upload_id": upload_id}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 
-from kdweb.excel import CycleInfo, Roster, UnitInfo, build_workbook, metadata, validate_upload
+from kdweb.excel import CycleInfo, Roster, UnitInfo, address, build_workbook, metadata, validate_upload
 from kdweb.excel.columns import FIRST_DATA_ROW, HEADER_ROW, SHEET_NAMES, column_letter, sheet_specs
 from kdweb.rules import (
     CollectiveRecord, Discipline, LeaderRecord, MemberRecord, OrganisationRecord, UnitKind, SubjectKind, get_rule_set,
@@ -175,6 +175,11 @@ def header_cell(sheet_name: str, key: str = "code") -> str:
 def at(sheet_name: str, key: str, row: int) -> str:
     """"'Đảng viên'!N5": a field's cell on a row, as a finding's address reads."""
     return f"'{sheet_name}'!{column_of(sheet_name, key)}{row}"
+
+
+def finding_address(finding) -> str:
+    """"'Đảng viên'!N5": the sheet and cell a finding points at, as one reference."""
+    return address(finding.sheet, finding.cell)
 
 
 def fill_clean(filler: Filler) -> Filler:

@@ -15,7 +15,6 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-from kdweb.excel import finding_address
 from kdweb.excel import metadata
 from kdweb.excel.metadata import META_SHEET
 from kdweb.rules import Level, MemberRecord
@@ -23,7 +22,8 @@ from kdweb.rules import Level, MemberRecord
 from tests.conftest import SOFFICE
 
 from .builders import (
-    MEMBERS_SHEET, ORGS_SHEET, Filler, build_demo, column_of, demo_roster, fill_clean, nfd, read_demo,
+    MEMBERS_SHEET, ORGS_SHEET, Filler, build_demo, column_of, demo_roster, fill_clean, finding_address, nfd,
+    read_demo,
 )
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]

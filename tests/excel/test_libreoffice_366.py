@@ -6,9 +6,7 @@ import io
 
 from python_calamine import CalamineWorkbook
 
-from kdweb.excel import finding_address
-
-from .builders import MEMBERS_SHEET, Filler, read_demo
+from .builders import MEMBERS_SHEET, Filler, finding_address, read_demo
 from .test_libreoffice import convert, pytestmark, profile  # noqa: F401 - the module's skip mark and LO profile
 from .test_workbook_366 import MEMBERS, build_366, fill_366, scored
 

@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 
-from kdweb.excel import finding_address, read_upload
+from kdweb.excel import read_upload
 from kdweb.excel.summary_cells import CHECK_COLUMN, SHEET as SUMMARY_SHEET
 from kdweb.rules import Discipline, Grade, Level, NotRatedReason, Severity, SubjectKind
 
 from .builders import (
     COLLECTIVES_SHEET, LEADERS_SHEET, MEMBERS_SHEET, ORGS_SHEET, SECRET, UNIT, VERSION, Filler, build_demo,
-    at, column_of, fill_clean, header_cell, nfd, read_demo,
+    at, column_of, fill_clean, finding_address, header_cell, nfd, read_demo,
 )
 from .files import with_cached_formula
 

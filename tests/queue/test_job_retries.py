@@ -81,19 +81,3 @@ def test_a_job_delivered_twice_runs_once(app_ctx, demo, failing_kinds):
     jobs.execute(job.id)  # a second delivery of a finished job
     assert failing_kinds == []
 
-
-CALLS = []
-
-
-def remember_call(*args):
-    CALLS.append(args)
-    if len(CALLS) == 1:
-        raise ConnectionError("máy chủ thư tạm thời không trả lời")
-
-
-def test_work_without_a_job_row_is_called_on_the_queue_and_retried(app_ctx):
-    """The hook for reminders: `enqueue_call("module:function", *args)`; a failed call is retried."""
-    from kdweb.queue import current_queue
-    CALLS.clear()
-    current_queue().enqueue_call("tests.queue.test_job_retries:remember_call", 2026, "BD.P01")
-    assert CALLS == [(2026, "BD.P01"), (2026, "BD.P01")]

@@ -50,7 +50,7 @@ def test_location_is_filled_on_a_copy():
     finding = validate_unit(batch(member(level=None)))[0]
     located = finding.with_location("Đảng viên", "F7")
     assert (located.sheet, located.cell) == ("Đảng viên", "F7") and finding.sheet is None
-    assert located.to_dict()["cell"] == "F7" and located.to_dict()["severity"] == "error"
+    assert located.with_location(None, None) == finding  # only the location differs: rule, severity, message kept
     assert finding.is_error and finding.severity == "error" and finding.severity is Severity.ERROR
 
 

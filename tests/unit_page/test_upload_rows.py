@@ -1,6 +1,10 @@
-"""The rows an upload's check inserts: each rating tuple (outcome.RATING_COLUMNS order) becomes its row."""
-from kdweb.excel.outcome import RATING_COLUMNS
+"""The rows an upload's check inserts: each rating tuple (in the order outcome._rating_rows writes it) becomes its
+row."""
 from kdweb.services.uploads import rating_rows
+
+# The order of a rating tuple's values (kdweb/excel/outcome.py, _rating_rows), each by its column's name.
+RATING_COLUMNS = ("subject_kind", "subject_code", "subject_name", "group", "level", "not_rated_reason",
+                  "disciplined", "remarks", "record_json", "score", "score_band")
 
 
 def test_a_rating_row_names_each_value_by_its_column():
