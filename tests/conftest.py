@@ -256,12 +256,11 @@ def empty_all_tables():
     as a new database has it (kdweb/models/roster_revision.py)."""
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            for table in tables:
-                connection.execute(table.delete())
-            connection.execute(db.text("SELECT setval(pg_get_serial_sequence(name, 'id'), 1, false) "
-                                       "FROM unnest(CAST(:names AS text[])) AS name"),
-                               {"names": [table.name for table in tables if _has_serial_id(table)]})
+        if connection.dialect.name == "postgresql":  # one round trip: a script of DELETEs, then the sequences
+            serial = ", ".join(f"'{table.name}'" for table in tables if _has_serial_id(table))
+            connection.exec_driver_sql(
+                "".join(f'DELETE FROM "{table.name}"; ' for table in tables)
+                + f"SELECT setval(pg_get_serial_sequence(name, 'id'), 1, false) FROM unnest(ARRAY[{serial}]) AS name")
         else:
             connection.execute(db.text("PRAGMA foreign_keys=OFF"))
             for table in tables:
@@ -295,6 +294,8 @@ def demo(app):
     with app.app_context():
         if "demo" in _snapshots and is_empty():
             restore_snapshot(_snapshots["demo"])
+        elif _demo_rows and db.engine.dialect.name == "postgresql":
+            copy_rows_back(_demo_rows)
         else:
             fresh = "empty" in _snapshots and is_empty()
             if _demo_rows:
@@ -304,6 +305,8 @@ def demo(app):
 
                 load(district)
                 _demo_rows.update(all_rows())
+                if db.engine.dialect.name == "postgresql":
+                    keep_rows_aside(_demo_rows)
             if fresh:
                 _snapshots["demo"] = take_snapshot()
         db.session.remove()
@@ -379,6 +382,30 @@ def restore_database(saved) -> None:
     insert_rows(rows)
     with db.engine.begin() as connection:
         connection.execute(db.update(roster_revision.RosterRevision).values(revision=revision))
+
+
+KEPT = "kdweb_test_kept"  # PostgreSQL: the schema holding a copy of the demo's tables, beside the test's own
+
+
+def keep_rows_aside(rows: dict[str, list[dict]]) -> None:
+    """PostgreSQL: a copy of each table the demo filled, in a schema of its own in the worker's database."""
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {KEPT} CASCADE; CREATE SCHEMA {KEPT}; " + "".join(
+            f'CREATE TABLE {KEPT}."{table.name}" AS SELECT * FROM public."{table.name}"; '
+            for table in db.metadata.sorted_tables if rows.get(table.name)))
+
+
+def copy_rows_back(rows: dict[str, list[dict]]) -> None:
+    """What insert_rows(rows) does, in one round trip: the rows copied back from `keep_rows_aside`'s tables by the
+    server itself (parents first), then the sequences moved past them."""
+    tables = [table for table in db.metadata.sorted_tables if rows.get(table.name)]
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "".join(f'INSERT INTO public."{table.name}" SELECT * FROM {KEPT}."{table.name}" ORDER BY 1; '
+                    for table in tables)
+            + "".join(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                      f'(SELECT max(id) FROM public."{table.name}")); '
+                      for table in tables if _has_serial_id(table)))
 
 
 class AuthActions:
