@@ -193,6 +193,9 @@ def app(database_url):
     with app.app_context():
         db.session.remove()
         db.drop_all()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {KEPT} CASCADE")
         db.engine.dispose()
 
 
