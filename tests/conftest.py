@@ -11,7 +11,7 @@ it says so; `browser` and `libreoffice` tests skip, with the reason, where their
 a missing Chromium or LibreOffice is a failure, not a skip; `postgres` tests are deselected on SQLite (the header
 says so) and run in the PostgreSQL pass.
 """
-import functools
+import hashlib
 import os
 import re
 import shutil
@@ -119,10 +119,16 @@ def app_config(url: str, **extra) -> dict:
     }
 
 
-@functools.lru_cache(maxsize=4096)
-def _html_problems(body: str, fragment: bool) -> tuple[str, ...]:
-    """html_problems is a pure function of the page: a page met again (a refusal, a sweep's 4xx) is not parsed again."""
-    return tuple(html_problems(body, is_fragment=fragment))
+_checked_pages: dict[tuple[bytes, bool], list[str]] = {}  # the page's digest → its problems
+
+
+def _html_problems(body: str, fragment: bool) -> list[str]:
+    """html_problems is a pure function of the page: a page met again (a refusal, a sweep's 4xx) is not parsed again.
+    Only the page's digest is kept."""
+    key = (hashlib.blake2b(body.encode(), digest_size=16).digest(), fragment)
+    if key not in _checked_pages:
+        _checked_pages[key] = html_problems(body, is_fragment=fragment)
+    return _checked_pages[key]
 
 
 class KdwebClient(FlaskClient):
