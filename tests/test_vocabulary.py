@@ -18,11 +18,6 @@ ROOT = Path(__file__).resolve().parent.parent
 FORMS = ("text", "short", "sheet", "heading", "group_text", "new_text")
 # Role.REVIEWER's text is the department's own name, which the letterhead and the demo spell as such.
 WORDED = [enum for enum in CODED_ENUMS if enum is not Role]
-# Where one of the words stands for something else that happens to be spelled alike, and may stay.
-ELSEWHERE = {
-    # the roster statuses "miễn …"/"đình chỉ …" shown beside a member in the upload reader (its own rework)
-    ("kdweb/excel/identity.py", NotRatedReason.EXEMPT.text), ("kdweb/excel/identity.py", NotRatedReason.SUSPENDED.text),
-}
 TABLED = (Level, SubjectKind, NotRatedReason)  # enums whose codes must never be listed by hand
 
 
@@ -68,8 +63,10 @@ def test_python_spells_no_word_and_lists_no_code_by_hand(path):
                                                                            "temporary"}  # also field names
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            assert node.value not in vocabulary or (relative, node.value) in ELSEWHERE, \
+            assert node.value not in vocabulary, \
                 f"{relative}:{node.lineno} spells {vocabulary.get(node.value)}: derive it from kdweb.domain"
+            for level in Level:  # a level quoted inside a sentence is the level's text too
+                assert f"“{level.text}”" not in node.value, f"{relative}:{node.lineno} quotes {level.text}"
             assert node.value not in slugs, f"{relative}:{node.lineno} spells the kind {node.value!r} by hand"
         if isinstance(node, (ast.Tuple, ast.List, ast.Set, ast.Dict)):
             items = node.keys if isinstance(node, ast.Dict) else node.elts
@@ -89,6 +86,7 @@ def test_templates_take_the_words_from_terms(path):
         for spelled in (f">{word}<", f"'{word}'", f'"{word}"'):
             assert spelled not in html, f"{relative} spells {where}: use terms.…"
     for level in Level:
+        assert f"“{level.text}”" not in html, f"{relative} quotes {level.text}: use terms.Level"
         assert f">{level.code}<" not in html and f"'{level.code}'" not in html and f'"{level.code}"' not in html, \
             f"{relative} lists the level {level.code} by hand: loop over terms.Level"
 

@@ -9,7 +9,7 @@ from typing import Callable
 from kdweb.rules.field_registry import REGISTRY, Registry
 from kdweb.rules.parse import YES_NO_CHOICES, display_text, normalise_text, parse_date
 from kdweb.rules.rows import tuple_getter
-from kdweb.rules.terms import UnitKind
+from kdweb.rules.terms import NotRatedReason, UnitKind
 
 from .columns import CODES, DATE, Column
 
@@ -66,8 +66,8 @@ _STATUS_FACTS = (
     "months_at_old_place", "temporary_activity", "temporary_activity_elsewhere",
 )
 _STATUS_TEXT = {
-    "exempt": "Miễn công tác và sinh hoạt đảng",
-    "suspended": "Đình chỉ sinh hoạt đảng",
+    "exempt": NotRatedReason.EXEMPT.text,
+    "suspended": NotRatedReason.SUSPENDED.text,
     "committee_suspended": "Đình chỉ sinh hoạt cấp ủy",
     "is_civil_servant": "Cán bộ, công chức, viên chức",
 }

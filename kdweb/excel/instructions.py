@@ -92,7 +92,7 @@ def _rows(unit: UnitInfo, cycle: CycleInfo, specs, summary_sheet: str, rule_set=
         (styles.TEXT, "6. Có/Không", "Các cột hỏi Có/Không: chọn “Có” khi đúng, để trống hoặc “Không” khi không."),
         (styles.TEXT, "7. Ngày tháng", "Ghi theo dạng ngày/tháng/năm, ví dụ 15/12/" + str(cycle.year) + "."),
         (styles.TEXT, "8. Tự kiểm tra", f"Trang “{summary_sheet}” tự đếm số lượng theo từng mức và báo đỏ khi số "
-                                        "“Hoàn thành xuất sắc nhiệm vụ” vượt tỷ lệ cho phép."),
+                                        f"“{Level.HTXSNV.text}” vượt tỷ lệ cho phép."),
         (styles.TEXT, "9. Nộp", "Lưu tệp dạng .xlsx (Excel hoặc LibreOffice đều được), tải lên hệ thống, sửa hết các lỗi "
                                 "hệ thống chỉ ra rồi bấm Nộp."),
         (styles.TEXT, "", ""),

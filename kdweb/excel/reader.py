@@ -7,7 +7,9 @@ be used at all comes back with `ok=False` and one Problem.
 from __future__ import annotations
 
 import gc
+import io
 import logging
+import os
 import tempfile
 from contextlib import contextmanager
 from operator import itemgetter
@@ -60,8 +62,7 @@ def read_upload(
 def _read_upload(data, secret, expected_unit_code, open_cycle_year, known_template_versions, filename, limits,
                  keep_values):
     try:
-        report = check_upload(data if isinstance(data, bytes) else data.read_bytes(), limits)
-        with _open(data) as workbook:
+        with _guarded(data, limits) as (report, workbook):
             meta = _checked_meta(workbook, secret, expected_unit_code, open_cycle_year, known_template_versions)
             rule_set = _rule_set(meta)
             return _read_sheets(workbook, meta, rule_set, keep_values, _SearchBudget(report, limits),
@@ -127,30 +128,78 @@ def _split_cell(cell: str) -> tuple[int, str]:
     return (int(digits) if digits else 0), letters
 
 
-class _open:
-    """calamine's workbook as a context manager whose every failure is a Refusal. calamine reads a file, never the
-    bytes: given the bytes (`from_filelike`) it would keep a copy of them for as long as the workbook is open,
-    10 MB more at the peak of a 10 MB upload (docs/performance.md, the memory row). Bytes are written to a
-    temporary file, deleted as soon as calamine has it open. Either way the format is found by the content."""
+SPOOL_BYTES = 4 * 1024 * 1024  # a stored copy up to this size stays in memory (a unit of ~4,000 members)
 
-    def __init__(self, data: bytes | Path):
-        self.data = data
 
-    def __enter__(self) -> CalamineWorkbook:
-        if isinstance(self.data, Path):
-            self.workbook = _calamine(lambda: CalamineWorkbook.from_path(str(self.data)))
-            return self.workbook
-        with tempfile.NamedTemporaryFile(prefix="kdweb-upload-") as file:
-            file.write(self.data)
-            file.flush()
-            self.workbook = _calamine(lambda: CalamineWorkbook.from_path(file.name))
-        return self.workbook
+class _guarded:
+    """The guards on the bytes, then calamine's workbook, as a context manager whose every failure is a Refusal.
+    The guards write the package as they read it, its sheets stored as they inflate them (`safety.StoredCopy`),
+    and calamine opens that copy: it inflates no sheet a second time and reads only what the guards checked.
+    A copy of up to SPOOL_BYTES is kept in memory and given to calamine as such (`_Spool`): creating, writing
+    and deleting a file cost more than the copy saves at 500 members. A larger one goes to a temporary file,
+    written chunk by chunk and deleted as soon as calamine has it open: calamine given bytes keeps a copy of
+    them for as long as the workbook is open (8.5 MB more at 10,000 members), given a path it reads the file
+    (docs/performance.md, the memory row). The upload's own bytes are in memory only while the guards read
+    them. The format is found by the content."""
+
+    def __init__(self, data: bytes | Path, limits: Limits):
+        self.data, self.limits = data, limits
+
+    def __enter__(self) -> tuple:
+        spool = _Spool()
+        try:
+            data = self.data if isinstance(self.data, bytes) else self.data.read_bytes()
+            report = check_upload(data, self.limits, stored_copy=spool)
+            del data
+            self.workbook = spool.open()
+        finally:
+            spool.discard()
+        return report, self.workbook
 
     def __exit__(self, *_exc) -> None:
         try:
             self.workbook.close()
         except Exception:
             pass
+
+
+class _Spool:
+    """Where the guards write their stored copy: memory up to SPOOL_BYTES, past it a temporary file (what was
+    in memory moved into it first)."""
+
+    def __init__(self):
+        self.buffer: io.BytesIO | None = io.BytesIO()
+        self.file = None
+        self.name: str | None = None
+
+    def write(self, chunk) -> None:
+        if self.buffer is not None:
+            if self.buffer.tell() + len(chunk) <= SPOOL_BYTES:
+                self.buffer.write(chunk)
+                return
+            descriptor, self.name = tempfile.mkstemp(prefix="kdweb-upload-")
+            self.file = open(descriptor, "wb")
+            self.file.write(self.buffer.getbuffer())
+            self.buffer = None
+        self.file.write(chunk)
+
+    def flush(self) -> None:
+        if self.file is not None:
+            self.file.flush()
+
+    def open(self) -> CalamineWorkbook:
+        if self.file is None:
+            self.buffer.seek(0)
+            return _calamine(lambda: CalamineWorkbook.from_filelike(self.buffer))
+        self.file.close()
+        return _calamine(lambda: CalamineWorkbook.from_path(self.name))
+
+    def discard(self) -> None:
+        self.buffer = None
+        if self.file is not None:
+            self.file.close()
+            os.unlink(self.name)
+            self.file = None
 
 
 _NOT_THE_FILES = (KeyboardInterrupt, SystemExit, MemoryError)

@@ -94,8 +94,11 @@ class PackageReport:
     error_cells: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def check_upload(data: bytes, limits: Limits = DEFAULT_LIMITS) -> PackageReport:
-    """Refuse anything that is not a plain, reasonably sized .xlsx package."""
+def check_upload(data: bytes, limits: Limits = DEFAULT_LIMITS, stored_copy=None) -> PackageReport:
+    """Refuse anything that is not a plain, reasonably sized .xlsx package. With `stored_copy` (a file open for
+    writing), also write into it the package as the guards read it, its worksheets and shared strings stored as
+    they inflate them (`StoredCopy`): calamine then reads them without inflating them again. What the file holds
+    is of use only once this returns: a refusal leaves it half written."""
     if len(data) > limits.max_upload_bytes:
         raise refuse("E-TOO-BIG", size_mb=_mb(len(data)), limit_mb=_mb(limits.max_upload_bytes))
     kind = sniff.sniff(data)
@@ -106,7 +109,11 @@ def check_upload(data: bytes, limits: Limits = DEFAULT_LIMITS) -> PackageReport:
         infos = archive.infolist()
         _check_names(archive, infos)
         _check_declared_sizes(infos, limits)
-        return _scan_parts(archive, data, infos, limits)
+        copy = StoredCopy(stored_copy) if stored_copy is not None else None
+        report = _scan_parts(archive, data, infos, limits, copy)
+        if copy is not None:
+            copy.finish()
+        return report
 
 
 def _refusal_for_kind(kind: str, data: bytes):
@@ -207,7 +214,8 @@ class _Tally:
     counting: bool = True  # whether the fast pass counts its cells
 
 
-def _scan_parts(archive: zipfile.ZipFile, data: bytes, infos: list[zipfile.ZipInfo], limits: Limits) -> PackageReport:
+def _scan_parts(archive: zipfile.ZipFile, data: bytes, infos: list[zipfile.ZipInfo], limits: Limits,
+                copy: StoredCopy | None = None) -> PackageReport:
     targets = _relationship_targets(archive)
     related = {part: kind for part, kind in targets.values()}  # each part the workbook points at → its type
     tally = _Tally()
@@ -215,7 +223,7 @@ def _scan_parts(archive: zipfile.ZipFile, data: bytes, infos: list[zipfile.ZipIn
     # to hold max_total_cells cells (10,000 members take 9 MB, the bound 16 MB) is not counted by the fast pass
     tally.counting = sum(info.file_size for info in infos) > limits.max_total_cells * _SMALLEST_CELL_BYTES
     for info in infos:
-        _scan_part(archive, data, info, limits, related.get(info.filename, ""), tally)
+        _scan_part(archive, data, info, limits, related.get(info.filename, ""), tally, copy)
         if tally.cells > limits.max_total_cells:
             raise refuse("E-TOO-MANY-CELLS", detail=f"more than {tally.cells} cells", limit=f"{limits.max_total_cells:,}".replace(",", "."))
     _check_string_expansion(data, tally, limits)
@@ -225,8 +233,24 @@ def _scan_parts(archive: zipfile.ZipFile, data: bytes, infos: list[zipfile.ZipIn
                          {names[part]: cells for part, cells in tally.error_cells.items() if part in names})
 
 
-def _scan_part(archive, data: bytes, info: zipfile.ZipInfo, limits: Limits, relationship: str, tally: _Tally) -> None:
-    chunks = _chunks(data, info, limits)
+def _scan_part(archive, data: bytes, info: zipfile.ZipInfo, limits: Limits, relationship: str, tally: _Tally,
+               copy: StoredCopy | None = None) -> None:
+    if copy is None:
+        _scan_part_bytes(archive, data, info, limits, relationship, tally, _chunks(data, info, limits))
+    elif relationship.endswith(_STORED_TYPES):  # what calamine inflates: stored as the guards inflate it
+        copy.begin(info)
+        inflated = _inflate(data, info, copy.write)
+        _scan_part_bytes(archive, data, info, limits, relationship, tally, _chunks(data, info, limits, inflated))
+        for _ in inflated:  # a shared-string table past one chunk is measured apart: its first inflating ends here
+            pass
+        copy.end(info)
+    else:  # the rest as it came, once the guards have read it
+        _scan_part_bytes(archive, data, info, limits, relationship, tally, _chunks(data, info, limits))
+        copy.raw(info, _raw_entry(data, info))
+
+
+def _scan_part_bytes(archive, data: bytes, info: zipfile.ZipInfo, limits: Limits, relationship: str, tally: _Tally,
+                     chunks) -> None:
     head = next(chunks, b"")
     root = _xml_root(head, info)
     is_sheet = relationship.endswith(_SHEET_TYPES) or root in _SHEET_ROOTS
@@ -548,16 +572,75 @@ def _string_references(data: bytes, info: zipfile.ZipInfo) -> Counter:
     return references
 
 
-def _chunks(data: bytes, info: zipfile.ZipInfo, limits: Limits = DEFAULT_LIMITS):
+_STORED_TYPES = ("/worksheet", "/sharedStrings")  # relationship types of the parts calamine inflates at length
+_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
+_CENTRAL_HEADER = struct.Struct("<4sHHHHHHIIIHHHHHII")
+_END = struct.Struct("<4sHHHHIIH")
+_UTF8_NAME = 0x800
+
+
+class StoredCopy:
+    """The package again, written as the guards read it: each worksheet and shared-string table the workbook
+    points at stored, its bytes as the guards inflate them (chunk by chunk, so never held whole), every other
+    part as it came (deflated or not), after the guards have read it; then a directory of its own. calamine then
+    inflates nothing large a second time (an 8 MB sheet: some 15 ms of its 100), and reads exactly the entries
+    and bytes the guards checked. Every entry keeps its name, order, declared sizes and CRC; the guards check
+    each stored part's size and CRC as they go, so a part is whole once `end` passes."""
+
+    def __init__(self, file):
+        self.file = file
+        self.at = 0  # where the next entry starts
+        self.entries: list[bytes] = []  # central directory records
+        self.written = 0  # bytes of the stored part being written
+
+    def begin(self, info: zipfile.ZipInfo) -> None:
+        self._header(info, zipfile.ZIP_STORED, info.file_size)
+        self.written = 0
+
+    def write(self, chunk) -> None:
+        self.file.write(chunk)
+        self.written += len(chunk)
+
+    def end(self, info: zipfile.ZipInfo) -> None:
+        if self.written != info.file_size:  # the guards refuse first; this only keeps a broken copy unreadable
+            raise refuse("E-CORRUPT", detail=f"{info.filename}: stored copy of {self.written} bytes")
+        self.at += info.file_size
+
+    def raw(self, info: zipfile.ZipInfo, raw: memoryview) -> None:
+        self._header(info, info.compress_type, len(raw))
+        self.file.write(raw)
+        self.at += len(raw)
+
+    def _header(self, info: zipfile.ZipInfo, method: int, size: int) -> None:
+        name = info.orig_filename.encode("utf-8")
+        local = _LOCAL_HEADER.pack(b"PK\x03\x04", 20, _UTF8_NAME, method, 0, 0, info.CRC, size, info.file_size,
+                                   len(name), 0)
+        self.entries.append(_CENTRAL_HEADER.pack(b"PK\x01\x02", 20, 20, _UTF8_NAME, method, 0, 0, info.CRC, size,
+                                                 info.file_size, len(name), 0, 0, 0, 0, 0, self.at) + name)
+        self.file.write(local)
+        self.file.write(name)
+        self.at += len(local) + len(name)
+
+    def finish(self) -> None:
+        directory = b"".join(self.entries)
+        self.file.write(directory)
+        self.file.write(_END.pack(b"PK\x05\x06", 0, 0, len(self.entries), len(self.entries), len(directory),
+                                  self.at, 0))
+        self.file.flush()
+
+
+def _chunks(data: bytes, info: zipfile.ZipInfo, limits: Limits = DEFAULT_LIMITS, inflated=None):
     """The part's bytes in chunks that never split a tag: each chunk is cut before its last '<' ('<' cannot
     occur inside a tag), and a tag still open at the cut is carried whole into the next chunk, however long its
     attributes. A part that fits in one chunk (most) comes whole, uncopied. An open tag longer than
-    max_run_bytes is refused: no cell of a real workbook comes near it."""
+    max_run_bytes is refused: no cell of a real workbook comes near it. `inflated`: the part's `_inflate`, when
+    the caller holds it."""
+    inflated = _inflate(data, info) if inflated is None else inflated
     if info.file_size <= CHUNK:
-        yield b"".join(_inflate(data, info))
+        yield b"".join(inflated)
         return
     carry = b""
-    for chunk in _inflate(data, info):
+    for chunk in inflated:
         chunk = bytes(chunk)  # a stored part's chunks are views
         cut = chunk.rfind(b"<")
         if cut < 0 and not carry:  # text only, no tag carried: nothing to keep
@@ -579,14 +662,18 @@ def _chunks(data: bytes, info: zipfile.ZipInfo, limits: Limits = DEFAULT_LIMITS)
         yield carry
 
 
-def _inflate(data: bytes, info: zipfile.ZipInfo):
+def _inflate(data: bytes, info: zipfile.ZipInfo, sink=None):
     """Inflate one entry ourselves, refusing output beyond its declared size: zipfile would silently stop
-    there, while another reader (calamine's) may read on and hold it all in memory."""
+    there, while another reader (calamine's) may read on and hold it all in memory. `sink` is handed each chunk
+    before it is yielded (never more than the declared size)."""
     raw = _raw_entry(data, info)
     if info.compress_type == zipfile.ZIP_STORED:
         if len(raw) != info.file_size:
             raise refuse("E-CORRUPT", detail=f"{info.filename}: stored size mismatch")
-        yield from (raw[at : at + CHUNK] for at in range(0, len(raw), CHUNK))
+        for at in range(0, len(raw), CHUNK):
+            if sink is not None:
+                sink(raw[at : at + CHUNK])
+            yield raw[at : at + CHUNK]
         return
     # isal's own inflater keeps the input it was given (zlib's copies what is left of it into unconsumed_tail at
     # every chunk: a fifth of the inflating of an 8 MB sheet); asked for no more than one byte past the declared
@@ -604,6 +691,8 @@ def _inflate(data: bytes, info: zipfile.ZipInfo):
             raise refuse("E-ZIP-BOMB", detail=f"{info.filename}: inflates beyond its declared {info.file_size} bytes")
         if chunk:
             crc = zlib.crc32(chunk, crc)
+            if sink is not None:
+                sink(chunk)
             yield chunk
         if not chunk or inflater.eof:
             break

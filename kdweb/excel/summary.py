@@ -14,7 +14,7 @@ from openpyxl.formatting.rule import FormulaRule
 
 from kdweb.exports.page_setup import fit_to_a4
 from kdweb.rules.ruleset import RuleSet
-from kdweb.rules.terms import NOT_RATED_TEXT, QuotaBase, QuotaScope, Severity
+from kdweb.rules.terms import NOT_RATED_TEXT, Level, QuotaBase, QuotaScope, Severity
 
 from . import styles
 from .columns import FIRST_DATA_ROW, SheetSpec, column_letter
@@ -160,12 +160,13 @@ def _mark_broken_quota(sheet, first: int, last: int) -> None:
 
 def _quota_note(rule_set: RuleSet) -> str:
     share = f"{rule_set.quota_share * 100:g}".replace(".", ",")
-    base = "“Hoàn thành tốt nhiệm vụ”" if rule_set.quota_base is QuotaBase.HTTNV else "“Hoàn thành tốt nhiệm vụ” trở lên"
-    text = f"Số xếp loại “Hoàn thành xuất sắc nhiệm vụ” không vượt quá {share}% số xếp loại {base}"
+    good, excellent = f"“{Level.HTTNV.text}”", f"“{Level.HTXSNV.text}”"
+    base = good if rule_set.quota_base is QuotaBase.HTTNV else f"{good} trở lên"
+    text = f"Số xếp loại {excellent} không vượt quá {share}% số xếp loại {base}"
     if rule_set.is_on("Q-SMALL"):
         text += (
-            f"; nơi có dưới {rule_set.small_group_threshold} đối tượng xếp loại “Hoàn thành tốt nhiệm vụ” được chọn "
-            f"{rule_set.small_group_allowance} đối tượng “Hoàn thành xuất sắc nhiệm vụ” nếu đủ điều kiện"
+            f"; nơi có dưới {rule_set.small_group_threshold} đối tượng xếp loại {good} được chọn "
+            f"{rule_set.small_group_allowance} đối tượng {excellent} nếu đủ điều kiện"
         )
     if rule_set.scored:
         outstanding = f"{rule_set.quota_outstanding_share * 100:g}".replace(".", ",")

@@ -33,7 +33,9 @@ _MEASURE_TEXTS = {
     "disciplined": "Trong đó bị kỷ luật",
 }
 
-BASES = {"approved": ("approved",), "submitted": ("submitted", "approved")}
+# The submission states (workbook status codes) each basis counts.
+BASES = {"approved": (WorkbookStatus.APPROVED.code,),
+         "submitted": (WorkbookStatus.SUBMITTED.code, WorkbookStatus.APPROVED.code)}
 DEFAULT_BASIS = "approved"
 BASIS_TEXTS = {
     "approved": "Kết quả đã được cấp trên duyệt",

@@ -62,6 +62,15 @@ def cap_check(rule: str, kind: SubjectKind, cap: CapRule, trigger: str | None = 
     return Check(rule, kind, run)
 
 
+def person_discipline_cap(person, rule_set) -> Cap | None:
+    """M-DISCIPLINE, L-DISCIPLINE: a member or leader disciplined in the year is KHTNV; a violation counted in an
+    earlier year counts once."""
+    if person.disciplined_in_year and not person.violation_counted_before:
+        form = f" (hình thức {person.discipline.text.lower()})" if person.discipline else ""
+        return Cap(Level.KHTNV, f"bị thi hành kỷ luật trong năm{form}")
+    return None
+
+
 def over_cap(cap: Cap, level: Level) -> str:
     verb = "phải xếp loại" if cap.level is Level.KHTNV else "chỉ được xếp loại tối đa"
     return f"{cap.reason}, nên {verb} {quoted_level(cap.level)}, không được xếp {quoted_level(level)}."

@@ -1,21 +1,13 @@
 """Checks on one leader or manager (cá nhân cán bộ lãnh đạo, quản lý): docs/rulebook.md §3, codes L-*."""
 from __future__ import annotations
 
-from .checks_common import over_cap
+from .checks_common import over_cap, person_discipline_cap
 from .grading import Cap, RecordCap, lowest
 from .messages import lower_first, quoted_level, subject_phrase
 from .ruleset import Check
 from .terms import Level, SubjectKind
 
 LEADER = SubjectKind.LEADER
-
-
-def discipline_cap(leader, rule_set) -> Cap | None:
-    """L-DISCIPLINE: disciplined in the year means KHTNV (one violation counts once)."""
-    if leader.disciplined_in_year and not leader.violation_counted_before:
-        form = f" (hình thức {leader.discipline.text.lower()})" if leader.discipline else ""
-        return Cap(Level.KHTNV, f"bị thi hành kỷ luật trong năm{form}")
-    return None
 
 
 def targets_cap(leader, rule_set) -> Cap | None:
@@ -72,7 +64,7 @@ def check_head(ctx):
 
 
 LEADER_CAPS = (
-    RecordCap("L-DISCIPLINE", discipline_cap, "disciplined_in_year"),
+    RecordCap("L-DISCIPLINE", person_discipline_cap, "disciplined_in_year"),
     RecordCap("L-TARGETS", targets_cap, "targets_below_half"),
     RecordCap("L-CORRUPTION", corruption_cap, "corruption_under_leadership"),
 )

@@ -4,20 +4,13 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import lru_cache
 
+from .checks_common import person_discipline_cap
 from .grading import Cap, RecordCap
 from .messages import quoted_level
 from .ruleset import Check
 from .terms import NOT_RATED_TEXT, Level, NotRatedReason, Severity, SubjectKind
 
 MEMBER = SubjectKind.MEMBER
-
-
-def discipline_cap(member, rule_set) -> Cap | None:
-    """M-DISCIPLINE: disciplined in the year means KHTNV; a violation counted in an earlier year counts once."""
-    if member.disciplined_in_year and not member.violation_counted_before:
-        form = f" (hình thức {member.discipline.text.lower()})" if member.discipline else ""
-        return Cap(Level.KHTNV, f"bị thi hành kỷ luật trong năm{form}")
-    return None
 
 
 def civil_cap(member, rule_set) -> Cap | None:
@@ -182,7 +175,7 @@ def _too_low(rank: int, gap: int) -> frozenset[Level]:
 
 
 MEMBER_CAPS = (
-    RecordCap("M-DISCIPLINE", discipline_cap, "disciplined_in_year"),
+    RecordCap("M-DISCIPLINE", person_discipline_cap, "disciplined_in_year"),
     RecordCap("M-CIVIL", civil_cap, "civil_rating"),
     RecordCap("M-GRADES", targets_cap, "targets_below_half"),
     RecordCap("M-SICK", sick_cap, "sick_leave_months"),

@@ -208,7 +208,7 @@ def _codes(enum) -> list[tuple[str, object]]:
     return [(member.code, member) for member in enum]
 
 
-# "Hoàn thành" alone is not a level (RULES.md §1): it begins three of them, so it is never read as HTNV.
+# "Hoàn thành" alone is not a level (docs/rulebook.md §1): it begins three of them, so it is never read as HTNV.
 _LEVEL_OPTIONS = [(level.text, level) for level in sorted(Level, reverse=True)] + [(NOT_RATED_TEXT, NOT_RATED)]
 _LEVEL_ALIASES = _codes(Level) + [
     ("xuất sắc", Level.HTXSNV), ("hoàn thành xuất sắc", Level.HTXSNV),

@@ -2,7 +2,7 @@
 import json
 from dataclasses import dataclass
 
-from kdweb.domain import UploadOutcome
+from kdweb.domain import Role, UploadOutcome
 from kdweb.extensions import db
 from kdweb.models import AuditEvent, Unit, User
 
@@ -40,8 +40,8 @@ DETAIL_TEXTS = {
     "founding_dates_set": "ngày thành lập chi bộ được ghi",
 }
 VALUE_TEXTS = {True: "có", False: "không", **{outcome.code: outcome.text.lower() for outcome in UploadOutcome},
-               "templates": "mẫu Excel", "approved": "kết quả đã duyệt", "staff": "cán bộ đơn vị",
-               "reviewer": "cán bộ duyệt", "admin": "quản trị", "roster_import": "tệp danh sách đảng viên"}
+               **{role.code: role.text.lower() for role in Role},
+               "templates": "mẫu Excel", "approved": "kết quả đã duyệt", "roster_import": "tệp danh sách đảng viên"}
 
 
 @dataclass

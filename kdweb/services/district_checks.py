@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 
 from kdweb.extensions import db
 from kdweb.models import Collective, LeaderPost, Rating, Submission, Unit, UnitCycle
+from kdweb.reports import BASES
 from kdweb.rules import (
     CollectiveRecord, LeaderRecord, Level, MemberRecord, NotRatedReason, OrganisationRecord, Severity, SubjectKind,
     UnitBatch, get_rule_set, sorted_findings, validate_district,
@@ -19,7 +20,6 @@ from kdweb.rules.roster_changes import ROSTER_CHANGED
 from kdweb.rules.stored import record_from_json
 from kdweb.services.roster import roster_names
 
-BASIS_STATES = ("submitted", "approved")
 
 
 def current_batches(cycle) -> tuple[list[UnitBatch], dict[str, str]]:
@@ -27,7 +27,7 @@ def current_batches(cycle) -> tuple[list[UnitBatch], dict[str, str]]:
     units = dict(db.session.execute(
         db.select(Submission.upload_id, Unit.code)
         .join(UnitCycle, UnitCycle.submission_id == Submission.id).join(Unit, UnitCycle.unit_id == Unit.id)
-        .where(UnitCycle.cycle_id == cycle.id, Submission.state.in_(BASIS_STATES),
+        .where(UnitCycle.cycle_id == cycle.id, Submission.state.in_(BASES["submitted"]),
                Unit.valid_on_clause(cycle.review_date))  # a unit merged before the review date: its successor
     ).all())
     names = dict(db.session.execute(db.select(Unit.code, Unit.name).where(Unit.code.in_(units.values()))).all())

@@ -110,7 +110,7 @@ def organisation_records(unit) -> list[OrganisationRecord]:
 
 
 def parts_of(committee: Unit):
-    """A đảng bộ cơ sở's đảng bộ bộ phận and chi bộ, each followed by the chi bộ under it (RULES.md §2: all rated
+    """A đảng bộ cơ sở's đảng bộ bộ phận and chi bộ, each followed by the chi bộ under it (docs/rulebook.md §2: all rated
     in the đảng bộ cơ sở's workbook)."""
     for child in committee.children:
         if child.active:

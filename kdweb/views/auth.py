@@ -7,6 +7,7 @@ from kdweb.models.base import utcnow
 from kdweb.services import login as login_service, sessions
 from kdweb.services.notifications import mail_configured
 from kdweb.views import local_time
+from kdweb.views.rendering import redirect_with
 
 bp = Blueprint("auth", __name__)
 
@@ -67,8 +68,7 @@ def logout():
     login_service.log_out(current_user.id)  # every copy of this user's cookies stops working
     logout_user()
     session.clear()
-    flash("Bạn đã đăng xuất.", "info")
-    return redirect(url_for("auth.login"))
+    return redirect_with("Bạn đã đăng xuất.", url_for("auth.login"), "info")
 
 
 @bp.get("/password")  # the page's earlier address
@@ -92,9 +92,8 @@ def email_post():
         user = login_service.change_email(current_user.id, email)
     except EmailRefused as refused:
         return account_page(422, email=email, email_error=refused.message)
-    flash(f"Đã lưu e-mail nhận thông báo: {user.email}." if user.email
-          else "Đã xóa e-mail: thông báo chỉ còn hiện trong mục Thông báo.", "success")
-    return redirect(url_for("auth.account"), code=303)
+    return redirect_with(f"Đã lưu e-mail nhận thông báo: {user.email}." if user.email
+                         else "Đã xóa e-mail: thông báo chỉ còn hiện trong mục Thông báo.", url_for("auth.account"))
 
 
 @bp.post("/password")
@@ -109,5 +108,5 @@ def password_post():
     session.clear()
     session.permanent = True
     login_user(user)  # this browser stays logged in with a fresh cookie; every other session has ended
-    flash("Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc.", "success")
-    return redirect(url_for("home.index"))
+    return redirect_with("Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc.",
+                         url_for("home.index"))

@@ -2,24 +2,23 @@
 from dataclasses import astuple
 from functools import wraps
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
 from kdweb.access import role_required, unit_for_user_or_404
-from kdweb.extensions import db
-from kdweb.models import BulkJob
 from kdweb.reports.charts import count_chart
 from kdweb.models.base import utcnow
 from kdweb.rules import Level
 from kdweb.services import (
-    audit_log, bulk, checks_store, dashboard, jobs, notifications, review_page, unit_page, workflow,
+    audit_log, bulk, checks_store, dashboard, notifications, review_page, unit_page, workflow,
 )
 from kdweb.services.cycles import open_cycle, unit_cycle
 from kdweb.status import WorkbookStatus
 from kdweb.views import local_time
 from kdweb.views.jobs import job_page
-from kdweb.views.rendering import answer, render_page, send_download, wants_fragment
+from kdweb.views.lookups import finished_job_or_404, job_or_404
+from kdweb.views.rendering import answer, redirect_with, render_page, send_download, wants_fragment
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 REVIEWERS = ("reviewer", "admin")
@@ -168,8 +167,8 @@ def approve_clean():
     cycle = open_cycle_or_refuse()
     approved = workflow.approve_clean(cycle, current_user, request.form.getlist("unit"))
     notifications.send_pending_mail()
-    flash(f"Đã duyệt {len(approved)} đơn vị không có lỗi, không có cảnh báo.", "success")
-    return redirect(url_for("review.index", status=WorkbookStatus.APPROVED.code))
+    return redirect_with(f"Đã duyệt {len(approved)} đơn vị không có lỗi, không có cảnh báo.",
+                         url_for("review.index", status=WorkbookStatus.APPROVED.code))
 
 
 @bp.get("/checks")
@@ -202,9 +201,7 @@ def bulk_start(kind):
 @bp.get("/bulk/<int:job_id>")
 @role_required(*REVIEWERS)
 def bulk_status(job_id):
-    job = jobs.status(job_id)
-    if job is None or job.kind not in bulk.KINDS:  # each job's page shows its own kind only
-        abort(404)
+    job = job_or_404(job_id, bulk.KINDS)
     return render_page("review/bulk.html", "review/_bulk_progress.html", **bulk_page(job))
 
 
@@ -216,7 +213,5 @@ def bulk_page(job) -> dict:
 @bp.get("/bulk/<int:job_id>/file")
 @role_required(*REVIEWERS)
 def bulk_file(job_id):
-    job = db.get_or_404(BulkJob, job_id)
-    if job.state != "done" or job.kind not in bulk.KINDS:
-        abort(404)
+    job = finished_job_or_404(job_id, bulk.KINDS)
     return send_download(job.content, job.filename, "application/zip")

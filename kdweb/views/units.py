@@ -1,7 +1,7 @@
 """The unit's page: download the workbook, upload, see findings inline, submit; and its history."""
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, request, url_for
 from flask_login import current_user, login_required
 
 from kdweb.access import role_required, unit_for_user_or_404
@@ -11,7 +11,7 @@ from kdweb.services.cycles import open_cycle
 from kdweb.services.superior import current_superior
 from kdweb.views.lookups import cycle_or_404, open_cycle_or_404
 from kdweb.views.params import cell_arg, form_id, int_arg
-from kdweb.views.rendering import answer, render_page, send_download
+from kdweb.views.rendering import answer, redirect_with, render_page, send_download
 
 bp = Blueprint("units", __name__, url_prefix="/units")
 
@@ -153,10 +153,9 @@ def recheck(code, version):
     except workflow.WorkflowRefused as refused:
         if refused.http_status == 404:
             abort(404)
-        flash(refused.message, "danger")
-        return redirect(back, 303)
-    flash(*unit_page.recheck_message(upload))  # a plain form on both pages: no fragment to swap
-    return redirect(back, 303)
+        return redirect_with(refused.message, back, "danger")
+    message, category = unit_page.recheck_message(upload)  # a plain form on both pages: no fragment to swap
+    return redirect_with(message, back, category)
 
 
 @bp.post("/<code>/submit")

@@ -24,13 +24,17 @@ def start_export(cycle, user) -> BulkJob:
 
 def start_import(user, roster_import: RosterImport, *, sheet, header_row, mapping: dict[int, str],
                  expected: tuple[int, ...] | None, valid_only: bool) -> BulkJob:
-    """The confirmed import, as the admin chose it on the preview, to be applied by a worker."""
+    """The confirmed import, as the admin chose it on the preview, to be applied by a worker. When the job is done
+    already (a queue that runs jobs at once, or a fast worker), `roster_import` holds the counts it wrote."""
     params = {"import_id": roster_import.id, "sheet": sheet, "header_row": header_row,
               "mapping": {str(index): key for index, key in mapping.items()},
               "expected": list(expected) if expected else None, "valid_only": valid_only}
     job = jobs.create(IMPORT, roster_import.cycle_id, user, params=params)
     db.session.commit()
-    return handed_over(job)
+    job = handed_over(job)
+    if job.state == "done":
+        db.session.refresh(roster_import)
+    return job
 
 
 def start_preview(user, roster_import: RosterImport, *, sheet, header_row, mapping: dict[int, str] | None) -> BulkJob:

@@ -2,7 +2,7 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from kdweb.extensions import db
-from kdweb.models import BulkJob, RosterImport
+from kdweb.models import RosterImport
 from kdweb.services import jobs
 from kdweb.services.admin import AdminRefusal, roster_import as import_service, roster_jobs
 from kdweb.services.admin.roster_mapping import CELL_KINDS, FIELDS
@@ -12,6 +12,7 @@ from kdweb.services.admin.units import unit_tree
 from kdweb.services.cycles import open_cycle
 from kdweb.views.admin import bp, refused
 from kdweb.views.jobs import job_page
+from kdweb.views.lookups import finished_job_or_404, job_or_404, open_cycle_or_404
 from kdweb.views.params import int_arg
 from kdweb.views.rendering import redirect_with, render_page, send_download
 
@@ -42,18 +43,13 @@ def roster_template():
 @bp.post("/roster/export")
 def roster_export():
     """The current roster as a file, built by a worker; the job's page offers it when it is ready."""
-    cycle = open_cycle()
-    if cycle is None:
-        abort(404)
-    job = roster_jobs.start_export(cycle, current_user)
+    job = roster_jobs.start_export(open_cycle_or_404(), current_user)
     return redirect(url_for("admin.roster_job", job_id=job.id), code=303)
 
 
 @bp.get("/roster/jobs/<int:job_id>")
 def roster_job(job_id):
-    job = jobs.status(job_id)
-    if job is None or job.kind not in roster_jobs.KINDS:
-        abort(404)
+    job = job_or_404(job_id, roster_jobs.KINDS)
     import_id = job.params.get("import_id")
     return render_page("review/bulk.html", "review/_bulk_progress.html", **job_page(
         job, url_for("admin.roster_job", job_id=job.id), url_for("admin.roster_job_file", job_id=job.id),
@@ -64,9 +60,7 @@ def roster_job(job_id):
 
 @bp.get("/roster/jobs/<int:job_id>/file")
 def roster_job_file(job_id):
-    job = db.get_or_404(BulkJob, job_id)
-    if job.state != "done" or job.kind != roster_jobs.EXPORT:
-        abort(404)
+    job = finished_job_or_404(job_id, (roster_jobs.EXPORT,))
     return _xlsx(job.content, job.filename)
 
 
@@ -156,7 +150,6 @@ def apply_roster_import(import_id):
         return redirect_with(job.error, url_for("admin.roster_import", import_id=import_id, **_mapping_args(form)),
                              "danger")
     if job.state == "done":  # a queue that runs jobs at once (or a fast worker)
-        db.session.refresh(roster_import)
         return redirect_with(f"Đã nhập danh sách: {roster_import.added_count} đảng viên mới, "
                              f"{roster_import.updated_count} cập nhật, {roster_import.unchanged_count} không đổi.",
                              url_for("admin.roster_import", import_id=import_id))
