@@ -11,9 +11,11 @@ it says so; `browser` and `libreoffice` tests skip, with the reason, where their
 a missing Chromium or LibreOffice is a failure, not a skip; `postgres` tests are deselected on SQLite (the header
 says so) and run in the PostgreSQL pass.
 """
+import hashlib
 import os
 import re
 import shutil
+import sqlite3
 
 import pytest
 from flask.testing import FlaskClient
@@ -117,6 +119,18 @@ def app_config(url: str, **extra) -> dict:
     }
 
 
+_checked_pages: dict[tuple[bytes, bool], list[str]] = {}  # the page's digest → its problems
+
+
+def _html_problems(body: str, fragment: bool) -> list[str]:
+    """html_problems is a pure function of the page: a page met again (a refusal, a sweep's 4xx) is not parsed again.
+    Only the page's digest is kept."""
+    key = (hashlib.blake2b(body.encode(), digest_size=16).digest(), fragment)
+    if key not in _checked_pages:
+        _checked_pages[key] = html_problems(body, is_fragment=fragment)
+    return _checked_pages[key]
+
+
 class KdwebClient(FlaskClient):
     """Sends the CSRF token on every unsafe request unless told `csrf=False`, and checks the HTML."""
 
@@ -130,7 +144,7 @@ class KdwebClient(FlaskClient):
         if check_html and response.mimetype == "text/html":
             body = response.get_data(as_text=True)
             fragment = "<html" not in body[:200].lower()
-            problems = html_problems(body, is_fragment=fragment)
+            problems = _html_problems(body, fragment)
             assert not problems, f"{args[0] if args else ''}: {problems}"
         return response
 
@@ -178,10 +192,16 @@ def app(database_url):
     with app.app_context():
         db.drop_all()
         db.create_all()
+        if db.engine.dialect.name == "sqlite":
+            empty_all_tables()
+            _snapshots["empty"] = take_snapshot()
     yield app
     with app.app_context():
         db.session.remove()
         db.drop_all()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {KEPT} CASCADE")
         db.engine.dispose()
 
 
@@ -200,7 +220,43 @@ def clean_database(request):
     app = request.getfixturevalue("app")
     with app.app_context():
         db.session.remove()
-        empty_all_tables()
+        if "empty" in _snapshots:
+            restore_snapshot(_snapshots["empty"])
+        else:
+            empty_all_tables()
+
+
+# SQLite: the database file as it stood, kept in memory ("empty": new, as `empty_all_tables` leaves it; "demo": with
+# the small demo district loaded) and written back over the test database by SQLite's backup API, a few
+# milliseconds for the whole file, schema, triggers and counters included.
+_snapshots: dict[str, sqlite3.Connection] = {}
+
+
+def take_snapshot() -> sqlite3.Connection:
+    snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+    connection = db.engine.raw_connection()
+    try:
+        connection.driver_connection.backup(snapshot)
+    finally:
+        connection.close()
+    return snapshot
+
+
+def restore_snapshot(snapshot: sqlite3.Connection) -> None:
+    connection = db.engine.raw_connection()
+    try:
+        snapshot.backup(connection.driver_connection)
+    finally:
+        connection.close()
+
+
+def is_empty() -> bool:
+    """No table holds a row but the roster revision's own (as `empty_all_tables` leaves them)."""
+    tables = [table for table in db.metadata.sorted_tables
+              if table.name != roster_revision.RosterRevision.__tablename__]
+    counted = " + ".join(f"(SELECT count(*) FROM (SELECT 1 FROM {table.name} LIMIT 1))" for table in tables)
+    with db.engine.connect() as connection:
+        return connection.exec_driver_sql(f"SELECT {counted}").scalar() == 0
 
 
 def empty_all_tables():
@@ -209,12 +265,11 @@ def empty_all_tables():
     as a new database has it (kdweb/models/roster_revision.py)."""
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            for table in tables:
-                connection.execute(table.delete())
-            connection.execute(db.text("SELECT setval(pg_get_serial_sequence(name, 'id'), 1, false) "
-                                       "FROM unnest(CAST(:names AS text[])) AS name"),
-                               {"names": [table.name for table in tables if _has_serial_id(table)]})
+        if connection.dialect.name == "postgresql":  # one round trip: a script of DELETEs, then the sequences
+            serial = ", ".join(f"'{table.name}'" for table in tables if _has_serial_id(table))
+            connection.exec_driver_sql(
+                "".join(f'DELETE FROM "{table.name}"; ' for table in tables)
+                + f"SELECT setval(pg_get_serial_sequence(name, 'id'), 1, false) FROM unnest(ARRAY[{serial}]) AS name")
         else:
             connection.execute(db.text("PRAGMA foreign_keys=OFF"))
             for table in tables:
@@ -239,17 +294,30 @@ def demo(app):
     """The small demo district, loaded; returns the generated records (with the users' passwords).
 
     The first test of the session loads it through kdweb.demo.load; the rows it wrote are kept and the later tests
-    get them back by one bulk insert per table (a fifth of the time: ~800 tests use the demo)."""
+    get them back (~800 tests use the demo): on SQLite the whole file as it stood after the load is written back
+    over the (still empty) test database (`_snapshots["demo"]`), on PostgreSQL by one bulk insert per table. A test
+    whose fixtures wrote rows before this one gets the rows inserted beside theirs, on SQLite too."""
     from kdweb.demo.generate import generate
-    from kdweb.demo.load import load
 
     district = generate("small")  # deterministic: the same records, passwords included, every time
     with app.app_context():
-        if _demo_rows:
-            insert_rows(_demo_rows)
+        if "demo" in _snapshots and is_empty():
+            restore_snapshot(_snapshots["demo"])
+        elif _demo_rows and db.engine.dialect.name == "postgresql":
+            copy_rows_back(_demo_rows)
         else:
-            load(district)
-            _demo_rows.update(all_rows())
+            fresh = "empty" in _snapshots and is_empty()
+            if _demo_rows:
+                insert_rows(_demo_rows)
+            else:
+                from kdweb.demo.load import load
+
+                load(district)
+                _demo_rows.update(all_rows())
+                if db.engine.dialect.name == "postgresql":
+                    keep_rows_aside(_demo_rows)
+            if fresh:
+                _snapshots["demo"] = take_snapshot()
         db.session.remove()
     return district
 
@@ -277,6 +345,76 @@ def insert_rows(rows: dict[str, list[dict]]) -> None:
                 if rows.get(table.name) and _has_serial_id(table):
                     connection.execute(db.text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                                                f"(SELECT max(id) FROM {table.name}))"))
+
+
+_saved: dict = {}  # key → (the database as saved, the client's cookies, the value built)
+
+
+@pytest.fixture
+def saved_state(app):
+    """saved_state(key, build, client) → build(), run once per worker and key: a later test asking for the same key
+    gets the database as build() left it (SQLite: the file, by the backup API; PostgreSQL: every row, ids kept, and
+    the roster revision) and the client's cookies (its login) back, and the value build() returned. For a fixture
+    whose work is the same in every test that asks for it, from the same start (the fresh demo, a new client); what
+    it returns must not be changed by the tests."""
+    def _state(key, build, client):
+        if key in _saved:
+            database, cookies, value = _saved[key]
+            with app.app_context():
+                db.session.remove()
+                restore_database(database)
+            client._cookies.clear()
+            client._cookies.update(cookies)
+            return value
+        value = build()
+        with app.app_context():
+            db.session.remove()
+            _saved[key] = (save_database(), dict(client._cookies), value)
+        return value
+    return _state
+
+
+def save_database():
+    if db.engine.dialect.name == "sqlite":
+        return take_snapshot()
+    with db.engine.connect() as connection:
+        revision = connection.execute(db.select(roster_revision.RosterRevision.revision)).scalar_one()
+    return all_rows(), revision
+
+
+def restore_database(saved) -> None:
+    if isinstance(saved, sqlite3.Connection):
+        restore_snapshot(saved)
+        return
+    rows, revision = saved
+    empty_all_tables()
+    insert_rows(rows)
+    with db.engine.begin() as connection:
+        connection.execute(db.update(roster_revision.RosterRevision).values(revision=revision))
+
+
+KEPT = "kdweb_test_kept"  # PostgreSQL: the schema holding a copy of the demo's tables, beside the test's own
+
+
+def keep_rows_aside(rows: dict[str, list[dict]]) -> None:
+    """PostgreSQL: a copy of each table the demo filled, in a schema of its own in the worker's database."""
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {KEPT} CASCADE; CREATE SCHEMA {KEPT}; " + "".join(
+            f'CREATE TABLE {KEPT}."{table.name}" AS SELECT * FROM public."{table.name}"; '
+            for table in db.metadata.sorted_tables if rows.get(table.name)))
+
+
+def copy_rows_back(rows: dict[str, list[dict]]) -> None:
+    """What insert_rows(rows) does, in one round trip: the rows copied back from `keep_rows_aside`'s tables by the
+    server itself (parents first), then the sequences moved past them."""
+    tables = [table for table in db.metadata.sorted_tables if rows.get(table.name)]
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "".join(f'INSERT INTO public."{table.name}" SELECT * FROM {KEPT}."{table.name}" ORDER BY 1; '
+                    for table in tables)
+            + "".join(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                      f'(SELECT max(id) FROM public."{table.name}")); '
+                      for table in tables if _has_serial_id(table)))
 
 
 class AuthActions:

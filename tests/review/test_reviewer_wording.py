@@ -9,9 +9,11 @@ TO_THE_CLERK = ("Điền bằng Excel hoặc LibreOffice, không sửa", "rồi 
 
 
 @pytest.fixture
-def units(client, auth, app):
-    prepare_with_client(client, auth, app, "BD.P01", submit=True)
-    prepare_with_client(client, auth, app, "BD.P02", bad_level="xuất sắc lắm")
+def units(client, auth, app, saved_state):
+    def prepare():
+        prepare_with_client(client, auth, app, "BD.P01", submit=True)
+        prepare_with_client(client, auth, app, "BD.P02", bad_level="xuất sắc lắm")
+    saved_state("reviewer_wording.units", prepare, client)
 
 
 def clerk_sentences(page: str) -> list[str]:
@@ -41,8 +43,13 @@ PAGES = [("BD.P01", page) for page in WORKBOOK_PAGES] + [("BD.P02", WORKBOOK_PAG
 
 
 @pytest.fixture
-def told_units(client, auth, app):
-    """BD.P01 sent a workbook with an edited name and a row typed for nobody on the roster; BD.P02 a CSV file."""
+def told_units(client, auth, app, saved_state):
+    """BD.P01 sent a workbook with an edited name and a row typed for nobody on the roster; BD.P02 a CSV file. The
+    same in every test: sent once per worker, then given back as it left the database (`saved_state`)."""
+    return saved_state("reviewer_wording.told_units", lambda: send_told_units(client, auth, app), client)
+
+
+def send_told_units(client, auth, app):
     import io
 
     from openpyxl import load_workbook

@@ -7,9 +7,13 @@ from tests.unit_page.conftest import UNIT, upload
 
 
 @pytest.fixture
-def one_version(client, auth, clean_workbook):
-    upload(client, clean_workbook)
-    auth.logout()
+def one_version(request, client, auth, saved_state):
+    """The unit's clean workbook uploaded once by its staff, then logged out: done once per worker, then given back
+    as it left the database (`saved_state`)."""
+    def send():
+        upload(client, request.getfixturevalue("clean_workbook"))
+        auth.logout()
+    saved_state("unit_page.one_version", send, client)
 
 
 ENDPOINTS = [

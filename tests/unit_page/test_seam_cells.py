@@ -22,18 +22,22 @@ EXCEL_EPOCH = date(1899, 12, 30)
 
 
 @pytest.fixture(params=RULE_SETS)
-def issued(request, client, auth, app, demo):
+def issued(request, client, auth, app, demo, saved_state):
     """(rule set id, the unit's downloaded workbook, values_for that rates every subject cleanly, the roster), with
-    the unit's staff logged in; under qd366 the admin first switches the open cycle to it."""
+    the unit's staff logged in; under qd366 the admin first switches the open cycle to it. The same in every test
+    of a rule set: done once per worker and rule set, then given back as it left the database (`saved_state`)."""
     rule_set_id = request.param
-    if rule_set_id == "qd366-hd43":
-        switch_to_366(client, auth, app)
-    auth.login_as("staff", UNIT)
-    batch = roster(app, UNIT)
-    data = client.get(f"/units/{UNIT}/workbook.xlsx").data
-    values = scored_values(batch) if rule_set_id == "qd366-hd43" else clean_values(batch, rule_set_id)
-    assert "Không có lỗi" in upload(client, fill(data, values, rule_set_id)).get_data(as_text=True)
-    return rule_set_id, data, values, batch
+
+    def issue():
+        if rule_set_id == "qd366-hd43":
+            switch_to_366(client, auth, app)
+        auth.login_as("staff", UNIT)
+        batch = roster(app, UNIT)
+        data = client.get(f"/units/{UNIT}/workbook.xlsx").data
+        values = scored_values(batch) if rule_set_id == "qd366-hd43" else clean_values(batch, rule_set_id)
+        assert "Không có lỗi" in upload(client, fill(data, values, rule_set_id)).get_data(as_text=True)
+        return rule_set_id, data, values, batch
+    return saved_state(("seam_cells.issued", rule_set_id), issue, client)
 
 
 def rated_codes(issued_workbook, kind: SubjectKind, count: int = 2) -> list[str]:
