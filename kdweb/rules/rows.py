@@ -287,6 +287,7 @@ class RowParser:
         conversions, own_values, own_cells, read = self._fact_conversions, self._own_values, self._own_cells, self._read
         positions, names, code_at = self._layout.positions, self._layout.names, self._layout.code
         shape, record_type = self.shape, self.shape.record_type
+        only_text = _ONLY_TEXT
 
         def with_facts(facts: Sequence, cells: Sequence) -> tuple[object, list[Finding]]:
             if not known or len(facts) != fact_count:
@@ -298,7 +299,7 @@ class RowParser:
                 part = parts.get(key)
                 if part is None:
                     part = parts[key] = cell_part(repeating)
-                if all(type(value) is str for value in repeating):  # 1, 1.0 and True are one key: text only
+                if {*map(type, repeating)} <= only_text:  # 1, 1.0 and True are one key: text only
                     by_text[repeating] = part
             problems, base = part
             fields = base.copy()
@@ -481,6 +482,7 @@ def _runs(positions: list[int]) -> tuple[tuple[int, int, int], ...]:
 
 
 _UNSEEN = object()
+_ONLY_TEXT = frozenset({str})  # the types of a row's cells that are all text (or none at all)
 MONTHLY_LIST = "monthly_ratings"  # the key of one cell listing the months' ratings ("HTTNV, HTXSNV, …")
 
 
