@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from functools import lru_cache, partial
-from operator import getitem, itemgetter
+from operator import attrgetter, getitem, is_not, itemgetter
 from typing import Callable, Mapping, NamedTuple, Sequence
 
 from .findings import Finding
@@ -438,14 +438,18 @@ class RowParser:
         return looks_like_legacy_font(value)
 
 
+_ERROR, _VALUE, _IS_SET = attrgetter("error"), attrgetter("value"), partial(is_not, None)
+
+
 def _months_listed(shape: _RowShape, parsed_texts: _ParsedTexts, listed) -> tuple[tuple, list]:
     """The months' ratings one list cell gives ("HTTNV, HTXSNV, …"), in month order, and its problems."""
     month_texts = parsed_texts[parse_civil_rating]
     if type(listed) is str and listed.isascii() and listed.isprintable() and "  " not in listed and ";" not in listed:
-        # codes typed tidily, as parse_codes reads them: split on the commas, each code read once per sheet
-        read = [month_texts[part] for part in (part.strip(" ") for part in listed.split(",")) if part]
-        if not any(parsed.error for parsed in read):
-            return tuple(parsed.value for parsed in read if parsed.value is not None), []
+        # codes typed tidily, as parse_codes reads them: split on the commas, each code read once per sheet (the
+        # only blank printable ASCII holds is the space: strip() strips just spaces)
+        read = [*map(month_texts.__getitem__, filter(None, map(str.strip, listed.split(","))))]
+        if not any(map(_ERROR, read)):
+            return tuple(filter(_IS_SET, map(_VALUE, read))), []
     months: dict[str, object] = {}
     problems: list = []
     _read_monthly_list(_months_position(shape), listed, months, problems, month_texts)
