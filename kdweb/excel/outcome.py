@@ -10,7 +10,7 @@ from __future__ import annotations
 import pickle
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from operator import attrgetter
 from pathlib import Path
 
@@ -82,7 +82,7 @@ class _RatedRecords:
     rule_set: object
 
     def rows(self):
-        return (row for kind, records in self.records for row in _rating_rows(kind, records, self.rule_set))
+        return chain.from_iterable(_rating_rows(kind, records, self.rule_set) for kind, records in self.records)
 
 
 def check(data: bytes | Path, **options) -> CheckedUpload:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
 from itertools import chain, islice
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Callable, Iterable, NamedTuple
 
 from kdweb.rules.findings import Finding
@@ -92,7 +92,8 @@ class _SheetReader:
         self.body, self.name, self.spec, self.unit_code, self.header = body, name, spec, unit_code, header
         self.values = values  # every row from row 1 for the preview, or None
         self.kind = spec.kind
-        self.issued = {row[0]: row for row in issued.rows}  # facts become a dict only for the row being read
+        # by code; facts become a dict only for the row being read
+        self.issued = dict(zip(map(itemgetter(0), issued.rows), issued.rows))
         self.issued_fields = issued.fields
         self.status_line = StatusLine(issued.fields)
         layout = _columns_of(header_row, spec, tuple(issued.fields))
