@@ -32,7 +32,8 @@ from .locate import Locator
 from .metadata import META_SHEET, READ_LAYOUTS, SignedMeta, WorkbookMeta, signed_meta
 from .problems import Refusal, problem, refuse
 from .results import ReadResult
-from .safety import DEFAULT_LIMITS, Limits, check_upload
+from .formulas import uncomputed_formula_findings
+from .safety import DEFAULT_LIMITS, Limits, PackageReport, check_upload
 from .sheets import SheetRead, find_header, read_subject_sheet
 from .summary_cells import FIRST_ROW as SUMMARY_FIRST_ROW, SHEET as SUMMARY_SHEET
 
@@ -65,8 +66,7 @@ def _read_upload(data, secret, expected_unit_code, open_cycle_year, known_templa
         with _guarded(data, limits) as (report, workbook):
             meta = _checked_meta(workbook, secret, expected_unit_code, open_cycle_year, known_template_versions)
             rule_set = _rule_set(meta)
-            return _read_sheets(workbook, meta, rule_set, keep_values, _SearchBudget(report, limits),
-                                report.error_cells if report else {})
+            return _read_sheets(workbook, meta, rule_set, keep_values, _SearchBudget(report, limits), report)
     except Refusal as refusal:
         return ReadResult(ok=False, problem=refusal.problem)
     except MemoryError:
@@ -325,7 +325,9 @@ class _SearchBudget:
 
 
 def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleSet, keep_values: bool,
-                 budget: _SearchBudget, error_cells: dict[str, dict[str, str]]) -> ReadResult:
+                 budget: _SearchBudget, report: PackageReport | None) -> ReadResult:
+    error_cells = report.error_cells if report else {}
+    formula_cells = report.formula_cells if report else {}
     specs = {spec.kind: spec for spec in _issued_specs(meta, rule_set)}
     batch = UnitBatch(unit_code=meta.unit_code, unit_name=meta.unit_name, review_date=meta.review_date)
     locator = Locator()
@@ -344,6 +346,9 @@ def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleS
         read: SheetRead = read_subject_sheet(rows, name, spec, issued, meta.unit_code, keep_values)
         batch.records_of(kind).extend(read.records)
         findings.extend(read.findings)
+        if name in formula_cells and read.places is not None:
+            findings.extend(uncomputed_formula_findings(formula_cells[name], spec, read.places, read.records,
+                                                        meta.unit_code))
         previews.append(read.preview)
         locator.sheets[kind] = read.places
     batch.expected = expected
