@@ -1,6 +1,6 @@
 """A level typed as a formula in a workbook filled by a script (openpyxl stores no value beside a formula) is told
 at its cell; the same file opened and saved by LibreOffice Calc, which calculates the formula and stores its value,
-reads clean. How each program behaves is in kdweb/excel/formulas.py."""
+reads clean. How each program behaves is in kdweb/excel/unread_cells.py."""
 import pytest
 
 from kdweb.rules import Level, SubjectKind

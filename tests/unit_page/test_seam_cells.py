@@ -209,3 +209,45 @@ def test_a_formula_with_its_value_stored_reads_as_its_value(client, app, issued,
     upload(client, filled)
     rules = {rule for rule, at, _ in newest_findings(app) if at.endswith(f"!{other_level}")}
     assert rules and "W-FORMULA" not in rules  # blank, told as a level missing
+
+
+def saved(book) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("kind", list(SubjectKind))
+def test_a_level_merged_over_several_rows_is_told_at_the_cells_it_covers(client, app, issued, kind):
+    """Merged cells show their first cell's value on every row they span, but hold it in the first cell only: the
+    unit is told, at the first covered cell, why a level it sees was read as blank. The template's own merged
+    title rows say nothing (every clean upload proves it)."""
+    rule_set_id, data, values, _batch = issued
+    first, second = rated_codes(issued, kind)
+    sheet, one = cell_of(data, kind, first, "level", rule_set_id)
+    _, other = cell_of(data, kind, second, "level", rule_set_id)
+    top, bottom = sorted((one, other), key=lambda ref: int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")))
+    book = load_workbook(io.BytesIO(fill(data, values, rule_set_id)))
+    book[sheet][bottom].value = None
+    book[sheet].merge_cells(f"{top}:{bottom}")
+    upload(client, saved(book))
+    letter, row = top.rstrip("0123456789"), int(top.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    merged = [(at, message) for rule, at, message in newest_findings(app) if rule == "W-MERGED"]
+    assert [at for at, _ in merged] == [f"'{sheet}'!{letter}{row + 1}"], merged
+    assert f"vùng gộp ô {top}:{bottom}" in merged[0][1] and f"({top})" in merged[0][1] and "bỏ gộp ô" in merged[0][1]
+
+
+@pytest.mark.parametrize("kind", list(SubjectKind))
+def test_hidden_rows_and_columns_and_an_extra_tab_are_read_as_they_are(client, app, issued, kind):
+    """Rows a filter hid, a column hidden, a tab of the unit's own notes: what the hidden cells hold still counts
+    (a mistake hidden by a filter is still told), and the extra tab is not read."""
+    rule_set_id, data, values, _batch = issued
+    first, _second = rated_codes(issued, kind)
+    sheet, level_cell = cell_of(data, kind, first, "level", rule_set_id)
+    book = load_workbook(io.BytesIO(fill(data, changed(values, first, level="Hoàn thành tốt lắm"), rule_set_id)))
+    book[sheet].row_dimensions[int(level_cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))].hidden = True
+    book[sheet].column_dimensions[level_cell.rstrip("0123456789")].hidden = True
+    book.create_sheet("Ghi chép riêng")["A1"] = "=SUM(1,2)"  # a formula left uncalculated on a tab not read
+    upload(client, saved(book))
+    found = newest_findings(app)
+    assert [(rule, at) for rule, at, _ in found] == [("P-VALUE", f"'{sheet}'!{level_cell}")], found
