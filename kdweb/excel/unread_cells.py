@@ -3,8 +3,9 @@
 - A formula whose value the file does not store (`W-FORMULA`). Excel and LibreOffice store each formula's value
   beside it (LibreOffice calculates one it finds without); a file written by a script (openpyxl and the like) may
   not, and calamine then reads the cell as blank. The guards note such cells (`safety.PackageReport`).
-- A cell covered by a merge (`W-MERGED`): the merged block shows its first cell's value on every row it spans,
-  but only that first cell holds it; the others are read as blank.
+- A cell covered by a merge (`W-MERGED`, a warning: a blank that matters is an error of its own, a remark shared
+  by two rows is not): the merged block shows its first cell's value on every row it spans, but only that first
+  cell holds it; the others are read as blank.
 
 Only the cells the unit fills or the roster gave count, below the header: the template's own computed columns
 (qd366's level a score allows, never calculated in a file openpyxl filled) and columns of the unit's own are left
@@ -21,6 +22,7 @@ from .columns import Column, SheetSpec, column_letter
 from .locate import SheetPlaces
 
 FORMULA, MERGED = "W-FORMULA", "W-MERGED"
+SEVERITY = {FORMULA: Severity.ERROR, MERGED: Severity.WARNING}
 _SAVE_AGAIN = ("Hãy mở tệp bằng Excel hoặc LibreOffice Calc rồi lưu lại, hoặc gõ thẳng giá trị vào ô thay cho "
                "công thức.")
 
@@ -66,5 +68,5 @@ def _merged(top: int, left: int, bottom: int, right: int, keys: dict[str, Column
 def _finding(ref: str, column: Column, rule: str, says: str, record, spec: SheetSpec, sheet: str,
              unit_code: str) -> Finding:
     whose = subject_phrase(spec.kind, record.name, record.code) + ": ô" if record else "Ô"
-    return Finding(rule, Severity.ERROR, spec.kind, record.code if record else "", record.name if record else "",
+    return Finding(rule, SEVERITY[rule], spec.kind, record.code if record else "", record.name if record else "",
                    column.key, f"{whose} “{column.header}” {says}", unit_code=unit_code or None, sheet=sheet, cell=ref)

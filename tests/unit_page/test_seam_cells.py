@@ -220,7 +220,8 @@ def saved(book) -> bytes:
 @pytest.mark.parametrize("kind", list(SubjectKind))
 def test_a_level_merged_over_several_rows_is_told_at_the_cells_it_covers(client, app, issued, kind):
     """Merged cells show their first cell's value on every row they span, but hold it in the first cell only: the
-    unit is told, at the first covered cell, why a level it sees was read as blank. The template's own merged
+    unit is warned, at the first covered cell, why a level it sees was read as blank (the blank level is the
+    error). The template's own merged
     title rows say nothing (every clean upload proves it)."""
     rule_set_id, data, values, _batch = issued
     first, second = rated_codes(issued, kind)
@@ -230,10 +231,11 @@ def test_a_level_merged_over_several_rows_is_told_at_the_cells_it_covers(client,
     book = load_workbook(io.BytesIO(fill(data, values, rule_set_id)))
     book[sheet][bottom].value = None
     book[sheet].merge_cells(f"{top}:{bottom}")
-    upload(client, saved(book))
+    body = upload(client, saved(book)).get_data(as_text=True)
     letter, row = top.rstrip("0123456789"), int(top.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
     merged = [(at, message) for rule, at, message in newest_findings(app) if rule == "W-MERGED"]
     assert [at for at, _ in merged] == [f"'{sheet}'!{letter}{row + 1}"], merged
+    assert "Không có lỗi" not in body
     assert f"vùng gộp ô {top}:{bottom}" in merged[0][1] and f"({top})" in merged[0][1] and "bỏ gộp ô" in merged[0][1]
 
 
