@@ -4,7 +4,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from kdweb.deadlines import is_late
 from kdweb.extensions import db
-from kdweb.models import Review, Submission, UnitCycle, Upload
+from kdweb.models import Cycle, Review, Submission, UnitCycle, Upload
 from kdweb.models.base import utcnow
 from kdweb.services import audit, notifications
 from kdweb.services.transaction import use_case
@@ -85,8 +85,8 @@ def refusal_text(action: str, status: WorkbookStatus, default: str | None = None
 
 def advance(cycle, unit, upload: Upload) -> bool:
     """Point the unit's state at a freshly checked upload, only forward: a conditional UPDATE on the state's
-    revision and status (after the row lock on PostgreSQL), so a check that ends late never undoes a later
-    decision. Returns whether the state moved."""
+    revision and status (after the row lock on PostgreSQL) and on the cycle still open, so a check that ends
+    late never undoes a later decision, closing the cycle included. Returns whether the state moved."""
     for _attempt in range(3):
         state = lock(cycle, unit)
         moves = forward_moves(state, upload)
@@ -95,12 +95,15 @@ def advance(cycle, unit, upload: Upload) -> bool:
         done = db.session.execute(
             update(UnitCycle)
             .where(UnitCycle.id == state.id, UnitCycle.revision == state.revision,
-                   UnitCycle.status.in_(ACCEPTING_UPLOADS))
+                   UnitCycle.status.in_(ACCEPTING_UPLOADS),
+                   UnitCycle.cycle_id.in_(db.select(Cycle.id).where(Cycle.is_open.is_(True))))
             .values(**moves, last_activity_at=utcnow(), revision=UnitCycle.revision + 1)
             .execution_options(synchronize_session=False))
         db.session.expire(state)
         if done.rowcount == 1:
             return True
+        if not db.session.scalar(db.select(Cycle.is_open).where(Cycle.id == cycle.id)):
+            return False  # closed while the file was read: the closed cycle keeps the unit's state as it was
     raise WorkflowRefused("Dữ liệu vừa được người khác thay đổi. Vui lòng tải lại trang.")
 
 
