@@ -188,8 +188,8 @@ def record_unchecked(cycle, unit, upload: Upload, reason: str, problem_code: str
 def read(cycle, unit, data: bytes, filename=None) -> outcome.CheckedUpload:
     """Read and validate in the sandbox, against the roster of record; SandboxRefused when a limit stopped it."""
     issued = issued_to(cycle, unit)
-    with untrusted.spooled(data) as path:
-        result = untrusted.run(outcome.check, path, **read_options(cycle, unit, issued), filename=filename,
+    with untrusted.handed(data) as upload:
+        result = untrusted.run(outcome.check, upload, **read_options(cycle, unit, issued), filename=filename,
                                roster_of_record=roster_if_changed(cycle, unit, issued))
     if result.ok:  # where the subjects who left the roster are now: a few look-ups, made here, not in the reader
         result.findings = with_where_now(result.findings, lambda kind, code: where_now(cycle, unit, kind, code))
