@@ -22,7 +22,8 @@ EXCEL_SINGLE_FILE_WEB_PAGE = (
 )
 XML_SPREADSHEET_2003 = (
     '<?xml version="1.0"?>\r\n<?mso-application progid="Excel.Sheet"?>\r\n'
-    '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"\r\n xmlns:o="urn:schemas-microsoft-com:office:office"'
+    '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"\r\n'
+    ' xmlns:o="urn:schemas-microsoft-com:office:office"'
     '\r\n xmlns:x="urn:schemas-microsoft-com:office:excel"\r\n xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"'
     '\r\n xmlns:html="http://www.w3.org/TR/REC-html40">\r\n <Worksheet ss:Name="Đảng viên"><Table><Row>'
     '<Cell><Data ss:Type="String">Mã đảng viên</Data></Cell></Row></Table></Worksheet>\r\n</Workbook>\r\n'
@@ -35,7 +36,8 @@ WEB_PAGES = {
     "Excel single file web page (.mht)": EXCEL_SINGLE_FILE_WEB_PAGE,
     "XHTML with an XML declaration": b'<?xml version="1.0" encoding="utf-8"?>\n<!-- export -->\n<html><body/></html>',
     "HTML5 page": b"\n\n<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"></head><body></body></html>",
-    "a bare table another system exports as .xls": "<table border=1><tr><th>Mã</th><th>Họ và tên</th></tr></table>".encode(),
+    "a bare table another system exports as .xls":
+        "<table border=1><tr><th>Mã</th><th>Họ và tên</th></tr></table>".encode(),
 }
 XML_SPREADSHEETS = {
     "Excel": XML_SPREADSHEET_2003.encode(),

@@ -28,7 +28,8 @@ def newest(app):
     with app.app_context():
         found = db.session.execute(db.select(Upload).order_by(Upload.id.desc())).scalars().first()
         result = {"outcome": found.outcome,
-                  "findings": [(f.rule, f.severity, f.subject_code, f.sheet, f.cell, f.message) for f in found.findings],
+                  "findings": [(f.rule, f.severity, f.subject_code, f.sheet, f.cell, f.message)
+                               for f in found.findings],
                   "ratings": db.session.execute(db.select(Rating.subject_kind, Rating.subject_code, Rating.subject_name)
                                                 .filter_by(upload_id=found.id)).all()}
         db.session.remove()
@@ -127,7 +128,8 @@ def test_a_collective_renamed_is_told_and_reported_under_its_name_now(client, au
 def test_a_collective_removed_is_not_counted_and_one_added_must_be_rated(client, auth, app, issued):
     def replace_one():
         gone = first_of_unit(Collective)
-        db.session.execute(db.update(LeaderPost).filter_by(heads_collective_id=gone.id).values(heads_collective_id=None))
+        db.session.execute(db.update(LeaderPost).filter_by(heads_collective_id=gone.id)
+                           .values(heads_collective_id=None))
         db.session.add(Collective(cycle_id=gone.cycle_id, code=f"{UNIT}.TT999", name="Ban Chỉ huy Quân sự phường",
                                   collective_type=gone.collective_type, rated_in_id=gone.rated_in_id))
         db.session.delete(gone)
