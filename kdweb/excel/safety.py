@@ -123,9 +123,14 @@ def check_upload(data: bytes, limits: Limits = DEFAULT_LIMITS, stored_copy=None)
         return report
 
 
+_MARKUP_CODES = {sniff.WEB_PAGE: "E-WEB-PAGE", sniff.SPREADSHEET_XML: "E-XML-2003", sniff.FLAT_ODS: "E-ODS",
+                 sniff.OTHER_XML: "E-NOT-XLSX"}
+
+
 def _refusal_for_kind(kind: str, data: bytes):
-    if kind == sniff.TEXT and not sniff.is_markup(data):
-        return refuse("E-CSV", detail="plain text")
+    if kind == sniff.TEXT:
+        markup = sniff.markup_kind(data)
+        return refuse(_MARKUP_CODES.get(markup, "E-CSV"), detail=f"text: {markup or 'plain'}")
     code = {
         sniff.EMPTY: "E-EMPTY",
         sniff.OLE2_XLS: "E-XLS",
