@@ -254,7 +254,7 @@ def test_a_sheet_whose_header_row_is_gone(filled):
 
 
 def test_a_file_given_by_its_path_reads_as_its_bytes(filled, tmp_path):
-    """The sandbox worker is handed the path of the web process's copy (services/untrusted.spooled)."""
+    """The sandbox worker is handed a large upload as the path of the web process's copy (untrusted.handed)."""
     filled.sheet(MEMBERS_SHEET)[f"{column_of(MEMBERS_SHEET, 'level')}6"] = "Tốt lắm"
     data = filled.bytes()
     path = tmp_path / "ket-qua.xlsx"
