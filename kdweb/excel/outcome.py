@@ -10,7 +10,7 @@ from __future__ import annotations
 import pickle
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from operator import attrgetter
 from pathlib import Path
 
@@ -45,7 +45,12 @@ class SheetCounts:
 @dataclass
 class CheckedUpload(SortedFindings):
     """`ok` False: `problem` says why the file cannot be used. Else the findings, the ratings (tuples in the order
-    of `_rating_rows`, packed: `pack_rows`) and each subject sheet's counts."""
+    of `_rating_rows`) and each subject sheet's counts.
+
+    The ratings are packed (`pack_rows`) only to cross a process boundary: a result made in this process keeps
+    its records and makes the rows when `ratings` asks (`rated`); pickled (the sandbox's answer), it packs them
+    first, once, and lets the records go before the answer is written, so the worker's peak is as it was
+    (records and packed rows, then packed rows and the answer). The rows are the same tuples either way."""
 
     ok: bool
     problem: Problem | None = None
@@ -53,16 +58,38 @@ class CheckedUpload(SortedFindings):
     packed_ratings: tuple[bytes, ...] = ()
     sheets: tuple[SheetCounts, ...] = ()
     rule_set_id: str | None = None
+    rated: _RatedRecords | None = field(default=None, repr=False, compare=False)
 
     @property
     def ratings(self) -> list[tuple]:
+        if self.rated is not None:
+            with gc_paused():  # every record alive while their JSON is written (check)
+                return list(self.rated.rows())
         return unpack_rows(self.packed_ratings)
+
+    def __getstate__(self) -> dict:
+        if self.rated is not None:
+            with gc_paused():
+                self.packed_ratings, self.rated = pack_rows(self.rated.rows()), None
+        return self.__dict__
+
+
+@dataclass(frozen=True)
+class _RatedRecords:
+    """The records whose rating rows a result has not made yet: each subject sheet's, in the order read."""
+
+    records: tuple[tuple[SubjectKind, list], ...]
+    rule_set: object
+
+    def rows(self):
+        return chain.from_iterable(_rating_rows(kind, records, self.rule_set) for kind, records in self.records)
 
 
 def check(data: bytes | Path, **options) -> CheckedUpload:
-    """validate_upload, boiled down to what is recorded; the collector paused over the rating rows too, since
-    writing a record's JSON makes garbage while every record is still alive (reader.gc_paused). `data`: the
-    bytes, or the path of a file holding them (the web process's copy: services/untrusted.spooled)."""
+    """validate_upload, boiled down to what is recorded; the rating rows are made when asked for, or packed when
+    the result is pickled, the collector paused then too, since writing a record's JSON makes garbage while every
+    record is still alive (reader.gc_paused). `data`: the bytes, or the path of a file holding them (the web
+    process's copy: services/untrusted.spooled)."""
     with gc_paused():
         return _checked(validate_upload(data, **options))
 
@@ -71,15 +98,14 @@ def _checked(result) -> CheckedUpload:
     if not result.ok:
         return CheckedUpload(ok=False, problem=result.problem)
     sheets = []
-    rule_set = get_rule_set(result.rule_set_id)
-    ratings = pack_rows(row for sheet in result.sheets
-                        for row in _rating_rows(sheet.kind, result.batch.records_of(sheet.kind), rule_set))
+    rated = _RatedRecords(tuple((sheet.kind, result.batch.records_of(sheet.kind)) for sheet in result.sheets),
+                          get_rule_set(result.rule_set_id))
     for sheet in result.sheets:
         counted = Counter(map(_LEVEL, result.batch.records_of(sheet.kind)))  # levels hash by identity (domain.Coded)
         levels = {level.code: counted.get(level, 0) for level in Level}
         sheets.append(SheetCounts(sheet.name, sheet.kind, levels, counted.get(None, 0)))
-    return CheckedUpload(ok=True, findings=result.findings, packed_ratings=ratings, sheets=tuple(sheets),
-                         rule_set_id=result.rule_set_id)
+    return CheckedUpload(ok=True, findings=result.findings, sheets=tuple(sheets), rule_set_id=result.rule_set_id,
+                         rated=rated)
 
 
 _LEVEL = attrgetter("level")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
 from itertools import chain, islice
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Callable, Iterable, NamedTuple
 
 from kdweb.rules.findings import Finding
@@ -92,7 +92,8 @@ class _SheetReader:
         self.body, self.name, self.spec, self.unit_code, self.header = body, name, spec, unit_code, header
         self.values = values  # every row from row 1 for the preview, or None
         self.kind = spec.kind
-        self.issued = {row[0]: row for row in issued.rows}  # facts become a dict only for the row being read
+        # by code; facts become a dict only for the row being read
+        self.issued = dict(zip(map(itemgetter(0), issued.rows), issued.rows))
         self.issued_fields = issued.fields
         self.status_line = StatusLine(issued.fields)
         layout = _columns_of(header_row, spec, tuple(issued.fields))
@@ -126,7 +127,11 @@ class _SheetReader:
         path, with what it uses looked up once for the sheet: this loop runs once per member."""
         issued_row, input_cells = self.issued.get, self.input_cells
         with_facts, untouched = self.parse.usual_rows(), self._untouched
-        records, add_row, findings = self.result.records, self.places.add_row, self.result.findings
+        # the untouched row's test (`_untouched`'s first one) and its first row (`SheetPlaces.add_row`), inline
+        status_index, status_line = self.status_index, self.status_line
+        shown_cells, shown_values = self.shown_cells, self.shown_values
+        records, add_row, first_rows = self.result.records, self.places.add_row, self.places.rows.setdefault
+        findings = self.result.findings
         for number, row in enumerate(self.body, start=self.header + 2):
             if len(row) < width:
                 row = row + [""] * (width - len(row))
@@ -135,14 +140,15 @@ class _SheetReader:
             if issued is None:
                 self._read_other_row(number, row, typed)
                 continue
-            read = with_facts(issued, input_cells(row))
-            record, problems = read
+            record, problems = with_facts(issued, input_cells(row))
             if problems:
                 findings.extend(self._at(finding, number) for finding in problems)
-            if not untouched(row, issued, record):
+            if not ((status_index is None or row[status_index] == status_line(issued))
+                    and shown_cells(row) == shown_values(record)) and not untouched(row, issued, record):
                 findings.extend(self._edited_identity(row, number, issued, record))
             records.append(record)
-            add_row(record.code, number)
+            if first_rows(record.code, number) != number:  # a code on several rows
+                add_row(record.code, number)
 
     def _read_other_row(self, number: int, row: list, typed) -> None:
         """A blank row, a code retyped (other case, spaces, a number) or an unlisted code: an issued code's facts

@@ -62,7 +62,10 @@ def grades_of(items: Mapping | None) -> Grades:
 def record_class(name: str, kind: SubjectKind, registry: Registry = REGISTRY) -> type:
     """The record of a kind: its code, name and unit, the not-rated flag, the grades, then the fields the registry
     declares for the kind, and `unreadable` last. `omit_defaults`: a field that holds its default (the very
-    object: `stored.json_writer` sees to values that only equal it) is left out of the record's JSON."""
+    object: `stored.json_writer` sees to values that only equal it) is left out of the record's JSON. `gc=False`: a
+    record holds only values and never refers back to anything that holds it, so the collector need not track it;
+    an upload's 10,000 records, alive after the read's pause (reader.gc_paused) until their rating rows are made,
+    are then not walked by the first collection that follows (bench/bench_excel.py)."""
     declared = with_fields(kind, registry)(type(name, (), {
         "__annotations__": {"code": "str", "name": "str", "unit_code": "str", "not_rated": "bool",
                             "grades": "Mapping[str, Grade]", "unreadable": "frozenset[str]"},
@@ -71,7 +74,8 @@ def record_class(name: str, kind: SubjectKind, registry: Registry = REGISTRY) ->
     body = {key: value for key, value in vars(declared).items() if key not in ("__dict__", "__weakref__", "__doc__")}
     body.update({"__module__": __name__, "__qualname__": name, "subject_kind": kind,
                  "__doc__": f"A {kind.name.lower()} as the checks see it."})
-    return types.new_class(name, (msgspec.Struct,), {"omit_defaults": True}, lambda namespace: namespace.update(body))
+    return types.new_class(name, (msgspec.Struct,), {"omit_defaults": True, "gc": False},
+                           lambda namespace: namespace.update(body))
 
 
 MemberRecord = record_class("MemberRecord", SubjectKind.MEMBER)

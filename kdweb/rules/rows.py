@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from functools import lru_cache, partial
-from operator import getitem, itemgetter
+from operator import attrgetter, getitem, is_not, itemgetter
 from typing import Callable, Mapping, NamedTuple, Sequence
 
 from .findings import Finding
 from .labels import field_label
 from .messages import subject_phrase
 from .field_registry import REGISTRY, Registry
-from .parse import Choice, Parsed, is_blank, looks_like_legacy_font, parse_civil_rating, parse_codes, parse_grade, quoted
+from .parse import (
+    Choice, Parsed, display_text, is_blank, looks_like_legacy_font, parse_civil_rating, parse_codes, parse_grade, quoted,
+)
 from .records import CollectiveRecord, Grades, LeaderRecord, MemberRecord, OrganisationRecord
 from .terms import Severity
 
@@ -87,6 +89,7 @@ class _Plan(NamedTuple):
     repeating_keys: tuple[str, ...]
     repeating: Callable[[Sequence], tuple]  # a row's cells → its repeating cells
     own_values: tuple  # (index, key, parser) of the own cells that are plain values (scores, counts)
+    own_texts: tuple  # (index, key, field position, problem position) of the own cells of free text (remarks)
     own_cells: tuple  # (index, key) of the other own cells
     layout: "_Layout"
     facts_known: bool
@@ -112,12 +115,17 @@ def _plan(record_type: type, registry: Registry, cell_keys: tuple, fact_keys: tu
         if field and not field.remembered and not field.is_text and field.into == _VALUES and key != "level"
     )
     valued = {key for _, key, _ in own_values}
+    own_texts = tuple((index, key, layout.positions[key], field.position) for index, key, field in read
+                      if field and not field.remembered and field.is_text and field.into == _VALUES
+                      and key not in valued and key != "level")
+    texts = {key for _, key, _, _ in own_texts}
     own_cells = tuple((index, key) for index, key, field in read
-                      if field and not field.remembered and key not in valued)
+                      if field and not field.remembered and key not in valued and key not in texts)
     facts_known = all(key in layout.positions for key in fact_keys)
     return _Plan(
         listed[0] if alone else None, layout.positions.get(MONTHLY_LIST) if alone else None,
-        tuple(cell_keys[index] for index in repeating), tuple_getter(repeating), own_values, own_cells, layout,
+        tuple(cell_keys[index] for index in repeating), tuple_getter(repeating), own_values, own_texts, own_cells,
+        layout,
         facts_known, _runs([layout.positions.get(key) for key in fact_keys]) if facts_known else (),
     )
 
@@ -247,7 +255,7 @@ class RowParser:
         self._readings = tuple(_Readings(self, key) for key in self._repeating_keys)  # each cell's, by its text
         # own cells that are plain values (scores, counts): each distinct value parsed once, into its position
         self._own_values = tuple((index, key, parser, {}) for index, key, parser in plan.own_values)
-        self._own_cells = plan.own_cells
+        self._own_texts, self._own_cells = plan.own_texts, plan.own_cells
         self._cell_parts: dict[tuple, tuple[list, list]] = {}  # the cells' readings → (problems, the record's fields)
         self._parts_by_text: dict[tuple, tuple[list, list]] = {}  # the same, by the cells' texts (all text)
         self._layout = plan.layout
@@ -285,8 +293,10 @@ class RowParser:
         cell_part, monthly_list, monthly_at = self._cell_part, self._monthly_list, self._monthly_at
         month_lists, months_listed, runs = self._month_lists, self._month_lists.function, self._fact_runs
         conversions, own_values, own_cells, read = self._fact_conversions, self._own_values, self._own_cells, self._read
+        own_texts = self._own_texts
         positions, names, code_at = self._layout.positions, self._layout.names, self._layout.code
         shape, record_type = self.shape, self.shape.record_type
+        only_text = _ONLY_TEXT
 
         def with_facts(facts: Sequence, cells: Sequence) -> tuple[object, list[Finding]]:
             if not known or len(facts) != fact_count:
@@ -298,7 +308,7 @@ class RowParser:
                 part = parts.get(key)
                 if part is None:
                     part = parts[key] = cell_part(repeating)
-                if all(type(value) is str for value in repeating):  # 1, 1.0 and True are one key: text only
+                if {*map(type, repeating)} <= only_text:  # 1, 1.0 and True are one key: text only
                     by_text[repeating] = part
             problems, base = part
             fields = base.copy()
@@ -333,6 +343,18 @@ class RowParser:
                     read(((key, value),), (own, own, own), own_problems)
                 elif parsed.value is not None:
                     fields[positions[key]] = parsed.value
+            for index, key, at, position in own_texts:  # free text as `read` reads it, without its generic steps
+                value = cells[index]
+                if type(value) is str:
+                    if value:
+                        fields[at] = display_text(value)
+                        if looks_like_legacy_font(value):
+                            own_problems.append((position, "P-FONT", key, _LEGACY_FONT, Severity.WARNING))
+                elif value is not None:
+                    own = {}
+                    read(((key, value),), (own, own, own), own_problems)
+                    for name, parsed in own.items():
+                        fields[positions[name]] = parsed
             for index, key in own_cells:
                 value = cells[index]
                 if value != "" and value is not None:
@@ -437,14 +459,18 @@ class RowParser:
         return looks_like_legacy_font(value)
 
 
+_ERROR, _VALUE, _IS_SET = attrgetter("error"), attrgetter("value"), partial(is_not, None)
+
+
 def _months_listed(shape: _RowShape, parsed_texts: _ParsedTexts, listed) -> tuple[tuple, list]:
     """The months' ratings one list cell gives ("HTTNV, HTXSNV, …"), in month order, and its problems."""
     month_texts = parsed_texts[parse_civil_rating]
     if type(listed) is str and listed.isascii() and listed.isprintable() and "  " not in listed and ";" not in listed:
-        # codes typed tidily, as parse_codes reads them: split on the commas, each code read once per sheet
-        read = [month_texts[part] for part in (part.strip(" ") for part in listed.split(",")) if part]
-        if not any(parsed.error for parsed in read):
-            return tuple(parsed.value for parsed in read if parsed.value is not None), []
+        # codes typed tidily, as parse_codes reads them: split on the commas, each code read once per sheet (the
+        # only blank printable ASCII holds is the space: strip() strips just spaces)
+        read = [*map(month_texts.__getitem__, filter(None, map(str.strip, listed.split(","))))]
+        if not any(map(_ERROR, read)):
+            return tuple(filter(_IS_SET, map(_VALUE, read))), []
     months: dict[str, object] = {}
     problems: list = []
     _read_monthly_list(_months_position(shape), listed, months, problems, month_texts)
@@ -481,6 +507,7 @@ def _runs(positions: list[int]) -> tuple[tuple[int, int, int], ...]:
 
 
 _UNSEEN = object()
+_ONLY_TEXT = frozenset({str})  # the types of a row's cells that are all text (or none at all)
 MONTHLY_LIST = "monthly_ratings"  # the key of one cell listing the months' ratings ("HTTNV, HTXSNV, …")
 
 

@@ -58,6 +58,19 @@ def test_the_sandboxed_check_answers_the_same_for_both_layouts():
     assert [sheet.levels for sheet in old.sheets] == [sheet.levels for sheet in new.sheets]
 
 
+def test_a_checked_upload_pickled_packs_its_rows_once_and_answers_the_rows_made_in_process():
+    """In process the rows are made from the records when asked; the sandbox's answer (a pickle) packs them."""
+    options = dict(secret=SECRET, expected_unit_code=UNIT.code, open_cycle_year=CYCLE.year,
+                   known_template_versions={VERSION})
+    here = outcome.check(fill_clean(Filler(build_demo())).bytes(), **options)
+    assert here.ok and here.rated is not None and here.packed_ratings == ()
+    made = here.ratings
+    crossed = pickle.loads(pickle.dumps(here, pickle.HIGHEST_PROTOCOL))
+    assert here.rated is None and here.packed_ratings  # packed once, the records let go
+    assert crossed.rated is None and len(made) > 12 and crossed.ratings == made == here.ratings
+    assert crossed.findings == here.findings and crossed.sheets == here.sheets
+
+
 def test_rating_rows_cross_packed_and_come_back_as_they_were():
     rows = [("mem", f"DV{n:05d}", "Nguyễn Văn Ân", None, "HTTNV", None, n % 3 == 0, "Nhận xét " * (n % 50) or None,
              '{"code":"x"}', n / 3 if n % 2 else None, None) for n in range(1300)]
