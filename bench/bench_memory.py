@@ -294,7 +294,7 @@ def staged(name, function):
     return call
 
 from pathlib import Path
-# this code's worker is handed the path of the web process's copy (services/untrusted.spooled); the code before
+# this code's worker is handed a file this large as the path of the web process's copy (untrusted.handed); the code before
 # (--main), the bytes
 data = Path({path!r}) if {by_path!r} else open({path!r}, "rb").read()
 options = pickle.load(open({options!r}, "rb"))

@@ -37,6 +37,16 @@ MESSAGES = {
         "Tệp có chứa macro (VBA). Để bảo đảm an toàn, hệ thống không nhận sổ có macro: hãy chọn Lưu thành "
         "(Save As) → Excel Workbook (.xlsx, không có macro) rồi tải lên."
     ),
+    "E-WEB-PAGE": (
+        "Đây là tệp trang web (HTML: kiểu “Trang web” .htm/.html hoặc “Trang web một tệp” .mht của Excel) được lưu "
+        "với tên đuôi .xls/.xlsx, không phải sổ Excel nên hệ thống không đọc được. Hãy mở tệp bằng Excel, chọn "
+        "Lưu thành (Save As), kiểu tệp Excel Workbook (.xlsx), rồi tải lên tệp .xlsx đó."
+    ),
+    "E-XML-2003": (
+        "Đây là tệp “Bảng tính XML 2003” (XML Spreadsheet 2003), một kiểu tệp cũ, không phải sổ Excel .xlsx nên hệ "
+        "thống không đọc được. Hãy mở tệp bằng Excel, chọn Lưu thành (Save As), kiểu tệp Excel Workbook (.xlsx), "
+        "rồi tải lên tệp .xlsx đó."
+    ),
     "E-NOT-XLSX": (
         "Tệp không phải là sổ Excel .xlsx (có thể là tệp Word, ảnh hoặc tệp nén khác bị đổi đuôi). "
         "Hãy tải lên tệp mẫu .xlsx của đơn vị đã điền."

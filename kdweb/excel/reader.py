@@ -32,9 +32,10 @@ from .locate import Locator
 from .metadata import META_SHEET, READ_LAYOUTS, SignedMeta, WorkbookMeta, signed_meta
 from .problems import Refusal, problem, refuse
 from .results import ReadResult
-from .safety import DEFAULT_LIMITS, Limits, check_upload
+from .safety import DEFAULT_LIMITS, Limits, PackageReport, check_upload
 from .sheets import SheetRead, find_header, read_subject_sheet
 from .summary_cells import FIRST_ROW as SUMMARY_FIRST_ROW, SHEET as SUMMARY_SHEET
+from .unread_cells import unread_cell_findings
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +66,7 @@ def _read_upload(data, secret, expected_unit_code, open_cycle_year, known_templa
         with _guarded(data, limits) as (report, workbook):
             meta = _checked_meta(workbook, secret, expected_unit_code, open_cycle_year, known_template_versions)
             rule_set = _rule_set(meta)
-            return _read_sheets(workbook, meta, rule_set, keep_values, _SearchBudget(report, limits),
-                                report.error_cells if report else {})
+            return _read_sheets(workbook, meta, rule_set, keep_values, _SearchBudget(report, limits), report)
     except Refusal as refusal:
         return ReadResult(ok=False, problem=refusal.problem)
     except MemoryError:
@@ -225,10 +225,9 @@ def _sheet_values(workbook: CalamineWorkbook, name: str) -> list[list]:
     return _calamine(lambda: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
 
 
-def _sheet_rows(workbook: CalamineWorkbook, name: str):
+def _sheet_rows(sheet):
     """The sheet's rows from row 1, each from column A ('' for an empty cell), as `_sheet_values` gives them,
     but one at a time: the whole sheet as Python lists costs several times the file's size in memory."""
-    sheet = _calamine(lambda: workbook.get_sheet_by_name(name))
     rows = _calamine(sheet.iter_rows)
     first_column = sheet.start[1] if sheet.start else 0  # iter_rows starts each row at the used range's column
     if first_column:
@@ -325,7 +324,9 @@ class _SearchBudget:
 
 
 def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleSet, keep_values: bool,
-                 budget: _SearchBudget, error_cells: dict[str, dict[str, str]]) -> ReadResult:
+                 budget: _SearchBudget, report: PackageReport | None) -> ReadResult:
+    error_cells = report.error_cells if report else {}
+    formula_cells = report.formula_cells if report else {}
     specs = {spec.kind: spec for spec in _issued_specs(meta, rule_set)}
     batch = UnitBatch(unit_code=meta.unit_code, unit_name=meta.unit_name, review_date=meta.review_date)
     locator = Locator()
@@ -340,10 +341,13 @@ def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleS
             findings.append(_missing_sheet(kind, issued.name, locator.summary_rows[kind]))
             continue
         claimed.add(name)
-        rows = _with_error_texts(_sheet_rows(workbook, name), error_cells.get(name))
+        sheet = _calamine(lambda: workbook.get_sheet_by_name(name))
+        rows = _with_error_texts(_sheet_rows(sheet), error_cells.get(name))
         read: SheetRead = read_subject_sheet(rows, name, spec, issued, meta.unit_code, keep_values)
         batch.records_of(kind).extend(read.records)
         findings.extend(read.findings)
+        findings.extend(unread_cell_findings(spec, read.places, read.records, meta.unit_code,
+                                             formula_cells.get(name), _calamine(lambda: sheet.merged_cell_ranges)))
         previews.append(read.preview)
         locator.sheets[kind] = read.places
     batch.expected = expected

@@ -60,7 +60,42 @@ def _mostly_printable(head: bytes) -> bool:
     return controls * 100 < len(head)
 
 
-def is_markup(data: bytes) -> bool:
-    """HTML or XML text saved with a spreadsheet name (old "Excel" exports, SpreadsheetML 2003)."""
-    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith((b"<?xml", b"<html", b"<!doctype", b"<table"))
+# What markup text saved with a spreadsheet's name is (markup_kind): Excel's "Web Page" (.htm, or .mht in one file),
+# Excel's "XML Spreadsheet 2003", LibreOffice's flat .fods, or some other XML.
+WEB_PAGE = "web page"
+SPREADSHEET_XML = "spreadsheet xml"
+FLAT_ODS = "flat ods"
+OTHER_XML = "xml"
+
+_PROLOG = (b"<?xml", b"<!--")
+_WEB_PAGE_STARTS = (b"<html", b"<!doctype html", b"<table", b"<head", b"<body", b"<meta")
+_MHTML_START = b"mime-version:"
+
+
+def markup_kind(data: bytes) -> str | None:
+    """What HTML or XML text saved with a spreadsheet's name is; None for text that is not markup (CSV)."""
+    head = _ascii_head(data)
+    if head.startswith(_MHTML_START):
+        return WEB_PAGE if b"multipart/related" in head else None
+    if not head.startswith(b"<"):
+        return None
+    body = head
+    while body.startswith(_PROLOG):  # the XML declaration, processing instructions and comments before the root
+        closing = b"-->" if body.startswith(b"<!--") else b"?>"
+        end = body.find(closing)
+        body = body[end + len(closing):].lstrip() if end >= 0 else b""
+    if body.startswith(_WEB_PAGE_STARTS):
+        return WEB_PAGE
+    if b"progid=\"excel.sheet\"" in head or b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+        return SPREADSHEET_XML
+    if b"application/vnd.oasis.opendocument.spreadsheet" in head:
+        return FLAT_ODS
+    return OTHER_XML
+
+
+def _ascii_head(data: bytes) -> bytes:
+    """The first kilobytes, lower case, as ASCII-compatible bytes (UTF-16 text decoded), spaces around dropped."""
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8", errors="ignore")
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()

@@ -17,7 +17,8 @@ from .records import UnitBatch
 from .terms import Severity, SubjectKind
 
 ROSTER_CHANGED = "X-ROSTER"
-TOLD_ON_ITS_OWN_ROW = frozenset({"cell_name"})  # a renamed chi bộ is told once, on its row, not on each member's
+# a renamed chi bộ is told once, on its row, not on each member's; a member moved to another chi bộ is told its name
+TOLD_ON_ITS_OWN_ROW = frozenset({"cell_name"})
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,8 @@ def reconcile(batch: UnitBatch, now: RosterOfRecord, severity_of: Callable[[str]
             current = facts.get(record.code)
             if current is not None and record.code not in arrived:
                 updated = {name: value for name, value in current.items() if getattr(record, name) != value}
-                told = {name: value for name, value in updated.items() if name not in TOLD_ON_ITS_OWN_ROW}
+                told = {name: value for name, value in updated.items()
+                        if name not in TOLD_ON_ITS_OWN_ROW or "cell_code" in updated}
                 if told:
                     findings.append(_updated(kind, record, told, batch.unit_code))
                 current = updated
@@ -108,7 +110,8 @@ def _updated(kind, record, updated: dict, unit_code) -> Finding:
                         for name, value in updated.items())
     return Finding(
         rule=ROSTER_CHANGED, severity=Severity.WARNING, subject_kind=kind, subject_code=record.code,
-        subject_name=updated.get("name", record.name), field=next(iter(updated)),
+        subject_name=updated.get("name", record.name),
+        field="cell_name" if "cell_name" in updated else next(iter(updated)),  # a chi bộ's code has no column
         message=(f"{kind.text} {record.name} (mã {record.code}): thông tin trong danh sách đã được cập nhật sau khi "
                  f"đơn vị tải mẫu ({changes}); tệp được kiểm tra theo thông tin mới. Hãy tải mẫu mới (số liệu đã "
                  f"nhập được giữ lại)."),

@@ -7,9 +7,9 @@ from kdweb.extensions import db
 
 MATTERS = frozenset({
     "upload_checked", "upload_identical", "upload_recheck", "submitted", "approved", "returned", "reopened",
-    "roster_imported", "unit_created", "unit_moved", "unit_activated", "unit_deactivated", "cycle_created",
-    "cycle_opened", "cycle_updated", "cycle_closed", "quota_mark_added", "quota_mark_removed", "superior_updated",
-    "demo_loaded",
+    "roster_imported", "unit_created", "unit_moved", "unit_updated", "unit_activated", "unit_deactivated",
+    "cycle_created", "cycle_opened", "cycle_updated", "cycle_closed", "quota_mark_added", "quota_mark_removed",
+    "superior_updated", "demo_loaded",
 })
 _DUE, _COMMITTED = "district_checks_due", "district_checks_committed"
 

@@ -223,14 +223,35 @@ def roster_names(cycle, unit) -> dict[SubjectKind, dict[str, str]]:
     """The unit's subjects as they stand, code → name by kind (no records built)."""
     members = {} if unit.level == "district" else dict(db.session.execute(
         members_listed(cycle, unit, Person.code, Person.full_name)[0]).all())
+    return {SubjectKind.MEMBER: members, **_names_but_members(cycle, unit)}
+
+
+def _names_but_members(cycle, unit) -> dict[SubjectKind, dict[str, str]]:
+    """The unit's party organisations, leadership collectives and leader posts (named by their holder) as they
+    stand, code → name: a few rows each."""
     collectives = dict(db.session.execute(db.select(Collective.code, Collective.name).where(
         Collective.cycle_id == cycle.id, Collective.rated_in_id == unit.id)).all())
     leaders = dict(db.session.execute(
         db.select(LeaderPost.code, Person.full_name).join(Person, LeaderPost.person_id == Person.id)
         .where(LeaderPost.cycle_id == cycle.id, LeaderPost.rated_in_id == unit.id)).all())
     organisations = {record.code: record.name for record in organisation_records(unit)}
-    return {SubjectKind.MEMBER: members, SubjectKind.ORGANISATION: organisations,
-            SubjectKind.COLLECTIVE: collectives, SubjectKind.LEADER: leaders}
+    return {SubjectKind.ORGANISATION: organisations, SubjectKind.COLLECTIVE: collectives, SubjectKind.LEADER: leaders}
+
+
+def renamed_since_issued(cycle, unit) -> bool:
+    """Whether a party organisation, a leadership collective or a leader post of the unit is named now otherwise
+    than in a workbook issued to it: a post given to another person, a collective renamed. Such a change keeps
+    every code, so the roster's digest misses it, and no admin page makes it (no `roster_changed_at`); yet the
+    workbook's signed name is then another's. Members are left out: their facts change through the roster import,
+    which marks the change."""
+    now = _names_but_members(cycle, unit)
+    for text in db.session.execute(db.select(Template.roster_json).filter_by(cycle_id=cycle.id, unit_id=unit.id)
+                                   .where(Template.roster_json.is_not(None))).scalars():
+        listed = issued_roster(text)
+        if any(listed.get(kind, {}).get(code, name) != name for kind, names in now.items()
+               for code, name in names.items()):
+            return True
+    return False
 
 
 def names_digest(names: dict[SubjectKind, dict[str, str]]) -> str:

@@ -24,7 +24,9 @@ from kdweb.excel.annotate import annotate
 from kdweb.rules.checks_quota import quota_limit
 from kdweb.rules.roster_changes import with_where_now
 from kdweb.services import audit, untrusted, workflow
-from kdweb.services.roster import CURRENT_REVISION, names_digest, roster_codes, roster_of_record, where_now
+from kdweb.services.roster import (
+    CURRENT_REVISION, names_digest, renamed_since_issued, roster_codes, roster_of_record, where_now,
+)
 from kdweb.services.superior import current_superior
 from kdweb.services.transaction import use_case
 from kdweb.services.workbooks import template_version_label
@@ -188,8 +190,8 @@ def record_unchecked(cycle, unit, upload: Upload, reason: str, problem_code: str
 def read(cycle, unit, data: bytes, filename=None) -> outcome.CheckedUpload:
     """Read and validate in the sandbox, against the roster of record; SandboxRefused when a limit stopped it."""
     issued = issued_to(cycle, unit)
-    with untrusted.spooled(data) as path:
-        result = untrusted.run(outcome.check, path, **read_options(cycle, unit, issued), filename=filename,
+    with untrusted.handed(data) as upload:
+        result = untrusted.run(outcome.check, upload, **read_options(cycle, unit, issued), filename=filename,
                                roster_of_record=roster_if_changed(cycle, unit, issued))
     if result.ok:  # where the subjects who left the roster are now: a few look-ups, made here, not in the reader
         result.findings = with_where_now(result.findings, lambda kind, code: where_now(cycle, unit, kind, code))
@@ -209,9 +211,12 @@ def roster_if_changed(cycle, unit, issued=None):
     facts_may_differ = any(row.roster_changed_at is not None
                            and (row.generated_at is None or row.generated_at < row.roster_changed_at)
                            for row in issued)
-    if not facts_may_differ and (_revision_unmoved(issued) or {row.roster_digest for row in issued}
-                                 == {names_digest(roster_codes(cycle, unit))}):
-        return None
+    if not facts_may_differ:
+        if _revision_unmoved(issued):
+            return None
+        facts_may_differ = renamed_since_issued(cycle, unit)  # a leader post given to another person, say
+        if not facts_may_differ and {row.roster_digest for row in issued} == {names_digest(roster_codes(cycle, unit))}:
+            return None
     return roster_of_record(cycle, unit, every_fact=facts_may_differ)
 
 

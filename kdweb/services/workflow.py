@@ -4,7 +4,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from kdweb.deadlines import is_late
 from kdweb.extensions import db
-from kdweb.models import Review, Submission, UnitCycle, Upload
+from kdweb.models import Cycle, Review, Submission, UnitCycle, Upload
 from kdweb.models.base import utcnow
 from kdweb.services import audit, notifications
 from kdweb.services.transaction import use_case
@@ -54,6 +54,15 @@ def ensure_expected(cycle, unit) -> None:
         raise WorkflowRefused(message)
 
 
+def ensure_still_open(cycle) -> None:
+    """The cycle the request found open is open still, read under the unit's lock: a submission or a decision
+    racing the close is refused as a closed cycle. The cycle's row is read FOR SHARE (PostgreSQL), so a close
+    waits for this transaction and counts what it did."""
+    is_open = db.session.execute(db.select(Cycle.is_open).where(Cycle.id == cycle.id).with_for_update(read=True))
+    if not is_open.scalar():
+        raise WorkflowRefused(NO_OPEN_CYCLE)
+
+
 def lock(cycle, unit) -> UnitCycle:
     """The unit's row for the cycle, locked for this transaction (PostgreSQL); created if missing."""
     query = db.select(UnitCycle).filter_by(cycle_id=cycle.id, unit_id=unit.id).with_for_update()
@@ -85,8 +94,8 @@ def refusal_text(action: str, status: WorkbookStatus, default: str | None = None
 
 def advance(cycle, unit, upload: Upload) -> bool:
     """Point the unit's state at a freshly checked upload, only forward: a conditional UPDATE on the state's
-    revision and status (after the row lock on PostgreSQL), so a check that ends late never undoes a later
-    decision. Returns whether the state moved."""
+    revision and status (after the row lock on PostgreSQL) and on the cycle still open, so a check that ends
+    late never undoes a later decision, closing the cycle included. Returns whether the state moved."""
     for _attempt in range(3):
         state = lock(cycle, unit)
         moves = forward_moves(state, upload)
@@ -95,12 +104,15 @@ def advance(cycle, unit, upload: Upload) -> bool:
         done = db.session.execute(
             update(UnitCycle)
             .where(UnitCycle.id == state.id, UnitCycle.revision == state.revision,
-                   UnitCycle.status.in_(ACCEPTING_UPLOADS))
+                   UnitCycle.status.in_(ACCEPTING_UPLOADS),
+                   UnitCycle.cycle_id.in_(db.select(Cycle.id).where(Cycle.is_open.is_(True))))
             .values(**moves, last_activity_at=utcnow(), revision=UnitCycle.revision + 1)
             .execution_options(synchronize_session=False))
         db.session.expire(state)
         if done.rowcount == 1:
             return True
+        if not db.session.scalar(db.select(Cycle.is_open).where(Cycle.id == cycle.id)):
+            return False  # closed while the file was read: the closed cycle keeps the unit's state as it was
     raise WorkflowRefused("Dữ liệu vừa được người khác thay đổi. Vui lòng tải lại trang.")
 
 
@@ -148,6 +160,7 @@ def submit(cycle, unit, user, upload_id: int, acknowledge_warnings: bool) -> tup
     """Submit a valid upload; a second submit of the same state returns the first submission (created=False)."""
     ensure_expected(cycle, unit)
     state = lock(cycle, unit)
+    ensure_still_open(cycle)
     if state.status == WorkbookStatus.SUBMITTED.code and state.submission is not None \
             and state.submission.upload_id == upload_id:
         return state.submission, False
@@ -176,17 +189,23 @@ def submit(cycle, unit, user, upload_id: int, acknowledge_warnings: bool) -> tup
 
 
 @use_case
-def review(cycle, unit, reviewer, action: str, comment: str | None) -> Review:
+def review(cycle, unit, reviewer, action: str, comment: str | None, seen_submission_id: int | None = None) -> Review:
     """approve | return | reopen, by a reviewer; return and reopen need a comment. A unit the cycle no longer
-    expects cannot be approved (its results count nowhere); it can still be returned or reopened."""
+    expects cannot be approved (its results count nowhere); it can still be returned or reopened. With
+    `seen_submission_id` (the submission the reviewer's page showed), refused when the unit has submitted another
+    since: a decision is about the version the reviewer looked at, never one sent after the page was opened."""
     if action == "approve":
         ensure_expected(cycle, unit)
     state = lock(cycle, unit)
+    ensure_still_open(cycle)
     ensure_allowed(action, state, {
         "approve": "Chỉ duyệt được kết quả đã nộp và đang chờ duyệt.",
         "return": "Chỉ trả lại được kết quả đã nộp và đang chờ duyệt.",
         "reopen": "Chỉ mở lại được kết quả đã duyệt.",
     }[action])
+    if seen_submission_id is not None and state.submission_id != seen_submission_id:
+        raise WorkflowRefused(f"Đơn vị đã nộp lại (phiên bản {state.submission.upload.version}) sau khi trang này "
+                              f"được mở. Hãy xem phiên bản này trước khi quyết định.")
     comment = (comment or "").strip()
     if action in ("return", "reopen") and not comment:
         raise WorkflowRefused("Vui lòng ghi rõ lý do (nhận xét) để đơn vị biết cần sửa gì.", http_status=422)
@@ -221,17 +240,19 @@ def commit_or_refuse(message: str = "Dữ liệu vừa được người khác t
         raise WorkflowRefused(message)
 
 
-def approve_clean(cycle, reviewer, codes: list[str]) -> list[str]:
+def approve_clean(cycle, reviewer, codes: list[str], seen_versions: dict[str, int] | None = None) -> list[str]:
     """Approve, one transaction each, the listed units that still wait with a version free of errors and
-    warnings; a unit that changed since the list was shown is left for a look of its own."""
+    warnings; a unit that changed since the list was shown (`seen_versions`: code → the version it showed) is
+    left for a look of its own."""
     from kdweb.models import Unit
     from kdweb.services.review_page import clean_submissions
 
-    clean = {item.code for item in clean_submissions(cycle)}
+    clean = {item.code: item.version for item in clean_submissions(cycle)}
+    seen_versions = seen_versions or {}
     approved = []
     for code in codes:
         unit = db.session.execute(db.select(Unit).filter_by(code=code)).scalar_one_or_none()
-        if unit is None or code not in clean:
+        if unit is None or code not in clean or seen_versions.get(code, clean[code]) != clean[code]:
             continue
         try:
             review(cycle, unit, reviewer, "approve", None)

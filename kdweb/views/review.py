@@ -18,6 +18,7 @@ from kdweb.status import WorkbookStatus
 from kdweb.views import local_time
 from kdweb.views.jobs import job_page
 from kdweb.views.lookups import finished_job_or_404, job_or_404
+from kdweb.views.params import form_id
 from kdweb.views.rendering import answer, redirect_with, render_page, send_download, wants_fragment
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -139,7 +140,8 @@ def act(code, action):
     if action == "approve" and not request.form.get("confirmed"):
         return render_page("review/confirm_approve.html", **review_context(unit, cycle))
     try:
-        workflow.review(cycle, unit, current_user, action, request.form.get("comment"))
+        workflow.review(cycle, unit, current_user, action, request.form.get("comment"),
+                        seen_submission_id=form_id("submission_id"))
     except workflow.WorkflowRefused as refused:
         reason, status = refused.message, refused.http_status
         return answer("review/unit.html", "review/_actions.html",
@@ -165,7 +167,9 @@ def approve_clean_list(cycle):
 @role_required(*REVIEWERS)
 def approve_clean():
     cycle = open_cycle_or_refuse()
-    approved = workflow.approve_clean(cycle, current_user, request.form.getlist("unit"))
+    seen = {code: int(version) for code, _, version in (item.rpartition("@") for item in request.form.getlist("seen"))
+            if version.isdigit()}
+    approved = workflow.approve_clean(cycle, current_user, request.form.getlist("unit"), seen)
     notifications.send_pending_mail()
     return redirect_with(f"Đã duyệt {len(approved)} đơn vị không có lỗi, không có cảnh báo.",
                          url_for("review.index", status=WorkbookStatus.APPROVED.code))

@@ -239,3 +239,16 @@ def test_stricter_limits_than_the_fast_box_count_every_sheet(good):
     data = far_cell_workbook(good, b'<row r="5000"><c r="A5000"><v>1</v></c></row></sheetData>')
     refused(data, "E-DIMENSION", limits=Limits(max_rows=1_000))
     assert read_demo(data).ok
+
+
+@pytest.mark.parametrize("text", ["Tốt", "fee of office staff " * 20], ids=["few f's", "an f in every few bytes"])
+def test_formulas_without_a_stored_value_are_found_from_their_f_as_by_the_regex(text):
+    """safety._uncomputed finds what _UNCOMPUTED.finditer finds: from each 'f' while they are few, by the regex
+    past one in 4 KB."""
+    cells = [b'<c r="A%d" t="inlineStr"><is><t>%s</t></is></c>' % (row, text.encode()) for row in range(1, 40)]
+    cells[3] = b'<c r="B4"><f>SUM(C1:C3)</f><v/></c>'
+    cells[20] = b'<c r="B21"><f t="shared" si="0"/></c>'
+    cells[30] = b'<c r="B31" t="str"><f>"x"</f><v></v></c>'
+    chunk = b"<sheetData>" + b"".join(cells) * 20 + b"</sheetData>"
+    expected = [match.span() for match in safety._UNCOMPUTED.finditer(chunk)]
+    assert len(expected) == 60 and [match.span() for match in safety._uncomputed(chunk)] == expected

@@ -156,7 +156,10 @@ def test_renamed_tab_extra_sheet_merged_cells_and_hidden_metadata(filled):
     members[f"{remarks}5"] = "Ghi chú chung cho hai dòng"
     book["_kdweb"].sheet_state = "hidden"  # what LibreOffice saves
     result = read_demo(filled.bytes())
-    assert located(result) == {("P-VALUE", f"'Lãnh đạo'!{column_of(LEADERS_SHEET, 'level')}6")}
+    assert located(result) == {("P-VALUE", f"'Lãnh đạo'!{column_of(LEADERS_SHEET, 'level')}6"),
+                               ("W-MERGED", f"'{MEMBERS_SHEET}'!{remarks}6")}  # a warning: the merge is told
+    merged = next(finding for finding in result.findings if finding.rule == "W-MERGED")
+    assert merged.severity.name == "WARNING" and f"vùng gộp ô {remarks}5:{remarks}6" in merged.message
     assert [sheet.name for sheet in result.sheets] == [MEMBERS_SHEET, ORGS_SHEET, COLLECTIVES_SHEET, "Lãnh đạo"]
     remarks = {member.code: member.remarks for member in result.batch.members}
     assert remarks["DV001"] == "Ghi chú chung cho hai dòng" and remarks["DV002"] == ""
@@ -251,7 +254,7 @@ def test_a_sheet_whose_header_row_is_gone(filled):
 
 
 def test_a_file_given_by_its_path_reads_as_its_bytes(filled, tmp_path):
-    """The sandbox worker is handed the path of the web process's copy (services/untrusted.spooled)."""
+    """The sandbox worker is handed a large upload as the path of the web process's copy (untrusted.handed)."""
     filled.sheet(MEMBERS_SHEET)[f"{column_of(MEMBERS_SHEET, 'level')}6"] = "Tốt lắm"
     data = filled.bytes()
     path = tmp_path / "ket-qua.xlsx"

@@ -38,8 +38,8 @@ def test_sniff_goes_by_the_bytes(data, kind):
 
 
 def test_markup_saved_as_a_spreadsheet_is_told_apart_from_csv():
-    assert sniff.is_markup(b"\xef\xbb\xbf<html><table><tr><td>1</td></tr></table></html>")
-    assert not sniff.is_markup("Mã đảng viên,Họ và tên\n".encode())
+    assert sniff.markup_kind(b"\xef\xbb\xbf<html><table><tr><td>1</td></tr></table></html>") == sniff.WEB_PAGE
+    assert sniff.markup_kind("Mã đảng viên,Họ và tên\n".encode()) is None
 
 
 @pytest.mark.parametrize("layout", [1, 2, 3])

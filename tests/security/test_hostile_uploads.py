@@ -35,6 +35,8 @@ HOSTILE = {
     "E-ENCRYPTED": lambda good: files.encrypted_xlsx_file(),
     "E-ODS": lambda good: files.ods_file(),
     "E-CSV": lambda good: "Mã,Họ và tên\nDV000001,Nguyễn Văn A\n".encode(),
+    "E-WEB-PAGE": lambda good: b'<html xmlns:x="urn:schemas-microsoft-com:office:excel"><body><table/></body></html>',
+    "E-XML-2003": lambda good: b'<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook/>',
     "E-PDF": lambda good: b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n" * 20,
     "E-MACRO": lambda good: files.add_parts(good, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 512}),
     "E-ZIP-BOMB": lambda good: files.dense_bomb(good, megabytes=20),

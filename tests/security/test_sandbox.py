@@ -7,6 +7,7 @@ its RSS grew by less than RSS_BOUND_MB (the worst of these files, read bare, too
 """
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -243,9 +244,21 @@ def test_a_worker_loads_what_reading_an_upload_needs_not_the_writer_nor_the_web(
     assert not loaded & {"openpyxl", "flask", "sqlalchemy", "werkzeug", "jinja2", "tablib"}
 
 
-def test_an_upload_reaches_the_worker_as_a_file_deleted_after_the_check():
+def test_a_large_upload_reaches_the_worker_as_a_file_deleted_after_the_check():
     from kdweb.services import untrusted
 
+    large = b"PK\x03\x04 not really" + bytes(untrusted.HANDED_BYTES)
+    with untrusted.handed(large) as path:
+        assert isinstance(path, Path) and path.read_bytes() == large
+    assert not path.exists()
     with untrusted.spooled(b"PK\x03\x04 not really") as path:
         assert path.read_bytes() == b"PK\x03\x04 not really"
     assert not path.exists()
+
+
+def test_a_small_upload_reaches_the_worker_as_its_bytes():
+    from kdweb.services import untrusted
+
+    small = b"PK\x03\x04 not really" + bytes(untrusted.HANDED_BYTES - 20)
+    with untrusted.handed(small) as given:
+        assert given is small

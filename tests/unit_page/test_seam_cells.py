@@ -156,3 +156,100 @@ def test_a_huge_cell_is_quoted_short_in_its_message(client, app, issued, kind):
     for cell in (level_cell, name_cell):
         message = told[f"'{sheet}'!{cell}"]
         assert len(message) < 1_000 and "…”" in message, message[:200]
+
+
+UNCOMPUTED_FORMS = {  # how a program that does not calculate writes a formula: no value stored beside it
+    "openpyxl (an empty <v />)": '<c r="{ref}"><f>{formula}</f><v /></c>',
+    "no <v> at all (Apache POI and others)": '<c r="{ref}" s="1"><f>{formula}</f></c>',
+    "an empty <v></v>": '<c r="{ref}"><f>{formula}</f><v></v></c>',
+    "a shared formula's follower": '<c r="{ref}"><f t="shared" si="0"/></c>',
+}
+
+
+@pytest.mark.parametrize("form", list(UNCOMPUTED_FORMS))
+@pytest.mark.parametrize("kind", list(SubjectKind))
+def test_a_formula_without_its_value_is_told_at_its_cell_not_read_as_blank_silently(client, app, issued, kind, form):
+    """A level typed as a formula and saved by a program that does not calculate (a script's openpyxl): calamine
+    reads the cell as blank; the unit is told which cell holds a formula whose value is not stored. The template's
+    own computed columns (qd366's level a score allows, never calculated in a file openpyxl filled) say nothing."""
+    rule_set_id, data, values, _batch = issued
+    first, second = rated_codes(issued, kind)
+    sheet, level_cell = cell_of(data, kind, first, "level", rule_set_id)
+    _, name_cell = cell_of(data, kind, second, "name", rule_set_id)
+    filled = fill(data, values, rule_set_id)
+    for ref, formula in ((level_cell, "B5&amp;&quot;&quot;"), (name_cell, "UPPER(C9)")):
+        filled = with_cell_xml(filled, kind, ref, UNCOMPUTED_FORMS[form].format(ref=ref, formula=formula), rule_set_id)
+
+    body = upload(client, filled).get_data(as_text=True)
+    told = [(rule, at, message) for rule, at, message in newest_findings(app) if rule == "W-FORMULA"]
+    assert [at for _, at, _ in told] == [f"'{sheet}'!{level_cell}", f"'{sheet}'!{name_cell}"], told
+    for _, _, message in told:
+        assert "có công thức" in message and "chưa có giá trị đã tính" in message and "Excel hoặc LibreOffice" in message
+    if form != "a shared formula's follower":  # the formula quoted as the cell holds it
+        assert "(“=B5&\"\"”)" in told[0][2] and "(“=UPPER(C9)”)" in told[1][2]
+    assert f"(mã {first})" in told[0][2] and f"(mã {second})" in told[1][2]  # whose row it is
+    assert "Không có lỗi" not in body
+
+
+@pytest.mark.parametrize("kind", list(SubjectKind))
+def test_a_formula_with_its_value_stored_reads_as_its_value(client, app, issued, kind):
+    """As Excel and LibreOffice save it: the value beside the formula is what the cell says; a text formula whose
+    value is empty text (t="str", <v></v>) is a blank cell, not a formula without a value."""
+    rule_set_id, data, values, _batch = issued
+    first, second = rated_codes(issued, kind)
+    _, level_cell = cell_of(data, kind, first, "level", rule_set_id)
+    _, other_level = cell_of(data, kind, second, "level", rule_set_id)
+    filled = with_cell_xml(fill(data, values, rule_set_id), kind, level_cell,
+                           f'<c r="{level_cell}" t="str"><f>IF(1,"Hoàn thành tốt nhiệm vụ","")</f>'
+                           f'<v>Hoàn thành tốt nhiệm vụ</v></c>', rule_set_id)
+    assert "Không có lỗi" in upload(client, filled).get_data(as_text=True), newest_findings(app)[:3]
+
+    filled = with_cell_xml(filled, kind, other_level, f'<c r="{other_level}" t="str"><f>IF(0,"x","")</f><v></v></c>',
+                           rule_set_id)
+    upload(client, filled)
+    rules = {rule for rule, at, _ in newest_findings(app) if at.endswith(f"!{other_level}")}
+    assert rules and "W-FORMULA" not in rules  # blank, told as a level missing
+
+
+def saved(book) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("kind", list(SubjectKind))
+def test_a_level_merged_over_several_rows_is_told_at_the_cells_it_covers(client, app, issued, kind):
+    """Merged cells show their first cell's value on every row they span, but hold it in the first cell only: the
+    unit is warned, at the first covered cell, why a level it sees was read as blank (the blank level is the
+    error). The template's own merged
+    title rows say nothing (every clean upload proves it)."""
+    rule_set_id, data, values, _batch = issued
+    first, second = rated_codes(issued, kind)
+    sheet, one = cell_of(data, kind, first, "level", rule_set_id)
+    _, other = cell_of(data, kind, second, "level", rule_set_id)
+    top, bottom = sorted((one, other), key=lambda ref: int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")))
+    book = load_workbook(io.BytesIO(fill(data, values, rule_set_id)))
+    book[sheet][bottom].value = None
+    book[sheet].merge_cells(f"{top}:{bottom}")
+    body = upload(client, saved(book)).get_data(as_text=True)
+    letter, row = top.rstrip("0123456789"), int(top.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    merged = [(at, message) for rule, at, message in newest_findings(app) if rule == "W-MERGED"]
+    assert [at for at, _ in merged] == [f"'{sheet}'!{letter}{row + 1}"], merged
+    assert "Không có lỗi" not in body
+    assert f"vùng gộp ô {top}:{bottom}" in merged[0][1] and f"({top})" in merged[0][1] and "bỏ gộp ô" in merged[0][1]
+
+
+@pytest.mark.parametrize("kind", list(SubjectKind))
+def test_hidden_rows_and_columns_and_an_extra_tab_are_read_as_they_are(client, app, issued, kind):
+    """Rows a filter hid, a column hidden, a tab of the unit's own notes: what the hidden cells hold still counts
+    (a mistake hidden by a filter is still told), and the extra tab is not read."""
+    rule_set_id, data, values, _batch = issued
+    first, _second = rated_codes(issued, kind)
+    sheet, level_cell = cell_of(data, kind, first, "level", rule_set_id)
+    book = load_workbook(io.BytesIO(fill(data, changed(values, first, level="Hoàn thành tốt lắm"), rule_set_id)))
+    book[sheet].row_dimensions[int(level_cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))].hidden = True
+    book[sheet].column_dimensions[level_cell.rstrip("0123456789")].hidden = True
+    book.create_sheet("Ghi chép riêng")["A1"] = "=SUM(1,2)"  # a formula left uncalculated on a tab not read
+    upload(client, saved(book))
+    found = newest_findings(app)
+    assert [(rule, at) for rule, at, _ in found] == [("P-VALUE", f"'{sheet}'!{level_cell}")], found

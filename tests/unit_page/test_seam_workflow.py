@@ -7,6 +7,7 @@ import pytest
 
 from kdweb.extensions import db
 from kdweb.models import Cycle, Upload
+from tests.security.test_state_moves_forward import during_next_read, people, send, state_of, workbooks  # noqa: F401
 from tests.unit_page.conftest import UNIT
 from tests.workbooks import clean_values, fill, roster
 
@@ -49,3 +50,27 @@ def test_an_action_after_the_cycle_closed_is_told_the_cycle_is_closed(client, au
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Upload.id))) == 1  # nothing stored against no cycle
     assert "Các đợt đã qua" in client.get(f"/units/{UNIT}").get_data(as_text=True)
+
+
+
+def test_a_check_ending_after_the_cycle_closed_leaves_the_closed_cycle_as_it_was(app, demo, people, workbooks,
+                                                                                 monkeypatch):
+    """The unit sent its file just before the admin closed the cycle; the check ends after the close. The file
+    is kept and its findings recorded, but the closed cycle's state of the unit no longer moves: what the close
+    counted (docs/design.md) is what the cycle keeps."""
+    admin = app.test_client()
+    user = next(u for u in demo.users if u.role == "admin")
+    assert admin.post("/login", data={"login": user.login, "password": user.password}).status_code == 302
+    before = state_of(app)
+    with app.app_context():
+        year = db.session.execute(db.select(Cycle.year)).scalar_one()
+        db.session.remove()
+    during_next_read(monkeypatch, lambda: admin.post(f"/admin/cycles/{year}/close", data={"confirm_year": str(year)}))
+
+    send(people["staff"], workbooks["valid"])
+    with app.app_context():
+        assert not db.session.execute(db.select(Cycle.is_open)).scalar_one()
+        stored = db.session.execute(db.select(Upload)).scalar_one()
+        assert stored.outcome == "valid" and stored.content == workbooks["valid"]  # kept and checked
+        db.session.remove()
+    assert state_of(app) == before  # not "Hợp lệ, chưa nộp" in a closed cycle

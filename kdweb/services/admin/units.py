@@ -108,6 +108,7 @@ def create_unit(actor, *, code: str, **fields) -> Unit:
     db.session.add(unit)
     db.session.flush()
     _sync_unit_cycle(unit)
+    mark_roster_changed(open_cycle(), _grassroots_around(unit, {}))  # a new chi bộ is rated in its parent's workbook
     audit.record("unit_created", user=actor, unit=unit, target=unit, code=code, **_described(unit))
     db.session.commit()
     return unit
@@ -139,6 +140,7 @@ def deactivate_unit(actor, unit: Unit) -> Unit:
         _refuse_if_still_used(unit)
         unit.active = False
         expected = _sync_unit_cycle(unit)
+        mark_roster_changed(open_cycle(), _grassroots_around(unit, {}))
         switch_active(actor, unit, False, "unit_deactivated", unit=unit, code=unit.code,
                       **({"open_cycle_row": expected} if expected else {}))
     return unit
@@ -152,6 +154,7 @@ def activate_unit(actor, unit: Unit) -> Unit:
                                "hãy kích hoạt đơn vị đó trước.")
         unit.active = True
         _sync_unit_cycle(unit)
+        mark_roster_changed(open_cycle(), _grassroots_around(unit, {}))
         switch_active(actor, unit, True, "unit_activated", unit=unit, code=unit.code)
     return unit
 
