@@ -21,10 +21,12 @@ import pytest
 from flask.testing import FlaskClient
 from hypothesis import settings
 from itsdangerous import BadSignature
+from sqlalchemy import event
 
 from kdweb import create_app
 from kdweb.extensions import db
 from kdweb.models import roster_revision
+from tests import built_once
 from tests.html_checks import html_problems
 from tests.per_worker import WORKER, own_postgres_database
 
@@ -40,6 +42,7 @@ ON_POSTGRES = os.environ.get("KDWEB_TEST_DATABASE_URL", "").startswith("postgres
 # fails examples that are only slow. A test that wants a deadline sets one itself.
 settings.register_profile("kdweb", deadline=None)
 settings.load_profile("kdweb")
+built_once.install()
 
 # marker: (is the tool missing?, why the test is skipped)
 REQUIRED_TOOLS = {
@@ -190,6 +193,8 @@ def app(database_url):
     app = create_app(app_config(database_url))
     app.test_client_class = KdwebClient
     with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            without_waiting_for_the_disk(db.engine)
         db.drop_all()
         db.create_all()
         if db.engine.dialect.name == "sqlite":
@@ -203,6 +208,24 @@ def app(database_url):
             with db.engine.begin() as connection:
                 connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {KEPT} CASCADE")
         db.engine.dispose()
+
+
+def without_waiting_for_the_disk(engine) -> None:
+    """The session's SQLite file is thrown away at the end: its connections skip the fsync of every commit
+    (`synchronous=OFF`; a few milliseconds each, thousands of commits). What the product's pragmas
+    (kdweb/sqlite.py: WAL, foreign keys, busy timeout) guard is kept: a process killed mid-transaction still leaves
+    the file whole, only a crash of the machine itself could lose its last commits."""
+    @event.listens_for(engine, "connect")
+    def _no_fsync(dbapi_connection, _record):
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
+    engine.dispose()  # a connection opened while the app was made gets the pragma too
+
+
+@pytest.fixture(autouse=True)
+def _workbooks_built_once(request):
+    """tests/built_once.py: the same unit's workbook from the same inputs is built once per worker."""
+    with built_once.kept_unless_patched(request):
+        yield
 
 
 @pytest.fixture(autouse=True)
