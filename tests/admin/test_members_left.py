@@ -130,7 +130,11 @@ def test_moving_the_review_date_past_a_chi_bos_last_day_proceeds_with_the_warnin
     assert f'data-left-unit="{CELL}" data-left-members="20"' in notice(client)
 
 
-def test_a_roster_row_into_a_merged_chi_bo_is_a_warning_and_is_imported(client, admin, query, demo):
+@pytest.mark.parametrize("through_the_job", [False, True], ids=["in the request", "through the preview job"])
+def test_a_roster_row_into_a_merged_chi_bo_is_a_warning_and_is_imported(client, admin, query, demo, app,
+                                                                       monkeypatch, through_the_job):
+    if through_the_job:  # a large file's preview is kept by its job and read back: the warning with it
+        monkeypatch.setitem(app.config, "KDWEB_ROSTER_PREVIEW_IN_REQUEST_BYTES", 0)
     successor = query.id_of(Unit, code=SUCCESSOR)
     assert edit(client, query, CELL, valid_to="30/06/2026", successor_id=str(successor)).status_code == 303
     person = next(p for p in demo.persons if p.cell_code == "BD.P01.C02")
