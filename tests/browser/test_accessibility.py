@@ -204,6 +204,12 @@ def test_page_states_of_the_admin(audited, demo):
     page.get_by_role("button", name=re.compile("Xác nhận nhập")).click()
     expect(page.get_by_role("heading", name=re.compile("Đã nhập lúc"))).to_be_visible()
     auditor.check("roster import, applied")
+    page.goto("/admin/units")
+    cell = page.locator("tr", has=page.locator("td.code", has_text=re.compile(r"^BD\.P01\.C03$")))  # 20 members
+    cell.get_by_role("button", name="Ngừng hoạt động").click()
+    expect(cell.locator(".row-warning")).to_contain_text("đảng viên")
+    auditor.check("unit tree, a chi bộ deactivated with members left in it")
+    visit(tab, auditor, "unit tree, members left to move", "/admin/units", lambda page: page.locator("#members-left"))
     visit(tab, auditor, "audit log, as the admin", "/review/audit", lambda page: page.locator("#audit-rows"))
     auditor.assert_clean()
 
