@@ -53,3 +53,20 @@ def test_last_years_workbook_of_the_other_rule_set_names_both_years_and_rule_set
     assert message.index(file_title) < message.index(cycle_title)
     assert file_title in page and cycle_title in page
     assert kept == last_year
+
+
+def test_a_next_years_workbook_of_the_other_rule_set_names_both_years_and_rule_sets(client, app, auth, demo):
+    from datetime import date
+
+    from kdweb.excel import build_workbook
+    from kdweb.excel.inputs import CycleInfo, Roster, UnitInfo
+
+    auth.login_as("staff", UNIT)
+    next_year = build_workbook(UnitInfo(UNIT, "Đảng bộ phường Cống Vị"), CycleInfo(2027, NEW, date(2027, 12, 1)),
+                               Roster(members=roster(app, UNIT).members), template_version="2027.1",
+                               secret=app.config["SECRET_KEY"])
+    upload(client, next_year)
+    code, message, kept = last_refusal(app)
+    assert code == "E-OTHER-CYCLE" and "năm 2027" in message and "năm 2026" in message
+    assert f"theo {get_rule_set(NEW).title}; đợt năm 2026 đánh giá theo {get_rule_set(OLD).title}" in message
+    assert kept == next_year
