@@ -240,18 +240,27 @@ def _names_but_members(cycle, unit) -> dict[SubjectKind, dict[str, str]]:
 
 def renamed_since_issued(cycle, unit) -> bool:
     """Whether a party organisation, a leadership collective or a leader post of the unit is named now otherwise
-    than in a workbook issued to it: a post given to another person, a collective renamed. Such a change keeps
-    every code, so the roster's digest misses it, and no admin page makes it (no `roster_changed_at`); yet the
-    workbook's signed name is then another's. Members are left out: their facts change through the roster import,
-    which marks the change."""
+    than in a workbook issued to it (`renamed`). No admin page makes such a change (no `roster_changed_at`); yet
+    the workbook's signed name is then another's."""
     now = _names_but_members(cycle, unit)
-    for text in db.session.execute(db.select(Template.roster_json).filter_by(cycle_id=cycle.id, unit_id=unit.id)
-                                   .where(Template.roster_json.is_not(None))).scalars():
-        listed = issued_roster(text)
-        if any(listed.get(kind, {}).get(code, name) != name for kind, names in now.items()
-               for code, name in names.items()):
-            return True
-    return False
+    return any(renamed(issued_roster(text), now) for text in db.session.execute(
+        db.select(Template.roster_json).filter_by(cycle_id=cycle.id, unit_id=unit.id)
+        .where(Template.roster_json.is_not(None))).scalars())
+
+
+def renamed(issued: dict[SubjectKind, dict[str, str]],
+            now: dict[SubjectKind, dict[str, str]]) -> list[tuple[SubjectKind, str, str, str]]:
+    """What changed since a workbook was issued that keeps every code, so the roster's digest misses it: a party
+    organisation, a leadership collective or a leader post (named by its holder) on both rosters under another
+    name — a post given to another person, a collective renamed — as (kind, code, name issued, name now). Both
+    rosters are code → name by kind, as `issued_roster` and `roster_names` give them. Members are left out: their
+    facts change through the roster import, which marks the change."""
+    found = []
+    for kind, names in now.items():
+        listed = issued.get(kind, {}) if kind is not SubjectKind.MEMBER else {}
+        found += [(kind, code, listed[code], name) for code, name in names.items()
+                  if code in listed and listed[code] != name]
+    return found
 
 
 def names_digest(names: dict[SubjectKind, dict[str, str]]) -> str:

@@ -1,7 +1,8 @@
-"""Who changed on a unit's roster since its newest workbook was issued: added, moved in, removed, moved out.
+"""Who changed on a unit's roster since its newest workbook was issued: added, moved in, removed, moved out, and
+renamed (a leader post given to another person, a collective renamed: `roster.renamed`, as the upload tells it).
 
 The unit's page and the reviewer's page show it ("Danh sách đã thay đổi sau khi tải mẫu"). The digest of the
-roster is compared first (codes only, one cheap query per kind); the names are worked out only when it differs.
+roster is compared first (codes only); the directions are worked out only when it differs or a name does.
 Where a subject who left is now comes from the roster; where one who arrived was comes from the workbooks
 issued to other units (the roster keeps no history): an arrival listed in none of them was added.
 """
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from kdweb.extensions import db
 from kdweb.models import Collective, LeaderPost, Person, Template, Unit
 from kdweb.rules import SubjectKind
-from kdweb.services.roster import issued_roster, names_digest, roster_names
+from kdweb.services.roster import issued_roster, names_digest, renamed, roster_names
 
 SHOWN = 10  # names shown per direction; the rest are counted
 _LIKE_BATCH = 100
@@ -25,6 +26,7 @@ class ChangedSubject:
     code: str
     name: str
     place: str | None = None  # the unit moved from (an arrival) or to (a departure)
+    was: str | None = None  # the name the workbook gives it (renamed)
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,8 @@ class RosterNotice:
 
 
 TITLES = {"added": "Bổ sung vào danh sách", "moved_in": "Chuyển đến",
-          "removed": "Rút khỏi danh sách", "moved_out": "Chuyển đi"}
+          "removed": "Rút khỏi danh sách", "moved_out": "Chuyển đi",
+          "renamed": "Đổi tên hoặc đổi người giữ chức vụ"}
 
 
 def roster_notice(cycle, unit, state) -> RosterNotice | None:
@@ -69,11 +72,13 @@ def roster_notice(cycle, unit, state) -> RosterNotice | None:
     if template is None or template.roster_digest is None:
         return None
     now = roster_names(cycle, unit)
-    if names_digest(now) == template.roster_digest:
-        return None
+    same_codes = names_digest(now) == template.roster_digest
     if template.roster_json is None:
-        return RosterNotice()
+        return None if same_codes else RosterNotice()
     issued = issued_roster(template.roster_json)
+    renames = renamed(issued, now)
+    if same_codes and not renames:
+        return None
     arrived, left = [], []
     for kind in SubjectKind:
         was, is_now = issued.get(kind, {}), now.get(kind, {})
@@ -88,6 +93,7 @@ def roster_notice(cycle, unit, state) -> RosterNotice | None:
     for kind, code, name in left:
         place = gone_to.get((kind, code))
         directions["moved_out" if place else "removed"].append(ChangedSubject(kind, code, name, place))
+    directions["renamed"] = [ChangedSubject(kind, code, name, was=was) for kind, code, was, name in renames]
     return RosterNotice(tuple(Direction(key, TITLES[key], tuple(subjects))
                               for key, subjects in directions.items() if subjects))
 

@@ -24,6 +24,9 @@ MAX_COLUMNS = 200
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_ODS_CONTENT_BYTES = 64 * 1024 * 1024  # calamine holds the sheet's cells in memory
 EXTENSIONS = (".xlsx", ".ods", ".csv")
+FORMATS_TAKEN = "Chỉ nhận tệp .xlsx, .ods hoặc .csv."
+# Markup a spreadsheet program saved with a spreadsheet's name: told as the workbook upload tells it, by its guards.
+_SAVED_AS_MARKUP = ("E-WEB-PAGE", "E-XML-2003")
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _SPARE_ROWS = 1000  # trailing blank rows (formatted, not filled) read before a sheet counts as too long
 _GUARDS = Limits(max_upload_bytes=2**62, max_rows=MAX_ROWS + _SPARE_ROWS, max_columns=MAX_COLUMNS)
@@ -127,11 +130,26 @@ def _kind(filename: str, content: bytes) -> str:
         raise RosterFileError("Tệp rỗng.")
     if found == sniff.ZIP:
         return _package_kind(content)
+    advice = markup_advice(content)
+    if advice:
+        raise RosterFileError(advice)
     if found == sniff.TEXT and filename.lower().endswith(".csv"):
         return "csv"
     if found == sniff.OLE2_XLS:
         raise RosterFileError("Tệp .xls (Excel 97–2003) không được hỗ trợ; hãy lưu lại thành .xlsx rồi tải lên.")
-    raise RosterFileError("Chỉ nhận tệp .xlsx, .ods hoặc .csv.")
+    raise RosterFileError(FORMATS_TAKEN)
+
+
+def markup_advice(content: bytes) -> str | None:
+    """For a spreadsheet saved by Excel as a web page (.htm, .mht) or as XML Spreadsheet 2003, whatever its name:
+    what it is and how to save it as .xlsx, in the workbook upload's words (its guards tell it); else None."""
+    if sniff.sniff(content) != sniff.TEXT:
+        return None
+    try:
+        check_upload(content, _GUARDS)
+    except Refusal as refusal:
+        return refusal.problem.message if refusal.problem.code in _SAVED_AS_MARKUP else None
+    return None
 
 
 def _package_kind(content: bytes) -> str:
@@ -149,7 +167,7 @@ def _package_kind(content: bytes) -> str:
                 return "xlsx"
     except zipfile.BadZipFile as error:
         raise RosterFileError("Tệp bị hỏng (không mở được gói nén).") from error
-    raise RosterFileError("Chỉ nhận tệp .xlsx, .ods hoặc .csv.")
+    raise RosterFileError(FORMATS_TAKEN)
 
 
 def _decode(content: bytes) -> str:

@@ -25,7 +25,9 @@ from kdweb.models import Person, RosterImport, Unit
 from kdweb.models.base import utcnow
 from kdweb.services import audit, untrusted
 from kdweb.services.admin import AdminRefusal
-from kdweb.services.admin.roster_file import EXTENSIONS, RosterFileError, Sheet, read_roster_file
+from kdweb.services.admin.roster_file import (
+    EXTENSIONS, FORMATS_TAKEN, RosterFileError, Sheet, markup_advice, read_roster_file,
+)
 from kdweb.services.admin.roster_mapping import (
     FIELDS, FIELDS_BY_KEY, FOUNDING, DryRun, UnitDirectory, UnitRef, column_letter, find_header_row, mapping_problems,
     parse_rows, plan, propose_mapping,
@@ -94,7 +96,7 @@ def receive_file(actor, filename: str, content: bytes) -> RosterImport:
         raise AdminRefusal("Chưa có đợt kiểm điểm nào đang mở: hãy mở đợt của năm trước khi nhập danh sách.")
     filename = _clean_filename(filename)
     if not filename.lower().endswith(EXTENSIONS):
-        raise AdminRefusal("Chỉ nhận tệp .xlsx, .ods hoặc .csv.")
+        raise AdminRefusal(markup_advice(content) or FORMATS_TAKEN)
     roster_import = RosterImport(
         cycle_id=cycle.id, user_id=actor.id, filename=filename, size=len(content),
         sha256=hashlib.sha256(content).hexdigest(), content=content, state="preview")

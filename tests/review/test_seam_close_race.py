@@ -1,0 +1,127 @@
+"""A submit against the cycle's close on PostgreSQL, two real requests in two threads on two connections: the submit
+reads the cycle's row FOR SHARE (`workflow.ensure_still_open`), so whichever comes second waits for the first. A
+close that comes while the submit holds the row waits, and the submission it then closes on was made in an open
+cycle; a submit that comes while the close holds the row waits, then is refused as a closed cycle and records
+nothing. Never a submission in a closed cycle (tests/review/test_seam_decisions.py: the same race on SQLite).
+
+The order is made, not hoped for: the first request stops right after its statement on the cycle's row, starts the
+second, and goes on only once PostgreSQL shows the second waiting for it (pg_blocking_pids)."""
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import event, text
+
+from kdweb.extensions import db
+from kdweb.models import AuditEvent, Cycle, Submission, Unit, UnitCycle
+from tests.security.test_state_moves_forward import people, send, workbooks  # noqa: F401
+from tests.security.test_state_moves_forward import UNIT, state_of
+
+pytestmark = pytest.mark.postgres  # row locks between two connections
+CLOSED = "Không có đợt kiểm điểm nào đang mở"
+WAIT_SECONDS = 30  # the bound on the wait for PostgreSQL to show the second request blocked; never reached
+
+
+@pytest.fixture
+def admin_client(app, demo):
+    client = app.test_client()
+    user = next(u for u in demo.users if u.role == "admin")
+    assert client.post("/login", data={"login": user.login, "password": user.password}).status_code == 302
+    return client
+
+
+@pytest.fixture
+def engine(app):
+    with app.app_context():
+        return db.engine
+
+
+def blocked_by(engine, pid: int) -> bool:
+    """Whether PostgreSQL shows another backend waiting for a lock `pid` holds, asked until it does (bounded). Each
+    question in its own transaction: within one, pg_stat_activity would answer from its first snapshot."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watcher:
+        while time.monotonic() < deadline:
+            if watcher.execute(text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"),
+                               {"pid": pid}).scalar():
+                return True
+    return False
+
+
+def second_while_first_holds(engine, is_the_statement, second):
+    """Once the first request has run the statement on the cycle's row (its lock held, its transaction open),
+    start `second` in its own thread and go on when it waits for that lock. Returns the pool, [the second's
+    future], [whether it was seen waiting, still unanswered] and the call that stops listening."""
+    pool, started, seen_waiting = ThreadPoolExecutor(1), [], []
+
+    def after(connection, cursor, statement, *_):
+        if not started and is_the_statement(statement):
+            started.append(pool.submit(second))
+            waiting = blocked_by(engine, cursor.connection.info.backend_pid)
+            seen_waiting.append(waiting and not started[0].done())
+
+    event.listen(engine, "after_cursor_execute", after)
+    return pool, started, seen_waiting, lambda: event.remove(engine, "after_cursor_execute", after)
+
+
+def valid_upload(app):
+    with app.app_context():
+        found = db.session.execute(db.select(UnitCycle.valid_upload_id).join(Unit).filter(Unit.code == UNIT)).scalar_one()
+        db.session.remove()
+    return found
+
+
+def outcome(app):
+    with app.app_context():
+        cycle = db.session.execute(db.select(Cycle)).scalar_one()
+        submissions = db.session.execute(db.select(Submission.submitted_at)).scalars().all()
+        events = db.session.execute(db.select(AuditEvent.action).where(
+            AuditEvent.action.in_(("submitted", "cycle_closed"))).order_by(AuditEvent.id)).scalars().all()
+        db.session.remove()
+    return {"open": cycle.is_open, "submitted_at": submissions, "events": events}
+
+
+def year_of(app):
+    with app.app_context():
+        year = db.session.execute(db.select(Cycle.year)).scalar_one()
+        db.session.remove()
+    return year
+
+
+def test_a_close_arriving_while_the_submit_holds_the_cycle_waits_for_it(app, engine, people, workbooks, admin_client):
+    assert send(people["staff"], workbooks["valid"]).status_code == 303
+    upload_id, year = valid_upload(app), year_of(app)
+    pool, started, seen_waiting, stop = second_while_first_holds(
+        engine, lambda statement: "FROM cycles" in statement and "FOR SHARE" in statement,
+        lambda: admin_client.post(f"/admin/cycles/{year}/close", data={"confirm_year": str(year)}))
+    try:
+        submitted = people["staff"].post(f"/units/{UNIT}/submit", data={"confirmed": "1", "upload_id": upload_id})
+        closed = started[0].result(timeout=WAIT_SECONDS)
+    finally:
+        stop()
+        pool.shutdown()
+    assert seen_waiting == [True]  # the close waited for the submit's transaction, then closed on its submission
+    assert submitted.status_code == 303 and closed.status_code == 303
+    after = outcome(app)
+    assert after["open"] is False and sorted(after["events"]) == ["cycle_closed", "submitted"]
+    assert len(after["submitted_at"]) == 1 and state_of(app)["status"] == "submitted"
+
+
+def test_a_submit_arriving_while_the_close_holds_the_cycle_is_refused(app, engine, people, workbooks, admin_client):
+    assert send(people["staff"], workbooks["valid"]).status_code == 303
+    upload_id, year, before = valid_upload(app), year_of(app), state_of(app)
+    pool, started, seen_waiting, stop = second_while_first_holds(
+        engine, lambda statement: statement.lstrip().startswith("UPDATE cycles"),
+        lambda: people["staff"].post(f"/units/{UNIT}/submit", data={"confirmed": "1", "upload_id": upload_id}))
+    try:
+        closed = admin_client.post(f"/admin/cycles/{year}/close", data={"confirm_year": str(year)})
+        submitted = started[0].result(timeout=WAIT_SECONDS)
+    finally:
+        stop()
+        pool.shutdown()
+    assert seen_waiting == [True]  # the submit waited for the close's transaction …
+    assert closed.status_code == 303
+    assert submitted.status_code == 409 and CLOSED in submitted.get_data(as_text=True)  # … then saw it closed
+    after = outcome(app)
+    assert after["open"] is False and after["submitted_at"] == [] and after["events"] == ["cycle_closed"]
+    assert state_of(app) == before
