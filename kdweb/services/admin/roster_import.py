@@ -21,7 +21,7 @@ from sqlalchemy import insert, update
 
 from kdweb.exports.safe_cells import write_only_value
 from kdweb.extensions import db
-from kdweb.models import Person, RosterImport, Unit
+from kdweb.models import Cycle, Person, RosterImport, Unit
 from kdweb.models.base import utcnow
 from kdweb.services import audit, untrusted
 from kdweb.services.admin import AdminRefusal
@@ -30,7 +30,7 @@ from kdweb.services.admin.roster_file import (
 )
 from kdweb.services.admin.roster_mapping import (
     FIELDS, FIELDS_BY_KEY, FOUNDING, DryRun, UnitDirectory, UnitRef, column_letter, find_header_row, mapping_problems,
-    parse_rows, plan, propose_mapping,
+    out_of_force_warnings, parse_rows, plan, propose_mapping,
 )
 from kdweb.services.cycles import open_cycle
 from kdweb.services.roster import mark_roster_changed
@@ -273,7 +273,9 @@ def _update_people(rows: list[dict]) -> None:
 
 def _dry_run(cycle_id: int, rows, header_row: int, mapping: dict[int, str], progress: Progress | None) -> DryRun:
     units = UnitDirectory([UnitRef(*row) for row in db.session.execute(
-        db.select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.parent_id, Unit.active, Unit.founded_on))])
+        db.select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.parent_id, Unit.active, Unit.founded_on,
+                  Unit.valid_from, Unit.valid_to, Unit.successor_id))],
+        review_date=db.session.get(Cycle, cycle_id).review_date)
     parsed, errors = parse_rows(rows, header_row, mapping, units, progress=progress)
     attributes = ["id", "grassroots_id"] + [roster_field.column for roster_field in FIELDS
                                             if roster_field.kind != FOUNDING]
@@ -283,7 +285,9 @@ def _dry_run(cycle_id: int, rows, header_row: int, mapping: dict[int, str], prog
             db.select(*(getattr(Person, name) for name in attributes)).where(Person.cycle_id == cycle_id)
         ).mappings()
     }
-    return plan(parsed, errors, existing, units)
+    dry_run = plan(parsed, errors, existing, units)
+    dry_run.warnings = out_of_force_warnings(parsed, rows[header_row - 1] if rows else [], mapping, units)
+    return dry_run
 
 
 def _sheets(roster_import: RosterImport) -> list[Sheet]:

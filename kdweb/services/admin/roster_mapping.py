@@ -162,12 +162,17 @@ class UnitRef:
     parent_id: int | None
     active: bool = True
     founded_on: date | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    successor_id: int | None = None
 
 
 class UnitDirectory:
-    """Finds a chi bộ by its code or by its name (with or without "Chi bộ"), and the organisation it belongs to."""
+    """Finds a chi bộ by its code or by its name (with or without "Chi bộ"), and the organisation it belongs to;
+    with the cycle's review date, tells a chi bộ out of force on that day (a warning: the import still takes it)."""
 
-    def __init__(self, units: list[UnitRef]):
+    def __init__(self, units: list[UnitRef], review_date: date | None = None):
+        self.review_date = review_date
         self.by_id = {unit.id: unit for unit in units}
         self.by_code = {unit.code.casefold(): unit for unit in units}
         self.by_name: dict[str, list[UnitRef]] = {}
@@ -209,6 +214,22 @@ class UnitDirectory:
         if self.grassroots_of(unit) is None:
             return None, f"Chi bộ “{unit.code}” không thuộc tổ chức cơ sở đảng nào trong cây đơn vị."
         return unit, None
+
+    def out_of_force(self, unit_id: int | None) -> str | None:
+        """Why a member put in this chi bộ is left in one out of force at the review date, or None."""
+        unit, day = self.by_id.get(unit_id), self.review_date
+        if unit is None or day is None:
+            return None
+        if unit.valid_to is not None and unit.valid_to < day:
+            why = f"hết hiệu lực trước ngày đánh giá {day:%d/%m/%Y} ({unit.valid_to:%d/%m/%Y} là ngày cuối)"
+        elif unit.valid_from is not None and day < unit.valid_from:
+            why = f"chỉ có hiệu lực từ {unit.valid_from:%d/%m/%Y}, sau ngày đánh giá {day:%d/%m/%Y}"
+        else:
+            return None
+        successor = self.by_id.get(unit.successor_id)
+        instead = f"; đơn vị kế thừa là “{successor.code} – {successor.name}”" if successor else ""
+        return (f"Chi bộ “{unit.code} – {unit.name}” {why}{instead}. Đảng viên vẫn được nhập vào chi bộ này; "
+                "nếu họ đã chuyển sinh hoạt, hãy ghi chi bộ mới.")
 
 
 # --- parsing rows -----------------------------------------------------------------------------------------
@@ -344,6 +365,23 @@ def parse_rows(rows: list[list[object]], header_row: int, mapping: dict[int, str
     return [row for row in parsed if row.row not in duplicated and row.row not in disagreeing], errors
 
 
+def out_of_force_warnings(parsed: list[ParsedRow], headers: list[object], mapping: dict[int, str],
+                          units: UnitDirectory) -> list[RowError]:
+    """Rows that put a member in a chi bộ (or a chi bộ of temporary activity) out of force at the review date:
+    warnings, shown with the dry run; the rows are imported all the same."""
+    index_of = {FIELDS_BY_KEY[key].column: index for index, key in mapping.items()}
+    warnings = []
+    for row in parsed:
+        for column in ("cell_id", "temporary_cell_id"):
+            message = units.out_of_force(row.values.get(column)) if column in index_of else None
+            if message:
+                index = index_of[column]
+                header = _text(headers[index]) if index < len(headers) else ""
+                warnings.append(RowError(row.row, column_letter(index), header, FIELDS_BY_KEY[mapping[index]].label,
+                                         message))
+    return warnings
+
+
 def _disagreeing_founding_dates(parsed: list[ParsedRow], units: UnitDirectory) -> dict[int, str]:
     """Row → message, for rows whose chi bộ is given another founding date on another row of the file."""
     dates_of: dict[int, dict[date, list[int]]] = {}
@@ -405,6 +443,7 @@ class DryRun:
     errors: list[RowError]
     not_in_file: int  # members of the roster the file does not mention: kept as they are
     founded: list[FoundingChange] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # told, not refused (out_of_force_warnings)
 
     @property
     def can_apply(self) -> bool:

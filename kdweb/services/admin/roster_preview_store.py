@@ -25,6 +25,8 @@ def dumps(preview: Preview) -> bytes:
             "not_in_file": run.not_in_file,
             "founded": [[change.unit_id, change.code, change.name, change.old and change.old.isoformat(),
                          change.new.isoformat(), list(change.rows)] for change in run.founded],
+            "warnings": [[warning.row, warning.column, warning.header, warning.field, warning.message]
+                         for warning in run.warnings],
         },
     }
     return zlib.compress(json.dumps(kept, ensure_ascii=False, separators=(",", ":")).encode())
@@ -42,7 +44,8 @@ def loads(roster_import: RosterImport, data: bytes) -> Preview:
             [_unplanned(row) for row in run["unchanged"]], [RowError(*error) for error in run["errors"]],
             run["not_in_file"],
             [FoundingChange(unit_id, code, name, old and date.fromisoformat(old), date.fromisoformat(new), tuple(rows))
-             for unit_id, code, name, old, new, rows in run["founded"]]),
+             for unit_id, code, name, old, new, rows in run["founded"]],
+            [RowError(*warning) for warning in run.get("warnings", [])]),
     )
 
 

@@ -144,13 +144,22 @@ def roster_export(cycle) -> bytes:
 
     from kdweb.extensions import db
     from kdweb.models import Person, Unit
-    from kdweb.services.admin.roster_mapping import CELL_KINDS
-    from kdweb.services.admin.units import unit_tree
 
     codes = dict(db.session.execute(db.select(Unit.id, Unit.code)).all())
     founded = dict(db.session.execute(db.select(Unit.id, Unit.founded_on).where(Unit.founded_on.is_not(None))).all())
     columns = sorted({roster_field.column for roster_field in FIELDS if roster_field.kind != FOUNDING})
     query = db.select(*(getattr(Person, name) for name in columns)).filter_by(cycle_id=cycle.id).order_by(Person.code)
     rows = [person_row(SimpleNamespace(**record._mapping), codes, founded) for record in db.session.execute(query)]
-    cells = [(row.unit.code, row.unit.name) for row in unit_tree() if row.unit.active and row.unit.kind in CELL_KINDS]
-    return roster_workbook(cells, rows)
+    return roster_workbook(member_cells(cycle), rows)
+
+
+def member_cells(cycle) -> list[tuple[str, str]]:
+    """The chi bộ the roster file's dropdown offers, (code, name): active, and in force at the cycle's review date
+    (every active one without a cycle). Only a suggestion: the dropdown lets any text through, and the import
+    takes a chi bộ out of force with a warning."""
+    from kdweb.services.admin.roster_mapping import CELL_KINDS
+    from kdweb.services.admin.units import unit_tree
+
+    day = cycle.review_date if cycle is not None else None
+    return [(row.unit.code, row.unit.name) for row in unit_tree()
+            if row.unit.active and row.unit.kind in CELL_KINDS and row.unit.valid_on(day)]

@@ -50,16 +50,22 @@ def _switching(switch, active: bool, endpoint: str):
     return view
 
 
-def row_action(action, record, *, done: str, page: str, row: str, context, back_to: str, refused_to: str = ""):
+def row_action(action, record, *, done: str, page: str, row: str, context, back_to: str, refused_to: str = "",
+               warning=None):
     """A button on one row of an admin table: run `action`, then swap the row in place for htmx (its refusal shown
     in the row, 409), or flash and go back to `back_to` (`refused_to` on a refusal). `context()` gives the row
-    template's context, read after the action or its rollback."""
+    template's context, read after the action or its rollback. `warning()`, read after the action, is what is
+    left to do, if anything: shown in the row, or flashed after `done` in a warning tone."""
     try:
         action(current_user, record)
     except AdminRefusal as error:
         reason = str(error)
         return answer(page, row, lambda: {**context(), "error": reason}, back_to=refused_to or back_to,
                       message=reason, category="danger", http_status=409)
+    note = warning() if warning is not None else None
+    if note:
+        return answer(page, row, lambda: {**context(), "warning": note}, back_to=back_to, message=f"{done} {note}",
+                      category="warning")
     return answer(page, row, context, back_to=back_to, message=done)
 
 

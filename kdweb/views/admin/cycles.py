@@ -4,7 +4,7 @@ from flask import request, url_for
 from flask_login import current_user
 
 from kdweb.rules import DEFAULT_RULE_SET_ID, SubjectKind
-from kdweb.services.admin import AdminRefusal, cycles as cycle_service
+from kdweb.services.admin import AdminRefusal, cycles as cycle_service, members_left
 from kdweb.views.admin import bp, dmy, refusal_text, refused
 from kdweb.views.lookups import cycle_or_404
 from kdweb.views.rendering import redirect_with, render_page
@@ -40,11 +40,16 @@ def update_cycle(year):
     cycle = cycle_or_404(year)
     values = _values()
     values.pop("year", None)
+    earlier_review_date = cycle.review_date
     try:
         cycle_service.update_cycle(current_user, cycle, **values)
     except AdminRefusal as error:
         return _edit(cycle, values, refusal_text(error), 422)
-    return redirect_with(f"Đã lưu đợt kiểm điểm năm {cycle.year}.", url_for("admin.cycles"))
+    done, left = f"Đã lưu đợt kiểm điểm năm {cycle.year}.", members_left.left_out_by(cycle, earlier_review_date)
+    if left:
+        return redirect_with(f"{done} {members_left.review_date_message(cycle, left)}", url_for("admin.cycles"),
+                             "warning")
+    return redirect_with(done, url_for("admin.cycles"))
 
 
 @bp.post("/cycles/<int:year>/quota-marks")

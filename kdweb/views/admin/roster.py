@@ -5,10 +5,9 @@ from kdweb.extensions import db
 from kdweb.models import RosterImport
 from kdweb.services import jobs
 from kdweb.services.admin import AdminRefusal, roster_import as import_service, roster_jobs
-from kdweb.services.admin.roster_mapping import CELL_KINDS, FIELDS
+from kdweb.services.admin.roster_mapping import FIELDS
 from kdweb.services.admin import roster_browse
-from kdweb.services.admin.roster_template import roster_workbook
-from kdweb.services.admin.units import unit_tree
+from kdweb.services.admin.roster_template import member_cells, roster_workbook
 from kdweb.services.cycles import open_cycle
 from kdweb.views.admin import bp, refused
 from kdweb.views.jobs import job_page
@@ -37,7 +36,7 @@ def roster_members():
 
 @bp.get("/roster/template.xlsx")
 def roster_template():
-    return _xlsx(roster_workbook(_cells()), "mau-danh-sach-dang-vien.xlsx")
+    return _xlsx(roster_workbook(member_cells(open_cycle())), "mau-danh-sach-dang-vien.xlsx")
 
 
 @bp.post("/roster/export")
@@ -182,10 +181,6 @@ def roster_import_file(import_id):
 def _mapping_args(form) -> dict:
     return {name: value for name, value in form.items()
             if name.startswith("col_") or name in ("sheet", "header_row")}
-
-
-def _cells() -> list[tuple[str, str]]:
-    return [(row.unit.code, row.unit.name) for row in unit_tree() if row.unit.active and row.unit.kind in CELL_KINDS]
 
 
 def _xlsx(content: bytes, filename: str):

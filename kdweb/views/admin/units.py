@@ -2,7 +2,7 @@ from flask import abort, request, url_for
 from flask_login import current_user
 
 from kdweb.models import UnitKind, UnitLevel
-from kdweb.services.admin import AdminRefusal, units as unit_service
+from kdweb.services.admin import AdminRefusal, members_left, units as unit_service
 from kdweb.views.admin import bp, refusal_text, row_action, switch_routes
 from kdweb.views.rendering import redirect_with, render_page
 
@@ -15,7 +15,8 @@ def units():
     opened = {code for code in request.args.getlist("open") if code}
     view = unit_service.tree_view(unit_service.unit_tree(), request.args.get("q", ""), opened,
                                   everything=request.args.get("all") == "1")
-    return render_page("admin/units.html", view=view, q=request.args.get("q", "").strip(), opened=opened)
+    return render_page("admin/units.html", view=view, q=request.args.get("q", "").strip(), opened=opened,
+                       left_behind=members_left.left_everywhere())
 
 
 @bp.get("/units/new")
@@ -51,7 +52,9 @@ def update_unit(code):
         unit_service.update_unit(current_user, unit, **values)
     except AdminRefusal as error:
         return _form(unit, values, error, 422)
-    return redirect_with(f"Đã lưu đơn vị “{unit.name}”.", url_for("admin.units", _anchor=f"unit-{unit.id}"))
+    done, left = f"Đã lưu đơn vị “{unit.name}”.", members_left.left_in(unit)
+    return redirect_with(f"{done} {left.message}" if left else done, url_for("admin.units", _anchor=f"unit-{unit.id}"),
+                         "warning" if left else "success")
 
 
 def switch_unit(code, active):
@@ -59,10 +62,16 @@ def switch_unit(code, active):
     action, done = ((unit_service.activate_unit, "Đã kích hoạt lại đơn vị “{}”.") if active
                     else (unit_service.deactivate_unit, "Đã ngừng hoạt động đơn vị “{}”."))
     return row_action(action, unit, done=done.format(unit.name), page="admin/units.html", row="admin/_unit_row.html",
-                      context=lambda: {"row": _row_of(unit)}, back_to=url_for("admin.units", _anchor=f"unit-{unit.id}"))
+                      context=lambda: {"row": _row_of(unit)}, back_to=url_for("admin.units", _anchor=f"unit-{unit.id}"),
+                      warning=lambda: _left_message(unit))
 
 
 switch_routes("/units/<code>", "unit", switch_unit)
+
+
+def _left_message(unit) -> str | None:
+    left = members_left.left_in(unit)
+    return left.message if left else None
 
 
 def _row_of(unit):
