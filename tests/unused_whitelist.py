@@ -34,6 +34,7 @@ regex
 # Rule set parameters of the scored rule set (qd366-hd43), read through RuleSet.share("...") and the parameter table.
 score_subgroup_maxima, band_mode, htxsnv_on_time_share, htxsnv_exceeded_share, htxsnv_remedied_share
 httnv_on_time_share, htnv_done_share, htnv_late_share, khtnv_failed_share, khtnv_unit_done_share
+khtnv_led_units_share, khtnv_low_confidence_share
 
 # The superior body's settings, filled by name from the settings table (Superior.with_values).
 scope_name
@@ -80,6 +81,7 @@ _._visible_unit_ids
 # parameter is listed by name on the cycle's admin page (rules/parameters.py).
 _.score_subgroup_maxima, _.band_mode, _.htxsnv_on_time_share, _.htxsnv_exceeded_share, _.htxsnv_remedied_share
 _.httnv_on_time_share, _.htnv_done_share, _.htnv_late_share, _.khtnv_failed_share, _.khtnv_unit_done_share
+_.khtnv_led_units_share, _.khtnv_low_confidence_share
 
 # dataclasses read a class's __annotations__: field_registry.with_fields adds the declared fields to it.
 _.__annotations__

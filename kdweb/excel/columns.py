@@ -19,6 +19,7 @@ from functools import cached_property, lru_cache
 from kdweb.rules.field_registry import (
     CHOICE, CHOICE_LISTS, CODES, COMPUTED, COUNT, DATE, IDENTITY, INPUT, NUMBER, REGISTRY, SCORE, TEXT, Field, Registry,
 )
+from kdweb.rules.messages import percent
 from kdweb.rules.parse import LEVEL_CHOICES, normalise_text
 from kdweb.rules.records import RECORD_TYPES
 from kdweb.rules.ruleset import RuleSet
@@ -66,8 +67,8 @@ class Column:
     role: str = INPUT
     kind: str = TEXT
     choices: str | None = None  # a key of LISTS
-    help: str = ""  # one line on the instructions sheet
-    bounds: tuple[float, float] | None = None  # the range of a number, score or count
+    help: str = ""  # one line on the instructions sheet; "{name}" stands for the rule set's parameter
+    bounds: tuple[float | str, float | str] | None = None  # the range of a number, score or count; a str: a parameter
     formula: str | None = None  # computed: "{key}" stands for that column's cell in the same row
     read: bool = False  # computed, and read back by the server (the total is checked, S-SUM)
     summary: tuple[str, ...] = ()  # values the summary sheet counts in this column
@@ -89,9 +90,32 @@ class Column:
         """Its cells reach the row parser: inputs, and computed cells the server checks."""
         return self.role == INPUT or (self.role == COMPUTED and self.read)
 
-    @property
-    def range(self) -> tuple[float, float] | None:
-        return self.bounds or DEFAULT_BOUNDS.get(self.kind)
+    def range_under(self, rule_set: RuleSet) -> tuple[float, float] | None:
+        """The number range the workbook accepts, a bound named by a parameter taken from `rule_set`."""
+        bounds = self.bounds or DEFAULT_BOUNDS.get(self.kind)
+        if bounds is None:
+            return None
+        return tuple(getattr(rule_set, bound) if isinstance(bound, str) else bound for bound in bounds)
+
+    def help_under(self, rule_set: RuleSet) -> str:
+        """The help line with the rule set's figures in place of its "{parameter}" names."""
+        return parameter_text(self.help, rule_set)
+
+
+def parameter_text(text: str, rule_set: RuleSet) -> str:
+    """`text` with "{name}" replaced by the rule set's parameter `name`, a share ("..._share") as a percent."""
+    return text.format_map(_Parameters(rule_set)) if "{" in text else text
+
+
+class _Parameters(dict):
+    def __init__(self, rule_set: RuleSet):
+        super().__init__()
+        self.rule_set = rule_set
+
+    def __missing__(self, name: str) -> str:
+        if name.endswith("_share"):
+            return percent(self.rule_set.share(name))
+        return str(getattr(self.rule_set, name))
 
 
 @dataclass(frozen=True)
@@ -180,8 +204,9 @@ def _allowed_level() -> Column:
         'IF({score_total}>={band_htnv},"%s","%s"))))' % tuple(text for text in LEVEL_CHOICES[:4])
     )
     return Column("allowed_level", "Mức tối đa theo tổng điểm", 20.0, COMPUTED, TEXT, formula=level_by_band,
-                  help="Tự tính theo khung điểm: từ 90 HTXSNV, từ 70 HTTNV, từ 50 HTNV, dưới 50 KHTNV. Mức "
-                       "còn phụ thuộc các điều kiện về nhiệm vụ: hệ thống kiểm tra khi tải lên.")
+                  help="Tự tính theo khung điểm: từ {band_htxsnv} HTXSNV, từ {band_httnv} HTTNV, từ {band_htnv} HTNV, "
+                       "dưới {band_htnv} KHTNV. Mức còn phụ thuộc các điều kiện về nhiệm vụ: hệ thống kiểm tra khi "
+                       "tải lên.")
 
 
 # The workbook's own columns, beside the declared fields: the row number, the member's statuses as one text and

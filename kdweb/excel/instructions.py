@@ -4,11 +4,11 @@ from __future__ import annotations
 from kdweb.exports.page_setup import fit_to_a4
 from kdweb.exports.safe_cells import set_text
 from kdweb.rules.parse import GRADE_CHOICES, REASON_CHOICES
+from kdweb.rules.registry import get_rule_set
+from kdweb.rules.ruleset import RuleSet
 from kdweb.rules.terms import NOT_RATED_TEXT, Level
 
 from . import styles
-from kdweb.rules.ruleset import RuleSet
-
 from .columns import LISTS, SheetSpec
 from .inputs import CycleInfo, UnitInfo
 
@@ -22,7 +22,7 @@ def write_instructions(sheet, unit: UnitInfo, cycle: CycleInfo, specs: tuple[She
     sheet.column_dimensions["A"].width = 4
     sheet.column_dimensions["B"].width = 34
     sheet.column_dimensions["C"].width = 90
-    rows = _rows(unit, cycle, specs, summary_sheet, rule_set) + _column_rows(specs)
+    rows = _rows(unit, cycle, specs, summary_sheet, rule_set) + _column_rows(specs, rule_set or get_rule_set())
     for number, (style, left, right) in enumerate(rows, start=1):
         if style in (styles.TITLE, styles.SUBTITLE):
             sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=3)
@@ -39,20 +39,20 @@ def write_instructions(sheet, unit: UnitInfo, cycle: CycleInfo, specs: tuple[She
     fit_to_a4(sheet, landscape=False)
 
 
-def _column_rows(specs) -> list[tuple[str, str, str]]:
+def _column_rows(specs, rule_set: RuleSet) -> list[tuple[str, str, str]]:
     """Each sheet's columns the unit fills, or that the workbook computes, with their help text (the registry's)."""
     rows = [(styles.TEXT, "", ""), (styles.SUBTITLE, "CÁC CỘT CẦN ĐIỀN", "")]
     for spec in specs:
         rows.append((styles.TEXT, f"Trang “{spec.name}”", ""))
         for column in spec.columns:
             if column.is_input or column.is_computed:
-                rows.append((styles.TEXT, column.header, _column_help(column)))
+                rows.append((styles.TEXT, column.header, _column_help(column, rule_set)))
     return rows
 
 
-def _column_help(column) -> str:
+def _column_help(column, rule_set: RuleSet) -> str:
     if column.help:
-        return column.help
+        return column.help_under(rule_set)
     if column.choices:
         return "Chọn trong danh sách: " + "; ".join(LISTS[column.choices]) + "."
     return "Ghi nội dung (nếu có)."

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kdweb.rules.registry import RULE_SETS
+
 MESSAGES = {
     "E-EMPTY": "Tệp rỗng (0 byte). Hãy chọn đúng tệp Excel đã điền rồi tải lên lại.",
     "E-TOO-BIG": (
@@ -135,3 +137,23 @@ def problem(code: str, detail: str = "", **values) -> Problem:
 
 def refuse(code: str, detail: str = "", **values) -> Refusal:
     return Refusal(problem(code, detail, **values))
+
+
+RULE_SET_CHANGED = (
+    " Tệp năm {found} theo {found_basis}; đợt năm {expected} đánh giá theo {expected_basis}, với các cột "
+    "và cách xếp loại khác."
+)
+
+
+def other_cycle_problem(found: int, expected: int, found_rule_set: str, expected_rule_set: str | None) -> Problem:
+    """E-OLD-CYCLE or E-OTHER-CYCLE; when the two cycles are rated under different rule sets (2025's qd366-hd43
+    after qd132-hd21, or the reverse), the message names both."""
+    found_problem = problem("E-OLD-CYCLE" if found < expected else "E-OTHER-CYCLE",
+                            detail=f"rule set {found_rule_set}", found=found, expected=expected)
+    if expected_rule_set is None or expected_rule_set == found_rule_set:
+        return found_problem
+    titles = {rule_set_id: rule_set.title for rule_set_id, rule_set in RULE_SETS.items()}
+    changed = RULE_SET_CHANGED.format(found=found, expected=expected,
+                                      found_basis=titles.get(found_rule_set, found_rule_set),
+                                      expected_basis=titles.get(expected_rule_set, expected_rule_set))
+    return Problem(found_problem.code, found_problem.message + changed, found_problem.detail)

@@ -30,7 +30,7 @@ from kdweb.rules.validate import validate_unit
 from .columns import column_number, sheet_specs
 from .locate import Locator
 from .metadata import META_SHEET, READ_LAYOUTS, SignedMeta, WorkbookMeta, signed_meta
-from .problems import Refusal, problem, refuse
+from .problems import Refusal, other_cycle_problem, problem, refuse
 from .results import ReadResult
 from .safety import DEFAULT_LIMITS, Limits, PackageReport, check_upload
 from .sheets import SheetRead, find_header, read_subject_sheet
@@ -46,6 +46,7 @@ def read_upload(
     expected_unit_code: str,
     open_cycle_year: int,
     known_template_versions: Collection[str],
+    open_cycle_rule_set: str | None = None,
     filename: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
     keep_values: bool = False,
@@ -56,15 +57,16 @@ def read_upload(
     them (the sandbox worker, reading a large upload: docs/performance.md, the memory row)."""
     with gc_paused():
         return _read_upload(
-            data, secret, expected_unit_code, open_cycle_year, known_template_versions, filename, limits, keep_values
+            data, secret, expected_unit_code, (open_cycle_year, open_cycle_rule_set), known_template_versions,
+            filename, limits, keep_values
         )
 
 
-def _read_upload(data, secret, expected_unit_code, open_cycle_year, known_template_versions, filename, limits,
+def _read_upload(data, secret, expected_unit_code, open_cycle, known_template_versions, filename, limits,
                  keep_values):
     try:
         with _guarded(data, limits) as (report, workbook):
-            meta = _checked_meta(workbook, secret, expected_unit_code, open_cycle_year, known_template_versions)
+            meta = _checked_meta(workbook, secret, expected_unit_code, open_cycle, known_template_versions)
             rule_set = _rule_set(meta)
             return _read_sheets(workbook, meta, rule_set, keep_values, _SearchBudget(report, limits), report)
     except Refusal as refusal:
@@ -267,10 +269,12 @@ def _converted(rows):
         raise _corrupt(error) from None
 
 
-def _checked_meta(workbook, secret, unit_code, cycle_year, versions) -> WorkbookMeta:
+def _checked_meta(workbook, secret, unit_code, cycle, versions) -> WorkbookMeta:
     """Ours and untouched, then for this unit, then for this cycle, then of a version and layout we read — in that
     order, so that each refusal gives the advice that fits: an honest file of another unit is told whose it is,
-    last year's file which year it is, before either is called an old version."""
+    last year's file which year (and rule set) it is, before either is called an old version. `cycle`: the open
+    cycle's (year, rule set id or None)."""
+    cycle_year, cycle_rule_set = cycle
     names = [sheet.name for sheet in workbook.sheets_metadata]
     if META_SHEET not in names:
         raise refuse("E-NOT-KDWEB", detail="no metadata sheet")
@@ -284,8 +288,7 @@ def _checked_meta(workbook, secret, unit_code, cycle_year, versions) -> Workbook
         raise refuse("E-WRONG-UNIT", found=meta.unit_code, found_name=meta.unit_name or meta.unit_code,
                      expected=unit_code, version=meta.template_version)
     if meta.cycle_year != cycle_year:
-        raise refuse("E-OLD-CYCLE" if meta.cycle_year < cycle_year else "E-OTHER-CYCLE",
-                     found=meta.cycle_year, expected=cycle_year)
+        raise Refusal(other_cycle_problem(meta.cycle_year, cycle_year, meta.rule_set_id, cycle_rule_set))
     if meta.template_version not in versions:
         raise refuse("E-VERSION", detail=f"known {sorted(versions)}", version=meta.template_version)
     if meta.layout not in READ_LAYOUTS:

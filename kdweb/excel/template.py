@@ -100,7 +100,7 @@ def _write_subject_sheet(sheet, spec: SheetSpec, records, unit: UnitInfo, cycle:
         rows.append(tuple(facts[name] for name in roster_fields))
         _write_record(sheet, FIRST_DATA_ROW + number - 1, number, columns, facts, record, stamp, formulas)
     last_row = FIRST_DATA_ROW + max(len(records), 1) - 1
-    _add_validations(sheet, columns, last_row, list_refs)
+    _add_validations(sheet, columns, last_row, list_refs, rule_set)
     _box_input_cells(sheet, spec, last_row)
     _set_up_sheet(sheet, spec, last_row)
     return IssuedSheet(spec.kind.code, spec.name, roster_fields, tuple(rows))
@@ -202,7 +202,7 @@ def _prefilled(column: Column, record):
     return value
 
 
-def _add_validations(sheet, columns, last_row: int, list_refs: dict) -> None:
+def _add_validations(sheet, columns, last_row: int, list_refs: dict, rule_set: RuleSet) -> None:
     for position, column in enumerate(columns, start=1):
         if not column.is_input:
             continue
@@ -212,7 +212,7 @@ def _add_validations(sheet, columns, last_row: int, list_refs: dict) -> None:
             rule = DataValidation(type="list", formula1=list_refs[column.choices], allow_blank=True)
             rule.error = f"Chọn một giá trị trong danh sách thả xuống của cột “{column.header[:150]}”."
         elif column.kind in (NUMBER, SCORE, COUNT):
-            low, high = (f"{bound:g}" for bound in column.range)
+            low, high = (f"{bound:g}" for bound in column.range_under(rule_set))
             whole = column.kind == COUNT
             rule = DataValidation(
                 type="whole" if whole else "decimal", operator="between", formula1=low, formula2=high, allow_blank=True,

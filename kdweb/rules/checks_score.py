@@ -251,9 +251,11 @@ def forced_causes(record, rule_set: RuleSet) -> list[Forced]:
     if kind is LEADER:
         found += _unit_tasks(record, rule_set, "L-TARGETS", "cơ quan, đơn vị, lĩnh vực phụ trách")
         if record.led_units_khtnv_majority:
-            found.append(Forced("S-KHTNV", "trên 50% đơn vị thuộc quyền lãnh đạo xếp loại không hoàn thành nhiệm vụ"))
+            share = percent(rule_set.share("khtnv_led_units_share"))
+            found.append(Forced("S-KHTNV", f"trên {share} đơn vị thuộc quyền lãnh đạo xếp loại không hoàn thành nhiệm vụ"))
         if record.low_confidence_majority:
-            found.append(Forced("S-KHTNV", "có trên 50% phiếu tín nhiệm thấp", False))
+            share = percent(rule_set.share("khtnv_low_confidence_share"))
+            found.append(Forced("S-KHTNV", f"có trên {share} phiếu tín nhiệm thấp", False))
         if record.corruption_under_leadership and not record.corruption_self_remedied:
             found.append(Forced("L-CORRUPTION", "để xảy ra tham nhũng, lãng phí, tiêu cực bị xử lý kỷ luật trong phạm vi phụ trách"))
     if kind is COLLECTIVE:

@@ -64,7 +64,8 @@ class Field:
     width: float | PerKind = 12.0
     header: str | PerKind | None = None
     help: str = ""  # one line on the instructions sheet
-    bounds: tuple[float, float] | None = None  # the range of a number, score or count
+    bounds: tuple[float | str, float | str] | None = None  # the range of a number, score or count; a str names the
+    # rule set's parameter, as "{name}" does in `help` (every threshold is a parameter: docs/rulebook-366.md)
     formula: str | None = None  # computed: "{key}" stands for that column's cell in the same row
     read: bool = False  # computed, and read back by the server
     summary: tuple[str, ...] = ()  # values the summary sheet counts in this column
@@ -157,10 +158,11 @@ FIELDS: tuple[Field, ...] = (
     _choice("level", "Mức xếp loại", parse_level, "Level", "levels", width=22.0),
     _choice("not_rated_reason", "Lý do không xếp loại", parse_not_rated_reason, "NotRatedReason", "reasons",
             width=22.0),
-    _score("score_common", "Điểm tiêu chí chung (tối đa 30)", bounds=(0, 30),
-           help="Điểm các tiêu chí chung, từ 0 đến 30; được ghi hai chữ số thập phân, dấu phẩy hoặc dấu chấm."),
-    _score("score_tasks", "Điểm kết quả thực hiện nhiệm vụ (tối đa 70)", bounds=(0, 70),
-           help="Điểm kết quả thực hiện chức trách, nhiệm vụ được giao, từ 0 đến 70."),
+    _score("score_common", "Điểm tiêu chí chung (tối đa 30)", bounds=(0, "score_common_max"),
+           help="Điểm các tiêu chí chung, từ 0 đến {score_common_max}; được ghi hai chữ số thập phân, dấu phẩy hoặc "
+                "dấu chấm."),
+    _score("score_tasks", "Điểm kết quả thực hiện nhiệm vụ (tối đa 70)", bounds=(0, "score_tasks_max"),
+           help="Điểm kết quả thực hiện chức trách, nhiệm vụ được giao, từ 0 đến {score_tasks_max}."),
     Field("score_total", "Tổng điểm", parse_score, "Decimal | None", None, role=COMPUTED, cell=SCORE, choices=None,
           width=9.0, read=True, own=True,
           formula='=IF(OR({score_common}="",{score_tasks}=""),"",IFERROR({score_common}+{score_tasks},""))',
@@ -170,7 +172,7 @@ FIELDS: tuple[Field, ...] = (
     _count("tasks_on_time", "Số nhiệm vụ hoàn thành đúng tiến độ, bảo đảm chất lượng", 11.0, _COUNT_HELP),
     _count("tasks_late", "Số nhiệm vụ hoàn thành chậm tiến độ", help=_COUNT_HELP),
     _count("tasks_exceeded", "Số nhiệm vụ hoàn thành vượt mức",
-           help="HTXSNV cần ít nhất 30% nhiệm vụ vượt mức. " + _COUNT_HELP),
+           help="HTXSNV cần ít nhất {htxsnv_exceeded_share} nhiệm vụ vượt mức. " + _COUNT_HELP),
     _count("shortcomings_pointed", "Số hạn chế, khuyết điểm được chỉ ra năm trước", 11.0,
            "Để trống nếu năm trước không có."),
     _count("shortcomings_remedied", "Số hạn chế, khuyết điểm đã khắc phục", 11.0, "HTXSNV cần khắc phục hết."),

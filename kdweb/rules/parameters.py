@@ -39,6 +39,8 @@ _SCORED = (
     ("htnv_late_share", "HTNV: nhiệm vụ chậm tiến độ, tối đa", "percent"),
     ("khtnv_failed_share", "KHTNV khi không hoàn thành trên", "percent"),
     ("khtnv_unit_done_share", "KHTNV khi đơn vị hoàn thành dưới", "percent"),
+    ("khtnv_led_units_share", "KHTNV khi đơn vị thuộc quyền xếp loại KHTNV trên", "percent"),
+    ("khtnv_low_confidence_share", "KHTNV khi phiếu tín nhiệm thấp trên", "percent"),
     ("discipline_threshold", "KHTNV khi bị kỷ luật từ hình thức", "text"),
     ("quota_outstanding_share", "Tỷ lệ tối đa của nhóm nổi trội (Q-25)", "percent"),
     ("quarter_gap", "P-QUARTER: mức năm cao hơn quý quá số bậc", "number"),

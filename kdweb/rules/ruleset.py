@@ -99,6 +99,8 @@ class RuleSet:
     htnv_late_share: float = 0.20
     khtnv_failed_share: float = 0.50  # a member with more than this share of tasks failed is KHTNV
     khtnv_unit_done_share: float = 0.70  # a unit (led) that did under this share of its tasks is KHTNV
+    khtnv_led_units_share: float = 0.50  # a leader with more than this share of the units led rated KHTNV is KHTNV
+    khtnv_low_confidence_share: float = 0.50  # a leader with more than this share of low-confidence votes is KHTNV
     discipline_threshold: Discipline = Discipline.KHIEN_TRACH
     quota_outstanding_share: float = 0.25
     quarter_gap: int = 2  # UNCONFIRMED P-QUARTER: a quarter more than this many levels below the year's

@@ -24,12 +24,19 @@ def parse_score(value: object) -> Parsed:
     if not number.is_finite() or number < 0:
         return _bad_score(value)
     if number != number.quantize(_TWO_DECIMALS):
-        return Parsed(error=f"“{quoted(value)}”: điểm chỉ ghi tối đa hai chữ số thập phân, ví dụ 27,5 hoặc 65,25.")
+        return Parsed(error=f"“{_shown(value)}”: điểm chỉ ghi tối đa hai chữ số thập phân, ví dụ 27,5 hoặc 65,25.")
     return Parsed(number.normalize() if number == number.to_integral() else number)
 
 
 def _bad_score(value: object) -> Parsed:
-    return Parsed(error=f"“{quoted(value)}” không phải số điểm hợp lệ (số không âm, ví dụ 27,5).")
+    return Parsed(error=f"“{_shown(value)}” không phải số điểm hợp lệ (số không âm, ví dụ 27,5).")
+
+
+def _shown(value: object) -> str:
+    """A number cell as a Vietnamese spreadsheet shows it (25,125), text as typed."""
+    if isinstance(value, float) and not value.is_integer():
+        return repr(value).replace(".", ",")
+    return quoted(value)
 
 
 def parse_count(value: object) -> Parsed:
@@ -49,7 +56,7 @@ def parse_count(value: object) -> Parsed:
 
 
 def _bad_count(value: object) -> Parsed:
-    return Parsed(error=f"“{quoted(value)}” không phải số lượng hợp lệ (số nguyên không âm, ví dụ 12).")
+    return Parsed(error=f"“{_shown(value)}” không phải số lượng hợp lệ (số nguyên không âm, ví dụ 12).")
 
 
 def parse_levels(value: object) -> Parsed:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from sqlalchemy.orm import aliased
 
 from kdweb.extensions import db
-from kdweb.models import Collective, LeaderPost, Rating, Submission, Unit, UnitCycle
+from kdweb.models import Collective, LeaderPost, QuotaMark, Rating, Submission, Unit, UnitCycle
 from kdweb.reports import BASES
 from kdweb.rules import (
     CollectiveRecord, LeaderRecord, Level, MemberRecord, NotRatedReason, OrganisationRecord, Severity, SubjectKind,
@@ -47,7 +47,23 @@ def current_batches(cycle) -> tuple[list[UnitBatch], dict[str, str]]:
                          members=records[code][SubjectKind.MEMBER], organisations=records[code][SubjectKind.ORGANISATION],
                          collectives=records[code][SubjectKind.COLLECTIVE], leaders=records[code][SubjectKind.LEADER])
                for code in sorted(units.values())]
+    if get_rule_set(cycle.rule_set_id).scored:
+        mark_as_the_cycle_does(cycle, batches)
     return batches, names
+
+
+def mark_as_the_cycle_does(cycle, batches) -> None:
+    """Each record's "outstanding group" mark (Q-25) as the cycle holds it now, not as it was signed into the
+    workbook when issued: the report's quota table reads the cycle's marks, and an admin may add or remove one after
+    units have submitted (docs/rulebook-366.md §5, §7)."""
+    marked = set(db.session.execute(
+        db.select(Unit.code, QuotaMark.subject_kind).join(Unit, QuotaMark.unit_id == Unit.id)
+        .where(QuotaMark.cycle_id == cycle.id)).all())
+    for batch in batches:
+        for kind in SubjectKind:
+            outstanding = (batch.unit_code, kind.code) in marked
+            for record in batch.records_of(kind):
+                record.quota_outstanding = outstanding
 
 
 def record_of(kind, rating, unit_code, heads, led):

@@ -251,7 +251,7 @@ def read_options(cycle, unit, issued=None) -> dict:
     issued = issued_to(cycle, unit) if issued is None else issued
     versions = {template_version_label(cycle, row.version) for row in issued}
     return {"secret": current_app.config["SECRET_KEY"], "expected_unit_code": unit.code,
-            "open_cycle_year": cycle.year, "known_template_versions": versions}
+            "open_cycle_year": cycle.year, "open_cycle_rule_set": cycle.rule_set_id, "known_template_versions": versions}
 
 
 def record_findings(upload, result) -> None:

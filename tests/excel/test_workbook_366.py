@@ -122,3 +122,24 @@ def test_s_sum_points_at_the_cell():
     result = read_demo(filler.bytes())
     sums = [finding for finding in result.findings if finding.rule == "S-SUM"]
     assert [finding.cell for finding in sums] == [filler.cell(MEMBERS_SHEET, "DV001", "score_common")]
+
+
+def test_the_workbooks_ranges_and_help_follow_the_rule_sets_parameters():
+    """Every threshold is a parameter of the rule set (docs/rulebook-366.md): one with other maxima, bands and the
+    HTXSNV share gives a workbook whose number ranges, computed level and help lines say its own figures."""
+    other = RS.with_changes(score_common_max=40, score_tasks_max=60, band_htxsnv=85, band_httnv=65, band_htnv=45,
+                            htxsnv_exceeded_share=0.25)
+    book = openpyxl.load_workbook(io.BytesIO(build_366(rule_set=other)))
+    sheet, last = book[MEMBERS_SHEET], FIRST_DATA_ROW + 11
+    rules = {str(rule.sqref): rule for rule in sheet.data_validations.dataValidation}
+    common, tasks, allowed = (MEMBERS.column_letter(key) for key in ("score_common", "score_tasks", "allowed_level"))
+    assert rules[f"{common}5:{common}{last}"].formula2 == "40" and "40" in rules[f"{common}5:{common}{last}"].error
+    assert rules[f"{tasks}5:{tasks}{last}"].formula2 == "60"
+    assert ">=85," in sheet[f"{allowed}7"].value and ">=90," not in sheet[f"{allowed}7"].value
+    help_lines = {row[1]: row[2] for row in book.worksheets[0].iter_rows(values_only=True) if row[1]}
+    by_key = {column.key: column.header for column in MEMBERS.columns}
+    assert "từ 85 HTXSNV, từ 65 HTTNV, từ 45 HTNV, dưới 45 KHTNV" in help_lines[by_key["allowed_level"]]
+    assert "từ 0 đến 40" in help_lines[by_key["score_common"]]
+    assert "từ 0 đến 60" in help_lines[by_key["score_tasks"]]
+    assert "ít nhất 25% nhiệm vụ vượt mức" in help_lines[by_key["tasks_exceeded"]]
+    assert not any("90" in line or "30%" in line for line in help_lines.values() if isinstance(line, str))

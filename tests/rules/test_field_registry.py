@@ -93,3 +93,11 @@ def test_a_field_declared_in_a_derived_registry_is_a_record_field_a_column_and_a
         member = next(spec for spec in specs if spec.kind is SubjectKind.MEMBER)
         assert member.column_letter("night_shift") == member.column_letter(member.columns[-1].key)
         assert ("Trực đêm thường xuyên: Có", "night_shift", "Có") in extra_headers(specs, rule_set)
+
+
+def test_a_number_cell_refused_is_quoted_with_the_decimal_comma_the_unit_typed():
+    """A score or count typed as 25,125 in a Vietnamese Excel is a number cell 25.125: quoted as the cell shows it."""
+    assert "“25,125”: điểm chỉ ghi tối đa hai chữ số thập phân" in parse_score(25.125).error
+    assert "“-5,5” không phải số điểm hợp lệ" in parse_score(-5.5).error
+    assert "“2,5” không phải số lượng hợp lệ" in parse_count(2.5).error
+    assert "“25.125”" in parse_score("25.125").error  # text is quoted as typed

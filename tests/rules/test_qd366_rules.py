@@ -261,3 +261,21 @@ def test_the_fast_condition_test_agrees_with_the_worded_one(
     found = assess(record, RS)
     for level in Level:
         assert conditions_hold(record, level, thresholds(RS)) == (found.conditions_level >= level), level
+
+
+def test_the_leaders_majority_shares_are_parameters_of_the_rule_set():
+    """Điều 11 k4's “more than 50 %” of the units led rated KHTNV and of low-confidence votes: named parameters,
+    said in the S-KHTNV message with the rule set's figure, never a literal in the check."""
+    leader = LeaderRecord("L1", "Trần B", "CS01", level=Level.HTNV, score_common=Decimal(20), score_tasks=Decimal(40),
+                          tasks_assigned=10, tasks_done=10, tasks_on_time=10, led_units_khtnv_majority=True,
+                          low_confidence_majority=True)
+    messages = [f.message for f in findings_of(leader) if f.rule == "S-KHTNV"]
+    assert any("trên 50% đơn vị thuộc quyền" in m for m in messages)
+    assert any("trên 50% phiếu tín nhiệm thấp" in m for m in messages)
+    other = RS.with_changes(khtnv_led_units_share=0.6, khtnv_low_confidence_share=2 / 3)
+    messages = [f.message for f in findings_of(leader, rule_set=other) if f.rule == "S-KHTNV"]
+    assert any("trên 60% đơn vị thuộc quyền" in m for m in messages)
+    assert any("trên 66,67% phiếu tín nhiệm thấp" in m for m in messages)
+    from kdweb.rules.parameters import describe
+    shown = {row.name: row.value for row in describe(RS)}
+    assert shown["khtnv_led_units_share"] == "50%" and shown["khtnv_low_confidence_share"] == "50%"
