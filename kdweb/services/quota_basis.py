@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from sqlalchemy import bindparam
 
 from kdweb.extensions import db
-from kdweb.models import QuotaMark
+from kdweb.models import QuotaMark, Rating
 from kdweb.rules import SubjectKind, get_rule_set
 from kdweb.rules.terms import QuotaScope
 
@@ -35,16 +35,33 @@ def unit_basis(cycle, marked) -> list[str] | None:
     return sorted(code for code in marked if rule_set.quota_scope_of(SubjectKind(code)) is QuotaScope.UNIT)
 
 
-def checked_basis(upload) -> list[str] | None:
-    """The unit basis an upload was checked with; None when unknown (not checked, or checked before it was kept)."""
-    if not upload.summary_json:
+def checked_basis(cycle, upload) -> list[str] | None:
+    """The unit basis an upload was checked with; None when unknown (not checked, or under a rule set without
+    marks). An upload checked before the summary kept it was checked with the marks signed into its workbook,
+    which its stored records still carry."""
+    if not upload.summary_json or not get_rule_set(cycle.rule_set_id).scored:
         return None
-    return json.loads(upload.summary_json).get(SUMMARY_KEY)
+    recorded = json.loads(upload.summary_json).get(SUMMARY_KEY)
+    return recorded if recorded is not None else signed_basis(cycle, upload)
+
+
+def signed_basis(cycle, upload) -> list[str] | None:
+    """The marks of the unit-scope kinds as one stored record of each says (the workbook signs the same mark on
+    every row of a kind; a false mark is left out of the JSON); None when no record was stored in full."""
+    basis, known = [], False
+    for code in unit_basis(cycle, [kind.code for kind in SubjectKind]):
+        text = db.session.scalar(db.select(Rating.record_json).where(
+            Rating.upload_id == upload.id, Rating.subject_kind == code, Rating.record_json.is_not(None)).limit(1))
+        if text is not None:
+            known = True
+            if json.loads(text).get("quota_outstanding"):
+                basis.append(code)
+    return basis if known else None
 
 
 def changed_since(cycle, upload, marked) -> bool:
     """The upload was checked with another unit basis than `marked` (what marked_now answered)."""
-    then = checked_basis(upload)
+    then = checked_basis(cycle, upload)
     return then is not None and then != unit_basis(cycle, marked)
 
 
@@ -58,7 +75,7 @@ def notice(cycle, unit, state, uploads, can_upload: bool) -> SimpleNamespace | N
     if latest is None:
         return None
     marked = marked_now(cycle, unit)
-    then = checked_basis(latest)
+    then = checked_basis(cycle, latest)
     now = unit_basis(cycle, marked)
     if then is None or now is None or then == now:
         return None

@@ -3,6 +3,7 @@ checked, not as it was signed into the workbook at download (docs/rulebook-366.m
 or removes afterwards moves the unit's check as it moves the district checks and the report. A mark changed after
 the unit's last check is told once on the unit page, with "Kiểm tra lại" of the same file (a new version)."""
 import io
+import json
 import re
 
 from openpyxl import load_workbook
@@ -153,6 +154,19 @@ def test_a_mark_changed_after_upload_is_told_once_and_rechecked_as_a_new_version
     assert "giống hệt" not in body and "Không có lỗi" in body
     with app.app_context():
         assert db.session.scalar(db.select(db.func.max(Upload.version))) == 3
+
+
+def test_an_upload_checked_before_its_basis_was_kept_is_told_from_its_stored_records(client, auth, app, batch):
+    switch_to_366(client, auth, app)
+    values, _ = between_20_and_25_percent(batch, scored_values(batch))
+    assert "Q-20" in upload_as_staff(client, auth, fill(download(client, auth), values, RULE_SET))
+    with app.app_context():  # as an upload checked by the code before: no basis in its summary
+        upload = db.session.execute(db.select(Upload)).scalar_one()
+        upload.summary_json = json.dumps({"sheets": json.loads(upload.summary_json)["sheets"]})
+        db.session.commit()
+    assert 'id="quota-changed"' not in unit_page(client, auth)
+    set_member_mark(client, auth, app, True)
+    assert 'id="quota-changed"' in unit_page(client, auth)
 
 
 def test_under_qd132_a_mark_changes_nothing(client, auth, app, batch):
