@@ -18,6 +18,7 @@ from typing import Collection
 
 from python_calamine import CalamineWorkbook, PasswordError
 
+from kdweb.rules.checks_quota_groups import mark_as_now
 from kdweb.rules.findings import Finding
 from kdweb.rules.parse import normalise_text
 from kdweb.rules.records import UnitBatch
@@ -80,16 +81,19 @@ def _read_upload(data, secret, expected_unit_code, open_cycle, known_template_ve
 
 def validate_upload(
     data: bytes | Path, *, rule_set: RuleSet | None = None, roster_of_record: RosterOfRecord | None = None,
-    **options,
+    quota_marks: Collection[str] | None = None, **options,
 ) -> ReadResult:
     """read_upload (with its keyword `options`), then the rule book's checks of the unit; every finding carries its
     sheet and cell. With the roster of record, the batch is first brought to it (rows of subjects gone dropped,
-    subjects added expected)."""
+    subjects added expected). With `quota_marks` (the codes of the kinds the cycle marks outstanding for the unit
+    now), the quota reads them, not the marks signed into the workbook when it was issued."""
     with gc_paused():
         result = read_upload(data, **options)
         if not result.ok:
             return result
         rule_set = rule_set or get_rule_set(result.rule_set_id)
+        if quota_marks is not None:
+            mark_as_now(result.batch, quota_marks)
         changed = reconcile(result.batch, roster_of_record, rule_set.severity) if roster_of_record else []
         checked = [result.locator.locate(finding) for finding in changed + validate_unit(result.batch, rule_set)]
         result.findings = order_findings(result.findings + checked, result)

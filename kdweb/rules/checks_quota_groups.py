@@ -5,12 +5,23 @@ from __future__ import annotations
 from collections import defaultdict
 from fractions import Fraction
 from math import floor
+from typing import Collection
 
 from .checks_quota import _GROUP_FIELDS, group_label
 from .findings import Finding
 from .messages import percent
 from .ruleset import RuleSet
 from .terms import Level, SubjectKind
+
+
+def mark_as_now(batch, marked: Collection[str]) -> None:
+    """Each record's "outstanding group" mark (Q-25) as the cycle holds it now: `marked` are the codes of the kinds
+    the competent level marked for the batch's unit. The workbook signs the mark it was issued with; an admin may add
+    or remove one afterwards, and the unit's check, the district checks and the report then all read the cycle's."""
+    for kind in SubjectKind:
+        outstanding = kind.code in marked
+        for record in batch.records_of(kind):
+            record.quota_outstanding = outstanding
 
 
 def group_key(record, kind: SubjectKind, fallback: str) -> str:

@@ -16,6 +16,7 @@ from kdweb.rules import (
     UnitBatch, get_rule_set, sorted_findings, validate_district,
 )
 from kdweb.rules import Finding as RuleFinding
+from kdweb.rules.checks_quota_groups import mark_as_now
 from kdweb.rules.roster_changes import ROSTER_CHANGED
 from kdweb.rules.stored import record_from_json
 from kdweb.services.roster import roster_names
@@ -60,10 +61,7 @@ def mark_as_the_cycle_does(cycle, batches) -> None:
         db.select(Unit.code, QuotaMark.subject_kind).join(Unit, QuotaMark.unit_id == Unit.id)
         .where(QuotaMark.cycle_id == cycle.id)).all())
     for batch in batches:
-        for kind in SubjectKind:
-            outstanding = (batch.unit_code, kind.code) in marked
-            for record in batch.records_of(kind):
-                record.quota_outstanding = outstanding
+        mark_as_now(batch, {kind for unit_code, kind in marked if unit_code == batch.unit_code})
 
 
 def record_of(kind, rating, unit_code, heads, led):

@@ -6,7 +6,7 @@ from kdweb.deadlines import VIETNAM, deadline_state
 from kdweb.extensions import db
 from kdweb.models import Finding, Review, Submission, Unit, UnitCycle, Upload
 from kdweb.models.base import utcnow
-from kdweb.services import conversation
+from kdweb.services import conversation, quota_basis
 from kdweb.services.roster_notice import roster_notice
 from kdweb.services.superior import current_superior
 from kdweb.services.workflow import no_longer_expected, refusal_text
@@ -53,6 +53,7 @@ def context(unit, cycle, user, version=None, severity=None, sheet=None) -> dict:
     result["cycle_args"] = {} if cycle.is_open else {"year": cycle.year}
     result["submit_unavailable"] = submit_unavailable(result, own)
     result["roster_changed"] = roster_notice(cycle, unit, state)
+    result["quota_changed"] = quota_basis.notice(cycle, unit, state, uploads, result["can_upload"])
     shown = pick_version(uploads, version)
     if shown is not None:
         result.update(shown_details(shown, severity, sheet))

@@ -22,8 +22,9 @@ from kdweb.rules import Level, Severity, SubjectKind, get_rule_set
 from kdweb.excel import outcome
 from kdweb.excel.annotate import annotate
 from kdweb.rules.checks_quota import quota_limit
+from kdweb.rules.checks_quota_groups import group_limit
 from kdweb.rules.roster_changes import with_where_now
-from kdweb.services import audit, untrusted, workflow
+from kdweb.services import audit, quota_basis, untrusted, workflow
 from kdweb.services.roster import (
     CURRENT_REVISION, names_digest, renamed_since_issued, roster_codes, roster_of_record, where_now,
 )
@@ -64,16 +65,18 @@ def accept_upload(cycle, unit, user, filename: str, data: bytes) -> UploadResult
     earlier = db.session.execute(
         db.select(Upload).filter_by(cycle_id=cycle.id, unit_id=unit.id, sha256=digest).order_by(Upload.version)
     ).scalars().first()
+    marked = quota_basis.marked_now(cycle, unit)
     if earlier is not None and not earlier.is_checked:
         audit.record("upload_recheck", user=user, unit=unit, target=earlier, version=earlier.version, resent=True)
         db.session.commit()
-        check(cycle, unit, earlier, data)  # never checked to the end: the same file is checked again
+        check(cycle, unit, earlier, data, marked)  # never checked to the end: the same file is checked again
         return UploadResult(db.session.get(Upload, earlier.id))
-    if earlier is not None and not checked_before_roster_change(state, earlier):
+    if (earlier is not None and not checked_before_roster_change(state, earlier)
+            and not quota_basis.changed_since(cycle, earlier, marked)):
         return reselect(state, unit, user, earlier)
     upload = store(cycle, unit, user, filename, data, digest)
     db.session.commit()  # the file is safe before anything reads it
-    check(cycle, unit, upload, data)
+    check(cycle, unit, upload, data, marked)
     return UploadResult(upload)
 
 
@@ -112,32 +115,40 @@ def reselect(state, unit, user, earlier: Upload) -> UploadResult:
 
 @use_case
 def recheck(cycle, unit, user, version: int) -> Upload:
-    """"Kiểm tra lại": check again an upload whose check did not finish (its unit's staff, or a reviewer)."""
+    """"Kiểm tra lại": check again an upload whose check did not finish (its unit's staff, or a reviewer); or,
+    for the unit's staff, one checked before an admin changed an outstanding-group mark of the unit: the same
+    file becomes a new version, checked with the cycle's marks now (each version keeps what it was checked with)."""
     upload = upload_of(unit, cycle, version)
     if upload is None:
         raise workflow.WorkflowRefused("Không tìm thấy phiên bản này.", http_status=404)
+    if upload.is_checked and quota_basis.changed_since(cycle, upload, quota_basis.marked_now(cycle, unit)):
+        if user.role != "staff" or user.unit_id != unit.id:
+            raise workflow.WorkflowRefused("Chỉ cán bộ của đơn vị kiểm tra lại được theo nhóm nổi trội mới "
+                                           "(tệp được kiểm tra lại thành một phiên bản mới).")
+        return accept_upload(cycle, unit, user, upload.filename, upload.content).upload
     if not upload.needs_check:
         raise workflow.WorkflowRefused(f"Phiên bản {version} đã được kiểm tra xong; không cần kiểm tra lại.")
     audit.record("upload_recheck", user=user, unit=unit, target=upload, version=upload.version)
     db.session.commit()
-    check(cycle, unit, upload, upload.content)
+    check(cycle, unit, upload, upload.content, quota_basis.marked_now(cycle, unit))
     return db.session.get(Upload, upload.id)
 
 
-def check(cycle, unit, upload: Upload, data: bytes) -> None:
+def check(cycle, unit, upload: Upload, data: bytes, marked) -> None:
     """Read, validate and record, all in one transaction; any failure leaves only the stored file behind,
-    marked unchecked with the reason, and the unit told so (never a 500, never half the findings)."""
+    marked unchecked with the reason, and the unit told so (never a 500, never half the findings). `marked`: what
+    quota_basis.marked_now answered."""
     upload_id = upload.id
     try:
         try:
-            result = read(cycle, unit, data, filename=upload.filename)
+            result = read(cycle, unit, data, filename=upload.filename, quota_marks=marked)
         except untrusted.SandboxRefused as refused:
             log.warning("upload %s stopped by the sandbox: %s", upload_id, refused)
             record_unchecked(cycle, unit, upload, f"{refused.message} {UNCHECKED_NOTE.format(version=upload.version)}",
                              problem_code=f"E-LIMIT-{refused.kind.upper()}", action="upload_check_stopped",
                              cause=refused.kind)
             return
-        record_check(cycle, unit, upload_id, result)
+        record_check(cycle, unit, upload_id, result, marked)
     except Exception:
         log.exception("checking upload %s failed", upload_id)
         db.session.rollback()
@@ -145,13 +156,13 @@ def check(cycle, unit, upload: Upload, data: bytes) -> None:
                          CHECK_FAILED.format(staff_body=current_superior().staff_body))
 
 
-def record_check(cycle, unit, upload_id: int, result) -> None:
+def record_check(cycle, unit, upload_id: int, result, marked=None) -> None:
     """Compare-and-set twice: the upload is recorded only if nobody recorded it meanwhile, and the unit's state
     moves only if it still accepts uploads and this version is newer (workflow.advance)."""
     if result.ok:
         values = dict(outcome="errors" if result.errors else "valid", problem_code=None, problem_message=None, error_count=len(result.errors),
                       warning_count=len(result.warnings),
-                      summary_json=json.dumps(summary(result, cycle), ensure_ascii=False))
+                      summary_json=json.dumps(summary(result, cycle, marked), ensure_ascii=False))
     else:
         values = dict(outcome="rejected", problem_code=result.problem.code, problem_message=result.problem.message,
                       error_count=1, warning_count=0, summary_json=None)
@@ -187,12 +198,14 @@ def record_unchecked(cycle, unit, upload: Upload, reason: str, problem_code: str
     db.session.commit()
 
 
-def read(cycle, unit, data: bytes, filename=None) -> outcome.CheckedUpload:
-    """Read and validate in the sandbox, against the roster of record; SandboxRefused when a limit stopped it."""
+def read(cycle, unit, data: bytes, filename=None, quota_marks=None) -> outcome.CheckedUpload:
+    """Read and validate in the sandbox, against the roster of record and the cycle's outstanding-group marks
+    now (`quota_marks`, from quota_basis.marked_now; None: the marks signed into the workbook); SandboxRefused
+    when a limit stopped it."""
     issued = issued_to(cycle, unit)
     with untrusted.handed(data) as upload:
         result = untrusted.run(outcome.check, upload, **read_options(cycle, unit, issued), filename=filename,
-                               roster_of_record=roster_if_changed(cycle, unit, issued))
+                               roster_of_record=roster_if_changed(cycle, unit, issued), quota_marks=quota_marks)
     if result.ok:  # where the subjects who left the roster are now: a few look-ups, made here, not in the reader
         result.findings = with_where_now(result.findings, lambda kind, code: where_now(cycle, unit, kind, code))
     return result
@@ -296,17 +309,23 @@ def point_state_at(state, upload: Upload) -> None:
     state.last_activity_at = utcnow()
 
 
-def summary(result, cycle) -> dict:
+def summary(result, cycle, marked=None) -> dict:
+    """Counts per sheet with the HTXSNV limit (20 %, or the outstanding share for a kind `marked` now), and the
+    outstanding-group marks the unit's quota was checked with (quota_basis.SUMMARY_KEY)."""
     rule_set = get_rule_set(cycle.rule_set_id)
-    quota_broken = {f.subject_kind for f in result.errors if f.rule == "Q-20"}
+    quota_broken = {f.subject_kind for f in result.errors if f.rule in ("Q-20", "Q-25")}
     sheets = []
     for sheet in result.sheets:
         levels = {level.code: sheet.levels.get(level.code, 0) for level in Level}
-        limit = quota_limit(levels[Level.HTXSNV.code], levels[Level.HTTNV.code], rule_set).limit
+        if marked is None:
+            limit = quota_limit(levels[Level.HTXSNV.code], levels[Level.HTTNV.code], rule_set).limit
+        else:
+            limit = group_limit(levels[Level.HTTNV.code], sheet.kind.code in marked, rule_set)
         sheets.append({"sheet": sheet.name, "kind": sheet.kind.code, "roster": sheet.roster,
                        "rated": sum(levels.values()), "levels": levels, "not_rated": sheet.not_rated,
                        "quota_limit": limit, "quota_broken": sheet.kind in quota_broken})
-    return {"sheets": sheets}
+    basis = quota_basis.unit_basis(cycle, marked)
+    return {"sheets": sheets} if basis is None else {"sheets": sheets, quota_basis.SUMMARY_KEY: basis}
 
 
 def upload_of(unit, cycle, version) -> Upload | None:

@@ -155,6 +155,8 @@ def recheck(code, version):
             abort(404)
         return redirect_with(refused.message, back, "danger")
     message, category = unit_page.recheck_message(upload)  # a plain form on both pages: no fragment to swap
+    if upload.version != version and current_user.role == "staff":  # checked again as a new version
+        back = url_for("units.version", code=unit.code, version=upload.version)
     return redirect_with(message, back, category)
 
 
