@@ -99,6 +99,8 @@ def verdict(shown, own: bool, submittable, can_submit: bool) -> str:
 
 def local(moment) -> str:
     return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+
+
 def is_own_staff(user, unit) -> bool:
     return user.role == "staff" and user.unit_id == unit.id
 
