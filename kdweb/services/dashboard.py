@@ -1,6 +1,6 @@
-"""The reviewers' dashboard: every reporting unit's status against its deadline, in three queries, built again
-only when something changed (the change marker), so the 30-second polling of twenty reviewers costs one indexed
-query each."""
+"""The reviewers' dashboard: every reporting unit's status against its deadline, in three queries (one more for
+the outstanding-group marks under a rule set that has them), built again only when something changed (the change
+marker), so the 30-second polling of twenty reviewers costs one indexed query each."""
 import hashlib
 import threading
 from collections import OrderedDict

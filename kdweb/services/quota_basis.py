@@ -67,7 +67,10 @@ def recorded_basis(cycle, summary_json: str | None) -> list[str] | None:
 
 
 def marked_everywhere(cycle) -> dict[int, frozenset[str]]:
-    """The kinds the cycle marks outstanding now, by unit id, in one query (the dashboard's whole board)."""
+    """The kinds the cycle marks outstanding now, by unit id, in one query (the dashboard's whole board); no query
+    under a rule set without marks."""
+    if not get_rule_set(cycle.rule_set_id).scored:
+        return {}
     marked: dict[int, set[str]] = {}
     for unit_id, code in db.session.execute(db.select(QuotaMark.unit_id, QuotaMark.subject_kind)
                                             .where(QuotaMark.cycle_id == cycle.id)):
