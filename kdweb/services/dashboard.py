@@ -1,6 +1,6 @@
-"""The reviewers' dashboard: every reporting unit's status against its deadline, in three queries, built again
-only when something changed (the change marker), so the 30-second polling of twenty reviewers costs one indexed
-query each."""
+"""The reviewers' dashboard: every reporting unit's status against its deadline, in three queries (one more for
+the outstanding-group marks under a rule set that has them), built again only when something changed (the change
+marker), so the 30-second polling of twenty reviewers costs one indexed query each."""
 import hashlib
 import threading
 from collections import OrderedDict
@@ -18,6 +18,7 @@ from kdweb.models.base import utcnow
 from kdweb.rules import Level, SubjectKind
 from kdweb.rules.dates import deadline_for_level
 from kdweb.search import matches
+from kdweb.services import quota_basis
 from kdweb.status import WorkbookStatus
 
 DISTRICT_GROUP = UnitLevel.DISTRICT.text  # the key of the superior's own level; shown as its level name
@@ -90,6 +91,7 @@ class DashboardRow:
     basis_upload_id: int | None = None
     levels: dict = field(default_factory=dict)
     roster_changed_after_submission: bool = False
+    quota_marks_changed_after_submission: bool = False
     no_longer_expected: str = ""  # why a unit that uploaded is no longer expected (valid-to, successor)
 
     @property
@@ -205,21 +207,25 @@ def cached(cycle, filters: Filters, marker: str, page: int = 1) -> "Dashboard":
 def build(cycle, filters: Filters, now: datetime | None = None) -> Dashboard:
     now = now or utcnow()
     latest, valid, submission, successor = aliased(Upload), aliased(Upload), aliased(Submission), aliased(Unit)
+    submitted = aliased(Upload)
     records = db.session.execute(
         db.select(UnitCycle.status, UnitCycle.last_activity_at, UnitCycle.valid_upload_id,
                   Unit.code, Unit.name, Unit.level, Unit.group, Unit.sort_order,
                   latest.error_count, latest.warning_count, latest.version,
                   valid.error_count.label("valid_errors"), valid.warning_count.label("valid_warnings"),
                   submission.submitted_at, submission.upload_id, UnitCycle.roster_changed_at,
-                  Unit.valid_from, Unit.valid_to, successor.name.label("successor_name"))
+                  Unit.valid_from, Unit.valid_to, successor.name.label("successor_name"),
+                  Unit.id.label("unit_id"), submitted.summary_json.label("submitted_summary"))
         .join(Unit, UnitCycle.unit_id == Unit.id)
         .outerjoin(successor, Unit.successor_id == successor.id)
         .outerjoin(latest, UnitCycle.latest_upload_id == latest.id)
         .outerjoin(valid, UnitCycle.valid_upload_id == valid.id)
         .outerjoin(submission, UnitCycle.submission_id == submission.id)
+        .outerjoin(submitted, submission.upload_id == submitted.id)
         .where(UnitCycle.cycle_id == cycle.id, Unit.active.is_(True), Unit.reports.is_(True))
     ).all()
-    every = [dashboard_row(cycle, record, now) for record in records]
+    marked = quota_basis.marked_everywhere(cycle)
+    every = [dashboard_row(cycle, record, now, marked) for record in records]
     attach_level_counts(every)
     rows = [row for row in every if not row.no_longer_expected]
     groups = sorted({row.group for row in rows})
@@ -243,7 +249,7 @@ def no_longer_expected(cycle, record) -> str:
     return why + f" (trước thời điểm đánh giá {day.strftime('%d/%m/%Y')}): không còn phải nộp; tệp đã tải lên vẫn được lưu."
 
 
-def dashboard_row(cycle, record, now) -> DashboardRow:
+def dashboard_row(cycle, record, now, marked: dict) -> DashboardRow:
     status = WorkbookStatus(record.status)
     done = status in (WorkbookStatus.SUBMITTED, WorkbookStatus.APPROVED)
     deadline = deadline_for_level(record.level, cycle.grassroots_deadline, cycle.district_deadline)
@@ -259,8 +265,16 @@ def dashboard_row(cycle, record, now) -> DashboardRow:
         basis_upload_id=record.upload_id if done else record.valid_upload_id,
         roster_changed_after_submission=bool(done and record.roster_changed_at and record.submitted_at
                                              and record.roster_changed_at > record.submitted_at),
+        quota_marks_changed_after_submission=done and marks_changed(cycle, record, marked),
         no_longer_expected=no_longer_expected(cycle, record),
     )
+
+
+def marks_changed(cycle, record, marked: dict) -> bool:
+    """The submitted upload was checked with other outstanding-group marks than the cycle's now. Only a basis its
+    summary recorded is compared: reading an older upload's basis from its records would cost a query per unit."""
+    then = quota_basis.recorded_basis(cycle, record.submitted_summary)
+    return then is not None and then != quota_basis.unit_basis(cycle, marked.get(record.unit_id, frozenset()))
 
 
 def attach_level_counts(rows) -> None:

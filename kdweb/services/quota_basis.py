@@ -41,7 +41,7 @@ def checked_basis(cycle, upload) -> list[str] | None:
     which its stored records still carry."""
     if not upload.summary_json or not get_rule_set(cycle.rule_set_id).scored:
         return None
-    recorded = json.loads(upload.summary_json).get(SUMMARY_KEY)
+    recorded = recorded_basis(cycle, upload.summary_json)
     return recorded if recorded is not None else signed_basis(cycle, upload)
 
 
@@ -57,6 +57,25 @@ def signed_basis(cycle, upload) -> list[str] | None:
             if json.loads(text).get("quota_outstanding"):
                 basis.append(code)
     return basis if known else None
+
+
+def recorded_basis(cycle, summary_json: str | None) -> list[str] | None:
+    """The unit basis an upload's summary recorded; None when it recorded none (see checked_basis for the rest)."""
+    if not summary_json or not get_rule_set(cycle.rule_set_id).scored:
+        return None
+    return json.loads(summary_json).get(SUMMARY_KEY)
+
+
+def marked_everywhere(cycle) -> dict[int, frozenset[str]]:
+    """The kinds the cycle marks outstanding now, by unit id, in one query (the dashboard's whole board); no query
+    under a rule set without marks."""
+    if not get_rule_set(cycle.rule_set_id).scored:
+        return {}
+    marked: dict[int, set[str]] = {}
+    for unit_id, code in db.session.execute(db.select(QuotaMark.unit_id, QuotaMark.subject_kind)
+                                            .where(QuotaMark.cycle_id == cycle.id)):
+        marked.setdefault(unit_id, set()).add(code)
+    return {unit_id: frozenset(codes) for unit_id, codes in marked.items()}
 
 
 def changed_since(cycle, upload, marked) -> bool:

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kdweb.extensions import db
-from kdweb.models import Cycle, Person, Unit
+from kdweb.models import Collective, Cycle, LeaderPost, Person, Unit
 from kdweb.services.admin.roster_template import CELLS_SHEET
 from tests.admin.files import HEADERS, xlsx
 from tests.admin.test_roster_import import confirm_form, counts, upload
@@ -149,15 +149,72 @@ def test_a_roster_row_into_a_merged_chi_bo_is_a_warning_and_is_imported(client, 
     assert person.code in members_of(query, CELL)
 
 
-def test_the_notice_goes_once_a_roster_import_moves_the_members(client, admin, query, demo):
+def test_the_notice_goes_once_a_roster_import_moves_the_members_and_the_leader_post(client, admin, query, demo):
     assert client.post(f"/admin/units/{CELL}/deactivate").status_code == 303
-    assert 'data-left-members="20"' in notice(client)
+    assert 'data-left-members="20" data-left-collectives="0" data-left-posts="1"' in notice(client)
     moved = [p for p in demo.persons if p.cell_code == CELL]
     import_id = upload(client, "chuyen.xlsx", xlsx([HEADERS, *(row(n, p, SUCCESSOR) for n, p in enumerate(moved, 1))]))
     page = client.get(f"/admin/roster/imports/{import_id}").get_data(as_text=True)
     assert counts(page) == (0, 20, 0, 0) and "data-warnings" not in page
     assert client.post(f"/admin/roster/imports/{import_id}/apply", data=confirm_form(page)).status_code == 303
-    assert members_of(query, CELL) == set() and notice(client) == "" and notice(client, "/admin/") == ""
+    assert members_of(query, CELL) == set()
+    shown = notice(client)  # its secretary's post still heads the chi bộ: no admin page edits it
+    assert 'data-left-members="0" data-left-collectives="0" data-left-posts="1"' in shown
+    assert "Bí thư Chi bộ Tổ dân phố số 3" in shown and "Xem đảng viên" not in shown
+    move_leadership(query, CELL, None)
+    assert notice(client) == "" and notice(client, "/admin/") == ""
+
+
+def leadership_of(query, code):
+    """The open cycle's collective names and leader post titles tied to the unit (rated in it, leading or heading it)."""
+    unit_id = query.id_of(Unit, code=code)
+    return query(lambda: (
+        set(db.session.execute(db.select(Collective.name).where(
+            (Collective.rated_in_id == unit_id) | (Collective.leads_unit_id == unit_id))).scalars()),
+        set(db.session.execute(db.select(LeaderPost.title).where(
+            (LeaderPost.rated_in_id == unit_id) | (LeaderPost.heads_unit_id == unit_id))).scalars())))
+
+
+def move_leadership(query, code, to_code):
+    """What a system administrator does, no admin page doing it: the collectives and leader posts tied to `code`
+    move to `to_code`, or (None) the posts are removed."""
+    unit_id = query.id_of(Unit, code=code)
+    to_id = query.id_of(Unit, code=to_code) if to_code else None
+    tied = {Collective: ("rated_in_id", "leads_unit_id"), LeaderPost: ("rated_in_id", "heads_unit_id")}
+
+    def move():
+        for model, columns in tied.items():
+            for column in columns:
+                where = getattr(model, column) == unit_id
+                db.session.execute(db.update(model).where(where).values({column: to_id}) if to_id
+                                   else db.delete(model).where(where))
+        db.session.commit()
+    query(move)
+
+
+def test_merging_a_ward_names_its_collectives_and_leader_posts_until_they_are_moved(client, admin, query):
+    collectives, posts = leadership_of(query, "BD.P01")
+    assert collectives and posts
+    successor = query.id_of(Unit, code="BD.P02")
+    response = edit(client, query, "BD.P01", valid_to="30/06/2026", successor_id=str(successor))
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert (f"Đợt 2026 còn {len(collectives)} tập thể lãnh đạo" in page
+            and f"{len(posts)} chức vụ lãnh đạo" in page and "gắn với “Đảng bộ phường Cống Vị”" in page)
+    assert "Bí thư Đảng ủy phường Cống Vị" in page and "đứng đầu đơn vị" in page
+    assert "chưa có trang quản trị sửa chức vụ lãnh đạo và tập thể lãnh đạo" in page
+    assert "chuyển chúng sang đơn vị kế thừa “Đảng bộ phường Điện Biên”" in page
+
+    shown = notice(client)
+    assert f'data-left-collectives="{len(collectives)}" data-left-posts="{len(posts)}"' in shown
+    assert "Bí thư Đảng ủy phường Cống Vị" in shown and 'class="members-left-leadership"' in shown
+    assert f'data-left-posts="{len(posts)}"' in notice(client, "/admin/")
+
+    move_leadership(query, "BD.P01", "BD.P02")
+    assert leadership_of(query, "BD.P01") == (set(), set())
+    shown = notice(client)  # the members are still to be moved; nothing of the leadership is left to tell
+    assert 'data-left-unit="BD.P01"' in shown and 'data-left-collectives="0" data-left-posts="0"' in shown
+    assert "members-left-leadership" not in shown and "Bí thư Đảng ủy phường" not in shown
 
 
 def test_the_roster_files_list_of_chi_bo_offers_those_in_force(client, admin, query):

@@ -176,3 +176,28 @@ def test_under_qd132_a_mark_changes_nothing(client, auth, app, batch):
     values, _ = between_20_and_25_percent(batch, clean_values(batch), "qd132-hd21")
     body = upload_as_staff(client, auth, fill(data, values))
     assert "Q-20" in body and 'id="quota-changed"' not in unit_page(client, auth)
+
+
+def dashboard_row(client, auth) -> str:
+    auth.login_as("reviewer")
+    page = client.get("/review/").get_data(as_text=True)
+    auth.logout()
+    start = page.index(f"/review/units/{UNIT}")
+    return page[page.rfind("<tr", 0, start):page.index("</tr>", start)]
+
+
+def test_a_mark_changed_after_submission_shows_on_the_dashboard_until_it_is_changed_back(client, auth, app, batch):
+    switch_to_366(client, auth, app)
+    values, _ = between_20_and_25_percent(batch, scored_values(batch))
+    set_member_mark(client, auth, app, True)
+    assert "Q-20" not in upload_as_staff(client, auth, fill(download(client, auth), values, RULE_SET))
+    auth.login_as("staff", UNIT)
+    submit_latest_upload(client, app, UNIT)
+    auth.logout()
+    assert "Đã nộp" in dashboard_row(client, auth) and "Nhóm nổi trội đổi sau khi nộp" not in dashboard_row(client, auth)
+
+    set_member_mark(client, auth, app, False)  # the cached board is built again: the mark's audit event moved it
+    row = dashboard_row(client, auth)
+    assert "Nhóm nổi trội đổi sau khi nộp" in row and "đánh dấu nhóm được đánh giá nổi trội" in row
+    set_member_mark(client, auth, app, True)  # back as it was checked: nothing to tell
+    assert "Nhóm nổi trội đổi sau khi nộp" not in dashboard_row(client, auth)
