@@ -187,6 +187,18 @@ def test_page_states_of_the_admin(audited, demo):
     tab.console_errors[:] = [error for error in tab.console_errors if "409" not in error]  # the intended refusal
     visit(tab, auditor, "unit form", "/admin/units/BD.P01.C01", lambda page: page.get_by_label("Tên đơn vị"))
     visit(tab, auditor, "new unit", "/admin/units/new", lambda page: page.get_by_label("Mã đơn vị"))
+    visit(tab, auditor, "a unit's leadership", "/admin/units/BD.P01/leadership", lambda page: page.locator("#post-rows"))
+    post = page.locator("#post-rows tr").first
+    post.get_by_role("textbox").fill("KHONG.CO")
+    post.get_by_role("button", name="Đổi người giữ").click()
+    expect(page.locator("#post-rows tr").first.locator(".row-error")).to_be_visible()
+    auditor.check("a unit's leadership, a holder refused")
+    tab.console_errors[:] = [error for error in tab.console_errors if "409" not in error]  # the intended refusal
+    collective = page.locator("#collective-rows tr").first
+    collective.get_by_role("textbox").fill("Ban Chấp hành Đảng bộ phường Cống Vị nhiệm kỳ 2025–2030")
+    collective.get_by_role("button", name="Đổi tên").click()
+    expect(page.locator("#collective-rows tr").first.locator(".row-done")).to_be_visible()
+    auditor.check("a unit's leadership, a collective renamed")
     visit(tab, auditor, "accounts", "/admin/accounts", lambda page: page.locator("#account-rows"))
     visit(tab, auditor, "new account", "/admin/accounts/new", lambda page: page.get_by_label("Tên đăng nhập"))
     page.goto("/admin/accounts")
