@@ -30,7 +30,7 @@ def change_post_holder(code, post_code):
 def rename_collective(code, collective_code):
     unit = unit_service.unit_by_code(code) or abort(404)
     collective = leadership.collective_in(unit, collective_code) or abort(404)
-    return _changed(unit, "admin/_collective_row.html", lambda: {"collective": collective},
+    return _changed(unit, "admin/_collective_row.html", lambda: {"record": collective},
                     lambda: leadership.rename_collective(current_user, collective, request.form.get("name", "")),
                     lambda: f"Đã đổi tên tập thể lãnh đạo thành “{collective.name}”.",
                     anchor=f"collective-{collective.id}")
