@@ -24,6 +24,8 @@ ACTION_TEXTS = {
     "cycle_opened": "Mở đợt", "cycle_closed": "Đóng đợt", "roster_file_received": "Nhận tệp danh sách",
     "roster_imported": "Nhập danh sách đảng viên",
     "leader_post_holder_changed": "Đổi người giữ chức vụ lãnh đạo", "collective_renamed": "Đổi tên tập thể lãnh đạo",
+    "leader_post_added": "Thêm chức vụ lãnh đạo", "leader_post_ended": "Bỏ chức vụ lãnh đạo khỏi đợt",
+    "collective_added": "Thêm tập thể lãnh đạo", "collective_ended": "Bỏ tập thể lãnh đạo khỏi đợt",
 }
 TARGET_TEXTS = {
     "Upload": "tệp tải lên", "Submission": "lần nộp", "Template": "mẫu", "BulkJob": "tải hàng loạt",

@@ -182,3 +182,120 @@ def test_the_audit_log_tells_the_change_in_words(client, admin, query, demo):
     give(client, post, plain_member(demo).code)
     log = client.get("/review/audit").get_data(as_text=True)
     assert "Đổi người giữ chức vụ lãnh đạo" in log and "chức vụ lãnh đạo #" in log and "sau: " in log
+
+
+def post_form(**values):
+    form = {"code": "BD.P01.LD.PBT", "title": "Phó Bí thư Đảng ủy phường Cống Vị", "group": "Phó Bí thư cấp ủy cơ sở",
+            "member_code": "", "heads_unit_id": "", "heads_collective_id": ""}
+    return {**form, **values}
+
+
+def collective_form(**values):
+    form = {"code": "BD.P01.TT.HCCB", "name": "Ban Chấp hành Hội Cựu chiến binh phường Cống Vị",
+            "collective_type": "MTTQ và các đoàn thể", "leads_unit_id": "", "founded_on": "01/10/2020"}
+    return {**form, **values}
+
+
+def codes_in(data, kind):
+    """The codes a workbook lists for that kind (its code column)."""
+    from kdweb.excel.columns import sheet_specs
+    from kdweb.rules import get_rule_set
+
+    spec = next(s for s in sheet_specs(get_rule_set("qd132-hd21")) if s.kind is kind)
+    sheet = load_workbook(io.BytesIO(data), read_only=True)[spec.name]
+    return {str(value) for row in sheet.iter_rows(values_only=True) for value in row if value is not None}
+
+
+def test_a_post_and_a_collective_added_are_in_the_next_workbook(client, auth, app, admin, query, demo, audit_log):
+    member = plain_member(demo)
+    ward = query.id_of(Unit, code=UNIT)
+    response = client.post(f"{PAGE}/posts", data=post_form(member_code=f" {member.code} ", heads_unit_id=str(ward)))
+    assert response.status_code == 303
+    assert query.one(LeaderPost, lambda row: (row.person.code, row.heads_unit_id, row.rated_in.code, row.title),
+                     code="BD.P01.LD.PBT") == (member.code, ward, UNIT, "Phó Bí thư Đảng ủy phường Cống Vị")
+    response = client.post(f"{PAGE}/collectives", data=collective_form())
+    assert response.status_code == 303
+    assert query.one(Collective, lambda row: (row.rated_in.code, str(row.founded_on)),
+                     code="BD.P01.TT.HCCB") == (UNIT, "2020-10-01")
+    [(_, _, added_post)] = audit_log("leader_post_added")
+    [(_, _, added_collective)] = audit_log("collective_added")
+    assert added_post["code"] == "BD.P01.LD.PBT" and added_collective["after"].startswith("Ban Chấp hành Hội")
+    assert roster_changed_at(query) is not None
+    auth.logout()
+    auth.login_as("staff", UNIT)
+    data = download(client)
+    assert written(data, SubjectKind.LEADER, "BD.P01.LD.PBT") == member.full_name
+    assert written(data, SubjectKind.COLLECTIVE, "BD.P01.TT.HCCB") == "Ban Chấp hành Hội Cựu chiến binh phường Cống Vị"
+
+
+def test_adding_refuses_a_taken_code_an_unknown_member_and_a_choice_not_offered(client, admin, query, demo, audit_log):
+    post, _, _ = first_rated_in(query, LeaderPost)
+    collective, _, _ = first_rated_in(query, Collective)
+    other_unit = query.id_of(Unit, code="BD.P02")
+    member = plain_member(demo).code
+    for form, reason in ((post_form(code=post, member_code=member), f"đã có chức vụ mã “{post}”"),
+                         (post_form(member_code="KHONG.CO"), "Không có đảng viên mã “KHONG.CO”"),
+                         (post_form(member_code=member, title=" "), "Tên chức vụ bắt buộc"),
+                         (post_form(member_code=member, heads_unit_id=str(other_unit)), "Đứng đầu đơn vị: chọn"),
+                         (post_form(code="có dấu cách", member_code=member), "không có dấu cách")):
+        response = client.post(f"{PAGE}/posts", data=form)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422 and reason in page and 'value="Phó Bí thư cấp ủy cơ sở"' in page  # kept
+    for form, reason in ((collective_form(code=collective), f"đã có tập thể mã “{collective}”"),
+                         (collective_form(founded_on="31/02/2020"), "Ngày thành lập không hợp lệ"),
+                         (collective_form(leads_unit_id=str(other_unit)), "Lãnh đạo đơn vị: chọn")):
+        response = client.post(f"{PAGE}/collectives", data=form)
+        assert response.status_code == 422 and reason in response.get_data(as_text=True)
+    assert audit_log("leader_post_added") == audit_log("collective_added") == []
+    assert query.one(LeaderPost, lambda row: row.id, code="BD.P01.LD.PBT") is None
+
+
+def test_ending_takes_it_off_the_open_cycle_only(client, auth, app, admin, query, demo, audit_log):
+    post, post_id, holder = first_rated_in(query, LeaderPost)
+    response = client.post(f"{PAGE}/posts/{post}/end", headers=HX)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Đã bỏ chức vụ" in page and 'colspan="4"' in page
+    assert query.one(LeaderPost, lambda row: row.id, code=post) is None
+    [(_, target, detail)] = audit_log("leader_post_ended")
+    assert target == post_id and holder in detail["before"]
+    assert roster_changed_at(query) is not None
+    auth.logout()
+    auth.login_as("staff", UNIT)
+    assert post not in codes_in(download(client), SubjectKind.LEADER)
+
+
+def test_a_collective_a_post_heads_is_not_ended(client, admin, query, audit_log):
+    def headed():
+        post = db.session.execute(db.select(LeaderPost).join(Collective, LeaderPost.heads_collective_id == Collective.id)
+                                  .join(Unit, Collective.rated_in_id == Unit.id).filter(Unit.code == UNIT)).scalars().first()
+        return post.heads_collective.code, post.title
+    collective, title = query(headed)
+    response = client.post(f"{PAGE}/collectives/{collective}/end", headers=HX)
+    assert response.status_code == 409 and f"Chức vụ “{title}”" in response.get_data(as_text=True)
+    assert query.one(Collective, lambda row: row.code, code=collective) == collective
+    assert audit_log("collective_ended") == []
+
+
+def test_an_ended_collective_stays_in_the_years_before(client, admin, query, app):
+    """Each cycle has its own rows: ending one in the open cycle leaves a closed cycle's copy alone."""
+    from kdweb.models import Cycle
+
+    def unheaded():
+        headed = db.select(LeaderPost.heads_collective_id).where(LeaderPost.heads_collective_id.is_not(None))
+        row = db.session.execute(db.select(Collective).join(Unit, Collective.rated_in_id == Unit.id)
+                                 .filter(Unit.code == UNIT, Collective.id.not_in(headed))).scalars().first()
+        now = db.session.get(Cycle, row.cycle_id)
+        earlier = Cycle(year=2025, rule_set_id=now.rule_set_id, review_date=now.review_date.replace(year=2025),
+                        grassroots_deadline=now.grassroots_deadline.replace(year=2025),
+                        district_deadline=now.district_deadline.replace(year=2025), is_open=False)
+        db.session.add(earlier)
+        db.session.flush()
+        db.session.add(Collective(cycle_id=earlier.id, code=row.code, name=row.name,
+                                  collective_type=row.collective_type, rated_in_id=row.rated_in_id))
+        db.session.commit()
+        return row.code
+    code = query(unheaded)
+    assert client.post(f"{PAGE}/collectives/{code}/end").status_code == 303
+    years = query(lambda: db.session.execute(db.select(Cycle.year).join(Collective, Collective.cycle_id == Cycle.id)
+                                             .filter(Collective.code == code)).scalars().all())
+    assert years == [2025]
