@@ -23,10 +23,14 @@ ACTION_TEXTS = {
     "unit_activated": "Kích hoạt lại đơn vị", "cycle_created": "Tạo đợt", "cycle_updated": "Sửa đợt",
     "cycle_opened": "Mở đợt", "cycle_closed": "Đóng đợt", "roster_file_received": "Nhận tệp danh sách",
     "roster_imported": "Nhập danh sách đảng viên",
+    "leader_post_holder_changed": "Đổi người giữ chức vụ lãnh đạo", "collective_renamed": "Đổi tên tập thể lãnh đạo",
+    "leader_post_added": "Thêm chức vụ lãnh đạo", "leader_post_ended": "Bỏ chức vụ lãnh đạo khỏi đợt",
+    "collective_added": "Thêm tập thể lãnh đạo", "collective_ended": "Bỏ tập thể lãnh đạo khỏi đợt",
 }
 TARGET_TEXTS = {
     "Upload": "tệp tải lên", "Submission": "lần nộp", "Template": "mẫu", "BulkJob": "tải hàng loạt",
     "User": "tài khoản", "Unit": "đơn vị", "Cycle": "đợt", "RosterImport": "tệp danh sách", "Review": "ý kiến duyệt",
+    "LeaderPost": "chức vụ lãnh đạo", "Collective": "tập thể lãnh đạo",
 }
 DETAIL_TEXTS = {
     "version": "phiên bản", "upload_version": "phiên bản", "size": "dung lượng (byte)", "sha256": "mã SHA-256",
@@ -37,7 +41,7 @@ DETAIL_TEXTS = {
     "collectives": "tập thể", "leader_posts": "chức danh lãnh đạo", "unit_code": "mã đơn vị",
     "unit_rows": "đơn vị", "members_regrouped": "đảng viên chuyển nhóm", "status_moved": "chuyển trạng thái",
     "reason": "lý do", "resent": "gửi lại đúng tệp", "source": "từ", "email": "e-mail",
-    "founding_dates_set": "ngày thành lập chi bộ được ghi",
+    "founding_dates_set": "ngày thành lập chi bộ được ghi", "title": "chức vụ", "before": "trước", "after": "sau",
 }
 VALUE_TEXTS = {True: "có", False: "không", **{outcome.code: outcome.text.lower() for outcome in UploadOutcome},
                **{role.code: role.text.lower() for role in Role},

@@ -9,7 +9,8 @@ MATTERS = frozenset({
     "upload_checked", "upload_identical", "upload_recheck", "submitted", "approved", "returned", "reopened",
     "roster_imported", "unit_created", "unit_moved", "unit_updated", "unit_activated", "unit_deactivated",
     "cycle_created", "cycle_opened", "cycle_updated", "cycle_closed", "quota_mark_added", "quota_mark_removed",
-    "superior_updated", "demo_loaded",
+    "superior_updated", "demo_loaded", "leader_post_holder_changed", "collective_renamed",
+    "leader_post_added", "leader_post_ended", "collective_added", "collective_ended",
 })
 _DUE, _COMMITTED = "district_checks_due", "district_checks_committed"
 

@@ -240,8 +240,9 @@ def _names_but_members(cycle, unit) -> dict[SubjectKind, dict[str, str]]:
 
 def renamed_since_issued(cycle, unit) -> bool:
     """Whether a party organisation, a leadership collective or a leader post of the unit is named now otherwise
-    than in a workbook issued to it (`renamed`). No admin page makes such a change (no `roster_changed_at`); yet
-    the workbook's signed name is then another's."""
+    than in a workbook issued to it (`renamed`): a change the digest misses, made by the unit form (a chi bộ
+    renamed), the leadership page (a post given to another person, a collective renamed; these also mark
+    `roster_changed_at`) or straight in the database; the workbook's signed name is then another's."""
     now = _names_but_members(cycle, unit)
     return any(renamed(issued_roster(text), now) for text in db.session.execute(
         db.select(Template.roster_json).filter_by(cycle_id=cycle.id, unit_id=unit.id)

@@ -4,7 +4,8 @@ import pytest
 from kdweb.extensions import db
 from kdweb.models import AuditEvent, User
 
-SAMPLE_ARGS = {"code": "BD.P01", "user_id": 1, "year": 2026, "import_id": 1, "mark_id": 1, "job_id": 1}
+SAMPLE_ARGS = {"code": "BD.P01", "user_id": 1, "year": 2026, "import_id": 1, "mark_id": 1, "job_id": 1,
+               "post_code": "LD00001", "collective_code": "BD.P01.TT001"}
 
 
 def admin_endpoints(app):

@@ -158,7 +158,7 @@ def test_the_notice_goes_once_a_roster_import_moves_the_members_and_the_leader_p
     assert counts(page) == (0, 20, 0, 0) and "data-warnings" not in page
     assert client.post(f"/admin/roster/imports/{import_id}/apply", data=confirm_form(page)).status_code == 303
     assert members_of(query, CELL) == set()
-    shown = notice(client)  # its secretary's post still heads the chi bộ: no admin page edits it
+    shown = notice(client)  # its secretary's post still heads the chi bộ until ended
     assert 'data-left-members="0" data-left-collectives="0" data-left-posts="1"' in shown
     assert "Bí thư Chi bộ Tổ dân phố số 3" in shown and "Xem đảng viên" not in shown
     move_leadership(query, CELL, None)
@@ -202,8 +202,8 @@ def test_merging_a_ward_names_its_collectives_and_leader_posts_until_they_are_mo
     assert (f"Đợt 2026 còn {len(collectives)} tập thể lãnh đạo" in page
             and f"{len(posts)} chức vụ lãnh đạo" in page and "gắn với “Đảng bộ phường Cống Vị”" in page)
     assert "Bí thư Đảng ủy phường Cống Vị" in page and "đứng đầu đơn vị" in page
-    assert "chưa có trang quản trị sửa chức vụ lãnh đạo và tập thể lãnh đạo" in page
-    assert "chuyển chúng sang đơn vị kế thừa “Đảng bộ phường Điện Biên”" in page
+    assert "trang “Lãnh đạo và tập thể lãnh đạo” của đơn vị đánh giá chúng" in page
+    assert "thêm lại gắn với đơn vị kế thừa “Đảng bộ phường Điện Biên” rồi bỏ cái cũ" in page
 
     shown = notice(client)
     assert f'data-left-collectives="{len(collectives)}" data-left-posts="{len(posts)}"' in shown

@@ -187,6 +187,31 @@ def test_page_states_of_the_admin(audited, demo):
     tab.console_errors[:] = [error for error in tab.console_errors if "409" not in error]  # the intended refusal
     visit(tab, auditor, "unit form", "/admin/units/BD.P01.C01", lambda page: page.get_by_label("Tên đơn vị"))
     visit(tab, auditor, "new unit", "/admin/units/new", lambda page: page.get_by_label("Mã đơn vị"))
+    visit(tab, auditor, "a unit's leadership", "/admin/units/BD.P01/leadership", lambda page: page.locator("#post-rows"))
+    post = page.locator("#post-rows tr").first
+    post.get_by_role("textbox").fill("KHONG.CO")
+    post.get_by_role("button", name="Đổi người giữ").click()
+    expect(page.locator("#post-rows tr").first.locator(".row-error")).to_be_visible()
+    auditor.check("a unit's leadership, a holder refused")
+    tab.console_errors[:] = [error for error in tab.console_errors if "409" not in error]  # the intended refusal
+    collective = page.locator("#collective-rows tr").first
+    collective.get_by_role("textbox").fill("Ban Chấp hành Đảng bộ phường Cống Vị nhiệm kỳ 2025–2030")
+    collective.get_by_role("button", name="Đổi tên").click()
+    expect(page.locator("#collective-rows tr").first.locator(".row-done")).to_be_visible()
+    auditor.check("a unit's leadership, a collective renamed")
+    adding = page.locator("#add-post")
+    adding.locator("summary").click()
+    adding.get_by_label("Mã chức vụ", exact=True).fill("BD.P01.LD.MOI")
+    adding.get_by_label("Mã đảng viên giữ chức vụ", exact=True).fill("KHONG.CO")
+    adding.get_by_label("Tên chức vụ", exact=True).fill("Phó Bí thư Đảng ủy phường")
+    adding.get_by_label("Nhóm chức vụ tương đương").fill("Phó Bí thư cấp ủy cơ sở")
+    adding.get_by_role("button", name="Thêm chức vụ").click()
+    expect(page.locator("#add-post .form-error")).to_be_visible()
+    auditor.check("a unit's leadership, a post to add refused")
+    tab.console_errors[:] = [error for error in tab.console_errors if "422" not in error]  # the intended refusal
+    page.locator("#post-rows tr").first.get_by_role("button", name="Bỏ khỏi đợt").click()
+    expect(page.locator("#post-rows .row-done")).to_be_visible()
+    auditor.check("a unit's leadership, a post ended")
     visit(tab, auditor, "accounts", "/admin/accounts", lambda page: page.locator("#account-rows"))
     visit(tab, auditor, "new account", "/admin/accounts/new", lambda page: page.get_by_label("Tên đăng nhập"))
     page.goto("/admin/accounts")

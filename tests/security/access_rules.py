@@ -30,6 +30,8 @@ ACCESS = {
         "admin.roster_job_file", "admin.roster_template",
         "admin.upload_roster", "admin.roster_import", "admin.roster_import_file", "admin.roster_preview_job", "admin.roster_import_errors", "admin.roster_members", "admin.apply_roster_import",
         "admin.superior", "admin.save_superior_settings", "admin.add_quota_mark", "admin.remove_quota_mark",
+        "admin.unit_leadership", "admin.change_post_holder", "admin.rename_collective", "admin.add_post",
+        "admin.add_collective", "admin.end_post", "admin.end_collective",
     )},
 }
 
@@ -44,4 +46,5 @@ ALLOWED = {
 }
 
 SAMPLE_ARGS = {"code": "BD.P01", "version": 1, "job_id": 1, "year": 2026, "user_id": 1, "import_id": 1, "mark_id": 1,
-               "action": "approve", "kind": "templates", "filename": "css/app.css"}
+               "action": "approve", "kind": "templates", "filename": "css/app.css", "post_code": "LD00001",
+               "collective_code": "BD.P01.TT001"}

@@ -4,8 +4,9 @@ unit is a normal step of the district's year, often done before the roster is im
 in the confirmation and on the units page until it is resolved, how many remain and where and how to move them.
 
 The open cycle's leader posts and leadership collectives that are rated in such a unit, or head or lead it, are
-named with them: they would still be issued and rated as if the unit existed. No admin page edits them and the
-roster import does not touch them, so the admin is told that much."""
+named with them: they would still be issued and rated as if the unit existed. The roster import does not touch them;
+the leadership page of the unit that rates them ends them or adds them again tied to another unit
+(services/admin/leadership.py), so the admin is sent there."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,9 +20,9 @@ from kdweb.services.cycles import open_cycle
 
 HOW_TO_MOVE = "nhập lại danh sách đảng viên với chi bộ mới của họ (Quản trị → Danh sách đảng viên)"
 HOW_TO_MOVE_CELLS = "chuyển các chi bộ trực thuộc sang đơn vị khác (sửa “Đơn vị cấp trên” của chi bộ), hoặc "
-HOW_TO_MOVE_LEADERSHIP = ("chưa có trang quản trị sửa chức vụ lãnh đạo và tập thể lãnh đạo, và việc nhập danh sách đảng "
-                          "viên không thay đổi chúng: hãy báo người quản trị hệ thống chuyển chúng sang {move_to} hoặc "
-                          "bỏ, trước khi phát hành biểu mẫu")
+HOW_TO_MOVE_LEADERSHIP = ("việc nhập danh sách đảng viên không thay đổi chúng; ở trang “Lãnh đạo và tập thể lãnh đạo” của "
+                          "đơn vị đánh giá chúng (Quản trị → Cây đơn vị → Sửa), hãy bỏ chúng khỏi đợt, hoặc thêm lại "
+                          "gắn với {move_to} rồi bỏ cái cũ, trước khi phát hành biểu mẫu")
 NAMED = 5  # leader posts or collectives named per unit; the rest are counted
 
 

@@ -69,4 +69,4 @@ def row_action(action, record, *, done: str, page: str, row: str, context, back_
     return answer(page, row, context, back_to=back_to, message=done)
 
 
-from kdweb.views.admin import accounts, cycles, home, roster, superior, units  # noqa: E402,F401  (their routes join bp)
+from kdweb.views.admin import accounts, cycles, home, leadership, roster, superior, units  # noqa: E402,F401  (their routes join bp)
