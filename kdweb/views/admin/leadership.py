@@ -20,26 +20,26 @@ def unit_leadership(code):
 
 @bp.post("/units/<code>/leadership/posts")
 def add_post(code):
-    unit = unit_service.unit_by_code(code) or abort(404)
-    values = _form(POST_FIELDS)
-    try:
-        post = leadership.add_post(current_user, unit, **values)
-    except AdminRefusal as error:
-        return _page(unit, post_values=values, post_error=str(error), http_status=422)
-    return redirect_with(f"Đã thêm chức vụ “{post.title}” ({post.code}).",
-                         url_for("admin.unit_leadership", code=unit.code, _anchor=f"post-{post.id}"))
+    return _added(code, POST_FIELDS, leadership.add_post, "post",
+                  lambda post: (f"Đã thêm chức vụ “{post.title}” ({post.code}).", f"post-{post.id}"))
 
 
 @bp.post("/units/<code>/leadership/collectives")
 def add_collective(code):
+    return _added(code, COLLECTIVE_FIELDS, leadership.add_collective, "collective",
+                  lambda added: (f"Đã thêm tập thể lãnh đạo “{added.name}” ({added.code}).", f"collective-{added.id}"))
+
+
+def _added(code, fields, add, form: str, done):
+    """Add a post or a collective from its form; a refusal gives the page back with the form as typed (422)."""
     unit = unit_service.unit_by_code(code) or abort(404)
-    values = _form(COLLECTIVE_FIELDS)
+    values = _form(fields)
     try:
-        added = leadership.add_collective(current_user, unit, **values)
+        added = add(current_user, unit, **values)
     except AdminRefusal as error:
-        return _page(unit, collective_values=values, collective_error=str(error), http_status=422)
-    return redirect_with(f"Đã thêm tập thể lãnh đạo “{added.name}” ({added.code}).",
-                         url_for("admin.unit_leadership", code=unit.code, _anchor=f"collective-{added.id}"))
+        return _page(unit, http_status=422, **{f"{form}_values": values, f"{form}_error": str(error)})
+    message, anchor = done(added)
+    return redirect_with(message, url_for("admin.unit_leadership", code=unit.code, _anchor=anchor))
 
 
 @bp.post("/units/<code>/leadership/posts/<post_code>/end")
