@@ -29,6 +29,19 @@ def test_the_list_shows_the_open_cycle_with_vietnamese_dates(client, admin):
     assert "qd132-hd21" in page
 
 
+@pytest.mark.parametrize("year, expected", [(2017, "qd132-hd21"), (2018, "qd132-hd21"), (2024, "qd132-hd21"),
+                                            (2025, "qd366-hd43"), (2031, "qd366-hd43")])
+def test_a_year_is_reviewed_under_the_newest_rule_set_in_force(year, expected):
+    from kdweb.rules.registry import rule_set_for_year
+    assert rule_set_for_year(year) == expected
+
+
+def test_the_form_for_a_new_cycle_offers_the_rule_set_in_force_that_year(client, admin):
+    page = client.get("/admin/cycles").get_data(as_text=True)  # the demo's cycle is 2026's: 2027 is proposed
+    assert '<option value="qd366-hd43" selected>' in page
+    assert '<option value="qd132-hd21" selected>' not in page and '<option value="qd132-hd21">' in page
+
+
 def test_create_with_default_deadlines(client, admin, query, audit_log):
     response = client.post("/admin/cycles", data={"year": "2027", "rule_set_id": "qd132-hd21"})
     assert response.status_code == 303

@@ -3,7 +3,8 @@ from datetime import date
 from flask import request, url_for
 from flask_login import current_user
 
-from kdweb.rules import DEFAULT_RULE_SET_ID, SubjectKind
+from kdweb.rules import SubjectKind
+from kdweb.rules.registry import rule_set_for_year
 from kdweb.services.admin import AdminRefusal, cycles as cycle_service, members_left
 from kdweb.views.admin import bp, dmy, refusal_text, refused
 from kdweb.views.lookups import cycle_or_404
@@ -14,7 +15,8 @@ DATE_FIELDS = ("review_date", "grassroots_deadline", "district_deadline")
 
 @bp.get("/cycles")
 def cycles():
-    return _list({"year": _next_year(), "rule_set_id": DEFAULT_RULE_SET_ID})
+    year = _next_year()
+    return _list({"year": year, "rule_set_id": rule_set_for_year(year)})
 
 
 @bp.post("/cycles")
