@@ -20,24 +20,25 @@ def unit_leadership(code):
 
 @bp.post("/units/<code>/leadership/posts")
 def add_post(code):
-    return _added(code, POST_FIELDS, leadership.add_post, "post",
+    return _added(code, POST_FIELDS, leadership.add_post, ("post_values", "post_error"),
                   lambda post: (f"Đã thêm chức vụ “{post.title}” ({post.code}).", f"post-{post.id}"))
 
 
 @bp.post("/units/<code>/leadership/collectives")
 def add_collective(code):
-    return _added(code, COLLECTIVE_FIELDS, leadership.add_collective, "collective",
+    return _added(code, COLLECTIVE_FIELDS, leadership.add_collective, ("collective_values", "collective_error"),
                   lambda added: (f"Đã thêm tập thể lãnh đạo “{added.name}” ({added.code}).", f"collective-{added.id}"))
 
 
-def _added(code, fields, add, form: str, done):
+def _added(code, fields, add, form_keys: tuple[str, str], done):
     """Add a post or a collective from its form; a refusal gives the page back with the form as typed (422)."""
     unit = unit_service.unit_by_code(code) or abort(404)
     values = _form(fields)
     try:
         added = add(current_user, unit, **values)
     except AdminRefusal as error:
-        return _page(unit, http_status=422, **{f"{form}_values": values, f"{form}_error": str(error)})
+        values_key, error_key = form_keys
+        return _page(unit, http_status=422, **{values_key: values, error_key: str(error)})
     message, anchor = done(added)
     return redirect_with(message, url_for("admin.unit_leadership", code=unit.code, _anchor=anchor))
 
