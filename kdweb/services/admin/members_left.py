@@ -128,26 +128,29 @@ def _role(rated_here: bool, leads_here: bool, leads: str) -> str:
 
 def _leadership(cycle, ids: set[int]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
     """The open cycle's collectives and leader posts tied to the units `ids`, described, by unit: one query each."""
-    collectives: dict[int, list[tuple[bool, str]]] = {}
-    for name, rated_in_id, leads_unit_id in db.session.execute(
-            db.select(Collective.name, Collective.rated_in_id, Collective.leads_unit_id)
-            .where(Collective.cycle_id == cycle.id,
-                   or_(Collective.rated_in_id.in_(ids), Collective.leads_unit_id.in_(ids)))
-            .order_by(Collective.code)):
-        for unit_id in {rated_in_id, leads_unit_id} & ids:
-            role = _role(rated_in_id == unit_id, leads_unit_id == unit_id, "lãnh đạo đơn vị")
-            collectives.setdefault(unit_id, []).append((leads_unit_id != unit_id, f"“{name}”, {role}"))
-    posts: dict[int, list[tuple[bool, str]]] = {}
-    for title, full_name, rated_in_id, heads_unit_id in db.session.execute(
-            db.select(LeaderPost.title, Person.full_name, LeaderPost.rated_in_id, LeaderPost.heads_unit_id)
-            .join(Person, LeaderPost.person_id == Person.id)
-            .where(LeaderPost.cycle_id == cycle.id,
-                   or_(LeaderPost.rated_in_id.in_(ids), LeaderPost.heads_unit_id.in_(ids)))
-            .order_by(LeaderPost.code)):
-        for unit_id in {rated_in_id, heads_unit_id} & ids:
-            role = _role(rated_in_id == unit_id, heads_unit_id == unit_id, "đứng đầu đơn vị")
-            posts.setdefault(unit_id, []).append((heads_unit_id != unit_id, f"{title} – {full_name}, {role}"))
-    return _heads_first(collectives), _heads_first(posts)
+    collectives = db.session.execute(
+        db.select(Collective.name, Collective.rated_in_id, Collective.leads_unit_id)
+        .where(Collective.cycle_id == cycle.id, or_(Collective.rated_in_id.in_(ids), Collective.leads_unit_id.in_(ids)))
+        .order_by(Collective.code))
+    posts = db.session.execute(
+        db.select(LeaderPost.title, Person.full_name, LeaderPost.rated_in_id, LeaderPost.heads_unit_id)
+        .join(Person, LeaderPost.person_id == Person.id)
+        .where(LeaderPost.cycle_id == cycle.id, or_(LeaderPost.rated_in_id.in_(ids), LeaderPost.heads_unit_id.in_(ids)))
+        .order_by(LeaderPost.code))
+    return (_by_unit(((f"“{name}”", rated, leads) for name, rated, leads in collectives), ids, "lãnh đạo đơn vị"),
+            _by_unit(((f"{title} – {holder}", rated, heads) for title, holder, rated, heads in posts), ids,
+                     "đứng đầu đơn vị"))
+
+
+def _by_unit(rows, ids: set[int], leading: str) -> dict[int, list[str]]:
+    """(label, unit rated in, unit led) rows → each unit of `ids` tied to them: its labels with their role there,
+    those that lead it first."""
+    found: dict[int, list[tuple[bool, str]]] = {}
+    for label, rated_in_id, leads_id in rows:
+        for unit_id in {rated_in_id, leads_id} & ids:
+            role = _role(rated_in_id == unit_id, leads_id == unit_id, leading)
+            found.setdefault(unit_id, []).append((leads_id != unit_id, f"{label}, {role}"))
+    return _heads_first(found)
 
 
 def _heads_first(found: dict[int, list[tuple[bool, str]]]) -> dict[int, list[str]]:
