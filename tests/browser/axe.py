@@ -57,8 +57,13 @@ REFLOW_JS = """() => {
   return {documentWidth: document.documentElement.scrollWidth, viewport: width, sticking: sticking.slice(0, 8)};
 }"""
 
+# Finite animations finished, then two frames. An endless one (a busy indicator) never finishes, and evaluate has no
+# timeout: it is left out, and the wait is capped, so a state caught mid-request cannot hang the walk.
 SETTLE_JS = """async () => {
-  await Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => null)));
+  const finite = document.getAnimations().filter((animation) => animation.effect
+    && animation.effect.getComputedTiming().endTime !== Infinity);
+  const finished = Promise.all(finite.map((animation) => animation.finished.catch(() => null)));
+  await Promise.race([finished, new Promise((done) => setTimeout(done, 3000))]);
   await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
 }"""
 
