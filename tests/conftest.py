@@ -33,8 +33,7 @@ from tests.per_worker import WORKER, own_postgres_database
 TEST_SECRET = "test-secret-" + "x" * 40
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 CHROMIUM = "/usr/bin/chromium"  # Debian's; .ci/run installs it. Never a downloaded browser.
-# the browser fixtures, shared by every folder (see its docstring); the order the tests are handed out in
-pytest_plugins = ["tests.browser.harness", "tests.longest_first"]
+pytest_plugins = ["tests.browser.harness"]  # the browser fixtures, shared by every folder (see its docstring)
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 ON_POSTGRES = os.environ.get("KDWEB_TEST_DATABASE_URL", "").startswith("postgresql")
@@ -54,13 +53,18 @@ REQUIRED_TOOLS = {
 POSTGRES_ONLY = "needs PostgreSQL (row locks under real concurrency): set KDWEB_TEST_DATABASE_URL=postgresql+psycopg://..."
 
 
+SLOW_MARKERS = ("slow", "browser", "libreoffice")
+
+
 def pytest_report_header(config):
     return None if ON_POSTGRES else f"postgres tests deselected: {POSTGRES_ONLY} (CI runs them in its PostgreSQL pass)"
 
 
 def pytest_collection_modifyitems(config, items):
-    """Marks browser tests (tests/longest_first.py then puts the longest first). On SQLite the `postgres` tests are
-    deselected, not skipped: they are counted as such, and run in the PostgreSQL pass."""
+    """Marks browser tests, then puts the tests that take seconds first (otherwise in their order): xdist hands
+    tests out in this order, so the long ones start at once and the short ones fill in around them, instead of one
+    worker finishing a minute-long test alone at the end. On SQLite the `postgres` tests are deselected, not
+    skipped: they are counted as such, and run in the PostgreSQL pass."""
     if not ON_POSTGRES:
         elsewhere = [item for item in items if item.get_closest_marker("postgres")]
         if elsewhere:
@@ -69,6 +73,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "chromium" in item.fixturenames:
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: not any(item.get_closest_marker(marker) for marker in SLOW_MARKERS))
 
 
 @pytest.hookimpl(tryfirst=True)
