@@ -449,11 +449,15 @@ def _waiver_text(record) -> str:
     return " và ".join(flags)
 
 
+# "Không xếp loại" under 366: not reviewed (exempt, suspended, new), or listed here for temporary activity only
+NOT_RATED_REASONS = (NotRatedReason.EXEMPT, NotRatedReason.SUSPENDED, NotRatedReason.NEW, NotRatedReason.TEMPORARY)
+
+
 def not_rated_check(kind: SubjectKind) -> Check:
     """M-LEVEL (and its kin) under 366: whoever is reviewed is rated; "Không xếp loại" only for the exempt, the
     suspended, the new and those in temporary activity here (docs/rulebook-366.md §3, §7)."""
     rule = f"{kind.prefix}-LEVEL"
-    allowed = {NotRatedReason.EXEMPT, NotRatedReason.SUSPENDED, NotRatedReason.NEW, NotRatedReason.TEMPORARY}
+    allowed = NOT_RATED_REASONS
 
     def run(ctx):
         for record in ctx.records(kind):

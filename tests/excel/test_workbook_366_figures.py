@@ -76,3 +76,13 @@ def test_a_workbook_issued_with_other_figures_is_still_read():
     assert not [f for f in result.findings if f.rule == "W-COLUMN"]
     sums = [f for f in result.findings if f.rule == "S-SUM" and f.subject_code == "DV001"]
     assert [f.field for f in sums] == ["score_common"] and "vượt mức tối đa 30 điểm" in sums[0].message
+
+
+def test_the_instructions_offer_not_rated_only_for_the_cases_366_allows(other_book):
+    """Under 366 whoever is reviewed is rated: "Lý do khác" is refused (M-LEVEL), so the instructions do not offer it;
+    the seed's workbook still does."""
+    line = instructions(other_book)["Không xếp loại"]
+    assert "Miễn công tác và sinh hoạt đảng" in line and "Đình chỉ sinh hoạt đảng" in line
+    assert "Lý do khác" not in line
+    seed = openpyxl.load_workbook(io.BytesIO(build_demo(demo_roster())))
+    assert "Lý do khác" in instructions(seed)["Không xếp loại"]
