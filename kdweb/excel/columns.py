@@ -48,6 +48,15 @@ def column_number(letters: str) -> int:
         number = number * 26 + ord(letter) - 64
     return number
 
+
+MAX_COLUMN, MAX_ROW = 16384, 1048576  # XFD1048576, the last cell of a worksheet
+
+
+def is_sheet_cell(letters: str, row: int) -> bool:
+    """Whether column `letters`, row `row` is a cell of a worksheet (A1 … XFD1048576)."""
+    return column_number(letters) <= MAX_COLUMN and 1 <= row <= MAX_ROW
+
+
 HEADER_ROW = 4  # 1-based rows of every subject sheet
 FIRST_DATA_ROW = 5
 
