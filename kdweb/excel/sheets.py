@@ -325,10 +325,18 @@ def _map_header(row: list, spec: SheetSpec) -> dict[str, int]:
     wanted = spec.keys_by_header
     found = {}
     for index, value in enumerate(row):
-        key = wanted.get(_header_key(value)) if isinstance(value, str) and value else None
+        key = _key_of(_header_key(value), wanted, spec) if isinstance(value, str) and value else None
         if key is not None and key not in found:
             found[key] = index
     return found
+
+
+def _key_of(header: str, wanted: dict, spec: SheetSpec) -> str | None:
+    """The exact header, else one that carries another figure of a parameter (issued before the parameter changed)."""
+    key = wanted.get(header)
+    if key is None:
+        key = next((key for pattern, key in spec.header_patterns if pattern.fullmatch(header)), None)
+    return key
 
 
 @lru_cache(maxsize=2048)
