@@ -398,3 +398,38 @@ def test_a_post_added_or_ended_is_added_to_or_taken_from_its_holders_post_text(c
     assert post_text_of(query, member.code) is None
     [(_, _, ended)] = audit_log("leader_post_ended")
     assert ended["former_holder_post"] == ["Phó Bí thư Đảng ủy phường Cống Vị", None]
+
+
+def test_a_roster_file_made_before_a_post_changed_hands_is_imported_with_a_warning_on_both_rows(
+        client, admin, query, demo):
+    """The roster exported before the leadership page gave the post to another member says the old holder's text:
+    importing it warns on both rows, where the text leaves out a post held or names another's; the rows import."""
+    from tests.admin.test_roster_import import counts, upload
+
+    post, _, _ = first_rated_in(query, LeaderPost)
+    title = query.one(LeaderPost, lambda row: row.title, code=post)
+    former, member = holder_of(query, post), plain_member(demo)
+    set_post_text(query, former, title)
+    set_post_text(query, member.code, None)
+    job_page = client.post("/admin/roster/export")
+    before = client.get(job_page.headers["Location"] + "/file").data
+    assert give(client, post, member.code).status_code == 303
+
+    import_id = upload(client, "danh-sach-cu.xlsx", before)
+    page = client.get(f"/admin/roster/imports/{import_id}").get_data(as_text=True)
+    assert counts(page)[1] == 2 and 'id="row-post-warnings"' in page and 'data-warnings="2"' in page
+    assert f"{member.full_name} đang giữ chức vụ “{title}” nhưng tệp ghi chức vụ “”" in page
+    assert f"giữ chức vụ “{title}”, nhưng người giữ chức vụ này hiện là đảng viên mã {member.code}" in page
+
+
+def test_a_roster_file_that_agrees_with_the_leader_posts_is_not_warned(client, admin, query, demo):
+    from tests.admin.test_roster_import import upload
+
+    post, _, _ = first_rated_in(query, LeaderPost)
+    member = plain_member(demo)
+    assert give(client, post, member.code).status_code == 303
+    job_page = client.post("/admin/roster/export")
+    now = client.get(job_page.headers["Location"] + "/file").data
+    set_post_text(query, member.code, "Tổ trưởng")  # the file changes it back to what the page wrote
+    page = client.get(f"/admin/roster/imports/{upload(client, 'danh-sach.xlsx', now)}").get_data(as_text=True)
+    assert 'id="row-post-warnings"' not in page and "data-warnings" not in page
