@@ -410,7 +410,7 @@ def test_a_roster_file_made_before_a_post_changed_hands_is_imported_with_a_warni
     title = query.one(LeaderPost, lambda row: row.title, code=post)
     former, member = holder_of(query, post), plain_member(demo)
     set_post_text(query, former, title)
-    set_post_text(query, member.code, None)
+    set_post_text(query, member.code, "Tổ trưởng")
     job_page = client.post("/admin/roster/export")
     before = client.get(job_page.headers["Location"] + "/file").data
     assert give(client, post, member.code).status_code == 303
@@ -418,7 +418,7 @@ def test_a_roster_file_made_before_a_post_changed_hands_is_imported_with_a_warni
     import_id = upload(client, "danh-sach-cu.xlsx", before)
     page = client.get(f"/admin/roster/imports/{import_id}").get_data(as_text=True)
     assert counts(page)[1] == 2 and 'id="row-post-warnings"' in page and 'data-warnings="2"' in page
-    assert f"{member.full_name} đang giữ chức vụ “{title}” nhưng tệp ghi chức vụ “”" in page
+    assert f"{member.full_name} đang giữ chức vụ “{title}” nhưng tệp ghi chức vụ “Tổ trưởng”" in page
     assert f"giữ chức vụ “{title}”, nhưng người giữ chức vụ này hiện là đảng viên mã {member.code}" in page
 
 

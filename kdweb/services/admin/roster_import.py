@@ -311,6 +311,8 @@ def leader_post_warnings(cycle_id: int, dry_run: DryRun, headers: list[object],
     warnings = []
     for planned in changing:
         text = planned.values.get("post")
+        if not text:  # a blank cell says nothing of the posts (a file that does not keep them)
+            continue
         for title in held.get(planned.code, ()):
             if not mentions(text, title):
                 warnings.append(RowError(planned.row, column_letter(index), header, label, (
