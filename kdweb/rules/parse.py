@@ -13,7 +13,8 @@ from .text import LEGACY_FONTS, looks_like_legacy_font, normalise_text
 __all__ = [
     "Parsed", "normalise_text", "looks_like_legacy_font", "display_text", "quoted", "is_blank",
     "parse_level", "parse_grade", "parse_yes_no", "parse_discipline", "parse_not_rated_reason",
-    "parse_civil_rating", "parse_org_kind", "parse_date", "parse_number", "parse_code", "parse_codes", "code_key",
+    "parse_civil_rating", "parse_org_kind", "parse_date", "parse_number", "typed_number", "parse_code", "parse_codes",
+    "code_key",
     "LEVEL_CHOICES", "GRADE_CHOICES", "YES_NO_CHOICES", "DISCIPLINE_CHOICES", "REASON_CHOICES",
     "CIVIL_RATING_CHOICES", "OLD_CIVIL_HTNV_TEXT",
 ]
@@ -302,16 +303,32 @@ def _to_date(value: object) -> date:
     raise ValueError(text)
 
 
+# A number typed as text, in the forms people type one: digits (maybe grouped by spaces, "1 000"), one decimal
+# comma or point ("2,5", "12.75", ",5"). Not the other forms Python's float() and Decimal() take ("2e1", "inf",
+# "nan", "1_000", "+3", "٣" and other scripts' digits): such a cell is not a number, never 20 for "2e1".
+_TYPED_NUMBER = re.compile(r"(?:[0-9]+|[0-9]{1,3}(?: [0-9]{3})+)(?:[.,][0-9]+)?|[.,][0-9]+")
+
+
+def typed_number(text: str) -> str | None:
+    """The text of a number typed in a cell, written as Python reads it ("1 000,5" → "1000.5"); None when it is
+    not one of the forms people type."""
+    text = " ".join(str(text).split())
+    if not _TYPED_NUMBER.fullmatch(text):
+        return None
+    return text.replace(" ", "").replace(",", ".")
+
+
 def parse_number(value: object) -> Parsed:
-    """A non-negative number such as a count of months; a decimal comma is accepted."""
+    """A non-negative number such as a count of months; typed as text, with a decimal comma or point only."""
     if is_blank(value):
         return Parsed()
     if isinstance(value, bool):
         return Parsed(error=f"“{quoted(value)}” không phải số hợp lệ.")
-    try:
-        number = float(value) if isinstance(value, (int, float)) else float(str(value).strip().replace(",", "."))
-    except ValueError:
-        number = float("nan")
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = typed_number(value)
+        number = float(text) if text is not None else float("nan")
     if number != number or number < 0 or number == float("inf"):
         return Parsed(error=f"“{quoted(value)}” không phải số hợp lệ (số không âm, ví dụ 3 hoặc 2,5).")
     return Parsed(number)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from .parse import Choice, Parsed, is_blank, parse_codes, parse_level, quoted
+from .parse import Choice, Parsed, is_blank, parse_codes, parse_level, quoted, typed_number
 
 _TWO_DECIMALS = Decimal("0.01")
 
@@ -16,7 +16,9 @@ def parse_score(value: object) -> Parsed:
         return Parsed()
     if isinstance(value, bool):
         return _bad_score(value)
-    text = repr(value) if isinstance(value, float) else str(value).strip().replace(",", ".")
+    text = repr(value) if isinstance(value, (int, float)) else typed_number(value)
+    if text is None:  # "2e1", "inf", "1_000": not a form a score is typed in
+        return _bad_score(value)
     try:
         number = Decimal(text)
     except InvalidOperation:

@@ -299,3 +299,137 @@ def test_an_ended_collective_stays_in_the_years_before(client, admin, query, app
     years = query(lambda: db.session.execute(db.select(Cycle.year).join(Collective, Collective.cycle_id == Cycle.id)
                                              .filter(Collective.code == code)).scalars().all())
     assert years == [2025]
+
+
+# --- the holders' roster post text ("Chức vụ", Person.post) follows the leader posts --------------------------------
+
+def post_text_of(query, member_code):
+    return query.one(Person, lambda row: row.post, code=member_code)
+
+
+def set_post_text(query, member_code, text):
+    def store():
+        db.session.execute(db.update(Person).where(Person.code == member_code).values(post=text))
+        db.session.commit()
+    query(store)
+
+
+def member_post_written(data, member_code):
+    sheet, cell = cell_of(data, SubjectKind.MEMBER, member_code, "post")
+    return load_workbook(io.BytesIO(data))[sheet][cell].value
+
+
+def exported_post_texts(client):
+    """Member code → "Chức vụ" in the roster the admin exports."""
+    job_page = client.post("/admin/roster/export")
+    data = client.get(job_page.headers["Location"] + "/file").data
+    rows = load_workbook(io.BytesIO(data), read_only=True).worksheets[0].iter_rows(values_only=True)
+    headers = next(rows)
+    code, post = headers.index("Mã đảng viên"), headers.index("Chức vụ")
+    return {row[code]: row[post] if post < len(row) else None for row in rows}
+
+
+def browsed_row(client, member_code):
+    """The roster browse's row of the member, as text."""
+    import re
+
+    page = client.get(f"/admin/roster/members?q={member_code}").get_data(as_text=True)
+    [row] = [row for row in re.findall(r"<tr>.*?</tr>", page, re.S) if member_code in row]
+    return " ".join(re.sub(r"<[^>]+>", " ", row).split())
+
+
+def test_a_post_given_to_another_member_moves_in_both_members_post_texts(
+        client, auth, app, admin, query, demo, audit_log):
+    post, _, _ = first_rated_in(query, LeaderPost)
+    title = query.one(LeaderPost, lambda row: row.title, code=post)
+    former, member = holder_of(query, post), plain_member(demo)
+    set_post_text(query, former, f"Chủ tịch HĐND phường; {title}")
+    set_post_text(query, member.code, "Tổ trưởng tổ dân phố số 3")
+    assert give(client, post, member.code).status_code == 303
+
+    assert post_text_of(query, member.code) == f"{title}; Tổ trưởng tổ dân phố số 3"
+    assert post_text_of(query, former) == "Chủ tịch HĐND phường"
+    [(_, _, detail)] = audit_log("leader_post_holder_changed")
+    assert detail["holder_post"] == ["Tổ trưởng tổ dân phố số 3", f"{title}; Tổ trưởng tổ dân phố số 3"]
+    assert detail["former_holder_post"] == [f"Chủ tịch HĐND phường; {title}", "Chủ tịch HĐND phường"]
+    assert title in browsed_row(client, member.code) and title not in browsed_row(client, former)
+    exported = exported_post_texts(client)
+    assert exported[member.code] == f"{title}; Tổ trưởng tổ dân phố số 3"
+    assert exported[former] == "Chủ tịch HĐND phường"
+    auth.logout()
+    auth.login_as("staff", UNIT)
+    data = download(client)
+    assert member_post_written(data, member.code) == f"{title}; Tổ trưởng tổ dân phố số 3"
+    assert member_post_written(data, former) == "Chủ tịch HĐND phường"
+    assert written(data, SubjectKind.LEADER, post) == member.full_name
+
+
+def test_a_post_given_to_a_member_of_another_organisation_marks_both_rosters_changed(client, admin, query, demo):
+    post, _, _ = first_rated_in(query, LeaderPost, unit="BD")
+    former, member = holder_of(query, post), plain_member(demo, "BD.P02")
+    former_unit = query(lambda: db.session.execute(db.select(Unit.code).join(Person, Person.grassroots_id == Unit.id)
+                                                   .where(Person.code == former)).scalar_one())
+    assert give(client, post, member.code, unit="BD").status_code == 303
+    assert roster_changed_at(query, "BD.P02") is not None and roster_changed_at(query, former_unit) is not None
+
+
+def test_a_holder_whose_text_does_not_name_the_post_keeps_it(client, admin, query, demo, audit_log):
+    """A text that names the post only inside a longer one ("Phó …") is another post: left as it was."""
+    post, _, _ = first_rated_in(query, LeaderPost)
+    title = query.one(LeaderPost, lambda row: row.title, code=post)
+    former, member = holder_of(query, post), plain_member(demo)
+    set_post_text(query, former, f"Phó {title}")
+    set_post_text(query, member.code, title.upper())
+    assert give(client, post, member.code).status_code == 303
+    assert post_text_of(query, former) == f"Phó {title}" and post_text_of(query, member.code) == title.upper()
+    [(_, _, detail)] = audit_log("leader_post_holder_changed")
+    assert "holder_post" not in detail and "former_holder_post" not in detail
+
+
+def test_a_post_added_or_ended_is_added_to_or_taken_from_its_holders_post_text(client, admin, query, demo, audit_log):
+    member = plain_member(demo)
+    set_post_text(query, member.code, None)
+    assert client.post(f"{PAGE}/posts", data=post_form(member_code=member.code)).status_code == 303
+    assert post_text_of(query, member.code) == "Phó Bí thư Đảng ủy phường Cống Vị"
+    [(_, _, added)] = audit_log("leader_post_added")
+    assert added["holder_post"] == [None, "Phó Bí thư Đảng ủy phường Cống Vị"]
+
+    assert client.post(f"{PAGE}/posts/BD.P01.LD.PBT/end").status_code == 303
+    assert post_text_of(query, member.code) is None
+    [(_, _, ended)] = audit_log("leader_post_ended")
+    assert ended["former_holder_post"] == ["Phó Bí thư Đảng ủy phường Cống Vị", None]
+
+
+def test_a_roster_file_made_before_a_post_changed_hands_is_imported_with_a_warning_on_both_rows(
+        client, admin, query, demo):
+    """The roster exported before the leadership page gave the post to another member says the old holder's text:
+    importing it warns on both rows, where the text leaves out a post held or names another's; the rows import."""
+    from tests.admin.test_roster_import import counts, upload
+
+    post, _, _ = first_rated_in(query, LeaderPost)
+    title = query.one(LeaderPost, lambda row: row.title, code=post)
+    former, member = holder_of(query, post), plain_member(demo)
+    set_post_text(query, former, title)
+    set_post_text(query, member.code, "Tổ trưởng")
+    job_page = client.post("/admin/roster/export")
+    before = client.get(job_page.headers["Location"] + "/file").data
+    assert give(client, post, member.code).status_code == 303
+
+    import_id = upload(client, "danh-sach-cu.xlsx", before)
+    page = client.get(f"/admin/roster/imports/{import_id}").get_data(as_text=True)
+    assert counts(page)[1] == 2 and 'id="row-post-warnings"' in page and 'data-warnings="2"' in page
+    assert f"{member.full_name} đang giữ chức vụ “{title}” nhưng tệp ghi chức vụ “Tổ trưởng”" in page
+    assert f"giữ chức vụ “{title}”, nhưng người giữ chức vụ này hiện là đảng viên mã {member.code}" in page
+
+
+def test_a_roster_file_that_agrees_with_the_leader_posts_is_not_warned(client, admin, query, demo):
+    from tests.admin.test_roster_import import upload
+
+    post, _, _ = first_rated_in(query, LeaderPost)
+    member = plain_member(demo)
+    assert give(client, post, member.code).status_code == 303
+    job_page = client.post("/admin/roster/export")
+    now = client.get(job_page.headers["Location"] + "/file").data
+    set_post_text(query, member.code, "Tổ trưởng")  # the file changes it back to what the page wrote
+    page = client.get(f"/admin/roster/imports/{upload(client, 'danh-sach.xlsx', now)}").get_data(as_text=True)
+    assert 'id="row-post-warnings"' not in page and "data-warnings" not in page

@@ -1,5 +1,6 @@
 """axe-core in the browser tests: the WCAG 2.0/2.1 A and AA rules (and axe's best practices) run over a page
-state in both colour schemes, at phone and desktop width, with a reflow check (WCAG 1.4.10) at phone width.
+state in both colour schemes, at phone and desktop width, with a reflow check (WCAG 1.4.10) and the list tables read
+as cards at phone width.
 
 axe-core comes from the npm registry (`npm pack axe-core`, see vendor/README.md) and lives beside the tests: it
 is evaluated into the page under test by Playwright and never served by the app."""
@@ -57,6 +58,33 @@ REFLOW_JS = """() => {
   return {documentWidth: document.documentElement.scrollWidth, viewport: width, sticking: sticking.slice(0, 8)};
 }"""
 
+# A list table marked to read as cards on a phone (templates/_tables.html, static/css/cards.css): at phone width its
+# box does not scroll sideways, each row is a card, and each cell is headed by its column's name (data-label, as the
+# header says it; a column whose header is hidden, the actions, has none). A row across the table is let be.
+CARDS_JS = """() => {
+  const problems = [];
+  for (const table of document.querySelectorAll('table.card-table')) {
+    const box = table.closest('.table-scroll');
+    const name = box ? box.getAttribute('aria-label') : table.className;
+    if (box && box.scrollWidth > box.clientWidth + 1) {
+      problems.push(`${name}: scrolls sideways (${box.scrollWidth} px in ${box.clientWidth} px)`);
+    }
+    const heads = [...table.querySelectorAll('thead th')].map(
+      (th) => th.querySelector('.visually-hidden') ? null : th.textContent.trim());
+    for (const row of table.tBodies[0] ? table.tBodies[0].rows : []) {
+      if (getComputedStyle(row).display !== 'block') problems.push(`${name}: a row is not a card`);
+      if (row.cells.length !== heads.length) continue;
+      [...row.cells].forEach((cell, index) => {
+        const label = cell.getAttribute('data-label');
+        if (label !== heads[index]) {
+          problems.push(`${name}: column ${index + 1} labelled ${JSON.stringify(label)}, its header ${JSON.stringify(heads[index])}`);
+        }
+      });
+    }
+  }
+  return [...new Set(problems)].slice(0, 8);
+}"""
+
 # Finite animations finished, then two frames. An endless one (a busy indicator) never finishes, and evaluate has no
 # timeout: it is left out, and the wait is capped, so a state caught mid-request cannot hang the walk.
 SETTLE_JS = """async () => {
@@ -112,7 +140,7 @@ class Auditor:
                 page.evaluate(SETTLE_JS)
                 found += self._axe(state, scheme, width)
                 if width == PHONE_WIDTH:
-                    found += self._reflow(state, scheme, width)
+                    found += self._reflow(state, scheme, width) + self._cards(state, scheme, width)
                 if self.screenshot and (scheme, width) in SCREENSHOT_PAIRS:
                     self.screenshot(page, f"a11y-{slug(state)}-{scheme}-{width}")
         page.emulate_media(color_scheme="light")
@@ -146,6 +174,10 @@ class Auditor:
         detail = [f"the document is {result['documentWidth']} px wide in a {result['viewport']} px viewport",
                   *result["sticking"]]
         return [Problem(state, self.tab.page.url, scheme, width, "reflow (WCAG 1.4.10)", detail)]
+
+    def _cards(self, state, scheme, width) -> list[Problem]:
+        detail = self.tab.page.evaluate(CARDS_JS)
+        return [Problem(state, self.tab.page.url, scheme, width, "list tables as cards", detail)] if detail else []
 
     def assert_clean(self):
         assert self.states, "no page state was audited"

@@ -251,6 +251,10 @@ def test_the_audit_reports_a_rule_the_page_breaks_and_a_page_wider_than_a_phone(
           wide.style.width = '800px';
           wide.textContent = 'Bảng rộng';
           document.querySelector('main').append(wide);
+          document.querySelector('main').insertAdjacentHTML('beforeend', '<div class="table-scroll card-scroll" '
+            + 'role="region" aria-label="Thẻ thử" tabindex="0"><table class="card-table"><thead><tr><th scope="col">Tên</th>'
+            + '<th scope="col">Mã</th></tr></thead><tbody><tr><td data-label="Tên">A</td><td data-label="Tên">B</td>'
+            + '</tr></tbody></table></div>');
         }""")
         problems = Auditor(probe, screenshot=None).check("probe")
     finally:
@@ -264,6 +268,9 @@ def test_the_audit_reports_a_rule_the_page_breaks_and_a_page_wider_than_a_phone(
     reflow = by_rule["reflow (WCAG 1.4.10)"]
     assert {(p.scheme, p.width) for p in reflow} == {("light", 390), ("dark", 390)}
     assert "div#probe-wide" in str(reflow[0]) and "probe" in str(reflow[0])
+    cards = by_rule["list tables as cards"]  # a cell headed by another column's name
+    assert {(p.scheme, p.width) for p in cards} == {("light", 390), ("dark", 390)}
+    assert cards[0].detail == ['Thẻ thử: column 2 labelled "Tên", its header "Mã"']
 
 
 
@@ -359,4 +366,33 @@ def test_the_skip_link_comes_first_and_scroll_boxes_show_a_focus_ring(tab, clien
     assert ring[0] == "solid" and ring[1] >= 2, ring
     tab.tab_to("#history .table-scroll")
     assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    tab.assert_clean()
+
+
+def test_the_leadership_tables_read_as_cards_on_a_phone_with_the_keyboard_focus_in_view(tab):
+    """At 390 px each post is a card, its cells headed by their column's name, nothing to scroll sideways; the
+    holder's field, reached by Tab, shows its focus ring whole inside its card, and the card marks where the focus is.
+    At 1366 px the same rows are a table again."""
+    page = tab.page
+    tab.log_in("admin")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/admin/units/{UNIT}/leadership")
+    box = page.get_by_role("region", name="Chức vụ lãnh đạo, quản lý")
+    assert box.evaluate("box => box.scrollWidth <= box.clientWidth")
+    row = page.locator("#post-rows tr").first
+    assert row.evaluate("row => getComputedStyle(row).display") == "block"
+    assert row.locator("td").first.evaluate("cell => getComputedStyle(cell, '::before').content") == '"Chức vụ"'
+    tab.tab_to("#post-rows tr:first-child input[name=member_code]")
+    ring = page.evaluate("""() => { const field = document.activeElement, style = getComputedStyle(field);
+      const card = field.closest('tr'), inner = field.getBoundingClientRect(), outer = card.getBoundingClientRect();
+      const reach = parseFloat(style.outlineWidth) + parseFloat(style.outlineOffset);
+      return {style: style.outlineStyle, width: parseFloat(style.outlineWidth),
+              inside: inner.left - reach >= outer.left && inner.right + reach <= outer.right
+                      && inner.right + reach <= document.documentElement.clientWidth,
+              card: getComputedStyle(card).borderTopColor, focus: style.outlineColor}; }""")
+    assert ring["style"] == "solid" and ring["width"] >= 2 and ring["inside"], ring
+    assert ring["card"] == ring["focus"], ring
+    page.set_viewport_size({"width": 1366, "height": 768})
+    assert row.evaluate("row => getComputedStyle(row).display") == "table-row"
+    assert row.locator("td").first.evaluate("cell => getComputedStyle(cell, '::before').content") == "none"
     tab.assert_clean()

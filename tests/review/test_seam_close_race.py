@@ -2,7 +2,8 @@
 reads the cycle's row FOR SHARE (`workflow.ensure_still_open`), so whichever comes second waits for the first. A
 close that comes while the submit holds the row waits, and the submission it then closes on was made in an open
 cycle; a submit that comes while the close holds the row waits, then is refused as a closed cycle and records
-nothing. Never a submission in a closed cycle (tests/review/test_seam_decisions.py: the same race on SQLite).
+nothing. Never a submission in a closed cycle, nor one made after the cycle's closed_at: the close stamps it once it
+holds the row (tests/review/test_seam_decisions.py: the same race on SQLite).
 
 The order is made, not hoped for: the first request stops right after its statement on the cycle's row, starts the
 second, and goes on only once PostgreSQL shows the second waiting for it (pg_blocking_pids)."""
@@ -78,7 +79,7 @@ def outcome(app):
         events = db.session.execute(db.select(AuditEvent.action).where(
             AuditEvent.action.in_(("submitted", "cycle_closed"))).order_by(AuditEvent.id)).scalars().all()
         db.session.remove()
-    return {"open": cycle.is_open, "submitted_at": submissions, "events": events}
+    return {"open": cycle.is_open, "closed_at": cycle.closed_at, "submitted_at": submissions, "events": events}
 
 
 def year_of(app):
@@ -105,6 +106,7 @@ def test_a_close_arriving_while_the_submit_holds_the_cycle_waits_for_it(app, eng
     after = outcome(app)
     assert after["open"] is False and sorted(after["events"]) == ["cycle_closed", "submitted"]
     assert len(after["submitted_at"]) == 1 and state_of(app)["status"] == "submitted"
+    assert after["closed_at"] >= after["submitted_at"][0]  # stamped once the close held the row, after the submit
 
 
 def test_a_submit_arriving_while_the_close_holds_the_cycle_is_refused(app, engine, people, workbooks, admin_client):
@@ -155,3 +157,23 @@ def test_the_same_file_sent_again_while_the_close_holds_the_cycle_is_refused_and
         uploads = db.session.scalar(db.select(db.func.count(Upload.id)))
         db.session.remove()
     assert "upload_identical" not in events and uploads == 2
+
+
+def test_a_second_close_arriving_while_the_first_holds_the_cycle_changes_nothing(app, engine, demo, admin_client):
+    """Two admins close the year at once: the second waits, then finds it closed: one stamp, one audit event."""
+    year, other = year_of(app), app.test_client()
+    user = next(u for u in demo.users if u.role == "admin")
+    assert other.post("/login", data={"login": user.login, "password": user.password}).status_code == 302
+    pool, started, seen_waiting, stop = second_while_first_holds(
+        engine, lambda statement: statement.lstrip().startswith("UPDATE cycles"),
+        lambda: other.post(f"/admin/cycles/{year}/close", data={"confirm_year": str(year)}))
+    try:
+        first = admin_client.post(f"/admin/cycles/{year}/close", data={"confirm_year": str(year)})
+        stamped = outcome(app)["closed_at"]
+        second = started[0].result(timeout=WAIT_SECONDS)
+    finally:
+        stop()
+        pool.shutdown()
+    assert seen_waiting == [True] and first.status_code == second.status_code == 303
+    after = outcome(app)
+    assert after["open"] is False and after["events"] == ["cycle_closed"] and after["closed_at"] == stamped

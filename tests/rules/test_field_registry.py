@@ -4,6 +4,9 @@ help without a change to any other file (the recipe of docs/changing.md)."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
+
+import pytest
 
 from hypothesis import given, settings, strategies as st
 from msgspec.structs import fields
@@ -101,3 +104,15 @@ def test_a_number_cell_refused_is_quoted_with_the_decimal_comma_the_unit_typed()
     assert "“-5,5” không phải số điểm hợp lệ" in parse_score(-5.5).error
     assert "“2,5” không phải số lượng hợp lệ" in parse_count(2.5).error
     assert "“25.125”" in parse_score("25.125").error  # text is quoted as typed
+
+
+@pytest.mark.parametrize("typed", ["2e1", "1E1", "inf", "Infinity", "nan", "sNaN", "1_0", "+5", "٣", "27,5,1", "5."])
+def test_a_score_typed_as_text_in_another_form_is_not_a_score(typed):
+    """Decimal() takes exponents, infinities and underscores; a score is read only as people type it."""
+    assert parse_score(typed).error == f"“{typed}” không phải số điểm hợp lệ (số không âm, ví dụ 27,5)."
+
+
+@pytest.mark.parametrize("typed, score", [("27,5", "27.5"), (" 65.25 ", "65.25"), ("30", "30"), (",5", "0.5"),
+                                          (20, "20"), (27.5, "27.5")])
+def test_a_score_is_read_with_a_decimal_comma_or_point(typed, score):
+    assert parse_score(typed).value == Decimal(score)

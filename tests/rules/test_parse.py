@@ -127,6 +127,33 @@ def test_numbers_accept_a_decimal_comma_and_refuse_negatives():
     assert parse_number("-1").error and parse_number("ba").error and parse_number(float("nan")).error
 
 
+@pytest.mark.parametrize("typed, number", [
+    ("3", 3.0), (" 3 ", 3.0), ("2,5", 2.5), ("2.5", 2.5), ("0,5", 0.5), (",5", 0.5), ("007", 7.0),
+    ("1 000", 1000.0), ("1\u00a0000,5", 1000.5), ("\t4\n", 4.0),
+])
+def test_a_number_typed_as_text_is_read_in_the_forms_people_type(typed, number):
+    assert parse_number(typed).value == number and parse_number(typed).ok
+
+
+@pytest.mark.parametrize("typed", [
+    "2e1", "2E1", "1e-3", "inf", "Infinity", "-inf", "nan", "NaN", "1_000", "0x10", "+3", "-1", "2,5,1", "2.5.1",
+    "1,000.5", "2 5", "10 00", "5.", "٣", "３", "1e400", "½", "3 tháng", "",
+])
+def test_any_other_text_is_not_a_number_at_its_cell(typed):
+    parsed = parse_number(typed)
+    if not typed:
+        assert parsed.ok and parsed.value is None  # blank
+        return
+    assert parsed.value is None
+    assert parsed.error == f"“{typed.strip()}” không phải số hợp lệ (số không âm, ví dụ 3 hoặc 2,5)."
+
+
+def test_a_number_cell_is_read_as_it_is():
+    """A real number cell keeps its value: Excel turned a typed 2e1 into 20 itself."""
+    assert parse_number(20.0).value == 20.0 and parse_number(1e-3).value == 0.001 and parse_number(7).value == 7.0
+    assert parse_number(float("inf")).error and parse_number(-1.5).error
+
+
 def test_org_kinds():
     assert parse_org_kind("Chi bộ trực thuộc").value is UnitKind.CELL
     assert parse_org_kind("đảng bộ cơ sở").value is UnitKind.GRASSROOTS_COMMITTEE

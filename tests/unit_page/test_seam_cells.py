@@ -253,3 +253,26 @@ def test_hidden_rows_and_columns_and_an_extra_tab_are_read_as_they_are(client, a
     upload(client, saved(book))
     found = newest_findings(app)
     assert [(rule, at) for rule, at, _ in found] == [("P-VALUE", f"'{sheet}'!{level_cell}")], found
+
+
+NUMBER_FIELDS = {  # rule set: two typed number columns of the member sheet and the end of their "not a number"
+    "qd132-hd21": ("sick_leave_months", "maternity_leave_months", "không phải số hợp lệ (số không âm, ví dụ 3 hoặc 2,5)."),
+    "qd366-hd43": ("score_common", "score_tasks", "không phải số điểm hợp lệ (số không âm, ví dụ 27,5)."),
+}
+
+
+def test_a_number_typed_as_text_in_a_form_people_do_not_type_is_told_at_its_cell(client, app, issued):
+    """“2e1” typed as text in a column of months or of points is not 20 (Python's float() and Decimal() would read
+    it so), nor “inf” endless: each is not a number, at its cell; “1,5” typed as text is read."""
+    rule_set_id, data, values, _batch = issued
+    one, other, message = NUMBER_FIELDS[rule_set_id]
+    first, second = rated_codes(issued, SubjectKind.MEMBER)
+    typed = changed(changed(values, first, **{one: "2e1"}), second, **{other: "inf"})
+    upload(client, fill(data, typed, rule_set_id))
+    cells = {key: "'{}'!{}".format(*cell_of(data, SubjectKind.MEMBER, code, key, rule_set_id))
+             for code, key in ((first, one), (second, other))}
+    found = [(cell, text.split(": ", 1)[-1]) for rule, cell, text in newest_findings(app)
+             if rule == "P-VALUE" and cell in cells.values()]
+    assert sorted(found) == sorted([(cells[one], f"“2e1” {message}"), (cells[other], f"“inf” {message}")])
+    upload(client, fill(data, changed(values, first, **{one: "1,5"}), rule_set_id))
+    assert not [row for row in newest_findings(app) if row[1] == cells[one] and row[0] == "P-VALUE"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, insert
+from sqlalchemy import func, insert, update
 
 from kdweb.extensions import db
 from kdweb.models import Collective, Cycle, LeaderPost, Person, QuotaMark, Template, Unit, UnitCycle
@@ -188,7 +188,13 @@ def close_review_cycle(actor, cycle: Cycle, typed_year: str | None = None) -> Cy
         return cycle
     if (typed_year or "").strip() != str(cycle.year):
         raise AdminRefusal(f"Gõ đúng năm {cycle.year} để xác nhận đóng đợt.")
-    cycle.is_open, cycle.closed_at = False, utcnow()
+    closing = db.session.execute(  # waits for a submit or decision holding the row (`workflow.ensure_still_open`)
+        update(Cycle).where(Cycle.id == cycle.id, Cycle.is_open.is_(True)).values(is_open=False)
+        .execution_options(synchronize_session=False))
+    if closing.rowcount == 0:  # another close came first
+        db.session.refresh(cycle)
+        return cycle
+    cycle.is_open, cycle.closed_at = False, utcnow()  # stamped under the row's lock: no submission is later
     audit.record("cycle_closed", user=actor, target=cycle, year=cycle.year)
     db.session.commit()
     return cycle

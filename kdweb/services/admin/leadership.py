@@ -6,7 +6,10 @@ cycle has its own copy (services/admin/cycles.py copies them), so ending one kee
 Any member on the open cycle's roster may hold a post, whatever his or her organisation: posts rated at district level
 are held by members of the grassroots organisations (docs/rulebook.md §2, "Leaders and managers at every level"). A
 change keeps the post's or collective's code, so the digest of the roster misses it: the unit's roster is marked as
-changed, and an upload of a workbook issued before is checked against the new names (`roster.renamed`)."""
+changed, and an upload of a workbook issued before is checked against the new names (`roster.renamed`).
+
+A member's roster post text (`Person.post`, the member sheet's "Chức vụ", the roster browse and export) follows
+the posts he or she takes or leaves here (`post_text`); the member's own unit's roster is marked changed too."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,8 +21,9 @@ from kdweb.models.base import id_from
 from kdweb.rules import parse_date
 from kdweb.services import audit
 from kdweb.services.admin import AdminRefusal
+from kdweb.services.admin.post_text import with_post, without_post
 from kdweb.services.cycles import open_cycle
-from kdweb.services.roster import mark_roster_changed
+from kdweb.services.roster import grassroots_of, mark_roster_changed
 from kdweb.services.transaction import use_case
 
 NAME_MAX = 200
@@ -75,9 +79,12 @@ def change_holder(actor, post: LeaderPost, member_code: str) -> LeaderPost:
     if holder.id == post.person_id:
         raise AdminRefusal(f"{holder.full_name} ({holder.code}) đang giữ chức vụ này.")
     before = post.person
-    post.person_id = holder.id
+    post.person = holder
+    db.session.flush()
+    texts = {**_post_left(post, before), **_post_taken(post, holder)}
     _changed(actor, "leader_post_holder_changed", post, title=post.title,
-             before=f"{before.full_name} ({before.code})", after=f"{holder.full_name} ({holder.code})")
+             members=_told(texts, former=before, holder=holder), before=f"{before.full_name} ({before.code})",
+             after=f"{holder.full_name} ({holder.code})", **texts)
     return post
 
 
@@ -98,7 +105,10 @@ def end_post(actor, post: LeaderPost) -> None:
     """Take the post off the open cycle's roster; the cycles before keep their own copy."""
     holder = post.person
     db.session.delete(post)
-    _changed(actor, "leader_post_ended", post, title=post.title, before=f"{holder.full_name} ({holder.code})")
+    db.session.flush()
+    texts = _post_left(post, holder)
+    _changed(actor, "leader_post_ended", post, title=post.title, members=_told(texts, former=holder),
+             before=f"{holder.full_name} ({holder.code})", **texts)
 
 
 @use_case
@@ -156,7 +166,9 @@ def add_post(actor, unit: Unit, *, code: str, title: str, group: str, member_cod
                       heads_collective_id=heads_collective.id if heads_collective else None, is_head=True)
     db.session.add(post)
     db.session.flush()
-    _changed(actor, "leader_post_added", post, title=title, after=f"{holder.full_name} ({holder.code})")
+    texts = _post_taken(post, holder)
+    _changed(actor, "leader_post_added", post, title=title, members=_told(texts, holder=holder),
+             after=f"{holder.full_name} ({holder.code})", **texts)
     return post
 
 
@@ -229,8 +241,33 @@ def _founding_date(value: str) -> date | None:
     return parsed.value
 
 
-def _changed(actor, action: str, record, **detail) -> None:
-    """Mark the rating unit's roster changed (as the roster import does) and audit the change."""
+def _post_taken(post: LeaderPost, holder: Person) -> dict:
+    """The holder's post text names the post; the audit detail of the change, if any."""
+    before, holder.post = holder.post, with_post(holder.post, post.title)
+    return {"holder_post": [before, holder.post]} if holder.post != before else {}
+
+
+def _post_left(post: LeaderPost, former: Person) -> dict:
+    """The former holder's post text no longer names the post, unless he or she still holds one of that title in the
+    cycle; the audit detail of the change, if any."""
+    still = db.session.execute(db.select(LeaderPost.id).filter_by(cycle_id=post.cycle_id, person_id=former.id,
+                                                                  title=post.title).limit(1)).first()
+    if still is not None:
+        return {}
+    before, former.post = former.post, without_post(former.post, post.title)
+    return {"former_holder_post": [before, former.post]} if former.post != before else {}
+
+
+def _told(texts: dict, *, former: Person | None = None, holder: Person | None = None) -> list[Person]:
+    """The members whose post text changed, as `_post_left` and `_post_taken` told it."""
+    return [member for member, key in ((former, "former_holder_post"), (holder, "holder_post")) if key in texts]
+
+
+def _changed(actor, action: str, record, members=(), **detail) -> None:
+    """Mark the rating unit's roster changed (as the roster import does), and those that list the members whose post
+    text changed, and audit the change."""
     unit = db.session.get(Unit, record.rated_in_id)
-    mark_roster_changed(open_cycle(), {unit.id})
+    listing = {member.grassroots_id for member in members}
+    listing |= {grassroots_of(member.temporary_cell).id for member in members if member.temporary_cell is not None}
+    mark_roster_changed(open_cycle(), {unit.id} | listing)
     audit.record(action, user=actor, unit=unit, target=record, code=record.code, **detail)

@@ -21,16 +21,17 @@ from sqlalchemy import insert, update
 
 from kdweb.exports.safe_cells import write_only_value
 from kdweb.extensions import db
-from kdweb.models import Cycle, Person, RosterImport, Unit
+from kdweb.models import Cycle, LeaderPost, Person, RosterImport, Unit
 from kdweb.models.base import utcnow
 from kdweb.services import audit, untrusted
 from kdweb.services.admin import AdminRefusal
+from kdweb.services.admin.post_text import mentions
 from kdweb.services.admin.roster_file import (
     EXTENSIONS, FORMATS_TAKEN, RosterFileError, Sheet, markup_advice, read_roster_file,
 )
 from kdweb.services.admin.roster_mapping import (
     FIELDS, FIELDS_BY_KEY, FOUNDING, DryRun, UnitDirectory, UnitRef, column_letter, find_header_row, mapping_problems,
-    out_of_force_warnings, parse_rows, plan, propose_mapping,
+    RowError, out_of_force_warnings, parse_rows, plan, propose_mapping,
 )
 from kdweb.services.cycles import open_cycle
 from kdweb.services.roster import mark_roster_changed
@@ -287,7 +288,42 @@ def _dry_run(cycle_id: int, rows, header_row: int, mapping: dict[int, str], prog
     }
     dry_run = plan(parsed, errors, existing, units)
     dry_run.warnings = out_of_force_warnings(parsed, rows[header_row - 1] if rows else [], mapping, units)
+    dry_run.post_warnings = leader_post_warnings(cycle_id, dry_run, rows[header_row - 1] if rows else [], mapping)
     return dry_run
+
+
+def leader_post_warnings(cycle_id: int, dry_run: DryRun, headers: list[object],
+                         mapping: dict[int, str]) -> list[RowError]:
+    """Rows that change a member's post text ("Chức vụ") so that it leaves out a leader post the member holds in the
+    cycle, or names one another member holds: a file made before the leadership page gave a post to someone else.
+    Warnings: the text is imported as the file says (the post's holder changes on the leadership page)."""
+    index = next((index for index, key in mapping.items() if key == "post"), None)
+    label = FIELDS_BY_KEY["post"].label
+    changing = [planned for planned in dry_run.updated if any(change.field == label for change in planned.changes)]
+    if index is None or not changing:
+        return []
+    held: dict[str, list[str]] = {}
+    for code, title in db.session.execute(db.select(Person.code, LeaderPost.title).join(
+            LeaderPost, LeaderPost.person_id == Person.id).where(LeaderPost.cycle_id == cycle_id)):
+        held.setdefault(code, []).append(title)
+    holders = {title: code for code, titles in held.items() for title in titles}
+    header = str(headers[index]) if index < len(headers) and headers[index] is not None else ""
+    warnings = []
+    for planned in changing:
+        text = planned.values.get("post")
+        if not text:  # a blank cell says nothing of the posts (a file that does not keep them)
+            continue
+        for title in held.get(planned.code, ()):
+            if not mentions(text, title):
+                warnings.append(RowError(planned.row, column_letter(index), header, label, (
+                    f"{planned.full_name} đang giữ chức vụ “{title}” nhưng tệp ghi chức vụ “{text or ''}”. Nếu "
+                    "người khác đã nhận chức vụ này, hãy đổi người giữ ở trang Lãnh đạo của đơn vị.")))
+        for title, code in holders.items():
+            if code != planned.code and title not in held.get(planned.code, ()) and mentions(text, title):
+                warnings.append(RowError(planned.row, column_letter(index), header, label, (
+                    f"Tệp ghi {planned.full_name} giữ chức vụ “{title}”, nhưng người giữ chức vụ này hiện là đảng viên "
+                    f"mã {code}. Nếu đúng, hãy đổi người giữ ở trang Lãnh đạo của đơn vị.")))
+    return warnings
 
 
 def _sheets(roster_import: RosterImport) -> list[Sheet]:

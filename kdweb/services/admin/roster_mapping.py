@@ -444,6 +444,9 @@ class DryRun:
     not_in_file: int  # members of the roster the file does not mention: kept as they are
     founded: list[FoundingChange] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)  # told, not refused (out_of_force_warnings)
+    # told, not refused: a leader post's holder whose post text the file changes so that it no longer names the post,
+    # or names another's (roster_import.leader_post_warnings)
+    post_warnings: list[RowError] = field(default_factory=list)
 
     @property
     def can_apply(self) -> bool:

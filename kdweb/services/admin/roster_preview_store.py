@@ -27,6 +27,8 @@ def dumps(preview: Preview) -> bytes:
                          change.new.isoformat(), list(change.rows)] for change in run.founded],
             "warnings": [[warning.row, warning.column, warning.header, warning.field, warning.message]
                          for warning in run.warnings],
+            "post_warnings": [[warning.row, warning.column, warning.header, warning.field, warning.message]
+                              for warning in run.post_warnings],
         },
     }
     return zlib.compress(json.dumps(kept, ensure_ascii=False, separators=(",", ":")).encode())
@@ -45,7 +47,8 @@ def loads(roster_import: RosterImport, data: bytes) -> Preview:
             run["not_in_file"],
             [FoundingChange(unit_id, code, name, old and date.fromisoformat(old), date.fromisoformat(new), tuple(rows))
              for unit_id, code, name, old, new, rows in run["founded"]],
-            [RowError(*warning) for warning in run.get("warnings", [])]),
+            [RowError(*warning) for warning in run.get("warnings", [])],
+            [RowError(*warning) for warning in run.get("post_warnings", [])]),
     )
 
 
