@@ -136,7 +136,7 @@ class UnitKind(Coded):
     """Loại tổ chức đảng of a unit of the tree (glossary: grassroots_committee, grassroots_cell, sub_committee,
     cell); `is_committee` when it has parts of its own."""
 
-    DISTRICT = Term("district", "Đảng bộ Quận", is_committee=True)
+    DISTRICT = Term("district", "Đảng bộ cấp trên cơ sở", is_committee=True)  # quận; since 1/7/2025 phường, xã
     GRASSROOTS_COMMITTEE = Term("grassroots_committee", "Đảng bộ cơ sở", is_committee=True)
     GRASSROOTS_CELL = Term("grassroots_cell", "Chi bộ cơ sở", is_committee=False)
     SUB_COMMITTEE = Term("sub_committee", "Đảng bộ bộ phận", is_committee=True)

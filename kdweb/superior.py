@@ -19,6 +19,11 @@ class Superior:
     place: str = "Ba Đình"  # "Ba Đình, ngày … tháng … năm …"
     level_name: str = "cấp quận"  # the superior's own level, as deadlines name it
 
+    @property
+    def area(self) -> str:
+        """The superior's area as pages name it: "quận", "phường" (its level name without "cấp")."""
+        return self.level_name.removeprefix("cấp ").strip() or self.level_name
+
     def with_values(self, values: dict) -> Superior:
         known = {item.name for item in fields(self)}
         return replace(self, **{key: value for key, value in values.items() if key in known and value})

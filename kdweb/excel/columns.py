@@ -13,8 +13,10 @@ Recipe (docs/changing.md): a new input is one Field in the registry and its key 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
+from string import Formatter
 
 from kdweb.rules.field_registry import (
     CHOICE, CHOICE_LISTS, CODES, COMPUTED, COUNT, DATE, IDENTITY, INPUT, NUMBER, REGISTRY, SCORE, TEXT, Field, Registry,
@@ -46,6 +48,15 @@ def column_number(letters: str) -> int:
         number = number * 26 + ord(letter) - 64
     return number
 
+
+MAX_COLUMN, MAX_ROW = 16384, 1048576  # XFD1048576, the last cell of a worksheet
+
+
+def is_sheet_cell(letters: str, row: int) -> bool:
+    """Whether column `letters`, row `row` is a cell of a worksheet (A1 … XFD1048576)."""
+    return column_number(letters) <= MAX_COLUMN and 1 <= row <= MAX_ROW
+
+
 HEADER_ROW = 4  # 1-based rows of every subject sheet
 FIRST_DATA_ROW = 5
 
@@ -72,6 +83,7 @@ class Column:
     formula: str | None = None  # computed: "{key}" stands for that column's cell in the same row
     read: bool = False  # computed, and read back by the server (the total is checked, S-SUM)
     summary: tuple[str, ...] = ()  # values the summary sheet counts in this column
+    template: str | None = None  # the header as declared, "{name}" for a parameter's figure (filled in `header`)
 
     @property
     def is_identity(self) -> bool:
@@ -115,7 +127,25 @@ class _Parameters(dict):
     def __missing__(self, name: str) -> str:
         if name.endswith("_share"):
             return percent(self.rule_set.share(name))
-        return str(getattr(self.rule_set, name))
+        value = getattr(self.rule_set, name)
+        text = getattr(value, "text", None)  # a term (the discipline threshold): its words, inside a sentence
+        return text.lower() if isinstance(text, str) else str(value)
+
+
+_FIGURE = "zzfigurezz"  # stands for a parameter's figure while a header template is normalised
+
+
+def figures_of(template: str) -> tuple[str, ...]:
+    """The parameters a header names ("{score_common_max}")."""
+    return tuple(name for _, name, _, _ in Formatter().parse(template) if name)
+
+
+@lru_cache(maxsize=256)
+def header_pattern(template: str) -> re.Pattern:
+    """A header as any figures would write it, normalised: a workbook issued before a parameter changed keeps its
+    columns ("Điểm tiêu chí chung (tối đa 30)" still read when the maximum is now 40)."""
+    shown = normalise_text(template.format_map(dict.fromkeys(figures_of(template), _FIGURE)))
+    return re.compile(re.escape(shown).replace(_FIGURE, r"\d+(?:[.,]\d+)?\s?%?"))
 
 
 @dataclass(frozen=True)
@@ -148,6 +178,11 @@ class SheetSpec:
     def keys_by_header(self) -> dict[str, str]:
         """Column key by its header text, normalised: how a header row is matched."""
         return {normalise_text(column.header): column.key for column in self.columns}
+
+    @cached_property
+    def header_patterns(self) -> tuple[tuple[re.Pattern, str], ...]:
+        """(pattern, key) of the headers that carry a parameter's figure, for a header the exact text misses."""
+        return tuple((header_pattern(column.template), column.key) for column in self.columns if column.template)
 
     @property
     def read_columns(self) -> tuple[Column, ...]:
@@ -337,20 +372,39 @@ def layout_of(rule_set_id: str, version: int | None = None) -> Layout:
 
 def sheet_specs(rule_set: RuleSet, layout: int | None = None) -> tuple[SheetSpec, ...]:
     """One sheet per subject kind, in the order of SubjectKind, with the columns of the rule set's layout
-    (the newest when None); grade columns come from the rule set's criteria."""
+    (the newest when None); grade columns come from the rule set's criteria, and a header's "{parameter}" is the
+    rule set's figure (docs/rulebook-366.md: every number is a parameter, the headers say the rule set's)."""
     version = layout_of(rule_set.id, layout).version
-    return _specs(rule_set.id, version, tuple((kind, rule_set.criteria_of(kind)) for kind in SubjectKind))
+    figures = tuple((name, parameter_text("{%s}" % name, rule_set)) for name in _header_figures(rule_set.id, version))
+    return _specs(rule_set.id, version, tuple((kind, rule_set.criteria_of(kind)) for kind in SubjectKind), figures)
 
 
 @lru_cache(maxsize=32)
-def _specs(rule_set_id: str, version: int, criteria) -> tuple[SheetSpec, ...]:
+def _header_figures(rule_set_id: str, version: int) -> tuple[str, ...]:
     layout = layout_of(rule_set_id, version)
+    names = (name for kind in SubjectKind for column in layout.columns(kind, layout.heads[kind] + layout.tails[kind])
+             for name in figures_of(column.header))
+    return tuple(dict.fromkeys(names))
+
+
+@lru_cache(maxsize=32)
+def _specs(rule_set_id: str, version: int, criteria, figures) -> tuple[SheetSpec, ...]:
+    layout = layout_of(rule_set_id, version)
+    values = dict(figures)
     specs = []
     for kind, kind_criteria in criteria:
         grades = tuple(
             Column(criterion.field, f"{criterion.code}. {criterion.title}", 14.0, INPUT, CHOICE, "grades")
             for criterion in kind_criteria
         )
-        columns = layout.columns(kind, layout.heads[kind]) + grades + layout.columns(kind, layout.tails[kind])
+        heads, tails = (tuple(_with_figures(column, values) for column in layout.columns(kind, keys))
+                        for keys in (layout.heads[kind], layout.tails[kind]))
+        columns = heads + grades + tails
         specs.append(SheetSpec(kind, SHEET_NAMES[kind], SHEET_TITLES[kind], columns))
     return tuple(specs)
+
+
+def _with_figures(column: Column, values: dict) -> Column:
+    if not figures_of(column.header):
+        return column
+    return replace(column, header=column.header.format_map(values), template=column.header)

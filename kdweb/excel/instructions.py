@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from kdweb.exports.page_setup import fit_to_a4
 from kdweb.exports.safe_cells import set_text
+from kdweb.rules.checks_score import NOT_RATED_REASONS
 from kdweb.rules.parse import GRADE_CHOICES, REASON_CHOICES
 from kdweb.rules.registry import get_rule_set
 from kdweb.rules.ruleset import RuleSet
@@ -100,7 +101,10 @@ def _rows(unit: UnitInfo, cycle: CycleInfo, specs, summary_sheet: str, rule_set=
     ]
     for level in sorted(Level, reverse=True):
         rows.append((styles.TEXT, level.short, level.text))
-    rows.append((styles.TEXT, NOT_RATED_TEXT, "Chỉ dùng kèm một lý do: " + "; ".join(REASON_CHOICES) + "."))
+    reasons = REASON_CHOICES
+    if rule_set is not None and rule_set.scored:  # 366: whoever is reviewed is rated (docs/rulebook-366.md §3, §7)
+        reasons = tuple(reason.text for reason in NOT_RATED_REASONS)
+    rows.append((styles.TEXT, NOT_RATED_TEXT, "Chỉ dùng kèm một lý do: " + "; ".join(reasons) + "."))
     return rows
 
 

@@ -75,6 +75,14 @@ class Locator:
     summary_rows: dict[SubjectKind, int] = field(default_factory=dict)
     placed_on_rows: dict[tuple, int] = field(default_factory=dict)  # a code on several rows: findings placed so far
 
+    def recode(self, kind: SubjectKind, typed: str, code: str) -> None:
+        """A row read as `typed` now carries the roster's `code` (roster_changes.reconcile): its rows are that code's."""
+        places = self.sheets.get(kind)
+        if places is None or typed not in places.rows:
+            return
+        for number in places.repeated_rows.get(typed, (places.rows[typed],)):
+            places.add_row(code, number)
+
     def locate(self, finding: Finding) -> Finding:
         if finding.sheet and finding.cell:
             return finding

@@ -78,6 +78,12 @@ MESSAGES = {
         "Tệp có một đoạn chữ rất dài được lặp lại ở rất nhiều ô (khi đọc sẽ vượt quá {limit_mb} MB). Hệ thống "
         "đã dừng đọc để bảo vệ máy chủ. Hãy xóa nội dung thừa ở các ô đó, lưu lại rồi tải lên."
     ),
+    "E-NO-COPY": (
+        "Hệ thống không tạo được bản sao của tệp này có đánh dấu hoặc ghi chú: tệp được lưu theo một kiểu mà công "
+        "cụ ghi chú không mở được (ví dụ kiểu “Strict Open XML Spreadsheet”). Tệp vẫn được lưu nguyên vẹn và đã "
+        "được kiểm tra; các lỗi và nhận xét xem được ngay trên trang này. Nếu cần bản sao có đánh dấu, hãy mở tệp, "
+        "chọn Lưu thành (Save As), kiểu tệp Excel Workbook (.xlsx), rồi tải lên lại."
+    ),
     "E-NOT-KDWEB": (
         "Tệp này không phải tệp mẫu do hệ thống phát hành (không có phần thông tin ẩn của tệp mẫu). "
         "Hãy tải tệp mẫu của đơn vị từ hệ thống, điền vào đó rồi tải lên."

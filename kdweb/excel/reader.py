@@ -94,7 +94,8 @@ def validate_upload(
         rule_set = rule_set or get_rule_set(result.rule_set_id)
         if quota_marks is not None:
             mark_as_now(result.batch, quota_marks)
-        changed = reconcile(result.batch, roster_of_record, rule_set.severity) if roster_of_record else []
+        changed = reconcile(result.batch, roster_of_record, rule_set.severity,
+                            result.locator.recode) if roster_of_record else []
         checked = [result.locator.locate(finding) for finding in changed + validate_unit(result.batch, rule_set)]
         result.findings = order_findings(result.findings + checked, result)
         return result

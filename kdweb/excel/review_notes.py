@@ -3,24 +3,25 @@
 Every comment goes on the instructions sheet (the first thing a clerk opens). A comment that names a cell
 (`'Đảng viên'!N12`, `Đảng viên!N12`) also goes on that cell; one that names a subject's code (a member's card
 number, a unit code) also goes on the first cell of that subject's row, so the clerk finds it where it applies.
-Only for uploads the reader accepted: they passed the safety guards.
+Only for uploads the reader accepted; they pass the safety guards again first, as for the annotated copy, and
+the caller runs this in the sandbox. A note on a cell covered by a merged range goes on the range's first cell.
 """
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 
 from functools import lru_cache
 
-from openpyxl import load_workbook
 from openpyxl.comments import Comment
 
 from kdweb.rules.parse import normalise_text
 from kdweb.rules.registry import RULE_SETS
 
-from .columns import sheet_specs
+from .columns import is_sheet_cell, sheet_specs
 from .instructions import SHEET as INSTRUCTIONS_SHEET
+from .note_cells import note_cell, written_copy
+from .safety import check_upload
 from .sheets import HEADER_SEARCH_ROWS
 
 AUTHOR = "Ban Tổ chức"  # the notes' author when the caller does not name the superior's staff body
@@ -42,10 +43,16 @@ class ReviewNote:
 
 
 def add_review_notes(data: bytes, notes: list[ReviewNote], author: str = AUTHOR) -> bytes:
-    workbook = load_workbook(io.BytesIO(data), keep_vba=False)
+    """Raises Refusal when the bytes fail a guard, or when openpyxl cannot open them."""
+    check_upload(data)
+    return written_copy(data, lambda workbook: _write_notes(workbook, notes, author))
+
+
+def _write_notes(workbook, notes: list[ReviewNote], author: str) -> None:
     placed: dict[tuple[str, str], list[ReviewNote]] = {}
     for note in notes:
-        for place in places(workbook, note.text):
+        for sheet_name, address in places(workbook, note.text):
+            place = (sheet_name, note_cell(workbook[sheet_name], address).coordinate)
             placed.setdefault(place, [])
             if note not in placed[place]:
                 placed[place].append(note)
@@ -53,10 +60,7 @@ def add_review_notes(data: bytes, notes: list[ReviewNote], author: str = AUTHOR)
         write_note(workbook[sheet_name][address], found, author)
     instructions = workbook[INSTRUCTIONS_SHEET] if INSTRUCTIONS_SHEET in workbook.sheetnames else workbook.worksheets[0]
     if notes:
-        write_note(instructions["A1"], notes, author)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        write_note(note_cell(instructions, "A1"), notes, author)
 
 
 def write_note(cell, notes: list[ReviewNote], author: str = AUTHOR) -> None:
@@ -69,7 +73,7 @@ def places(workbook, text: str) -> list[tuple[str, str]]:
     found = []
     for quoted, bare, column, row in _CELL_REFERENCE.findall(text):
         sheet = quoted or bare
-        if sheet in workbook.sheetnames and workbook[sheet].sheet_state == "visible":
+        if sheet in workbook.sheetnames and workbook[sheet].sheet_state == "visible" and is_sheet_cell(column, int(row)):
             found.append((sheet, f"{column}{row}"))
     words = (token.rstrip("./-") for token in _CODE_TOKEN.findall(_CELL_REFERENCE.sub(" ", text)))
     tokens = {word for word in words if len(word) >= 4 and not _YEAR.fullmatch(word)}  # "DV000072." ends a sentence

@@ -50,10 +50,11 @@ def report_csv(report: Report) -> bytes:
                          for index, value in enumerate(row)])
     if report.scored:
         quota = quota_dataset(report, safe=True)
-        decimal_columns = {index for index, column in enumerate(quota_columns(), len(QUOTA_LEAD_COLUMNS))
+        decimal_columns = {index for index, column in enumerate(quota_columns(report.quota_shares),
+                                                                len(QUOTA_LEAD_COLUMNS))
                            if column.type == "percent"}
         writer.writerow([])
-        writer.writerow(neutralise_row([_quota_title()]))
+        writer.writerow(neutralise_row([report.quota_shares.title.upper()]))
         writer.writerow(quota.headers)
         for row in quota:
             writer.writerow([_decimal_comma(value) if index in decimal_columns else _plain(value)
@@ -96,10 +97,10 @@ def report_ods(report: Report) -> bytes:
                                          report.scored))
     for table in report.tables:
         if table.quota_rows:
-            dataset = tablib.Dataset(headers=[column.header for column in quota_columns()],
-                                     title=QUOTA_SHEET_NAMES[table.kind])
+            quota = quota_columns(report.quota_shares)
+            dataset = tablib.Dataset(headers=[column.header for column in quota], title=QUOTA_SHEET_NAMES[table.kind])
             for row in table.quota_rows:
-                dataset.append(neutralise_row([column.value(row) for column in quota_columns()]))
+                dataset.append(neutralise_row([column.value(row) for column in quota]))
             book.add_sheet(dataset)
     book.add_sheet(missing_dataset(report, keys=False))
     return book.export("ods")
@@ -140,7 +141,7 @@ def flat_dataset(report: Report, *, keys: bool = False, safe: bool = True) -> ta
 
 def quota_dataset(report: Report, *, keys: bool = False, safe: bool = True) -> tablib.Dataset:
     """HTXSNV per quota group of every kind (docs/rulebook-366.md §5), one row per group and a total per kind."""
-    cols = quota_columns()
+    cols = quota_columns(report.quota_shares)
     dataset = tablib.Dataset(headers=[key if keys else text for key, text in QUOTA_LEAD_COLUMNS]
                              + [column.key if keys else column.header for column in cols])
     for table in report.tables:
@@ -154,10 +155,6 @@ def quota_dataset(report: Report, *, keys: bool = False, safe: bool = True) -> t
 
 def _json_number(value):
     return float(value) if isinstance(value, Decimal) else value
-
-
-def _quota_title() -> str:
-    return "TỶ LỆ HTXSNV/HTTNV THEO NHÓM TÍNH TỶ LỆ (MỨC 20 %, NHÓM ĐƯỢC ĐÁNH GIÁ NỔI TRỘI 25 %)"
 
 
 def table_dataset(table: KindTable, rows, title: str, scored: bool = False) -> tablib.Dataset:

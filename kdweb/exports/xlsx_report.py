@@ -31,7 +31,6 @@ SHEET_NAMES = {kind.code: kind.short for kind in SubjectKind}
 BREAKDOWN_SHEET_NAMES = {kind.code: f"{kind.short} theo {kind.group_short}"
                          for kind in SubjectKind if kind.group_short}
 QUOTA_SHEET_NAMES = {kind.code: f"Tỷ lệ HTXSNV - {kind.short}" for kind in SubjectKind}
-QUOTA_SUBTITLE = "Tỷ lệ HTXSNV/HTTNV theo nhóm tính tỷ lệ (mức 20 %, nhóm được đánh giá nổi trội 25 %)"
 MISSING_SHEET_NAME = "Đơn vị chưa có số liệu"
 ROW_STYLES = {"unit": "body", "rating_group": "body", "group": "subtotal", "total": "total"}
 _STYLE_ARRAYS: WeakKeyDictionary = WeakKeyDictionary()  # workbook → style name → its cell style array
@@ -59,7 +58,8 @@ def report_xlsx(report: Report, letterhead: Letterhead = Letterhead()) -> bytes:
     for table in report.tables:
         if table.quota_rows:
             _table_sheet(workbook.create_sheet(QUOTA_SHEET_NAMES[table.kind]), report, letterhead, table,
-                         table.quota_rows, first_header=None, subtitle=QUOTA_SUBTITLE, cols=quota_columns())
+                         table.quota_rows, first_header=None, subtitle=report.quota_shares.title,
+                         cols=quota_columns(report.quota_shares))
     _missing_sheet(workbook.create_sheet(MISSING_SHEET_NAME), report, letterhead)
     workbook.properties.title = f"Báo cáo kết quả đánh giá, xếp loại chất lượng năm {report.year}"
     workbook.properties.creator = "kdweb"

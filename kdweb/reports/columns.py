@@ -9,7 +9,7 @@ from typing import Callable
 
 from kdweb.domain import Level, NotRatedReason
 
-from .tables import TableRow
+from .tables import QuotaShares, TableRow
 from .vocabulary import LEVEL_TEXTS, LEVELS, NOT_RATED_TEXT, REASONS, SCORE_BANDS, reason_label
 
 RESULTS, NOT_RATED, SCORES = "Kết quả đánh giá, xếp loại", NOT_RATED_TEXT, "Chấm điểm (Quy định 366-QĐ/TW)"
@@ -130,8 +130,9 @@ def columns(kind: str | None = None, scored: bool = False) -> list[Column]:
     return result
 
 
-def quota_columns() -> list[Column]:
-    """The table of HTXSNV per quota group with its limit (docs/rulebook-366.md §5); rows are `QuotaRow`s."""
+def quota_columns(shares: QuotaShares = QuotaShares()) -> list[Column]:
+    """The table of HTXSNV per quota group with its limit (docs/rulebook-366.md §5); rows are `QuotaRow`s. The
+    outstanding group's share in the heading is the rule set's (`shares`, a report's `quota_shares`)."""
     return [
         Column("number", "STT", "text", lambda row: row.number, heads=("STT",), width=6),
         Column("label", "Nhóm tính tỷ lệ", "text", lambda row: row.label, heads=("Nhóm tính tỷ lệ",), width=40),
@@ -139,7 +140,7 @@ def quota_columns() -> list[Column]:
                  heads=("Số xếp loại", level.code), width=9) for level in (Level.HTTNV, Level.HTXSNV)),
         Column("htxsnv_httnv_ratio", "Tỷ lệ HTXSNV/HTTNV (%)", "percent", lambda row: row.ratio,
                heads=("Tỷ lệ HTXSNV/HTTNV (%)",), width=12),
-        Column("outstanding", "Nhóm được đánh giá nổi trội (mức 25 %)", "text", lambda row: row.mark,
+        Column("outstanding", f"Nhóm được đánh giá nổi trội (mức {shares.text(shares.outstanding)})", "text", lambda row: row.mark,
                heads=("Mức tối đa", "Nhóm nổi trội"), width=10),
         Column("limit_percent", "Mức tối đa - tỷ lệ (%)", "percent", lambda row: row.share_percent,
                heads=("Mức tối đa", "Tỷ lệ (%)"), width=9),

@@ -15,18 +15,10 @@ from math import floor
 from kdweb.domain import Level
 
 from .percent import percent
-from .tables import ReportedUnit, UnitCounts
+from .tables import QuotaShares, ReportedUnit, UnitCounts
 from .vocabulary import MEMBER, rating_group_label
 
 MARK_TEXT = "Có"
-
-
-@dataclass(frozen=True)
-class QuotaShares:
-    """The rule set's two shares: the ordinary one (20 %) and an outstanding group's (25 %)."""
-
-    ordinary: Fraction = Fraction(1, 5)
-    outstanding: Fraction = Fraction(1, 4)
 
 
 @dataclass(frozen=True)

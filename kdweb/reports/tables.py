@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from kdweb.domain import WorkbookStatus
 
@@ -163,6 +164,26 @@ class KindTable:
 
 
 @dataclass(frozen=True)
+class QuotaShares:
+    """The rule set's two shares: the ordinary one (20 %) and an outstanding group's (25 %)."""
+
+    ordinary: Fraction = Fraction(1, 5)
+    outstanding: Fraction = Fraction(1, 4)
+
+    @staticmethod
+    def text(share: Fraction) -> str:
+        """As the report writes a share: "20 %", "22,5 %"."""
+        value = (Decimal(share.numerator * 100) / share.denominator).quantize(Decimal("0.01")).normalize()
+        return f"{value:f}".replace(".", ",") + " %"
+
+    @property
+    def title(self) -> str:
+        """The quota table's title, with the rule set's shares."""
+        return (f"Tỷ lệ HTXSNV/HTTNV theo nhóm tính tỷ lệ (mức {self.text(self.ordinary)}, nhóm được đánh giá nổi "
+                f"trội {self.text(self.outstanding)})")
+
+
+@dataclass(frozen=True)
 class Report:
     year: int
     basis: str
@@ -174,6 +195,7 @@ class Report:
     notes: tuple[str, ...] = field(default=())
     rule_set_id: str | None = None
     scored: bool = False
+    quota_shares: QuotaShares = QuotaShares()
 
     @property
     def basis_text(self) -> str:
@@ -196,7 +218,7 @@ def build_report(year: int, basis: str, generated_on: date, units: list[Reported
     `rated_twice`: members rated by two units of the basis (moved after the first one submitted), said in the note.
     `scored`: the cycle's rule set scores (qd366-hd43): rows carry their scores, and each table has its quota
     groups, outstanding where `quota_marks` holds (unit id, kind), with the rule set's `shares`."""
-    from .quota import QuotaShares, quota_rows
+    from .quota import quota_rows
 
     by_id = {unit.id: unit for unit in units}
     tables = tuple(_kind_table(kind, by_id, [c for c in counts if c.kind == kind], distinct_members, scored,
@@ -207,7 +229,7 @@ def build_report(year: int, basis: str, generated_on: date, units: list[Reported
                        for table in tables)
     ordered_missing = tuple(sorted(missing, key=lambda unit: (unit.sort_order, unit.code)))
     report = Report(year, basis, generated_on, tables, ordered_missing, len(units), rule_set_id=rule_set_id,
-                    scored=scored)
+                    scored=scored, quota_shares=shares or QuotaShares())
     return replace(report, notes=_notes(report))
 
 

@@ -341,6 +341,15 @@ def _sum_findings(ctx, record, rule_set, tolerance):
             "S-SUM", record, "tasks_done",
             f"số hoàn thành ({done}) phải bằng số đúng tiến độ ({on_time}) cộng số chậm tiến độ ({late}).",
         )
+    elif done is not None:  # on time or late blank: the one typed is part of those done
+        for field, value in (("tasks_on_time", on_time), ("tasks_late", late)):
+            if value is not None and done < value <= assigned:
+                yield ctx.finding("S-SUM", record, field, f"{value} lớn hơn số hoàn thành ({done}).")
+    elif on_time is not None and late is not None and on_time <= assigned and late <= assigned < on_time + late:
+        yield ctx.finding(
+            "S-SUM", record, "tasks_late",
+            f"số đúng tiến độ ({on_time}) cộng số chậm tiến độ ({late}) lớn hơn số nhiệm vụ được giao ({assigned}).",
+        )
     if exceeded is not None and exceeded > _done(record) and exceeded <= assigned:
         yield ctx.finding("S-SUM", record, "tasks_exceeded", f"số vượt mức ({exceeded}) lớn hơn số hoàn thành ({_done(record)}).")
     pointed, remedied = record.shortcomings_pointed, record.shortcomings_remedied
@@ -440,11 +449,15 @@ def _waiver_text(record) -> str:
     return " và ".join(flags)
 
 
+# "Không xếp loại" under 366: not reviewed (exempt, suspended, new), or listed here for temporary activity only
+NOT_RATED_REASONS = (NotRatedReason.EXEMPT, NotRatedReason.SUSPENDED, NotRatedReason.NEW, NotRatedReason.TEMPORARY)
+
+
 def not_rated_check(kind: SubjectKind) -> Check:
     """M-LEVEL (and its kin) under 366: whoever is reviewed is rated; "Không xếp loại" only for the exempt, the
     suspended, the new and those in temporary activity here (docs/rulebook-366.md §3, §7)."""
     rule = f"{kind.prefix}-LEVEL"
-    allowed = {NotRatedReason.EXEMPT, NotRatedReason.SUSPENDED, NotRatedReason.NEW, NotRatedReason.TEMPORARY}
+    allowed = NOT_RATED_REASONS
 
     def run(ctx):
         for record in ctx.records(kind):
@@ -454,7 +467,7 @@ def not_rated_check(kind: SubjectKind) -> Check:
                     rule, record, "not_rated_reason",
                     f"theo Quy định 366-QĐ/TW, ai được kiểm điểm thì được xếp loại; “{NOT_RATED_TEXT}” chỉ dùng cho "
                     f"đảng viên miễn công tác và sinh hoạt đảng, bị đình chỉ sinh hoạt đảng hoặc mới kết nạp chưa đủ "
-                    f"6 tháng, không dùng lý do “{reason.text}”.",
+                    f"{ctx.rule_set.new_subject_months} tháng, không dùng lý do “{reason.text}”.",
                 )
 
     return Check(rule, kind, run)

@@ -62,7 +62,7 @@ class Field:
     cell: str = CHOICE  # TEXT, DATE, NUMBER, CHOICE, CODES, SCORE or COUNT
     choices: str | None = "yes_no"  # a key of CHOICE_LISTS: the dropdown of an input of cell CHOICE
     width: float | PerKind = 12.0
-    header: str | PerKind | None = None
+    header: str | PerKind | None = None  # "{name}" stands for the rule set's parameter (a figure the rule set sets)
     help: str = ""  # one line on the instructions sheet
     bounds: tuple[float | str, float | str] | None = None  # the range of a number, score or count; a str names the
     # rule set's parameter, as "{name}" does in `help` (every threshold is a parameter: docs/rulebook-366.md)
@@ -152,16 +152,19 @@ FIELDS: tuple[Field, ...] = (
           CODES, 16.0),
     _yes_no_fact("party_member", "Là đảng viên", _KINDS_L, default=True, width=9.0),
     _fact("quota_group", "Nhóm tính tỷ lệ", header="Nhóm tính tỷ lệ (trống: theo quy định chung)", width=16.0),
-    _yes_no_fact("quota_outstanding", "Nhóm được cấp có thẩm quyền đánh giá nổi trội (tỷ lệ 25%)", ALL_KINDS),
+    _yes_no_fact("quota_outstanding", "Nhóm được cấp có thẩm quyền đánh giá nổi trội", ALL_KINDS,
+                 header="Nhóm được cấp có thẩm quyền đánh giá nổi trội (tỷ lệ {quota_outstanding_share})"),
 
     # the rating
     _choice("level", "Mức xếp loại", parse_level, "Level", "levels", width=22.0),
     _choice("not_rated_reason", "Lý do không xếp loại", parse_not_rated_reason, "NotRatedReason", "reasons",
             width=22.0),
-    _score("score_common", "Điểm tiêu chí chung (tối đa 30)", bounds=(0, "score_common_max"),
+    _score("score_common", "Điểm tiêu chí chung", bounds=(0, "score_common_max"),
+           header="Điểm tiêu chí chung (tối đa {score_common_max})",
            help="Điểm các tiêu chí chung, từ 0 đến {score_common_max}; được ghi hai chữ số thập phân, dấu phẩy hoặc "
                 "dấu chấm."),
-    _score("score_tasks", "Điểm kết quả thực hiện nhiệm vụ (tối đa 70)", bounds=(0, "score_tasks_max"),
+    _score("score_tasks", "Điểm kết quả thực hiện nhiệm vụ", bounds=(0, "score_tasks_max"),
+           header="Điểm kết quả thực hiện nhiệm vụ (tối đa {score_tasks_max})",
            help="Điểm kết quả thực hiện chức trách, nhiệm vụ được giao, từ 0 đến {score_tasks_max}."),
     Field("score_total", "Tổng điểm", parse_score, "Decimal | None", None, role=COMPUTED, cell=SCORE, choices=None,
           width=9.0, read=True, own=True,
@@ -175,7 +178,8 @@ FIELDS: tuple[Field, ...] = (
            help="HTXSNV cần ít nhất {htxsnv_exceeded_share} nhiệm vụ vượt mức. " + _COUNT_HELP),
     _count("shortcomings_pointed", "Số hạn chế, khuyết điểm được chỉ ra năm trước", 11.0,
            "Để trống nếu năm trước không có."),
-    _count("shortcomings_remedied", "Số hạn chế, khuyết điểm đã khắc phục", 11.0, "HTXSNV cần khắc phục hết."),
+    _count("shortcomings_remedied", "Số hạn chế, khuyết điểm đã khắc phục", 11.0,
+           "HTXSNV cần khắc phục {htxsnv_remedied_share} số hạn chế, khuyết điểm được chỉ ra."),
     _choice("led_unit_level", "Mức xếp loại của tổ chức, cơ quan, đơn vị lãnh đạo", parse_civil_rating, "Level",
             "unit_levels", _KINDS_C, 20.0),
     _choice("headed_unit_level", "Mức xếp loại của cơ quan, đơn vị do mình đứng đầu", parse_civil_rating, "Level",
@@ -186,7 +190,7 @@ FIELDS: tuple[Field, ...] = (
     _yes_no("disciplined_in_year", "Bị thi hành kỷ luật trong năm"),
     _choice("discipline", "Hình thức kỷ luật", parse_discipline, "Discipline", "disciplines"),
     _choice("violation_kind", "Loại vi phạm bị kỷ luật", parse_violation_kind, "str", "violations", width=20.0,
-            help="Từ khiển trách trở lên do vi phạm liên quan đến nhiệm vụ, điều không được làm hoặc trách nhiệm "
+            help="Từ {discipline_threshold} trở lên do vi phạm liên quan đến nhiệm vụ, điều không được làm hoặc trách nhiệm "
                  "nêu gương thì xếp loại không hoàn thành nhiệm vụ."),
     _yes_no("violation_counted_before", "Vi phạm đã tính khi xếp loại năm trước"),
     _yes_no("discipline_origin_elsewhere", "Vi phạm xảy ra ở tổ chức đảng trước đây", _KINDS_M),
@@ -199,8 +203,10 @@ FIELDS: tuple[Field, ...] = (
     _yes_no("degenerate", "Có kết luận suy thoái về tư tưởng chính trị, đạo đức, lối sống", width=14.0),
     _yes_no("five_targets_missed", "Không hoàn thành 5 chỉ tiêu kinh tế - xã hội cơ bản",
             frozenset({LEADER, COLLECTIVE, ORGANISATION}), 14.0),
-    _yes_no("led_units_khtnv_majority", "Trên 50% đơn vị thuộc quyền xếp loại KHTNV", _KINDS_L, 14.0),
-    _yes_no("low_confidence_majority", "Trên 50% phiếu tín nhiệm thấp", _KINDS_L, 14.0),
+    _yes_no("led_units_khtnv_majority", "Đơn vị thuộc quyền xếp loại KHTNV vượt tỷ lệ", _KINDS_L, 14.0,
+            header="Trên {khtnv_led_units_share} đơn vị thuộc quyền xếp loại KHTNV"),
+    _yes_no("low_confidence_majority", "Phiếu tín nhiệm thấp vượt tỷ lệ", _KINDS_L, 14.0,
+            header="Trên {khtnv_low_confidence_share} phiếu tín nhiệm thấp"),
     _yes_no("corruption_under_leadership", "Đơn vị, cá nhân thuộc quyền bị kỷ luật về tham nhũng", _KINDS_L, 14.0),
     _yes_no("corruption_self_remedied", "Đơn vị tự phát hiện và xử lý vụ tham nhũng", _KINDS_L, 14.0),
     _yes_no("subordinate_disciplined", "Có tổ chức trực thuộc hoặc thành viên tập thể lãnh đạo bị kỷ luật", BODIES,

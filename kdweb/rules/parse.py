@@ -13,7 +13,7 @@ from .text import LEGACY_FONTS, looks_like_legacy_font, normalise_text
 __all__ = [
     "Parsed", "normalise_text", "looks_like_legacy_font", "display_text", "quoted", "is_blank",
     "parse_level", "parse_grade", "parse_yes_no", "parse_discipline", "parse_not_rated_reason",
-    "parse_civil_rating", "parse_org_kind", "parse_date", "parse_number", "parse_code", "parse_codes",
+    "parse_civil_rating", "parse_org_kind", "parse_date", "parse_number", "parse_code", "parse_codes", "code_key",
     "LEVEL_CHOICES", "GRADE_CHOICES", "YES_NO_CHOICES", "DISCIPLINE_CHOICES", "REASON_CHOICES",
     "CIVIL_RATING_CHOICES", "OLD_CIVIL_HTNV_TEXT",
 ]
@@ -322,6 +322,13 @@ def parse_code(value: object) -> Parsed:
     if is_blank(value):
         return Parsed()
     return Parsed(display_text(value))
+
+
+def code_key(code: str) -> str:
+    """A subject code as typing may change it and still mean it: case, spaces and invisible characters
+    (normalise_text), and, for a code of digits, the leading zeros a number cell drops (0900123 typed is 900123)."""
+    key = normalise_text(code)
+    return (key.lstrip("0") or "0") if key.isdigit() else key
 
 
 _CODE_SEPARATORS = re.compile(r"[,;\n]+")

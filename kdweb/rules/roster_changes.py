@@ -13,6 +13,7 @@ import msgspec
 
 from .findings import Finding
 from .labels import field_label
+from .parse import code_key
 from .records import UnitBatch
 from .terms import Severity, SubjectKind
 
@@ -54,14 +55,18 @@ def roster_change(issued: Mapping[SubjectKind, frozenset | set], now: RosterOfRe
     return RosterChange(added, removed)
 
 
-def reconcile(batch: UnitBatch, now: RosterOfRecord, severity_of: Callable[[str], Severity]) -> list[Finding]:
+def reconcile(batch: UnitBatch, now: RosterOfRecord, severity_of: Callable[[str], Severity],
+              recoded: Callable[[SubjectKind, str, str], None] | None = None) -> list[Finding]:
     """Bring the batch to the roster of record: drop the rows of subjects no longer on it, make the expected
-    subjects the current ones, and say what changed. Call before the unit's checks."""
+    subjects the current ones, and say what changed. Call before the unit's checks. A row typed for a subject
+    added since the download, its code typed as typing changes it (`parse.code_key`), is that subject's: the
+    record takes the roster's code, and `recoded(kind, typed, code)` is told, for the row's place."""
     change = roster_change(batch.expected, now)
     findings: list[Finding] = []
     expected = {}
     for kind in SubjectKind:
         records = batch.records_of(kind)
+        _recode_typed_rows(kind, records, change.added[kind], batch.expected.get(kind, ()), recoded)
         present = {record.code for record in records}
         gone = set(change.removed[kind])
         arrived, facts = set(change.added[kind]), now.facts.get(kind, {})
@@ -90,6 +95,26 @@ def reconcile(batch: UnitBatch, now: RosterOfRecord, severity_of: Callable[[str]
         expected[kind] = frozenset((issued & set(now.subjects.get(kind, {}))) | (set(change.added[kind]) & present))
     batch.expected = expected
     return findings
+
+
+def _recode_typed_rows(kind, records: list, added: tuple[str, ...], issued, recoded) -> None:
+    """The records typed with a code that only typing made differ from one code added since the download (other
+    case, an invisible character, leading zeros dropped) given that code. The issued codes are matched so by the
+    reader already."""
+    if not added:
+        return
+    by_key: dict[str, list[str]] = {}
+    for code in added:
+        by_key.setdefault(code_key(code), []).append(code)
+    known = set(added) | set(issued)
+    for position, record in enumerate(records):
+        if record.code in known:
+            continue
+        matches = by_key.get(code_key(record.code), ())
+        if len(matches) == 1:
+            records[position] = msgspec.structs.replace(record, code=matches[0])
+            if recoded is not None:
+                recoded(kind, record.code, matches[0])
 
 
 def _added(kind, code, name, unit_code, severity_of) -> Finding:

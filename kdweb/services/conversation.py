@@ -1,6 +1,7 @@
 """The conversation between a unit and Ban Tổ chức in a cycle: every submission and every decision with its
 comment, oldest first; it does not vanish when the unit uploads again. And the returned unit's own file with the
 comments carried back into it as Excel notes."""
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -8,7 +9,11 @@ from kdweb import excel
 from kdweb.extensions import db
 from kdweb.deadlines import VIETNAM
 from kdweb.models import Submission
+from kdweb.services import untrusted
 from kdweb.services.superior import current_superior
+from kdweb.services.uploads import Unreadable
+
+log = logging.getLogger(__name__)
 
 ACTION_TEXTS = {"submit": "Nộp phiên bản", "approve": "Duyệt", "return": "Trả lại", "reopen": "Mở lại"}
 
@@ -66,4 +71,16 @@ def commented_copy(cycle, unit) -> tuple[bytes, str] | None:
     upload = submission.upload
     stem = upload.filename.rsplit(".", 1)[0]
     staff_body = current_superior().staff_body
-    return excel.add_review_notes(upload.content, notes, staff_body), f"{stem} - nhận xét của {staff_body}.xlsx"
+    return with_notes(upload, notes, staff_body), f"{stem} - nhận xét của {staff_body}.xlsx"
+
+
+def with_notes(upload, notes, staff_body: str) -> bytes:
+    """The stored file with the notes, written in the sandbox as the annotated copy is; uploads.Unreadable when the
+    file fails a guard, a sandbox limit, or cannot be opened to be written."""
+    try:
+        return untrusted.run(excel.add_review_notes, upload.content, notes, staff_body)
+    except excel.Refusal as refusal:
+        raise Unreadable(refusal.problem.message) from None
+    except untrusted.SandboxRefused as refused:
+        log.warning("returned copy of upload %s stopped by the sandbox: %s", upload.id, refused)
+        raise Unreadable(refused.message) from None

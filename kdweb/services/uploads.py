@@ -60,6 +60,7 @@ class UploadResult:
 def accept_upload(cycle, unit, user, filename: str, data: bytes) -> UploadResult:
     workflow.ensure_expected(cycle, unit)
     state = workflow.lock(cycle, unit)
+    workflow.ensure_still_open(cycle)  # a close racing this upload: nothing stored, no state moved, in a closed cycle
     workflow.ensure_allowed("upload", state, "Không thể tải lên ở trạng thái hiện tại.")
     digest = hashlib.sha256(data).hexdigest()
     earlier = db.session.execute(

@@ -4,11 +4,10 @@ import re
 from flask import request
 from werkzeug.exceptions import BadRequest
 
-from kdweb.excel.columns import column_number
+from kdweb.excel.columns import is_sheet_cell
 from kdweb.views.converters import DATABASE_INT_MAX
 
 CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})")
-MAX_COLUMN, MAX_ROW = 16384, 1048576  # XFD1048576, the last cell of a worksheet
 
 
 class BadParameter(BadRequest):
@@ -23,7 +22,7 @@ def cell_arg(name: str = "cell") -> str | None:
     if not text:
         return None
     match = CELL.fullmatch(text)
-    if match is None or column_number(match.group(1)) > MAX_COLUMN or int(match.group(2)) > MAX_ROW:
+    if match is None or not is_sheet_cell(match.group(1), int(match.group(2))):
         raise BadParameter(f"Ô “{text[:20]}” không phải là địa chỉ ô hợp lệ trong trang tính (ví dụ đúng: D12).")
     return f"{match.group(1).upper()}{match.group(2)}"
 

@@ -63,7 +63,11 @@ def version(code, version):
 def returned_copy(code):
     """The file the unit submitted, with Ban Tổ chức's comments as Excel notes; only once it was sent back."""
     unit = unit_for_user_or_404(code)
-    found = conversation.commented_copy(open_cycle_or_404(), unit) or abort(404)
+    cycle = open_cycle_or_404()
+    try:
+        found = conversation.commented_copy(cycle, unit) or abort(404)
+    except uploads.Unreadable as unreadable:
+        return refusal(unit, cycle, unreadable.message, 422)
     return send_download(found[0], found[1], XLSX)
 
 

@@ -137,7 +137,10 @@ def test_the_workbooks_ranges_and_help_follow_the_rule_sets_parameters():
     assert rules[f"{tasks}5:{tasks}{last}"].formula2 == "60"
     assert ">=85," in sheet[f"{allowed}7"].value and ">=90," not in sheet[f"{allowed}7"].value
     help_lines = {row[1]: row[2] for row in book.worksheets[0].iter_rows(values_only=True) if row[1]}
-    by_key = {column.key: column.header for column in MEMBERS.columns}
+    specs = next(spec for spec in sheet_specs(other) if spec.kind is SubjectKind.MEMBER)
+    by_key = {column.key: column.header for column in specs.columns}  # the headers say the rule set's maxima too
+    assert (by_key["score_common"], by_key["score_tasks"]) == (
+        "Điểm tiêu chí chung (tối đa 40)", "Điểm kết quả thực hiện nhiệm vụ (tối đa 60)")
     assert "từ 85 HTXSNV, từ 65 HTTNV, từ 45 HTNV, dưới 45 KHTNV" in help_lines[by_key["allowed_level"]]
     assert "từ 0 đến 40" in help_lines[by_key["score_common"]]
     assert "từ 0 đến 60" in help_lines[by_key["score_tasks"]]

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import event, text
 
 from kdweb.extensions import db
-from kdweb.models import AuditEvent, Cycle, Submission, Unit, UnitCycle
+from kdweb.models import AuditEvent, Cycle, Submission, Unit, UnitCycle, Upload
 from tests.security.test_state_moves_forward import people, send, workbooks  # noqa: F401
 from tests.security.test_state_moves_forward import UNIT, state_of
 
@@ -125,3 +125,33 @@ def test_a_submit_arriving_while_the_close_holds_the_cycle_is_refused(app, engin
     after = outcome(app)
     assert after["open"] is False and after["submitted_at"] == [] and after["events"] == ["cycle_closed"]
     assert state_of(app) == before
+
+
+def test_the_same_file_sent_again_while_the_close_holds_the_cycle_is_refused_and_moves_nothing(
+        app, engine, people, workbooks, admin_client):
+    """The unit sends again the bytes of an earlier valid version (which makes that version current again, with no
+    check) as the admin closes the cycle: it waits for the close, then is refused as a closed cycle; the closed
+    cycle keeps the unit's state as the close found it, and no upload is stored."""
+    assert send(people["staff"], workbooks["valid"]).status_code == 303
+    assert send(people["staff"], workbooks["errors"]).status_code == 303
+    year, before = year_of(app), state_of(app)
+    assert before["status"] == "has_errors"
+    pool, started, seen_waiting, stop = second_while_first_holds(
+        engine, lambda statement: statement.lstrip().startswith("UPDATE cycles"),
+        lambda: send(people["staff"], workbooks["valid"]))
+    try:
+        closed = admin_client.post(f"/admin/cycles/{year}/close", data={"confirm_year": str(year)})
+        sent_again = started[0].result(timeout=WAIT_SECONDS)
+    finally:
+        stop()
+        pool.shutdown()
+    assert seen_waiting == [True]  # the upload waited for the close's transaction …
+    assert closed.status_code == 303
+    assert sent_again.status_code == 409 and CLOSED in sent_again.get_data(as_text=True)  # … then saw it closed
+    assert state_of(app) == before
+    with app.app_context():
+        events = db.session.execute(db.select(AuditEvent.action).where(AuditEvent.action.like("upload%"))
+                                    .order_by(AuditEvent.id)).scalars().all()
+        uploads = db.session.scalar(db.select(db.func.count(Upload.id)))
+        db.session.remove()
+    assert "upload_identical" not in events and uploads == 2

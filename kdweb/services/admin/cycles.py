@@ -12,6 +12,7 @@ from kdweb.extensions import db
 from kdweb.models import Collective, Cycle, LeaderPost, Person, QuotaMark, Template, Unit, UnitCycle
 from kdweb.models.base import utcnow
 from kdweb.rules import DEFAULT_RULE_SET_ID, RULE_SETS, SubjectKind, get_rule_set, parse_date
+from kdweb.rules.messages import percent
 from kdweb.rules.parameters import describe, switched_off
 from kdweb.services import audit
 from kdweb.services.admin import AdminRefusal
@@ -42,7 +43,13 @@ def rule_set_parameters(rule_set_id: str) -> dict:
     switched off."""
     rule_set = get_rule_set(rule_set_id)
     return {"title": rule_set.title, "rows": describe(rule_set), "switched_off": switched_off(rule_set),
-            "scored": rule_set.scored}
+            "scored": rule_set.scored, "quota_share": percent(rule_set.share("quota_share")),
+            "outstanding_share": outstanding_share(rule_set_id)}
+
+
+def outstanding_share(rule_set_id: str) -> str:
+    """An outstanding group's HTXSNV share (Q-25) as the cycle's rule set sets it, e.g. "25%"."""
+    return percent(get_rule_set(rule_set_id).share("quota_outstanding_share"))
 
 
 def quota_marks(cycle: Cycle) -> list[QuotaMark]:

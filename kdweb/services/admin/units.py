@@ -13,6 +13,7 @@ from kdweb.models.base import id_from
 from kdweb.rules import parse_date
 from kdweb.rules.dates import dmy
 from kdweb.services import audit
+from kdweb.services.superior import current_superior
 from kdweb.services.admin import AdminRefusal, switch_active
 from kdweb.services.admin.roster_mapping import GRASSROOTS_KINDS
 from kdweb.services.cycles import open_cycle
@@ -183,7 +184,7 @@ def _checked(unit: Unit, fields: dict) -> dict:
     if kind not in {item.code for item in UnitKind}:
         raise AdminRefusal("Chọn loại tổ chức đảng.")
     if level not in {item.code for item in UnitLevel}:
-        raise AdminRefusal("Chọn cấp (quận hoặc cơ sở).")
+        raise AdminRefusal(f"Chọn cấp ({current_superior().area} hoặc cơ sở).")
     group = " ".join((fields.get("group") or "").split()) or None
     if group and len(group) > 100:
         raise AdminRefusal("Tên nhóm tối đa 100 ký tự.")
@@ -246,7 +247,7 @@ def _checked_founding_date(value) -> date | None:
 def _checked_parent(unit: Unit, parent_id, kind: str) -> Unit | None:
     if parent_id in (None, ""):
         if kind != UnitKind.DISTRICT.code:
-            raise AdminRefusal("Chọn đơn vị cấp trên (chỉ Đảng bộ Quận không có cấp trên).")
+            raise AdminRefusal(f"Chọn đơn vị cấp trên (chỉ đơn vị {current_superior().level_name} không có cấp trên).")
         return None
     parent = db.session.get(Unit, id_from(parent_id)) if id_from(parent_id) is not None else None
     if parent is None:

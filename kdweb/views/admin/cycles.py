@@ -62,7 +62,8 @@ def add_quota_mark(year):
                                      request.form.get("subject_kind", ""))
     except AdminRefusal as error:
         return refused(error, url_for("admin.edit_cycle", year=year))
-    return redirect_with("Đã đánh dấu nhóm nổi trội (tỷ lệ tới 25%); mẫu Excel tải từ nay ghi nhận điều này.",
+    share = cycle_service.outstanding_share(cycle.rule_set_id)
+    return redirect_with(f"Đã đánh dấu nhóm nổi trội (tỷ lệ tới {share}); mẫu Excel tải từ nay ghi nhận điều này.",
                          url_for("admin.edit_cycle", year=year, _anchor="quota-marks"))
 
 
