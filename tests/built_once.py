@@ -6,20 +6,25 @@ workbooks (two hundred of them the demo's BD.P01, version 1, as a fresh demo has
 the bytes the first one built. Everything around it (the roster read, the version numbering, the Template row and
 its digest, the download recorded) runs as before. A test that patches module state through `monkeypatch` (a
 layout, a chunk size) may change what the same arguments build: it builds for real, and its workbooks are not kept.
+What counts is what the test's `monkeypatch` holds when the workbook is built, not whether the test has one:
+pytest-flask's autouse `_monkeypatch_response_class` gives every test of the app a `monkeypatch` (the app's test
+response class, which no workbook depends on), and judged by the fixture's name no download was ever kept.
 """
 import hashlib
 import pickle
 from contextlib import contextmanager
 
+from flask import Flask
+
 from kdweb.services import workbooks
 
 _built: dict[bytes, bytes] = {}  # the arguments' digest → the workbook
 _real_build = workbooks.build_workbook
-_kept = [False]  # the running test may use (and fill) _built
+_running = [None]  # the running test's request, while it may use (and fill) _built
 
 
 def build_workbook(*args, **kwargs) -> bytes:
-    if not _kept[0]:
+    if _running[0] is None or _patched(_running[0]):
         return _real_build(*args, **kwargs)
     key = hashlib.blake2b(pickle.dumps((args, sorted(kwargs.items())))).digest()
     if key not in _built:
@@ -32,10 +37,20 @@ def install() -> None:
     workbooks.build_workbook = build_workbook
 
 
+def _patched(request) -> bool:
+    """Has the test's `monkeypatch` patched anything but pytest-flask's response class on the app?"""
+    if "monkeypatch" not in request.fixturenames:
+        return False
+    patches = request.getfixturevalue("monkeypatch")
+    setattrs = [(target, name) for target, name, _ in patches._setattr]
+    return (any(not (name == "response_class" and isinstance(target, Flask)) for target, name in setattrs)
+            or bool(patches._setitem) or patches._cwd is not None or patches._savesyspath is not None)
+
+
 @contextmanager
 def kept_unless_patched(request):
-    _kept[0] = "monkeypatch" not in request.fixturenames
+    _running[0] = request
     try:
         yield
     finally:
-        _kept[0] = False
+        _running[0] = None

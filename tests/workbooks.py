@@ -1,14 +1,15 @@
-"""Filling a downloaded unit workbook the way a unit's staff would, with openpyxl."""
+"""Filling a downloaded unit workbook the way a unit's staff would: values typed into its sheets' XML as a spreadsheet
+program saves them (tests/sheet_xml.py), with openpyxl where that cannot."""
 import hashlib
 import io
 import zipfile
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from kdweb.demo.results import member_remarks, not_rated_reason as not_rated_reason_of
 from kdweb.excel import FIRST_DATA_ROW, HEADER_ROW, sheet_specs
 from kdweb.rules import NOT_RATED_TEXT, Level, SubjectKind, get_rule_set
+from tests import loaded, sheet_xml
 
 
 def sheet_columns(worksheet, spec) -> dict[str, str]:
@@ -21,8 +22,7 @@ def fill(data: bytes, values_for, rule_set_id: str = "qd132-hd21") -> bytes:
     """values_for(kind, code) → {field key: value} for that row; rows it returns None for are left blank.
 
     A values_for with a `fill_key` (clean_values, changed) names what it writes: the filled file is then made
-    once per workbook content and reused (a download differs from the last only in its timestamps, and openpyxl
-    stamps the filled file with its own time anyway)."""
+    once per workbook content and reused (a download differs from the last only in its timestamps)."""
     key = getattr(values_for, "fill_key", None)
     if key is None:
         return _filled(data, values_for, rule_set_id)
@@ -46,7 +46,39 @@ def content_digest(data: bytes) -> str:
 
 
 def _filled(data: bytes, values_for, rule_set_id: str) -> bytes:
-    workbook = load_workbook(io.BytesIO(data))
+    """The values typed into the sheet XML (tests/sheet_xml.py); with openpyxl where that cannot type them."""
+    typed = _typed_in_xml(data, values_for, rule_set_id)
+    return typed if typed is not None else _filled_with_openpyxl(data, values_for, rule_set_id)
+
+
+def _typed_in_xml(data: bytes, values_for, rule_set_id: str) -> bytes | None:
+    try:
+        book = sheet_xml.Book(data)
+    except (KeyError, ValueError, zipfile.BadZipFile):
+        return None  # a package laid out otherwise (another program's save): openpyxl reads it
+    for spec in sheet_specs(get_rule_set(rule_set_id)):
+        if spec.name not in book.sheet_parts:
+            continue
+        rows = book.rows(spec.name)
+        headers = {value: column for column, value in rows.get(HEADER_ROW, {}).items()}
+        columns = {column.key: headers[column.header] for column in spec.columns if column.header in headers}
+        edits = {}
+        for number, cells in rows.items():
+            code = cells.get(columns["code"]) if number >= FIRST_DATA_ROW else None
+            if not code:
+                continue
+            if not isinstance(code, str):
+                return None  # a number in the code column: left to openpyxl, which reads it as one
+            values = values_for(spec.kind, code)
+            if values:
+                edits[number] = {columns[key]: value for key, value in values.items()}
+        if edits and not book.type_into(spec.name, edits):
+            return None
+    return book.bytes()
+
+
+def _filled_with_openpyxl(data: bytes, values_for, rule_set_id: str) -> bytes:
+    workbook = loaded.load_workbook(data)
     for spec in sheet_specs(get_rule_set(rule_set_id)):
         if spec.name not in workbook.sheetnames:
             continue
@@ -65,16 +97,15 @@ def _filled(data: bytes, values_for, rule_set_id: str) -> bytes:
 
 
 def cell_of(data: bytes, kind: SubjectKind, code: str, key: str, rule_set_id: str = "qd132-hd21") -> tuple[str, str]:
-    """(sheet name, cell address) of one subject's field in a workbook (read as a stream: only values are needed)."""
-    workbook = load_workbook(io.BytesIO(data), read_only=True)
+    """(sheet name, cell address) of one subject's field in a workbook (its sheet's XML read: only values are
+    needed)."""
     spec = next(s for s in sheet_specs(get_rule_set(rule_set_id)) if s.kind is kind)
-    rows = workbook[spec.name].iter_rows(min_row=HEADER_ROW, values_only=True)
-    headers = {value: index for index, value in enumerate(next(rows)) if value}
+    rows = sheet_xml.Book(data).rows(spec.name)
+    headers = {value: column for column, value in rows.get(HEADER_ROW, {}).items()}
     columns = {column.key: headers[column.header] for column in spec.columns if column.header in headers}
-    for number, row in enumerate(rows, start=HEADER_ROW + 1):
-        if number >= FIRST_DATA_ROW and columns["code"] < len(row) and str(row[columns["code"]]) == code:
-            workbook.close()
-            return spec.name, f"{get_column_letter(columns[key] + 1)}{number}"
+    for number, cells in rows.items():
+        if number >= FIRST_DATA_ROW and columns["code"] in cells and str(cells[columns["code"]]) == code:
+            return spec.name, f"{get_column_letter(columns[key])}{number}"
     raise KeyError(code)
 
 

@@ -15,6 +15,7 @@ from kdweb.excel.columns import FIRST_DATA_ROW, HEADER_ROW, SHEET_NAMES, column_
 from kdweb.rules import (
     CollectiveRecord, Discipline, LeaderRecord, MemberRecord, OrganisationRecord, UnitKind, SubjectKind, get_rule_set,
 )
+from tests import loaded
 
 SECRET = b"test-secret-for-kdweb"
 VERSION = "2024.1"
@@ -96,7 +97,7 @@ class Filler:
     """Edits a workbook with openpyxl as a user would: by subject code and column, typing past the dropdowns."""
 
     def __init__(self, data: bytes, rule_set_id: str = "qd132-hd21", layout: int | None = None):
-        self.workbook = openpyxl.load_workbook(io.BytesIO(data))
+        self.workbook = loaded.load_workbook(data)  # tests/loaded.py: openpyxl's parse, made once per file
         self.specs = {spec.name: spec for spec in sheet_specs(get_rule_set(rule_set_id), layout)}
 
     def sheet(self, name: str):

@@ -5,6 +5,7 @@ change nothing about which hostile files are refused, with which code; the reade
 """
 from __future__ import annotations
 
+import functools
 import io
 import os
 import random
@@ -67,6 +68,7 @@ def excel_style(good: bytes, strings: int) -> bytes:
     return files.make_zip(parts)
 
 
+@functools.cache  # `good` is the module's one workbook: each case's file is made once, not once per case
 def workbooks(good: bytes) -> dict[str, bytes]:
     filled = fill_clean(Filler(good)).bytes()
     members = files.sheet_part(good, MEMBERS_SHEET)
@@ -134,6 +136,7 @@ def test_an_upload_reads_the_same_findings_and_records_through_the_copy(good, mo
     assert through_copy.batch == plain.batch == through_file.batch
 
 
+@functools.cache  # as `workbooks`: the fifteen files made once for the fifteen cases, not fifteen times each
 def hostile(good: bytes) -> dict[str, tuple[bytes, Limits]]:
     members = files.sheet_part(good, MEMBERS_SHEET)
     strings = b'<sst count="4000000000" uniqueCount="4000000000"><si><t>x</t></si></sst>'

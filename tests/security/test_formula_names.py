@@ -8,11 +8,11 @@ import re
 import zipfile
 
 import pytest
-from openpyxl import load_workbook
 
 from kdweb.exports.safe_cells import RISKY_STARTS
 from kdweb.extensions import db
 from kdweb.models import Collective, Person, Unit
+from tests import loaded
 from tests.workbooks import clean_values, fill, roster
 
 UNIT = "BD.P01"
@@ -48,7 +48,7 @@ def client_for(app, demo, role, unit=None):
 def live_formulas_in_xlsx(data: bytes) -> list[str]:
     """Cells holding a formula that carries one of the hostile names, or hostile text not kept as text."""
     found = []
-    book = load_workbook(io.BytesIO(data))
+    book = loaded.load_workbook(data)
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
@@ -60,7 +60,7 @@ def live_formulas_in_xlsx(data: bytes) -> list[str]:
 
 
 def marks_in_xlsx(data: bytes) -> int:
-    book = load_workbook(io.BytesIO(data))
+    book = loaded.load_workbook(data)
     return sum(1 for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
                if isinstance(cell.value, str) and MARK in cell.value)
 

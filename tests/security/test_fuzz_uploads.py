@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.utils.exceptions import IllegalCharacterError
 
+from tests import loaded
 from tests.excel import files
 
 UNIT = "BD.P01"
@@ -47,7 +47,7 @@ cell_edits = st.lists(st.tuples(st.integers(0, 3), st.integers(1, 80), st.intege
 @FUZZ
 @given(edits=cell_edits)
 def test_mutated_cells(client, workbook, edits):
-    book = load_workbook(io.BytesIO(workbook))
+    book = loaded.load_workbook(workbook)  # a new copy of the same parse each example (tests/loaded.py)
     for sheet_index, row, column, value in edits:
         sheet = book.worksheets[sheet_index % len(book.worksheets)]
         cell = sheet.cell(row=row, column=column)

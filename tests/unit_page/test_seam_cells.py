@@ -6,12 +6,12 @@ import io
 from datetime import date
 
 import pytest
-from openpyxl import load_workbook
 
 from kdweb.excel import sheet_specs
 from kdweb.extensions import db
 from kdweb.models import Upload
 from kdweb.rules import Level, SubjectKind, get_rule_set
+from tests import loaded
 from tests.excel import files
 from tests.unit_page.conftest import UNIT, upload
 from tests.unit_page.test_flow_366 import scored_values, switch_to_366
@@ -108,7 +108,7 @@ def test_a_roster_date_kept_as_its_serial_number_is_not_an_edit(client, app, iss
     key = DATE_FIELDS[kind]
     record = next(r for r in batch.records_of(kind) if getattr(r, key) is not None)
     sheet, cell = cell_of(data, kind, record.code, key, rule_set_id)
-    book = load_workbook(io.BytesIO(fill(data, values, rule_set_id)))
+    book = loaded.load_workbook(fill(data, values, rule_set_id))
     book[sheet][cell].value = (getattr(record, key) - EXCEL_EPOCH).days
     book[sheet][cell].number_format = "General"
     buffer = io.BytesIO()
@@ -128,7 +128,7 @@ def test_a_row_copied_twice_is_told_once_on_each_of_its_rows(client, app, issued
     rule_set_id, data, values, _batch = issued
     code = rated_codes(issued, kind, 1)[0]
     sheet, first = cell_of(data, kind, code, "code", rule_set_id)
-    book = load_workbook(io.BytesIO(fill(data, values, rule_set_id)))
+    book = loaded.load_workbook(fill(data, values, rule_set_id))
     worksheet = book[sheet]
     row, copy = int(first.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), worksheet.max_row + 1
     for cell in worksheet[row]:
@@ -228,7 +228,7 @@ def test_a_level_merged_over_several_rows_is_told_at_the_cells_it_covers(client,
     sheet, one = cell_of(data, kind, first, "level", rule_set_id)
     _, other = cell_of(data, kind, second, "level", rule_set_id)
     top, bottom = sorted((one, other), key=lambda ref: int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")))
-    book = load_workbook(io.BytesIO(fill(data, values, rule_set_id)))
+    book = loaded.load_workbook(fill(data, values, rule_set_id))
     book[sheet][bottom].value = None
     book[sheet].merge_cells(f"{top}:{bottom}")
     body = upload(client, saved(book)).get_data(as_text=True)
@@ -246,7 +246,7 @@ def test_hidden_rows_and_columns_and_an_extra_tab_are_read_as_they_are(client, a
     rule_set_id, data, values, _batch = issued
     first, _second = rated_codes(issued, kind)
     sheet, level_cell = cell_of(data, kind, first, "level", rule_set_id)
-    book = load_workbook(io.BytesIO(fill(data, changed(values, first, level="Hoàn thành tốt lắm"), rule_set_id)))
+    book = loaded.load_workbook(fill(data, changed(values, first, level="Hoàn thành tốt lắm"), rule_set_id))
     book[sheet].row_dimensions[int(level_cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))].hidden = True
     book[sheet].column_dimensions[level_cell.rstrip("0123456789")].hidden = True
     book.create_sheet("Ghi chép riêng")["A1"] = "=SUM(1,2)"  # a formula left uncalculated on a tab not read
