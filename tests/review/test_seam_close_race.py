@@ -109,19 +109,26 @@ def test_a_close_arriving_while_the_submit_holds_the_cycle_waits_for_it(app, eng
     assert after["closed_at"] >= after["submitted_at"][0]  # stamped once the close held the row, after the submit
 
 
-def test_a_submit_arriving_while_the_close_holds_the_cycle_is_refused(app, engine, people, workbooks, admin_client):
-    assert send(people["staff"], workbooks["valid"]).status_code == 303
-    upload_id, year, before = valid_upload(app), year_of(app), state_of(app)
+def closed_while_sent(engine, admin_client, year, request):
+    """The admin closes the year while `request` is sent, which waits for the close's UPDATE of the cycle's row (no
+    sleeps: the waiting is seen in pg_blocking_pids); both answers once the request has waited."""
     pool, started, seen_waiting, stop = second_while_first_holds(
-        engine, lambda statement: statement.lstrip().startswith("UPDATE cycles"),
-        lambda: people["staff"].post(f"/units/{UNIT}/submit", data={"confirmed": "1", "upload_id": upload_id}))
+        engine, lambda statement: statement.lstrip().startswith("UPDATE cycles"), request)
     try:
         closed = admin_client.post(f"/admin/cycles/{year}/close", data={"confirm_year": str(year)})
-        submitted = started[0].result(timeout=WAIT_SECONDS)
+        answered = started[0].result(timeout=WAIT_SECONDS)
     finally:
         stop()
         pool.shutdown()
-    assert seen_waiting == [True]  # the submit waited for the close's transaction …
+    assert seen_waiting == [True]
+    return closed, answered
+
+
+def test_a_submit_arriving_while_the_close_holds_the_cycle_is_refused(app, engine, people, workbooks, admin_client):
+    assert send(people["staff"], workbooks["valid"]).status_code == 303
+    upload_id, year, before = valid_upload(app), year_of(app), state_of(app)
+    closed, submitted = closed_while_sent(engine, admin_client, year, lambda: people["staff"].post(
+        f"/units/{UNIT}/submit", data={"confirmed": "1", "upload_id": upload_id}))  # the submit waited for the close …
     assert closed.status_code == 303
     assert submitted.status_code == 409 and CLOSED in submitted.get_data(as_text=True)  # … then saw it closed
     after = outcome(app)
@@ -138,16 +145,8 @@ def test_the_same_file_sent_again_while_the_close_holds_the_cycle_is_refused_and
     assert send(people["staff"], workbooks["errors"]).status_code == 303
     year, before = year_of(app), state_of(app)
     assert before["status"] == "has_errors"
-    pool, started, seen_waiting, stop = second_while_first_holds(
-        engine, lambda statement: statement.lstrip().startswith("UPDATE cycles"),
-        lambda: send(people["staff"], workbooks["valid"]))
-    try:
-        closed = admin_client.post(f"/admin/cycles/{year}/close", data={"confirm_year": str(year)})
-        sent_again = started[0].result(timeout=WAIT_SECONDS)
-    finally:
-        stop()
-        pool.shutdown()
-    assert seen_waiting == [True]  # the upload waited for the close's transaction …
+    closed, sent_again = closed_while_sent(engine, admin_client, year,
+                                           lambda: send(people["staff"], workbooks["valid"]))  # it waited …
     assert closed.status_code == 303
     assert sent_again.status_code == 409 and CLOSED in sent_again.get_data(as_text=True)  # … then saw it closed
     assert state_of(app) == before
