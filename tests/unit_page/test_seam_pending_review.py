@@ -107,3 +107,34 @@ def test_a_check_the_sandbox_cannot_finish_on_a_returned_unit_keeps_the_file_and
     monkeypatch.undo()
     people["staff"].post(f"/units/{UNIT}/v/2/recheck")
     assert state_of(app) == {"status": "valid", "latest": 2, "valid": 2}
+
+
+@pytest.mark.parametrize("action", ["approve", "return"])
+def test_a_decision_from_a_page_opened_before_another_reviewer_returned_it_and_the_unit_uploaded_is_refused(
+        app, people, workbooks, action):
+    """The reviewer's page shows version 1; meanwhile another reviewer returns it and the unit's staff send version
+    2 in the same minute, not yet submitted: the old form decides nothing and says what happened to version 1."""
+    submitted(app, people, workbooks)
+    seen = shown_submission(people["reviewer"])
+    review(people, "return", comment="Sửa lại phần tổ chức đảng")
+    assert send(people["staff"], workbooks["valid_2"]).status_code == 303
+
+    answer = people["reviewer"].post(f"/review/units/{UNIT}/{action}", data={
+        "confirmed": "1", "submission_id": seen, "comment": "Đồng ý"}, follow_redirects=True)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "flash-success" not in page
+    assert "Phiên bản 1 đã được trả lại sau khi trang này được mở" in page
+    assert state_of(app) == {"status": "valid", "latest": 2, "valid": 2}
+    with app.app_context():
+        assert db.session.execute(db.select(Submission.state)).scalars().all() == ["returned"]
+
+
+def test_a_return_from_a_page_opened_before_another_reviewer_approved_is_refused_and_the_approval_stays(
+        app, people, workbooks):
+    submitted(app, people, workbooks)
+    seen = shown_submission(people["reviewer"])
+    review(people, "approve")
+    answer = people["reviewer"].post(f"/review/units/{UNIT}/return", data={
+        "confirmed": "1", "submission_id": seen, "comment": "Sửa lại"}, follow_redirects=True)
+    assert "Phiên bản 1 đã được duyệt sau khi trang này được mở" in answer.get_data(as_text=True)
+    assert state_of(app) == {"status": "approved", "latest": 1, "valid": 1}
