@@ -29,7 +29,8 @@ from kdweb.services.roster import roster_batch
 from tests.conftest import TEST_SECRET
 from tests.workbooks import clean_values, fill
 
-pytestmark = pytest.mark.slow  # two gunicorn processes
+pytestmark = [pytest.mark.slow,  # two gunicorn processes
+              pytest.mark.xdist_group("gunicorn")]  # on one worker: the servers are started once (`server_pair`)
 
 ROOT = Path(__file__).resolve().parent.parent
 UNIT = "BD.P01"
@@ -102,10 +103,13 @@ class Browser(bench.common.Browser):
         return self.upload(f"/units/{UNIT}/uploads", filename, data)
 
 
-@pytest.fixture
-def servers(app, demo, tmp_path):
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    pair = [Server("A", url, tmp_path), Server("B", url, tmp_path)]
+@pytest.fixture(scope="module")
+def server_pair(app, tmp_path_factory):
+    """Started once for this module's tests (each boot is a gunicorn master, an app and its two sandbox workers:
+    some 2.5 s of CPU): between tests they see the database emptied and the demo put back, as the session's own
+    app does. The module's tests run on one xdist worker (the group below), so the pair is not started twice."""
+    url, folder = app.config["SQLALCHEMY_DATABASE_URI"], tmp_path_factory.mktemp("servers")
+    pair = [Server("A", url, folder), Server("B", url, folder)]
     try:
         for server in pair:
             server.wait_until_up()
@@ -113,6 +117,13 @@ def servers(app, demo, tmp_path):
     finally:
         for server in pair:
             server.stop()
+
+
+@pytest.fixture
+def servers(server_pair, demo):
+    for server in server_pair:
+        assert server.process.poll() is None, f"server {server.name} exited:\n{server.log()}"
+    return server_pair
 
 
 @pytest.fixture

@@ -95,6 +95,19 @@ class StatusLine:
             line = self.lines[key] = member_status(dict(zip(self.names, key)))
         return line
 
+    def of_rows(self) -> Callable[[tuple], str]:
+        """`self(row)` as a plain function with its look-ups bound, for a loop over every member (no method call)."""
+        values, lines, names = self.values, self.lines, self.names
+
+        def status_line(row: tuple) -> str:
+            key = values(row)
+            line = lines.get(key)
+            if line is None:
+                line = lines[key] = member_status(dict(zip(names, key)))
+            return line
+
+        return status_line
+
 
 @lru_cache(maxsize=256)
 def _status_text(values: tuple) -> str:

@@ -125,10 +125,11 @@ class _SheetReader:
     def _read_rows(self, code_index: int, width: int) -> None:
         """Every row below the header; the usual row (its code as issued, its facts as signed) on a straight
         path, with what it uses looked up once for the sheet: this loop runs once per member."""
-        issued_row, input_cells = self.issued.get, self.input_cells
-        with_facts, untouched = self.parse.usual_rows(), self._untouched
+        issued_row = self.issued.get
+        # the usual row's cells read where they are in the row (no tuple of its input cells made)
+        with_facts, untouched = self.parse.usual_rows(cells_at=[index for index, _ in self.inputs]), self._untouched
         # the untouched row's test (`_untouched`'s first one) and its first row (`SheetPlaces.add_row`), inline
-        status_index, status_line = self.status_index, self.status_line
+        status_index, status_line = self.status_index, self.status_line.of_rows()
         shown_cells, shown_values = self.shown_cells, self.shown_values
         records, add_row, first_rows = self.result.records, self.places.add_row, self.places.rows.setdefault
         findings = self.result.findings
@@ -140,7 +141,7 @@ class _SheetReader:
             if issued is None:
                 self._read_other_row(number, row, typed)
                 continue
-            record, problems = with_facts(issued, input_cells(row))
+            record, problems = with_facts(issued, row)
             if problems:
                 findings.extend(self._at(finding, number) for finding in problems)
             if not ((status_index is None or row[status_index] == status_line(issued))

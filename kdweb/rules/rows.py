@@ -88,6 +88,7 @@ class _Plan(NamedTuple):
     monthly_at: int | None  # the record's field it fills
     repeating_keys: tuple[str, ...]
     repeating: Callable[[Sequence], tuple]  # a row's cells → its repeating cells
+    repeating_at: tuple[int, ...]  # where they are among the row's cells
     own_values: tuple  # (index, key, parser) of the own cells that are plain values (scores, counts)
     own_texts: tuple  # (index, key, field position, problem position) of the own cells of free text (remarks)
     own_cells: tuple  # (index, key) of the other own cells
@@ -124,7 +125,8 @@ def _plan(record_type: type, registry: Registry, cell_keys: tuple, fact_keys: tu
     facts_known = all(key in layout.positions for key in fact_keys)
     return _Plan(
         listed[0] if alone else None, layout.positions.get(MONTHLY_LIST) if alone else None,
-        tuple(cell_keys[index] for index in repeating), tuple_getter(repeating), own_values, own_texts, own_cells,
+        tuple(cell_keys[index] for index in repeating), tuple_getter(repeating), tuple(repeating), own_values,
+        own_texts, own_cells,
         layout,
         facts_known, _runs([layout.positions.get(key) for key in fact_keys]) if facts_known else (),
     )
@@ -251,7 +253,7 @@ class RowParser:
         plan = _plan(record_type, registry, self.cell_keys, self.fact_keys)
         self._monthly_list, self._monthly_at = plan.monthly_list, plan.monthly_at
         self._month_lists = _Remembered(partial(_months_listed, self.shape, self.parsed_texts))
-        self._repeating_keys, self._repeating = plan.repeating_keys, plan.repeating
+        self._repeating_keys, self._repeating, self._repeating_at = plan.repeating_keys, plan.repeating, plan.repeating_at
         self._readings = tuple(_Readings(self, key) for key in self._repeating_keys)  # each cell's, by its text
         # own cells that are plain values (scores, counts): each distinct value parsed once, into its position
         self._own_values = tuple((index, key, parser, {}) for index, key, parser in plan.own_values)
@@ -282,18 +284,34 @@ class RowParser:
         the parser's layout bound once."""
         return self.usual_rows()(facts, cells)
 
-    def usual_rows(self) -> Callable[[Sequence, Sequence], tuple[object, list[Finding]]]:
+    def usual_rows(self, cells_at: Sequence[int] | None = None) -> Callable[[Sequence, Sequence], tuple[object, list[Finding]]]:
         """`with_facts` as a function with everything it looks up bound once: it runs once per member, and
         a dozen attribute look-ups per row were a fifth of its time (bench/bench_excel.py). A row whose
         repeating cells are all text is first looked up by those texts as they are (the rows typed alike:
         two thirds of a real 10,000-member sheet), else by their readings (`_Readings`). Bound anew at each
-        call (the parser keeps no reference to it: no cycle), so a caller binds it once per sheet."""
-        known, fact_count, as_text = self._facts_known, len(self.fact_keys), self._as_text
-        repeating_of, readings, parts, by_text = self._repeating, self._readings, self._cell_parts, self._parts_by_text
+        call (the parser keeps no reference to it: no cycle), so a caller binds it once per sheet.
+
+        With `cells_at` (where each of `cell_keys` is in a sheet's row), the function takes the whole row instead
+        of its cells, and reads each cell where it is: no tuple of the row's cells is made for the usual row."""
+        known, fact_count = self._facts_known, len(self.fact_keys)
+        readings, parts, by_text = self._readings, self._cell_parts, self._parts_by_text
         cell_part, monthly_list, monthly_at = self._cell_part, self._monthly_list, self._monthly_at
-        month_lists, months_listed, runs = self._month_lists, self._month_lists.function, self._fact_runs
-        conversions, own_values, own_cells, read = self._fact_conversions, self._own_values, self._own_cells, self._read
-        own_texts = self._own_texts
+        own_values, own_cells, own_texts = self._own_values, self._own_cells, self._own_texts
+        if cells_at is None:
+            as_text, repeating_of = self._as_text, self._repeating
+        else:  # every index into the cells made an index into the row
+            at = tuple(cells_at)
+            repeating_of = tuple_getter([at[index] for index in self._repeating_at])
+            monthly_list = at[monthly_list] if monthly_list is not None else None
+            own_values = tuple((at[index], *rest) for index, *rest in own_values)
+            own_texts = tuple((at[index], *rest) for index, *rest in own_texts)
+            own_cells = tuple((at[index], *rest) for index, *rest in own_cells)
+            cells_of, cells_as_text = tuple_getter(at), self._as_text
+            as_text = lambda facts, row: cells_as_text(facts, cells_of(row))  # noqa: E731
+        month_lists, months_listed = self._month_lists, self._month_lists.function
+        # each run of facts as the pair of slices it is copied by, worked out once
+        runs = tuple((slice(start, start + end - begin), slice(begin, end)) for start, begin, end in self._fact_runs)
+        conversions, read = self._fact_conversions, self._read
         positions, names, code_at = self._layout.positions, self._layout.names, self._layout.code
         shape, record_type = self.shape, self.shape.record_type
         only_text = _ONLY_TEXT
@@ -320,8 +338,8 @@ class RowParser:
                     if months:
                         fields[monthly_at] = months
                     own_problems += listed_problems
-            for start, begin, end in runs:
-                fields[start : start + end - begin] = facts[begin:end]
+            for into, taken in runs:
+                fields[into] = facts[taken]
             try:
                 for position, convert in conversions:
                     if fields[position] is not None:

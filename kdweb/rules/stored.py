@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
-from operator import attrgetter
+from operator import attrgetter, is_
 from types import MappingProxyType, UnionType
 from collections.abc import Mapping
 
@@ -58,6 +58,9 @@ def json_writer(record_type: type) -> typing.Callable[[Record], bytes]:
     no_grades, nothing_unreadable = defaults[names.index("grades")], defaults[names.index("unreadable")]
     low, high = _FLOAT_AS_REPR
     encode = _ENCODER.encode
+    # the float fields' values in one call, and whether each is its default, the very object (the usual record)
+    float_values = attrgetter(*(name for name, _ in floats)) if len(floats) > 1 else None
+    float_defaults = tuple(default for _, default in floats)
 
     def write(record) -> bytes:
         changes = None
@@ -66,6 +69,8 @@ def json_writer(record_type: type) -> typing.Callable[[Record], bytes]:
             changes = {"grades": no_grades}
         if not unreadable and unreadable is not nothing_unreadable and unreadable == nothing_unreadable:
             changes = {**(changes or {}), "unreadable": nothing_unreadable}
+        if float_values is not None and all(map(is_, float_values(record), float_defaults)):
+            return encode(replace(record, **changes) if changes else record)
         for name, default in floats:
             value = getattr(record, name)
             if value is default or (type(value) is float and low <= value < high

@@ -1,23 +1,16 @@
 """The real broker's fixtures: a Redis queue of the test's own, a second app server enqueueing to it, workers."""
-import uuid
-
 import pytest
-import redis
 
 from kdweb import create_app
 from kdweb.extensions import db
 from tests.conftest import app_config
-from tests.queue.redis_workers import HEARTBEAT_SECONDS, REDIS_URL, Workers
+from tests.queue.redis_workers import HEARTBEAT_SECONDS, REDIS_URL, Workers, queue_of_its_own
 
 
 @pytest.fixture
 def queue_name():
     """A queue of this test's own on the shared Redis; emptied afterwards."""
-    name = f"kdweb-test-{uuid.uuid4().hex[:10]}"
-    yield name
-    connection = redis.Redis.from_url(REDIS_URL)
-    for key in connection.scan_iter(f"huey.*{name}*"):
-        connection.delete(key)
+    yield from queue_of_its_own()
 
 
 @pytest.fixture

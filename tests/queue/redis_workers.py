@@ -5,9 +5,11 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
+import redis
 
 from kdweb.extensions import db
 from kdweb.models import BulkJob
@@ -45,6 +47,24 @@ class Workers:
             if process.poll() is None:
                 process.kill()
             process.wait()
+
+
+def queue_of_its_own():
+    """A queue name of its own on the shared Redis (a generator, for a fixture): its keys deleted afterwards."""
+    name = f"kdweb-test-{uuid.uuid4().hex[:10]}"
+    yield name
+    connection = redis.Redis.from_url(REDIS_URL)
+    for key in connection.scan_iter(f"huey.*{name}*"):
+        connection.delete(key)
+
+
+class SharedWorker(Workers):
+    """One worker for several tests: `start` starts it the first time, and gives the running one after."""
+
+    def start(self) -> subprocess.Popen:
+        if self.processes and self.processes[-1].poll() is None:
+            return self.processes[-1]
+        return super().start()
 
 
 def wait_for(server, job_id, condition, workers, seconds=60) -> BulkJob:

@@ -2,6 +2,7 @@
 (kdweb/services/jobs.py): run by real `flask worker` processes from a Redis queue, their row telling any app server
 the outcome. (A worker's kill and a stuck job are tested once, on that machinery: tests/queue/test_job_queue.py.)"""
 import io
+import time
 from datetime import datetime
 
 import pytest
@@ -14,9 +15,38 @@ from kdweb.services import audit, checks_store, notifications_jobs
 from kdweb.services.admin import roster_import as import_service, roster_jobs
 from kdweb.services.admin.roster_template import ROSTER_SHEET
 from tests.admin.files import HEADERS, xlsx
-from tests.queue.redis_workers import wait_for
+from tests.queue.redis_workers import SharedWorker, queue_of_its_own, wait_for
 
-pytestmark = pytest.mark.slow  # `flask worker` processes
+pytestmark = [pytest.mark.slow,  # a `flask worker` process
+              pytest.mark.xdist_group("queue-shared-worker")]  # on one xdist worker: the module's worker is shared
+
+
+@pytest.fixture(scope="module")
+def queue_name():
+    """One queue for this module's tests, emptied at the end (tests/queue/conftest.py's, for a module)."""
+    yield from queue_of_its_own()
+
+
+@pytest.fixture(scope="module")
+def shared_worker(app, queue_name, tmp_path_factory):
+    """One `flask worker` for this module's tests, started by the first that asks (each start is an interpreter,
+    the app and its sandbox: some 2 s of CPU): these tests only need a worker to take their job. The kill and the
+    stuck job, which need a worker of their own, are in tests/queue/test_job_queue.py and test_roster_import_kill.py."""
+    pool = SharedWorker(app, queue_name, tmp_path_factory.mktemp("worker"))
+    yield pool
+    pool.stop_all()
+
+
+@pytest.fixture
+def workers(shared_worker, redis_app):
+    """The shared worker; after the test, before its database is emptied, the jobs it holds are finished (a job's
+    follow-up too, as the district checks after a roster import), so none of them runs into the next test's rows."""
+    yield shared_worker
+    deadline = time.monotonic() + 60
+    while in_app(redis_app, lambda: db.session.scalar(db.select(db.func.count(BulkJob.id))
+                                                      .where(BulkJob.state.in_(("queued", "running"))))):
+        assert time.monotonic() < deadline, f"the shared worker's jobs never finished\n{shared_worker.logs()}"
+        time.sleep(0.1)
 
 
 def finished(job) -> bool:

@@ -83,6 +83,16 @@ def test_the_fast_path_reads_each_row_as_the_plain_parser_does(case, random):
     for cells in rows_of_cells + rows_of_cells[:1]:  # the first row again: a remembered tuple
         raw = dict(facts) | {key: value for key, value in zip(cell_keys, cells) if value != ""}
         assert fast.with_facts(tuple(facts.values()), cells) == plain(raw)
+    # the same rows as a sheet holds them: the cells among other columns, in another order, read where they are
+    at = [2 * position + 1 for position in range(len(cell_keys))][::-1]
+    in_rows = fast_parser(record_type, facts, cell_keys).usual_rows(cells_at=at)
+    for cells in rows_of_cells + rows_of_cells[:1]:
+        row = ["other"] * (2 * len(cell_keys) + 1)
+        for index, value in zip(at, cells):
+            row[index] = value
+        raw = dict(facts) | {key: value for key, value in zip(cell_keys, cells) if value != ""}
+        assert in_rows(tuple(facts.values()), row) == plain(raw)
+        assert in_rows(tuple(facts.values())[:-1], row) == fast.with_facts(tuple(facts.values())[:-1], cells)
 
 
 def test_signed_facts_are_converted_and_unconvertible_ones_refused():
