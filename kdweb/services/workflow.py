@@ -198,6 +198,8 @@ def review(cycle, unit, reviewer, action: str, comment: str | None, seen_submiss
         ensure_expected(cycle, unit)
     state = lock(cycle, unit)
     ensure_still_open(cycle)
+    if seen_submission_id is not None and not can(action, current_status(state)):
+        ensure_not_decided_since(state, seen_submission_id)
     ensure_allowed(action, state, {
         "approve": "Chỉ duyệt được kết quả đã nộp và đang chờ duyệt.",
         "return": "Chỉ trả lại được kết quả đã nộp và đang chờ duyệt.",
@@ -222,6 +224,18 @@ def review(cycle, unit, reviewer, action: str, comment: str | None, seen_submiss
     notifications.notify(unit, cycle, *notifications.decision_text(unit, action, comment, reviewer))
     commit_or_refuse()
     return entry
+
+
+def ensure_not_decided_since(state: UnitCycle, seen_submission_id: int) -> None:
+    """Refused, naming the version, when the submission a reviewer's page showed was approved or returned by
+    someone else after the page was opened (the unit may have sent another file since)."""
+    seen = db.session.get(Submission, seen_submission_id)
+    if seen is None or seen.unit_id != state.unit_id or seen.cycle_id != state.cycle_id \
+            or seen.state not in ("approved", "returned"):
+        return
+    decided = {"approved": "duyệt", "returned": "trả lại"}[seen.state]
+    raise WorkflowRefused(f"Phiên bản {seen.upload.version} đã được {decided} sau khi trang này được mở. "
+                          f"Hãy tải lại trang để xem tình trạng hiện tại của đơn vị.")
 
 
 def submissions_of(cycle, unit) -> list[Submission]:
