@@ -86,6 +86,11 @@ def pytest_runtest_setup(item):
             pytest.skip(reason)
 
 
+def pytest_configure(config):
+    """xdist registers `xdist_group`; under `-p no:xdist` the strict markers would refuse the modules that use it."""
+    if not config.pluginmanager.has_plugin("xdist"):
+        config.addinivalue_line("markers", "xdist_group(name): tests kept on one xdist worker (ignored without xdist)")
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config):
     """Parallel by default: one xdist worker per logical CPU (`-n logical`), tests sharing an expensive fixture kept
