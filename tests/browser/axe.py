@@ -1,6 +1,7 @@
 """axe-core in the browser tests: the WCAG 2.0/2.1 A and AA rules (and axe's best practices) run over a page
-state in both colour schemes, at phone and desktop width, with a reflow check (WCAG 1.4.10) and the list tables read
-as cards at phone width.
+state in both colour schemes, at phone and desktop width, with a reflow check (WCAG 1.4.10), the list tables read
+as cards at phone width, and any table still scrolling sideways there declared a wide data table (captioned, a named
+region reached by Tab, a visible scroll hint).
 
 axe-core comes from the npm registry (`npm pack axe-core`, see vendor/README.md) and lives beside the tests: it
 is evaluated into the page under test by Playwright and never served by the app."""

@@ -423,7 +423,7 @@ def test_the_dashboard_reads_as_cards_on_a_phone_and_sorts_by_its_select(tab, cl
     expect(page).to_have_url(re.compile(r"[?&]sort=errors(&|$)"))
     expect(page.locator("#dashboard-body th[aria-sort=ascending]")).to_contain_text("Lỗi / cảnh báo")
     assert order()  # the most errors first
-    page.get_by_label("Thứ tự").select_option("desc")
+    page.get_by_label("Chiều sắp xếp").select_option("desc")
     expect(page.locator("#dashboard-body th[aria-sort=descending]")).to_contain_text("Lỗi / cảnh báo")
     expect(page).to_have_url(re.compile(r"[?&]order=desc(&|$)"))
 
