@@ -18,14 +18,15 @@ COLLECTIVE_FIELDS = ("code", "name", "collective_type", "leads_unit_id", "founde
 
 @dataclass(frozen=True)
 class Listed:
-    """One kind of record in the page's tables: its routes (/units/<code>/leadership/`path`/<`anchor`_code>, and /end),
+    """One kind of record in the page's tables: its routes (/units/<code>/leadership/`path`/<`code_arg`>, and /end),
     how to find it in a unit, its row, what a change and an end do and say."""
     path: str
     change_endpoint: str
     end_endpoint: str
     find: Callable  # (unit, code) -> record | None
     row: str
-    anchor: str
+    code_arg: str  # the record's code in the routes, as the row templates' url_for name it
+    row_id: str  # its row's id (the page's anchor), given the record's id
     columns: int
     field: str  # the row's one field
     change: Callable  # (user, record, value)
@@ -36,13 +37,14 @@ class Listed:
 
 POST = Listed(
     path="posts", change_endpoint="change_post_holder", end_endpoint="end_post",
-    find=leadership.post_in, row="admin/_leader_post_row.html", anchor="post", columns=4,
+    find=leadership.post_in, row="admin/_leader_post_row.html", code_arg="post_code", row_id="post-{}", columns=4,
     field="member_code", change=leadership.change_holder,
     changed=lambda post: f"Đã giao chức vụ “{post.title}” cho {post.person.full_name} ({post.person.code}).",
     end=leadership.end_post, ended=lambda post: f"Đã bỏ chức vụ “{post.title}” khỏi đợt này.")
 COLLECTIVE = Listed(
     path="collectives", change_endpoint="rename_collective", end_endpoint="end_collective",
-    find=leadership.collective_in, row="admin/_collective_row.html", anchor="collective", columns=3,
+    find=leadership.collective_in, row="admin/_collective_row.html", code_arg="collective_code", row_id="collective-{}",
+    columns=3,
     field="name", change=leadership.rename_collective,
     changed=lambda collective: f"Đã đổi tên tập thể lãnh đạo thành “{collective.name}”.",
     end=leadership.end_collective,
@@ -81,7 +83,7 @@ def _added(code, fields, add, form_keys: tuple[str, str], done):
 
 
 def _record_routes(kind: Listed) -> None:
-    rule = f"/units/<code>/leadership/{kind.path}/<{kind.anchor}_code>"
+    rule = f"/units/<code>/leadership/{kind.path}/<{kind.code_arg}>"
     for suffix, endpoint, handle in (("", kind.change_endpoint, _changed), ("/end", kind.end_endpoint, _ended)):
         bp.add_url_rule(rule + suffix, view_func=_route(handle, kind, endpoint), methods=["POST"])
 
@@ -98,7 +100,7 @@ def _changed(kind: Listed, code: str, record_code: str):
     """Change the record from its row's field; htmx gets the row back (its refusal in it, 409, or what was done), a
     plain post a flash."""
     unit, record = _found(kind, code, record_code)
-    back_to = url_for("admin.unit_leadership", code=unit.code, _anchor=f"{kind.anchor}-{record.id}")
+    back_to = url_for("admin.unit_leadership", code=unit.code, _anchor=kind.row_id.format(record.id))
     try:
         kind.change(current_user, record, request.form.get(kind.field, ""))
     except AdminRefusal as error:
@@ -116,7 +118,7 @@ def _ended(kind: Listed, code: str, record_code: str):
     try:
         kind.end(current_user, record)
     except AdminRefusal as error:
-        return _refused(kind, unit, record, error, f"{back_to}#{kind.anchor}-{record.id}")
+        return _refused(kind, unit, record, error, f"{back_to}#{kind.row_id.format(record.id)}")
     return answer(PAGE, "admin/_ended_row.html", lambda: {"done": done, "columns": kind.columns}, back_to=back_to,
                   message=done)
 
