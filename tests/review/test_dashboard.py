@@ -149,4 +149,4 @@ def test_the_sort_select_offers_every_sort_and_shows_the_one_in_the_address(clie
 
 def _sort_fields(page: str) -> str:
     fields = page[page.index('id="dashboard-sort-fields"'):]
-    return fields[:fields.index("</span>")]
+    return fields[:fields.index("</select>", fields.index("</select>") + 1)]  # the sort's select, then the order's
