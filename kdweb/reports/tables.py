@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from kdweb.domain import WorkbookStatus
+from kdweb.domain import SubjectKind, WorkbookStatus
 
 from .counts import Counts, ScoreStats
 from .formatting import vn_count
@@ -376,7 +376,7 @@ _NAMED_TWICE = 10
 
 
 def _rated_twice_note(kind: str, total: Counts, twice: tuple[RatedTwice, ...]) -> str:
-    noun = KIND_TEXTS[kind].lower()
+    noun = SubjectKind(kind).noun
     counted_again = sum(len(item.units) - 1 for item in twice)
     named = "; ".join(f"{item.name} (mã {item.code}) ở {', '.join(item.units)}" for item in twice[:_NAMED_TWICE])
     more = f"; và {vn_count(len(twice) - _NAMED_TWICE)} {noun} khác" if len(twice) > _NAMED_TWICE else ""

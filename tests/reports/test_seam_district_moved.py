@@ -83,7 +83,7 @@ def test_each_kind_names_its_own_subjects_rated_twice_and_the_count_without_them
     assert "chỉ tính trùng 1 tập thể lãnh đạo, quản lý" in collective and "Ủy ban phường (mã BD.P01.UB) ở " \
         "Phường A (BD.P01), Phường C (BD.P02)" in collective and "thì có 59 tập thể" in collective
     [leader] = report.table("LEADER").notes
-    assert "Bí thư (mã BD.P01.BT)" in leader and "thì có 58 cá nhân" in leader  # rated three times: two too many
+    assert "Bí thư (mã BD.P01.BT)" in leader and "thì có 58 cán bộ lãnh đạo, quản lý" in leader  # rated three times: two too many
     [organisations] = report.table("ORGANISATION").notes
     assert "chỉ tính trùng 12 tổ chức đảng" in organisations and "Chi bộ số 10 (mã BD.P01.C10)" in organisations
     assert "Chi bộ số 11" not in organisations and "và 2 tổ chức đảng khác" in organisations
