@@ -138,12 +138,14 @@ def roster_mismatches(cycle, batches, alive=lambda: None) -> list[RuleFinding]:
 
 def roster_changed_since_checked(cycle) -> set[str]:
     """Codes of the units whose roster an admin changed after the upload behind their current submission was
-    received: only their stored facts may differ from the roster's (the upload was checked with the facts then)."""
+    received: only their stored facts may differ from the roster's (the upload was checked with the facts then).
+    An upload stored before full records were kept has no facts to compare."""
+    without_facts = db.select(Rating.id).where(Rating.upload_id == Upload.id, Rating.record_json.is_(None)).exists()
     return set(db.session.execute(
         db.select(Unit.code).join(UnitCycle, UnitCycle.unit_id == Unit.id)
         .join(Submission, Submission.id == UnitCycle.submission_id).join(Upload, Upload.id == Submission.upload_id)
         .where(UnitCycle.cycle_id == cycle.id, UnitCycle.roster_changed_at.is_not(None),
-               UnitCycle.roster_changed_at >= Upload.created_at)
+               UnitCycle.roster_changed_at >= Upload.created_at, ~without_facts)
     ).scalars())
 
 
