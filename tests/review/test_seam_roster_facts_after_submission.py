@@ -92,3 +92,15 @@ def test_a_submission_stored_before_full_records_were_kept_is_not_compared_fact_
         db.session.remove()
     change_member(client, auth, plain_member(demo), birth_date="02/09/1975")
     assert checks_now(app) == []
+
+
+def test_a_member_made_probationary_after_submission_is_told_as_a_warning(client, auth, app, demo):
+    """No rule reads the probationary status: the result holds, the reviewer is told all the same."""
+    from tests.unit_page.test_roster_of_record import import_roster_rows
+
+    submit(client, auth, app, UNIT, "qd132-hd21")
+    person = plain_member(demo)
+    import_roster_rows(client, auth, [[1, person.code, person.full_name, person.birth_date, person.gender,
+                                       person.cell_code, person.admitted_on, "Có", person.post]])
+    [finding] = [f for f in checks_now(app) if person.code in f.message]
+    assert finding.severity.value == "warning" and "“Không” → “Có”" in finding.message
