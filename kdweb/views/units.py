@@ -172,10 +172,12 @@ def submit(unit, cycle):
     if not request.form.get("confirmed"):
         context = unit_page.context(unit, cycle, current_user)
         context["acknowledged"] = bool(request.form.get("acknowledge_warnings"))
+        context["acknowledged_unchanged"] = bool(request.form.get("acknowledge_unchanged"))
         return render_page("units/confirm_submit.html", **context)
     try:
         submission, created = workflow.submit(cycle, unit, current_user, upload_id,
-                                              acknowledge_warnings=bool(request.form.get("acknowledge_warnings")))
+                                              acknowledge_warnings=bool(request.form.get("acknowledge_warnings")),
+                                              acknowledge_unchanged=bool(request.form.get("acknowledge_unchanged")))
     except workflow.WorkflowRefused as refused:
         context = unit_page.context(unit, cycle, current_user)
         context["submit_error"] = refused.message
