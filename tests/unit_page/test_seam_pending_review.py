@@ -140,16 +140,12 @@ def test_a_return_from_a_page_opened_before_another_reviewer_approved_is_refused
     assert state_of(app) == {"status": "approved", "latest": 1, "valid": 1}
 
 
-def test_the_same_file_sent_again_after_a_return_keeps_one_version_and_can_be_submitted_again(app, people,
-                                                                                             workbooks):
+def test_the_same_file_sent_again_after_a_return_keeps_one_version_and_the_return(app, people, workbooks):
+    """The return is not undone by the unchanged file (tests/unit_page/test_seam_returned_unchanged.py: the
+    notice, and the acknowledgement the unchanged file needs to be submitted again)."""
     submitted(app, people, workbooks)
     review(people, "return", comment="Sửa lại phần tổ chức đảng")
     answer = send(people["staff"], workbooks["valid"], htmx=True)
     assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
-    assert uploads_kept(app) == 1  # no duplicate version; read as any file sent after a return
-    assert state_of(app) == {"status": "valid", "latest": 1, "valid": 1}
-    submit_latest_valid(app, people["staff"])
-    assert state_of(app) == {"status": "submitted", "latest": 1, "valid": 1}
-    with app.app_context():
-        assert db.session.execute(db.select(Submission.state).order_by(Submission.id)).scalars().all() == [
-            "returned", "submitted"]
+    assert uploads_kept(app) == 1  # no duplicate version
+    assert state_of(app) == {"status": "returned", "latest": 1, "valid": 1}
