@@ -128,3 +128,48 @@ def test_the_bulk_approval_leaves_an_unchanged_resubmission_for_a_look_of_its_ow
     answer = people["reviewer"].post(f"/review/units/{UNIT}/approve", data={"confirmed": "1", "submission_id": seen},
                                      follow_redirects=True)
     assert "flash-success" in answer.get_data(as_text=True) and state_of(app)["status"] == "approved"
+
+
+def admin_changed_the_roster(app):
+    """What an admin's roster change leaves on the unit's row (services/roster.mark_roster_changed)."""
+    from kdweb.models import Cycle, Unit
+    from kdweb.services.roster import mark_roster_changed
+
+    with app.app_context():
+        cycle = db.session.execute(db.select(Cycle)).scalar_one()
+        unit_id = db.session.execute(db.select(Unit.id).filter_by(code=UNIT)).scalar_one()
+        mark_roster_changed(cycle, [unit_id])
+        db.session.commit()
+        db.session.remove()
+
+
+def test_the_returned_bytes_checked_again_as_a_new_version_after_a_roster_change_keep_the_return(
+        app, people, workbooks):
+    """After a roster change the same bytes are a new version, checked against the roster as it stands: still the
+    very file that was returned, so still "Trả lại" and still the acknowledgement (perhaps what the reviewer asked
+    for was that roster change: then the unit says so by acknowledging)."""
+    returned(app, people, workbooks)
+    admin_changed_the_roster(app)
+    answer = send(people["staff"], workbooks["valid"], htmx=True)
+    body = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "giống hệt phiên bản" not in body
+    assert uploads_kept(app) == 2 and state_of(app) == {"status": "returned", "latest": 2, "valid": 2}
+    assert told_unchanged(app, body, version=2)
+    assert submit(app, people["staff"]).status_code == 422
+    assert submit(app, people["staff"], **{ACKNOWLEDGE: "1"}).status_code == 200
+    assert submission_states(app) == ["returned", "submitted"]
+
+
+def test_a_stale_bulk_list_does_not_approve_the_returned_file_sent_back_unchanged(app, people, workbooks):
+    """The list showed version 1 waiting; meanwhile another reviewer returned it and the unit sent version 1 back
+    unchanged: the same version number, but not what the list's reviewer looked at."""
+    assert send(people["staff"], workbooks["valid"]).status_code == 303
+    submit_latest_valid(app, people["staff"])
+    listed = people["reviewer"].get("/review/approve-clean").get_data(as_text=True)
+    assert f'value="{UNIT}@1"' in listed
+    review(people, "return", comment=REASON)
+    assert submit(app, people["staff"], **{ACKNOWLEDGE: "1"}).status_code == 200
+    answer = people["reviewer"].post("/review/approve-clean", data={"unit": [UNIT], "seen": [f"{UNIT}@1"]},
+                                     follow_redirects=True)
+    assert "Đã duyệt 0 đơn vị" in answer.get_data(as_text=True)
+    assert state_of(app)["status"] == "submitted" and submission_states(app) == ["returned", "submitted"]
