@@ -14,7 +14,7 @@ from flask import current_app
 
 from kdweb.deadlines import deadline_state
 from kdweb.extensions import db
-from kdweb.models import Notification, Unit, UnitCycle, User
+from kdweb.models import Notification, Submission, Unit, UnitCycle, User
 from kdweb.models.base import utcnow
 from kdweb.status import WorkbookStatus
 
@@ -24,6 +24,7 @@ KINDS = {"returned": WorkbookStatus.RETURNED.text, "approved": WorkbookStatus.AP
          "reopened": "Được mở lại", "deadline_soon": "Sắp đến hạn", "overdue": "Quá hạn"}
 SOON_DAYS = 3
 DONE = (WorkbookStatus.SUBMITTED.code, WorkbookStatus.APPROVED.code)
+REMINDERS = ("deadline_soon", "overdue")
 
 
 def staff_of(unit) -> list[User]:
@@ -91,10 +92,32 @@ def remind(now: datetime | None = None) -> dict:
                                            f"({state.text.lower()}). Đơn vị chưa nộp.")
         else:
             continue
+        if not still_waiting(cycle, unit):
+            db.session.rollback()
+            continue
         counts[kind] += len(notify(unit, cycle, kind, text, once_key=f"{kind}:{cycle.id}:{unit.id}"))
+        db.session.commit()  # one unit at a time: its row is held only while its reminder is written
     db.session.commit()
     counts["mailed"] = send_pending_mail()
     return counts
+
+
+def still_waiting(cycle, unit) -> bool:
+    """The unit has still not submitted, read again as its reminder is written (the list was read before): the
+    row is read FOR SHARE (PostgreSQL), so a submit arriving now waits for the reminder, and the reminder, written
+    before that submission, is then never mailed (`send_pending_mail`)."""
+    status = db.session.execute(
+        db.select(UnitCycle.status).filter_by(cycle_id=cycle.id, unit_id=unit.id).with_for_update(read=True)
+    ).scalar_one_or_none()
+    return status not in DONE
+
+
+def outdated_reminder():
+    """A deadline reminder written before a submission of its unit since: true when written, no longer when mailed."""
+    submitted_since = db.select(Submission.id).where(
+        Submission.unit_id == Notification.unit_id, Submission.cycle_id == Notification.cycle_id,
+        Submission.submitted_at >= Notification.created_at).exists()
+    return Notification.kind.in_(REMINDERS) & submitted_since
 
 
 def mail_configured() -> bool:
@@ -103,12 +126,13 @@ def mail_configured() -> bool:
 
 def send_pending_mail() -> int:
     """Mail every notification not yet mailed to users with an address: one message per event, addressed to
-    all the unit's staff it concerns. Off (returns 0) unless MAIL_SERVER is configured."""
+    all the unit's staff it concerns; never a deadline reminder its unit has answered by submitting since (it
+    stays in the in-app list, unmailed). Off (returns 0) unless MAIL_SERVER is configured."""
     if not mail_configured():
         return 0
     pending = db.session.execute(
         db.select(Notification, User.email).join(User, Notification.user_id == User.id)
-        .where(Notification.emailed_at.is_(None), User.email.is_not(None), User.email != "")
+        .where(Notification.emailed_at.is_(None), User.email.is_not(None), User.email != "", ~outdated_reminder())
         .order_by(Notification.id)
     ).all()
     events: dict[tuple, list] = {}
