@@ -34,7 +34,8 @@ def context(unit, cycle, user, version=None, severity=None, sheet=None) -> dict:
     done_at = state.submission.submitted_at if state and state.submission and status in (
         WorkbookStatus.SUBMITTED, WorkbookStatus.APPROVED) else None
     result.update(state=state, status=status, uploads=uploads,
-                  deadline=deadline_state(cycle.deadline_for(unit), utcnow(), done_at),
+                  deadline=deadline_state(cycle.deadline_for(unit), utcnow(), done_at,
+                                          state.submission.late if done_at else None),
                   last_review=last_review(state), thread=conversation.thread(cycle, unit),
                   returned_copy=status is WorkbookStatus.RETURNED
                   and conversation.returned_submission(cycle, unit) is not None)
