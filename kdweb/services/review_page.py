@@ -117,6 +117,7 @@ class Approvable:
     code: str
     name: str
     version: int
+    submission_id: int
 
 
 def clean_submissions(cycle) -> list[Approvable]:
@@ -124,7 +125,7 @@ def clean_submissions(cycle) -> list[Approvable]:
     from kdweb.models import Unit
 
     rows = db.session.execute(
-        db.select(Unit.code, Unit.name, Upload.version)
+        db.select(Unit.code, Unit.name, Upload.version, Submission.id)
         .join(UnitCycle, UnitCycle.unit_id == Unit.id)
         .join(Submission, UnitCycle.submission_id == Submission.id)
         .join(Upload, Submission.upload_id == Upload.id)
@@ -134,7 +135,7 @@ def clean_submissions(cycle) -> list[Approvable]:
                ~sent_back_before(Upload))
         .order_by(Unit.level, Unit.sort_order, Unit.name)
     ).all()
-    return [Approvable(code, name, version) for code, name, version in rows]
+    return [Approvable(*row) for row in rows]
 
 
 def sent_back_before(upload):

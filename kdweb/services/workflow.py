@@ -300,15 +300,15 @@ def approve_clean(cycle, reviewer, codes: list[str], seen_versions: dict[str, in
     from kdweb.models import Unit
     from kdweb.services.review_page import clean_submissions
 
-    clean = {item.code: item.version for item in clean_submissions(cycle)}
+    clean = {item.code: item for item in clean_submissions(cycle)}
     seen_versions = seen_versions or {}
     approved = []
     for code in codes:
         unit = db.session.execute(db.select(Unit).filter_by(code=code)).scalar_one_or_none()
-        if unit is None or code not in clean or seen_versions.get(code, clean[code]) != clean[code]:
+        if unit is None or code not in clean or seen_versions.get(code, clean[code].version) != clean[code].version:
             continue
-        try:
-            review(cycle, unit, reviewer, "approve", None)
+        try:  # the submission found clean, not whatever waits once the unit's row is locked
+            review(cycle, unit, reviewer, "approve", None, seen_submission_id=clean[code].submission_id)
             commit_or_refuse()
         except WorkflowRefused:
             db.session.rollback()

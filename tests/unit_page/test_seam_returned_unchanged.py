@@ -173,3 +173,31 @@ def test_a_stale_bulk_list_does_not_approve_the_returned_file_sent_back_unchange
                                      follow_redirects=True)
     assert "Đã duyệt 0 đơn vị" in answer.get_data(as_text=True)
     assert state_of(app)["status"] == "submitted" and submission_states(app) == ["returned", "submitted"]
+
+
+def test_a_bulk_approval_racing_a_return_and_an_unchanged_resubmission_approves_nothing(app, people, workbooks,
+                                                                                         monkeypatch):
+    """The bulk approval has read its list (version 1 waiting, clean) when another reviewer returns version 1 and
+    the unit sends it back unchanged, before the approval takes the unit's row: the submission it found is no
+    longer the one waiting, so nothing is approved."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kdweb.services import review_page
+
+    assert send(people["staff"], workbooks["valid"]).status_code == 303
+    submit_latest_valid(app, people["staff"])
+    real, pending = review_page.clean_submissions, [lambda: (
+        review(people, "return", comment=REASON), submit(app, people["staff_again"], **{ACKNOWLEDGE: "1"}))]
+
+    def returned_and_sent_back_meanwhile(cycle):
+        found = real(cycle)
+        if pending:
+            with ThreadPoolExecutor(1) as pool:
+                pool.submit(pending.pop()).result()
+        return found
+
+    monkeypatch.setattr(review_page, "clean_submissions", returned_and_sent_back_meanwhile)
+    answer = people["reviewer"].post("/review/approve-clean", data={"unit": [UNIT], "seen": [f"{UNIT}@1"]},
+                                     follow_redirects=True)
+    assert not pending and "Đã duyệt 0 đơn vị" in answer.get_data(as_text=True)
+    assert state_of(app)["status"] == "submitted" and submission_states(app) == ["returned", "submitted"]
