@@ -33,12 +33,14 @@ def staff_of(unit) -> list[User]:
     ).scalars().all()
 
 
-def notify(unit, cycle, kind: str, text: str, once_key: str | None = None) -> list[Notification]:
-    """One notification per active staff account of the unit; with once_key, never twice per account."""
+def notify(unit, cycle, kind: str, text: str, once_key: str | None = None,
+           written_as: tuple[str, ...] = ()) -> list[Notification]:
+    """One notification per active staff account of the unit; with once_key, never twice per account (nor when
+    one was written under an older form of the key, `written_as`)."""
     notes = []
     for user in staff_of(unit):
-        if once_key and db.session.execute(
-                db.select(Notification.id).filter_by(user_id=user.id, once_key=once_key)).first():
+        if once_key and db.session.execute(db.select(Notification.id).where(
+                Notification.user_id == user.id, Notification.once_key.in_((once_key, *written_as)))).first():
             continue
         note = Notification(user_id=user.id, unit_id=unit.id, cycle_id=cycle.id if cycle else None, kind=kind,
                             text=text, once_key=once_key, created_at=utcnow())
@@ -95,11 +97,30 @@ def remind(now: datetime | None = None) -> dict:
         if not still_waiting(cycle, unit):
             db.session.rollback()
             continue
-        counts[kind] += len(notify(unit, cycle, kind, text, once_key=f"{kind}:{cycle.id}:{unit.id}"))
+        counts[kind] += len(notify(unit, cycle, kind, text, once_key=reminder_key(kind, cycle, unit),
+                                   written_as=(f"{kind}:{cycle.id}:{unit.id}",)))
         db.session.commit()  # one unit at a time: its row is held only while its reminder is written
     db.session.commit()
     counts["mailed"] = send_pending_mail()
     return counts
+
+
+def reminder_key(kind: str, cycle, unit) -> str:
+    """Each reminder once per unit and deadline: a deadline moved since (an extension) is reminded again. A key
+    written before the deadline was part of it (kind:cycle:unit) stands for whatever deadline it was."""
+    return f"{kind}:{cycle.id}:{unit.id}:{cycle.deadline_for(unit).isoformat()}"
+
+
+def for_another_deadline(note: Notification) -> bool:
+    """A deadline reminder written for a deadline that has moved since: no longer true (an overdue unit given
+    more time), so never mailed; it stays in the in-app list, dated."""
+    from kdweb.models import Cycle
+
+    parts = (note.once_key or "").split(":")
+    if note.kind not in REMINDERS or len(parts) != 4:
+        return False
+    cycle, unit = db.session.get(Cycle, note.cycle_id), db.session.get(Unit, note.unit_id)
+    return cycle is not None and unit is not None and parts[3] != cycle.deadline_for(unit).isoformat()
 
 
 def still_waiting(cycle, unit) -> bool:
@@ -126,8 +147,8 @@ def mail_configured() -> bool:
 
 def send_pending_mail() -> int:
     """Mail every notification not yet mailed to users with an address: one message per event, addressed to
-    all the unit's staff it concerns; never a deadline reminder its unit has answered by submitting since (it
-    stays in the in-app list, unmailed). Off (returns 0) unless MAIL_SERVER is configured."""
+    all the unit's staff it concerns; never a deadline reminder no longer true, its unit having submitted or its
+    deadline moved since (it stays in the in-app list, unmailed). Off (returns 0) unless MAIL_SERVER is configured."""
     if not mail_configured():
         return 0
     pending = db.session.execute(
@@ -137,6 +158,8 @@ def send_pending_mail() -> int:
     ).all()
     events: dict[tuple, list] = {}
     for note, email in pending:
+        if for_another_deadline(note):
+            continue
         events.setdefault((note.unit_id, note.kind, note.text), []).append((note, email))
     sent = 0
     for (_unit_id, kind, text), items in events.items():

@@ -88,3 +88,72 @@ def test_a_reminder_written_before_the_unit_submitted_is_never_mailed_after(app,
     assert addresses[UNIT] not in recipients
     page = people["staff"].get("/notifications/").get_data(as_text=True)
     assert "Đơn vị chưa nộp" in page  # kept in the unit's list, with its date
+
+
+def extend_grassroots_deadline(app, admin_client, days: int):
+    with app.app_context():
+        cycle = db.session.execute(db.select(Cycle)).scalar_one()
+        day = cycle.grassroots_deadline + timedelta(days=days)
+        year, form = cycle.year, {"rule_set_id": cycle.rule_set_id, "review_date": cycle.review_date.strftime("%d/%m/%Y"),
+                                  "grassroots_deadline": day.strftime("%d/%m/%Y"),
+                                  "district_deadline": max(cycle.district_deadline, day).strftime("%d/%m/%Y")}
+        db.session.remove()
+    assert admin_client.post(f"/admin/cycles/{year}", data=form).status_code == 303
+    return day
+
+
+def test_after_an_extension_the_old_overdue_reminder_is_not_mailed_and_the_new_deadline_is_reminded(
+        app, demo, smtp_server):
+    controller, received = smtp_server
+    addresses = with_addresses(app, UNIT)
+    admin = app.test_client()
+    user = next(u for u in demo.users if u.role == "admin")
+    assert admin.post("/login", data={"login": user.login, "password": user.password}).status_code == 302
+    overdue_day = two_days_before_the_deadline(app) + timedelta(days=3)
+    with app.app_context():  # the mail server is not reachable: the overdue reminder waits, unmailed
+        assert notifications.remind(overdue_day)["overdue"] > 0
+        db.session.remove()
+    new_deadline = extend_grassroots_deadline(app, admin, 10)
+
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    try:
+        with app.app_context():
+            notifications.send_pending_mail()  # the unit is no longer overdue: not told it is
+            db.session.remove()
+        assert not [mail for mail in received if addresses[UNIT] in mail["To"]]
+        with app.app_context():
+            soon = datetime.combine(new_deadline - timedelta(days=2), datetime.min.time(), tzinfo=timezone.utc)
+            counts = notifications.remind(soon)
+            again = notifications.remind(soon)
+            db.session.remove()
+    finally:
+        app.config.update(MAIL_SERVER="")
+    assert counts["deadline_soon"] > 0 and again["deadline_soon"] == 0  # the new deadline, reminded once
+    mailed = [mail for mail in received if addresses[UNIT] in mail["To"]]
+    assert len(mailed) == 1
+    body = mailed[0].get_payload(decode=True).decode("utf-8")
+    assert new_deadline.strftime("%d/%m/%Y") in body and "quá hạn" not in body
+
+
+def test_a_reminder_written_before_the_deadline_was_in_its_key_is_not_written_again(app, demo):
+    """Reminders written before this release (key kind:cycle:unit) still count as sent: no second one."""
+    with app.app_context():
+        cycle = db.session.execute(db.select(Cycle)).scalar_one()
+        unit = db.session.execute(db.select(Unit).filter_by(code=UNIT)).scalar_one()
+        for user in notifications.staff_of(unit):
+            db.session.add(Notification(user_id=user.id, unit_id=unit.id, cycle_id=cycle.id, kind="deadline_soon",
+                                        text="Hạn nộp …", once_key=f"deadline_soon:{cycle.id}:{unit.id}"))
+        db.session.commit()
+        notifications.remind(two_days_before_the_deadline(app))
+        written = db.session.scalar(db.select(db.func.count(Notification.id)).filter_by(unit_id=unit.id))
+        others = db.session.scalar(db.select(db.func.count(Notification.id)).where(Notification.unit_id != unit.id))
+        db.session.remove()
+    assert written == len(demo_staff(app)) and others > 0
+
+
+def demo_staff(app) -> list:
+    with app.app_context():
+        unit = db.session.execute(db.select(Unit).filter_by(code=UNIT)).scalar_one()
+        staff = notifications.staff_of(unit)
+        db.session.remove()
+    return staff
