@@ -126,16 +126,30 @@ def may_recheck(user, unit) -> bool:
     return is_own_staff(user, unit) or user.role in ("reviewer", "admin")
 
 
-def recheck_message(upload) -> tuple[str, str]:
-    """The flash after "Kiểm tra lại": what the check found, and its tone."""
+def recheck_message(upload, for_unit: bool = False) -> tuple[str, str]:
+    """The flash after "Kiểm tra lại": what the check found, and its tone; for the unit's staff, how to use a
+    valid version that stays aside (workflow.forward_moves: sent before the last submission)."""
     version = upload.version
     if upload.outcome == "valid":
+        if for_unit and stays_aside(upload):
+            return (f"Đã kiểm tra lại phiên bản {version}: tệp hợp lệ. Phiên bản này được gửi trước lần nộp gần "
+                    "nhất nên không tự trở thành phiên bản hiện tại; muốn nộp phiên bản này, hãy tải lên lại chính "
+                    f"tệp này (“Tải tệp đã gửi” ở phiên bản {version})."), "warning"
         return f"Đã kiểm tra lại phiên bản {version}: tệp hợp lệ.", "success"
     if upload.outcome == "errors":
         return f"Đã kiểm tra lại phiên bản {version}: có {upload.error_count} lỗi cần sửa.", "warning"
     if upload.outcome == "rejected":
         return f"Đã kiểm tra lại phiên bản {version}: không đọc được tệp. {upload.problem_message}", "danger"
     return f"Vẫn chưa kiểm tra được phiên bản {version}. {upload.check_error or ''}".strip(), "danger"
+
+
+def stays_aside(upload) -> bool:
+    """A valid version the unit's state does not point at, received before the last submission, while the unit
+    may upload: a check ending after a decision never moves the state by itself."""
+    state = db.session.execute(
+        db.select(UnitCycle).filter_by(cycle_id=upload.cycle_id, unit_id=upload.unit_id)).scalar_one_or_none()
+    return (state is not None and can("upload", WorkbookStatus(state.status)) and state.valid_upload_id != upload.id
+            and state.submission is not None and upload.created_at <= state.submission.submitted_at)
 
 
 def pick_version(uploads, version):

@@ -158,7 +158,8 @@ def recheck(code, version):
         if refused.http_status == 404:
             abort(404)
         return redirect_with(refused.message, back, "danger")
-    message, category = unit_page.recheck_message(upload)  # a plain form on both pages: no fragment to swap
+    # a plain form on both pages: no fragment to swap
+    message, category = unit_page.recheck_message(upload, unit_page.is_own_staff(current_user, unit))
     if upload.version != version and current_user.role == "staff":  # checked again as a new version
         back = url_for("units.version", code=unit.code, version=upload.version)
     return redirect_with(message, back, category)
