@@ -5,12 +5,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
 
-from kdweb.deadlines import VIETNAM
 from kdweb.extensions import db
 from kdweb.models import Finding, Rating, Review, Submission, UnitCycle, Upload
 from kdweb.rules import NOT_RATED_TEXT, Level, NotRatedReason, SubjectKind, get_rule_set
 from kdweb.rules.checks_quota import quota_limit
-from kdweb.services.workflow import return_of_same_bytes
+from kdweb.services.workflow import return_of_same_bytes, sent_back_words
 from kdweb.status import WorkbookStatus
 
 KIND_ORDER = list(SubjectKind)
@@ -157,8 +156,7 @@ def resubmitted_unchanged(state) -> str | None:
     sent_back = return_of_same_bytes(upload)
     if sent_back is None:
         return None
-    verb = "mở lại" if sent_back.action == "reopen" else "trả lại"
-    when = sent_back.created_at.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+    verb, when = sent_back_words(sent_back)
     return (f"Đơn vị nộp lại nguyên tệp đã bị trả lại, không sửa gì (đã xác nhận khi nộp): phiên bản "
             f"{upload.version} giống hệt tệp {sent_back.reviewer.full_name} đã {verb} lúc {when} với nhận xét: "
             f"“{sent_back.comment}”.")

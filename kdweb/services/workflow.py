@@ -175,13 +175,18 @@ def return_of_same_bytes(upload: Upload) -> Review | None:
 UNCHANGED_ACKNOWLEDGEMENT = "Tôi nộp lại nguyên tệp đã bị trả lại"
 
 
+def sent_back_words(sent_back: Review) -> tuple[str, str]:
+    """How a return or a reopening is said, and when it was (local time)."""
+    verb = "mở lại" if sent_back.action == "reopen" else "trả lại"
+    return verb, sent_back.created_at.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+
+
 def unchanged_since_return(upload: Upload, sent_back: Review) -> str:
     """What the unit's clerk is told of a version identical to a returned one: when, by whom, why, what next."""
     from kdweb.services.superior import current_superior
 
     staff_body = current_superior().staff_body
-    verb = "mở lại" if sent_back.action == "reopen" else "trả lại"
-    when = sent_back.created_at.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+    verb, when = sent_back_words(sent_back)
     return (f"Phiên bản {upload.version} giống hệt tệp đã bị trả lại: {staff_body} ({sent_back.reviewer.full_name}) "
             f"đã {verb} tệp này lúc {when} với nhận xét: “{sent_back.comment}”. Hãy sửa theo nhận xét rồi tải lên "
             f"lại. Chỉ nộp lại nguyên tệp này khi điều cần sửa không nằm trong tệp: khi đó đánh dấu "
