@@ -351,7 +351,8 @@ def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleS
         claimed.add(name)
         sheet = _calamine(lambda: workbook.get_sheet_by_name(name))
         rows = _with_error_texts(_sheet_rows(sheet), error_cells.get(name))
-        read: SheetRead = read_subject_sheet(rows, name, spec, issued, meta.unit_code, keep_values)
+        read: SheetRead = read_subject_sheet(rows, name, spec, issued, meta.unit_code, keep_values,
+                                             dates_1904=bool(report and report.date1904))
         batch.records_of(kind).extend(read.records)
         findings.extend(read.findings)
         findings.extend(unread_cell_findings(spec, read.places, read.records, meta.unit_code,

@@ -99,6 +99,7 @@ does not store, each with its formula: calamine reads both as blank."""
     sheet_bytes: dict[str, int] = field(default_factory=dict)
     error_cells: dict[str, dict[str, str]] = field(default_factory=dict)
     formula_cells: dict[str, dict[str, str]] = field(default_factory=dict)  # no value stored: {ref: formula}
+    date1904: bool = False  # workbookPr date1904: calamine reads every date serial from 1904-01-01
 
 
 def check_upload(data: bytes, limits: Limits = DEFAULT_LIMITS, stored_copy=None) -> PackageReport:
@@ -242,11 +243,13 @@ def _scan_parts(archive: zipfile.ZipFile, data: bytes, infos: list[zipfile.ZipIn
         if tally.cells > limits.max_total_cells:
             raise refuse("E-TOO-MANY-CELLS", detail=f"more than {tally.cells} cells", limit=f"{limits.max_total_cells:,}".replace(",", "."))
     _check_string_expansion(data, tally, limits)
-    names = _sheet_names(archive, targets)
+    workbook = _read_capped(archive, "xl/workbook.xml")
+    names = _sheet_names(archive, targets, workbook)
     sizes = {info.filename: info.file_size for info in infos}
     return PackageReport({name: sizes.get(part, 0) for part, name in names.items()},
                          {names[part]: cells for part, cells in tally.error_cells.items() if part in names},
-                         {names[part]: cells for part, cells in tally.formula_cells.items() if part in names})
+                         {names[part]: cells for part, cells in tally.formula_cells.items() if part in names},
+                         _DATE1904.search(workbook) is not None)
 
 
 def _scan_part(archive, data: bytes, info: zipfile.ZipInfo, limits: Limits, relationship: str | None, tally: _Tally,
@@ -814,6 +817,8 @@ _RELATIONSHIP = re.compile(rb"<(?:[\w.-]+:)?Relationship\s[^>]*>")
 _TARGET_ATTR = re.compile(rb"\sTarget" + _QUOTED)
 _ID_ATTR = re.compile(rb"\sId" + _QUOTED)
 _TYPE_ATTR = re.compile(rb"\sType" + _QUOTED)
+# as calamine reads it: the unprefixed <workbookPr>, date1904 "1" or "true"
+_DATE1904 = re.compile(rb"<workbookPr\s[^>]*?\bdate1904\s*=\s*[\"'](?:1|true)[\"']")
 _MAX_INDEX_BYTES = 4 * 1024 * 1024
 
 
@@ -862,11 +867,12 @@ def _parts_read_as_markup(targets: dict) -> dict[str, str]:
     return parts
 
 
-def _sheet_names(archive: zipfile.ZipFile, targets: dict | None = None) -> dict[str, str]:
+def _sheet_names(archive: zipfile.ZipFile, targets: dict | None = None, workbook: bytes | None = None) -> dict[str, str]:
     """Each sheet's part → its tab name."""
     targets = _relationship_targets(archive) if targets is None else targets
     names = {}
-    for tag in _SHEET_ENTRY.findall(_read_capped(archive, "xl/workbook.xml")):
+    workbook = _read_capped(archive, "xl/workbook.xml") if workbook is None else workbook
+    for tag in _SHEET_ENTRY.findall(workbook):
         name, rel_id = _value(_NAME_ATTR.search(tag)), _value(_RID_ATTR.search(tag))
         if name is not None and rel_id in targets:
             names[targets[rel_id][0]] = _unescape(name.decode("utf-8", "replace"))
