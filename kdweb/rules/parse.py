@@ -85,6 +85,12 @@ def quoted(value: object) -> str:
     return text if len(text) <= QUOTED_LENGTH else text[:QUOTED_LENGTH - 1].rstrip() + "…"
 
 
+def _only_invisible(value: object) -> bool:
+    """Text of invisible characters only (a zero-width space, a BOM, a direction mark): a cell that looks empty.
+    Printable text, as nearly every cell is, is settled by one C call."""
+    return type(value) is str and not value.isprintable() and not normalise_text(value)
+
+
 def _key(value: object) -> str:
     return normalise_text(value).strip(_EDGE_PUNCTUATION)
 
@@ -138,7 +144,7 @@ class Choice:
         self.hints = tuple((_key(hint), value) for hint, value in hints)
 
     def __call__(self, value: object) -> Parsed:
-        if is_blank(value):
+        if is_blank(value) or _only_invisible(value):
             return Parsed()
         if self.accepts and isinstance(value, self.accepts):
             return Parsed(value)
