@@ -45,7 +45,14 @@ class DeadlineState:
         return self.done_late is True or (self.done_late is None and self.days_left < 0)
 
 
-def deadline_state(deadline: date, now: datetime, done_at: datetime | None = None) -> DeadlineState:
+def late_now(deadline: date, done_at: datetime, late_then: bool | None = None) -> bool:
+    """Late against the deadline now and, when known (`late_then`, stored at submission), against the deadline in
+    force then: an extension clears "late"; a deadline brought forward never makes a submission on time late."""
+    return is_late(deadline, done_at) and late_then is not False
+
+
+def deadline_state(deadline: date, now: datetime, done_at: datetime | None = None,
+                   late_then: bool | None = None) -> DeadlineState:
     days_left = (deadline - local_date(now)).days
-    done_late = None if done_at is None else is_late(deadline, done_at)
+    done_late = None if done_at is None else late_now(deadline, done_at, late_then)
     return DeadlineState(deadline, days_left, done_late)

@@ -59,7 +59,7 @@ def report_csv(report: Report) -> bytes:
         for row in quota:
             writer.writerow([_decimal_comma(value) if index in decimal_columns else _plain(value)
                              for index, value in enumerate(row)])
-    notes = [*report.table(MEMBER).notes, *report.notes]
+    notes = report.every_note
     if notes:
         writer.writerow([])
         for note in notes:
@@ -114,7 +114,7 @@ def report_json(report: Report) -> str:
         "generated_on": report.generated_on.isoformat(),
         "reported_units": report.reported_count,
         "expected_units": report.expected_count,
-        "notes": [*report.table(MEMBER).notes, *report.notes],
+        "notes": report.every_note,
         "rows": json.loads(flat_dataset(report, keys=True, safe=False).export("json")),
         "missing_units": json.loads(missing_dataset(report, keys=True).export("json")),
     }

@@ -1,6 +1,7 @@
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from kdweb.deadlines import late_now
 from kdweb.models.base import PkModel, UTCDateTime, utcnow
 
 
@@ -46,6 +47,10 @@ class Submission(PkModel):
     upload = relationship("Upload")
     submitted_by = relationship("User")
     reviews = relationship("Review", back_populates="submission", order_by="Review.created_at")
+
+    def late_against(self, deadline) -> bool:
+        """Late as every page says it, with the deadline as it stands now (kdweb.deadlines.late_now)."""
+        return late_now(deadline, self.submitted_at, self.late)
 
 
 class Review(PkModel):

@@ -7,7 +7,7 @@ from .counts import Counts, ScoreStats
 from .percent import percent
 from .selection import Selection, UnknownSelection, measure_from_query, measure_query
 from .tables import (
-    KindTable, MissingUnit, Report, ReportedUnit, TableRow, UnitCounts, build_report, with_previous,
+    KindTable, MissingUnit, RatedTwice, Report, ReportedUnit, TableRow, UnitCounts, build_report, with_previous,
 )
 from .vocabulary import (
     BASES, BASIS_TEXTS, DEFAULT_BASIS, KIND_TEXTS, LEVEL_TEXTS, LEVELS, MEASURES, NULL_GROUP, REASONS,
@@ -16,7 +16,7 @@ from .vocabulary import (
 
 __all__ = [
     "BASES", "BASIS_TEXTS", "Bar", "Chart", "Counts", "ScoreStats", "DEFAULT_BASIS", "KIND_TEXTS", "KindTable", "LEVELS", "LEVEL_TEXTS",
-    "MEASURES", "MissingUnit", "NULL_GROUP", "REASONS", "Report", "ReportedUnit", "SUBJECT_KINDS", "Segment", "Selection", "UnknownSelection",
+    "MEASURES", "MissingUnit", "NULL_GROUP", "RatedTwice", "REASONS", "Report", "ReportedUnit", "SUBJECT_KINDS", "Segment", "Selection", "UnknownSelection",
     "TableRow", "UnitCounts", "build_report", "group_key", "group_label", "level_bars", "measure_from_query", "measure_label", "measure_query", "percent",
     "rating_group_label", "reason_label", "with_previous",
 ]

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from kdweb.domain import WorkbookStatus
+from kdweb.domain import SubjectKind, WorkbookStatus
 
 from .counts import Counts, ScoreStats
 from .formatting import vn_count
@@ -20,6 +20,17 @@ from .vocabulary import (
 )
 
 TOTAL_LABEL = "Tổng cộng toàn Đảng bộ"
+
+
+@dataclass(frozen=True)
+class RatedTwice:
+    """A subject other than a member rated by more than one unit of the basis: moved to another unit (a chi bộ
+    under another đảng bộ, a collective or a post rated elsewhere) after the first unit submitted."""
+
+    kind: str
+    code: str
+    name: str
+    units: tuple[str, ...]  # "name (code)" of each unit that rated it
 
 
 @dataclass(frozen=True)
@@ -205,6 +216,11 @@ class Report:
     def expected_count(self) -> int:
         return self.reported_count + len(self.missing)
 
+    @property
+    def every_note(self) -> list[str]:
+        """The notes of every kind's table, then the report's own: what a flat export carries under its rows."""
+        return [note for table in self.tables for note in table.notes] + list(self.notes)
+
     def table(self, kind: str) -> KindTable:
         return next(table for table in self.tables if table.kind == kind)
 
@@ -212,17 +228,19 @@ class Report:
 def build_report(year: int, basis: str, generated_on: date, units: list[ReportedUnit],
                  counts: list[UnitCounts], missing: list[MissingUnit], distinct_members: int | None = None,
                  rule_set_id: str | None = None, scored: bool = False, quota_marks: set | None = None,
-                 shares=None, rated_twice: int = 0) -> Report:
+                 shares=None, rated_twice: int = 0, others_rated_twice: tuple[RatedTwice, ...] = ()) -> Report:
     """`distinct_members`: members listed in the basis, each counted once (a temporary listing duplicates a member
     only when his or her home unit is in the basis too); without it, every temporary listing is taken as one.
-    `rated_twice`: members rated by two units of the basis (moved after the first one submitted), said in the note.
+    `rated_twice`: members rated by two units of the basis (moved after the first one submitted), said in the note;
+    `others_rated_twice`: the other subjects rated by two units, each named in its kind's note.
     `scored`: the cycle's rule set scores (qd366-hd43): rows carry their scores, and each table has its quota
     groups, outstanding where `quota_marks` holds (unit id, kind), with the rule set's `shares`."""
     from .quota import quota_rows
 
     by_id = {unit.id: unit for unit in units}
     tables = tuple(_kind_table(kind, by_id, [c for c in counts if c.kind == kind], distinct_members, scored,
-                               rated_twice) for kind in SUBJECT_KINDS)
+                               rated_twice, tuple(item for item in others_rated_twice if item.kind == kind))
+                   for kind in SUBJECT_KINDS)
     if scored:
         tables = tuple(replace(table, quota_rows=quota_rows(table.kind, by_id, counts, quota_marks or set(),
                                                             shares or QuotaShares()))
@@ -278,7 +296,8 @@ def _last_successor(code: str, successors: dict[str, str]) -> str:
 
 
 def _kind_table(kind: str, units: dict[int, ReportedUnit], counts: list[UnitCounts],
-                distinct_members: int | None = None, scored: bool = False, rated_twice: int = 0) -> KindTable:
+                distinct_members: int | None = None, scored: bool = False, rated_twice: int = 0,
+                others_twice: tuple[RatedTwice, ...] = ()) -> KindTable:
     per_unit: dict[int, Counts] = {}
     per_unit_scores: dict[int, ScoreStats] = {}
     for item in counts:
@@ -306,6 +325,8 @@ def _kind_table(kind: str, units: dict[int, ReportedUnit], counts: list[UnitCoun
     if kind in RATING_GROUP_TEXTS:
         rating_rows = _rating_group_rows(units, counts, total, scored, total_scores)
     notes = (_temporary_note(total, distinct_members, rated_twice),) if kind == MEMBER else ()
+    if others_twice:
+        notes += (_rated_twice_note(kind, total, others_twice),)
     return KindTable(kind, tuple(rows), rating_rows, notes)
 
 
@@ -351,6 +372,22 @@ def _temporary_note(total: Counts, distinct_members: int | None = None, rated_tw
     )
 
 
+_NAMED_TWICE = 10
+
+
+def _rated_twice_note(kind: str, total: Counts, twice: tuple[RatedTwice, ...]) -> str:
+    noun = SubjectKind(kind).noun
+    counted_again = sum(len(item.units) - 1 for item in twice)
+    named = "; ".join(f"{item.name} (mã {item.code}) ở {', '.join(item.units)}" for item in twice[:_NAMED_TWICE])
+    more = f"; và {vn_count(len(twice) - _NAMED_TWICE)} {noun} khác" if len(twice) > _NAMED_TWICE else ""
+    return (
+        f"Số được đánh giá, xếp loại của {noun} chỉ tính trùng {vn_count(len(twice))} {noun} được hai đơn vị trở lên "
+        f"cùng đánh giá, xếp loại (chuyển sang đơn vị khác sau khi đơn vị cũ đã nộp; trang kiểm tra giữa các đơn vị "
+        f"nêu từng trường hợp, trả lại đơn vị không còn quản lý để nộp lại): {named}{more}. Không tính trùng thì "
+        f"có {vn_count(total.rated - counted_again)} {noun} được đánh giá, xếp loại."
+    )
+
+
 def _notes(report: Report) -> tuple[str, ...]:
     notes = []
     notes.append("Tỷ lệ (%) tính trên số được đánh giá, xếp loại, làm tròn hai chữ số thập phân; tỷ lệ "
@@ -372,5 +409,5 @@ def _roman(number: int) -> str:
     return text
 
 
-__all__ = ["KindTable", "MissingUnit", "Report", "ReportedUnit", "TableRow", "UnitCounts",
+__all__ = ["KindTable", "MissingUnit", "RatedTwice", "Report", "ReportedUnit", "TableRow", "UnitCounts",
            "build_report", "with_previous"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from .ruleset import RuleSet
+from .ruleset import SUBGROUP_MAXIMA_UNREAD, RuleSet
 
 _COMMON = (
     ("quota_share", "Tỷ lệ HTXSNV tối đa trên số HTTNV (Q-20)", "percent"),
@@ -85,6 +85,9 @@ def _value(rule_set: RuleSet, name: str, shape: str) -> str:
         if not rule_set.is_on(code):
             return "Không áp dụng"
         return "Lỗi (chặn nộp)" if rule_set.severity(code).value == "error" else "Cảnh báo"
+    if name == "score_subgroup_maxima":  # refused when set (ruleset.unread_values): say what is checked instead
+        return "Chưa dùng: " + SUBGROUP_MAXIMA_UNREAD.format(common=rule_set.score_common_max,
+                                                           tasks=rule_set.score_tasks_max) + "."
     text = _text(getattr(rule_set, name), shape)
     rule = _OFF_WHEN.get(name)
     return f"{text} ({rule} không áp dụng)" if rule and not rule_set.is_on(rule) else text
@@ -99,12 +102,13 @@ def _text(value, shape: str) -> str:
         return f"{float(value) * 100:g}%".replace(".", ",")
     if shape == "mapping":
         if not value:
-            return "(không đặt: chỉ kiểm tra tổng)"
+            return "(không đặt)"
         return "; ".join(f"{getattr(key, 'text', key)}: {_plain(item)}" for key, item in value.items())
     return _plain(value)
 
 
-_WORDS = {"unit": "trong từng đơn vị", "district": "chung toàn cấp trên", "floor": "xuống mức thấp hơn đạt điều kiện",
+_WORDS = {"unit": "trong từng đơn vị", "district": "chung toàn cấp trên",
+          "floor": "xuống mức thấp hơn đạt điều kiện (cách duy nhất đã cài đặt)",
           "HTTNV": "số HTTNV", "HTTNV_AND_BETTER": "số HTTNV trở lên"}
 
 

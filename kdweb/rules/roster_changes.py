@@ -130,9 +130,14 @@ def _added(kind, code, name, unit_code, severity_of) -> Finding:
     )
 
 
+def changes_text(record, updated: dict) -> str:
+    """"Ngày kết nạp: “19/05/2015” → “01/10/2026”; …": each fact as the record has it and as it is now."""
+    return "; ".join(f"{field_label(name)}: “{_fact_text(getattr(record, name))}” → “{_fact_text(value)}”"
+                     for name, value in updated.items())
+
+
 def _updated(kind, record, updated: dict, unit_code) -> Finding:
-    changes = "; ".join(f"{field_label(name)}: “{_fact_text(getattr(record, name))}” → “{_fact_text(value)}”"
-                        for name, value in updated.items())
+    changes = changes_text(record, updated)
     return Finding(
         rule=ROSTER_CHANGED, severity=Severity.WARNING, subject_kind=kind, subject_code=record.code,
         subject_name=updated.get("name", record.name),

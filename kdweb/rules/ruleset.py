@@ -85,7 +85,7 @@ class RuleSet:
     scored: bool = False
     score_common_max: int = 30
     score_tasks_max: int = 70
-    score_subgroup_maxima: Mapping[str, int] = field(default_factory=dict)  # UNCONFIRMED: empty, totals only
+    score_subgroup_maxima: Mapping[str, int] = field(default_factory=dict)  # UNCONFIRMED: empty, read by nothing yet
     score_tolerance: str = "0.01"  # a typed total may differ from the sum by this much
     band_htxsnv: int = 90
     band_httnv: int = 70
@@ -105,6 +105,11 @@ class RuleSet:
     quota_outstanding_share: float = 0.25  # Q-25
     quarter_gap: int = 2  # UNCONFIRMED P-QUARTER: a quarter more than this many levels below the year's
     unconfirmed: tuple[str, ...] = ()  # parameter names that are UNCONFIRMED readings, shown on the cycle's page
+
+    def __post_init__(self) -> None:
+        refused = unread_values(self)
+        if refused:
+            raise ValueError("; ".join(refused))
 
     def is_on(self, rule: str) -> bool:
         return rule not in self.disabled
@@ -133,6 +138,23 @@ class RuleSet:
 
     def disabling(self, *rules: str) -> RuleSet:
         return replace(self, disabled=self.disabled | set(rules))
+
+
+BAND_MODES = ("floor",)  # the fallbacks the score checks are written for (checks_score.Assessment.conditions_level)
+SUBGROUP_MAXIMA_UNREAD = ("bảng tính chưa có cột điểm của từng nhóm tiêu chí, nên chỉ kiểm tra tổng điểm tiêu chí "
+                          "chung (tối đa {common}) và tổng điểm kết quả thực hiện nhiệm vụ (tối đa {tasks})")
+
+
+def unread_values(rule_set: RuleSet) -> list[str]:
+    """Values of the open points (docs/rulebook-366.md §6) that no check reads: a rule set holding one would say one
+    thing on the cycle page and do another, so it is refused where it is built."""
+    refused = []
+    if rule_set.band_mode not in BAND_MODES:
+        refused.append(f"band_mode = {rule_set.band_mode!r} chưa được cài đặt; chỉ có: {', '.join(BAND_MODES)}")
+    if rule_set.score_subgroup_maxima:
+        refused.append("score_subgroup_maxima chưa dùng được: " + SUBGROUP_MAXIMA_UNREAD.format(
+            common=rule_set.score_common_max, tasks=rule_set.score_tasks_max))
+    return refused
 
 
 @lru_cache(maxsize=64)

@@ -213,7 +213,7 @@ def build(cycle, filters: Filters, now: datetime | None = None) -> Dashboard:
                   Unit.code, Unit.name, Unit.level, Unit.group, Unit.sort_order,
                   latest.error_count, latest.warning_count, latest.version,
                   valid.error_count.label("valid_errors"), valid.warning_count.label("valid_warnings"),
-                  submission.submitted_at, submission.upload_id, UnitCycle.roster_changed_at,
+                  submission.submitted_at, submission.late, submission.upload_id, UnitCycle.roster_changed_at,
                   Unit.valid_from, Unit.valid_to, successor.name.label("successor_name"),
                   Unit.id.label("unit_id"), submitted.summary_json.label("submitted_summary"))
         .join(Unit, UnitCycle.unit_id == Unit.id)
@@ -259,7 +259,7 @@ def dashboard_row(cycle, record, now, marked: dict) -> DashboardRow:
     return DashboardRow(
         code=record.code, name=record.name, level=record.level, group=record.group or DISTRICT_GROUP,
         sort_order=record.sort_order, status=status,
-        deadline=deadline_state(deadline, now, record.submitted_at if done else None),
+        deadline=deadline_state(deadline, now, *((record.submitted_at, record.late) if done else ())),
         last_activity_at=record.last_activity_at, error_count=errors or 0,
         warning_count=warnings or 0, latest_version=record.version,
         basis_upload_id=record.upload_id if done else record.valid_upload_id,

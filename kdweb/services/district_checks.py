@@ -9,7 +9,7 @@ from collections import defaultdict
 from sqlalchemy.orm import aliased
 
 from kdweb.extensions import db
-from kdweb.models import Collective, LeaderPost, QuotaMark, Rating, Submission, Unit, UnitCycle
+from kdweb.models import Collective, LeaderPost, QuotaMark, Rating, Submission, Unit, UnitCycle, Upload
 from kdweb.reports import BASES
 from kdweb.rules import (
     CollectiveRecord, LeaderRecord, Level, MemberRecord, NotRatedReason, OrganisationRecord, Severity, SubjectKind,
@@ -17,9 +17,10 @@ from kdweb.rules import (
 )
 from kdweb.rules import Finding as RuleFinding
 from kdweb.rules.checks_quota_groups import mark_as_now
+from kdweb.rules.roster_after import facts_changed_after_submission
 from kdweb.rules.roster_changes import ROSTER_CHANGED
 from kdweb.rules.stored import record_from_json
-from kdweb.services.roster import roster_names
+from kdweb.services.roster import roster_names, roster_of_record
 
 
 
@@ -109,15 +110,21 @@ def district_findings(cycle, alive=lambda: None):
 
 def roster_mismatches(cycle, batches, alive=lambda: None) -> list[RuleFinding]:
     """A unit whose submission (waiting or approved) no longer matches its roster of record: who was added to
-    or left the roster since the workbook was checked."""
+    or left the roster since the workbook was checked, and whose roster facts were corrected since (each named,
+    an error where the submitted result no longer holds under the facts as they stand)."""
     units = {unit.code: unit for unit in db.session.execute(
         db.select(Unit).where(Unit.code.in_([batch.unit_code for batch in batches]))).scalars()}
+    rule_set = get_rule_set(cycle.rule_set_id)
+    changed_since = roster_changed_since_checked(cycle)
     findings = []
     for batch in batches:
         alive()
         unit = units.get(batch.unit_code)
         if unit is None:
             continue
+        if unit.code in changed_since:
+            findings.extend(facts_changed_after_submission(
+                batch, roster_of_record(cycle, unit, every_fact=True), rule_set))
         now = roster_names(cycle, unit)  # codes and names only: no records built for every unit
         for kind in SubjectKind:
             rated = {record.code: record.name for record in batch.records_of(kind)}
@@ -127,6 +134,19 @@ def roster_mismatches(cycle, batches, alive=lambda: None) -> list[RuleFinding]:
             if added or gone:
                 findings.append(_mismatch(batch, kind, added, gone, current, rated))
     return findings
+
+
+def roster_changed_since_checked(cycle) -> set[str]:
+    """Codes of the units whose roster an admin changed after the upload behind their current submission was
+    received: only their stored facts may differ from the roster's (the upload was checked with the facts then).
+    An upload stored before full records were kept has no facts to compare."""
+    without_facts = db.select(Rating.id).where(Rating.upload_id == Upload.id, Rating.record_json.is_(None)).exists()
+    return set(db.session.execute(
+        db.select(Unit.code).join(UnitCycle, UnitCycle.unit_id == Unit.id)
+        .join(Submission, Submission.id == UnitCycle.submission_id).join(Upload, Upload.id == Submission.upload_id)
+        .where(UnitCycle.cycle_id == cycle.id, UnitCycle.roster_changed_at.is_not(None),
+               UnitCycle.roster_changed_at >= Upload.created_at, ~without_facts)
+    ).scalars())
 
 
 def _mismatch(batch, kind, added, gone, current, rated) -> RuleFinding:

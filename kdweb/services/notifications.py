@@ -14,7 +14,7 @@ from flask import current_app
 
 from kdweb.deadlines import deadline_state
 from kdweb.extensions import db
-from kdweb.models import Notification, Unit, UnitCycle, User
+from kdweb.models import Notification, Submission, Unit, UnitCycle, User
 from kdweb.models.base import utcnow
 from kdweb.status import WorkbookStatus
 
@@ -24,6 +24,7 @@ KINDS = {"returned": WorkbookStatus.RETURNED.text, "approved": WorkbookStatus.AP
          "reopened": "Được mở lại", "deadline_soon": "Sắp đến hạn", "overdue": "Quá hạn"}
 SOON_DAYS = 3
 DONE = (WorkbookStatus.SUBMITTED.code, WorkbookStatus.APPROVED.code)
+REMINDERS = ("deadline_soon", "overdue")
 
 
 def staff_of(unit) -> list[User]:
@@ -32,12 +33,14 @@ def staff_of(unit) -> list[User]:
     ).scalars().all()
 
 
-def notify(unit, cycle, kind: str, text: str, once_key: str | None = None) -> list[Notification]:
-    """One notification per active staff account of the unit; with once_key, never twice per account."""
+def notify(unit, cycle, kind: str, text: str, once_key: str | None = None,
+           written_as: tuple[str, ...] = ()) -> list[Notification]:
+    """One notification per active staff account of the unit; with once_key, never twice per account (nor when
+    one was written under an older form of the key, `written_as`)."""
     notes = []
     for user in staff_of(unit):
-        if once_key and db.session.execute(
-                db.select(Notification.id).filter_by(user_id=user.id, once_key=once_key)).first():
+        if once_key and db.session.execute(db.select(Notification.id).where(
+                Notification.user_id == user.id, Notification.once_key.in_((once_key, *written_as)))).first():
             continue
         note = Notification(user_id=user.id, unit_id=unit.id, cycle_id=cycle.id if cycle else None, kind=kind,
                             text=text, once_key=once_key, created_at=utcnow())
@@ -91,10 +94,51 @@ def remind(now: datetime | None = None) -> dict:
                                            f"({state.text.lower()}). Đơn vị chưa nộp.")
         else:
             continue
-        counts[kind] += len(notify(unit, cycle, kind, text, once_key=f"{kind}:{cycle.id}:{unit.id}"))
+        if not still_waiting(cycle, unit):
+            db.session.rollback()
+            continue
+        counts[kind] += len(notify(unit, cycle, kind, text, once_key=reminder_key(kind, cycle, unit),
+                                   written_as=(f"{kind}:{cycle.id}:{unit.id}",)))
+        db.session.commit()  # one unit at a time: its row is held only while its reminder is written
     db.session.commit()
     counts["mailed"] = send_pending_mail()
     return counts
+
+
+def reminder_key(kind: str, cycle, unit) -> str:
+    """Each reminder once per unit and deadline: a deadline moved since (an extension) is reminded again. A key
+    written before the deadline was part of it (kind:cycle:unit) stands for whatever deadline it was."""
+    return f"{kind}:{cycle.id}:{unit.id}:{cycle.deadline_for(unit).isoformat()}"
+
+
+def for_another_deadline(note: Notification) -> bool:
+    """A deadline reminder written for a deadline that has moved since: no longer true (an overdue unit given
+    more time), so never mailed; it stays in the in-app list, dated."""
+    from kdweb.models import Cycle
+
+    parts = (note.once_key or "").split(":")
+    if note.kind not in REMINDERS or len(parts) != 4:
+        return False
+    cycle, unit = db.session.get(Cycle, note.cycle_id), db.session.get(Unit, note.unit_id)
+    return cycle is not None and unit is not None and parts[3] != cycle.deadline_for(unit).isoformat()
+
+
+def still_waiting(cycle, unit) -> bool:
+    """The unit has still not submitted, read again as its reminder is written (the list was read before): the
+    row is read FOR SHARE (PostgreSQL), so a submit arriving now waits for the reminder, and the reminder, written
+    before that submission, is then never mailed (`send_pending_mail`)."""
+    status = db.session.execute(
+        db.select(UnitCycle.status).filter_by(cycle_id=cycle.id, unit_id=unit.id).with_for_update(read=True)
+    ).scalar_one_or_none()
+    return status not in DONE
+
+
+def outdated_reminder():
+    """A deadline reminder written before a submission of its unit since: true when written, no longer when mailed."""
+    submitted_since = db.select(Submission.id).where(
+        Submission.unit_id == Notification.unit_id, Submission.cycle_id == Notification.cycle_id,
+        Submission.submitted_at >= Notification.created_at).exists()
+    return Notification.kind.in_(REMINDERS) & submitted_since
 
 
 def mail_configured() -> bool:
@@ -103,16 +147,19 @@ def mail_configured() -> bool:
 
 def send_pending_mail() -> int:
     """Mail every notification not yet mailed to users with an address: one message per event, addressed to
-    all the unit's staff it concerns. Off (returns 0) unless MAIL_SERVER is configured."""
+    all the unit's staff it concerns; never a deadline reminder no longer true, its unit having submitted or its
+    deadline moved since (it stays in the in-app list, unmailed). Off (returns 0) unless MAIL_SERVER is configured."""
     if not mail_configured():
         return 0
     pending = db.session.execute(
         db.select(Notification, User.email).join(User, Notification.user_id == User.id)
-        .where(Notification.emailed_at.is_(None), User.email.is_not(None), User.email != "")
+        .where(Notification.emailed_at.is_(None), User.email.is_not(None), User.email != "", ~outdated_reminder())
         .order_by(Notification.id)
     ).all()
     events: dict[tuple, list] = {}
     for note, email in pending:
+        if for_another_deadline(note):
+            continue
         events.setdefault((note.unit_id, note.kind, note.text), []).append((note, email))
     sent = 0
     for (_unit_id, kind, text), items in events.items():

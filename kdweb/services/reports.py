@@ -17,7 +17,7 @@ from kdweb.models import Cycle, Finding, QuotaMark, Rating, Submission, Unit, Un
 from kdweb.models.base import utcnow
 from kdweb.services.cycles import cycle_by_year
 from kdweb.reports import (
-    BASES, LEVELS, MEASURES, REASONS, SUBJECT_KINDS, Counts, MissingUnit, Report, ReportedUnit, ScoreStats,
+    BASES, LEVELS, MEASURES, REASONS, SUBJECT_KINDS, Counts, MissingUnit, RatedTwice, Report, ReportedUnit, ScoreStats,
     UnitCounts, build_report, with_previous,
 )
 from kdweb.rules import get_rule_set
@@ -47,6 +47,7 @@ def _report(cycle: Cycle, basis: str, today: date) -> Report:
                           unit_counts(cycle.id, basis, scored), missing_units(cycle.id, basis),
                           distinct_members=distinct_members(cycle.id, basis), rule_set_id=cycle.rule_set_id,
                           rated_twice=members_rated_twice(cycle.id, basis),
+                          others_rated_twice=others_rated_twice(cycle.id, basis),
                           scored=scored, quota_marks=quota_marks(cycle.id) if scored else None,
                           shares=_shares(cycle) if scored else None)
     retired = no_longer_expected(cycle.id, basis)
@@ -97,6 +98,27 @@ def members_rated_twice(cycle_id: int, basis: str) -> int:
              .add_columns(Rating.subject_code).group_by(Rating.subject_code)
              .having(func.count() > 1).subquery())
     return db.session.scalar(db.select(func.count()).select_from(twice)) or 0
+
+
+def others_rated_twice(cycle_id: int, basis: str) -> tuple[RatedTwice, ...]:
+    """Subjects other than members rated (a level) by more than one unit in the basis, with the units that rated
+    them: a chi bộ moved under another đảng bộ, a collective or a leader post moved, after the first unit submitted."""
+    rated = and_(Rating.subject_kind != MEMBER, Rating.level.in_(LEVELS))
+    twice = (_in_basis(cycle_id, basis).join(Rating, Rating.upload_id == Upload.id).where(rated)
+             .add_columns(Rating.subject_kind, Rating.subject_code).group_by(Rating.subject_kind, Rating.subject_code)
+             .having(func.count() > 1).subquery())
+    rows = db.session.execute(
+        _in_basis(cycle_id, basis).join(Rating, Rating.upload_id == Upload.id).join(Unit, Unit.id == Upload.unit_id)
+        .join(twice, and_(twice.c.subject_kind == Rating.subject_kind, twice.c.subject_code == Rating.subject_code))
+        .where(rated).add_columns(Rating.subject_kind, Rating.subject_code, Rating.subject_name, Unit.code, Unit.name)
+        .order_by(Rating.subject_kind, Rating.subject_code, Unit.sort_order, Unit.code))
+    found: dict[tuple[str, str], RatedTwice] = {}
+    for kind, code, name, unit_code, unit_name in rows:
+        held = found.get((kind, code))
+        unit = f"{unit_name} ({unit_code})"
+        found[(kind, code)] = RatedTwice(kind, code, name, (unit,)) if held is None else \
+            replace(held, units=held.units + (unit,))
+    return tuple(found.values())
 
 
 def measure_condition(measure: str):

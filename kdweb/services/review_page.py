@@ -3,11 +3,13 @@ changed since the unit's previous submitted or approved version (read-only)."""
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
+from sqlalchemy.orm import aliased
 
 from kdweb.extensions import db
-from kdweb.models import Finding, Rating, Submission, UnitCycle, Upload
+from kdweb.models import Finding, Rating, Review, Submission, UnitCycle, Upload
 from kdweb.rules import NOT_RATED_TEXT, Level, NotRatedReason, SubjectKind, get_rule_set
 from kdweb.rules.checks_quota import quota_limit
+from kdweb.services.workflow import return_of_same_bytes, sent_back_words
 from kdweb.status import WorkbookStatus
 
 KIND_ORDER = list(SubjectKind)
@@ -114,6 +116,7 @@ class Approvable:
     code: str
     name: str
     version: int
+    submission_id: int
 
 
 def clean_submissions(cycle) -> list[Approvable]:
@@ -121,13 +124,39 @@ def clean_submissions(cycle) -> list[Approvable]:
     from kdweb.models import Unit
 
     rows = db.session.execute(
-        db.select(Unit.code, Unit.name, Upload.version)
+        db.select(Unit.code, Unit.name, Upload.version, Submission.id)
         .join(UnitCycle, UnitCycle.unit_id == Unit.id)
         .join(Submission, UnitCycle.submission_id == Submission.id)
         .join(Upload, Submission.upload_id == Upload.id)
         .where(UnitCycle.cycle_id == cycle.id, UnitCycle.status == WorkbookStatus.SUBMITTED.code,
                Unit.valid_on_clause(cycle.review_date), Upload.error_count == 0, Upload.warning_count == 0,
-               ~db.select(Finding.id).where(Finding.upload_id == Upload.id).exists())
+               ~db.select(Finding.id).where(Finding.upload_id == Upload.id).exists(),
+               ~sent_back_before(Upload))
         .order_by(Unit.level, Unit.sort_order, Unit.name)
     ).all()
-    return [Approvable(code, name, version) for code, name, version in rows]
+    return [Approvable(*row) for row in rows]
+
+
+def sent_back_before(upload):
+    """EXISTS: Ban Tổ chức returned (or reopened) a submission of the same unit and cycle with the very bytes of
+    `upload` (a column set: the model or an alias); such a resubmission wants a look of its own."""
+    earlier_submission, earlier_upload = aliased(Submission), aliased(Upload)
+    return (db.select(Review.id).join(earlier_submission, Review.submission_id == earlier_submission.id)
+            .join(earlier_upload, earlier_submission.upload_id == earlier_upload.id)
+            .where(earlier_submission.cycle_id == upload.cycle_id, earlier_submission.unit_id == upload.unit_id,
+                   earlier_upload.sha256 == upload.sha256, Review.action.in_(("return", "reopen"))).exists())
+
+
+def resubmitted_unchanged(state) -> str | None:
+    """For the reviewer: the submission waiting is the very file Ban Tổ chức sent back, with the unit's
+    acknowledgement (workflow.submit)."""
+    if state is None or state.status != WorkbookStatus.SUBMITTED.code or state.submission is None:
+        return None
+    upload = state.submission.upload
+    sent_back = return_of_same_bytes(upload)
+    if sent_back is None:
+        return None
+    verb, when = sent_back_words(sent_back)
+    return (f"Đơn vị nộp lại nguyên tệp đã bị trả lại, không sửa gì (đã xác nhận khi nộp): phiên bản "
+            f"{upload.version} giống hệt tệp {sent_back.reviewer.full_name} đã {verb} lúc {when} với nhận xét: "
+            f"“{sent_back.comment}”.")

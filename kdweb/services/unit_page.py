@@ -9,7 +9,9 @@ from kdweb.models.base import utcnow
 from kdweb.services import conversation, quota_basis
 from kdweb.services.roster_notice import roster_notice
 from kdweb.services.superior import current_superior
-from kdweb.services.workflow import no_longer_expected, refusal_text
+from kdweb.services.workflow import (
+    UNCHANGED_ACKNOWLEDGEMENT, no_longer_expected, refusal_text, return_of_same_bytes, unchanged_since_return,
+)
 from kdweb.status import WorkbookStatus, can
 
 GENERAL_SHEET = "Chung"
@@ -19,7 +21,7 @@ def context(unit, cycle, user, version=None, severity=None, sheet=None) -> dict:
     result = {"unit": unit, "cycle": cycle, "user": user, "shown": None, "state": None, "thread": [],
               "for_unit": is_own_staff(user, unit), "returned_copy": False,
               "status": WorkbookStatus.NOT_DOWNLOADED, "uploads": [], "can_upload": False, "can_submit": False,
-              "unchecked": [], "can_recheck": False,
+              "unchecked": [], "can_recheck": False, "unchanged_notice": None,
               "can_download": is_own_staff(user, unit), "severity": severity, "sheet": sheet}
     if cycle is None:
         result["closed_cycles"] = closed_cycles()
@@ -32,7 +34,8 @@ def context(unit, cycle, user, version=None, severity=None, sheet=None) -> dict:
     done_at = state.submission.submitted_at if state and state.submission and status in (
         WorkbookStatus.SUBMITTED, WorkbookStatus.APPROVED) else None
     result.update(state=state, status=status, uploads=uploads,
-                  deadline=deadline_state(cycle.deadline_for(unit), utcnow(), done_at),
+                  deadline=deadline_state(cycle.deadline_for(unit), utcnow(), done_at,
+                                          state.submission.late if done_at else None),
                   last_review=last_review(state), thread=conversation.thread(cycle, unit),
                   returned_copy=status is WorkbookStatus.RETURNED
                   and conversation.returned_submission(cycle, unit) is not None)
@@ -42,13 +45,14 @@ def context(unit, cycle, user, version=None, severity=None, sheet=None) -> dict:
     submittable = next((u for u in uploads if state and u.id == state.valid_upload_id), None)
     result["submittable"] = submittable
     result["can_submit"] = own and submittable is not None and can("submit", status)
+    result.update(sent_back_unchanged(submittable if result["can_submit"] else None))
     result["unchecked"] = [upload for upload in uploads if upload.needs_check]
     result["can_recheck"] = may_recheck(user, unit)
     if not cycle.is_open:
-        result.update(can_upload=False, can_submit=False, can_download=False,
+        result.update(can_upload=False, can_submit=False, can_download=False, unchanged_notice=None,
                       upload_refusal=f"Đợt năm {cycle.year} đã đóng: chỉ xem lại được.")
     elif no_longer_expected(cycle, unit):
-        result.update(can_upload=False, can_submit=False, can_download=False,
+        result.update(can_upload=False, can_submit=False, can_download=False, unchanged_notice=None,
                       upload_refusal=no_longer_expected(cycle, unit))
     result["cycle_args"] = {} if cycle.is_open else {"year": cycle.year}
     result["submit_unavailable"] = submit_unavailable(result, own)
@@ -57,8 +61,18 @@ def context(unit, cycle, user, version=None, severity=None, sheet=None) -> dict:
     shown = pick_version(uploads, version)
     if shown is not None:
         result.update(shown_details(shown, severity, sheet))
-        result["verdict"] = verdict(shown, own, submittable, result["can_submit"])
+        result["verdict"] = verdict(shown, own, submittable, result["can_submit"], result["unchanged_notice"])
     return result
+
+
+def sent_back_unchanged(submittable) -> dict:
+    """The notice, and the acknowledgement the submit form asks for, when the version the unit would submit is
+    the very file Ban Tổ chức returned (workflow.return_of_same_bytes)."""
+    sent_back = return_of_same_bytes(submittable) if submittable is not None else None
+    if sent_back is None:
+        return {"unchanged_notice": None}
+    return {"unchanged_notice": unchanged_since_return(submittable, sent_back),
+            "unchanged_acknowledgement": UNCHANGED_ACKNOWLEDGEMENT}
 
 
 def submit_unavailable(page: dict, own: bool) -> str:
@@ -84,7 +98,7 @@ def submit_unavailable(page: dict, own: bool) -> str:
     return "Chưa có phiên bản hợp lệ để nộp."
 
 
-def verdict(shown, own: bool, submittable, can_submit: bool) -> str:
+def verdict(shown, own: bool, submittable, can_submit: bool, unchanged_notice: str | None = None) -> str:
     """The one line that says what to do next after an upload."""
     if shown.outcome == "rejected":
         return "Không đọc được tệp — xem lý do bên dưới" + (" rồi tải lên lại." if own else ".")
@@ -93,6 +107,8 @@ def verdict(shown, own: bool, submittable, can_submit: bool) -> str:
         return text + (" — sửa trong bản đánh dấu lỗi rồi tải lên lại." if own else ".")
     warnings = f", {shown.warning_count} cảnh báo" if shown.warning_count else ""
     if own and can_submit and submittable is not None and submittable.id == shown.id:
+        if unchanged_notice:
+            return f"Không có lỗi{warnings}, nhưng đây là tệp đã bị trả lại — sửa theo nhận xét rồi tải lên lại."
         return f"Không có lỗi{warnings} — " + ("xem lại cảnh báo rồi bấm Nộp." if warnings else "bấm Nộp.")
     return f"Không có lỗi{warnings}."
 
@@ -110,16 +126,30 @@ def may_recheck(user, unit) -> bool:
     return is_own_staff(user, unit) or user.role in ("reviewer", "admin")
 
 
-def recheck_message(upload) -> tuple[str, str]:
-    """The flash after "Kiểm tra lại": what the check found, and its tone."""
+def recheck_message(upload, for_unit: bool = False) -> tuple[str, str]:
+    """The flash after "Kiểm tra lại": what the check found, and its tone; for the unit's staff, how to use a
+    valid version that stays aside (workflow.forward_moves: sent before the last submission)."""
     version = upload.version
     if upload.outcome == "valid":
+        if for_unit and stays_aside(upload):
+            return (f"Đã kiểm tra lại phiên bản {version}: tệp hợp lệ. Phiên bản này được gửi trước lần nộp gần "
+                    "nhất nên không tự trở thành phiên bản hiện tại; muốn nộp phiên bản này, hãy tải lên lại chính "
+                    f"tệp này (“Tải tệp đã gửi” ở phiên bản {version})."), "warning"
         return f"Đã kiểm tra lại phiên bản {version}: tệp hợp lệ.", "success"
     if upload.outcome == "errors":
         return f"Đã kiểm tra lại phiên bản {version}: có {upload.error_count} lỗi cần sửa.", "warning"
     if upload.outcome == "rejected":
         return f"Đã kiểm tra lại phiên bản {version}: không đọc được tệp. {upload.problem_message}", "danger"
     return f"Vẫn chưa kiểm tra được phiên bản {version}. {upload.check_error or ''}".strip(), "danger"
+
+
+def stays_aside(upload) -> bool:
+    """A valid version the unit's state does not point at, received before the last submission, while the unit
+    may upload: a check ending after a decision never moves the state by itself."""
+    state = db.session.execute(
+        db.select(UnitCycle).filter_by(cycle_id=upload.cycle_id, unit_id=upload.unit_id)).scalar_one_or_none()
+    return (state is not None and can("upload", WorkbookStatus(state.status)) and state.valid_upload_id != upload.id
+            and state.submission is not None and upload.created_at <= state.submission.submitted_at)
 
 
 def pick_version(uploads, version):

@@ -1,8 +1,9 @@
 """Submit, approve, return, reopen: the state changes of a unit's workbook, each locked, checked and audited."""
 from sqlalchemy import update
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
-from kdweb.deadlines import is_late
+from kdweb.deadlines import VIETNAM, is_late
 from kdweb.extensions import db
 from kdweb.models import Cycle, Review, Submission, UnitCycle, Upload
 from kdweb.models.base import utcnow
@@ -136,8 +137,11 @@ def forward_moves(state: UnitCycle, upload: Upload) -> dict:
 
 def status_after(state: UnitCycle, upload: Upload) -> WorkbookStatus:
     """A refused (unreadable) file never hides a valid version not yet submitted: the unit stays "Hợp lệ, chưa
-    nộp" and may still submit it; a file that was read and has errors is the unit's current work."""
+    nộp" and may still submit it; a file that was read and has errors is the unit's current work. A valid file
+    with the very bytes Ban Tổ chức sent back leaves the unit "Trả lại": the return is never undone unchanged."""
     if upload.outcome == "valid":
+        if state.submission_id is not None and return_of_same_bytes(upload) is not None:
+            return WorkbookStatus.RETURNED
         return WorkbookStatus.VALID
     if upload.outcome == "rejected" and state.valid_upload_id is not None \
             and state.status == WorkbookStatus.VALID.code:
@@ -155,9 +159,45 @@ def record_download(cycle, unit, user, template) -> None:
     audit.record("template_downloaded", user=user, unit=unit, target=template, version=template.version)
 
 
+def return_of_same_bytes(upload: Upload) -> Review | None:
+    """The last return (or reopening) by Ban Tổ chức of a submission of the unit, this cycle, whose file had the
+    very bytes of `upload`: sending it again sends back, unchanged, what the reviewer asked to change."""
+    sent_back = aliased(Upload)
+    return db.session.execute(
+        db.select(Review).join(Submission, Review.submission_id == Submission.id)
+        .join(sent_back, Submission.upload_id == sent_back.id)
+        .where(Submission.cycle_id == upload.cycle_id, Submission.unit_id == upload.unit_id,
+               sent_back.sha256 == upload.sha256, Review.action.in_(("return", "reopen")))
+        .order_by(Review.created_at.desc(), Review.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+UNCHANGED_ACKNOWLEDGEMENT = "Tôi nộp lại nguyên tệp đã bị trả lại"
+
+
+def sent_back_words(sent_back: Review) -> tuple[str, str]:
+    """How a return or a reopening is said, and when it was (local time)."""
+    verb = "mở lại" if sent_back.action == "reopen" else "trả lại"
+    return verb, sent_back.created_at.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+
+
+def unchanged_since_return(upload: Upload, sent_back: Review) -> str:
+    """What the unit's clerk is told of a version identical to a returned one: when, by whom, why, what next."""
+    from kdweb.services.superior import current_superior
+
+    staff_body = current_superior().staff_body
+    verb, when = sent_back_words(sent_back)
+    return (f"Phiên bản {upload.version} giống hệt tệp đã bị trả lại: {staff_body} ({sent_back.reviewer.full_name}) "
+            f"đã {verb} tệp này lúc {when} với nhận xét: “{sent_back.comment}”. Hãy sửa theo nhận xét rồi tải lên "
+            f"lại. Chỉ nộp lại nguyên tệp này khi điều cần sửa không nằm trong tệp: khi đó đánh dấu "
+            f"“{UNCHANGED_ACKNOWLEDGEMENT}” rồi nộp, {staff_body} sẽ thấy đơn vị không sửa gì.")
+
+
 @use_case
-def submit(cycle, unit, user, upload_id: int, acknowledge_warnings: bool) -> tuple[Submission, bool]:
-    """Submit a valid upload; a second submit of the same state returns the first submission (created=False)."""
+def submit(cycle, unit, user, upload_id: int, acknowledge_warnings: bool,
+           acknowledge_unchanged: bool = False) -> tuple[Submission, bool]:
+    """Submit a valid upload; a second submit of the same state returns the first submission (created=False).
+    The very file Ban Tổ chức returned goes back only with `acknowledge_unchanged`."""
     ensure_expected(cycle, unit)
     state = lock(cycle, unit)
     ensure_still_open(cycle)
@@ -173,6 +213,9 @@ def submit(cycle, unit, user, upload_id: int, acknowledge_warnings: bool) -> tup
             f"Tệp còn {upload.warning_count} cảnh báo: hãy xem lại và đánh dấu “Tôi đã xem các cảnh báo” trước khi nộp.",
             http_status=422,
         )
+    sent_back = return_of_same_bytes(upload)
+    if sent_back is not None and not acknowledge_unchanged:
+        raise WorkflowRefused(unchanged_since_return(upload, sent_back), http_status=422)
     now = utcnow()
     submission = Submission(cycle_id=cycle.id, unit_id=unit.id, upload_id=upload.id, submitted_by_id=user.id,
                             submitted_at=now, late=is_late(cycle.deadline_for(unit), now),
@@ -182,8 +225,9 @@ def submit(cycle, unit, user, upload_id: int, acknowledge_warnings: bool) -> tup
     state.submission_id = submission.id
     state.status = WorkbookStatus.SUBMITTED.code
     state.last_activity_at = now
+    unchanged = {"unchanged_since_return": upload.version} if sent_back is not None else {}
     audit.record("submitted", user=user, unit=unit, target=submission, upload_version=upload.version,
-                 late=submission.late)
+                 late=submission.late, **unchanged)
     commit_or_refuse()
     return submission, True
 
@@ -261,15 +305,15 @@ def approve_clean(cycle, reviewer, codes: list[str], seen_versions: dict[str, in
     from kdweb.models import Unit
     from kdweb.services.review_page import clean_submissions
 
-    clean = {item.code: item.version for item in clean_submissions(cycle)}
+    clean = {item.code: item for item in clean_submissions(cycle)}
     seen_versions = seen_versions or {}
     approved = []
     for code in codes:
         unit = db.session.execute(db.select(Unit).filter_by(code=code)).scalar_one_or_none()
-        if unit is None or code not in clean or seen_versions.get(code, clean[code]) != clean[code]:
+        if unit is None or code not in clean or seen_versions.get(code, clean[code].version) != clean[code].version:
             continue
-        try:
-            review(cycle, unit, reviewer, "approve", None)
+        try:  # the submission found clean, not whatever waits once the unit's row is locked
+            review(cycle, unit, reviewer, "approve", None, seen_submission_id=clean[code].submission_id)
             commit_or_refuse()
         except WorkflowRefused:
             db.session.rollback()

@@ -126,6 +126,7 @@ def review_context(unit, cycle, **extra) -> dict:
     shown = context["shown"]
     context.update(submission=submission, findings_page=url_for("review.unit", code=unit.code),
                    not_expected=workflow.no_longer_expected(cycle, unit),
+                   resubmitted_unchanged=review_page.resubmitted_unchanged(state),
                    quota=review_page.quota_by_group(shown, cycle) if shown is not None else [],
                    diff=review_page.diff(cycle, unit, shown) if shown is not None else None)
     context.update(extra)

@@ -158,7 +158,8 @@ def recheck(code, version):
         if refused.http_status == 404:
             abort(404)
         return redirect_with(refused.message, back, "danger")
-    message, category = unit_page.recheck_message(upload)  # a plain form on both pages: no fragment to swap
+    # a plain form on both pages: no fragment to swap
+    message, category = unit_page.recheck_message(upload, unit_page.is_own_staff(current_user, unit))
     if upload.version != version and current_user.role == "staff":  # checked again as a new version
         back = url_for("units.version", code=unit.code, version=upload.version)
     return redirect_with(message, back, category)
@@ -172,10 +173,12 @@ def submit(unit, cycle):
     if not request.form.get("confirmed"):
         context = unit_page.context(unit, cycle, current_user)
         context["acknowledged"] = bool(request.form.get("acknowledge_warnings"))
+        context["acknowledged_unchanged"] = bool(request.form.get("acknowledge_unchanged"))
         return render_page("units/confirm_submit.html", **context)
     try:
         submission, created = workflow.submit(cycle, unit, current_user, upload_id,
-                                              acknowledge_warnings=bool(request.form.get("acknowledge_warnings")))
+                                              acknowledge_warnings=bool(request.form.get("acknowledge_warnings")),
+                                              acknowledge_unchanged=bool(request.form.get("acknowledge_unchanged")))
     except workflow.WorkflowRefused as refused:
         context = unit_page.context(unit, cycle, current_user)
         context["submit_error"] = refused.message

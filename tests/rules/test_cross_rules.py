@@ -46,6 +46,13 @@ def test_subject_rated_in_two_workbooks_is_an_error_in_both():
     assert "A, B" in findings[0].message
 
 
+def test_a_leader_rated_at_the_district_and_as_a_member_at_home_is_not_twice():
+    """The same person as a leader post in the district's workbook and as a member in a grassroots one (allowed),
+    even where the post's code reads like the member's: each kind is its own roster."""
+    assert not district("X-MISSING", batch(leader("DV1"), unit_code="QU"), batch(member("DV1"), unit_code="A"))
+    assert district("X-MISSING", batch(leader("DV1"), unit_code="QU"), batch(leader("DV1"), unit_code="A"))
+
+
 def test_temporary_member_listed_unrated_in_the_second_workbook_is_fine():
     temporary = not_rated_member("DV1", NotRatedReason.TEMPORARY, temporary_activity=True)
     assert not district("X-MISSING", batch(member("DV1"), unit_code="A"), batch(temporary, unit_code="B"))

@@ -140,16 +140,31 @@ def test_a_return_from_a_page_opened_before_another_reviewer_approved_is_refused
     assert state_of(app) == {"status": "approved", "latest": 1, "valid": 1}
 
 
-def test_the_same_file_sent_again_after_a_return_keeps_one_version_and_can_be_submitted_again(app, people,
-                                                                                             workbooks):
+def test_the_same_file_sent_again_after_a_return_keeps_one_version_and_the_return(app, people, workbooks):
+    """The return is not undone by the unchanged file (tests/unit_page/test_seam_returned_unchanged.py: the
+    notice, and the acknowledgement the unchanged file needs to be submitted again)."""
     submitted(app, people, workbooks)
     review(people, "return", comment="Sửa lại phần tổ chức đảng")
     answer = send(people["staff"], workbooks["valid"], htmx=True)
     assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
-    assert uploads_kept(app) == 1  # no duplicate version; read as any file sent after a return
-    assert state_of(app) == {"status": "valid", "latest": 1, "valid": 1}
+    assert uploads_kept(app) == 1  # no duplicate version
+    assert state_of(app) == {"status": "returned", "latest": 1, "valid": 1}
+
+
+def test_kiem_tra_lai_after_a_return_of_a_file_sent_before_the_submission_says_how_to_use_it(app, people, workbooks):
+    """Version 2 was stored before version 1 was submitted, its check never finished; after the return the clerk
+    checks it again: it is valid, yet a check ending after a decision never moves the unit's state by itself, so the
+    clerk is told how to make it the current version (send the file again), and doing so does."""
+    from tests.security.test_state_moves_forward import make_stuck
+
+    assert send(people["staff"], workbooks["valid"]).status_code == 303
+    make_stuck(app, workbooks["valid_2"])
     submit_latest_valid(app, people["staff"])
-    assert state_of(app) == {"status": "submitted", "latest": 1, "valid": 1}
-    with app.app_context():
-        assert db.session.execute(db.select(Submission.state).order_by(Submission.id)).scalars().all() == [
-            "returned", "submitted"]
+    review(people, "return", comment="Sửa lại phần tổ chức đảng")
+    answer = people["staff"].post(f"/units/{UNIT}/v/2/recheck", follow_redirects=True)
+    body = answer.get_data(as_text=True)
+    assert "Đã kiểm tra lại phiên bản 2: tệp hợp lệ." in body
+    assert "tải lên lại chính tệp này" in body  # the next step, not a silent dead end
+    assert state_of(app) == {"status": "returned", "latest": 1, "valid": 1}
+    assert send(people["staff"], workbooks["valid_2"]).status_code == 303
+    assert state_of(app) == {"status": "valid", "latest": 2, "valid": 2} and uploads_kept(app) == 2

@@ -2,7 +2,7 @@ from flask import abort, request, url_for
 from flask_login import current_user
 
 from kdweb.models import UnitKind, UnitLevel
-from kdweb.services.admin import AdminRefusal, members_left, units as unit_service
+from kdweb.services.admin import AdminRefusal, members_left, moved_leadership, units as unit_service
 from kdweb.views.admin import bp, refusal_text, row_action, switch_routes
 from kdweb.views.rendering import redirect_with, render_page
 
@@ -52,9 +52,11 @@ def update_unit(code):
         unit_service.update_unit(current_user, unit, **values)
     except AdminRefusal as error:
         return _form(unit, values, error, 422)
-    done, left = f"Đã lưu đơn vị “{unit.name}”.", members_left.left_in(unit)
-    return redirect_with(f"{done} {left.message}" if left else done, url_for("admin.units", _anchor=f"unit-{unit.id}"),
-                         "warning" if left else "success")
+    left, posts = members_left.left_in(unit), moved_leadership.posts_left_behind(unit)
+    told = [text for text in (left.message if left else "",
+                              moved_leadership.left_behind_message(posts) if posts else "") if text]
+    return redirect_with(" ".join((f"Đã lưu đơn vị “{unit.name}”.", *told)),
+                         url_for("admin.units", _anchor=f"unit-{unit.id}"), "warning" if told else "success")
 
 
 def switch_unit(code, active):
