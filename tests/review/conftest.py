@@ -52,3 +52,12 @@ def _messages(app, unit_code):
             upload_id=upload_id, severity="error")).all()
         db.session.remove()
     return found
+
+
+@pytest.fixture
+def admin_client(app, demo):
+    """A client logged in as the demo's admin (its own cookies: beside the people of a test)."""
+    client = app.test_client()
+    user = next(u for u in demo.users if u.role == "admin")
+    assert client.post("/login", data={"login": user.login, "password": user.password}).status_code == 302
+    return client

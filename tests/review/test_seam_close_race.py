@@ -24,14 +24,6 @@ WAIT_SECONDS = 30  # the bound on the wait for PostgreSQL to show the second req
 
 
 @pytest.fixture
-def admin_client(app, demo):
-    client = app.test_client()
-    user = next(u for u in demo.users if u.role == "admin")
-    assert client.post("/login", data={"login": user.login, "password": user.password}).status_code == 302
-    return client
-
-
-@pytest.fixture
 def engine(app):
     with app.app_context():
         return db.engine

@@ -15,14 +15,6 @@ from tests.security.test_state_moves_forward import people, send, workbooks  # n
 from tests.security.test_state_moves_forward import UNIT, review, submit_latest_valid
 
 
-@pytest.fixture
-def admin(app, demo):
-    client = app.test_client()
-    user = next(u for u in demo.users if u.role == "admin")
-    assert client.post("/login", data={"login": user.login, "password": user.password}).status_code == 302
-    return client
-
-
 def set_grassroots_deadline(app, admin, day):
     with app.app_context():
         cycle = db.session.execute(db.select(Cycle)).scalar_one()
@@ -53,26 +45,26 @@ LATE = {"board": ("Nộp muộn", True), "unit late": True, "unit text": True, "
 
 
 @pytest.mark.parametrize("approved", [False, True])
-def test_an_extension_after_a_late_submission_clears_late_on_every_page(app, people, workbooks, admin, approved):
+def test_an_extension_after_a_late_submission_clears_late_on_every_page(app, people, workbooks, admin_client, approved):
     today = local_date(utcnow())
-    set_grassroots_deadline(app, admin, today - timedelta(days=1))
+    set_grassroots_deadline(app, admin_client, today - timedelta(days=1))
     assert send(people["staff"], workbooks["valid"]).status_code == 303
     submit_latest_valid(app, people["staff"])
     if approved:
         review(people, "approve")
     assert what_each_page_says(app, people) == LATE
-    set_grassroots_deadline(app, admin, today + timedelta(days=10))
+    set_grassroots_deadline(app, admin_client, today + timedelta(days=10))
     assert what_each_page_says(app, people) == ON_TIME
 
 
 @pytest.mark.parametrize("approved", [False, True])
-def test_a_deadline_brought_forward_never_makes_a_submission_on_time_late(app, people, workbooks, admin, approved):
+def test_a_deadline_brought_forward_never_makes_a_submission_on_time_late(app, people, workbooks, admin_client, approved):
     today = local_date(utcnow())
-    set_grassroots_deadline(app, admin, today + timedelta(days=10))
+    set_grassroots_deadline(app, admin_client, today + timedelta(days=10))
     assert send(people["staff"], workbooks["valid"]).status_code == 303
     submit_latest_valid(app, people["staff"])
     if approved:
         review(people, "approve")
     assert what_each_page_says(app, people) == ON_TIME
-    set_grassroots_deadline(app, admin, today - timedelta(days=1))
+    set_grassroots_deadline(app, admin_client, today - timedelta(days=1))
     assert what_each_page_says(app, people) == ON_TIME
