@@ -181,12 +181,12 @@ class Round:
 
 def _values_for(rule_set_id: str):
     typical = {}
-    for set_id, kind, name in CARRIED_CASES:
-        if set_id == rule_set_id:
+    for set_id, kind, name in CARRIED_CASES:  # a column the sheet lacks fails its own cases, not the whole round
+        if set_id == rule_set_id and spec_of(rule_set_id, kind).column_letter(name) is not None:
             typical.setdefault(kind, {})[name] = typical_value(rule_set_id, kind, name)
     wanted = {(kind, typical_code(kind)): typical[kind] for kind in SubjectKind}
     for set_id, kind, name in REFUSABLE_CASES:
-        if set_id == rule_set_id:
+        if set_id == rule_set_id and name in typical[kind]:
             wanted[(kind, refused_code(kind, name))] = {**typical[kind], name: REFUSED}
     for spec in sheet_specs(get_rule_set(rule_set_id)):
         for column in shown_identity(spec):
