@@ -29,6 +29,7 @@ from kdweb.rules.terms import Severity, SubjectKind
 from kdweb.rules.validate import validate_unit
 
 from .columns import column_number, sheet_specs
+from .copied_tabs import candidate_tabs, copied_tab_finding
 from .locate import Locator
 from .metadata import META_SHEET, READ_LAYOUTS, SignedMeta, WorkbookMeta, signed_meta
 from .problems import Refusal, other_cycle_problem, problem, refuse
@@ -338,7 +339,7 @@ def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleS
     specs = {spec.kind: spec for spec in _issued_specs(meta, rule_set)}
     batch = UnitBatch(unit_code=meta.unit_code, unit_name=meta.unit_name, review_date=meta.review_date)
     locator = Locator()
-    findings, previews, claimed, expected = [], [], {META_SHEET}, {}
+    findings, previews, claimed, expected, read_as = [], [], {META_SHEET}, {}, []
     for position, issued in enumerate(meta.sheets):
         kind = SubjectKind(issued.kind)
         spec = specs[kind]
@@ -351,13 +352,17 @@ def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleS
         claimed.add(name)
         sheet = _calamine(lambda: workbook.get_sheet_by_name(name))
         rows = _with_error_texts(_sheet_rows(sheet), error_cells.get(name))
-        read: SheetRead = read_subject_sheet(rows, name, spec, issued, meta.unit_code, keep_values)
+        read: SheetRead = read_subject_sheet(rows, name, spec, issued, meta.unit_code, keep_values,
+                                             dates_1904=bool(report and report.date1904))
         batch.records_of(kind).extend(read.records)
         findings.extend(read.findings)
         findings.extend(unread_cell_findings(spec, read.places, read.records, meta.unit_code,
                                              formula_cells.get(name), _calamine(lambda: sheet.merged_cell_ranges)))
         previews.append(read.preview)
         locator.sheets[kind] = read.places
+        rated = {record.code for record in read.records if record.level is not None or record.not_rated}
+        read_as.append((spec, name, expected[kind] - rated))  # the issued codes the tab read leaves unrated
+    findings.extend(_copied_tabs(workbook, claimed, read_as, budget))
     batch.expected = expected
     return ReadResult(
         ok=True, metadata=meta, batch=batch, sheets=tuple(previews), findings=findings, locator=locator,
@@ -393,6 +398,26 @@ def _find_sheet(workbook, name: str, spec, claimed: set, budget: _SearchBudget) 
         if find_header(values, spec) is not None:
             return candidate
     return None
+
+
+def _copied_tabs(workbook, claimed: set, read_as: list, budget: _SearchBudget) -> list[Finding]:
+    """A warning for each tab the unit added that holds a subject table with values typed in it (a copy filled
+    instead of the issued tab), within the search budget."""
+    found = []
+    for name in candidate_tabs([sheet.name for sheet in workbook.sheets_metadata], claimed):
+        if not budget.take(name):
+            continue
+        try:
+            head = _calamine(lambda: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=30))
+            spec, read_tab, codes = next(((spec, tab, codes) for spec, tab, codes in read_as
+                                          if find_header(head, spec) is not None), (None, None, None))
+            if spec is not None:
+                finding = copied_tab_finding(name, _sheet_rows(_calamine(lambda: workbook.get_sheet_by_name(name))),
+                                             spec, read_tab, codes)
+                found.extend([finding] if finding else [])
+        except Refusal:
+            continue
+    return found
 
 
 def _missing_sheet(kind: SubjectKind, name: str, summary_row: int) -> Finding:

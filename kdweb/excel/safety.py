@@ -99,6 +99,7 @@ does not store, each with its formula: calamine reads both as blank."""
     sheet_bytes: dict[str, int] = field(default_factory=dict)
     error_cells: dict[str, dict[str, str]] = field(default_factory=dict)
     formula_cells: dict[str, dict[str, str]] = field(default_factory=dict)  # no value stored: {ref: formula}
+    date1904: bool = False  # workbookPr date1904: calamine reads every date serial from 1904-01-01
 
 
 def check_upload(data: bytes, limits: Limits = DEFAULT_LIMITS, stored_copy=None) -> PackageReport:
@@ -172,6 +173,8 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
 
 def _check_names(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
     names = {info.filename for info in infos}
+    if len(names) != len(infos):  # no program writes two entries of one name; readers disagree on which counts
+        raise refuse("E-CORRUPT", detail="two zip entries of one name")
     if "mimetype" in names:
         mimetype = _read_small(archive, "mimetype")
         raise refuse("E-ODS" if mimetype.startswith(_ODS_MIMETYPES) else "E-NOT-XLSX", detail=repr(mimetype[:80]))
@@ -230,28 +233,30 @@ class _Tally:
 def _scan_parts(archive: zipfile.ZipFile, data: bytes, infos: list[zipfile.ZipInfo], limits: Limits,
                 copy: StoredCopy | None = None) -> PackageReport:
     targets = _relationship_targets(archive)
-    related = {part: kind for part, kind in targets.values()}  # each part the workbook points at → its type
+    related = _parts_read_as_markup(targets)  # each part calamine may parse → its relationship type ("" if none)
     tally = _Tally()
     # every cell takes at least the 4 bytes of '<c/>' of its part's declared (and checked) size: a package too small
     # to hold max_total_cells cells (10,000 members take 9 MB, the bound 16 MB) is not counted by the fast pass
     tally.counting = sum(info.file_size for info in infos) > limits.max_total_cells * _SMALLEST_CELL_BYTES
     for info in infos:
-        _scan_part(archive, data, info, limits, related.get(info.filename, ""), tally, copy)
+        _scan_part(archive, data, info, limits, related.get(info.filename), tally, copy)
         if tally.cells > limits.max_total_cells:
             raise refuse("E-TOO-MANY-CELLS", detail=f"more than {tally.cells} cells", limit=f"{limits.max_total_cells:,}".replace(",", "."))
     _check_string_expansion(data, tally, limits)
-    names = _sheet_names(archive, targets)
+    workbook = _read_capped(archive, "xl/workbook.xml")
+    names = _sheet_names(archive, targets, workbook)
     sizes = {info.filename: info.file_size for info in infos}
     return PackageReport({name: sizes.get(part, 0) for part, name in names.items()},
                          {names[part]: cells for part, cells in tally.error_cells.items() if part in names},
-                         {names[part]: cells for part, cells in tally.formula_cells.items() if part in names})
+                         {names[part]: cells for part, cells in tally.formula_cells.items() if part in names},
+                         _DATE1904.search(workbook) is not None)
 
 
-def _scan_part(archive, data: bytes, info: zipfile.ZipInfo, limits: Limits, relationship: str, tally: _Tally,
+def _scan_part(archive, data: bytes, info: zipfile.ZipInfo, limits: Limits, relationship: str | None, tally: _Tally,
                copy: StoredCopy | None = None) -> None:
     if copy is None:
         _scan_part_bytes(archive, data, info, limits, relationship, tally, _chunks(data, info, limits))
-    elif relationship.endswith(_STORED_TYPES):  # what calamine inflates: stored as the guards inflate it
+    elif (relationship or "").endswith(_STORED_TYPES):  # what calamine inflates: stored as the guards inflate it
         copy.begin(info)
         inflated = _inflate(data, info, copy.write)
         _scan_part_bytes(archive, data, info, limits, relationship, tally, _chunks(data, info, limits, inflated))
@@ -263,10 +268,14 @@ def _scan_part(archive, data: bytes, info: zipfile.ZipInfo, limits: Limits, rela
         copy.raw(info, _raw_entry(data, info))
 
 
-def _scan_part_bytes(archive, data: bytes, info: zipfile.ZipInfo, limits: Limits, relationship: str, tally: _Tally,
-                     chunks) -> None:
+def _scan_part_bytes(archive, data: bytes, info: zipfile.ZipInfo, limits: Limits, relationship: str | None,
+                     tally: _Tally, chunks) -> None:
     head = next(chunks, b"")
     root = _xml_root(head, info)
+    if root is None and relationship is not None and (head.strip() or info.file_size > len(head)):
+        # text before the first tag: calamine would read the markup after it, which the guards let pass unread
+        raise refuse("E-CORRUPT", detail=f"{info.filename}: a part the reader parses does not begin as XML")
+    relationship = relationship or ""
     is_sheet = relationship.endswith(_SHEET_TYPES) or root in _SHEET_ROOTS
     if root == "sst" or relationship.endswith("/sharedStrings"):
         tally.string_lengths = _merge_lengths(tally.string_lengths, _string_lengths(data, info, head, limits))
@@ -473,8 +482,9 @@ def _exact_sheet_pass(archive, data: bytes, info: zipfile.ZipInfo, limits: Limit
             parser.Parse(chunk, False)
             count.check(archive, info)
         parser.Parse(b"", True)
-    except expat.ExpatError:
-        pass  # calamine refuses malformed XML too; what it could have allocated up to here is counted
+    except expat.ExpatError as error:  # calamine reads on past much that expat refuses: nothing past it was counted
+        count.check(archive, info)
+        raise refuse("E-CORRUPT", detail=f"{info.filename}: {error}") from None
     count.check(archive, info)
     return count.cells, count.string_cells
 
@@ -549,8 +559,8 @@ def _exact_string_lengths(part: bytes) -> list[int]:
     parser.CharacterDataHandler = text
     try:
         parser.Parse(part, True)
-    except expat.ExpatError:
-        pass
+    except expat.ExpatError as error:  # calamine may read strings past it, unmeasured
+        raise refuse("E-CORRUPT", detail=f"sharedStrings: {error}") from None
     del depth
     return lengths
 
@@ -615,8 +625,8 @@ def _string_references(data: bytes, info: zipfile.ZipInfo) -> Counter:
         for chunk in _inflate(data, info):
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
-    except expat.ExpatError:
-        pass
+    except expat.ExpatError as error:  # calamine may read references past it, uncounted
+        raise refuse("E-CORRUPT", detail=f"{info.filename}: {error}") from None
     return references
 
 
@@ -799,14 +809,16 @@ def _refuse_dimension(archive: zipfile.ZipFile, info: zipfile.ZipInfo, ref: str)
 
 
 _SHEET_ENTRY = re.compile(rb"<(?:[\w.-]+:)?sheet\s[^>]*>")
-_NAME_ATTR = re.compile(rb"\sname\s*=\s*\"([^\"]*)\"")
-_RID_ATTR = re.compile(rb"\s[\w.-]*:?id\s*=\s*\"([^\"]*)\"")
+# an attribute's value in either quote, as XML (and quick-xml, calamine's parser) allows
+_QUOTED = rb"\s*=\s*(?:\"([^\"]*)\"|'([^']*)')"
+_NAME_ATTR = re.compile(rb"\sname" + _QUOTED)
+_RID_ATTR = re.compile(rb"\s[\w.-]*:?id" + _QUOTED)
 _RELATIONSHIP = re.compile(rb"<(?:[\w.-]+:)?Relationship\s[^>]*>")
-_TARGET_ATTR = re.compile(rb"\sTarget\s*=\s*\"([^\"]*)\"")
-_ID_ATTR = re.compile(rb"\sId\s*=\s*\"([^\"]*)\"")
-
-
-_TYPE_ATTR = re.compile(rb"\sType\s*=\s*\"([^\"]*)\"")
+_TARGET_ATTR = re.compile(rb"\sTarget" + _QUOTED)
+_ID_ATTR = re.compile(rb"\sId" + _QUOTED)
+_TYPE_ATTR = re.compile(rb"\sType" + _QUOTED)
+# as calamine reads it: the unprefixed <workbookPr>, date1904 "1" or "true"
+_DATE1904 = re.compile(rb"<workbookPr\s[^>]*?\bdate1904\s*=\s*[\"'](?:1|true)[\"']")
 _MAX_INDEX_BYTES = 4 * 1024 * 1024
 
 
@@ -818,26 +830,52 @@ def _read_capped(archive: zipfile.ZipFile, name: str) -> bytes:
         return b""
 
 
+def _value(match: re.Match | None) -> bytes | None:
+    """The value of an attribute matched by one of the patterns above, whichever its quotes."""
+    if match is None:
+        return None
+    return match.group(1) if match.group(1) is not None else match.group(2)
+
+
 def _relationship_targets(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
     """The workbook's relationships: id → (part it resolves to, relationship type)."""
     targets = {}
     for tag in _RELATIONSHIP.findall(_read_capped(archive, "xl/_rels/workbook.xml.rels")):
-        rel_id, target, kind = _ID_ATTR.search(tag), _TARGET_ATTR.search(tag), _TYPE_ATTR.search(tag)
-        if rel_id and target:
-            text = html.unescape(target.group(1).decode("utf-8", "replace"))
+        rel_id, target, kind = _value(_ID_ATTR.search(tag)), _value(_TARGET_ATTR.search(tag)), _value(_TYPE_ATTR.search(tag))
+        if rel_id is not None and target is not None:
+            text = html.unescape(target.decode("utf-8", "replace"))
             part = text.lstrip("/") if text.startswith("/") else posixpath.normpath(posixpath.join("xl", text))
-            targets[rel_id.group(1)] = (part, kind.group(1).decode("utf-8", "replace") if kind else "")
+            targets[rel_id] = (part, kind.decode("utf-8", "replace") if kind is not None else "", target)
     return targets
 
 
-def _sheet_names(archive: zipfile.ZipFile, targets: dict | None = None) -> dict[str, str]:
+# Parts calamine opens by name, whatever the relationships say
+_READ_BY_NAME = frozenset({"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml", "xl/styles.xml"})
+
+
+def _parts_read_as_markup(targets: dict) -> dict[str, str]:
+    """Every part calamine may parse as XML → its relationship type: the workbook's relationship targets as the
+    guards resolve them and as calamine does (the target as written, entities and ".." left alone: "/x" is "x",
+    "xl/x" is itself, any other "x" is "xl/x"), of any type (a <sheet> may name any relationship), and the parts it
+    opens by name."""
+    parts = dict.fromkeys(_READ_BY_NAME, "")
+    for part, kind, raw in targets.values():
+        for text in {raw.decode("utf-8", "replace"), html.unescape(raw.decode("utf-8", "replace"))}:
+            literal = text[1:] if text.startswith("/") else text if text.startswith("xl/") else "xl/" + text
+            parts.setdefault(literal, kind)
+        parts[part] = kind
+    return parts
+
+
+def _sheet_names(archive: zipfile.ZipFile, targets: dict | None = None, workbook: bytes | None = None) -> dict[str, str]:
     """Each sheet's part → its tab name."""
     targets = _relationship_targets(archive) if targets is None else targets
     names = {}
-    for tag in _SHEET_ENTRY.findall(_read_capped(archive, "xl/workbook.xml")):
-        name, rel_id = _NAME_ATTR.search(tag), _RID_ATTR.search(tag)
-        if name and rel_id and rel_id.group(1) in targets:
-            names[targets[rel_id.group(1)][0]] = _unescape(name.group(1).decode("utf-8", "replace"))
+    workbook = _read_capped(archive, "xl/workbook.xml") if workbook is None else workbook
+    for tag in _SHEET_ENTRY.findall(workbook):
+        name, rel_id = _value(_NAME_ATTR.search(tag)), _value(_RID_ATTR.search(tag))
+        if name is not None and rel_id in targets:
+            names[targets[rel_id][0]] = _unescape(name.decode("utf-8", "replace"))
     return names
 
 

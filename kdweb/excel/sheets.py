@@ -10,7 +10,7 @@ member: `bench/bench_excel.py --profile N` shows it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property, lru_cache
 from itertools import chain, islice
 from operator import attrgetter, itemgetter
@@ -51,6 +51,7 @@ def find_header(values: list[list], spec: SheetSpec) -> int | None:
 
 def read_subject_sheet(
     rows: Iterable[list], name: str, spec: SheetSpec, issued: IssuedSheet, unit_code: str, keep_values: bool = False,
+    dates_1904: bool = False,
 ) -> SheetRead:
     """`rows` from row 1, each from column A, read one at a time: unless `keep_values` asks for them in the
     preview, no row is kept once read, so a large sheet never lives in memory as Python lists whole."""
@@ -65,7 +66,9 @@ def read_subject_sheet(
             preview=SheetPreview(name, spec.kind, 0, values),
         )
     body = chain(head[header + 1 :], rows)
-    return _SheetReader(head[header], body, values, name, spec, issued, unit_code, header).read()
+    reader = _SheetReader(head[header], body, values, name, spec, issued, unit_code, header)
+    reader.dates_1904 = dates_1904
+    return reader.read()
 
 
 def pinned_columns(keys: dict[int, str], spec: SheetSpec) -> tuple[int, ...]:
@@ -110,6 +113,7 @@ class _SheetReader:
         )
         self.input_cells, self.watched = layout.input_cells, layout.watched
         self.result = SheetRead(places=self.places)
+        self.dates_1904, self.shifted_date = False, None  # a workbook in the 1904 date system; its first such cell
 
     def read(self) -> SheetRead:
         self.result.findings.extend(self._missing_columns())
@@ -117,6 +121,8 @@ class _SheetReader:
         width = max(self.indexes.values(), default=0) + 1
         if code_index is not None:
             self._read_rows(code_index, width)
+        if self.shifted_date is not None:
+            self.result.findings.append(self._date_system_finding(*self.shifted_date))
         keys = {index: key for key, index in self.indexes.items()}
         self.result.preview = SheetPreview(self.name, self.kind, self.header + 1, self.values, keys,
                                            pinned_columns(keys, self.spec))
@@ -227,8 +233,22 @@ class _SheetReader:
             issued_facts = dict(zip(self.issued_fields, issued))
             if not _same(column, value, issued_facts):
                 cell = f"{column_letter(index + 1)}{number}"
+                if self.dates_1904 and _shown_in_1904(column, value, issued_facts):
+                    self.shifted_date = self.shifted_date or (cell, value, issued_facts, column)
+                    continue
                 found.append(self._edit_finding(column, value, issued_facts, record, cell))
         return found
+
+    def _date_system_finding(self, cell: str, value, facts: dict, column: Column) -> Finding:
+        """Once per sheet: a workbook in the 1904 date system shows every issued date 4 years and a day later."""
+        text = (
+            f"sổ đang dùng hệ ngày 1904, nên mọi ngày do hệ thống cấp hiện lệch 4 năm 1 ngày (ô {cell}, "
+            f"“{column.header}”: được cấp “{cell_text(cell_value(column, facts))}”, trong tệp hiện là "
+            f"“{cell_text(value)}”). Hệ thống vẫn dùng các ngày được cấp. Để tệp hiện đúng ngày, hãy bỏ chọn "
+            "“Sử dụng hệ thống ngày 1904” (Use 1904 date system; Excel: Tệp → Tùy chọn → Nâng cao → Khi tính toán sổ "
+            "làm việc này), lưu lại rồi tải lên."
+        )
+        return _sheet_finding(self.spec, self.name, cell, "W-DATE1904", text, Severity.WARNING, column.key)
 
     def _edit_finding(self, column: Column, value, facts: dict, record, cell: str) -> Finding:
         issued = cell_text(cell_value(column, facts))
@@ -363,6 +383,16 @@ def _same(column: Column, value, facts: dict) -> bool:
     if column.kind == DATE and isinstance(value, date) and value.isoformat()[:10] == issued:
         return True
     return comparable(value) == comparable(cell_value(column, facts))
+
+
+_SHIFT_1904 = timedelta(days=1462)  # from 1900-01-01 to 1904-01-02: the same serial number read in each system
+
+
+def _shown_in_1904(column: Column, value, facts: dict) -> bool:
+    """An issued date as a workbook in the 1904 date system shows it: its day 1,462 days on."""
+    issued = facts.get(column.key)
+    return (column.kind == DATE and isinstance(value, date) and isinstance(issued, str)
+            and (value - _SHIFT_1904).isoformat()[:10] == issued[:10])
 
 
 def _sheet_finding(spec: SheetSpec, name: str, cell: str, rule: str, text: str, severity=Severity.ERROR, key=None) -> Finding:

@@ -18,7 +18,7 @@ from kdweb.rules.messages import subject_phrase
 from kdweb.rules.parse import quoted
 from kdweb.rules.terms import Severity
 
-from .columns import Column, SheetSpec, column_letter
+from .columns import Column, SheetSpec, column_letter, column_number
 from .locate import SheetPlaces
 
 FORMULA, MERGED = "W-FORMULA", "W-MERGED"
@@ -51,18 +51,21 @@ def unread_cell_findings(spec: SheetSpec, places: SheetPlaces, records: list, un
 
 
 def _merged(top: int, left: int, bottom: int, right: int, keys: dict[str, Column], header_row: int):
-    """One finding per merged block below the header: at its first covered cell in a column that is read."""
+    """One finding per merged block below the header: at its first covered cell in a column that is read. Found
+    among the read columns the block spans, never cell by cell: a block may reach XFD1048576."""
     first = f"{column_letter(left)}{top}"
     whole = f"{first}:{column_letter(right)}{bottom}"
-    for row in range(max(top, header_row + 1), bottom + 1):
-        for number in range(left, right + 1):
-            letters = column_letter(number)
-            if (row, number) != (top, left) and letters in keys:
-                yield (f"{letters}{row}", row, keys[letters], MERGED,
-                       f"nằm trong vùng gộp ô {whole}: chỉ ô đầu vùng ({first}) giữ giá trị, các ô còn lại của vùng "
-                       "được đọc là ô trống dù trên màn hình vẫn thấy giá trị. Hãy bỏ gộp ô (Unmerge) và ghi giá trị "
-                       "cho từng dòng.")
-                return
+    spanned = sorted(number for number in map(column_number, keys) if left <= number <= right)
+    start = max(top, header_row + 1)
+    covered = [(row, number) for row in (start, start + 1) if row <= bottom for number in spanned
+               if (row, number) != (top, left)]
+    if covered:
+        row, number = covered[0]
+        letters = column_letter(number)
+        yield (f"{letters}{row}", row, keys[letters], MERGED,
+               f"nằm trong vùng gộp ô {whole}: chỉ ô đầu vùng ({first}) giữ giá trị, các ô còn lại của vùng "
+               "được đọc là ô trống dù trên màn hình vẫn thấy giá trị. Hãy bỏ gộp ô (Unmerge) và ghi giá trị "
+               "cho từng dòng.")
 
 
 def _finding(ref: str, column: Column, rule: str, says: str, record, spec: SheetSpec, sheet: str,

@@ -5,7 +5,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from .terms import NOT_RATED_TEXT, ORGANISATION_KINDS, Discipline, Grade, Level, NotRatedReason, UnitKind
 from .text import LEGACY_FONTS, looks_like_legacy_font, normalise_text
@@ -44,10 +44,13 @@ def display_text(value: object) -> str:
     (a message quoting the cell is written back into the workbook, which refuses them)."""
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"  # as the spreadsheet shows a boolean cell, not Python's True
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
+    if type(value) is not str:
+        if isinstance(value, bool):
+            return "TRUE" if value else "FALSE"  # as the spreadsheet shows a boolean cell, not Python's True
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        elif isinstance(value, (date, time, timedelta)):
+            return _clock_text(value)
     text = unicodedata.normalize("NFC", str(value))
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text  # already tidy, as most cells are: every blank but the plain space is unprintable
@@ -55,6 +58,21 @@ def display_text(value: object) -> str:
     if not text.isprintable():
         text = "".join(char for char in text if unicodedata.category(char) != "Cc")
     return text
+
+
+def _clock_text(value: date | time | timedelta) -> str:
+    """A date, time or duration cell (what Excel makes of "15/3/2023", "8:30" or "30:00" typed) as it shows:
+    15/03/2023, 15/03/2023 14:05, 08:30, 30:00 (a duration's hours past a day, as [h]:mm shows them)."""
+    if isinstance(value, timedelta):
+        seconds = round(value.total_seconds())
+        sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
+        return f"{sign}{seconds // 3600}:{seconds // 60 % 60:02d}" + (f":{seconds % 60:02d}" if seconds % 60 else "")
+    if isinstance(value, time):
+        return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+    day = value.strftime("%d/%m/%Y")
+    if isinstance(value, datetime) and value.time() != time(0):
+        return f"{day} {_clock_text(value.time())}"
+    return day
 
 
 QUOTED_LENGTH = 80
@@ -65,6 +83,12 @@ def quoted(value: object) -> str:
     and the message is stored, shown, and written back into the workbook as a note)."""
     text = display_text(value)
     return text if len(text) <= QUOTED_LENGTH else text[:QUOTED_LENGTH - 1].rstrip() + "…"
+
+
+def _only_invisible(value: object) -> bool:
+    """Text of invisible characters only (a zero-width space, a BOM, a direction mark): a cell that looks empty.
+    Printable text, as nearly every cell is, is settled by one C call."""
+    return type(value) is str and not value.isprintable() and not normalise_text(value)
 
 
 def _key(value: object) -> str:
@@ -120,7 +144,7 @@ class Choice:
         self.hints = tuple((_key(hint), value) for hint, value in hints)
 
     def __call__(self, value: object) -> Parsed:
-        if is_blank(value):
+        if is_blank(value) or _only_invisible(value):
             return Parsed()
         if self.accepts and isinstance(value, self.accepts):
             return Parsed(value)

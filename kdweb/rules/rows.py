@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time, timedelta
 from enum import Enum
 from functools import lru_cache, partial
 from operator import attrgetter, getitem, is_not, itemgetter
@@ -604,7 +604,7 @@ _LEGACY_FONT = (
 )
 
 
-_CELL_TYPES = (str, int, float, date, Enum, tuple, list)
+_CELL_TYPES = (str, int, float, date, time, timedelta, Enum, tuple, list)  # calamine's, and the parsers'
 
 
 def _safe(parser, value) -> Parsed:

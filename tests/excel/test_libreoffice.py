@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import os
 import subprocess
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import openpyxl
@@ -137,3 +137,20 @@ def test_a_large_roster_signed_over_several_cells_survives_libreoffice(profile, 
     before, after = read_demo(original), read_demo(convert(original, profile))
     assert after.ok, after.problem
     assert comparable(after) == comparable(before) and len(after.batch.members) == 900
+
+
+@pytest.mark.parametrize("via", ["ods", "xls"])
+def test_a_workbook_taken_through_ods_or_xls_and_back_to_xlsx_reads_the_same(profile, via):
+    """A unit that saved the workbook as .ods (LibreOffice's own) or .xls (Excel 97-2003), was refused, and saved it
+    back as .xlsx: the signature, the hidden metadata and every cell survive; a time and a date typed into remarks
+    read as they show."""
+    filler = fill_clean(Filler(build_demo()))
+    filler.set(MEMBERS_SHEET, "DV008", remarks=time(8, 30))
+    filler.set(MEMBERS_SHEET, "DV010", remarks=date(2023, 3, 15))
+    original = filler.bytes()
+    back = convert(convert(original, profile, target=via), profile, target="xlsx", suffix=f".{via}")
+    before, after = read_demo(original), read_demo(back)
+    assert after.ok, after.problem
+    assert comparable(after) == comparable(before) and after.findings == []
+    remarks = {member.code: member.remarks for member in after.batch.members}
+    assert (remarks["DV008"], remarks["DV010"]) == ("08:30", "15/03/2023")

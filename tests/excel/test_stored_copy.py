@@ -160,12 +160,13 @@ def hostile(good: bytes) -> dict[str, tuple[bytes, Limits]]:
         "string count": (files.add_parts(good, {"xl/sharedStrings.xml": strings}), default),
         "too many cells": (hostile_files.many_cells(good, sheets=2, rows=500, columns=40), Limits(max_total_cells=30_000)),
         "macro": (files.add_parts(good, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 512}), default),
+        "text before a sheet's root": (hostile_files.text_before_the_root(good), default),
     }
 
 
 CASES = ["zip bomb by ratio", "declared size", "lying size", "truncated", "corrupted entry", "entity bomb in a sheet",
          "entity bomb elsewhere", "huge dimension", "far cell", "sheet elsewhere", "tag across a chunk",
-         "string expansion", "string count", "too many cells", "macro"]
+         "string expansion", "string count", "too many cells", "macro", "text before a sheet's root"]
 
 
 def refusal_code(data: bytes, limits: Limits, copy: bool) -> str:

@@ -135,3 +135,23 @@ def test_lowering_an_httnv_to_htnv_can_shrink_the_base():
 def test_q20_switched_off_reports_no_quota():
     assert not quota_findings(*members(5, 5), rule_set=get_rule_set().disabling("Q-20"))
     assert findings_for("Q-20", *members(5, 5))
+
+
+def test_a_subject_rated_by_two_units_counts_once_in_a_district_quota():
+    """A chi bộ moved under another đảng bộ after the first unit submitted is in both workbooks (X-MISSING names
+    it to the reviewer): the district-wide quota of its group counts it once, not as two HTXSNV."""
+    moved = organisation("CB0", Level.HTXSNV, group="G")
+    first = batch(moved, *[organisation(f"CG{index}", Level.HTTNV, group="G") for index in range(5)], unit_code="A")
+    second = batch(organisation("CB0", Level.HTXSNV, group="G"), unit_code="B")
+    assert not [f for f in validate_district([first, second]) if f.rule in QUOTA]
+    third = batch(organisation("CB9", Level.HTXSNV, group="G"), unit_code="C")  # another subject still counts
+    assert [f.rule for f in validate_district([first, second, third]) if f.rule in QUOTA] == ["Q-20"]
+
+
+def test_a_member_rated_by_two_units_counts_once_when_the_member_quota_is_district_wide():
+    from kdweb.rules import QuotaScope
+    rule_set = get_rule_set().with_changes(quota_scope={**get_rule_set().quota_scope, SubjectKind.MEMBER: QuotaScope.DISTRICT})
+    first = batch(*members(2, 10), unit_code="A")
+    moved = next(record for record in first.members if record.level is Level.HTXSNV)
+    second = batch(moved, unit_code="B")
+    assert not [f for f in validate_district([first, second], rule_set) if f.rule in QUOTA]

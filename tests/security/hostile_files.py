@@ -130,9 +130,29 @@ def _letters(column: int) -> str:
     return letters
 
 
+def text_before_the_root(good: bytes) -> bytes:
+    """The members' sheet with text before its first tag and a cell at XFD1048576: calamine reads past the text
+    (and aborts on the range); the guards, once, took the part for media and let it through unread."""
+    parts = files.zip_parts(good)
+    part = files.sheet_part(good, MEMBERS)
+    parts[part] = b"Bang tinh " + parts[part].replace(b"</sheetData>", FAR_CELL + b"</sheetData>", 1)
+    return files.make_zip(parts)
+
+
+def merged_to_the_end(good: bytes) -> bytes:
+    """One <mergeCell> reaching XFD1048576: a few bytes, once walked cell by cell by the reader to its CPU limit."""
+    parts = files.zip_parts(good)
+    part = files.sheet_part(good, MEMBERS)
+    parts[part] = parts[part].replace(b"</sheetData>", b'</sheetData><mergeCells count="1">'
+                                      b'<mergeCell ref="A1:XFD1048576"/></mergeCells>', 1)
+    return files.make_zip(parts)
+
+
 WORST = {
     "E-DIMENSION:elsewhere": sheet_elsewhere,
     "E-DIMENSION:chunk": tag_across_chunk,
     "E-STRING-BOMB": expanding_shared_string,
     "E-XML-BOMB": entity_bomb_elsewhere,
+    "E-CORRUPT:text before the root": text_before_the_root,
+    "W-MERGED:to the end": merged_to_the_end,
 }

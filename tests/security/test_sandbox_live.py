@@ -75,6 +75,7 @@ def test_the_worst_files_kill_no_worker(server, demo):
     expected = {
         "E-DIMENSION:elsewhere": 'data-problem="E-DIMENSION"', "E-DIMENSION:chunk": 'data-problem="E-DIMENSION"',
         "E-STRING-BOMB": 'data-problem="E-STRING-BOMB"', "E-XML-BOMB": 'data-problem="E-XML-BOMB"',
+        "E-CORRUPT:text before the root": 'data-problem="E-CORRUPT"', "W-MERGED:to the end": "vùng gộp ô A1:XFD1048576",
         # 2.5 million cells claimed by each extra tab: calamine's dense range (80 MB) is over this server's 16 MB
         "W-SHEET:many-sheets": f"quá giới hạn bộ nhớ ({SANDBOX_MEMORY_MB} MB)",
         "sandbox:memory": f"quá giới hạn bộ nhớ ({SANDBOX_MEMORY_MB} MB)",
