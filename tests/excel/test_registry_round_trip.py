@@ -31,8 +31,9 @@ from kdweb.rules import Level, SubjectKind, UnitKind, get_rule_set
 from kdweb.rules.field_registry import CHOICE_LISTS, COMPUTED, IDENTITY, INPUT, QD132, QD366, REGISTRY, read_text
 from kdweb.rules.labels import field_label
 from kdweb.rules.parse import parse_code
-from kdweb.rules.records import RECORD_TYPES
+from kdweb.rules.records import RECORD_TYPES, SUBJECT_LISTS
 from kdweb.rules.stored import record_from_json, record_to_json
+from kdweb.rules.validate import validate_district, validate_unit
 from kdweb.services.workbooks import with_typed
 from tests import loaded, sheet_xml
 from tests.workbooks import fill
@@ -326,6 +327,17 @@ class TestEveryInput:
         item = REGISTRY[name]
         assert item.cell == TEXT and item.parser in TEXT_PARSERS
         assert item.parser(REFUSED).value == REFUSED and item.parser(REFUSED).error is None
+
+
+@pytest.mark.parametrize("rule_set_id", RULE_SETS)
+def test_the_checks_over_the_stored_records_find_what_they_find_over_the_records_read(rounds, rule_set_id):
+    """The district checks decide on records read back from their JSON (services/district_checks.current_batches):
+    with every field filled, refused and edited as above, they see what the upload's check saw."""
+    batch, rule_set = rounds(rule_set_id).result.batch, get_rule_set(rule_set_id)
+    stored = replace(batch, **{SUBJECT_LISTS[kind]: [record_from_json(kind, record_to_json(record))
+                                                     for record in batch.records_of(kind)] for kind in SubjectKind})
+    assert validate_unit(stored, rule_set) == validate_unit(batch, rule_set)
+    assert validate_district([stored], rule_set) == validate_district([batch], rule_set)
 
 
 class TestEveryRosterFact:
