@@ -360,8 +360,7 @@ def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleS
                                              formula_cells.get(name), _calamine(lambda: sheet.merged_cell_ranges)))
         previews.append(read.preview)
         locator.sheets[kind] = read.places
-        rated = {record.code for record in read.records if record.level is not None or record.not_rated}
-        read_as.append((spec, name, expected[kind] - rated))  # the issued codes the tab read leaves unrated
+        read_as.append((spec, name, expected[kind], read.records))
     findings.extend(_copied_tabs(workbook, claimed, read_as, budget))
     batch.expected = expected
     return ReadResult(
@@ -409,9 +408,10 @@ def _copied_tabs(workbook, claimed: set, read_as: list, budget: _SearchBudget) -
             continue
         try:
             head = _calamine(lambda: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=30))
-            spec, read_tab, codes = next(((spec, tab, codes) for spec, tab, codes in read_as
-                                          if find_header(head, spec) is not None), (None, None, None))
+            spec, read_tab, issued, records = next((item for item in read_as if find_header(head, item[0]) is not None),
+                                                   (None, None, None, None))
             if spec is not None:
+                codes = issued - {record.code for record in records if record.level is not None or record.not_rated}
                 finding = copied_tab_finding(name, _sheet_rows(_calamine(lambda: workbook.get_sheet_by_name(name))),
                                              spec, read_tab, codes)
                 found.extend([finding] if finding else [])

@@ -15,7 +15,7 @@ from typing import Callable, Mapping
 from .parse import (
     CIVIL_RATING_CHOICES, DISCIPLINE_CHOICES, GRADE_CHOICES, LEVEL_CHOICES, REASON_CHOICES, YES_NO_CHOICES, Parsed,
     display_text, parse_civil_rating, parse_code, parse_codes, parse_date, parse_discipline, parse_level,
-    parse_not_rated_reason, parse_number, parse_org_kind, parse_yes_no,
+    parse_months, parse_not_rated_reason, parse_org_kind, parse_yes_no,
 )
 from .score_fields import VIOLATION_KINDS, parse_count, parse_levels, parse_score, parse_violation_kind
 from .terms import NotRatedReason, SubjectKind
@@ -159,7 +159,7 @@ FIELDS: tuple[Field, ...] = (
     _yes_no_fact("suspended", NotRatedReason.SUSPENDED.text, _KINDS_M),
     _yes_no_fact("committee_suspended", "Đình chỉ sinh hoạt cấp ủy", _KINDS_M),
     _yes_no_fact("transferred_in", "Chuyển sinh hoạt đến trong năm", _KINDS_M),
-    _fact("months_at_old_place", "Số tháng ở nơi cũ", parse_number, "float | None", None, _KINDS_M),
+    _fact("months_at_old_place", "Số tháng ở nơi cũ", parse_months, "float | None", None, _KINDS_M),
     _yes_no_fact("temporary_activity", "Sinh hoạt tạm thời tại đây", _KINDS_M),
     _yes_no_fact("temporary_activity_elsewhere", "Sinh hoạt tạm thời ở nơi khác", _KINDS_M),
     _yes_no_fact("is_civil_servant", "Cán bộ, công chức, viên chức", _KINDS_M),
@@ -243,9 +243,9 @@ FIELDS: tuple[Field, ...] = (
             20.0, header="Xếp loại công chức, viên chức trong năm"),
     _choice("same_level_bodies_lowest", "Mức thấp nhất của chính quyền, MTTQ, đoàn thể cùng cấp", parse_civil_rating,
             "Level", "unit_levels", _KINDS_O, 20.0, left_out=GRADED_ONLY),
-    _typed("sick_leave_months", "Số tháng nghỉ ốm", parse_number, "float", 0.0, NUMBER, _KINDS_M, 10.0,
+    _typed("sick_leave_months", "Số tháng nghỉ ốm", parse_months, "float", 0.0, NUMBER, _KINDS_M, 10.0,
            left_out=GRADED_ONLY),
-    _typed("maternity_leave_months", "Số tháng nghỉ thai sản", parse_number, "float", 0.0, NUMBER, _KINDS_M, 10.0,
+    _typed("maternity_leave_months", "Số tháng nghỉ thai sản", parse_months, "float", 0.0, NUMBER, _KINDS_M, 10.0,
            left_out=GRADED_ONLY),
     _yes_no("transfer_remarks_received", "Đã có nhận xét của chi bộ nơi chuyển đi", _KINDS_M, 14.0),
     _yes_no("temporary_remarks_received", "Đã có nhận xét của chi bộ nơi sinh hoạt tạm thời", _KINDS_M, 14.0),

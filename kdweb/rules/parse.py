@@ -13,7 +13,7 @@ from .text import LEGACY_FONTS, looks_like_legacy_font, normalise_text
 __all__ = [
     "Parsed", "normalise_text", "looks_like_legacy_font", "display_text", "quoted", "is_blank",
     "parse_level", "parse_grade", "parse_yes_no", "parse_discipline", "parse_not_rated_reason",
-    "parse_civil_rating", "parse_org_kind", "parse_date", "parse_number", "typed_number", "parse_code", "parse_codes",
+    "parse_civil_rating", "parse_org_kind", "parse_date", "parse_months", "parse_number", "typed_number", "parse_code", "parse_codes",
     "code_key",
     "LEVEL_CHOICES", "GRADE_CHOICES", "YES_NO_CHOICES", "DISCIPLINE_CHOICES", "REASON_CHOICES",
     "CIVIL_RATING_CHOICES", "OLD_CIVIL_HTNV_TEXT",
@@ -356,6 +356,19 @@ def parse_number(value: object) -> Parsed:
     if number != number or number < 0 or number == float("inf"):
         return Parsed(error=f"“{quoted(value)}” không phải số hợp lệ (số không âm, ví dụ 3 hoặc 2,5).")
     return Parsed(number)
+
+
+MONTHS_IN_A_YEAR = 12
+
+
+def parse_months(value: object) -> Parsed:
+    """A number of months within the year reviewed (sick or maternity leave, months at the old place): 0 to 12,
+    a half month as 0,5. A larger number is a typing slip (a day count, a year), never read as months."""
+    parsed = parse_number(value)
+    if parsed.error or parsed.value is None or parsed.value <= MONTHS_IN_A_YEAR:
+        return parsed
+    return Parsed(error=f"“{quoted(value)}” không phải số tháng hợp lệ trong năm đánh giá (từ 0 đến "
+                        f"{MONTHS_IN_A_YEAR}, ví dụ 3 hoặc 2,5).")
 
 
 def parse_code(value: object) -> Parsed:

@@ -1,6 +1,7 @@
 """axe-core in the browser tests: the WCAG 2.0/2.1 A and AA rules (and axe's best practices) run over a page
-state in both colour schemes, at phone and desktop width, with a reflow check (WCAG 1.4.10) and the list tables read
-as cards at phone width.
+state in both colour schemes, at phone and desktop width, with a reflow check (WCAG 1.4.10), the list tables read
+as cards at phone width, and any table still scrolling sideways there declared a wide data table (captioned, a named
+region reached by Tab, a visible scroll hint).
 
 axe-core comes from the npm registry (`npm pack axe-core`, see vendor/README.md) and lives beside the tests: it
 is evaluated into the page under test by Playwright and never served by the app."""
@@ -60,7 +61,8 @@ REFLOW_JS = """() => {
 
 # A list table marked to read as cards on a phone (templates/_tables.html, static/css/cards.css): at phone width its
 # box does not scroll sideways, each row is a card, and each cell is headed by its column's name (data-label, as the
-# header says it; a column whose header is hidden, the actions, has none). A row across the table is let be.
+# header says it, less any part hidden from screen readers; a column whose header is hidden, the actions, has none),
+# in every body and the foot. A row across the table is let be.
 CARDS_JS = """() => {
   const problems = [];
   for (const table of document.querySelectorAll('table.card-table')) {
@@ -69,10 +71,15 @@ CARDS_JS = """() => {
     if (box && box.scrollWidth > box.clientWidth + 1) {
       problems.push(`${name}: scrolls sideways (${box.scrollWidth} px in ${box.clientWidth} px)`);
     }
-    const heads = [...table.querySelectorAll('thead th')].map(
-      (th) => th.querySelector('.visually-hidden') ? null : th.textContent.trim());
-    for (const row of table.tBodies[0] ? table.tBodies[0].rows : []) {
-      if (getComputedStyle(row).display !== 'block') problems.push(`${name}: a row is not a card`);
+    const heads = [...table.querySelectorAll('thead th')].map((th) => {
+      if (th.querySelector('.visually-hidden')) return null;
+      const named = th.cloneNode(true);  // a part hidden from screen readers (a sort arrow) is no part of the name
+      named.querySelectorAll('[aria-hidden="true"]').forEach((hidden) => hidden.remove());
+      return named.textContent.replace(/\\s+/g, ' ').trim();
+    });
+    const rows = [...table.tBodies].flatMap((body) => [...body.rows]).concat(table.tFoot ? [...table.tFoot.rows] : []);
+    for (const row of rows) {
+      if (!['block', 'flex', 'grid'].includes(getComputedStyle(row).display)) problems.push(`${name}: a row is not a card`);
       if (row.cells.length !== heads.length) continue;
       [...row.cells].forEach((cell, index) => {
         const label = cell.getAttribute('data-label');
@@ -83,6 +90,31 @@ CARDS_JS = """() => {
     }
   }
   return [...new Set(problems)].slice(0, 8);
+}"""
+
+# At phone width a table box that still scrolls sideways must be a wide data table declared as such (WCAG 1.4.10
+# lets a data table scroll in two dimensions): a region named and reachable by Tab, its table captioned, and a
+# scroll hint visible on screen and tied to the region by aria-describedby. Any other table must fit: cards, or
+# fewer columns.
+SCROLLING_TABLES_JS = """() => {
+  const problems = [];
+  for (const box of document.querySelectorAll('.table-scroll')) {
+    const table = box.querySelector('table');
+    if (!table || box.getClientRects().length === 0 || box.scrollWidth <= box.clientWidth + 1) continue;
+    const name = box.getAttribute('aria-label') || table.className;
+    const why = [];
+    if (box.getAttribute('role') !== 'region' || !box.getAttribute('aria-label')) why.push('not a named region');
+    if (box.tabIndex < 0) why.push('not reachable by Tab');
+    const caption = table.caption && table.caption.textContent.trim();
+    if (!caption) why.push('no caption');
+    const hints = (box.getAttribute('aria-describedby') || '').split(/\\s+/).filter(Boolean)
+      .map((id) => document.getElementById(id)).filter((hint) => hint && hint.classList.contains('scroll-hint'));
+    const seen = hints.some((hint) => { const r = hint.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && r.right <= document.documentElement.clientWidth + 1; });
+    if (!seen) why.push('no visible scroll hint (.scroll-hint named by aria-describedby)');
+    if (why.length) problems.push(`${name}: scrolls sideways (${box.scrollWidth} px in ${box.clientWidth} px), ${why.join(', ')}`);
+  }
+  return problems.slice(0, 8);
 }"""
 
 # Finite animations finished, then two frames. An endless one (a busy indicator) never finishes, and evaluate has no
@@ -140,7 +172,8 @@ class Auditor:
                 page.evaluate(SETTLE_JS)
                 found += self._axe(state, scheme, width)
                 if width == PHONE_WIDTH:
-                    found += self._reflow(state, scheme, width) + self._cards(state, scheme, width)
+                    found += (self._reflow(state, scheme, width) + self._cards(state, scheme, width)
+                              + self._scrolling_tables(state, scheme, width))
                 if self.screenshot and (scheme, width) in SCREENSHOT_PAIRS:
                     self.screenshot(page, f"a11y-{slug(state)}-{scheme}-{width}")
         page.emulate_media(color_scheme="light")
@@ -178,6 +211,11 @@ class Auditor:
     def _cards(self, state, scheme, width) -> list[Problem]:
         detail = self.tab.page.evaluate(CARDS_JS)
         return [Problem(state, self.tab.page.url, scheme, width, "list tables as cards", detail)] if detail else []
+
+    def _scrolling_tables(self, state, scheme, width) -> list[Problem]:
+        detail = self.tab.page.evaluate(SCROLLING_TABLES_JS)
+        return [Problem(state, self.tab.page.url, scheme, width, "tables scrolling sideways on a phone", detail)
+                ] if detail else []
 
     def assert_clean(self):
         assert self.states, "no page state was audited"

@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -78,7 +79,7 @@ def test_filters_are_in_the_url_and_the_poll_keeps_them(client, auth):
     page = client.get("/review/?q=cong&sort=status").get_data(as_text=True)
     assert 'hx-push-url="true"' in page
     assert 'hx-trigger="every 30s"' in page and 'hx-include="#dashboard-filters"' in page
-    assert 'value="cong"' in page and 'name="sort" value="status"' in page
+    assert 'value="cong"' in page and '<option value="status" selected>' in page
 
 
 def test_late_only_filter_at_the_deadline_boundary(app, demo):
@@ -128,3 +129,24 @@ def test_charts_are_inline_svg(client, auth):
     page = client.get("/review/").get_data(as_text=True)
     assert page.count('<svg class="chart"') == 2
     assert 'data-value="8"' in page  # every unit not downloaded yet
+
+
+@pytest.mark.parametrize("order", ["asc", "desc"])
+@pytest.mark.parametrize("key", sorted(dashboard.SORTS))
+def test_the_sort_select_offers_every_sort_and_shows_the_one_in_the_address(client, auth, key, order):
+    """On a phone the table's headers are out of sight: the filters' sort select is the sort control, so it offers
+    every sort the dashboard knows and shows the one the address asks for (the page and the poll's fields alike)."""
+    auth.login_as("reviewer")
+    for fields in (_sort_fields(client.get(f"/review/?sort={key}&order={order}").get_data(as_text=True)),
+                   _sort_fields(client.get(f"/review/?sort={key}&order={order}",
+                                           headers={"HX-Request": "true", "HX-Target": "dashboard-body"}
+                                           ).get_data(as_text=True))):
+        keys, orders = fields.split('name="order"')
+        assert set(re.findall(r'<option value="(\w+)"', keys)) == set(dashboard.SORTS)
+        assert re.findall(r'<option value="(\w+)" selected>', keys) == [key]
+        assert re.findall(r'<option value="(\w+)" selected>', orders) == [order]
+
+
+def _sort_fields(page: str) -> str:
+    fields = page[page.index('id="dashboard-sort-fields"'):]
+    return fields[:fields.index("</select>", fields.index("</select>") + 1)]  # the sort's select, then the order's

@@ -15,7 +15,7 @@ from kdweb.excel.columns import CHOICE, INPUT, Layout, LAYOUTS, column_of, sheet
 from kdweb.excel.summary import extra_headers
 from kdweb.rules import RECORD_TYPES, SubjectKind, get_rule_set
 from kdweb.rules.field_registry import CHOICE_LISTS, IDENTITY, REGISTRY, Field, read_text
-from kdweb.rules.parse import Choice, parse_code, parse_codes, parse_date, parse_number, parse_yes_no
+from kdweb.rules.parse import Choice, parse_code, parse_codes, parse_date, parse_months, parse_yes_no
 from kdweb.rules.records import record_class
 from kdweb.rules.rows import RowParser
 from kdweb.rules.score_fields import parse_count, parse_levels, parse_score
@@ -23,7 +23,7 @@ from kdweb.rules.score_fields import parse_count, parse_levels, parse_score
 _BY_PARSER = {
     parse_score: st.decimals(min_value=0, max_value=100, places=2).map(str).map(lambda text: text.replace(".", ",")),
     parse_count: st.integers(min_value=0, max_value=500),
-    parse_number: st.sampled_from([0, 1.5, "2,5", 12]),
+    parse_months: st.sampled_from([0, 1.5, "2,5", 12]),
     parse_date: st.dates(min_value=date(1930, 1, 1), max_value=date(2030, 12, 31)).map(lambda day: f"{day:%d/%m/%Y}"),
     parse_code: st.sampled_from(["CB1", "DV0001", "12"]),
     parse_codes: st.sampled_from(["TT-KM", "TT-KM, CB1"]),

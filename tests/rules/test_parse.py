@@ -204,3 +204,25 @@ def test_no_suggestion_when_none_stands_out(typed):
 def test_property_tests_have_no_deadline_to_miss_on_a_loaded_machine():
     """tests/conftest.py's profile: the examples above are timed out by nothing but their own count."""
     assert settings.default.deadline is None
+
+
+@pytest.mark.parametrize("typed, months", [(0, 0.0), (12, 12.0), ("2,5", 2.5), ("12", 12.0), (" 3 ", 3.0), (None, None)])
+def test_months_in_the_year_read_from_0_to_12(typed, months):
+    from kdweb.rules.parse import parse_months
+    assert parse_months(typed).ok and parse_months(typed).value == months
+
+
+@pytest.mark.parametrize("typed", [13, "13", 12.5, 90, 1e20, "365"])
+def test_more_months_than_a_year_holds_is_refused_in_vietnamese(typed):
+    from kdweb.rules.parse import parse_months
+    parsed = parse_months(typed)
+    assert not parsed.ok and "không phải số tháng hợp lệ trong năm đánh giá (từ 0 đến 12" in parsed.error
+
+
+@pytest.mark.parametrize("field", ["sick_leave_months", "maternity_leave_months"])
+def test_a_member_row_with_more_months_than_a_year_names_the_cell_and_reads_the_rest(field):
+    from kdweb.rules import parse_member_row
+    record, findings = parse_member_row({"code": "DV1", "name": "Nguyễn Văn A", "level": "HTTNV", field: 14,
+                                         "remarks": "Ghi chú"})
+    assert [(f.rule, f.field) for f in findings] == [("P-VALUE", field)]
+    assert "“14”" in findings[0].message and record.remarks == "Ghi chú" and field in record.unreadable

@@ -1,5 +1,9 @@
 """A unit's leader posts and leadership collectives in the open cycle: give a post to another member, rename a
-collective, add one, end one (kdweb/services/admin/leadership.py)."""
+collective, add one, end one (kdweb/services/admin/leadership.py). The two kinds of record share their routes'
+shape, so each is one `Listed` entry that the change and end routes read."""
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from flask import abort, request, url_for
 from flask_login import current_user
 
@@ -10,6 +14,41 @@ from kdweb.views.rendering import answer, redirect_with, render_page
 PAGE = "admin/unit_leadership.html"
 POST_FIELDS = ("code", "title", "group", "member_code", "heads_unit_id", "heads_collective_id")
 COLLECTIVE_FIELDS = ("code", "name", "collective_type", "leads_unit_id", "founded_on")
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One kind of record in the page's tables: its routes (/units/<code>/leadership/`path`/<`code_arg`>, and /end),
+    how to find it in a unit, its row, what a change and an end do and say."""
+    path: str
+    change_endpoint: str
+    end_endpoint: str
+    find: Callable  # (unit, code) -> record | None
+    row: str
+    code_arg: str  # the record's code in the routes, as the row templates' url_for name it
+    row_id: str  # its row's id (the page's anchor), given the record's id
+    columns: int
+    field: str  # the row's one field
+    change: Callable  # (user, record, value)
+    changed: Callable[[object], str]
+    end: Callable  # (user, record)
+    ended: Callable[[object], str]
+
+
+POST = Listed(
+    path="posts", change_endpoint="change_post_holder", end_endpoint="end_post",
+    find=leadership.post_in, row="admin/_leader_post_row.html", code_arg="post_code", row_id="post-{}", columns=4,
+    field="member_code", change=leadership.change_holder,
+    changed=lambda post: f"Đã giao chức vụ “{post.title}” cho {post.person.full_name} ({post.person.code}).",
+    end=leadership.end_post, ended=lambda post: f"Đã bỏ chức vụ “{post.title}” khỏi đợt này.")
+COLLECTIVE = Listed(
+    path="collectives", change_endpoint="rename_collective", end_endpoint="end_collective",
+    find=leadership.collective_in, row="admin/_collective_row.html", code_arg="collective_code", row_id="collective-{}",
+    columns=3,
+    field="name", change=leadership.rename_collective,
+    changed=lambda collective: f"Đã đổi tên tập thể lãnh đạo thành “{collective.name}”.",
+    end=leadership.end_collective,
+    ended=lambda collective: f"Đã bỏ tập thể lãnh đạo “{collective.name}” khỏi đợt này.")
 
 
 @bp.get("/units/<code>/leadership")
@@ -43,69 +82,56 @@ def _added(code, fields, add, form_keys: tuple[str, str], done):
     return redirect_with(message, url_for("admin.unit_leadership", code=unit.code, _anchor=anchor))
 
 
-@bp.post("/units/<code>/leadership/posts/<post_code>/end")
-def end_post(code, post_code):
-    unit = unit_service.unit_by_code(code) or abort(404)
-    post = leadership.post_in(unit, post_code) or abort(404)
-    title = post.title
-    return _ended(unit, lambda: leadership.end_post(current_user, post), "admin/_leader_post_row.html",
-                  lambda: {"post": post}, f"Đã bỏ chức vụ “{title}” khỏi đợt này.", anchor=f"post-{post.id}",
-                  columns=4)
+def _record_routes(kind: Listed) -> None:
+    rule = f"/units/<code>/leadership/{kind.path}/<{kind.code_arg}>"
+    for suffix, endpoint, handle in (("", kind.change_endpoint, _changed), ("/end", kind.end_endpoint, _ended)):
+        bp.add_url_rule(rule + suffix, view_func=_route(handle, kind, endpoint), methods=["POST"])
 
 
-@bp.post("/units/<code>/leadership/collectives/<collective_code>/end")
-def end_collective(code, collective_code):
-    unit = unit_service.unit_by_code(code) or abort(404)
-    collective = leadership.collective_in(unit, collective_code) or abort(404)
-    name = collective.name
-    return _ended(unit, lambda: leadership.end_collective(current_user, collective), "admin/_collective_row.html",
-                  lambda: {"record": collective}, f"Đã bỏ tập thể lãnh đạo “{name}” khỏi đợt này.",
-                  anchor=f"collective-{collective.id}", columns=3)
+def _route(handle, kind: Listed, endpoint: str):
+    def view(code, **record_code):  # post_code or collective_code, as the templates' url_for name it
+        return handle(kind, code, *record_code.values())
+
+    view.__name__ = endpoint  # the endpoint's name, and what Flask-WTF's exemptions look up
+    return view
 
 
-@bp.post("/units/<code>/leadership/posts/<post_code>")
-def change_post_holder(code, post_code):
-    unit = unit_service.unit_by_code(code) or abort(404)
-    post = leadership.post_in(unit, post_code) or abort(404)
-    return _changed(unit, "admin/_leader_post_row.html", lambda: {"post": post},
-                    lambda: leadership.change_holder(current_user, post, request.form.get("member_code", "")),
-                    lambda: f"Đã giao chức vụ “{post.title}” cho {post.person.full_name} ({post.person.code}).",
-                    anchor=f"post-{post.id}")
-
-
-@bp.post("/units/<code>/leadership/collectives/<collective_code>")
-def rename_collective(code, collective_code):
-    unit = unit_service.unit_by_code(code) or abort(404)
-    collective = leadership.collective_in(unit, collective_code) or abort(404)
-    return _changed(unit, "admin/_collective_row.html", lambda: {"record": collective},
-                    lambda: leadership.rename_collective(current_user, collective, request.form.get("name", "")),
-                    lambda: f"Đã đổi tên tập thể lãnh đạo thành “{collective.name}”.",
-                    anchor=f"collective-{collective.id}")
-
-
-def _changed(unit, row: str, context, change, done, *, anchor: str):
-    """Run the change; htmx gets the row back (its refusal in it, 409, or what was done), a plain post a flash."""
-    back_to = url_for("admin.unit_leadership", code=unit.code, _anchor=anchor)
+def _changed(kind: Listed, code: str, record_code: str):
+    """Change the record from its row's field; htmx gets the row back (its refusal in it, 409, or what was done), a
+    plain post a flash."""
+    unit, record = _found(kind, code, record_code)
+    back_to = url_for("admin.unit_leadership", code=unit.code, _anchor=kind.row_id.format(record.id))
     try:
-        change()
+        kind.change(current_user, record, request.form.get(kind.field, ""))
     except AdminRefusal as error:
-        reason = str(error)
-        return answer(PAGE, row, lambda: {**context(), "unit": unit, "error": reason}, back_to=back_to,
-                      message=reason, category="danger", http_status=409)
-    message = done()
-    return answer(PAGE, row, lambda: {**context(), "unit": unit, "done": message}, back_to=back_to, message=message)
+        return _refused(kind, unit, record, error, back_to)
+    message = kind.changed(record)
+    return answer(PAGE, kind.row, lambda: {"record": record, "unit": unit, "done": message}, back_to=back_to,
+                  message=message)
 
 
-def _ended(unit, end, row: str, context, done: str, *, anchor: str, columns: int):
-    """End a post or collective; htmx gets a row that says so in place of it (or the row with its refusal, 409)."""
+def _ended(kind: Listed, code: str, record_code: str):
+    """End the record; htmx gets a row that says so in place of it (or the row with its refusal, 409)."""
+    unit, record = _found(kind, code, record_code)
+    done = kind.ended(record)  # said before the end, while the record still reads as it was
     back_to = url_for("admin.unit_leadership", code=unit.code)
     try:
-        end()
+        kind.end(current_user, record)
     except AdminRefusal as error:
-        reason = str(error)
-        return answer(PAGE, row, lambda: {**context(), "unit": unit, "error": reason},
-                      back_to=f"{back_to}#{anchor}", message=reason, category="danger", http_status=409)
-    return answer(PAGE, "admin/_ended_row.html", lambda: {"done": done, "columns": columns}, back_to=back_to, message=done)
+        return _refused(kind, unit, record, error, f"{back_to}#{kind.row_id.format(record.id)}")
+    return answer(PAGE, "admin/_ended_row.html", lambda: {"done": done, "columns": kind.columns}, back_to=back_to,
+                  message=done)
+
+
+def _found(kind: Listed, code: str, record_code: str):
+    unit = unit_service.unit_by_code(code) or abort(404)
+    return unit, kind.find(unit, record_code) or abort(404)
+
+
+def _refused(kind: Listed, unit, record, error: AdminRefusal, back_to: str):
+    reason = str(error)
+    return answer(PAGE, kind.row, lambda: {"record": record, "unit": unit, "error": reason}, back_to=back_to,
+                  message=reason, category="danger", http_status=409)
 
 
 def _form(fields) -> dict:
@@ -117,3 +143,7 @@ def _page(unit, http_status=200, **context):
     return render_page(PAGE, http_status=http_status, unit=unit, leadership=leadership.leadership_of(unit),
                        places=leadership.places_for(unit), headed=leadership.collectives_for(unit), groups=groups,
                        types=types, **{"post_values": {}, "collective_values": {}, **context})
+
+
+for _kind in (POST, COLLECTIVE):
+    _record_routes(_kind)
