@@ -393,6 +393,7 @@ def _specs(rule_set_id: str, version: int, criteria, figures) -> tuple[SheetSpec
     values = dict(figures)
     specs = []
     for kind, kind_criteria in criteria:
+        _refuse_left_out(layout, rule_set_id, kind)
         grades = tuple(
             Column(criterion.field, f"{criterion.code}. {criterion.title}", 14.0, INPUT, CHOICE, "grades")
             for criterion in kind_criteria
@@ -402,6 +403,16 @@ def _specs(rule_set_id: str, version: int, criteria, figures) -> tuple[SheetSpec
         columns = heads + grades + tails
         specs.append(SheetSpec(kind, SHEET_NAMES[kind], SHEET_TITLES[kind], columns))
     return tuple(specs)
+
+
+def _refuse_left_out(layout: Layout, rule_set_id: str, kind: SubjectKind) -> None:
+    """A layout never carries an input the registry leaves out of the rule set (`Field.left_out`): the rule set
+    decides on other facts, and a column of it would be read and ignored."""
+    for key in layout.tails[kind]:
+        item = layout.registry.get(key) if isinstance(key, str) else None
+        if item is not None and not item.carried_by(rule_set_id, kind):
+            raise ValueError(f"layout {layout.version} of {rule_set_id} carries {key}, which the registry leaves out "
+                             f"of its {kind.name.lower()} sheet")
 
 
 def _with_figures(column: Column, values: dict) -> Column:

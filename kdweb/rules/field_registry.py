@@ -70,6 +70,12 @@ class Field:
     read: bool = False  # computed, and read back by the server
     summary: tuple[str, ...] = ()  # values the summary sheet counts in this column
     own: bool = False  # differs from row to row: parsed for each row, not remembered
+    left_out: frozenset[tuple[str, SubjectKind]] = frozenset()  # (rule set id, kind): an input that rule set's
+    # sheet of that kind deliberately has no column for (the rule set decides on other facts); see `carried_by`
+
+    def carried_by(self, rule_set_id: str, kind: SubjectKind) -> bool:
+        """Whether the sheet of `kind` under the rule set has this field's column (its layouts say where)."""
+        return kind in self.kinds and (rule_set_id, kind) not in self.left_out
 
     @property
     def is_text(self) -> bool:
@@ -109,12 +115,29 @@ def _typed(name, label, parser, annotation, default, cell, kinds=ALL_KINDS, widt
 
 
 def _score(name, label, width=10.0, **more) -> Field:
-    return _typed(name, label, parse_score, "Decimal | None", None, SCORE, width=width, own=True, **more)
+    return _typed(name, label, parse_score, "Decimal | None", None, SCORE, width=width, own=True,
+                  left_out=SCORED_ONLY, **more)
 
 
 def _count(name, label, width=10.0, help="") -> Field:
-    return _typed(name, label, parse_count, "int | None", None, COUNT, width=width, own=True, help=help)
+    return _typed(name, label, parse_count, "int | None", None, COUNT, width=width, own=True, help=help,
+                  left_out=SCORED_ONLY)
 
+
+# The rule sets (kdweb/rules/registry.py), by id: named here, not imported, since the rule sets import the records.
+QD132, QD366 = "qd132-hd21", "qd366-hd43"
+
+
+def not_under(rule_set_id: str, kinds=ALL_KINDS) -> frozenset[tuple[str, SubjectKind]]:
+    """A `left_out` for these kinds' sheets under the rule set."""
+    return frozenset((rule_set_id, kind) for kind in kinds)
+
+
+# docs/rulebook-366.md: points, task counts and the S-KHTNV facts are 2025's; 2024 rates by criterion grades
+SCORED_ONLY = not_under(QD132)
+# docs/rulebook-366.md §3: under 366 the task counts replace "dưới 50% chỉ tiêu", M-SICK and O-HTXSNV are off,
+# quarterly results replace the monthly ones
+GRADED_ONLY = not_under(QD366)
 
 _COUNT_HELP = "Số nguyên, không lớn hơn số nhiệm vụ được giao."
 _KINDS_M, _KINDS_L, _KINDS_C, _KINDS_O = (frozenset({kind}) for kind in (MEMBER, LEADER, COLLECTIVE, ORGANISATION))
@@ -167,7 +190,7 @@ FIELDS: tuple[Field, ...] = (
            header="Điểm kết quả thực hiện nhiệm vụ (tối đa {score_tasks_max})",
            help="Điểm kết quả thực hiện chức trách, nhiệm vụ được giao, từ 0 đến {score_tasks_max}."),
     Field("score_total", "Tổng điểm", parse_score, "Decimal | None", None, role=COMPUTED, cell=SCORE, choices=None,
-          width=9.0, read=True, own=True,
+          width=9.0, read=True, own=True, left_out=SCORED_ONLY,
           formula='=IF(OR({score_common}="",{score_tasks}=""),"",IFERROR({score_common}+{score_tasks},""))',
           help="Tự tính: điểm tiêu chí chung cộng điểm kết quả thực hiện nhiệm vụ; không sửa."),
     _count("tasks_assigned", "Số nhiệm vụ được giao", help="Tổng số nhiệm vụ được giao trong năm."),
@@ -191,7 +214,7 @@ FIELDS: tuple[Field, ...] = (
     _choice("discipline", "Hình thức kỷ luật", parse_discipline, "Discipline", "disciplines"),
     _choice("violation_kind", "Loại vi phạm bị kỷ luật", parse_violation_kind, "str", "violations", width=20.0,
             help="Từ {discipline_threshold} trở lên do vi phạm liên quan đến nhiệm vụ, điều không được làm hoặc trách nhiệm "
-                 "nêu gương thì xếp loại không hoàn thành nhiệm vụ."),
+                 "nêu gương thì xếp loại không hoàn thành nhiệm vụ.", left_out=SCORED_ONLY),
     _yes_no("violation_counted_before", "Vi phạm đã tính khi xếp loại năm trước"),
     _yes_no("discipline_origin_elsewhere", "Vi phạm xảy ra ở tổ chức đảng trước đây", _KINDS_M),
     _typed("discipline_origin_unit", "Mã tổ chức đảng nơi xảy ra vi phạm", parse_code, "str", "", TEXT, _KINDS_M, 14.0),
@@ -200,40 +223,46 @@ FIELDS: tuple[Field, ...] = (
     _yes_no("self_remedied", "Tự phát hiện và khắc phục vi phạm", _KINDS_O),
 
     # conditions of the level
-    _yes_no("degenerate", "Có kết luận suy thoái về tư tưởng chính trị, đạo đức, lối sống", width=14.0),
+    _yes_no("degenerate", "Có kết luận suy thoái về tư tưởng chính trị, đạo đức, lối sống", width=14.0,
+            left_out=SCORED_ONLY | not_under(QD366, {ORGANISATION})),  # 366 §2: a person's, or a collective member's
     _yes_no("five_targets_missed", "Không hoàn thành 5 chỉ tiêu kinh tế - xã hội cơ bản",
-            frozenset({LEADER, COLLECTIVE, ORGANISATION}), 14.0),
+            frozenset({LEADER, COLLECTIVE, ORGANISATION}), 14.0, left_out=SCORED_ONLY),
     _yes_no("led_units_khtnv_majority", "Đơn vị thuộc quyền xếp loại KHTNV vượt tỷ lệ", _KINDS_L, 14.0,
-            header="Trên {khtnv_led_units_share} đơn vị thuộc quyền xếp loại KHTNV"),
+            header="Trên {khtnv_led_units_share} đơn vị thuộc quyền xếp loại KHTNV", left_out=SCORED_ONLY),
     _yes_no("low_confidence_majority", "Phiếu tín nhiệm thấp vượt tỷ lệ", _KINDS_L, 14.0,
-            header="Trên {khtnv_low_confidence_share} phiếu tín nhiệm thấp"),
+            header="Trên {khtnv_low_confidence_share} phiếu tín nhiệm thấp", left_out=SCORED_ONLY),
     _yes_no("corruption_under_leadership", "Đơn vị, cá nhân thuộc quyền bị kỷ luật về tham nhũng", _KINDS_L, 14.0),
     _yes_no("corruption_self_remedied", "Đơn vị tự phát hiện và xử lý vụ tham nhũng", _KINDS_L, 14.0),
     _yes_no("subordinate_disciplined", "Có tổ chức trực thuộc hoặc thành viên tập thể lãnh đạo bị kỷ luật", BODIES,
-            16.0),
-    _yes_no("collective_wrongdoing", "Có kết luận sai phạm công tác cán bộ, mất đoàn kết, bè phái", BODIES, 16.0),
-    _yes_no("targets_below_half", "Hoàn thành dưới 50% chỉ tiêu, nhiệm vụ"),
-    _yes_no("main_target_missed", "Không hoàn thành chỉ tiêu chủ yếu", _KINDS_C),
+            16.0, left_out=SCORED_ONLY),
+    _yes_no("collective_wrongdoing", "Có kết luận sai phạm công tác cán bộ, mất đoàn kết, bè phái", BODIES, 16.0,
+            left_out=SCORED_ONLY),
+    _yes_no("targets_below_half", "Hoàn thành dưới 50% chỉ tiêu, nhiệm vụ", left_out=GRADED_ONLY),
+    _yes_no("main_target_missed", "Không hoàn thành chỉ tiêu chủ yếu", _KINDS_C, left_out=GRADED_ONLY),
     _choice("civil_rating", "Xếp loại công chức, viên chức", parse_civil_rating, "Level", "civil_ratings", _KINDS_M,
             20.0, header="Xếp loại công chức, viên chức trong năm"),
     _choice("same_level_bodies_lowest", "Mức thấp nhất của chính quyền, MTTQ, đoàn thể cùng cấp", parse_civil_rating,
-            "Level", "unit_levels", _KINDS_O, 20.0),
-    _typed("sick_leave_months", "Số tháng nghỉ ốm", parse_months, "float", 0.0, NUMBER, _KINDS_M, 10.0),
-    _typed("maternity_leave_months", "Số tháng nghỉ thai sản", parse_months, "float", 0.0, NUMBER, _KINDS_M, 10.0),
+            "Level", "unit_levels", _KINDS_O, 20.0, left_out=GRADED_ONLY),
+    _typed("sick_leave_months", "Số tháng nghỉ ốm", parse_months, "float", 0.0, NUMBER, _KINDS_M, 10.0,
+           left_out=GRADED_ONLY),
+    _typed("maternity_leave_months", "Số tháng nghỉ thai sản", parse_months, "float", 0.0, NUMBER, _KINDS_M, 10.0,
+           left_out=GRADED_ONLY),
     _yes_no("transfer_remarks_received", "Đã có nhận xét của chi bộ nơi chuyển đi", _KINDS_M, 14.0),
     _yes_no("temporary_remarks_received", "Đã có nhận xét của chi bộ nơi sinh hoạt tạm thời", _KINDS_M, 14.0),
-    _yes_no("self_detected", "Tự phát hiện, tự báo cáo và đã khắc phục", width=14.0),
-    _yes_no("force_majeure", "Do nguyên nhân bất khả kháng"),
+    _yes_no("self_detected", "Tự phát hiện, tự báo cáo và đã khắc phục", width=14.0, left_out=SCORED_ONLY),
+    _yes_no("force_majeure", "Do nguyên nhân bất khả kháng", left_out=not_under(QD132, {MEMBER, ORGANISATION, LEADER})),
     _typed("waiver_reason", "Giải trình (tự phát hiện, khắc phục hoặc bất khả kháng)", read_text, "str", "", TEXT,
            width=24.0, own=True,
-           help="Bắt buộc khi chọn tự phát hiện, khắc phục hoặc bất khả kháng; cấp có thẩm quyền xem xét, quyết định."),
+           help="Bắt buộc khi chọn tự phát hiện, khắc phục hoặc bất khả kháng; cấp có thẩm quyền xem xét, quyết định.",
+           left_out=SCORED_ONLY),
 
     # periodic ratings and remarks
     _typed("monthly_ratings", "Xếp loại hằng tháng", None, "tuple[Level | None, ...]", (), TEXT, _KINDS_M, 24.0,
-           header="Xếp loại hằng tháng (nếu có; các tháng cách nhau dấu phẩy)"),
+           header="Xếp loại hằng tháng (nếu có; các tháng cách nhau dấu phẩy)", left_out=GRADED_ONLY),
     _typed("quarterly_levels", "Xếp loại các quý (nếu có; cách nhau dấu phẩy)", parse_levels, "tuple[Level, ...]", (),
            TEXT, width=20.0,
-           help="Nếu có xếp loại hằng quý: các mức cách nhau dấu phẩy, ví dụ HTTNV, HTTNV, HTXSNV, HTTNV."),
+           help="Nếu có xếp loại hằng quý: các mức cách nhau dấu phẩy, ví dụ HTTNV, HTTNV, HTXSNV, HTTNV.",
+           left_out=SCORED_ONLY),
     _typed("remarks", "Ghi chú", read_text, "str", "", TEXT, width=24.0, own=True),
 )
 
