@@ -192,3 +192,39 @@ def test_under_qd132_the_groups_are_ignored(client, auth, app, batch):
         values(kind, code), level=Level.HTXSNV.text) if kind is SubjectKind.MEMBER and code in
         {member.code for member in excellent} else values(kind, code)))
     assert "Q-20" not in body and "X-ROSTER" not in body and quota_messages(app, 1) == []
+
+
+POST, COLLECTIVE = "LD00008", "BD.P01.TT025"
+LEADERSHIP_GROUP = "Người đứng đầu khối dân vận"
+
+
+def set_leadership_group(client, auth, path, code, group, who=("admin",)):
+    auth.login_as(*who)
+    response = client.post(f"/admin/units/{UNIT}/leadership/{path}/{code}/quota-group", data={"quota_group": group},
+                           headers={"HX-Request": "true"})
+    auth.logout()
+    return response
+
+
+def test_posts_and_collectives_are_given_a_group_on_the_leadership_page(client, auth, app, batch):
+    switch_to_366(client, auth, app)
+    auth.login_as("admin")
+    page = client.get(f"/admin/units/{UNIT}/leadership").get_data(as_text=True)
+    auth.logout()
+    assert 'name="quota_group"' in page and "Để trống: tính theo quy định chung" in page
+    assert set_leadership_group(client, auth, "posts", POST, "Nhóm A", ("staff", UNIT)).status_code in (302, 403)
+    answered = set_leadership_group(client, auth, "posts", POST, LEADERSHIP_GROUP)
+    assert answered.status_code == 200 and f"Đã đặt nhóm tính tỷ lệ “{LEADERSHIP_GROUP}”" in answered.text
+    assert set_leadership_group(client, auth, "collectives", COLLECTIVE, f"  {LEADERSHIP_GROUP} ").status_code == 200
+    assert set_leadership_group(client, auth, "posts", POST, LEADERSHIP_GROUP).status_code == 409  # no change
+    with app.app_context():
+        audited = db.session.execute(db.select(AuditEvent.detail).filter_by(action="quota_group_changed")).all()
+    assert [json.loads(detail)["after"] for (detail,) in audited] == [LEADERSHIP_GROUP, LEADERSHIP_GROUP]
+
+    data = download(client, auth)
+    assert locked_value(data, SubjectKind.LEADER, POST) == (LEADERSHIP_GROUP, True)
+    assert locked_value(data, SubjectKind.COLLECTIVE, COLLECTIVE) == (LEADERSHIP_GROUP, True)
+
+    assert set_leadership_group(client, auth, "collectives", COLLECTIVE, "").status_code == 200  # back to the rule
+    body = upload_as_staff(client, auth, fill(data, scored_values(batch), RULE_SET))
+    assert "X-ROSTER" in body and f"Nhóm tính tỷ lệ: “{LEADERSHIP_GROUP}” → “trống”" in body
