@@ -71,8 +71,9 @@ FIELDS: tuple[RosterField, ...] = (
         "Công chức, viên chức", "CBCCVC", "CB, CC, VC", "Là công chức, viên chức")),
     RosterField("post", "Chức vụ", TEXT, ("Chức vụ hiện nay", "Chức vụ chính quyền, đoàn thể", "Chức danh")),
     RosterField("retired", "Nghỉ hưu", YES_NO, ("Đã nghỉ hưu", "Hưu trí")),
-    # the competent level's group for the HTXSNV quota (qd366-hd43 ); a blank cell: the general rule
-    RosterField("quota_group", "Nhóm tính tỷ lệ", QUOTA_GROUP, ("Nhóm tính tỉ lệ",)),
+    # the competent level's group for the HTXSNV quota (qd366-hd43 ); a blank cell: the general rule. Also
+    # spelled with an i, as the unit workbook's own column is: headers are compared without diacritics
+    RosterField("quota_group", "Nhóm tính tỷ lệ", QUOTA_GROUP, ("Nhom tinh ti le",)),
 )
 # Headers that look like a field's but are not it: matched to nothing, so a partial match cannot claim them.
 NOT_FIELDS = ("STT", "Số thứ tự", "Ngày chính thức", "Ngày vào Đảng chính thức", "Ngày công nhận chính thức",

@@ -9,6 +9,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from kdweb.domain import Level
 from kdweb.exports.safe_cells import is_risky
 from kdweb.services.admin.roster_mapping import CELL, DATE, FIELDS, FOUNDING, GENDER, YES_NO
 
@@ -29,7 +30,7 @@ INSTRUCTIONS = (
     "không sau hôm nay); để trống thì giữ ngày đã có trong cây đơn vị.",
     "• Các cột Có/Không: ghi “Có” hoặc để trống (trống là Không).",
     "• Nhóm tính tỷ lệ (chỉ dùng với đợt theo Quy định 366-QĐ/TW): nhóm đảng viên có vị trí, vai trò, chức năng, "
-    "nhiệm vụ tương đồng do cấp có thẩm quyền quyết định để tính tỷ lệ “Hoàn thành xuất sắc nhiệm vụ”; mẫu Excel của "
+    f"nhiệm vụ tương đồng do cấp có thẩm quyền quyết định để tính tỷ lệ “{Level.HTXSNV.text}”; mẫu Excel của "
     "đơn vị ghi sẵn và khóa ô này. Để trống: tính theo quy định chung (theo tổ chức cơ sở đảng).",
     "• Nhập lại cùng một tệp không tạo bản ghi trùng: đảng viên được nhận ra theo mã.",
 )
