@@ -35,6 +35,9 @@ class Limits:
     max_part_bytes: int = 96 * 1024 * 1024
     max_total_bytes: int = 192 * 1024 * 1024
     max_ratio: int = 100  # declared ÷ compressed, for parts above ratio_floor_bytes
+    # xl/styles.xml: Excel's style bloat (tens of thousands of near-identical cell formats, left by copying and
+    # pasting between workbooks) compresses some 200–250:1; a part of one repeated byte, over 1,000:1, is still refused
+    max_styles_ratio: int = 600
     ratio_floor_bytes: int = 1024 * 1024
     max_rows: int = 50_000
     max_columns: int = 256
@@ -203,9 +206,10 @@ def _check_declared_sizes(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
     total = 0
     for info in infos:
         total += info.file_size
+        ratio = limits.max_styles_ratio if info.filename == _STYLES else limits.max_ratio
         too_dense = (
             info.file_size > limits.ratio_floor_bytes
-            and info.file_size > max(info.compress_size, 1) * limits.max_ratio
+            and info.file_size > max(info.compress_size, 1) * ratio
         )
         if info.file_size > limits.max_part_bytes or total > limits.max_total_bytes or too_dense:
             raise refuse(
@@ -214,6 +218,7 @@ def _check_declared_sizes(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
             )
 
 
+_STYLES = "xl/styles.xml"
 _SHEET_TYPES = ("/worksheet", "/chartsheet", "/dialogsheet", "/macrosheet", "/xlMacrosheet", "/xlIntlMacrosheet")
 _SHEET_ROOTS = frozenset({"worksheet", "chartsheet", "dialogsheet", "macrosheet"})
 

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from .parse import Choice, Parsed, is_blank, parse_codes, parse_level, quoted, typed_number
 
+_WHOLE = Decimal(1)
 _TWO_DECIMALS = Decimal("0.01")
 
 
@@ -27,7 +28,9 @@ def parse_score(value: object) -> Parsed:
         return _bad_score(value)
     if number != number.quantize(_TWO_DECIMALS):
         return Parsed(error=f"“{_shown(value)}”: điểm chỉ ghi tối đa hai chữ số thập phân, ví dụ 27,5 hoặc 65,25.")
-    return Parsed(number.normalize() if number == number.to_integral() else number)
+    # one value, one form: 70, 70.0 and "70,00" are 70 (not normalize()'s 7E+1, which the stored record would say),
+    # "27,50" is 27.5
+    return Parsed(number.quantize(_WHOLE) if number == number.to_integral() else number.normalize())
 
 
 def _bad_score(value: object) -> Parsed:

@@ -252,3 +252,30 @@ def test_formulas_without_a_stored_value_are_found_from_their_f_as_by_the_regex(
     chunk = b"<sheetData>" + b"".join(cells) * 20 + b"</sheetData>"
     expected = [match.span() for match in safety._UNCOMPUTED.finditer(chunk)]
     assert len(expected) == 60 and [match.span() for match in safety._uncomputed(chunk)] == expected
+
+
+def _bloated_styles(good: bytes, formats: int) -> bytes:
+    """The workbook with Excel's style bloat: tens of thousands of near-identical cell formats, which copying and
+    pasting between workbooks leaves in xl/styles.xml; such a part compresses some 200:1."""
+    parts = files.zip_parts(good)
+    styles = parts["xl/styles.xml"]
+    extra = b"".join(b'<xf numFmtId="0" fontId="0" fillId="0" borderId="%d" xfId="0" applyBorder="1"/>' % (n % 3)
+                     for n in range(formats))
+    at = styles.index(b"</cellXfs>")
+    parts["xl/styles.xml"] = styles[:at] + extra + styles[at:]
+    return files.make_zip(parts)
+
+
+def test_a_workbook_with_excels_style_bloat_is_read_not_called_a_bomb(good):
+    bloated = _bloated_styles(good, 60_000)
+    parts = files.zip_parts(bloated)
+    import zlib
+    assert len(parts["xl/styles.xml"]) > 100 * len(zlib.compress(parts["xl/styles.xml"], 6))  # denser than 100:1
+    result = read_demo(bloated)
+    assert result.ok, result.problem
+
+
+def test_a_styles_part_of_nothing_but_blanks_is_still_a_bomb(good):
+    parts = files.zip_parts(good)
+    parts["xl/styles.xml"] = parts["xl/styles.xml"] + b" " * (20 * 1024 * 1024)
+    refused(files.make_zip(parts), "E-ZIP-BOMB")

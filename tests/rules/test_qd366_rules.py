@@ -279,3 +279,16 @@ def test_the_leaders_majority_shares_are_parameters_of_the_rule_set():
     from kdweb.rules.parameters import describe
     shown = {row.name: row.value for row in describe(RS)}
     assert shown["khtnv_led_units_share"] == "50%" and shown["khtnv_low_confidence_share"] == "50%"
+
+
+@pytest.mark.parametrize("typed, text", [(70, "70"), (70.0, "70"), ("70", "70"), ("100", "100"), ("70,00", "70"),
+                                         ("27,50", "27.5"), (65.25, "65.25"), ("0", "0")])
+def test_a_score_has_one_form_whatever_way_it_was_typed(typed, text):
+    """70 typed as a number, as text or with decimals is the Decimal 70, kept as "70" in the stored record (never
+    normalize()'s 7E+1); 27,50 is 27.5."""
+    from kdweb.rules.score_fields import parse_score
+    from kdweb.rules.stored import record_to_json
+    value = parse_score(typed).value
+    assert str(value) == text
+    from msgspec.structs import replace
+    assert f'"score_tasks":"{text}"' in record_to_json(replace(member(), score_tasks=value))

@@ -201,3 +201,22 @@ def test_a_bulk_approval_racing_a_return_and_an_unchanged_resubmission_approves_
                                      follow_redirects=True)
     assert not pending and "Đã duyệt 0 đơn vị" in answer.get_data(as_text=True)
     assert state_of(app)["status"] == "submitted" and submission_states(app) == ["returned", "submitted"]
+
+
+@pytest.mark.parametrize("next_file, status", [("errors", "has_errors"), ("valid_2", "valid")])
+@pytest.mark.parametrize("how", ["return", "reopen"])
+def test_the_reason_for_a_return_stays_in_view_until_the_unit_submits_again(app, people, workbooks, next_file, status,
+                                                                            how):
+    """The clerk's next step after a return is to fix what was asked: a later file, with errors or valid, does not
+    take the reviewer's comment off the status card; submitting again does."""
+    returned(app, people, workbooks, how)
+    assert send(people["staff"], workbooks[next_file]).status_code == 303
+    assert state_of(app)["status"] == status
+    page = people["staff"].get(f"/units/{UNIT}").get_data(as_text=True)
+    card = page[page.index('class="status-card"'):page.index("</article>", page.index('class="status-card"'))]
+    assert REASON in card and ("mở lại" if how == "reopen" else "trả lại") in card
+    if status == "valid":
+        assert submit(app, people["staff"]).status_code == 200
+        page = people["staff"].get(f"/units/{UNIT}").get_data(as_text=True)
+        card = page[page.index('class="status-card"'):page.index("</article>", page.index('class="status-card"'))]
+        assert REASON not in card
