@@ -1,5 +1,5 @@
 """A unit's leader posts and leadership collectives in the open cycle: give a post to another member, rename a
-collective, add one, end one (kdweb/services/admin/leadership.py). The two kinds of record share their routes'
+collective, add one, end one, give either a quota group (kdweb/services/admin/leadership.py). The two kinds of record share their routes'
 shape, so each is one `Listed` entry that the change and end routes read."""
 from collections.abc import Callable
 from dataclasses import dataclass
