@@ -60,14 +60,14 @@ def import_groups(client, auth, groups: list):
     auth.logout()
 
 
-def set_unit_group(client, auth, app, code, group):
-    """The admin saves the unit form with the quota group (the unit's other fields as they are)."""
+def set_unit_group(client, auth, app, code, group, field="quota_group"):
+    """The admin saves the unit form with the quota group, or another field (the unit's other fields as they are)."""
     with app.app_context():
         unit = db.session.execute(db.select(Unit).filter_by(code=code)).scalar_one()
         form = {"name": unit.name, "kind": unit.kind, "level": unit.level, "group": unit.group or "",
                 "parent_id": str(unit.parent_id or ""), "sort_order": str(unit.sort_order),
                 "founded_on": unit.founded_on.strftime("%d/%m/%Y") if unit.founded_on else "",
-                "reports": "1" if unit.reports else "", "quota_group": group}
+                "reports": "1" if unit.reports else "", "quota_group": unit.quota_group or "", field: group}
     auth.login_as("admin")
     page = client.get(f"/admin/units/{code}").get_data(as_text=True)
     assert 'name="quota_group"' in page and "Để trống: tính theo quy định chung" in page
@@ -170,12 +170,19 @@ def test_a_group_changed_after_the_download_is_told_and_counted_as_it_stands(cli
     assert f"nhóm “{GROUP_B}”" in message and "có 2 đảng viên" in message and GROUP_A not in message
 
 
-def test_a_group_set_on_the_unit_form_after_the_download_is_told(client, auth, app, batch):
+@pytest.mark.parametrize("field", ["quota_group", "group"])
+def test_a_group_set_on_the_unit_form_after_the_download_is_told(client, auth, app, batch, field):
+    """Either group of a party organisation (the quota group, or its group of similar organisations, the default
+    quota scope) is a signed fact: set on the unit form after the download, the upload is told and checked with it."""
     switch_to_366(client, auth, app)
     data = download(client, auth)
-    set_unit_group(client, auth, app, ORG, ORG_GROUP)
+    with app.app_context():
+        before = db.session.execute(db.select(Unit.group).filter_by(code=ORG)).scalar_one()
+    set_unit_group(client, auth, app, ORG, ORG_GROUP, field)
     body = upload_as_staff(client, auth, fill(data, scored_values(batch), RULE_SET))
-    assert "X-ROSTER" in body and f"Nhóm tính tỷ lệ: “trống” → “{ORG_GROUP}”" in body
+    label = "Nhóm tính tỷ lệ" if field == "quota_group" else SubjectKind.ORGANISATION.group_text
+    old = before if field == "group" and before else "trống"
+    assert "X-ROSTER" in body and f"{label}: “{old}” → “{ORG_GROUP}”" in body
 
 
 def test_under_qd132_the_groups_are_ignored(client, auth, app, batch):
