@@ -163,3 +163,49 @@ def test_the_roster_revision_comes_with_its_migration_and_goes_with_its_downgrad
     assert upgraded == (trigger_names(dialect), True, True, 0) and moved == 1
     assert downgraded == (set(), False, False, None) and functions == 0
     assert again == upgraded
+
+
+QUOTA_GROUP_TABLES = ("persons", "units", "collectives", "leader_posts")
+
+
+def _quota_group_state(connection):
+    """Which roster tables have the quota group column, and the roster revision's triggers."""
+    from tests.unit_page.test_roster_revision import triggers_in
+
+    inspector = db.inspect(connection)
+    return ({table for table in QUOTA_GROUP_TABLES
+             if "quota_group" in {column["name"] for column in inspector.get_columns(table)}}, triggers_in(connection))
+
+
+def test_the_quota_groups_come_with_their_migration_and_go_with_its_downgrade(empty_database_url):
+    """hquota_groups: a nullable quota group on members, units, collectives and leader posts; a write to it moves
+    the roster revision (an upload then compares the roster again); the downgrade takes the columns away and
+    leaves the triggers (SQLite rebuilds a table to drop a column), and the upgrade runs again."""
+    from kdweb.models.roster_revision import trigger_names
+
+    app = create_app(app_config(empty_database_url))
+    with app.app_context():
+        upgrade()
+        with db.engine.begin() as connection:
+            dialect = connection.dialect.name
+            upgraded = _quota_group_state(connection)
+            connection.execute(text("INSERT INTO units (code, name, kind, level, reports, active, sort_order, "
+                                    "quota_group) VALUES ('BD', 'Đảng bộ', 'district', 'district', TRUE, TRUE, 0, "
+                                    "'Khối cơ quan')"))
+        with db.engine.begin() as connection:
+            before = connection.execute(text("SELECT revision FROM roster_revision")).scalar()
+            connection.execute(text("UPDATE units SET quota_group = 'Khối phường' WHERE code = 'BD'"))
+        with db.engine.connect() as connection:
+            moved = connection.execute(text("SELECT revision FROM roster_revision")).scalar() - before
+        downgrade(revision="hroster_revision")
+        with db.engine.connect() as connection:
+            downgraded = _quota_group_state(connection)
+            kept = connection.execute(text("SELECT name FROM units WHERE code = 'BD'")).scalar()
+        upgrade()
+        with db.engine.connect() as connection:
+            again = _quota_group_state(connection)
+            blank = connection.execute(text("SELECT quota_group FROM units WHERE code = 'BD'")).scalar()
+        db.engine.dispose()
+    assert upgraded == (set(QUOTA_GROUP_TABLES), trigger_names(dialect)) and moved >= 1
+    assert downgraded == (set(), trigger_names(dialect)) and kept == "Đảng bộ"
+    assert again == upgraded and blank is None

@@ -28,6 +28,8 @@ class Person(CycleCoded):
     post: Mapped[str | None] = mapped_column(String(200))
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
     discipline_form: Mapped[str | None] = mapped_column(String(20))  # known discipline in the year, pre-filled
+    # the group the competent level counts the HTXSNV quota in (qd366-hd43 ); None: the general rule
+    quota_group: Mapped[str | None] = mapped_column(String(100))
 
     cell = relationship("Unit", foreign_keys=[cell_id])
     grassroots = relationship("Unit", foreign_keys=[grassroots_id])
@@ -45,6 +47,7 @@ class Collective(CycleCoded):
     rated_in_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     leads_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     founded_on: Mapped[date | None] = mapped_column(Date)
+    quota_group: Mapped[str | None] = mapped_column(String(100))  # as Person.quota_group
 
     rated_in = relationship("Unit", foreign_keys=[rated_in_id])
     leads_unit = relationship("Unit", foreign_keys=[leads_unit_id])
@@ -62,6 +65,7 @@ class LeaderPost(CycleCoded):
     heads_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     heads_collective_id: Mapped[int | None] = mapped_column(ForeignKey("collectives.id"))
     is_head: Mapped[bool] = mapped_column(Boolean, default=False)
+    quota_group: Mapped[str | None] = mapped_column(String(100))  # as Person.quota_group
 
     person = relationship("Person", back_populates="leader_posts")
     rated_in = relationship("Unit", foreign_keys=[rated_in_id])

@@ -21,6 +21,7 @@ class Unit(PkModel):
     reports: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    quota_group: Mapped[str | None] = mapped_column(String(100))  # as Person.quota_group, when rated as an organisation
     founded_on: Mapped[date | None] = mapped_column(Date)  # ngày thành lập: O-NEW for one founded < 6 months
     # Units change (the 2025 reorganisation merged and dissolved many): a unit exists from `valid_from` to
     # `valid_to` (inclusive, open when None); one that was merged or renamed names the unit that took it over.

@@ -23,6 +23,10 @@ def roster_batch(cycle, unit) -> UnitBatch:
         collectives=collective_records(cycle, unit), leaders=leader_records(cycle, unit),
     )
     batch.expected = {kind: [record.code for record in batch.records_of(kind)] for kind in SubjectKind}
+    if not get_rule_set(cycle.rule_set_id).scored:  # the quota groups are the 2025 rule set's
+        for kind in SubjectKind:
+            for record in batch.records_of(kind):
+                record.quota_group = ""
     for kind in outstanding_kinds(cycle, unit):
         for record in batch.records_of(kind):
             record.quota_outstanding = True  # a signed fact of the workbook (docs/rulebook-366.md, Q-25)
@@ -66,7 +70,7 @@ def member_records(cycle, unit) -> list[MemberRecord]:
             temporary_activity=temporary_here,
             temporary_activity_elsewhere=official_here and temporary_id is not None
             and unit.id not in (temporary_id, temporary_parent_id, temporary_grandparent_id),
-            is_civil_servant=person.is_civil_servant, post=person.post or "",
+            is_civil_servant=person.is_civil_servant, post=person.post or "", quota_group=person.quota_group or "",
             **known_discipline(person.discipline_form),
         ))
     return records
@@ -106,7 +110,7 @@ def organisation_records(unit) -> list[OrganisationRecord]:
         rated = []
     return [OrganisationRecord(code=org.code, name=org.name, unit_code=unit.code, kind=UnitKind(org.kind),
                                parent_code=org.parent.code if org.parent else unit.code, group=org.group or "",
-                               founded_on=org.founded_on) for org in rated]
+                               founded_on=org.founded_on, quota_group=org.quota_group or "") for org in rated]
 
 
 def parts_of(committee: Unit):
@@ -126,7 +130,8 @@ def collective_records(cycle, unit) -> list[CollectiveRecord]:
         .where(Collective.cycle_id == cycle.id, Collective.rated_in_id == unit.id).order_by(Collective.code)
     ).all()
     return [CollectiveRecord(code=c.code, name=c.name, unit_code=unit.code, collective_type=c.collective_type,
-                             led_unit_code=led_code or "", founded_on=c.founded_on) for c, led_code in rows]
+                             led_unit_code=led_code or "", founded_on=c.founded_on, quota_group=c.quota_group or "")
+            for c, led_code in rows]
 
 
 def leader_records(cycle, unit) -> list[LeaderRecord]:
@@ -139,7 +144,8 @@ def leader_records(cycle, unit) -> list[LeaderRecord]:
         .where(LeaderPost.cycle_id == cycle.id, LeaderPost.rated_in_id == unit.id).order_by(LeaderPost.code)
     ).all()
     return [LeaderRecord(code=post.code, name=name, unit_code=unit.code, post=post.title,
-                         post_group=post.equivalent_group, heads=tuple(c for c in (unit_code, collective_code) if c))
+                         post_group=post.equivalent_group, heads=tuple(c for c in (unit_code, collective_code) if c),
+                         quota_group=post.quota_group or "")
             for post, name, unit_code, collective_code in rows]
 
 

@@ -172,3 +172,20 @@ def test_plan_sorts_rows_into_add_update_unchanged():
     assert result.updated[0].person_id == 12
     assert result.not_in_file == 1
     assert result.can_apply
+
+
+@pytest.mark.parametrize("header", ["Nhóm tính tỷ lệ", "Nhóm tính tỉ lệ", "Nhom tinh ti le", "NHÓM TÍNH TỶ LỆ",
+                                    "Nhóm tính tỉ lệ (trống: theo quy định chung)"])
+def test_the_quota_group_column_is_known_by_its_vietnamese_header_either_spelling(header):
+    assert match_header(header) == "quota_group"
+
+
+def test_a_quota_group_is_a_short_text_blank_the_general_rule():
+    mapping, header = {0: "code", 1: "full_name", 2: "cell", 3: "quota_group"}, ["Mã", "Họ tên", "Chi bộ", "Nhóm"]
+    rows, errors = parse_rows([header, ["DV1", "An", "BD.P01.C01", "  Cán bộ   hưu trí "],
+                               ["DV2", "Bình", "BD.P01.C01", ""], ["DV3", "Cường", "BD.P01.C01", "x" * 101],
+                               ["DV4", "Dũng", "BD.P01.C01", "C¸n bé h­u trÝ"]], 1, mapping, UNITS)
+    assert [row.values["quota_group"] for row in rows] == ["Cán bộ hưu trí", None]
+    assert [(error.row, error.column, error.field) for error in errors] == [
+        (4, "D", "Nhóm tính tỷ lệ"), (5, "D", "Nhóm tính tỷ lệ")]
+    assert "100 ký tự" in errors[0].message and "TCVN3" in errors[1].message

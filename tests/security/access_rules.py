@@ -31,7 +31,8 @@ ACCESS = {
         "admin.upload_roster", "admin.roster_import", "admin.roster_import_file", "admin.roster_preview_job", "admin.roster_import_errors", "admin.roster_members", "admin.apply_roster_import",
         "admin.superior", "admin.save_superior_settings", "admin.add_quota_mark", "admin.remove_quota_mark",
         "admin.unit_leadership", "admin.change_post_holder", "admin.rename_collective", "admin.add_post",
-        "admin.add_collective", "admin.end_post", "admin.end_collective",
+        "admin.add_collective", "admin.end_post", "admin.end_collective", "admin.set_post_quota_group",
+        "admin.set_collective_quota_group",
     )},
 }
 

@@ -100,6 +100,23 @@ def rename_collective(actor, collective: Collective, name: str) -> Collective:
     return collective
 
 
+QUOTA_GROUP_MAX = 100
+
+
+@use_case
+def set_quota_group(actor, record: LeaderPost | Collective, group: str) -> LeaderPost | Collective:
+    """The group the competent level counts the post's or the collective's HTXSNV quota in (qd366-hd43 Q-20/Q-25);
+    blank: the general rule. The unit's workbook signs it, so its roster is marked changed."""
+    group = " ".join((group or "").split()) or None
+    if group and len(group) > QUOTA_GROUP_MAX:
+        raise AdminRefusal(f"Tên nhóm tính tỷ lệ tối đa {QUOTA_GROUP_MAX} ký tự.")
+    if group == record.quota_group:
+        raise AdminRefusal("Nhóm tính tỷ lệ không thay đổi.")
+    before, record.quota_group = record.quota_group, group
+    _changed(actor, "quota_group_changed", record, before=before, after=group)
+    return record
+
+
 @use_case
 def end_post(actor, post: LeaderPost) -> None:
     """Take the post off the open cycle's roster; the cycles before keep their own copy."""
@@ -149,6 +166,17 @@ def groups_in_cycle() -> tuple[list[str], list[str]]:
     types = db.session.execute(db.select(Collective.collective_type).filter_by(cycle_id=cycle.id).distinct()
                                .order_by(Collective.collective_type)).scalars().all()
     return list(groups), list(types)
+
+
+def quota_groups_in_cycle() -> list[str]:
+    """The quota groups the open cycle's posts and collectives are given, to choose from (a new one may be typed)."""
+    cycle = open_cycle()
+    if cycle is None:
+        return []
+    named = {group for model in (LeaderPost, Collective) for group in db.session.execute(
+        db.select(model.quota_group).filter_by(cycle_id=cycle.id).where(model.quota_group.is_not(None)).distinct()
+    ).scalars()}
+    return sorted(named)
 
 
 @use_case

@@ -20,12 +20,13 @@ from kdweb.rules import looks_like_legacy_font, normalise_text, parse_date, pars
 from kdweb.search import search_key
 
 TEXT, CODE, NAME, DATE, YES_NO, COUNT, GENDER, CELL = "text", "code", "name", "date", "yes_no", "count", "gender", "cell"
+QUOTA_GROUP = "quota_group"  # a short text (the group's name, as the workbook's column holds it)
 FOUNDING = "founding"  # the member's chi bộ's founding date: written on the unit, not on the member
 CELL_KINDS = ("cell", "grassroots_cell")  # a member's home chi bộ is a chi bộ trực thuộc or a chi bộ cơ sở
 GRASSROOTS_KINDS = ("grassroots_committee", "grassroots_cell")
 HEADER_SCAN_ROWS = 20
 PROGRESS_ROWS = 1000
-MAX_LENGTH = {CODE: 40, NAME: 200, TEXT: 200}
+MAX_LENGTH = {CODE: 40, NAME: 200, TEXT: 200, QUOTA_GROUP: 100}
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,9 @@ FIELDS: tuple[RosterField, ...] = (
         "Công chức, viên chức", "CBCCVC", "CB, CC, VC", "Là công chức, viên chức")),
     RosterField("post", "Chức vụ", TEXT, ("Chức vụ hiện nay", "Chức vụ chính quyền, đoàn thể", "Chức danh")),
     RosterField("retired", "Nghỉ hưu", YES_NO, ("Đã nghỉ hưu", "Hưu trí")),
+    # the competent level's group for the HTXSNV quota (qd366-hd43 Q-20/Q-25); a blank cell: the general rule. Also
+    # spelled with an i, as the unit workbook's own column is: headers are compared without diacritics
+    RosterField("quota_group", "Nhóm tính tỷ lệ", QUOTA_GROUP, ("Nhom tinh ti le",)),
 )
 # Headers that look like a field's but are not it: matched to nothing, so a partial match cannot claim them.
 NOT_FIELDS = ("STT", "Số thứ tự", "Ngày chính thức", "Ngày vào Đảng chính thức", "Ngày công nhận chính thức",
@@ -299,7 +303,7 @@ def _parse_cell(roster_field: RosterField, value: object, units: UnitDirectory,
         return values, None
     if len(text) > MAX_LENGTH[kind]:
         return {}, f"Dài quá {MAX_LENGTH[kind]} ký tự."
-    if kind in (NAME, TEXT) and looks_like_legacy_font(text):
+    if kind in (NAME, TEXT, QUOTA_GROUP) and looks_like_legacy_font(text):
         return {}, f"“{text}” có vẻ được gõ bằng phông chữ cũ (TCVN3/VNI); hãy chuyển sang Unicode rồi nhập lại."
     return {column: text or None}, None
 

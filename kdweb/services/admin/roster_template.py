@@ -9,6 +9,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from kdweb.domain import Level
 from kdweb.exports.safe_cells import is_risky
 from kdweb.services.admin.roster_mapping import CELL, DATE, FIELDS, FOUNDING, GENDER, YES_NO
 
@@ -16,7 +17,7 @@ ROSTER_SHEET = "Danh sách đảng viên"
 CELLS_SHEET = "Danh mục chi bộ"
 VALIDATED_ROWS = 20_000
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_WIDTHS = {"code": 16, "full_name": 28, "cell": 18, "temporary_cell": 18, "post": 30}
+_WIDTHS = {"code": 16, "full_name": 28, "cell": 18, "temporary_cell": 18, "post": 30, "quota_group": 20}
 
 INSTRUCTIONS = (
     "Hướng dẫn điền danh sách đảng viên",
@@ -28,6 +29,9 @@ INSTRUCTIONS = (
     "• Ngày thành lập chi bộ: ngày thành lập chi bộ nơi đảng viên sinh hoạt (mọi dòng cùng chi bộ ghi cùng một ngày, "
     "không sau hôm nay); để trống thì giữ ngày đã có trong cây đơn vị.",
     "• Các cột Có/Không: ghi “Có” hoặc để trống (trống là Không).",
+    "• Nhóm tính tỷ lệ (chỉ dùng với đợt theo Quy định 366-QĐ/TW): nhóm đảng viên có vị trí, vai trò, chức năng, "
+    f"nhiệm vụ tương đồng do cấp có thẩm quyền quyết định để tính tỷ lệ “{Level.HTXSNV.text}”; mẫu Excel của "
+    "đơn vị ghi sẵn và khóa ô này. Để trống: tính theo quy định chung (theo tổ chức cơ sở đảng).",
     "• Nhập lại cùng một tệp không tạo bản ghi trùng: đảng viên được nhận ra theo mã.",
 )
 

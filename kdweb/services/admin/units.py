@@ -21,8 +21,8 @@ from kdweb.services.roster import mark_roster_changed
 from kdweb.services.transaction import use_case
 from kdweb.services.tree import subtree_ids
 
-EDITABLE = ("name", "kind", "level", "group", "parent_id", "reports", "sort_order", "founded_on", "valid_from",
-            "valid_to", "successor_id")
+EDITABLE = ("name", "kind", "level", "group", "quota_group", "parent_id", "reports", "sort_order", "founded_on",
+            "valid_from", "valid_to", "successor_id")
 _VALIDITY = ("valid_from", "valid_to", "successor_id")
 
 
@@ -126,7 +126,7 @@ def update_unit(actor, unit: Unit, **fields) -> Unit:
     if changes:
         expected = _sync_unit_cycle(unit)
         moved = _refresh_members_grassroots(unit) if {"parent", "kind"} & set(changes) else 0
-        if {"parent", "kind", "name", "reports", "founded_on"} & set(changes):
+        if {"parent", "kind", "name", "reports", "founded_on", "group", "quota_group"} & set(changes):
             mark_roster_changed(open_cycle(), _grassroots_around(unit, before))
         audit.record("unit_moved" if "parent" in changes else "unit_updated", user=actor, unit=unit, target=unit,
                      code=unit.code, changes=changes, members_regrouped=moved,
@@ -188,6 +188,9 @@ def _checked(unit: Unit, fields: dict) -> dict:
     group = " ".join((fields.get("group") or "").split()) or None
     if group and len(group) > 100:
         raise AdminRefusal("Tên nhóm tối đa 100 ký tự.")
+    quota_group = " ".join((fields.get("quota_group") or "").split()) or None
+    if quota_group and len(quota_group) > 100:
+        raise AdminRefusal("Tên nhóm tính tỷ lệ tối đa 100 ký tự.")
     parent = _checked_parent(unit, fields.get("parent_id"), kind)
     try:
         sort_order = int(fields.get("sort_order") or 0)
@@ -195,7 +198,8 @@ def _checked(unit: Unit, fields: dict) -> dict:
         raise AdminRefusal("Thứ tự phải là số nguyên.") from None
     if abs(sort_order) > 1_000_000:
         raise AdminRefusal("Thứ tự phải là số nguyên từ -1.000.000 đến 1.000.000.")
-    return {"name": name, "kind": kind, "level": level, "group": group, "parent_id": parent.id if parent else None,
+    return {"name": name, "kind": kind, "level": level, "group": group, "quota_group": quota_group,
+            "parent_id": parent.id if parent else None,
             "reports": bool(fields.get("reports")), "sort_order": sort_order,
             "founded_on": _checked_founding_date(fields.get("founded_on")), **_checked_validity(unit, fields)}
 
@@ -268,6 +272,7 @@ def _described(unit: Unit) -> dict:
     parent = db.session.get(Unit, unit.parent_id) if unit.parent_id else None
     successor = db.session.get(Unit, unit.successor_id) if unit.successor_id else None
     return {"name": unit.name, "kind": unit.kind, "level": unit.level, "group": unit.group,
+            "quota_group": unit.quota_group,
             "parent": parent.code if parent else None, "reports": unit.reports, "sort_order": unit.sort_order,
             "founded_on": unit.founded_on.isoformat() if unit.founded_on else None,
             "valid_from": dmy(unit.valid_from) or None, "valid_to": dmy(unit.valid_to) or None,

@@ -1,5 +1,5 @@
 """A unit's leader posts and leadership collectives in the open cycle: give a post to another member, rename a
-collective, add one, end one (kdweb/services/admin/leadership.py). The two kinds of record share their routes'
+collective, add one, end one, give either a quota group (kdweb/services/admin/leadership.py). The two kinds of record share their routes'
 shape, so each is one `Listed` entry that the change and end routes read."""
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +33,7 @@ class Listed:
     changed: Callable[[object], str]
     end: Callable  # (user, record)
     ended: Callable[[object], str]
+    quota_group_endpoint: str
 
 
 POST = Listed(
@@ -40,7 +41,8 @@ POST = Listed(
     find=leadership.post_in, row="admin/_leader_post_row.html", code_arg="post_code", row_id="post-{}", columns=4,
     field="member_code", change=leadership.change_holder,
     changed=lambda post: f"Đã giao chức vụ “{post.title}” cho {post.person.full_name} ({post.person.code}).",
-    end=leadership.end_post, ended=lambda post: f"Đã bỏ chức vụ “{post.title}” khỏi đợt này.")
+    end=leadership.end_post, ended=lambda post: f"Đã bỏ chức vụ “{post.title}” khỏi đợt này.",
+    quota_group_endpoint="set_post_quota_group")
 COLLECTIVE = Listed(
     path="collectives", change_endpoint="rename_collective", end_endpoint="end_collective",
     find=leadership.collective_in, row="admin/_collective_row.html", code_arg="collective_code", row_id="collective-{}",
@@ -48,7 +50,8 @@ COLLECTIVE = Listed(
     field="name", change=leadership.rename_collective,
     changed=lambda collective: f"Đã đổi tên tập thể lãnh đạo thành “{collective.name}”.",
     end=leadership.end_collective,
-    ended=lambda collective: f"Đã bỏ tập thể lãnh đạo “{collective.name}” khỏi đợt này.")
+    ended=lambda collective: f"Đã bỏ tập thể lãnh đạo “{collective.name}” khỏi đợt này.",
+    quota_group_endpoint="set_collective_quota_group")
 
 
 @bp.get("/units/<code>/leadership")
@@ -84,7 +87,8 @@ def _added(code, fields, add, form_keys: tuple[str, str], done):
 
 def _record_routes(kind: Listed) -> None:
     rule = f"/units/<code>/leadership/{kind.path}/<{kind.code_arg}>"
-    for suffix, endpoint, handle in (("", kind.change_endpoint, _changed), ("/end", kind.end_endpoint, _ended)):
+    for suffix, endpoint, handle in (("", kind.change_endpoint, _changed), ("/end", kind.end_endpoint, _ended),
+                                     ("/quota-group", kind.quota_group_endpoint, _quota_group_set)):
         bp.add_url_rule(rule + suffix, view_func=_route(handle, kind, endpoint), methods=["POST"])
 
 
@@ -106,6 +110,20 @@ def _changed(kind: Listed, code: str, record_code: str):
     except AdminRefusal as error:
         return _refused(kind, unit, record, error, back_to)
     message = kind.changed(record)
+    return answer(PAGE, kind.row, lambda: {"record": record, "unit": unit, "done": message}, back_to=back_to,
+                  message=message)
+
+
+def _quota_group_set(kind: Listed, code: str, record_code: str):
+    """Set (or clear) the record's quota group from its row; answered as a change of the row is."""
+    unit, record = _found(kind, code, record_code)
+    back_to = url_for("admin.unit_leadership", code=unit.code, _anchor=kind.row_id.format(record.id))
+    try:
+        leadership.set_quota_group(current_user, record, request.form.get("quota_group", ""))
+    except AdminRefusal as error:
+        return _refused(kind, unit, record, error, back_to)
+    message = (f"Đã đặt nhóm tính tỷ lệ “{record.quota_group}”." if record.quota_group
+               else "Đã bỏ nhóm tính tỷ lệ: tính theo quy định chung.")
     return answer(PAGE, kind.row, lambda: {"record": record, "unit": unit, "done": message}, back_to=back_to,
                   message=message)
 
@@ -142,7 +160,7 @@ def _page(unit, http_status=200, **context):
     groups, types = leadership.groups_in_cycle()
     return render_page(PAGE, http_status=http_status, unit=unit, leadership=leadership.leadership_of(unit),
                        places=leadership.places_for(unit), headed=leadership.collectives_for(unit), groups=groups,
-                       types=types, **{"post_values": {}, "collective_values": {}, **context})
+                       types=types, quota_groups=leadership.quota_groups_in_cycle(), **{"post_values": {}, "collective_values": {}, **context})
 
 
 for _kind in (POST, COLLECTIVE):

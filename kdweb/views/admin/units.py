@@ -6,8 +6,8 @@ from kdweb.services.admin import AdminRefusal, members_left, moved_leadership, u
 from kdweb.views.admin import bp, refusal_text, row_action, switch_routes
 from kdweb.views.rendering import redirect_with, render_page
 
-FORM_FIELDS = ("name", "kind", "level", "group", "parent_id", "sort_order", "founded_on", "valid_from", "valid_to",
-               "successor_id")
+FORM_FIELDS = ("name", "kind", "level", "group", "quota_group", "parent_id", "sort_order", "founded_on", "valid_from",
+               "valid_to", "successor_id")
 
 
 @bp.get("/units")
@@ -92,7 +92,9 @@ def _form(unit, values, error=None, http_status=200):
     parents = [row for row in tree if row.unit.id not in excluded
                and (row.unit.active or (unit is not None and row.unit.id == unit.parent_id))]
     groups = sorted({row.unit.group for row in tree if row.unit.group})
+    quota_groups = sorted({row.unit.quota_group for row in tree if row.unit.quota_group})
     successors = [row for row in tree if unit is None or row.unit.id != unit.id]
     return render_page("admin/unit_form.html", http_status=http_status, unit=unit, values=values, error=message,
-                       parents=parents, groups=groups, kinds=list(UnitKind), levels=list(UnitLevel),
+                       parents=parents, groups=groups, quota_groups=quota_groups, kinds=list(UnitKind),
+                       levels=list(UnitLevel),
                        successors=successors)
