@@ -14,8 +14,9 @@ from kdweb.models import AuditEvent, Finding, Unit, Upload
 from kdweb.rules import Level, SubjectKind
 from tests.admin.files import xlsx
 from tests.reports.test_seam_district import report
-from tests.unit_page.conftest import UNIT, upload
+from tests.unit_page.conftest import UNIT
 from tests.unit_page.test_flow_366 import scored_values, switch_to_366
+from tests.unit_page.test_quota_marks_now import download, upload_as_staff
 from tests.workbooks import cell_of, clean_values, fill, not_rated_reason, roster, submit_latest_upload
 
 RULE_SET = "qd366-hd43"
@@ -78,20 +79,6 @@ def set_unit_group(client, auth, app, code, group, field="quota_group"):
 
 def both_groups(group_a, group_b):
     return [(member, GROUP_A) for member in group_a] + [(member, GROUP_B) for member in group_b]
-
-
-def download(client, auth):
-    auth.login_as("staff", UNIT)
-    data = client.get(f"/units/{UNIT}/workbook.xlsx").data
-    auth.logout()
-    return data
-
-
-def upload_as_staff(client, auth, data) -> str:
-    auth.login_as("staff", UNIT)
-    body = upload(client, data).get_data(as_text=True)
-    auth.logout()
-    return body
 
 
 def with_excellent(values, excellent):
