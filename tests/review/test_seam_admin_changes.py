@@ -1,0 +1,238 @@
+"""An admin's change against everything that depends on it, one row per change path as the admin's browser makes it
+(the form or the import, CSRF token included), after the unit BD.P01 submitted under qd366-hd43. For each row:
+the audit log (an event, told in Vietnamese), the stored district checks (computed again by the queue job the change
+asks for, without anyone opening the checks page), the unit's roster marked changed (the dashboard's "Danh sách đổi
+sau khi nộp"), the dashboard's outstanding-group badge, and the unit page's "Danh sách đã thay đổi sau khi tải mẫu"
+notice: those that should move do, the others do not."""
+import ast
+import pathlib
+from dataclasses import dataclass, field
+
+import pytest
+
+import kdweb
+from kdweb.extensions import db
+from kdweb.models import AuditEvent, Collective, DistrictCheck, LeaderPost, Unit, UnitCycle
+from kdweb.services import checks_due
+from kdweb.services.audit_log import ACTION_TEXTS
+from tests.admin.conftest import Query
+from tests.admin.test_leadership import first_rated_in
+from tests.reports.test_seam_district import submit
+from tests.unit_page.conftest import UNIT
+from tests.unit_page.test_flow_366 import cycle_dates, switch_to_366
+from tests.unit_page.test_roster_of_record import import_roster_rows, plain_member
+from tests.unit_page.test_seam_roster import CHI_BO
+
+RULE_SET = "qd366-hd43"
+ROSTER_BADGE, MARKS_BADGE = "Danh sách đổi sau khi nộp", "Nhóm nổi trội đổi sau khi nộp"
+NOTICE = "Danh sách đã thay đổi sau khi tải mẫu"
+NEW_GROUP = "Nhóm cán bộ chủ chốt"
+
+
+def as_admin(client, auth, method, url, **kwargs):
+    auth.login_as("admin")
+    response = client.post(url, **kwargs) if method == "post" else client.get(url)
+    assert response.status_code == 303, response.get_data(as_text=True)[:800]
+    auth.logout()
+
+
+def unit_form(app, code, **changes) -> dict:
+    """The unit form as the admin's browser posts it: every field as it is, then the changes."""
+    with app.app_context():
+        unit = db.session.execute(db.select(Unit).filter_by(code=code)).scalar_one()
+        form = {"name": unit.name, "kind": unit.kind, "level": unit.level, "group": unit.group or "",
+                "quota_group": unit.quota_group or "", "parent_id": str(unit.parent_id or ""),
+                "sort_order": str(unit.sort_order or 0),
+                "founded_on": unit.founded_on.strftime("%d/%m/%Y") if unit.founded_on else "",
+                **({"reports": "1"} if unit.reports else {})}
+        db.session.remove()
+    return {**form, **changes}
+
+
+def save_chi_bo(**changes):
+    def change(client, auth, app, demo):
+        as_admin(client, auth, "post", f"/admin/units/{CHI_BO}", data=unit_form(app, CHI_BO, **changes))
+    return change
+
+
+def give_post(client, auth, app, demo):
+    post, _, _ = first_rated_in(Query(app), LeaderPost)
+    as_admin(client, auth, "post", f"/admin/units/{UNIT}/leadership/posts/{post}",
+             data={"member_code": plain_member(demo).code})
+
+
+def rename_collective(client, auth, app, demo):
+    collective, _, name = first_rated_in(Query(app), Collective)
+    as_admin(client, auth, "post", f"/admin/units/{UNIT}/leadership/collectives/{collective}",
+             data={"name": name + " (khóa mới)"})
+
+
+def leadership_quota_group(model, path):
+    def change(client, auth, app, demo):
+        code, _, _ = first_rated_in(Query(app), model)
+        as_admin(client, auth, "post", f"/admin/units/{UNIT}/leadership/{path}/{code}/quota-group",
+                 data={"quota_group": NEW_GROUP})
+    return change
+
+
+def import_birth_date(client, auth, app, demo):
+    person = plain_member(demo)
+    import_roster_rows(client, auth, [[1, person.code, person.full_name, "02/09/1975", person.gender,
+                                       person.cell_code, person.admitted_on, "", person.post]])
+
+
+def mark_outstanding(client, auth, app, demo):
+    year, _ = cycle_dates(app)
+    as_admin(client, auth, "post", f"/admin/cycles/{year}/quota-marks", data={"unit_code": UNIT, "subject_kind": "MEMBER"})
+
+
+def later_deadline(client, auth, app, demo):
+    year, dates = cycle_dates(app)
+    day, month, year_text = dates["grassroots_deadline"].split("/")
+    dates["grassroots_deadline"] = f"{int(day) - 1:02d}/{month}/{year_text}" if int(day) > 1 else f"02/{month}/{year_text}"
+    as_admin(client, auth, "post", f"/admin/cycles/{year}", data={"rule_set_id": RULE_SET, **dates})
+
+
+def new_account(client, auth, app, demo):
+    with app.app_context():
+        unit_id = db.session.execute(db.select(Unit.id).filter_by(code=UNIT)).scalar_one()
+        db.session.remove()
+    as_admin(client, auth, "post", "/admin/accounts/new",
+             data={"login": "canbo.moi", "full_name": "Cán bộ Mới", "role": "staff", "unit_id": str(unit_id),
+                   "email": "", "password": "Mat-khau-du-dai-2026", "password_again": "Mat-khau-du-dai-2026"})
+
+
+@dataclass(frozen=True)
+class Row:
+    change: object
+    action: str  # the audit event it writes
+    moves: frozenset = field(default_factory=frozenset)  # of "checks", "roster", "marks", "notice"
+    told: str = ""  # what the stored district checks say of it, when they say it
+
+
+ROSTER = frozenset({"checks", "roster"})
+ROWS = {
+    "roster import: a member's birth date": Row(import_birth_date, "roster_imported", ROSTER, "“02/09/1975”"),
+    "unit form: chi bộ renamed": Row(save_chi_bo(name="Chi bộ Khu phố Mới"), "unit_updated", ROSTER | {"notice"}),
+    "unit form: chi bộ quota group": Row(save_chi_bo(quota_group="Chi bộ khối cơ quan"), "unit_updated", ROSTER),
+    "unit form: chi bộ founding date": Row(save_chi_bo(founded_on="03/02/1990"), "unit_updated", ROSTER),
+    "unit form: chi bộ sort order only": Row(save_chi_bo(sort_order="77"), "unit_updated", frozenset({"checks"})),
+    "leadership: post given to another member": Row(give_post, "leader_post_holder_changed", ROSTER | {"notice"}),
+    "leadership: collective renamed": Row(rename_collective, "collective_renamed", ROSTER | {"notice"}),
+    "leadership: post quota group": Row(leadership_quota_group(LeaderPost, "posts"), "quota_group_changed", ROSTER,
+                                        f"“{NEW_GROUP}”"),
+    "leadership: collective quota group": Row(leadership_quota_group(Collective, "collectives"),
+                                              "quota_group_changed", ROSTER, f"“{NEW_GROUP}”"),
+    "cycle: outstanding-group mark added": Row(mark_outstanding, "quota_mark_added", frozenset({"checks", "marks"})),
+    "cycle: deadline edited": Row(later_deadline, "cycle_updated", frozenset({"checks"})),
+    "accounts: staff account created": Row(new_account, "account_created"),
+}
+
+
+def state(client, auth, app) -> dict:
+    """What each dependent says now."""
+    with app.app_context():
+        stored = db.session.execute(db.select(DistrictCheck)).scalar_one_or_none()
+        stored = (stored.basis_event_id, stored.findings_json) if stored else (None, "")
+        changed_at = db.session.execute(db.select(UnitCycle.roster_changed_at).join(Unit)
+                                        .filter(Unit.code == UNIT)).scalar_one()
+        db.session.remove()
+    auth.login_as("reviewer")
+    board = client.get("/review/").get_data(as_text=True)
+    auth.logout()
+    row = next(part for part in board.split("<tr") if f"/review/units/{UNIT}\"" in part)
+    auth.login_as("staff", UNIT)
+    page = client.get(f"/units/{UNIT}").get_data(as_text=True)
+    auth.logout()
+    return {"checks_basis": stored[0], "checks_said": stored[1], "roster": changed_at, "roster_badge": ROSTER_BADGE in row,
+            "marks_badge": MARKS_BADGE in row, "notice": NOTICE in page}
+
+
+@pytest.mark.parametrize("name", list(ROWS))
+def test_each_admin_change_moves_what_depends_on_it_and_nothing_else(client, auth, app, demo, name):
+    row = ROWS[name]
+    switch_to_366(client, auth, app)
+    submit(client, auth, app, UNIT, RULE_SET)
+    auth.login_as("reviewer")
+    assert client.get("/review/checks").status_code == 200  # the district checks stored as they stand
+    auth.logout()
+    before = state(client, auth, app)
+    assert before["checks_basis"] is not None and not before["roster_badge"] and not before["notice"]
+
+    row.change(client, auth, app, demo)
+
+    after = state(client, auth, app)
+    with app.app_context():
+        events = db.session.execute(db.select(AuditEvent.id).filter_by(action=row.action)
+                                    .order_by(AuditEvent.id.desc())).scalars().all()
+        db.session.remove()
+    moved = {"checks": after["checks_basis"] >= events[0] if events else False,
+             "roster": after["roster"] != before["roster"] and after["roster_badge"],
+             "marks": after["marks_badge"], "notice": after["notice"]}
+    wrong = [dependent for dependent, did in moved.items() if did is not (dependent in row.moves)]
+    if not events:
+        wrong.append(f"no {row.action} audited")
+    if row.told and row.told not in after["checks_said"]:
+        wrong.append(f"the stored district checks do not say {row.told}")
+    if row.action not in ACTION_TEXTS:
+        wrong.append(f"the audit log shows {row.action} untranslated")
+    if after["roster_badge"] is not (after["roster"] != before["roster"]):
+        wrong.append("the dashboard badge disagrees with the roster mark")
+    assert wrong == []
+
+
+def actions_written(paths, calls=("record", "_changed", "switch_active")) -> dict[str, str]:
+    """Action → file, for each audit action the source writes as a literal (audit.record, leadership's _changed, the
+    admin's switch_active), read from the source's syntax tree: a new one is found without a list to keep."""
+    found = {}
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) in calls:
+                found.update({arg.value: str(path) for arg in node.args
+                              if isinstance(arg, ast.Constant) and isinstance(arg.value, str)})
+    return found
+
+
+SOURCE = pathlib.Path(kdweb.__file__).parent
+
+
+def test_every_action_the_app_audits_is_told_in_words_in_the_audit_log():
+    written = actions_written(SOURCE.rglob("*.py"))
+    assert len(written) > 30 and "quota_mark_added" in written  # the scan sees the app's actions
+    assert {action: path for action, path in written.items() if action not in ACTION_TEXTS} == {}
+
+
+def roster_marking_actions() -> dict[str, str]:
+    """The actions audited by a use case that marks a roster changed (it calls mark_roster_changed, or is
+    leadership's `_changed`, which does)."""
+    found = {}
+    for path in SOURCE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in (node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)):
+            names = {getattr(call.func, "attr", getattr(call.func, "id", None))
+                     for call in ast.walk(function) if isinstance(call, ast.Call)}
+            if "mark_roster_changed" in names and function.name != "_changed":
+                found.update(_literal_actions(function, ("record", "switch_active"), path))
+            if "_changed" in names:
+                found.update(_literal_actions(function, ("_changed",), path))
+    return found
+
+
+def _literal_actions(function, calls, path) -> dict[str, str]:
+    found = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) in calls:
+            for arg in node.args:
+                for value in (arg.body, arg.orelse) if isinstance(arg, ast.IfExp) else (arg,):  # "unit_moved" if …
+                    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                        found[value.value] = str(path)
+    return found
+
+
+def test_every_change_that_marks_a_roster_asks_for_the_district_checks():
+    """A roster marked changed after a submission makes the district checks say it (X-ROSTER): the change must make
+    the stored checks be computed again, or they stay behind until another change comes."""
+    marking = roster_marking_actions()
+    assert {"roster_imported", "unit_updated", "unit_moved", "leader_post_holder_changed",
+            "quota_group_changed"} <= set(marking)  # the scan sees them
+    assert {action: path for action, path in marking.items() if action not in checks_due.MATTERS} == {}
