@@ -2,17 +2,20 @@
 (the form or the import, CSRF token included), after the unit BD.P01 submitted under qd366-hd43. For each row:
 the audit log (an event, told in Vietnamese), the stored district checks (computed again by the queue job the change
 asks for, without anyone opening the checks page), the unit's roster marked changed (the dashboard's "Danh sách đổi
-sau khi nộp"), the dashboard's outstanding-group badge, and the unit page's "Danh sách đã thay đổi sau khi tải mẫu"
-notice: those that should move do, the others do not."""
+sau khi nộp"), the dashboard's outstanding-group badge, the dashboard body the 30-second poll gets (built again only
+when the change marker moved), the district report, and the unit page's "Danh sách đã thay đổi sau khi tải mẫu"
+notice: those that should move do, the others do not. The notice tells who is listed and under which name, so a
+founding date or a quota group changed is not in it (the upload of the old workbook tells it: X-ROSTER)."""
 import ast
 import pathlib
+import re
 from dataclasses import dataclass, field
 
 import pytest
 
 import kdweb
 from kdweb.extensions import db
-from kdweb.models import AuditEvent, Collective, DistrictCheck, LeaderPost, Unit, UnitCycle
+from kdweb.models import AuditEvent, Collective, Cycle, DistrictCheck, LeaderPost, Unit, UnitCycle
 from kdweb.services import checks_due
 from kdweb.services.audit_log import ACTION_TEXTS
 from tests.admin.conftest import Query
@@ -55,6 +58,19 @@ def save_chi_bo(**changes):
     return change
 
 
+def deactivate_chi_bo(client, auth, app, demo):
+    as_admin(client, auth, "post", f"/admin/units/{CHI_BO}/deactivate")
+
+
+def rename_unit(client, auth, app, demo):
+    as_admin(client, auth, "post", f"/admin/units/{UNIT}", data=unit_form(app, UNIT, name="Đảng bộ Phường Mới"))
+
+
+def end_post(client, auth, app, demo):
+    post, _, _ = first_rated_in(Query(app), LeaderPost)
+    as_admin(client, auth, "post", f"/admin/units/{UNIT}/leadership/posts/{post}/end")
+
+
 def give_post(client, auth, app, demo):
     post, _, _ = first_rated_in(Query(app), LeaderPost)
     as_admin(client, auth, "post", f"/admin/units/{UNIT}/leadership/posts/{post}",
@@ -86,6 +102,15 @@ def mark_outstanding(client, auth, app, demo):
     as_admin(client, auth, "post", f"/admin/cycles/{year}/quota-marks", data={"unit_code": UNIT, "subject_kind": "MEMBER"})
 
 
+def unmark_outstanding(client, auth, app, demo):
+    from kdweb.models import QuotaMark
+    with app.app_context():
+        mark_id = db.session.execute(db.select(QuotaMark.id)).scalar_one()
+        db.session.remove()
+    year, _ = cycle_dates(app)
+    as_admin(client, auth, "post", f"/admin/cycles/{year}/quota-marks/{mark_id}/delete")
+
+
 def later_deadline(client, auth, app, demo):
     year, dates = cycle_dates(app)
     day, month, year_text = dates["grassroots_deadline"].split("/")
@@ -106,11 +131,13 @@ def new_account(client, auth, app, demo):
 class Row:
     change: object
     action: str  # the audit event it writes
-    moves: frozenset = field(default_factory=frozenset)  # of "checks", "roster", "marks", "notice"
+    moves: frozenset = field(default_factory=frozenset)  # of the keys of `moved` in the test
     told: str = ""  # what the stored district checks say of it, when they say it
+    first: object = None  # an admin change made before the unit submits
 
 
-ROSTER = frozenset({"checks", "roster"})
+ROSTER = frozenset({"checks", "roster", "board"})
+MARKS = frozenset({"checks", "marks", "board", "report"})
 ROWS = {
     "roster import: a member's birth date": Row(import_birth_date, "roster_imported", ROSTER, "“02/09/1975”"),
     "unit form: chi bộ renamed": Row(save_chi_bo(name="Chi bộ Khu phố Mới"), "unit_updated", ROSTER | {"notice"}),
@@ -123,8 +150,13 @@ ROWS = {
                                         f"“{NEW_GROUP}”"),
     "leadership: collective quota group": Row(leadership_quota_group(Collective, "collectives"),
                                               "quota_group_changed", ROSTER, f"“{NEW_GROUP}”"),
-    "cycle: outstanding-group mark added": Row(mark_outstanding, "quota_mark_added", frozenset({"checks", "marks"})),
-    "cycle: deadline edited": Row(later_deadline, "cycle_updated", frozenset({"checks"})),
+    "cycle: outstanding-group mark added": Row(mark_outstanding, "quota_mark_added", MARKS),
+    "cycle: deadline edited": Row(later_deadline, "cycle_updated", frozenset({"checks", "board"})),
+    "unit form: reporting unit renamed": Row(rename_unit, "unit_updated", ROSTER | {"report"}),
+    "unit form: chi bộ deactivated": Row(deactivate_chi_bo, "unit_deactivated", ROSTER | {"notice"}),
+    "leadership: post ended": Row(end_post, "leader_post_ended", ROSTER | {"notice"}),
+    "cycle: outstanding-group mark removed": Row(unmark_outstanding, "quota_mark_removed", MARKS,
+                                                 first=mark_outstanding),
     "accounts: staff account created": Row(new_account, "account_created"),
 }
 
@@ -139,19 +171,29 @@ def state(client, auth, app) -> dict:
         db.session.remove()
     auth.login_as("reviewer")
     board = client.get("/review/").get_data(as_text=True)
+    poll = client.get("/review/", headers={"HX-Request": "true", "HX-Target": "dashboard-body"})
     auth.logout()
     row = next(part for part in board.split("<tr") if f"/review/units/{UNIT}\"" in part)
     auth.login_as("staff", UNIT)
     page = client.get(f"/units/{UNIT}").get_data(as_text=True)
     auth.logout()
-    return {"checks_basis": stored[0], "checks_said": stored[1], "roster": changed_at, "roster_badge": ROSTER_BADGE in row,
-            "marks_badge": MARKS_BADGE in row, "notice": NOTICE in page}
+    auth.login_as("reviewer")
+    with app.app_context():
+        year = db.session.execute(db.select(Cycle.year)).scalar_one()
+        db.session.remove()
+    report = client.get(f"/reports/{year}/report.json?basis=submitted").get_data(as_text=True)
+    auth.logout()
+    polled = re.sub(r"\d\d:\d\d:\d\d", "", poll.get_data(as_text=True))
+    return {"checks_basis": stored[0], "checks_said": stored[1], "roster": changed_at,
+            "roster_badge": ROSTER_BADGE in row, "marks_badge": MARKS_BADGE in row, "notice": NOTICE in page, "board": polled, "report": report}
 
 
 @pytest.mark.parametrize("name", list(ROWS))
 def test_each_admin_change_moves_what_depends_on_it_and_nothing_else(client, auth, app, demo, name):
     row = ROWS[name]
     switch_to_366(client, auth, app)
+    if row.first:
+        row.first(client, auth, app, demo)
     submit(client, auth, app, UNIT, RULE_SET)
     auth.login_as("reviewer")
     assert client.get("/review/checks").status_code == 200  # the district checks stored as they stand
@@ -168,7 +210,8 @@ def test_each_admin_change_moves_what_depends_on_it_and_nothing_else(client, aut
         db.session.remove()
     moved = {"checks": after["checks_basis"] >= events[0] if events else False,
              "roster": after["roster"] != before["roster"] and after["roster_badge"],
-             "marks": after["marks_badge"], "notice": after["notice"]}
+             "marks": after["marks_badge"], "notice": after["notice"], "board": after["board"] != before["board"],
+             "report": after["report"] != before["report"]}
     wrong = [dependent for dependent, did in moved.items() if did is not (dependent in row.moves)]
     if not events:
         wrong.append(f"no {row.action} audited")
