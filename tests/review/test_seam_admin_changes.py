@@ -22,9 +22,11 @@ from tests.admin.conftest import Query
 from tests.admin.test_leadership import first_rated_in
 from tests.reports.test_seam_district import submit
 from tests.unit_page.conftest import UNIT
-from tests.unit_page.test_flow_366 import cycle_dates, switch_to_366
+from tests.unit_page.test_flow_366 import cycle_dates, scored_values, switch_to_366
+from tests.unit_page.test_quota_marks_now import download, upload_as_staff
 from tests.unit_page.test_roster_of_record import import_roster_rows, plain_member
 from tests.unit_page.test_seam_roster import CHI_BO
+from tests.workbooks import fill, roster
 
 RULE_SET = "qd366-hd43"
 ROSTER_BADGE, MARKS_BADGE = "Danh sách đổi sau khi nộp", "Nhóm nổi trội đổi sau khi nộp"
@@ -99,7 +101,8 @@ def import_birth_date(client, auth, app, demo):
 
 def mark_outstanding(client, auth, app, demo):
     year, _ = cycle_dates(app)
-    as_admin(client, auth, "post", f"/admin/cycles/{year}/quota-marks", data={"unit_code": UNIT, "subject_kind": "MEMBER"})
+    as_admin(client, auth, "post", f"/admin/cycles/{year}/quota-marks",
+             data={"unit_code": UNIT, "subject_kind": "MEMBER"})
 
 
 def unmark_outstanding(client, auth, app, demo):
@@ -114,7 +117,7 @@ def unmark_outstanding(client, auth, app, demo):
 def later_deadline(client, auth, app, demo):
     year, dates = cycle_dates(app)
     day, month, year_text = dates["grassroots_deadline"].split("/")
-    dates["grassroots_deadline"] = f"{int(day) - 1:02d}/{month}/{year_text}" if int(day) > 1 else f"02/{month}/{year_text}"
+    dates["grassroots_deadline"] = f"{14 if int(day) != 14 else 13}/{month}/{year_text}"
     as_admin(client, auth, "post", f"/admin/cycles/{year}", data={"rule_set_id": RULE_SET, **dates})
 
 
@@ -134,29 +137,34 @@ class Row:
     moves: frozenset = field(default_factory=frozenset)  # of the keys of `moved` in the test
     told: str = ""  # what the stored district checks say of it, when they say it
     first: object = None  # an admin change made before the unit submits
+    upload_told: bool = False  # an upload of the workbook downloaded before it is told (X-ROSTER)
 
 
 ROSTER = frozenset({"checks", "roster", "board"})
 MARKS = frozenset({"checks", "marks", "board", "report"})
+TOLD = {"upload_told": True}
 ROWS = {
-    "roster import: a member's birth date": Row(import_birth_date, "roster_imported", ROSTER, "“02/09/1975”"),
-    "unit form: chi bộ renamed": Row(save_chi_bo(name="Chi bộ Khu phố Mới"), "unit_updated", ROSTER | {"notice"}),
-    "unit form: chi bộ quota group": Row(save_chi_bo(quota_group="Chi bộ khối cơ quan"), "unit_updated", ROSTER),
-    "unit form: chi bộ founding date": Row(save_chi_bo(founded_on="03/02/1990"), "unit_updated", ROSTER),
+    "roster import: a member's birth date": Row(import_birth_date, "roster_imported", ROSTER, "“02/09/1975”", **TOLD),
+    "unit form: chi bộ renamed": Row(save_chi_bo(name="Chi bộ Khu phố Mới"), "unit_updated", ROSTER | {"notice"},
+                                     **TOLD),
+    "unit form: chi bộ quota group": Row(save_chi_bo(quota_group="Chi bộ khối cơ quan"), "unit_updated", ROSTER,
+                                         **TOLD),
+    "unit form: chi bộ founding date": Row(save_chi_bo(founded_on="03/02/1990"), "unit_updated", ROSTER, **TOLD),
     "unit form: chi bộ sort order only": Row(save_chi_bo(sort_order="77"), "unit_updated", frozenset({"checks"})),
-    "leadership: post given to another member": Row(give_post, "leader_post_holder_changed", ROSTER | {"notice"}),
-    "leadership: collective renamed": Row(rename_collective, "collective_renamed", ROSTER | {"notice"}),
-    "leadership: post quota group": Row(leadership_quota_group(LeaderPost, "posts"), "quota_group_changed", ROSTER,
-                                        f"“{NEW_GROUP}”"),
-    "leadership: collective quota group": Row(leadership_quota_group(Collective, "collectives"),
-                                              "quota_group_changed", ROSTER, f"“{NEW_GROUP}”"),
-    "cycle: outstanding-group mark added": Row(mark_outstanding, "quota_mark_added", MARKS),
-    "cycle: deadline edited": Row(later_deadline, "cycle_updated", frozenset({"checks", "board"})),
+    "unit form: chi bộ deactivated": Row(deactivate_chi_bo, "unit_deactivated", ROSTER | {"notice"}, **TOLD),
     "unit form: reporting unit renamed": Row(rename_unit, "unit_updated", ROSTER | {"report"}),
-    "unit form: chi bộ deactivated": Row(deactivate_chi_bo, "unit_deactivated", ROSTER | {"notice"}),
-    "leadership: post ended": Row(end_post, "leader_post_ended", ROSTER | {"notice"}),
+    "leadership: post given to another member": Row(give_post, "leader_post_holder_changed", ROSTER | {"notice"},
+                                                    **TOLD),
+    "leadership: collective renamed": Row(rename_collective, "collective_renamed", ROSTER | {"notice"}, **TOLD),
+    "leadership: post ended": Row(end_post, "leader_post_ended", ROSTER | {"notice"}, **TOLD),
+    "leadership: post quota group": Row(leadership_quota_group(LeaderPost, "posts"), "quota_group_changed", ROSTER,
+                                        f"“{NEW_GROUP}”", **TOLD),
+    "leadership: collective quota group": Row(leadership_quota_group(Collective, "collectives"),
+                                              "quota_group_changed", ROSTER, f"“{NEW_GROUP}”", **TOLD),
+    "cycle: outstanding-group mark added": Row(mark_outstanding, "quota_mark_added", MARKS),
     "cycle: outstanding-group mark removed": Row(unmark_outstanding, "quota_mark_removed", MARKS,
                                                  first=mark_outstanding),
+    "cycle: deadline edited": Row(later_deadline, "cycle_updated", frozenset({"checks", "board"})),
     "accounts: staff account created": Row(new_account, "account_created"),
 }
 
@@ -185,7 +193,8 @@ def state(client, auth, app) -> dict:
     auth.logout()
     polled = re.sub(r"\d\d:\d\d:\d\d", "", poll.get_data(as_text=True))
     return {"checks_basis": stored[0], "checks_said": stored[1], "roster": changed_at,
-            "roster_badge": ROSTER_BADGE in row, "marks_badge": MARKS_BADGE in row, "notice": NOTICE in page, "board": polled, "report": report}
+            "roster_badge": ROSTER_BADGE in row, "marks_badge": MARKS_BADGE in row, "notice": NOTICE in page,
+            "board": polled, "report": report}
 
 
 @pytest.mark.parametrize("name", list(ROWS))
@@ -279,3 +288,20 @@ def test_every_change_that_marks_a_roster_asks_for_the_district_checks():
     assert {"roster_imported", "unit_updated", "unit_moved", "leader_post_holder_changed",
             "quota_group_changed"} <= set(marking)  # the scan sees them
     assert {action: path for action, path in marking.items() if action not in checks_due.MATTERS} == {}
+
+
+@pytest.mark.parametrize("name", list(ROWS))
+def test_an_upload_of_the_workbook_downloaded_before_the_change_is_told_of_it(client, auth, app, demo, name):
+    """The roster revision (moved by the database on any write to a roster table) and the names signed in the
+    workbook: a change to who is listed or to a signed fact is told on the old workbook's upload, nothing else is."""
+    row = ROWS[name]
+    switch_to_366(client, auth, app)
+    if row.first:
+        row.first(client, auth, app, demo)
+    batch, data = roster(app, UNIT), download(client, auth)
+
+    row.change(client, auth, app, demo)
+
+    body = upload_as_staff(client, auth, fill(data, scored_values(batch), RULE_SET))
+    assert ("X-ROSTER" in body) is row.upload_told
+    assert row.upload_told or "Không có lỗi" in body  # checked, and found clean
