@@ -10,6 +10,7 @@ import ast
 import pathlib
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 
@@ -66,6 +67,15 @@ def deactivate_chi_bo(client, auth, app, demo):
 
 def rename_unit(client, auth, app, demo):
     as_admin(client, auth, "post", f"/admin/units/{UNIT}", data=unit_form(app, UNIT, name="Đảng bộ Phường Mới"))
+
+
+def dissolve_unit(client, auth, app, demo):
+    """Valid to the day before the review date: the cycle no longer expects the unit's report."""
+    with app.app_context():
+        review = db.session.execute(db.select(Cycle.review_date)).scalar_one()
+        db.session.remove()
+    valid_to = (review - timedelta(days=1)).strftime("%d/%m/%Y")
+    as_admin(client, auth, "post", f"/admin/units/{UNIT}", data=unit_form(app, UNIT, valid_to=valid_to))
 
 
 def end_post(client, auth, app, demo):
@@ -138,6 +148,7 @@ class Row:
     told: str = ""  # what the stored district checks say of it, when they say it
     first: object = None  # an admin change made before the unit submits
     upload_told: bool = False  # an upload of the workbook downloaded before it is told (X-ROSTER)
+    upload_says: str = "Không có lỗi"  # what that upload says otherwise
 
 
 ROSTER = frozenset({"checks", "roster", "board"})
@@ -153,6 +164,8 @@ ROWS = {
     "unit form: chi bộ sort order only": Row(save_chi_bo(sort_order="77"), "unit_updated", frozenset({"checks"})),
     "unit form: chi bộ deactivated": Row(deactivate_chi_bo, "unit_deactivated", ROSTER | {"notice"}, **TOLD),
     "unit form: reporting unit renamed": Row(rename_unit, "unit_updated", ROSTER | {"report"}),
+    "unit form: reporting unit dissolved": Row(dissolve_unit, "unit_updated", frozenset({"checks", "board", "report"}),
+                                               upload_says="đơn vị không có hiệu lực vào thời điểm đánh giá"),
     "leadership: post given to another member": Row(give_post, "leader_post_holder_changed", ROSTER | {"notice"},
                                                     **TOLD),
     "leadership: collective renamed": Row(rename_collective, "collective_renamed", ROSTER | {"notice"}, **TOLD),
@@ -304,4 +317,4 @@ def test_an_upload_of_the_workbook_downloaded_before_the_change_is_told_of_it(cl
 
     body = upload_as_staff(client, auth, fill(data, scored_values(batch), RULE_SET))
     assert ("X-ROSTER" in body) is row.upload_told
-    assert row.upload_told or "Không có lỗi" in body  # checked, and found clean
+    assert row.upload_told or row.upload_says in body  # checked and found clean, or refused saying why
