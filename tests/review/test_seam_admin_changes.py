@@ -1,11 +1,12 @@
-"""An admin's change against everything that depends on it, one row per change path as the admin's browser makes it
-(the form or the import, CSRF token included), after the unit BD.P01 submitted under qd366-hd43. For each row:
-the audit log (an event, told in Vietnamese), the stored district checks (computed again by the queue job the change
-asks for, without anyone opening the checks page), the unit's roster marked changed (the dashboard's "Danh sách đổi
-sau khi nộp"), the dashboard's outstanding-group badge, the dashboard body the 30-second poll gets (built again only
-when the change marker moved), the district report, and the unit page's "Danh sách đã thay đổi sau khi tải mẫu"
-notice: those that should move do, the others do not. The notice tells who is listed and under which name, so a
-founding date or a quota group changed is not in it (the upload of the old workbook tells it: X-ROSTER)."""
+"""An admin's change against everything that depends on it, one row per change path as the admin's browser makes it (the
+form or the import, CSRF token included), after the unit BD.P01 submitted under qd366-hd43. For each row: the audit
+log (an event, told in Vietnamese), the stored district checks (computed again by the queue job the change asks for,
+without anyone opening the checks page), the unit's roster marked changed (the dashboard's "Danh sách đổi sau khi
+nộp"), an outstanding-group mark changed (the dashboard's badge, the unit page's notice), the dashboard body the
+30-second poll gets (built again only when the change marker moved), the district report, and the unit page's "Danh
+sách đã thay đổi sau khi tải mẫu" notice: those that should move do, the others do not. The notice tells who is
+listed and under which name, so a founding date or a quota group changed is not in it (the upload of the old workbook
+tells it: X-ROSTER)."""
 import ast
 import pathlib
 import re
@@ -32,6 +33,7 @@ from tests.workbooks import fill, roster
 RULE_SET = "qd366-hd43"
 ROSTER_BADGE, MARKS_BADGE = "Danh sách đổi sau khi nộp", "Nhóm nổi trội đổi sau khi nộp"
 NOTICE = "Danh sách đã thay đổi sau khi tải mẫu"
+QUOTA_NOTICE = 'id="quota-changed"'
 NEW_GROUP = "Nhóm cán bộ chủ chốt"
 
 
@@ -207,6 +209,7 @@ def state(client, auth, app) -> dict:
     polled = re.sub(r"\d\d:\d\d:\d\d", "", poll.get_data(as_text=True))
     return {"checks_basis": stored[0], "checks_said": stored[1], "roster": changed_at,
             "roster_badge": ROSTER_BADGE in row, "marks_badge": MARKS_BADGE in row, "notice": NOTICE in page,
+            "quota_notice": QUOTA_NOTICE in page,
             "board": polled, "report": report}
 
 
@@ -232,7 +235,8 @@ def test_each_admin_change_moves_what_depends_on_it_and_nothing_else(client, aut
         db.session.remove()
     moved = {"checks": after["checks_basis"] >= events[0] if events else False,
              "roster": after["roster"] != before["roster"] and after["roster_badge"],
-             "marks": after["marks_badge"], "notice": after["notice"], "board": after["board"] != before["board"],
+             "marks": after["marks_badge"] and after["quota_notice"], "notice": after["notice"],
+             "board": after["board"] != before["board"],
              "report": after["report"] != before["report"]}
     wrong = [dependent for dependent, did in moved.items() if did is not (dependent in row.moves)]
     if not events:
@@ -241,6 +245,8 @@ def test_each_admin_change_moves_what_depends_on_it_and_nothing_else(client, aut
         wrong.append(f"the stored district checks do not say {row.told}")
     if row.action not in ACTION_TEXTS:
         wrong.append(f"the audit log shows {row.action} untranslated")
+    if after["marks_badge"] is not after["quota_notice"]:
+        wrong.append("the dashboard's outstanding-group badge disagrees with the unit page's notice")
     if after["roster_badge"] is not (after["roster"] != before["roster"]):
         wrong.append("the dashboard badge disagrees with the roster mark")
     assert wrong == []
