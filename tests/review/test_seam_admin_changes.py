@@ -133,6 +133,13 @@ def later_deadline(client, auth, app, demo):
     as_admin(client, auth, "post", f"/admin/cycles/{year}", data={"rule_set_id": RULE_SET, **dates})
 
 
+def earlier_review_date(client, auth, app, demo):
+    year, dates = cycle_dates(app)
+    day, month, year_text = dates["review_date"].split("/")
+    dates["review_date"] = f"{20 if int(day) != 20 else 19}/{month}/{year_text}"
+    as_admin(client, auth, "post", f"/admin/cycles/{year}", data={"rule_set_id": RULE_SET, **dates})
+
+
 def new_account(client, auth, app, demo):
     with app.app_context():
         unit_id = db.session.execute(db.select(Unit.id).filter_by(code=UNIT)).scalar_one()
@@ -180,6 +187,7 @@ ROWS = {
     "cycle: outstanding-group mark removed": Row(unmark_outstanding, "quota_mark_removed", MARKS,
                                                  first=mark_outstanding),
     "cycle: deadline edited": Row(later_deadline, "cycle_updated", frozenset({"checks", "board"})),
+    "cycle: review date edited": Row(earlier_review_date, "cycle_updated", frozenset({"checks"})),
     "accounts: staff account created": Row(new_account, "account_created"),
 }
 
