@@ -26,6 +26,8 @@ ACTION_TEXTS = {
     "leader_post_holder_changed": "Đổi người giữ chức vụ lãnh đạo", "collective_renamed": "Đổi tên tập thể lãnh đạo",
     "leader_post_added": "Thêm chức vụ lãnh đạo", "leader_post_ended": "Bỏ chức vụ lãnh đạo khỏi đợt",
     "collective_added": "Thêm tập thể lãnh đạo", "collective_ended": "Bỏ tập thể lãnh đạo khỏi đợt",
+    "quota_group_changed": "Đặt nhóm tính tỷ lệ", "quota_mark_added": "Đánh dấu nhóm nổi trội",
+    "quota_mark_removed": "Bỏ đánh dấu nhóm nổi trội", "superior_updated": "Sửa thông tin cấp ủy cấp trên",
 }
 TARGET_TEXTS = {
     "Upload": "tệp tải lên", "Submission": "lần nộp", "Template": "mẫu", "BulkJob": "tải hàng loạt",

@@ -10,7 +10,7 @@ MATTERS = frozenset({
     "roster_imported", "unit_created", "unit_moved", "unit_updated", "unit_activated", "unit_deactivated",
     "cycle_created", "cycle_opened", "cycle_updated", "cycle_closed", "quota_mark_added", "quota_mark_removed",
     "superior_updated", "demo_loaded", "leader_post_holder_changed", "collective_renamed",
-    "leader_post_added", "leader_post_ended", "collective_added", "collective_ended",
+    "leader_post_added", "leader_post_ended", "collective_added", "collective_ended", "quota_group_changed",
 })
 _DUE, _COMMITTED = "district_checks_due", "district_checks_committed"
 
