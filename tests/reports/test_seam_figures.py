@@ -1,0 +1,310 @@
+"""The same figure is the same everywhere: every (kind, row, column) of the district report reads alike on the page
+and in the .csv, the .xlsx and the .json, under both rule sets and both bases, with last year's cycle beside it;
+percentages are rounded once (two decimals, half up) and written as each place intends: the page and the .csv
+with the decimal comma ("33,33"), the .json with the point ("33.33"), the .xlsx as a number with the format
+"0.00%". The columns come from `columns()`, so a new column is compared without touching this file."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import openpyxl
+import pytest
+
+from kdweb.exports.xlsx_report import HEADER_TOP, QUOTA_SHEET_NAMES, SHEET_NAMES, BREAKDOWN_SHEET_NAMES
+from kdweb.reports.columns import columns, quota_columns
+from tests.reports.test_exports import csv_key
+from tests.reports.test_report_366_additions import year_366  # noqa: F401  (fixture)
+
+PAGE_PERCENT = re.compile(r"^\d{1,3}(\.\d{3})*,\d{2}$")
+CSV_DECIMAL = re.compile(r"^\d+,\d{2}$")
+JSON_DECIMAL = re.compile(r"^\d+\.\d{2}$")
+
+
+def figure_columns(kind, scored):
+    return [column for column in columns(kind, scored=scored) if column.type in ("count", "percent", "score")]
+
+
+# --- each place read back as (kind, row key) → column key → canonical text ("12" or "33.33"; None: no value) ---
+
+def page_figures(html: str) -> dict:
+    figures = {}
+    for table in re.finditer(r'<table[^>]*data-kind="(\w+)"(.*?)</table>', html, re.S):
+        kind = table.group(1)
+        for row in re.finditer(r'<tr class="row-\w+" data-key="([^"]*)">(.*?)</tr>', table.group(2), re.S):
+            cells = {}
+            for attribute, key, text in re.findall(r'<td class="[^"]*" data-([mps])="(\w+)">(.*?)</td>', row.group(2),
+                                                   re.S):
+                text = re.sub(r"<small.*?</small>", "", text, flags=re.S)
+                text = re.sub(r"<[^>]+>", "", text).strip()
+                if attribute == "m":
+                    assert re.fullmatch(r"\d{1,3}(\.\d{3})*", text), (kind, row.group(1), key, text)
+                    cells[key] = text.replace(".", "")
+                else:
+                    assert text in ("–", "") or PAGE_PERCENT.match(text), (kind, row.group(1), key, text)
+                    cells[key] = None if text in ("–", "") else text.replace(".", "").replace(",", ".")
+            held = figures.setdefault((kind, row.group(1)), cells)
+            assert held == cells, ("the total row of a kind's two tables differs", kind, row.group(1))
+    return figures
+
+
+def page_key_of(column) -> str:
+    return column.measure or column.key if column.type == "count" else column.key
+
+
+def csv_figures(text: str, scored: bool) -> dict:
+    lines = text.split("\r\n")
+    start = next(index for index, line in enumerate(lines) if line.startswith("Đối tượng;"))
+    rows = csv.DictReader(io.StringIO("\r\n".join(lines[start:lines.index("", start)])), delimiter=";")
+    figures = {}
+    for row in rows:
+        kind, key = csv_key(row)
+        cells = {}
+        for column in figure_columns(None, scored):  # one header row for every kind
+            value = row[column.header]
+            if column.type == "count":
+                assert re.fullmatch(r"\d+", value), (kind, key, column.key, value)
+                cells[column.key] = value
+            else:
+                assert value == "" or CSV_DECIMAL.match(value), (kind, key, column.key, value)
+                cells[column.key] = value.replace(",", ".") or None
+        figures[(kind, key)] = cells
+    return figures
+
+
+def json_figures(document: dict, scored: bool) -> dict:
+    figures = {}
+    for row in document["rows"]:
+        kind, row_type = row["kind"], row["row_type"]
+        if row_type == "unit":
+            key = f"unit:{row['unit_code']}"
+        elif row_type == "total":
+            key = "total"
+        else:
+            key = f"{row_type}:{'~' if row['group'] is None else row['group']}"
+        cells = {}
+        for column in figure_columns(kind, scored):
+            value = row[column.key]
+            if column.type == "count":
+                assert isinstance(value, int), (kind, key, column.key, value)
+                cells[column.key] = str(value)
+            else:
+                assert value is None or (isinstance(value, str) and JSON_DECIMAL.match(value)), \
+                    (kind, key, column.key, value)
+                cells[column.key] = value
+        figures[(kind, key)] = cells
+    return figures
+
+
+def xlsx_figures(book, scored: bool, unit_codes: dict[str, str], group_keys: dict[str, str]) -> dict:
+    figures = {}
+    for kind, title in SHEET_NAMES.items():
+        sheets = [(book[title], "main")]
+        if BREAKDOWN_SHEET_NAMES.get(kind) in book.sheetnames:
+            sheets.append((book[BREAKDOWN_SHEET_NAMES[kind]], "rating_group"))
+        cols = columns(kind, scored=scored)
+        for sheet, kind_of_rows in sheets:
+            for row in sheet.iter_rows(min_row=HEADER_TOP + 4):
+                number, label = row[0].value, row[1].value
+                if label is None or str(label).startswith("Ghi chú") or row[2].value is None:
+                    continue
+                label = str(label).removeprefix("'")
+                if label == "Tổng cộng toàn Đảng bộ":
+                    key = "total"
+                elif kind_of_rows == "rating_group":
+                    key = f"rating_group:{label}"
+                elif str(number).isdigit():
+                    key = f"unit:{unit_codes[label]}"
+                else:
+                    key = "group:" + group_keys.get(label, label)
+                cells = {}
+                for index, column in enumerate(cols):
+                    if column.type not in ("count", "percent", "score"):
+                        continue
+                    cell = row[index]
+                    if column.type == "count":
+                        assert isinstance(cell.value, int) and cell.number_format == "#,##0", (kind, key, column.key)
+                        cells[column.key] = str(cell.value)
+                    elif column.type == "percent":
+                        assert cell.value is None or cell.number_format == "0.00%", (kind, key, column.key)
+                        cells[column.key] = None if cell.value is None else f"{cell.value * 100:.2f}"
+                    else:
+                        assert cell.value is None or cell.number_format == "0.00", (kind, key, column.key)
+                        cells[column.key] = None if cell.value is None else f"{cell.value:.2f}"
+                held = figures.setdefault((kind, key), cells)
+                assert held == cells, ("the total row of a kind's two sheets differs", kind, key)
+    return figures
+
+
+def as_page_keys(figures: dict, scored: bool) -> dict:
+    """Column keys → the page's cell names (a count's measure), so every place is keyed alike."""
+    result = {}
+    for (kind, key), cells in figures.items():
+        names = {column.key: page_key_of(column) for column in figure_columns(kind, scored)}
+        result[(kind, key)] = {names[name]: value for name, value in cells.items()}
+    return result
+
+
+def every_place(client, year: int, basis: str, scored: bool, unit_codes, group_keys) -> dict[str, dict]:
+    suffix = f"?basis={basis}"
+    html = client.get(f"/reports/{year}{suffix}").get_data(as_text=True)
+    text = client.get(f"/reports/{year}/report.csv{suffix}").data.decode("utf-8-sig")
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/reports/{year}/report.xlsx{suffix}").data))
+    document = json.loads(client.get(f"/reports/{year}/report.json{suffix}").data)
+    return {"page": page_figures(html),
+            "csv": as_page_keys(csv_figures(text, scored), scored),
+            "xlsx": as_page_keys(xlsx_figures(book, scored, unit_codes, group_keys), scored),
+            "json": as_page_keys(json_figures(document, scored), scored)}
+
+
+def assert_same_everywhere(places: dict[str, dict], scored: bool):
+    page = places["page"]
+    assert page, "the page shows no table"
+    wanted = {kind: {page_key_of(column) for column in figure_columns(kind, scored)} for kind, _ in page}
+    for (kind, key), cells in page.items():
+        assert set(cells) == wanted[kind], (kind, key, set(cells) ^ wanted[kind])
+    for name, figures in places.items():
+        assert set(page) <= set(figures), (name, set(page) - set(figures))
+        for kind, key in set(figures) - set(page):  # a kind with no subject: the page says so, the files say 0
+            assert key == "total" and set(figures[(kind, key)].values()) <= {"0", None}, (name, kind, key)
+        for row_key, cells in figures.items():
+            if row_key not in page:
+                continue
+            for column, value in cells.items():
+                assert value == page[row_key][column], (name, row_key, column, value, page[row_key][column])
+
+
+def names_of(app):
+    from kdweb.extensions import db
+    from kdweb.models import Unit
+    with app.app_context():
+        units = db.session.execute(db.select(Unit.code, Unit.name, Unit.group)).all()
+    codes = {name: code for code, name, _ in units}
+    groups = {group: group for _, _, group in units if group}
+    groups["Cấp trên cơ sở"] = "~"
+    return codes, groups
+
+
+@pytest.mark.parametrize("basis", ["approved", "submitted"])
+def test_every_figure_of_the_132_report_reads_alike_on_the_page_and_in_every_export(app, client, reviewer,
+                                                                                   previous_year, basis):
+    codes, groups = names_of(app)
+    places = every_place(client, 2026, basis, False, codes, groups)
+    assert 'class="previous"' in client.get(f"/reports/2026?basis={basis}").get_data(as_text=True)
+    assert_same_everywhere(places, scored=False)
+
+
+@pytest.mark.parametrize("basis", ["approved", "submitted"])
+def test_every_figure_of_the_366_report_reads_alike_on_the_page_and_in_every_export(app, client, auth, year_366,
+                                                                                   basis):
+    auth.login_as("reviewer")
+    codes, groups = names_of(app)
+    places = every_place(client, 2026, basis, True, codes, groups)
+    assert_same_everywhere(places, scored=True)
+
+
+# --- the HTXSNV per quota group: page, .csv, .xlsx, .json ---------------------------------------------------
+
+QUOTA_KINDS_TEXT = {"Đảng viên": "MEMBER", "Tổ chức đảng": "ORGANISATION",
+                    "Tập thể lãnh đạo, quản lý": "COLLECTIVE", "Cá nhân cán bộ lãnh đạo, quản lý": "LEADER"}
+
+
+def quota_from_page(html: str) -> dict:
+    figures = {}
+    for table in re.finditer(r'<table[^>]*data-quota-kind="(\w+)"(.*?)</table>', html, re.S):
+        for row in re.finditer(r'<tr class="row-\w+[^"]*">\s*<td>[^<]*</td>\s*<th scope="row">(.*?)</th>(.*?)</tr>',
+                               table.group(2), re.S):
+            cells = {}
+            for key, text in re.findall(r'<td[^>]*data-q="(\w+)">(.*?)</td>', row.group(2), re.S):
+                text = text.strip()
+                column = next(column for column in quota_columns() if column.key == key)
+                if column.type == "percent":
+                    assert text == "–" or PAGE_PERCENT.match(text), (key, text)
+                    text = None if text == "–" else text.replace(".", "").replace(",", ".")
+                elif column.type == "count":
+                    text = text.replace(".", "") or None
+                cells[key] = text or None
+            figures[(table.group(1), row.group(1).strip())] = cells
+    return figures
+
+
+def quota_from_csv(text: str) -> dict:
+    table = list(csv.reader(io.StringIO(text), delimiter=";"))
+    header = next(row for row in table if "Số HTXSNV vượt mức" in row)
+    cols = quota_columns()
+    figures = {}
+    for row in table[table.index(header) + 1:]:
+        if not row or row[0] not in QUOTA_KINDS_TEXT:
+            break
+        cells = {}
+        for index, column in enumerate(cols, 2):
+            if column.key in ("number", "label"):
+                continue
+            value = row[index]
+            if column.type == "percent":
+                assert value == "" or CSV_DECIMAL.match(value), (column.key, value)
+                value = value.replace(",", ".")
+            cells[column.key] = value or None
+        figures[(QUOTA_KINDS_TEXT[row[0]], row[2 + 1].removeprefix("'"))] = cells
+    return figures
+
+
+def quota_from_json(document: dict) -> dict:
+    figures = {}
+    for row in document["quota_groups"]:
+        cells = {}
+        for column in quota_columns():
+            if column.key in ("number", "label"):
+                continue
+            value = row[column.key]
+            if column.type == "percent":  # a number here (the rows' percentages are text)
+                assert value is None or isinstance(value, (int, float)), (column.key, value)
+                value = None if value is None else f"{value:.2f}"
+            elif column.type == "count":
+                assert value is None or isinstance(value, int), (column.key, value)
+                value = None if value is None else str(value)
+            cells[column.key] = value or None
+        figures[(row["kind"], row["label"])] = cells
+    return figures
+
+
+def quota_from_xlsx(book) -> dict:
+    cols = quota_columns()
+    figures = {}
+    for kind, title in QUOTA_SHEET_NAMES.items():
+        if title not in book.sheetnames:
+            continue
+        for row in book[title].iter_rows(min_row=HEADER_TOP + 4):
+            label = row[1].value
+            if label is None or str(label).startswith("Ghi chú") or row[2].value is None:
+                continue
+            cells = {}
+            for index, column in enumerate(cols):
+                if column.key in ("number", "label"):
+                    continue
+                value = row[index].value
+                if column.type == "percent":
+                    assert value is None or row[index].number_format == "0.00%", column.key
+                    value = None if value is None else f"{value * 100:.2f}"
+                elif column.type == "count":
+                    value = None if value is None else str(value)
+                cells[column.key] = value or None
+            figures[(kind, str(label).removeprefix("'"))] = cells
+    return figures
+
+
+def test_the_quota_table_reads_alike_on_the_page_and_in_every_export(client, auth, year_366):  # noqa: F811
+    auth.login_as("reviewer")
+    page = quota_from_page(client.get("/reports/2026").get_data(as_text=True))
+    assert page and any(cells["over"] not in (None, "0") for cells in page.values())
+    places = {
+        "csv": quota_from_csv(client.get("/reports/2026/report.csv").data.decode("utf-8-sig")),
+        "xlsx": quota_from_xlsx(openpyxl.load_workbook(io.BytesIO(client.get("/reports/2026/report.xlsx").data))),
+        "json": quota_from_json(json.loads(client.get("/reports/2026/report.json").data)),
+    }
+    for name, figures in places.items():
+        assert set(figures) == set(page), (name, set(figures) ^ set(page))
+        for key, cells in figures.items():
+            assert cells == page[key], (name, key, cells, page[key])
