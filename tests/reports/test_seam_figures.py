@@ -308,3 +308,47 @@ def test_the_quota_table_reads_alike_on_the_page_and_in_every_export(client, aut
         assert set(figures) == set(page), (name, set(figures) ^ set(page))
         for key, cells in figures.items():
             assert cells == page[key], (name, key, cells, page[key])
+
+
+# --- the reviewer's dashboard against the report on the submitted basis ----------------------------------------
+
+LEVEL_CODES = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
+
+
+def dashboard_rows(html: str) -> dict[str, dict[str, int]]:
+    rows = {}
+    for code, cells in re.findall(r'<tr data-unit="([^"]+)">(.*?)</tr>', html, re.S):
+        numbers = re.findall(r'<td class="num">(\d+)</td>', cells)
+        rows[code] = dict(zip(LEVEL_CODES, map(int, numbers)))
+    return rows
+
+
+def dashboard_chart(html: str) -> dict[str, str]:
+    """Level short name → the text beside its bar ("12 (12,50 %)") in the members' chart."""
+    svg = re.search(r'<svg class="chart"[^>]*aria-label="Đảng viên theo mức xếp loại[^"]*".*?</svg>', html, re.S)
+    return dict(re.findall(r'class="chart-label">([^<]+)</text>.*?class="chart-value">([^<]+)</text>',
+                           svg.group(0), re.S))
+
+
+def test_the_dashboards_member_counts_and_shares_are_the_reports_on_the_submitted_basis(client, reviewer,
+                                                                                      scenario):
+    from kdweb.reports.formatting import vn_percent
+    from kdweb.reports.percent import percent
+    from kdweb.rules import Level
+
+    document = json.loads(client.get("/reports/2026/report.json?basis=submitted").data)
+    members = {row["unit_code"]: row for row in document["rows"]
+               if row["kind"] == "MEMBER" and row["row_type"] == "unit"}
+    total = next(row for row in document["rows"] if row["kind"] == "MEMBER" and row["row_type"] == "total")
+    html = client.get("/review/").get_data(as_text=True)
+    shown = dashboard_rows(html)
+    assert set(members) <= set(shown)
+    for code, row in members.items():
+        assert shown[code] == {level: row[level.lower()] for level in LEVEL_CODES}, code
+    chart = dashboard_chart(html)
+    rated = sum(total[level.lower()] for level in LEVEL_CODES)
+    assert rated == total["rated"]
+    for level in Level:
+        count = total[level.code.lower()]
+        assert chart[level.short] == f"{count} ({vn_percent(percent(count, rated))} %)", level
+        assert vn_percent(percent(count, rated)).replace(",", ".") == total[f"{level.code.lower()}_percent"]
