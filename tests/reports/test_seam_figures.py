@@ -13,10 +13,20 @@ import re
 import openpyxl
 import pytest
 
-from kdweb.exports.xlsx_report import HEADER_TOP, QUOTA_SHEET_NAMES, SHEET_NAMES, BREAKDOWN_SHEET_NAMES
+from kdweb.exports.xlsx_report import BREAKDOWN_SHEET_NAMES, HEADER_TOP, QUOTA_SHEET_NAMES, SHEET_NAMES
+from kdweb.extensions import db
+from kdweb.models import Finding, Unit, Upload
 from kdweb.reports.columns import columns, quota_columns
+from kdweb.reports.formatting import vn_percent
+from kdweb.reports.percent import percent
+from kdweb.rules import Level, SubjectKind
 from tests.reports.test_exports import csv_key
 from tests.reports.test_report_366_additions import year_366  # noqa: F401  (fixture)
+from tests.reports.test_seam_district import report
+from tests.unit_page.conftest import UNIT, batch  # noqa: F401  (fixture)
+from tests.unit_page.test_flow_366 import scored_values, switch_to_366
+from tests.unit_page.test_quota_marks_now import between_20_and_25_percent, download, set_member_mark, upload_as_staff
+from tests.workbooks import fill, submit_latest_upload
 
 PAGE_PERCENT = re.compile(r"^\d{1,3}(\.\d{3})*,\d{2}$")
 CSV_DECIMAL = re.compile(r"^\d+,\d{2}$")
@@ -177,8 +187,6 @@ def assert_same_everywhere(places: dict[str, dict], scored: bool):
 
 
 def names_of(app):
-    from kdweb.extensions import db
-    from kdweb.models import Unit
     with app.app_context():
         units = db.session.execute(db.select(Unit.code, Unit.name, Unit.group)).all()
     codes = {name: code for code, name, _ in units}
@@ -332,10 +340,6 @@ def dashboard_chart(html: str) -> dict[str, str]:
 
 def test_the_dashboards_member_counts_and_shares_are_the_reports_on_the_submitted_basis(client, reviewer,
                                                                                       scenario):
-    from kdweb.reports.formatting import vn_percent
-    from kdweb.reports.percent import percent
-    from kdweb.rules import Level
-
     document = json.loads(client.get("/reports/2026/report.json?basis=submitted").data)
     members = {row["unit_code"]: row for row in document["rows"]
                if row["kind"] == "MEMBER" and row["row_type"] == "unit"}
@@ -352,3 +356,55 @@ def test_the_dashboards_member_counts_and_shares_are_the_reports_on_the_submitte
         count = total[level.code.lower()]
         assert chart[level.short] == f"{count} ({vn_percent(percent(count, rated))} %)", level
         assert vn_percent(percent(count, rated)).replace(",", ".") == total[f"{level.code.lower()}_percent"]
+
+
+# --- one unit's quota: its summary by sheet, the reviewer's quota table, the report's and what Q-20/Q-25 counted ---
+
+def review_quota(client, auth, code) -> dict[tuple[str, str], tuple[int, int, int, int]]:
+    """(kind text, group) → (HTXSNV, HTTNV, limit, over) as the reviewer's unit page shows them."""
+    auth.login_as("reviewer")
+    page = client.get(f"/review/units/{code}").get_data(as_text=True)
+    auth.logout()
+    section = page.split('id="quota-title"', 1)[1].split("</table>", 1)[0]
+    rows = {}
+    for kind, group, excellent, good, limit in re.findall(
+            r'<tr[^>]*><td>([^<]+)</td><th scope="row">([^<]+)</th><td class="num">(\d+)</td>'
+            r'<td class="num">(\d+)</td>\s*<td class="num">([^<]+)</td></tr>', section):
+        over = re.search(r"\(vượt (\d+)\)", limit)
+        rows[(kind, group)] = (int(excellent), int(good), int(limit.split()[0]), int(over.group(1)) if over else 0)
+    return rows
+
+
+@pytest.mark.parametrize("mark_kept", [True, False], ids=["marked", "mark-removed-after-submission"])
+def test_a_units_quota_is_the_same_on_its_summary_the_review_page_the_report_and_the_checks(client, auth, app, batch,
+                                                                                           mark_kept):
+    switch_to_366(client, auth, app)
+    set_member_mark(client, auth, app, True)
+    values, excellent_count = between_20_and_25_percent(batch, scored_values(batch))
+    assert "Không có lỗi" in upload_as_staff(client, auth, fill(download(client, auth), values, "qd366-hd43"))
+    auth.login_as("staff", UNIT)
+    submit_latest_upload(client, app, UNIT)
+    auth.logout()
+    with app.app_context():
+        upload = db.session.execute(db.select(Upload).join(Unit).filter(Unit.code == UNIT)).scalar_one()
+        [sheet] = [sheet for sheet in json.loads(upload.summary_json)["sheets"] if sheet["kind"] == "MEMBER"]
+        fired = db.session.execute(db.select(Finding.rule).where(Finding.upload_id == upload.id,
+                                                                 Finding.rule.in_(("Q-20", "Q-25")))).all()
+    assert fired == []  # Q-25 counted the group within its 25 %
+    if not mark_kept:
+        set_member_mark(client, auth, app, False)
+
+    [row] = [row for row in report(client, auth, app)["quota_groups"]
+             if row["kind"] == "MEMBER" and row["row_type"] == "rating_group"]
+    auth.logout()
+    reported = (row["htxsnv"], row["httnv"], row["limit"], row["over"])
+    shown = review_quota(client, auth, UNIT)[(SubjectKind.MEMBER.text, "Cả đơn vị")]
+    assert shown == reported
+    assert reported[0] == excellent_count
+    if mark_kept:
+        assert reported[2:] == (excellent_count, 0)
+        # the summary the unit saw after its check: the same counts and the same limit, not broken
+        assert (sheet["levels"]["HTXSNV"], sheet["levels"]["HTTNV"], sheet["quota_limit"]) == reported[:3]
+        assert sheet["quota_broken"] is False
+    else:
+        assert reported[3] > 0  # the ordinary 20 % now: over, on the review page as in the report
