@@ -15,11 +15,14 @@ import pytest
 
 from kdweb.exports.xlsx_report import BREAKDOWN_SHEET_NAMES, HEADER_TOP, QUOTA_SHEET_NAMES, SHEET_NAMES
 from kdweb.extensions import db
-from kdweb.models import Finding, Unit, Upload
+from kdweb.models import Finding, QuotaMark, Unit, Upload
 from kdweb.reports.columns import columns, quota_columns
 from kdweb.reports.formatting import vn_percent
 from kdweb.reports.percent import percent
-from kdweb.rules import Level, SubjectKind
+from kdweb.rules import Level, SubjectKind, get_rule_set
+from kdweb.rules.terms import QuotaScope
+from kdweb.services import district_checks, reports
+from tests.reports import factories
 from tests.reports.test_exports import csv_key
 from tests.reports.test_report_366_additions import year_366  # noqa: F401  (fixture)
 from tests.reports.test_seam_district import report
@@ -408,3 +411,45 @@ def test_a_units_quota_is_the_same_on_its_summary_the_review_page_the_report_and
         assert sheet["quota_broken"] is False
     else:
         assert reported[3] > 0  # the ordinary 20 % now: over, on the review page as in the report
+
+
+# --- the report's quota groups against the district checks (Q-20/Q-25 across workbooks) ---------------------------
+
+def test_every_group_over_its_limit_in_the_report_is_the_one_q20_or_q25_names_with_the_same_counts(app, year_366):  # noqa: F811
+    with app.app_context():
+        cycle = factories.cycle(2026)
+        collectives = [factories.subject("COLLECTIVE", f"T{index}", level, group=group)
+                       for index, (level, group) in enumerate(
+                           [("HTXSNV", "Trường học"), ("HTXSNV", "Trường học"), *[("HTTNV", "Trường học")] * 3,
+                            ("HTXSNV", "Trạm y tế"), *[("HTTNV", "Trạm y tế")] * 5, ("HTNV", "Trạm y tế")])]
+        leaders = [factories.subject("LEADER", f"L{index}", level, group="Hiệu trưởng")
+                   for index, level in enumerate(["HTXSNV", "HTXSNV", *["HTTNV"] * 8])]
+        factories.send_result(cycle, factories.unit("BD.CQ01"), collectives + leaders)
+        db.session.add(QuotaMark(cycle_id=cycle.id, unit_id=factories.unit("BD.CQ01").id, subject_kind="LEADER"))
+        db.session.commit()
+        report = reports.district_report(cycle, "submitted")
+        findings, _, _ = district_checks.district_findings(cycle)
+    scoped = {kind for kind in SubjectKind
+              if get_rule_set("qd366-hd43").quota_scope_of(kind) is QuotaScope.DISTRICT}
+    assert {kind.code for kind in scoped} >= {"ORGANISATION", "COLLECTIVE", "LEADER"}
+    fired = {(finding.subject_kind.code, finding.subject_code): finding for finding in findings
+             if finding.rule in ("Q-20", "Q-25")}
+    over = {}
+    compared = 0
+    for table in report.tables:
+        if table.kind not in {kind.code for kind in scoped}:
+            continue
+        for row in table.quota_rows:
+            if row.row_type != "rating_group":
+                continue
+            compared += 1
+            if row.over:
+                over[(table.kind, row.label)] = row
+    assert compared >= 4 and len(over) == 1  # Trường học over; Trạm y tế, Hiệu trưởng (marked) and Khối phường not
+    assert set(fired) == set(over)
+    for key, row in over.items():
+        message = fired[key].message
+        assert fired[key].rule == ("Q-25" if row.outstanding else "Q-20")
+        counted = re.search(r"có (\d+) [^“]*xếp loại “[^”]+”, vượt mức tối đa (\d+) \([\d,]+ ?% của (\d+)", message)
+        assert counted, message
+        assert tuple(map(int, counted.groups())) == (row.htxsnv, row.limit, row.httnv), message
