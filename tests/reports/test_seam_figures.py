@@ -28,6 +28,9 @@ from tests.reports.test_report_366_additions import year_366  # noqa: F401  (fix
 from tests.reports.test_seam_district import report
 from tests.unit_page.conftest import UNIT, batch  # noqa: F401  (fixture)
 from tests.unit_page.test_flow_366 import scored_values, switch_to_366
+from tests.unit_page.test_quota_groups import (
+    GROUP_A, both_groups, groups_of, import_groups, quota_messages, with_excellent,
+)
 from tests.unit_page.test_quota_marks_now import between_20_and_25_percent, download, set_member_mark, upload_as_staff
 from tests.workbooks import fill, submit_latest_upload
 
@@ -453,3 +456,39 @@ def test_every_group_over_its_limit_in_the_report_is_the_one_q20_or_q25_names_wi
         counted = re.search(r"có (\d+) [^“]*xếp loại “[^”]+”, vượt mức tối đa (\d+) \([\d,]+ ?% của (\d+)", message)
         assert counted, message
         assert tuple(map(int, counted.groups())) == (row.htxsnv, row.limit, row.httnv), message
+
+
+def test_quota_groups_set_by_the_admin_read_alike_on_the_review_page_in_q20_and_in_the_report(client, auth, app,
+                                                                                              batch):
+    switch_to_366(client, auth, app)
+    excellent, group_a, group_b = groups_of(batch)
+    import_groups(client, auth, both_groups(group_a, group_b))
+    data = download(client, auth)
+    member = SubjectKind.MEMBER.text
+
+    # over in group A: the reviewer's table (of the latest version) says what Q-20 counted, group by group
+    upload_as_staff(client, auth, fill(data, with_excellent(scored_values(batch), excellent), "qd366-hd43"))
+    shown = review_quota(client, auth, UNIT)
+    [message] = quota_messages(app, 1)
+    counted = re.search(r"nhóm “([^”]+)” có (\d+) [^“]*xếp loại “[^”]+”, vượt mức tối đa (\d+) \([\d,]+ ?% của (\d+)",
+                        message)
+    group, excellent_count, limit, good = counted.group(1), *map(int, counted.groups()[1:])
+    assert group == GROUP_A and shown[(member, GROUP_A)] == (excellent_count, good, limit, excellent_count - limit)
+    assert [key for key, row in shown.items() if key[0] == member and row[3]] == [(member, GROUP_A)]
+
+    # within the limits and submitted: each group's row of the reviewer's table is the report's
+    upload_as_staff(client, auth, fill(data, with_excellent(scored_values(batch), excellent[1:]), "qd366-hd43"))
+    assert quota_messages(app, 2) == []
+    auth.login_as("staff", UNIT)
+    submit_latest_upload(client, app, UNIT)
+    auth.logout()
+    with app.app_context():
+        unit_name = db.session.execute(db.select(Unit.name).filter_by(code=UNIT)).scalar_one()
+    reported = {row["label"]: (row["htxsnv"], row["httnv"], row["limit"], row["over"])
+                for row in report(client, auth, app)["quota_groups"]
+                if row["kind"] == "MEMBER" and row["row_type"] == "rating_group"}
+    auth.logout()
+    shown = {group: row for (kind, group), row in review_quota(client, auth, UNIT).items() if kind == member}
+    as_reported = {(f"{unit_name} — nhóm “{group}”" if group != "Cả đơn vị" else unit_name): row
+                   for group, row in shown.items()}
+    assert len(as_reported) == 3 and as_reported == reported
