@@ -29,7 +29,7 @@ from tests.reports.test_seam_district import report
 from tests.unit_page.conftest import UNIT, batch  # noqa: F401  (fixture)
 from tests.unit_page.test_flow_366 import scored_values, switch_to_366
 from tests.unit_page.test_quota_groups import (
-    GROUP_A, both_groups, groups_of, import_groups, quota_messages, with_excellent,
+    GROUP_A, both_groups, groups_of, import_groups, quota_messages, set_unit_group, with_excellent,
 )
 from tests.unit_page.test_quota_marks_now import between_20_and_25_percent, download, set_member_mark, upload_as_staff
 from tests.workbooks import fill, submit_latest_upload
@@ -492,3 +492,27 @@ def test_quota_groups_set_by_the_admin_read_alike_on_the_review_page_in_q20_and_
     as_reported = {(f"{unit_name} — nhóm “{group}”" if group != "Cả đơn vị" else unit_name): row
                    for group, row in shown.items()}
     assert len(as_reported) == 3 and as_reported == reported
+
+
+def test_a_unit_taken_off_the_reporting_list_after_it_submitted_leaves_the_report_the_checks_and_the_chart_alike(
+        app, client, auth, scenario):
+    """docs/design.md "Units that change": a cycle expects every active reporting unit valid at its review date; one
+    no longer expected that has uploaded is listed apart on the dashboard, and the report and the checks across
+    units leave its results out, a note naming it. Taken off the reporting list (not only out of force)."""
+    set_unit_group(client, auth, app, "BD.P02", "", field="reports")
+    auth.login_as("reviewer")
+    document = json.loads(client.get("/reports/2026/report.json?basis=submitted").data)
+    html = client.get("/review/").get_data(as_text=True)
+    auth.logout()
+    assert not any(row["unit_code"] == "BD.P02" for row in document["rows"])
+    assert "BD.P02" not in {unit["code"] for unit in document["missing_units"]}
+    assert any(scenario.unit_names["BD.P02"] in note and "không còn phải báo cáo" in note
+               for note in document["notes"])
+    assert 'data-no-longer-expected="BD.P02"' in html and 'data-unit="BD.P02"' not in html
+    total = next(row for row in document["rows"] if row["kind"] == "MEMBER" and row["row_type"] == "total")
+    chart = dashboard_chart(html)
+    for level in Level:
+        assert chart[level.short].split()[0] == str(total[level.code.lower()]), level
+    with app.app_context():
+        batches, _ = district_checks.current_batches(factories.cycle(2026))
+    assert "BD.P02" not in {batch.unit_code for batch in batches}
