@@ -516,3 +516,37 @@ def test_a_unit_taken_off_the_reporting_list_after_it_submitted_leaves_the_repor
     with app.app_context():
         batches, _ = district_checks.current_batches(factories.cycle(2026))
     assert "BD.P02" not in {batch.unit_code for batch in batches}
+
+
+@pytest.fixture
+def year_366_in_full(app, year_366):  # noqa: F811
+    """year_366 with what the brief's district has besides: every not-rated reason, collectives and leaders in
+    groups, a unit whose version was returned, one with no submission, and last year's cycle (compare)."""
+    with app.app_context():
+        cycle = factories.cycle(2026)
+        factories.send_result(cycle, factories.unit("BD.TH01"), [
+            *factories.members("TH01", "XTTTTN", reasons=("TEMPORARY", "OTHER", "EXEMPT")),
+            *(factories.subject("COLLECTIVE", f"TH01.T{index}", level, group="Trường học")
+              for index, level in enumerate(("HTXSNV", "HTTNV", "HTTNV", "HTNV"))),
+            factories.subject("LEADER", "TH01.L1", "HTXSNV", group="Hiệu trưởng"),
+            factories.subject("LEADER", "TH01.L2", None, reason="NEW", group="Hiệu trưởng"),
+        ], "submitted")
+        factories.send_result(cycle, factories.unit("BD.CQ01"), factories.members("CQ01", "TTTX"), "returned")
+        previous = factories.add_cycle(2025)
+        factories.send_result(previous, factories.unit("BD.P01"), factories.members("P01-2025", "XXTTTTTNK"))
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.mark.parametrize("basis", ["approved", "submitted"])
+def test_every_figure_of_a_full_366_district_reads_alike_everywhere(app, client, auth, year_366_in_full, basis):
+    auth.login_as("reviewer")
+    html = client.get(f"/reports/2026?basis={basis}").get_data(as_text=True)
+    assert 'class="previous"' in html and 'data-missing="BD.CQ01"' in html and 'data-missing="BD.TH02"' in html
+    codes, groups = names_of(app)
+    places = every_place(client, 2026, basis, True, codes, groups)
+    assert ("COLLECTIVE", "total") in places["page"] or basis == "approved"
+    assert_same_everywhere(places, scored=True)
+    page = quota_from_page(html)
+    document = json.loads(client.get(f"/reports/2026/report.json?basis={basis}").data)
+    assert quota_from_json(document) == page
