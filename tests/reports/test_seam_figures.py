@@ -25,6 +25,7 @@ from kdweb.services import district_checks, reports
 from tests.reports import factories
 from tests.reports.test_exports import csv_key
 from tests.reports.test_report_366_additions import year_366  # noqa: F401  (fixture)
+from tests.reports.test_scored_report import scored_year  # noqa: F401  (fixture)
 from tests.reports.test_seam_district import report
 from tests.unit_page.conftest import UNIT, batch  # noqa: F401  (fixture)
 from tests.unit_page.test_flow_366 import scored_values, switch_to_366
@@ -550,3 +551,30 @@ def test_every_figure_of_a_full_366_district_reads_alike_everywhere(app, client,
     page = quota_from_page(html)
     document = json.loads(client.get(f"/reports/2026/report.json?basis={basis}").data)
     assert quota_from_json(document) == page
+
+
+def test_the_report_charts_say_the_tables_counts_and_percentages(client, reviewer, previous_year):
+    html = client.get("/reports/2026?basis=submitted").get_data(as_text=True)
+    figures = page_figures(html)
+    labels = {}
+    for table in re.finditer(r'<table[^>]*data-kind="(\w+)"(.*?)</table>', html, re.S):
+        for key, label in re.findall(r'data-key="([^"]*)">\s*<td>[^<]*</td>\s*<th scope="row">([^<]*)', table.group(2)):
+            if key.startswith("group:") or key == "total":  # the charts draw the group rows and the total
+                labels[(table.group(1), label.strip())] = key
+    compared = 0
+    for kind, chart in re.findall(r'aria-labelledby="chart-title-(\w+)"(.*?)</svg>', html, re.S):
+        for label, level, count, share in re.findall(r"<title>([^<]*) · (\w+): ([\d.]+) \(([^)]*) %\)</title>", chart):
+            label = label.replace("&amp;", "&").replace("&#34;", '"').replace("&#39;", "'")
+            cells = figures[(kind, labels[(kind, label)])]
+            assert (count.replace(".", ""), share.replace(".", "").replace(",", ".")) == \
+                (cells[level], cells[f"{level.lower()}_percent"]), (kind, label, level)
+            compared += 1
+    assert compared > 20
+
+
+def test_the_mean_scores_read_alike_on_the_page_and_in_every_export(app, client, auth, scored_year):  # noqa: F811
+    auth.login_as("reviewer")
+    codes, groups = names_of(app)
+    places = every_place(client, 2026, "approved", True, codes, groups)
+    assert places["page"][("MEMBER", "unit:BD.P01")]["score_mean"] == "75.50"
+    assert_same_everywhere(places, scored=True)
