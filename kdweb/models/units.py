@@ -46,6 +46,17 @@ class Unit(PkModel):
         return and_(or_(unit.valid_from.is_(None), unit.valid_from <= day),
                     or_(unit.valid_to.is_(None), unit.valid_to >= day))
 
+    @classmethod
+    def expected_clause(cls, day, unit=None, is_open=True):
+        """`expected_in` as SQL: a reporting unit, active, valid on `day` (a date or a date column). Whether it
+        reports and is active is how things stand now, so it counts for the open cycle only (`is_open`, a bool or
+        a cycle's column): a closed cycle keeps the units it expected then (docs/design.md "Units that change")."""
+        unit = unit if unit is not None else cls
+        now = and_(unit.reports.is_(True), unit.active.is_(True))
+        if isinstance(is_open, bool):
+            return and_(now, cls.valid_on_clause(day, unit)) if is_open else cls.valid_on_clause(day, unit)
+        return and_(or_(is_open.is_(False), now), cls.valid_on_clause(day, unit))
+
     def expected_in(self, cycle) -> bool:
         """Whether the cycle expects a report from this unit: a reporting unit, active, valid at its review date."""
         return bool(self.reports and self.active and self.valid_on(cycle.review_date))

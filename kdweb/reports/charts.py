@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
+from .formatting import vn_percent
+from .percent import percent
 from .vocabulary import LEVELS
 
 WIDTH = 760
@@ -92,7 +94,7 @@ def count_chart(counts: list[tuple[str, int, str]], title: str) -> str:
     total = sum(count for _, count, _ in counts)
     bars = [Bar(label, label, 8 + index * ROW_HEIGHT, count,
                 (Segment(tone, Decimal(COUNT_BAR_X), Decimal(round(COUNT_BAR_WIDTH * count / top)), count,
-                         Decimal(100 * count) / total if total else None),), bar_height=COUNT_BAR_HEIGHT)
+                         percent(count, total)),), bar_height=COUNT_BAR_HEIGHT)
             for index, (label, count, tone) in enumerate(counts)]
     chart = Chart(tuple(bars), width=COUNT_WIDTH, label_end=COUNT_LABEL_END, bar_x=COUNT_BAR_X,
                   bar_width=COUNT_BAR_WIDTH, bar_height=COUNT_BAR_HEIGHT)
@@ -100,7 +102,9 @@ def count_chart(counts: list[tuple[str, int, str]], title: str) -> str:
              f'{chart.height + 2}" width="100%" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
     for bar in chart.bars:
         segment = bar.segments[0]
-        share = f" ({segment.percent:.0f}%)" if segment.percent is not None else ""
+        # written as the report writes a percentage (two decimals, half up, decimal comma): the members' chart
+        # says the report's own shares of the submitted basis
+        share = f" ({vn_percent(segment.percent)} %)" if segment.percent is not None else ""
         parts.append(
             f'<text x="{chart.label_end}" y="{bar.text_y}" text-anchor="end" class="chart-label">'
             f'{escape(bar.label)}</text>'

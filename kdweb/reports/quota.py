@@ -41,7 +41,8 @@ class QuotaRow:
 
     @property
     def share_percent(self) -> Decimal | None:
-        return None if self.share is None else Decimal(self.share.numerator * 100) / self.share.denominator
+        """The group's share as the report writes every percentage: two decimals, half up (25 % → 25.00)."""
+        return None if self.share is None else percent(self.share.numerator, self.share.denominator)
 
     @property
     def limit(self) -> int | None:

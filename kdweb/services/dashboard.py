@@ -7,7 +7,7 @@ from collections import OrderedDict
 from dataclasses import astuple, dataclass, field, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import aliased
 
 from kdweb.deadlines import DeadlineState, deadline_state, local_date
@@ -215,14 +215,18 @@ def build(cycle, filters: Filters, now: datetime | None = None) -> Dashboard:
                   valid.error_count.label("valid_errors"), valid.warning_count.label("valid_warnings"),
                   submission.submitted_at, submission.late, submission.upload_id, UnitCycle.roster_changed_at,
                   Unit.valid_from, Unit.valid_to, successor.name.label("successor_name"),
-                  Unit.id.label("unit_id"), submitted.summary_json.label("submitted_summary"))
+                  Unit.id.label("unit_id"), submitted.summary_json.label("submitted_summary"), Unit.active,
+                  Unit.reports)
         .join(Unit, UnitCycle.unit_id == Unit.id)
         .outerjoin(successor, Unit.successor_id == successor.id)
         .outerjoin(latest, UnitCycle.latest_upload_id == latest.id)
         .outerjoin(valid, UnitCycle.valid_upload_id == valid.id)
         .outerjoin(submission, UnitCycle.submission_id == submission.id)
         .outerjoin(submitted, submission.upload_id == submitted.id)
-        .where(UnitCycle.cycle_id == cycle.id, Unit.active.is_(True), Unit.reports.is_(True))
+        # a unit deactivated or taken off the reporting list keeps its row once it uploaded: listed apart
+        .where(UnitCycle.cycle_id == cycle.id, or_(and_(Unit.active.is_(True), Unit.reports.is_(True)),
+                                                   UnitCycle.latest_upload_id.is_not(None),
+                                                   UnitCycle.submission_id.is_not(None)))
     ).all()
     marked = quota_basis.marked_everywhere(cycle)
     every = [dashboard_row(cycle, record, now, marked) for record in records]
@@ -238,6 +242,9 @@ def build(cycle, filters: Filters, now: datetime | None = None) -> Dashboard:
 def no_longer_expected(cycle, record) -> str:
     """Why the cycle no longer expects this unit's report (empty when it does)."""
     day = cycle.review_date
+    if not record.active or not record.reports:
+        why = "Đơn vị đã ngừng hoạt động" if not record.active else "Đơn vị không còn thuộc diện báo cáo"
+        return why + ": không còn phải nộp; tệp đã tải lên vẫn được lưu."
     if record.valid_to is not None and record.valid_to < day:
         why = f"Hiệu lực đến hết ngày {record.valid_to.strftime('%d/%m/%Y')}"
     elif record.valid_from is not None and record.valid_from > day:

@@ -30,7 +30,7 @@ def current_batches(cycle) -> tuple[list[UnitBatch], dict[str, str]]:
         db.select(Submission.upload_id, Unit.code)
         .join(UnitCycle, UnitCycle.submission_id == Submission.id).join(Unit, UnitCycle.unit_id == Unit.id)
         .where(UnitCycle.cycle_id == cycle.id, Submission.state.in_(BASES["submitted"]),
-               Unit.valid_on_clause(cycle.review_date))  # a unit merged before the review date: its successor
+               Unit.expected_clause(cycle.review_date, is_open=cycle.is_open))  # a unit merged before the review date: its successor
     ).all())
     names = dict(db.session.execute(db.select(Unit.code, Unit.name).where(Unit.code.in_(units.values()))).all())
     heads = leader_heads(cycle)

@@ -53,8 +53,9 @@ def _report(cycle: Cycle, basis: str, today: date) -> Report:
     retired = no_longer_expected(cycle.id, basis)
     if retired:
         report = replace(report, notes=report.notes + (
-            f"Không tính {len(retired)} đơn vị đã nộp kết quả nhưng hết hiệu lực trước thời điểm đánh giá "
-            f"(đơn vị kế thừa báo cáo thay): {', '.join(retired)}.",))
+            f"Không tính {len(retired)} đơn vị đã nộp kết quả nhưng không còn phải báo cáo (hết hiệu lực trước "
+            f"thời điểm đánh giá và đơn vị kế thừa báo cáo thay, ngừng hoạt động hoặc không còn thuộc diện báo "
+            f"cáo): {', '.join(retired)}.",))
     return report
 
 
@@ -157,10 +158,12 @@ def _in_basis(cycle_id: int, basis: str):
 
 
 def _expected(unit_id):
-    """The unit was valid at the review date of the cycle (a correlated test, so every query can use it)."""
+    """The cycle expects the unit's report: valid at the review date of the cycle, and, while the cycle is open,
+    a reporting unit still active (`Unit.expected_clause`, as the dashboard and the district checks count; a
+    correlated test, so every query can use it)."""
     unit = aliased(Unit)
     return (db.select(unit.id)
-            .where(unit.id == unit_id, Cycle.id == UnitCycle.cycle_id, Unit.valid_on_clause(Cycle.review_date, unit))
+            .where(unit.id == unit_id, Cycle.id == UnitCycle.cycle_id, Unit.expected_clause(Cycle.review_date, unit, Cycle.is_open))
             .exists())
 
 

@@ -9,6 +9,8 @@ from kdweb.extensions import db
 from kdweb.models import Finding, Rating, Review, Submission, UnitCycle, Upload
 from kdweb.rules import NOT_RATED_TEXT, Level, NotRatedReason, SubjectKind, get_rule_set
 from kdweb.rules.checks_quota import quota_limit
+from kdweb.rules.checks_quota_groups import group_limit
+from kdweb.services import quota_basis
 from kdweb.services.workflow import return_of_same_bytes, sent_back_words
 from kdweb.status import WorkbookStatus
 
@@ -30,8 +32,11 @@ class QuotaRow:
 
 
 def quota_by_group(upload, cycle) -> list[QuotaRow]:
-    """HTXSNV against its limit in every group the rule book counts separately (one GROUP BY)."""
+    """HTXSNV against its limit in every group the rule book counts separately (one GROUP BY). Under a rule set
+    with outstanding groups (Q-25) a kind the cycle marks for the unit now has the outstanding share, as the
+    unit's check, the district checks and the report count it."""
     rule_set = get_rule_set(cycle.rule_set_id)
+    marked = quota_basis.marked_now(cycle, upload.unit)
     counts: dict[tuple[str, str], dict[str, int]] = {}
     for kind, group, level, count in db.session.execute(
             db.select(Rating.subject_kind, Rating.group, Rating.level, func.count())
@@ -43,8 +48,9 @@ def quota_by_group(upload, cycle) -> list[QuotaRow]:
     rows = []
     for (kind, group), levels in sorted(counts.items(), key=lambda item: (KIND_ORDER.index(item[0][0]), item[0][1])):
         excellent, good = levels.get(Level.HTXSNV.code, 0), levels.get(Level.HTTNV.code, 0)
-        rows.append(QuotaRow(kind.text, group, excellent, good,
-                             quota_limit(excellent, good, rule_set).limit))
+        limit = (quota_limit(excellent, good, rule_set).limit if marked is None
+                 else group_limit(good, kind.code in marked, rule_set))
+        rows.append(QuotaRow(kind.text, group, excellent, good, limit))
     return rows
 
 

@@ -66,7 +66,7 @@ def test_quota_rows_by_hand():
     ordinary = QuotaRow("rating_group", "2", "P02", httnv=5, htxsnv=1, share=Fraction(1, 5))
     assert (outstanding.limit, outstanding.over, str(outstanding.ratio), outstanding.mark) == (1, 1, "33.33", "Có")
     assert (ordinary.limit, ordinary.over, str(ordinary.ratio), ordinary.mark) == (1, 0, "20.00", "")
-    assert str(outstanding.share_percent) == "25" and ordinary.share_percent == 20
+    assert str(outstanding.share_percent) == "25.00" and str(ordinary.share_percent) == "20.00"  # as every %
     # 20 % of 4 HTTNV allows 0 HTXSNV; 25 % allows 1
     assert QuotaRow("rating_group", "3", "x", 4, 1, share=Fraction(1, 5)).over == 1
     assert QuotaRow("rating_group", "3", "x", 4, 1, outstanding=True, share=Fraction(1, 4)).over == 0
