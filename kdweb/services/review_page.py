@@ -3,15 +3,14 @@ changed since the unit's previous submitted or approved version (read-only)."""
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
-from sqlalchemy.orm import aliased
 
 from kdweb.extensions import db
-from kdweb.models import Finding, Rating, Review, Submission, UnitCycle, Upload
+from kdweb.models import Finding, Rating, Submission, UnitCycle, Upload
 from kdweb.rules import NOT_RATED_TEXT, Level, NotRatedReason, SubjectKind, get_rule_set
 from kdweb.rules.checks_quota import quota_limit
 from kdweb.rules.checks_quota_groups import group_limit
 from kdweb.services import quota_basis
-from kdweb.services.workflow import return_of_same_bytes, sent_back_words
+from kdweb.services.workflow import return_of_same_bytes, sent_back_with_bytes_of, sent_back_words
 from kdweb.status import WorkbookStatus
 
 KIND_ORDER = list(SubjectKind)
@@ -137,20 +136,10 @@ def clean_submissions(cycle) -> list[Approvable]:
         .where(UnitCycle.cycle_id == cycle.id, UnitCycle.status == WorkbookStatus.SUBMITTED.code,
                Unit.valid_on_clause(cycle.review_date), Upload.error_count == 0, Upload.warning_count == 0,
                ~db.select(Finding.id).where(Finding.upload_id == Upload.id).exists(),
-               ~sent_back_before(Upload))
+               ~sent_back_with_bytes_of(Upload).exists())  # the very file sent back: a look of its own
         .order_by(Unit.level, Unit.sort_order, Unit.name)
     ).all()
     return [Approvable(*row) for row in rows]
-
-
-def sent_back_before(upload):
-    """EXISTS: Ban Tổ chức returned (or reopened) a submission of the same unit and cycle with the very bytes of
-    `upload` (a column set: the model or an alias); such a resubmission wants a look of its own."""
-    earlier_submission, earlier_upload = aliased(Submission), aliased(Upload)
-    return (db.select(Review.id).join(earlier_submission, Review.submission_id == earlier_submission.id)
-            .join(earlier_upload, earlier_submission.upload_id == earlier_upload.id)
-            .where(earlier_submission.cycle_id == upload.cycle_id, earlier_submission.unit_id == upload.unit_id,
-                   earlier_upload.sha256 == upload.sha256, Review.action.in_(("return", "reopen"))).exists())
 
 
 def resubmitted_unchanged(state) -> str | None:

@@ -159,16 +159,22 @@ def record_download(cycle, unit, user, template) -> None:
     audit.record("template_downloaded", user=user, unit=unit, target=template, version=template.version)
 
 
+def sent_back_with_bytes_of(upload):
+    """The returns (and reopenings) by Ban Tổ chức of a submission of the unit, this cycle, whose file had the very
+    bytes of `upload`, as a SELECT of Review: `upload` an Upload, or the Upload columns of a query it then tests as
+    EXISTS (review_page.clean_submissions; its own Submission and Upload are aliased, never the outer query's)."""
+    submission, sent_back = aliased(Submission), aliased(Upload)
+    return (db.select(Review).join(submission, Review.submission_id == submission.id)
+            .join(sent_back, submission.upload_id == sent_back.id)
+            .where(submission.cycle_id == upload.cycle_id, submission.unit_id == upload.unit_id,
+                   sent_back.sha256 == upload.sha256, Review.action.in_(("return", "reopen"))))
+
+
 def return_of_same_bytes(upload: Upload) -> Review | None:
-    """The last return (or reopening) by Ban Tổ chức of a submission of the unit, this cycle, whose file had the
-    very bytes of `upload`: sending it again sends back, unchanged, what the reviewer asked to change."""
-    sent_back = aliased(Upload)
+    """The last of `sent_back_with_bytes_of(upload)`: sending it again sends back, unchanged, what the reviewer asked
+    to change."""
     return db.session.execute(
-        db.select(Review).join(Submission, Review.submission_id == Submission.id)
-        .join(sent_back, Submission.upload_id == sent_back.id)
-        .where(Submission.cycle_id == upload.cycle_id, Submission.unit_id == upload.unit_id,
-               sent_back.sha256 == upload.sha256, Review.action.in_(("return", "reopen")))
-        .order_by(Review.created_at.desc(), Review.id.desc()).limit(1)
+        sent_back_with_bytes_of(upload).order_by(Review.created_at.desc(), Review.id.desc()).limit(1)
     ).scalar_one_or_none()
 
 
