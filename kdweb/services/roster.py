@@ -2,7 +2,7 @@
 import hashlib
 import json
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, case, update
 from sqlalchemy.orm import aliased
 
 from kdweb.extensions import db
@@ -77,19 +77,42 @@ def member_records(cycle, unit) -> list[MemberRecord]:
 
 
 def members_listed(cycle, unit, *columns):
-    """The members a unit's workbook lists: its own, and those in temporary activity at one of its chi bộ
-    (also under a đảng bộ bộ phận); with the temporary chi bộ and its parent joined, for the caller's columns."""
+    """The members a unit's workbook lists (`_listing_units`); with the temporary chi bộ and its parent joined,
+    for the caller's columns."""
     temporary_cell, temporary_part = aliased(Unit), aliased(Unit)
-    query = (
-        db.select(*columns)
-        .outerjoin(temporary_cell, Person.temporary_cell_id == temporary_cell.id)
-        .outerjoin(temporary_part, temporary_cell.parent_id == temporary_part.id)
-        .where(Person.cycle_id == cycle.id)
-        .where((Person.grassroots_id == unit.id)
-               | (temporary_cell.id == unit.id) | (temporary_cell.parent_id == unit.id)
-               | ((temporary_part.kind == "sub_committee") & (temporary_part.parent_id == unit.id)))
-    )
+    listed_here = [listing == unit.id if only_if is None else only_if & (listing == unit.id)
+                   for listing, only_if in _listing_units(temporary_cell, temporary_part)]
+    query = (_temporary_cell_joined(db.select(*columns), temporary_cell, temporary_part)
+             .where(Person.cycle_id == cycle.id).where(db.or_(*listed_here)))
     return query, temporary_cell, temporary_part
+
+
+def units_listing_members(cycle, codes) -> set[int]:
+    """The units whose workbook lists these members of the cycle (`_listing_units`) as the roster stands: asked
+    before and after a change, every unit whose roster the change touches."""
+    temporary_cell, temporary_part = aliased(Unit), aliased(Unit)
+    listing = [column if only_if is None else case((only_if, column))
+               for column, only_if in _listing_units(temporary_cell, temporary_part)]
+    query = _temporary_cell_joined(db.select(*listing).select_from(Person), temporary_cell, temporary_part)
+    codes, found = list(codes), set()
+    for start in range(0, len(codes), 2000):
+        for row in db.session.execute(
+                query.where(Person.cycle_id == cycle.id, Person.code.in_(codes[start:start + 2000]))):
+            found.update(unit_id for unit_id in row if unit_id is not None)
+    return found
+
+
+def _listing_units(temporary_cell, temporary_part) -> list:
+    """The one definition of the units whose workbook lists a member, as (column, the condition it holds under or
+    None): the member's tổ chức cơ sở đảng; and, for temporary activity (sinh hoạt tạm thời), the chi bộ (a chi bộ
+    cơ sở reports itself), its parent, and its parent's parent through a đảng bộ bộ phận."""
+    return [(Person.grassroots_id, None), (temporary_cell.id, None), (temporary_cell.parent_id, None),
+            (temporary_part.parent_id, temporary_part.kind == "sub_committee")]
+
+
+def _temporary_cell_joined(query, temporary_cell, temporary_part):
+    return (query.outerjoin(temporary_cell, Person.temporary_cell_id == temporary_cell.id)
+            .outerjoin(temporary_part, temporary_cell.parent_id == temporary_part.id))
 
 
 def known_discipline(form: str | None) -> dict:

@@ -17,7 +17,7 @@ from kdweb.services.superior import current_superior
 from kdweb.services.admin import AdminRefusal, switch_active
 from kdweb.services.admin.roster_mapping import GRASSROOTS_KINDS
 from kdweb.services.cycles import open_cycle
-from kdweb.services.roster import mark_roster_changed
+from kdweb.services.roster import mark_roster_changed, units_listing_members
 from kdweb.services.transaction import use_case
 from kdweb.services.tree import subtree_ids
 
@@ -127,7 +127,8 @@ def update_unit(actor, unit: Unit, **fields) -> Unit:
         expected = _sync_unit_cycle(unit)
         moved = _refresh_members_grassroots(unit) if {"parent", "kind"} & set(changes) else 0
         if {"parent", "kind", "name", "reports", "founded_on", "group", "quota_group"} & set(changes):
-            mark_roster_changed(open_cycle(), _grassroots_around(unit, before))
+            renamed = _listing_its_members(unit) if "name" in changes else set()
+            mark_roster_changed(open_cycle(), _grassroots_around(unit, before) | renamed)
         audit.record("unit_moved" if "parent" in changes else "unit_updated", user=actor, unit=unit, target=unit,
                      code=unit.code, changes=changes, members_regrouped=moved,
                      **({"open_cycle_row": expected} if expected else {}))
@@ -288,6 +289,16 @@ def _grassroots_around(unit: Unit, before: dict) -> set[int]:
     if old_parent is not None:
         ids.update({old_parent.id, old_parent.parent_id})
     return ids
+
+
+def _listing_its_members(cell: Unit) -> set[int]:
+    """The units whose workbooks list the open cycle's members of this chi bộ, where they are in temporary activity
+    too: its name is on their rows."""
+    cycle = open_cycle()
+    if cycle is None:
+        return set()
+    codes = db.session.execute(db.select(Person.code).filter_by(cycle_id=cycle.id, cell_id=cell.id)).scalars().all()
+    return units_listing_members(cycle, codes)
 
 
 def _sync_unit_cycle(unit: Unit) -> str | None:
