@@ -395,6 +395,14 @@ def temporary_member_chi_bo_renamed(client, auth, app, demo):
     as_admin(client, auth, "post", f"/admin/units/{cell}", data=unit_form(app, cell, name="Chi bộ Đổi Tên"))
 
 
+def temporary_member_chi_bo_moved(client, auth, app, demo):
+    cell = plain_member(demo).cell_code
+    with app.app_context():
+        other = db.session.execute(db.select(Unit.id).filter_by(code=OTHER)).scalar_one()
+        db.session.remove()
+    as_admin(client, auth, "post", f"/admin/units/{cell}", data=unit_form(app, cell, parent_id=str(other)))
+
+
 def post_given_to_temporary_member(client, auth, app, demo):
     post, _, _ = first_rated_in(Query(app), LeaderPost)
     as_admin(client, auth, "post", f"/admin/units/{UNIT}/leadership/posts/{post}",
@@ -426,6 +434,9 @@ LISTED = {
     "unit form: the chi bộ of a member in temporary activity renamed": Listed(
         temporary_member_chi_bo_renamed, "unit_updated", {UNIT: ROSTER_TOLD, HOST: "Chi bộ Đổi Tên"},
         frozenset({UNIT})),
+    "unit form: the chi bộ of a member in temporary activity moved to another unit": Listed(
+        temporary_member_chi_bo_moved, "unit_moved", {UNIT: ROSTER_TOLD, OTHER: MISSING, HOST: CLEAN},
+        frozenset({UNIT, OTHER})),
     "leadership: post given to a member in temporary activity": Listed(
         post_given_to_temporary_member, "leader_post_holder_changed", {UNIT: ROSTER_TOLD, HOST: ROSTER_TOLD},
         frozenset({UNIT})),

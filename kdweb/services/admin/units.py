@@ -127,8 +127,7 @@ def update_unit(actor, unit: Unit, **fields) -> Unit:
         expected = _sync_unit_cycle(unit)
         moved = _refresh_members_grassroots(unit) if {"parent", "kind"} & set(changes) else 0
         if {"parent", "kind", "name", "reports", "founded_on", "group", "quota_group"} & set(changes):
-            renamed = _listing_its_members(unit) if "name" in changes else set()
-            mark_roster_changed(open_cycle(), _grassroots_around(unit, before) | renamed)
+            mark_roster_changed(open_cycle(), _grassroots_around(unit, before) | _listing_its_members(unit, changes))
         audit.record("unit_moved" if "parent" in changes else "unit_updated", user=actor, unit=unit, target=unit,
                      code=unit.code, changes=changes, members_regrouped=moved,
                      **({"open_cycle_row": expected} if expected else {}))
@@ -291,13 +290,16 @@ def _grassroots_around(unit: Unit, before: dict) -> set[int]:
     return ids
 
 
-def _listing_its_members(cell: Unit) -> set[int]:
-    """The units whose workbooks list the open cycle's members of this chi bộ, where they are in temporary activity
-    too: its name is on their rows."""
+def _listing_its_members(unit: Unit, changes: dict) -> set[int]:
+    """The units whose workbooks list the open cycle's members the change touches, where they are in temporary
+    activity too: a chi bộ's name is on its members' rows; a move or a new kind changes the tổ chức cơ sở đảng of
+    every member under it."""
     cycle = open_cycle()
-    if cycle is None:
+    if cycle is None or not {"name", "parent", "kind"} & set(changes):
         return set()
-    codes = db.session.execute(db.select(Person.code).filter_by(cycle_id=cycle.id, cell_id=cell.id)).scalars().all()
+    cells = subtree_ids(unit.id) if {"parent", "kind"} & set(changes) else {unit.id}
+    codes = db.session.execute(
+        db.select(Person.code).where(Person.cycle_id == cycle.id, Person.cell_id.in_(cells))).scalars().all()
     return units_listing_members(cycle, codes)
 
 
