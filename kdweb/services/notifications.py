@@ -11,6 +11,7 @@ from email.message import EmailMessage
 from email.utils import formataddr
 
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from kdweb.deadlines import deadline_state
 from kdweb.extensions import db
@@ -70,7 +71,9 @@ def decision_text(unit, action: str, comment: str | None, reviewer) -> tuple[str
 
 def remind(now: datetime | None = None) -> dict:
     """Deadline reminders for every reporting unit of the open cycle that has not submitted:
-    "deadline in 3 days or less" once, and "overdue" once. Returns how many notifications were written."""
+    "deadline in 3 days or less" once, and "overdue" once, per deadline and round of work (a unit returned, or
+    reopened, since its reminder has work to do again, and is reminded again). Two runs at once write each reminder
+    once: the key is unique, and the run that finds it taken leaves it. Returns how many notifications were written."""
     from kdweb.services.cycles import open_cycle
 
     now = now or utcnow()
@@ -98,11 +101,16 @@ def remind(now: datetime | None = None) -> dict:
             db.session.rollback()
             continue
         sent_back = last_sent_back(cycle, unit)  # read under the row's lock: the round the unit works in now
-        counts[kind] += len(notify(unit, cycle, kind, reminder_text(kind, unit, state, sent_back),
-                                   once_key=reminder_key(kind, cycle, unit, sent_back),
-                                   written_as=older_reminder_keys(kind, cycle, unit, sent_back),
-                                   written_since=sent_back.created_at if sent_back else None))
-        db.session.commit()  # one unit at a time: its row is held only while its reminder is written
+        try:
+            written = notify(unit, cycle, kind, reminder_text(kind, unit, state, sent_back),
+                             once_key=reminder_key(kind, cycle, unit, sent_back),
+                             written_as=older_reminder_keys(kind, cycle, unit, sent_back),
+                             written_since=sent_back.created_at if sent_back else None)
+            db.session.commit()  # one unit at a time: its row is held only while its reminder is written
+        except IntegrityError:  # another run wrote this very reminder meanwhile (the key is unique): it stands
+            db.session.rollback()
+            continue
+        counts[kind] += len(written)
     db.session.commit()
     counts["mailed"] = send_pending_mail()
     return counts
@@ -191,7 +199,9 @@ def mail_configured() -> bool:
 def send_pending_mail() -> int:
     """Mail every notification not yet mailed to users with an address: one message per event, addressed to
     all the unit's staff it concerns; never a deadline reminder no longer true, its unit having submitted or its
-    deadline moved since (it stays in the in-app list, unmailed). Off (returns 0) unless MAIL_SERVER is configured."""
+    deadline moved since (it stays in the in-app list, unmailed). Each event is claimed before it is delivered and
+    marked in a transaction of its own, so two mailings at once never deliver it twice. Off (returns 0) unless
+    MAIL_SERVER is configured."""
     if not mail_configured():
         return 0
     pending = db.session.execute(
@@ -199,24 +209,39 @@ def send_pending_mail() -> int:
         .where(Notification.emailed_at.is_(None), User.email.is_not(None), User.email != "", ~outdated_reminder())
         .order_by(Notification.id)
     ).all()
-    events: dict[tuple, list] = {}
+    events: dict[tuple, dict[int, str]] = {}
     for note, email in pending:
         if for_another_deadline(note):
             continue
-        events.setdefault((note.unit_id, note.kind, note.text), []).append((note, email))
+        events.setdefault((note.unit_id, note.kind, note.text), {})[note.id] = email
+    db.session.commit()
     sent = 0
-    for (_unit_id, kind, text), items in events.items():
-        message = mail_message(kind, text, sorted({email for _note, email in items}))
+    for (_unit_id, kind, text), emails in events.items():
+        claimed = claim(list(emails))
+        if not claimed:
+            db.session.rollback()
+            continue
+        message = mail_message(kind, text, sorted({emails[note_id] for note_id in claimed}))
         try:
             deliver(message)
         except (OSError, smtplib.SMTPException):
+            db.session.rollback()
             log.exception("mailing a %s notification failed; it stays pending", kind)
             continue
-        for note, _email in items:
-            note.emailed_at = utcnow()
+        db.session.execute(db.update(Notification).where(Notification.id.in_(claimed)).values(emailed_at=utcnow()))
+        db.session.commit()
         sent += 1
-    db.session.commit()
     return sent
+
+
+def claim(note_ids: list[int]) -> list[int]:
+    """Those of the notifications still not mailed, and still true, locked until this transaction ends; any that
+    another mailing holds now is skipped (PostgreSQL): that one delivers it."""
+    return db.session.execute(
+        db.select(Notification.id).where(Notification.id.in_(note_ids), Notification.emailed_at.is_(None),
+                                         ~outdated_reminder())
+        .order_by(Notification.id).with_for_update(skip_locked=True, of=Notification)
+    ).scalars().all()
 
 
 def mail_message(kind: str, text: str, recipients: list[str]) -> EmailMessage:

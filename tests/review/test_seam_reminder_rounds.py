@@ -27,7 +27,8 @@ def reminders_of(app, code=UNIT) -> list[tuple[str, str]]:
     """(kind, text) of the unit's deadline reminders, one per reminder (not per staff account), oldest first."""
     with app.app_context():
         rows = db.session.execute(
-            db.select(Notification.once_key, Notification.kind, Notification.text).join(Unit, Notification.unit_id == Unit.id)
+            db.select(Notification.once_key, Notification.kind, Notification.text)
+            .join(Unit, Notification.unit_id == Unit.id)
             .where(Unit.code == code, Notification.kind.in_(notifications.REMINDERS)).order_by(Notification.id)
         ).all()
         db.session.remove()
@@ -125,14 +126,16 @@ def write_first_round_reminder(app):
     with app.app_context():
         cycle = open_cycle()
         unit = db.session.execute(db.select(Unit).filter_by(code=UNIT)).scalar_one()
+        key = notifications.reminder_key("deadline_soon", cycle, unit)
         for user in notifications.staff_of(unit):
             db.session.add(Notification(user_id=user.id, unit_id=unit.id, cycle_id=cycle.id, kind="deadline_soon",
-                                        text="Hạn nộp …", once_key=notifications.reminder_key("deadline_soon", cycle, unit)))
+                                        text="Hạn nộp …", once_key=key))
         db.session.commit()
         db.session.remove()
 
 
-def test_a_reminder_written_after_the_return_before_rounds_were_in_its_key_is_not_written_again(app, people, workbooks):
+def test_a_reminder_written_after_the_return_before_rounds_were_in_its_key_is_not_written_again(
+        app, people, workbooks):
     """A reminder written after the return by the release before this one (key kind:cycle:unit:deadline) counts for
     the round it was written in; one it wrote before the return does not."""
     day = two_days_before_the_deadline(app)
