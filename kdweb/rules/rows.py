@@ -17,6 +17,7 @@ from .findings import Finding
 from .labels import field_label
 from .messages import subject_phrase
 from .field_registry import REGISTRY, Registry
+from .process_memos import bounded, remembered
 from .parse import (
     Choice, Parsed, display_text, is_blank, looks_like_legacy_font, parse_civil_rating, parse_codes, parse_grade, quoted,
 )
@@ -192,10 +193,27 @@ class _ChoiceTexts(dict):
 _SHARED_TEXTS, _SHARED_LENGTH = 1_000, 120
 # (field, key, text) → RowParser.reading_of, for a dropdown's text that reads without a problem: the same
 # vocabulary, by column (a few dozen columns)
-_CHOICE_READINGS: dict[tuple, tuple] = {}
 _SHARED_READINGS = 5_000
+_CHOICE_READINGS = bounded(_SHARED_READINGS)
 _AS_TYPED = "as typed"
 _CHOICE_TEXTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+remembered(_CHOICE_TEXTS.clear)
+
+
+class _SharedToken:
+    """A reading's token for the process (`_TOKENS`): the same object in every sheet, so that a row's tokens key
+    the readings of its cells (`_PARTS`) across uploads."""
+
+    __slots__ = ()
+
+
+# What the rows of earlier uploads taught the process (process_memos: bounded, only what reads without a problem,
+# never free text). A plan is the record type, the registry and the repeating cells' keys.
+_TOKENS = bounded(5_000)  # a reading (RowParser.reading_of) → its _SharedToken
+_PLANS = bounded(256)  # (record type, registry, repeating keys) → a key object standing for them
+_PARTS = bounded(2_000)  # (plan, the cells' tokens) → RowParser._cell_part
+_PARTS_BY_TEXT = bounded(5_000)  # (plan, the cells' texts) → the same
+_MONTH_LISTS = bounded(2_000)  # (record type, registry, a list of months' text) → _months_listed, if no problem
 
 
 def _choice_texts(parser: Choice) -> _ChoiceTexts:
@@ -203,6 +221,35 @@ def _choice_texts(parser: Choice) -> _ChoiceTexts:
     if texts is None:
         texts = _CHOICE_TEXTS[parser] = _ChoiceTexts(parser)
     return texts
+
+
+class _MonthLists(dict):
+    """A sheet's lists of months ("HTTNV, HTXSNV, …") by text, each read once per sheet, or taken from what the
+    process learnt (`_MONTH_LISTS`: a list of the vocabulary that reads without a problem)."""
+
+    def __init__(self, function: Callable, shape_key: tuple):
+        super().__init__()
+        self.function, self.shape_key = function, shape_key
+
+    def __missing__(self, listed: str):
+        known = (*self.shape_key, listed)
+        result = _MONTH_LISTS.get(known)
+        if result is None:
+            result = self.function(listed)
+            if not result[1] and len(listed) <= _SHARED_LENGTH * 2:
+                _MONTH_LISTS.keep(known, result)
+        self[listed] = result
+        return result
+
+
+def _plan_key(record_type: type, registry: Registry, repeating_keys: tuple) -> object | None:
+    """An object standing for the plan in the process's memos (hashed by identity: a cheap key); None past the
+    bound (the plan's sheets then learn only for themselves)."""
+    plan = (record_type, registry, repeating_keys)
+    key = _PLANS.get(plan)
+    if key is None and len(_PLANS) < _PLANS.bound:
+        key = _PLANS[plan] = object()
+    return key
 
 
 class _Readings(dict):
@@ -221,10 +268,21 @@ class _Readings(dict):
         reading = self.parser().reading_of(self.key, value)
         token = self.tokens.get(reading)
         if token is None:
-            token = self.tokens[reading] = object()
+            token = self.tokens[reading] = _token_of(reading)
         if type(value) is str:
             self[value] = token
         return token
+
+
+def _token_of(reading: tuple) -> object:
+    """The process's token for a reading without a problem that says no text of its own (not "as typed");
+    else, or past the bound, one for this sheet only."""
+    if reading[0] == _AS_TYPED:
+        return object()
+    token = _TOKENS.get(reading)
+    if token is None and len(_TOKENS) < _TOKENS.bound:
+        token = _TOKENS[reading] = _SharedToken()
+    return token if token is not None else object()
 
 
 class RowParser:
@@ -252,8 +310,9 @@ class RowParser:
         self.cell_keys, self.fact_keys = tuple(cell_keys), tuple(fact_keys)
         plan = _plan(record_type, registry, self.cell_keys, self.fact_keys)
         self._monthly_list, self._monthly_at = plan.monthly_list, plan.monthly_at
-        self._month_lists = _Remembered(partial(_months_listed, self.shape, self.parsed_texts))
+        self._month_lists = _MonthLists(partial(_months_listed, self.shape, self.parsed_texts), (record_type, registry))
         self._repeating_keys, self._repeating, self._repeating_at = plan.repeating_keys, plan.repeating, plan.repeating_at
+        self._plan_key = _plan_key(record_type, registry, self._repeating_keys)
         self._readings = tuple(_Readings(self, key) for key in self._repeating_keys)  # each cell's, by its text
         # own cells that are plain values (scores, counts): each distinct value parsed once, into its position
         self._own_values = tuple((index, key, parser, {}) for index, key, parser in plan.own_values)
@@ -294,8 +353,9 @@ class RowParser:
         With `cells_at` (where each of `cell_keys` is in a sheet's row), the function takes the whole row instead
         of its cells, and reads each cell where it is: no tuple of the row's cells is made for the usual row."""
         known, fact_count = self._facts_known, len(self.fact_keys)
-        readings, parts, by_text = self._readings, self._cell_parts, self._parts_by_text
-        cell_part, monthly_list, monthly_at = self._cell_part, self._monthly_list, self._monthly_at
+        readings, by_text, part_of = self._readings, self._parts_by_text, self._part_of
+        plan, learnt_by_text = self._plan_key, _PARTS_BY_TEXT.get
+        monthly_list, monthly_at = self._monthly_list, self._monthly_at
         own_values, own_cells, own_texts = self._own_values, self._own_cells, self._own_texts
         if cells_at is None:
             as_text, repeating_of = self._as_text, self._repeating
@@ -322,10 +382,9 @@ class RowParser:
             repeating = repeating_of(cells)
             part = by_text.get(repeating)
             if part is None:
-                key = tuple(map(getitem, readings, repeating))
-                part = parts.get(key)
+                part = learnt_by_text((plan, repeating))  # typed alike in an earlier upload
                 if part is None:
-                    part = parts[key] = cell_part(repeating)
+                    part = part_of(tuple(map(getitem, readings, repeating)), repeating)
                 if {*map(type, repeating)} <= only_text:  # 1, 1.0 and True are one key: text only
                     by_text[repeating] = part
             problems, base = part
@@ -390,6 +449,26 @@ class RowParser:
         raw = dict(zip(self.fact_keys, facts))
         raw.update((key, value) for key, value in zip(self.cell_keys, cells) if value != "" and value is not None)
         return self(raw)
+
+    def _part_of(self, tokens: tuple, repeating: tuple) -> tuple[list, list]:
+        """`_cell_part` by the cells' readings: read once per sheet, and, when every cell reads as the vocabulary
+        (its token the process's), taken from what earlier uploads taught (`_PARTS`) and kept for later ones,
+        by readings and by texts."""
+        part = self._cell_parts.get(tokens)
+        if part is not None:
+            return part
+        plan = self._plan_key
+        if plan is None or not all(type(token) is _SharedToken for token in tokens):
+            part = self._cell_parts[tokens] = self._cell_part(repeating)
+            return part
+        part = _PARTS.get((plan, tokens))
+        if part is None:
+            part = self._cell_part(repeating)
+            _PARTS.keep((plan, tokens), part)
+        self._cell_parts[tokens] = part
+        if {*map(type, repeating)} <= _ONLY_TEXT:
+            _PARTS_BY_TEXT.keep((plan, repeating), part)
+        return part
 
     def _cell_part(self, repeating: tuple) -> tuple[list, list]:
         """The repeating cells' problems, and the record's fields holding their values (the others blank): read
