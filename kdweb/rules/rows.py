@@ -212,7 +212,7 @@ class _SharedToken:
 _TOKENS = bounded(5_000)  # a reading (RowParser.reading_of) → its _SharedToken
 _PLANS = bounded(256)  # (record type, registry, repeating keys) → a key object standing for them
 _PARTS = bounded(2_000)  # (plan, the cells' tokens) → RowParser._cell_part
-_PARTS_BY_TEXT = bounded(5_000)  # (plan, the cells' texts) → the same
+_TEXT_TOKENS = bounded(5_000)  # (plan, key, a cell's text) → its _SharedToken
 _MONTH_LISTS = bounded(2_000)  # (record type, registry, a list of months' text) → _months_listed, if no problem
 
 
@@ -259,18 +259,29 @@ class _Readings(dict):
     It holds its parser weakly: the parser holds it, and a cycle would outlive the read until the cyclic collector
     walks it (RowParser: no cycles)."""
 
-    def __init__(self, parser: "RowParser", key: str):
+    def __init__(self, parser: "RowParser", key: str, plan: object | None):
         super().__init__()
         self.parser, self.key = weakref.ref(parser), key
         self.tokens: dict[tuple, object] = {}  # reading → its token
+        self.learnt = (plan, key)  # this cell's texts in `_TEXT_TOKENS`
 
     def __missing__(self, value):
+        if type(value) is not str:
+            return self._token(value)
+        known = (*self.learnt, value)
+        token = _TEXT_TOKENS.get(known)
+        if token is None:
+            token = self._token(value)
+            if type(token) is _SharedToken and len(value) <= _SHARED_LENGTH and self.learnt[0] is not None:
+                _TEXT_TOKENS.keep(known, token)
+        self[value] = token
+        return token
+
+    def _token(self, value) -> object:
         reading = self.parser().reading_of(self.key, value)
         token = self.tokens.get(reading)
         if token is None:
             token = self.tokens[reading] = _token_of(reading)
-        if type(value) is str:
-            self[value] = token
         return token
 
 
@@ -293,7 +304,10 @@ class RowParser:
     into field values by `fact_conversions`, never parsed as text) and the cells typed by the unit, in
     `cell_keys` order. A row's repeating cells (grades, level, yes/no…) are read once per distinct tuple, into
     the record's fields in order, so the usual row is a dictionary lookup, two slice copies and a constructor.
-    Grades come as a read-only `Grades`, shared by the records whose cells read alike.
+    Grades come as a read-only `Grades`, shared by the records whose cells read alike. What reads as the
+    vocabulary (a dropdown's texts, their tuples, lists of months) is also kept for the process (`_TEXT_TOKENS`,
+    `_PARTS`, `_MONTH_LISTS`; process_memos), so that a sandbox worker reads the usual rows of its next upload
+    from what other units' workbooks taught it.
 
     A parser makes no reference cycle (nothing it holds refers back to it), so a sheet's parser and its memos go
     as soon as the sheet is read: in a cycle they waited for the collector's first pass after the read
@@ -313,12 +327,11 @@ class RowParser:
         self._month_lists = _MonthLists(partial(_months_listed, self.shape, self.parsed_texts), (record_type, registry))
         self._repeating_keys, self._repeating, self._repeating_at = plan.repeating_keys, plan.repeating, plan.repeating_at
         self._plan_key = _plan_key(record_type, registry, self._repeating_keys)
-        self._readings = tuple(_Readings(self, key) for key in self._repeating_keys)  # each cell's, by its text
+        self._readings = tuple(_Readings(self, key, self._plan_key) for key in self._repeating_keys)  # by text
         # own cells that are plain values (scores, counts): each distinct value parsed once, into its position
         self._own_values = tuple((index, key, parser, {}) for index, key, parser in plan.own_values)
         self._own_texts, self._own_cells = plan.own_texts, plan.own_cells
         self._cell_parts: dict[tuple, tuple[list, list]] = {}  # the cells' readings → (problems, the record's fields)
-        self._parts_by_text: dict[tuple, tuple[list, list]] = {}  # the same, by the cells' texts (all text)
         self._layout = plan.layout
         positions = self._layout.positions
         self._facts_known, self._fact_runs = plan.facts_known, plan.fact_runs
@@ -345,16 +358,16 @@ class RowParser:
 
     def usual_rows(self, cells_at: Sequence[int] | None = None) -> Callable[[Sequence, Sequence], tuple[object, list[Finding]]]:
         """`with_facts` as a function with everything it looks up bound once: it runs once per member, and
-        a dozen attribute look-ups per row were a fifth of its time (bench/bench_excel.py). A row whose
-        repeating cells are all text is first looked up by those texts as they are (the rows typed alike:
-        two thirds of a real 10,000-member sheet), else by their readings (`_Readings`). Bound anew at each
+        a dozen attribute look-ups per row were a fifth of its time (bench/bench_excel.py). A row is looked up
+        by its cells' readings, each cell's token by its text (`_Readings`): rows typed in different spellings
+        share one entry (looking rows up by their texts first cost 1-4 % more of the whole upload on real shapes,
+        where grades come in several spellings and most rows' texts are new to the sheet). Bound anew at each
         call (the parser keeps no reference to it: no cycle), so a caller binds it once per sheet.
 
         With `cells_at` (where each of `cell_keys` is in a sheet's row), the function takes the whole row instead
         of its cells, and reads each cell where it is: no tuple of the row's cells is made for the usual row."""
         known, fact_count = self._facts_known, len(self.fact_keys)
-        readings, by_text, part_of = self._readings, self._parts_by_text, self._part_of
-        plan, learnt_by_text = self._plan_key, _PARTS_BY_TEXT.get
+        readings, parts, part_of = self._readings, self._cell_parts, self._part_of
         monthly_list, monthly_at = self._monthly_list, self._monthly_at
         own_values, own_cells, own_texts = self._own_values, self._own_cells, self._own_texts
         if cells_at is None:
@@ -374,19 +387,15 @@ class RowParser:
         conversions, read = self._fact_conversions, self._read
         positions, names, code_at = self._layout.positions, self._layout.names, self._layout.code
         shape, record_type = self.shape, self.shape.record_type
-        only_text = _ONLY_TEXT
 
         def with_facts(facts: Sequence, cells: Sequence) -> tuple[object, list[Finding]]:
             if not known or len(facts) != fact_count:
                 return as_text(facts, cells)
             repeating = repeating_of(cells)
-            part = by_text.get(repeating)
+            key = tuple(map(getitem, readings, repeating))
+            part = parts.get(key)
             if part is None:
-                part = learnt_by_text((plan, repeating))  # typed alike in an earlier upload
-                if part is None:
-                    part = part_of(tuple(map(getitem, readings, repeating)), repeating)
-                if {*map(type, repeating)} <= only_text:  # 1, 1.0 and True are one key: text only
-                    by_text[repeating] = part
+                part = part_of(key, repeating)
             problems, base = part
             fields = base.copy()
             own_problems: list = []
@@ -451,12 +460,9 @@ class RowParser:
         return self(raw)
 
     def _part_of(self, tokens: tuple, repeating: tuple) -> tuple[list, list]:
-        """`_cell_part` by the cells' readings: read once per sheet, and, when every cell reads as the vocabulary
-        (its token the process's), taken from what earlier uploads taught (`_PARTS`) and kept for later ones,
-        by readings and by texts."""
-        part = self._cell_parts.get(tokens)
-        if part is not None:
-            return part
+        """`_cell_part` for a tuple of readings the sheet meets first, kept for its other rows; when every cell
+        reads as the vocabulary (its token the process's), taken from what earlier uploads taught (`_PARTS`) and
+        kept for later ones."""
         plan = self._plan_key
         if plan is None or not all(type(token) is _SharedToken for token in tokens):
             part = self._cell_parts[tokens] = self._cell_part(repeating)
@@ -466,8 +472,6 @@ class RowParser:
             part = self._cell_part(repeating)
             _PARTS.keep((plan, tokens), part)
         self._cell_parts[tokens] = part
-        if {*map(type, repeating)} <= _ONLY_TEXT:
-            _PARTS_BY_TEXT.keep((plan, repeating), part)
         return part
 
     def _cell_part(self, repeating: tuple) -> tuple[list, list]:
@@ -604,7 +608,6 @@ def _runs(positions: list[int]) -> tuple[tuple[int, int, int], ...]:
 
 
 _UNSEEN = object()
-_ONLY_TEXT = frozenset({str})  # the types of a row's cells that are all text (or none at all)
 MONTHLY_LIST = "monthly_ratings"  # the key of one cell listing the months' ratings ("HTTNV, HTXSNV, …")
 
 
