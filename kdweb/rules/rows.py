@@ -264,6 +264,9 @@ class _Readings(dict):
         self.parser, self.key = weakref.ref(parser), key
         self.tokens: dict[tuple, object] = {}  # reading → its token
         self.learnt = (plan, key)  # this cell's texts in `_TEXT_TOKENS`
+        field = parser._field(key)
+        # a dropdown's texts (or a list of its codes) are the vocabulary; a code, a number, a date are the unit's
+        self.vocabulary = field is not None and (isinstance(field.parser, Choice) or key == MONTHLY_LIST)
 
     def __missing__(self, value):
         if type(value) is not str:
@@ -281,8 +284,11 @@ class _Readings(dict):
         reading = self.parser().reading_of(self.key, value)
         token = self.tokens.get(reading)
         if token is None:
-            token = self.tokens[reading] = _token_of(reading)
+            token = self.tokens[reading] = _token_of(reading) if self.vocabulary or reading == _BLANK else object()
         return token
+
+
+_BLANK = (True,)  # the reading of a blank cell (RowParser.reading_of)
 
 
 def _token_of(reading: tuple) -> object:
