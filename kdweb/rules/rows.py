@@ -289,6 +289,7 @@ class _Readings(dict):
 
 
 _BLANK = (True,)  # the reading of a blank cell (RowParser.reading_of)
+_ONLY_SHARED = {_SharedToken}  # the types of a row's tokens that all stand for the process's readings
 
 
 def _token_of(reading: tuple) -> object:
@@ -470,7 +471,7 @@ class RowParser:
         reads as the vocabulary (its token the process's), taken from what earlier uploads taught (`_PARTS`) and
         kept for later ones."""
         plan = self._plan_key
-        if plan is None or not all(type(token) is _SharedToken for token in tokens):
+        if plan is None or {*map(type, tokens)} != _ONLY_SHARED:
             part = self._cell_parts[tokens] = self._cell_part(repeating)
             return part
         part = _PARTS.get((plan, tokens))
