@@ -209,11 +209,11 @@ class _SharedToken:
 
 # What the rows of earlier uploads taught the process (process_memos: bounded, only what reads without a problem,
 # never free text). A plan is the record type, the registry and the repeating cells' keys.
-_TOKENS = bounded(5_000)  # a reading (RowParser.reading_of) → its _SharedToken
+_TOKENS = bounded(2_000)  # a reading (RowParser.reading_of) → its _SharedToken
 _PLANS = bounded(256)  # (record type, registry, repeating keys) → a key object standing for them
-_PARTS = bounded(2_000)  # (plan, the cells' tokens) → RowParser._cell_part
-_TEXT_TOKENS = bounded(5_000)  # (plan, key, a cell's text) → its _SharedToken
-_MONTH_LISTS = bounded(2_000)  # (record type, registry, a list of months' text) → _months_listed, if no problem
+_PARTS = bounded(1_000)  # (plan, the cells' tokens) → RowParser._cell_part
+_TEXT_TOKENS = bounded(2_000)  # (plan, key, a cell's text) → its _SharedToken
+_MONTH_LISTS = bounded(1_000)  # (record type, registry, a list of months' text) → _months_listed, if no problem
 
 
 def _choice_texts(parser: Choice) -> _ChoiceTexts:
