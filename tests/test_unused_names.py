@@ -33,6 +33,9 @@ def template_names(folder: Path) -> Path:
 
 # Names of kdweb/ that only tests use and that stay all the same: (file, name) → why.
 KEPT_FOR_TESTS = {
+    ("kdweb/rules/process_memos.py", "forget"):
+        "a process as if it had read no workbook: bench/bench_excel.py times an upload as a sandbox worker's next, "
+        "after other units' workbooks only; tests/rules/test_process_memos.py starts each case from it",
     ("kdweb/excel/columns.py", "extended_layout"):
         "the way to add a workbook column (docs/changing.md, 'A workbook field' step 2; docs/rules.md): a new layout "
         "is registered with it; tests/excel/test_layouts.py runs the recipe",

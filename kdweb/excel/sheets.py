@@ -20,6 +20,7 @@ from kdweb.rules.findings import Finding
 from kdweb.rules.messages import subject_phrase
 from kdweb.rules.records import RECORD_TYPES
 from kdweb.rules.parse import display_text, normalise_text, parse_date, quoted
+from kdweb.rules.process_memos import remembered
 from kdweb.rules.rows import RowParser, tuple_getter as _tuple_getter
 from kdweb.rules.terms import Severity
 
@@ -301,6 +302,7 @@ class _Layout(NamedTuple):
 
 _LAYOUTS: dict[tuple, tuple[SheetSpec, _Layout]] = {}  # (id(spec), header row, fields) → (spec, its layout)
 _MAX_LAYOUTS = 64
+remembered(_LAYOUTS.clear)
 
 
 def _columns_of(header_row: list, spec: SheetSpec, issued_fields: tuple) -> _Layout:
@@ -364,6 +366,9 @@ def _key_of(header: str, wanted: dict, spec: SheetSpec) -> str | None:
 def _header_key(text: str) -> str:
     """A header row's text as matched; the same headers come back upload after upload."""
     return normalise_text(text)
+
+
+remembered(_header_key.cache_clear)
 
 
 def _blank_as_read(value):

@@ -31,6 +31,7 @@ class RatedTwice:
     code: str
     name: str
     units: tuple[str, ...]  # "name (code)" of each unit that rated it
+    counted_at: str | None = None  # "name (code)" of the unit whose listing a district-wide quota counts
 
 
 @dataclass(frozen=True)
@@ -228,13 +229,15 @@ class Report:
 def build_report(year: int, basis: str, generated_on: date, units: list[ReportedUnit],
                  counts: list[UnitCounts], missing: list[MissingUnit], distinct_members: int | None = None,
                  rule_set_id: str | None = None, scored: bool = False, quota_marks: set | None = None,
-                 shares=None, rated_twice: int = 0, others_rated_twice: tuple[RatedTwice, ...] = ()) -> Report:
+                 shares=None, rated_twice: int = 0, others_rated_twice: tuple[RatedTwice, ...] = (),
+                 quota_counts: list[UnitCounts] | None = None) -> Report:
     """`distinct_members`: members listed in the basis, each counted once (a temporary listing duplicates a member
     only when his or her home unit is in the basis too); without it, every temporary listing is taken as one.
     `rated_twice`: members rated by two units of the basis (moved after the first one submitted), said in the note;
     `others_rated_twice`: the other subjects rated by two units, each named in its kind's note.
     `scored`: the cycle's rule set scores (qd366-hd43): rows carry their scores, and each table has its quota
-    groups, outstanding where `quota_marks` holds (unit id, kind), with the rule set's `shares`."""
+    groups, outstanding where `quota_marks` holds (unit id, kind), with the rule set's `shares`, counted from
+    `quota_counts` where given (a district-wide quota counts a subject rated by two units once, as the checks do)."""
     from .quota import quota_rows
 
     by_id = {unit.id: unit for unit in units}
@@ -242,7 +245,8 @@ def build_report(year: int, basis: str, generated_on: date, units: list[Reported
                                rated_twice, tuple(item for item in others_rated_twice if item.kind == kind))
                    for kind in SUBJECT_KINDS)
     if scored:
-        tables = tuple(replace(table, quota_rows=quota_rows(table.kind, by_id, counts, quota_marks or set(),
+        quota_basis = counts if quota_counts is None else quota_counts
+        tables = tuple(replace(table, quota_rows=quota_rows(table.kind, by_id, quota_basis, quota_marks or set(),
                                                             shares or QuotaShares()))
                        for table in tables)
     ordered_missing = tuple(sorted(missing, key=lambda unit: (unit.sort_order, unit.code)))
@@ -326,7 +330,7 @@ def _kind_table(kind: str, units: dict[int, ReportedUnit], counts: list[UnitCoun
         rating_rows = _rating_group_rows(units, counts, total, scored, total_scores)
     notes = (_temporary_note(total, distinct_members, rated_twice),) if kind == MEMBER else ()
     if others_twice:
-        notes += (_rated_twice_note(kind, total, others_twice),)
+        notes += (_rated_twice_note(kind, total, others_twice, scored),)
     return KindTable(kind, tuple(rows), rating_rows, notes)
 
 
@@ -375,7 +379,7 @@ def _temporary_note(total: Counts, distinct_members: int | None = None, rated_tw
 _NAMED_TWICE = 10
 
 
-def _rated_twice_note(kind: str, total: Counts, twice: tuple[RatedTwice, ...]) -> str:
+def _rated_twice_note(kind: str, total: Counts, twice: tuple[RatedTwice, ...], scored: bool = False) -> str:
     noun = SubjectKind(kind).noun
     counted_again = sum(len(item.units) - 1 for item in twice)
     named = "; ".join(f"{item.name} (mã {item.code}) ở {', '.join(item.units)}" for item in twice[:_NAMED_TWICE])
@@ -384,8 +388,21 @@ def _rated_twice_note(kind: str, total: Counts, twice: tuple[RatedTwice, ...]) -
         f"Số được đánh giá, xếp loại của {noun} chỉ tính trùng {vn_count(len(twice))} {noun} được hai đơn vị trở lên "
         f"cùng đánh giá, xếp loại (chuyển sang đơn vị khác sau khi đơn vị cũ đã nộp; trang kiểm tra giữa các đơn vị "
         f"nêu từng trường hợp, trả lại đơn vị không còn quản lý để nộp lại): {named}{more}. Không tính trùng thì "
-        f"có {vn_count(total.rated - counted_again)} {noun} được đánh giá, xếp loại."
+        f"có {vn_count(total.rated - counted_again)} {noun} được đánh giá, xếp loại.{_counted_once(noun, twice, scored)}"
     )
+
+
+def _counted_once(noun: str, twice: tuple[RatedTwice, ...], scored: bool) -> str:
+    """Where a district-wide quota counts each of them: once, in the unit that lists it first (by unit code)."""
+    counted = [item for item in twice if item.counted_at]
+    if not counted:
+        return ""
+    where = "; ".join(f"mã {item.code} ở {item.counted_at}" for item in counted[:_NAMED_TWICE])
+    more = f"; và {vn_count(len(counted) - _NAMED_TWICE)} {noun} khác" if len(counted) > _NAMED_TWICE else ""
+    counts = ("Bảng “Tỷ lệ HTXSNV/HTTNV theo nhóm tính tỷ lệ”, như kiểm tra giữa các đơn vị," if scored else
+              "Kiểm tra tỷ lệ HTXSNV giữa các đơn vị (cột HTXSNV/HTTNV ở trên vẫn cộng theo từng đơn vị đã nộp)")
+    return (f" {counts} chỉ tính mỗi {noun} này một lần, ở đơn vị ghi tên trước (theo thứ tự mã đơn vị): "
+            f"{where}{more}.")
 
 
 def _notes(report: Report) -> tuple[str, ...]:

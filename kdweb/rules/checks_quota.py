@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
 from math import floor
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Callable, NamedTuple
 
 from .findings import Finding
@@ -150,13 +150,18 @@ def unit_and_district_checks(rule: str, findings_of: Callable, **options) -> Sco
 
 
 def each_once(batches, kind: SubjectKind) -> list[tuple[str, list]]:
-    """(unit code, records of `kind`) of every workbook, a subject listed by an earlier workbook left out: one
+    """(unit code, records of `kind`) of every workbook, each subject once (`first_listings`)."""
+    return first_listings((batch.unit_code, batch.records_of(kind)) for batch in batches)
+
+
+def first_listings(units) -> list[tuple[str, list]]:
+    """(unit code, records) pairs in unit code order, a subject (by `code`) listed by an earlier unit left out: one
     moved to another unit after the first unit submitted is rated in both (X-MISSING names it to the reviewer),
-    and a quota across the district counts it once, where it is first listed."""
+    and a quota across the district counts it once, where it is first listed. The district checks and the
+    report's quota table both count so (kdweb/services/reports.py)."""
     seen: set[str] = set()
-    units = []
-    for batch in batches:
-        records = batch.records_of(kind)
-        units.append((batch.unit_code, [record for record in records if record.code not in seen] if seen else records))
+    kept = []
+    for unit_code, records in sorted(units, key=itemgetter(0)):
+        kept.append((unit_code, [record for record in records if record.code not in seen] if seen else records))
         seen.update(record.code for record in records)
-    return units
+    return kept

@@ -17,6 +17,7 @@ from .findings import Finding
 from .labels import field_label
 from .messages import subject_phrase
 from .field_registry import REGISTRY, Registry
+from .process_memos import bounded, remembered
 from .parse import (
     Choice, Parsed, display_text, is_blank, looks_like_legacy_font, parse_civil_rating, parse_codes, parse_grade, quoted,
 )
@@ -192,10 +193,27 @@ class _ChoiceTexts(dict):
 _SHARED_TEXTS, _SHARED_LENGTH = 1_000, 120
 # (field, key, text) → RowParser.reading_of, for a dropdown's text that reads without a problem: the same
 # vocabulary, by column (a few dozen columns)
-_CHOICE_READINGS: dict[tuple, tuple] = {}
 _SHARED_READINGS = 5_000
+_CHOICE_READINGS = bounded(_SHARED_READINGS)
 _AS_TYPED = "as typed"
 _CHOICE_TEXTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+remembered(_CHOICE_TEXTS.clear)
+
+
+class _SharedToken:
+    """A reading's token for the process (`_TOKENS`): the same object in every sheet, so that a row's tokens key
+    the readings of its cells (`_PARTS`) across uploads."""
+
+    __slots__ = ()
+
+
+# What the rows of earlier uploads taught the process (process_memos: bounded, only what reads without a problem,
+# never free text). A plan is the record type, the registry and the repeating cells' keys.
+_TOKENS = bounded(2_000)  # a reading (RowParser.reading_of) → its _SharedToken
+_PLANS = bounded(256)  # (record type, registry, repeating keys) → a key object standing for them
+_PARTS = bounded(1_000)  # (plan, the cells' tokens) → RowParser._cell_part
+_TEXT_TOKENS = bounded(2_000)  # (plan, key, a cell's text) → its _SharedToken
+_MONTH_LISTS = bounded(1_000)  # (record type, registry, a list of months' text) → _months_listed, if no problem
 
 
 def _choice_texts(parser: Choice) -> _ChoiceTexts:
@@ -205,6 +223,35 @@ def _choice_texts(parser: Choice) -> _ChoiceTexts:
     return texts
 
 
+class _MonthLists(dict):
+    """A sheet's lists of months ("HTTNV, HTXSNV, …") by text, each read once per sheet, or taken from what the
+    process learnt (`_MONTH_LISTS`: a list of the vocabulary that reads without a problem)."""
+
+    def __init__(self, function: Callable, shape_key: tuple):
+        super().__init__()
+        self.function, self.shape_key = function, shape_key
+
+    def __missing__(self, listed: str):
+        known = (*self.shape_key, listed)
+        result = _MONTH_LISTS.get(known)
+        if result is None:
+            result = self.function(listed)
+            if not result[1] and len(listed) <= _SHARED_LENGTH * 2:
+                _MONTH_LISTS.keep(known, result)
+        self[listed] = result
+        return result
+
+
+def _plan_key(record_type: type, registry: Registry, repeating_keys: tuple) -> object | None:
+    """An object standing for the plan in the process's memos (hashed by identity: a cheap key); None past the
+    bound (the plan's sheets then learn only for themselves)."""
+    plan = (record_type, registry, repeating_keys)
+    key = _PLANS.get(plan)
+    if key is None and len(_PLANS) < _PLANS.bound:
+        key = _PLANS[plan] = object()
+    return key
+
+
 class _Readings(dict):
     """One repeating cell's readings by its text: a token per distinct reading (`RowParser.reading_of`), shared by
     the texts that read alike, so that a row's tokens key the memo of its fields. Only text is remembered: a number
@@ -212,19 +259,48 @@ class _Readings(dict):
     It holds its parser weakly: the parser holds it, and a cycle would outlive the read until the cyclic collector
     walks it (RowParser: no cycles)."""
 
-    def __init__(self, parser: "RowParser", key: str):
+    def __init__(self, parser: "RowParser", key: str, plan: object | None):
         super().__init__()
         self.parser, self.key = weakref.ref(parser), key
         self.tokens: dict[tuple, object] = {}  # reading → its token
+        self.learnt = (plan, key)  # this cell's texts in `_TEXT_TOKENS`
+        field = parser._field(key)
+        # a dropdown's texts (or a list of its codes) are the vocabulary; a code, a number, a date are the unit's
+        self.vocabulary = field is not None and (isinstance(field.parser, Choice) or key == MONTHLY_LIST)
 
     def __missing__(self, value):
+        if type(value) is not str:
+            return self._token(value)
+        known = (*self.learnt, value)
+        token = _TEXT_TOKENS.get(known)
+        if token is None:
+            token = self._token(value)
+            if type(token) is _SharedToken and len(value) <= _SHARED_LENGTH and self.learnt[0] is not None:
+                _TEXT_TOKENS.keep(known, token)
+        self[value] = token
+        return token
+
+    def _token(self, value) -> object:
         reading = self.parser().reading_of(self.key, value)
         token = self.tokens.get(reading)
         if token is None:
-            token = self.tokens[reading] = object()
-        if type(value) is str:
-            self[value] = token
+            token = self.tokens[reading] = _token_of(reading) if self.vocabulary or reading == _BLANK else object()
         return token
+
+
+_BLANK = (True,)  # the reading of a blank cell (RowParser.reading_of)
+_ONLY_SHARED = {_SharedToken}  # the types of a row's tokens that all stand for the process's readings
+
+
+def _token_of(reading: tuple) -> object:
+    """The process's token for a reading without a problem that says no text of its own (not "as typed");
+    else, or past the bound, one for this sheet only."""
+    if reading[0] == _AS_TYPED:
+        return object()
+    token = _TOKENS.get(reading)
+    if token is None and len(_TOKENS) < _TOKENS.bound:
+        token = _TOKENS[reading] = _SharedToken()
+    return token if token is not None else object()
 
 
 class RowParser:
@@ -235,7 +311,10 @@ class RowParser:
     into field values by `fact_conversions`, never parsed as text) and the cells typed by the unit, in
     `cell_keys` order. A row's repeating cells (grades, level, yes/no…) are read once per distinct tuple, into
     the record's fields in order, so the usual row is a dictionary lookup, two slice copies and a constructor.
-    Grades come as a read-only `Grades`, shared by the records whose cells read alike.
+    Grades come as a read-only `Grades`, shared by the records whose cells read alike. What reads as the
+    vocabulary (a dropdown's texts, their tuples, lists of months) is also kept for the process (`_TEXT_TOKENS`,
+    `_PARTS`, `_MONTH_LISTS`; process_memos), so that a sandbox worker reads the usual rows of its next upload
+    from what other units' workbooks taught it.
 
     A parser makes no reference cycle (nothing it holds refers back to it), so a sheet's parser and its memos go
     as soon as the sheet is read: in a cycle they waited for the collector's first pass after the read
@@ -252,14 +331,14 @@ class RowParser:
         self.cell_keys, self.fact_keys = tuple(cell_keys), tuple(fact_keys)
         plan = _plan(record_type, registry, self.cell_keys, self.fact_keys)
         self._monthly_list, self._monthly_at = plan.monthly_list, plan.monthly_at
-        self._month_lists = _Remembered(partial(_months_listed, self.shape, self.parsed_texts))
+        self._month_lists = _MonthLists(partial(_months_listed, self.shape, self.parsed_texts), (record_type, registry))
         self._repeating_keys, self._repeating, self._repeating_at = plan.repeating_keys, plan.repeating, plan.repeating_at
-        self._readings = tuple(_Readings(self, key) for key in self._repeating_keys)  # each cell's, by its text
+        self._plan_key = _plan_key(record_type, registry, self._repeating_keys)
+        self._readings = tuple(_Readings(self, key, self._plan_key) for key in self._repeating_keys)  # by text
         # own cells that are plain values (scores, counts): each distinct value parsed once, into its position
         self._own_values = tuple((index, key, parser, {}) for index, key, parser in plan.own_values)
         self._own_texts, self._own_cells = plan.own_texts, plan.own_cells
         self._cell_parts: dict[tuple, tuple[list, list]] = {}  # the cells' readings → (problems, the record's fields)
-        self._parts_by_text: dict[tuple, tuple[list, list]] = {}  # the same, by the cells' texts (all text)
         self._layout = plan.layout
         positions = self._layout.positions
         self._facts_known, self._fact_runs = plan.facts_known, plan.fact_runs
@@ -286,16 +365,17 @@ class RowParser:
 
     def usual_rows(self, cells_at: Sequence[int] | None = None) -> Callable[[Sequence, Sequence], tuple[object, list[Finding]]]:
         """`with_facts` as a function with everything it looks up bound once: it runs once per member, and
-        a dozen attribute look-ups per row were a fifth of its time (bench/bench_excel.py). A row whose
-        repeating cells are all text is first looked up by those texts as they are (the rows typed alike:
-        two thirds of a real 10,000-member sheet), else by their readings (`_Readings`). Bound anew at each
+        a dozen attribute look-ups per row were a fifth of its time (bench/bench_excel.py). A row is looked up
+        by its cells' readings, each cell's token by its text (`_Readings`): rows typed in different spellings
+        share one entry (looking rows up by their texts first cost 1-4 % more of the whole upload on real shapes,
+        where grades come in several spellings and most rows' texts are new to the sheet). Bound anew at each
         call (the parser keeps no reference to it: no cycle), so a caller binds it once per sheet.
 
         With `cells_at` (where each of `cell_keys` is in a sheet's row), the function takes the whole row instead
         of its cells, and reads each cell where it is: no tuple of the row's cells is made for the usual row."""
         known, fact_count = self._facts_known, len(self.fact_keys)
-        readings, parts, by_text = self._readings, self._cell_parts, self._parts_by_text
-        cell_part, monthly_list, monthly_at = self._cell_part, self._monthly_list, self._monthly_at
+        readings, parts, part_of = self._readings, self._cell_parts, self._part_of
+        monthly_list, monthly_at = self._monthly_list, self._monthly_at
         own_values, own_cells, own_texts = self._own_values, self._own_cells, self._own_texts
         if cells_at is None:
             as_text, repeating_of = self._as_text, self._repeating
@@ -314,20 +394,15 @@ class RowParser:
         conversions, read = self._fact_conversions, self._read
         positions, names, code_at = self._layout.positions, self._layout.names, self._layout.code
         shape, record_type = self.shape, self.shape.record_type
-        only_text = _ONLY_TEXT
 
         def with_facts(facts: Sequence, cells: Sequence) -> tuple[object, list[Finding]]:
             if not known or len(facts) != fact_count:
                 return as_text(facts, cells)
             repeating = repeating_of(cells)
-            part = by_text.get(repeating)
+            key = tuple(map(getitem, readings, repeating))
+            part = parts.get(key)
             if part is None:
-                key = tuple(map(getitem, readings, repeating))
-                part = parts.get(key)
-                if part is None:
-                    part = parts[key] = cell_part(repeating)
-                if {*map(type, repeating)} <= only_text:  # 1, 1.0 and True are one key: text only
-                    by_text[repeating] = part
+                part = part_of(key, repeating)
             problems, base = part
             fields = base.copy()
             own_problems: list = []
@@ -390,6 +465,21 @@ class RowParser:
         raw = dict(zip(self.fact_keys, facts))
         raw.update((key, value) for key, value in zip(self.cell_keys, cells) if value != "" and value is not None)
         return self(raw)
+
+    def _part_of(self, tokens: tuple, repeating: tuple) -> tuple[list, list]:
+        """`_cell_part` for a tuple of readings the sheet meets first, kept for its other rows; when every cell
+        reads as the vocabulary (its token the process's), taken from what earlier uploads taught (`_PARTS`) and
+        kept for later ones."""
+        plan = self._plan_key
+        if plan is None or {*map(type, tokens)} != _ONLY_SHARED:
+            part = self._cell_parts[tokens] = self._cell_part(repeating)
+            return part
+        part = _PARTS.get((plan, tokens))
+        if part is None:
+            part = self._cell_part(repeating)
+            _PARTS.keep((plan, tokens), part)
+        self._cell_parts[tokens] = part
+        return part
 
     def _cell_part(self, repeating: tuple) -> tuple[list, list]:
         """The repeating cells' problems, and the record's fields holding their values (the others blank): read
@@ -525,7 +615,6 @@ def _runs(positions: list[int]) -> tuple[tuple[int, int, int], ...]:
 
 
 _UNSEEN = object()
-_ONLY_TEXT = frozenset({str})  # the types of a row's cells that are all text (or none at all)
 MONTHLY_LIST = "monthly_ratings"  # the key of one cell listing the months' ratings ("HTTNV, HTXSNV, …")
 
 

@@ -5,6 +5,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .process_memos import remembered
+
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
 _VOWELS = frozenset("aăâeêioôơuưy")
 _MARKED_VOWELS = frozenset("ăâêôơư")
@@ -34,6 +36,9 @@ def normalise_text(value: object) -> str:
 def _normalise_vietnamese(text: str) -> str:
     text = unicodedata.normalize("NFC", text).casefold()
     return _WORD.sub(lambda match: _place_tone(match.group()), text)
+
+
+remembered(_normalise_vietnamese.cache_clear)
 
 
 def _place_tone(word: str) -> str:

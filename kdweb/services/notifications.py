@@ -11,10 +11,11 @@ from email.message import EmailMessage
 from email.utils import formataddr
 
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from kdweb.deadlines import deadline_state
 from kdweb.extensions import db
-from kdweb.models import Notification, Submission, Unit, UnitCycle, User
+from kdweb.models import Notification, Review, Submission, Unit, UnitCycle, User
 from kdweb.models.base import utcnow
 from kdweb.status import WorkbookStatus
 
@@ -34,13 +35,16 @@ def staff_of(unit) -> list[User]:
 
 
 def notify(unit, cycle, kind: str, text: str, once_key: str | None = None,
-           written_as: tuple[str, ...] = ()) -> list[Notification]:
+           written_as: tuple[str, ...] = (), written_since: datetime | None = None) -> list[Notification]:
     """One notification per active staff account of the unit; with once_key, never twice per account (nor when
-    one was written under an older form of the key, `written_as`)."""
+    one was written under an older form of the key, `written_as`, at or after `written_since` when given)."""
     notes = []
+    older = Notification.once_key.in_(written_as)
+    if written_since is not None:
+        older &= Notification.created_at >= written_since
     for user in staff_of(unit):
         if once_key and db.session.execute(db.select(Notification.id).where(
-                Notification.user_id == user.id, Notification.once_key.in_((once_key, *written_as)))).first():
+                Notification.user_id == user.id, (Notification.once_key == once_key) | older)).first():
             continue
         note = Notification(user_id=user.id, unit_id=unit.id, cycle_id=cycle.id if cycle else None, kind=kind,
                             text=text, once_key=once_key, created_at=utcnow())
@@ -67,7 +71,9 @@ def decision_text(unit, action: str, comment: str | None, reviewer) -> tuple[str
 
 def remind(now: datetime | None = None) -> dict:
     """Deadline reminders for every reporting unit of the open cycle that has not submitted:
-    "deadline in 3 days or less" once, and "overdue" once. Returns how many notifications were written."""
+    "deadline in 3 days or less" once, and "overdue" once, per deadline and round of work (a unit returned, or
+    reopened, since its reminder has work to do again, and is reminded again). Two runs at once write each reminder
+    once: the key is unique, and the run that finds it taken leaves it. Returns how many notifications were written."""
     from kdweb.services.cycles import open_cycle
 
     now = now or utcnow()
@@ -85,30 +91,75 @@ def remind(now: datetime | None = None) -> dict:
         if status in DONE:
             continue
         state = deadline_state(cycle.deadline_for(unit), now)
-        deadline = state.deadline.strftime("%d/%m/%Y")
         if state.days_left < 0:
-            kind, text = "overdue", (f"{unit.name} đã quá hạn nộp kết quả ({deadline}) {-state.days_left} ngày. "
-                                     "Hãy tải lên và nộp sớm nhất có thể.")
+            kind = "overdue"
         elif state.days_left <= SOON_DAYS:
-            kind, text = "deadline_soon", (f"Hạn nộp kết quả của {unit.name} là {deadline} "
-                                           f"({state.text.lower()}). Đơn vị chưa nộp.")
+            kind = "deadline_soon"
         else:
             continue
         if not still_waiting(cycle, unit):
             db.session.rollback()
             continue
-        counts[kind] += len(notify(unit, cycle, kind, text, once_key=reminder_key(kind, cycle, unit),
-                                   written_as=(f"{kind}:{cycle.id}:{unit.id}",)))
-        db.session.commit()  # one unit at a time: its row is held only while its reminder is written
+        sent_back = last_sent_back(cycle, unit)  # read under the row's lock: the round the unit works in now
+        try:
+            written = notify(unit, cycle, kind, reminder_text(kind, unit, state, sent_back),
+                             once_key=reminder_key(kind, cycle, unit, sent_back),
+                             written_as=older_reminder_keys(kind, cycle, unit, sent_back),
+                             written_since=sent_back.created_at if sent_back else None)
+            db.session.commit()  # one unit at a time: its row is held only while its reminder is written
+        except IntegrityError:  # another run wrote this very reminder meanwhile (the key is unique): it stands
+            db.session.rollback()
+            continue
+        counts[kind] += len(written)
     db.session.commit()
     counts["mailed"] = send_pending_mail()
     return counts
 
 
-def reminder_key(kind: str, cycle, unit) -> str:
-    """Each reminder once per unit and deadline: a deadline moved since (an extension) is reminded again. A key
-    written before the deadline was part of it (kind:cycle:unit) stands for whatever deadline it was."""
-    return f"{kind}:{cycle.id}:{unit.id}:{cycle.deadline_for(unit).isoformat()}"
+def reminder_text(kind: str, unit, state, sent_back: Review | None) -> str:
+    """What the reminder says; to a unit whose submission Ban Tổ chức sent back, that it was, and what to do."""
+    deadline = state.deadline.strftime("%d/%m/%Y")
+    if sent_back is None:
+        if kind == "overdue":
+            return (f"{unit.name} đã quá hạn nộp kết quả ({deadline}) {-state.days_left} ngày. "
+                    "Hãy tải lên và nộp sớm nhất có thể.")
+        return f"Hạn nộp kết quả của {unit.name} là {deadline} ({state.text.lower()}). Đơn vị chưa nộp."
+    from kdweb.services.superior import current_superior
+    from kdweb.services.workflow import sent_back_words
+
+    verb, when = sent_back_words(sent_back)
+    returned = f"{current_superior().staff_body} đã {verb} kết quả của {unit.name} lúc {when} để sửa"
+    if sent_back.comment:
+        returned += f" (nhận xét: “{sent_back.comment}”)"
+    if kind == "overdue":
+        return (f"{unit.name} đã quá hạn nộp kết quả ({deadline}) {-state.days_left} ngày. {returned}; đơn vị chưa "
+                "nộp lại. Hãy sửa theo nhận xét, tải lên và nộp lại sớm nhất có thể.")
+    return (f"{returned}; đơn vị chưa nộp lại. Hạn nộp là {deadline} ({state.text.lower()}): hãy sửa theo nhận "
+            "xét, tải lên và nộp lại trước hạn.")
+
+
+def last_sent_back(cycle, unit) -> Review | None:
+    """The unit's latest return (or reopening) this cycle: each one starts a new round of work."""
+    return db.session.execute(
+        db.select(Review).join(Submission, Review.submission_id == Submission.id)
+        .where(Submission.cycle_id == cycle.id, Submission.unit_id == unit.id, Review.action.in_(("return", "reopen")))
+        .order_by(Review.created_at.desc(), Review.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def reminder_key(kind: str, cycle, unit, sent_back: Review | None = None) -> str:
+    """Each reminder once per unit, deadline and round of work: a deadline moved since (an extension) is reminded
+    again, and so is a unit sent back since (its round is named by the return, or the reopening, `sent_back`)."""
+    key = f"{kind}:{cycle.id}:{unit.id}:{cycle.deadline_for(unit).isoformat()}"
+    return f"{key}:{sent_back.id}" if sent_back else key
+
+
+def older_reminder_keys(kind: str, cycle, unit, sent_back: Review | None) -> tuple[str, ...]:
+    """The keys a reminder of this round was written under before: kind:cycle:unit, for whatever deadline, before
+    the deadline was part of the key; and, in a round after a return, the deadline's key, before the round was part
+    of it (`notify` counts these only when written after the return)."""
+    legacy = f"{kind}:{cycle.id}:{unit.id}"
+    return (legacy, reminder_key(kind, cycle, unit)) if sent_back else (legacy,)
 
 
 def for_another_deadline(note: Notification) -> bool:
@@ -116,8 +167,8 @@ def for_another_deadline(note: Notification) -> bool:
     more time), so never mailed; it stays in the in-app list, dated."""
     from kdweb.models import Cycle
 
-    parts = (note.once_key or "").split(":")
-    if note.kind not in REMINDERS or len(parts) != 4:
+    parts = (note.once_key or "").split(":")  # kind:cycle:unit:deadline, then the return since, if any
+    if note.kind not in REMINDERS or len(parts) < 4:
         return False
     cycle, unit = db.session.get(Cycle, note.cycle_id), db.session.get(Unit, note.unit_id)
     return cycle is not None and unit is not None and parts[3] != cycle.deadline_for(unit).isoformat()
@@ -148,7 +199,9 @@ def mail_configured() -> bool:
 def send_pending_mail() -> int:
     """Mail every notification not yet mailed to users with an address: one message per event, addressed to
     all the unit's staff it concerns; never a deadline reminder no longer true, its unit having submitted or its
-    deadline moved since (it stays in the in-app list, unmailed). Off (returns 0) unless MAIL_SERVER is configured."""
+    deadline moved since (it stays in the in-app list, unmailed). Each event is claimed before it is delivered and
+    marked in a transaction of its own, so two mailings at once never deliver it twice. Off (returns 0) unless
+    MAIL_SERVER is configured."""
     if not mail_configured():
         return 0
     pending = db.session.execute(
@@ -156,24 +209,39 @@ def send_pending_mail() -> int:
         .where(Notification.emailed_at.is_(None), User.email.is_not(None), User.email != "", ~outdated_reminder())
         .order_by(Notification.id)
     ).all()
-    events: dict[tuple, list] = {}
+    events: dict[tuple, dict[int, str]] = {}
     for note, email in pending:
         if for_another_deadline(note):
             continue
-        events.setdefault((note.unit_id, note.kind, note.text), []).append((note, email))
+        events.setdefault((note.unit_id, note.kind, note.text), {})[note.id] = email
+    db.session.commit()
     sent = 0
-    for (_unit_id, kind, text), items in events.items():
-        message = mail_message(kind, text, sorted({email for _note, email in items}))
+    for (_unit_id, kind, text), emails in events.items():
+        claimed = claim(list(emails))
+        if not claimed:
+            db.session.rollback()
+            continue
+        message = mail_message(kind, text, sorted({emails[note_id] for note_id in claimed}))
         try:
             deliver(message)
         except (OSError, smtplib.SMTPException):
+            db.session.rollback()
             log.exception("mailing a %s notification failed; it stays pending", kind)
             continue
-        for note, _email in items:
-            note.emailed_at = utcnow()
+        db.session.execute(db.update(Notification).where(Notification.id.in_(claimed)).values(emailed_at=utcnow()))
+        db.session.commit()
         sent += 1
-    db.session.commit()
     return sent
+
+
+def claim(note_ids: list[int]) -> list[int]:
+    """Those of the notifications still not mailed, and still true, locked until this transaction ends; any that
+    another mailing holds now is skipped (PostgreSQL): that one delivers it."""
+    return db.session.execute(
+        db.select(Notification.id).where(Notification.id.in_(note_ids), Notification.emailed_at.is_(None),
+                                         ~outdated_reminder())
+        .order_by(Notification.id).with_for_update(skip_locked=True, of=Notification)
+    ).scalars().all()
 
 
 def mail_message(kind: str, text: str, recipients: list[str]) -> EmailMessage:

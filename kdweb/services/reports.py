@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import NamedTuple
 
 from decimal import Decimal
 
@@ -20,7 +21,9 @@ from kdweb.reports import (
     BASES, LEVELS, MEASURES, REASONS, SUBJECT_KINDS, Counts, MissingUnit, RatedTwice, Report, ReportedUnit, ScoreStats,
     UnitCounts, build_report, with_previous,
 )
-from kdweb.rules import get_rule_set
+from kdweb.rules import Level, SubjectKind, get_rule_set
+from kdweb.rules.checks_quota import first_listings
+from kdweb.rules.terms import QuotaScope
 from kdweb.reports.quota import QuotaShares
 from kdweb.reports.selection import Selection, UnknownSelection
 from kdweb.reports.vocabulary import MEMBER, OTHER_REASON, group_from_key
@@ -43,13 +46,17 @@ def district_report(cycle: Cycle, basis: str, now: datetime | None = None, compa
 
 def _report(cycle: Cycle, basis: str, today: date) -> Report:
     scored = _is_scored(cycle)
-    report = build_report(cycle.year, basis, today, reported_units(cycle.id, basis),
-                          unit_counts(cycle.id, basis, scored), missing_units(cycle.id, basis),
+    units = reported_units(cycle.id, basis)
+    counts = unit_counts(cycle.id, basis, scored)
+    district_wide = _district_quota_kinds(cycle)
+    counted_once, counted_at = quota_counts(cycle.id, basis, district_wide)
+    twice = tuple(_with_counted_at(item, counted_at, units) for item in others_rated_twice(cycle.id, basis))
+    report = build_report(cycle.year, basis, today, units, counts, missing_units(cycle.id, basis),
                           distinct_members=distinct_members(cycle.id, basis), rule_set_id=cycle.rule_set_id,
-                          rated_twice=members_rated_twice(cycle.id, basis),
-                          others_rated_twice=others_rated_twice(cycle.id, basis),
+                          rated_twice=members_rated_twice(cycle.id, basis), others_rated_twice=twice,
                           scored=scored, quota_marks=quota_marks(cycle.id) if scored else None,
-                          shares=_shares(cycle) if scored else None)
+                          shares=_shares(cycle) if scored else None,
+                          quota_counts=[item for item in counts if item.kind not in district_wide] + counted_once)
     retired = no_longer_expected(cycle.id, basis)
     if retired:
         report = replace(report, notes=report.notes + (
@@ -68,6 +75,54 @@ def quota_marks(cycle_id: int) -> set[tuple[int, str]]:
 def _shares(cycle: Cycle) -> QuotaShares:
     rule_set = get_rule_set(cycle.rule_set_id)
     return QuotaShares(rule_set.share("quota_share"), rule_set.share("quota_outstanding_share"))
+
+
+def _district_quota_kinds(cycle: Cycle) -> frozenset[str]:
+    """The kinds whose quota the district checks count across every workbook (rulebook.md §4 `quota_scope`)."""
+    try:
+        rule_set = get_rule_set(cycle.rule_set_id)
+    except KeyError:
+        return frozenset()
+    return frozenset(kind.code for kind in SubjectKind if rule_set.quota_scope_of(kind) is QuotaScope.DISTRICT)
+
+
+def quota_counts(cycle_id: int, basis: str, kinds: frozenset[str]) -> tuple[list[UnitCounts], dict[tuple, int]]:
+    """HTXSNV and HTTNV of `kinds` per unit and quota group, each subject counted once, where it is first listed,
+    by the district checks' own rule (`first_listings`: a subject rated by two units, moved after the first one
+    submitted, is one HTXSNV in its group, not two); and (kind, subject code) → the id of the unit counting it."""
+    if not kinds:
+        return [], {}
+    rows = db.session.execute(
+        _in_basis(cycle_id, basis).join(Rating, Rating.upload_id == Upload.id).join(Unit, Unit.id == Upload.unit_id)
+        .where(Rating.subject_kind.in_(kinds))
+        .add_columns(Rating.subject_kind, Unit.code, Unit.id, Rating.subject_code, Rating.group, Rating.level))
+    listed: dict[str, dict[str, list[_Listing]]] = {}
+    for kind, unit_code, unit_id, code, group, level in rows:
+        listed.setdefault(kind, {}).setdefault(unit_code, []).append(_Listing(code, unit_id, group, level))
+    sums: dict[tuple, list[int]] = {}
+    counted_at: dict[tuple, int] = {}
+    for kind, units in listed.items():
+        for _, listings in first_listings(units.items()):
+            for item in listings:
+                counted_at[(kind, item.code)] = item.unit_id
+                pair = sums.setdefault((item.unit_id, kind, item.group), [0, 0])
+                pair[0] += item.level == Level.HTXSNV.code
+                pair[1] += item.level == Level.HTTNV.code
+    return [UnitCounts(unit_id, kind, group, Counts(htxsnv=excellent, httnv=good))
+            for (unit_id, kind, group), (excellent, good) in sums.items()], counted_at
+
+
+class _Listing(NamedTuple):
+    code: str
+    unit_id: int
+    group: str | None
+    level: str | None
+
+
+def _with_counted_at(item: RatedTwice, counted_at: dict[tuple, int], units: list[ReportedUnit]) -> RatedTwice:
+    unit_id = counted_at.get((item.kind, item.code))
+    unit = next((unit for unit in units if unit.id == unit_id), None)
+    return item if unit is None else replace(item, counted_at=f"{unit.name} ({unit.code})")
 
 
 def _is_scored(cycle: Cycle) -> bool:
