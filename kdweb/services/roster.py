@@ -2,7 +2,7 @@
 import hashlib
 import json
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, case, update
 from sqlalchemy.orm import aliased
 
 from kdweb.extensions import db
@@ -55,11 +55,11 @@ def member_records(cycle, unit) -> list[MemberRecord]:
     cell = aliased(Unit)
     query, temporary_cell, temporary_part = members_listed(cycle, unit, Person, cell.code, cell.name)
     rows = db.session.execute(
-        query.add_columns(temporary_cell.parent_id, temporary_cell.id, temporary_part.parent_id)
+        query.add_columns(*_listing_columns(_temporary_listing(temporary_cell, temporary_part)))
         .join(cell, Person.cell_id == cell.id).order_by(cell.sort_order, Person.code)
     ).all()
     records = []
-    for person, cell_code, cell_name, temporary_parent_id, temporary_id, temporary_grandparent_id in rows:
+    for person, cell_code, cell_name, *temporary_listing in rows:
         official_here = person.grassroots_id == unit.id
         temporary_here = not official_here
         records.append(MemberRecord(
@@ -68,8 +68,8 @@ def member_records(cycle, unit) -> list[MemberRecord]:
             exempt=person.exempt, suspended=person.suspended, committee_suspended=person.committee_suspended,
             transferred_in=person.transferred_in_on is not None, months_at_old_place=person.months_at_old_place,
             temporary_activity=temporary_here,
-            temporary_activity_elsewhere=official_here and temporary_id is not None
-            and unit.id not in (temporary_id, temporary_parent_id, temporary_grandparent_id),
+            temporary_activity_elsewhere=official_here and person.temporary_cell_id is not None
+            and unit.id not in temporary_listing,
             is_civil_servant=person.is_civil_servant, post=person.post or "", quota_group=person.quota_group or "",
             **known_discipline(person.discipline_form),
         ))
@@ -77,19 +77,51 @@ def member_records(cycle, unit) -> list[MemberRecord]:
 
 
 def members_listed(cycle, unit, *columns):
-    """The members a unit's workbook lists: its own, and those in temporary activity at one of its chi bộ
-    (also under a đảng bộ bộ phận); with the temporary chi bộ and its parent joined, for the caller's columns."""
+    """The members a unit's workbook lists (`_listing_units`); with the temporary chi bộ and its parent joined,
+    for the caller's columns."""
     temporary_cell, temporary_part = aliased(Unit), aliased(Unit)
-    query = (
-        db.select(*columns)
-        .outerjoin(temporary_cell, Person.temporary_cell_id == temporary_cell.id)
-        .outerjoin(temporary_part, temporary_cell.parent_id == temporary_part.id)
-        .where(Person.cycle_id == cycle.id)
-        .where((Person.grassroots_id == unit.id)
-               | (temporary_cell.id == unit.id) | (temporary_cell.parent_id == unit.id)
-               | ((temporary_part.kind == "sub_committee") & (temporary_part.parent_id == unit.id)))
-    )
+    listed_here = [listing == unit.id if only_if is None else only_if & (listing == unit.id)
+                   for listing, only_if in _listing_units(temporary_cell, temporary_part)]
+    query = (_temporary_cell_joined(db.select(*columns), temporary_cell, temporary_part)
+             .where(Person.cycle_id == cycle.id).where(db.or_(*listed_here)))
     return query, temporary_cell, temporary_part
+
+
+def units_listing_members(cycle, codes) -> set[int]:
+    """The units whose workbook lists these members of the cycle (`_listing_units`) as the roster stands: asked
+    before and after a change, every unit whose roster the change touches."""
+    temporary_cell, temporary_part = aliased(Unit), aliased(Unit)
+    listing = _listing_columns(_listing_units(temporary_cell, temporary_part))
+    query = _temporary_cell_joined(db.select(*listing).select_from(Person), temporary_cell, temporary_part)
+    codes, found = list(codes), set()
+    for start in range(0, len(codes), 2000):
+        for row in db.session.execute(
+                query.where(Person.cycle_id == cycle.id, Person.code.in_(codes[start:start + 2000]))):
+            found.update(unit_id for unit_id in row if unit_id is not None)
+    return found
+
+
+def _listing_units(temporary_cell, temporary_part) -> list:
+    """The one definition of the units whose workbook lists a member, as (column, the condition it holds under or
+    None): the member's tổ chức cơ sở đảng, and those of `_temporary_listing`."""
+    return [(Person.grassroots_id, None), *_temporary_listing(temporary_cell, temporary_part)]
+
+
+def _temporary_listing(temporary_cell, temporary_part) -> list:
+    """The units that list a member in temporary activity (sinh hoạt tạm thời) at a chi bộ: the chi bộ itself (a chi
+    bộ cơ sở reports), its parent, and its parent's parent through a đảng bộ bộ phận."""
+    return [(temporary_cell.id, None), (temporary_cell.parent_id, None),
+            (temporary_part.parent_id, temporary_part.kind == "sub_committee")]
+
+
+def _listing_columns(listing) -> list:
+    """`_listing_units` as columns: a unit's id where it lists the member, else NULL."""
+    return [column if only_if is None else case((only_if, column)) for column, only_if in listing]
+
+
+def _temporary_cell_joined(query, temporary_cell, temporary_part):
+    return (query.outerjoin(temporary_cell, Person.temporary_cell_id == temporary_cell.id)
+            .outerjoin(temporary_part, temporary_cell.parent_id == temporary_part.id))
 
 
 def known_discipline(form: str | None) -> dict:
@@ -278,8 +310,9 @@ def names_digest(names: dict[SubjectKind, dict[str, str]]) -> str:
 def roster_codes(cycle, unit) -> dict[SubjectKind, list[str]]:
     """Who is on the unit's roster now, codes only, by kind: what its digest needs, asked on every upload. The
     members as `members_listed` lists them, but by two plain queries (its own, by the indexed unit; those in
-    temporary activity at one of its chi bộ) instead of outer joins that read every member of the district; the
-    statements built once (`_CODES`), as building them cost as much as running them for a unit of 500."""
+    temporary activity at one of its chi bộ, `_temporary_listing` turned around) instead of outer joins that read
+    every member of the district; the statements built once (`_CODES`), as building them cost as much as running
+    them for a unit of 500."""
     known = {"cycle": cycle.id, "unit": unit.id}
     rows = db.session.connection().execute  # plain rows of values: no ORM bookkeeping for 10,000 codes
     members = []

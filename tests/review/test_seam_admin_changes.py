@@ -8,6 +8,7 @@ sách đã thay đổi sau khi tải mẫu" notice: those that should move do, t
 listed and under which name, so a founding date or a quota group changed is not in it (the upload of the old workbook
 tells it: X-ROSTER)."""
 import ast
+import io
 import pathlib
 import re
 from dataclasses import dataclass, field
@@ -17,10 +18,14 @@ import pytest
 
 import kdweb
 from kdweb.extensions import db
-from kdweb.models import AuditEvent, Collective, Cycle, DistrictCheck, LeaderPost, Unit, UnitCycle
+from kdweb.models import (
+    AuditEvent, Collective, Cycle, DistrictCheck, LeaderPost, Person, Rating, Unit, UnitCycle, Upload,
+)
 from kdweb.services import checks_due
 from kdweb.services.audit_log import ACTION_TEXTS
 from tests.admin.conftest import Query
+from tests.admin.files import HEADERS, xlsx
+from tests.admin.test_roster_import import confirm_form, upload as upload_roster
 from tests.admin.test_leadership import first_rated_in
 from tests.reports.test_seam_district import submit
 from tests.unit_page.conftest import UNIT
@@ -332,3 +337,185 @@ def test_an_upload_of_the_workbook_downloaded_before_the_change_is_told_of_it(cl
     body = upload_as_staff(client, auth, fill(data, scored_values(batch), RULE_SET))
     assert ("X-ROSTER" in body) is row.upload_told
     assert row.upload_told or row.upload_says in body  # checked and found clean, or refused saying why
+
+
+# A member is listed in more than one workbook: his or her own tổ chức cơ sở đảng's, and the unit's where he or she is
+# in temporary activity (sinh hoạt tạm thời). Each change path that touches such a member must mark every unit whose
+# workbook lists the member, before the change or after it.
+HOST, HOST_CELL = "BD.P02", "BD.P02.C02"  # where the unit's plain member is in temporary activity
+OTHER, OTHER_CELL = "BD.CQ01", "BD.CQ01.C01"
+NOT_LISTING = "BD.CB01"  # lists none of them: never marked
+NEWCOMER = "DV900777"
+TEMPORARY_HEADER = "Chi bộ sinh hoạt tạm thời"
+
+
+def in_temporary_activity(app, demo):
+    """The unit's plain member in temporary activity at HOST's chi bộ, before any workbook is issued."""
+    with app.app_context():
+        cell = db.session.execute(db.select(Unit.id).filter_by(code=HOST_CELL)).scalar_one()
+        db.session.execute(db.update(Person).where(Person.code == plain_member(demo).code)
+                           .values(temporary_cell_id=cell))
+        db.session.commit()
+        db.session.remove()
+
+
+def import_with_temporary_cell(client, auth, person, cell=None, temporary=HOST_CELL, birth_date=None, code=None,
+                               name=None):
+    row = [1, code or person.code, name or person.full_name, birth_date or person.birth_date, person.gender,
+           cell or person.cell_code, person.admitted_on, "", person.post, temporary or ""]
+    auth.login_as("admin")
+    import_id = upload_roster(client, "tam-thoi.xlsx", xlsx([[*HEADERS, TEMPORARY_HEADER], row]))
+    page = client.get(f"/admin/roster/imports/{import_id}").get_data(as_text=True)
+    assert client.post(f"/admin/roster/imports/{import_id}/apply", data=confirm_form(page)).status_code == 303
+    auth.logout()
+
+
+def temporary_birth_date(client, auth, app, demo):
+    import_with_temporary_cell(client, auth, plain_member(demo), birth_date="02/09/1975")
+
+
+def temporary_moved(client, auth, app, demo):
+    import_with_temporary_cell(client, auth, plain_member(demo), temporary=OTHER_CELL)
+
+
+def temporary_ended(client, auth, app, demo):
+    import_with_temporary_cell(client, auth, plain_member(demo), temporary=None)
+
+
+def temporary_newcomer(client, auth, app, demo):
+    import_with_temporary_cell(client, auth, plain_member(demo), cell=OTHER_CELL, code=NEWCOMER, name="Đỗ Văn Tạm")
+
+
+def temporary_member_moves_home(client, auth, app, demo):
+    import_with_temporary_cell(client, auth, plain_member(demo), cell=OTHER_CELL)
+
+
+def temporary_member_chi_bo_renamed(client, auth, app, demo):
+    cell = plain_member(demo).cell_code
+    as_admin(client, auth, "post", f"/admin/units/{cell}", data=unit_form(app, cell, name="Chi bộ Đổi Tên"))
+
+
+def temporary_member_chi_bo_moved(client, auth, app, demo):
+    cell = plain_member(demo).cell_code
+    with app.app_context():
+        other = db.session.execute(db.select(Unit.id).filter_by(code=OTHER)).scalar_one()
+        db.session.remove()
+    as_admin(client, auth, "post", f"/admin/units/{cell}", data=unit_form(app, cell, parent_id=str(other)))
+
+
+def post_given_to_temporary_member(client, auth, app, demo):
+    post, _, _ = first_rated_in(Query(app), LeaderPost)
+    as_admin(client, auth, "post", f"/admin/units/{UNIT}/leadership/posts/{post}",
+             data={"member_code": plain_member(demo).code})
+
+
+@dataclass(frozen=True)
+class Listed:
+    change: object
+    action: str
+    uploads: dict  # each unit whose workbook lists the subject before or after → what the old workbook's upload says
+    notice: frozenset = frozenset()  # those whose list of names changes: the unit page's notice
+
+
+ROSTER_TOLD, MISSING, CLEAN = "X-ROSTER", "X-MISSING", "Không có lỗi"
+LISTED = {
+    "roster import: birth date of a member in temporary activity": Listed(
+        temporary_birth_date, "roster_imported", {UNIT: ROSTER_TOLD, HOST: ROSTER_TOLD}),
+    "roster import: temporary activity moved to another unit": Listed(
+        temporary_moved, "roster_imported", {UNIT: CLEAN, HOST: ROSTER_TOLD, OTHER: MISSING},
+        frozenset({HOST, OTHER})),
+    "roster import: temporary activity ended": Listed(
+        temporary_ended, "roster_imported", {UNIT: ROSTER_TOLD, HOST: ROSTER_TOLD}, frozenset({HOST})),
+    "roster import: a new member in temporary activity": Listed(
+        temporary_newcomer, "roster_imported", {OTHER: MISSING, HOST: MISSING}, frozenset({OTHER, HOST})),
+    "roster import: a member in temporary activity moved to another unit": Listed(
+        temporary_member_moves_home, "roster_imported", {UNIT: ROSTER_TOLD, OTHER: MISSING, HOST: ROSTER_TOLD},
+        frozenset({UNIT, OTHER})),
+    "unit form: the chi bộ of a member in temporary activity renamed": Listed(
+        temporary_member_chi_bo_renamed, "unit_updated", {UNIT: ROSTER_TOLD, HOST: "Chi bộ Đổi Tên"},
+        frozenset({UNIT})),
+    "unit form: the chi bộ of a member in temporary activity moved to another unit": Listed(
+        temporary_member_chi_bo_moved, "unit_moved", {UNIT: ROSTER_TOLD, OTHER: MISSING, HOST: CLEAN},
+        frozenset({UNIT, OTHER})),
+    "leadership: post given to a member in temporary activity": Listed(
+        post_given_to_temporary_member, "leader_post_holder_changed", {UNIT: ROSTER_TOLD, HOST: ROSTER_TOLD},
+        frozenset({UNIT})),
+}
+
+
+def marks_and_notices(client, auth, app, codes) -> dict:
+    """Each unit's roster mark, its dashboard badge and its page's notice."""
+    with app.app_context():
+        marked = dict(db.session.execute(db.select(Unit.code, UnitCycle.roster_changed_at).join(Unit)).all())
+        db.session.remove()
+    auth.login_as("reviewer")
+    board = client.get("/review/").get_data(as_text=True)
+    auth.logout()
+    found = {}
+    for code in codes:
+        auth.login_as("staff", code)
+        page = client.get(f"/units/{code}").get_data(as_text=True)
+        auth.logout()
+        row = next(part for part in board.split("<tr") if f"/review/units/{code}\"" in part)
+        found[code] = (marked[code], ROSTER_BADGE in row, NOTICE in page)
+    return found
+
+
+@pytest.mark.parametrize("name", list(LISTED))
+def test_a_change_to_a_member_marks_every_unit_whose_workbook_lists_the_member(client, auth, app, demo, name):
+    row = LISTED[name]
+    switch_to_366(client, auth, app)
+    in_temporary_activity(app, demo)
+    for code in row.uploads:
+        submit(client, auth, app, code, RULE_SET)
+    before = marks_and_notices(client, auth, app, [*row.uploads, NOT_LISTING])
+
+    row.change(client, auth, app, demo)
+
+    after = marks_and_notices(client, auth, app, [*row.uploads, NOT_LISTING])
+    with app.app_context():
+        assert db.session.execute(db.select(AuditEvent.id).filter_by(action=row.action)).first() is not None
+        db.session.remove()
+    wrong = {code: after[code] for code in row.uploads
+             if after[code][0] == before[code][0] or not after[code][1] or after[code][2] is not (code in row.notice)}
+    assert wrong == {}
+    assert after[NOT_LISTING] == before[NOT_LISTING]
+
+
+def rated_record_of(app, code, member_code) -> str:
+    with app.app_context():
+        upload_id = db.session.execute(db.select(Upload.id).join(Unit).filter(Unit.code == code)
+                                       .order_by(Upload.id.desc())).scalars().first()
+        found = db.session.execute(db.select(Rating.record_json).filter_by(
+            upload_id=upload_id, subject_code=member_code)).scalar_one()
+        db.session.remove()
+    return found
+
+
+@pytest.mark.parametrize("name", list(LISTED))
+def test_an_upload_of_a_workbook_listing_the_member_downloaded_before_the_change_is_reconciled(client, auth, app,
+                                                                                                demo, name):
+    row = LISTED[name]
+    switch_to_366(client, auth, app)
+    in_temporary_activity(app, demo)
+    downloaded = {}
+    for code in row.uploads:
+        auth.login_as("staff", code)
+        downloaded[code] = (roster(app, code), client.get(f"/units/{code}/workbook.xlsx").data)
+        auth.logout()
+
+    row.change(client, auth, app, demo)
+
+    said = {}
+    for code, (batch, data) in downloaded.items():
+        auth.login_as("staff", code)
+        body = client.post(f"/units/{code}/uploads", data={"file": (io.BytesIO(fill(data, scored_values(batch),
+                                                                                     RULE_SET)), "kq.xlsx")},
+                           headers={"HX-Request": "true"}, content_type="multipart/form-data").get_data(as_text=True)
+        auth.logout()
+        expected = row.uploads[code]
+        if expected in (ROSTER_TOLD, MISSING, CLEAN):
+            said[code] = expected in body and (expected != CLEAN or ROSTER_TOLD not in body)
+        else:  # a fact told on no row of this workbook: read with the roster's value all the same
+            said[code] = expected in rated_record_of(app, code, plain_member(demo).code)
+    assert said == {code: True for code in row.uploads}

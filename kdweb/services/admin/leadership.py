@@ -9,7 +9,8 @@ change keeps the post's or collective's code, so the digest of the roster misses
 changed, and an upload of a workbook issued before is checked against the new names (`roster.renamed`).
 
 A member's roster post text (`Person.post`, the member sheet's "Chức vụ", the roster browse and export) follows
-the posts he or she takes or leaves here (`post_text`); the member's own unit's roster is marked changed too."""
+the posts he or she takes or leaves here (`post_text`); the rosters of the units that list the member (his or her
+own, and where in temporary activity) are marked changed too."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from kdweb.services import audit
 from kdweb.services.admin import AdminRefusal
 from kdweb.services.admin.post_text import with_post, without_post
 from kdweb.services.cycles import open_cycle
-from kdweb.services.roster import grassroots_of, mark_roster_changed
+from kdweb.services.roster import mark_roster_changed, units_listing_members
 from kdweb.services.transaction import use_case
 
 NAME_MAX = 200
@@ -294,8 +295,7 @@ def _told(texts: dict, *, former: Person | None = None, holder: Person | None = 
 def _changed(actor, action: str, record, members=(), **detail) -> None:
     """Mark the rating unit's roster changed (as the roster import does), and those that list the members whose post
     text changed, and audit the change."""
-    unit = db.session.get(Unit, record.rated_in_id)
-    listing = {member.grassroots_id for member in members}
-    listing |= {grassroots_of(member.temporary_cell).id for member in members if member.temporary_cell is not None}
-    mark_roster_changed(open_cycle(), {unit.id} | listing)
+    unit, cycle = db.session.get(Unit, record.rated_in_id), open_cycle()
+    listing = units_listing_members(cycle, [member.code for member in members]) if members and cycle else set()
+    mark_roster_changed(cycle, {unit.id} | listing)
     audit.record(action, user=actor, unit=unit, target=record, code=record.code, **detail)

@@ -34,7 +34,7 @@ from kdweb.services.admin.roster_mapping import (
     RowError, out_of_force_warnings, parse_rows, plan, propose_mapping,
 )
 from kdweb.services.cycles import open_cycle
-from kdweb.services.roster import mark_roster_changed
+from kdweb.services.roster import mark_roster_changed, units_listing_members
 from kdweb.services.transaction import use_case
 
 log = logging.getLogger(__name__)
@@ -167,10 +167,10 @@ def apply_import(actor, roster_import: RosterImport, *, sheet=None, header_row=N
         .execution_options(populate_existing=True)).scalar_one()
     cycle = _refuse_unless_open(roster_import)  # again, under the lock: the writes start here
     try:
-        touched = touched_units(dry_run)
+        touched = touched_units(cycle, dry_run)
         _write_people(cycle.id, dry_run, writing)
         _set_founding_dates(actor, dry_run)
-        mark_roster_changed(cycle, touched)
+        mark_roster_changed(cycle, touched | _listing_written(cycle, dry_run))
         roster_import.state, roster_import.applied_at = "applied", utcnow()
         roster_import.added_count, roster_import.updated_count = len(dry_run.added), len(dry_run.updated)
         roster_import.unchanged_count = len(dry_run.unchanged)
@@ -229,18 +229,20 @@ def error_rows_workbook(roster_import: RosterImport, *, sheet=None, header_row=N
     return buffer.getvalue()
 
 
-def touched_units(dry_run: DryRun) -> set[int]:
-    """The tổ chức cơ sở đảng whose roster the import changes: where each added or changed member is, and was;
-    and the units whose workbooks list a chi bộ whose founding date changes."""
-    units = {planned.values.get("grassroots_id") for planned in (*dry_run.added, *dry_run.updated)}
+def touched_units(cycle, dry_run: DryRun) -> set[int]:
+    """The units whose roster the import changes, as the roster stands before it: those whose workbooks list a
+    changed member (their own tổ chức cơ sở đảng, and where they are in temporary activity) or a chi bộ whose founding
+    date changes. `_listing_written` adds those that list the new and changed members afterwards."""
+    units = units_listing_members(cycle, [planned.code for planned in dry_run.updated])
     for change in dry_run.founded:
         cell = db.session.get(Unit, change.unit_id)
         units.update({cell.id, cell.parent_id, cell.parent.parent_id if cell.parent else None})
-    ids = [planned.person_id for planned in dry_run.updated]
-    for start in range(0, len(ids), 2000):
-        units.update(db.session.execute(
-            db.select(Person.grassroots_id).where(Person.id.in_(ids[start:start + 2000]))).scalars())
     return units
+
+
+def _listing_written(cycle, dry_run: DryRun) -> set[int]:
+    """The units whose workbooks list the added and changed members once written."""
+    return units_listing_members(cycle, [planned.code for planned in (*dry_run.added, *dry_run.updated)])
 
 
 def _set_founding_dates(actor, dry_run: DryRun) -> None:

@@ -17,7 +17,7 @@ from kdweb.services.superior import current_superior
 from kdweb.services.admin import AdminRefusal, switch_active
 from kdweb.services.admin.roster_mapping import GRASSROOTS_KINDS
 from kdweb.services.cycles import open_cycle
-from kdweb.services.roster import mark_roster_changed
+from kdweb.services.roster import mark_roster_changed, units_listing_members
 from kdweb.services.transaction import use_case
 from kdweb.services.tree import subtree_ids
 
@@ -127,7 +127,7 @@ def update_unit(actor, unit: Unit, **fields) -> Unit:
         expected = _sync_unit_cycle(unit)
         moved = _refresh_members_grassroots(unit) if {"parent", "kind"} & set(changes) else 0
         if {"parent", "kind", "name", "reports", "founded_on", "group", "quota_group"} & set(changes):
-            mark_roster_changed(open_cycle(), _grassroots_around(unit, before))
+            mark_roster_changed(open_cycle(), _grassroots_around(unit, before) | _listing_its_members(unit, changes))
         audit.record("unit_moved" if "parent" in changes else "unit_updated", user=actor, unit=unit, target=unit,
                      code=unit.code, changes=changes, members_regrouped=moved,
                      **({"open_cycle_row": expected} if expected else {}))
@@ -288,6 +288,19 @@ def _grassroots_around(unit: Unit, before: dict) -> set[int]:
     if old_parent is not None:
         ids.update({old_parent.id, old_parent.parent_id})
     return ids
+
+
+def _listing_its_members(unit: Unit, changes: dict) -> set[int]:
+    """The units whose workbooks list the open cycle's members the change touches, where they are in temporary
+    activity too: a chi bộ's name is on its members' rows; a move or a new kind changes the tổ chức cơ sở đảng of
+    every member under it."""
+    cycle = open_cycle()
+    if cycle is None or not {"name", "parent", "kind"} & set(changes):
+        return set()
+    cells = subtree_ids(unit.id) if {"parent", "kind"} & set(changes) else {unit.id}
+    codes = db.session.execute(
+        db.select(Person.code).where(Person.cycle_id == cycle.id, Person.cell_id.in_(cells))).scalars().all()
+    return units_listing_members(cycle, codes)
 
 
 def _sync_unit_cycle(unit: Unit) -> str | None:
