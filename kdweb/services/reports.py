@@ -50,7 +50,8 @@ def _report(cycle: Cycle, basis: str, today: date) -> Report:
     counts = unit_counts(cycle.id, basis, scored)
     district_wide = _district_quota_kinds(cycle)
     counted_once, counted_at = quota_counts(cycle.id, basis, district_wide)
-    twice = tuple(_with_counted_at(item, counted_at, units) for item in others_rated_twice(cycle.id, basis))
+    units_by_id = {unit.id: unit for unit in units}
+    twice = tuple(_with_counted_at(item, counted_at, units_by_id) for item in others_rated_twice(cycle.id, basis))
     report = build_report(cycle.year, basis, today, units, counts, missing_units(cycle.id, basis),
                           distinct_members=distinct_members(cycle.id, basis), rule_set_id=cycle.rule_set_id,
                           rated_twice=members_rated_twice(cycle.id, basis), others_rated_twice=twice,
@@ -119,9 +120,8 @@ class _Listing(NamedTuple):
     level: str | None
 
 
-def _with_counted_at(item: RatedTwice, counted_at: dict[tuple, int], units: list[ReportedUnit]) -> RatedTwice:
-    unit_id = counted_at.get((item.kind, item.code))
-    unit = next((unit for unit in units if unit.id == unit_id), None)
+def _with_counted_at(item: RatedTwice, counted_at: dict[tuple, int], units: dict[int, ReportedUnit]) -> RatedTwice:
+    unit = units.get(counted_at.get((item.kind, item.code)))
     return item if unit is None else replace(item, counted_at=f"{unit.name} ({unit.code})")
 
 
