@@ -25,9 +25,10 @@ def candidate_tabs(names, claimed) -> list[str]:
     return [name for name in names if name not in claimed and name not in TEMPLATE_TABS]
 
 
-def copied_tab_finding(name: str, rows, spec: SheetSpec, read_as: str, codes: frozenset) -> Finding | None:
-    """The warning for tab `name` (its `rows` from row 1) when it holds `spec`'s table with an input typed on the row
-    of one of `codes` (issued, and unrated on the tab read); `read_as`: the tab the reader read for that kind."""
+def filled_rows(rows, spec: SheetSpec, issued: frozenset) -> list[tuple[str, str]] | None:
+    """Tab `rows` (from row 1) read as a copy of `spec`'s table: (code, cell) of each row of one of the `issued`
+    codes with an input typed in it, the cell its first such, in row order; None when the tab holds no such table.
+    Read while the workbook is open, before the issued tabs; only these pairs are kept (`copied_tab_finding`)."""
     rows = iter(rows)
     head = [row for _, row in zip(range(HEADER_SEARCH_ROWS), rows)]
     header = find_header(head, spec)
@@ -43,14 +44,23 @@ def copied_tab_finding(name: str, rows, spec: SheetSpec, read_as: str, codes: fr
     inputs = [columns[column.key] for column in spec.input_columns if column.key in columns]
     if code_at is None or not inputs:
         return None
+    found = []
     for number, row in enumerate(_rows_after(head, header, rows), start=header + 2):
         code = row[code_at] if code_at < len(row) else None
-        if not isinstance(code, str) or code.strip() not in codes:
+        if not isinstance(code, str) or code.strip() not in issued:
             continue
         filled = next((index for index in inputs if index < len(row) and row[index] not in ("", None)), None)
         if filled is not None:
-            return _finding(name, f"{column_letter(filled + 1)}{number}", spec, read_as)
-    return None
+            found.append((code.strip(), f"{column_letter(filled + 1)}{number}"))
+    return found
+
+
+def copied_tab_finding(name: str, filled: list[tuple[str, str]], spec: SheetSpec, read_as: str,
+                       codes: frozenset) -> Finding | None:
+    """The warning for tab `name` when one of its `filled` rows (`filled_rows`) is of one of `codes` (issued, and
+    unrated on the tab read); `read_as`: the tab the reader read for that kind."""
+    cell = next((cell for code, cell in filled if code in codes), None)
+    return None if cell is None else _finding(name, cell, spec, read_as)
 
 
 def _rows_after(head: list, header: int, rows):

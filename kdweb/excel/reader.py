@@ -29,7 +29,7 @@ from kdweb.rules.terms import Severity, SubjectKind
 from kdweb.rules.validate import validate_unit
 
 from .columns import column_number, sheet_specs
-from .copied_tabs import candidate_tabs, copied_tab_finding
+from .copied_tabs import candidate_tabs, copied_tab_finding, filled_rows
 from .locate import Locator
 from .metadata import META_SHEET, READ_LAYOUTS, SignedMeta, WorkbookMeta, signed_meta
 from .problems import Refusal, other_cycle_problem, problem, refuse
@@ -334,23 +334,34 @@ class _SearchBudget:
 
 def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleSet, keep_values: bool,
                  budget: _SearchBudget, report: PackageReport | None) -> ReadResult:
+    """Every sheet this read needs is loaded first, then the workbook is closed before a row is read: calamine
+    keeps the shared strings (every distinct text of the file, the remarks among them) for as long as the workbook
+    is open, and the records then reuse that memory (20 MB less at the peak of a 30,000-member workbook:
+    docs/performance.md, the memory row)."""
     error_cells = report.error_cells if report else {}
     formula_cells = report.formula_cells if report else {}
     specs = {spec.kind: spec for spec in _issued_specs(meta, rule_set)}
+    tabs, claimed = [], {META_SHEET}
+    for issued in meta.sheets:
+        spec = specs[SubjectKind(issued.kind)]
+        name = _find_sheet(workbook, issued.name, spec, claimed, budget)
+        if name is not None:
+            claimed.add(name)
+        sheet = None if name is None else _calamine(lambda: workbook.get_sheet_by_name(name))
+        tabs.append((issued, spec, name, sheet))
+    copies = _copied_tab_fills(workbook, claimed, tabs, budget)
+    workbook.close()
     batch = UnitBatch(unit_code=meta.unit_code, unit_name=meta.unit_name, review_date=meta.review_date)
     locator = Locator()
-    findings, previews, claimed, expected, read_as = [], [], {META_SHEET}, {}, []
-    for position, issued in enumerate(meta.sheets):
-        kind = SubjectKind(issued.kind)
-        spec = specs[kind]
+    findings, previews, expected, read_as = [], [], {}, []
+    for position, (issued, spec, name, sheet) in enumerate(tabs):
+        kind = spec.kind
         expected[kind] = frozenset(map(itemgetter(0), issued.rows))  # the issued codes
         locator.summary_rows[kind] = SUMMARY_FIRST_ROW + position
-        name = _find_sheet(workbook, issued.name, spec, claimed, budget)
         if name is None:
             findings.append(_missing_sheet(kind, issued.name, locator.summary_rows[kind]))
             continue
-        claimed.add(name)
-        sheet = _calamine(lambda: workbook.get_sheet_by_name(name))
+        tabs[position] = None  # the sheet's cells let go once read
         rows = _with_error_texts(_sheet_rows(sheet), error_cells.get(name))
         read: SheetRead = read_subject_sheet(rows, name, spec, issued, meta.unit_code, keep_values,
                                              dates_1904=bool(report and report.date1904))
@@ -358,10 +369,11 @@ def _read_sheets(workbook: CalamineWorkbook, meta: WorkbookMeta, rule_set: RuleS
         findings.extend(read.findings)
         findings.extend(unread_cell_findings(spec, read.places, read.records, meta.unit_code,
                                              formula_cells.get(name), _calamine(lambda: sheet.merged_cell_ranges)))
+        del sheet
         previews.append(read.preview)
         locator.sheets[kind] = read.places
         read_as.append((spec, name, expected[kind], read.records))
-    findings.extend(_copied_tabs(workbook, claimed, read_as, budget))
+    findings.extend(_copied_tabs(copies, read_as))
     batch.expected = expected
     return ReadResult(
         ok=True, metadata=meta, batch=batch, sheets=tuple(previews), findings=findings, locator=locator,
@@ -399,24 +411,35 @@ def _find_sheet(workbook, name: str, spec, claimed: set, budget: _SearchBudget) 
     return None
 
 
-def _copied_tabs(workbook, claimed: set, read_as: list, budget: _SearchBudget) -> list[Finding]:
-    """A warning for each tab the unit added that holds a subject table with values typed in it (a copy filled
-    instead of the issued tab), within the search budget."""
+def _copied_tab_fills(workbook, claimed: set, tabs: list, budget: _SearchBudget) -> list[tuple]:
+    """Each tab the unit added whose first rows hold the header of a subject table read (within the search
+    budget): (name, its spec, its filled rows of issued subjects: `copied_tabs.filled_rows`)."""
     found = []
     for name in candidate_tabs([sheet.name for sheet in workbook.sheets_metadata], claimed):
         if not budget.take(name):
             continue
         try:
             head = _calamine(lambda: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=30))
-            spec, read_tab, issued, records = next((item for item in read_as if find_header(head, item[0]) is not None),
-                                                   (None, None, None, None))
+            issued, spec = next(((issued, spec) for issued, spec, read, _ in tabs
+                                 if read is not None and find_header(head, spec) is not None), (None, None))
             if spec is not None:
-                codes = issued - {record.code for record in records if record.level is not None or record.not_rated}
-                finding = copied_tab_finding(name, _sheet_rows(_calamine(lambda: workbook.get_sheet_by_name(name))),
-                                             spec, read_tab, codes)
-                found.extend([finding] if finding else [])
+                codes = frozenset(map(itemgetter(0), issued.rows))
+                rows = _sheet_rows(_calamine(lambda: workbook.get_sheet_by_name(name)))
+                found.append((name, spec, filled_rows(rows, spec, codes)))
         except Refusal:
             continue
+    return found
+
+
+def _copied_tabs(fills: list[tuple], read_as: list) -> list[Finding]:
+    """A warning for each tab the unit added that holds a subject table with values typed in it for a subject
+    the issued tab leaves unrated (a copy filled instead of the issued tab)."""
+    found = []
+    for name, spec, filled in fills:
+        _, read_tab, issued, records = next(item for item in read_as if item[0] is spec)
+        codes = issued - {record.code for record in records if record.level is not None or record.not_rated}
+        finding = copied_tab_finding(name, filled or [], spec, read_tab, codes)
+        found.extend([finding] if finding else [])
     return found
 
 

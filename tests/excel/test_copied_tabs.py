@@ -58,3 +58,19 @@ def test_the_template_tabs_the_reader_skips_are_the_templates_own():
 
     names = set(CalamineWorkbook.from_filelike(io.BytesIO(build_demo())).sheet_names)
     assert names - set(SHEET_NAMES.values()) == TEMPLATE_TABS
+
+
+def test_a_copy_is_told_only_for_a_subject_the_issued_tab_leaves_unrated():
+    """The copy's filled rows are read before the issued tab (the workbook is closed before the issued tabs' rows:
+    kdweb/excel/reader.py), and matched against what the issued tab rates only afterwards."""
+    filler = with_copy(Filler(build_demo()), fill_copy=False)
+    filler.set(MEMBERS_SHEET, "DV001", grades="Tốt", level="HTTNV")
+    for code in ("DV001", "DV002"):
+        filler.set(COPY, code, grades="Tốt", level="HTTNV")
+    told = [finding for finding in read_demo(filler.bytes()).findings if finding.rule == "W-COPIED-TAB"]
+    assert [(finding.sheet, finding.cell) for finding in told] == [(COPY, filler.cell(COPY, "DV002", "grade:1"))]
+
+
+def test_a_copy_filled_only_where_the_issued_tab_rates_is_not_told():
+    filler = with_copy(fill_clean(Filler(build_demo())), fill_copy=True)  # the copy of a tab that rates everyone
+    assert [finding for finding in read_demo(filler.bytes()).findings if finding.rule == "W-COPIED-TAB"] == []
