@@ -246,13 +246,14 @@ def _scan_parts(archive: zipfile.ZipFile, data: bytes, infos: list[zipfile.ZipIn
     # every cell takes at least the 4 bytes of '<c/>' of its part's declared (and checked) size: a package too small
     # to hold max_total_cells cells (10,000 members take 9 MB, the bound 16 MB) is not counted by the fast pass
     tally.counting = sum(info.file_size for info in infos) > limits.max_total_cells * _SMALLEST_CELL_BYTES
+    # the workbook's sheets, known first: only their error cells and formulas are noted (the report names no other)
+    workbook = _read_capped(archive, "xl/workbook.xml")
+    names = _sheet_names(archive, targets, workbook)
     for info in infos:
-        _scan_part(archive, data, info, limits, related.get(info.filename), tally, copy)
+        _scan_part(archive, data, info, limits, related.get(info.filename), tally, copy, info.filename in names)
         if tally.cells > limits.max_total_cells:
             raise refuse("E-TOO-MANY-CELLS", detail=f"more than {tally.cells} cells", limit=f"{limits.max_total_cells:,}".replace(",", "."))
     _check_string_expansion(data, tally, limits)
-    workbook = _read_capped(archive, "xl/workbook.xml")
-    names = _sheet_names(archive, targets, workbook)
     sizes = {info.filename: info.file_size for info in infos}
     return PackageReport({name: sizes.get(part, 0) for part, name in names.items()},
                          {names[part]: cells for part, cells in tally.error_cells.items() if part in names},
@@ -261,23 +262,24 @@ def _scan_parts(archive: zipfile.ZipFile, data: bytes, infos: list[zipfile.ZipIn
 
 
 def _scan_part(archive, data: bytes, info: zipfile.ZipInfo, limits: Limits, relationship: str | None, tally: _Tally,
-               copy: StoredCopy | None = None) -> None:
+               copy: StoredCopy | None = None, noted: bool = True) -> None:
+    """`noted`: the part is a sheet of the workbook, whose error cells and formulas without a value are noted."""
     if copy is None:
-        _scan_part_bytes(archive, data, info, limits, relationship, tally, _chunks(data, info, limits))
+        _scan_part_bytes(archive, data, info, limits, relationship, tally, _chunks(data, info, limits), noted)
     elif (relationship or "").endswith(_STORED_TYPES):  # what calamine inflates: stored as the guards inflate it
         copy.begin(info)
         inflated = _inflate(data, info, copy.write)
-        _scan_part_bytes(archive, data, info, limits, relationship, tally, _chunks(data, info, limits, inflated))
+        _scan_part_bytes(archive, data, info, limits, relationship, tally, _chunks(data, info, limits, inflated), noted)
         for _ in inflated:  # a shared-string table past one chunk is measured apart: its first inflating ends here
             pass
         copy.end(info)
     else:  # the rest as it came, once the guards have read it
-        _scan_part_bytes(archive, data, info, limits, relationship, tally, _chunks(data, info, limits))
+        _scan_part_bytes(archive, data, info, limits, relationship, tally, _chunks(data, info, limits), noted)
         copy.raw(info, _raw_entry(data, info))
 
 
 def _scan_part_bytes(archive, data: bytes, info: zipfile.ZipInfo, limits: Limits, relationship: str | None,
-                     tally: _Tally, chunks) -> None:
+                     tally: _Tally, chunks, noted: bool = True) -> None:
     head = next(chunks, b"")
     root = _xml_root(head, info)
     if root is None and relationship is not None and (head.strip() or info.file_size > len(head)):
@@ -292,13 +294,12 @@ def _scan_part_bytes(archive, data: bytes, info: zipfile.ZipInfo, limits: Limits
         for _ in chunks:  # media and the like: only their real size matters
             pass
         return
-    errors = tally.error_cells.setdefault(info.filename, {})
-    formulas = tally.formula_cells.setdefault(info.filename, {})
+    errors, formulas = ({}, {}) if noted else (None, None)
     suspect, cells = _fast_sheet_pass(archive, info, head, chunks, limits, errors, tally.counting, formulas)
-    if not errors:
-        del tally.error_cells[info.filename]
-    if not formulas:
-        del tally.formula_cells[info.filename]
+    if errors:
+        tally.error_cells[info.filename] = errors
+    if formulas:
+        tally.formula_cells[info.filename] = formulas
     string_cells = None
     if suspect:
         cells, string_cells = _exact_sheet_pass(archive, data, info, limits)
@@ -347,19 +348,23 @@ class _RootReached(Exception):
     pass
 
 
-def _fast_sheet_pass(archive, info, head: bytes, chunks, limits: Limits, errors: dict,
-                     counting: bool, formulas: dict) -> tuple[bool, int]:
+def _fast_sheet_pass(archive, info, head: bytes, chunks, limits: Limits, errors: dict | None,
+                     counting: bool, formulas: dict | None) -> tuple[bool, int]:
     """(needs the exact pass, cells with values: 0 unless `counting`), from raw bytes, noting the error cells in
-    `errors` and the formulas without a stored value in `formulas`. Every chunk holds whole tags (see _chunks); any cell or row not in the plain form Excel writes makes
-    the part suspect."""
+    `errors` and the formulas without a stored value in `formulas` (None for a part that is no sheet of the
+    workbook: nothing noted). Every chunk holds whole tags (see _chunks); any cell or row not in the plain form
+    Excel writes makes the part suspect."""
     suspect = _too_big(*_FAST_BOX, limits)
     cells = 0
     for chunk in _all(head, chunks):
-        error_cell, dimensions = _markers(chunk)
-        if error_cell and len(errors) < MAX_ERROR_CELLS:
-            _note_error_cells(chunk, errors)
-        if len(formulas) < MAX_ERROR_CELLS:
-            _note_uncomputed_formulas(chunk, formulas)
+        if errors is None:
+            dimensions = _words(chunk, b"dimension")
+        else:
+            error_cell, dimensions = _markers(chunk)
+            if error_cell and len(errors) < MAX_ERROR_CELLS:
+                _note_error_cells(chunk, errors)
+            if len(formulas) < MAX_ERROR_CELLS:
+                _note_uncomputed_formulas(chunk, formulas)
         for match in _dimensions(chunk, dimensions):
             _check_claimed_dimension(archive, info, match, limits)
         if not suspect:
@@ -385,6 +390,17 @@ def _markers(chunk: bytes) -> tuple[bool, list[int]]:
         dimensions.append(match.start() - 3)
         match = _MARKER.search(chunk, match.end())
     return False, dimensions
+
+
+def _words(chunk: bytes, word: bytes) -> list[int]:
+    """Where each `word` starts in the chunk (memchr speed: what _markers finds of 'dimension', without its search
+    for error cells)."""
+    found = []
+    at = chunk.find(word)
+    while at >= 0:
+        found.append(at)
+        at = chunk.find(word, at + 1)
+    return found
 
 
 def _dimensions(chunk: bytes, found: list[int]):
