@@ -18,10 +18,14 @@ import struct
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
 from xml.parsers import expat
 
 from isal import igzip_lib
 from isal import isal_zlib as zlib  # inflates as zlib does, in less CPU (docs/reading.md, 14)
+
+from kdweb.rules.process_memos import bounded
 
 from . import sniff
 from .problems import refuse
@@ -240,8 +244,8 @@ class _Tally:
 
 def _scan_parts(archive: zipfile.ZipFile, data: bytes, infos: list[zipfile.ZipInfo], limits: Limits,
                 copy: StoredCopy | None = None) -> PackageReport:
-    targets = _relationship_targets(archive)
-    related = _parts_read_as_markup(targets)  # each part calamine may parse → its relationship type ("" if none)
+    # each part calamine may parse → its relationship type ("" if none)
+    targets, related = _relationships(_read_capped(archive, "xl/_rels/workbook.xml.rels"))
     tally = _Tally()
     # every cell takes at least the 4 bytes of '<c/>' of its part's declared (and checked) size: a package too small
     # to hold max_total_cells cells (10,000 members take 9 MB, the bound 16 MB) is not counted by the fast pass
@@ -861,10 +865,31 @@ def _value(match: re.Match | None) -> bytes | None:
     return match.group(1) if match.group(1) is not None else match.group(2)
 
 
-def _relationship_targets(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
-    """The workbook's relationships: id → (part it resolves to, relationship type)."""
+def _relationship_targets(archive: zipfile.ZipFile) -> Mapping[bytes, tuple[str, str, bytes]]:
+    """The workbook's relationships: id → (part it resolves to, relationship type, target as written)."""
+    return _relationships(_read_capped(archive, "xl/_rels/workbook.xml.rels"))[0]
+
+
+_RELATIONSHIPS = bounded(64)  # a workbook's relationships part → what `_relationships` makes of it
+_REMEMBERED_RELATIONSHIPS_BYTES = 16 * 1024
+
+
+def _relationships(rels: bytes) -> tuple[Mapping, Mapping]:
+    """The targets of a workbook's relationships part (`_targets_in`) and the parts calamine may parse
+    (`_parts_read_as_markup`), as read-only views: worked out once per distinct part for the process (the
+    template's, the same in every workbook of a layout; a memo of the process, bounded)."""
+    known = _RELATIONSHIPS.get(rels)
+    if known is None:
+        targets = _targets_in(rels)
+        known = (MappingProxyType(targets), MappingProxyType(_parts_read_as_markup(targets)))
+        if len(rels) <= _REMEMBERED_RELATIONSHIPS_BYTES:
+            _RELATIONSHIPS.keep(rels, known)
+    return known
+
+
+def _targets_in(rels: bytes) -> dict[bytes, tuple[str, str, bytes]]:
     targets = {}
-    for tag in _RELATIONSHIP.findall(_read_capped(archive, "xl/_rels/workbook.xml.rels")):
+    for tag in _RELATIONSHIP.findall(rels):
         rel_id, target, kind = _value(_ID_ATTR.search(tag)), _value(_TARGET_ATTR.search(tag)), _value(_TYPE_ATTR.search(tag))
         if rel_id is not None and target is not None:
             text = html.unescape(target.decode("utf-8", "replace"))
@@ -877,7 +902,7 @@ def _relationship_targets(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]
 _READ_BY_NAME = frozenset({"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml", "xl/styles.xml"})
 
 
-def _parts_read_as_markup(targets: dict) -> dict[str, str]:
+def _parts_read_as_markup(targets: Mapping) -> dict[str, str]:
     """Every part calamine may parse as XML → its relationship type: the workbook's relationship targets as the
     guards resolve them and as calamine does (the target as written, entities and ".." left alone: "/x" is "x",
     "xl/x" is itself, any other "x" is "xl/x"), of any type (a <sheet> may name any relationship), and the parts it
@@ -891,7 +916,7 @@ def _parts_read_as_markup(targets: dict) -> dict[str, str]:
     return parts
 
 
-def _sheet_names(archive: zipfile.ZipFile, targets: dict | None = None, workbook: bytes | None = None) -> dict[str, str]:
+def _sheet_names(archive: zipfile.ZipFile, targets: Mapping | None = None, workbook: bytes | None = None) -> dict[str, str]:
     """Each sheet's part → its tab name."""
     targets = _relationship_targets(archive) if targets is None else targets
     names = {}
