@@ -448,10 +448,11 @@ def _note_uncomputed_formulas(chunk: bytes, formulas: dict) -> None:
         start = chunk.rfind(b"<c ", 0, match.start())
         tag_end = chunk.find(b">", start)
         ref = _CELL_REF.search(chunk, start, tag_end) if start >= 0 else None
-        if ref is None or (b't="str"' in chunk[start:tag_end] and b"<v" in chunk[match.start():match.end()]):
+        # (finds within bounds: the `in` of a slice, uncopied)
+        if ref is None or (chunk.find(b't="str"', start, tag_end) >= 0 and chunk.find(b"<v", *match.span()) >= 0):
             continue  # no cell found, or a text formula whose stored value is empty text
         text = _FORMULA_TEXT.search(chunk, tag_end, match.end())
-        formulas[ref.group(1).decode()] = "=" + _unescape(text.group(1).decode("utf-8", "replace")) if text else ""
+        formulas[ref.group(1).decode()] = "=" + _unescaped(text.group(1).decode("utf-8", "replace")) if text else ""
         if len(formulas) >= MAX_ERROR_CELLS:
             return
 
@@ -938,6 +939,11 @@ def _unescape(text: str) -> str:
         text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
         .replace("&amp;", "&")
     )
+
+
+def _unescaped(text: str) -> str:
+    """_unescape, for a text that seldom holds an entity."""
+    return _unescape(text) if "&" in text else text
 
 
 def _column_letters(column: int) -> str:
