@@ -23,6 +23,7 @@ from kdweb.rules.field_registry import (
 )
 from kdweb.rules.messages import percent
 from kdweb.rules.parse import LEVEL_CHOICES, normalise_text
+from kdweb.rules.process_memos import bounded
 from kdweb.rules.records import RECORD_TYPES
 from kdweb.rules.ruleset import RuleSet
 from kdweb.rules.terms import SubjectKind
@@ -373,10 +374,21 @@ def layout_of(rule_set_id: str, version: int | None = None) -> Layout:
 def sheet_specs(rule_set: RuleSet, layout: int | None = None) -> tuple[SheetSpec, ...]:
     """One sheet per subject kind, in the order of SubjectKind, with the columns of the rule set's layout
     (the newest when None); grade columns come from the rule set's criteria, and a header's "{parameter}" is the
-    rule set's figure (docs/rulebook-366.md: every number is a parameter, the headers say the rule set's)."""
-    version = layout_of(rule_set.id, layout).version
+    rule set's figure (docs/rulebook-366.md: every number is a parameter, the headers say the rule set's). Asked on
+    every upload: kept per rule set and layout (a rule set is frozen; the memo holds both, so their ids stand for no
+    others), since the key of `_specs` hashes every criterion."""
+    chosen = layout_of(rule_set.id, layout)
+    known = _SPECS_OF.get((id(rule_set), id(chosen)))
+    if known is not None and known[0] is rule_set and known[1] is chosen:
+        return known[2]
+    version = chosen.version
     figures = tuple((name, parameter_text("{%s}" % name, rule_set)) for name in _header_figures(rule_set.id, version))
-    return _specs(rule_set.id, version, tuple((kind, rule_set.criteria_of(kind)) for kind in SubjectKind), figures)
+    specs = _specs(rule_set.id, version, tuple((kind, rule_set.criteria_of(kind)) for kind in SubjectKind), figures)
+    _SPECS_OF.keep((id(rule_set), id(chosen)), (rule_set, chosen, specs))
+    return specs
+
+
+_SPECS_OF = bounded(32)  # (id of a rule set, id of a layout) → (the rule set, the layout, its sheet specs)
 
 
 @lru_cache(maxsize=32)

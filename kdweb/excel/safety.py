@@ -18,10 +18,14 @@ import struct
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
 from xml.parsers import expat
 
 from isal import igzip_lib
 from isal import isal_zlib as zlib  # inflates as zlib does, in less CPU (docs/reading.md, 14)
+
+from kdweb.rules.process_memos import bounded
 
 from . import sniff
 from .problems import refuse
@@ -240,19 +244,20 @@ class _Tally:
 
 def _scan_parts(archive: zipfile.ZipFile, data: bytes, infos: list[zipfile.ZipInfo], limits: Limits,
                 copy: StoredCopy | None = None) -> PackageReport:
-    targets = _relationship_targets(archive)
-    related = _parts_read_as_markup(targets)  # each part calamine may parse → its relationship type ("" if none)
+    # each part calamine may parse → its relationship type ("" if none)
+    targets, related = _relationships(_read_capped(archive, "xl/_rels/workbook.xml.rels"))
     tally = _Tally()
     # every cell takes at least the 4 bytes of '<c/>' of its part's declared (and checked) size: a package too small
     # to hold max_total_cells cells (10,000 members take 9 MB, the bound 16 MB) is not counted by the fast pass
     tally.counting = sum(info.file_size for info in infos) > limits.max_total_cells * _SMALLEST_CELL_BYTES
+    # the workbook's sheets, known first: only their error cells and formulas are noted (the report names no other)
+    workbook = _read_capped(archive, "xl/workbook.xml")
+    names = _sheet_names(archive, targets, workbook)
     for info in infos:
-        _scan_part(archive, data, info, limits, related.get(info.filename), tally, copy)
+        _scan_part(archive, data, info, limits, related.get(info.filename), tally, copy, info.filename in names)
         if tally.cells > limits.max_total_cells:
             raise refuse("E-TOO-MANY-CELLS", detail=f"more than {tally.cells} cells", limit=f"{limits.max_total_cells:,}".replace(",", "."))
     _check_string_expansion(data, tally, limits)
-    workbook = _read_capped(archive, "xl/workbook.xml")
-    names = _sheet_names(archive, targets, workbook)
     sizes = {info.filename: info.file_size for info in infos}
     return PackageReport({name: sizes.get(part, 0) for part, name in names.items()},
                          {names[part]: cells for part, cells in tally.error_cells.items() if part in names},
@@ -261,23 +266,24 @@ def _scan_parts(archive: zipfile.ZipFile, data: bytes, infos: list[zipfile.ZipIn
 
 
 def _scan_part(archive, data: bytes, info: zipfile.ZipInfo, limits: Limits, relationship: str | None, tally: _Tally,
-               copy: StoredCopy | None = None) -> None:
+               copy: StoredCopy | None = None, noted: bool = True) -> None:
+    """`noted`: the part is a sheet of the workbook, whose error cells and formulas without a value are noted."""
     if copy is None:
-        _scan_part_bytes(archive, data, info, limits, relationship, tally, _chunks(data, info, limits))
+        _scan_part_bytes(archive, data, info, limits, relationship, tally, _chunks(data, info, limits), noted)
     elif (relationship or "").endswith(_STORED_TYPES):  # what calamine inflates: stored as the guards inflate it
         copy.begin(info)
         inflated = _inflate(data, info, copy.write)
-        _scan_part_bytes(archive, data, info, limits, relationship, tally, _chunks(data, info, limits, inflated))
+        _scan_part_bytes(archive, data, info, limits, relationship, tally, _chunks(data, info, limits, inflated), noted)
         for _ in inflated:  # a shared-string table past one chunk is measured apart: its first inflating ends here
             pass
         copy.end(info)
     else:  # the rest as it came, once the guards have read it
-        _scan_part_bytes(archive, data, info, limits, relationship, tally, _chunks(data, info, limits))
+        _scan_part_bytes(archive, data, info, limits, relationship, tally, _chunks(data, info, limits), noted)
         copy.raw(info, _raw_entry(data, info))
 
 
 def _scan_part_bytes(archive, data: bytes, info: zipfile.ZipInfo, limits: Limits, relationship: str | None,
-                     tally: _Tally, chunks) -> None:
+                     tally: _Tally, chunks, noted: bool = True) -> None:
     head = next(chunks, b"")
     root = _xml_root(head, info)
     if root is None and relationship is not None and (head.strip() or info.file_size > len(head)):
@@ -292,13 +298,12 @@ def _scan_part_bytes(archive, data: bytes, info: zipfile.ZipInfo, limits: Limits
         for _ in chunks:  # media and the like: only their real size matters
             pass
         return
-    errors = tally.error_cells.setdefault(info.filename, {})
-    formulas = tally.formula_cells.setdefault(info.filename, {})
+    errors, formulas = ({}, {}) if noted else (None, None)
     suspect, cells = _fast_sheet_pass(archive, info, head, chunks, limits, errors, tally.counting, formulas)
-    if not errors:
-        del tally.error_cells[info.filename]
-    if not formulas:
-        del tally.formula_cells[info.filename]
+    if errors:
+        tally.error_cells[info.filename] = errors
+    if formulas:
+        tally.formula_cells[info.filename] = formulas
     string_cells = None
     if suspect:
         cells, string_cells = _exact_sheet_pass(archive, data, info, limits)
@@ -347,19 +352,23 @@ class _RootReached(Exception):
     pass
 
 
-def _fast_sheet_pass(archive, info, head: bytes, chunks, limits: Limits, errors: dict,
-                     counting: bool, formulas: dict) -> tuple[bool, int]:
+def _fast_sheet_pass(archive, info, head: bytes, chunks, limits: Limits, errors: dict | None,
+                     counting: bool, formulas: dict | None) -> tuple[bool, int]:
     """(needs the exact pass, cells with values: 0 unless `counting`), from raw bytes, noting the error cells in
-    `errors` and the formulas without a stored value in `formulas`. Every chunk holds whole tags (see _chunks); any cell or row not in the plain form Excel writes makes
-    the part suspect."""
+    `errors` and the formulas without a stored value in `formulas` (None for a part that is no sheet of the
+    workbook: nothing noted). Every chunk holds whole tags (see _chunks); any cell or row not in the plain form
+    Excel writes makes the part suspect."""
     suspect = _too_big(*_FAST_BOX, limits)
     cells = 0
     for chunk in _all(head, chunks):
-        error_cell, dimensions = _markers(chunk)
-        if error_cell and len(errors) < MAX_ERROR_CELLS:
-            _note_error_cells(chunk, errors)
-        if len(formulas) < MAX_ERROR_CELLS:
-            _note_uncomputed_formulas(chunk, formulas)
+        if errors is None:
+            dimensions = _words(chunk, b"dimension")
+        else:
+            error_cell, dimensions = _markers(chunk)
+            if error_cell and len(errors) < MAX_ERROR_CELLS:
+                _note_error_cells(chunk, errors)
+            if len(formulas) < MAX_ERROR_CELLS:
+                _note_uncomputed_formulas(chunk, formulas)
         for match in _dimensions(chunk, dimensions):
             _check_claimed_dimension(archive, info, match, limits)
         if not suspect:
@@ -385,6 +394,17 @@ def _markers(chunk: bytes) -> tuple[bool, list[int]]:
         dimensions.append(match.start() - 3)
         match = _MARKER.search(chunk, match.end())
     return False, dimensions
+
+
+def _words(chunk: bytes, word: bytes) -> list[int]:
+    """Where each `word` starts in the chunk (memchr speed: what _markers finds of 'dimension', without its search
+    for error cells)."""
+    found = []
+    at = chunk.find(word)
+    while at >= 0:
+        found.append(at)
+        at = chunk.find(word, at + 1)
+    return found
 
 
 def _dimensions(chunk: bytes, found: list[int]):
@@ -428,10 +448,11 @@ def _note_uncomputed_formulas(chunk: bytes, formulas: dict) -> None:
         start = chunk.rfind(b"<c ", 0, match.start())
         tag_end = chunk.find(b">", start)
         ref = _CELL_REF.search(chunk, start, tag_end) if start >= 0 else None
-        if ref is None or (b't="str"' in chunk[start:tag_end] and b"<v" in chunk[match.start():match.end()]):
+        # (finds within bounds: the `in` of a slice, uncopied)
+        if ref is None or (chunk.find(b't="str"', start, tag_end) >= 0 and chunk.find(b"<v", *match.span()) >= 0):
             continue  # no cell found, or a text formula whose stored value is empty text
         text = _FORMULA_TEXT.search(chunk, tag_end, match.end())
-        formulas[ref.group(1).decode()] = "=" + _unescape(text.group(1).decode("utf-8", "replace")) if text else ""
+        formulas[ref.group(1).decode()] = "=" + _unescaped(text.group(1).decode("utf-8", "replace")) if text else ""
         if len(formulas) >= MAX_ERROR_CELLS:
             return
 
@@ -845,10 +866,31 @@ def _value(match: re.Match | None) -> bytes | None:
     return match.group(1) if match.group(1) is not None else match.group(2)
 
 
-def _relationship_targets(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
-    """The workbook's relationships: id → (part it resolves to, relationship type)."""
+def _relationship_targets(archive: zipfile.ZipFile) -> Mapping[bytes, tuple[str, str, bytes]]:
+    """The workbook's relationships: id → (part it resolves to, relationship type, target as written)."""
+    return _relationships(_read_capped(archive, "xl/_rels/workbook.xml.rels"))[0]
+
+
+_RELATIONSHIPS = bounded(64)  # a workbook's relationships part → what `_relationships` makes of it
+_REMEMBERED_RELATIONSHIPS_BYTES = 16 * 1024
+
+
+def _relationships(rels: bytes) -> tuple[Mapping, Mapping]:
+    """The targets of a workbook's relationships part (`_targets_in`) and the parts calamine may parse
+    (`_parts_read_as_markup`), as read-only views: worked out once per distinct part for the process (the
+    template's, the same in every workbook of a layout; a memo of the process, bounded)."""
+    known = _RELATIONSHIPS.get(rels)
+    if known is None:
+        targets = _targets_in(rels)
+        known = (MappingProxyType(targets), MappingProxyType(_parts_read_as_markup(targets)))
+        if len(rels) <= _REMEMBERED_RELATIONSHIPS_BYTES:
+            _RELATIONSHIPS.keep(rels, known)
+    return known
+
+
+def _targets_in(rels: bytes) -> dict[bytes, tuple[str, str, bytes]]:
     targets = {}
-    for tag in _RELATIONSHIP.findall(_read_capped(archive, "xl/_rels/workbook.xml.rels")):
+    for tag in _RELATIONSHIP.findall(rels):
         rel_id, target, kind = _value(_ID_ATTR.search(tag)), _value(_TARGET_ATTR.search(tag)), _value(_TYPE_ATTR.search(tag))
         if rel_id is not None and target is not None:
             text = html.unescape(target.decode("utf-8", "replace"))
@@ -861,7 +903,7 @@ def _relationship_targets(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]
 _READ_BY_NAME = frozenset({"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml", "xl/styles.xml"})
 
 
-def _parts_read_as_markup(targets: dict) -> dict[str, str]:
+def _parts_read_as_markup(targets: Mapping) -> dict[str, str]:
     """Every part calamine may parse as XML → its relationship type: the workbook's relationship targets as the
     guards resolve them and as calamine does (the target as written, entities and ".." left alone: "/x" is "x",
     "xl/x" is itself, any other "x" is "xl/x"), of any type (a <sheet> may name any relationship), and the parts it
@@ -875,7 +917,7 @@ def _parts_read_as_markup(targets: dict) -> dict[str, str]:
     return parts
 
 
-def _sheet_names(archive: zipfile.ZipFile, targets: dict | None = None, workbook: bytes | None = None) -> dict[str, str]:
+def _sheet_names(archive: zipfile.ZipFile, targets: Mapping | None = None, workbook: bytes | None = None) -> dict[str, str]:
     """Each sheet's part → its tab name."""
     targets = _relationship_targets(archive) if targets is None else targets
     names = {}
@@ -897,6 +939,11 @@ def _unescape(text: str) -> str:
         text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
         .replace("&amp;", "&")
     )
+
+
+def _unescaped(text: str) -> str:
+    """_unescape, for a text that seldom holds an entity."""
+    return _unescape(text) if "&" in text else text
 
 
 def _column_letters(column: int) -> str:

@@ -45,7 +45,8 @@ def find_header(values: list[list], spec: SheetSpec) -> int | None:
     """The 0-based index of the header row: the first row holding the code column's header."""
     wanted = normalise_text(spec.code_column.header)
     for index, row in enumerate(values[:HEADER_SEARCH_ROWS]):
-        if any(isinstance(value, str) and value and _header_key(value) == wanted for value in row):
+        # filter: a blank cell ("", None) passed over at C speed; a title row is one text and blanks
+        if any(isinstance(value, str) and _header_key(value) == wanted for value in filter(None, row)):
             return index
     return None
 

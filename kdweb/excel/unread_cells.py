@@ -42,7 +42,8 @@ def unread_cell_findings(spec: SheetSpec, places: SheetPlaces, records: list, un
             told.append((ref, row, keys[letters], FORMULA, f"có công thức{shown} chưa có giá trị đã tính: tệp được "
                          "lưu bằng một chương trình không tính công thức, nên ô này được đọc là ô trống. " + _SAVE_AGAIN))
     for (top, left), (bottom, right) in merged or ():
-        told.extend(_merged(top + 1, left + 1, bottom + 1, right + 1, keys, places.header_row))
+        if bottom >= places.header_row:  # else above the first row read, as the template's own titles are
+            told.extend(_merged(top + 1, left + 1, bottom + 1, right + 1, keys, places.header_row))
     if not told:  # the usual case: none, or the template's own formulas and merged titles only
         return []
     subjects = {places.rows[record.code]: record for record in records if record.code in places.rows}

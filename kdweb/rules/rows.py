@@ -88,6 +88,7 @@ class _Plan(NamedTuple):
     monthly_list: int | None  # the cell listing the months, when read apart
     monthly_at: int | None  # the record's field it fills
     repeating_keys: tuple[str, ...]
+    vocabulary: tuple[bool, ...]  # by repeating key: whether its texts are the vocabulary (`_Readings`)
     repeating: Callable[[Sequence], tuple]  # a row's cells → its repeating cells
     repeating_at: tuple[int, ...]  # where they are among the row's cells
     own_values: tuple  # (index, key, parser) of the own cells that are plain values (scores, counts)
@@ -124,9 +125,13 @@ def _plan(record_type: type, registry: Registry, cell_keys: tuple, fact_keys: tu
     own_cells = tuple((index, key) for index, key, field in read
                       if field and not field.remembered and key not in valued and key not in texts)
     facts_known = all(key in layout.positions for key in fact_keys)
+    # a dropdown's texts (or a list of its codes) are the vocabulary; a code, a number, a date are the unit's
+    vocabulary = tuple(field is not None and (isinstance(field.parser, Choice) or key == MONTHLY_LIST)
+                       for index, key, field in read if index in repeating)
     return _Plan(
         listed[0] if alone else None, layout.positions.get(MONTHLY_LIST) if alone else None,
-        tuple(cell_keys[index] for index in repeating), tuple_getter(repeating), tuple(repeating), own_values,
+        tuple(cell_keys[index] for index in repeating), vocabulary, tuple_getter(repeating), tuple(repeating),
+        own_values,
         own_texts, own_cells,
         layout,
         facts_known, _runs([layout.positions.get(key) for key in fact_keys]) if facts_known else (),
@@ -259,14 +264,12 @@ class _Readings(dict):
     It holds its parser weakly: the parser holds it, and a cycle would outlive the read until the cyclic collector
     walks it (RowParser: no cycles)."""
 
-    def __init__(self, parser: "RowParser", key: str, plan: object | None):
+    def __init__(self, parser: weakref.ref, key: str, plan: object | None, vocabulary: bool):
         super().__init__()
-        self.parser, self.key = weakref.ref(parser), key
+        self.parser, self.key = parser, key  # the parser held weakly
         self.tokens: dict[tuple, object] = {}  # reading → its token
         self.learnt = (plan, key)  # this cell's texts in `_TEXT_TOKENS`
-        field = parser._field(key)
-        # a dropdown's texts (or a list of its codes) are the vocabulary; a code, a number, a date are the unit's
-        self.vocabulary = field is not None and (isinstance(field.parser, Choice) or key == MONTHLY_LIST)
+        self.vocabulary = vocabulary  # its texts are the vocabulary (_Plan.vocabulary)
 
     def __missing__(self, value):
         if type(value) is not str:
@@ -334,7 +337,9 @@ class RowParser:
         self._month_lists = _MonthLists(partial(_months_listed, self.shape, self.parsed_texts), (record_type, registry))
         self._repeating_keys, self._repeating, self._repeating_at = plan.repeating_keys, plan.repeating, plan.repeating_at
         self._plan_key = _plan_key(record_type, registry, self._repeating_keys)
-        self._readings = tuple(_Readings(self, key, self._plan_key) for key in self._repeating_keys)  # by text
+        held = weakref.ref(self)
+        self._readings = tuple(_Readings(held, key, self._plan_key, vocabulary)  # by text
+                               for key, vocabulary in zip(self._repeating_keys, plan.vocabulary))
         # own cells that are plain values (scores, counts): each distinct value parsed once, into its position
         self._own_values = tuple((index, key, parser, {}) for index, key, parser in plan.own_values)
         self._own_texts, self._own_cells = plan.own_texts, plan.own_cells

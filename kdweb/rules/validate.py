@@ -5,6 +5,7 @@ from typing import Iterable
 
 from .context import DistrictContext, UnitContext
 from .findings import Finding, sorted_findings
+from .process_memos import bounded
 from .records import UnitBatch
 from .registry import get_rule_set
 from .ruleset import Check, RuleSet
@@ -18,10 +19,23 @@ def validate_unit(batch: UnitBatch, rule_set: RuleSet | None = None) -> list[Fin
     rule_set = rule_set or get_rule_set()
     context = UnitContext(batch, rule_set)
     findings: list[Finding] = []
-    for check in rule_set.checks:
-        if check.scope == "unit" and check.runs_under(rule_set):
-            findings.extend(_run(check, context, batch.unit_code, batch.unit_name))
+    for check in _unit_checks(rule_set):
+        findings.extend(_run(check, context, batch.unit_code, batch.unit_name))
     return sorted_findings(finding for finding in findings if rule_set.is_on(finding.rule))
+
+
+_UNIT_CHECKS = bounded(16)  # id of a rule set → (the rule set, its unit checks that run under it)
+
+
+def _unit_checks(rule_set: RuleSet) -> tuple[Check, ...]:
+    """The rule set's unit checks that run under it, in its order: worked out once per rule set (a rule set is
+    frozen; the memo holds it, so its id stands for no other)."""
+    known = _UNIT_CHECKS.get(id(rule_set))
+    if known is not None and known[0] is rule_set:
+        return known[1]
+    checks = tuple(check for check in rule_set.checks if check.scope == "unit" and check.runs_under(rule_set))
+    _UNIT_CHECKS.keep(id(rule_set), (rule_set, checks))
+    return checks
 
 
 def validate_district(batches: Iterable[UnitBatch], rule_set: RuleSet | None = None) -> list[Finding]:

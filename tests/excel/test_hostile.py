@@ -307,3 +307,35 @@ def test_a_styles_part_of_nothing_but_blanks_is_still_a_bomb(good):
     parts = files.zip_parts(good)
     parts["xl/styles.xml"] = parts["xl/styles.xml"] + b" " * (20 * 1024 * 1024)
     refused(files.make_zip(parts), "E-ZIP-BOMB")
+
+
+def test_the_relationships_kept_for_the_process_are_those_of_the_part_read():
+    """safety._relationships answers from a memo of the process: for relationship parts that differ in a target,
+    a type, an id, a quote or an entity, read in any order and again, each gets what a fresh reading of its own
+    bytes gives, as read-only views; past the memo's bound and past its size limit, still; forgetting empties it."""
+    from kdweb.rules import process_memos
+
+    def rels(*entries: bytes) -> bytes:
+        return (b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                b'relationships">' + b"".join(entries) + b"</Relationships>")
+
+    sheet = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+    entries = [b'<Relationship Id="rId%d" Type="%s" Target="%s"/>' % (number, kind, target)
+               for number in (1, 2) for kind in (sheet, b"x/sharedStrings", b"")
+               for target in (b"worksheets/sheet1.xml", b"/xl/worksheets/sheet2.xml", b"../x.xml", b"a&amp;b.xml",
+                              b"xl/worksheets/sheet1.xml")]
+    entries += [b"<Relationship Id='rId1' Target='worksheets/sheet3.xml' Type='t'/>", b'<Relationship Target="x"/>']
+    parts = [rels(entry) for entry in entries] + [rels(*entries[:7]), rels(*entries[3:]), rels(*entries) * 40]
+    parts += [rels(b'<Relationship Id="rId%d" Type="t" Target="s%d.xml"/>' % (number, number)) for number in range(80)]
+    process_memos.forget()
+    for _ in range(3):
+        for part in parts + parts[::-1]:
+            targets, related = safety._relationships(part)
+            fresh = safety._targets_in(part)
+            assert dict(targets) == fresh and dict(related) == safety._parts_read_as_markup(fresh)
+            with pytest.raises(TypeError):
+                targets[b"rId9"] = ("x", "", b"x")
+    assert 0 < len(safety._RELATIONSHIPS) <= safety._RELATIONSHIPS.bound
+    assert rels(*entries) * 40 not in safety._RELATIONSHIPS  # larger than a template's: read each time
+    process_memos.forget()
+    assert not safety._RELATIONSHIPS

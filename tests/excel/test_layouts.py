@@ -83,3 +83,35 @@ def test_a_layout_this_server_does_not_know_is_refused(newer_layout, monkeypatch
     monkeypatch.delitem(columns.LAYOUTS["qd366-hd43"], version)
     result = read_demo(data)
     assert not result.ok and result.problem.code == "E-VERSION"
+
+
+def test_the_specs_kept_per_rule_set_and_layout_are_those_of_the_rule_set_and_layout_asked(monkeypatch):
+    """sheet_specs answers from a memo: for every rule set, ones derived with other figures in their headers or
+    other criteria, and every layout of each (the newest too), asked in any order and again, the specs worked out
+    afresh; a layout taken out of LAYOUTS is refused and the newest is then the one before; forgetting empties
+    it."""
+    from kdweb.rules import RULE_SETS, Criterion, process_memos
+
+    def fresh(rule_set, layout):
+        version = columns.layout_of(rule_set.id, layout).version
+        figures = tuple((name, columns.parameter_text("{%s}" % name, rule_set))
+                        for name in columns._header_figures(rule_set.id, version))
+        return columns._specs(rule_set.id, version, tuple((kind, rule_set.criteria_of(kind)) for kind in SubjectKind),
+                              figures)
+
+    asked = []
+    for rule_set in RULE_SETS.values():
+        criteria = {**rule_set.criteria, SubjectKind.MEMBER: (Criterion("9", "Tiêu chí thêm"),)}
+        for each in (rule_set, rule_set.with_changes(quota_share=0.3, small_group_threshold=7),
+                     rule_set.with_changes(criteria=criteria)):
+            asked += [(each, layout) for layout in (None, *columns.LAYOUTS[each.id])]
+    for _ in range(2):
+        for rule_set, layout in asked + asked[::-1]:
+            assert sheet_specs(rule_set, layout) == fresh(rule_set, layout)
+    newest = max(columns.LAYOUTS[RS.id])
+    monkeypatch.delitem(columns.LAYOUTS[RS.id], newest)
+    with pytest.raises(KeyError):
+        sheet_specs(RS, newest)
+    assert sheet_specs(RS) == fresh(RS, newest - 1)
+    process_memos.forget()
+    assert not columns._SPECS_OF

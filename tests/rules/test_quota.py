@@ -155,3 +155,20 @@ def test_a_member_rated_by_two_units_counts_once_when_the_member_quota_is_distri
     moved = next(record for record in first.members if record.level is Level.HTXSNV)
     second = batch(moved, unit_code="B")
     assert not [f for f in validate_district([first, second], rule_set) if f.rule in QUOTA]
+
+
+def test_the_limit_is_the_floor_of_the_share_for_every_share_and_base():
+    """quota_limit works the floor out in integers: the same as the exact fraction's floor, for shares as rule sets
+    write them (a fifth, a quarter, shares that are no short decimal) and every base up to 1,000 of either kind."""
+    from fractions import Fraction
+    from math import floor
+
+    from kdweb.rules.checks_quota import quota_limit
+
+    for share in (0.2, 0.25, 0.3, 1 / 3, 0.0, 1.0, 0.123456789):
+        for base in (QuotaBase.HTTNV, QuotaBase.HTTNV_AND_BETTER):
+            rule_set = get_rule_set().with_changes(quota_share=share, quota_base=base).disabling("Q-SMALL")
+            for good in range(0, 1001, 7):
+                for excellent in (0, 1, good // 3):
+                    counted = good + excellent if base is QuotaBase.HTTNV_AND_BETTER else good
+                    assert quota_limit(excellent, good, rule_set).limit == floor(Fraction(str(share)) * counted)

@@ -76,3 +76,24 @@ def test_a_rule_set_with_other_criteria_needs_no_code_change():
     assert findings_for("M-GRADES", member(level=Level.HTXSNV, grades={"A": Grade.TOT}), rule_set=other)
     [finding] = findings_for("M-GRADES", member(grades={}), rule_set=other)
     assert finding.field == "grade:A"
+
+
+def test_the_unit_checks_kept_per_rule_set_are_always_those_of_the_rule_set_asked():
+    """validate._unit_checks answers from a memo: for every rule set, and every one derived from it by a switch
+    (which may come after it, in any order, and past the memo's bound), the checks that run under that very rule
+    set; forgetting empties it."""
+    from kdweb.rules import process_memos, validate
+
+    def expected(rule_set):
+        return tuple(check for check in rule_set.checks if check.scope == "unit" and check.runs_under(rule_set))
+
+    for rule_set in RULE_SETS.values():
+        rules = sorted({rule for check in rule_set.checks for rule in (check.rule, *check.also)})
+        derived = [rule_set, rule_set.disabling(*rules)] + [rule_set.disabling(rule) for rule in rules]
+        derived += [other.enabling(*rules) for other in derived[1:4]]
+        for _ in range(2):
+            for each in derived + derived[::-1]:
+                assert validate._unit_checks(each) == expected(each)
+        assert len(validate._UNIT_CHECKS) <= validate._UNIT_CHECKS.bound
+    process_memos.forget()
+    assert not validate._UNIT_CHECKS
