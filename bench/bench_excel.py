@@ -4,6 +4,7 @@
     .venv/bin/python bench/bench_excel.py --quick    # 500 and ~1,000 members only, fewer turns
     .venv/bin/python bench/bench_excel.py --sandbox  # only what the sandbox costs per upload
     .venv/bin/python bench/bench_excel.py --profile 10000   # cProfile of the whole path at that size, top 25
+    .venv/bin/python bench/bench_excel.py --stages --sizes 500   # the whole path's CPU split by its parts
 
 The demo district is loaded into a throw-away SQLite database; each unit's workbook is downloaded through the
 app's own service (`workbooks.issue_workbook`: the roster of record, signed), then filled as units fill it
@@ -463,6 +464,76 @@ def profile_whole(real: RealUnits, size_index: int, top: int = 25) -> None:
     pstats.Stats(profiler).sort_stats(os.environ.get("KDWEB_PROFILE_SORT", "tottime")).print_stats(top)
 
 
+# the whole path's parts, each a function the path calls by this module attribute: (label, module, attribute)
+STAGES = (
+    ("version look-up (uploads.issued_to)", "kdweb.services.uploads", "issued_to"),
+    ("guards (safety.check_upload)", "kdweb.excel.reader", "check_upload"),
+    ("calamine opens the guards' copy", "kdweb.excel.reader", "_Spool.open"),
+    ("signed metadata (reader._checked_meta)", "kdweb.excel.reader", "_checked_meta"),
+    ("calamine loads the sheets (reader._calamine)", "kdweb.excel.reader", "_calamine"),
+    ("rows into records, calamine's rows included", "kdweb.excel.reader", "read_subject_sheet"),
+    ("rule book (validate_unit)", "kdweb.excel.reader", "validate_unit"),
+    ("rating rows: each record's JSON (outcome ratings)", "kdweb.excel.outcome", "CheckedUpload.ratings"),
+    ("rating rows: the insert's rows (uploads.rating_rows)", "kdweb.services.uploads", "rating_rows"),
+    ("summary (uploads.summary)", "kdweb.services.uploads", "summary"),
+)
+
+
+def stages_table(real: RealUnits, turns: int) -> None:
+    """The whole path's CPU split by STAGES (each stage timed where the path calls it; nested calls counted in the
+    stage that calls them: the metadata sheet's load is in both the metadata and calamine's loads), medians of
+    `turns` turns read as a sandbox worker's next upload, with the bare calamine parse beside it."""
+    import importlib
+
+    spent: dict[str, float] = {}
+
+    def timed(label, function):
+        def stage(*args, **kwargs):
+            started = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.process_time() - started
+        return stage
+
+    undo = []
+    for label, module_name, attribute in STAGES:
+        owner = importlib.import_module(module_name)
+        *path, name = attribute.split(".")
+        for step in path:
+            owner = getattr(owner, step)
+        original = owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)
+        undo.append((owner, name, original))
+        setattr(owner, name, property(timed(label, original.fget)) if isinstance(original, property)
+                else timed(label, original))
+    try:
+        for cycle, unit, batch, data in real.cases:
+            whole_path(cycle, unit, data)
+            gc.freeze()
+            turns_spent, wholes, bares = [], [], []
+            for _ in range(turns):
+                as_next_upload(cycle, unit, real.others[unit.code])
+                spent.clear()
+                gc.collect()
+                started = time.process_time()
+                whole_path(cycle, unit, data)
+                wholes.append(time.process_time() - started)
+                turns_spent.append(dict(spent))
+                gc.collect()
+                started = time.process_time()
+                bare_calamine(data)
+                bares.append(time.process_time() - started)
+            print(f"{unit.code} ({len(batch.members):,} members), {turns} turns: whole path "
+                  f"{statistics.median(wholes) * 1000:.2f} ms CPU, bare calamine {statistics.median(bares) * 1000:.2f} ms")
+            for label, *_ in STAGES:
+                print(f"  {label:52} {statistics.median(turn.get(label, 0.0) for turn in turns_spent) * 1000:7.3f} ms")
+            rest = [whole - sum(turn.values()) for whole, turn in zip(wholes, turns_spent)]
+            print(f"  {'the rest (hash, findings placed, calls between)':52} {statistics.median(rest) * 1000:7.3f} ms")
+    finally:
+        for owner, name, function in undo:
+            setattr(owner, name, function)
+
+
 SANDBOX = isolation.SandboxLimits(workers=1)  # the app's defaults, one worker: its CPU time is read below
 
 
@@ -592,6 +663,7 @@ def main() -> None:
     parser.add_argument("--profile", type=int, metavar="MEMBERS", help="cProfile the whole path at this size only")
     parser.add_argument("--runs", type=int, default=7, help="runs of the sandbox table and of the template")
     parser.add_argument("--tricks", action="store_true", help="only the hot path's tricks, side by side")
+    parser.add_argument("--stages", action="store_true", help="only the whole path's CPU split by its parts")
     parser.add_argument("--sizes", help="member counts to bench instead of the usual, e.g. 10000 or 500,1200")
     parser.add_argument("--warm", type=int, default=WARM_UPLOADS,
                         help="other units' workbooks read before each timed upload, the process's memos forgotten "
@@ -617,6 +689,9 @@ def main() -> None:
             return
         if options.tricks:
             tricks_table(real, options.turns)
+            return
+        if options.stages:
+            stages_table(real, options.turns * 3)
             return
         print(f"load average before timing {os.getloadavg()[0]:.1f}")
         rows = real_table(_cases(real, lambda size: size < 5_000), 3 if options.quick else options.turns)
