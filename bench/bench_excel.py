@@ -32,6 +32,7 @@ import os
 import json
 import platform
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -228,6 +229,23 @@ def fill_as_users(data: bytes, batch, rule_set, rng: random.Random) -> bytes:
     return buffer.getvalue()
 
 
+def saved_by_libreoffice(data: bytes) -> bytes:
+    """The workbook opened and saved again by LibreOffice Calc, as many units save it: formulas with their computed
+    values, texts in a shared-string table (openpyxl's save keeps no computed value and writes texts inline)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise SystemExit("--saved-by libreoffice: soffice not found (Debian: apt-get install libreoffice-calc-nogui)")
+    with tempfile.TemporaryDirectory(prefix="kdweb-bench-lo-") as work:
+        folder = Path(work)
+        (folder / "filled.xlsx").write_bytes(data)
+        subprocess.run([soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
+                        "--convert-to", "xlsx", "--outdir", str(folder / "out"), str(folder / "filled.xlsx")],
+                       capture_output=True, check=True, timeout=600)
+        return (folder / "out" / "filled.xlsx").read_bytes()
+
+
+_SAVERS = {"openpyxl": lambda data: data, "libreoffice": saved_by_libreoffice}  # fill_as_users saves by openpyxl
+
 WARM_UPLOADS = 3  # other units' workbooks a sandbox worker has read before the timed upload (--warm)
 
 
@@ -236,10 +254,11 @@ class RealUnits:
     each, `warm` more of the same download filled with other draws: what other units type, read by a sandbox worker
     before the timed upload (`others`, by unit code)."""
 
-    def __init__(self, sizes, warm: int = WARM_UPLOADS):
+    def __init__(self, sizes, warm: int = WARM_UPLOADS, saved_by: str = "openpyxl"):
         import common
 
         self.warm, self.others = warm, {}
+        self.save = _SAVERS[saved_by]
 
         self._database = common.fresh_database("sqlite")
         url = self._database.__enter__()
@@ -272,8 +291,8 @@ class RealUnits:
         db.session.commit()
         batch = roster_batch(cycle, unit)
         rule_set = get_rule_set(cycle.rule_set_id)
-        data = fill_as_users(issued, batch, rule_set, random.Random(size))
-        self.others[unit.code] = [fill_as_users(issued, batch, rule_set, random.Random(size * 1_000 + draw))
+        data = self.save(fill_as_users(issued, batch, rule_set, random.Random(size)))
+        self.others[unit.code] = [self.save(fill_as_users(issued, batch, rule_set, random.Random(size * 1_000 + draw)))
                                   for draw in range(1, self.warm + 1)]
         return cycle, unit, batch, data
 
@@ -663,6 +682,8 @@ def main() -> None:
     parser.add_argument("--profile", type=int, metavar="MEMBERS", help="cProfile the whole path at this size only")
     parser.add_argument("--runs", type=int, default=7, help="runs of the sandbox table and of the template")
     parser.add_argument("--tricks", action="store_true", help="only the hot path's tricks, side by side")
+    parser.add_argument("--saved-by", choices=sorted(_SAVERS), default="openpyxl",
+                        help="what saves the filled workbooks: openpyxl (as filled) or LibreOffice Calc (as many units)")
     parser.add_argument("--stages", action="store_true", help="only the whole path's CPU split by its parts")
     parser.add_argument("--sizes", help="member counts to bench instead of the usual, e.g. 10000 or 500,1200")
     parser.add_argument("--warm", type=int, default=WARM_UPLOADS,
@@ -682,7 +703,7 @@ def main() -> None:
         return
     sizes = ((options.profile,) if options.profile else tuple(int(size) for size in options.sizes.split(","))
              if options.sizes else REAL_SIZES[:2] if options.quick else REAL_SIZES)
-    real = RealUnits(sizes, options.warm)
+    real = RealUnits(sizes, options.warm, options.saved_by)
     try:
         if options.profile:
             profile_whole(real, 0)

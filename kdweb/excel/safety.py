@@ -78,6 +78,8 @@ _ROOT = re.compile(rb"<[A-Za-z_]")
 # so an entity in it ('t="&#115;"') is no shared string to it; openpyxl shares one str among references.
 _ODD_ATTRIBUTES = (b" =", b"\t=", b"\n=", b"\r=", b"= ", b"=\t", b"=\n", b"=\r", b"='", b"\tt=", b"\nt=", b"\rt=")
 _RARE_BYTES = (b"\t", b"\n", b"\r", b"'")
+_BREAKS = (b"\t", b"\n", b"\r")
+_ODD_AFTER_EQUALS = re.compile(rb"=[ \t\n\r']")  # _ODD_ATTRIBUTES that begin with '=': a literal first byte, a fast scan
 _CLOSED_TAG = re.compile(rb"<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
 _SI = re.compile(rb"<(?:[\w.-]+:)?si[\s>/]")
 _REF = re.compile(rb"\$?([A-Za-z]+)\$?([0-9]+)$")
@@ -491,7 +493,10 @@ def _plain_attributes(chunk: bytes) -> bool:
     settle those sheets; the rest (text with line breaks, say) get the substring searches, 15 times slower."""
     if not any(byte in chunk for byte in _RARE_BYTES) and chunk.count(b"=") == chunk.count(b'="'):
         return b' ="' not in chunk
-    return not any(odd in chunk for odd in _ODD_ATTRIBUTES)
+    # not any(odd in chunk for odd in _ODD_ATTRIBUTES), in fewer passes: what follows an '=' in one search, what
+    # stands before one only for the line breaks the chunk holds (LibreOffice ends its XML declaration with one)
+    return (b" =" not in chunk and _ODD_AFTER_EQUALS.search(chunk) is None
+            and not any(brk + b"=" in chunk or brk + b"t=" in chunk for brk in _BREAKS if brk in chunk))
 
 
 def _all(head: bytes, chunks):
@@ -604,25 +609,66 @@ def _merge_lengths(known: list[int] | None, found: list[int]) -> list[int]:
 
 def _check_string_expansion(data: bytes, tally: _Tally, limits: Limits) -> None:
     """Every shared-string cell becomes its own copy of the string: bound cells × referenced length, first by
-    the longest string, then exactly where that bound is too coarse."""
+    the longest string, then exactly where that bound is too coarse. A sheet's references are read once, from the
+    bytes where its cells are plain (`_fast_string_references`, which counts them too), else by expat."""
     lengths = tally.string_lengths or []
     if not lengths:
         return
-    counted = [(info, cells if cells is not None else _fast_string_cells(data, info, limits))
-               for info, cells in tally.sheet_parts]
-    if all(cells is not None for _, cells in counted) and (
-            sum(cells for _, cells in counted) * max(lengths) <= limits.max_string_expansion):
+    counted = []  # (part, its shared-string cells or None, their references when read)
+    for info, cells in tally.sheet_parts:
+        references = None
+        if cells is None:
+            references = _fast_string_references(data, info, limits)
+            cells = sum(references.values()) if references is not None else _fast_string_cells(data, info, limits)
+        counted.append((info, cells, references))
+    if all(cells is not None for _, cells, _ in counted) and (
+            sum(cells for _, cells, _ in counted) * max(lengths) <= limits.max_string_expansion):
         return
     expansion = 0
-    for info, cells in counted:
+    for info, cells, references in counted:
         if cells == 0:
             continue
-        for index, times in _string_references(data, info).items():
+        if references is None:
+            references = _string_references(data, info)
+        for index, times in references.items():
             expansion += times * (lengths[index] if 0 <= index < len(lengths) else 0)
             if expansion > limits.max_string_expansion:
                 raise refuse("E-STRING-BOMB", detail=f"{info.filename}: shared strings expand past "
                                                      f"{limits.max_string_expansion} bytes",
                              limit_mb=_mb(limits.max_string_expansion))
+
+
+# a shared-string cell as Excel and LibreOffice write it: its start tag (plain attributes, `t="s"` among them), then
+# its value, the string's index
+_STRING_CELL = re.compile(rb'<c\b[^>]*? t="s"[^>]*><v>([0-9]{1,9})</v>')
+
+
+def _fast_string_references(data: bytes, info: zipfile.ZipInfo, limits: Limits) -> Counter | None:
+    """`_string_references` from the bytes, for a sheet whose every ' t="s"' is a cell of the plain form
+    (`_STRING_CELL`) in chunks of plain attributes (`_plain_attributes`); None for any other sheet, which expat then
+    reads. A sheet Excel or LibreOffice saves holds thousands of such cells (every text is a shared string): expat's
+    calls into Python for each of their tags cost ~40 ms at 500 members, the expressions' pass ~1 (bench/bench_excel.py
+    --saved-by libreoffice). Each ' t="s"' must be one of the cells found, so none is left uncounted."""
+    references: Counter = Counter()
+    carry = b""  # the chunk's last cell, from its start tag: its value may be in the next chunk
+    for chunk in _chunks(data, info, limits):
+        if not _plain_attributes(chunk):
+            return None
+        if carry:
+            chunk = carry + chunk
+        cut = chunk.rfind(b"<c ")
+        chunk, carry = (chunk[:cut], chunk[cut:]) if cut > 0 else (chunk, b"")
+        if not _counted(chunk, references):
+            return None
+    return references if _counted(carry, references) else None
+
+
+def _counted(text: bytes, references: Counter) -> bool:
+    """The references of `text`'s plain shared-string cells added to `references`; False when a ' t="s"' in it is
+    not one of them."""
+    found = _STRING_CELL.findall(text)
+    references.update(map(int, found))
+    return len(found) == text.count(b' t="s"')
 
 
 def _string_references(data: bytes, info: zipfile.ZipInfo) -> Counter:
