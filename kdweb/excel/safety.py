@@ -638,18 +638,19 @@ def _check_string_expansion(data: bytes, tally: _Tally, limits: Limits) -> None:
                              limit_mb=_mb(limits.max_string_expansion))
 
 
-# a shared-string cell as Excel and LibreOffice write it: its start tag (plain attributes, `t="s"` among them), then
-# its value, the string's index
-_STRING_CELL = re.compile(rb'<c\b[^>]*? t="s"[^>]*><v>([0-9]{1,9})</v>')
+# a shared-string cell's end as Excel and LibreOffice write it: its start tag's last attribute `t="s"`, then its
+# value, the string's index, and its end (a second value, or anything else, and the cell is not of this form)
+_STRING_CELL = re.compile(rb' t="s"><v>([0-9]{1,9})</v></c>')
 
 
 def _fast_string_references(data: bytes, info: zipfile.ZipInfo, limits: Limits) -> Counter | None:
-    """`_string_references` from the bytes, for a sheet whose every ' t="s"' is a cell of the plain form
+    """`_string_references` from the bytes, for a sheet whose every ' t="s"' ends a cell of the plain form
     (`_STRING_CELL`) in chunks of plain attributes (`_plain_attributes`); None for any other sheet, which expat then
     reads. A sheet Excel or LibreOffice saves holds thousands of such cells (every text is a shared string): expat's
-    calls into Python for each of their tags cost ~40 ms at 500 members, the expressions' pass ~1 (bench/bench_excel.py
-    --saved-by libreoffice). Each ' t="s"' must be one of the cells found, so none is left uncounted."""
-    references: Counter = Counter()
+    calls into Python for each of their tags cost ~40 ms at 500 members, this pass ~1.5 (bench/bench_excel.py
+    --saved-by libreoffice). Each ' t="s"' must end one of the cells found, so none is left uncounted, and a cell
+    holds one value, so none is counted short (expat counts every value of a cell; calamine keeps one)."""
+    found: Counter = Counter()  # by the index as written
     carry = b""  # the chunk's last cell, from its start tag: its value may be in the next chunk
     for chunk in _chunks(data, info, limits):
         if not _plain_attributes(chunk):
@@ -658,17 +659,22 @@ def _fast_string_references(data: bytes, info: zipfile.ZipInfo, limits: Limits) 
             chunk = carry + chunk
         cut = chunk.rfind(b"<c ")
         chunk, carry = (chunk[:cut], chunk[cut:]) if cut > 0 else (chunk, b"")
-        if not _counted(chunk, references):
+        if not _counted(chunk, found):
             return None
-    return references if _counted(carry, references) else None
+    if not _counted(carry, found):
+        return None
+    references: Counter = Counter()
+    for index, times in found.items():  # "7" and "07" are one string
+        references[int(index)] += times
+    return references
 
 
-def _counted(text: bytes, references: Counter) -> bool:
-    """The references of `text`'s plain shared-string cells added to `references`; False when a ' t="s"' in it is
-    not one of them."""
-    found = _STRING_CELL.findall(text)
-    references.update(map(int, found))
-    return len(found) == text.count(b' t="s"')
+def _counted(text: bytes, found: Counter) -> bool:
+    """The indexes of `text`'s plain shared-string cells added to `found`; False when a ' t="s"' in it does not end
+    one of them."""
+    indexes = _STRING_CELL.findall(text)
+    found.update(indexes)
+    return len(indexes) == text.count(b' t="s"')
 
 
 def _string_references(data: bytes, info: zipfile.ZipInfo) -> Counter:

@@ -18,13 +18,15 @@ from . import files
 from .builders import MEMBERS_SHEET, Filler, build_demo, fill_clean
 
 PLAIN_CELLS = [b'<c r="A%d" t="s"><v>%d</v></c>', b'<c r="B%d" s="3" t="s"><v>%d</v></c>',
-               b'<c r="C%d" t="s" s="12"><v>%d</v></c>', b'<c r="D%d" s="1" t="n"><v>%d</v></c>',
+               b'<c r="C%d" s="12" t="s"><v>0%d</v></c>', b'<c r="D%d" s="1" t="n"><v>%d</v></c>',
                b'<c r="E%d"><v>%d</v></c>']
 ODD_CELLS = [b"<c r='A%d' t='s'><v>%d</v></c>", b'<c r="A%d" t="s"><v> %d </v></c>', b'<x:c r="A%d" t="s"><x:v>%d</x:v></x:c>',
              b'<c r="A%d" t="s"><v><![CDATA[%d]]></v></c>', b'<c r="A%d" t="s"><f>A1</f><v>%d</v></c>',
              b'<c r="A%d" t="s"/><v>%d</v>', b'<c r="A%d" t="s"><!-- x --><v>%d</v></c>', b'<c r="A%d" t = "s"><v>%d</v></c>',
              b'<c r="A%d"\tt="s"><v>%d</v></c>', b'<c r="A%d" t="s"><v>0%d</v></c>', b'<c r="A%d" t="s"><v>99999999%d</v></c>',
-             b'<c r="A%d" t="inlineStr"><is><t>t="s" %d</t></is></c>', b'<c r="A%d" t="s">\n<v>%d</v></c>']
+             b'<c r="A%d" t="inlineStr"><is><t>t="s" %d</t></is></c>', b'<c r="A%d" t="s">\n<v>%d</v></c>',
+             b'<c r="A%d" t="s"><v>0</v><v>%d</v></c>', b'<c r="A%d" t="s"><v>%d</v><is><t>x</t></is></c>',
+             b'<c r="A%d" t="s" s="1"><v>%d</v></c>', b'<c r="A%d" t="s"/><c r="B1" t="n"><v>%d</v></c>']
 
 
 def _sheet(cells: list[bytes]) -> tuple[bytes, zipfile.ZipInfo]:
