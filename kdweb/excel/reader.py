@@ -419,13 +419,13 @@ def _copied_tab_fills(workbook, claimed: set, tabs: list, budget: _SearchBudget)
         if not budget.take(name):
             continue
         try:
-            head = _calamine(lambda: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=30))
+            sheet = _calamine(lambda: workbook.get_sheet_by_name(name))  # parsed once: its head, then its rows
+            head = _calamine(lambda: sheet.to_python(skip_empty_area=False, nrows=30))
             issued, spec = next(((issued, spec) for issued, spec, read, _ in tabs
                                  if read is not None and find_header(head, spec) is not None), (None, None))
             if spec is not None:
                 codes = frozenset(map(itemgetter(0), issued.rows))
-                rows = _sheet_rows(_calamine(lambda: workbook.get_sheet_by_name(name)))
-                found.append((name, spec, filled_rows(rows, spec, codes)))
+                found.append((name, spec, filled_rows(_sheet_rows(sheet), spec, codes)))
         except Refusal:
             continue
     return found
